@@ -94,7 +94,6 @@ func Generate(ctx context.Context, dir string) (map[string][]byte, error) {
 	return out, nil
 }
 
-
 // ReadDir is a convenience for tests: it returns the existing generated
 // files of dir by base name.
 func ReadDir(dir string) (map[string][]byte, error) {
