@@ -1,0 +1,150 @@
+package runtime
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"google.golang.org/protobuf/proto"
+
+	plugsimpb "github.com/plugsim/plugsim/proto"
+)
+
+// Delivery is the message an actor receives for each frame that arrives on
+// its subject.
+type Delivery struct {
+	// Subject is the subject the frame arrived on (the actor's own).
+	Subject string
+	// Frame is the decoded envelope. Receivers must not modify it.
+	Frame *plugsimpb.Frame
+}
+
+// Timer is the message an actor receives when a wake-up it asked for with
+// [Env.After] is due.
+type Timer struct {
+	// At is the simulated time the timer was set for.
+	At time.Duration
+	// Tag is the value given to [Env.After].
+	Tag any
+}
+
+// Env is an actor's handle on the runtime: its address, clock, random
+// generator and outbox. An Env outlives restarts of its actor. Its methods
+// must be called only from the actor's own Receive.
+type Env struct {
+	// Addr is the actor's address.
+	Addr Address
+
+	w        *Worker
+	subject  string
+	src      string
+	pid      *actor.PID
+	rng      *rand.Rand
+	seqs     map[string]uint64 // per session, outgoing
+	timerSeq uint64
+
+	mu    sync.Mutex // guards chain and count
+	chain [32]byte   // hash chain of delivered frames, in delivery order
+	count uint64
+}
+
+// Now returns the simulated time since the start of the run.
+func (e *Env) Now() time.Duration { return e.w.Now() }
+
+// Rand returns the actor's own generator, seeded from the run seed and the
+// actor's address: the same run seed gives the same draws.
+func (e *Env) Rand() *rand.Rand { return e.rng }
+
+// PID returns the actor's protoactor PID.
+func (e *Env) PID() *actor.PID { return e.pid }
+
+// After asks for a [Timer] carrying tag to be delivered to the actor after
+// d of simulated time (d < 0 counts as 0). Timers of one actor due at the
+// same time arrive in the order they were set.
+func (e *Env) After(d time.Duration, tag any) {
+	if d < 0 {
+		d = 0
+	}
+	e.timerSeq++
+	e.w.schedule(e, e.w.Now()+d, e.timerSeq, tag)
+}
+
+// Publish sends payload to the actor at to, in a [plugsimpb.Frame] of
+// session that numbers the actor's frames of that session from 1.
+func (e *Env) Publish(to Address, session string, p plugsimpb.Protocol, payload []byte) error {
+	e.seqs[session]++
+	f := &plugsimpb.Frame{
+		Run:       e.Addr.Run,
+		Session:   session,
+		Seq:       e.seqs[session],
+		SimTimeNs: int64(e.w.Now()),
+		Protocol:  p,
+		Payload:   payload,
+		Src:       e.src,
+	}
+	data, err := proto.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("runtime: publish to %s: %w", to, err)
+	}
+	return e.w.publish(to.Subject(), data)
+}
+
+// record adds one delivered frame to the actor's hash chain.
+func (e *Env) record(raw []byte) {
+	e.mu.Lock()
+	h := sha256.New()
+	h.Write(e.chain[:])
+	h.Write(raw)
+	h.Sum(e.chain[:0])
+	e.count++
+	e.mu.Unlock()
+}
+
+// share returns the actor's term of the run digest.
+func (e *Env) share() Digest {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	h := sha256.New()
+	h.Write([]byte(e.subject))
+	h.Write(e.chain[:])
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], e.count)
+	h.Write(n[:])
+	var d Digest
+	h.Sum(d[:0])
+	return d
+}
+
+// entitySeed derives an entity's generator seed from the run seed and its
+// subject.
+func entitySeed(seed int64, subject string) (uint64, uint64) {
+	h := fnv.New64a()
+	h.Write([]byte(subject))
+	return uint64(seed), h.Sum64()
+}
+
+// Digest is an order-independent sum of per-actor hashes: the run digest
+// is the sum, modulo 2^256, of SHA-256(subject, chain, count) over every
+// actor, where chain hashes the frames the actor received in delivery
+// order. It is the same however the actors are spread over processes.
+type Digest [32]byte
+
+// Add returns d + o modulo 2^256.
+func (d Digest) Add(o Digest) Digest {
+	var r Digest
+	var carry uint16
+	for i := 31; i >= 0; i-- {
+		s := uint16(d[i]) + uint16(o[i]) + carry
+		r[i] = byte(s)
+		carry = s >> 8
+	}
+	return r
+}
+
+// String returns d in hex.
+func (d Digest) String() string { return fmt.Sprintf("%x", d[:]) }

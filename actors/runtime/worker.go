@@ -1,0 +1,639 @@
+package runtime
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/nats-io/nats.go"
+	"google.golang.org/protobuf/proto"
+
+	plugsimpb "github.com/plugsim/plugsim/proto"
+)
+
+// ClockMode selects how a [Worker] keeps time.
+type ClockMode int
+
+// Clock modes.
+const (
+	// RealTime uses the wall clock: frames are delivered as they arrive
+	// and timers fire after real durations. For load tests and bridges.
+	RealTime ClockMode = iota
+	// VirtualTime advances in epochs driven by [Worker.Step] (see the
+	// package documentation). For planning runs.
+	VirtualTime
+)
+
+// WorkerOptions configure [NewWorker].
+type WorkerOptions struct {
+	// Run is the run id; required.
+	Run string
+	// Conn is the NATS connection; required.
+	Conn *nats.Conn
+	// Clock is the clock mode. Default RealTime.
+	Clock ClockMode
+	// Seed is the run seed from which every actor's generator derives.
+	Seed int64
+	// Channels lists the channels whose subjects this worker routes.
+	// Frames on other channels are dropped as unknown subjects. Default:
+	// every channel of the run except ctl.
+	Channels []string
+	// Subscriptions are the wildcard subjects this worker subscribes to,
+	// one per shard it holds. Default: the whole run.
+	Subscriptions []string
+	// Logger receives the worker's events. Default: discard.
+	Logger *slog.Logger
+	// Metrics receives the worker's counts. Default: unregistered
+	// collectors.
+	Metrics *Metrics
+	// MaxRestarts is how many times an actor that panics is restarted
+	// before it is stopped. Default 3; negative means never restart.
+	MaxRestarts int
+	// DefaultDispatcher uses protoactor's goroutine-per-activation
+	// dispatcher instead of the runtime's pooled one. Default false.
+	DefaultDispatcher bool
+}
+
+// Worker hosts a shard of a run's actors in this process: it spawns them,
+// routes the frames of its subscriptions to them, and keeps their clock.
+type Worker struct {
+	run      string
+	nc       *nats.Conn
+	mode     ClockMode
+	seed     int64
+	log      *slog.Logger
+	m        *Metrics
+	sys      *actor.ActorSystem
+	props    *actor.Props
+	stop     chan struct{}
+	channels map[string]bool
+	subjects []string
+	start    time.Time
+
+	mu     sync.RWMutex
+	routes map[string]*Env // by subject; guarded by mu
+	subs   []*nats.Subscription
+
+	sent     atomic.Uint64
+	received atomic.Uint64
+	inflight atomic.Int64
+	idle     chan struct{}
+	dropped  atomic.Uint64
+	restarts atomic.Uint64
+	logged   sync.Map // drop reason -> struct{}: logged once
+	now      atomic.Int64
+	timersN  atomic.Uint64
+
+	smu       sync.Mutex // guards the fields below
+	epoch     uint64
+	timers    timerHeap
+	buffer    []pending
+	seen      map[frameKey]struct{}
+	delivered map[streamKey]uint64 // highest seq handed to an actor
+	resend    []outFrame           // frames sent in the current epoch
+	closed    bool
+}
+
+type frameKey struct {
+	src, session string
+	seq          uint64
+}
+
+type streamKey struct{ src, session string }
+
+type pending struct {
+	env   *Env
+	frame *plugsimpb.Frame
+	raw   []byte
+}
+
+type outFrame struct {
+	subject string
+	data    []byte
+}
+
+// NewWorker creates a worker and its actor system. Call [Worker.Start]
+// after spawning the actors.
+func NewWorker(opts WorkerOptions) (*Worker, error) {
+	if opts.Run == "" || opts.Conn == nil {
+		return nil, errors.New("runtime: worker needs a run id and a NATS connection")
+	}
+	if err := validToken(opts.Run); err != nil || strings.Contains(opts.Run, ".") {
+		return nil, fmt.Errorf("runtime: run id %q: %w", opts.Run, ErrBadAddress)
+	}
+	w := &Worker{
+		run:       opts.Run,
+		nc:        opts.Conn,
+		mode:      opts.Clock,
+		seed:      opts.Seed,
+		log:       opts.Logger,
+		m:         opts.Metrics,
+		stop:      make(chan struct{}),
+		routes:    map[string]*Env{},
+		idle:      make(chan struct{}, 1),
+		seen:      map[frameKey]struct{}{},
+		delivered: map[streamKey]uint64{},
+		subjects:  opts.Subscriptions,
+		start:     time.Now(),
+	}
+	if w.log == nil {
+		w.log = slog.New(slog.DiscardHandler)
+	}
+	w.log = w.log.With("run", w.run)
+	if w.m == nil {
+		w.m = NewMetrics(nil)
+	}
+	if len(opts.Channels) > 0 {
+		w.channels = map[string]bool{}
+		for _, c := range opts.Channels {
+			w.channels[c] = true
+		}
+	}
+	if len(w.subjects) == 0 {
+		w.subjects = []string{RunWildcard(w.run)}
+	}
+	logger := w.log
+	w.sys = actor.NewActorSystem(actor.WithLoggerFactory(func(*actor.ActorSystem) *slog.Logger { return logger.With("lib", "protoactor") }))
+	maxRestarts := opts.MaxRestarts
+	if maxRestarts == 0 {
+		maxRestarts = 3
+	}
+	popts := []actor.PropsOption{
+		actor.WithGuardian(&supervisor{w: w, max: maxRestarts}),
+		actor.WithReceiverMiddleware(w.trackMiddleware),
+	}
+	if !opts.DefaultDispatcher {
+		popts = append(popts, actor.WithDispatcher(newPoolDispatcher(0, 0, w.stop)))
+	}
+	w.props = actor.PropsFromProducer(func() actor.Actor { return nil }, popts...)
+	return w, nil
+}
+
+// Run returns the worker's run id.
+func (w *Worker) Run() string { return w.run }
+
+// Logger returns the worker's logger.
+func (w *Worker) Logger() *slog.Logger { return w.log }
+
+// Now returns the current simulated time: the epoch's instant under
+// virtual time, the time since [NewWorker] under real time.
+func (w *Worker) Now() time.Duration {
+	if w.mode == RealTime {
+		return time.Since(w.start)
+	}
+	return time.Duration(w.now.Load())
+}
+
+// Spawn starts an actor at addr; producer builds the actor (again after
+// each restart) from its [Env].
+func (w *Worker) Spawn(addr Address, producer func(*Env) actor.Actor) (*Env, error) {
+	if err := addr.Validate(); err != nil {
+		return nil, err
+	}
+	if addr.Run != w.run {
+		return nil, fmt.Errorf("runtime: spawn %s: address of run %q in run %q: %w", addr, addr.Run, w.run, ErrBadAddress)
+	}
+	subject := addr.Subject()
+	s1, s2 := entitySeed(w.seed, subject)
+	env := &Env{
+		Addr:    addr,
+		w:       w,
+		subject: subject,
+		src:     addr.Channel + "." + addr.ID,
+		rng:     rand.New(rand.NewPCG(s1, s2)),
+		seqs:    map[string]uint64{},
+	}
+	w.mu.Lock()
+	if _, dup := w.routes[subject]; dup {
+		w.mu.Unlock()
+		return nil, fmt.Errorf("runtime: spawn %s: address in use", addr)
+	}
+	w.routes[subject] = env
+	w.mu.Unlock()
+	props := w.props.Clone(actor.WithProducer(func() actor.Actor { return producer(env) }))
+	env.pid = w.sys.Root.Spawn(props)
+	return env, nil
+}
+
+// Start subscribes to the worker's subjects; frames start flowing to the
+// actors.
+func (w *Worker) Start() error {
+	for _, s := range w.subjects {
+		sub, err := w.nc.Subscribe(s, w.onMsg)
+		if err != nil {
+			return fmt.Errorf("runtime: subscribe %s: %w", s, err)
+		}
+		if err := sub.SetPendingLimits(-1, 1<<30); err != nil {
+			return fmt.Errorf("runtime: subscribe %s: %w", s, err)
+		}
+		w.mu.Lock()
+		w.subs = append(w.subs, sub)
+		w.mu.Unlock()
+	}
+	return w.nc.Flush()
+}
+
+// onMsg routes one NATS message. It runs on the subscription's goroutine.
+func (w *Worker) onMsg(msg *nats.Msg) {
+	w.mu.RLock()
+	env := w.routes[msg.Subject]
+	w.mu.RUnlock()
+	if env == nil {
+		addr, err := ParseSubject(msg.Subject)
+		switch {
+		case err != nil || addr.Run != w.run || addr.Channel == ChannelCtl:
+			if addr.Channel == ChannelCtl && err == nil && addr.Run == w.run {
+				return // control traffic of this run: not for actors
+			}
+			w.drop(DropUnknownSubject, msg.Subject, err)
+			return
+		case w.channels != nil && !w.channels[addr.Channel]:
+			w.drop(DropUnknownSubject, msg.Subject, nil)
+			return
+		}
+	}
+	f := &plugsimpb.Frame{}
+	if err := proto.Unmarshal(msg.Data, f); err != nil {
+		w.drop(DropMalformed, msg.Subject, err)
+		return
+	}
+	if f.Run != w.run || f.Protocol == plugsimpb.Protocol_PROTOCOL_UNSPECIFIED || f.Seq == 0 || f.Src == "" {
+		w.drop(DropMalformed, msg.Subject, errors.New("frame of another run, or without protocol, seq or src"))
+		return
+	}
+	if w.mode == RealTime {
+		w.received.Add(1)
+		w.m.FramesReceived.Inc()
+		if env == nil {
+			w.drop(DropUnknownActor, msg.Subject, nil)
+			return
+		}
+		w.deliverFrame(env, f, msg.Data)
+		return
+	}
+	key := frameKey{f.Src, f.Session, f.Seq}
+	w.smu.Lock()
+	if f.Seq <= w.delivered[streamKey{f.Src, f.Session}] {
+		w.smu.Unlock()
+		w.drop(DropDuplicate, msg.Subject, nil)
+		return
+	}
+	if _, dup := w.seen[key]; dup {
+		w.smu.Unlock()
+		w.drop(DropDuplicate, msg.Subject, nil)
+		return
+	}
+	w.seen[key] = struct{}{}
+	w.received.Add(1)
+	w.m.FramesReceived.Inc()
+	if env == nil {
+		w.smu.Unlock()
+		w.drop(DropUnknownActor, msg.Subject, nil)
+		return
+	}
+	w.buffer = append(w.buffer, pending{env: env, frame: f, raw: msg.Data})
+	w.smu.Unlock()
+}
+
+// drop counts a dropped frame and logs the first of each reason.
+func (w *Worker) drop(reason, subject string, err error) {
+	w.m.FramesDropped.WithLabelValues(reason).Inc()
+	if reason != DropDuplicate {
+		w.dropped.Add(1)
+	}
+	if _, seen := w.logged.LoadOrStore(reason, struct{}{}); !seen {
+		attrs := []any{"reason", reason, "subject", subject}
+		if err != nil {
+			attrs = append(attrs, "err", err)
+		}
+		w.log.Warn("frame_dropped", attrs...)
+	}
+}
+
+// deliverFrame hands a frame to its actor, counting it in flight.
+func (w *Worker) deliverFrame(env *Env, f *plugsimpb.Frame, raw []byte) {
+	env.record(raw)
+	w.m.FramesDelivered.Inc()
+	w.inflight.Add(1)
+	w.sys.Root.Send(env.pid, &Delivery{Subject: env.subject, Frame: f})
+}
+
+// publish sends one encoded frame and counts it.
+func (w *Worker) publish(subject string, data []byte) error {
+	if w.mode == VirtualTime {
+		w.smu.Lock()
+		w.resend = append(w.resend, outFrame{subject, data})
+		w.smu.Unlock()
+	}
+	w.sent.Add(1)
+	w.m.FramesSent.Inc()
+	if err := w.nc.Publish(subject, data); err != nil {
+		return fmt.Errorf("runtime: publish %s: %w", subject, err)
+	}
+	return nil
+}
+
+// schedule registers a timer.
+func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
+	if w.mode == RealTime {
+		w.inflight.Add(1)
+		d := at - w.Now()
+		time.AfterFunc(d, func() {
+			select {
+			case <-w.stop:
+				w.done()
+				return
+			default:
+			}
+			w.timersN.Add(1)
+			w.m.TimersFired.Inc()
+			w.sys.Root.Send(env.pid, &Timer{At: at, Tag: tag})
+		})
+		return
+	}
+	w.smu.Lock()
+	heap.Push(&w.timers, timerEntry{at: at, subject: env.subject, seq: seq, env: env, tag: tag})
+	w.smu.Unlock()
+}
+
+// trackMiddleware marks deliveries and timers done once the actor's
+// Receive returns, panics included.
+func (w *Worker) trackMiddleware(next actor.ReceiverFunc) actor.ReceiverFunc {
+	return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
+		switch env.Message.(type) {
+		case *Delivery, *Timer:
+			defer w.done()
+		}
+		next(c, env)
+	}
+}
+
+func (w *Worker) done() {
+	if w.inflight.Add(-1) == 0 {
+		select {
+		case w.idle <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// waitIdle blocks until no delivery or timer is being handled.
+func (w *Worker) waitIdle(ctx context.Context) error {
+	for w.inflight.Load() != 0 {
+		select {
+		case <-w.idle:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
+}
+
+// Step runs the virtual-time instant of st (once per epoch, however many
+// waves ask), waits until the worker's actors are idle and reports its
+// counts. With st.Resend it publishes again the frames sent in this epoch.
+// Step is the local implementation of [Member].
+func (w *Worker) Step(ctx context.Context, st *plugsimpb.Step) (*plugsimpb.StepReport, error) {
+	if w.mode != VirtualTime {
+		return nil, errors.New("runtime: Step on a real-time worker")
+	}
+	w.smu.Lock()
+	if st.Epoch > w.epoch {
+		if time.Duration(st.SimTimeNs) < w.Now() {
+			w.smu.Unlock()
+			return nil, fmt.Errorf("runtime: step to %v before now %v", time.Duration(st.SimTimeNs), w.Now())
+		}
+		w.epoch = st.Epoch
+		w.now.Store(st.SimTimeNs)
+		w.resend = w.resend[:0]
+		batch := w.collect(time.Duration(st.SimTimeNs))
+		w.smu.Unlock()
+		w.m.Epochs.Inc()
+		w.m.SimTimeSeconds.Set(time.Duration(st.SimTimeNs).Seconds())
+		for _, it := range batch {
+			if it.frame != nil {
+				w.deliverFrame(it.env, it.frame, it.raw)
+				continue
+			}
+			w.timersN.Add(1)
+			w.m.TimersFired.Inc()
+			w.inflight.Add(1)
+			w.sys.Root.Send(it.env.pid, &Timer{At: it.at, Tag: it.tag})
+		}
+	} else {
+		var again []outFrame
+		if st.Resend && st.Epoch == w.epoch {
+			again = slices.Clone(w.resend)
+		}
+		w.smu.Unlock()
+		for _, f := range again {
+			if err := w.nc.Publish(f.subject, f.data); err != nil {
+				return nil, fmt.Errorf("runtime: resend %s: %w", f.subject, err)
+			}
+		}
+	}
+	if err := w.waitIdle(ctx); err != nil {
+		return nil, err
+	}
+	return w.report(st), nil
+}
+
+func (w *Worker) report(st *plugsimpb.Step) *plugsimpb.StepReport {
+	w.smu.Lock()
+	defer w.smu.Unlock()
+	r := &plugsimpb.StepReport{
+		Epoch:     st.Epoch,
+		Wave:      st.Wave,
+		Sent:      w.sent.Load(),
+		Received:  w.received.Load(),
+		Buffered:  uint64(len(w.buffer)),
+		NextDueNs: -1,
+	}
+	if len(w.timers) > 0 {
+		r.NextDueNs = int64(w.timers[0].at)
+	}
+	return r
+}
+
+type batchItem struct {
+	env   *Env
+	at    time.Duration
+	tag   any
+	frame *plugsimpb.Frame
+	raw   []byte
+	order uint64 // timer seq, or frame seq
+	kind  int    // 0 timer, 1 frame
+}
+
+// collect takes the frames buffered in the previous epoch and the timers
+// due at t, in canonical order: by target subject, timers before frames,
+// timers by (time, seq), frames by (src, session, seq). w.smu is held.
+func (w *Worker) collect(t time.Duration) []batchItem {
+	var batch []batchItem
+	for len(w.timers) > 0 && w.timers[0].at <= t {
+		e := heap.Pop(&w.timers).(timerEntry)
+		batch = append(batch, batchItem{env: e.env, at: e.at, tag: e.tag, order: e.seq})
+	}
+	for _, p := range w.buffer {
+		k := streamKey{p.frame.Src, p.frame.Session}
+		if p.frame.Seq > w.delivered[k] {
+			w.delivered[k] = p.frame.Seq
+		}
+		batch = append(batch, batchItem{env: p.env, frame: p.frame, raw: p.raw, kind: 1, order: p.frame.Seq})
+	}
+	w.buffer = w.buffer[:0]
+	clear(w.seen)
+	slices.SortFunc(batch, func(a, b batchItem) int {
+		if c := strings.Compare(a.env.subject, b.env.subject); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.kind, b.kind); c != 0 {
+			return c
+		}
+		if a.kind == 0 {
+			if c := cmp.Compare(a.at, b.at); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.order, b.order)
+		}
+		if c := strings.Compare(a.frame.Src, b.frame.Src); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.frame.Session, b.frame.Session); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.order, b.order)
+	})
+	return batch
+}
+
+// Stats are a worker's counts.
+type Stats struct {
+	Sent, Received, Dropped, Timers, Restarts uint64
+	Actors                                    int
+}
+
+// Stats returns the worker's counts so far.
+func (w *Worker) Stats() Stats {
+	w.mu.RLock()
+	n := len(w.routes)
+	w.mu.RUnlock()
+	return Stats{
+		Sent: w.sent.Load(), Received: w.received.Load(), Dropped: w.dropped.Load(),
+		Timers: w.timersN.Load(), Restarts: w.restarts.Load(), Actors: n,
+	}
+}
+
+// Digest returns the worker's share of the run digest (see [Digest]).
+func (w *Worker) Digest() Digest {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	var d Digest
+	for _, env := range w.routes {
+		d = d.Add(env.share())
+	}
+	return d
+}
+
+// Close unsubscribes, stops every actor and shuts the actor system down.
+// It does not close the NATS connection.
+func (w *Worker) Close() {
+	w.smu.Lock()
+	if w.closed {
+		w.smu.Unlock()
+		return
+	}
+	w.closed = true
+	w.smu.Unlock()
+	w.mu.Lock()
+	for _, s := range w.subs {
+		s.Unsubscribe()
+	}
+	w.subs = nil
+	envs := make([]*Env, 0, len(w.routes))
+	for _, e := range w.routes {
+		envs = append(envs, e)
+	}
+	w.mu.Unlock()
+	for _, e := range envs {
+		w.sys.Root.Stop(e.pid)
+	}
+	close(w.stop)
+	w.sys.Shutdown()
+}
+
+// timerEntry is one pending wake-up of the virtual clock.
+type timerEntry struct {
+	at      time.Duration
+	subject string
+	seq     uint64
+	env     *Env
+	tag     any
+}
+
+// timerHeap orders timers by (at, subject, seq).
+type timerHeap []timerEntry
+
+func (h timerHeap) Len() int { return len(h) }
+func (h timerHeap) Less(i, j int) bool {
+	if h[i].at != h[j].at {
+		return h[i].at < h[j].at
+	}
+	if h[i].subject != h[j].subject {
+		return h[i].subject < h[j].subject
+	}
+	return h[i].seq < h[j].seq
+}
+func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *timerHeap) Push(x any)   { *h = append(*h, x.(timerEntry)) }
+func (h *timerHeap) Pop() any {
+	old := *h
+	e := old[len(old)-1]
+	old[len(old)-1] = timerEntry{}
+	*h = old[:len(old)-1]
+	return e
+}
+
+// supervisor restarts an actor that panics, up to max times, then stops
+// it; each crash is counted and logged with the actor's address.
+type supervisor struct {
+	w   *Worker
+	max int
+}
+
+// HandleFailure implements actor.SupervisorStrategy.
+func (s *supervisor) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, child *actor.PID, rs *actor.RestartStatistics, reason any, message any) {
+	s.w.restarts.Add(1)
+	subject := s.w.subjectOf(child)
+	if s.max < 0 || rs.FailureCount() >= s.max {
+		s.w.m.ActorStops.Inc()
+		s.w.log.Error("actor_stopped", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "failures", rs.FailureCount()+1)
+		sup.StopChildren(child)
+		return
+	}
+	rs.Fail()
+	s.w.m.ActorRestarts.Inc()
+	s.w.log.Error("actor_restarted", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", rs.FailureCount())
+	sup.RestartChildren(child)
+}
+
+func (w *Worker) subjectOf(pid *actor.PID) string {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	for s, e := range w.routes {
+		if e.pid != nil && e.pid.Id == pid.Id {
+			return s
+		}
+	}
+	return ""
+}
