@@ -1,0 +1,58 @@
+package outbox
+
+// Ledger is the CSMS side of exactly-once delivery: it tells a first
+// delivery from a retransmission. TransactionEvents are keyed by (station,
+// transactionId, seqNo), unique per event by the specification whatever
+// message id carried it; MeterValues by (station, message id), stable
+// across retransmissions because [Outbox] encodes an item once.
+//
+// The ledger remembers at most MaxKeys keys and forgets the oldest first;
+// size it to cover the longest backlog a station may deliver (each queued
+// item is one key). It is not safe for concurrent use.
+type Ledger struct {
+	max  int
+	seen map[ledgerKey]struct{}
+	ring []ledgerKey // insertion order, for eviction
+	next int         // next slot of ring to overwrite once full
+}
+
+type ledgerKey struct {
+	station, txID, messageID string
+	seqNo                    int
+}
+
+// NewLedger returns a ledger remembering at most maxKeys keys (zero means
+// [DefaultMaxItems]).
+func NewLedger(maxKeys int) *Ledger {
+	if maxKeys <= 0 {
+		maxKeys = DefaultMaxItems
+	}
+	return &Ledger{max: maxKeys, seen: make(map[ledgerKey]struct{})}
+}
+
+// TransactionEvent records one received TransactionEvent and reports
+// whether it is new (false: a retransmission, answer it but do not count it).
+func (l *Ledger) TransactionEvent(stationID, transactionID string, seqNo int) bool {
+	return l.record(ledgerKey{station: stationID, txID: transactionID, seqNo: seqNo})
+}
+
+// MeterValues records one received MeterValues by its message id and
+// reports whether it is new.
+func (l *Ledger) MeterValues(stationID, messageID string) bool {
+	return l.record(ledgerKey{station: stationID, messageID: messageID, seqNo: -1})
+}
+
+func (l *Ledger) record(k ledgerKey) bool {
+	if _, dup := l.seen[k]; dup {
+		return false
+	}
+	l.seen[k] = struct{}{}
+	if len(l.ring) < l.max {
+		l.ring = append(l.ring, k)
+		return true
+	}
+	delete(l.seen, l.ring[l.next])
+	l.ring[l.next] = k
+	l.next = (l.next + 1) % l.max
+	return true
+}
