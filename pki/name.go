@@ -1,0 +1,60 @@
+package pki
+
+import (
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+)
+
+// OIDDomainComponent is the domainComponent attribute (RFC 4519), which ISO
+// 15118 uses to mark a certificate's domain: V2G, CPO, CPS, MO, OEM.
+var OIDDomainComponent = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 25}
+
+var (
+	oidCountry      = asn1.ObjectIdentifier{2, 5, 4, 6}
+	oidOrganization = asn1.ObjectIdentifier{2, 5, 4, 10}
+	oidCommonName   = asn1.ObjectIdentifier{2, 5, 4, 3}
+)
+
+// Name is the subject of a Plug & Charge certificate.
+type Name struct {
+	CommonName      string // CN: EMAID, PCID, SECC ID, station id or a CA name
+	Organization    string // O, empty to omit
+	Country         string // C, two letters, empty to omit
+	DomainComponent string // DC, empty to omit
+}
+
+// marshal encodes n the way the dSPACE and RISE certificates do (PKI-NOTES
+// §1 [V]): C as PrintableString, O and CN as UTF8String, DC as IA5String, in
+// the order C, O, CN, DC. Go's pkix.Name would emit PrintableString and has no
+// DC field.
+func (n Name) marshal() ([]byte, error) {
+	var rdns pkix.RDNSequence
+	add := func(oid asn1.ObjectIdentifier, tag int, v string) {
+		if v == "" {
+			return
+		}
+		rdns = append(rdns, pkix.RelativeDistinguishedNameSET{{
+			Type:  oid,
+			Value: asn1.RawValue{Tag: tag, Class: asn1.ClassUniversal, Bytes: []byte(v)},
+		}})
+	}
+	add(oidCountry, asn1.TagPrintableString, n.Country)
+	add(oidOrganization, asn1.TagUTF8String, n.Organization)
+	add(oidCommonName, asn1.TagUTF8String, n.CommonName)
+	add(OIDDomainComponent, asn1.TagIA5String, n.DomainComponent)
+	return asn1.Marshal(rdns)
+}
+
+// DomainComponent returns the subject's DC value, or "" when it has none.
+// pkix.Name has no DC field, so it is read from Subject.Names by OID.
+func DomainComponent(c *x509.Certificate) string {
+	for _, atv := range c.Subject.Names {
+		if atv.Type.Equal(OIDDomainComponent) {
+			if s, ok := atv.Value.(string); ok {
+				return s
+			}
+		}
+	}
+	return ""
+}
