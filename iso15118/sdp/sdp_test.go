@@ -164,3 +164,28 @@ func TestStrings(t *testing.T) {
 		}
 	}
 }
+
+func TestText(t *testing.T) {
+	for _, s := range []Security{SecurityTLS, SecurityNone, 0x20} {
+		b, _ := s.MarshalText()
+		var got Security
+		if err := got.UnmarshalText(b); err != nil || got != s {
+			t.Errorf("Security UnmarshalText(%q) = %v, %v, want %v", b, got, err, s)
+		}
+	}
+	for _, tr := range []Transport{TransportTCP, 0x10} {
+		b, _ := tr.MarshalText()
+		var got Transport
+		if err := got.UnmarshalText(b); err != nil || got != tr {
+			t.Errorf("Transport UnmarshalText(%q) = %v, %v, want %v", b, got, err, tr)
+		}
+	}
+	var s Security
+	if err := s.UnmarshalText([]byte("tls")); err == nil {
+		t.Error(`Security UnmarshalText("tls") succeeded, want error`)
+	}
+	var tr Transport
+	if err := tr.UnmarshalText([]byte("0x100")); err == nil {
+		t.Error(`Transport UnmarshalText("0x100") succeeded, want error`)
+	}
+}
