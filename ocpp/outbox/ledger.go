@@ -1,10 +1,14 @@
 package outbox
 
+import "crypto/sha256"
+
 // Ledger is the CSMS side of exactly-once delivery: it tells a first
 // delivery from a retransmission. TransactionEvents are keyed by (station,
 // transactionId, seqNo), unique per event by the specification whatever
-// message id carried it; MeterValues by (station, message id), stable
-// across retransmissions because [Outbox] encodes an item once.
+// message id carried it; MeterValues by (station, SHA-256 of the payload),
+// stable across retransmissions because [Outbox] encodes an item once (two
+// MeterValues with byte-identical payloads, same EVSE, timestamps and
+// values, are the same reading).
 //
 // The ledger remembers at most MaxKeys keys and forgets the oldest first;
 // size it to cover the longest backlog a station may deliver (each queued
@@ -17,8 +21,9 @@ type Ledger struct {
 }
 
 type ledgerKey struct {
-	station, txID, messageID string
-	seqNo                    int
+	station, txID string
+	digest        [sha256.Size]byte
+	seqNo         int
 }
 
 // NewLedger returns a ledger remembering at most maxKeys keys (zero means
@@ -36,10 +41,10 @@ func (l *Ledger) TransactionEvent(stationID, transactionID string, seqNo int) bo
 	return l.record(ledgerKey{station: stationID, txID: transactionID, seqNo: seqNo})
 }
 
-// MeterValues records one received MeterValues by its message id and
-// reports whether it is new.
-func (l *Ledger) MeterValues(stationID, messageID string) bool {
-	return l.record(ledgerKey{station: stationID, messageID: messageID, seqNo: -1})
+// MeterValues records one received MeterValues by its payload and reports
+// whether it is new.
+func (l *Ledger) MeterValues(stationID string, payload []byte) bool {
+	return l.record(ledgerKey{station: stationID, digest: sha256.Sum256(payload), seqNo: -1})
 }
 
 func (l *Ledger) record(k ledgerKey) bool {

@@ -3,7 +3,8 @@
 // transaction-related messages of OCPP 2.0.1 and 2.1 (TransactionEvent and
 // MeterValues). It is sans-I/O: time arrives as an argument, the caller
 // sends what [Outbox.Next] returns and reports the outcome with
-// [Outbox.Acked], [Outbox.Failed] or [Outbox.Disconnected].
+// [Outbox.Acked], [Outbox.Failed] or [Outbox.Requeue], and the state of the
+// connection with [Outbox.Connected] and [Outbox.Disconnected].
 //
 // # Ordering, throttling, retransmission
 //
@@ -21,7 +22,9 @@
 // payload is encoded once, at enqueue. The CSMS therefore counts it once by
 // keying TransactionEvents on (station, transactionId, seqNo), which the
 // specification makes unique per event, and MeterValues on (station,
-// message id); [Ledger] does exactly that.
+// digest of the payload bytes), which no retransmission changes even when
+// the RPC layer gives each transmission a new message id; [Ledger] does
+// exactly that.
 //
 // # Limits
 //
@@ -94,8 +97,9 @@ type Message struct {
 
 // Item is one queued message, ready to send as a CALL.
 type Item struct {
-	// MessageID is the OCPP-J message id, the same for every
-	// transmission of this item.
+	// MessageID identifies the item for [Outbox.Acked], [Outbox.Failed]
+	// and [Outbox.Requeue]; it is a valid OCPP-J message id (36
+	// characters) for an RPC layer that lets the caller choose one.
 	MessageID string
 	// Action is the OCPP action.
 	Action string
@@ -201,12 +205,24 @@ func (o *Outbox) Connected(now time.Time) {
 	o.refill(now)
 }
 
-// Disconnected tells the outbox the connection is gone. An item in flight
-// goes back to the head, to be sent again, unchanged, after the next
-// [Outbox.Connected]; losing the connection is not a failed attempt.
+// Disconnected tells the outbox the connection is gone: messages enqueued
+// from now on are marked offline and nothing is handed out until
+// [Outbox.Connected]. An item in flight stays in flight until the caller
+// settles it: with [Outbox.Requeue] when its call died with the connection,
+// or [Outbox.Acked] when its answer still arrives.
 func (o *Outbox) Disconnected() {
 	o.online = false
+}
+
+// Requeue settles the item in flight as not delivered because the
+// connection was lost (not a failed attempt): it goes back to the head, to
+// be sent again, unchanged, as soon as [Outbox.Next] allows.
+func (o *Outbox) Requeue(messageID string) bool {
+	if !o.inFlight || len(o.queue) == 0 || o.queue[0].MessageID != messageID {
+		return false
+	}
 	o.inFlight = false
+	return true
 }
 
 func (o *Outbox) refill(now time.Time) {

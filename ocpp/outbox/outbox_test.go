@@ -133,6 +133,9 @@ func TestOneInFlightAndRetransmission(t *testing.T) {
 	}
 	// A connection lost while in flight: the same item comes back first.
 	o.Disconnected()
+	if !o.Requeue(again.MessageID) {
+		t.Fatal("Requeue refused the item in flight")
+	}
 	o.Connected(t0.Add(2 * time.Second))
 	third, ok, _ := o.Next(t0.Add(2 * time.Second))
 	if !ok || third.MessageID != first.MessageID {
@@ -309,7 +312,7 @@ func TestExactlyOnceUnderFaults(t *testing.T) {
 					if ledger.TransactionEvent("CS1", it.TransactionID, it.SeqNo) {
 						counted = append(counted, fmt.Sprintf("%s/%d", it.TransactionID, it.SeqNo))
 					}
-				} else if ledger.MeterValues("CS1", it.MessageID) {
+				} else if ledger.MeterValues("CS1", it.Payload) {
 					counted = append(counted, it.MessageID)
 				}
 				switch r.IntN(6) {
@@ -317,6 +320,7 @@ func TestExactlyOnceUnderFaults(t *testing.T) {
 					o.Failed(now, it.MessageID)
 				case 1: // connection dropped before the response
 					o.Disconnected()
+					o.Requeue(it.MessageID)
 				default:
 					o.Acked(it.MessageID)
 				}
@@ -343,7 +347,8 @@ func TestLedgerEviction(t *testing.T) {
 			t.Fatalf("step %d: TransactionEvent(%s, %d) = %v, want %v", i, s.tx, s.seq, got, s.want)
 		}
 	}
-	if !l.MeterValues("CS1", "m1") || l.MeterValues("CS1", "m1") || !l.MeterValues("CS2", "m1") {
-		t.Fatal("MeterValues keys by station and message id")
+	m1, m2 := []byte(`{"evseId":1}`), []byte(`{"evseId":2}`)
+	if !l.MeterValues("CS1", m1) || l.MeterValues("CS1", m1) || !l.MeterValues("CS2", m1) || !l.MeterValues("CS1", m2) {
+		t.Fatal("MeterValues keys by station and payload")
 	}
 }
