@@ -1,0 +1,177 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"sort"
+)
+
+const dsigNS = "http://www.w3.org/2000/09/xmldsig#"
+
+type setConfig struct {
+	name      string
+	pkg       string
+	entry     string
+	fragments bool
+}
+
+var configs = []setConfig{
+	{"apphand", "apphand", "apphand/V2G_CI_AppProtocol.xsd", false},
+	{"din", "din", "din/V2G_CI_MsgDef.xsd", false},
+	{"iso2", "iso2", "iso2/V2G_CI_MsgDef.xsd", true},
+	{"iso20-common", "common", "iso20/V2G_CI_CommonMessages.xsd", true},
+	{"iso20-ac", "ac", "iso20/V2G_CI_AC.xsd", true},
+	{"iso20-dc", "dc", "iso20/V2G_CI_DC.xsd", true},
+	{"iso20-acdp", "acdp", "iso20/V2G_CI_ACDP.xsd", true},
+	{"iso20-wpt", "wpt", "iso20/V2G_CI_WPT.xsd", true},
+}
+
+// generate returns the generated files of one schema set, by file name.
+func generate(schemas, setName string) (files map[string][]byte, err error) {
+	var cfg *setConfig
+	for i := range configs {
+		if configs[i].name == setName {
+			cfg = &configs[i]
+		}
+	}
+	if cfg == nil {
+		return nil, fmt.Errorf("exigen: unknown schema set %q", setName)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("exigen: %s: %v", setName, r)
+		}
+	}()
+	set, err := loadSet(filepath.Join(schemas, cfg.entry))
+	if err != nil {
+		return nil, err
+	}
+	m := newModel(set)
+	var globals []qname
+	for q := range set.elements {
+		globals = append(globals, q)
+	}
+	sortedQ(globals)
+	for _, q := range globals {
+		m.global(q)
+	}
+	var ctq []qname
+	for q := range set.ctypes {
+		ctq = append(ctq, q)
+	}
+	sortedQ(ctq)
+	for _, q := range ctq {
+		m.complexType(q)
+	}
+	g := &gen{m: m, cfg: *cfg}
+	for _, ct := range m.ctList {
+		m.buildGrammar(ct)
+		g.assignFields(ct)
+	}
+	files = map[string][]byte{}
+
+	g.emitTypes()
+	if files["types_gen.go"], err = g.source(); err != nil {
+		return nil, err
+	}
+
+	// Codecs.
+	g.p("%spackage %s\n", header, cfg.pkg)
+	g.p("import (\n\"errors\"\n\n\"github.com/plugsim/plugsim/iso15118/exi\"\n)\n")
+	g.p("var errInvalidEnum = errors.New(%q)\n", cfg.pkg+": invalid enumeration value")
+	for _, ct := range m.ctList {
+		g.emitDecode(ct)
+		g.emitEncode(ct)
+	}
+	docFields := g.rootFields(globals, func(q qname) *elemDecl { return m.globals[q] })
+	g.emitRootCodec("Document", "Decode", "AppendEncode", docFields, len(globals), bitsFor(len(globals)+1), false,
+		"Document is one EXI document of the schema: exactly one of its global elements is set.")
+	g.emitMessageName(docFields)
+	if cfg.fragments {
+		var all []qname
+		for q := range m.allElems {
+			all = append(all, q)
+		}
+		sortedQ(all)
+		pick := func(q qname) *elemDecl {
+			if d := m.allElems[q]; len(d) == 1 {
+				return d[0]
+			}
+			return nil
+		}
+		fr := g.rootFields(all, pick)
+		g.emitRootCodec("Fragment", "DecodeFragment", "AppendEncodeFragment", fr, len(all), bitsFor(len(all)+2), true,
+			fmt.Sprintf("Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar "+
+				"(EXI §8.5.2: %d element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. "+
+				"Element names declared with several types (%s) need the element fragment grammar and are not fields.",
+				len(all), ambiguous(m, all)))
+		var ds []qname
+		for _, q := range all {
+			if q.NS == dsigNS {
+				ds = append(ds, q)
+			}
+		}
+		fd := g.rootFields(ds, pick)
+		g.emitRootCodec("XMLDSigFragment", "DecodeXMLDSigFragment", "AppendEncodeXMLDSigFragment", fd, len(ds), bitsFor(len(ds)+2), true,
+			fmt.Sprintf("XMLDSigFragment is one element encoded as an EXI fragment with the grammar of the xmldsig-core schema alone "+
+				"(%d element names, SE(*) and ED): SignedInfo is encoded this way for the signature value. Exactly one field is set.", len(ds)))
+	}
+	if files["codec_gen.go"], err = g.source(); err != nil {
+		return nil, err
+	}
+	g.emitVectors()
+	if files["vectors_gen_test.go"], err = g.source(); err != nil {
+		return nil, err
+	}
+	g.emitRandom(docFields)
+	if files["random_gen_test.go"], err = g.source(); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+func ambiguous(m *model, all []qname) string {
+	var out []string
+	for _, q := range all {
+		if len(m.allElems[q]) > 1 {
+			out = append(out, q.Local)
+		}
+	}
+	sort.Strings(out)
+	if len(out) == 0 {
+		return "none in this set"
+	}
+	return fmt.Sprint(out)
+}
+
+func (g *gen) emitMessageName(doc []rootField) {
+	var body *complexT
+	for _, ct := range g.m.ctList {
+		if ct.goName == "BodyType" {
+			body = ct
+		}
+	}
+	if body != nil {
+		g.p("// MessageName returns the local name of the message element set in b, or \"\".")
+		g.p("func (b *BodyType) MessageName() string {")
+		for _, f := range body.fields {
+			if f.shape == fPointer {
+				g.p("if b.%s != nil { return %q }", f.name, f.json)
+			}
+		}
+		g.p("return \"\"")
+		g.p("}\n")
+	}
+	g.p("// MessageName returns the local name of the message that d carries, as the schema names it;")
+	g.p("// \"\" when d is empty. For V2G_Message it is the element inside Body.")
+	g.p("func (d *Document) MessageName() string {")
+	for _, f := range doc {
+		if f.q.Local == "V2G_Message" && body != nil {
+			g.p("if d.%s != nil { return d.%s.Body.MessageName() }", f.name, f.name)
+			continue
+		}
+		g.p("if d.%s != nil { return %q }", f.name, f.q.Local)
+	}
+	g.p("return \"\"")
+	g.p("}\n")
+}

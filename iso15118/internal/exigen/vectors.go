@@ -1,0 +1,172 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+var vectorSchemas = map[string][]string{
+	"apphand":      {"apphand"},
+	"din":          {"din"},
+	"iso2":         {"iso2", "iso2-frag", "iso2-xmldsig-frag"},
+	"iso20-common": {"iso20-common"},
+	"iso20-ac":     {"iso20-ac"},
+	"iso20-dc":     {"iso20-dc"},
+	"iso20-acdp":   {"iso20-acdp"},
+	"iso20-wpt":    {"iso20-wpt"},
+}
+
+// emitVectors writes a test that decodes and re-encodes every vector of the set.
+func (g *gen) emitVectors() {
+	g.p("%spackage %s\n", header, g.cfg.pkg)
+	g.p(`import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+`)
+	var quoted []string
+	for _, s := range vectorSchemas[g.cfg.name] {
+		quoted = append(quoted, fmt.Sprintf("%q", s))
+	}
+	g.p("var vectorSchemaNames = []string{%s}\n", strings.Join(quoted, ", "))
+	g.p("// roundTripVector decodes b with the grammar of the INDEX.tsv schema name and re-encodes it.")
+	g.p("func roundTripVector(schema string, b []byte) ([]byte, string, error) {")
+	g.p("switch schema {")
+	if g.cfg.fragments {
+		g.p("case %q:", g.cfg.name+"-frag")
+		g.p("var f Fragment")
+		g.p("if err := DecodeFragment(b, &f); err != nil { return nil, \"\", err }")
+		g.p("out, err := AppendEncodeFragment(nil, &f)")
+		g.p("return out, \"\", err")
+		g.p("case %q:", g.cfg.name+"-xmldsig-frag")
+		g.p("var f XMLDSigFragment")
+		g.p("if err := DecodeXMLDSigFragment(b, &f); err != nil { return nil, \"\", err }")
+		g.p("out, err := AppendEncodeXMLDSigFragment(nil, &f)")
+		g.p("return out, \"\", err")
+	}
+	g.p("}")
+	g.p("var d Document")
+	g.p("if err := Decode(b, &d); err != nil { return nil, \"\", err }")
+	g.p("out, err := AppendEncode(nil, &d)")
+	g.p("return out, d.MessageName(), err")
+	g.p("}\n")
+	g.b.WriteString(`// sharedDir finds shared/ through PLUGSIM_SHARED or next to the module root.
+func sharedDir(t testing.TB) string {
+	if d := os.Getenv("PLUGSIM_SHARED"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return filepath.Join(dir, "..", "shared")
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+type vector struct {
+	file, schema, message, verdict, equal string
+	exi                                   []byte
+}
+
+// loadVectors returns the vectors of this package's schemas, skipping (or failing under CI=true)
+// when the shared data is absent.
+func loadVectors(t testing.TB) []vector {
+	dir := filepath.Join(sharedDir(t), "iso15118", "vectors")
+	f, err := os.Open(filepath.Join(dir, "INDEX.tsv"))
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared vectors not found (set PLUGSIM_SHARED): %v", err)
+		}
+		t.Skipf("shared vectors not found (set PLUGSIM_SHARED): %v", err)
+	}
+	defer f.Close()
+	var out []vector
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		if len(cols) < 9 || cols[0] == "file" {
+			continue
+		}
+		want := false
+		for _, s := range vectorSchemaNames {
+			want = want || cols[4] == s
+		}
+		if !want {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, cols[0]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, _, _ := strings.Cut(string(data), "\n")
+		b, err := hex.DecodeString(strings.TrimSpace(line))
+		if err != nil {
+			t.Fatalf("%s: %v", cols[0], err)
+		}
+		out = append(out, vector{file: cols[0], schema: cols[4], message: cols[5], verdict: cols[7], equal: cols[8], exi: b})
+	}
+	return out
+}
+
+// loadExceptions reads testdata/vector_exceptions.txt: "file<TAB>reason" lines of vectors
+// that this codec does not decode or re-encode identically, with the reason.
+func loadExceptions(t testing.TB) map[string]string {
+	out := map[string]string{}
+	data, err := os.ReadFile(filepath.Join("testdata", "vector_exceptions.txt"))
+	if err != nil {
+		return out
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		file, reason, _ := strings.Cut(l, "\t")
+		out[file] = reason
+	}
+	return out
+}
+
+// TestVectors checks that every vector decodes and re-encodes to the same bytes, and that the
+// message name agrees with INDEX.tsv. Vectors listed in testdata/vector_exceptions.txt must fail.
+func TestVectors(t *testing.T) {
+	vs := loadVectors(t)
+	exc := loadExceptions(t)
+	ok := 0
+	for _, v := range vs {
+		out, name, err := roundTripVector(v.schema, v.exi)
+		var problem string
+		switch {
+		case err != nil:
+			problem = err.Error()
+		case !bytes.Equal(out, v.exi):
+			problem = "re-encoded bytes differ: " + hex.EncodeToString(out)
+		case name != "" && v.message != "" && name != v.message:
+			problem = "message " + name + ", index says " + v.message
+		}
+		reason, listed := exc[v.file]
+		switch {
+		case problem == "" && listed:
+			t.Errorf("%s: listed as exception (%s) but round-trips", v.file, reason)
+		case problem == "":
+			ok++
+		case !listed:
+			t.Errorf("%s (%s %s): %s", v.file, v.schema, v.message, problem)
+		}
+	}
+	t.Logf("%d of %d vectors decode and re-encode byte-identically (%d listed exceptions)", ok, len(vs), len(exc))
+}
+`)
+}
