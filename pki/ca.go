@@ -148,9 +148,7 @@ func sizeRule(p Profile) string {
 
 // checkKeyAlgorithm enforces [ruleAlg]: every key of a profile's hierarchy
 // uses the profile's algorithm, except OCPP TLS certificates (always P-256,
-// what crypto/tls and OCPP stacks support) and the OCSP signer of an Ed448
-// CA, which uses P-521 because golang.org/x/crypto/ocsp cannot sign with
-// Ed448.
+// what crypto/tls and OCPP stacks support).
 func checkKeyAlgorithm(p Profile, r Role, a Algorithm) error {
 	want := p.Algorithm()
 	switch {
@@ -158,8 +156,6 @@ func checkKeyAlgorithm(p Profile, r Role, a Algorithm) error {
 		return fmt.Errorf("pki: unknown role %d", int(r))
 	case specs[r].ocpp:
 		want = ECDSAP256SHA256
-	case r == RoleOCSPSigner && p == ISO20Ed448:
-		want = ECDSAP521SHA512
 	}
 	if a != want {
 		return &Error{Reason: ReasonWrongAlgorithm, Rule: ruleAlg, Detail: fmt.Sprintf("%v key for a %v under profile %v, want %v", a, r, p, want)}

@@ -1,0 +1,264 @@
+package revocation
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/plugsim/plugsim/pki"
+	"golang.org/x/crypto/ocsp"
+)
+
+var t0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	h         *pki.Hierarchy
+	contract  *x509.Certificate
+	sub2      *pki.CA
+	responder *Responder
+	set       *ResponderSet
+}
+
+func newFixture(t testing.TB, p pki.Profile) *fixture {
+	t.Helper()
+	h, err := pki.NewHierarchy(pki.HierarchyOptions{Profile: p, Seed: []byte("revocation"), At: t0, V2GRoots: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := h.EMSPs[0]
+	var rs []*Responder
+	var target *Responder
+	for _, ca := range h.CAs() {
+		if ca.Role == pki.RoleCSMSRoot {
+			continue
+		}
+		k, err := pki.DeriveKey(p.Algorithm(), []byte("revocation"), "ocsp/"+ca.Cert.Subject.CommonName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := NewResponder(ca, t0, ResponderOptions{SignerKey: k})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ca == e.SubCA2 {
+			target = r
+		}
+		rs = append(rs, r)
+	}
+	return &fixture{h: h, contract: e.Contracts[0].Cert, sub2: e.SubCA2, responder: target, set: NewResponderSet(rs...)}
+}
+
+func reasonOf(err error) pki.Reason {
+	if e, ok := errors.AsType[*pki.Error](err); ok {
+		return e.Reason
+	}
+	return 0
+}
+
+func TestResponderRoundTrip(t *testing.T) {
+	for _, p := range []pki.Profile{pki.ISO2, pki.ISO20, pki.ISO20Ed448} {
+		t.Run(p.String(), func(t *testing.T) {
+			f := newFixture(t, p)
+			at := t0.Add(time.Hour)
+			for _, h := range []crypto.Hash{crypto.SHA1, crypto.SHA256, crypto.SHA512} {
+				req, err := ocsp.CreateRequest(f.contract, f.sub2.Cert, &ocsp.RequestOptions{Hash: h})
+				if err != nil {
+					t.Fatal(err)
+				}
+				der := f.responder.Respond(req, at)
+				r, err := ParseResponse(der, f.contract, f.sub2.Cert, at)
+				if err != nil {
+					t.Fatalf("%v: ParseResponse: %v", h, err)
+				}
+				if r.Status != Good || r.Hash != h || !r.ProducedAt.Equal(at) || !r.NextUpdate.Equal(at.Add(DefaultValidity)) {
+					t.Errorf("%v: response %+v", h, r)
+				}
+				if p.Algorithm() != pki.Ed448 {
+					// Independent decoder: golang.org/x/crypto/ocsp.
+					xr, err := ocsp.ParseResponseForCert(der, f.contract, f.sub2.Cert)
+					if err != nil {
+						t.Fatalf("%v: x/crypto/ocsp rejects our response: %v", h, err)
+					}
+					if xr.Status != ocsp.Good || xr.Certificate == nil || !xr.ThisUpdate.Equal(at) {
+						t.Errorf("%v: x/crypto/ocsp sees %+v", h, xr)
+					}
+				}
+			}
+			f.responder.Revoke(f.contract.SerialNumber, at, 1)
+			der, err := f.responder.ResponseFor(f.contract.SerialNumber, crypto.SHA256, at.Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := ParseResponse(der, f.contract, f.sub2.Cert, at.Add(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := reasonOf(r.Err(f.contract)); got != pki.ReasonRevoked || r.Reason != 1 || !r.RevokedAt.Equal(at) {
+				t.Errorf("revoked: Err reason %v, response %+v", got, r)
+			}
+			if p.Algorithm() != pki.Ed448 {
+				xr, err := ocsp.ParseResponseForCert(der, f.contract, f.sub2.Cert)
+				if err != nil || xr.Status != ocsp.Revoked || xr.RevocationReason != 1 {
+					t.Errorf("x/crypto/ocsp on revoked: %+v, %v", xr, err)
+				}
+			}
+		})
+	}
+}
+
+func TestResponderRejectsForeignRequest(t *testing.T) {
+	f := newFixture(t, pki.ISO2)
+	// Ask the MO Sub-CA 2 responder about the OEM provisioning certificate.
+	oem := f.h.OEM
+	req, err := ocsp.CreateRequest(oem.Provisioning[0].Cert, oem.SubCA2.Cert, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := f.responder.Respond(req, t0)
+	if _, err := ParseResponse(der, oem.Provisioning[0].Cert, oem.SubCA2.Cert, t0); reasonOf(err) != pki.ReasonRevocationUnknown {
+		t.Errorf("unauthorized response: %v, want ReasonRevocationUnknown", err)
+	}
+	if got := f.responder.Respond([]byte{0x30, 0x01}, t0); string(got) != string(ocsp.MalformedRequestErrorResponse) {
+		t.Errorf("malformed request answered with %x", got)
+	}
+}
+
+type countingFetcher struct {
+	next  Fetcher
+	count int
+}
+
+func (c *countingFetcher) FetchOCSP(cert, issuer *x509.Certificate, req []byte, at time.Time) ([]byte, error) {
+	c.count++
+	return c.next.FetchOCSP(cert, issuer, req, at)
+}
+
+func TestCacheHonoursNextUpdate(t *testing.T) {
+	f := newFixture(t, pki.ISO2)
+	cf := &countingFetcher{next: f.set}
+	ch := &Checker{Cache: NewCache(), Fetcher: cf}
+	steps := []struct {
+		name      string
+		at        time.Time
+		wantFetch int
+	}{
+		{"first query fetches", t0.Add(time.Hour), 1},
+		{"an hour later: cached", t0.Add(2 * time.Hour), 1},
+		{"just before nextUpdate: cached", t0.Add(time.Hour + DefaultValidity), 1},
+		{"after nextUpdate: refetched", t0.Add(time.Hour + DefaultValidity + time.Second), 2},
+		{"then cached again", t0.Add(2*time.Hour + DefaultValidity), 2},
+	}
+	for _, s := range steps {
+		if err := ch.CheckRevocation(f.contract, f.sub2.Cert, s.at); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if cf.count != s.wantFetch {
+			t.Errorf("%s: %d fetches, want %d", s.name, cf.count, s.wantFetch)
+		}
+	}
+	// A revocation after caching shows only once the cached response expires.
+	f.responder.Revoke(f.contract.SerialNumber, t0.Add(3*time.Hour+DefaultValidity), 4)
+	if err := ch.CheckRevocation(f.contract, f.sub2.Cert, t0.Add(4*time.Hour+DefaultValidity)); err != nil {
+		t.Errorf("cached good response: %v, want nil", err)
+	}
+	if err := ch.CheckRevocation(f.contract, f.sub2.Cert, t0.Add(2*time.Hour+2*DefaultValidity)); reasonOf(err) != pki.ReasonRevoked {
+		t.Errorf("after expiry: %v, want revoked", err)
+	}
+}
+
+func TestVerifyWithChecker(t *testing.T) {
+	for _, p := range []pki.Profile{pki.ISO2, pki.ISO20Ed448} {
+		f := newFixture(t, p)
+		e := f.h.EMSPs[0]
+		at := t0.Add(time.Hour)
+		opts := pki.VerifyOptions{Profile: p, Roots: pki.NewTrustStore(e.Root.Cert), Intermediates: []*x509.Certificate{e.SubCA2.Cert, e.SubCA1.Cert}, At: at, Role: pki.RoleContract,
+			Revocation: &Checker{Cache: NewCache(), Fetcher: f.set}}
+		if _, err := pki.Verify(f.contract, opts); err != nil {
+			t.Fatalf("%v: Verify with OCSP: %v", p, err)
+		}
+		// Revoke Sub-CA 1 at the MO root's responder: the whole chain fails.
+		f.set.Lookup(e.Root.Cert).Revoke(e.SubCA1.Cert.SerialNumber, at, 2)
+		opts.Revocation = &Checker{Cache: NewCache(), Fetcher: f.set}
+		if _, err := pki.Verify(f.contract, opts); reasonOf(err) != pki.ReasonRevoked {
+			t.Errorf("%v: revoked Sub-CA 1: %v, want revoked", p, err)
+		}
+		// CRL only.
+		crl, err := f.set.Lookup(e.Root.Cert).CRL(at.Add(time.Minute), 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := NewCRLSet()
+		if err := set.Add(crl, e.Root.Cert); err != nil {
+			t.Fatalf("%v: CRL: %v", p, err)
+		}
+		opts.At = at.Add(2 * time.Minute)
+		opts.Revocation = &Checker{CRLs: set, SoftFail: true}
+		if _, err := pki.Verify(f.contract, opts); reasonOf(err) != pki.ReasonRevoked {
+			t.Errorf("%v: CRL revoked Sub-CA 1: %v, want revoked", p, err)
+		}
+		// Without any source the default is to fail closed.
+		opts.Revocation = &Checker{}
+		if _, err := pki.Verify(f.contract, opts); reasonOf(err) != pki.ReasonRevocationUnknown {
+			t.Errorf("%v: no source: %v, want revocation unknown", p, err)
+		}
+	}
+}
+
+func TestHashDataRequest(t *testing.T) {
+	f := newFixture(t, pki.ISO2)
+	hd, err := HashData(f.contract, f.sub2.Cert, crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hd.ResponderURL == "" || hd.HashAlgorithm != "SHA256" || len(hd.IssuerNameHash) != 64 || hd.SerialNumber != f.contract.SerialNumber.Text(16) {
+		t.Errorf("HashData = %+v", hd)
+	}
+	req, err := hd.Request()
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := f.responder.Respond(req, t0)
+	if _, err := ParseResponse(der, f.contract, f.sub2.Cert, t0); err != nil {
+		t.Errorf("response to a hash-data request: %v", err)
+	}
+	bad := hd
+	bad.SerialNumber = "0x10"
+	if _, err := bad.Request(); err == nil {
+		t.Error("Request with serial 0x10 = nil error")
+	}
+}
+
+func TestCRLRejectsForeignSigner(t *testing.T) {
+	f := newFixture(t, pki.ISO2)
+	crl, err := f.responder.CRL(t0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := NewCRLSet().Add(crl, f.h.EMSPs[0].SubCA1.Cert); reasonOf(err) != pki.ReasonBadSignature {
+		t.Errorf("CRL checked against another CA: %v, want bad signature", err)
+	}
+	if err := NewCRLSet().Add(crl[:len(crl)-3], f.sub2.Cert); reasonOf(err) != pki.ReasonMalformed {
+		t.Errorf("truncated CRL: %v, want malformed", err)
+	}
+}
+
+func FuzzParseResponse(f *testing.F) {
+	fx := newFixture(f, pki.ISO2)
+	good, err := fx.responder.ResponseFor(fx.contract.SerialNumber, crypto.SHA256, t0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(ocsp.UnauthorizedErrorResponse)
+	f.Fuzz(func(t *testing.T, der []byte) {
+		r, err := ParseResponse(der, fx.contract, fx.sub2.Cert, t0)
+		if err == nil && r.Serial.Cmp(fx.contract.SerialNumber) != 0 {
+			t.Fatalf("accepted a response about serial %v", r.Serial)
+		}
+		if err != nil && reasonOf(err) == 0 {
+			t.Fatalf("untyped error %v", err)
+		}
+	})
+}
