@@ -143,3 +143,12 @@ func CheckCRLSignature(crl *x509.RevocationList, issuer *x509.Certificate) error
 	}
 	return CheckSignedBy(issuer, oid, crl.RawTBSRevocationList, crl.Signature)
 }
+
+// PublicKey returns a certificate's public key: *ecdsa.PublicKey as x509
+// parsed it, or the ed448.PublicKey x509 cannot parse.
+func PublicKey(c *x509.Certificate) (crypto.PublicKey, error) {
+	if c.PublicKey != nil {
+		return c.PublicKey, nil
+	}
+	return ed448PublicKey(c.RawSubjectPublicKeyInfo)
+}
