@@ -11,9 +11,9 @@ type UnitSymbolType uint8
 
 // Values of UnitSymbolType, in declaration order (the EXI index).
 const (
-	UnitSymbolTypeh   UnitSymbolType = iota // "h"
-	UnitSymbolTypem                         // "m"
-	UnitSymbolTypes                         // "s"
+	UnitSymbolTypeH   UnitSymbolType = iota // "h"
+	UnitSymbolTypeM                         // "m"
+	UnitSymbolTypeS                         // "s"
 	UnitSymbolTypeA                         // "A"
 	UnitSymbolTypeAh                        // "Ah"
 	UnitSymbolTypeV                         // "V"
@@ -451,7 +451,7 @@ type CostKindType uint8
 
 // Values of CostKindType, in declaration order (the EXI index).
 const (
-	CostKindTyperelativePricePercentage       CostKindType = iota // "relativePricePercentage"
+	CostKindTypeRelativePricePercentage       CostKindType = iota // "relativePricePercentage"
 	CostKindTypeRenewableGenerationPercentage                     // "RenewableGenerationPercentage"
 	CostKindTypeCarbonDioxideEmission                             // "CarbonDioxideEmission"
 )
@@ -596,12 +596,12 @@ type ValueType uint8
 
 // Values of ValueType, in declaration order (the EXI index).
 const (
-	ValueTypebool          ValueType = iota // "bool"
-	ValueTypebyte                           // "byte"
-	ValueTypeshort                          // "short"
-	ValueTypeint                            // "int"
-	ValueTypephysicalValue                  // "physicalValue"
-	ValueTypestring                         // "string"
+	ValueTypeBool          ValueType = iota // "bool"
+	ValueTypeByte                           // "byte"
+	ValueTypeShort                          // "short"
+	ValueTypeInt                            // "int"
+	ValueTypePhysicalValue                  // "physicalValue"
+	ValueTypeString                         // "string"
 )
 
 var namesValueType = [...]string{

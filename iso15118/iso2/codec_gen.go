@@ -19867,6 +19867,7 @@ type Fragment struct {
 	ByteValue                                  *int8                                     `json:"byteValue,omitempty"`                                  // {urn:iso:15118:2:2013:MsgDataTypes}byteValue
 	CostKind                                   *CostKindType                             `json:"costKind,omitempty"`                                   // {urn:iso:15118:2:2013:MsgDataTypes}costKind
 	Duration                                   *uint32                                   `json:"duration,omitempty"`                                   // {urn:iso:15118:2:2013:MsgDataTypes}duration
+	EMAID                                      *EMAIDType                                `json:"eMAID,omitempty"`                                      // {urn:iso:15118:2:2013:MsgBody}eMAID
 	IntValue                                   *int32                                    `json:"intValue,omitempty"`                                   // {urn:iso:15118:2:2013:MsgDataTypes}intValue
 	PhysicalValue                              *PhysicalValueType                        `json:"physicalValue,omitempty"`                              // {urn:iso:15118:2:2013:MsgDataTypes}physicalValue
 	ShortValue                                 *int16                                    `json:"shortValue,omitempty"`                                 // {urn:iso:15118:2:2013:MsgDataTypes}shortValue
@@ -22079,6 +22080,43 @@ func DecodeFragment(b []byte, d *Fragment) error {
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
+	case 236:
+		d.EMAID = new(EMAIDType)
+		for done := false; !done; {
+			ec, err := r.ReadBits(9)
+			if err != nil {
+				return err
+			}
+			switch ec {
+			case 4:
+				x, err := r.ReadString(exi.DefaultMaxLength)
+				if err != nil {
+					return err
+				}
+				d.EMAID.Id = x
+			case 255:
+				done = true
+			case 256:
+				x, err := r.ReadString(15)
+				if err != nil {
+					return err
+				}
+				if exi.StringLen(x) < 14 {
+					return r.Fail("decode Fragment", exi.ErrValue)
+				}
+				d.EMAID.Value = x
+				ec, err = r.ReadBits(8)
+				if err != nil {
+					return err
+				}
+				if ec != 244 {
+					return r.CodeError("decode Fragment", ec, 246, 8)
+				}
+				done = true
+			default:
+				return r.CodeError("decode Fragment", ec, 257, 9)
+			}
+		}
 	case 237:
 		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
 			return err
@@ -22882,6 +22920,9 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		set++
 	}
 	if d.Duration != nil {
+		set++
+	}
+	if d.EMAID != nil {
 		set++
 	}
 	if d.IntValue != nil {
@@ -24288,6 +24329,29 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 			}
 			w.WriteUint(uint64(*d.Duration))
 			w.WriteBits(0, 1)
+			return nil
+		}()
+	case d.EMAID != nil:
+		w.WriteBits(236, 8)
+		err = func() error {
+			v := d.EMAID
+			{
+				w.WriteBits(4, 9)
+				if exi.StringLen(v.Id) > exi.DefaultMaxLength {
+					return w.Fail("encode Fragment", exi.ErrValue)
+				}
+				if err := w.WriteString(v.Id); err != nil {
+					return err
+				}
+			}
+			w.WriteBits(256, 9)
+			if n := exi.StringLen(v.Value); n > 15 || n < 14 {
+				return w.Fail("encode Fragment", exi.ErrValue)
+			}
+			if err := w.WriteString(v.Value); err != nil {
+				return err
+			}
+			w.WriteBits(244, 8)
 			return nil
 		}()
 	case d.IntValue != nil:

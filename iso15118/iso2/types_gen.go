@@ -11,9 +11,9 @@ type UnitSymbolType uint8
 
 // Values of UnitSymbolType, in declaration order (the EXI index).
 const (
-	UnitSymbolTypeh  UnitSymbolType = iota // "h"
-	UnitSymbolTypem                        // "m"
-	UnitSymbolTypes                        // "s"
+	UnitSymbolTypeH  UnitSymbolType = iota // "h"
+	UnitSymbolTypeM                        // "m"
+	UnitSymbolTypeS                        // "s"
 	UnitSymbolTypeA                        // "A"
 	UnitSymbolTypeV                        // "V"
 	UnitSymbolTypeW                        // "W"
@@ -455,7 +455,7 @@ type CostKindType uint8
 
 // Values of CostKindType, in declaration order (the EXI index).
 const (
-	CostKindTyperelativePricePercentage       CostKindType = iota // "relativePricePercentage"
+	CostKindTypeRelativePricePercentage       CostKindType = iota // "relativePricePercentage"
 	CostKindTypeRenewableGenerationPercentage                     // "RenewableGenerationPercentage"
 	CostKindTypeCarbonDioxideEmission                             // "CarbonDioxideEmission"
 )

@@ -505,6 +505,7 @@ type rootField struct {
 	name  string
 	json  string
 	code  int
+	ef    *elemFrag // element fragment grammar (EXI §8.5.3), for names declared with several types
 	gtype string
 }
 
@@ -598,6 +599,10 @@ func (g *gen) emitRootCodec(typ, decName, encName string, fields []rootField, k,
 }
 
 func (g *gen) emitRootElemDecode(f rootField, op string) {
+	if f.ef != nil {
+		g.emitElemFragDecode(f, op)
+		return
+	}
 	if f.e.ct != nil {
 		g.p("d.%s = new(%s)", f.name, f.e.ct.goName)
 		g.p("if err := decode%s(&r, d.%s); err != nil { return err }", f.e.ct.goName, f.name)
@@ -616,6 +621,10 @@ func (g *gen) emitRootElemDecode(f rootField, op string) {
 }
 
 func (g *gen) emitRootElemEncode(f rootField, op string) {
+	if f.ef != nil {
+		g.emitElemFragEncode(f, op)
+		return
+	}
 	if f.e.ct != nil {
 		g.p("err = encode%s(&w, d.%s)", f.e.ct.goName, f.name)
 		return

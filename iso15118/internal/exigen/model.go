@@ -326,7 +326,7 @@ func (m *model) buildSimple(n *node, q qname, hint string) *simpleT {
 		st.goType = st.goName
 		seen := map[string]bool{}
 		for _, v := range enum {
-			id := st.goName + sanitize(v)
+			id := st.goName + exported(sanitize(v))
 			for seen[id] {
 				id += "_"
 			}
