@@ -11414,7 +11414,7 @@ func (m *Get15118EVCertificateRequest) decode(d *jsonwire.Decoder) error {
 			if err != nil {
 				return ocpp.AtField(err, "exiRequest")
 			}
-			m.ExiRequest = v
+			m.EXIRequest = v
 		default:
 			return codec.Unknown(key)
 		}
@@ -11458,7 +11458,7 @@ func (m *Get15118EVCertificateRequest) AppendJSON(b []byte) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, "\"exiRequest\":"...)
-	b = jsonwire.AppendString(b, m.ExiRequest)
+	b = jsonwire.AppendString(b, m.EXIRequest)
 	return append(b, '}')
 }
 
@@ -11535,7 +11535,7 @@ func (m *Get15118EVCertificateResponse) decode(d *jsonwire.Decoder) error {
 			if err != nil {
 				return ocpp.AtField(err, "exiResponse")
 			}
-			m.ExiResponse = v
+			m.EXIResponse = v
 		default:
 			return codec.Unknown(key)
 		}
@@ -11578,7 +11578,7 @@ func (m *Get15118EVCertificateResponse) AppendJSON(b []byte) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, "\"exiResponse\":"...)
-	b = jsonwire.AppendString(b, m.ExiResponse)
+	b = jsonwire.AppendString(b, m.EXIResponse)
 	return append(b, '}')
 }
 

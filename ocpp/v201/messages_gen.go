@@ -5405,10 +5405,10 @@ type Get15118EVCertificateRequest struct {
 	ISO15118SchemaVersion string
 	// Action is the required member "action".
 	Action CertificateActionEnumType
-	// ExiRequest is the required member "exiRequest".
+	// EXIRequest is the required member "exiRequest".
 	//
 	// Raw CertificateInstallationReq request from EV, Base64 encoded.
-	ExiRequest string
+	EXIRequest string
 }
 
 // OCPPAction returns "Get15118EVCertificate".
@@ -5426,10 +5426,10 @@ type Get15118EVCertificateResponse struct {
 	Status ISO15118EVCertificateStatusEnumType
 	// StatusInfo is the optional member "statusInfo".
 	StatusInfo *StatusInfoType
-	// ExiResponse is the required member "exiResponse".
+	// EXIResponse is the required member "exiResponse".
 	//
 	// Raw CertificateInstallationRes response for the EV, Base64 encoded.
-	ExiResponse string
+	EXIResponse string
 }
 
 // OCPPAction returns "Get15118EVCertificate".

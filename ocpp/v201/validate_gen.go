@@ -2031,7 +2031,7 @@ func (m *Get15118EVCertificateRequest) Validate() error {
 		err := codec.NotInEnum("CertificateActionEnumType")
 		return ocpp.AtField(err, "action")
 	}
-	if err := codec.MaxLength(m.ExiRequest, 5600); err != nil {
+	if err := codec.MaxLength(m.EXIRequest, 5600); err != nil {
 		return ocpp.AtField(err, "exiRequest")
 	}
 	return nil
@@ -2053,7 +2053,7 @@ func (m *Get15118EVCertificateResponse) Validate() error {
 			return ocpp.AtField(err, "statusInfo")
 		}
 	}
-	if err := codec.MaxLength(m.ExiResponse, 5600); err != nil {
+	if err := codec.MaxLength(m.EXIResponse, 5600); err != nil {
 		return ocpp.AtField(err, "exiResponse")
 	}
 	return nil

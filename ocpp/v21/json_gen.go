@@ -25094,7 +25094,7 @@ func (m *Get15118EVCertificateRequest) decode(d *jsonwire.Decoder) error {
 			if err != nil {
 				return ocpp.AtField(err, "exiRequest")
 			}
-			m.ExiRequest = v
+			m.EXIRequest = v
 		case "maximumContractCertificateChains":
 			if seen&(1<<3) != 0 {
 				return codec.Duplicate(key)
@@ -25181,7 +25181,7 @@ func (m *Get15118EVCertificateRequest) AppendJSON(b []byte) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, "\"exiRequest\":"...)
-	b = jsonwire.AppendString(b, m.ExiRequest)
+	b = jsonwire.AppendString(b, m.EXIRequest)
 	if m.MaximumContractCertificateChains != nil {
 		if len(b) > n {
 			b = append(b, ',')
@@ -25275,7 +25275,7 @@ func (m *Get15118EVCertificateResponse) decode(d *jsonwire.Decoder) error {
 			if err != nil {
 				return ocpp.AtField(err, "exiResponse")
 			}
-			m.ExiResponse = v
+			m.EXIResponse = v
 		case "remainingContracts":
 			if seen&(1<<3) != 0 {
 				return codec.Duplicate(key)
@@ -25335,7 +25335,7 @@ func (m *Get15118EVCertificateResponse) AppendJSON(b []byte) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, "\"exiResponse\":"...)
-	b = jsonwire.AppendString(b, m.ExiResponse)
+	b = jsonwire.AppendString(b, m.EXIResponse)
 	if m.RemainingContracts != nil {
 		if len(b) > n {
 			b = append(b, ',')

@@ -8548,11 +8548,11 @@ type Get15118EVCertificateRequest struct {
 	ISO15118SchemaVersion string
 	// Action is the required member "action".
 	Action CertificateActionEnumType
-	// ExiRequest is the required member "exiRequest".
+	// EXIRequest is the required member "exiRequest".
 	//
 	// *(2.1)* Raw CertificateInstallationReq request from EV, Base64 encoded. +
 	// Extended to support ISO 15118-20 certificates. The minimum supported length is 11000. If a longer _exiRequest_ is supported, then the supported length must be communicated in variable OCPPCommCtrlr.FieldLength[ "Get15118EVCertificateRequest.exiRequest" ].
-	ExiRequest string
+	EXIRequest string
 	// MaximumContractCertificateChains is the optional member "maximumContractCertificateChains".
 	//
 	// *(2.1)* Absent during ISO 15118-2 session. Required during ISO 15118-20 session. +
@@ -8579,11 +8579,11 @@ type Get15118EVCertificateResponse struct {
 	Status ISO15118EVCertificateStatusEnumType
 	// StatusInfo is the optional member "statusInfo".
 	StatusInfo *StatusInfoType
-	// ExiResponse is the required member "exiResponse".
+	// EXIResponse is the required member "exiResponse".
 	//
 	// *(2/1)* Raw CertificateInstallationRes response for the EV, Base64 encoded. +
 	// Extended to support ISO 15118-20 certificates. The minimum supported length is 17000. If a longer _exiResponse_ is supported, then the supported length must be communicated in variable OCPPCommCtrlr.FieldLength[ "Get15118EVCertificateResponse.exiResponse" ].
-	ExiResponse string
+	EXIResponse string
 	// RemainingContracts is the optional member "remainingContracts".
 	//
 	// *(2.1)* Number of contracts that can be retrieved with additional requests.

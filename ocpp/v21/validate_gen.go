@@ -5040,7 +5040,7 @@ func (m *Get15118EVCertificateRequest) Validate() error {
 		err := codec.NotInEnum("CertificateActionEnumType")
 		return ocpp.AtField(err, "action")
 	}
-	if err := codec.MaxLength(m.ExiRequest, 11000); err != nil {
+	if err := codec.MaxLength(m.EXIRequest, 11000); err != nil {
 		return ocpp.AtField(err, "exiRequest")
 	}
 	if m.MaximumContractCertificateChains != nil {
@@ -5083,7 +5083,7 @@ func (m *Get15118EVCertificateResponse) Validate() error {
 			return ocpp.AtField(err, "statusInfo")
 		}
 	}
-	if err := codec.MaxLength(m.ExiResponse, 17000); err != nil {
+	if err := codec.MaxLength(m.EXIResponse, 17000); err != nil {
 		return ocpp.AtField(err, "exiResponse")
 	}
 	if m.RemainingContracts != nil {

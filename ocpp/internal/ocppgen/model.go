@@ -256,7 +256,7 @@ var initialisms = map[string]string{
 	"csms": "CSMS", "ac": "AC", "dc": "DC", "ocpp": "OCPP", "tls": "TLS", "http": "HTTP",
 	"vpn": "VPN", "apn": "APN", "der": "DER", "iso": "ISO", "soc": "SOC", "v2x": "V2X",
 	"tx": "Tx", "qr": "QR", "pin": "PIN", "ip": "IP", "dso": "DSO", "ems": "EMS",
-	"emaid": "EMAID", "imsi": "IMSI", "iccid": "ICCID", "ssid": "SSID", "bpt": "BPT",
+	"emaid": "EMAID", "exi": "EXI", "imsi": "IMSI", "iccid": "ICCID", "ssid": "SSID", "bpt": "BPT",
 }
 
 // splitWords splits a camelCase or PascalCase identifier into words; digits
