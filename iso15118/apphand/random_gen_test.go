@@ -122,6 +122,20 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomDocumentSeeds encode a random document of every global element.
+var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SupportedAppProtocolReq: new(SupportedAppProtocolReq)}
+		randSupportedAppProtocolReq(r, d.SupportedAppProtocolReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SupportedAppProtocolRes: new(SupportedAppProtocolRes)}
+		randSupportedAppProtocolRes(r, d.SupportedAppProtocolRes)
+		return AppendEncode(nil, &d)
+	},
+}
+
 func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)

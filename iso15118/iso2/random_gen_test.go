@@ -3839,6 +3839,385 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomDocumentSeeds encode a random document of every global element.
+var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_EVChargeParameter: new(AC_EVChargeParameterType)}
+		randAC_EVChargeParameterType(r, d.AC_EVChargeParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_EVSEChargeParameter: new(AC_EVSEChargeParameterType)}
+		randAC_EVSEChargeParameterType(r, d.AC_EVSEChargeParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_EVSEStatus: new(AC_EVSEStatusType)}
+		randAC_EVSEStatusType(r, d.AC_EVSEStatus)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AuthorizationReq: new(AuthorizationReqType)}
+		randAuthorizationReqType(r, d.AuthorizationReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AuthorizationRes: new(AuthorizationResType)}
+		randAuthorizationResType(r, d.AuthorizationRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BodyElement: new(BodyBaseType)}
+		randBodyBaseType(r, d.BodyElement)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CableCheckReq: new(CableCheckReqType)}
+		randCableCheckReqType(r, d.CableCheckReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CableCheckRes: new(CableCheckResType)}
+		randCableCheckResType(r, d.CableCheckRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, d.CanonicalizationMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CertificateInstallationReq: new(CertificateInstallationReqType)}
+		randCertificateInstallationReqType(r, d.CertificateInstallationReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CertificateInstallationRes: new(CertificateInstallationResType)}
+		randCertificateInstallationResType(r, d.CertificateInstallationRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CertificateUpdateReq: new(CertificateUpdateReqType)}
+		randCertificateUpdateReqType(r, d.CertificateUpdateReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CertificateUpdateRes: new(CertificateUpdateResType)}
+		randCertificateUpdateResType(r, d.CertificateUpdateRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ChargeParameterDiscoveryReq: new(ChargeParameterDiscoveryReqType)}
+		randChargeParameterDiscoveryReqType(r, d.ChargeParameterDiscoveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ChargeParameterDiscoveryRes: new(ChargeParameterDiscoveryResType)}
+		randChargeParameterDiscoveryResType(r, d.ChargeParameterDiscoveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ChargingStatusReq: new(ChargingStatusReqType)}
+		randChargingStatusReqType(r, d.ChargingStatusReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ChargingStatusRes: new(ChargingStatusResType)}
+		randChargingStatusResType(r, d.ChargingStatusRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CurrentDemandReq: new(CurrentDemandReqType)}
+		randCurrentDemandReqType(r, d.CurrentDemandReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CurrentDemandRes: new(CurrentDemandResType)}
+		randCurrentDemandResType(r, d.CurrentDemandRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_EVChargeParameter: new(DC_EVChargeParameterType)}
+		randDC_EVChargeParameterType(r, d.DC_EVChargeParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_EVPowerDeliveryParameter: new(DC_EVPowerDeliveryParameterType)}
+		randDC_EVPowerDeliveryParameterType(r, d.DC_EVPowerDeliveryParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_EVSEChargeParameter: new(DC_EVSEChargeParameterType)}
+		randDC_EVSEChargeParameterType(r, d.DC_EVSEChargeParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_EVSEStatus: new(DC_EVSEStatusType)}
+		randDC_EVSEStatusType(r, d.DC_EVSEStatus)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_EVStatus: new(DC_EVStatusType)}
+		randDC_EVStatusType(r, d.DC_EVStatus)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, d.DSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, d.DigestMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{EVChargeParameter: new(EVChargeParameterType)}
+		randEVChargeParameterType(r, d.EVChargeParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{EVPowerDeliveryParameter: new(EVPowerDeliveryParameterType)}
+		randEVPowerDeliveryParameterType(r, d.EVPowerDeliveryParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{EVSEChargeParameter: new(EVSEChargeParameterType)}
+		randEVSEChargeParameterType(r, d.EVSEChargeParameter)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{EVSEStatus: new(EVSEStatusType)}
+		randEVSEStatusType(r, d.EVSEStatus)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{EVStatus: new(EVStatusType)}
+		randEVStatusType(r, d.EVStatus)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Entry: new(EntryType)}
+		randEntryType(r, d.Entry)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, d.KeyInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, d.KeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Manifest: new(ManifestType)}
+		randManifestType(r, d.Manifest)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{MeteringReceiptReq: new(MeteringReceiptReqType)}
+		randMeteringReceiptReqType(r, d.MeteringReceiptReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{MeteringReceiptRes: new(MeteringReceiptResType)}
+		randMeteringReceiptResType(r, d.MeteringReceiptRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Object: new(ObjectType)}
+		randObjectType(r, d.Object)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PGPData: new(PGPDataType)}
+		randPGPDataType(r, d.PGPData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PMaxScheduleEntry: new(PMaxScheduleEntryType)}
+		randPMaxScheduleEntryType(r, d.PMaxScheduleEntry)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PaymentDetailsReq: new(PaymentDetailsReqType)}
+		randPaymentDetailsReqType(r, d.PaymentDetailsReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PaymentDetailsRes: new(PaymentDetailsResType)}
+		randPaymentDetailsResType(r, d.PaymentDetailsRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PaymentServiceSelectionReq: new(PaymentServiceSelectionReqType)}
+		randPaymentServiceSelectionReqType(r, d.PaymentServiceSelectionReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PaymentServiceSelectionRes: new(PaymentServiceSelectionResType)}
+		randPaymentServiceSelectionResType(r, d.PaymentServiceSelectionRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PowerDeliveryReq: new(PowerDeliveryReqType)}
+		randPowerDeliveryReqType(r, d.PowerDeliveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PowerDeliveryRes: new(PowerDeliveryResType)}
+		randPowerDeliveryResType(r, d.PowerDeliveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PreChargeReq: new(PreChargeReqType)}
+		randPreChargeReqType(r, d.PreChargeReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PreChargeRes: new(PreChargeResType)}
+		randPreChargeResType(r, d.PreChargeRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, d.RSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Reference: new(ReferenceType)}
+		randReferenceType(r, d.Reference)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RelativeTimeInterval: new(RelativeTimeIntervalType)}
+		randRelativeTimeIntervalType(r, d.RelativeTimeInterval)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, d.RetrievalMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SAScheduleList: new(SAScheduleListType)}
+		randSAScheduleListType(r, d.SAScheduleList)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SASchedules: new(SASchedulesType)}
+		randSASchedulesType(r, d.SASchedules)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, d.SPKIData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SalesTariffEntry: new(SalesTariffEntryType)}
+		randSalesTariffEntryType(r, d.SalesTariffEntry)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDetailReq: new(ServiceDetailReqType)}
+		randServiceDetailReqType(r, d.ServiceDetailReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDetailRes: new(ServiceDetailResType)}
+		randServiceDetailResType(r, d.ServiceDetailRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDiscoveryReq: new(ServiceDiscoveryReqType)}
+		randServiceDiscoveryReqType(r, d.ServiceDiscoveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDiscoveryRes: new(ServiceDiscoveryResType)}
+		randServiceDiscoveryResType(r, d.ServiceDiscoveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionSetupReq: new(SessionSetupReqType)}
+		randSessionSetupReqType(r, d.SessionSetupReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionSetupRes: new(SessionSetupResType)}
+		randSessionSetupResType(r, d.SessionSetupRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionStopReq: new(SessionStopReqType)}
+		randSessionStopReqType(r, d.SessionStopReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionStopRes: new(SessionStopResType)}
+		randSessionStopResType(r, d.SessionStopRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Signature: new(SignatureType)}
+		randSignatureType(r, d.Signature)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, d.SignatureMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, d.SignatureValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, d.SignedInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{TimeInterval: new(IntervalType)}
+		randIntervalType(r, d.TimeInterval)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transform: new(TransformType)}
+		randTransformType(r, d.Transform)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transforms: new(TransformsType)}
+		randTransformsType(r, d.Transforms)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{V2G_Message: new(V2G_Message)}
+		randV2G_Message(r, d.V2G_Message)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WeldingDetectionReq: new(WeldingDetectionReqType)}
+		randWeldingDetectionReqType(r, d.WeldingDetectionReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WeldingDetectionRes: new(WeldingDetectionResType)}
+		randWeldingDetectionResType(r, d.WeldingDetectionRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{X509Data: new(X509DataType)}
+		randX509DataType(r, d.X509Data)
+		return AppendEncode(nil, &d)
+	},
+}
+
 func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)

@@ -124,6 +124,10 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 	if files["vectors_gen_test.go"], err = g.source(); err != nil {
 		return nil, err
 	}
+	g.emitFuzz()
+	if files["fuzz_gen_test.go"], err = g.source(); err != nil {
+		return nil, err
+	}
 	g.emitRandom(docFields)
 	if files["random_gen_test.go"], err = g.source(); err != nil {
 		return nil, err

@@ -195,6 +195,19 @@ func (g *gen) emitRandom(docFields []rootField) {
 		g.p("}},")
 	}
 	g.p("}\n")
+	g.p("// randomDocumentSeeds encode a random document of every global element.")
+	g.p("var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){")
+	for _, f := range docFields {
+		if f.e.ct == nil || g.unrep[f.e.ct] {
+			continue
+		}
+		g.p("func(r *rand.Rand) ([]byte, error) {")
+		g.p("d := Document{%s: new(%s)}", f.name, f.e.ct.goName)
+		g.p("rand%s(r, d.%s)", f.e.ct.goName, f.name)
+		g.p("return AppendEncode(nil, &d)")
+		g.p("},")
+	}
+	g.p("}\n")
 	g.b.WriteString(`func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)

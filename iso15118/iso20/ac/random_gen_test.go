@@ -2655,6 +2655,195 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomDocumentSeeds encode a random document of every global element.
+var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_CPDReqEnergyTransferMode: new(AC_CPDReqEnergyTransferModeType)}
+		randAC_CPDReqEnergyTransferModeType(r, d.AC_CPDReqEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_CPDResEnergyTransferMode: new(AC_CPDResEnergyTransferModeType)}
+		randAC_CPDResEnergyTransferModeType(r, d.AC_CPDResEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_ChargeLoopReq: new(AC_ChargeLoopReqType)}
+		randAC_ChargeLoopReqType(r, d.AC_ChargeLoopReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_ChargeLoopRes: new(AC_ChargeLoopResType)}
+		randAC_ChargeLoopResType(r, d.AC_ChargeLoopRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_ChargeParameterDiscoveryReq: new(AC_ChargeParameterDiscoveryReqType)}
+		randAC_ChargeParameterDiscoveryReqType(r, d.AC_ChargeParameterDiscoveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AC_ChargeParameterDiscoveryRes: new(AC_ChargeParameterDiscoveryResType)}
+		randAC_ChargeParameterDiscoveryResType(r, d.AC_ChargeParameterDiscoveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_AC_CPDReqEnergyTransferMode: new(BPT_AC_CPDReqEnergyTransferModeType)}
+		randBPT_AC_CPDReqEnergyTransferModeType(r, d.BPT_AC_CPDReqEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_AC_CPDResEnergyTransferMode: new(BPT_AC_CPDResEnergyTransferModeType)}
+		randBPT_AC_CPDResEnergyTransferModeType(r, d.BPT_AC_CPDResEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Dynamic_AC_CLReqControlMode: new(BPT_Dynamic_AC_CLReqControlModeType)}
+		randBPT_Dynamic_AC_CLReqControlModeType(r, d.BPT_Dynamic_AC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Dynamic_AC_CLResControlMode: new(BPT_Dynamic_AC_CLResControlModeType)}
+		randBPT_Dynamic_AC_CLResControlModeType(r, d.BPT_Dynamic_AC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Scheduled_AC_CLReqControlMode: new(BPT_Scheduled_AC_CLReqControlModeType)}
+		randBPT_Scheduled_AC_CLReqControlModeType(r, d.BPT_Scheduled_AC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Scheduled_AC_CLResControlMode: new(BPT_Scheduled_AC_CLResControlModeType)}
+		randBPT_Scheduled_AC_CLResControlModeType(r, d.BPT_Scheduled_AC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, d.CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, d.CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, d.CanonicalizationMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, d.DSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, d.DigestMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Dynamic_AC_CLReqControlMode: new(Dynamic_AC_CLReqControlModeType)}
+		randDynamic_AC_CLReqControlModeType(r, d.Dynamic_AC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Dynamic_AC_CLResControlMode: new(Dynamic_AC_CLResControlModeType)}
+		randDynamic_AC_CLResControlModeType(r, d.Dynamic_AC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, d.KeyInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, d.KeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Manifest: new(ManifestType)}
+		randManifestType(r, d.Manifest)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Object: new(ObjectType)}
+		randObjectType(r, d.Object)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PGPData: new(PGPDataType)}
+		randPGPDataType(r, d.PGPData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, d.RSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Reference: new(ReferenceType)}
+		randReferenceType(r, d.Reference)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, d.RetrievalMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, d.SPKIData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Scheduled_AC_CLReqControlMode: new(Scheduled_AC_CLReqControlModeType)}
+		randScheduled_AC_CLReqControlModeType(r, d.Scheduled_AC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Scheduled_AC_CLResControlMode: new(Scheduled_AC_CLResControlModeType)}
+		randScheduled_AC_CLResControlModeType(r, d.Scheduled_AC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Signature: new(SignatureType)}
+		randSignatureType(r, d.Signature)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, d.SignatureMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, d.SignatureValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, d.SignedInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transform: new(TransformType)}
+		randTransformType(r, d.Transform)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transforms: new(TransformsType)}
+		randTransformsType(r, d.Transforms)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{X509Data: new(X509DataType)}
+		randX509DataType(r, d.X509Data)
+		return AppendEncode(nil, &d)
+	},
+}
+
 func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)

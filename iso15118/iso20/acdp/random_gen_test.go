@@ -1790,6 +1790,155 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomDocumentSeeds encode a random document of every global element.
+var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_ConnectReq: new(ACDP_ConnectReqType)}
+		randACDP_ConnectReqType(r, d.ACDP_ConnectReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_ConnectRes: new(ACDP_ConnectResType)}
+		randACDP_ConnectResType(r, d.ACDP_ConnectRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_DisconnectReq: new(ACDP_ConnectReqType)}
+		randACDP_ConnectReqType(r, d.ACDP_DisconnectReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_DisconnectRes: new(ACDP_ConnectResType)}
+		randACDP_ConnectResType(r, d.ACDP_DisconnectRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_SystemStatusReq: new(ACDP_SystemStatusReqType)}
+		randACDP_SystemStatusReqType(r, d.ACDP_SystemStatusReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_SystemStatusRes: new(ACDP_SystemStatusResType)}
+		randACDP_SystemStatusResType(r, d.ACDP_SystemStatusRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_VehiclePositioningReq: new(ACDP_VehiclePositioningReqType)}
+		randACDP_VehiclePositioningReqType(r, d.ACDP_VehiclePositioningReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ACDP_VehiclePositioningRes: new(ACDP_VehiclePositioningResType)}
+		randACDP_VehiclePositioningResType(r, d.ACDP_VehiclePositioningRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, d.CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, d.CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, d.CanonicalizationMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, d.DSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, d.DigestMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, d.KeyInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, d.KeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Manifest: new(ManifestType)}
+		randManifestType(r, d.Manifest)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Object: new(ObjectType)}
+		randObjectType(r, d.Object)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PGPData: new(PGPDataType)}
+		randPGPDataType(r, d.PGPData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, d.RSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Reference: new(ReferenceType)}
+		randReferenceType(r, d.Reference)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, d.RetrievalMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, d.SPKIData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Signature: new(SignatureType)}
+		randSignatureType(r, d.Signature)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, d.SignatureMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, d.SignatureValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, d.SignedInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transform: new(TransformType)}
+		randTransformType(r, d.Transform)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transforms: new(TransformsType)}
+		randTransformsType(r, d.Transforms)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{X509Data: new(X509DataType)}
+		randX509DataType(r, d.X509Data)
+		return AppendEncode(nil, &d)
+	},
+}
+
 func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)

@@ -3987,6 +3987,255 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomDocumentSeeds encode a random document of every global element.
+var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AuthorizationReq: new(AuthorizationReqType)}
+		randAuthorizationReqType(r, d.AuthorizationReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AuthorizationRes: new(AuthorizationResType)}
+		randAuthorizationResType(r, d.AuthorizationRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AuthorizationSetupReq: new(AuthorizationSetupReqType)}
+		randAuthorizationSetupReqType(r, d.AuthorizationSetupReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{AuthorizationSetupRes: new(AuthorizationSetupResType)}
+		randAuthorizationSetupResType(r, d.AuthorizationSetupRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, d.CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, d.CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, d.CanonicalizationMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CertificateInstallationReq: new(CertificateInstallationReqType)}
+		randCertificateInstallationReqType(r, d.CertificateInstallationReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CertificateInstallationRes: new(CertificateInstallationResType)}
+		randCertificateInstallationResType(r, d.CertificateInstallationRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, d.DSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, d.DigestMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, d.KeyInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, d.KeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Manifest: new(ManifestType)}
+		randManifestType(r, d.Manifest)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{MeteringConfirmationReq: new(MeteringConfirmationReqType)}
+		randMeteringConfirmationReqType(r, d.MeteringConfirmationReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{MeteringConfirmationRes: new(MeteringConfirmationResType)}
+		randMeteringConfirmationResType(r, d.MeteringConfirmationRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Object: new(ObjectType)}
+		randObjectType(r, d.Object)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PGPData: new(PGPDataType)}
+		randPGPDataType(r, d.PGPData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PowerDeliveryReq: new(PowerDeliveryReqType)}
+		randPowerDeliveryReqType(r, d.PowerDeliveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PowerDeliveryRes: new(PowerDeliveryResType)}
+		randPowerDeliveryResType(r, d.PowerDeliveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, d.RSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Reference: new(ReferenceType)}
+		randReferenceType(r, d.Reference)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, d.RetrievalMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, d.SPKIData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ScheduleExchangeReq: new(ScheduleExchangeReqType)}
+		randScheduleExchangeReqType(r, d.ScheduleExchangeReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ScheduleExchangeRes: new(ScheduleExchangeResType)}
+		randScheduleExchangeResType(r, d.ScheduleExchangeRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDetailReq: new(ServiceDetailReqType)}
+		randServiceDetailReqType(r, d.ServiceDetailReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDetailRes: new(ServiceDetailResType)}
+		randServiceDetailResType(r, d.ServiceDetailRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDiscoveryReq: new(ServiceDiscoveryReqType)}
+		randServiceDiscoveryReqType(r, d.ServiceDiscoveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceDiscoveryRes: new(ServiceDiscoveryResType)}
+		randServiceDiscoveryResType(r, d.ServiceDiscoveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceSelectionReq: new(ServiceSelectionReqType)}
+		randServiceSelectionReqType(r, d.ServiceSelectionReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{ServiceSelectionRes: new(ServiceSelectionResType)}
+		randServiceSelectionResType(r, d.ServiceSelectionRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionSetupReq: new(SessionSetupReqType)}
+		randSessionSetupReqType(r, d.SessionSetupReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionSetupRes: new(SessionSetupResType)}
+		randSessionSetupResType(r, d.SessionSetupRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionStopReq: new(SessionStopReqType)}
+		randSessionStopReqType(r, d.SessionStopReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SessionStopRes: new(SessionStopResType)}
+		randSessionStopResType(r, d.SessionStopRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Signature: new(SignatureType)}
+		randSignatureType(r, d.Signature)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, d.SignatureMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, d.SignatureValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, d.SignedInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedInstallationData: new(SignedInstallationDataType)}
+		randSignedInstallationDataType(r, d.SignedInstallationData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedMeteringData: new(SignedMeteringDataType)}
+		randSignedMeteringDataType(r, d.SignedMeteringData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transform: new(TransformType)}
+		randTransformType(r, d.Transform)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transforms: new(TransformsType)}
+		randTransformsType(r, d.Transforms)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{VehicleCheckInReq: new(VehicleCheckInReqType)}
+		randVehicleCheckInReqType(r, d.VehicleCheckInReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{VehicleCheckInRes: new(VehicleCheckInResType)}
+		randVehicleCheckInResType(r, d.VehicleCheckInRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{VehicleCheckOutReq: new(VehicleCheckOutReqType)}
+		randVehicleCheckOutReqType(r, d.VehicleCheckOutReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{VehicleCheckOutRes: new(VehicleCheckOutResType)}
+		randVehicleCheckOutResType(r, d.VehicleCheckOutRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{X509Data: new(X509DataType)}
+		randX509DataType(r, d.X509Data)
+		return AppendEncode(nil, &d)
+	},
+}
+
 func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)

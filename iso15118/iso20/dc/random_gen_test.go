@@ -2548,6 +2548,225 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomDocumentSeeds encode a random document of every global element.
+var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_DC_CPDReqEnergyTransferMode: new(BPT_DC_CPDReqEnergyTransferModeType)}
+		randBPT_DC_CPDReqEnergyTransferModeType(r, d.BPT_DC_CPDReqEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_DC_CPDResEnergyTransferMode: new(BPT_DC_CPDResEnergyTransferModeType)}
+		randBPT_DC_CPDResEnergyTransferModeType(r, d.BPT_DC_CPDResEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Dynamic_DC_CLReqControlMode: new(BPT_Dynamic_DC_CLReqControlModeType)}
+		randBPT_Dynamic_DC_CLReqControlModeType(r, d.BPT_Dynamic_DC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Dynamic_DC_CLResControlMode: new(BPT_Dynamic_DC_CLResControlModeType)}
+		randBPT_Dynamic_DC_CLResControlModeType(r, d.BPT_Dynamic_DC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Scheduled_DC_CLReqControlMode: new(BPT_Scheduled_DC_CLReqControlModeType)}
+		randBPT_Scheduled_DC_CLReqControlModeType(r, d.BPT_Scheduled_DC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{BPT_Scheduled_DC_CLResControlMode: new(BPT_Scheduled_DC_CLResControlModeType)}
+		randBPT_Scheduled_DC_CLResControlModeType(r, d.BPT_Scheduled_DC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, d.CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, d.CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, d.CanonicalizationMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_CPDReqEnergyTransferMode: new(DC_CPDReqEnergyTransferModeType)}
+		randDC_CPDReqEnergyTransferModeType(r, d.DC_CPDReqEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_CPDResEnergyTransferMode: new(DC_CPDResEnergyTransferModeType)}
+		randDC_CPDResEnergyTransferModeType(r, d.DC_CPDResEnergyTransferMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_CableCheckReq: new(DC_CableCheckReqType)}
+		randDC_CableCheckReqType(r, d.DC_CableCheckReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_CableCheckRes: new(DC_CableCheckResType)}
+		randDC_CableCheckResType(r, d.DC_CableCheckRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_ChargeLoopReq: new(DC_ChargeLoopReqType)}
+		randDC_ChargeLoopReqType(r, d.DC_ChargeLoopReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_ChargeLoopRes: new(DC_ChargeLoopResType)}
+		randDC_ChargeLoopResType(r, d.DC_ChargeLoopRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_ChargeParameterDiscoveryReq: new(DC_ChargeParameterDiscoveryReqType)}
+		randDC_ChargeParameterDiscoveryReqType(r, d.DC_ChargeParameterDiscoveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_ChargeParameterDiscoveryRes: new(DC_ChargeParameterDiscoveryResType)}
+		randDC_ChargeParameterDiscoveryResType(r, d.DC_ChargeParameterDiscoveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_PreChargeReq: new(DC_PreChargeReqType)}
+		randDC_PreChargeReqType(r, d.DC_PreChargeReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_PreChargeRes: new(DC_PreChargeResType)}
+		randDC_PreChargeResType(r, d.DC_PreChargeRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_WeldingDetectionReq: new(DC_WeldingDetectionReqType)}
+		randDC_WeldingDetectionReqType(r, d.DC_WeldingDetectionReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DC_WeldingDetectionRes: new(DC_WeldingDetectionResType)}
+		randDC_WeldingDetectionResType(r, d.DC_WeldingDetectionRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, d.DSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, d.DigestMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Dynamic_DC_CLReqControlMode: new(Dynamic_DC_CLReqControlModeType)}
+		randDynamic_DC_CLReqControlModeType(r, d.Dynamic_DC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Dynamic_DC_CLResControlMode: new(Dynamic_DC_CLResControlModeType)}
+		randDynamic_DC_CLResControlModeType(r, d.Dynamic_DC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, d.KeyInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, d.KeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Manifest: new(ManifestType)}
+		randManifestType(r, d.Manifest)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Object: new(ObjectType)}
+		randObjectType(r, d.Object)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PGPData: new(PGPDataType)}
+		randPGPDataType(r, d.PGPData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, d.RSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Reference: new(ReferenceType)}
+		randReferenceType(r, d.Reference)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, d.RetrievalMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, d.SPKIData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Scheduled_DC_CLReqControlMode: new(Scheduled_DC_CLReqControlModeType)}
+		randScheduled_DC_CLReqControlModeType(r, d.Scheduled_DC_CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Scheduled_DC_CLResControlMode: new(Scheduled_DC_CLResControlModeType)}
+		randScheduled_DC_CLResControlModeType(r, d.Scheduled_DC_CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Signature: new(SignatureType)}
+		randSignatureType(r, d.Signature)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, d.SignatureMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, d.SignatureValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, d.SignedInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transform: new(TransformType)}
+		randTransformType(r, d.Transform)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transforms: new(TransformsType)}
+		randTransformsType(r, d.Transforms)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{X509Data: new(X509DataType)}
+		randX509DataType(r, d.X509Data)
+		return AppendEncode(nil, &d)
+	},
+}
+
 func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)

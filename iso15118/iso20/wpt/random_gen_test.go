@@ -2532,6 +2532,175 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomDocumentSeeds encode a random document of every global element.
+var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, d.CLReqControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, d.CLResControlMode)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, d.CanonicalizationMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, d.DSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, d.DigestMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, d.KeyInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, d.KeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Manifest: new(ManifestType)}
+		randManifestType(r, d.Manifest)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Object: new(ObjectType)}
+		randObjectType(r, d.Object)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{PGPData: new(PGPDataType)}
+		randPGPDataType(r, d.PGPData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, d.RSAKeyValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Reference: new(ReferenceType)}
+		randReferenceType(r, d.Reference)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, d.RetrievalMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, d.SPKIData)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Signature: new(SignatureType)}
+		randSignatureType(r, d.Signature)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, d.SignatureMethod)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, d.SignatureValue)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, d.SignedInfo)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transform: new(TransformType)}
+		randTransformType(r, d.Transform)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{Transforms: new(TransformsType)}
+		randTransformsType(r, d.Transforms)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_AlignmentCheckReq: new(WPT_AlignmentCheckReqType)}
+		randWPT_AlignmentCheckReqType(r, d.WPT_AlignmentCheckReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_AlignmentCheckRes: new(WPT_AlignmentCheckResType)}
+		randWPT_AlignmentCheckResType(r, d.WPT_AlignmentCheckRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_ChargeLoopReq: new(WPT_ChargeLoopReqType)}
+		randWPT_ChargeLoopReqType(r, d.WPT_ChargeLoopReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_ChargeLoopRes: new(WPT_ChargeLoopResType)}
+		randWPT_ChargeLoopResType(r, d.WPT_ChargeLoopRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_ChargeParameterDiscoveryReq: new(WPT_ChargeParameterDiscoveryReqType)}
+		randWPT_ChargeParameterDiscoveryReqType(r, d.WPT_ChargeParameterDiscoveryReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_ChargeParameterDiscoveryRes: new(WPT_ChargeParameterDiscoveryResType)}
+		randWPT_ChargeParameterDiscoveryResType(r, d.WPT_ChargeParameterDiscoveryRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_FinePositioningReq: new(WPT_FinePositioningReqType)}
+		randWPT_FinePositioningReqType(r, d.WPT_FinePositioningReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_FinePositioningRes: new(WPT_FinePositioningResType)}
+		randWPT_FinePositioningResType(r, d.WPT_FinePositioningRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_FinePositioningSetupReq: new(WPT_FinePositioningSetupReqType)}
+		randWPT_FinePositioningSetupReqType(r, d.WPT_FinePositioningSetupReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_FinePositioningSetupRes: new(WPT_FinePositioningSetupResType)}
+		randWPT_FinePositioningSetupResType(r, d.WPT_FinePositioningSetupRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_PairingReq: new(WPT_PairingReqType)}
+		randWPT_PairingReqType(r, d.WPT_PairingReq)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{WPT_PairingRes: new(WPT_PairingResType)}
+		randWPT_PairingResType(r, d.WPT_PairingRes)
+		return AppendEncode(nil, &d)
+	},
+	func(r *rand.Rand) ([]byte, error) {
+		d := Document{X509Data: new(X509DataType)}
+		randX509DataType(r, d.X509Data)
+		return AppendEncode(nil, &d)
+	},
+}
+
 func randString(r *rand.Rand, lo, hi int) string {
 	const alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:-_./ "
 	n := lo + r.IntN(hi-lo+1)
