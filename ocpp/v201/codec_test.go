@@ -1,0 +1,176 @@
+package v201_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/plugsim/plugsim/ocpp"
+	"github.com/plugsim/plugsim/ocpp/v201"
+)
+
+// vectors are hand-written payloads in testdata/, named <Message>.json.
+func vectors(t testing.TB) map[string][]byte {
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no test vectors: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[strings.TrimSuffix(filepath.Base(p), ".json")] = b
+	}
+	return out
+}
+
+func newMessage(name string) ocpp.Message {
+	if a, ok := strings.CutSuffix(name, "Request"); ok {
+		return v201.NewRequest(a)
+	}
+	return v201.NewResponse(strings.TrimSuffix(name, "Response"))
+}
+
+func generic(t testing.TB, b []byte) any {
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("json.Unmarshal(%s): %v", b, err)
+	}
+	return v
+}
+
+// TestVectors decodes each hand-written vector, validates it, re-encodes it
+// and requires the same JSON value back.
+func TestVectors(t *testing.T) {
+	for name, data := range vectors(t) {
+		t.Run(name, func(t *testing.T) {
+			m := newMessage(name)
+			if err := m.UnmarshalJSON(data); err != nil {
+				t.Fatalf("UnmarshalJSON: %v", err)
+			}
+			if err := m.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			out := m.AppendJSON(nil)
+			if diff := cmp.Diff(generic(t, data), generic(t, out)); diff != "" {
+				t.Errorf("re-encoding differs (-vector +ours):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestTransactionEventFields(t *testing.T) {
+	var m v201.TransactionEventRequest
+	if err := m.UnmarshalJSON(vectors(t)["TransactionEventRequest"]); err != nil {
+		t.Fatal(err)
+	}
+	sv := m.MeterValue[0].SampledValue
+	if m.EventType != v201.TransactionEventUpdated || m.SeqNo != 17 || m.EVSE.ID != 1 || *m.EVSE.ConnectorID != 1 ||
+		len(sv) != 5 || sv[0].Value != 18234.5 || *sv[0].Measurand != v201.MeasurandEnergyActiveImportRegister ||
+		*sv[4].Location != v201.LocationEV || m.Timestamp.Nanosecond() != 589000000 {
+		t.Errorf("decoded TransactionEventRequest = %+v", m)
+	}
+}
+
+func FuzzTransactionEvent(f *testing.F) {
+	for _, v := range vectors(f) {
+		f.Add(v)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var m v201.TransactionEventRequest
+		if m.UnmarshalJSON(data) != nil || m.Validate() != nil {
+			return
+		}
+		out := m.AppendJSON(nil)
+		var m2 v201.TransactionEventRequest
+		if err := m2.UnmarshalJSON(out); err != nil {
+			t.Fatalf("re-decode of %s: %v", out, err)
+		}
+		if err := m2.Validate(); err != nil {
+			t.Fatalf("re-validate of %s: %v", out, err)
+		}
+		if out2 := m2.AppendJSON(nil); string(out2) != string(out) {
+			t.Fatalf("re-encode differs:\n%s\n%s", out, out2)
+		}
+	})
+}
+
+func benchMessages(b *testing.B) []string { return []string{"TransactionEventRequest", "MeterValuesRequest"} }
+
+func BenchmarkDecode(b *testing.B) {
+	vs := vectors(b)
+	for _, name := range benchMessages(b) {
+		b.Run(name, func(b *testing.B) {
+			data := vs[name]
+			m := newMessage(name)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.UnmarshalJSON(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkValidate(b *testing.B) {
+	vs := vectors(b)
+	for _, name := range benchMessages(b) {
+		b.Run(name, func(b *testing.B) {
+			m := newMessage(name)
+			if err := m.UnmarshalJSON(vs[name]); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.Validate(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	vs := vectors(b)
+	for _, name := range benchMessages(b) {
+		b.Run(name, func(b *testing.B) {
+			m := newMessage(name)
+			if err := m.UnmarshalJSON(vs[name]); err != nil {
+				b.Fatal(err)
+			}
+			buf := make([]byte, 0, 4096)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = m.AppendJSON(buf[:0])
+			}
+			b.SetBytes(int64(len(buf)))
+		})
+	}
+}
+
+// BenchmarkStdlibUnmarshalAny is a reference point: encoding/json decoding
+// the same payload into a generic tree (no types, no validation).
+func BenchmarkStdlibUnmarshalAny(b *testing.B) {
+	vs := vectors(b)
+	for _, name := range benchMessages(b) {
+		b.Run(name, func(b *testing.B) {
+			data := vs[name]
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var v any
+				if err := json.Unmarshal(data, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
