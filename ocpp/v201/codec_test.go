@@ -101,7 +101,9 @@ func FuzzTransactionEvent(f *testing.F) {
 	})
 }
 
-func benchMessages(b *testing.B) []string { return []string{"TransactionEventRequest", "MeterValuesRequest"} }
+func benchMessages(b *testing.B) []string {
+	return []string{"TransactionEventRequest", "MeterValuesRequest"}
+}
 
 func BenchmarkDecode(b *testing.B) {
 	vs := vectors(b)
