@@ -47,7 +47,8 @@ type VerifyOptions struct {
 	// At is the time to verify at: the simulated time. Required.
 	At time.Time
 	// Role is the role the leaf must have (its DC, usage, CN syntax); 0
-	// checks only what every leaf needs.
+	// checks only what every leaf needs. A CA role verifies a sub-CA
+	// certificate as the end of the path.
 	Role Role
 	// Revocation, when set, is asked about every certificate below the root.
 	Revocation RevocationChecker
@@ -187,6 +188,9 @@ func checkCommon(c *x509.Certificate, opts VerifyOptions) error {
 
 // checkLeaf checks the end-entity rules of role (0: any leaf).
 func checkLeaf(c *x509.Certificate, role Role) error {
+	if role > 0 && role < roleEnd && specs[role].ca {
+		return checkCATarget(c, role)
+	}
 	if c.IsCA {
 		return reject(ReasonCAAsLeaf, c, ruleLeafBC, "basicConstraints CA:TRUE")
 	}
@@ -197,9 +201,6 @@ func checkLeaf(c *x509.Certificate, role Role) error {
 		return nil
 	}
 	s := specs[role]
-	if s.ca {
-		return fmt.Errorf("pki: Verify: %v is not a leaf role", role)
-	}
 	if c.KeyUsage&s.usage != s.usage {
 		return reject(ReasonWrongUsage, c, s.rules, "keyUsage %#x, %v needs %#x", c.KeyUsage, role, s.usage)
 	}
@@ -246,6 +247,21 @@ func CheckSignature(child, parent *x509.Certificate) error {
 	}
 	if err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature); err != nil {
 		return &Error{Reason: ReasonBadSignature, Cert: child, Detail: fmt.Sprintf("issuer %q", parent.Subject.String()), Err: err}
+	}
+	return nil
+}
+
+// checkCATarget checks a CA certificate verified as the end of a path.
+func checkCATarget(c *x509.Certificate, role Role) error {
+	s := specs[role]
+	if !c.BasicConstraintsValid || !c.IsCA {
+		return reject(ReasonNotCA, c, ruleCAUsage, "%v without basicConstraints CA:TRUE", role)
+	}
+	if c.KeyUsage&s.usage != s.usage {
+		return reject(ReasonWrongUsage, c, s.rules, "keyUsage %#x, %v needs %#x", c.KeyUsage, role, s.usage)
+	}
+	if dc := DomainComponent(c); s.dc != "" && dc != s.dc {
+		return reject(ReasonWrongDomain, c, ruleDC, "DC %q, %v needs DC=%s", dc, role, s.dc)
 	}
 	return nil
 }
