@@ -77,7 +77,7 @@ var interop201 = interopFlow{
 				&v201.TransactionEventResponse{}},
 			{&v201.MeterValuesRequest{EVSEID: 1, MeterValue: mv}, &v201.MeterValuesResponse{}},
 			{&v201.Get15118EVCertificateRequest{ISO15118SchemaVersion: "urn:iso:15118:2:2013:MsgDef",
-				Action: v201.CertificateActionInstall, ExiRequest: fakeBase64(1500)}, &v201.Get15118EVCertificateResponse{}},
+				Action: v201.CertificateActionInstall, EXIRequest: fakeBase64(1500)}, &v201.Get15118EVCertificateResponse{}},
 			{&v201.GetCertificateStatusRequest{OCSPRequestData: hash}, &v201.GetCertificateStatusResponse{}},
 			{&v201.SignCertificateRequest{Csr: fakePEM("CERTIFICATE REQUEST", 300), CertificateType: ptr(v201.CertificateSigningUseV2GCertificate)},
 				&v201.SignCertificateResponse{}},
@@ -150,7 +150,7 @@ var interop201 = interopFlow{
 			return &v201.NotifyEVChargingNeedsResponse{Status: v201.NotifyEVChargingNeedsStatusAccepted}, nil
 		})
 		ocpp.Handle(r, func(_ context.Context, _ *ocpp.Session, req *v201.Get15118EVCertificateRequest) (*v201.Get15118EVCertificateResponse, error) {
-			return &v201.Get15118EVCertificateResponse{Status: v201.ISO15118EVCertificateStatusAccepted, ExiResponse: fakeBase64(3000)}, nil
+			return &v201.Get15118EVCertificateResponse{Status: v201.ISO15118EVCertificateStatusAccepted, EXIResponse: fakeBase64(3000)}, nil
 		})
 		ocpp.Handle(r, func(_ context.Context, _ *ocpp.Session, req *v201.GetCertificateStatusRequest) (*v201.GetCertificateStatusResponse, error) {
 			return &v201.GetCertificateStatusResponse{Status: v201.GetCertificateStatusAccepted, OCSPResult: ptr(fakeBase64(1200))}, nil

@@ -72,7 +72,7 @@ var interop21 = interopFlow{
 				&v21.TransactionEventResponse{}},
 			{&v21.MeterValuesRequest{EVSEID: 1, MeterValue: mv}, &v21.MeterValuesResponse{}},
 			{&v21.Get15118EVCertificateRequest{ISO15118SchemaVersion: "urn:iso:std:iso:15118:-20:CommonMessages",
-				Action: v21.CertificateActionInstall, ExiRequest: fakeBase64(6000)}, &v21.Get15118EVCertificateResponse{}},
+				Action: v21.CertificateActionInstall, EXIRequest: fakeBase64(6000)}, &v21.Get15118EVCertificateResponse{}},
 			{&v21.GetCertificateStatusRequest{OCSPRequestData: hash}, &v21.GetCertificateStatusResponse{}},
 			{&v21.SignCertificateRequest{Csr: fakePEM("CERTIFICATE REQUEST", 300), CertificateType: ptr(v21.CertificateSigningUseV2G20Certificate)},
 				&v21.SignCertificateResponse{}},
@@ -146,7 +146,7 @@ var interop21 = interopFlow{
 			return &v21.NotifyEVChargingNeedsResponse{Status: v21.NotifyEVChargingNeedsStatusAccepted}, nil
 		})
 		ocpp.Handle(r, func(_ context.Context, _ *ocpp.Session, req *v21.Get15118EVCertificateRequest) (*v21.Get15118EVCertificateResponse, error) {
-			return &v21.Get15118EVCertificateResponse{Status: v21.ISO15118EVCertificateStatusAccepted, ExiResponse: fakeBase64(9000)}, nil
+			return &v21.Get15118EVCertificateResponse{Status: v21.ISO15118EVCertificateStatusAccepted, EXIResponse: fakeBase64(9000)}, nil
 		})
 		ocpp.Handle(r, func(_ context.Context, _ *ocpp.Session, req *v21.GetCertificateStatusRequest) (*v21.GetCertificateStatusResponse, error) {
 			return &v21.GetCertificateStatusResponse{Status: v21.GetCertificateStatusAccepted, OCSPResult: ptr(fakeBase64(1200))}, nil

@@ -1,0 +1,121 @@
+package ocppws
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/plugsim/plugsim/ocpp"
+	"github.com/plugsim/plugsim/ocpp/v201"
+)
+
+// discardSession reads and never answers.
+func discardSession(_ context.Context, c *Conn) error {
+	for {
+		if _, err := c.ReadMessage(); err != nil {
+			return err
+		}
+	}
+}
+
+func TestPeerCallOutcomes(t *testing.T) {
+	tests := []struct {
+		name    string
+		session Session
+		wantErr error // nil: a result
+	}{
+		{"result", func(ctx context.Context, c *Conn) error {
+			return NewPeer(PeerOptions{Router: heartbeatRouter()}).Serve(ctx, c)
+		}, nil},
+		{"timeout", discardSession, ocpp.ErrTimeout},
+		{"CALLERROR for an unhandled action", func(ctx context.Context, c *Conn) error {
+			return NewPeer(PeerOptions{Router: v201.NewRouter(ocpp.CSMSSide)}).Serve(ctx, c)
+		}, &ocpp.Error{Code: ocpp.NotSupported}},
+		{"connection lost", func(ctx context.Context, c *Conn) error {
+			if _, err := c.ReadMessage(); err != nil {
+				return err
+			}
+			return c.Abort()
+		}, ocpp.ErrDisconnected},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := NewServer(ServerOptions{Session: tt.session})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := startServer(t, srv, nil)
+			cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1", Subprotocols: []string{SubprotocolOCPP201}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			peer := NewPeer(PeerOptions{Endpoint: ocpp.EndpointOptions{CallTimeout: 50 * time.Millisecond}})
+			defer peer.Close()
+			// Queued before any connection: sent once Serve starts.
+			done := make(chan Completion, 1)
+			if err := peer.CallAsync("Heartbeat", json.RawMessage(`{}`), func(c Completion) { done <- c }); err != nil {
+				t.Fatal(err)
+			}
+			conn, err := cl.Dial(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			served := make(chan error, 1)
+			go func() { served <- peer.Serve(ctx, conn) }()
+			c := <-done
+			cancel()
+			<-served
+			switch {
+			case tt.wantErr == nil:
+				if c.Err != nil || string(c.Payload) != `{"currentTime":"2026-01-01T00:00:00Z"}` {
+					t.Fatalf("Heartbeat = %s, %v; want the result", c.Payload, c.Err)
+				}
+			case !errors.Is(c.Err, tt.wantErr):
+				t.Fatalf("Heartbeat error = %v, want %v", c.Err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestPeerRefusesOtherVersion(t *testing.T) {
+	srv, err := NewServer(ServerOptions{Session: echoSession})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := startServer(t, srv, nil)
+	peer := NewPeer(PeerOptions{Endpoint: ocpp.EndpointOptions{Version: ocpp.V201}})
+	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1", Subprotocols: []string{SubprotocolOCPP21}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := cl.Dial(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := peer.Serve(t.Context(), conn); err == nil {
+		t.Fatal("a 2.0.1 peer served an ocpp2.1 connection")
+	}
+}
+
+// FuzzPeerInbound feeds arbitrary frames to a CSMS-side Peer as if read
+// from a station: nothing may panic, whatever the bytes.
+func FuzzPeerInbound(f *testing.F) {
+	// Seeds live in testdata/fuzz/FuzzPeerInbound.
+	router := v201.NewRouter(ocpp.CSMSSide)
+	ocpp.Handle(router, func(_ context.Context, _ *ocpp.Session, req *v201.BootNotificationRequest) (*v201.BootNotificationResponse, error) {
+		return &v201.BootNotificationResponse{CurrentTime: time.Unix(0, 0).UTC(), Interval: 60, Status: v201.RegistrationStatusAccepted}, nil
+	})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p := NewPeer(PeerOptions{Router: router})
+		p.ep = ocpp.NewEndpoint(ocpp.EndpointOptions{Version: ocpp.V201})
+		if err := p.CallAsync("Heartbeat", json.RawMessage(`{}`), nil); err != nil {
+			t.Fatal(err)
+		}
+		p.receive(context.Background(), data)
+		p.Close()
+	})
+}
