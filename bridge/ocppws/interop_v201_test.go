@@ -139,7 +139,7 @@ var interop201 = interopFlow{
 				ID: 7, StackLevel: 0, ChargingProfilePurpose: v201.ChargingProfilePurposeTxProfile,
 				ChargingProfileKind: v201.ChargingProfileKindAbsolute, TransactionID: ptr(txID),
 				ChargingSchedule: []v201.ChargingScheduleType{{ID: 1, StartSchedule: ptr(interopNow()),
-					ChargingRateUnit: v201.ChargingRateUnitW,
+					ChargingRateUnit:       v201.ChargingRateUnitW,
 					ChargingSchedulePeriod: []v201.ChargingSchedulePeriodType{{StartPeriod: 0, Limit: 11000}}}}}}
 			if err := profile.Validate(); err != nil {
 				return nil, err
@@ -168,4 +168,3 @@ var interop201 = interopFlow{
 
 func TestInterop201Station(t *testing.T) { runInteropStation(t, interop201) }
 func TestInterop201CSMS(t *testing.T)    { runInteropCSMS(t, interop201) }
-

@@ -164,4 +164,3 @@ var interop21 = interopFlow{
 
 func TestInterop21Station(t *testing.T) { runInteropStation(t, interop21) }
 func TestInterop21CSMS(t *testing.T)    { runInteropCSMS(t, interop21) }
-
