@@ -37,6 +37,8 @@ type command struct {
 func commands() []command {
 	cmds := []command{
 		{"version", "print the version and build information", runVersion},
+		{"decode", "decode ISO 15118 / DIN 70121 EXI messages and SDP datagrams given in hex", runDecode},
+		{"encode", "encode messages given as JSON (the output of decode) into hex", runEncode},
 	}
 	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
 	return cmds
