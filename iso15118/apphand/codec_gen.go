@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("apphand: invalid enumeration value")
 
-func decodeSupportedAppProtocolReq(r *exi.Reader, v *SupportedAppProtocolReq) error {
+func decodeSupportedAppProtocolReq(r *exi.Reader, p *pool, v *SupportedAppProtocolReq) error {
 	st := 0
 	for {
 		switch st {
@@ -21,8 +21,11 @@ func decodeSupportedAppProtocolReq(r *exi.Reader, v *SupportedAppProtocolReq) er
 			}
 			switch ec {
 			case 0:
+				if v.AppProtocol == nil {
+					v.AppProtocol = p.sliceAppProtocolType()
+				}
 				v.AppProtocol = append(v.AppProtocol, AppProtocolType{})
-				if err := decodeAppProtocolType(r, &v.AppProtocol[len(v.AppProtocol)-1]); err != nil {
+				if err := decodeAppProtocolType(r, p, &v.AppProtocol[len(v.AppProtocol)-1]); err != nil {
 					return err
 				}
 				if len(v.AppProtocol) < 20 {
@@ -40,8 +43,11 @@ func decodeSupportedAppProtocolReq(r *exi.Reader, v *SupportedAppProtocolReq) er
 			}
 			switch ec {
 			case 0:
+				if v.AppProtocol == nil {
+					v.AppProtocol = p.sliceAppProtocolType()
+				}
 				v.AppProtocol = append(v.AppProtocol, AppProtocolType{})
-				if err := decodeAppProtocolType(r, &v.AppProtocol[len(v.AppProtocol)-1]); err != nil {
+				if err := decodeAppProtocolType(r, p, &v.AppProtocol[len(v.AppProtocol)-1]); err != nil {
 					return err
 				}
 				if len(v.AppProtocol) < 20 {
@@ -102,7 +108,7 @@ func encodeSupportedAppProtocolReq(w *exi.Writer, v *SupportedAppProtocolReq) er
 	return nil
 }
 
-func decodeAppProtocolType(r *exi.Reader, v *AppProtocolType) error {
+func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 	st := 0
 	for {
 		switch st {
@@ -335,7 +341,7 @@ func encodeAppProtocolType(w *exi.Writer, v *AppProtocolType) error {
 	return nil
 }
 
-func decodeSupportedAppProtocolRes(r *exi.Reader, v *SupportedAppProtocolRes) error {
+func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtocolRes) error {
 	st := 0
 	for {
 		switch st {
@@ -383,7 +389,9 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, v *SupportedAppProtocolRes) er
 						return err
 					}
 					x := uint8(xu)
-					v.SchemaID = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.SchemaID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode supportedAppProtocolRes/SchemaID"); err != nil {
 					return err
@@ -461,6 +469,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -471,13 +483,13 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.SupportedAppProtocolReq = new(SupportedAppProtocolReq)
-		if err := decodeSupportedAppProtocolReq(&r, d.SupportedAppProtocolReq); err != nil {
+		d.SupportedAppProtocolReq = p.newSupportedAppProtocolReq()
+		if err := decodeSupportedAppProtocolReq(&r, p, d.SupportedAppProtocolReq); err != nil {
 			return err
 		}
 	case 1:
-		d.SupportedAppProtocolRes = new(SupportedAppProtocolRes)
-		if err := decodeSupportedAppProtocolRes(&r, d.SupportedAppProtocolRes); err != nil {
+		d.SupportedAppProtocolRes = p.newSupportedAppProtocolRes()
+		if err := decodeSupportedAppProtocolRes(&r, p, d.SupportedAppProtocolRes); err != nil {
 			return err
 		}
 	default:
@@ -526,4 +538,165 @@ func (d *Document) MessageName() string {
 		return "supportedAppProtocolRes"
 	}
 	return ""
+}
+
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pAppProtocolType         []*AppProtocolType
+	pResponseCodeType        []*ResponseCodeType
+	pSupportedAppProtocolReq []*SupportedAppProtocolReq
+	pSupportedAppProtocolRes []*SupportedAppProtocolRes
+	pString                  []*string
+	pUint32                  []*uint32
+	pUint8                   []*uint8
+	sAppProtocolType         [][]AppProtocolType
+}
+
+func (p *pool) newAppProtocolType() *AppProtocolType {
+	if p != nil {
+		if n := len(p.pAppProtocolType); n > 0 {
+			x := p.pAppProtocolType[n-1]
+			p.pAppProtocolType = p.pAppProtocolType[:n-1]
+			var zero AppProtocolType
+			*x = zero
+			return x
+		}
+	}
+	return new(AppProtocolType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newSupportedAppProtocolReq() *SupportedAppProtocolReq {
+	if p != nil {
+		if n := len(p.pSupportedAppProtocolReq); n > 0 {
+			x := p.pSupportedAppProtocolReq[n-1]
+			p.pSupportedAppProtocolReq = p.pSupportedAppProtocolReq[:n-1]
+			var zero SupportedAppProtocolReq
+			*x = zero
+			return x
+		}
+	}
+	return new(SupportedAppProtocolReq)
+}
+
+func (p *pool) newSupportedAppProtocolRes() *SupportedAppProtocolRes {
+	if p != nil {
+		if n := len(p.pSupportedAppProtocolRes); n > 0 {
+			x := p.pSupportedAppProtocolRes[n-1]
+			p.pSupportedAppProtocolRes = p.pSupportedAppProtocolRes[:n-1]
+			var zero SupportedAppProtocolRes
+			*x = zero
+			return x
+		}
+	}
+	return new(SupportedAppProtocolRes)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint8() *uint8 {
+	if p != nil {
+		if n := len(p.pUint8); n > 0 {
+			x := p.pUint8[n-1]
+			p.pUint8 = p.pUint8[:n-1]
+			var zero uint8
+			*x = zero
+			return x
+		}
+	}
+	return new(uint8)
+}
+
+func (p *pool) sliceAppProtocolType() []AppProtocolType {
+	if p != nil {
+		if n := len(p.sAppProtocolType); n > 0 {
+			s := p.sAppProtocolType[n-1]
+			p.sAppProtocolType = p.sAppProtocolType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleSupportedAppProtocolReq(v *SupportedAppProtocolReq) {
+	for i := range v.AppProtocol {
+		p.recycleAppProtocolType(&v.AppProtocol[i])
+	}
+	if cap(v.AppProtocol) > 0 {
+		p.sAppProtocolType = append(p.sAppProtocolType, v.AppProtocol)
+	}
+}
+
+func (p *pool) recycleAppProtocolType(v *AppProtocolType) {
+}
+
+func (p *pool) recycleSupportedAppProtocolRes(v *SupportedAppProtocolRes) {
+	if v.SchemaID != nil {
+		p.pUint8 = append(p.pUint8, v.SchemaID)
+	}
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.SupportedAppProtocolReq != nil {
+		p.recycleSupportedAppProtocolReq(d.SupportedAppProtocolReq)
+		p.pSupportedAppProtocolReq = append(p.pSupportedAppProtocolReq, d.SupportedAppProtocolReq)
+	}
+	if d.SupportedAppProtocolRes != nil {
+		p.recycleSupportedAppProtocolRes(d.SupportedAppProtocolRes)
+		p.pSupportedAppProtocolRes = append(p.pSupportedAppProtocolRes, d.SupportedAppProtocolRes)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

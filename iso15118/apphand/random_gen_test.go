@@ -56,7 +56,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSupportedAppProtocolReq(&rd, &got); err != nil {
+		if err := decodeSupportedAppProtocolReq(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -69,7 +69,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAppProtocolType(&rd, &got); err != nil {
+		if err := decodeAppProtocolType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -82,7 +82,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSupportedAppProtocolRes(&rd, &got); err != nil {
+		if err := decodeSupportedAppProtocolRes(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

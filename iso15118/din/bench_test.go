@@ -16,7 +16,8 @@ func findVector(tb testing.TB, file string) []byte {
 	return nil
 }
 
-// benchDocument measures Decode into a reused Document and AppendEncode into a reused buffer.
+// benchDocument measures Decode into a reused Document, a reused Decoder, and AppendEncode
+// into a reused buffer.
 func benchDocument(b *testing.B, data []byte) {
 	b.Run("decode", func(b *testing.B) {
 		var d Document
@@ -24,6 +25,16 @@ func benchDocument(b *testing.B, data []byte) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {
 			if err := Decode(data, &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decoder", func(b *testing.B) {
+		var dec Decoder
+		b.ReportAllocs()
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			if _, err := dec.Decode(data); err != nil {
 				b.Fatal(err)
 			}
 		}

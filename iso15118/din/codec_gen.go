@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("din: invalid enumeration value")
 
-func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) error {
+func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -49,7 +49,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EAmount); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EAmount); err != nil {
 					return err
 				}
 				st = 2
@@ -63,7 +63,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaxVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaxVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -77,7 +77,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaxCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaxCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -91,7 +91,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMinCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMinCurrent); err != nil {
 					return err
 				}
 				st = 5
@@ -186,7 +186,7 @@ func encodeAC_EVChargeParameterType(w *exi.Writer, v *AC_EVChargeParameterType) 
 	return nil
 }
 
-func decodeEVChargeParameterType(r *exi.Reader, v *EVChargeParameterType) error {
+func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -218,7 +218,7 @@ func encodeEVChargeParameterType(w *exi.Writer, v *EVChargeParameterType) error 
 	return nil
 }
 
-func decodePhysicalValueType(r *exi.Reader, v *PhysicalValueType) error {
+func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -269,7 +269,9 @@ func decodePhysicalValueType(r *exi.Reader, v *PhysicalValueType) error {
 						return r.Fail("decode PhysicalValueType/Unit", exi.ErrValue)
 					}
 					x := UnitSymbolType(xu)
-					v.Unit = &x
+					ptr := p.newUnitSymbolType()
+					*ptr = x
+					v.Unit = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PhysicalValueType/Unit"); err != nil {
 					return err
@@ -397,7 +399,7 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	return nil
 }
 
-func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterType) error {
+func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -408,7 +410,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -422,7 +424,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaxVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaxVoltage); err != nil {
 					return err
 				}
 				st = 2
@@ -436,7 +438,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaxCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaxCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -450,7 +452,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMinCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMinCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -533,7 +535,7 @@ func encodeAC_EVSEChargeParameterType(w *exi.Writer, v *AC_EVSEChargeParameterTy
 	return nil
 }
 
-func decodeEVSEChargeParameterType(r *exi.Reader, v *EVSEChargeParameterType) error {
+func decodeEVSEChargeParameterType(r *exi.Reader, p *pool, v *EVSEChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -565,7 +567,7 @@ func encodeEVSEChargeParameterType(w *exi.Writer, v *EVSEChargeParameterType) er
 	return nil
 }
 
-func decodeAC_EVSEStatusType(r *exi.Reader, v *AC_EVSEStatusType) error {
+func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -752,7 +754,7 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	return nil
 }
 
-func decodeEVSEStatusType(r *exi.Reader, v *EVSEStatusType) error {
+func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -784,7 +786,7 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	return nil
 }
 
-func decodeBodyBaseType(r *exi.Reader, v *BodyBaseType) error {
+func decodeBodyBaseType(r *exi.Reader, p *pool, v *BodyBaseType) error {
 	st := 0
 	for {
 		switch st {
@@ -816,7 +818,7 @@ func encodeBodyBaseType(w *exi.Writer, v *BodyBaseType) error {
 	return nil
 }
 
-func decodeCableCheckReqType(r *exi.Reader, v *CableCheckReqType) error {
+func decodeCableCheckReqType(r *exi.Reader, p *pool, v *CableCheckReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -827,7 +829,7 @@ func decodeCableCheckReqType(r *exi.Reader, v *CableCheckReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -874,7 +876,7 @@ func encodeCableCheckReqType(w *exi.Writer, v *CableCheckReqType) error {
 	return nil
 }
 
-func decodeDC_EVStatusType(r *exi.Reader, v *DC_EVStatusType) error {
+func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -917,7 +919,9 @@ func decodeDC_EVStatusType(r *exi.Reader, v *DC_EVStatusType) error {
 					if err != nil {
 						return err
 					}
-					v.EVCabinConditioning = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVCabinConditioning = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVCabinConditioning"); err != nil {
 					return err
@@ -932,7 +936,9 @@ func decodeDC_EVStatusType(r *exi.Reader, v *DC_EVStatusType) error {
 					if err != nil {
 						return err
 					}
-					v.EVRESSConditioning = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVRESSConditioning = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
 					return err
@@ -975,7 +981,9 @@ func decodeDC_EVStatusType(r *exi.Reader, v *DC_EVStatusType) error {
 					if err != nil {
 						return err
 					}
-					v.EVRESSConditioning = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVRESSConditioning = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
 					return err
@@ -1159,7 +1167,7 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	return nil
 }
 
-func decodeEVStatusType(r *exi.Reader, v *EVStatusType) error {
+func decodeEVStatusType(r *exi.Reader, p *pool, v *EVStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -1191,7 +1199,7 @@ func encodeEVStatusType(w *exi.Writer, v *EVStatusType) error {
 	return nil
 }
 
-func decodeCableCheckResType(r *exi.Reader, v *CableCheckResType) error {
+func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error {
 	st := 0
 	for {
 		switch st {
@@ -1230,7 +1238,7 @@ func decodeCableCheckResType(r *exi.Reader, v *CableCheckResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -1332,7 +1340,7 @@ func encodeCableCheckResType(w *exi.Writer, v *CableCheckResType) error {
 	return nil
 }
 
-func decodeDC_EVSEStatusType(r *exi.Reader, v *DC_EVSEStatusType) error {
+func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -1352,7 +1360,9 @@ func decodeDC_EVSEStatusType(r *exi.Reader, v *DC_EVSEStatusType) error {
 						return err
 					}
 					x := IsolationLevelType(xu)
-					v.EVSEIsolationStatus = &x
+					ptr := p.newIsolationLevelType()
+					*ptr = x
+					v.EVSEIsolationStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
 					return err
@@ -1551,7 +1561,7 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, v *CanonicalizationMethodType) error {
+func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -1620,7 +1630,7 @@ func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodTy
 	return nil
 }
 
-func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallationReqType) error {
+func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *CertificateInstallationReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -1636,7 +1646,9 @@ func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallat
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -1690,7 +1702,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeListOfRootCertificateIDsType(r, &v.ListOfRootCertificateIDs); err != nil {
+				if err := decodeListOfRootCertificateIDsType(r, p, &v.ListOfRootCertificateIDs); err != nil {
 					return err
 				}
 				st = 3
@@ -1809,7 +1821,7 @@ func encodeCertificateInstallationReqType(w *exi.Writer, v *CertificateInstallat
 	return nil
 }
 
-func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateIDsType) error {
+func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
 	st := 0
 	for {
 		switch st {
@@ -1827,6 +1839,9 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 					x, err := r.ReadString(40)
 					if err != nil {
 						return err
+					}
+					if v.RootCertificateID == nil {
+						v.RootCertificateID = p.sliceString()
 					}
 					v.RootCertificateID = append(v.RootCertificateID, x)
 				}
@@ -1851,6 +1866,9 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 					x, err := r.ReadString(40)
 					if err != nil {
 						return err
+					}
+					if v.RootCertificateID == nil {
+						v.RootCertificateID = p.sliceString()
 					}
 					v.RootCertificateID = append(v.RootCertificateID, x)
 				}
@@ -1899,7 +1917,7 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 	return nil
 }
 
-func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallationResType) error {
+func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *CertificateInstallationResType) error {
 	st := 0
 	for {
 		switch st {
@@ -1956,7 +1974,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 3
@@ -2154,7 +2172,7 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	return nil
 }
 
-func decodeCertificateChainType(r *exi.Reader, v *CertificateChainType) error {
+func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType) error {
 	st := 0
 	for {
 		switch st {
@@ -2190,8 +2208,8 @@ func decodeCertificateChainType(r *exi.Reader, v *CertificateChainType) error {
 			}
 			switch ec {
 			case 0:
-				v.SubCertificates = new(SubCertificatesType)
-				if err := decodeSubCertificatesType(r, v.SubCertificates); err != nil {
+				v.SubCertificates = p.newSubCertificatesType()
+				if err := decodeSubCertificatesType(r, p, v.SubCertificates); err != nil {
 					return err
 				}
 				st = 2
@@ -2257,7 +2275,7 @@ func encodeCertificateChainType(w *exi.Writer, v *CertificateChainType) error {
 	return nil
 }
 
-func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
+func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) error {
 	st := 0
 	for {
 		switch st {
@@ -2277,6 +2295,9 @@ func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.Certificate == nil {
+						v.Certificate = p.sliceBytes()
+					}
 					v.Certificate = append(v.Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
@@ -2302,6 +2323,9 @@ func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.Certificate == nil {
+						v.Certificate = p.sliceBytes()
+					}
 					v.Certificate = append(v.Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
@@ -2347,7 +2371,7 @@ func encodeSubCertificatesType(w *exi.Writer, v *SubCertificatesType) error {
 	return nil
 }
 
-func decodeCertificateUpdateReqType(r *exi.Reader, v *CertificateUpdateReqType) error {
+func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdateReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -2363,11 +2387,13 @@ func decodeCertificateUpdateReqType(r *exi.Reader, v *CertificateUpdateReqType) 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 2
@@ -2381,7 +2407,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, v *CertificateUpdateReqType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 2
@@ -2419,7 +2445,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, v *CertificateUpdateReqType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeListOfRootCertificateIDsType(r, &v.ListOfRootCertificateIDs); err != nil {
+				if err := decodeListOfRootCertificateIDsType(r, p, &v.ListOfRootCertificateIDs); err != nil {
 					return err
 				}
 				st = 4
@@ -2552,7 +2578,7 @@ func encodeCertificateUpdateReqType(w *exi.Writer, v *CertificateUpdateReqType) 
 	return nil
 }
 
-func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) error {
+func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdateResType) error {
 	st := 0
 	for {
 		switch st {
@@ -2609,7 +2635,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 3
@@ -2847,7 +2873,7 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	return nil
 }
 
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDiscoveryReqType) error {
+func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -2886,20 +2912,20 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.AC_EVChargeParameter = new(AC_EVChargeParameterType)
-				if err := decodeAC_EVChargeParameterType(r, v.AC_EVChargeParameter); err != nil {
+				v.AC_EVChargeParameter = p.newAC_EVChargeParameterType()
+				if err := decodeAC_EVChargeParameterType(r, p, v.AC_EVChargeParameter); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.DC_EVChargeParameter = new(DC_EVChargeParameterType)
-				if err := decodeDC_EVChargeParameterType(r, v.DC_EVChargeParameter); err != nil {
+				v.DC_EVChargeParameter = p.newDC_EVChargeParameterType()
+				if err := decodeDC_EVChargeParameterType(r, p, v.DC_EVChargeParameter); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVChargeParameter = new(EVChargeParameterType)
-				if err := decodeEVChargeParameterType(r, v.EVChargeParameter); err != nil {
+				v.EVChargeParameter = p.newEVChargeParameterType()
+				if err := decodeEVChargeParameterType(r, p, v.EVChargeParameter); err != nil {
 					return err
 				}
 				st = 4
@@ -3011,7 +3037,7 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) error {
+func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -3022,7 +3048,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -3036,7 +3062,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaximumCurrentLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 2
@@ -3050,13 +3076,13 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EVMaximumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 4
@@ -3070,7 +3096,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaximumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 4
@@ -3084,14 +3110,14 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				v.EVEnergyCapacity = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVEnergyCapacity); err != nil {
+				v.EVEnergyCapacity = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVEnergyCapacity); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVEnergyRequest = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVEnergyRequest); err != nil {
+				v.EVEnergyRequest = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVEnergyRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -3108,7 +3134,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.FullSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.FullSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
 					return err
@@ -3127,7 +3155,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3145,8 +3175,8 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				v.EVEnergyRequest = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVEnergyRequest); err != nil {
+				v.EVEnergyRequest = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVEnergyRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -3163,7 +3193,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.FullSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.FullSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
 					return err
@@ -3182,7 +3214,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3212,7 +3246,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.FullSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.FullSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
 					return err
@@ -3231,7 +3267,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3261,7 +3299,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3424,7 +3464,7 @@ func encodeDC_EVChargeParameterType(w *exi.Writer, v *DC_EVChargeParameterType) 
 	return nil
 }
 
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDiscoveryResType) error {
+func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -3488,14 +3528,14 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.SAScheduleList = new(SAScheduleListType)
-				if err := decodeSAScheduleListType(r, v.SAScheduleList); err != nil {
+				v.SAScheduleList = p.newSAScheduleListType()
+				if err := decodeSAScheduleListType(r, p, v.SAScheduleList); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.SASchedules = new(SASchedulesType)
-				if err := decodeSASchedulesType(r, v.SASchedules); err != nil {
+				v.SASchedules = p.newSASchedulesType()
+				if err := decodeSASchedulesType(r, p, v.SASchedules); err != nil {
 					return err
 				}
 				st = 4
@@ -3509,20 +3549,20 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-				if err := decodeAC_EVSEChargeParameterType(r, v.AC_EVSEChargeParameter); err != nil {
+				v.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+				if err := decodeAC_EVSEChargeParameterType(r, p, v.AC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-				if err := decodeDC_EVSEChargeParameterType(r, v.DC_EVSEChargeParameter); err != nil {
+				v.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+				if err := decodeDC_EVSEChargeParameterType(r, p, v.DC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVSEChargeParameter = new(EVSEChargeParameterType)
-				if err := decodeEVSEChargeParameterType(r, v.EVSEChargeParameter); err != nil {
+				v.EVSEChargeParameter = p.newEVSEChargeParameterType()
+				if err := decodeEVSEChargeParameterType(r, p, v.EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 7
@@ -3536,20 +3576,20 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-				if err := decodeAC_EVSEChargeParameterType(r, v.AC_EVSEChargeParameter); err != nil {
+				v.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+				if err := decodeAC_EVSEChargeParameterType(r, p, v.AC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-				if err := decodeDC_EVSEChargeParameterType(r, v.DC_EVSEChargeParameter); err != nil {
+				v.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+				if err := decodeDC_EVSEChargeParameterType(r, p, v.DC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVSEChargeParameter = new(EVSEChargeParameterType)
-				if err := decodeEVSEChargeParameterType(r, v.EVSEChargeParameter); err != nil {
+				v.EVSEChargeParameter = p.newEVSEChargeParameterType()
+				if err := decodeEVSEChargeParameterType(r, p, v.EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 7
@@ -3706,7 +3746,7 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeSAScheduleListType(r *exi.Reader, v *SAScheduleListType) error {
+func decodeSAScheduleListType(r *exi.Reader, p *pool, v *SAScheduleListType) error {
 	st := 0
 	for {
 		switch st {
@@ -3717,8 +3757,11 @@ func decodeSAScheduleListType(r *exi.Reader, v *SAScheduleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SAScheduleTuple == nil {
+					v.SAScheduleTuple = p.sliceSAScheduleTupleType()
+				}
 				v.SAScheduleTuple = append(v.SAScheduleTuple, SAScheduleTupleType{})
-				if err := decodeSAScheduleTupleType(r, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
+				if err := decodeSAScheduleTupleType(r, p, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3732,8 +3775,11 @@ func decodeSAScheduleListType(r *exi.Reader, v *SAScheduleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SAScheduleTuple == nil {
+					v.SAScheduleTuple = p.sliceSAScheduleTupleType()
+				}
 				v.SAScheduleTuple = append(v.SAScheduleTuple, SAScheduleTupleType{})
-				if err := decodeSAScheduleTupleType(r, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
+				if err := decodeSAScheduleTupleType(r, p, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3773,7 +3819,7 @@ func encodeSAScheduleListType(w *exi.Writer, v *SAScheduleListType) error {
 	return nil
 }
 
-func decodeSASchedulesType(r *exi.Reader, v *SASchedulesType) error {
+func decodeSASchedulesType(r *exi.Reader, p *pool, v *SASchedulesType) error {
 	st := 0
 	for {
 		switch st {
@@ -3805,7 +3851,7 @@ func encodeSASchedulesType(w *exi.Writer, v *SASchedulesType) error {
 	return nil
 }
 
-func decodeSAScheduleTupleType(r *exi.Reader, v *SAScheduleTupleType) error {
+func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) error {
 	st := 0
 	for {
 		switch st {
@@ -3844,7 +3890,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, v *SAScheduleTupleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePMaxScheduleType(r, &v.PMaxSchedule); err != nil {
+				if err := decodePMaxScheduleType(r, p, &v.PMaxSchedule); err != nil {
 					return err
 				}
 				st = 2
@@ -3858,8 +3904,8 @@ func decodeSAScheduleTupleType(r *exi.Reader, v *SAScheduleTupleType) error {
 			}
 			switch ec {
 			case 0:
-				v.SalesTariff = new(SalesTariffType)
-				if err := decodeSalesTariffType(r, v.SalesTariff); err != nil {
+				v.SalesTariff = p.newSalesTariffType()
+				if err := decodeSalesTariffType(r, p, v.SalesTariff); err != nil {
 					return err
 				}
 				st = 3
@@ -3934,7 +3980,7 @@ func encodeSAScheduleTupleType(w *exi.Writer, v *SAScheduleTupleType) error {
 	return nil
 }
 
-func decodePMaxScheduleType(r *exi.Reader, v *PMaxScheduleType) error {
+func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -3973,8 +4019,11 @@ func decodePMaxScheduleType(r *exi.Reader, v *PMaxScheduleType) error {
 			}
 			switch ec {
 			case 0:
+				if v.PMaxScheduleEntry == nil {
+					v.PMaxScheduleEntry = p.slicePMaxScheduleEntryType()
+				}
 				v.PMaxScheduleEntry = append(v.PMaxScheduleEntry, PMaxScheduleEntryType{})
-				if err := decodePMaxScheduleEntryType(r, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
+				if err := decodePMaxScheduleEntryType(r, p, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -3988,8 +4037,11 @@ func decodePMaxScheduleType(r *exi.Reader, v *PMaxScheduleType) error {
 			}
 			switch ec {
 			case 0:
+				if v.PMaxScheduleEntry == nil {
+					v.PMaxScheduleEntry = p.slicePMaxScheduleEntryType()
+				}
 				v.PMaxScheduleEntry = append(v.PMaxScheduleEntry, PMaxScheduleEntryType{})
-				if err := decodePMaxScheduleEntryType(r, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
+				if err := decodePMaxScheduleEntryType(r, p, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -4041,7 +4093,7 @@ func encodePMaxScheduleType(w *exi.Writer, v *PMaxScheduleType) error {
 	return nil
 }
 
-func decodePMaxScheduleEntryType(r *exi.Reader, v *PMaxScheduleEntryType) error {
+func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -4052,14 +4104,14 @@ func decodePMaxScheduleEntryType(r *exi.Reader, v *PMaxScheduleEntryType) error 
 			}
 			switch ec {
 			case 0:
-				v.RelativeTimeInterval = new(RelativeTimeIntervalType)
-				if err := decodeRelativeTimeIntervalType(r, v.RelativeTimeInterval); err != nil {
+				v.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+				if err := decodeRelativeTimeIntervalType(r, p, v.RelativeTimeInterval); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.TimeInterval = new(IntervalType)
-				if err := decodeIntervalType(r, v.TimeInterval); err != nil {
+				v.TimeInterval = p.newIntervalType()
+				if err := decodeIntervalType(r, p, v.TimeInterval); err != nil {
 					return err
 				}
 				st = 2
@@ -4188,7 +4240,7 @@ func encodePMaxScheduleEntryType(w *exi.Writer, v *PMaxScheduleEntryType) error 
 	return nil
 }
 
-func decodeEntryType(r *exi.Reader, v *EntryType) error {
+func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -4199,14 +4251,14 @@ func decodeEntryType(r *exi.Reader, v *EntryType) error {
 			}
 			switch ec {
 			case 0:
-				v.RelativeTimeInterval = new(RelativeTimeIntervalType)
-				if err := decodeRelativeTimeIntervalType(r, v.RelativeTimeInterval); err != nil {
+				v.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+				if err := decodeRelativeTimeIntervalType(r, p, v.RelativeTimeInterval); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.TimeInterval = new(IntervalType)
-				if err := decodeIntervalType(r, v.TimeInterval); err != nil {
+				v.TimeInterval = p.newIntervalType()
+				if err := decodeIntervalType(r, p, v.TimeInterval); err != nil {
 					return err
 				}
 				st = 2
@@ -4278,7 +4330,7 @@ func encodeEntryType(w *exi.Writer, v *EntryType) error {
 	return nil
 }
 
-func decodeRelativeTimeIntervalType(r *exi.Reader, v *RelativeTimeIntervalType) error {
+func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeIntervalType) error {
 	st := 0
 	for {
 		switch st {
@@ -4329,7 +4381,9 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, v *RelativeTimeIntervalType) 
 						return r.Fail("decode RelativeTimeIntervalType/duration", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.Duration = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.Duration = ptr
 				}
 				if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/duration"); err != nil {
 					return err
@@ -4394,7 +4448,7 @@ func encodeRelativeTimeIntervalType(w *exi.Writer, v *RelativeTimeIntervalType) 
 	return nil
 }
 
-func decodeIntervalType(r *exi.Reader, v *IntervalType) error {
+func decodeIntervalType(r *exi.Reader, p *pool, v *IntervalType) error {
 	st := 0
 	for {
 		switch st {
@@ -4426,7 +4480,7 @@ func encodeIntervalType(w *exi.Writer, v *IntervalType) error {
 	return nil
 }
 
-func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
+func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 	st := 0
 	for {
 		switch st {
@@ -4491,7 +4545,9 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 					if err != nil {
 						return err
 					}
-					v.SalesTariffDescription = &x
+					ptr := p.newString()
+					*ptr = x
+					v.SalesTariffDescription = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffDescription"); err != nil {
 					return err
@@ -4548,8 +4604,11 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SalesTariffEntry == nil {
+					v.SalesTariffEntry = p.sliceSalesTariffEntryType()
+				}
 				v.SalesTariffEntry = append(v.SalesTariffEntry, SalesTariffEntryType{})
-				if err := decodeSalesTariffEntryType(r, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
+				if err := decodeSalesTariffEntryType(r, p, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -4563,8 +4622,11 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SalesTariffEntry == nil {
+					v.SalesTariffEntry = p.sliceSalesTariffEntryType()
+				}
 				v.SalesTariffEntry = append(v.SalesTariffEntry, SalesTariffEntryType{})
-				if err := decodeSalesTariffEntryType(r, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
+				if err := decodeSalesTariffEntryType(r, p, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -4662,7 +4724,7 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	return nil
 }
 
-func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
+func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -4673,14 +4735,14 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 			}
 			switch ec {
 			case 0:
-				v.RelativeTimeInterval = new(RelativeTimeIntervalType)
-				if err := decodeRelativeTimeIntervalType(r, v.RelativeTimeInterval); err != nil {
+				v.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+				if err := decodeRelativeTimeIntervalType(r, p, v.RelativeTimeInterval); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.TimeInterval = new(IntervalType)
-				if err := decodeIntervalType(r, v.TimeInterval); err != nil {
+				v.TimeInterval = p.newIntervalType()
+				if err := decodeIntervalType(r, p, v.TimeInterval); err != nil {
 					return err
 				}
 				st = 2
@@ -4744,8 +4806,11 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ConsumptionCost == nil {
+					v.ConsumptionCost = p.sliceConsumptionCostType()
+				}
 				v.ConsumptionCost = append(v.ConsumptionCost, ConsumptionCostType{})
-				if err := decodeConsumptionCostType(r, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
+				if err := decodeConsumptionCostType(r, p, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -4761,8 +4826,11 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ConsumptionCost == nil {
+					v.ConsumptionCost = p.sliceConsumptionCostType()
+				}
 				v.ConsumptionCost = append(v.ConsumptionCost, ConsumptionCostType{})
-				if err := decodeConsumptionCostType(r, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
+				if err := decodeConsumptionCostType(r, p, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -4842,7 +4910,7 @@ func encodeSalesTariffEntryType(w *exi.Writer, v *SalesTariffEntryType) error {
 	return nil
 }
 
-func decodeConsumptionCostType(r *exi.Reader, v *ConsumptionCostType) error {
+func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) error {
 	st := 0
 	for {
 		switch st {
@@ -4881,8 +4949,11 @@ func decodeConsumptionCostType(r *exi.Reader, v *ConsumptionCostType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Cost == nil {
+					v.Cost = p.sliceCostType()
+				}
 				v.Cost = append(v.Cost, CostType{})
-				if err := decodeCostType(r, &v.Cost[len(v.Cost)-1]); err != nil {
+				if err := decodeCostType(r, p, &v.Cost[len(v.Cost)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -4898,8 +4969,11 @@ func decodeConsumptionCostType(r *exi.Reader, v *ConsumptionCostType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Cost == nil {
+					v.Cost = p.sliceCostType()
+				}
 				v.Cost = append(v.Cost, CostType{})
-				if err := decodeCostType(r, &v.Cost[len(v.Cost)-1]); err != nil {
+				if err := decodeCostType(r, p, &v.Cost[len(v.Cost)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -4953,7 +5027,7 @@ func encodeConsumptionCostType(w *exi.Writer, v *ConsumptionCostType) error {
 	return nil
 }
 
-func decodeCostType(r *exi.Reader, v *CostType) error {
+func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 	st := 0
 	for {
 		switch st {
@@ -5032,7 +5106,9 @@ func decodeCostType(r *exi.Reader, v *CostType) error {
 						return r.Fail("decode CostType/amountMultiplier", exi.ErrValue)
 					}
 					x := int8(int64(xu) + -3)
-					v.AmountMultiplier = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.AmountMultiplier = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CostType/amountMultiplier"); err != nil {
 					return err
@@ -5115,7 +5191,7 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	return nil
 }
 
-func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterType) error {
+func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -5126,7 +5202,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -5140,7 +5216,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaximumCurrentLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 2
@@ -5154,13 +5230,13 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumPowerLimit); err != nil {
+				v.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EVSEMaximumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 4
@@ -5174,7 +5250,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaximumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 4
@@ -5188,7 +5264,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMinimumCurrentLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMinimumCurrentLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -5202,7 +5278,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMinimumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMinimumVoltageLimit); err != nil {
 					return err
 				}
 				st = 6
@@ -5216,13 +5292,13 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				v.EVSECurrentRegulationTolerance = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSECurrentRegulationTolerance); err != nil {
+				v.EVSECurrentRegulationTolerance = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSECurrentRegulationTolerance); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EVSEPeakCurrentRipple); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPeakCurrentRipple); err != nil {
 					return err
 				}
 				st = 8
@@ -5236,7 +5312,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPeakCurrentRipple); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPeakCurrentRipple); err != nil {
 					return err
 				}
 				st = 8
@@ -5250,8 +5326,8 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				v.EVSEEnergyToBeDelivered = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEEnergyToBeDelivered); err != nil {
+				v.EVSEEnergyToBeDelivered = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEEnergyToBeDelivered); err != nil {
 					return err
 				}
 				st = 9
@@ -5402,7 +5478,7 @@ func encodeDC_EVSEChargeParameterType(w *exi.Writer, v *DC_EVSEChargeParameterTy
 	return nil
 }
 
-func decodeChargingStatusReqType(r *exi.Reader, v *ChargingStatusReqType) error {
+func decodeChargingStatusReqType(r *exi.Reader, p *pool, v *ChargingStatusReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -5434,7 +5510,7 @@ func encodeChargingStatusReqType(w *exi.Writer, v *ChargingStatusReqType) error 
 	return nil
 }
 
-func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error {
+func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResType) error {
 	st := 0
 	for {
 		switch st {
@@ -5526,14 +5602,14 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaxCurrent = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaxCurrent); err != nil {
+				v.EVSEMaxCurrent = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaxCurrent); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 5
@@ -5562,8 +5638,8 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 5
@@ -5616,7 +5692,7 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 7
@@ -5747,7 +5823,7 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	return nil
 }
 
-func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
+func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -5782,8 +5858,8 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterReading = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.MeterReading); err != nil {
+				v.MeterReading = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.MeterReading); err != nil {
 					return err
 				}
 				st = 2
@@ -5816,7 +5892,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -5832,7 +5910,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -5878,7 +5958,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -5894,7 +5976,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -5924,7 +6008,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -5940,7 +6026,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -5967,7 +6055,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -6094,7 +6184,7 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	return nil
 }
 
-func decodeContractAuthenticationReqType(r *exi.Reader, v *ContractAuthenticationReqType) error {
+func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuthenticationReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -6110,7 +6200,9 @@ func decodeContractAuthenticationReqType(r *exi.Reader, v *ContractAuthenticatio
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -6122,7 +6214,9 @@ func decodeContractAuthenticationReqType(r *exi.Reader, v *ContractAuthenticatio
 					if err != nil {
 						return err
 					}
-					v.GenChallenge = &x
+					ptr := p.newString()
+					*ptr = x
+					v.GenChallenge = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
 					return err
@@ -6148,7 +6242,9 @@ func decodeContractAuthenticationReqType(r *exi.Reader, v *ContractAuthenticatio
 					if err != nil {
 						return err
 					}
-					v.GenChallenge = &x
+					ptr := p.newString()
+					*ptr = x
+					v.GenChallenge = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
 					return err
@@ -6225,7 +6321,7 @@ func encodeContractAuthenticationReqType(w *exi.Writer, v *ContractAuthenticatio
 	return nil
 }
 
-func decodeContractAuthenticationResType(r *exi.Reader, v *ContractAuthenticationResType) error {
+func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuthenticationResType) error {
 	st := 0
 	for {
 		switch st {
@@ -6340,7 +6436,7 @@ func encodeContractAuthenticationResType(w *exi.Writer, v *ContractAuthenticatio
 	return nil
 }
 
-func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
+func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -6351,7 +6447,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -6365,7 +6461,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 2
@@ -6379,20 +6475,20 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumVoltageLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumVoltageLimit); err != nil {
+				v.EVMaximumVoltageLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumCurrentLimit); err != nil {
+				v.EVMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -6405,7 +6501,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -6436,14 +6534,14 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumCurrentLimit); err != nil {
+				v.EVMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -6456,7 +6554,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -6487,8 +6587,8 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -6501,7 +6601,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -6540,7 +6642,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -6595,19 +6699,19 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.RemainingTimeToFullSoC = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.RemainingTimeToFullSoC); err != nil {
+				v.RemainingTimeToFullSoC = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.RemainingTimeToFullSoC); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.RemainingTimeToBulkSoC = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.RemainingTimeToBulkSoC); err != nil {
+				v.RemainingTimeToBulkSoC = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.RemainingTimeToBulkSoC); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -6621,13 +6725,13 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.RemainingTimeToBulkSoC = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.RemainingTimeToBulkSoC); err != nil {
+				v.RemainingTimeToBulkSoC = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.RemainingTimeToBulkSoC); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -6641,7 +6745,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -6822,7 +6926,7 @@ func encodeCurrentDemandReqType(w *exi.Writer, v *CurrentDemandReqType) error {
 	return nil
 }
 
-func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
+func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType) error {
 	st := 0
 	for {
 		switch st {
@@ -6861,7 +6965,7 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -6875,7 +6979,7 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -6889,7 +6993,7 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -6975,20 +7079,20 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumVoltageLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumVoltageLimit); err != nil {
+				v.EVSEMaximumVoltageLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSEMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumCurrentLimit); err != nil {
+				v.EVSEMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVSEMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumPowerLimit); err != nil {
+				v.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 10
@@ -7004,14 +7108,14 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumCurrentLimit); err != nil {
+				v.EVSEMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVSEMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumPowerLimit); err != nil {
+				v.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 10
@@ -7027,8 +7131,8 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumPowerLimit); err != nil {
+				v.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 10
@@ -7200,7 +7304,7 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	return nil
 }
 
-func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, v *DC_EVPowerDeliveryParameterType) error {
+func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPowerDeliveryParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -7211,7 +7315,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, v *DC_EVPowerDeliveryP
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -7233,7 +7337,9 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, v *DC_EVPowerDeliveryP
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
 					return err
@@ -7347,7 +7453,7 @@ func encodeDC_EVPowerDeliveryParameterType(w *exi.Writer, v *DC_EVPowerDeliveryP
 	return nil
 }
 
-func decodeEVPowerDeliveryParameterType(r *exi.Reader, v *EVPowerDeliveryParameterType) error {
+func decodeEVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *EVPowerDeliveryParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -7379,7 +7485,7 @@ func encodeEVPowerDeliveryParameterType(w *exi.Writer, v *EVPowerDeliveryParamet
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, v *DSAKeyValueType) error {
+func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -7771,7 +7877,7 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	return nil
 }
 
-func decodeDigestMethodType(r *exi.Reader, v *DigestMethodType) error {
+func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -7840,7 +7946,7 @@ func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
 	return nil
 }
 
-func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
+func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -7856,7 +7962,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -7868,6 +7976,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7875,32 +7986,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 2:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7912,6 +8038,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7941,6 +8070,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7948,32 +8080,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7985,6 +8132,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8014,6 +8164,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8021,32 +8174,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8058,6 +8226,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8089,6 +8260,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8096,32 +8270,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8133,6 +8322,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8164,6 +8356,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8171,32 +8366,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8208,6 +8418,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8239,6 +8452,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8246,32 +8462,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8283,6 +8514,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8314,6 +8548,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8321,32 +8558,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8358,6 +8610,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8389,6 +8644,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8396,32 +8654,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8433,6 +8706,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8464,6 +8740,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8471,32 +8750,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8508,6 +8802,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8774,7 +9071,7 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	return nil
 }
 
-func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
+func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -8785,14 +9082,14 @@ func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				v.DSAKeyValue = new(DSAKeyValueType)
-				if err := decodeDSAKeyValueType(r, v.DSAKeyValue); err != nil {
+				v.DSAKeyValue = p.newDSAKeyValueType()
+				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.RSAKeyValue = new(RSAKeyValueType)
-				if err := decodeRSAKeyValueType(r, v.RSAKeyValue); err != nil {
+				v.RSAKeyValue = p.newRSAKeyValueType()
+				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
 					return err
 				}
 				st = 2
@@ -8872,7 +9169,7 @@ func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
 	return nil
 }
 
-func decodeRSAKeyValueType(r *exi.Reader, v *RSAKeyValueType) error {
+func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -8984,7 +9281,7 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	return nil
 }
 
-func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
+func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -9000,7 +9297,9 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 1
 			case 1:
@@ -9009,12 +9308,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -9035,12 +9336,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -9056,8 +9359,8 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -9148,7 +9451,7 @@ func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
 	return nil
 }
 
-func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
+func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 	st := 0
 	for {
 		switch st {
@@ -9159,8 +9462,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9174,8 +9480,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9215,7 +9524,7 @@ func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
 	return nil
 }
 
-func decodeTransformType(r *exi.Reader, v *TransformType) error {
+func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 	st := 0
 	for {
 		switch st {
@@ -9252,6 +9561,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					if err != nil {
 						return err
 					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
+					}
 					v.XPath = append(v.XPath, x)
 				}
 				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
@@ -9281,6 +9593,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
 					}
 					v.XPath = append(v.XPath, x)
 				}
@@ -9350,7 +9665,7 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	return nil
 }
 
-func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
+func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 	st := 0
 	for {
 		switch st {
@@ -9361,8 +9676,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9376,6 +9694,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9390,6 +9711,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9407,6 +9731,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9423,6 +9750,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9441,8 +9771,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9456,6 +9789,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9470,6 +9806,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9487,6 +9826,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9503,6 +9845,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9523,8 +9868,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9538,6 +9886,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9552,6 +9903,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9569,6 +9923,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9585,6 +9942,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9605,8 +9965,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9620,6 +9983,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9634,6 +10000,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9651,6 +10020,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9667,6 +10039,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9687,8 +10062,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9702,6 +10080,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9716,6 +10097,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9733,6 +10117,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9749,6 +10136,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9769,8 +10159,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9784,6 +10177,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9798,6 +10194,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9815,6 +10214,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9831,6 +10233,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9993,7 +10398,7 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	return nil
 }
 
-func decodeX509IssuerSerialType(r *exi.Reader, v *X509IssuerSerialType) error {
+func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
 	st := 0
 	for {
 		switch st {
@@ -10103,7 +10508,7 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	return nil
 }
 
-func decodePGPDataType(r *exi.Reader, v *PGPDataType) error {
+func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -10269,7 +10674,7 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	return nil
 }
 
-func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
+func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -10289,6 +10694,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -10314,6 +10722,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -10361,7 +10772,7 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	return nil
 }
 
-func decodeManifestType(r *exi.Reader, v *ManifestType) error {
+func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 	st := 0
 	for {
 		switch st {
@@ -10377,12 +10788,17 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -10396,8 +10812,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -10411,8 +10830,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -10469,7 +10891,7 @@ func encodeManifestType(w *exi.Writer, v *ManifestType) error {
 	return nil
 }
 
-func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
+func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 	st := 0
 	for {
 		switch st {
@@ -10485,7 +10907,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -10494,7 +10918,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 2:
@@ -10503,17 +10929,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 3:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -10532,7 +10960,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 1:
@@ -10541,17 +10971,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -10570,17 +11002,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -10594,13 +11028,13 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -10614,7 +11048,7 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -10778,7 +11212,7 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	return nil
 }
 
-func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) error {
+func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -10794,7 +11228,9 @@ func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) erro
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -10860,14 +11296,16 @@ func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) erro
 						return r.Fail("decode MeteringReceiptReqType/SAScheduleTupleID", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.SAScheduleTupleID = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.SAScheduleTupleID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeMeterInfoType(r, &v.MeterInfo); err != nil {
+				if err := decodeMeterInfoType(r, p, &v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
@@ -10881,7 +11319,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodeMeterInfoType(r, &v.MeterInfo); err != nil {
+				if err := decodeMeterInfoType(r, p, &v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
@@ -10974,7 +11412,7 @@ func encodeMeteringReceiptReqType(w *exi.Writer, v *MeteringReceiptReqType) erro
 	return nil
 }
 
-func decodeMeteringReceiptResType(r *exi.Reader, v *MeteringReceiptResType) error {
+func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11013,7 +11451,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, v *MeteringReceiptResType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -11075,7 +11513,7 @@ func encodeMeteringReceiptResType(w *exi.Writer, v *MeteringReceiptResType) erro
 	return nil
 }
 
-func decodeObjectType(r *exi.Reader, v *ObjectType) error {
+func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 	st := 0
 	for {
 		switch st {
@@ -11091,7 +11529,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Encoding = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Encoding = ptr
 				}
 				st = 1
 			case 1:
@@ -11100,7 +11540,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 2:
@@ -11109,7 +11551,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 3:
@@ -11133,7 +11577,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 1:
@@ -11142,7 +11588,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 2:
@@ -11166,7 +11614,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 1:
@@ -11267,7 +11717,7 @@ func encodeObjectType(w *exi.Writer, v *ObjectType) error {
 	return nil
 }
 
-func decodePaymentDetailsReqType(r *exi.Reader, v *PaymentDetailsReqType) error {
+func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -11302,7 +11752,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, v *PaymentDetailsReqType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 2
@@ -11366,7 +11816,7 @@ func encodePaymentDetailsReqType(w *exi.Writer, v *PaymentDetailsReqType) error 
 	return nil
 }
 
-func decodePaymentDetailsResType(r *exi.Reader, v *PaymentDetailsResType) error {
+func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11519,7 +11969,7 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	return nil
 }
 
-func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
+func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -11554,20 +12004,20 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.ChargingProfile = new(ChargingProfileType)
-				if err := decodeChargingProfileType(r, v.ChargingProfile); err != nil {
+				v.ChargingProfile = p.newChargingProfileType()
+				if err := decodeChargingProfileType(r, p, v.ChargingProfile); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.DC_EVPowerDeliveryParameter = new(DC_EVPowerDeliveryParameterType)
-				if err := decodeDC_EVPowerDeliveryParameterType(r, v.DC_EVPowerDeliveryParameter); err != nil {
+				v.DC_EVPowerDeliveryParameter = p.newDC_EVPowerDeliveryParameterType()
+				if err := decodeDC_EVPowerDeliveryParameterType(r, p, v.DC_EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVPowerDeliveryParameter = new(EVPowerDeliveryParameterType)
-				if err := decodeEVPowerDeliveryParameterType(r, v.EVPowerDeliveryParameter); err != nil {
+				v.EVPowerDeliveryParameter = p.newEVPowerDeliveryParameterType()
+				if err := decodeEVPowerDeliveryParameterType(r, p, v.EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 4
@@ -11583,14 +12033,14 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DC_EVPowerDeliveryParameter = new(DC_EVPowerDeliveryParameterType)
-				if err := decodeDC_EVPowerDeliveryParameterType(r, v.DC_EVPowerDeliveryParameter); err != nil {
+				v.DC_EVPowerDeliveryParameter = p.newDC_EVPowerDeliveryParameterType()
+				if err := decodeDC_EVPowerDeliveryParameterType(r, p, v.DC_EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVPowerDeliveryParameter = new(EVPowerDeliveryParameterType)
-				if err := decodeEVPowerDeliveryParameterType(r, v.EVPowerDeliveryParameter); err != nil {
+				v.EVPowerDeliveryParameter = p.newEVPowerDeliveryParameterType()
+				if err := decodeEVPowerDeliveryParameterType(r, p, v.EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 4
@@ -11696,7 +12146,7 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	return nil
 }
 
-func decodeChargingProfileType(r *exi.Reader, v *ChargingProfileType) error {
+func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) error {
 	st := 0
 	for {
 		switch st {
@@ -11735,8 +12185,11 @@ func decodeChargingProfileType(r *exi.Reader, v *ChargingProfileType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ProfileEntry == nil {
+					v.ProfileEntry = p.sliceProfileEntryType()
+				}
 				v.ProfileEntry = append(v.ProfileEntry, ProfileEntryType{})
-				if err := decodeProfileEntryType(r, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
+				if err := decodeProfileEntryType(r, p, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -11750,8 +12203,11 @@ func decodeChargingProfileType(r *exi.Reader, v *ChargingProfileType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ProfileEntry == nil {
+					v.ProfileEntry = p.sliceProfileEntryType()
+				}
 				v.ProfileEntry = append(v.ProfileEntry, ProfileEntryType{})
-				if err := decodeProfileEntryType(r, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
+				if err := decodeProfileEntryType(r, p, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -11803,7 +12259,7 @@ func encodeChargingProfileType(w *exi.Writer, v *ChargingProfileType) error {
 	return nil
 }
 
-func decodeProfileEntryType(r *exi.Reader, v *ProfileEntryType) error {
+func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -11915,7 +12371,7 @@ func encodeProfileEntryType(w *exi.Writer, v *ProfileEntryType) error {
 	return nil
 }
 
-func decodePowerDeliveryResType(r *exi.Reader, v *PowerDeliveryResType) error {
+func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11954,20 +12410,20 @@ func decodePowerDeliveryResType(r *exi.Reader, v *PowerDeliveryResType) error {
 			}
 			switch ec {
 			case 0:
-				v.AC_EVSEStatus = new(AC_EVSEStatusType)
-				if err := decodeAC_EVSEStatusType(r, v.AC_EVSEStatus); err != nil {
+				v.AC_EVSEStatus = p.newAC_EVSEStatusType()
+				if err := decodeAC_EVSEStatusType(r, p, v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.DC_EVSEStatus = new(DC_EVSEStatusType)
-				if err := decodeDC_EVSEStatusType(r, v.DC_EVSEStatus); err != nil {
+				v.DC_EVSEStatus = p.newDC_EVSEStatusType()
+				if err := decodeDC_EVSEStatusType(r, p, v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 4
@@ -12079,7 +12535,7 @@ func encodePowerDeliveryResType(w *exi.Writer, v *PowerDeliveryResType) error {
 	return nil
 }
 
-func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
+func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -12090,7 +12546,7 @@ func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -12104,7 +12560,7 @@ func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 2
@@ -12118,7 +12574,7 @@ func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -12189,7 +12645,7 @@ func encodePreChargeReqType(w *exi.Writer, v *PreChargeReqType) error {
 	return nil
 }
 
-func decodePreChargeResType(r *exi.Reader, v *PreChargeResType) error {
+func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 	st := 0
 	for {
 		switch st {
@@ -12228,7 +12684,7 @@ func decodePreChargeResType(r *exi.Reader, v *PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -12242,7 +12698,7 @@ func decodePreChargeResType(r *exi.Reader, v *PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -12316,7 +12772,7 @@ func encodePreChargeResType(w *exi.Writer, v *PreChargeResType) error {
 	return nil
 }
 
-func decodeServiceChargeType(r *exi.Reader, v *ServiceChargeType) error {
+func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error {
 	st := 0
 	for {
 		switch st {
@@ -12327,7 +12783,7 @@ func decodeServiceChargeType(r *exi.Reader, v *ServiceChargeType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeServiceTagType(r, &v.ServiceTag); err != nil {
+				if err := decodeServiceTagType(r, p, &v.ServiceTag); err != nil {
 					return err
 				}
 				st = 1
@@ -12453,7 +12909,7 @@ func encodeServiceChargeType(w *exi.Writer, v *ServiceChargeType) error {
 	return nil
 }
 
-func decodeServiceType(r *exi.Reader, v *ServiceType) error {
+func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -12464,7 +12920,7 @@ func decodeServiceType(r *exi.Reader, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeServiceTagType(r, &v.ServiceTag); err != nil {
+				if err := decodeServiceTagType(r, p, &v.ServiceTag); err != nil {
 					return err
 				}
 				st = 1
@@ -12547,7 +13003,7 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	return nil
 }
 
-func decodeServiceTagType(r *exi.Reader, v *ServiceTagType) error {
+func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 	st := 0
 	for {
 		switch st {
@@ -12594,7 +13050,9 @@ func decodeServiceTagType(r *exi.Reader, v *ServiceTagType) error {
 					if err != nil {
 						return err
 					}
-					v.ServiceName = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceName = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceName"); err != nil {
 					return err
@@ -12659,7 +13117,9 @@ func decodeServiceTagType(r *exi.Reader, v *ServiceTagType) error {
 					if err != nil {
 						return err
 					}
-					v.ServiceScope = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceScope = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceScope"); err != nil {
 					return err
@@ -12763,7 +13223,7 @@ func encodeServiceTagType(w *exi.Writer, v *ServiceTagType) error {
 	return nil
 }
 
-func decodeServiceDetailReqType(r *exi.Reader, v *ServiceDetailReqType) error {
+func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -12835,7 +13295,7 @@ func encodeServiceDetailReqType(w *exi.Writer, v *ServiceDetailReqType) error {
 	return nil
 }
 
-func decodeServiceDetailResType(r *exi.Reader, v *ServiceDetailResType) error {
+func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType) error {
 	st := 0
 	for {
 		switch st {
@@ -12902,8 +13362,8 @@ func decodeServiceDetailResType(r *exi.Reader, v *ServiceDetailResType) error {
 			}
 			switch ec {
 			case 0:
-				v.ServiceParameterList = new(ServiceParameterListType)
-				if err := decodeServiceParameterListType(r, v.ServiceParameterList); err != nil {
+				v.ServiceParameterList = p.newServiceParameterListType()
+				if err := decodeServiceParameterListType(r, p, v.ServiceParameterList); err != nil {
 					return err
 				}
 				st = 3
@@ -12981,7 +13441,7 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	return nil
 }
 
-func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) error {
+func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterListType) error {
 	st := 0
 	for {
 		switch st {
@@ -12992,8 +13452,11 @@ func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) 
 			}
 			switch ec {
 			case 0:
+				if v.ParameterSet == nil {
+					v.ParameterSet = p.sliceParameterSetType()
+				}
 				v.ParameterSet = append(v.ParameterSet, ParameterSetType{})
-				if err := decodeParameterSetType(r, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
+				if err := decodeParameterSetType(r, p, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -13007,8 +13470,11 @@ func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) 
 			}
 			switch ec {
 			case 0:
+				if v.ParameterSet == nil {
+					v.ParameterSet = p.sliceParameterSetType()
+				}
 				v.ParameterSet = append(v.ParameterSet, ParameterSetType{})
-				if err := decodeParameterSetType(r, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
+				if err := decodeParameterSetType(r, p, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -13048,7 +13514,7 @@ func encodeServiceParameterListType(w *exi.Writer, v *ServiceParameterListType) 
 	return nil
 }
 
-func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
+func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 	st := 0
 	for {
 		switch st {
@@ -13087,8 +13553,11 @@ func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Parameter == nil {
+					v.Parameter = p.sliceParameterType()
+				}
 				v.Parameter = append(v.Parameter, ParameterType{})
-				if err := decodeParameterType(r, &v.Parameter[len(v.Parameter)-1]); err != nil {
+				if err := decodeParameterType(r, p, &v.Parameter[len(v.Parameter)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -13102,8 +13571,11 @@ func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Parameter == nil {
+					v.Parameter = p.sliceParameterType()
+				}
 				v.Parameter = append(v.Parameter, ParameterType{})
-				if err := decodeParameterType(r, &v.Parameter[len(v.Parameter)-1]); err != nil {
+				if err := decodeParameterType(r, p, &v.Parameter[len(v.Parameter)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -13155,7 +13627,7 @@ func encodeParameterSetType(w *exi.Writer, v *ParameterSetType) error {
 	return nil
 }
 
-func decodeParameterType(r *exi.Reader, v *ParameterType) error {
+func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -13214,7 +13686,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 					if err != nil {
 						return err
 					}
-					v.BoolValue = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BoolValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
 					return err
@@ -13230,7 +13704,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return err
 					}
 					x := int8(int64(xu) + -128)
-					v.ByteValue = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.ByteValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
 					return err
@@ -13249,7 +13725,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return r.Fail("decode ParameterType/shortValue", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.ShortValue = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.ShortValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
 					return err
@@ -13268,15 +13746,17 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return r.Fail("decode ParameterType/intValue", exi.ErrValue)
 					}
 					x := int32(xi)
-					v.IntValue = &x
+					ptr := p.newInt32()
+					*ptr = x
+					v.IntValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.PhysicalValue = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.PhysicalValue); err != nil {
+				v.PhysicalValue = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.PhysicalValue); err != nil {
 					return err
 				}
 				st = 7
@@ -13289,7 +13769,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 					if err != nil {
 						return err
 					}
-					v.StringValue = &x
+					ptr := p.newString()
+					*ptr = x
+					v.StringValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/stringValue"); err != nil {
 					return err
@@ -13496,7 +13978,7 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	return nil
 }
 
-func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) error {
+func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -13515,7 +13997,9 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 					if err != nil {
 						return err
 					}
-					v.ServiceScope = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceScope = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
 					return err
@@ -13531,7 +14015,9 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 						return err
 					}
 					x := ServiceCategoryType(xu)
-					v.ServiceCategory = &x
+					ptr := p.newServiceCategoryType()
+					*ptr = x
+					v.ServiceCategory = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
 					return err
@@ -13558,7 +14044,9 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 						return err
 					}
 					x := ServiceCategoryType(xu)
-					v.ServiceCategory = &x
+					ptr := p.newServiceCategoryType()
+					*ptr = x
+					v.ServiceCategory = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
 					return err
@@ -13635,7 +14123,7 @@ func encodeServiceDiscoveryReqType(w *exi.Writer, v *ServiceDiscoveryReqType) er
 	return nil
 }
 
-func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) error {
+func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -13674,7 +14162,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodePaymentOptionsType(r, &v.PaymentOptions); err != nil {
+				if err := decodePaymentOptionsType(r, p, &v.PaymentOptions); err != nil {
 					return err
 				}
 				st = 2
@@ -13688,7 +14176,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeServiceChargeType(r, &v.ChargeService); err != nil {
+				if err := decodeServiceChargeType(r, p, &v.ChargeService); err != nil {
 					return err
 				}
 				st = 3
@@ -13702,8 +14190,8 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				v.ServiceList = new(ServiceTagListType)
-				if err := decodeServiceTagListType(r, v.ServiceList); err != nil {
+				v.ServiceList = p.newServiceTagListType()
+				if err := decodeServiceTagListType(r, p, v.ServiceList); err != nil {
 					return err
 				}
 				st = 4
@@ -13793,7 +14281,7 @@ func encodeServiceDiscoveryResType(w *exi.Writer, v *ServiceDiscoveryResType) er
 	return nil
 }
 
-func decodePaymentOptionsType(r *exi.Reader, v *PaymentOptionsType) error {
+func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) error {
 	st := 0
 	for {
 		switch st {
@@ -13813,6 +14301,9 @@ func decodePaymentOptionsType(r *exi.Reader, v *PaymentOptionsType) error {
 						return err
 					}
 					x := PaymentOptionType(xu)
+					if v.PaymentOption == nil {
+						v.PaymentOption = p.slicePaymentOptionType()
+					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
 				if err := r.ReadSimpleEnd("decode PaymentOptionsType/PaymentOption"); err != nil {
@@ -13838,6 +14329,9 @@ func decodePaymentOptionsType(r *exi.Reader, v *PaymentOptionsType) error {
 						return err
 					}
 					x := PaymentOptionType(xu)
+					if v.PaymentOption == nil {
+						v.PaymentOption = p.slicePaymentOptionType()
+					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
 				if err := r.ReadSimpleEnd("decode PaymentOptionsType/PaymentOption"); err != nil {
@@ -13883,7 +14377,7 @@ func encodePaymentOptionsType(w *exi.Writer, v *PaymentOptionsType) error {
 	return nil
 }
 
-func decodeServiceTagListType(r *exi.Reader, v *ServiceTagListType) error {
+func decodeServiceTagListType(r *exi.Reader, p *pool, v *ServiceTagListType) error {
 	st := 0
 	for {
 		switch st {
@@ -13894,8 +14388,11 @@ func decodeServiceTagListType(r *exi.Reader, v *ServiceTagListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Service == nil {
+					v.Service = p.sliceServiceType()
+				}
 				v.Service = append(v.Service, ServiceType{})
-				if err := decodeServiceType(r, &v.Service[len(v.Service)-1]); err != nil {
+				if err := decodeServiceType(r, p, &v.Service[len(v.Service)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -13909,8 +14406,11 @@ func decodeServiceTagListType(r *exi.Reader, v *ServiceTagListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Service == nil {
+					v.Service = p.sliceServiceType()
+				}
 				v.Service = append(v.Service, ServiceType{})
-				if err := decodeServiceType(r, &v.Service[len(v.Service)-1]); err != nil {
+				if err := decodeServiceType(r, p, &v.Service[len(v.Service)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -13950,7 +14450,7 @@ func encodeServiceTagListType(w *exi.Writer, v *ServiceTagListType) error {
 	return nil
 }
 
-func decodeServicePaymentSelectionReqType(r *exi.Reader, v *ServicePaymentSelectionReqType) error {
+func decodeServicePaymentSelectionReqType(r *exi.Reader, p *pool, v *ServicePaymentSelectionReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -13986,7 +14486,7 @@ func decodeServicePaymentSelectionReqType(r *exi.Reader, v *ServicePaymentSelect
 			}
 			switch ec {
 			case 0:
-				if err := decodeSelectedServiceListType(r, &v.SelectedServiceList); err != nil {
+				if err := decodeSelectedServiceListType(r, p, &v.SelectedServiceList); err != nil {
 					return err
 				}
 				st = 2
@@ -14048,7 +14548,7 @@ func encodeServicePaymentSelectionReqType(w *exi.Writer, v *ServicePaymentSelect
 	return nil
 }
 
-func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) error {
+func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceListType) error {
 	st := 0
 	for {
 		switch st {
@@ -14059,8 +14559,11 @@ func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) er
 			}
 			switch ec {
 			case 0:
+				if v.SelectedService == nil {
+					v.SelectedService = p.sliceSelectedServiceType()
+				}
 				v.SelectedService = append(v.SelectedService, SelectedServiceType{})
-				if err := decodeSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
+				if err := decodeSelectedServiceType(r, p, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -14074,8 +14577,11 @@ func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) er
 			}
 			switch ec {
 			case 0:
+				if v.SelectedService == nil {
+					v.SelectedService = p.sliceSelectedServiceType()
+				}
 				v.SelectedService = append(v.SelectedService, SelectedServiceType{})
-				if err := decodeSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
+				if err := decodeSelectedServiceType(r, p, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -14115,7 +14621,7 @@ func encodeSelectedServiceListType(w *exi.Writer, v *SelectedServiceListType) er
 	return nil
 }
 
-func decodeSelectedServiceType(r *exi.Reader, v *SelectedServiceType) error {
+func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -14166,7 +14672,9 @@ func decodeSelectedServiceType(r *exi.Reader, v *SelectedServiceType) error {
 						return r.Fail("decode SelectedServiceType/ParameterSetID", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.ParameterSetID = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.ParameterSetID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
 					return err
@@ -14231,7 +14739,7 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	return nil
 }
 
-func decodeServicePaymentSelectionResType(r *exi.Reader, v *ServicePaymentSelectionResType) error {
+func decodeServicePaymentSelectionResType(r *exi.Reader, p *pool, v *ServicePaymentSelectionResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14306,7 +14814,7 @@ func encodeServicePaymentSelectionResType(w *exi.Writer, v *ServicePaymentSelect
 	return nil
 }
 
-func decodeSessionSetupReqType(r *exi.Reader, v *SessionSetupReqType) error {
+func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -14378,7 +14886,7 @@ func encodeSessionSetupReqType(w *exi.Writer, v *SessionSetupReqType) error {
 	return nil
 }
 
-func decodeSessionSetupResType(r *exi.Reader, v *SessionSetupResType) error {
+func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14451,7 +14959,9 @@ func decodeSessionSetupResType(r *exi.Reader, v *SessionSetupResType) error {
 						return err
 					}
 					x := int64(xi)
-					v.DateTimeNow = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.DateTimeNow = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SessionSetupResType/DateTimeNow"); err != nil {
 					return err
@@ -14534,7 +15044,7 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	return nil
 }
 
-func decodeSessionStopType(r *exi.Reader, v *SessionStopType) error {
+func decodeSessionStopType(r *exi.Reader, p *pool, v *SessionStopType) error {
 	st := 0
 	for {
 		switch st {
@@ -14566,7 +15076,7 @@ func encodeSessionStopType(w *exi.Writer, v *SessionStopType) error {
 	return nil
 }
 
-func decodeSessionStopResType(r *exi.Reader, v *SessionStopResType) error {
+func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14641,7 +15151,7 @@ func encodeSessionStopResType(w *exi.Writer, v *SessionStopResType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
+func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 	st := 0
 	for {
 		switch st {
@@ -14657,11 +15167,13 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -14675,7 +15187,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -14689,7 +15201,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureValueType(r, &v.SignatureValue); err != nil {
+				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
 					return err
 				}
 				st = 3
@@ -14703,14 +15215,17 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				v.KeyInfo = new(KeyInfoType)
-				if err := decodeKeyInfoType(r, v.KeyInfo); err != nil {
+				v.KeyInfo = p.newKeyInfoType()
+				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -14726,8 +15241,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -14743,8 +15261,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -14843,7 +15364,7 @@ func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
 	return nil
 }
 
-func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
+func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -14859,11 +15380,13 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -14877,7 +15400,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -14891,7 +15414,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureMethodType(r, &v.SignatureMethod); err != nil {
+				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
 					return err
 				}
 				st = 3
@@ -14905,8 +15428,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -14920,8 +15446,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -15002,7 +15531,7 @@ func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
 	return nil
 }
 
-func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
+func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -15040,7 +15569,9 @@ func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
 						return err
 					}
 					x := int64(xi)
-					v.HMACOutputLength = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.HMACOutputLength = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
 					return err
@@ -15116,7 +15647,7 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	return nil
 }
 
-func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
+func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -15132,7 +15663,9 @@ func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -15225,7 +15758,7 @@ func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
 	return nil
 }
 
-func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) error {
+func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
 	st := 0
 	for {
 		switch st {
@@ -15241,12 +15774,17 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -15260,8 +15798,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -15275,8 +15816,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -15333,7 +15877,7 @@ func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) er
 	return nil
 }
 
-func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error {
+func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
 	st := 0
 	for {
 		switch st {
@@ -15349,7 +15893,9 @@ func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -15439,7 +15985,7 @@ func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error 
 	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
 }
 
-func decodeV2G_Message(r *exi.Reader, v *V2G_Message) error {
+func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 	st := 0
 	for {
 		switch st {
@@ -15450,7 +15996,7 @@ func decodeV2G_Message(r *exi.Reader, v *V2G_Message) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -15464,7 +16010,7 @@ func decodeV2G_Message(r *exi.Reader, v *V2G_Message) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeBodyType(r, &v.Body); err != nil {
+				if err := decodeBodyType(r, p, &v.Body); err != nil {
 					return err
 				}
 				st = 2
@@ -15523,7 +16069,7 @@ func encodeV2G_Message(w *exi.Writer, v *V2G_Message) error {
 	return nil
 }
 
-func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
+func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
 	st := 0
 	for {
 		switch st {
@@ -15559,14 +16105,14 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Notification = new(NotificationType)
-				if err := decodeNotificationType(r, v.Notification); err != nil {
+				v.Notification = p.newNotificationType()
+				if err := decodeNotificationType(r, p, v.Notification); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -15582,8 +16128,8 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -15665,7 +16211,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	return nil
 }
 
-func decodeNotificationType(r *exi.Reader, v *NotificationType) error {
+func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 	st := 0
 	for {
 		switch st {
@@ -15712,7 +16258,9 @@ func decodeNotificationType(r *exi.Reader, v *NotificationType) error {
 					if err != nil {
 						return err
 					}
-					v.FaultMsg = &x
+					ptr := p.newString()
+					*ptr = x
+					v.FaultMsg = ptr
 				}
 				if err := r.ReadSimpleEnd("decode NotificationType/FaultMsg"); err != nil {
 					return err
@@ -15785,7 +16333,7 @@ func encodeNotificationType(w *exi.Writer, v *NotificationType) error {
 	return nil
 }
 
-func decodeBodyType(r *exi.Reader, v *BodyType) error {
+func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 	st := 0
 	for {
 		switch st {
@@ -15796,212 +16344,212 @@ func decodeBodyType(r *exi.Reader, v *BodyType) error {
 			}
 			switch ec {
 			case 0:
-				v.BodyElement = new(BodyBaseType)
-				if err := decodeBodyBaseType(r, v.BodyElement); err != nil {
+				v.BodyElement = p.newBodyBaseType()
+				if err := decodeBodyBaseType(r, p, v.BodyElement); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.CableCheckReq = new(CableCheckReqType)
-				if err := decodeCableCheckReqType(r, v.CableCheckReq); err != nil {
+				v.CableCheckReq = p.newCableCheckReqType()
+				if err := decodeCableCheckReqType(r, p, v.CableCheckReq); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.CableCheckRes = new(CableCheckResType)
-				if err := decodeCableCheckResType(r, v.CableCheckRes); err != nil {
+				v.CableCheckRes = p.newCableCheckResType()
+				if err := decodeCableCheckResType(r, p, v.CableCheckRes); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.CertificateInstallationReq = new(CertificateInstallationReqType)
-				if err := decodeCertificateInstallationReqType(r, v.CertificateInstallationReq); err != nil {
+				v.CertificateInstallationReq = p.newCertificateInstallationReqType()
+				if err := decodeCertificateInstallationReqType(r, p, v.CertificateInstallationReq); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.CertificateInstallationRes = new(CertificateInstallationResType)
-				if err := decodeCertificateInstallationResType(r, v.CertificateInstallationRes); err != nil {
+				v.CertificateInstallationRes = p.newCertificateInstallationResType()
+				if err := decodeCertificateInstallationResType(r, p, v.CertificateInstallationRes); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
-				v.CertificateUpdateReq = new(CertificateUpdateReqType)
-				if err := decodeCertificateUpdateReqType(r, v.CertificateUpdateReq); err != nil {
+				v.CertificateUpdateReq = p.newCertificateUpdateReqType()
+				if err := decodeCertificateUpdateReqType(r, p, v.CertificateUpdateReq); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
-				v.CertificateUpdateRes = new(CertificateUpdateResType)
-				if err := decodeCertificateUpdateResType(r, v.CertificateUpdateRes); err != nil {
+				v.CertificateUpdateRes = p.newCertificateUpdateResType()
+				if err := decodeCertificateUpdateResType(r, p, v.CertificateUpdateRes); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
-				v.ChargeParameterDiscoveryReq = new(ChargeParameterDiscoveryReqType)
-				if err := decodeChargeParameterDiscoveryReqType(r, v.ChargeParameterDiscoveryReq); err != nil {
+				v.ChargeParameterDiscoveryReq = p.newChargeParameterDiscoveryReqType()
+				if err := decodeChargeParameterDiscoveryReqType(r, p, v.ChargeParameterDiscoveryReq); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.ChargeParameterDiscoveryRes = new(ChargeParameterDiscoveryResType)
-				if err := decodeChargeParameterDiscoveryResType(r, v.ChargeParameterDiscoveryRes); err != nil {
+				v.ChargeParameterDiscoveryRes = p.newChargeParameterDiscoveryResType()
+				if err := decodeChargeParameterDiscoveryResType(r, p, v.ChargeParameterDiscoveryRes); err != nil {
 					return err
 				}
 				st = 9
 			case 9:
-				v.ChargingStatusReq = new(ChargingStatusReqType)
-				if err := decodeChargingStatusReqType(r, v.ChargingStatusReq); err != nil {
+				v.ChargingStatusReq = p.newChargingStatusReqType()
+				if err := decodeChargingStatusReqType(r, p, v.ChargingStatusReq); err != nil {
 					return err
 				}
 				st = 10
 			case 10:
-				v.ChargingStatusRes = new(ChargingStatusResType)
-				if err := decodeChargingStatusResType(r, v.ChargingStatusRes); err != nil {
+				v.ChargingStatusRes = p.newChargingStatusResType()
+				if err := decodeChargingStatusResType(r, p, v.ChargingStatusRes); err != nil {
 					return err
 				}
 				st = 11
 			case 11:
-				v.ContractAuthenticationReq = new(ContractAuthenticationReqType)
-				if err := decodeContractAuthenticationReqType(r, v.ContractAuthenticationReq); err != nil {
+				v.ContractAuthenticationReq = p.newContractAuthenticationReqType()
+				if err := decodeContractAuthenticationReqType(r, p, v.ContractAuthenticationReq); err != nil {
 					return err
 				}
 				st = 12
 			case 12:
-				v.ContractAuthenticationRes = new(ContractAuthenticationResType)
-				if err := decodeContractAuthenticationResType(r, v.ContractAuthenticationRes); err != nil {
+				v.ContractAuthenticationRes = p.newContractAuthenticationResType()
+				if err := decodeContractAuthenticationResType(r, p, v.ContractAuthenticationRes); err != nil {
 					return err
 				}
 				st = 13
 			case 13:
-				v.CurrentDemandReq = new(CurrentDemandReqType)
-				if err := decodeCurrentDemandReqType(r, v.CurrentDemandReq); err != nil {
+				v.CurrentDemandReq = p.newCurrentDemandReqType()
+				if err := decodeCurrentDemandReqType(r, p, v.CurrentDemandReq); err != nil {
 					return err
 				}
 				st = 14
 			case 14:
-				v.CurrentDemandRes = new(CurrentDemandResType)
-				if err := decodeCurrentDemandResType(r, v.CurrentDemandRes); err != nil {
+				v.CurrentDemandRes = p.newCurrentDemandResType()
+				if err := decodeCurrentDemandResType(r, p, v.CurrentDemandRes); err != nil {
 					return err
 				}
 				st = 15
 			case 15:
-				v.MeteringReceiptReq = new(MeteringReceiptReqType)
-				if err := decodeMeteringReceiptReqType(r, v.MeteringReceiptReq); err != nil {
+				v.MeteringReceiptReq = p.newMeteringReceiptReqType()
+				if err := decodeMeteringReceiptReqType(r, p, v.MeteringReceiptReq); err != nil {
 					return err
 				}
 				st = 16
 			case 16:
-				v.MeteringReceiptRes = new(MeteringReceiptResType)
-				if err := decodeMeteringReceiptResType(r, v.MeteringReceiptRes); err != nil {
+				v.MeteringReceiptRes = p.newMeteringReceiptResType()
+				if err := decodeMeteringReceiptResType(r, p, v.MeteringReceiptRes); err != nil {
 					return err
 				}
 				st = 17
 			case 17:
-				v.PaymentDetailsReq = new(PaymentDetailsReqType)
-				if err := decodePaymentDetailsReqType(r, v.PaymentDetailsReq); err != nil {
+				v.PaymentDetailsReq = p.newPaymentDetailsReqType()
+				if err := decodePaymentDetailsReqType(r, p, v.PaymentDetailsReq); err != nil {
 					return err
 				}
 				st = 18
 			case 18:
-				v.PaymentDetailsRes = new(PaymentDetailsResType)
-				if err := decodePaymentDetailsResType(r, v.PaymentDetailsRes); err != nil {
+				v.PaymentDetailsRes = p.newPaymentDetailsResType()
+				if err := decodePaymentDetailsResType(r, p, v.PaymentDetailsRes); err != nil {
 					return err
 				}
 				st = 19
 			case 19:
-				v.PowerDeliveryReq = new(PowerDeliveryReqType)
-				if err := decodePowerDeliveryReqType(r, v.PowerDeliveryReq); err != nil {
+				v.PowerDeliveryReq = p.newPowerDeliveryReqType()
+				if err := decodePowerDeliveryReqType(r, p, v.PowerDeliveryReq); err != nil {
 					return err
 				}
 				st = 20
 			case 20:
-				v.PowerDeliveryRes = new(PowerDeliveryResType)
-				if err := decodePowerDeliveryResType(r, v.PowerDeliveryRes); err != nil {
+				v.PowerDeliveryRes = p.newPowerDeliveryResType()
+				if err := decodePowerDeliveryResType(r, p, v.PowerDeliveryRes); err != nil {
 					return err
 				}
 				st = 21
 			case 21:
-				v.PreChargeReq = new(PreChargeReqType)
-				if err := decodePreChargeReqType(r, v.PreChargeReq); err != nil {
+				v.PreChargeReq = p.newPreChargeReqType()
+				if err := decodePreChargeReqType(r, p, v.PreChargeReq); err != nil {
 					return err
 				}
 				st = 22
 			case 22:
-				v.PreChargeRes = new(PreChargeResType)
-				if err := decodePreChargeResType(r, v.PreChargeRes); err != nil {
+				v.PreChargeRes = p.newPreChargeResType()
+				if err := decodePreChargeResType(r, p, v.PreChargeRes); err != nil {
 					return err
 				}
 				st = 23
 			case 23:
-				v.ServiceDetailReq = new(ServiceDetailReqType)
-				if err := decodeServiceDetailReqType(r, v.ServiceDetailReq); err != nil {
+				v.ServiceDetailReq = p.newServiceDetailReqType()
+				if err := decodeServiceDetailReqType(r, p, v.ServiceDetailReq); err != nil {
 					return err
 				}
 				st = 24
 			case 24:
-				v.ServiceDetailRes = new(ServiceDetailResType)
-				if err := decodeServiceDetailResType(r, v.ServiceDetailRes); err != nil {
+				v.ServiceDetailRes = p.newServiceDetailResType()
+				if err := decodeServiceDetailResType(r, p, v.ServiceDetailRes); err != nil {
 					return err
 				}
 				st = 25
 			case 25:
-				v.ServiceDiscoveryReq = new(ServiceDiscoveryReqType)
-				if err := decodeServiceDiscoveryReqType(r, v.ServiceDiscoveryReq); err != nil {
+				v.ServiceDiscoveryReq = p.newServiceDiscoveryReqType()
+				if err := decodeServiceDiscoveryReqType(r, p, v.ServiceDiscoveryReq); err != nil {
 					return err
 				}
 				st = 26
 			case 26:
-				v.ServiceDiscoveryRes = new(ServiceDiscoveryResType)
-				if err := decodeServiceDiscoveryResType(r, v.ServiceDiscoveryRes); err != nil {
+				v.ServiceDiscoveryRes = p.newServiceDiscoveryResType()
+				if err := decodeServiceDiscoveryResType(r, p, v.ServiceDiscoveryRes); err != nil {
 					return err
 				}
 				st = 27
 			case 27:
-				v.ServicePaymentSelectionReq = new(ServicePaymentSelectionReqType)
-				if err := decodeServicePaymentSelectionReqType(r, v.ServicePaymentSelectionReq); err != nil {
+				v.ServicePaymentSelectionReq = p.newServicePaymentSelectionReqType()
+				if err := decodeServicePaymentSelectionReqType(r, p, v.ServicePaymentSelectionReq); err != nil {
 					return err
 				}
 				st = 28
 			case 28:
-				v.ServicePaymentSelectionRes = new(ServicePaymentSelectionResType)
-				if err := decodeServicePaymentSelectionResType(r, v.ServicePaymentSelectionRes); err != nil {
+				v.ServicePaymentSelectionRes = p.newServicePaymentSelectionResType()
+				if err := decodeServicePaymentSelectionResType(r, p, v.ServicePaymentSelectionRes); err != nil {
 					return err
 				}
 				st = 29
 			case 29:
-				v.SessionSetupReq = new(SessionSetupReqType)
-				if err := decodeSessionSetupReqType(r, v.SessionSetupReq); err != nil {
+				v.SessionSetupReq = p.newSessionSetupReqType()
+				if err := decodeSessionSetupReqType(r, p, v.SessionSetupReq); err != nil {
 					return err
 				}
 				st = 30
 			case 30:
-				v.SessionSetupRes = new(SessionSetupResType)
-				if err := decodeSessionSetupResType(r, v.SessionSetupRes); err != nil {
+				v.SessionSetupRes = p.newSessionSetupResType()
+				if err := decodeSessionSetupResType(r, p, v.SessionSetupRes); err != nil {
 					return err
 				}
 				st = 31
 			case 31:
-				v.SessionStopReq = new(SessionStopType)
-				if err := decodeSessionStopType(r, v.SessionStopReq); err != nil {
+				v.SessionStopReq = p.newSessionStopType()
+				if err := decodeSessionStopType(r, p, v.SessionStopReq); err != nil {
 					return err
 				}
 				st = 32
 			case 32:
-				v.SessionStopRes = new(SessionStopResType)
-				if err := decodeSessionStopResType(r, v.SessionStopRes); err != nil {
+				v.SessionStopRes = p.newSessionStopResType()
+				if err := decodeSessionStopResType(r, p, v.SessionStopRes); err != nil {
 					return err
 				}
 				st = 33
 			case 33:
-				v.WeldingDetectionReq = new(WeldingDetectionReqType)
-				if err := decodeWeldingDetectionReqType(r, v.WeldingDetectionReq); err != nil {
+				v.WeldingDetectionReq = p.newWeldingDetectionReqType()
+				if err := decodeWeldingDetectionReqType(r, p, v.WeldingDetectionReq); err != nil {
 					return err
 				}
 				st = 34
 			case 34:
-				v.WeldingDetectionRes = new(WeldingDetectionResType)
-				if err := decodeWeldingDetectionResType(r, v.WeldingDetectionRes); err != nil {
+				v.WeldingDetectionRes = p.newWeldingDetectionResType()
+				if err := decodeWeldingDetectionResType(r, p, v.WeldingDetectionRes); err != nil {
 					return err
 				}
 				st = 35
@@ -16902,7 +17450,7 @@ func encodeBodyType(w *exi.Writer, v *BodyType) error {
 	return nil
 }
 
-func decodeWeldingDetectionReqType(r *exi.Reader, v *WeldingDetectionReqType) error {
+func decodeWeldingDetectionReqType(r *exi.Reader, p *pool, v *WeldingDetectionReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -16913,7 +17461,7 @@ func decodeWeldingDetectionReqType(r *exi.Reader, v *WeldingDetectionReqType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -16960,7 +17508,7 @@ func encodeWeldingDetectionReqType(w *exi.Writer, v *WeldingDetectionReqType) er
 	return nil
 }
 
-func decodeWeldingDetectionResType(r *exi.Reader, v *WeldingDetectionResType) error {
+func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionResType) error {
 	st := 0
 	for {
 		switch st {
@@ -16999,7 +17547,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, v *WeldingDetectionResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -17013,7 +17561,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, v *WeldingDetectionResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -17176,6 +17724,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -17186,133 +17738,133 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.AC_EVChargeParameter = new(AC_EVChargeParameterType)
-		if err := decodeAC_EVChargeParameterType(&r, d.AC_EVChargeParameter); err != nil {
+		d.AC_EVChargeParameter = p.newAC_EVChargeParameterType()
+		if err := decodeAC_EVChargeParameterType(&r, p, d.AC_EVChargeParameter); err != nil {
 			return err
 		}
 	case 1:
-		d.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-		if err := decodeAC_EVSEChargeParameterType(&r, d.AC_EVSEChargeParameter); err != nil {
+		d.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+		if err := decodeAC_EVSEChargeParameterType(&r, p, d.AC_EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 2:
-		d.AC_EVSEStatus = new(AC_EVSEStatusType)
-		if err := decodeAC_EVSEStatusType(&r, d.AC_EVSEStatus); err != nil {
+		d.AC_EVSEStatus = p.newAC_EVSEStatusType()
+		if err := decodeAC_EVSEStatusType(&r, p, d.AC_EVSEStatus); err != nil {
 			return err
 		}
 	case 3:
-		d.BodyElement = new(BodyBaseType)
-		if err := decodeBodyBaseType(&r, d.BodyElement); err != nil {
+		d.BodyElement = p.newBodyBaseType()
+		if err := decodeBodyBaseType(&r, p, d.BodyElement); err != nil {
 			return err
 		}
 	case 4:
-		d.CableCheckReq = new(CableCheckReqType)
-		if err := decodeCableCheckReqType(&r, d.CableCheckReq); err != nil {
+		d.CableCheckReq = p.newCableCheckReqType()
+		if err := decodeCableCheckReqType(&r, p, d.CableCheckReq); err != nil {
 			return err
 		}
 	case 5:
-		d.CableCheckRes = new(CableCheckResType)
-		if err := decodeCableCheckResType(&r, d.CableCheckRes); err != nil {
+		d.CableCheckRes = p.newCableCheckResType()
+		if err := decodeCableCheckResType(&r, p, d.CableCheckRes); err != nil {
 			return err
 		}
 	case 6:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 7:
-		d.CertificateInstallationReq = new(CertificateInstallationReqType)
-		if err := decodeCertificateInstallationReqType(&r, d.CertificateInstallationReq); err != nil {
+		d.CertificateInstallationReq = p.newCertificateInstallationReqType()
+		if err := decodeCertificateInstallationReqType(&r, p, d.CertificateInstallationReq); err != nil {
 			return err
 		}
 	case 8:
-		d.CertificateInstallationRes = new(CertificateInstallationResType)
-		if err := decodeCertificateInstallationResType(&r, d.CertificateInstallationRes); err != nil {
+		d.CertificateInstallationRes = p.newCertificateInstallationResType()
+		if err := decodeCertificateInstallationResType(&r, p, d.CertificateInstallationRes); err != nil {
 			return err
 		}
 	case 9:
-		d.CertificateUpdateReq = new(CertificateUpdateReqType)
-		if err := decodeCertificateUpdateReqType(&r, d.CertificateUpdateReq); err != nil {
+		d.CertificateUpdateReq = p.newCertificateUpdateReqType()
+		if err := decodeCertificateUpdateReqType(&r, p, d.CertificateUpdateReq); err != nil {
 			return err
 		}
 	case 10:
-		d.CertificateUpdateRes = new(CertificateUpdateResType)
-		if err := decodeCertificateUpdateResType(&r, d.CertificateUpdateRes); err != nil {
+		d.CertificateUpdateRes = p.newCertificateUpdateResType()
+		if err := decodeCertificateUpdateResType(&r, p, d.CertificateUpdateRes); err != nil {
 			return err
 		}
 	case 11:
-		d.ChargeParameterDiscoveryReq = new(ChargeParameterDiscoveryReqType)
-		if err := decodeChargeParameterDiscoveryReqType(&r, d.ChargeParameterDiscoveryReq); err != nil {
+		d.ChargeParameterDiscoveryReq = p.newChargeParameterDiscoveryReqType()
+		if err := decodeChargeParameterDiscoveryReqType(&r, p, d.ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 12:
-		d.ChargeParameterDiscoveryRes = new(ChargeParameterDiscoveryResType)
-		if err := decodeChargeParameterDiscoveryResType(&r, d.ChargeParameterDiscoveryRes); err != nil {
+		d.ChargeParameterDiscoveryRes = p.newChargeParameterDiscoveryResType()
+		if err := decodeChargeParameterDiscoveryResType(&r, p, d.ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 13:
-		d.ChargingStatusReq = new(ChargingStatusReqType)
-		if err := decodeChargingStatusReqType(&r, d.ChargingStatusReq); err != nil {
+		d.ChargingStatusReq = p.newChargingStatusReqType()
+		if err := decodeChargingStatusReqType(&r, p, d.ChargingStatusReq); err != nil {
 			return err
 		}
 	case 14:
-		d.ChargingStatusRes = new(ChargingStatusResType)
-		if err := decodeChargingStatusResType(&r, d.ChargingStatusRes); err != nil {
+		d.ChargingStatusRes = p.newChargingStatusResType()
+		if err := decodeChargingStatusResType(&r, p, d.ChargingStatusRes); err != nil {
 			return err
 		}
 	case 15:
-		d.ContractAuthenticationReq = new(ContractAuthenticationReqType)
-		if err := decodeContractAuthenticationReqType(&r, d.ContractAuthenticationReq); err != nil {
+		d.ContractAuthenticationReq = p.newContractAuthenticationReqType()
+		if err := decodeContractAuthenticationReqType(&r, p, d.ContractAuthenticationReq); err != nil {
 			return err
 		}
 	case 16:
-		d.ContractAuthenticationRes = new(ContractAuthenticationResType)
-		if err := decodeContractAuthenticationResType(&r, d.ContractAuthenticationRes); err != nil {
+		d.ContractAuthenticationRes = p.newContractAuthenticationResType()
+		if err := decodeContractAuthenticationResType(&r, p, d.ContractAuthenticationRes); err != nil {
 			return err
 		}
 	case 17:
-		d.CurrentDemandReq = new(CurrentDemandReqType)
-		if err := decodeCurrentDemandReqType(&r, d.CurrentDemandReq); err != nil {
+		d.CurrentDemandReq = p.newCurrentDemandReqType()
+		if err := decodeCurrentDemandReqType(&r, p, d.CurrentDemandReq); err != nil {
 			return err
 		}
 	case 18:
-		d.CurrentDemandRes = new(CurrentDemandResType)
-		if err := decodeCurrentDemandResType(&r, d.CurrentDemandRes); err != nil {
+		d.CurrentDemandRes = p.newCurrentDemandResType()
+		if err := decodeCurrentDemandResType(&r, p, d.CurrentDemandRes); err != nil {
 			return err
 		}
 	case 19:
-		d.DC_EVChargeParameter = new(DC_EVChargeParameterType)
-		if err := decodeDC_EVChargeParameterType(&r, d.DC_EVChargeParameter); err != nil {
+		d.DC_EVChargeParameter = p.newDC_EVChargeParameterType()
+		if err := decodeDC_EVChargeParameterType(&r, p, d.DC_EVChargeParameter); err != nil {
 			return err
 		}
 	case 20:
-		d.DC_EVPowerDeliveryParameter = new(DC_EVPowerDeliveryParameterType)
-		if err := decodeDC_EVPowerDeliveryParameterType(&r, d.DC_EVPowerDeliveryParameter); err != nil {
+		d.DC_EVPowerDeliveryParameter = p.newDC_EVPowerDeliveryParameterType()
+		if err := decodeDC_EVPowerDeliveryParameterType(&r, p, d.DC_EVPowerDeliveryParameter); err != nil {
 			return err
 		}
 	case 21:
-		d.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-		if err := decodeDC_EVSEChargeParameterType(&r, d.DC_EVSEChargeParameter); err != nil {
+		d.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+		if err := decodeDC_EVSEChargeParameterType(&r, p, d.DC_EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 22:
-		d.DC_EVSEStatus = new(DC_EVSEStatusType)
-		if err := decodeDC_EVSEStatusType(&r, d.DC_EVSEStatus); err != nil {
+		d.DC_EVSEStatus = p.newDC_EVSEStatusType()
+		if err := decodeDC_EVSEStatusType(&r, p, d.DC_EVSEStatus); err != nil {
 			return err
 		}
 	case 23:
-		d.DC_EVStatus = new(DC_EVStatusType)
-		if err := decodeDC_EVStatusType(&r, d.DC_EVStatus); err != nil {
+		d.DC_EVStatus = p.newDC_EVStatusType()
+		if err := decodeDC_EVStatusType(&r, p, d.DC_EVStatus); err != nil {
 			return err
 		}
 	case 24:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 25:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 26:
@@ -17331,38 +17883,38 @@ func Decode(b []byte, d *Document) error {
 			return err
 		}
 	case 27:
-		d.EVChargeParameter = new(EVChargeParameterType)
-		if err := decodeEVChargeParameterType(&r, d.EVChargeParameter); err != nil {
+		d.EVChargeParameter = p.newEVChargeParameterType()
+		if err := decodeEVChargeParameterType(&r, p, d.EVChargeParameter); err != nil {
 			return err
 		}
 	case 28:
-		d.EVPowerDeliveryParameter = new(EVPowerDeliveryParameterType)
-		if err := decodeEVPowerDeliveryParameterType(&r, d.EVPowerDeliveryParameter); err != nil {
+		d.EVPowerDeliveryParameter = p.newEVPowerDeliveryParameterType()
+		if err := decodeEVPowerDeliveryParameterType(&r, p, d.EVPowerDeliveryParameter); err != nil {
 			return err
 		}
 	case 29:
-		d.EVSEChargeParameter = new(EVSEChargeParameterType)
-		if err := decodeEVSEChargeParameterType(&r, d.EVSEChargeParameter); err != nil {
+		d.EVSEChargeParameter = p.newEVSEChargeParameterType()
+		if err := decodeEVSEChargeParameterType(&r, p, d.EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 30:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 31:
-		d.EVStatus = new(EVStatusType)
-		if err := decodeEVStatusType(&r, d.EVStatus); err != nil {
+		d.EVStatus = p.newEVStatusType()
+		if err := decodeEVStatusType(&r, p, d.EVStatus); err != nil {
 			return err
 		}
 	case 32:
-		d.Entry = new(EntryType)
-		if err := decodeEntryType(&r, d.Entry); err != nil {
+		d.Entry = p.newEntryType()
+		if err := decodeEntryType(&r, p, d.Entry); err != nil {
 			return err
 		}
 	case 33:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 34:
@@ -17374,29 +17926,31 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 35:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 36:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 37:
-		d.MeteringReceiptReq = new(MeteringReceiptReqType)
-		if err := decodeMeteringReceiptReqType(&r, d.MeteringReceiptReq); err != nil {
+		d.MeteringReceiptReq = p.newMeteringReceiptReqType()
+		if err := decodeMeteringReceiptReqType(&r, p, d.MeteringReceiptReq); err != nil {
 			return err
 		}
 	case 38:
-		d.MeteringReceiptRes = new(MeteringReceiptResType)
-		if err := decodeMeteringReceiptResType(&r, d.MeteringReceiptRes); err != nil {
+		d.MeteringReceiptRes = p.newMeteringReceiptResType()
+		if err := decodeMeteringReceiptResType(&r, p, d.MeteringReceiptRes); err != nil {
 			return err
 		}
 	case 39:
@@ -17408,214 +17962,216 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 40:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 41:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 42:
-		d.PMaxScheduleEntry = new(PMaxScheduleEntryType)
-		if err := decodePMaxScheduleEntryType(&r, d.PMaxScheduleEntry); err != nil {
+		d.PMaxScheduleEntry = p.newPMaxScheduleEntryType()
+		if err := decodePMaxScheduleEntryType(&r, p, d.PMaxScheduleEntry); err != nil {
 			return err
 		}
 	case 43:
-		d.PaymentDetailsReq = new(PaymentDetailsReqType)
-		if err := decodePaymentDetailsReqType(&r, d.PaymentDetailsReq); err != nil {
+		d.PaymentDetailsReq = p.newPaymentDetailsReqType()
+		if err := decodePaymentDetailsReqType(&r, p, d.PaymentDetailsReq); err != nil {
 			return err
 		}
 	case 44:
-		d.PaymentDetailsRes = new(PaymentDetailsResType)
-		if err := decodePaymentDetailsResType(&r, d.PaymentDetailsRes); err != nil {
+		d.PaymentDetailsRes = p.newPaymentDetailsResType()
+		if err := decodePaymentDetailsResType(&r, p, d.PaymentDetailsRes); err != nil {
 			return err
 		}
 	case 45:
-		d.PowerDeliveryReq = new(PowerDeliveryReqType)
-		if err := decodePowerDeliveryReqType(&r, d.PowerDeliveryReq); err != nil {
+		d.PowerDeliveryReq = p.newPowerDeliveryReqType()
+		if err := decodePowerDeliveryReqType(&r, p, d.PowerDeliveryReq); err != nil {
 			return err
 		}
 	case 46:
-		d.PowerDeliveryRes = new(PowerDeliveryResType)
-		if err := decodePowerDeliveryResType(&r, d.PowerDeliveryRes); err != nil {
+		d.PowerDeliveryRes = p.newPowerDeliveryResType()
+		if err := decodePowerDeliveryResType(&r, p, d.PowerDeliveryRes); err != nil {
 			return err
 		}
 	case 47:
-		d.PreChargeReq = new(PreChargeReqType)
-		if err := decodePreChargeReqType(&r, d.PreChargeReq); err != nil {
+		d.PreChargeReq = p.newPreChargeReqType()
+		if err := decodePreChargeReqType(&r, p, d.PreChargeReq); err != nil {
 			return err
 		}
 	case 48:
-		d.PreChargeRes = new(PreChargeResType)
-		if err := decodePreChargeResType(&r, d.PreChargeRes); err != nil {
+		d.PreChargeRes = p.newPreChargeResType()
+		if err := decodePreChargeResType(&r, p, d.PreChargeRes); err != nil {
 			return err
 		}
 	case 49:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 50:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 51:
-		d.RelativeTimeInterval = new(RelativeTimeIntervalType)
-		if err := decodeRelativeTimeIntervalType(&r, d.RelativeTimeInterval); err != nil {
+		d.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+		if err := decodeRelativeTimeIntervalType(&r, p, d.RelativeTimeInterval); err != nil {
 			return err
 		}
 	case 52:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 53:
-		d.SAScheduleList = new(SAScheduleListType)
-		if err := decodeSAScheduleListType(&r, d.SAScheduleList); err != nil {
+		d.SAScheduleList = p.newSAScheduleListType()
+		if err := decodeSAScheduleListType(&r, p, d.SAScheduleList); err != nil {
 			return err
 		}
 	case 54:
-		d.SASchedules = new(SASchedulesType)
-		if err := decodeSASchedulesType(&r, d.SASchedules); err != nil {
+		d.SASchedules = p.newSASchedulesType()
+		if err := decodeSASchedulesType(&r, p, d.SASchedules); err != nil {
 			return err
 		}
 	case 55:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 56:
-		d.SalesTariffEntry = new(SalesTariffEntryType)
-		if err := decodeSalesTariffEntryType(&r, d.SalesTariffEntry); err != nil {
+		d.SalesTariffEntry = p.newSalesTariffEntryType()
+		if err := decodeSalesTariffEntryType(&r, p, d.SalesTariffEntry); err != nil {
 			return err
 		}
 	case 57:
-		d.ServiceCharge = new(ServiceChargeType)
-		if err := decodeServiceChargeType(&r, d.ServiceCharge); err != nil {
+		d.ServiceCharge = p.newServiceChargeType()
+		if err := decodeServiceChargeType(&r, p, d.ServiceCharge); err != nil {
 			return err
 		}
 	case 58:
-		d.ServiceDetailReq = new(ServiceDetailReqType)
-		if err := decodeServiceDetailReqType(&r, d.ServiceDetailReq); err != nil {
+		d.ServiceDetailReq = p.newServiceDetailReqType()
+		if err := decodeServiceDetailReqType(&r, p, d.ServiceDetailReq); err != nil {
 			return err
 		}
 	case 59:
-		d.ServiceDetailRes = new(ServiceDetailResType)
-		if err := decodeServiceDetailResType(&r, d.ServiceDetailRes); err != nil {
+		d.ServiceDetailRes = p.newServiceDetailResType()
+		if err := decodeServiceDetailResType(&r, p, d.ServiceDetailRes); err != nil {
 			return err
 		}
 	case 60:
-		d.ServiceDiscoveryReq = new(ServiceDiscoveryReqType)
-		if err := decodeServiceDiscoveryReqType(&r, d.ServiceDiscoveryReq); err != nil {
+		d.ServiceDiscoveryReq = p.newServiceDiscoveryReqType()
+		if err := decodeServiceDiscoveryReqType(&r, p, d.ServiceDiscoveryReq); err != nil {
 			return err
 		}
 	case 61:
-		d.ServiceDiscoveryRes = new(ServiceDiscoveryResType)
-		if err := decodeServiceDiscoveryResType(&r, d.ServiceDiscoveryRes); err != nil {
+		d.ServiceDiscoveryRes = p.newServiceDiscoveryResType()
+		if err := decodeServiceDiscoveryResType(&r, p, d.ServiceDiscoveryRes); err != nil {
 			return err
 		}
 	case 62:
-		d.ServicePaymentSelectionReq = new(ServicePaymentSelectionReqType)
-		if err := decodeServicePaymentSelectionReqType(&r, d.ServicePaymentSelectionReq); err != nil {
+		d.ServicePaymentSelectionReq = p.newServicePaymentSelectionReqType()
+		if err := decodeServicePaymentSelectionReqType(&r, p, d.ServicePaymentSelectionReq); err != nil {
 			return err
 		}
 	case 63:
-		d.ServicePaymentSelectionRes = new(ServicePaymentSelectionResType)
-		if err := decodeServicePaymentSelectionResType(&r, d.ServicePaymentSelectionRes); err != nil {
+		d.ServicePaymentSelectionRes = p.newServicePaymentSelectionResType()
+		if err := decodeServicePaymentSelectionResType(&r, p, d.ServicePaymentSelectionRes); err != nil {
 			return err
 		}
 	case 64:
-		d.SessionSetupReq = new(SessionSetupReqType)
-		if err := decodeSessionSetupReqType(&r, d.SessionSetupReq); err != nil {
+		d.SessionSetupReq = p.newSessionSetupReqType()
+		if err := decodeSessionSetupReqType(&r, p, d.SessionSetupReq); err != nil {
 			return err
 		}
 	case 65:
-		d.SessionSetupRes = new(SessionSetupResType)
-		if err := decodeSessionSetupResType(&r, d.SessionSetupRes); err != nil {
+		d.SessionSetupRes = p.newSessionSetupResType()
+		if err := decodeSessionSetupResType(&r, p, d.SessionSetupRes); err != nil {
 			return err
 		}
 	case 66:
-		d.SessionStopReq = new(SessionStopType)
-		if err := decodeSessionStopType(&r, d.SessionStopReq); err != nil {
+		d.SessionStopReq = p.newSessionStopType()
+		if err := decodeSessionStopType(&r, p, d.SessionStopReq); err != nil {
 			return err
 		}
 	case 67:
-		d.SessionStopRes = new(SessionStopResType)
-		if err := decodeSessionStopResType(&r, d.SessionStopRes); err != nil {
+		d.SessionStopRes = p.newSessionStopResType()
+		if err := decodeSessionStopResType(&r, p, d.SessionStopRes); err != nil {
 			return err
 		}
 	case 68:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 69:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 70:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 71:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 72:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 73:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 74:
-		d.TimeInterval = new(IntervalType)
-		if err := decodeIntervalType(&r, d.TimeInterval); err != nil {
+		d.TimeInterval = p.newIntervalType()
+		if err := decodeIntervalType(&r, p, d.TimeInterval); err != nil {
 			return err
 		}
 	case 75:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 76:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 77:
-		d.V2G_Message = new(V2G_Message)
-		if err := decodeV2G_Message(&r, d.V2G_Message); err != nil {
+		d.V2G_Message = p.newV2G_Message()
+		if err := decodeV2G_Message(&r, p, d.V2G_Message); err != nil {
 			return err
 		}
 	case 78:
-		d.WeldingDetectionReq = new(WeldingDetectionReqType)
-		if err := decodeWeldingDetectionReqType(&r, d.WeldingDetectionReq); err != nil {
+		d.WeldingDetectionReq = p.newWeldingDetectionReqType()
+		if err := decodeWeldingDetectionReqType(&r, p, d.WeldingDetectionReq); err != nil {
 			return err
 		}
 	case 79:
-		d.WeldingDetectionRes = new(WeldingDetectionResType)
-		if err := decodeWeldingDetectionResType(&r, d.WeldingDetectionRes); err != nil {
+		d.WeldingDetectionRes = p.newWeldingDetectionResType()
+		if err := decodeWeldingDetectionResType(&r, p, d.WeldingDetectionRes); err != nil {
 			return err
 		}
 	case 80:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -18513,4 +19069,3374 @@ func (d *Document) MessageName() string {
 		return "X509Data"
 	}
 	return ""
+}
+
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pAC_EVChargeParameterType        []*AC_EVChargeParameterType
+	pAC_EVSEChargeParameterType      []*AC_EVSEChargeParameterType
+	pAC_EVSEStatusType               []*AC_EVSEStatusType
+	pBodyBaseType                    []*BodyBaseType
+	pBodyType                        []*BodyType
+	pCableCheckReqType               []*CableCheckReqType
+	pCableCheckResType               []*CableCheckResType
+	pCanonicalizationMethodType      []*CanonicalizationMethodType
+	pCertificateChainType            []*CertificateChainType
+	pCertificateInstallationReqType  []*CertificateInstallationReqType
+	pCertificateInstallationResType  []*CertificateInstallationResType
+	pCertificateUpdateReqType        []*CertificateUpdateReqType
+	pCertificateUpdateResType        []*CertificateUpdateResType
+	pChargeParameterDiscoveryReqType []*ChargeParameterDiscoveryReqType
+	pChargeParameterDiscoveryResType []*ChargeParameterDiscoveryResType
+	pChargingProfileType             []*ChargingProfileType
+	pChargingStatusReqType           []*ChargingStatusReqType
+	pChargingStatusResType           []*ChargingStatusResType
+	pConsumptionCostType             []*ConsumptionCostType
+	pContractAuthenticationReqType   []*ContractAuthenticationReqType
+	pContractAuthenticationResType   []*ContractAuthenticationResType
+	pCostKindType                    []*CostKindType
+	pCostType                        []*CostType
+	pCurrentDemandReqType            []*CurrentDemandReqType
+	pCurrentDemandResType            []*CurrentDemandResType
+	pDC_EVChargeParameterType        []*DC_EVChargeParameterType
+	pDC_EVErrorCodeType              []*DC_EVErrorCodeType
+	pDC_EVPowerDeliveryParameterType []*DC_EVPowerDeliveryParameterType
+	pDC_EVSEChargeParameterType      []*DC_EVSEChargeParameterType
+	pDC_EVSEStatusCodeType           []*DC_EVSEStatusCodeType
+	pDC_EVSEStatusType               []*DC_EVSEStatusType
+	pDC_EVStatusType                 []*DC_EVStatusType
+	pDSAKeyValueType                 []*DSAKeyValueType
+	pDigestMethodType                []*DigestMethodType
+	pEVChargeParameterType           []*EVChargeParameterType
+	pEVPowerDeliveryParameterType    []*EVPowerDeliveryParameterType
+	pEVRequestedEnergyTransferType   []*EVRequestedEnergyTransferType
+	pEVSEChargeParameterType         []*EVSEChargeParameterType
+	pEVSENotificationType            []*EVSENotificationType
+	pEVSEProcessingType              []*EVSEProcessingType
+	pEVSEStatusType                  []*EVSEStatusType
+	pEVSESupportedEnergyTransferType []*EVSESupportedEnergyTransferType
+	pEVStatusType                    []*EVStatusType
+	pEntryType                       []*EntryType
+	pFaultCodeType                   []*FaultCodeType
+	pIntervalType                    []*IntervalType
+	pIsolationLevelType              []*IsolationLevelType
+	pKeyInfoType                     []*KeyInfoType
+	pKeyValueType                    []*KeyValueType
+	pListOfRootCertificateIDsType    []*ListOfRootCertificateIDsType
+	pManifestType                    []*ManifestType
+	pMessageHeaderType               []*MessageHeaderType
+	pMeterInfoType                   []*MeterInfoType
+	pMeteringReceiptReqType          []*MeteringReceiptReqType
+	pMeteringReceiptResType          []*MeteringReceiptResType
+	pNotificationType                []*NotificationType
+	pObjectType                      []*ObjectType
+	pPGPDataType                     []*PGPDataType
+	pPMaxScheduleEntryType           []*PMaxScheduleEntryType
+	pPMaxScheduleType                []*PMaxScheduleType
+	pParameterSetType                []*ParameterSetType
+	pParameterType                   []*ParameterType
+	pPaymentDetailsReqType           []*PaymentDetailsReqType
+	pPaymentDetailsResType           []*PaymentDetailsResType
+	pPaymentOptionType               []*PaymentOptionType
+	pPaymentOptionsType              []*PaymentOptionsType
+	pPhysicalValueType               []*PhysicalValueType
+	pPowerDeliveryReqType            []*PowerDeliveryReqType
+	pPowerDeliveryResType            []*PowerDeliveryResType
+	pPreChargeReqType                []*PreChargeReqType
+	pPreChargeResType                []*PreChargeResType
+	pProfileEntryType                []*ProfileEntryType
+	pRSAKeyValueType                 []*RSAKeyValueType
+	pReferenceType                   []*ReferenceType
+	pRelativeTimeIntervalType        []*RelativeTimeIntervalType
+	pResponseCodeType                []*ResponseCodeType
+	pRetrievalMethodType             []*RetrievalMethodType
+	pSAScheduleListType              []*SAScheduleListType
+	pSAScheduleTupleType             []*SAScheduleTupleType
+	pSASchedulesType                 []*SASchedulesType
+	pSPKIDataType                    []*SPKIDataType
+	pSalesTariffEntryType            []*SalesTariffEntryType
+	pSalesTariffType                 []*SalesTariffType
+	pSelectedServiceListType         []*SelectedServiceListType
+	pSelectedServiceType             []*SelectedServiceType
+	pServiceCategoryType             []*ServiceCategoryType
+	pServiceChargeType               []*ServiceChargeType
+	pServiceDetailReqType            []*ServiceDetailReqType
+	pServiceDetailResType            []*ServiceDetailResType
+	pServiceDiscoveryReqType         []*ServiceDiscoveryReqType
+	pServiceDiscoveryResType         []*ServiceDiscoveryResType
+	pServiceParameterListType        []*ServiceParameterListType
+	pServicePaymentSelectionReqType  []*ServicePaymentSelectionReqType
+	pServicePaymentSelectionResType  []*ServicePaymentSelectionResType
+	pServiceTagListType              []*ServiceTagListType
+	pServiceTagType                  []*ServiceTagType
+	pServiceType                     []*ServiceType
+	pSessionSetupReqType             []*SessionSetupReqType
+	pSessionSetupResType             []*SessionSetupResType
+	pSessionStopResType              []*SessionStopResType
+	pSessionStopType                 []*SessionStopType
+	pSignatureMethodType             []*SignatureMethodType
+	pSignaturePropertiesType         []*SignaturePropertiesType
+	pSignaturePropertyType           []*SignaturePropertyType
+	pSignatureType                   []*SignatureType
+	pSignatureValueType              []*SignatureValueType
+	pSignedInfoType                  []*SignedInfoType
+	pSubCertificatesType             []*SubCertificatesType
+	pTransformType                   []*TransformType
+	pTransformsType                  []*TransformsType
+	pUnitSymbolType                  []*UnitSymbolType
+	pV2G_Message                     []*V2G_Message
+	pWeldingDetectionReqType         []*WeldingDetectionReqType
+	pWeldingDetectionResType         []*WeldingDetectionResType
+	pX509DataType                    []*X509DataType
+	pX509IssuerSerialType            []*X509IssuerSerialType
+	pBool                            []*bool
+	pInt16                           []*int16
+	pInt32                           []*int32
+	pInt64                           []*int64
+	pInt8                            []*int8
+	pString                          []*string
+	pUint16                          []*uint16
+	pUint32                          []*uint32
+	pUint8                           []*uint8
+	sConsumptionCostType             [][]ConsumptionCostType
+	sCostType                        [][]CostType
+	sKeyValueType                    [][]KeyValueType
+	sObjectType                      [][]ObjectType
+	sPGPDataType                     [][]PGPDataType
+	sPMaxScheduleEntryType           [][]PMaxScheduleEntryType
+	sParameterSetType                [][]ParameterSetType
+	sParameterType                   [][]ParameterType
+	sPaymentOptionType               [][]PaymentOptionType
+	sProfileEntryType                [][]ProfileEntryType
+	sReferenceType                   [][]ReferenceType
+	sRetrievalMethodType             [][]RetrievalMethodType
+	sSAScheduleTupleType             [][]SAScheduleTupleType
+	sSPKIDataType                    [][]SPKIDataType
+	sSalesTariffEntryType            [][]SalesTariffEntryType
+	sSelectedServiceType             [][]SelectedServiceType
+	sServiceType                     [][]ServiceType
+	sSignaturePropertyType           [][]SignaturePropertyType
+	sTransformType                   [][]TransformType
+	sX509DataType                    [][]X509DataType
+	sX509IssuerSerialType            [][]X509IssuerSerialType
+	sBytes                           [][][]byte
+	sString                          [][]string
+}
+
+func (p *pool) newAC_EVChargeParameterType() *AC_EVChargeParameterType {
+	if p != nil {
+		if n := len(p.pAC_EVChargeParameterType); n > 0 {
+			x := p.pAC_EVChargeParameterType[n-1]
+			p.pAC_EVChargeParameterType = p.pAC_EVChargeParameterType[:n-1]
+			var zero AC_EVChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_EVChargeParameterType)
+}
+
+func (p *pool) newAC_EVSEChargeParameterType() *AC_EVSEChargeParameterType {
+	if p != nil {
+		if n := len(p.pAC_EVSEChargeParameterType); n > 0 {
+			x := p.pAC_EVSEChargeParameterType[n-1]
+			p.pAC_EVSEChargeParameterType = p.pAC_EVSEChargeParameterType[:n-1]
+			var zero AC_EVSEChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_EVSEChargeParameterType)
+}
+
+func (p *pool) newAC_EVSEStatusType() *AC_EVSEStatusType {
+	if p != nil {
+		if n := len(p.pAC_EVSEStatusType); n > 0 {
+			x := p.pAC_EVSEStatusType[n-1]
+			p.pAC_EVSEStatusType = p.pAC_EVSEStatusType[:n-1]
+			var zero AC_EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_EVSEStatusType)
+}
+
+func (p *pool) newBodyBaseType() *BodyBaseType {
+	if p != nil {
+		if n := len(p.pBodyBaseType); n > 0 {
+			x := p.pBodyBaseType[n-1]
+			p.pBodyBaseType = p.pBodyBaseType[:n-1]
+			var zero BodyBaseType
+			*x = zero
+			return x
+		}
+	}
+	return new(BodyBaseType)
+}
+
+func (p *pool) newBodyType() *BodyType {
+	if p != nil {
+		if n := len(p.pBodyType); n > 0 {
+			x := p.pBodyType[n-1]
+			p.pBodyType = p.pBodyType[:n-1]
+			var zero BodyType
+			*x = zero
+			return x
+		}
+	}
+	return new(BodyType)
+}
+
+func (p *pool) newCableCheckReqType() *CableCheckReqType {
+	if p != nil {
+		if n := len(p.pCableCheckReqType); n > 0 {
+			x := p.pCableCheckReqType[n-1]
+			p.pCableCheckReqType = p.pCableCheckReqType[:n-1]
+			var zero CableCheckReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CableCheckReqType)
+}
+
+func (p *pool) newCableCheckResType() *CableCheckResType {
+	if p != nil {
+		if n := len(p.pCableCheckResType); n > 0 {
+			x := p.pCableCheckResType[n-1]
+			p.pCableCheckResType = p.pCableCheckResType[:n-1]
+			var zero CableCheckResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CableCheckResType)
+}
+
+func (p *pool) newCanonicalizationMethodType() *CanonicalizationMethodType {
+	if p != nil {
+		if n := len(p.pCanonicalizationMethodType); n > 0 {
+			x := p.pCanonicalizationMethodType[n-1]
+			p.pCanonicalizationMethodType = p.pCanonicalizationMethodType[:n-1]
+			var zero CanonicalizationMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(CanonicalizationMethodType)
+}
+
+func (p *pool) newCertificateChainType() *CertificateChainType {
+	if p != nil {
+		if n := len(p.pCertificateChainType); n > 0 {
+			x := p.pCertificateChainType[n-1]
+			p.pCertificateChainType = p.pCertificateChainType[:n-1]
+			var zero CertificateChainType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateChainType)
+}
+
+func (p *pool) newCertificateInstallationReqType() *CertificateInstallationReqType {
+	if p != nil {
+		if n := len(p.pCertificateInstallationReqType); n > 0 {
+			x := p.pCertificateInstallationReqType[n-1]
+			p.pCertificateInstallationReqType = p.pCertificateInstallationReqType[:n-1]
+			var zero CertificateInstallationReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateInstallationReqType)
+}
+
+func (p *pool) newCertificateInstallationResType() *CertificateInstallationResType {
+	if p != nil {
+		if n := len(p.pCertificateInstallationResType); n > 0 {
+			x := p.pCertificateInstallationResType[n-1]
+			p.pCertificateInstallationResType = p.pCertificateInstallationResType[:n-1]
+			var zero CertificateInstallationResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateInstallationResType)
+}
+
+func (p *pool) newCertificateUpdateReqType() *CertificateUpdateReqType {
+	if p != nil {
+		if n := len(p.pCertificateUpdateReqType); n > 0 {
+			x := p.pCertificateUpdateReqType[n-1]
+			p.pCertificateUpdateReqType = p.pCertificateUpdateReqType[:n-1]
+			var zero CertificateUpdateReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateUpdateReqType)
+}
+
+func (p *pool) newCertificateUpdateResType() *CertificateUpdateResType {
+	if p != nil {
+		if n := len(p.pCertificateUpdateResType); n > 0 {
+			x := p.pCertificateUpdateResType[n-1]
+			p.pCertificateUpdateResType = p.pCertificateUpdateResType[:n-1]
+			var zero CertificateUpdateResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateUpdateResType)
+}
+
+func (p *pool) newChargeParameterDiscoveryReqType() *ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pChargeParameterDiscoveryReqType[n-1]
+			p.pChargeParameterDiscoveryReqType = p.pChargeParameterDiscoveryReqType[:n-1]
+			var zero ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newChargeParameterDiscoveryResType() *ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryResType); n > 0 {
+			x := p.pChargeParameterDiscoveryResType[n-1]
+			p.pChargeParameterDiscoveryResType = p.pChargeParameterDiscoveryResType[:n-1]
+			var zero ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newChargingProfileType() *ChargingProfileType {
+	if p != nil {
+		if n := len(p.pChargingProfileType); n > 0 {
+			x := p.pChargingProfileType[n-1]
+			p.pChargingProfileType = p.pChargingProfileType[:n-1]
+			var zero ChargingProfileType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingProfileType)
+}
+
+func (p *pool) newChargingStatusReqType() *ChargingStatusReqType {
+	if p != nil {
+		if n := len(p.pChargingStatusReqType); n > 0 {
+			x := p.pChargingStatusReqType[n-1]
+			p.pChargingStatusReqType = p.pChargingStatusReqType[:n-1]
+			var zero ChargingStatusReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingStatusReqType)
+}
+
+func (p *pool) newChargingStatusResType() *ChargingStatusResType {
+	if p != nil {
+		if n := len(p.pChargingStatusResType); n > 0 {
+			x := p.pChargingStatusResType[n-1]
+			p.pChargingStatusResType = p.pChargingStatusResType[:n-1]
+			var zero ChargingStatusResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingStatusResType)
+}
+
+func (p *pool) newConsumptionCostType() *ConsumptionCostType {
+	if p != nil {
+		if n := len(p.pConsumptionCostType); n > 0 {
+			x := p.pConsumptionCostType[n-1]
+			p.pConsumptionCostType = p.pConsumptionCostType[:n-1]
+			var zero ConsumptionCostType
+			*x = zero
+			return x
+		}
+	}
+	return new(ConsumptionCostType)
+}
+
+func (p *pool) newContractAuthenticationReqType() *ContractAuthenticationReqType {
+	if p != nil {
+		if n := len(p.pContractAuthenticationReqType); n > 0 {
+			x := p.pContractAuthenticationReqType[n-1]
+			p.pContractAuthenticationReqType = p.pContractAuthenticationReqType[:n-1]
+			var zero ContractAuthenticationReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ContractAuthenticationReqType)
+}
+
+func (p *pool) newContractAuthenticationResType() *ContractAuthenticationResType {
+	if p != nil {
+		if n := len(p.pContractAuthenticationResType); n > 0 {
+			x := p.pContractAuthenticationResType[n-1]
+			p.pContractAuthenticationResType = p.pContractAuthenticationResType[:n-1]
+			var zero ContractAuthenticationResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ContractAuthenticationResType)
+}
+
+func (p *pool) newCostKindType() *CostKindType {
+	if p != nil {
+		if n := len(p.pCostKindType); n > 0 {
+			x := p.pCostKindType[n-1]
+			p.pCostKindType = p.pCostKindType[:n-1]
+			var zero CostKindType
+			*x = zero
+			return x
+		}
+	}
+	return new(CostKindType)
+}
+
+func (p *pool) newCostType() *CostType {
+	if p != nil {
+		if n := len(p.pCostType); n > 0 {
+			x := p.pCostType[n-1]
+			p.pCostType = p.pCostType[:n-1]
+			var zero CostType
+			*x = zero
+			return x
+		}
+	}
+	return new(CostType)
+}
+
+func (p *pool) newCurrentDemandReqType() *CurrentDemandReqType {
+	if p != nil {
+		if n := len(p.pCurrentDemandReqType); n > 0 {
+			x := p.pCurrentDemandReqType[n-1]
+			p.pCurrentDemandReqType = p.pCurrentDemandReqType[:n-1]
+			var zero CurrentDemandReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CurrentDemandReqType)
+}
+
+func (p *pool) newCurrentDemandResType() *CurrentDemandResType {
+	if p != nil {
+		if n := len(p.pCurrentDemandResType); n > 0 {
+			x := p.pCurrentDemandResType[n-1]
+			p.pCurrentDemandResType = p.pCurrentDemandResType[:n-1]
+			var zero CurrentDemandResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CurrentDemandResType)
+}
+
+func (p *pool) newDC_EVChargeParameterType() *DC_EVChargeParameterType {
+	if p != nil {
+		if n := len(p.pDC_EVChargeParameterType); n > 0 {
+			x := p.pDC_EVChargeParameterType[n-1]
+			p.pDC_EVChargeParameterType = p.pDC_EVChargeParameterType[:n-1]
+			var zero DC_EVChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVChargeParameterType)
+}
+
+func (p *pool) newDC_EVErrorCodeType() *DC_EVErrorCodeType {
+	if p != nil {
+		if n := len(p.pDC_EVErrorCodeType); n > 0 {
+			x := p.pDC_EVErrorCodeType[n-1]
+			p.pDC_EVErrorCodeType = p.pDC_EVErrorCodeType[:n-1]
+			var zero DC_EVErrorCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVErrorCodeType)
+}
+
+func (p *pool) newDC_EVPowerDeliveryParameterType() *DC_EVPowerDeliveryParameterType {
+	if p != nil {
+		if n := len(p.pDC_EVPowerDeliveryParameterType); n > 0 {
+			x := p.pDC_EVPowerDeliveryParameterType[n-1]
+			p.pDC_EVPowerDeliveryParameterType = p.pDC_EVPowerDeliveryParameterType[:n-1]
+			var zero DC_EVPowerDeliveryParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVPowerDeliveryParameterType)
+}
+
+func (p *pool) newDC_EVSEChargeParameterType() *DC_EVSEChargeParameterType {
+	if p != nil {
+		if n := len(p.pDC_EVSEChargeParameterType); n > 0 {
+			x := p.pDC_EVSEChargeParameterType[n-1]
+			p.pDC_EVSEChargeParameterType = p.pDC_EVSEChargeParameterType[:n-1]
+			var zero DC_EVSEChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVSEChargeParameterType)
+}
+
+func (p *pool) newDC_EVSEStatusCodeType() *DC_EVSEStatusCodeType {
+	if p != nil {
+		if n := len(p.pDC_EVSEStatusCodeType); n > 0 {
+			x := p.pDC_EVSEStatusCodeType[n-1]
+			p.pDC_EVSEStatusCodeType = p.pDC_EVSEStatusCodeType[:n-1]
+			var zero DC_EVSEStatusCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVSEStatusCodeType)
+}
+
+func (p *pool) newDC_EVSEStatusType() *DC_EVSEStatusType {
+	if p != nil {
+		if n := len(p.pDC_EVSEStatusType); n > 0 {
+			x := p.pDC_EVSEStatusType[n-1]
+			p.pDC_EVSEStatusType = p.pDC_EVSEStatusType[:n-1]
+			var zero DC_EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVSEStatusType)
+}
+
+func (p *pool) newDC_EVStatusType() *DC_EVStatusType {
+	if p != nil {
+		if n := len(p.pDC_EVStatusType); n > 0 {
+			x := p.pDC_EVStatusType[n-1]
+			p.pDC_EVStatusType = p.pDC_EVStatusType[:n-1]
+			var zero DC_EVStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVStatusType)
+}
+
+func (p *pool) newDSAKeyValueType() *DSAKeyValueType {
+	if p != nil {
+		if n := len(p.pDSAKeyValueType); n > 0 {
+			x := p.pDSAKeyValueType[n-1]
+			p.pDSAKeyValueType = p.pDSAKeyValueType[:n-1]
+			var zero DSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(DSAKeyValueType)
+}
+
+func (p *pool) newDigestMethodType() *DigestMethodType {
+	if p != nil {
+		if n := len(p.pDigestMethodType); n > 0 {
+			x := p.pDigestMethodType[n-1]
+			p.pDigestMethodType = p.pDigestMethodType[:n-1]
+			var zero DigestMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(DigestMethodType)
+}
+
+func (p *pool) newEVChargeParameterType() *EVChargeParameterType {
+	if p != nil {
+		if n := len(p.pEVChargeParameterType); n > 0 {
+			x := p.pEVChargeParameterType[n-1]
+			p.pEVChargeParameterType = p.pEVChargeParameterType[:n-1]
+			var zero EVChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVChargeParameterType)
+}
+
+func (p *pool) newEVPowerDeliveryParameterType() *EVPowerDeliveryParameterType {
+	if p != nil {
+		if n := len(p.pEVPowerDeliveryParameterType); n > 0 {
+			x := p.pEVPowerDeliveryParameterType[n-1]
+			p.pEVPowerDeliveryParameterType = p.pEVPowerDeliveryParameterType[:n-1]
+			var zero EVPowerDeliveryParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPowerDeliveryParameterType)
+}
+
+func (p *pool) newEVRequestedEnergyTransferType() *EVRequestedEnergyTransferType {
+	if p != nil {
+		if n := len(p.pEVRequestedEnergyTransferType); n > 0 {
+			x := p.pEVRequestedEnergyTransferType[n-1]
+			p.pEVRequestedEnergyTransferType = p.pEVRequestedEnergyTransferType[:n-1]
+			var zero EVRequestedEnergyTransferType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVRequestedEnergyTransferType)
+}
+
+func (p *pool) newEVSEChargeParameterType() *EVSEChargeParameterType {
+	if p != nil {
+		if n := len(p.pEVSEChargeParameterType); n > 0 {
+			x := p.pEVSEChargeParameterType[n-1]
+			p.pEVSEChargeParameterType = p.pEVSEChargeParameterType[:n-1]
+			var zero EVSEChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEChargeParameterType)
+}
+
+func (p *pool) newEVSENotificationType() *EVSENotificationType {
+	if p != nil {
+		if n := len(p.pEVSENotificationType); n > 0 {
+			x := p.pEVSENotificationType[n-1]
+			p.pEVSENotificationType = p.pEVSENotificationType[:n-1]
+			var zero EVSENotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSENotificationType)
+}
+
+func (p *pool) newEVSEProcessingType() *EVSEProcessingType {
+	if p != nil {
+		if n := len(p.pEVSEProcessingType); n > 0 {
+			x := p.pEVSEProcessingType[n-1]
+			p.pEVSEProcessingType = p.pEVSEProcessingType[:n-1]
+			var zero EVSEProcessingType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEProcessingType)
+}
+
+func (p *pool) newEVSEStatusType() *EVSEStatusType {
+	if p != nil {
+		if n := len(p.pEVSEStatusType); n > 0 {
+			x := p.pEVSEStatusType[n-1]
+			p.pEVSEStatusType = p.pEVSEStatusType[:n-1]
+			var zero EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEStatusType)
+}
+
+func (p *pool) newEVSESupportedEnergyTransferType() *EVSESupportedEnergyTransferType {
+	if p != nil {
+		if n := len(p.pEVSESupportedEnergyTransferType); n > 0 {
+			x := p.pEVSESupportedEnergyTransferType[n-1]
+			p.pEVSESupportedEnergyTransferType = p.pEVSESupportedEnergyTransferType[:n-1]
+			var zero EVSESupportedEnergyTransferType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSESupportedEnergyTransferType)
+}
+
+func (p *pool) newEVStatusType() *EVStatusType {
+	if p != nil {
+		if n := len(p.pEVStatusType); n > 0 {
+			x := p.pEVStatusType[n-1]
+			p.pEVStatusType = p.pEVStatusType[:n-1]
+			var zero EVStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVStatusType)
+}
+
+func (p *pool) newEntryType() *EntryType {
+	if p != nil {
+		if n := len(p.pEntryType); n > 0 {
+			x := p.pEntryType[n-1]
+			p.pEntryType = p.pEntryType[:n-1]
+			var zero EntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(EntryType)
+}
+
+func (p *pool) newFaultCodeType() *FaultCodeType {
+	if p != nil {
+		if n := len(p.pFaultCodeType); n > 0 {
+			x := p.pFaultCodeType[n-1]
+			p.pFaultCodeType = p.pFaultCodeType[:n-1]
+			var zero FaultCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(FaultCodeType)
+}
+
+func (p *pool) newIntervalType() *IntervalType {
+	if p != nil {
+		if n := len(p.pIntervalType); n > 0 {
+			x := p.pIntervalType[n-1]
+			p.pIntervalType = p.pIntervalType[:n-1]
+			var zero IntervalType
+			*x = zero
+			return x
+		}
+	}
+	return new(IntervalType)
+}
+
+func (p *pool) newIsolationLevelType() *IsolationLevelType {
+	if p != nil {
+		if n := len(p.pIsolationLevelType); n > 0 {
+			x := p.pIsolationLevelType[n-1]
+			p.pIsolationLevelType = p.pIsolationLevelType[:n-1]
+			var zero IsolationLevelType
+			*x = zero
+			return x
+		}
+	}
+	return new(IsolationLevelType)
+}
+
+func (p *pool) newKeyInfoType() *KeyInfoType {
+	if p != nil {
+		if n := len(p.pKeyInfoType); n > 0 {
+			x := p.pKeyInfoType[n-1]
+			p.pKeyInfoType = p.pKeyInfoType[:n-1]
+			var zero KeyInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyInfoType)
+}
+
+func (p *pool) newKeyValueType() *KeyValueType {
+	if p != nil {
+		if n := len(p.pKeyValueType); n > 0 {
+			x := p.pKeyValueType[n-1]
+			p.pKeyValueType = p.pKeyValueType[:n-1]
+			var zero KeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyValueType)
+}
+
+func (p *pool) newListOfRootCertificateIDsType() *ListOfRootCertificateIDsType {
+	if p != nil {
+		if n := len(p.pListOfRootCertificateIDsType); n > 0 {
+			x := p.pListOfRootCertificateIDsType[n-1]
+			p.pListOfRootCertificateIDsType = p.pListOfRootCertificateIDsType[:n-1]
+			var zero ListOfRootCertificateIDsType
+			*x = zero
+			return x
+		}
+	}
+	return new(ListOfRootCertificateIDsType)
+}
+
+func (p *pool) newManifestType() *ManifestType {
+	if p != nil {
+		if n := len(p.pManifestType); n > 0 {
+			x := p.pManifestType[n-1]
+			p.pManifestType = p.pManifestType[:n-1]
+			var zero ManifestType
+			*x = zero
+			return x
+		}
+	}
+	return new(ManifestType)
+}
+
+func (p *pool) newMessageHeaderType() *MessageHeaderType {
+	if p != nil {
+		if n := len(p.pMessageHeaderType); n > 0 {
+			x := p.pMessageHeaderType[n-1]
+			p.pMessageHeaderType = p.pMessageHeaderType[:n-1]
+			var zero MessageHeaderType
+			*x = zero
+			return x
+		}
+	}
+	return new(MessageHeaderType)
+}
+
+func (p *pool) newMeterInfoType() *MeterInfoType {
+	if p != nil {
+		if n := len(p.pMeterInfoType); n > 0 {
+			x := p.pMeterInfoType[n-1]
+			p.pMeterInfoType = p.pMeterInfoType[:n-1]
+			var zero MeterInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeterInfoType)
+}
+
+func (p *pool) newMeteringReceiptReqType() *MeteringReceiptReqType {
+	if p != nil {
+		if n := len(p.pMeteringReceiptReqType); n > 0 {
+			x := p.pMeteringReceiptReqType[n-1]
+			p.pMeteringReceiptReqType = p.pMeteringReceiptReqType[:n-1]
+			var zero MeteringReceiptReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeteringReceiptReqType)
+}
+
+func (p *pool) newMeteringReceiptResType() *MeteringReceiptResType {
+	if p != nil {
+		if n := len(p.pMeteringReceiptResType); n > 0 {
+			x := p.pMeteringReceiptResType[n-1]
+			p.pMeteringReceiptResType = p.pMeteringReceiptResType[:n-1]
+			var zero MeteringReceiptResType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeteringReceiptResType)
+}
+
+func (p *pool) newNotificationType() *NotificationType {
+	if p != nil {
+		if n := len(p.pNotificationType); n > 0 {
+			x := p.pNotificationType[n-1]
+			p.pNotificationType = p.pNotificationType[:n-1]
+			var zero NotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(NotificationType)
+}
+
+func (p *pool) newObjectType() *ObjectType {
+	if p != nil {
+		if n := len(p.pObjectType); n > 0 {
+			x := p.pObjectType[n-1]
+			p.pObjectType = p.pObjectType[:n-1]
+			var zero ObjectType
+			*x = zero
+			return x
+		}
+	}
+	return new(ObjectType)
+}
+
+func (p *pool) newPGPDataType() *PGPDataType {
+	if p != nil {
+		if n := len(p.pPGPDataType); n > 0 {
+			x := p.pPGPDataType[n-1]
+			p.pPGPDataType = p.pPGPDataType[:n-1]
+			var zero PGPDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(PGPDataType)
+}
+
+func (p *pool) newPMaxScheduleEntryType() *PMaxScheduleEntryType {
+	if p != nil {
+		if n := len(p.pPMaxScheduleEntryType); n > 0 {
+			x := p.pPMaxScheduleEntryType[n-1]
+			p.pPMaxScheduleEntryType = p.pPMaxScheduleEntryType[:n-1]
+			var zero PMaxScheduleEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(PMaxScheduleEntryType)
+}
+
+func (p *pool) newPMaxScheduleType() *PMaxScheduleType {
+	if p != nil {
+		if n := len(p.pPMaxScheduleType); n > 0 {
+			x := p.pPMaxScheduleType[n-1]
+			p.pPMaxScheduleType = p.pPMaxScheduleType[:n-1]
+			var zero PMaxScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(PMaxScheduleType)
+}
+
+func (p *pool) newParameterSetType() *ParameterSetType {
+	if p != nil {
+		if n := len(p.pParameterSetType); n > 0 {
+			x := p.pParameterSetType[n-1]
+			p.pParameterSetType = p.pParameterSetType[:n-1]
+			var zero ParameterSetType
+			*x = zero
+			return x
+		}
+	}
+	return new(ParameterSetType)
+}
+
+func (p *pool) newParameterType() *ParameterType {
+	if p != nil {
+		if n := len(p.pParameterType); n > 0 {
+			x := p.pParameterType[n-1]
+			p.pParameterType = p.pParameterType[:n-1]
+			var zero ParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(ParameterType)
+}
+
+func (p *pool) newPaymentDetailsReqType() *PaymentDetailsReqType {
+	if p != nil {
+		if n := len(p.pPaymentDetailsReqType); n > 0 {
+			x := p.pPaymentDetailsReqType[n-1]
+			p.pPaymentDetailsReqType = p.pPaymentDetailsReqType[:n-1]
+			var zero PaymentDetailsReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentDetailsReqType)
+}
+
+func (p *pool) newPaymentDetailsResType() *PaymentDetailsResType {
+	if p != nil {
+		if n := len(p.pPaymentDetailsResType); n > 0 {
+			x := p.pPaymentDetailsResType[n-1]
+			p.pPaymentDetailsResType = p.pPaymentDetailsResType[:n-1]
+			var zero PaymentDetailsResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentDetailsResType)
+}
+
+func (p *pool) newPaymentOptionType() *PaymentOptionType {
+	if p != nil {
+		if n := len(p.pPaymentOptionType); n > 0 {
+			x := p.pPaymentOptionType[n-1]
+			p.pPaymentOptionType = p.pPaymentOptionType[:n-1]
+			var zero PaymentOptionType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentOptionType)
+}
+
+func (p *pool) newPaymentOptionsType() *PaymentOptionsType {
+	if p != nil {
+		if n := len(p.pPaymentOptionsType); n > 0 {
+			x := p.pPaymentOptionsType[n-1]
+			p.pPaymentOptionsType = p.pPaymentOptionsType[:n-1]
+			var zero PaymentOptionsType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentOptionsType)
+}
+
+func (p *pool) newPhysicalValueType() *PhysicalValueType {
+	if p != nil {
+		if n := len(p.pPhysicalValueType); n > 0 {
+			x := p.pPhysicalValueType[n-1]
+			p.pPhysicalValueType = p.pPhysicalValueType[:n-1]
+			var zero PhysicalValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(PhysicalValueType)
+}
+
+func (p *pool) newPowerDeliveryReqType() *PowerDeliveryReqType {
+	if p != nil {
+		if n := len(p.pPowerDeliveryReqType); n > 0 {
+			x := p.pPowerDeliveryReqType[n-1]
+			p.pPowerDeliveryReqType = p.pPowerDeliveryReqType[:n-1]
+			var zero PowerDeliveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerDeliveryReqType)
+}
+
+func (p *pool) newPowerDeliveryResType() *PowerDeliveryResType {
+	if p != nil {
+		if n := len(p.pPowerDeliveryResType); n > 0 {
+			x := p.pPowerDeliveryResType[n-1]
+			p.pPowerDeliveryResType = p.pPowerDeliveryResType[:n-1]
+			var zero PowerDeliveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerDeliveryResType)
+}
+
+func (p *pool) newPreChargeReqType() *PreChargeReqType {
+	if p != nil {
+		if n := len(p.pPreChargeReqType); n > 0 {
+			x := p.pPreChargeReqType[n-1]
+			p.pPreChargeReqType = p.pPreChargeReqType[:n-1]
+			var zero PreChargeReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PreChargeReqType)
+}
+
+func (p *pool) newPreChargeResType() *PreChargeResType {
+	if p != nil {
+		if n := len(p.pPreChargeResType); n > 0 {
+			x := p.pPreChargeResType[n-1]
+			p.pPreChargeResType = p.pPreChargeResType[:n-1]
+			var zero PreChargeResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PreChargeResType)
+}
+
+func (p *pool) newProfileEntryType() *ProfileEntryType {
+	if p != nil {
+		if n := len(p.pProfileEntryType); n > 0 {
+			x := p.pProfileEntryType[n-1]
+			p.pProfileEntryType = p.pProfileEntryType[:n-1]
+			var zero ProfileEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(ProfileEntryType)
+}
+
+func (p *pool) newRSAKeyValueType() *RSAKeyValueType {
+	if p != nil {
+		if n := len(p.pRSAKeyValueType); n > 0 {
+			x := p.pRSAKeyValueType[n-1]
+			p.pRSAKeyValueType = p.pRSAKeyValueType[:n-1]
+			var zero RSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(RSAKeyValueType)
+}
+
+func (p *pool) newReferenceType() *ReferenceType {
+	if p != nil {
+		if n := len(p.pReferenceType); n > 0 {
+			x := p.pReferenceType[n-1]
+			p.pReferenceType = p.pReferenceType[:n-1]
+			var zero ReferenceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReferenceType)
+}
+
+func (p *pool) newRelativeTimeIntervalType() *RelativeTimeIntervalType {
+	if p != nil {
+		if n := len(p.pRelativeTimeIntervalType); n > 0 {
+			x := p.pRelativeTimeIntervalType[n-1]
+			p.pRelativeTimeIntervalType = p.pRelativeTimeIntervalType[:n-1]
+			var zero RelativeTimeIntervalType
+			*x = zero
+			return x
+		}
+	}
+	return new(RelativeTimeIntervalType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newRetrievalMethodType() *RetrievalMethodType {
+	if p != nil {
+		if n := len(p.pRetrievalMethodType); n > 0 {
+			x := p.pRetrievalMethodType[n-1]
+			p.pRetrievalMethodType = p.pRetrievalMethodType[:n-1]
+			var zero RetrievalMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(RetrievalMethodType)
+}
+
+func (p *pool) newSAScheduleListType() *SAScheduleListType {
+	if p != nil {
+		if n := len(p.pSAScheduleListType); n > 0 {
+			x := p.pSAScheduleListType[n-1]
+			p.pSAScheduleListType = p.pSAScheduleListType[:n-1]
+			var zero SAScheduleListType
+			*x = zero
+			return x
+		}
+	}
+	return new(SAScheduleListType)
+}
+
+func (p *pool) newSAScheduleTupleType() *SAScheduleTupleType {
+	if p != nil {
+		if n := len(p.pSAScheduleTupleType); n > 0 {
+			x := p.pSAScheduleTupleType[n-1]
+			p.pSAScheduleTupleType = p.pSAScheduleTupleType[:n-1]
+			var zero SAScheduleTupleType
+			*x = zero
+			return x
+		}
+	}
+	return new(SAScheduleTupleType)
+}
+
+func (p *pool) newSASchedulesType() *SASchedulesType {
+	if p != nil {
+		if n := len(p.pSASchedulesType); n > 0 {
+			x := p.pSASchedulesType[n-1]
+			p.pSASchedulesType = p.pSASchedulesType[:n-1]
+			var zero SASchedulesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SASchedulesType)
+}
+
+func (p *pool) newSPKIDataType() *SPKIDataType {
+	if p != nil {
+		if n := len(p.pSPKIDataType); n > 0 {
+			x := p.pSPKIDataType[n-1]
+			p.pSPKIDataType = p.pSPKIDataType[:n-1]
+			var zero SPKIDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SPKIDataType)
+}
+
+func (p *pool) newSalesTariffEntryType() *SalesTariffEntryType {
+	if p != nil {
+		if n := len(p.pSalesTariffEntryType); n > 0 {
+			x := p.pSalesTariffEntryType[n-1]
+			p.pSalesTariffEntryType = p.pSalesTariffEntryType[:n-1]
+			var zero SalesTariffEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(SalesTariffEntryType)
+}
+
+func (p *pool) newSalesTariffType() *SalesTariffType {
+	if p != nil {
+		if n := len(p.pSalesTariffType); n > 0 {
+			x := p.pSalesTariffType[n-1]
+			p.pSalesTariffType = p.pSalesTariffType[:n-1]
+			var zero SalesTariffType
+			*x = zero
+			return x
+		}
+	}
+	return new(SalesTariffType)
+}
+
+func (p *pool) newSelectedServiceListType() *SelectedServiceListType {
+	if p != nil {
+		if n := len(p.pSelectedServiceListType); n > 0 {
+			x := p.pSelectedServiceListType[n-1]
+			p.pSelectedServiceListType = p.pSelectedServiceListType[:n-1]
+			var zero SelectedServiceListType
+			*x = zero
+			return x
+		}
+	}
+	return new(SelectedServiceListType)
+}
+
+func (p *pool) newSelectedServiceType() *SelectedServiceType {
+	if p != nil {
+		if n := len(p.pSelectedServiceType); n > 0 {
+			x := p.pSelectedServiceType[n-1]
+			p.pSelectedServiceType = p.pSelectedServiceType[:n-1]
+			var zero SelectedServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(SelectedServiceType)
+}
+
+func (p *pool) newServiceCategoryType() *ServiceCategoryType {
+	if p != nil {
+		if n := len(p.pServiceCategoryType); n > 0 {
+			x := p.pServiceCategoryType[n-1]
+			p.pServiceCategoryType = p.pServiceCategoryType[:n-1]
+			var zero ServiceCategoryType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceCategoryType)
+}
+
+func (p *pool) newServiceChargeType() *ServiceChargeType {
+	if p != nil {
+		if n := len(p.pServiceChargeType); n > 0 {
+			x := p.pServiceChargeType[n-1]
+			p.pServiceChargeType = p.pServiceChargeType[:n-1]
+			var zero ServiceChargeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceChargeType)
+}
+
+func (p *pool) newServiceDetailReqType() *ServiceDetailReqType {
+	if p != nil {
+		if n := len(p.pServiceDetailReqType); n > 0 {
+			x := p.pServiceDetailReqType[n-1]
+			p.pServiceDetailReqType = p.pServiceDetailReqType[:n-1]
+			var zero ServiceDetailReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDetailReqType)
+}
+
+func (p *pool) newServiceDetailResType() *ServiceDetailResType {
+	if p != nil {
+		if n := len(p.pServiceDetailResType); n > 0 {
+			x := p.pServiceDetailResType[n-1]
+			p.pServiceDetailResType = p.pServiceDetailResType[:n-1]
+			var zero ServiceDetailResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDetailResType)
+}
+
+func (p *pool) newServiceDiscoveryReqType() *ServiceDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pServiceDiscoveryReqType); n > 0 {
+			x := p.pServiceDiscoveryReqType[n-1]
+			p.pServiceDiscoveryReqType = p.pServiceDiscoveryReqType[:n-1]
+			var zero ServiceDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDiscoveryReqType)
+}
+
+func (p *pool) newServiceDiscoveryResType() *ServiceDiscoveryResType {
+	if p != nil {
+		if n := len(p.pServiceDiscoveryResType); n > 0 {
+			x := p.pServiceDiscoveryResType[n-1]
+			p.pServiceDiscoveryResType = p.pServiceDiscoveryResType[:n-1]
+			var zero ServiceDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDiscoveryResType)
+}
+
+func (p *pool) newServiceParameterListType() *ServiceParameterListType {
+	if p != nil {
+		if n := len(p.pServiceParameterListType); n > 0 {
+			x := p.pServiceParameterListType[n-1]
+			p.pServiceParameterListType = p.pServiceParameterListType[:n-1]
+			var zero ServiceParameterListType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceParameterListType)
+}
+
+func (p *pool) newServicePaymentSelectionReqType() *ServicePaymentSelectionReqType {
+	if p != nil {
+		if n := len(p.pServicePaymentSelectionReqType); n > 0 {
+			x := p.pServicePaymentSelectionReqType[n-1]
+			p.pServicePaymentSelectionReqType = p.pServicePaymentSelectionReqType[:n-1]
+			var zero ServicePaymentSelectionReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServicePaymentSelectionReqType)
+}
+
+func (p *pool) newServicePaymentSelectionResType() *ServicePaymentSelectionResType {
+	if p != nil {
+		if n := len(p.pServicePaymentSelectionResType); n > 0 {
+			x := p.pServicePaymentSelectionResType[n-1]
+			p.pServicePaymentSelectionResType = p.pServicePaymentSelectionResType[:n-1]
+			var zero ServicePaymentSelectionResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServicePaymentSelectionResType)
+}
+
+func (p *pool) newServiceTagListType() *ServiceTagListType {
+	if p != nil {
+		if n := len(p.pServiceTagListType); n > 0 {
+			x := p.pServiceTagListType[n-1]
+			p.pServiceTagListType = p.pServiceTagListType[:n-1]
+			var zero ServiceTagListType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceTagListType)
+}
+
+func (p *pool) newServiceTagType() *ServiceTagType {
+	if p != nil {
+		if n := len(p.pServiceTagType); n > 0 {
+			x := p.pServiceTagType[n-1]
+			p.pServiceTagType = p.pServiceTagType[:n-1]
+			var zero ServiceTagType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceTagType)
+}
+
+func (p *pool) newServiceType() *ServiceType {
+	if p != nil {
+		if n := len(p.pServiceType); n > 0 {
+			x := p.pServiceType[n-1]
+			p.pServiceType = p.pServiceType[:n-1]
+			var zero ServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceType)
+}
+
+func (p *pool) newSessionSetupReqType() *SessionSetupReqType {
+	if p != nil {
+		if n := len(p.pSessionSetupReqType); n > 0 {
+			x := p.pSessionSetupReqType[n-1]
+			p.pSessionSetupReqType = p.pSessionSetupReqType[:n-1]
+			var zero SessionSetupReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionSetupReqType)
+}
+
+func (p *pool) newSessionSetupResType() *SessionSetupResType {
+	if p != nil {
+		if n := len(p.pSessionSetupResType); n > 0 {
+			x := p.pSessionSetupResType[n-1]
+			p.pSessionSetupResType = p.pSessionSetupResType[:n-1]
+			var zero SessionSetupResType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionSetupResType)
+}
+
+func (p *pool) newSessionStopResType() *SessionStopResType {
+	if p != nil {
+		if n := len(p.pSessionStopResType); n > 0 {
+			x := p.pSessionStopResType[n-1]
+			p.pSessionStopResType = p.pSessionStopResType[:n-1]
+			var zero SessionStopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionStopResType)
+}
+
+func (p *pool) newSessionStopType() *SessionStopType {
+	if p != nil {
+		if n := len(p.pSessionStopType); n > 0 {
+			x := p.pSessionStopType[n-1]
+			p.pSessionStopType = p.pSessionStopType[:n-1]
+			var zero SessionStopType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionStopType)
+}
+
+func (p *pool) newSignatureMethodType() *SignatureMethodType {
+	if p != nil {
+		if n := len(p.pSignatureMethodType); n > 0 {
+			x := p.pSignatureMethodType[n-1]
+			p.pSignatureMethodType = p.pSignatureMethodType[:n-1]
+			var zero SignatureMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureMethodType)
+}
+
+func (p *pool) newSignaturePropertiesType() *SignaturePropertiesType {
+	if p != nil {
+		if n := len(p.pSignaturePropertiesType); n > 0 {
+			x := p.pSignaturePropertiesType[n-1]
+			p.pSignaturePropertiesType = p.pSignaturePropertiesType[:n-1]
+			var zero SignaturePropertiesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertiesType)
+}
+
+func (p *pool) newSignaturePropertyType() *SignaturePropertyType {
+	if p != nil {
+		if n := len(p.pSignaturePropertyType); n > 0 {
+			x := p.pSignaturePropertyType[n-1]
+			p.pSignaturePropertyType = p.pSignaturePropertyType[:n-1]
+			var zero SignaturePropertyType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertyType)
+}
+
+func (p *pool) newSignatureType() *SignatureType {
+	if p != nil {
+		if n := len(p.pSignatureType); n > 0 {
+			x := p.pSignatureType[n-1]
+			p.pSignatureType = p.pSignatureType[:n-1]
+			var zero SignatureType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureType)
+}
+
+func (p *pool) newSignatureValueType() *SignatureValueType {
+	if p != nil {
+		if n := len(p.pSignatureValueType); n > 0 {
+			x := p.pSignatureValueType[n-1]
+			p.pSignatureValueType = p.pSignatureValueType[:n-1]
+			var zero SignatureValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureValueType)
+}
+
+func (p *pool) newSignedInfoType() *SignedInfoType {
+	if p != nil {
+		if n := len(p.pSignedInfoType); n > 0 {
+			x := p.pSignedInfoType[n-1]
+			p.pSignedInfoType = p.pSignedInfoType[:n-1]
+			var zero SignedInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInfoType)
+}
+
+func (p *pool) newSubCertificatesType() *SubCertificatesType {
+	if p != nil {
+		if n := len(p.pSubCertificatesType); n > 0 {
+			x := p.pSubCertificatesType[n-1]
+			p.pSubCertificatesType = p.pSubCertificatesType[:n-1]
+			var zero SubCertificatesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SubCertificatesType)
+}
+
+func (p *pool) newTransformType() *TransformType {
+	if p != nil {
+		if n := len(p.pTransformType); n > 0 {
+			x := p.pTransformType[n-1]
+			p.pTransformType = p.pTransformType[:n-1]
+			var zero TransformType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformType)
+}
+
+func (p *pool) newTransformsType() *TransformsType {
+	if p != nil {
+		if n := len(p.pTransformsType); n > 0 {
+			x := p.pTransformsType[n-1]
+			p.pTransformsType = p.pTransformsType[:n-1]
+			var zero TransformsType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformsType)
+}
+
+func (p *pool) newUnitSymbolType() *UnitSymbolType {
+	if p != nil {
+		if n := len(p.pUnitSymbolType); n > 0 {
+			x := p.pUnitSymbolType[n-1]
+			p.pUnitSymbolType = p.pUnitSymbolType[:n-1]
+			var zero UnitSymbolType
+			*x = zero
+			return x
+		}
+	}
+	return new(UnitSymbolType)
+}
+
+func (p *pool) newV2G_Message() *V2G_Message {
+	if p != nil {
+		if n := len(p.pV2G_Message); n > 0 {
+			x := p.pV2G_Message[n-1]
+			p.pV2G_Message = p.pV2G_Message[:n-1]
+			var zero V2G_Message
+			*x = zero
+			return x
+		}
+	}
+	return new(V2G_Message)
+}
+
+func (p *pool) newWeldingDetectionReqType() *WeldingDetectionReqType {
+	if p != nil {
+		if n := len(p.pWeldingDetectionReqType); n > 0 {
+			x := p.pWeldingDetectionReqType[n-1]
+			p.pWeldingDetectionReqType = p.pWeldingDetectionReqType[:n-1]
+			var zero WeldingDetectionReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WeldingDetectionReqType)
+}
+
+func (p *pool) newWeldingDetectionResType() *WeldingDetectionResType {
+	if p != nil {
+		if n := len(p.pWeldingDetectionResType); n > 0 {
+			x := p.pWeldingDetectionResType[n-1]
+			p.pWeldingDetectionResType = p.pWeldingDetectionResType[:n-1]
+			var zero WeldingDetectionResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WeldingDetectionResType)
+}
+
+func (p *pool) newX509DataType() *X509DataType {
+	if p != nil {
+		if n := len(p.pX509DataType); n > 0 {
+			x := p.pX509DataType[n-1]
+			p.pX509DataType = p.pX509DataType[:n-1]
+			var zero X509DataType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509DataType)
+}
+
+func (p *pool) newX509IssuerSerialType() *X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.pX509IssuerSerialType); n > 0 {
+			x := p.pX509IssuerSerialType[n-1]
+			p.pX509IssuerSerialType = p.pX509IssuerSerialType[:n-1]
+			var zero X509IssuerSerialType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509IssuerSerialType)
+}
+
+func (p *pool) newBool() *bool {
+	if p != nil {
+		if n := len(p.pBool); n > 0 {
+			x := p.pBool[n-1]
+			p.pBool = p.pBool[:n-1]
+			var zero bool
+			*x = zero
+			return x
+		}
+	}
+	return new(bool)
+}
+
+func (p *pool) newInt16() *int16 {
+	if p != nil {
+		if n := len(p.pInt16); n > 0 {
+			x := p.pInt16[n-1]
+			p.pInt16 = p.pInt16[:n-1]
+			var zero int16
+			*x = zero
+			return x
+		}
+	}
+	return new(int16)
+}
+
+func (p *pool) newInt32() *int32 {
+	if p != nil {
+		if n := len(p.pInt32); n > 0 {
+			x := p.pInt32[n-1]
+			p.pInt32 = p.pInt32[:n-1]
+			var zero int32
+			*x = zero
+			return x
+		}
+	}
+	return new(int32)
+}
+
+func (p *pool) newInt64() *int64 {
+	if p != nil {
+		if n := len(p.pInt64); n > 0 {
+			x := p.pInt64[n-1]
+			p.pInt64 = p.pInt64[:n-1]
+			var zero int64
+			*x = zero
+			return x
+		}
+	}
+	return new(int64)
+}
+
+func (p *pool) newInt8() *int8 {
+	if p != nil {
+		if n := len(p.pInt8); n > 0 {
+			x := p.pInt8[n-1]
+			p.pInt8 = p.pInt8[:n-1]
+			var zero int8
+			*x = zero
+			return x
+		}
+	}
+	return new(int8)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint16() *uint16 {
+	if p != nil {
+		if n := len(p.pUint16); n > 0 {
+			x := p.pUint16[n-1]
+			p.pUint16 = p.pUint16[:n-1]
+			var zero uint16
+			*x = zero
+			return x
+		}
+	}
+	return new(uint16)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint8() *uint8 {
+	if p != nil {
+		if n := len(p.pUint8); n > 0 {
+			x := p.pUint8[n-1]
+			p.pUint8 = p.pUint8[:n-1]
+			var zero uint8
+			*x = zero
+			return x
+		}
+	}
+	return new(uint8)
+}
+
+func (p *pool) sliceConsumptionCostType() []ConsumptionCostType {
+	if p != nil {
+		if n := len(p.sConsumptionCostType); n > 0 {
+			s := p.sConsumptionCostType[n-1]
+			p.sConsumptionCostType = p.sConsumptionCostType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceCostType() []CostType {
+	if p != nil {
+		if n := len(p.sCostType); n > 0 {
+			s := p.sCostType[n-1]
+			p.sCostType = p.sCostType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceKeyValueType() []KeyValueType {
+	if p != nil {
+		if n := len(p.sKeyValueType); n > 0 {
+			s := p.sKeyValueType[n-1]
+			p.sKeyValueType = p.sKeyValueType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceObjectType() []ObjectType {
+	if p != nil {
+		if n := len(p.sObjectType); n > 0 {
+			s := p.sObjectType[n-1]
+			p.sObjectType = p.sObjectType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePGPDataType() []PGPDataType {
+	if p != nil {
+		if n := len(p.sPGPDataType); n > 0 {
+			s := p.sPGPDataType[n-1]
+			p.sPGPDataType = p.sPGPDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePMaxScheduleEntryType() []PMaxScheduleEntryType {
+	if p != nil {
+		if n := len(p.sPMaxScheduleEntryType); n > 0 {
+			s := p.sPMaxScheduleEntryType[n-1]
+			p.sPMaxScheduleEntryType = p.sPMaxScheduleEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceParameterSetType() []ParameterSetType {
+	if p != nil {
+		if n := len(p.sParameterSetType); n > 0 {
+			s := p.sParameterSetType[n-1]
+			p.sParameterSetType = p.sParameterSetType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceParameterType() []ParameterType {
+	if p != nil {
+		if n := len(p.sParameterType); n > 0 {
+			s := p.sParameterType[n-1]
+			p.sParameterType = p.sParameterType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePaymentOptionType() []PaymentOptionType {
+	if p != nil {
+		if n := len(p.sPaymentOptionType); n > 0 {
+			s := p.sPaymentOptionType[n-1]
+			p.sPaymentOptionType = p.sPaymentOptionType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceProfileEntryType() []ProfileEntryType {
+	if p != nil {
+		if n := len(p.sProfileEntryType); n > 0 {
+			s := p.sProfileEntryType[n-1]
+			p.sProfileEntryType = p.sProfileEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceReferenceType() []ReferenceType {
+	if p != nil {
+		if n := len(p.sReferenceType); n > 0 {
+			s := p.sReferenceType[n-1]
+			p.sReferenceType = p.sReferenceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceRetrievalMethodType() []RetrievalMethodType {
+	if p != nil {
+		if n := len(p.sRetrievalMethodType); n > 0 {
+			s := p.sRetrievalMethodType[n-1]
+			p.sRetrievalMethodType = p.sRetrievalMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSAScheduleTupleType() []SAScheduleTupleType {
+	if p != nil {
+		if n := len(p.sSAScheduleTupleType); n > 0 {
+			s := p.sSAScheduleTupleType[n-1]
+			p.sSAScheduleTupleType = p.sSAScheduleTupleType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSPKIDataType() []SPKIDataType {
+	if p != nil {
+		if n := len(p.sSPKIDataType); n > 0 {
+			s := p.sSPKIDataType[n-1]
+			p.sSPKIDataType = p.sSPKIDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSalesTariffEntryType() []SalesTariffEntryType {
+	if p != nil {
+		if n := len(p.sSalesTariffEntryType); n > 0 {
+			s := p.sSalesTariffEntryType[n-1]
+			p.sSalesTariffEntryType = p.sSalesTariffEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSelectedServiceType() []SelectedServiceType {
+	if p != nil {
+		if n := len(p.sSelectedServiceType); n > 0 {
+			s := p.sSelectedServiceType[n-1]
+			p.sSelectedServiceType = p.sSelectedServiceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceServiceType() []ServiceType {
+	if p != nil {
+		if n := len(p.sServiceType); n > 0 {
+			s := p.sServiceType[n-1]
+			p.sServiceType = p.sServiceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSignaturePropertyType() []SignaturePropertyType {
+	if p != nil {
+		if n := len(p.sSignaturePropertyType); n > 0 {
+			s := p.sSignaturePropertyType[n-1]
+			p.sSignaturePropertyType = p.sSignaturePropertyType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTransformType() []TransformType {
+	if p != nil {
+		if n := len(p.sTransformType); n > 0 {
+			s := p.sTransformType[n-1]
+			p.sTransformType = p.sTransformType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509DataType() []X509DataType {
+	if p != nil {
+		if n := len(p.sX509DataType); n > 0 {
+			s := p.sX509DataType[n-1]
+			p.sX509DataType = p.sX509DataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509IssuerSerialType() []X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.sX509IssuerSerialType); n > 0 {
+			s := p.sX509IssuerSerialType[n-1]
+			p.sX509IssuerSerialType = p.sX509IssuerSerialType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceBytes() [][]byte {
+	if p != nil {
+		if n := len(p.sBytes); n > 0 {
+			s := p.sBytes[n-1]
+			p.sBytes = p.sBytes[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceString() []string {
+	if p != nil {
+		if n := len(p.sString); n > 0 {
+			s := p.sString[n-1]
+			p.sString = p.sString[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleAC_EVChargeParameterType(v *AC_EVChargeParameterType) {
+	p.recyclePhysicalValueType(&v.EAmount)
+	p.recyclePhysicalValueType(&v.EVMaxVoltage)
+	p.recyclePhysicalValueType(&v.EVMaxCurrent)
+	p.recyclePhysicalValueType(&v.EVMinCurrent)
+}
+
+func (p *pool) recycleEVChargeParameterType(v *EVChargeParameterType) {
+}
+
+func (p *pool) recyclePhysicalValueType(v *PhysicalValueType) {
+	if v.Unit != nil {
+		p.pUnitSymbolType = append(p.pUnitSymbolType, v.Unit)
+	}
+}
+
+func (p *pool) recycleAC_EVSEChargeParameterType(v *AC_EVSEChargeParameterType) {
+	p.recycleAC_EVSEStatusType(&v.AC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEMaxVoltage)
+	p.recyclePhysicalValueType(&v.EVSEMaxCurrent)
+	p.recyclePhysicalValueType(&v.EVSEMinCurrent)
+}
+
+func (p *pool) recycleEVSEChargeParameterType(v *EVSEChargeParameterType) {
+}
+
+func (p *pool) recycleAC_EVSEStatusType(v *AC_EVSEStatusType) {
+}
+
+func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
+}
+
+func (p *pool) recycleBodyBaseType(v *BodyBaseType) {
+}
+
+func (p *pool) recycleCableCheckReqType(v *CableCheckReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+}
+
+func (p *pool) recycleDC_EVStatusType(v *DC_EVStatusType) {
+	if v.EVCabinConditioning != nil {
+		p.pBool = append(p.pBool, v.EVCabinConditioning)
+	}
+	if v.EVRESSConditioning != nil {
+		p.pBool = append(p.pBool, v.EVRESSConditioning)
+	}
+}
+
+func (p *pool) recycleEVStatusType(v *EVStatusType) {
+}
+
+func (p *pool) recycleCableCheckResType(v *CableCheckResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+}
+
+func (p *pool) recycleDC_EVSEStatusType(v *DC_EVSEStatusType) {
+	if v.EVSEIsolationStatus != nil {
+		p.pIsolationLevelType = append(p.pIsolationLevelType, v.EVSEIsolationStatus)
+	}
+}
+
+func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
+}
+
+func (p *pool) recycleCertificateInstallationReqType(v *CertificateInstallationReqType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
+}
+
+func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
+	if cap(v.RootCertificateID) > 0 {
+		p.sString = append(p.sString, v.RootCertificateID)
+	}
+}
+
+func (p *pool) recycleCertificateInstallationResType(v *CertificateInstallationResType) {
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+}
+
+func (p *pool) recycleCertificateChainType(v *CertificateChainType) {
+	if v.SubCertificates != nil {
+		p.recycleSubCertificatesType(v.SubCertificates)
+		p.pSubCertificatesType = append(p.pSubCertificatesType, v.SubCertificates)
+	}
+}
+
+func (p *pool) recycleSubCertificatesType(v *SubCertificatesType) {
+	if cap(v.Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.Certificate)
+	}
+}
+
+func (p *pool) recycleCertificateUpdateReqType(v *CertificateUpdateReqType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+	p.recycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
+}
+
+func (p *pool) recycleCertificateUpdateResType(v *CertificateUpdateResType) {
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+}
+
+func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
+	if v.AC_EVChargeParameter != nil {
+		p.recycleAC_EVChargeParameterType(v.AC_EVChargeParameter)
+		p.pAC_EVChargeParameterType = append(p.pAC_EVChargeParameterType, v.AC_EVChargeParameter)
+	}
+	if v.DC_EVChargeParameter != nil {
+		p.recycleDC_EVChargeParameterType(v.DC_EVChargeParameter)
+		p.pDC_EVChargeParameterType = append(p.pDC_EVChargeParameterType, v.DC_EVChargeParameter)
+	}
+	if v.EVChargeParameter != nil {
+		p.recycleEVChargeParameterType(v.EVChargeParameter)
+		p.pEVChargeParameterType = append(p.pEVChargeParameterType, v.EVChargeParameter)
+	}
+}
+
+func (p *pool) recycleDC_EVChargeParameterType(v *DC_EVChargeParameterType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	p.recyclePhysicalValueType(&v.EVMaximumCurrentLimit)
+	if v.EVMaximumPowerLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumPowerLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumPowerLimit)
+	}
+	p.recyclePhysicalValueType(&v.EVMaximumVoltageLimit)
+	if v.EVEnergyCapacity != nil {
+		p.recyclePhysicalValueType(v.EVEnergyCapacity)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVEnergyCapacity)
+	}
+	if v.EVEnergyRequest != nil {
+		p.recyclePhysicalValueType(v.EVEnergyRequest)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVEnergyRequest)
+	}
+	if v.FullSOC != nil {
+		p.pInt8 = append(p.pInt8, v.FullSOC)
+	}
+	if v.BulkSOC != nil {
+		p.pInt8 = append(p.pInt8, v.BulkSOC)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
+	if v.SAScheduleList != nil {
+		p.recycleSAScheduleListType(v.SAScheduleList)
+		p.pSAScheduleListType = append(p.pSAScheduleListType, v.SAScheduleList)
+	}
+	if v.SASchedules != nil {
+		p.recycleSASchedulesType(v.SASchedules)
+		p.pSASchedulesType = append(p.pSASchedulesType, v.SASchedules)
+	}
+	if v.AC_EVSEChargeParameter != nil {
+		p.recycleAC_EVSEChargeParameterType(v.AC_EVSEChargeParameter)
+		p.pAC_EVSEChargeParameterType = append(p.pAC_EVSEChargeParameterType, v.AC_EVSEChargeParameter)
+	}
+	if v.DC_EVSEChargeParameter != nil {
+		p.recycleDC_EVSEChargeParameterType(v.DC_EVSEChargeParameter)
+		p.pDC_EVSEChargeParameterType = append(p.pDC_EVSEChargeParameterType, v.DC_EVSEChargeParameter)
+	}
+	if v.EVSEChargeParameter != nil {
+		p.recycleEVSEChargeParameterType(v.EVSEChargeParameter)
+		p.pEVSEChargeParameterType = append(p.pEVSEChargeParameterType, v.EVSEChargeParameter)
+	}
+}
+
+func (p *pool) recycleSAScheduleListType(v *SAScheduleListType) {
+	for i := range v.SAScheduleTuple {
+		p.recycleSAScheduleTupleType(&v.SAScheduleTuple[i])
+	}
+	if cap(v.SAScheduleTuple) > 0 {
+		p.sSAScheduleTupleType = append(p.sSAScheduleTupleType, v.SAScheduleTuple)
+	}
+}
+
+func (p *pool) recycleSASchedulesType(v *SASchedulesType) {
+}
+
+func (p *pool) recycleSAScheduleTupleType(v *SAScheduleTupleType) {
+	p.recyclePMaxScheduleType(&v.PMaxSchedule)
+	if v.SalesTariff != nil {
+		p.recycleSalesTariffType(v.SalesTariff)
+		p.pSalesTariffType = append(p.pSalesTariffType, v.SalesTariff)
+	}
+}
+
+func (p *pool) recyclePMaxScheduleType(v *PMaxScheduleType) {
+	for i := range v.PMaxScheduleEntry {
+		p.recyclePMaxScheduleEntryType(&v.PMaxScheduleEntry[i])
+	}
+	if cap(v.PMaxScheduleEntry) > 0 {
+		p.sPMaxScheduleEntryType = append(p.sPMaxScheduleEntryType, v.PMaxScheduleEntry)
+	}
+}
+
+func (p *pool) recyclePMaxScheduleEntryType(v *PMaxScheduleEntryType) {
+	if v.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(v.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, v.RelativeTimeInterval)
+	}
+	if v.TimeInterval != nil {
+		p.recycleIntervalType(v.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, v.TimeInterval)
+	}
+}
+
+func (p *pool) recycleEntryType(v *EntryType) {
+	if v.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(v.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, v.RelativeTimeInterval)
+	}
+	if v.TimeInterval != nil {
+		p.recycleIntervalType(v.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, v.TimeInterval)
+	}
+}
+
+func (p *pool) recycleRelativeTimeIntervalType(v *RelativeTimeIntervalType) {
+	if v.Duration != nil {
+		p.pUint32 = append(p.pUint32, v.Duration)
+	}
+}
+
+func (p *pool) recycleIntervalType(v *IntervalType) {
+}
+
+func (p *pool) recycleSalesTariffType(v *SalesTariffType) {
+	if v.SalesTariffDescription != nil {
+		p.pString = append(p.pString, v.SalesTariffDescription)
+	}
+	for i := range v.SalesTariffEntry {
+		p.recycleSalesTariffEntryType(&v.SalesTariffEntry[i])
+	}
+	if cap(v.SalesTariffEntry) > 0 {
+		p.sSalesTariffEntryType = append(p.sSalesTariffEntryType, v.SalesTariffEntry)
+	}
+}
+
+func (p *pool) recycleSalesTariffEntryType(v *SalesTariffEntryType) {
+	if v.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(v.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, v.RelativeTimeInterval)
+	}
+	if v.TimeInterval != nil {
+		p.recycleIntervalType(v.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, v.TimeInterval)
+	}
+	for i := range v.ConsumptionCost {
+		p.recycleConsumptionCostType(&v.ConsumptionCost[i])
+	}
+	if cap(v.ConsumptionCost) > 0 {
+		p.sConsumptionCostType = append(p.sConsumptionCostType, v.ConsumptionCost)
+	}
+}
+
+func (p *pool) recycleConsumptionCostType(v *ConsumptionCostType) {
+	for i := range v.Cost {
+		p.recycleCostType(&v.Cost[i])
+	}
+	if cap(v.Cost) > 0 {
+		p.sCostType = append(p.sCostType, v.Cost)
+	}
+}
+
+func (p *pool) recycleCostType(v *CostType) {
+	if v.AmountMultiplier != nil {
+		p.pInt8 = append(p.pInt8, v.AmountMultiplier)
+	}
+}
+
+func (p *pool) recycleDC_EVSEChargeParameterType(v *DC_EVSEChargeParameterType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEMaximumCurrentLimit)
+	if v.EVSEMaximumPowerLimit != nil {
+		p.recyclePhysicalValueType(v.EVSEMaximumPowerLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaximumPowerLimit)
+	}
+	p.recyclePhysicalValueType(&v.EVSEMaximumVoltageLimit)
+	p.recyclePhysicalValueType(&v.EVSEMinimumCurrentLimit)
+	p.recyclePhysicalValueType(&v.EVSEMinimumVoltageLimit)
+	if v.EVSECurrentRegulationTolerance != nil {
+		p.recyclePhysicalValueType(v.EVSECurrentRegulationTolerance)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSECurrentRegulationTolerance)
+	}
+	p.recyclePhysicalValueType(&v.EVSEPeakCurrentRipple)
+	if v.EVSEEnergyToBeDelivered != nil {
+		p.recyclePhysicalValueType(v.EVSEEnergyToBeDelivered)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEEnergyToBeDelivered)
+	}
+}
+
+func (p *pool) recycleChargingStatusReqType(v *ChargingStatusReqType) {
+}
+
+func (p *pool) recycleChargingStatusResType(v *ChargingStatusResType) {
+	if v.EVSEMaxCurrent != nil {
+		p.recyclePhysicalValueType(v.EVSEMaxCurrent)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaxCurrent)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	p.recycleAC_EVSEStatusType(&v.AC_EVSEStatus)
+}
+
+func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
+	if v.MeterReading != nil {
+		p.recyclePhysicalValueType(v.MeterReading)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.MeterReading)
+	}
+	if v.MeterStatus != nil {
+		p.pInt16 = append(p.pInt16, v.MeterStatus)
+	}
+	if v.TMeter != nil {
+		p.pInt64 = append(p.pInt64, v.TMeter)
+	}
+}
+
+func (p *pool) recycleContractAuthenticationReqType(v *ContractAuthenticationReqType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.GenChallenge != nil {
+		p.pString = append(p.pString, v.GenChallenge)
+	}
+}
+
+func (p *pool) recycleContractAuthenticationResType(v *ContractAuthenticationResType) {
+}
+
+func (p *pool) recycleCurrentDemandReqType(v *CurrentDemandReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	p.recyclePhysicalValueType(&v.EVTargetCurrent)
+	if v.EVMaximumVoltageLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumVoltageLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumVoltageLimit)
+	}
+	if v.EVMaximumCurrentLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumCurrentLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumCurrentLimit)
+	}
+	if v.EVMaximumPowerLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumPowerLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumPowerLimit)
+	}
+	if v.BulkChargingComplete != nil {
+		p.pBool = append(p.pBool, v.BulkChargingComplete)
+	}
+	if v.RemainingTimeToFullSoC != nil {
+		p.recyclePhysicalValueType(v.RemainingTimeToFullSoC)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.RemainingTimeToFullSoC)
+	}
+	if v.RemainingTimeToBulkSoC != nil {
+		p.recyclePhysicalValueType(v.RemainingTimeToBulkSoC)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.RemainingTimeToBulkSoC)
+	}
+	p.recyclePhysicalValueType(&v.EVTargetVoltage)
+}
+
+func (p *pool) recycleCurrentDemandResType(v *CurrentDemandResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEPresentVoltage)
+	p.recyclePhysicalValueType(&v.EVSEPresentCurrent)
+	if v.EVSEMaximumVoltageLimit != nil {
+		p.recyclePhysicalValueType(v.EVSEMaximumVoltageLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaximumVoltageLimit)
+	}
+	if v.EVSEMaximumCurrentLimit != nil {
+		p.recyclePhysicalValueType(v.EVSEMaximumCurrentLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaximumCurrentLimit)
+	}
+	if v.EVSEMaximumPowerLimit != nil {
+		p.recyclePhysicalValueType(v.EVSEMaximumPowerLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaximumPowerLimit)
+	}
+}
+
+func (p *pool) recycleDC_EVPowerDeliveryParameterType(v *DC_EVPowerDeliveryParameterType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	if v.BulkChargingComplete != nil {
+		p.pBool = append(p.pBool, v.BulkChargingComplete)
+	}
+}
+
+func (p *pool) recycleEVPowerDeliveryParameterType(v *EVPowerDeliveryParameterType) {
+}
+
+func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
+}
+
+func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
+}
+
+func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if cap(v.KeyName) > 0 {
+		p.sString = append(p.sString, v.KeyName)
+	}
+	for i := range v.KeyValue {
+		p.recycleKeyValueType(&v.KeyValue[i])
+	}
+	if cap(v.KeyValue) > 0 {
+		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
+	}
+	for i := range v.RetrievalMethod {
+		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
+	}
+	if cap(v.RetrievalMethod) > 0 {
+		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
+	}
+	for i := range v.X509Data {
+		p.recycleX509DataType(&v.X509Data[i])
+	}
+	if cap(v.X509Data) > 0 {
+		p.sX509DataType = append(p.sX509DataType, v.X509Data)
+	}
+	for i := range v.PGPData {
+		p.recyclePGPDataType(&v.PGPData[i])
+	}
+	if cap(v.PGPData) > 0 {
+		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
+	}
+	for i := range v.SPKIData {
+		p.recycleSPKIDataType(&v.SPKIData[i])
+	}
+	if cap(v.SPKIData) > 0 {
+		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
+	}
+	if cap(v.MgmtData) > 0 {
+		p.sString = append(p.sString, v.MgmtData)
+	}
+}
+
+func (p *pool) recycleKeyValueType(v *KeyValueType) {
+	if v.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(v.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
+	}
+	if v.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(v.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
+	}
+}
+
+func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
+}
+
+func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+}
+
+func (p *pool) recycleTransformsType(v *TransformsType) {
+	for i := range v.Transform {
+		p.recycleTransformType(&v.Transform[i])
+	}
+	if cap(v.Transform) > 0 {
+		p.sTransformType = append(p.sTransformType, v.Transform)
+	}
+}
+
+func (p *pool) recycleTransformType(v *TransformType) {
+	if cap(v.XPath) > 0 {
+		p.sString = append(p.sString, v.XPath)
+	}
+}
+
+func (p *pool) recycleX509DataType(v *X509DataType) {
+	for i := range v.X509IssuerSerial {
+		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
+	}
+	if cap(v.X509IssuerSerial) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
+	}
+	if cap(v.X509SKI) > 0 {
+		p.sBytes = append(p.sBytes, v.X509SKI)
+	}
+	if cap(v.X509SubjectName) > 0 {
+		p.sString = append(p.sString, v.X509SubjectName)
+	}
+	if cap(v.X509Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.X509Certificate)
+	}
+	if cap(v.X509CRL) > 0 {
+		p.sBytes = append(p.sBytes, v.X509CRL)
+	}
+}
+
+func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
+}
+
+func (p *pool) recyclePGPDataType(v *PGPDataType) {
+}
+
+func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
+	if cap(v.SPKISexp) > 0 {
+		p.sBytes = append(p.sBytes, v.SPKISexp)
+	}
+}
+
+func (p *pool) recycleManifestType(v *ManifestType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleReferenceType(v *ReferenceType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+	p.recycleDigestMethodType(&v.DigestMethod)
+}
+
+func (p *pool) recycleMeteringReceiptReqType(v *MeteringReceiptReqType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.SAScheduleTupleID != nil {
+		p.pInt16 = append(p.pInt16, v.SAScheduleTupleID)
+	}
+	p.recycleMeterInfoType(&v.MeterInfo)
+}
+
+func (p *pool) recycleMeteringReceiptResType(v *MeteringReceiptResType) {
+	p.recycleAC_EVSEStatusType(&v.AC_EVSEStatus)
+}
+
+func (p *pool) recycleObjectType(v *ObjectType) {
+	if v.Encoding != nil {
+		p.pString = append(p.pString, v.Encoding)
+	}
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.MimeType != nil {
+		p.pString = append(p.pString, v.MimeType)
+	}
+}
+
+func (p *pool) recyclePaymentDetailsReqType(v *PaymentDetailsReqType) {
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+}
+
+func (p *pool) recyclePaymentDetailsResType(v *PaymentDetailsResType) {
+}
+
+func (p *pool) recyclePowerDeliveryReqType(v *PowerDeliveryReqType) {
+	if v.ChargingProfile != nil {
+		p.recycleChargingProfileType(v.ChargingProfile)
+		p.pChargingProfileType = append(p.pChargingProfileType, v.ChargingProfile)
+	}
+	if v.DC_EVPowerDeliveryParameter != nil {
+		p.recycleDC_EVPowerDeliveryParameterType(v.DC_EVPowerDeliveryParameter)
+		p.pDC_EVPowerDeliveryParameterType = append(p.pDC_EVPowerDeliveryParameterType, v.DC_EVPowerDeliveryParameter)
+	}
+	if v.EVPowerDeliveryParameter != nil {
+		p.recycleEVPowerDeliveryParameterType(v.EVPowerDeliveryParameter)
+		p.pEVPowerDeliveryParameterType = append(p.pEVPowerDeliveryParameterType, v.EVPowerDeliveryParameter)
+	}
+}
+
+func (p *pool) recycleChargingProfileType(v *ChargingProfileType) {
+	for i := range v.ProfileEntry {
+		p.recycleProfileEntryType(&v.ProfileEntry[i])
+	}
+	if cap(v.ProfileEntry) > 0 {
+		p.sProfileEntryType = append(p.sProfileEntryType, v.ProfileEntry)
+	}
+}
+
+func (p *pool) recycleProfileEntryType(v *ProfileEntryType) {
+}
+
+func (p *pool) recyclePowerDeliveryResType(v *PowerDeliveryResType) {
+	if v.AC_EVSEStatus != nil {
+		p.recycleAC_EVSEStatusType(v.AC_EVSEStatus)
+		p.pAC_EVSEStatusType = append(p.pAC_EVSEStatusType, v.AC_EVSEStatus)
+	}
+	if v.DC_EVSEStatus != nil {
+		p.recycleDC_EVSEStatusType(v.DC_EVSEStatus)
+		p.pDC_EVSEStatusType = append(p.pDC_EVSEStatusType, v.DC_EVSEStatus)
+	}
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+}
+
+func (p *pool) recyclePreChargeReqType(v *PreChargeReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	p.recyclePhysicalValueType(&v.EVTargetVoltage)
+	p.recyclePhysicalValueType(&v.EVTargetCurrent)
+}
+
+func (p *pool) recyclePreChargeResType(v *PreChargeResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEPresentVoltage)
+}
+
+func (p *pool) recycleServiceChargeType(v *ServiceChargeType) {
+	p.recycleServiceTagType(&v.ServiceTag)
+}
+
+func (p *pool) recycleServiceType(v *ServiceType) {
+	p.recycleServiceTagType(&v.ServiceTag)
+}
+
+func (p *pool) recycleServiceTagType(v *ServiceTagType) {
+	if v.ServiceName != nil {
+		p.pString = append(p.pString, v.ServiceName)
+	}
+	if v.ServiceScope != nil {
+		p.pString = append(p.pString, v.ServiceScope)
+	}
+}
+
+func (p *pool) recycleServiceDetailReqType(v *ServiceDetailReqType) {
+}
+
+func (p *pool) recycleServiceDetailResType(v *ServiceDetailResType) {
+	if v.ServiceParameterList != nil {
+		p.recycleServiceParameterListType(v.ServiceParameterList)
+		p.pServiceParameterListType = append(p.pServiceParameterListType, v.ServiceParameterList)
+	}
+}
+
+func (p *pool) recycleServiceParameterListType(v *ServiceParameterListType) {
+	for i := range v.ParameterSet {
+		p.recycleParameterSetType(&v.ParameterSet[i])
+	}
+	if cap(v.ParameterSet) > 0 {
+		p.sParameterSetType = append(p.sParameterSetType, v.ParameterSet)
+	}
+}
+
+func (p *pool) recycleParameterSetType(v *ParameterSetType) {
+	for i := range v.Parameter {
+		p.recycleParameterType(&v.Parameter[i])
+	}
+	if cap(v.Parameter) > 0 {
+		p.sParameterType = append(p.sParameterType, v.Parameter)
+	}
+}
+
+func (p *pool) recycleParameterType(v *ParameterType) {
+	if v.BoolValue != nil {
+		p.pBool = append(p.pBool, v.BoolValue)
+	}
+	if v.ByteValue != nil {
+		p.pInt8 = append(p.pInt8, v.ByteValue)
+	}
+	if v.ShortValue != nil {
+		p.pInt16 = append(p.pInt16, v.ShortValue)
+	}
+	if v.IntValue != nil {
+		p.pInt32 = append(p.pInt32, v.IntValue)
+	}
+	if v.PhysicalValue != nil {
+		p.recyclePhysicalValueType(v.PhysicalValue)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.PhysicalValue)
+	}
+	if v.StringValue != nil {
+		p.pString = append(p.pString, v.StringValue)
+	}
+}
+
+func (p *pool) recycleServiceDiscoveryReqType(v *ServiceDiscoveryReqType) {
+	if v.ServiceScope != nil {
+		p.pString = append(p.pString, v.ServiceScope)
+	}
+	if v.ServiceCategory != nil {
+		p.pServiceCategoryType = append(p.pServiceCategoryType, v.ServiceCategory)
+	}
+}
+
+func (p *pool) recycleServiceDiscoveryResType(v *ServiceDiscoveryResType) {
+	p.recyclePaymentOptionsType(&v.PaymentOptions)
+	p.recycleServiceChargeType(&v.ChargeService)
+	if v.ServiceList != nil {
+		p.recycleServiceTagListType(v.ServiceList)
+		p.pServiceTagListType = append(p.pServiceTagListType, v.ServiceList)
+	}
+}
+
+func (p *pool) recyclePaymentOptionsType(v *PaymentOptionsType) {
+	if cap(v.PaymentOption) > 0 {
+		p.sPaymentOptionType = append(p.sPaymentOptionType, v.PaymentOption)
+	}
+}
+
+func (p *pool) recycleServiceTagListType(v *ServiceTagListType) {
+	for i := range v.Service {
+		p.recycleServiceType(&v.Service[i])
+	}
+	if cap(v.Service) > 0 {
+		p.sServiceType = append(p.sServiceType, v.Service)
+	}
+}
+
+func (p *pool) recycleServicePaymentSelectionReqType(v *ServicePaymentSelectionReqType) {
+	p.recycleSelectedServiceListType(&v.SelectedServiceList)
+}
+
+func (p *pool) recycleSelectedServiceListType(v *SelectedServiceListType) {
+	for i := range v.SelectedService {
+		p.recycleSelectedServiceType(&v.SelectedService[i])
+	}
+	if cap(v.SelectedService) > 0 {
+		p.sSelectedServiceType = append(p.sSelectedServiceType, v.SelectedService)
+	}
+}
+
+func (p *pool) recycleSelectedServiceType(v *SelectedServiceType) {
+	if v.ParameterSetID != nil {
+		p.pInt16 = append(p.pInt16, v.ParameterSetID)
+	}
+}
+
+func (p *pool) recycleServicePaymentSelectionResType(v *ServicePaymentSelectionResType) {
+}
+
+func (p *pool) recycleSessionSetupReqType(v *SessionSetupReqType) {
+}
+
+func (p *pool) recycleSessionSetupResType(v *SessionSetupResType) {
+	if v.DateTimeNow != nil {
+		p.pInt64 = append(p.pInt64, v.DateTimeNow)
+	}
+}
+
+func (p *pool) recycleSessionStopType(v *SessionStopType) {
+}
+
+func (p *pool) recycleSessionStopResType(v *SessionStopResType) {
+}
+
+func (p *pool) recycleSignatureType(v *SignatureType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleSignedInfoType(&v.SignedInfo)
+	p.recycleSignatureValueType(&v.SignatureValue)
+	if v.KeyInfo != nil {
+		p.recycleKeyInfoType(v.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
+	}
+	for i := range v.Object {
+		p.recycleObjectType(&v.Object[i])
+	}
+	if cap(v.Object) > 0 {
+		p.sObjectType = append(p.sObjectType, v.Object)
+	}
+}
+
+func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
+	p.recycleSignatureMethodType(&v.SignatureMethod)
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
+	if v.HMACOutputLength != nil {
+		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+	}
+}
+
+func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.SignatureProperty {
+		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
+	}
+	if cap(v.SignatureProperty) > 0 {
+		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
+	}
+}
+
+func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleV2G_Message(v *V2G_Message) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleBodyType(&v.Body)
+}
+
+func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
+	if v.Notification != nil {
+		p.recycleNotificationType(v.Notification)
+		p.pNotificationType = append(p.pNotificationType, v.Notification)
+	}
+	if v.Signature != nil {
+		p.recycleSignatureType(v.Signature)
+		p.pSignatureType = append(p.pSignatureType, v.Signature)
+	}
+}
+
+func (p *pool) recycleNotificationType(v *NotificationType) {
+	if v.FaultMsg != nil {
+		p.pString = append(p.pString, v.FaultMsg)
+	}
+}
+
+func (p *pool) recycleBodyType(v *BodyType) {
+	if v.BodyElement != nil {
+		p.recycleBodyBaseType(v.BodyElement)
+		p.pBodyBaseType = append(p.pBodyBaseType, v.BodyElement)
+	}
+	if v.CableCheckReq != nil {
+		p.recycleCableCheckReqType(v.CableCheckReq)
+		p.pCableCheckReqType = append(p.pCableCheckReqType, v.CableCheckReq)
+	}
+	if v.CableCheckRes != nil {
+		p.recycleCableCheckResType(v.CableCheckRes)
+		p.pCableCheckResType = append(p.pCableCheckResType, v.CableCheckRes)
+	}
+	if v.CertificateInstallationReq != nil {
+		p.recycleCertificateInstallationReqType(v.CertificateInstallationReq)
+		p.pCertificateInstallationReqType = append(p.pCertificateInstallationReqType, v.CertificateInstallationReq)
+	}
+	if v.CertificateInstallationRes != nil {
+		p.recycleCertificateInstallationResType(v.CertificateInstallationRes)
+		p.pCertificateInstallationResType = append(p.pCertificateInstallationResType, v.CertificateInstallationRes)
+	}
+	if v.CertificateUpdateReq != nil {
+		p.recycleCertificateUpdateReqType(v.CertificateUpdateReq)
+		p.pCertificateUpdateReqType = append(p.pCertificateUpdateReqType, v.CertificateUpdateReq)
+	}
+	if v.CertificateUpdateRes != nil {
+		p.recycleCertificateUpdateResType(v.CertificateUpdateRes)
+		p.pCertificateUpdateResType = append(p.pCertificateUpdateResType, v.CertificateUpdateRes)
+	}
+	if v.ChargeParameterDiscoveryReq != nil {
+		p.recycleChargeParameterDiscoveryReqType(v.ChargeParameterDiscoveryReq)
+		p.pChargeParameterDiscoveryReqType = append(p.pChargeParameterDiscoveryReqType, v.ChargeParameterDiscoveryReq)
+	}
+	if v.ChargeParameterDiscoveryRes != nil {
+		p.recycleChargeParameterDiscoveryResType(v.ChargeParameterDiscoveryRes)
+		p.pChargeParameterDiscoveryResType = append(p.pChargeParameterDiscoveryResType, v.ChargeParameterDiscoveryRes)
+	}
+	if v.ChargingStatusReq != nil {
+		p.recycleChargingStatusReqType(v.ChargingStatusReq)
+		p.pChargingStatusReqType = append(p.pChargingStatusReqType, v.ChargingStatusReq)
+	}
+	if v.ChargingStatusRes != nil {
+		p.recycleChargingStatusResType(v.ChargingStatusRes)
+		p.pChargingStatusResType = append(p.pChargingStatusResType, v.ChargingStatusRes)
+	}
+	if v.ContractAuthenticationReq != nil {
+		p.recycleContractAuthenticationReqType(v.ContractAuthenticationReq)
+		p.pContractAuthenticationReqType = append(p.pContractAuthenticationReqType, v.ContractAuthenticationReq)
+	}
+	if v.ContractAuthenticationRes != nil {
+		p.recycleContractAuthenticationResType(v.ContractAuthenticationRes)
+		p.pContractAuthenticationResType = append(p.pContractAuthenticationResType, v.ContractAuthenticationRes)
+	}
+	if v.CurrentDemandReq != nil {
+		p.recycleCurrentDemandReqType(v.CurrentDemandReq)
+		p.pCurrentDemandReqType = append(p.pCurrentDemandReqType, v.CurrentDemandReq)
+	}
+	if v.CurrentDemandRes != nil {
+		p.recycleCurrentDemandResType(v.CurrentDemandRes)
+		p.pCurrentDemandResType = append(p.pCurrentDemandResType, v.CurrentDemandRes)
+	}
+	if v.MeteringReceiptReq != nil {
+		p.recycleMeteringReceiptReqType(v.MeteringReceiptReq)
+		p.pMeteringReceiptReqType = append(p.pMeteringReceiptReqType, v.MeteringReceiptReq)
+	}
+	if v.MeteringReceiptRes != nil {
+		p.recycleMeteringReceiptResType(v.MeteringReceiptRes)
+		p.pMeteringReceiptResType = append(p.pMeteringReceiptResType, v.MeteringReceiptRes)
+	}
+	if v.PaymentDetailsReq != nil {
+		p.recyclePaymentDetailsReqType(v.PaymentDetailsReq)
+		p.pPaymentDetailsReqType = append(p.pPaymentDetailsReqType, v.PaymentDetailsReq)
+	}
+	if v.PaymentDetailsRes != nil {
+		p.recyclePaymentDetailsResType(v.PaymentDetailsRes)
+		p.pPaymentDetailsResType = append(p.pPaymentDetailsResType, v.PaymentDetailsRes)
+	}
+	if v.PowerDeliveryReq != nil {
+		p.recyclePowerDeliveryReqType(v.PowerDeliveryReq)
+		p.pPowerDeliveryReqType = append(p.pPowerDeliveryReqType, v.PowerDeliveryReq)
+	}
+	if v.PowerDeliveryRes != nil {
+		p.recyclePowerDeliveryResType(v.PowerDeliveryRes)
+		p.pPowerDeliveryResType = append(p.pPowerDeliveryResType, v.PowerDeliveryRes)
+	}
+	if v.PreChargeReq != nil {
+		p.recyclePreChargeReqType(v.PreChargeReq)
+		p.pPreChargeReqType = append(p.pPreChargeReqType, v.PreChargeReq)
+	}
+	if v.PreChargeRes != nil {
+		p.recyclePreChargeResType(v.PreChargeRes)
+		p.pPreChargeResType = append(p.pPreChargeResType, v.PreChargeRes)
+	}
+	if v.ServiceDetailReq != nil {
+		p.recycleServiceDetailReqType(v.ServiceDetailReq)
+		p.pServiceDetailReqType = append(p.pServiceDetailReqType, v.ServiceDetailReq)
+	}
+	if v.ServiceDetailRes != nil {
+		p.recycleServiceDetailResType(v.ServiceDetailRes)
+		p.pServiceDetailResType = append(p.pServiceDetailResType, v.ServiceDetailRes)
+	}
+	if v.ServiceDiscoveryReq != nil {
+		p.recycleServiceDiscoveryReqType(v.ServiceDiscoveryReq)
+		p.pServiceDiscoveryReqType = append(p.pServiceDiscoveryReqType, v.ServiceDiscoveryReq)
+	}
+	if v.ServiceDiscoveryRes != nil {
+		p.recycleServiceDiscoveryResType(v.ServiceDiscoveryRes)
+		p.pServiceDiscoveryResType = append(p.pServiceDiscoveryResType, v.ServiceDiscoveryRes)
+	}
+	if v.ServicePaymentSelectionReq != nil {
+		p.recycleServicePaymentSelectionReqType(v.ServicePaymentSelectionReq)
+		p.pServicePaymentSelectionReqType = append(p.pServicePaymentSelectionReqType, v.ServicePaymentSelectionReq)
+	}
+	if v.ServicePaymentSelectionRes != nil {
+		p.recycleServicePaymentSelectionResType(v.ServicePaymentSelectionRes)
+		p.pServicePaymentSelectionResType = append(p.pServicePaymentSelectionResType, v.ServicePaymentSelectionRes)
+	}
+	if v.SessionSetupReq != nil {
+		p.recycleSessionSetupReqType(v.SessionSetupReq)
+		p.pSessionSetupReqType = append(p.pSessionSetupReqType, v.SessionSetupReq)
+	}
+	if v.SessionSetupRes != nil {
+		p.recycleSessionSetupResType(v.SessionSetupRes)
+		p.pSessionSetupResType = append(p.pSessionSetupResType, v.SessionSetupRes)
+	}
+	if v.SessionStopReq != nil {
+		p.recycleSessionStopType(v.SessionStopReq)
+		p.pSessionStopType = append(p.pSessionStopType, v.SessionStopReq)
+	}
+	if v.SessionStopRes != nil {
+		p.recycleSessionStopResType(v.SessionStopRes)
+		p.pSessionStopResType = append(p.pSessionStopResType, v.SessionStopRes)
+	}
+	if v.WeldingDetectionReq != nil {
+		p.recycleWeldingDetectionReqType(v.WeldingDetectionReq)
+		p.pWeldingDetectionReqType = append(p.pWeldingDetectionReqType, v.WeldingDetectionReq)
+	}
+	if v.WeldingDetectionRes != nil {
+		p.recycleWeldingDetectionResType(v.WeldingDetectionRes)
+		p.pWeldingDetectionResType = append(p.pWeldingDetectionResType, v.WeldingDetectionRes)
+	}
+}
+
+func (p *pool) recycleWeldingDetectionReqType(v *WeldingDetectionReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+}
+
+func (p *pool) recycleWeldingDetectionResType(v *WeldingDetectionResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEPresentVoltage)
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.AC_EVChargeParameter != nil {
+		p.recycleAC_EVChargeParameterType(d.AC_EVChargeParameter)
+		p.pAC_EVChargeParameterType = append(p.pAC_EVChargeParameterType, d.AC_EVChargeParameter)
+	}
+	if d.AC_EVSEChargeParameter != nil {
+		p.recycleAC_EVSEChargeParameterType(d.AC_EVSEChargeParameter)
+		p.pAC_EVSEChargeParameterType = append(p.pAC_EVSEChargeParameterType, d.AC_EVSEChargeParameter)
+	}
+	if d.AC_EVSEStatus != nil {
+		p.recycleAC_EVSEStatusType(d.AC_EVSEStatus)
+		p.pAC_EVSEStatusType = append(p.pAC_EVSEStatusType, d.AC_EVSEStatus)
+	}
+	if d.BodyElement != nil {
+		p.recycleBodyBaseType(d.BodyElement)
+		p.pBodyBaseType = append(p.pBodyBaseType, d.BodyElement)
+	}
+	if d.CableCheckReq != nil {
+		p.recycleCableCheckReqType(d.CableCheckReq)
+		p.pCableCheckReqType = append(p.pCableCheckReqType, d.CableCheckReq)
+	}
+	if d.CableCheckRes != nil {
+		p.recycleCableCheckResType(d.CableCheckRes)
+		p.pCableCheckResType = append(p.pCableCheckResType, d.CableCheckRes)
+	}
+	if d.CanonicalizationMethod != nil {
+		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
+	}
+	if d.CertificateInstallationReq != nil {
+		p.recycleCertificateInstallationReqType(d.CertificateInstallationReq)
+		p.pCertificateInstallationReqType = append(p.pCertificateInstallationReqType, d.CertificateInstallationReq)
+	}
+	if d.CertificateInstallationRes != nil {
+		p.recycleCertificateInstallationResType(d.CertificateInstallationRes)
+		p.pCertificateInstallationResType = append(p.pCertificateInstallationResType, d.CertificateInstallationRes)
+	}
+	if d.CertificateUpdateReq != nil {
+		p.recycleCertificateUpdateReqType(d.CertificateUpdateReq)
+		p.pCertificateUpdateReqType = append(p.pCertificateUpdateReqType, d.CertificateUpdateReq)
+	}
+	if d.CertificateUpdateRes != nil {
+		p.recycleCertificateUpdateResType(d.CertificateUpdateRes)
+		p.pCertificateUpdateResType = append(p.pCertificateUpdateResType, d.CertificateUpdateRes)
+	}
+	if d.ChargeParameterDiscoveryReq != nil {
+		p.recycleChargeParameterDiscoveryReqType(d.ChargeParameterDiscoveryReq)
+		p.pChargeParameterDiscoveryReqType = append(p.pChargeParameterDiscoveryReqType, d.ChargeParameterDiscoveryReq)
+	}
+	if d.ChargeParameterDiscoveryRes != nil {
+		p.recycleChargeParameterDiscoveryResType(d.ChargeParameterDiscoveryRes)
+		p.pChargeParameterDiscoveryResType = append(p.pChargeParameterDiscoveryResType, d.ChargeParameterDiscoveryRes)
+	}
+	if d.ChargingStatusReq != nil {
+		p.recycleChargingStatusReqType(d.ChargingStatusReq)
+		p.pChargingStatusReqType = append(p.pChargingStatusReqType, d.ChargingStatusReq)
+	}
+	if d.ChargingStatusRes != nil {
+		p.recycleChargingStatusResType(d.ChargingStatusRes)
+		p.pChargingStatusResType = append(p.pChargingStatusResType, d.ChargingStatusRes)
+	}
+	if d.ContractAuthenticationReq != nil {
+		p.recycleContractAuthenticationReqType(d.ContractAuthenticationReq)
+		p.pContractAuthenticationReqType = append(p.pContractAuthenticationReqType, d.ContractAuthenticationReq)
+	}
+	if d.ContractAuthenticationRes != nil {
+		p.recycleContractAuthenticationResType(d.ContractAuthenticationRes)
+		p.pContractAuthenticationResType = append(p.pContractAuthenticationResType, d.ContractAuthenticationRes)
+	}
+	if d.CurrentDemandReq != nil {
+		p.recycleCurrentDemandReqType(d.CurrentDemandReq)
+		p.pCurrentDemandReqType = append(p.pCurrentDemandReqType, d.CurrentDemandReq)
+	}
+	if d.CurrentDemandRes != nil {
+		p.recycleCurrentDemandResType(d.CurrentDemandRes)
+		p.pCurrentDemandResType = append(p.pCurrentDemandResType, d.CurrentDemandRes)
+	}
+	if d.DC_EVChargeParameter != nil {
+		p.recycleDC_EVChargeParameterType(d.DC_EVChargeParameter)
+		p.pDC_EVChargeParameterType = append(p.pDC_EVChargeParameterType, d.DC_EVChargeParameter)
+	}
+	if d.DC_EVPowerDeliveryParameter != nil {
+		p.recycleDC_EVPowerDeliveryParameterType(d.DC_EVPowerDeliveryParameter)
+		p.pDC_EVPowerDeliveryParameterType = append(p.pDC_EVPowerDeliveryParameterType, d.DC_EVPowerDeliveryParameter)
+	}
+	if d.DC_EVSEChargeParameter != nil {
+		p.recycleDC_EVSEChargeParameterType(d.DC_EVSEChargeParameter)
+		p.pDC_EVSEChargeParameterType = append(p.pDC_EVSEChargeParameterType, d.DC_EVSEChargeParameter)
+	}
+	if d.DC_EVSEStatus != nil {
+		p.recycleDC_EVSEStatusType(d.DC_EVSEStatus)
+		p.pDC_EVSEStatusType = append(p.pDC_EVSEStatusType, d.DC_EVSEStatus)
+	}
+	if d.DC_EVStatus != nil {
+		p.recycleDC_EVStatusType(d.DC_EVStatus)
+		p.pDC_EVStatusType = append(p.pDC_EVStatusType, d.DC_EVStatus)
+	}
+	if d.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
+	}
+	if d.DigestMethod != nil {
+		p.recycleDigestMethodType(d.DigestMethod)
+		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
+	}
+	if d.EVChargeParameter != nil {
+		p.recycleEVChargeParameterType(d.EVChargeParameter)
+		p.pEVChargeParameterType = append(p.pEVChargeParameterType, d.EVChargeParameter)
+	}
+	if d.EVPowerDeliveryParameter != nil {
+		p.recycleEVPowerDeliveryParameterType(d.EVPowerDeliveryParameter)
+		p.pEVPowerDeliveryParameterType = append(p.pEVPowerDeliveryParameterType, d.EVPowerDeliveryParameter)
+	}
+	if d.EVSEChargeParameter != nil {
+		p.recycleEVSEChargeParameterType(d.EVSEChargeParameter)
+		p.pEVSEChargeParameterType = append(p.pEVSEChargeParameterType, d.EVSEChargeParameter)
+	}
+	if d.EVSEStatus != nil {
+		p.recycleEVSEStatusType(d.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, d.EVSEStatus)
+	}
+	if d.EVStatus != nil {
+		p.recycleEVStatusType(d.EVStatus)
+		p.pEVStatusType = append(p.pEVStatusType, d.EVStatus)
+	}
+	if d.Entry != nil {
+		p.recycleEntryType(d.Entry)
+		p.pEntryType = append(p.pEntryType, d.Entry)
+	}
+	if d.KeyInfo != nil {
+		p.recycleKeyInfoType(d.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
+	}
+	if d.KeyName != nil {
+		p.pString = append(p.pString, d.KeyName)
+	}
+	if d.KeyValue != nil {
+		p.recycleKeyValueType(d.KeyValue)
+		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
+	}
+	if d.Manifest != nil {
+		p.recycleManifestType(d.Manifest)
+		p.pManifestType = append(p.pManifestType, d.Manifest)
+	}
+	if d.MeteringReceiptReq != nil {
+		p.recycleMeteringReceiptReqType(d.MeteringReceiptReq)
+		p.pMeteringReceiptReqType = append(p.pMeteringReceiptReqType, d.MeteringReceiptReq)
+	}
+	if d.MeteringReceiptRes != nil {
+		p.recycleMeteringReceiptResType(d.MeteringReceiptRes)
+		p.pMeteringReceiptResType = append(p.pMeteringReceiptResType, d.MeteringReceiptRes)
+	}
+	if d.MgmtData != nil {
+		p.pString = append(p.pString, d.MgmtData)
+	}
+	if d.Object != nil {
+		p.recycleObjectType(d.Object)
+		p.pObjectType = append(p.pObjectType, d.Object)
+	}
+	if d.PGPData != nil {
+		p.recyclePGPDataType(d.PGPData)
+		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
+	}
+	if d.PMaxScheduleEntry != nil {
+		p.recyclePMaxScheduleEntryType(d.PMaxScheduleEntry)
+		p.pPMaxScheduleEntryType = append(p.pPMaxScheduleEntryType, d.PMaxScheduleEntry)
+	}
+	if d.PaymentDetailsReq != nil {
+		p.recyclePaymentDetailsReqType(d.PaymentDetailsReq)
+		p.pPaymentDetailsReqType = append(p.pPaymentDetailsReqType, d.PaymentDetailsReq)
+	}
+	if d.PaymentDetailsRes != nil {
+		p.recyclePaymentDetailsResType(d.PaymentDetailsRes)
+		p.pPaymentDetailsResType = append(p.pPaymentDetailsResType, d.PaymentDetailsRes)
+	}
+	if d.PowerDeliveryReq != nil {
+		p.recyclePowerDeliveryReqType(d.PowerDeliveryReq)
+		p.pPowerDeliveryReqType = append(p.pPowerDeliveryReqType, d.PowerDeliveryReq)
+	}
+	if d.PowerDeliveryRes != nil {
+		p.recyclePowerDeliveryResType(d.PowerDeliveryRes)
+		p.pPowerDeliveryResType = append(p.pPowerDeliveryResType, d.PowerDeliveryRes)
+	}
+	if d.PreChargeReq != nil {
+		p.recyclePreChargeReqType(d.PreChargeReq)
+		p.pPreChargeReqType = append(p.pPreChargeReqType, d.PreChargeReq)
+	}
+	if d.PreChargeRes != nil {
+		p.recyclePreChargeResType(d.PreChargeRes)
+		p.pPreChargeResType = append(p.pPreChargeResType, d.PreChargeRes)
+	}
+	if d.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
+	}
+	if d.Reference != nil {
+		p.recycleReferenceType(d.Reference)
+		p.pReferenceType = append(p.pReferenceType, d.Reference)
+	}
+	if d.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(d.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, d.RelativeTimeInterval)
+	}
+	if d.RetrievalMethod != nil {
+		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
+	}
+	if d.SAScheduleList != nil {
+		p.recycleSAScheduleListType(d.SAScheduleList)
+		p.pSAScheduleListType = append(p.pSAScheduleListType, d.SAScheduleList)
+	}
+	if d.SASchedules != nil {
+		p.recycleSASchedulesType(d.SASchedules)
+		p.pSASchedulesType = append(p.pSASchedulesType, d.SASchedules)
+	}
+	if d.SPKIData != nil {
+		p.recycleSPKIDataType(d.SPKIData)
+		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
+	}
+	if d.SalesTariffEntry != nil {
+		p.recycleSalesTariffEntryType(d.SalesTariffEntry)
+		p.pSalesTariffEntryType = append(p.pSalesTariffEntryType, d.SalesTariffEntry)
+	}
+	if d.ServiceCharge != nil {
+		p.recycleServiceChargeType(d.ServiceCharge)
+		p.pServiceChargeType = append(p.pServiceChargeType, d.ServiceCharge)
+	}
+	if d.ServiceDetailReq != nil {
+		p.recycleServiceDetailReqType(d.ServiceDetailReq)
+		p.pServiceDetailReqType = append(p.pServiceDetailReqType, d.ServiceDetailReq)
+	}
+	if d.ServiceDetailRes != nil {
+		p.recycleServiceDetailResType(d.ServiceDetailRes)
+		p.pServiceDetailResType = append(p.pServiceDetailResType, d.ServiceDetailRes)
+	}
+	if d.ServiceDiscoveryReq != nil {
+		p.recycleServiceDiscoveryReqType(d.ServiceDiscoveryReq)
+		p.pServiceDiscoveryReqType = append(p.pServiceDiscoveryReqType, d.ServiceDiscoveryReq)
+	}
+	if d.ServiceDiscoveryRes != nil {
+		p.recycleServiceDiscoveryResType(d.ServiceDiscoveryRes)
+		p.pServiceDiscoveryResType = append(p.pServiceDiscoveryResType, d.ServiceDiscoveryRes)
+	}
+	if d.ServicePaymentSelectionReq != nil {
+		p.recycleServicePaymentSelectionReqType(d.ServicePaymentSelectionReq)
+		p.pServicePaymentSelectionReqType = append(p.pServicePaymentSelectionReqType, d.ServicePaymentSelectionReq)
+	}
+	if d.ServicePaymentSelectionRes != nil {
+		p.recycleServicePaymentSelectionResType(d.ServicePaymentSelectionRes)
+		p.pServicePaymentSelectionResType = append(p.pServicePaymentSelectionResType, d.ServicePaymentSelectionRes)
+	}
+	if d.SessionSetupReq != nil {
+		p.recycleSessionSetupReqType(d.SessionSetupReq)
+		p.pSessionSetupReqType = append(p.pSessionSetupReqType, d.SessionSetupReq)
+	}
+	if d.SessionSetupRes != nil {
+		p.recycleSessionSetupResType(d.SessionSetupRes)
+		p.pSessionSetupResType = append(p.pSessionSetupResType, d.SessionSetupRes)
+	}
+	if d.SessionStopReq != nil {
+		p.recycleSessionStopType(d.SessionStopReq)
+		p.pSessionStopType = append(p.pSessionStopType, d.SessionStopReq)
+	}
+	if d.SessionStopRes != nil {
+		p.recycleSessionStopResType(d.SessionStopRes)
+		p.pSessionStopResType = append(p.pSessionStopResType, d.SessionStopRes)
+	}
+	if d.Signature != nil {
+		p.recycleSignatureType(d.Signature)
+		p.pSignatureType = append(p.pSignatureType, d.Signature)
+	}
+	if d.SignatureMethod != nil {
+		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
+	}
+	if d.SignatureProperties != nil {
+		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
+	}
+	if d.SignatureProperty != nil {
+		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
+	}
+	if d.SignatureValue != nil {
+		p.recycleSignatureValueType(d.SignatureValue)
+		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
+	}
+	if d.SignedInfo != nil {
+		p.recycleSignedInfoType(d.SignedInfo)
+		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
+	}
+	if d.TimeInterval != nil {
+		p.recycleIntervalType(d.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, d.TimeInterval)
+	}
+	if d.Transform != nil {
+		p.recycleTransformType(d.Transform)
+		p.pTransformType = append(p.pTransformType, d.Transform)
+	}
+	if d.Transforms != nil {
+		p.recycleTransformsType(d.Transforms)
+		p.pTransformsType = append(p.pTransformsType, d.Transforms)
+	}
+	if d.V2G_Message != nil {
+		p.recycleV2G_Message(d.V2G_Message)
+		p.pV2G_Message = append(p.pV2G_Message, d.V2G_Message)
+	}
+	if d.WeldingDetectionReq != nil {
+		p.recycleWeldingDetectionReqType(d.WeldingDetectionReq)
+		p.pWeldingDetectionReqType = append(p.pWeldingDetectionReqType, d.WeldingDetectionReq)
+	}
+	if d.WeldingDetectionRes != nil {
+		p.recycleWeldingDetectionResType(d.WeldingDetectionRes)
+		p.pWeldingDetectionResType = append(p.pWeldingDetectionResType, d.WeldingDetectionRes)
+	}
+	if d.X509Data != nil {
+		p.recycleX509DataType(d.X509Data)
+		p.pX509DataType = append(p.pX509DataType, d.X509Data)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

@@ -1424,7 +1424,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAC_EVChargeParameterType(&rd, &got); err != nil {
+		if err := decodeAC_EVChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1437,7 +1437,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVChargeParameterType(&rd, &got); err != nil {
+		if err := decodeEVChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1450,7 +1450,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePhysicalValueType(&rd, &got); err != nil {
+		if err := decodePhysicalValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1463,7 +1463,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAC_EVSEChargeParameterType(&rd, &got); err != nil {
+		if err := decodeAC_EVSEChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1476,7 +1476,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVSEChargeParameterType(&rd, &got); err != nil {
+		if err := decodeEVSEChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1489,7 +1489,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAC_EVSEStatusType(&rd, &got); err != nil {
+		if err := decodeAC_EVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1502,7 +1502,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVSEStatusType(&rd, &got); err != nil {
+		if err := decodeEVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1515,7 +1515,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeBodyBaseType(&rd, &got); err != nil {
+		if err := decodeBodyBaseType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1528,7 +1528,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCableCheckReqType(&rd, &got); err != nil {
+		if err := decodeCableCheckReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1541,7 +1541,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVStatusType(&rd, &got); err != nil {
+		if err := decodeDC_EVStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1554,7 +1554,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVStatusType(&rd, &got); err != nil {
+		if err := decodeEVStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1567,7 +1567,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCableCheckResType(&rd, &got); err != nil {
+		if err := decodeCableCheckResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1580,7 +1580,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVSEStatusType(&rd, &got); err != nil {
+		if err := decodeDC_EVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1593,7 +1593,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCanonicalizationMethodType(&rd, &got); err != nil {
+		if err := decodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1606,7 +1606,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateInstallationReqType(&rd, &got); err != nil {
+		if err := decodeCertificateInstallationReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1619,7 +1619,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeListOfRootCertificateIDsType(&rd, &got); err != nil {
+		if err := decodeListOfRootCertificateIDsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1632,7 +1632,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateInstallationResType(&rd, &got); err != nil {
+		if err := decodeCertificateInstallationResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1645,7 +1645,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateChainType(&rd, &got); err != nil {
+		if err := decodeCertificateChainType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1658,7 +1658,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSubCertificatesType(&rd, &got); err != nil {
+		if err := decodeSubCertificatesType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1671,7 +1671,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateUpdateReqType(&rd, &got); err != nil {
+		if err := decodeCertificateUpdateReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1684,7 +1684,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateUpdateResType(&rd, &got); err != nil {
+		if err := decodeCertificateUpdateResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1697,7 +1697,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1710,7 +1710,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVChargeParameterType(&rd, &got); err != nil {
+		if err := decodeDC_EVChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1723,7 +1723,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1736,7 +1736,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSAScheduleListType(&rd, &got); err != nil {
+		if err := decodeSAScheduleListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1749,7 +1749,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSASchedulesType(&rd, &got); err != nil {
+		if err := decodeSASchedulesType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1762,7 +1762,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSAScheduleTupleType(&rd, &got); err != nil {
+		if err := decodeSAScheduleTupleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1775,7 +1775,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePMaxScheduleType(&rd, &got); err != nil {
+		if err := decodePMaxScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1788,7 +1788,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePMaxScheduleEntryType(&rd, &got); err != nil {
+		if err := decodePMaxScheduleEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1801,7 +1801,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEntryType(&rd, &got); err != nil {
+		if err := decodeEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1814,7 +1814,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRelativeTimeIntervalType(&rd, &got); err != nil {
+		if err := decodeRelativeTimeIntervalType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1827,7 +1827,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeIntervalType(&rd, &got); err != nil {
+		if err := decodeIntervalType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1840,7 +1840,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSalesTariffType(&rd, &got); err != nil {
+		if err := decodeSalesTariffType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1853,7 +1853,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSalesTariffEntryType(&rd, &got); err != nil {
+		if err := decodeSalesTariffEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1866,7 +1866,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeConsumptionCostType(&rd, &got); err != nil {
+		if err := decodeConsumptionCostType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1879,7 +1879,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCostType(&rd, &got); err != nil {
+		if err := decodeCostType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1892,7 +1892,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVSEChargeParameterType(&rd, &got); err != nil {
+		if err := decodeDC_EVSEChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1905,7 +1905,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargingStatusReqType(&rd, &got); err != nil {
+		if err := decodeChargingStatusReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1918,7 +1918,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargingStatusResType(&rd, &got); err != nil {
+		if err := decodeChargingStatusResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1931,7 +1931,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeterInfoType(&rd, &got); err != nil {
+		if err := decodeMeterInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1944,7 +1944,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeContractAuthenticationReqType(&rd, &got); err != nil {
+		if err := decodeContractAuthenticationReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1957,7 +1957,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeContractAuthenticationResType(&rd, &got); err != nil {
+		if err := decodeContractAuthenticationResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1970,7 +1970,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCurrentDemandReqType(&rd, &got); err != nil {
+		if err := decodeCurrentDemandReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1983,7 +1983,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCurrentDemandResType(&rd, &got); err != nil {
+		if err := decodeCurrentDemandResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1996,7 +1996,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVPowerDeliveryParameterType(&rd, &got); err != nil {
+		if err := decodeDC_EVPowerDeliveryParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2009,7 +2009,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPowerDeliveryParameterType(&rd, &got); err != nil {
+		if err := decodeEVPowerDeliveryParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2022,7 +2022,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2035,7 +2035,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDigestMethodType(&rd, &got); err != nil {
+		if err := decodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2048,7 +2048,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyInfoType(&rd, &got); err != nil {
+		if err := decodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2061,7 +2061,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyValueType(&rd, &got); err != nil {
+		if err := decodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2074,7 +2074,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2087,7 +2087,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRetrievalMethodType(&rd, &got); err != nil {
+		if err := decodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2100,7 +2100,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformsType(&rd, &got); err != nil {
+		if err := decodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2113,7 +2113,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformType(&rd, &got); err != nil {
+		if err := decodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2126,7 +2126,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509DataType(&rd, &got); err != nil {
+		if err := decodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2139,7 +2139,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509IssuerSerialType(&rd, &got); err != nil {
+		if err := decodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2152,7 +2152,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePGPDataType(&rd, &got); err != nil {
+		if err := decodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2165,7 +2165,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSPKIDataType(&rd, &got); err != nil {
+		if err := decodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2178,7 +2178,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeManifestType(&rd, &got); err != nil {
+		if err := decodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2191,7 +2191,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReferenceType(&rd, &got); err != nil {
+		if err := decodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2204,7 +2204,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeteringReceiptReqType(&rd, &got); err != nil {
+		if err := decodeMeteringReceiptReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2217,7 +2217,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeteringReceiptResType(&rd, &got); err != nil {
+		if err := decodeMeteringReceiptResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2230,7 +2230,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeObjectType(&rd, &got); err != nil {
+		if err := decodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2243,7 +2243,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentDetailsReqType(&rd, &got); err != nil {
+		if err := decodePaymentDetailsReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2256,7 +2256,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentDetailsResType(&rd, &got); err != nil {
+		if err := decodePaymentDetailsResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2269,7 +2269,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerDeliveryReqType(&rd, &got); err != nil {
+		if err := decodePowerDeliveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2282,7 +2282,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargingProfileType(&rd, &got); err != nil {
+		if err := decodeChargingProfileType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2295,7 +2295,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeProfileEntryType(&rd, &got); err != nil {
+		if err := decodeProfileEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2308,7 +2308,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerDeliveryResType(&rd, &got); err != nil {
+		if err := decodePowerDeliveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2321,7 +2321,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePreChargeReqType(&rd, &got); err != nil {
+		if err := decodePreChargeReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2334,7 +2334,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePreChargeResType(&rd, &got); err != nil {
+		if err := decodePreChargeResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2347,7 +2347,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceChargeType(&rd, &got); err != nil {
+		if err := decodeServiceChargeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2360,7 +2360,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceType(&rd, &got); err != nil {
+		if err := decodeServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2373,7 +2373,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceTagType(&rd, &got); err != nil {
+		if err := decodeServiceTagType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2386,7 +2386,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDetailReqType(&rd, &got); err != nil {
+		if err := decodeServiceDetailReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2399,7 +2399,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDetailResType(&rd, &got); err != nil {
+		if err := decodeServiceDetailResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2412,7 +2412,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceParameterListType(&rd, &got); err != nil {
+		if err := decodeServiceParameterListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2425,7 +2425,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeParameterSetType(&rd, &got); err != nil {
+		if err := decodeParameterSetType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2438,7 +2438,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeParameterType(&rd, &got); err != nil {
+		if err := decodeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2451,7 +2451,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeServiceDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2464,7 +2464,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeServiceDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2477,7 +2477,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentOptionsType(&rd, &got); err != nil {
+		if err := decodePaymentOptionsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2490,7 +2490,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceTagListType(&rd, &got); err != nil {
+		if err := decodeServiceTagListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2503,7 +2503,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServicePaymentSelectionReqType(&rd, &got); err != nil {
+		if err := decodeServicePaymentSelectionReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2516,7 +2516,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSelectedServiceListType(&rd, &got); err != nil {
+		if err := decodeSelectedServiceListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2529,7 +2529,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSelectedServiceType(&rd, &got); err != nil {
+		if err := decodeSelectedServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2542,7 +2542,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServicePaymentSelectionResType(&rd, &got); err != nil {
+		if err := decodeServicePaymentSelectionResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2555,7 +2555,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionSetupReqType(&rd, &got); err != nil {
+		if err := decodeSessionSetupReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2568,7 +2568,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionSetupResType(&rd, &got); err != nil {
+		if err := decodeSessionSetupResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2581,7 +2581,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionStopType(&rd, &got); err != nil {
+		if err := decodeSessionStopType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2594,7 +2594,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionStopResType(&rd, &got); err != nil {
+		if err := decodeSessionStopResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2607,7 +2607,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureType(&rd, &got); err != nil {
+		if err := decodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2620,7 +2620,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedInfoType(&rd, &got); err != nil {
+		if err := decodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2633,7 +2633,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureMethodType(&rd, &got); err != nil {
+		if err := decodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2646,7 +2646,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureValueType(&rd, &got); err != nil {
+		if err := decodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2659,7 +2659,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2G_Message(&rd, &got); err != nil {
+		if err := decodeV2G_Message(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2672,7 +2672,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMessageHeaderType(&rd, &got); err != nil {
+		if err := decodeMessageHeaderType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2685,7 +2685,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeNotificationType(&rd, &got); err != nil {
+		if err := decodeNotificationType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2698,7 +2698,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeBodyType(&rd, &got); err != nil {
+		if err := decodeBodyType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2711,7 +2711,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWeldingDetectionReqType(&rd, &got); err != nil {
+		if err := decodeWeldingDetectionReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2724,7 +2724,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWeldingDetectionResType(&rd, &got); err != nil {
+		if err := decodeWeldingDetectionResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

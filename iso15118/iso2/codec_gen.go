@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("iso2: invalid enumeration value")
 
-func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) error {
+func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -33,14 +33,16 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 						return r.Fail("decode AC_EVChargeParameterType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EAmount); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EAmount); err != nil {
 					return err
 				}
 				st = 2
@@ -54,7 +56,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EAmount); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EAmount); err != nil {
 					return err
 				}
 				st = 2
@@ -68,7 +70,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaxVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaxVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -82,7 +84,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaxCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaxCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -96,7 +98,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, v *AC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMinCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMinCurrent); err != nil {
 					return err
 				}
 				st = 5
@@ -193,7 +195,7 @@ func encodeAC_EVChargeParameterType(w *exi.Writer, v *AC_EVChargeParameterType) 
 	return nil
 }
 
-func decodeEVChargeParameterType(r *exi.Reader, v *EVChargeParameterType) error {
+func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -216,7 +218,9 @@ func decodeEVChargeParameterType(r *exi.Reader, v *EVChargeParameterType) error 
 						return r.Fail("decode EVChargeParameterType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVChargeParameterType/DepartureTime"); err != nil {
 					return err
@@ -269,7 +273,7 @@ func encodeEVChargeParameterType(w *exi.Writer, v *EVChargeParameterType) error 
 	return nil
 }
 
-func decodePhysicalValueType(r *exi.Reader, v *PhysicalValueType) error {
+func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -427,7 +431,7 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	return nil
 }
 
-func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterType) error {
+func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -438,7 +442,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -452,7 +456,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSENominalVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSENominalVoltage); err != nil {
 					return err
 				}
 				st = 2
@@ -466,7 +470,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, v *AC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaxCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaxCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -537,7 +541,7 @@ func encodeAC_EVSEChargeParameterType(w *exi.Writer, v *AC_EVSEChargeParameterTy
 	return nil
 }
 
-func decodeEVSEChargeParameterType(r *exi.Reader, v *EVSEChargeParameterType) error {
+func decodeEVSEChargeParameterType(r *exi.Reader, p *pool, v *EVSEChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -569,7 +573,7 @@ func encodeEVSEChargeParameterType(w *exi.Writer, v *EVSEChargeParameterType) er
 	return nil
 }
 
-func decodeAC_EVSEStatusType(r *exi.Reader, v *AC_EVSEStatusType) error {
+func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -720,7 +724,7 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	return nil
 }
 
-func decodeEVSEStatusType(r *exi.Reader, v *EVSEStatusType) error {
+func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -835,7 +839,7 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	return nil
 }
 
-func decodeAuthorizationReqType(r *exi.Reader, v *AuthorizationReqType) error {
+func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -851,7 +855,9 @@ func decodeAuthorizationReqType(r *exi.Reader, v *AuthorizationReqType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -972,7 +978,7 @@ func encodeAuthorizationReqType(w *exi.Writer, v *AuthorizationReqType) error {
 	return nil
 }
 
-func decodeBodyBaseType(r *exi.Reader, v *BodyBaseType) error {
+func decodeBodyBaseType(r *exi.Reader, p *pool, v *BodyBaseType) error {
 	st := 0
 	for {
 		switch st {
@@ -1004,7 +1010,7 @@ func encodeBodyBaseType(w *exi.Writer, v *BodyBaseType) error {
 	return nil
 }
 
-func decodeAuthorizationResType(r *exi.Reader, v *AuthorizationResType) error {
+func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType) error {
 	st := 0
 	for {
 		switch st {
@@ -1122,7 +1128,7 @@ func encodeAuthorizationResType(w *exi.Writer, v *AuthorizationResType) error {
 	return nil
 }
 
-func decodeCableCheckReqType(r *exi.Reader, v *CableCheckReqType) error {
+func decodeCableCheckReqType(r *exi.Reader, p *pool, v *CableCheckReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -1133,7 +1139,7 @@ func decodeCableCheckReqType(r *exi.Reader, v *CableCheckReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -1180,7 +1186,7 @@ func encodeCableCheckReqType(w *exi.Writer, v *CableCheckReqType) error {
 	return nil
 }
 
-func decodeDC_EVStatusType(r *exi.Reader, v *DC_EVStatusType) error {
+func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -1334,7 +1340,7 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	return nil
 }
 
-func decodeEVStatusType(r *exi.Reader, v *EVStatusType) error {
+func decodeEVStatusType(r *exi.Reader, p *pool, v *EVStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -1366,7 +1372,7 @@ func encodeEVStatusType(w *exi.Writer, v *EVStatusType) error {
 	return nil
 }
 
-func decodeCableCheckResType(r *exi.Reader, v *CableCheckResType) error {
+func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error {
 	st := 0
 	for {
 		switch st {
@@ -1405,7 +1411,7 @@ func decodeCableCheckResType(r *exi.Reader, v *CableCheckResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -1510,7 +1516,7 @@ func encodeCableCheckResType(w *exi.Writer, v *CableCheckResType) error {
 	return nil
 }
 
-func decodeDC_EVSEStatusType(r *exi.Reader, v *DC_EVSEStatusType) error {
+func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -1589,7 +1595,9 @@ func decodeDC_EVSEStatusType(r *exi.Reader, v *DC_EVSEStatusType) error {
 						return r.Fail("decode DC_EVSEStatusType/EVSEIsolationStatus", exi.ErrValue)
 					}
 					x := IsolationLevelType(xu)
-					v.EVSEIsolationStatus = &x
+					ptr := p.newIsolationLevelType()
+					*ptr = x
+					v.EVSEIsolationStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
 					return err
@@ -1732,7 +1740,7 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, v *CanonicalizationMethodType) error {
+func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -1801,7 +1809,7 @@ func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodTy
 	return nil
 }
 
-func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallationReqType) error {
+func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *CertificateInstallationReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -1855,7 +1863,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeListOfRootCertificateIDsType(r, &v.ListOfRootCertificateIDs); err != nil {
+				if err := decodeListOfRootCertificateIDsType(r, p, &v.ListOfRootCertificateIDs); err != nil {
 					return err
 				}
 				st = 3
@@ -1932,7 +1940,7 @@ func encodeCertificateInstallationReqType(w *exi.Writer, v *CertificateInstallat
 	return nil
 }
 
-func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateIDsType) error {
+func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
 	st := 0
 	for {
 		switch st {
@@ -1943,8 +1951,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -1962,8 +1973,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -2024,7 +2038,7 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 	return nil
 }
 
-func decodeX509IssuerSerialType(r *exi.Reader, v *X509IssuerSerialType) error {
+func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
 	st := 0
 	for {
 		switch st {
@@ -2134,7 +2148,7 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	return nil
 }
 
-func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallationResType) error {
+func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *CertificateInstallationResType) error {
 	st := 0
 	for {
 		switch st {
@@ -2173,7 +2187,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.SAProvisioningCertificateChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.SAProvisioningCertificateChain); err != nil {
 					return err
 				}
 				st = 2
@@ -2187,7 +2201,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 3
@@ -2201,7 +2215,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeContractSignatureEncryptedPrivateKeyType(r, &v.ContractSignatureEncryptedPrivateKey); err != nil {
+				if err := decodeContractSignatureEncryptedPrivateKeyType(r, p, &v.ContractSignatureEncryptedPrivateKey); err != nil {
 					return err
 				}
 				st = 4
@@ -2215,7 +2229,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeDiffieHellmanPublickeyType(r, &v.DHpublickey); err != nil {
+				if err := decodeDiffieHellmanPublickeyType(r, p, &v.DHpublickey); err != nil {
 					return err
 				}
 				st = 5
@@ -2229,7 +2243,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeEMAIDType(r, &v.EMAID); err != nil {
+				if err := decodeEMAIDType(r, p, &v.EMAID); err != nil {
 					return err
 				}
 				st = 6
@@ -2339,7 +2353,7 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	return nil
 }
 
-func decodeCertificateChainType(r *exi.Reader, v *CertificateChainType) error {
+func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType) error {
 	st := 0
 	for {
 		switch st {
@@ -2355,7 +2369,9 @@ func decodeCertificateChainType(r *exi.Reader, v *CertificateChainType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -2409,8 +2425,8 @@ func decodeCertificateChainType(r *exi.Reader, v *CertificateChainType) error {
 			}
 			switch ec {
 			case 0:
-				v.SubCertificates = new(SubCertificatesType)
-				if err := decodeSubCertificatesType(r, v.SubCertificates); err != nil {
+				v.SubCertificates = p.newSubCertificatesType()
+				if err := decodeSubCertificatesType(r, p, v.SubCertificates); err != nil {
 					return err
 				}
 				st = 3
@@ -2493,7 +2509,7 @@ func encodeCertificateChainType(w *exi.Writer, v *CertificateChainType) error {
 	return nil
 }
 
-func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
+func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) error {
 	st := 0
 	for {
 		switch st {
@@ -2513,6 +2529,9 @@ func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.Certificate == nil {
+						v.Certificate = p.sliceBytes()
+					}
 					v.Certificate = append(v.Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
@@ -2542,6 +2561,9 @@ func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.Certificate == nil {
+						v.Certificate = p.sliceBytes()
+					}
 					v.Certificate = append(v.Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
@@ -2608,7 +2630,7 @@ func encodeSubCertificatesType(w *exi.Writer, v *SubCertificatesType) error {
 	return nil
 }
 
-func decodeContractSignatureEncryptedPrivateKeyType(r *exi.Reader, v *ContractSignatureEncryptedPrivateKeyType) error {
+func decodeContractSignatureEncryptedPrivateKeyType(r *exi.Reader, p *pool, v *ContractSignatureEncryptedPrivateKeyType) error {
 	st := 0
 	for {
 		switch st {
@@ -2705,7 +2727,7 @@ func encodeContractSignatureEncryptedPrivateKeyType(w *exi.Writer, v *ContractSi
 	return nil
 }
 
-func decodeDiffieHellmanPublickeyType(r *exi.Reader, v *DiffieHellmanPublickeyType) error {
+func decodeDiffieHellmanPublickeyType(r *exi.Reader, p *pool, v *DiffieHellmanPublickeyType) error {
 	st := 0
 	for {
 		switch st {
@@ -2802,7 +2824,7 @@ func encodeDiffieHellmanPublickeyType(w *exi.Writer, v *DiffieHellmanPublickeyTy
 	return nil
 }
 
-func decodeEMAIDType(r *exi.Reader, v *EMAIDType) error {
+func decodeEMAIDType(r *exi.Reader, p *pool, v *EMAIDType) error {
 	st := 0
 	for {
 		switch st {
@@ -2903,7 +2925,7 @@ func encodeEMAIDType(w *exi.Writer, v *EMAIDType) error {
 	return nil
 }
 
-func decodeCertificateUpdateReqType(r *exi.Reader, v *CertificateUpdateReqType) error {
+func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdateReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -2932,7 +2954,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, v *CertificateUpdateReqType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 2
@@ -2973,7 +2995,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, v *CertificateUpdateReqType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeListOfRootCertificateIDsType(r, &v.ListOfRootCertificateIDs); err != nil {
+				if err := decodeListOfRootCertificateIDsType(r, p, &v.ListOfRootCertificateIDs); err != nil {
 					return err
 				}
 				st = 4
@@ -3064,7 +3086,7 @@ func encodeCertificateUpdateReqType(w *exi.Writer, v *CertificateUpdateReqType) 
 	return nil
 }
 
-func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) error {
+func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdateResType) error {
 	st := 0
 	for {
 		switch st {
@@ -3103,7 +3125,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.SAProvisioningCertificateChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.SAProvisioningCertificateChain); err != nil {
 					return err
 				}
 				st = 2
@@ -3117,7 +3139,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 3
@@ -3131,7 +3153,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeContractSignatureEncryptedPrivateKeyType(r, &v.ContractSignatureEncryptedPrivateKey); err != nil {
+				if err := decodeContractSignatureEncryptedPrivateKeyType(r, p, &v.ContractSignatureEncryptedPrivateKey); err != nil {
 					return err
 				}
 				st = 4
@@ -3145,7 +3167,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeDiffieHellmanPublickeyType(r, &v.DHpublickey); err != nil {
+				if err := decodeDiffieHellmanPublickeyType(r, p, &v.DHpublickey); err != nil {
 					return err
 				}
 				st = 5
@@ -3159,7 +3181,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeEMAIDType(r, &v.EMAID); err != nil {
+				if err := decodeEMAIDType(r, p, &v.EMAID); err != nil {
 					return err
 				}
 				st = 6
@@ -3185,7 +3207,9 @@ func decodeCertificateUpdateResType(r *exi.Reader, v *CertificateUpdateResType) 
 						return r.Fail("decode CertificateUpdateResType/RetryCounter", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.RetryCounter = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.RetryCounter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/RetryCounter"); err != nil {
 					return err
@@ -3313,7 +3337,7 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	return nil
 }
 
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDiscoveryReqType) error {
+func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -3336,7 +3360,9 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 						return r.Fail("decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.MaxEntriesSAScheduleTuple = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.MaxEntriesSAScheduleTuple = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple"); err != nil {
 					return err
@@ -3399,20 +3425,20 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.AC_EVChargeParameter = new(AC_EVChargeParameterType)
-				if err := decodeAC_EVChargeParameterType(r, v.AC_EVChargeParameter); err != nil {
+				v.AC_EVChargeParameter = p.newAC_EVChargeParameterType()
+				if err := decodeAC_EVChargeParameterType(r, p, v.AC_EVChargeParameter); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.DC_EVChargeParameter = new(DC_EVChargeParameterType)
-				if err := decodeDC_EVChargeParameterType(r, v.DC_EVChargeParameter); err != nil {
+				v.DC_EVChargeParameter = p.newDC_EVChargeParameterType()
+				if err := decodeDC_EVChargeParameterType(r, p, v.DC_EVChargeParameter); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVChargeParameter = new(EVChargeParameterType)
-				if err := decodeEVChargeParameterType(r, v.EVChargeParameter); err != nil {
+				v.EVChargeParameter = p.newEVChargeParameterType()
+				if err := decodeEVChargeParameterType(r, p, v.EVChargeParameter); err != nil {
 					return err
 				}
 				st = 5
@@ -3538,7 +3564,7 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) error {
+func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -3561,14 +3587,16 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -3582,7 +3610,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -3596,7 +3624,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaximumCurrentLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 3
@@ -3610,13 +3638,13 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EVMaximumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -3630,7 +3658,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVMaximumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -3644,14 +3672,14 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				v.EVEnergyCapacity = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVEnergyCapacity); err != nil {
+				v.EVEnergyCapacity = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVEnergyCapacity); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVEnergyRequest = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVEnergyRequest); err != nil {
+				v.EVEnergyRequest = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVEnergyRequest); err != nil {
 					return err
 				}
 				st = 7
@@ -3668,7 +3696,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.FullSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.FullSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
 					return err
@@ -3687,7 +3717,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3705,8 +3737,8 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 			}
 			switch ec {
 			case 0:
-				v.EVEnergyRequest = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVEnergyRequest); err != nil {
+				v.EVEnergyRequest = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVEnergyRequest); err != nil {
 					return err
 				}
 				st = 7
@@ -3723,7 +3755,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.FullSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.FullSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
 					return err
@@ -3742,7 +3776,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3772,7 +3808,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.FullSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.FullSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
 					return err
@@ -3791,7 +3829,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3821,7 +3861,9 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, v *DC_EVChargeParameterType) 
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.BulkSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.BulkSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
 					return err
@@ -3998,7 +4040,7 @@ func encodeDC_EVChargeParameterType(w *exi.Writer, v *DC_EVChargeParameterType) 
 	return nil
 }
 
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDiscoveryResType) error {
+func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -4065,32 +4107,32 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.SAScheduleList = new(SAScheduleListType)
-				if err := decodeSAScheduleListType(r, v.SAScheduleList); err != nil {
+				v.SAScheduleList = p.newSAScheduleListType()
+				if err := decodeSAScheduleListType(r, p, v.SAScheduleList); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.SASchedules = new(SASchedulesType)
-				if err := decodeSASchedulesType(r, v.SASchedules); err != nil {
+				v.SASchedules = p.newSASchedulesType()
+				if err := decodeSASchedulesType(r, p, v.SASchedules); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-				if err := decodeAC_EVSEChargeParameterType(r, v.AC_EVSEChargeParameter); err != nil {
+				v.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+				if err := decodeAC_EVSEChargeParameterType(r, p, v.AC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				v.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-				if err := decodeDC_EVSEChargeParameterType(r, v.DC_EVSEChargeParameter); err != nil {
+				v.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+				if err := decodeDC_EVSEChargeParameterType(r, p, v.DC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.EVSEChargeParameter = new(EVSEChargeParameterType)
-				if err := decodeEVSEChargeParameterType(r, v.EVSEChargeParameter); err != nil {
+				v.EVSEChargeParameter = p.newEVSEChargeParameterType()
+				if err := decodeEVSEChargeParameterType(r, p, v.EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 7
@@ -4104,20 +4146,20 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-				if err := decodeAC_EVSEChargeParameterType(r, v.AC_EVSEChargeParameter); err != nil {
+				v.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+				if err := decodeAC_EVSEChargeParameterType(r, p, v.AC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-				if err := decodeDC_EVSEChargeParameterType(r, v.DC_EVSEChargeParameter); err != nil {
+				v.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+				if err := decodeDC_EVSEChargeParameterType(r, p, v.DC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVSEChargeParameter = new(EVSEChargeParameterType)
-				if err := decodeEVSEChargeParameterType(r, v.EVSEChargeParameter); err != nil {
+				v.EVSEChargeParameter = p.newEVSEChargeParameterType()
+				if err := decodeEVSEChargeParameterType(r, p, v.EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 7
@@ -4131,20 +4173,20 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				v.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-				if err := decodeAC_EVSEChargeParameterType(r, v.AC_EVSEChargeParameter); err != nil {
+				v.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+				if err := decodeAC_EVSEChargeParameterType(r, p, v.AC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-				if err := decodeDC_EVSEChargeParameterType(r, v.DC_EVSEChargeParameter); err != nil {
+				v.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+				if err := decodeDC_EVSEChargeParameterType(r, p, v.DC_EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVSEChargeParameter = new(EVSEChargeParameterType)
-				if err := decodeEVSEChargeParameterType(r, v.EVSEChargeParameter); err != nil {
+				v.EVSEChargeParameter = p.newEVSEChargeParameterType()
+				if err := decodeEVSEChargeParameterType(r, p, v.EVSEChargeParameter); err != nil {
 					return err
 				}
 				st = 7
@@ -4307,7 +4349,7 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeSAScheduleListType(r *exi.Reader, v *SAScheduleListType) error {
+func decodeSAScheduleListType(r *exi.Reader, p *pool, v *SAScheduleListType) error {
 	st := 0
 	for {
 		switch st {
@@ -4318,8 +4360,11 @@ func decodeSAScheduleListType(r *exi.Reader, v *SAScheduleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SAScheduleTuple == nil {
+					v.SAScheduleTuple = p.sliceSAScheduleTupleType()
+				}
 				v.SAScheduleTuple = append(v.SAScheduleTuple, SAScheduleTupleType{})
-				if err := decodeSAScheduleTupleType(r, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
+				if err := decodeSAScheduleTupleType(r, p, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
 					return err
 				}
 				if len(v.SAScheduleTuple) < 3 {
@@ -4337,8 +4382,11 @@ func decodeSAScheduleListType(r *exi.Reader, v *SAScheduleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SAScheduleTuple == nil {
+					v.SAScheduleTuple = p.sliceSAScheduleTupleType()
+				}
 				v.SAScheduleTuple = append(v.SAScheduleTuple, SAScheduleTupleType{})
-				if err := decodeSAScheduleTupleType(r, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
+				if err := decodeSAScheduleTupleType(r, p, &v.SAScheduleTuple[len(v.SAScheduleTuple)-1]); err != nil {
 					return err
 				}
 				if len(v.SAScheduleTuple) < 3 {
@@ -4399,7 +4447,7 @@ func encodeSAScheduleListType(w *exi.Writer, v *SAScheduleListType) error {
 	return nil
 }
 
-func decodeSASchedulesType(r *exi.Reader, v *SASchedulesType) error {
+func decodeSASchedulesType(r *exi.Reader, p *pool, v *SASchedulesType) error {
 	st := 0
 	for {
 		switch st {
@@ -4431,7 +4479,7 @@ func encodeSASchedulesType(w *exi.Writer, v *SASchedulesType) error {
 	return nil
 }
 
-func decodeSAScheduleTupleType(r *exi.Reader, v *SAScheduleTupleType) error {
+func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) error {
 	st := 0
 	for {
 		switch st {
@@ -4470,7 +4518,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, v *SAScheduleTupleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePMaxScheduleType(r, &v.PMaxSchedule); err != nil {
+				if err := decodePMaxScheduleType(r, p, &v.PMaxSchedule); err != nil {
 					return err
 				}
 				st = 2
@@ -4484,8 +4532,8 @@ func decodeSAScheduleTupleType(r *exi.Reader, v *SAScheduleTupleType) error {
 			}
 			switch ec {
 			case 0:
-				v.SalesTariff = new(SalesTariffType)
-				if err := decodeSalesTariffType(r, v.SalesTariff); err != nil {
+				v.SalesTariff = p.newSalesTariffType()
+				if err := decodeSalesTariffType(r, p, v.SalesTariff); err != nil {
 					return err
 				}
 				st = 3
@@ -4563,7 +4611,7 @@ func encodeSAScheduleTupleType(w *exi.Writer, v *SAScheduleTupleType) error {
 	return nil
 }
 
-func decodePMaxScheduleType(r *exi.Reader, v *PMaxScheduleType) error {
+func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -4574,8 +4622,11 @@ func decodePMaxScheduleType(r *exi.Reader, v *PMaxScheduleType) error {
 			}
 			switch ec {
 			case 0:
+				if v.PMaxScheduleEntry == nil {
+					v.PMaxScheduleEntry = p.slicePMaxScheduleEntryType()
+				}
 				v.PMaxScheduleEntry = append(v.PMaxScheduleEntry, PMaxScheduleEntryType{})
-				if err := decodePMaxScheduleEntryType(r, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
+				if err := decodePMaxScheduleEntryType(r, p, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.PMaxScheduleEntry) < 1024 {
@@ -4593,8 +4644,11 @@ func decodePMaxScheduleType(r *exi.Reader, v *PMaxScheduleType) error {
 			}
 			switch ec {
 			case 0:
+				if v.PMaxScheduleEntry == nil {
+					v.PMaxScheduleEntry = p.slicePMaxScheduleEntryType()
+				}
 				v.PMaxScheduleEntry = append(v.PMaxScheduleEntry, PMaxScheduleEntryType{})
-				if err := decodePMaxScheduleEntryType(r, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
+				if err := decodePMaxScheduleEntryType(r, p, &v.PMaxScheduleEntry[len(v.PMaxScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.PMaxScheduleEntry) < 1024 {
@@ -4655,7 +4709,7 @@ func encodePMaxScheduleType(w *exi.Writer, v *PMaxScheduleType) error {
 	return nil
 }
 
-func decodePMaxScheduleEntryType(r *exi.Reader, v *PMaxScheduleEntryType) error {
+func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -4666,14 +4720,14 @@ func decodePMaxScheduleEntryType(r *exi.Reader, v *PMaxScheduleEntryType) error 
 			}
 			switch ec {
 			case 0:
-				v.RelativeTimeInterval = new(RelativeTimeIntervalType)
-				if err := decodeRelativeTimeIntervalType(r, v.RelativeTimeInterval); err != nil {
+				v.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+				if err := decodeRelativeTimeIntervalType(r, p, v.RelativeTimeInterval); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.TimeInterval = new(IntervalType)
-				if err := decodeIntervalType(r, v.TimeInterval); err != nil {
+				v.TimeInterval = p.newIntervalType()
+				if err := decodeIntervalType(r, p, v.TimeInterval); err != nil {
 					return err
 				}
 				st = 2
@@ -4687,7 +4741,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, v *PMaxScheduleEntryType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.PMax); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.PMax); err != nil {
 					return err
 				}
 				st = 3
@@ -4701,7 +4755,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, v *PMaxScheduleEntryType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.PMax); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.PMax); err != nil {
 					return err
 				}
 				st = 3
@@ -4774,7 +4828,7 @@ func encodePMaxScheduleEntryType(w *exi.Writer, v *PMaxScheduleEntryType) error 
 	return nil
 }
 
-func decodeEntryType(r *exi.Reader, v *EntryType) error {
+func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -4785,14 +4839,14 @@ func decodeEntryType(r *exi.Reader, v *EntryType) error {
 			}
 			switch ec {
 			case 0:
-				v.RelativeTimeInterval = new(RelativeTimeIntervalType)
-				if err := decodeRelativeTimeIntervalType(r, v.RelativeTimeInterval); err != nil {
+				v.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+				if err := decodeRelativeTimeIntervalType(r, p, v.RelativeTimeInterval); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.TimeInterval = new(IntervalType)
-				if err := decodeIntervalType(r, v.TimeInterval); err != nil {
+				v.TimeInterval = p.newIntervalType()
+				if err := decodeIntervalType(r, p, v.TimeInterval); err != nil {
 					return err
 				}
 				st = 2
@@ -4864,7 +4918,7 @@ func encodeEntryType(w *exi.Writer, v *EntryType) error {
 	return nil
 }
 
-func decodeRelativeTimeIntervalType(r *exi.Reader, v *RelativeTimeIntervalType) error {
+func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeIntervalType) error {
 	st := 0
 	for {
 		switch st {
@@ -4915,7 +4969,9 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, v *RelativeTimeIntervalType) 
 						return r.Fail("decode RelativeTimeIntervalType/duration", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.Duration = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.Duration = ptr
 				}
 				if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/duration"); err != nil {
 					return err
@@ -4986,7 +5042,7 @@ func encodeRelativeTimeIntervalType(w *exi.Writer, v *RelativeTimeIntervalType) 
 	return nil
 }
 
-func decodeIntervalType(r *exi.Reader, v *IntervalType) error {
+func decodeIntervalType(r *exi.Reader, p *pool, v *IntervalType) error {
 	st := 0
 	for {
 		switch st {
@@ -5018,7 +5074,7 @@ func encodeIntervalType(w *exi.Writer, v *IntervalType) error {
 	return nil
 }
 
-func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
+func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 	st := 0
 	for {
 		switch st {
@@ -5034,7 +5090,9 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -5102,7 +5160,9 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 					if err != nil {
 						return err
 					}
-					v.SalesTariffDescription = &x
+					ptr := p.newString()
+					*ptr = x
+					v.SalesTariffDescription = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffDescription"); err != nil {
 					return err
@@ -5118,15 +5178,20 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.NumEPriceLevels = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.NumEPriceLevels = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
+				if v.SalesTariffEntry == nil {
+					v.SalesTariffEntry = p.sliceSalesTariffEntryType()
+				}
 				v.SalesTariffEntry = append(v.SalesTariffEntry, SalesTariffEntryType{})
-				if err := decodeSalesTariffEntryType(r, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
+				if err := decodeSalesTariffEntryType(r, p, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.SalesTariffEntry) < 1024 {
@@ -5153,15 +5218,20 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.NumEPriceLevels = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.NumEPriceLevels = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.SalesTariffEntry == nil {
+					v.SalesTariffEntry = p.sliceSalesTariffEntryType()
+				}
 				v.SalesTariffEntry = append(v.SalesTariffEntry, SalesTariffEntryType{})
-				if err := decodeSalesTariffEntryType(r, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
+				if err := decodeSalesTariffEntryType(r, p, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.SalesTariffEntry) < 1024 {
@@ -5179,8 +5249,11 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SalesTariffEntry == nil {
+					v.SalesTariffEntry = p.sliceSalesTariffEntryType()
+				}
 				v.SalesTariffEntry = append(v.SalesTariffEntry, SalesTariffEntryType{})
-				if err := decodeSalesTariffEntryType(r, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
+				if err := decodeSalesTariffEntryType(r, p, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.SalesTariffEntry) < 1024 {
@@ -5198,8 +5271,11 @@ func decodeSalesTariffType(r *exi.Reader, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
+				if v.SalesTariffEntry == nil {
+					v.SalesTariffEntry = p.sliceSalesTariffEntryType()
+				}
 				v.SalesTariffEntry = append(v.SalesTariffEntry, SalesTariffEntryType{})
-				if err := decodeSalesTariffEntryType(r, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
+				if err := decodeSalesTariffEntryType(r, p, &v.SalesTariffEntry[len(v.SalesTariffEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.SalesTariffEntry) < 1024 {
@@ -5327,7 +5403,7 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	return nil
 }
 
-func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
+func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -5338,14 +5414,14 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 			}
 			switch ec {
 			case 0:
-				v.RelativeTimeInterval = new(RelativeTimeIntervalType)
-				if err := decodeRelativeTimeIntervalType(r, v.RelativeTimeInterval); err != nil {
+				v.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+				if err := decodeRelativeTimeIntervalType(r, p, v.RelativeTimeInterval); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.TimeInterval = new(IntervalType)
-				if err := decodeIntervalType(r, v.TimeInterval); err != nil {
+				v.TimeInterval = p.newIntervalType()
+				if err := decodeIntervalType(r, p, v.TimeInterval); err != nil {
 					return err
 				}
 				st = 2
@@ -5368,15 +5444,20 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.EPriceLevel = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.EPriceLevel = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
+				if v.ConsumptionCost == nil {
+					v.ConsumptionCost = p.sliceConsumptionCostType()
+				}
 				v.ConsumptionCost = append(v.ConsumptionCost, ConsumptionCostType{})
-				if err := decodeConsumptionCostType(r, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
+				if err := decodeConsumptionCostType(r, p, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
 					return err
 				}
 				if len(v.ConsumptionCost) < 3 {
@@ -5405,15 +5486,20 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.EPriceLevel = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.EPriceLevel = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
+				if v.ConsumptionCost == nil {
+					v.ConsumptionCost = p.sliceConsumptionCostType()
+				}
 				v.ConsumptionCost = append(v.ConsumptionCost, ConsumptionCostType{})
-				if err := decodeConsumptionCostType(r, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
+				if err := decodeConsumptionCostType(r, p, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
 					return err
 				}
 				if len(v.ConsumptionCost) < 3 {
@@ -5433,8 +5519,11 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ConsumptionCost == nil {
+					v.ConsumptionCost = p.sliceConsumptionCostType()
+				}
 				v.ConsumptionCost = append(v.ConsumptionCost, ConsumptionCostType{})
-				if err := decodeConsumptionCostType(r, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
+				if err := decodeConsumptionCostType(r, p, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
 					return err
 				}
 				if len(v.ConsumptionCost) < 3 {
@@ -5454,8 +5543,11 @@ func decodeSalesTariffEntryType(r *exi.Reader, v *SalesTariffEntryType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ConsumptionCost == nil {
+					v.ConsumptionCost = p.sliceConsumptionCostType()
+				}
 				v.ConsumptionCost = append(v.ConsumptionCost, ConsumptionCostType{})
-				if err := decodeConsumptionCostType(r, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
+				if err := decodeConsumptionCostType(r, p, &v.ConsumptionCost[len(v.ConsumptionCost)-1]); err != nil {
 					return err
 				}
 				if len(v.ConsumptionCost) < 3 {
@@ -5564,7 +5656,7 @@ func encodeSalesTariffEntryType(w *exi.Writer, v *SalesTariffEntryType) error {
 	return nil
 }
 
-func decodeConsumptionCostType(r *exi.Reader, v *ConsumptionCostType) error {
+func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) error {
 	st := 0
 	for {
 		switch st {
@@ -5575,7 +5667,7 @@ func decodeConsumptionCostType(r *exi.Reader, v *ConsumptionCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.StartValue); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.StartValue); err != nil {
 					return err
 				}
 				st = 1
@@ -5589,8 +5681,11 @@ func decodeConsumptionCostType(r *exi.Reader, v *ConsumptionCostType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Cost == nil {
+					v.Cost = p.sliceCostType()
+				}
 				v.Cost = append(v.Cost, CostType{})
-				if err := decodeCostType(r, &v.Cost[len(v.Cost)-1]); err != nil {
+				if err := decodeCostType(r, p, &v.Cost[len(v.Cost)-1]); err != nil {
 					return err
 				}
 				if len(v.Cost) < 3 {
@@ -5608,8 +5703,11 @@ func decodeConsumptionCostType(r *exi.Reader, v *ConsumptionCostType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Cost == nil {
+					v.Cost = p.sliceCostType()
+				}
 				v.Cost = append(v.Cost, CostType{})
-				if err := decodeCostType(r, &v.Cost[len(v.Cost)-1]); err != nil {
+				if err := decodeCostType(r, p, &v.Cost[len(v.Cost)-1]); err != nil {
 					return err
 				}
 				if len(v.Cost) < 3 {
@@ -5682,7 +5780,7 @@ func encodeConsumptionCostType(w *exi.Writer, v *ConsumptionCostType) error {
 	return nil
 }
 
-func decodeCostType(r *exi.Reader, v *CostType) error {
+func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 	st := 0
 	for {
 		switch st {
@@ -5761,7 +5859,9 @@ func decodeCostType(r *exi.Reader, v *CostType) error {
 						return r.Fail("decode CostType/amountMultiplier", exi.ErrValue)
 					}
 					x := int8(int64(xu) + -3)
-					v.AmountMultiplier = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.AmountMultiplier = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CostType/amountMultiplier"); err != nil {
 					return err
@@ -5844,7 +5944,7 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	return nil
 }
 
-func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterType) error {
+func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargeParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -5855,7 +5955,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -5869,7 +5969,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaximumCurrentLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 2
@@ -5883,7 +5983,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaximumPowerLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 3
@@ -5897,7 +5997,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMaximumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 4
@@ -5911,7 +6011,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMinimumCurrentLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMinimumCurrentLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -5925,7 +6025,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEMinimumVoltageLimit); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEMinimumVoltageLimit); err != nil {
 					return err
 				}
 				st = 6
@@ -5939,13 +6039,13 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				v.EVSECurrentRegulationTolerance = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSECurrentRegulationTolerance); err != nil {
+				v.EVSECurrentRegulationTolerance = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSECurrentRegulationTolerance); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EVSEPeakCurrentRipple); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPeakCurrentRipple); err != nil {
 					return err
 				}
 				st = 8
@@ -5959,7 +6059,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPeakCurrentRipple); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPeakCurrentRipple); err != nil {
 					return err
 				}
 				st = 8
@@ -5973,8 +6073,8 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, v *DC_EVSEChargeParameterTy
 			}
 			switch ec {
 			case 0:
-				v.EVSEEnergyToBeDelivered = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEEnergyToBeDelivered); err != nil {
+				v.EVSEEnergyToBeDelivered = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEEnergyToBeDelivered); err != nil {
 					return err
 				}
 				st = 9
@@ -6123,7 +6223,7 @@ func encodeDC_EVSEChargeParameterType(w *exi.Writer, v *DC_EVSEChargeParameterTy
 	return nil
 }
 
-func decodeChargingStatusReqType(r *exi.Reader, v *ChargingStatusReqType) error {
+func decodeChargingStatusReqType(r *exi.Reader, p *pool, v *ChargingStatusReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -6155,7 +6255,7 @@ func encodeChargingStatusReqType(w *exi.Writer, v *ChargingStatusReqType) error 
 	return nil
 }
 
-func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error {
+func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResType) error {
 	st := 0
 	for {
 		switch st {
@@ -6249,14 +6349,14 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaxCurrent = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaxCurrent); err != nil {
+				v.EVSEMaxCurrent = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaxCurrent); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 5
@@ -6269,14 +6369,16 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 					if err != nil {
 						return err
 					}
-					v.ReceiptRequired = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ReceiptRequired = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 7
@@ -6290,8 +6392,8 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 5
@@ -6304,14 +6406,16 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 					if err != nil {
 						return err
 					}
-					v.ReceiptRequired = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ReceiptRequired = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 7
@@ -6333,14 +6437,16 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 					if err != nil {
 						return err
 					}
-					v.ReceiptRequired = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ReceiptRequired = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 7
@@ -6354,7 +6460,7 @@ func decodeChargingStatusResType(r *exi.Reader, v *ChargingStatusResType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeAC_EVSEStatusType(r, &v.AC_EVSEStatus); err != nil {
+				if err := decodeAC_EVSEStatusType(r, p, &v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 7
@@ -6496,7 +6602,7 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	return nil
 }
 
-func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
+func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -6540,7 +6646,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterReading = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterReading = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterReading"); err != nil {
 					return err
@@ -6575,7 +6683,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -6591,7 +6701,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -6637,7 +6749,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -6653,7 +6767,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -6683,7 +6799,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -6699,7 +6817,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -6726,7 +6846,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := int64(xi)
-					v.TMeter = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.TMeter = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
 					return err
@@ -6853,7 +6975,7 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	return nil
 }
 
-func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
+func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -6864,7 +6986,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -6878,7 +7000,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 2
@@ -6892,20 +7014,20 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumVoltageLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumVoltageLimit); err != nil {
+				v.EVMaximumVoltageLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumCurrentLimit); err != nil {
+				v.EVMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -6918,7 +7040,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -6949,14 +7073,14 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumCurrentLimit); err != nil {
+				v.EVMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -6969,7 +7093,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -7000,8 +7126,8 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVMaximumPowerLimit); err != nil {
+				v.EVMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 5
@@ -7014,7 +7140,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -7053,7 +7181,9 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
 					return err
@@ -7108,19 +7238,19 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.RemainingTimeToFullSoC = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.RemainingTimeToFullSoC); err != nil {
+				v.RemainingTimeToFullSoC = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.RemainingTimeToFullSoC); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.RemainingTimeToBulkSoC = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.RemainingTimeToBulkSoC); err != nil {
+				v.RemainingTimeToBulkSoC = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.RemainingTimeToBulkSoC); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -7134,13 +7264,13 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.RemainingTimeToBulkSoC = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.RemainingTimeToBulkSoC); err != nil {
+				v.RemainingTimeToBulkSoC = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.RemainingTimeToBulkSoC); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -7154,7 +7284,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, v *CurrentDemandReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -7335,7 +7465,7 @@ func encodeCurrentDemandReqType(w *exi.Writer, v *CurrentDemandReqType) error {
 	return nil
 }
 
-func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
+func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType) error {
 	st := 0
 	for {
 		switch st {
@@ -7374,7 +7504,7 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -7388,7 +7518,7 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -7402,7 +7532,7 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -7488,20 +7618,20 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumVoltageLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumVoltageLimit); err != nil {
+				v.EVSEMaximumVoltageLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumVoltageLimit); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSEMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumCurrentLimit); err != nil {
+				v.EVSEMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVSEMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumPowerLimit); err != nil {
+				v.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 10
@@ -7533,14 +7663,14 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumCurrentLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumCurrentLimit); err != nil {
+				v.EVSEMaximumCurrentLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumCurrentLimit); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVSEMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumPowerLimit); err != nil {
+				v.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 10
@@ -7572,8 +7702,8 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumPowerLimit = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.EVSEMaximumPowerLimit); err != nil {
+				v.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.EVSEMaximumPowerLimit); err != nil {
 					return err
 				}
 				st = 10
@@ -7660,8 +7790,8 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 13
@@ -7674,7 +7804,9 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 					if err != nil {
 						return err
 					}
-					v.ReceiptRequired = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ReceiptRequired = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandResType/ReceiptRequired"); err != nil {
 					return err
@@ -7700,7 +7832,9 @@ func decodeCurrentDemandResType(r *exi.Reader, v *CurrentDemandResType) error {
 					if err != nil {
 						return err
 					}
-					v.ReceiptRequired = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ReceiptRequired = ptr
 				}
 				if err := r.ReadSimpleEnd("decode CurrentDemandResType/ReceiptRequired"); err != nil {
 					return err
@@ -7936,7 +8070,7 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	return nil
 }
 
-func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, v *DC_EVPowerDeliveryParameterType) error {
+func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPowerDeliveryParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -7947,7 +8081,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, v *DC_EVPowerDeliveryP
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -7969,7 +8103,9 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, v *DC_EVPowerDeliveryP
 					if err != nil {
 						return err
 					}
-					v.BulkChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BulkChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
 					return err
@@ -8083,7 +8219,7 @@ func encodeDC_EVPowerDeliveryParameterType(w *exi.Writer, v *DC_EVPowerDeliveryP
 	return nil
 }
 
-func decodeEVPowerDeliveryParameterType(r *exi.Reader, v *EVPowerDeliveryParameterType) error {
+func decodeEVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *EVPowerDeliveryParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -8115,7 +8251,7 @@ func encodeEVPowerDeliveryParameterType(w *exi.Writer, v *EVPowerDeliveryParamet
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, v *DSAKeyValueType) error {
+func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -8507,7 +8643,7 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	return nil
 }
 
-func decodeDigestMethodType(r *exi.Reader, v *DigestMethodType) error {
+func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -8576,7 +8712,7 @@ func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
 	return nil
 }
 
-func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
+func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -8592,7 +8728,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -8604,6 +8742,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8611,32 +8752,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 2:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8648,6 +8804,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8677,6 +8836,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8684,32 +8846,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8721,6 +8898,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8750,6 +8930,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8757,32 +8940,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8794,6 +8992,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8825,6 +9026,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8832,32 +9036,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8869,6 +9088,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8900,6 +9122,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8907,32 +9132,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -8944,6 +9184,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8975,6 +9218,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -8982,32 +9228,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -9019,6 +9280,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -9050,6 +9314,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -9057,32 +9324,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -9094,6 +9376,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -9125,6 +9410,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -9132,32 +9420,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -9169,6 +9472,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -9200,6 +9506,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -9207,32 +9516,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -9244,6 +9568,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -9510,7 +9837,7 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	return nil
 }
 
-func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
+func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -9521,14 +9848,14 @@ func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				v.DSAKeyValue = new(DSAKeyValueType)
-				if err := decodeDSAKeyValueType(r, v.DSAKeyValue); err != nil {
+				v.DSAKeyValue = p.newDSAKeyValueType()
+				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.RSAKeyValue = new(RSAKeyValueType)
-				if err := decodeRSAKeyValueType(r, v.RSAKeyValue); err != nil {
+				v.RSAKeyValue = p.newRSAKeyValueType()
+				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
 					return err
 				}
 				st = 2
@@ -9608,7 +9935,7 @@ func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
 	return nil
 }
 
-func decodeRSAKeyValueType(r *exi.Reader, v *RSAKeyValueType) error {
+func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -9720,7 +10047,7 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	return nil
 }
 
-func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
+func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -9736,7 +10063,9 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 1
 			case 1:
@@ -9745,12 +10074,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -9771,12 +10102,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -9792,8 +10125,8 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -9884,7 +10217,7 @@ func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
 	return nil
 }
 
-func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
+func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 	st := 0
 	for {
 		switch st {
@@ -9895,8 +10228,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9910,8 +10246,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9951,7 +10290,7 @@ func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
 	return nil
 }
 
-func decodeTransformType(r *exi.Reader, v *TransformType) error {
+func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 	st := 0
 	for {
 		switch st {
@@ -9988,6 +10327,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					if err != nil {
 						return err
 					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
+					}
 					v.XPath = append(v.XPath, x)
 				}
 				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
@@ -10017,6 +10359,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
 					}
 					v.XPath = append(v.XPath, x)
 				}
@@ -10086,7 +10431,7 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	return nil
 }
 
-func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
+func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 	st := 0
 	for {
 		switch st {
@@ -10097,8 +10442,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -10112,6 +10460,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -10126,6 +10477,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -10143,6 +10497,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -10159,6 +10516,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -10177,8 +10537,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -10192,6 +10555,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -10206,6 +10572,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -10223,6 +10592,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -10239,6 +10611,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -10259,8 +10634,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -10274,6 +10652,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -10288,6 +10669,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -10305,6 +10689,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -10321,6 +10708,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -10341,8 +10731,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -10356,6 +10749,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -10370,6 +10766,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -10387,6 +10786,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -10403,6 +10805,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -10423,8 +10828,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -10438,6 +10846,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -10452,6 +10863,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -10469,6 +10883,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -10485,6 +10902,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -10505,8 +10925,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -10520,6 +10943,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -10534,6 +10960,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -10551,6 +10980,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -10567,6 +10999,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -10729,7 +11164,7 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	return nil
 }
 
-func decodePGPDataType(r *exi.Reader, v *PGPDataType) error {
+func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -10895,7 +11330,7 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	return nil
 }
 
-func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
+func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -10915,6 +11350,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -10940,6 +11378,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -10987,7 +11428,7 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	return nil
 }
 
-func decodeManifestType(r *exi.Reader, v *ManifestType) error {
+func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 	st := 0
 	for {
 		switch st {
@@ -11003,12 +11444,17 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -11022,8 +11468,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -11037,8 +11486,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -11095,7 +11547,7 @@ func encodeManifestType(w *exi.Writer, v *ManifestType) error {
 	return nil
 }
 
-func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
+func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 	st := 0
 	for {
 		switch st {
@@ -11111,7 +11563,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -11120,7 +11574,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 2:
@@ -11129,17 +11585,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 3:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -11158,7 +11616,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 1:
@@ -11167,17 +11627,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -11196,17 +11658,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -11220,13 +11684,13 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -11240,7 +11704,7 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -11404,7 +11868,7 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	return nil
 }
 
-func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) error {
+func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -11420,7 +11884,9 @@ func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) erro
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -11486,14 +11952,16 @@ func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) erro
 						return r.Fail("decode MeteringReceiptReqType/SAScheduleTupleID", exi.ErrValue)
 					}
 					x := uint8(int64(xu) + 1)
-					v.SAScheduleTupleID = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.SAScheduleTupleID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeMeterInfoType(r, &v.MeterInfo); err != nil {
+				if err := decodeMeterInfoType(r, p, &v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
@@ -11507,7 +11975,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, v *MeteringReceiptReqType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodeMeterInfoType(r, &v.MeterInfo); err != nil {
+				if err := decodeMeterInfoType(r, p, &v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
@@ -11603,7 +12071,7 @@ func encodeMeteringReceiptReqType(w *exi.Writer, v *MeteringReceiptReqType) erro
 	return nil
 }
 
-func decodeMeteringReceiptResType(r *exi.Reader, v *MeteringReceiptResType) error {
+func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11642,20 +12110,20 @@ func decodeMeteringReceiptResType(r *exi.Reader, v *MeteringReceiptResType) erro
 			}
 			switch ec {
 			case 0:
-				v.AC_EVSEStatus = new(AC_EVSEStatusType)
-				if err := decodeAC_EVSEStatusType(r, v.AC_EVSEStatus); err != nil {
+				v.AC_EVSEStatus = p.newAC_EVSEStatusType()
+				if err := decodeAC_EVSEStatusType(r, p, v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.DC_EVSEStatus = new(DC_EVSEStatusType)
-				if err := decodeDC_EVSEStatusType(r, v.DC_EVSEStatus); err != nil {
+				v.DC_EVSEStatus = p.newDC_EVSEStatusType()
+				if err := decodeDC_EVSEStatusType(r, p, v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 4
@@ -11767,7 +12235,7 @@ func encodeMeteringReceiptResType(w *exi.Writer, v *MeteringReceiptResType) erro
 	return nil
 }
 
-func decodeObjectType(r *exi.Reader, v *ObjectType) error {
+func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 	st := 0
 	for {
 		switch st {
@@ -11783,7 +12251,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Encoding = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Encoding = ptr
 				}
 				st = 1
 			case 1:
@@ -11792,7 +12262,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 2:
@@ -11801,7 +12273,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 3:
@@ -11825,7 +12299,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 1:
@@ -11834,7 +12310,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 2:
@@ -11858,7 +12336,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 1:
@@ -11959,7 +12439,7 @@ func encodeObjectType(w *exi.Writer, v *ObjectType) error {
 	return nil
 }
 
-func decodePaymentDetailsReqType(r *exi.Reader, v *PaymentDetailsReqType) error {
+func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -11997,7 +12477,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, v *PaymentDetailsReqType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.ContractSignatureCertChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.ContractSignatureCertChain); err != nil {
 					return err
 				}
 				st = 2
@@ -12061,7 +12541,7 @@ func encodePaymentDetailsReqType(w *exi.Writer, v *PaymentDetailsReqType) error 
 	return nil
 }
 
-func decodePaymentDetailsResType(r *exi.Reader, v *PaymentDetailsResType) error {
+func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResType) error {
 	st := 0
 	for {
 		switch st {
@@ -12216,7 +12696,7 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	return nil
 }
 
-func decodePaymentServiceSelectionReqType(r *exi.Reader, v *PaymentServiceSelectionReqType) error {
+func decodePaymentServiceSelectionReqType(r *exi.Reader, p *pool, v *PaymentServiceSelectionReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -12252,7 +12732,7 @@ func decodePaymentServiceSelectionReqType(r *exi.Reader, v *PaymentServiceSelect
 			}
 			switch ec {
 			case 0:
-				if err := decodeSelectedServiceListType(r, &v.SelectedServiceList); err != nil {
+				if err := decodeSelectedServiceListType(r, p, &v.SelectedServiceList); err != nil {
 					return err
 				}
 				st = 2
@@ -12314,7 +12794,7 @@ func encodePaymentServiceSelectionReqType(w *exi.Writer, v *PaymentServiceSelect
 	return nil
 }
 
-func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) error {
+func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceListType) error {
 	st := 0
 	for {
 		switch st {
@@ -12325,8 +12805,11 @@ func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) er
 			}
 			switch ec {
 			case 0:
+				if v.SelectedService == nil {
+					v.SelectedService = p.sliceSelectedServiceType()
+				}
 				v.SelectedService = append(v.SelectedService, SelectedServiceType{})
-				if err := decodeSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
+				if err := decodeSelectedServiceType(r, p, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
 					return err
 				}
 				if len(v.SelectedService) < 16 {
@@ -12344,8 +12827,11 @@ func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) er
 			}
 			switch ec {
 			case 0:
+				if v.SelectedService == nil {
+					v.SelectedService = p.sliceSelectedServiceType()
+				}
 				v.SelectedService = append(v.SelectedService, SelectedServiceType{})
-				if err := decodeSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
+				if err := decodeSelectedServiceType(r, p, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
 					return err
 				}
 				if len(v.SelectedService) < 16 {
@@ -12406,7 +12892,7 @@ func encodeSelectedServiceListType(w *exi.Writer, v *SelectedServiceListType) er
 	return nil
 }
 
-func decodeSelectedServiceType(r *exi.Reader, v *SelectedServiceType) error {
+func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -12457,7 +12943,9 @@ func decodeSelectedServiceType(r *exi.Reader, v *SelectedServiceType) error {
 						return r.Fail("decode SelectedServiceType/ParameterSetID", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.ParameterSetID = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.ParameterSetID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
 					return err
@@ -12522,7 +13010,7 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	return nil
 }
 
-func decodePaymentServiceSelectionResType(r *exi.Reader, v *PaymentServiceSelectionResType) error {
+func decodePaymentServiceSelectionResType(r *exi.Reader, p *pool, v *PaymentServiceSelectionResType) error {
 	st := 0
 	for {
 		switch st {
@@ -12597,7 +13085,7 @@ func encodePaymentServiceSelectionResType(w *exi.Writer, v *PaymentServiceSelect
 	return nil
 }
 
-func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
+func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -12664,20 +13152,20 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.ChargingProfile = new(ChargingProfileType)
-				if err := decodeChargingProfileType(r, v.ChargingProfile); err != nil {
+				v.ChargingProfile = p.newChargingProfileType()
+				if err := decodeChargingProfileType(r, p, v.ChargingProfile); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.DC_EVPowerDeliveryParameter = new(DC_EVPowerDeliveryParameterType)
-				if err := decodeDC_EVPowerDeliveryParameterType(r, v.DC_EVPowerDeliveryParameter); err != nil {
+				v.DC_EVPowerDeliveryParameter = p.newDC_EVPowerDeliveryParameterType()
+				if err := decodeDC_EVPowerDeliveryParameterType(r, p, v.DC_EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVPowerDeliveryParameter = new(EVPowerDeliveryParameterType)
-				if err := decodeEVPowerDeliveryParameterType(r, v.EVPowerDeliveryParameter); err != nil {
+				v.EVPowerDeliveryParameter = p.newEVPowerDeliveryParameterType()
+				if err := decodeEVPowerDeliveryParameterType(r, p, v.EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 5
@@ -12693,14 +13181,14 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DC_EVPowerDeliveryParameter = new(DC_EVPowerDeliveryParameterType)
-				if err := decodeDC_EVPowerDeliveryParameterType(r, v.DC_EVPowerDeliveryParameter); err != nil {
+				v.DC_EVPowerDeliveryParameter = p.newDC_EVPowerDeliveryParameterType()
+				if err := decodeDC_EVPowerDeliveryParameterType(r, p, v.DC_EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVPowerDeliveryParameter = new(EVPowerDeliveryParameterType)
-				if err := decodeEVPowerDeliveryParameterType(r, v.EVPowerDeliveryParameter); err != nil {
+				v.EVPowerDeliveryParameter = p.newEVPowerDeliveryParameterType()
+				if err := decodeEVPowerDeliveryParameterType(r, p, v.EVPowerDeliveryParameter); err != nil {
 					return err
 				}
 				st = 5
@@ -12824,7 +13312,7 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	return nil
 }
 
-func decodeChargingProfileType(r *exi.Reader, v *ChargingProfileType) error {
+func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) error {
 	st := 0
 	for {
 		switch st {
@@ -12835,8 +13323,11 @@ func decodeChargingProfileType(r *exi.Reader, v *ChargingProfileType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ProfileEntry == nil {
+					v.ProfileEntry = p.sliceProfileEntryType()
+				}
 				v.ProfileEntry = append(v.ProfileEntry, ProfileEntryType{})
-				if err := decodeProfileEntryType(r, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
+				if err := decodeProfileEntryType(r, p, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.ProfileEntry) < 24 {
@@ -12854,8 +13345,11 @@ func decodeChargingProfileType(r *exi.Reader, v *ChargingProfileType) error {
 			}
 			switch ec {
 			case 0:
+				if v.ProfileEntry == nil {
+					v.ProfileEntry = p.sliceProfileEntryType()
+				}
 				v.ProfileEntry = append(v.ProfileEntry, ProfileEntryType{})
-				if err := decodeProfileEntryType(r, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
+				if err := decodeProfileEntryType(r, p, &v.ProfileEntry[len(v.ProfileEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.ProfileEntry) < 24 {
@@ -12916,7 +13410,7 @@ func encodeChargingProfileType(w *exi.Writer, v *ChargingProfileType) error {
 	return nil
 }
 
-func decodeProfileEntryType(r *exi.Reader, v *ProfileEntryType) error {
+func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -12955,7 +13449,7 @@ func decodeProfileEntryType(r *exi.Reader, v *ProfileEntryType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.ChargingProfileEntryMaxPower); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.ChargingProfileEntryMaxPower); err != nil {
 					return err
 				}
 				st = 2
@@ -12981,7 +13475,9 @@ func decodeProfileEntryType(r *exi.Reader, v *ProfileEntryType) error {
 						return r.Fail("decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse", exi.ErrValue)
 					}
 					x := int8(int64(xu) + 1)
-					v.ChargingProfileEntryMaxNumberOfPhasesInUse = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.ChargingProfileEntryMaxNumberOfPhasesInUse = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse"); err != nil {
 					return err
@@ -13061,7 +13557,7 @@ func encodeProfileEntryType(w *exi.Writer, v *ProfileEntryType) error {
 	return nil
 }
 
-func decodePowerDeliveryResType(r *exi.Reader, v *PowerDeliveryResType) error {
+func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -13100,20 +13596,20 @@ func decodePowerDeliveryResType(r *exi.Reader, v *PowerDeliveryResType) error {
 			}
 			switch ec {
 			case 0:
-				v.AC_EVSEStatus = new(AC_EVSEStatusType)
-				if err := decodeAC_EVSEStatusType(r, v.AC_EVSEStatus); err != nil {
+				v.AC_EVSEStatus = p.newAC_EVSEStatusType()
+				if err := decodeAC_EVSEStatusType(r, p, v.AC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.DC_EVSEStatus = new(DC_EVSEStatusType)
-				if err := decodeDC_EVSEStatusType(r, v.DC_EVSEStatus); err != nil {
+				v.DC_EVSEStatus = p.newDC_EVSEStatusType()
+				if err := decodeDC_EVSEStatusType(r, p, v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 4
@@ -13225,7 +13721,7 @@ func encodePowerDeliveryResType(w *exi.Writer, v *PowerDeliveryResType) error {
 	return nil
 }
 
-func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
+func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -13236,7 +13732,7 @@ func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -13250,7 +13746,7 @@ func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 2
@@ -13264,7 +13760,7 @@ func decodePreChargeReqType(r *exi.Reader, v *PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -13335,7 +13831,7 @@ func encodePreChargeReqType(w *exi.Writer, v *PreChargeReqType) error {
 	return nil
 }
 
-func decodePreChargeResType(r *exi.Reader, v *PreChargeResType) error {
+func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 	st := 0
 	for {
 		switch st {
@@ -13374,7 +13870,7 @@ func decodePreChargeResType(r *exi.Reader, v *PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -13388,7 +13884,7 @@ func decodePreChargeResType(r *exi.Reader, v *PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -13462,7 +13958,7 @@ func encodePreChargeResType(w *exi.Writer, v *PreChargeResType) error {
 	return nil
 }
 
-func decodeServiceDetailReqType(r *exi.Reader, v *ServiceDetailReqType) error {
+func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -13534,7 +14030,7 @@ func encodeServiceDetailReqType(w *exi.Writer, v *ServiceDetailReqType) error {
 	return nil
 }
 
-func decodeServiceDetailResType(r *exi.Reader, v *ServiceDetailResType) error {
+func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType) error {
 	st := 0
 	for {
 		switch st {
@@ -13601,8 +14097,8 @@ func decodeServiceDetailResType(r *exi.Reader, v *ServiceDetailResType) error {
 			}
 			switch ec {
 			case 0:
-				v.ServiceParameterList = new(ServiceParameterListType)
-				if err := decodeServiceParameterListType(r, v.ServiceParameterList); err != nil {
+				v.ServiceParameterList = p.newServiceParameterListType()
+				if err := decodeServiceParameterListType(r, p, v.ServiceParameterList); err != nil {
 					return err
 				}
 				st = 3
@@ -13680,7 +14176,7 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	return nil
 }
 
-func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) error {
+func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterListType) error {
 	st := 0
 	for {
 		switch st {
@@ -13691,8 +14187,11 @@ func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) 
 			}
 			switch ec {
 			case 0:
+				if v.ParameterSet == nil {
+					v.ParameterSet = p.sliceParameterSetType()
+				}
 				v.ParameterSet = append(v.ParameterSet, ParameterSetType{})
-				if err := decodeParameterSetType(r, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
+				if err := decodeParameterSetType(r, p, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
 					return err
 				}
 				if len(v.ParameterSet) < 255 {
@@ -13710,8 +14209,11 @@ func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) 
 			}
 			switch ec {
 			case 0:
+				if v.ParameterSet == nil {
+					v.ParameterSet = p.sliceParameterSetType()
+				}
 				v.ParameterSet = append(v.ParameterSet, ParameterSetType{})
-				if err := decodeParameterSetType(r, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
+				if err := decodeParameterSetType(r, p, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
 					return err
 				}
 				if len(v.ParameterSet) < 255 {
@@ -13772,7 +14274,7 @@ func encodeServiceParameterListType(w *exi.Writer, v *ServiceParameterListType) 
 	return nil
 }
 
-func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
+func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 	st := 0
 	for {
 		switch st {
@@ -13811,8 +14313,11 @@ func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Parameter == nil {
+					v.Parameter = p.sliceParameterType()
+				}
 				v.Parameter = append(v.Parameter, ParameterType{})
-				if err := decodeParameterType(r, &v.Parameter[len(v.Parameter)-1]); err != nil {
+				if err := decodeParameterType(r, p, &v.Parameter[len(v.Parameter)-1]); err != nil {
 					return err
 				}
 				if len(v.Parameter) < 16 {
@@ -13830,8 +14335,11 @@ func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Parameter == nil {
+					v.Parameter = p.sliceParameterType()
+				}
 				v.Parameter = append(v.Parameter, ParameterType{})
-				if err := decodeParameterType(r, &v.Parameter[len(v.Parameter)-1]); err != nil {
+				if err := decodeParameterType(r, p, &v.Parameter[len(v.Parameter)-1]); err != nil {
 					return err
 				}
 				if len(v.Parameter) < 16 {
@@ -13904,7 +14412,7 @@ func encodeParameterSetType(w *exi.Writer, v *ParameterSetType) error {
 	return nil
 }
 
-func decodeParameterType(r *exi.Reader, v *ParameterType) error {
+func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -13941,7 +14449,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 					if err != nil {
 						return err
 					}
-					v.BoolValue = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BoolValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
 					return err
@@ -13957,7 +14467,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return err
 					}
 					x := int8(int64(xu) + -128)
-					v.ByteValue = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.ByteValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
 					return err
@@ -13976,7 +14488,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return r.Fail("decode ParameterType/shortValue", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.ShortValue = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.ShortValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
 					return err
@@ -13995,15 +14509,17 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return r.Fail("decode ParameterType/intValue", exi.ErrValue)
 					}
 					x := int32(xi)
-					v.IntValue = &x
+					ptr := p.newInt32()
+					*ptr = x
+					v.IntValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				v.PhysicalValue = new(PhysicalValueType)
-				if err := decodePhysicalValueType(r, v.PhysicalValue); err != nil {
+				v.PhysicalValue = p.newPhysicalValueType()
+				if err := decodePhysicalValueType(r, p, v.PhysicalValue); err != nil {
 					return err
 				}
 				st = 6
@@ -14016,7 +14532,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 					if err != nil {
 						return err
 					}
-					v.StringValue = &x
+					ptr := p.newString()
+					*ptr = x
+					v.StringValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/stringValue"); err != nil {
 					return err
@@ -14210,7 +14728,7 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	return nil
 }
 
-func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) error {
+func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -14229,7 +14747,9 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 					if err != nil {
 						return err
 					}
-					v.ServiceScope = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceScope = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
 					return err
@@ -14245,7 +14765,9 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 						return err
 					}
 					x := ServiceCategoryType(xu)
-					v.ServiceCategory = &x
+					ptr := p.newServiceCategoryType()
+					*ptr = x
+					v.ServiceCategory = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
 					return err
@@ -14272,7 +14794,9 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 						return err
 					}
 					x := ServiceCategoryType(xu)
-					v.ServiceCategory = &x
+					ptr := p.newServiceCategoryType()
+					*ptr = x
+					v.ServiceCategory = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
 					return err
@@ -14349,7 +14873,7 @@ func encodeServiceDiscoveryReqType(w *exi.Writer, v *ServiceDiscoveryReqType) er
 	return nil
 }
 
-func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) error {
+func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14388,7 +14912,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodePaymentOptionListType(r, &v.PaymentOptionList); err != nil {
+				if err := decodePaymentOptionListType(r, p, &v.PaymentOptionList); err != nil {
 					return err
 				}
 				st = 2
@@ -14402,7 +14926,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeChargeServiceType(r, &v.ChargeService); err != nil {
+				if err := decodeChargeServiceType(r, p, &v.ChargeService); err != nil {
 					return err
 				}
 				st = 3
@@ -14416,8 +14940,8 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				v.ServiceList = new(ServiceListType)
-				if err := decodeServiceListType(r, v.ServiceList); err != nil {
+				v.ServiceList = p.newServiceListType()
+				if err := decodeServiceListType(r, p, v.ServiceList); err != nil {
 					return err
 				}
 				st = 4
@@ -14507,7 +15031,7 @@ func encodeServiceDiscoveryResType(w *exi.Writer, v *ServiceDiscoveryResType) er
 	return nil
 }
 
-func decodePaymentOptionListType(r *exi.Reader, v *PaymentOptionListType) error {
+func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListType) error {
 	st := 0
 	for {
 		switch st {
@@ -14527,6 +15051,9 @@ func decodePaymentOptionListType(r *exi.Reader, v *PaymentOptionListType) error 
 						return err
 					}
 					x := PaymentOptionType(xu)
+					if v.PaymentOption == nil {
+						v.PaymentOption = p.slicePaymentOptionType()
+					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
 				if err := r.ReadSimpleEnd("decode PaymentOptionListType/PaymentOption"); err != nil {
@@ -14556,6 +15083,9 @@ func decodePaymentOptionListType(r *exi.Reader, v *PaymentOptionListType) error 
 						return err
 					}
 					x := PaymentOptionType(xu)
+					if v.PaymentOption == nil {
+						v.PaymentOption = p.slicePaymentOptionType()
+					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
 				if err := r.ReadSimpleEnd("decode PaymentOptionListType/PaymentOption"); err != nil {
@@ -14622,7 +15152,7 @@ func encodePaymentOptionListType(w *exi.Writer, v *PaymentOptionListType) error 
 	return nil
 }
 
-func decodeChargeServiceType(r *exi.Reader, v *ChargeServiceType) error {
+func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -14669,7 +15199,9 @@ func decodeChargeServiceType(r *exi.Reader, v *ChargeServiceType) error {
 					if err != nil {
 						return err
 					}
-					v.ServiceName = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceName = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceName"); err != nil {
 					return err
@@ -14734,7 +15266,9 @@ func decodeChargeServiceType(r *exi.Reader, v *ChargeServiceType) error {
 					if err != nil {
 						return err
 					}
-					v.ServiceScope = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceScope = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceScope"); err != nil {
 					return err
@@ -14789,7 +15323,7 @@ func decodeChargeServiceType(r *exi.Reader, v *ChargeServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSupportedEnergyTransferModeType(r, &v.SupportedEnergyTransferMode); err != nil {
+				if err := decodeSupportedEnergyTransferModeType(r, p, &v.SupportedEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 6
@@ -14913,7 +15447,7 @@ func encodeChargeServiceType(w *exi.Writer, v *ChargeServiceType) error {
 	return nil
 }
 
-func decodeServiceType(r *exi.Reader, v *ServiceType) error {
+func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -14960,7 +15494,9 @@ func decodeServiceType(r *exi.Reader, v *ServiceType) error {
 					if err != nil {
 						return err
 					}
-					v.ServiceName = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceName = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceType/ServiceName"); err != nil {
 					return err
@@ -15025,7 +15561,9 @@ func decodeServiceType(r *exi.Reader, v *ServiceType) error {
 					if err != nil {
 						return err
 					}
-					v.ServiceScope = &x
+					ptr := p.newString()
+					*ptr = x
+					v.ServiceScope = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ServiceType/ServiceScope"); err != nil {
 					return err
@@ -15178,7 +15716,7 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	return nil
 }
 
-func decodeSupportedEnergyTransferModeType(r *exi.Reader, v *SupportedEnergyTransferModeType) error {
+func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15201,6 +15739,9 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, v *SupportedEnergyTran
 						return r.Fail("decode SupportedEnergyTransferModeType/EnergyTransferMode", exi.ErrValue)
 					}
 					x := EnergyTransferModeType(xu)
+					if v.EnergyTransferMode == nil {
+						v.EnergyTransferMode = p.sliceEnergyTransferModeType()
+					}
 					v.EnergyTransferMode = append(v.EnergyTransferMode, x)
 				}
 				if err := r.ReadSimpleEnd("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
@@ -15233,6 +15774,9 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, v *SupportedEnergyTran
 						return r.Fail("decode SupportedEnergyTransferModeType/EnergyTransferMode", exi.ErrValue)
 					}
 					x := EnergyTransferModeType(xu)
+					if v.EnergyTransferMode == nil {
+						v.EnergyTransferMode = p.sliceEnergyTransferModeType()
+					}
 					v.EnergyTransferMode = append(v.EnergyTransferMode, x)
 				}
 				if err := r.ReadSimpleEnd("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
@@ -15299,7 +15843,7 @@ func encodeSupportedEnergyTransferModeType(w *exi.Writer, v *SupportedEnergyTran
 	return nil
 }
 
-func decodeServiceListType(r *exi.Reader, v *ServiceListType) error {
+func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 	st := 0
 	for {
 		switch st {
@@ -15310,8 +15854,11 @@ func decodeServiceListType(r *exi.Reader, v *ServiceListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Service == nil {
+					v.Service = p.sliceServiceType()
+				}
 				v.Service = append(v.Service, ServiceType{})
-				if err := decodeServiceType(r, &v.Service[len(v.Service)-1]); err != nil {
+				if err := decodeServiceType(r, p, &v.Service[len(v.Service)-1]); err != nil {
 					return err
 				}
 				if len(v.Service) < 8 {
@@ -15329,8 +15876,11 @@ func decodeServiceListType(r *exi.Reader, v *ServiceListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Service == nil {
+					v.Service = p.sliceServiceType()
+				}
 				v.Service = append(v.Service, ServiceType{})
-				if err := decodeServiceType(r, &v.Service[len(v.Service)-1]); err != nil {
+				if err := decodeServiceType(r, p, &v.Service[len(v.Service)-1]); err != nil {
 					return err
 				}
 				if len(v.Service) < 8 {
@@ -15391,7 +15941,7 @@ func encodeServiceListType(w *exi.Writer, v *ServiceListType) error {
 	return nil
 }
 
-func decodeSessionSetupReqType(r *exi.Reader, v *SessionSetupReqType) error {
+func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -15463,7 +16013,7 @@ func encodeSessionSetupReqType(w *exi.Writer, v *SessionSetupReqType) error {
 	return nil
 }
 
-func decodeSessionSetupResType(r *exi.Reader, v *SessionSetupResType) error {
+func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) error {
 	st := 0
 	for {
 		switch st {
@@ -15538,7 +16088,9 @@ func decodeSessionSetupResType(r *exi.Reader, v *SessionSetupResType) error {
 						return err
 					}
 					x := int64(xi)
-					v.EVSETimeStamp = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.EVSETimeStamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSETimeStamp"); err != nil {
 					return err
@@ -15623,7 +16175,7 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	return nil
 }
 
-func decodeSessionStopReqType(r *exi.Reader, v *SessionStopReqType) error {
+func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -15695,7 +16247,7 @@ func encodeSessionStopReqType(w *exi.Writer, v *SessionStopReqType) error {
 	return nil
 }
 
-func decodeSessionStopResType(r *exi.Reader, v *SessionStopResType) error {
+func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -15770,7 +16322,7 @@ func encodeSessionStopResType(w *exi.Writer, v *SessionStopResType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
+func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 	st := 0
 	for {
 		switch st {
@@ -15786,11 +16338,13 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -15804,7 +16358,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -15818,7 +16372,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureValueType(r, &v.SignatureValue); err != nil {
+				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
 					return err
 				}
 				st = 3
@@ -15832,14 +16386,17 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				v.KeyInfo = new(KeyInfoType)
-				if err := decodeKeyInfoType(r, v.KeyInfo); err != nil {
+				v.KeyInfo = p.newKeyInfoType()
+				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -15855,8 +16412,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -15872,8 +16432,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -15972,7 +16535,7 @@ func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
 	return nil
 }
 
-func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
+func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -15988,11 +16551,13 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -16006,7 +16571,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -16020,7 +16585,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureMethodType(r, &v.SignatureMethod); err != nil {
+				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
 					return err
 				}
 				st = 3
@@ -16034,8 +16599,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -16049,8 +16617,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -16131,7 +16702,7 @@ func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
 	return nil
 }
 
-func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
+func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -16169,7 +16740,9 @@ func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
 						return err
 					}
 					x := int64(xi)
-					v.HMACOutputLength = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.HMACOutputLength = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
 					return err
@@ -16245,7 +16818,7 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	return nil
 }
 
-func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
+func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -16261,7 +16834,9 @@ func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -16354,7 +16929,7 @@ func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
 	return nil
 }
 
-func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) error {
+func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
 	st := 0
 	for {
 		switch st {
@@ -16370,12 +16945,17 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -16389,8 +16969,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -16404,8 +16987,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -16462,7 +17048,7 @@ func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) er
 	return nil
 }
 
-func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error {
+func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
 	st := 0
 	for {
 		switch st {
@@ -16478,7 +17064,9 @@ func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -16568,7 +17156,7 @@ func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error 
 	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
 }
 
-func decodeV2G_Message(r *exi.Reader, v *V2G_Message) error {
+func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 	st := 0
 	for {
 		switch st {
@@ -16579,7 +17167,7 @@ func decodeV2G_Message(r *exi.Reader, v *V2G_Message) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -16593,7 +17181,7 @@ func decodeV2G_Message(r *exi.Reader, v *V2G_Message) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeBodyType(r, &v.Body); err != nil {
+				if err := decodeBodyType(r, p, &v.Body); err != nil {
 					return err
 				}
 				st = 2
@@ -16652,7 +17240,7 @@ func encodeV2G_Message(w *exi.Writer, v *V2G_Message) error {
 	return nil
 }
 
-func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
+func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
 	st := 0
 	for {
 		switch st {
@@ -16688,14 +17276,14 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Notification = new(NotificationType)
-				if err := decodeNotificationType(r, v.Notification); err != nil {
+				v.Notification = p.newNotificationType()
+				if err := decodeNotificationType(r, p, v.Notification); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -16711,8 +17299,8 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -16794,7 +17382,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	return nil
 }
 
-func decodeNotificationType(r *exi.Reader, v *NotificationType) error {
+func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 	st := 0
 	for {
 		switch st {
@@ -16841,7 +17429,9 @@ func decodeNotificationType(r *exi.Reader, v *NotificationType) error {
 					if err != nil {
 						return err
 					}
-					v.FaultMsg = &x
+					ptr := p.newString()
+					*ptr = x
+					v.FaultMsg = ptr
 				}
 				if err := r.ReadSimpleEnd("decode NotificationType/FaultMsg"); err != nil {
 					return err
@@ -16914,7 +17504,7 @@ func encodeNotificationType(w *exi.Writer, v *NotificationType) error {
 	return nil
 }
 
-func decodeBodyType(r *exi.Reader, v *BodyType) error {
+func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 	st := 0
 	for {
 		switch st {
@@ -16925,212 +17515,212 @@ func decodeBodyType(r *exi.Reader, v *BodyType) error {
 			}
 			switch ec {
 			case 0:
-				v.AuthorizationReq = new(AuthorizationReqType)
-				if err := decodeAuthorizationReqType(r, v.AuthorizationReq); err != nil {
+				v.AuthorizationReq = p.newAuthorizationReqType()
+				if err := decodeAuthorizationReqType(r, p, v.AuthorizationReq); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.AuthorizationRes = new(AuthorizationResType)
-				if err := decodeAuthorizationResType(r, v.AuthorizationRes); err != nil {
+				v.AuthorizationRes = p.newAuthorizationResType()
+				if err := decodeAuthorizationResType(r, p, v.AuthorizationRes); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.BodyElement = new(BodyBaseType)
-				if err := decodeBodyBaseType(r, v.BodyElement); err != nil {
+				v.BodyElement = p.newBodyBaseType()
+				if err := decodeBodyBaseType(r, p, v.BodyElement); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.CableCheckReq = new(CableCheckReqType)
-				if err := decodeCableCheckReqType(r, v.CableCheckReq); err != nil {
+				v.CableCheckReq = p.newCableCheckReqType()
+				if err := decodeCableCheckReqType(r, p, v.CableCheckReq); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.CableCheckRes = new(CableCheckResType)
-				if err := decodeCableCheckResType(r, v.CableCheckRes); err != nil {
+				v.CableCheckRes = p.newCableCheckResType()
+				if err := decodeCableCheckResType(r, p, v.CableCheckRes); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
-				v.CertificateInstallationReq = new(CertificateInstallationReqType)
-				if err := decodeCertificateInstallationReqType(r, v.CertificateInstallationReq); err != nil {
+				v.CertificateInstallationReq = p.newCertificateInstallationReqType()
+				if err := decodeCertificateInstallationReqType(r, p, v.CertificateInstallationReq); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
-				v.CertificateInstallationRes = new(CertificateInstallationResType)
-				if err := decodeCertificateInstallationResType(r, v.CertificateInstallationRes); err != nil {
+				v.CertificateInstallationRes = p.newCertificateInstallationResType()
+				if err := decodeCertificateInstallationResType(r, p, v.CertificateInstallationRes); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
-				v.CertificateUpdateReq = new(CertificateUpdateReqType)
-				if err := decodeCertificateUpdateReqType(r, v.CertificateUpdateReq); err != nil {
+				v.CertificateUpdateReq = p.newCertificateUpdateReqType()
+				if err := decodeCertificateUpdateReqType(r, p, v.CertificateUpdateReq); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.CertificateUpdateRes = new(CertificateUpdateResType)
-				if err := decodeCertificateUpdateResType(r, v.CertificateUpdateRes); err != nil {
+				v.CertificateUpdateRes = p.newCertificateUpdateResType()
+				if err := decodeCertificateUpdateResType(r, p, v.CertificateUpdateRes); err != nil {
 					return err
 				}
 				st = 9
 			case 9:
-				v.ChargeParameterDiscoveryReq = new(ChargeParameterDiscoveryReqType)
-				if err := decodeChargeParameterDiscoveryReqType(r, v.ChargeParameterDiscoveryReq); err != nil {
+				v.ChargeParameterDiscoveryReq = p.newChargeParameterDiscoveryReqType()
+				if err := decodeChargeParameterDiscoveryReqType(r, p, v.ChargeParameterDiscoveryReq); err != nil {
 					return err
 				}
 				st = 10
 			case 10:
-				v.ChargeParameterDiscoveryRes = new(ChargeParameterDiscoveryResType)
-				if err := decodeChargeParameterDiscoveryResType(r, v.ChargeParameterDiscoveryRes); err != nil {
+				v.ChargeParameterDiscoveryRes = p.newChargeParameterDiscoveryResType()
+				if err := decodeChargeParameterDiscoveryResType(r, p, v.ChargeParameterDiscoveryRes); err != nil {
 					return err
 				}
 				st = 11
 			case 11:
-				v.ChargingStatusReq = new(ChargingStatusReqType)
-				if err := decodeChargingStatusReqType(r, v.ChargingStatusReq); err != nil {
+				v.ChargingStatusReq = p.newChargingStatusReqType()
+				if err := decodeChargingStatusReqType(r, p, v.ChargingStatusReq); err != nil {
 					return err
 				}
 				st = 12
 			case 12:
-				v.ChargingStatusRes = new(ChargingStatusResType)
-				if err := decodeChargingStatusResType(r, v.ChargingStatusRes); err != nil {
+				v.ChargingStatusRes = p.newChargingStatusResType()
+				if err := decodeChargingStatusResType(r, p, v.ChargingStatusRes); err != nil {
 					return err
 				}
 				st = 13
 			case 13:
-				v.CurrentDemandReq = new(CurrentDemandReqType)
-				if err := decodeCurrentDemandReqType(r, v.CurrentDemandReq); err != nil {
+				v.CurrentDemandReq = p.newCurrentDemandReqType()
+				if err := decodeCurrentDemandReqType(r, p, v.CurrentDemandReq); err != nil {
 					return err
 				}
 				st = 14
 			case 14:
-				v.CurrentDemandRes = new(CurrentDemandResType)
-				if err := decodeCurrentDemandResType(r, v.CurrentDemandRes); err != nil {
+				v.CurrentDemandRes = p.newCurrentDemandResType()
+				if err := decodeCurrentDemandResType(r, p, v.CurrentDemandRes); err != nil {
 					return err
 				}
 				st = 15
 			case 15:
-				v.MeteringReceiptReq = new(MeteringReceiptReqType)
-				if err := decodeMeteringReceiptReqType(r, v.MeteringReceiptReq); err != nil {
+				v.MeteringReceiptReq = p.newMeteringReceiptReqType()
+				if err := decodeMeteringReceiptReqType(r, p, v.MeteringReceiptReq); err != nil {
 					return err
 				}
 				st = 16
 			case 16:
-				v.MeteringReceiptRes = new(MeteringReceiptResType)
-				if err := decodeMeteringReceiptResType(r, v.MeteringReceiptRes); err != nil {
+				v.MeteringReceiptRes = p.newMeteringReceiptResType()
+				if err := decodeMeteringReceiptResType(r, p, v.MeteringReceiptRes); err != nil {
 					return err
 				}
 				st = 17
 			case 17:
-				v.PaymentDetailsReq = new(PaymentDetailsReqType)
-				if err := decodePaymentDetailsReqType(r, v.PaymentDetailsReq); err != nil {
+				v.PaymentDetailsReq = p.newPaymentDetailsReqType()
+				if err := decodePaymentDetailsReqType(r, p, v.PaymentDetailsReq); err != nil {
 					return err
 				}
 				st = 18
 			case 18:
-				v.PaymentDetailsRes = new(PaymentDetailsResType)
-				if err := decodePaymentDetailsResType(r, v.PaymentDetailsRes); err != nil {
+				v.PaymentDetailsRes = p.newPaymentDetailsResType()
+				if err := decodePaymentDetailsResType(r, p, v.PaymentDetailsRes); err != nil {
 					return err
 				}
 				st = 19
 			case 19:
-				v.PaymentServiceSelectionReq = new(PaymentServiceSelectionReqType)
-				if err := decodePaymentServiceSelectionReqType(r, v.PaymentServiceSelectionReq); err != nil {
+				v.PaymentServiceSelectionReq = p.newPaymentServiceSelectionReqType()
+				if err := decodePaymentServiceSelectionReqType(r, p, v.PaymentServiceSelectionReq); err != nil {
 					return err
 				}
 				st = 20
 			case 20:
-				v.PaymentServiceSelectionRes = new(PaymentServiceSelectionResType)
-				if err := decodePaymentServiceSelectionResType(r, v.PaymentServiceSelectionRes); err != nil {
+				v.PaymentServiceSelectionRes = p.newPaymentServiceSelectionResType()
+				if err := decodePaymentServiceSelectionResType(r, p, v.PaymentServiceSelectionRes); err != nil {
 					return err
 				}
 				st = 21
 			case 21:
-				v.PowerDeliveryReq = new(PowerDeliveryReqType)
-				if err := decodePowerDeliveryReqType(r, v.PowerDeliveryReq); err != nil {
+				v.PowerDeliveryReq = p.newPowerDeliveryReqType()
+				if err := decodePowerDeliveryReqType(r, p, v.PowerDeliveryReq); err != nil {
 					return err
 				}
 				st = 22
 			case 22:
-				v.PowerDeliveryRes = new(PowerDeliveryResType)
-				if err := decodePowerDeliveryResType(r, v.PowerDeliveryRes); err != nil {
+				v.PowerDeliveryRes = p.newPowerDeliveryResType()
+				if err := decodePowerDeliveryResType(r, p, v.PowerDeliveryRes); err != nil {
 					return err
 				}
 				st = 23
 			case 23:
-				v.PreChargeReq = new(PreChargeReqType)
-				if err := decodePreChargeReqType(r, v.PreChargeReq); err != nil {
+				v.PreChargeReq = p.newPreChargeReqType()
+				if err := decodePreChargeReqType(r, p, v.PreChargeReq); err != nil {
 					return err
 				}
 				st = 24
 			case 24:
-				v.PreChargeRes = new(PreChargeResType)
-				if err := decodePreChargeResType(r, v.PreChargeRes); err != nil {
+				v.PreChargeRes = p.newPreChargeResType()
+				if err := decodePreChargeResType(r, p, v.PreChargeRes); err != nil {
 					return err
 				}
 				st = 25
 			case 25:
-				v.ServiceDetailReq = new(ServiceDetailReqType)
-				if err := decodeServiceDetailReqType(r, v.ServiceDetailReq); err != nil {
+				v.ServiceDetailReq = p.newServiceDetailReqType()
+				if err := decodeServiceDetailReqType(r, p, v.ServiceDetailReq); err != nil {
 					return err
 				}
 				st = 26
 			case 26:
-				v.ServiceDetailRes = new(ServiceDetailResType)
-				if err := decodeServiceDetailResType(r, v.ServiceDetailRes); err != nil {
+				v.ServiceDetailRes = p.newServiceDetailResType()
+				if err := decodeServiceDetailResType(r, p, v.ServiceDetailRes); err != nil {
 					return err
 				}
 				st = 27
 			case 27:
-				v.ServiceDiscoveryReq = new(ServiceDiscoveryReqType)
-				if err := decodeServiceDiscoveryReqType(r, v.ServiceDiscoveryReq); err != nil {
+				v.ServiceDiscoveryReq = p.newServiceDiscoveryReqType()
+				if err := decodeServiceDiscoveryReqType(r, p, v.ServiceDiscoveryReq); err != nil {
 					return err
 				}
 				st = 28
 			case 28:
-				v.ServiceDiscoveryRes = new(ServiceDiscoveryResType)
-				if err := decodeServiceDiscoveryResType(r, v.ServiceDiscoveryRes); err != nil {
+				v.ServiceDiscoveryRes = p.newServiceDiscoveryResType()
+				if err := decodeServiceDiscoveryResType(r, p, v.ServiceDiscoveryRes); err != nil {
 					return err
 				}
 				st = 29
 			case 29:
-				v.SessionSetupReq = new(SessionSetupReqType)
-				if err := decodeSessionSetupReqType(r, v.SessionSetupReq); err != nil {
+				v.SessionSetupReq = p.newSessionSetupReqType()
+				if err := decodeSessionSetupReqType(r, p, v.SessionSetupReq); err != nil {
 					return err
 				}
 				st = 30
 			case 30:
-				v.SessionSetupRes = new(SessionSetupResType)
-				if err := decodeSessionSetupResType(r, v.SessionSetupRes); err != nil {
+				v.SessionSetupRes = p.newSessionSetupResType()
+				if err := decodeSessionSetupResType(r, p, v.SessionSetupRes); err != nil {
 					return err
 				}
 				st = 31
 			case 31:
-				v.SessionStopReq = new(SessionStopReqType)
-				if err := decodeSessionStopReqType(r, v.SessionStopReq); err != nil {
+				v.SessionStopReq = p.newSessionStopReqType()
+				if err := decodeSessionStopReqType(r, p, v.SessionStopReq); err != nil {
 					return err
 				}
 				st = 32
 			case 32:
-				v.SessionStopRes = new(SessionStopResType)
-				if err := decodeSessionStopResType(r, v.SessionStopRes); err != nil {
+				v.SessionStopRes = p.newSessionStopResType()
+				if err := decodeSessionStopResType(r, p, v.SessionStopRes); err != nil {
 					return err
 				}
 				st = 33
 			case 33:
-				v.WeldingDetectionReq = new(WeldingDetectionReqType)
-				if err := decodeWeldingDetectionReqType(r, v.WeldingDetectionReq); err != nil {
+				v.WeldingDetectionReq = p.newWeldingDetectionReqType()
+				if err := decodeWeldingDetectionReqType(r, p, v.WeldingDetectionReq); err != nil {
 					return err
 				}
 				st = 34
 			case 34:
-				v.WeldingDetectionRes = new(WeldingDetectionResType)
-				if err := decodeWeldingDetectionResType(r, v.WeldingDetectionRes); err != nil {
+				v.WeldingDetectionRes = p.newWeldingDetectionResType()
+				if err := decodeWeldingDetectionResType(r, p, v.WeldingDetectionRes); err != nil {
 					return err
 				}
 				st = 35
@@ -18031,7 +18621,7 @@ func encodeBodyType(w *exi.Writer, v *BodyType) error {
 	return nil
 }
 
-func decodeWeldingDetectionReqType(r *exi.Reader, v *WeldingDetectionReqType) error {
+func decodeWeldingDetectionReqType(r *exi.Reader, p *pool, v *WeldingDetectionReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -18042,7 +18632,7 @@ func decodeWeldingDetectionReqType(r *exi.Reader, v *WeldingDetectionReqType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVStatusType(r, &v.DC_EVStatus); err != nil {
+				if err := decodeDC_EVStatusType(r, p, &v.DC_EVStatus); err != nil {
 					return err
 				}
 				st = 1
@@ -18089,7 +18679,7 @@ func encodeWeldingDetectionReqType(w *exi.Writer, v *WeldingDetectionReqType) er
 	return nil
 }
 
-func decodeWeldingDetectionResType(r *exi.Reader, v *WeldingDetectionResType) error {
+func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionResType) error {
 	st := 0
 	for {
 		switch st {
@@ -18128,7 +18718,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, v *WeldingDetectionResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeDC_EVSEStatusType(r, &v.DC_EVSEStatus); err != nil {
+				if err := decodeDC_EVSEStatusType(r, p, &v.DC_EVSEStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -18142,7 +18732,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, v *WeldingDetectionResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodePhysicalValueType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodePhysicalValueType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -18304,6 +18894,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -18314,133 +18908,133 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.AC_EVChargeParameter = new(AC_EVChargeParameterType)
-		if err := decodeAC_EVChargeParameterType(&r, d.AC_EVChargeParameter); err != nil {
+		d.AC_EVChargeParameter = p.newAC_EVChargeParameterType()
+		if err := decodeAC_EVChargeParameterType(&r, p, d.AC_EVChargeParameter); err != nil {
 			return err
 		}
 	case 1:
-		d.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-		if err := decodeAC_EVSEChargeParameterType(&r, d.AC_EVSEChargeParameter); err != nil {
+		d.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+		if err := decodeAC_EVSEChargeParameterType(&r, p, d.AC_EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 2:
-		d.AC_EVSEStatus = new(AC_EVSEStatusType)
-		if err := decodeAC_EVSEStatusType(&r, d.AC_EVSEStatus); err != nil {
+		d.AC_EVSEStatus = p.newAC_EVSEStatusType()
+		if err := decodeAC_EVSEStatusType(&r, p, d.AC_EVSEStatus); err != nil {
 			return err
 		}
 	case 3:
-		d.AuthorizationReq = new(AuthorizationReqType)
-		if err := decodeAuthorizationReqType(&r, d.AuthorizationReq); err != nil {
+		d.AuthorizationReq = p.newAuthorizationReqType()
+		if err := decodeAuthorizationReqType(&r, p, d.AuthorizationReq); err != nil {
 			return err
 		}
 	case 4:
-		d.AuthorizationRes = new(AuthorizationResType)
-		if err := decodeAuthorizationResType(&r, d.AuthorizationRes); err != nil {
+		d.AuthorizationRes = p.newAuthorizationResType()
+		if err := decodeAuthorizationResType(&r, p, d.AuthorizationRes); err != nil {
 			return err
 		}
 	case 5:
-		d.BodyElement = new(BodyBaseType)
-		if err := decodeBodyBaseType(&r, d.BodyElement); err != nil {
+		d.BodyElement = p.newBodyBaseType()
+		if err := decodeBodyBaseType(&r, p, d.BodyElement); err != nil {
 			return err
 		}
 	case 6:
-		d.CableCheckReq = new(CableCheckReqType)
-		if err := decodeCableCheckReqType(&r, d.CableCheckReq); err != nil {
+		d.CableCheckReq = p.newCableCheckReqType()
+		if err := decodeCableCheckReqType(&r, p, d.CableCheckReq); err != nil {
 			return err
 		}
 	case 7:
-		d.CableCheckRes = new(CableCheckResType)
-		if err := decodeCableCheckResType(&r, d.CableCheckRes); err != nil {
+		d.CableCheckRes = p.newCableCheckResType()
+		if err := decodeCableCheckResType(&r, p, d.CableCheckRes); err != nil {
 			return err
 		}
 	case 8:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 9:
-		d.CertificateInstallationReq = new(CertificateInstallationReqType)
-		if err := decodeCertificateInstallationReqType(&r, d.CertificateInstallationReq); err != nil {
+		d.CertificateInstallationReq = p.newCertificateInstallationReqType()
+		if err := decodeCertificateInstallationReqType(&r, p, d.CertificateInstallationReq); err != nil {
 			return err
 		}
 	case 10:
-		d.CertificateInstallationRes = new(CertificateInstallationResType)
-		if err := decodeCertificateInstallationResType(&r, d.CertificateInstallationRes); err != nil {
+		d.CertificateInstallationRes = p.newCertificateInstallationResType()
+		if err := decodeCertificateInstallationResType(&r, p, d.CertificateInstallationRes); err != nil {
 			return err
 		}
 	case 11:
-		d.CertificateUpdateReq = new(CertificateUpdateReqType)
-		if err := decodeCertificateUpdateReqType(&r, d.CertificateUpdateReq); err != nil {
+		d.CertificateUpdateReq = p.newCertificateUpdateReqType()
+		if err := decodeCertificateUpdateReqType(&r, p, d.CertificateUpdateReq); err != nil {
 			return err
 		}
 	case 12:
-		d.CertificateUpdateRes = new(CertificateUpdateResType)
-		if err := decodeCertificateUpdateResType(&r, d.CertificateUpdateRes); err != nil {
+		d.CertificateUpdateRes = p.newCertificateUpdateResType()
+		if err := decodeCertificateUpdateResType(&r, p, d.CertificateUpdateRes); err != nil {
 			return err
 		}
 	case 13:
-		d.ChargeParameterDiscoveryReq = new(ChargeParameterDiscoveryReqType)
-		if err := decodeChargeParameterDiscoveryReqType(&r, d.ChargeParameterDiscoveryReq); err != nil {
+		d.ChargeParameterDiscoveryReq = p.newChargeParameterDiscoveryReqType()
+		if err := decodeChargeParameterDiscoveryReqType(&r, p, d.ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 14:
-		d.ChargeParameterDiscoveryRes = new(ChargeParameterDiscoveryResType)
-		if err := decodeChargeParameterDiscoveryResType(&r, d.ChargeParameterDiscoveryRes); err != nil {
+		d.ChargeParameterDiscoveryRes = p.newChargeParameterDiscoveryResType()
+		if err := decodeChargeParameterDiscoveryResType(&r, p, d.ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 15:
-		d.ChargingStatusReq = new(ChargingStatusReqType)
-		if err := decodeChargingStatusReqType(&r, d.ChargingStatusReq); err != nil {
+		d.ChargingStatusReq = p.newChargingStatusReqType()
+		if err := decodeChargingStatusReqType(&r, p, d.ChargingStatusReq); err != nil {
 			return err
 		}
 	case 16:
-		d.ChargingStatusRes = new(ChargingStatusResType)
-		if err := decodeChargingStatusResType(&r, d.ChargingStatusRes); err != nil {
+		d.ChargingStatusRes = p.newChargingStatusResType()
+		if err := decodeChargingStatusResType(&r, p, d.ChargingStatusRes); err != nil {
 			return err
 		}
 	case 17:
-		d.CurrentDemandReq = new(CurrentDemandReqType)
-		if err := decodeCurrentDemandReqType(&r, d.CurrentDemandReq); err != nil {
+		d.CurrentDemandReq = p.newCurrentDemandReqType()
+		if err := decodeCurrentDemandReqType(&r, p, d.CurrentDemandReq); err != nil {
 			return err
 		}
 	case 18:
-		d.CurrentDemandRes = new(CurrentDemandResType)
-		if err := decodeCurrentDemandResType(&r, d.CurrentDemandRes); err != nil {
+		d.CurrentDemandRes = p.newCurrentDemandResType()
+		if err := decodeCurrentDemandResType(&r, p, d.CurrentDemandRes); err != nil {
 			return err
 		}
 	case 19:
-		d.DC_EVChargeParameter = new(DC_EVChargeParameterType)
-		if err := decodeDC_EVChargeParameterType(&r, d.DC_EVChargeParameter); err != nil {
+		d.DC_EVChargeParameter = p.newDC_EVChargeParameterType()
+		if err := decodeDC_EVChargeParameterType(&r, p, d.DC_EVChargeParameter); err != nil {
 			return err
 		}
 	case 20:
-		d.DC_EVPowerDeliveryParameter = new(DC_EVPowerDeliveryParameterType)
-		if err := decodeDC_EVPowerDeliveryParameterType(&r, d.DC_EVPowerDeliveryParameter); err != nil {
+		d.DC_EVPowerDeliveryParameter = p.newDC_EVPowerDeliveryParameterType()
+		if err := decodeDC_EVPowerDeliveryParameterType(&r, p, d.DC_EVPowerDeliveryParameter); err != nil {
 			return err
 		}
 	case 21:
-		d.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-		if err := decodeDC_EVSEChargeParameterType(&r, d.DC_EVSEChargeParameter); err != nil {
+		d.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+		if err := decodeDC_EVSEChargeParameterType(&r, p, d.DC_EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 22:
-		d.DC_EVSEStatus = new(DC_EVSEStatusType)
-		if err := decodeDC_EVSEStatusType(&r, d.DC_EVSEStatus); err != nil {
+		d.DC_EVSEStatus = p.newDC_EVSEStatusType()
+		if err := decodeDC_EVSEStatusType(&r, p, d.DC_EVSEStatus); err != nil {
 			return err
 		}
 	case 23:
-		d.DC_EVStatus = new(DC_EVStatusType)
-		if err := decodeDC_EVStatusType(&r, d.DC_EVStatus); err != nil {
+		d.DC_EVStatus = p.newDC_EVStatusType()
+		if err := decodeDC_EVStatusType(&r, p, d.DC_EVStatus); err != nil {
 			return err
 		}
 	case 24:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 25:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 26:
@@ -18459,38 +19053,38 @@ func Decode(b []byte, d *Document) error {
 			return err
 		}
 	case 27:
-		d.EVChargeParameter = new(EVChargeParameterType)
-		if err := decodeEVChargeParameterType(&r, d.EVChargeParameter); err != nil {
+		d.EVChargeParameter = p.newEVChargeParameterType()
+		if err := decodeEVChargeParameterType(&r, p, d.EVChargeParameter); err != nil {
 			return err
 		}
 	case 28:
-		d.EVPowerDeliveryParameter = new(EVPowerDeliveryParameterType)
-		if err := decodeEVPowerDeliveryParameterType(&r, d.EVPowerDeliveryParameter); err != nil {
+		d.EVPowerDeliveryParameter = p.newEVPowerDeliveryParameterType()
+		if err := decodeEVPowerDeliveryParameterType(&r, p, d.EVPowerDeliveryParameter); err != nil {
 			return err
 		}
 	case 29:
-		d.EVSEChargeParameter = new(EVSEChargeParameterType)
-		if err := decodeEVSEChargeParameterType(&r, d.EVSEChargeParameter); err != nil {
+		d.EVSEChargeParameter = p.newEVSEChargeParameterType()
+		if err := decodeEVSEChargeParameterType(&r, p, d.EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 30:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 31:
-		d.EVStatus = new(EVStatusType)
-		if err := decodeEVStatusType(&r, d.EVStatus); err != nil {
+		d.EVStatus = p.newEVStatusType()
+		if err := decodeEVStatusType(&r, p, d.EVStatus); err != nil {
 			return err
 		}
 	case 32:
-		d.Entry = new(EntryType)
-		if err := decodeEntryType(&r, d.Entry); err != nil {
+		d.Entry = p.newEntryType()
+		if err := decodeEntryType(&r, p, d.Entry); err != nil {
 			return err
 		}
 	case 33:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 34:
@@ -18502,29 +19096,31 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 35:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 36:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 37:
-		d.MeteringReceiptReq = new(MeteringReceiptReqType)
-		if err := decodeMeteringReceiptReqType(&r, d.MeteringReceiptReq); err != nil {
+		d.MeteringReceiptReq = p.newMeteringReceiptReqType()
+		if err := decodeMeteringReceiptReqType(&r, p, d.MeteringReceiptReq); err != nil {
 			return err
 		}
 	case 38:
-		d.MeteringReceiptRes = new(MeteringReceiptResType)
-		if err := decodeMeteringReceiptResType(&r, d.MeteringReceiptRes); err != nil {
+		d.MeteringReceiptRes = p.newMeteringReceiptResType()
+		if err := decodeMeteringReceiptResType(&r, p, d.MeteringReceiptRes); err != nil {
 			return err
 		}
 	case 39:
@@ -18536,209 +19132,211 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 40:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 41:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 42:
-		d.PMaxScheduleEntry = new(PMaxScheduleEntryType)
-		if err := decodePMaxScheduleEntryType(&r, d.PMaxScheduleEntry); err != nil {
+		d.PMaxScheduleEntry = p.newPMaxScheduleEntryType()
+		if err := decodePMaxScheduleEntryType(&r, p, d.PMaxScheduleEntry); err != nil {
 			return err
 		}
 	case 43:
-		d.PaymentDetailsReq = new(PaymentDetailsReqType)
-		if err := decodePaymentDetailsReqType(&r, d.PaymentDetailsReq); err != nil {
+		d.PaymentDetailsReq = p.newPaymentDetailsReqType()
+		if err := decodePaymentDetailsReqType(&r, p, d.PaymentDetailsReq); err != nil {
 			return err
 		}
 	case 44:
-		d.PaymentDetailsRes = new(PaymentDetailsResType)
-		if err := decodePaymentDetailsResType(&r, d.PaymentDetailsRes); err != nil {
+		d.PaymentDetailsRes = p.newPaymentDetailsResType()
+		if err := decodePaymentDetailsResType(&r, p, d.PaymentDetailsRes); err != nil {
 			return err
 		}
 	case 45:
-		d.PaymentServiceSelectionReq = new(PaymentServiceSelectionReqType)
-		if err := decodePaymentServiceSelectionReqType(&r, d.PaymentServiceSelectionReq); err != nil {
+		d.PaymentServiceSelectionReq = p.newPaymentServiceSelectionReqType()
+		if err := decodePaymentServiceSelectionReqType(&r, p, d.PaymentServiceSelectionReq); err != nil {
 			return err
 		}
 	case 46:
-		d.PaymentServiceSelectionRes = new(PaymentServiceSelectionResType)
-		if err := decodePaymentServiceSelectionResType(&r, d.PaymentServiceSelectionRes); err != nil {
+		d.PaymentServiceSelectionRes = p.newPaymentServiceSelectionResType()
+		if err := decodePaymentServiceSelectionResType(&r, p, d.PaymentServiceSelectionRes); err != nil {
 			return err
 		}
 	case 47:
-		d.PowerDeliveryReq = new(PowerDeliveryReqType)
-		if err := decodePowerDeliveryReqType(&r, d.PowerDeliveryReq); err != nil {
+		d.PowerDeliveryReq = p.newPowerDeliveryReqType()
+		if err := decodePowerDeliveryReqType(&r, p, d.PowerDeliveryReq); err != nil {
 			return err
 		}
 	case 48:
-		d.PowerDeliveryRes = new(PowerDeliveryResType)
-		if err := decodePowerDeliveryResType(&r, d.PowerDeliveryRes); err != nil {
+		d.PowerDeliveryRes = p.newPowerDeliveryResType()
+		if err := decodePowerDeliveryResType(&r, p, d.PowerDeliveryRes); err != nil {
 			return err
 		}
 	case 49:
-		d.PreChargeReq = new(PreChargeReqType)
-		if err := decodePreChargeReqType(&r, d.PreChargeReq); err != nil {
+		d.PreChargeReq = p.newPreChargeReqType()
+		if err := decodePreChargeReqType(&r, p, d.PreChargeReq); err != nil {
 			return err
 		}
 	case 50:
-		d.PreChargeRes = new(PreChargeResType)
-		if err := decodePreChargeResType(&r, d.PreChargeRes); err != nil {
+		d.PreChargeRes = p.newPreChargeResType()
+		if err := decodePreChargeResType(&r, p, d.PreChargeRes); err != nil {
 			return err
 		}
 	case 51:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 52:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 53:
-		d.RelativeTimeInterval = new(RelativeTimeIntervalType)
-		if err := decodeRelativeTimeIntervalType(&r, d.RelativeTimeInterval); err != nil {
+		d.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+		if err := decodeRelativeTimeIntervalType(&r, p, d.RelativeTimeInterval); err != nil {
 			return err
 		}
 	case 54:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 55:
-		d.SAScheduleList = new(SAScheduleListType)
-		if err := decodeSAScheduleListType(&r, d.SAScheduleList); err != nil {
+		d.SAScheduleList = p.newSAScheduleListType()
+		if err := decodeSAScheduleListType(&r, p, d.SAScheduleList); err != nil {
 			return err
 		}
 	case 56:
-		d.SASchedules = new(SASchedulesType)
-		if err := decodeSASchedulesType(&r, d.SASchedules); err != nil {
+		d.SASchedules = p.newSASchedulesType()
+		if err := decodeSASchedulesType(&r, p, d.SASchedules); err != nil {
 			return err
 		}
 	case 57:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 58:
-		d.SalesTariffEntry = new(SalesTariffEntryType)
-		if err := decodeSalesTariffEntryType(&r, d.SalesTariffEntry); err != nil {
+		d.SalesTariffEntry = p.newSalesTariffEntryType()
+		if err := decodeSalesTariffEntryType(&r, p, d.SalesTariffEntry); err != nil {
 			return err
 		}
 	case 59:
-		d.ServiceDetailReq = new(ServiceDetailReqType)
-		if err := decodeServiceDetailReqType(&r, d.ServiceDetailReq); err != nil {
+		d.ServiceDetailReq = p.newServiceDetailReqType()
+		if err := decodeServiceDetailReqType(&r, p, d.ServiceDetailReq); err != nil {
 			return err
 		}
 	case 60:
-		d.ServiceDetailRes = new(ServiceDetailResType)
-		if err := decodeServiceDetailResType(&r, d.ServiceDetailRes); err != nil {
+		d.ServiceDetailRes = p.newServiceDetailResType()
+		if err := decodeServiceDetailResType(&r, p, d.ServiceDetailRes); err != nil {
 			return err
 		}
 	case 61:
-		d.ServiceDiscoveryReq = new(ServiceDiscoveryReqType)
-		if err := decodeServiceDiscoveryReqType(&r, d.ServiceDiscoveryReq); err != nil {
+		d.ServiceDiscoveryReq = p.newServiceDiscoveryReqType()
+		if err := decodeServiceDiscoveryReqType(&r, p, d.ServiceDiscoveryReq); err != nil {
 			return err
 		}
 	case 62:
-		d.ServiceDiscoveryRes = new(ServiceDiscoveryResType)
-		if err := decodeServiceDiscoveryResType(&r, d.ServiceDiscoveryRes); err != nil {
+		d.ServiceDiscoveryRes = p.newServiceDiscoveryResType()
+		if err := decodeServiceDiscoveryResType(&r, p, d.ServiceDiscoveryRes); err != nil {
 			return err
 		}
 	case 63:
-		d.SessionSetupReq = new(SessionSetupReqType)
-		if err := decodeSessionSetupReqType(&r, d.SessionSetupReq); err != nil {
+		d.SessionSetupReq = p.newSessionSetupReqType()
+		if err := decodeSessionSetupReqType(&r, p, d.SessionSetupReq); err != nil {
 			return err
 		}
 	case 64:
-		d.SessionSetupRes = new(SessionSetupResType)
-		if err := decodeSessionSetupResType(&r, d.SessionSetupRes); err != nil {
+		d.SessionSetupRes = p.newSessionSetupResType()
+		if err := decodeSessionSetupResType(&r, p, d.SessionSetupRes); err != nil {
 			return err
 		}
 	case 65:
-		d.SessionStopReq = new(SessionStopReqType)
-		if err := decodeSessionStopReqType(&r, d.SessionStopReq); err != nil {
+		d.SessionStopReq = p.newSessionStopReqType()
+		if err := decodeSessionStopReqType(&r, p, d.SessionStopReq); err != nil {
 			return err
 		}
 	case 66:
-		d.SessionStopRes = new(SessionStopResType)
-		if err := decodeSessionStopResType(&r, d.SessionStopRes); err != nil {
+		d.SessionStopRes = p.newSessionStopResType()
+		if err := decodeSessionStopResType(&r, p, d.SessionStopRes); err != nil {
 			return err
 		}
 	case 67:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 68:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 69:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 70:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 71:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 72:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 73:
-		d.TimeInterval = new(IntervalType)
-		if err := decodeIntervalType(&r, d.TimeInterval); err != nil {
+		d.TimeInterval = p.newIntervalType()
+		if err := decodeIntervalType(&r, p, d.TimeInterval); err != nil {
 			return err
 		}
 	case 74:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 75:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 76:
-		d.V2G_Message = new(V2G_Message)
-		if err := decodeV2G_Message(&r, d.V2G_Message); err != nil {
+		d.V2G_Message = p.newV2G_Message()
+		if err := decodeV2G_Message(&r, p, d.V2G_Message); err != nil {
 			return err
 		}
 	case 77:
-		d.WeldingDetectionReq = new(WeldingDetectionReqType)
-		if err := decodeWeldingDetectionReqType(&r, d.WeldingDetectionReq); err != nil {
+		d.WeldingDetectionReq = p.newWeldingDetectionReqType()
+		if err := decodeWeldingDetectionReqType(&r, p, d.WeldingDetectionReq); err != nil {
 			return err
 		}
 	case 78:
-		d.WeldingDetectionRes = new(WeldingDetectionResType)
-		if err := decodeWeldingDetectionResType(&r, d.WeldingDetectionRes); err != nil {
+		d.WeldingDetectionRes = p.newWeldingDetectionResType()
+		if err := decodeWeldingDetectionResType(&r, p, d.WeldingDetectionRes); err != nil {
 			return err
 		}
 	case 79:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -19629,6 +20227,3513 @@ func (d *Document) MessageName() string {
 	return ""
 }
 
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pAC_EVChargeParameterType                 []*AC_EVChargeParameterType
+	pAC_EVSEChargeParameterType               []*AC_EVSEChargeParameterType
+	pAC_EVSEStatusType                        []*AC_EVSEStatusType
+	pAuthorizationReqType                     []*AuthorizationReqType
+	pAuthorizationResType                     []*AuthorizationResType
+	pBodyBaseType                             []*BodyBaseType
+	pBodyType                                 []*BodyType
+	pCableCheckReqType                        []*CableCheckReqType
+	pCableCheckResType                        []*CableCheckResType
+	pCanonicalizationMethodType               []*CanonicalizationMethodType
+	pCertificateChainType                     []*CertificateChainType
+	pCertificateInstallationReqType           []*CertificateInstallationReqType
+	pCertificateInstallationResType           []*CertificateInstallationResType
+	pCertificateUpdateReqType                 []*CertificateUpdateReqType
+	pCertificateUpdateResType                 []*CertificateUpdateResType
+	pChargeParameterDiscoveryReqType          []*ChargeParameterDiscoveryReqType
+	pChargeParameterDiscoveryResType          []*ChargeParameterDiscoveryResType
+	pChargeProgressType                       []*ChargeProgressType
+	pChargeServiceType                        []*ChargeServiceType
+	pChargingProfileType                      []*ChargingProfileType
+	pChargingSessionType                      []*ChargingSessionType
+	pChargingStatusReqType                    []*ChargingStatusReqType
+	pChargingStatusResType                    []*ChargingStatusResType
+	pConsumptionCostType                      []*ConsumptionCostType
+	pContractSignatureEncryptedPrivateKeyType []*ContractSignatureEncryptedPrivateKeyType
+	pCostKindType                             []*CostKindType
+	pCostType                                 []*CostType
+	pCurrentDemandReqType                     []*CurrentDemandReqType
+	pCurrentDemandResType                     []*CurrentDemandResType
+	pDC_EVChargeParameterType                 []*DC_EVChargeParameterType
+	pDC_EVErrorCodeType                       []*DC_EVErrorCodeType
+	pDC_EVPowerDeliveryParameterType          []*DC_EVPowerDeliveryParameterType
+	pDC_EVSEChargeParameterType               []*DC_EVSEChargeParameterType
+	pDC_EVSEStatusCodeType                    []*DC_EVSEStatusCodeType
+	pDC_EVSEStatusType                        []*DC_EVSEStatusType
+	pDC_EVStatusType                          []*DC_EVStatusType
+	pDSAKeyValueType                          []*DSAKeyValueType
+	pDiffieHellmanPublickeyType               []*DiffieHellmanPublickeyType
+	pDigestMethodType                         []*DigestMethodType
+	pEMAIDType                                []*EMAIDType
+	pEVChargeParameterType                    []*EVChargeParameterType
+	pEVPowerDeliveryParameterType             []*EVPowerDeliveryParameterType
+	pEVSEChargeParameterType                  []*EVSEChargeParameterType
+	pEVSENotificationType                     []*EVSENotificationType
+	pEVSEProcessingType                       []*EVSEProcessingType
+	pEVSEStatusType                           []*EVSEStatusType
+	pEVStatusType                             []*EVStatusType
+	pEnergyTransferModeType                   []*EnergyTransferModeType
+	pEntryType                                []*EntryType
+	pFaultCodeType                            []*FaultCodeType
+	pIntervalType                             []*IntervalType
+	pIsolationLevelType                       []*IsolationLevelType
+	pKeyInfoType                              []*KeyInfoType
+	pKeyValueType                             []*KeyValueType
+	pListOfRootCertificateIDsType             []*ListOfRootCertificateIDsType
+	pManifestType                             []*ManifestType
+	pMessageHeaderType                        []*MessageHeaderType
+	pMeterInfoType                            []*MeterInfoType
+	pMeteringReceiptReqType                   []*MeteringReceiptReqType
+	pMeteringReceiptResType                   []*MeteringReceiptResType
+	pNotificationType                         []*NotificationType
+	pObjectType                               []*ObjectType
+	pPGPDataType                              []*PGPDataType
+	pPMaxScheduleEntryType                    []*PMaxScheduleEntryType
+	pPMaxScheduleType                         []*PMaxScheduleType
+	pParameterSetType                         []*ParameterSetType
+	pParameterType                            []*ParameterType
+	pPaymentDetailsReqType                    []*PaymentDetailsReqType
+	pPaymentDetailsResType                    []*PaymentDetailsResType
+	pPaymentOptionListType                    []*PaymentOptionListType
+	pPaymentOptionType                        []*PaymentOptionType
+	pPaymentServiceSelectionReqType           []*PaymentServiceSelectionReqType
+	pPaymentServiceSelectionResType           []*PaymentServiceSelectionResType
+	pPhysicalValueType                        []*PhysicalValueType
+	pPowerDeliveryReqType                     []*PowerDeliveryReqType
+	pPowerDeliveryResType                     []*PowerDeliveryResType
+	pPreChargeReqType                         []*PreChargeReqType
+	pPreChargeResType                         []*PreChargeResType
+	pProfileEntryType                         []*ProfileEntryType
+	pRSAKeyValueType                          []*RSAKeyValueType
+	pReferenceType                            []*ReferenceType
+	pRelativeTimeIntervalType                 []*RelativeTimeIntervalType
+	pResponseCodeType                         []*ResponseCodeType
+	pRetrievalMethodType                      []*RetrievalMethodType
+	pSAScheduleListType                       []*SAScheduleListType
+	pSAScheduleTupleType                      []*SAScheduleTupleType
+	pSASchedulesType                          []*SASchedulesType
+	pSPKIDataType                             []*SPKIDataType
+	pSalesTariffEntryType                     []*SalesTariffEntryType
+	pSalesTariffType                          []*SalesTariffType
+	pSelectedServiceListType                  []*SelectedServiceListType
+	pSelectedServiceType                      []*SelectedServiceType
+	pServiceCategoryType                      []*ServiceCategoryType
+	pServiceDetailReqType                     []*ServiceDetailReqType
+	pServiceDetailResType                     []*ServiceDetailResType
+	pServiceDiscoveryReqType                  []*ServiceDiscoveryReqType
+	pServiceDiscoveryResType                  []*ServiceDiscoveryResType
+	pServiceListType                          []*ServiceListType
+	pServiceParameterListType                 []*ServiceParameterListType
+	pServiceType                              []*ServiceType
+	pSessionSetupReqType                      []*SessionSetupReqType
+	pSessionSetupResType                      []*SessionSetupResType
+	pSessionStopReqType                       []*SessionStopReqType
+	pSessionStopResType                       []*SessionStopResType
+	pSignatureMethodType                      []*SignatureMethodType
+	pSignaturePropertiesType                  []*SignaturePropertiesType
+	pSignaturePropertyType                    []*SignaturePropertyType
+	pSignatureType                            []*SignatureType
+	pSignatureValueType                       []*SignatureValueType
+	pSignedInfoType                           []*SignedInfoType
+	pSubCertificatesType                      []*SubCertificatesType
+	pSupportedEnergyTransferModeType          []*SupportedEnergyTransferModeType
+	pTransformType                            []*TransformType
+	pTransformsType                           []*TransformsType
+	pUnitSymbolType                           []*UnitSymbolType
+	pV2G_Message                              []*V2G_Message
+	pWeldingDetectionReqType                  []*WeldingDetectionReqType
+	pWeldingDetectionResType                  []*WeldingDetectionResType
+	pX509DataType                             []*X509DataType
+	pX509IssuerSerialType                     []*X509IssuerSerialType
+	pBool                                     []*bool
+	pInt16                                    []*int16
+	pInt32                                    []*int32
+	pInt64                                    []*int64
+	pInt8                                     []*int8
+	pString                                   []*string
+	pUint16                                   []*uint16
+	pUint32                                   []*uint32
+	pUint64                                   []*uint64
+	pUint8                                    []*uint8
+	sConsumptionCostType                      [][]ConsumptionCostType
+	sCostType                                 [][]CostType
+	sEnergyTransferModeType                   [][]EnergyTransferModeType
+	sKeyValueType                             [][]KeyValueType
+	sObjectType                               [][]ObjectType
+	sPGPDataType                              [][]PGPDataType
+	sPMaxScheduleEntryType                    [][]PMaxScheduleEntryType
+	sParameterSetType                         [][]ParameterSetType
+	sParameterType                            [][]ParameterType
+	sPaymentOptionType                        [][]PaymentOptionType
+	sProfileEntryType                         [][]ProfileEntryType
+	sReferenceType                            [][]ReferenceType
+	sRetrievalMethodType                      [][]RetrievalMethodType
+	sSAScheduleTupleType                      [][]SAScheduleTupleType
+	sSPKIDataType                             [][]SPKIDataType
+	sSalesTariffEntryType                     [][]SalesTariffEntryType
+	sSelectedServiceType                      [][]SelectedServiceType
+	sServiceType                              [][]ServiceType
+	sSignaturePropertyType                    [][]SignaturePropertyType
+	sTransformType                            [][]TransformType
+	sX509DataType                             [][]X509DataType
+	sX509IssuerSerialType                     [][]X509IssuerSerialType
+	sBytes                                    [][][]byte
+	sString                                   [][]string
+}
+
+func (p *pool) newAC_EVChargeParameterType() *AC_EVChargeParameterType {
+	if p != nil {
+		if n := len(p.pAC_EVChargeParameterType); n > 0 {
+			x := p.pAC_EVChargeParameterType[n-1]
+			p.pAC_EVChargeParameterType = p.pAC_EVChargeParameterType[:n-1]
+			var zero AC_EVChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_EVChargeParameterType)
+}
+
+func (p *pool) newAC_EVSEChargeParameterType() *AC_EVSEChargeParameterType {
+	if p != nil {
+		if n := len(p.pAC_EVSEChargeParameterType); n > 0 {
+			x := p.pAC_EVSEChargeParameterType[n-1]
+			p.pAC_EVSEChargeParameterType = p.pAC_EVSEChargeParameterType[:n-1]
+			var zero AC_EVSEChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_EVSEChargeParameterType)
+}
+
+func (p *pool) newAC_EVSEStatusType() *AC_EVSEStatusType {
+	if p != nil {
+		if n := len(p.pAC_EVSEStatusType); n > 0 {
+			x := p.pAC_EVSEStatusType[n-1]
+			p.pAC_EVSEStatusType = p.pAC_EVSEStatusType[:n-1]
+			var zero AC_EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_EVSEStatusType)
+}
+
+func (p *pool) newAuthorizationReqType() *AuthorizationReqType {
+	if p != nil {
+		if n := len(p.pAuthorizationReqType); n > 0 {
+			x := p.pAuthorizationReqType[n-1]
+			p.pAuthorizationReqType = p.pAuthorizationReqType[:n-1]
+			var zero AuthorizationReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(AuthorizationReqType)
+}
+
+func (p *pool) newAuthorizationResType() *AuthorizationResType {
+	if p != nil {
+		if n := len(p.pAuthorizationResType); n > 0 {
+			x := p.pAuthorizationResType[n-1]
+			p.pAuthorizationResType = p.pAuthorizationResType[:n-1]
+			var zero AuthorizationResType
+			*x = zero
+			return x
+		}
+	}
+	return new(AuthorizationResType)
+}
+
+func (p *pool) newBodyBaseType() *BodyBaseType {
+	if p != nil {
+		if n := len(p.pBodyBaseType); n > 0 {
+			x := p.pBodyBaseType[n-1]
+			p.pBodyBaseType = p.pBodyBaseType[:n-1]
+			var zero BodyBaseType
+			*x = zero
+			return x
+		}
+	}
+	return new(BodyBaseType)
+}
+
+func (p *pool) newBodyType() *BodyType {
+	if p != nil {
+		if n := len(p.pBodyType); n > 0 {
+			x := p.pBodyType[n-1]
+			p.pBodyType = p.pBodyType[:n-1]
+			var zero BodyType
+			*x = zero
+			return x
+		}
+	}
+	return new(BodyType)
+}
+
+func (p *pool) newCableCheckReqType() *CableCheckReqType {
+	if p != nil {
+		if n := len(p.pCableCheckReqType); n > 0 {
+			x := p.pCableCheckReqType[n-1]
+			p.pCableCheckReqType = p.pCableCheckReqType[:n-1]
+			var zero CableCheckReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CableCheckReqType)
+}
+
+func (p *pool) newCableCheckResType() *CableCheckResType {
+	if p != nil {
+		if n := len(p.pCableCheckResType); n > 0 {
+			x := p.pCableCheckResType[n-1]
+			p.pCableCheckResType = p.pCableCheckResType[:n-1]
+			var zero CableCheckResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CableCheckResType)
+}
+
+func (p *pool) newCanonicalizationMethodType() *CanonicalizationMethodType {
+	if p != nil {
+		if n := len(p.pCanonicalizationMethodType); n > 0 {
+			x := p.pCanonicalizationMethodType[n-1]
+			p.pCanonicalizationMethodType = p.pCanonicalizationMethodType[:n-1]
+			var zero CanonicalizationMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(CanonicalizationMethodType)
+}
+
+func (p *pool) newCertificateChainType() *CertificateChainType {
+	if p != nil {
+		if n := len(p.pCertificateChainType); n > 0 {
+			x := p.pCertificateChainType[n-1]
+			p.pCertificateChainType = p.pCertificateChainType[:n-1]
+			var zero CertificateChainType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateChainType)
+}
+
+func (p *pool) newCertificateInstallationReqType() *CertificateInstallationReqType {
+	if p != nil {
+		if n := len(p.pCertificateInstallationReqType); n > 0 {
+			x := p.pCertificateInstallationReqType[n-1]
+			p.pCertificateInstallationReqType = p.pCertificateInstallationReqType[:n-1]
+			var zero CertificateInstallationReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateInstallationReqType)
+}
+
+func (p *pool) newCertificateInstallationResType() *CertificateInstallationResType {
+	if p != nil {
+		if n := len(p.pCertificateInstallationResType); n > 0 {
+			x := p.pCertificateInstallationResType[n-1]
+			p.pCertificateInstallationResType = p.pCertificateInstallationResType[:n-1]
+			var zero CertificateInstallationResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateInstallationResType)
+}
+
+func (p *pool) newCertificateUpdateReqType() *CertificateUpdateReqType {
+	if p != nil {
+		if n := len(p.pCertificateUpdateReqType); n > 0 {
+			x := p.pCertificateUpdateReqType[n-1]
+			p.pCertificateUpdateReqType = p.pCertificateUpdateReqType[:n-1]
+			var zero CertificateUpdateReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateUpdateReqType)
+}
+
+func (p *pool) newCertificateUpdateResType() *CertificateUpdateResType {
+	if p != nil {
+		if n := len(p.pCertificateUpdateResType); n > 0 {
+			x := p.pCertificateUpdateResType[n-1]
+			p.pCertificateUpdateResType = p.pCertificateUpdateResType[:n-1]
+			var zero CertificateUpdateResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateUpdateResType)
+}
+
+func (p *pool) newChargeParameterDiscoveryReqType() *ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pChargeParameterDiscoveryReqType[n-1]
+			p.pChargeParameterDiscoveryReqType = p.pChargeParameterDiscoveryReqType[:n-1]
+			var zero ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newChargeParameterDiscoveryResType() *ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryResType); n > 0 {
+			x := p.pChargeParameterDiscoveryResType[n-1]
+			p.pChargeParameterDiscoveryResType = p.pChargeParameterDiscoveryResType[:n-1]
+			var zero ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newChargeProgressType() *ChargeProgressType {
+	if p != nil {
+		if n := len(p.pChargeProgressType); n > 0 {
+			x := p.pChargeProgressType[n-1]
+			p.pChargeProgressType = p.pChargeProgressType[:n-1]
+			var zero ChargeProgressType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeProgressType)
+}
+
+func (p *pool) newChargeServiceType() *ChargeServiceType {
+	if p != nil {
+		if n := len(p.pChargeServiceType); n > 0 {
+			x := p.pChargeServiceType[n-1]
+			p.pChargeServiceType = p.pChargeServiceType[:n-1]
+			var zero ChargeServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeServiceType)
+}
+
+func (p *pool) newChargingProfileType() *ChargingProfileType {
+	if p != nil {
+		if n := len(p.pChargingProfileType); n > 0 {
+			x := p.pChargingProfileType[n-1]
+			p.pChargingProfileType = p.pChargingProfileType[:n-1]
+			var zero ChargingProfileType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingProfileType)
+}
+
+func (p *pool) newChargingSessionType() *ChargingSessionType {
+	if p != nil {
+		if n := len(p.pChargingSessionType); n > 0 {
+			x := p.pChargingSessionType[n-1]
+			p.pChargingSessionType = p.pChargingSessionType[:n-1]
+			var zero ChargingSessionType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingSessionType)
+}
+
+func (p *pool) newChargingStatusReqType() *ChargingStatusReqType {
+	if p != nil {
+		if n := len(p.pChargingStatusReqType); n > 0 {
+			x := p.pChargingStatusReqType[n-1]
+			p.pChargingStatusReqType = p.pChargingStatusReqType[:n-1]
+			var zero ChargingStatusReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingStatusReqType)
+}
+
+func (p *pool) newChargingStatusResType() *ChargingStatusResType {
+	if p != nil {
+		if n := len(p.pChargingStatusResType); n > 0 {
+			x := p.pChargingStatusResType[n-1]
+			p.pChargingStatusResType = p.pChargingStatusResType[:n-1]
+			var zero ChargingStatusResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingStatusResType)
+}
+
+func (p *pool) newConsumptionCostType() *ConsumptionCostType {
+	if p != nil {
+		if n := len(p.pConsumptionCostType); n > 0 {
+			x := p.pConsumptionCostType[n-1]
+			p.pConsumptionCostType = p.pConsumptionCostType[:n-1]
+			var zero ConsumptionCostType
+			*x = zero
+			return x
+		}
+	}
+	return new(ConsumptionCostType)
+}
+
+func (p *pool) newContractSignatureEncryptedPrivateKeyType() *ContractSignatureEncryptedPrivateKeyType {
+	if p != nil {
+		if n := len(p.pContractSignatureEncryptedPrivateKeyType); n > 0 {
+			x := p.pContractSignatureEncryptedPrivateKeyType[n-1]
+			p.pContractSignatureEncryptedPrivateKeyType = p.pContractSignatureEncryptedPrivateKeyType[:n-1]
+			var zero ContractSignatureEncryptedPrivateKeyType
+			*x = zero
+			return x
+		}
+	}
+	return new(ContractSignatureEncryptedPrivateKeyType)
+}
+
+func (p *pool) newCostKindType() *CostKindType {
+	if p != nil {
+		if n := len(p.pCostKindType); n > 0 {
+			x := p.pCostKindType[n-1]
+			p.pCostKindType = p.pCostKindType[:n-1]
+			var zero CostKindType
+			*x = zero
+			return x
+		}
+	}
+	return new(CostKindType)
+}
+
+func (p *pool) newCostType() *CostType {
+	if p != nil {
+		if n := len(p.pCostType); n > 0 {
+			x := p.pCostType[n-1]
+			p.pCostType = p.pCostType[:n-1]
+			var zero CostType
+			*x = zero
+			return x
+		}
+	}
+	return new(CostType)
+}
+
+func (p *pool) newCurrentDemandReqType() *CurrentDemandReqType {
+	if p != nil {
+		if n := len(p.pCurrentDemandReqType); n > 0 {
+			x := p.pCurrentDemandReqType[n-1]
+			p.pCurrentDemandReqType = p.pCurrentDemandReqType[:n-1]
+			var zero CurrentDemandReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CurrentDemandReqType)
+}
+
+func (p *pool) newCurrentDemandResType() *CurrentDemandResType {
+	if p != nil {
+		if n := len(p.pCurrentDemandResType); n > 0 {
+			x := p.pCurrentDemandResType[n-1]
+			p.pCurrentDemandResType = p.pCurrentDemandResType[:n-1]
+			var zero CurrentDemandResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CurrentDemandResType)
+}
+
+func (p *pool) newDC_EVChargeParameterType() *DC_EVChargeParameterType {
+	if p != nil {
+		if n := len(p.pDC_EVChargeParameterType); n > 0 {
+			x := p.pDC_EVChargeParameterType[n-1]
+			p.pDC_EVChargeParameterType = p.pDC_EVChargeParameterType[:n-1]
+			var zero DC_EVChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVChargeParameterType)
+}
+
+func (p *pool) newDC_EVErrorCodeType() *DC_EVErrorCodeType {
+	if p != nil {
+		if n := len(p.pDC_EVErrorCodeType); n > 0 {
+			x := p.pDC_EVErrorCodeType[n-1]
+			p.pDC_EVErrorCodeType = p.pDC_EVErrorCodeType[:n-1]
+			var zero DC_EVErrorCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVErrorCodeType)
+}
+
+func (p *pool) newDC_EVPowerDeliveryParameterType() *DC_EVPowerDeliveryParameterType {
+	if p != nil {
+		if n := len(p.pDC_EVPowerDeliveryParameterType); n > 0 {
+			x := p.pDC_EVPowerDeliveryParameterType[n-1]
+			p.pDC_EVPowerDeliveryParameterType = p.pDC_EVPowerDeliveryParameterType[:n-1]
+			var zero DC_EVPowerDeliveryParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVPowerDeliveryParameterType)
+}
+
+func (p *pool) newDC_EVSEChargeParameterType() *DC_EVSEChargeParameterType {
+	if p != nil {
+		if n := len(p.pDC_EVSEChargeParameterType); n > 0 {
+			x := p.pDC_EVSEChargeParameterType[n-1]
+			p.pDC_EVSEChargeParameterType = p.pDC_EVSEChargeParameterType[:n-1]
+			var zero DC_EVSEChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVSEChargeParameterType)
+}
+
+func (p *pool) newDC_EVSEStatusCodeType() *DC_EVSEStatusCodeType {
+	if p != nil {
+		if n := len(p.pDC_EVSEStatusCodeType); n > 0 {
+			x := p.pDC_EVSEStatusCodeType[n-1]
+			p.pDC_EVSEStatusCodeType = p.pDC_EVSEStatusCodeType[:n-1]
+			var zero DC_EVSEStatusCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVSEStatusCodeType)
+}
+
+func (p *pool) newDC_EVSEStatusType() *DC_EVSEStatusType {
+	if p != nil {
+		if n := len(p.pDC_EVSEStatusType); n > 0 {
+			x := p.pDC_EVSEStatusType[n-1]
+			p.pDC_EVSEStatusType = p.pDC_EVSEStatusType[:n-1]
+			var zero DC_EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVSEStatusType)
+}
+
+func (p *pool) newDC_EVStatusType() *DC_EVStatusType {
+	if p != nil {
+		if n := len(p.pDC_EVStatusType); n > 0 {
+			x := p.pDC_EVStatusType[n-1]
+			p.pDC_EVStatusType = p.pDC_EVStatusType[:n-1]
+			var zero DC_EVStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_EVStatusType)
+}
+
+func (p *pool) newDSAKeyValueType() *DSAKeyValueType {
+	if p != nil {
+		if n := len(p.pDSAKeyValueType); n > 0 {
+			x := p.pDSAKeyValueType[n-1]
+			p.pDSAKeyValueType = p.pDSAKeyValueType[:n-1]
+			var zero DSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(DSAKeyValueType)
+}
+
+func (p *pool) newDiffieHellmanPublickeyType() *DiffieHellmanPublickeyType {
+	if p != nil {
+		if n := len(p.pDiffieHellmanPublickeyType); n > 0 {
+			x := p.pDiffieHellmanPublickeyType[n-1]
+			p.pDiffieHellmanPublickeyType = p.pDiffieHellmanPublickeyType[:n-1]
+			var zero DiffieHellmanPublickeyType
+			*x = zero
+			return x
+		}
+	}
+	return new(DiffieHellmanPublickeyType)
+}
+
+func (p *pool) newDigestMethodType() *DigestMethodType {
+	if p != nil {
+		if n := len(p.pDigestMethodType); n > 0 {
+			x := p.pDigestMethodType[n-1]
+			p.pDigestMethodType = p.pDigestMethodType[:n-1]
+			var zero DigestMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(DigestMethodType)
+}
+
+func (p *pool) newEMAIDType() *EMAIDType {
+	if p != nil {
+		if n := len(p.pEMAIDType); n > 0 {
+			x := p.pEMAIDType[n-1]
+			p.pEMAIDType = p.pEMAIDType[:n-1]
+			var zero EMAIDType
+			*x = zero
+			return x
+		}
+	}
+	return new(EMAIDType)
+}
+
+func (p *pool) newEVChargeParameterType() *EVChargeParameterType {
+	if p != nil {
+		if n := len(p.pEVChargeParameterType); n > 0 {
+			x := p.pEVChargeParameterType[n-1]
+			p.pEVChargeParameterType = p.pEVChargeParameterType[:n-1]
+			var zero EVChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVChargeParameterType)
+}
+
+func (p *pool) newEVPowerDeliveryParameterType() *EVPowerDeliveryParameterType {
+	if p != nil {
+		if n := len(p.pEVPowerDeliveryParameterType); n > 0 {
+			x := p.pEVPowerDeliveryParameterType[n-1]
+			p.pEVPowerDeliveryParameterType = p.pEVPowerDeliveryParameterType[:n-1]
+			var zero EVPowerDeliveryParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPowerDeliveryParameterType)
+}
+
+func (p *pool) newEVSEChargeParameterType() *EVSEChargeParameterType {
+	if p != nil {
+		if n := len(p.pEVSEChargeParameterType); n > 0 {
+			x := p.pEVSEChargeParameterType[n-1]
+			p.pEVSEChargeParameterType = p.pEVSEChargeParameterType[:n-1]
+			var zero EVSEChargeParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEChargeParameterType)
+}
+
+func (p *pool) newEVSENotificationType() *EVSENotificationType {
+	if p != nil {
+		if n := len(p.pEVSENotificationType); n > 0 {
+			x := p.pEVSENotificationType[n-1]
+			p.pEVSENotificationType = p.pEVSENotificationType[:n-1]
+			var zero EVSENotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSENotificationType)
+}
+
+func (p *pool) newEVSEProcessingType() *EVSEProcessingType {
+	if p != nil {
+		if n := len(p.pEVSEProcessingType); n > 0 {
+			x := p.pEVSEProcessingType[n-1]
+			p.pEVSEProcessingType = p.pEVSEProcessingType[:n-1]
+			var zero EVSEProcessingType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEProcessingType)
+}
+
+func (p *pool) newEVSEStatusType() *EVSEStatusType {
+	if p != nil {
+		if n := len(p.pEVSEStatusType); n > 0 {
+			x := p.pEVSEStatusType[n-1]
+			p.pEVSEStatusType = p.pEVSEStatusType[:n-1]
+			var zero EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEStatusType)
+}
+
+func (p *pool) newEVStatusType() *EVStatusType {
+	if p != nil {
+		if n := len(p.pEVStatusType); n > 0 {
+			x := p.pEVStatusType[n-1]
+			p.pEVStatusType = p.pEVStatusType[:n-1]
+			var zero EVStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVStatusType)
+}
+
+func (p *pool) newEnergyTransferModeType() *EnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pEnergyTransferModeType); n > 0 {
+			x := p.pEnergyTransferModeType[n-1]
+			p.pEnergyTransferModeType = p.pEnergyTransferModeType[:n-1]
+			var zero EnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(EnergyTransferModeType)
+}
+
+func (p *pool) newEntryType() *EntryType {
+	if p != nil {
+		if n := len(p.pEntryType); n > 0 {
+			x := p.pEntryType[n-1]
+			p.pEntryType = p.pEntryType[:n-1]
+			var zero EntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(EntryType)
+}
+
+func (p *pool) newFaultCodeType() *FaultCodeType {
+	if p != nil {
+		if n := len(p.pFaultCodeType); n > 0 {
+			x := p.pFaultCodeType[n-1]
+			p.pFaultCodeType = p.pFaultCodeType[:n-1]
+			var zero FaultCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(FaultCodeType)
+}
+
+func (p *pool) newIntervalType() *IntervalType {
+	if p != nil {
+		if n := len(p.pIntervalType); n > 0 {
+			x := p.pIntervalType[n-1]
+			p.pIntervalType = p.pIntervalType[:n-1]
+			var zero IntervalType
+			*x = zero
+			return x
+		}
+	}
+	return new(IntervalType)
+}
+
+func (p *pool) newIsolationLevelType() *IsolationLevelType {
+	if p != nil {
+		if n := len(p.pIsolationLevelType); n > 0 {
+			x := p.pIsolationLevelType[n-1]
+			p.pIsolationLevelType = p.pIsolationLevelType[:n-1]
+			var zero IsolationLevelType
+			*x = zero
+			return x
+		}
+	}
+	return new(IsolationLevelType)
+}
+
+func (p *pool) newKeyInfoType() *KeyInfoType {
+	if p != nil {
+		if n := len(p.pKeyInfoType); n > 0 {
+			x := p.pKeyInfoType[n-1]
+			p.pKeyInfoType = p.pKeyInfoType[:n-1]
+			var zero KeyInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyInfoType)
+}
+
+func (p *pool) newKeyValueType() *KeyValueType {
+	if p != nil {
+		if n := len(p.pKeyValueType); n > 0 {
+			x := p.pKeyValueType[n-1]
+			p.pKeyValueType = p.pKeyValueType[:n-1]
+			var zero KeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyValueType)
+}
+
+func (p *pool) newListOfRootCertificateIDsType() *ListOfRootCertificateIDsType {
+	if p != nil {
+		if n := len(p.pListOfRootCertificateIDsType); n > 0 {
+			x := p.pListOfRootCertificateIDsType[n-1]
+			p.pListOfRootCertificateIDsType = p.pListOfRootCertificateIDsType[:n-1]
+			var zero ListOfRootCertificateIDsType
+			*x = zero
+			return x
+		}
+	}
+	return new(ListOfRootCertificateIDsType)
+}
+
+func (p *pool) newManifestType() *ManifestType {
+	if p != nil {
+		if n := len(p.pManifestType); n > 0 {
+			x := p.pManifestType[n-1]
+			p.pManifestType = p.pManifestType[:n-1]
+			var zero ManifestType
+			*x = zero
+			return x
+		}
+	}
+	return new(ManifestType)
+}
+
+func (p *pool) newMessageHeaderType() *MessageHeaderType {
+	if p != nil {
+		if n := len(p.pMessageHeaderType); n > 0 {
+			x := p.pMessageHeaderType[n-1]
+			p.pMessageHeaderType = p.pMessageHeaderType[:n-1]
+			var zero MessageHeaderType
+			*x = zero
+			return x
+		}
+	}
+	return new(MessageHeaderType)
+}
+
+func (p *pool) newMeterInfoType() *MeterInfoType {
+	if p != nil {
+		if n := len(p.pMeterInfoType); n > 0 {
+			x := p.pMeterInfoType[n-1]
+			p.pMeterInfoType = p.pMeterInfoType[:n-1]
+			var zero MeterInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeterInfoType)
+}
+
+func (p *pool) newMeteringReceiptReqType() *MeteringReceiptReqType {
+	if p != nil {
+		if n := len(p.pMeteringReceiptReqType); n > 0 {
+			x := p.pMeteringReceiptReqType[n-1]
+			p.pMeteringReceiptReqType = p.pMeteringReceiptReqType[:n-1]
+			var zero MeteringReceiptReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeteringReceiptReqType)
+}
+
+func (p *pool) newMeteringReceiptResType() *MeteringReceiptResType {
+	if p != nil {
+		if n := len(p.pMeteringReceiptResType); n > 0 {
+			x := p.pMeteringReceiptResType[n-1]
+			p.pMeteringReceiptResType = p.pMeteringReceiptResType[:n-1]
+			var zero MeteringReceiptResType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeteringReceiptResType)
+}
+
+func (p *pool) newNotificationType() *NotificationType {
+	if p != nil {
+		if n := len(p.pNotificationType); n > 0 {
+			x := p.pNotificationType[n-1]
+			p.pNotificationType = p.pNotificationType[:n-1]
+			var zero NotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(NotificationType)
+}
+
+func (p *pool) newObjectType() *ObjectType {
+	if p != nil {
+		if n := len(p.pObjectType); n > 0 {
+			x := p.pObjectType[n-1]
+			p.pObjectType = p.pObjectType[:n-1]
+			var zero ObjectType
+			*x = zero
+			return x
+		}
+	}
+	return new(ObjectType)
+}
+
+func (p *pool) newPGPDataType() *PGPDataType {
+	if p != nil {
+		if n := len(p.pPGPDataType); n > 0 {
+			x := p.pPGPDataType[n-1]
+			p.pPGPDataType = p.pPGPDataType[:n-1]
+			var zero PGPDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(PGPDataType)
+}
+
+func (p *pool) newPMaxScheduleEntryType() *PMaxScheduleEntryType {
+	if p != nil {
+		if n := len(p.pPMaxScheduleEntryType); n > 0 {
+			x := p.pPMaxScheduleEntryType[n-1]
+			p.pPMaxScheduleEntryType = p.pPMaxScheduleEntryType[:n-1]
+			var zero PMaxScheduleEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(PMaxScheduleEntryType)
+}
+
+func (p *pool) newPMaxScheduleType() *PMaxScheduleType {
+	if p != nil {
+		if n := len(p.pPMaxScheduleType); n > 0 {
+			x := p.pPMaxScheduleType[n-1]
+			p.pPMaxScheduleType = p.pPMaxScheduleType[:n-1]
+			var zero PMaxScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(PMaxScheduleType)
+}
+
+func (p *pool) newParameterSetType() *ParameterSetType {
+	if p != nil {
+		if n := len(p.pParameterSetType); n > 0 {
+			x := p.pParameterSetType[n-1]
+			p.pParameterSetType = p.pParameterSetType[:n-1]
+			var zero ParameterSetType
+			*x = zero
+			return x
+		}
+	}
+	return new(ParameterSetType)
+}
+
+func (p *pool) newParameterType() *ParameterType {
+	if p != nil {
+		if n := len(p.pParameterType); n > 0 {
+			x := p.pParameterType[n-1]
+			p.pParameterType = p.pParameterType[:n-1]
+			var zero ParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(ParameterType)
+}
+
+func (p *pool) newPaymentDetailsReqType() *PaymentDetailsReqType {
+	if p != nil {
+		if n := len(p.pPaymentDetailsReqType); n > 0 {
+			x := p.pPaymentDetailsReqType[n-1]
+			p.pPaymentDetailsReqType = p.pPaymentDetailsReqType[:n-1]
+			var zero PaymentDetailsReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentDetailsReqType)
+}
+
+func (p *pool) newPaymentDetailsResType() *PaymentDetailsResType {
+	if p != nil {
+		if n := len(p.pPaymentDetailsResType); n > 0 {
+			x := p.pPaymentDetailsResType[n-1]
+			p.pPaymentDetailsResType = p.pPaymentDetailsResType[:n-1]
+			var zero PaymentDetailsResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentDetailsResType)
+}
+
+func (p *pool) newPaymentOptionListType() *PaymentOptionListType {
+	if p != nil {
+		if n := len(p.pPaymentOptionListType); n > 0 {
+			x := p.pPaymentOptionListType[n-1]
+			p.pPaymentOptionListType = p.pPaymentOptionListType[:n-1]
+			var zero PaymentOptionListType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentOptionListType)
+}
+
+func (p *pool) newPaymentOptionType() *PaymentOptionType {
+	if p != nil {
+		if n := len(p.pPaymentOptionType); n > 0 {
+			x := p.pPaymentOptionType[n-1]
+			p.pPaymentOptionType = p.pPaymentOptionType[:n-1]
+			var zero PaymentOptionType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentOptionType)
+}
+
+func (p *pool) newPaymentServiceSelectionReqType() *PaymentServiceSelectionReqType {
+	if p != nil {
+		if n := len(p.pPaymentServiceSelectionReqType); n > 0 {
+			x := p.pPaymentServiceSelectionReqType[n-1]
+			p.pPaymentServiceSelectionReqType = p.pPaymentServiceSelectionReqType[:n-1]
+			var zero PaymentServiceSelectionReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentServiceSelectionReqType)
+}
+
+func (p *pool) newPaymentServiceSelectionResType() *PaymentServiceSelectionResType {
+	if p != nil {
+		if n := len(p.pPaymentServiceSelectionResType); n > 0 {
+			x := p.pPaymentServiceSelectionResType[n-1]
+			p.pPaymentServiceSelectionResType = p.pPaymentServiceSelectionResType[:n-1]
+			var zero PaymentServiceSelectionResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PaymentServiceSelectionResType)
+}
+
+func (p *pool) newPhysicalValueType() *PhysicalValueType {
+	if p != nil {
+		if n := len(p.pPhysicalValueType); n > 0 {
+			x := p.pPhysicalValueType[n-1]
+			p.pPhysicalValueType = p.pPhysicalValueType[:n-1]
+			var zero PhysicalValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(PhysicalValueType)
+}
+
+func (p *pool) newPowerDeliveryReqType() *PowerDeliveryReqType {
+	if p != nil {
+		if n := len(p.pPowerDeliveryReqType); n > 0 {
+			x := p.pPowerDeliveryReqType[n-1]
+			p.pPowerDeliveryReqType = p.pPowerDeliveryReqType[:n-1]
+			var zero PowerDeliveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerDeliveryReqType)
+}
+
+func (p *pool) newPowerDeliveryResType() *PowerDeliveryResType {
+	if p != nil {
+		if n := len(p.pPowerDeliveryResType); n > 0 {
+			x := p.pPowerDeliveryResType[n-1]
+			p.pPowerDeliveryResType = p.pPowerDeliveryResType[:n-1]
+			var zero PowerDeliveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerDeliveryResType)
+}
+
+func (p *pool) newPreChargeReqType() *PreChargeReqType {
+	if p != nil {
+		if n := len(p.pPreChargeReqType); n > 0 {
+			x := p.pPreChargeReqType[n-1]
+			p.pPreChargeReqType = p.pPreChargeReqType[:n-1]
+			var zero PreChargeReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PreChargeReqType)
+}
+
+func (p *pool) newPreChargeResType() *PreChargeResType {
+	if p != nil {
+		if n := len(p.pPreChargeResType); n > 0 {
+			x := p.pPreChargeResType[n-1]
+			p.pPreChargeResType = p.pPreChargeResType[:n-1]
+			var zero PreChargeResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PreChargeResType)
+}
+
+func (p *pool) newProfileEntryType() *ProfileEntryType {
+	if p != nil {
+		if n := len(p.pProfileEntryType); n > 0 {
+			x := p.pProfileEntryType[n-1]
+			p.pProfileEntryType = p.pProfileEntryType[:n-1]
+			var zero ProfileEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(ProfileEntryType)
+}
+
+func (p *pool) newRSAKeyValueType() *RSAKeyValueType {
+	if p != nil {
+		if n := len(p.pRSAKeyValueType); n > 0 {
+			x := p.pRSAKeyValueType[n-1]
+			p.pRSAKeyValueType = p.pRSAKeyValueType[:n-1]
+			var zero RSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(RSAKeyValueType)
+}
+
+func (p *pool) newReferenceType() *ReferenceType {
+	if p != nil {
+		if n := len(p.pReferenceType); n > 0 {
+			x := p.pReferenceType[n-1]
+			p.pReferenceType = p.pReferenceType[:n-1]
+			var zero ReferenceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReferenceType)
+}
+
+func (p *pool) newRelativeTimeIntervalType() *RelativeTimeIntervalType {
+	if p != nil {
+		if n := len(p.pRelativeTimeIntervalType); n > 0 {
+			x := p.pRelativeTimeIntervalType[n-1]
+			p.pRelativeTimeIntervalType = p.pRelativeTimeIntervalType[:n-1]
+			var zero RelativeTimeIntervalType
+			*x = zero
+			return x
+		}
+	}
+	return new(RelativeTimeIntervalType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newRetrievalMethodType() *RetrievalMethodType {
+	if p != nil {
+		if n := len(p.pRetrievalMethodType); n > 0 {
+			x := p.pRetrievalMethodType[n-1]
+			p.pRetrievalMethodType = p.pRetrievalMethodType[:n-1]
+			var zero RetrievalMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(RetrievalMethodType)
+}
+
+func (p *pool) newSAScheduleListType() *SAScheduleListType {
+	if p != nil {
+		if n := len(p.pSAScheduleListType); n > 0 {
+			x := p.pSAScheduleListType[n-1]
+			p.pSAScheduleListType = p.pSAScheduleListType[:n-1]
+			var zero SAScheduleListType
+			*x = zero
+			return x
+		}
+	}
+	return new(SAScheduleListType)
+}
+
+func (p *pool) newSAScheduleTupleType() *SAScheduleTupleType {
+	if p != nil {
+		if n := len(p.pSAScheduleTupleType); n > 0 {
+			x := p.pSAScheduleTupleType[n-1]
+			p.pSAScheduleTupleType = p.pSAScheduleTupleType[:n-1]
+			var zero SAScheduleTupleType
+			*x = zero
+			return x
+		}
+	}
+	return new(SAScheduleTupleType)
+}
+
+func (p *pool) newSASchedulesType() *SASchedulesType {
+	if p != nil {
+		if n := len(p.pSASchedulesType); n > 0 {
+			x := p.pSASchedulesType[n-1]
+			p.pSASchedulesType = p.pSASchedulesType[:n-1]
+			var zero SASchedulesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SASchedulesType)
+}
+
+func (p *pool) newSPKIDataType() *SPKIDataType {
+	if p != nil {
+		if n := len(p.pSPKIDataType); n > 0 {
+			x := p.pSPKIDataType[n-1]
+			p.pSPKIDataType = p.pSPKIDataType[:n-1]
+			var zero SPKIDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SPKIDataType)
+}
+
+func (p *pool) newSalesTariffEntryType() *SalesTariffEntryType {
+	if p != nil {
+		if n := len(p.pSalesTariffEntryType); n > 0 {
+			x := p.pSalesTariffEntryType[n-1]
+			p.pSalesTariffEntryType = p.pSalesTariffEntryType[:n-1]
+			var zero SalesTariffEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(SalesTariffEntryType)
+}
+
+func (p *pool) newSalesTariffType() *SalesTariffType {
+	if p != nil {
+		if n := len(p.pSalesTariffType); n > 0 {
+			x := p.pSalesTariffType[n-1]
+			p.pSalesTariffType = p.pSalesTariffType[:n-1]
+			var zero SalesTariffType
+			*x = zero
+			return x
+		}
+	}
+	return new(SalesTariffType)
+}
+
+func (p *pool) newSelectedServiceListType() *SelectedServiceListType {
+	if p != nil {
+		if n := len(p.pSelectedServiceListType); n > 0 {
+			x := p.pSelectedServiceListType[n-1]
+			p.pSelectedServiceListType = p.pSelectedServiceListType[:n-1]
+			var zero SelectedServiceListType
+			*x = zero
+			return x
+		}
+	}
+	return new(SelectedServiceListType)
+}
+
+func (p *pool) newSelectedServiceType() *SelectedServiceType {
+	if p != nil {
+		if n := len(p.pSelectedServiceType); n > 0 {
+			x := p.pSelectedServiceType[n-1]
+			p.pSelectedServiceType = p.pSelectedServiceType[:n-1]
+			var zero SelectedServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(SelectedServiceType)
+}
+
+func (p *pool) newServiceCategoryType() *ServiceCategoryType {
+	if p != nil {
+		if n := len(p.pServiceCategoryType); n > 0 {
+			x := p.pServiceCategoryType[n-1]
+			p.pServiceCategoryType = p.pServiceCategoryType[:n-1]
+			var zero ServiceCategoryType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceCategoryType)
+}
+
+func (p *pool) newServiceDetailReqType() *ServiceDetailReqType {
+	if p != nil {
+		if n := len(p.pServiceDetailReqType); n > 0 {
+			x := p.pServiceDetailReqType[n-1]
+			p.pServiceDetailReqType = p.pServiceDetailReqType[:n-1]
+			var zero ServiceDetailReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDetailReqType)
+}
+
+func (p *pool) newServiceDetailResType() *ServiceDetailResType {
+	if p != nil {
+		if n := len(p.pServiceDetailResType); n > 0 {
+			x := p.pServiceDetailResType[n-1]
+			p.pServiceDetailResType = p.pServiceDetailResType[:n-1]
+			var zero ServiceDetailResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDetailResType)
+}
+
+func (p *pool) newServiceDiscoveryReqType() *ServiceDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pServiceDiscoveryReqType); n > 0 {
+			x := p.pServiceDiscoveryReqType[n-1]
+			p.pServiceDiscoveryReqType = p.pServiceDiscoveryReqType[:n-1]
+			var zero ServiceDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDiscoveryReqType)
+}
+
+func (p *pool) newServiceDiscoveryResType() *ServiceDiscoveryResType {
+	if p != nil {
+		if n := len(p.pServiceDiscoveryResType); n > 0 {
+			x := p.pServiceDiscoveryResType[n-1]
+			p.pServiceDiscoveryResType = p.pServiceDiscoveryResType[:n-1]
+			var zero ServiceDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDiscoveryResType)
+}
+
+func (p *pool) newServiceListType() *ServiceListType {
+	if p != nil {
+		if n := len(p.pServiceListType); n > 0 {
+			x := p.pServiceListType[n-1]
+			p.pServiceListType = p.pServiceListType[:n-1]
+			var zero ServiceListType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceListType)
+}
+
+func (p *pool) newServiceParameterListType() *ServiceParameterListType {
+	if p != nil {
+		if n := len(p.pServiceParameterListType); n > 0 {
+			x := p.pServiceParameterListType[n-1]
+			p.pServiceParameterListType = p.pServiceParameterListType[:n-1]
+			var zero ServiceParameterListType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceParameterListType)
+}
+
+func (p *pool) newServiceType() *ServiceType {
+	if p != nil {
+		if n := len(p.pServiceType); n > 0 {
+			x := p.pServiceType[n-1]
+			p.pServiceType = p.pServiceType[:n-1]
+			var zero ServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceType)
+}
+
+func (p *pool) newSessionSetupReqType() *SessionSetupReqType {
+	if p != nil {
+		if n := len(p.pSessionSetupReqType); n > 0 {
+			x := p.pSessionSetupReqType[n-1]
+			p.pSessionSetupReqType = p.pSessionSetupReqType[:n-1]
+			var zero SessionSetupReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionSetupReqType)
+}
+
+func (p *pool) newSessionSetupResType() *SessionSetupResType {
+	if p != nil {
+		if n := len(p.pSessionSetupResType); n > 0 {
+			x := p.pSessionSetupResType[n-1]
+			p.pSessionSetupResType = p.pSessionSetupResType[:n-1]
+			var zero SessionSetupResType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionSetupResType)
+}
+
+func (p *pool) newSessionStopReqType() *SessionStopReqType {
+	if p != nil {
+		if n := len(p.pSessionStopReqType); n > 0 {
+			x := p.pSessionStopReqType[n-1]
+			p.pSessionStopReqType = p.pSessionStopReqType[:n-1]
+			var zero SessionStopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionStopReqType)
+}
+
+func (p *pool) newSessionStopResType() *SessionStopResType {
+	if p != nil {
+		if n := len(p.pSessionStopResType); n > 0 {
+			x := p.pSessionStopResType[n-1]
+			p.pSessionStopResType = p.pSessionStopResType[:n-1]
+			var zero SessionStopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionStopResType)
+}
+
+func (p *pool) newSignatureMethodType() *SignatureMethodType {
+	if p != nil {
+		if n := len(p.pSignatureMethodType); n > 0 {
+			x := p.pSignatureMethodType[n-1]
+			p.pSignatureMethodType = p.pSignatureMethodType[:n-1]
+			var zero SignatureMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureMethodType)
+}
+
+func (p *pool) newSignaturePropertiesType() *SignaturePropertiesType {
+	if p != nil {
+		if n := len(p.pSignaturePropertiesType); n > 0 {
+			x := p.pSignaturePropertiesType[n-1]
+			p.pSignaturePropertiesType = p.pSignaturePropertiesType[:n-1]
+			var zero SignaturePropertiesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertiesType)
+}
+
+func (p *pool) newSignaturePropertyType() *SignaturePropertyType {
+	if p != nil {
+		if n := len(p.pSignaturePropertyType); n > 0 {
+			x := p.pSignaturePropertyType[n-1]
+			p.pSignaturePropertyType = p.pSignaturePropertyType[:n-1]
+			var zero SignaturePropertyType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertyType)
+}
+
+func (p *pool) newSignatureType() *SignatureType {
+	if p != nil {
+		if n := len(p.pSignatureType); n > 0 {
+			x := p.pSignatureType[n-1]
+			p.pSignatureType = p.pSignatureType[:n-1]
+			var zero SignatureType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureType)
+}
+
+func (p *pool) newSignatureValueType() *SignatureValueType {
+	if p != nil {
+		if n := len(p.pSignatureValueType); n > 0 {
+			x := p.pSignatureValueType[n-1]
+			p.pSignatureValueType = p.pSignatureValueType[:n-1]
+			var zero SignatureValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureValueType)
+}
+
+func (p *pool) newSignedInfoType() *SignedInfoType {
+	if p != nil {
+		if n := len(p.pSignedInfoType); n > 0 {
+			x := p.pSignedInfoType[n-1]
+			p.pSignedInfoType = p.pSignedInfoType[:n-1]
+			var zero SignedInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInfoType)
+}
+
+func (p *pool) newSubCertificatesType() *SubCertificatesType {
+	if p != nil {
+		if n := len(p.pSubCertificatesType); n > 0 {
+			x := p.pSubCertificatesType[n-1]
+			p.pSubCertificatesType = p.pSubCertificatesType[:n-1]
+			var zero SubCertificatesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SubCertificatesType)
+}
+
+func (p *pool) newSupportedEnergyTransferModeType() *SupportedEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pSupportedEnergyTransferModeType); n > 0 {
+			x := p.pSupportedEnergyTransferModeType[n-1]
+			p.pSupportedEnergyTransferModeType = p.pSupportedEnergyTransferModeType[:n-1]
+			var zero SupportedEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(SupportedEnergyTransferModeType)
+}
+
+func (p *pool) newTransformType() *TransformType {
+	if p != nil {
+		if n := len(p.pTransformType); n > 0 {
+			x := p.pTransformType[n-1]
+			p.pTransformType = p.pTransformType[:n-1]
+			var zero TransformType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformType)
+}
+
+func (p *pool) newTransformsType() *TransformsType {
+	if p != nil {
+		if n := len(p.pTransformsType); n > 0 {
+			x := p.pTransformsType[n-1]
+			p.pTransformsType = p.pTransformsType[:n-1]
+			var zero TransformsType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformsType)
+}
+
+func (p *pool) newUnitSymbolType() *UnitSymbolType {
+	if p != nil {
+		if n := len(p.pUnitSymbolType); n > 0 {
+			x := p.pUnitSymbolType[n-1]
+			p.pUnitSymbolType = p.pUnitSymbolType[:n-1]
+			var zero UnitSymbolType
+			*x = zero
+			return x
+		}
+	}
+	return new(UnitSymbolType)
+}
+
+func (p *pool) newV2G_Message() *V2G_Message {
+	if p != nil {
+		if n := len(p.pV2G_Message); n > 0 {
+			x := p.pV2G_Message[n-1]
+			p.pV2G_Message = p.pV2G_Message[:n-1]
+			var zero V2G_Message
+			*x = zero
+			return x
+		}
+	}
+	return new(V2G_Message)
+}
+
+func (p *pool) newWeldingDetectionReqType() *WeldingDetectionReqType {
+	if p != nil {
+		if n := len(p.pWeldingDetectionReqType); n > 0 {
+			x := p.pWeldingDetectionReqType[n-1]
+			p.pWeldingDetectionReqType = p.pWeldingDetectionReqType[:n-1]
+			var zero WeldingDetectionReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WeldingDetectionReqType)
+}
+
+func (p *pool) newWeldingDetectionResType() *WeldingDetectionResType {
+	if p != nil {
+		if n := len(p.pWeldingDetectionResType); n > 0 {
+			x := p.pWeldingDetectionResType[n-1]
+			p.pWeldingDetectionResType = p.pWeldingDetectionResType[:n-1]
+			var zero WeldingDetectionResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WeldingDetectionResType)
+}
+
+func (p *pool) newX509DataType() *X509DataType {
+	if p != nil {
+		if n := len(p.pX509DataType); n > 0 {
+			x := p.pX509DataType[n-1]
+			p.pX509DataType = p.pX509DataType[:n-1]
+			var zero X509DataType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509DataType)
+}
+
+func (p *pool) newX509IssuerSerialType() *X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.pX509IssuerSerialType); n > 0 {
+			x := p.pX509IssuerSerialType[n-1]
+			p.pX509IssuerSerialType = p.pX509IssuerSerialType[:n-1]
+			var zero X509IssuerSerialType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509IssuerSerialType)
+}
+
+func (p *pool) newBool() *bool {
+	if p != nil {
+		if n := len(p.pBool); n > 0 {
+			x := p.pBool[n-1]
+			p.pBool = p.pBool[:n-1]
+			var zero bool
+			*x = zero
+			return x
+		}
+	}
+	return new(bool)
+}
+
+func (p *pool) newInt16() *int16 {
+	if p != nil {
+		if n := len(p.pInt16); n > 0 {
+			x := p.pInt16[n-1]
+			p.pInt16 = p.pInt16[:n-1]
+			var zero int16
+			*x = zero
+			return x
+		}
+	}
+	return new(int16)
+}
+
+func (p *pool) newInt32() *int32 {
+	if p != nil {
+		if n := len(p.pInt32); n > 0 {
+			x := p.pInt32[n-1]
+			p.pInt32 = p.pInt32[:n-1]
+			var zero int32
+			*x = zero
+			return x
+		}
+	}
+	return new(int32)
+}
+
+func (p *pool) newInt64() *int64 {
+	if p != nil {
+		if n := len(p.pInt64); n > 0 {
+			x := p.pInt64[n-1]
+			p.pInt64 = p.pInt64[:n-1]
+			var zero int64
+			*x = zero
+			return x
+		}
+	}
+	return new(int64)
+}
+
+func (p *pool) newInt8() *int8 {
+	if p != nil {
+		if n := len(p.pInt8); n > 0 {
+			x := p.pInt8[n-1]
+			p.pInt8 = p.pInt8[:n-1]
+			var zero int8
+			*x = zero
+			return x
+		}
+	}
+	return new(int8)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint16() *uint16 {
+	if p != nil {
+		if n := len(p.pUint16); n > 0 {
+			x := p.pUint16[n-1]
+			p.pUint16 = p.pUint16[:n-1]
+			var zero uint16
+			*x = zero
+			return x
+		}
+	}
+	return new(uint16)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint64() *uint64 {
+	if p != nil {
+		if n := len(p.pUint64); n > 0 {
+			x := p.pUint64[n-1]
+			p.pUint64 = p.pUint64[:n-1]
+			var zero uint64
+			*x = zero
+			return x
+		}
+	}
+	return new(uint64)
+}
+
+func (p *pool) newUint8() *uint8 {
+	if p != nil {
+		if n := len(p.pUint8); n > 0 {
+			x := p.pUint8[n-1]
+			p.pUint8 = p.pUint8[:n-1]
+			var zero uint8
+			*x = zero
+			return x
+		}
+	}
+	return new(uint8)
+}
+
+func (p *pool) sliceConsumptionCostType() []ConsumptionCostType {
+	if p != nil {
+		if n := len(p.sConsumptionCostType); n > 0 {
+			s := p.sConsumptionCostType[n-1]
+			p.sConsumptionCostType = p.sConsumptionCostType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceCostType() []CostType {
+	if p != nil {
+		if n := len(p.sCostType); n > 0 {
+			s := p.sCostType[n-1]
+			p.sCostType = p.sCostType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceEnergyTransferModeType() []EnergyTransferModeType {
+	if p != nil {
+		if n := len(p.sEnergyTransferModeType); n > 0 {
+			s := p.sEnergyTransferModeType[n-1]
+			p.sEnergyTransferModeType = p.sEnergyTransferModeType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceKeyValueType() []KeyValueType {
+	if p != nil {
+		if n := len(p.sKeyValueType); n > 0 {
+			s := p.sKeyValueType[n-1]
+			p.sKeyValueType = p.sKeyValueType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceObjectType() []ObjectType {
+	if p != nil {
+		if n := len(p.sObjectType); n > 0 {
+			s := p.sObjectType[n-1]
+			p.sObjectType = p.sObjectType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePGPDataType() []PGPDataType {
+	if p != nil {
+		if n := len(p.sPGPDataType); n > 0 {
+			s := p.sPGPDataType[n-1]
+			p.sPGPDataType = p.sPGPDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePMaxScheduleEntryType() []PMaxScheduleEntryType {
+	if p != nil {
+		if n := len(p.sPMaxScheduleEntryType); n > 0 {
+			s := p.sPMaxScheduleEntryType[n-1]
+			p.sPMaxScheduleEntryType = p.sPMaxScheduleEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceParameterSetType() []ParameterSetType {
+	if p != nil {
+		if n := len(p.sParameterSetType); n > 0 {
+			s := p.sParameterSetType[n-1]
+			p.sParameterSetType = p.sParameterSetType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceParameterType() []ParameterType {
+	if p != nil {
+		if n := len(p.sParameterType); n > 0 {
+			s := p.sParameterType[n-1]
+			p.sParameterType = p.sParameterType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePaymentOptionType() []PaymentOptionType {
+	if p != nil {
+		if n := len(p.sPaymentOptionType); n > 0 {
+			s := p.sPaymentOptionType[n-1]
+			p.sPaymentOptionType = p.sPaymentOptionType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceProfileEntryType() []ProfileEntryType {
+	if p != nil {
+		if n := len(p.sProfileEntryType); n > 0 {
+			s := p.sProfileEntryType[n-1]
+			p.sProfileEntryType = p.sProfileEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceReferenceType() []ReferenceType {
+	if p != nil {
+		if n := len(p.sReferenceType); n > 0 {
+			s := p.sReferenceType[n-1]
+			p.sReferenceType = p.sReferenceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceRetrievalMethodType() []RetrievalMethodType {
+	if p != nil {
+		if n := len(p.sRetrievalMethodType); n > 0 {
+			s := p.sRetrievalMethodType[n-1]
+			p.sRetrievalMethodType = p.sRetrievalMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSAScheduleTupleType() []SAScheduleTupleType {
+	if p != nil {
+		if n := len(p.sSAScheduleTupleType); n > 0 {
+			s := p.sSAScheduleTupleType[n-1]
+			p.sSAScheduleTupleType = p.sSAScheduleTupleType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSPKIDataType() []SPKIDataType {
+	if p != nil {
+		if n := len(p.sSPKIDataType); n > 0 {
+			s := p.sSPKIDataType[n-1]
+			p.sSPKIDataType = p.sSPKIDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSalesTariffEntryType() []SalesTariffEntryType {
+	if p != nil {
+		if n := len(p.sSalesTariffEntryType); n > 0 {
+			s := p.sSalesTariffEntryType[n-1]
+			p.sSalesTariffEntryType = p.sSalesTariffEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSelectedServiceType() []SelectedServiceType {
+	if p != nil {
+		if n := len(p.sSelectedServiceType); n > 0 {
+			s := p.sSelectedServiceType[n-1]
+			p.sSelectedServiceType = p.sSelectedServiceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceServiceType() []ServiceType {
+	if p != nil {
+		if n := len(p.sServiceType); n > 0 {
+			s := p.sServiceType[n-1]
+			p.sServiceType = p.sServiceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSignaturePropertyType() []SignaturePropertyType {
+	if p != nil {
+		if n := len(p.sSignaturePropertyType); n > 0 {
+			s := p.sSignaturePropertyType[n-1]
+			p.sSignaturePropertyType = p.sSignaturePropertyType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTransformType() []TransformType {
+	if p != nil {
+		if n := len(p.sTransformType); n > 0 {
+			s := p.sTransformType[n-1]
+			p.sTransformType = p.sTransformType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509DataType() []X509DataType {
+	if p != nil {
+		if n := len(p.sX509DataType); n > 0 {
+			s := p.sX509DataType[n-1]
+			p.sX509DataType = p.sX509DataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509IssuerSerialType() []X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.sX509IssuerSerialType); n > 0 {
+			s := p.sX509IssuerSerialType[n-1]
+			p.sX509IssuerSerialType = p.sX509IssuerSerialType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceBytes() [][]byte {
+	if p != nil {
+		if n := len(p.sBytes); n > 0 {
+			s := p.sBytes[n-1]
+			p.sBytes = p.sBytes[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceString() []string {
+	if p != nil {
+		if n := len(p.sString); n > 0 {
+			s := p.sString[n-1]
+			p.sString = p.sString[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleAC_EVChargeParameterType(v *AC_EVChargeParameterType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recyclePhysicalValueType(&v.EAmount)
+	p.recyclePhysicalValueType(&v.EVMaxVoltage)
+	p.recyclePhysicalValueType(&v.EVMaxCurrent)
+	p.recyclePhysicalValueType(&v.EVMinCurrent)
+}
+
+func (p *pool) recycleEVChargeParameterType(v *EVChargeParameterType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+}
+
+func (p *pool) recyclePhysicalValueType(v *PhysicalValueType) {
+}
+
+func (p *pool) recycleAC_EVSEChargeParameterType(v *AC_EVSEChargeParameterType) {
+	p.recycleAC_EVSEStatusType(&v.AC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSENominalVoltage)
+	p.recyclePhysicalValueType(&v.EVSEMaxCurrent)
+}
+
+func (p *pool) recycleEVSEChargeParameterType(v *EVSEChargeParameterType) {
+}
+
+func (p *pool) recycleAC_EVSEStatusType(v *AC_EVSEStatusType) {
+}
+
+func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
+}
+
+func (p *pool) recycleAuthorizationReqType(v *AuthorizationReqType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleBodyBaseType(v *BodyBaseType) {
+}
+
+func (p *pool) recycleAuthorizationResType(v *AuthorizationResType) {
+}
+
+func (p *pool) recycleCableCheckReqType(v *CableCheckReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+}
+
+func (p *pool) recycleDC_EVStatusType(v *DC_EVStatusType) {
+}
+
+func (p *pool) recycleEVStatusType(v *EVStatusType) {
+}
+
+func (p *pool) recycleCableCheckResType(v *CableCheckResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+}
+
+func (p *pool) recycleDC_EVSEStatusType(v *DC_EVSEStatusType) {
+	if v.EVSEIsolationStatus != nil {
+		p.pIsolationLevelType = append(p.pIsolationLevelType, v.EVSEIsolationStatus)
+	}
+}
+
+func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
+}
+
+func (p *pool) recycleCertificateInstallationReqType(v *CertificateInstallationReqType) {
+	p.recycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
+}
+
+func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
+	for i := range v.RootCertificateID {
+		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
+	}
+	if cap(v.RootCertificateID) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
+	}
+}
+
+func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
+}
+
+func (p *pool) recycleCertificateInstallationResType(v *CertificateInstallationResType) {
+	p.recycleCertificateChainType(&v.SAProvisioningCertificateChain)
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+	p.recycleContractSignatureEncryptedPrivateKeyType(&v.ContractSignatureEncryptedPrivateKey)
+	p.recycleDiffieHellmanPublickeyType(&v.DHpublickey)
+	p.recycleEMAIDType(&v.EMAID)
+}
+
+func (p *pool) recycleCertificateChainType(v *CertificateChainType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.SubCertificates != nil {
+		p.recycleSubCertificatesType(v.SubCertificates)
+		p.pSubCertificatesType = append(p.pSubCertificatesType, v.SubCertificates)
+	}
+}
+
+func (p *pool) recycleSubCertificatesType(v *SubCertificatesType) {
+	if cap(v.Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.Certificate)
+	}
+}
+
+func (p *pool) recycleContractSignatureEncryptedPrivateKeyType(v *ContractSignatureEncryptedPrivateKeyType) {
+}
+
+func (p *pool) recycleDiffieHellmanPublickeyType(v *DiffieHellmanPublickeyType) {
+}
+
+func (p *pool) recycleEMAIDType(v *EMAIDType) {
+}
+
+func (p *pool) recycleCertificateUpdateReqType(v *CertificateUpdateReqType) {
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+	p.recycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
+}
+
+func (p *pool) recycleCertificateUpdateResType(v *CertificateUpdateResType) {
+	p.recycleCertificateChainType(&v.SAProvisioningCertificateChain)
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+	p.recycleContractSignatureEncryptedPrivateKeyType(&v.ContractSignatureEncryptedPrivateKey)
+	p.recycleDiffieHellmanPublickeyType(&v.DHpublickey)
+	p.recycleEMAIDType(&v.EMAID)
+	if v.RetryCounter != nil {
+		p.pInt16 = append(p.pInt16, v.RetryCounter)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
+	if v.MaxEntriesSAScheduleTuple != nil {
+		p.pUint16 = append(p.pUint16, v.MaxEntriesSAScheduleTuple)
+	}
+	if v.AC_EVChargeParameter != nil {
+		p.recycleAC_EVChargeParameterType(v.AC_EVChargeParameter)
+		p.pAC_EVChargeParameterType = append(p.pAC_EVChargeParameterType, v.AC_EVChargeParameter)
+	}
+	if v.DC_EVChargeParameter != nil {
+		p.recycleDC_EVChargeParameterType(v.DC_EVChargeParameter)
+		p.pDC_EVChargeParameterType = append(p.pDC_EVChargeParameterType, v.DC_EVChargeParameter)
+	}
+	if v.EVChargeParameter != nil {
+		p.recycleEVChargeParameterType(v.EVChargeParameter)
+		p.pEVChargeParameterType = append(p.pEVChargeParameterType, v.EVChargeParameter)
+	}
+}
+
+func (p *pool) recycleDC_EVChargeParameterType(v *DC_EVChargeParameterType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	p.recyclePhysicalValueType(&v.EVMaximumCurrentLimit)
+	if v.EVMaximumPowerLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumPowerLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumPowerLimit)
+	}
+	p.recyclePhysicalValueType(&v.EVMaximumVoltageLimit)
+	if v.EVEnergyCapacity != nil {
+		p.recyclePhysicalValueType(v.EVEnergyCapacity)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVEnergyCapacity)
+	}
+	if v.EVEnergyRequest != nil {
+		p.recyclePhysicalValueType(v.EVEnergyRequest)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVEnergyRequest)
+	}
+	if v.FullSOC != nil {
+		p.pInt8 = append(p.pInt8, v.FullSOC)
+	}
+	if v.BulkSOC != nil {
+		p.pInt8 = append(p.pInt8, v.BulkSOC)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
+	if v.SAScheduleList != nil {
+		p.recycleSAScheduleListType(v.SAScheduleList)
+		p.pSAScheduleListType = append(p.pSAScheduleListType, v.SAScheduleList)
+	}
+	if v.SASchedules != nil {
+		p.recycleSASchedulesType(v.SASchedules)
+		p.pSASchedulesType = append(p.pSASchedulesType, v.SASchedules)
+	}
+	if v.AC_EVSEChargeParameter != nil {
+		p.recycleAC_EVSEChargeParameterType(v.AC_EVSEChargeParameter)
+		p.pAC_EVSEChargeParameterType = append(p.pAC_EVSEChargeParameterType, v.AC_EVSEChargeParameter)
+	}
+	if v.DC_EVSEChargeParameter != nil {
+		p.recycleDC_EVSEChargeParameterType(v.DC_EVSEChargeParameter)
+		p.pDC_EVSEChargeParameterType = append(p.pDC_EVSEChargeParameterType, v.DC_EVSEChargeParameter)
+	}
+	if v.EVSEChargeParameter != nil {
+		p.recycleEVSEChargeParameterType(v.EVSEChargeParameter)
+		p.pEVSEChargeParameterType = append(p.pEVSEChargeParameterType, v.EVSEChargeParameter)
+	}
+}
+
+func (p *pool) recycleSAScheduleListType(v *SAScheduleListType) {
+	for i := range v.SAScheduleTuple {
+		p.recycleSAScheduleTupleType(&v.SAScheduleTuple[i])
+	}
+	if cap(v.SAScheduleTuple) > 0 {
+		p.sSAScheduleTupleType = append(p.sSAScheduleTupleType, v.SAScheduleTuple)
+	}
+}
+
+func (p *pool) recycleSASchedulesType(v *SASchedulesType) {
+}
+
+func (p *pool) recycleSAScheduleTupleType(v *SAScheduleTupleType) {
+	p.recyclePMaxScheduleType(&v.PMaxSchedule)
+	if v.SalesTariff != nil {
+		p.recycleSalesTariffType(v.SalesTariff)
+		p.pSalesTariffType = append(p.pSalesTariffType, v.SalesTariff)
+	}
+}
+
+func (p *pool) recyclePMaxScheduleType(v *PMaxScheduleType) {
+	for i := range v.PMaxScheduleEntry {
+		p.recyclePMaxScheduleEntryType(&v.PMaxScheduleEntry[i])
+	}
+	if cap(v.PMaxScheduleEntry) > 0 {
+		p.sPMaxScheduleEntryType = append(p.sPMaxScheduleEntryType, v.PMaxScheduleEntry)
+	}
+}
+
+func (p *pool) recyclePMaxScheduleEntryType(v *PMaxScheduleEntryType) {
+	if v.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(v.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, v.RelativeTimeInterval)
+	}
+	if v.TimeInterval != nil {
+		p.recycleIntervalType(v.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, v.TimeInterval)
+	}
+	p.recyclePhysicalValueType(&v.PMax)
+}
+
+func (p *pool) recycleEntryType(v *EntryType) {
+	if v.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(v.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, v.RelativeTimeInterval)
+	}
+	if v.TimeInterval != nil {
+		p.recycleIntervalType(v.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, v.TimeInterval)
+	}
+}
+
+func (p *pool) recycleRelativeTimeIntervalType(v *RelativeTimeIntervalType) {
+	if v.Duration != nil {
+		p.pUint32 = append(p.pUint32, v.Duration)
+	}
+}
+
+func (p *pool) recycleIntervalType(v *IntervalType) {
+}
+
+func (p *pool) recycleSalesTariffType(v *SalesTariffType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.SalesTariffDescription != nil {
+		p.pString = append(p.pString, v.SalesTariffDescription)
+	}
+	if v.NumEPriceLevels != nil {
+		p.pUint8 = append(p.pUint8, v.NumEPriceLevels)
+	}
+	for i := range v.SalesTariffEntry {
+		p.recycleSalesTariffEntryType(&v.SalesTariffEntry[i])
+	}
+	if cap(v.SalesTariffEntry) > 0 {
+		p.sSalesTariffEntryType = append(p.sSalesTariffEntryType, v.SalesTariffEntry)
+	}
+}
+
+func (p *pool) recycleSalesTariffEntryType(v *SalesTariffEntryType) {
+	if v.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(v.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, v.RelativeTimeInterval)
+	}
+	if v.TimeInterval != nil {
+		p.recycleIntervalType(v.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, v.TimeInterval)
+	}
+	if v.EPriceLevel != nil {
+		p.pUint8 = append(p.pUint8, v.EPriceLevel)
+	}
+	for i := range v.ConsumptionCost {
+		p.recycleConsumptionCostType(&v.ConsumptionCost[i])
+	}
+	if cap(v.ConsumptionCost) > 0 {
+		p.sConsumptionCostType = append(p.sConsumptionCostType, v.ConsumptionCost)
+	}
+}
+
+func (p *pool) recycleConsumptionCostType(v *ConsumptionCostType) {
+	p.recyclePhysicalValueType(&v.StartValue)
+	for i := range v.Cost {
+		p.recycleCostType(&v.Cost[i])
+	}
+	if cap(v.Cost) > 0 {
+		p.sCostType = append(p.sCostType, v.Cost)
+	}
+}
+
+func (p *pool) recycleCostType(v *CostType) {
+	if v.AmountMultiplier != nil {
+		p.pInt8 = append(p.pInt8, v.AmountMultiplier)
+	}
+}
+
+func (p *pool) recycleDC_EVSEChargeParameterType(v *DC_EVSEChargeParameterType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEMaximumCurrentLimit)
+	p.recyclePhysicalValueType(&v.EVSEMaximumPowerLimit)
+	p.recyclePhysicalValueType(&v.EVSEMaximumVoltageLimit)
+	p.recyclePhysicalValueType(&v.EVSEMinimumCurrentLimit)
+	p.recyclePhysicalValueType(&v.EVSEMinimumVoltageLimit)
+	if v.EVSECurrentRegulationTolerance != nil {
+		p.recyclePhysicalValueType(v.EVSECurrentRegulationTolerance)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSECurrentRegulationTolerance)
+	}
+	p.recyclePhysicalValueType(&v.EVSEPeakCurrentRipple)
+	if v.EVSEEnergyToBeDelivered != nil {
+		p.recyclePhysicalValueType(v.EVSEEnergyToBeDelivered)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEEnergyToBeDelivered)
+	}
+}
+
+func (p *pool) recycleChargingStatusReqType(v *ChargingStatusReqType) {
+}
+
+func (p *pool) recycleChargingStatusResType(v *ChargingStatusResType) {
+	if v.EVSEMaxCurrent != nil {
+		p.recyclePhysicalValueType(v.EVSEMaxCurrent)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaxCurrent)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.ReceiptRequired != nil {
+		p.pBool = append(p.pBool, v.ReceiptRequired)
+	}
+	p.recycleAC_EVSEStatusType(&v.AC_EVSEStatus)
+}
+
+func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
+	if v.MeterReading != nil {
+		p.pUint64 = append(p.pUint64, v.MeterReading)
+	}
+	if v.MeterStatus != nil {
+		p.pInt16 = append(p.pInt16, v.MeterStatus)
+	}
+	if v.TMeter != nil {
+		p.pInt64 = append(p.pInt64, v.TMeter)
+	}
+}
+
+func (p *pool) recycleCurrentDemandReqType(v *CurrentDemandReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	p.recyclePhysicalValueType(&v.EVTargetCurrent)
+	if v.EVMaximumVoltageLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumVoltageLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumVoltageLimit)
+	}
+	if v.EVMaximumCurrentLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumCurrentLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumCurrentLimit)
+	}
+	if v.EVMaximumPowerLimit != nil {
+		p.recyclePhysicalValueType(v.EVMaximumPowerLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVMaximumPowerLimit)
+	}
+	if v.BulkChargingComplete != nil {
+		p.pBool = append(p.pBool, v.BulkChargingComplete)
+	}
+	if v.RemainingTimeToFullSoC != nil {
+		p.recyclePhysicalValueType(v.RemainingTimeToFullSoC)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.RemainingTimeToFullSoC)
+	}
+	if v.RemainingTimeToBulkSoC != nil {
+		p.recyclePhysicalValueType(v.RemainingTimeToBulkSoC)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.RemainingTimeToBulkSoC)
+	}
+	p.recyclePhysicalValueType(&v.EVTargetVoltage)
+}
+
+func (p *pool) recycleCurrentDemandResType(v *CurrentDemandResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEPresentVoltage)
+	p.recyclePhysicalValueType(&v.EVSEPresentCurrent)
+	if v.EVSEMaximumVoltageLimit != nil {
+		p.recyclePhysicalValueType(v.EVSEMaximumVoltageLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaximumVoltageLimit)
+	}
+	if v.EVSEMaximumCurrentLimit != nil {
+		p.recyclePhysicalValueType(v.EVSEMaximumCurrentLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaximumCurrentLimit)
+	}
+	if v.EVSEMaximumPowerLimit != nil {
+		p.recyclePhysicalValueType(v.EVSEMaximumPowerLimit)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.EVSEMaximumPowerLimit)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.ReceiptRequired != nil {
+		p.pBool = append(p.pBool, v.ReceiptRequired)
+	}
+}
+
+func (p *pool) recycleDC_EVPowerDeliveryParameterType(v *DC_EVPowerDeliveryParameterType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	if v.BulkChargingComplete != nil {
+		p.pBool = append(p.pBool, v.BulkChargingComplete)
+	}
+}
+
+func (p *pool) recycleEVPowerDeliveryParameterType(v *EVPowerDeliveryParameterType) {
+}
+
+func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
+}
+
+func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
+}
+
+func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if cap(v.KeyName) > 0 {
+		p.sString = append(p.sString, v.KeyName)
+	}
+	for i := range v.KeyValue {
+		p.recycleKeyValueType(&v.KeyValue[i])
+	}
+	if cap(v.KeyValue) > 0 {
+		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
+	}
+	for i := range v.RetrievalMethod {
+		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
+	}
+	if cap(v.RetrievalMethod) > 0 {
+		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
+	}
+	for i := range v.X509Data {
+		p.recycleX509DataType(&v.X509Data[i])
+	}
+	if cap(v.X509Data) > 0 {
+		p.sX509DataType = append(p.sX509DataType, v.X509Data)
+	}
+	for i := range v.PGPData {
+		p.recyclePGPDataType(&v.PGPData[i])
+	}
+	if cap(v.PGPData) > 0 {
+		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
+	}
+	for i := range v.SPKIData {
+		p.recycleSPKIDataType(&v.SPKIData[i])
+	}
+	if cap(v.SPKIData) > 0 {
+		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
+	}
+	if cap(v.MgmtData) > 0 {
+		p.sString = append(p.sString, v.MgmtData)
+	}
+}
+
+func (p *pool) recycleKeyValueType(v *KeyValueType) {
+	if v.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(v.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
+	}
+	if v.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(v.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
+	}
+}
+
+func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
+}
+
+func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+}
+
+func (p *pool) recycleTransformsType(v *TransformsType) {
+	for i := range v.Transform {
+		p.recycleTransformType(&v.Transform[i])
+	}
+	if cap(v.Transform) > 0 {
+		p.sTransformType = append(p.sTransformType, v.Transform)
+	}
+}
+
+func (p *pool) recycleTransformType(v *TransformType) {
+	if cap(v.XPath) > 0 {
+		p.sString = append(p.sString, v.XPath)
+	}
+}
+
+func (p *pool) recycleX509DataType(v *X509DataType) {
+	for i := range v.X509IssuerSerial {
+		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
+	}
+	if cap(v.X509IssuerSerial) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
+	}
+	if cap(v.X509SKI) > 0 {
+		p.sBytes = append(p.sBytes, v.X509SKI)
+	}
+	if cap(v.X509SubjectName) > 0 {
+		p.sString = append(p.sString, v.X509SubjectName)
+	}
+	if cap(v.X509Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.X509Certificate)
+	}
+	if cap(v.X509CRL) > 0 {
+		p.sBytes = append(p.sBytes, v.X509CRL)
+	}
+}
+
+func (p *pool) recyclePGPDataType(v *PGPDataType) {
+}
+
+func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
+	if cap(v.SPKISexp) > 0 {
+		p.sBytes = append(p.sBytes, v.SPKISexp)
+	}
+}
+
+func (p *pool) recycleManifestType(v *ManifestType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleReferenceType(v *ReferenceType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+	p.recycleDigestMethodType(&v.DigestMethod)
+}
+
+func (p *pool) recycleMeteringReceiptReqType(v *MeteringReceiptReqType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.SAScheduleTupleID != nil {
+		p.pUint8 = append(p.pUint8, v.SAScheduleTupleID)
+	}
+	p.recycleMeterInfoType(&v.MeterInfo)
+}
+
+func (p *pool) recycleMeteringReceiptResType(v *MeteringReceiptResType) {
+	if v.AC_EVSEStatus != nil {
+		p.recycleAC_EVSEStatusType(v.AC_EVSEStatus)
+		p.pAC_EVSEStatusType = append(p.pAC_EVSEStatusType, v.AC_EVSEStatus)
+	}
+	if v.DC_EVSEStatus != nil {
+		p.recycleDC_EVSEStatusType(v.DC_EVSEStatus)
+		p.pDC_EVSEStatusType = append(p.pDC_EVSEStatusType, v.DC_EVSEStatus)
+	}
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+}
+
+func (p *pool) recycleObjectType(v *ObjectType) {
+	if v.Encoding != nil {
+		p.pString = append(p.pString, v.Encoding)
+	}
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.MimeType != nil {
+		p.pString = append(p.pString, v.MimeType)
+	}
+}
+
+func (p *pool) recyclePaymentDetailsReqType(v *PaymentDetailsReqType) {
+	p.recycleCertificateChainType(&v.ContractSignatureCertChain)
+}
+
+func (p *pool) recyclePaymentDetailsResType(v *PaymentDetailsResType) {
+}
+
+func (p *pool) recyclePaymentServiceSelectionReqType(v *PaymentServiceSelectionReqType) {
+	p.recycleSelectedServiceListType(&v.SelectedServiceList)
+}
+
+func (p *pool) recycleSelectedServiceListType(v *SelectedServiceListType) {
+	for i := range v.SelectedService {
+		p.recycleSelectedServiceType(&v.SelectedService[i])
+	}
+	if cap(v.SelectedService) > 0 {
+		p.sSelectedServiceType = append(p.sSelectedServiceType, v.SelectedService)
+	}
+}
+
+func (p *pool) recycleSelectedServiceType(v *SelectedServiceType) {
+	if v.ParameterSetID != nil {
+		p.pInt16 = append(p.pInt16, v.ParameterSetID)
+	}
+}
+
+func (p *pool) recyclePaymentServiceSelectionResType(v *PaymentServiceSelectionResType) {
+}
+
+func (p *pool) recyclePowerDeliveryReqType(v *PowerDeliveryReqType) {
+	if v.ChargingProfile != nil {
+		p.recycleChargingProfileType(v.ChargingProfile)
+		p.pChargingProfileType = append(p.pChargingProfileType, v.ChargingProfile)
+	}
+	if v.DC_EVPowerDeliveryParameter != nil {
+		p.recycleDC_EVPowerDeliveryParameterType(v.DC_EVPowerDeliveryParameter)
+		p.pDC_EVPowerDeliveryParameterType = append(p.pDC_EVPowerDeliveryParameterType, v.DC_EVPowerDeliveryParameter)
+	}
+	if v.EVPowerDeliveryParameter != nil {
+		p.recycleEVPowerDeliveryParameterType(v.EVPowerDeliveryParameter)
+		p.pEVPowerDeliveryParameterType = append(p.pEVPowerDeliveryParameterType, v.EVPowerDeliveryParameter)
+	}
+}
+
+func (p *pool) recycleChargingProfileType(v *ChargingProfileType) {
+	for i := range v.ProfileEntry {
+		p.recycleProfileEntryType(&v.ProfileEntry[i])
+	}
+	if cap(v.ProfileEntry) > 0 {
+		p.sProfileEntryType = append(p.sProfileEntryType, v.ProfileEntry)
+	}
+}
+
+func (p *pool) recycleProfileEntryType(v *ProfileEntryType) {
+	p.recyclePhysicalValueType(&v.ChargingProfileEntryMaxPower)
+	if v.ChargingProfileEntryMaxNumberOfPhasesInUse != nil {
+		p.pInt8 = append(p.pInt8, v.ChargingProfileEntryMaxNumberOfPhasesInUse)
+	}
+}
+
+func (p *pool) recyclePowerDeliveryResType(v *PowerDeliveryResType) {
+	if v.AC_EVSEStatus != nil {
+		p.recycleAC_EVSEStatusType(v.AC_EVSEStatus)
+		p.pAC_EVSEStatusType = append(p.pAC_EVSEStatusType, v.AC_EVSEStatus)
+	}
+	if v.DC_EVSEStatus != nil {
+		p.recycleDC_EVSEStatusType(v.DC_EVSEStatus)
+		p.pDC_EVSEStatusType = append(p.pDC_EVSEStatusType, v.DC_EVSEStatus)
+	}
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+}
+
+func (p *pool) recyclePreChargeReqType(v *PreChargeReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+	p.recyclePhysicalValueType(&v.EVTargetVoltage)
+	p.recyclePhysicalValueType(&v.EVTargetCurrent)
+}
+
+func (p *pool) recyclePreChargeResType(v *PreChargeResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEPresentVoltage)
+}
+
+func (p *pool) recycleServiceDetailReqType(v *ServiceDetailReqType) {
+}
+
+func (p *pool) recycleServiceDetailResType(v *ServiceDetailResType) {
+	if v.ServiceParameterList != nil {
+		p.recycleServiceParameterListType(v.ServiceParameterList)
+		p.pServiceParameterListType = append(p.pServiceParameterListType, v.ServiceParameterList)
+	}
+}
+
+func (p *pool) recycleServiceParameterListType(v *ServiceParameterListType) {
+	for i := range v.ParameterSet {
+		p.recycleParameterSetType(&v.ParameterSet[i])
+	}
+	if cap(v.ParameterSet) > 0 {
+		p.sParameterSetType = append(p.sParameterSetType, v.ParameterSet)
+	}
+}
+
+func (p *pool) recycleParameterSetType(v *ParameterSetType) {
+	for i := range v.Parameter {
+		p.recycleParameterType(&v.Parameter[i])
+	}
+	if cap(v.Parameter) > 0 {
+		p.sParameterType = append(p.sParameterType, v.Parameter)
+	}
+}
+
+func (p *pool) recycleParameterType(v *ParameterType) {
+	if v.BoolValue != nil {
+		p.pBool = append(p.pBool, v.BoolValue)
+	}
+	if v.ByteValue != nil {
+		p.pInt8 = append(p.pInt8, v.ByteValue)
+	}
+	if v.ShortValue != nil {
+		p.pInt16 = append(p.pInt16, v.ShortValue)
+	}
+	if v.IntValue != nil {
+		p.pInt32 = append(p.pInt32, v.IntValue)
+	}
+	if v.PhysicalValue != nil {
+		p.recyclePhysicalValueType(v.PhysicalValue)
+		p.pPhysicalValueType = append(p.pPhysicalValueType, v.PhysicalValue)
+	}
+	if v.StringValue != nil {
+		p.pString = append(p.pString, v.StringValue)
+	}
+}
+
+func (p *pool) recycleServiceDiscoveryReqType(v *ServiceDiscoveryReqType) {
+	if v.ServiceScope != nil {
+		p.pString = append(p.pString, v.ServiceScope)
+	}
+	if v.ServiceCategory != nil {
+		p.pServiceCategoryType = append(p.pServiceCategoryType, v.ServiceCategory)
+	}
+}
+
+func (p *pool) recycleServiceDiscoveryResType(v *ServiceDiscoveryResType) {
+	p.recyclePaymentOptionListType(&v.PaymentOptionList)
+	p.recycleChargeServiceType(&v.ChargeService)
+	if v.ServiceList != nil {
+		p.recycleServiceListType(v.ServiceList)
+		p.pServiceListType = append(p.pServiceListType, v.ServiceList)
+	}
+}
+
+func (p *pool) recyclePaymentOptionListType(v *PaymentOptionListType) {
+	if cap(v.PaymentOption) > 0 {
+		p.sPaymentOptionType = append(p.sPaymentOptionType, v.PaymentOption)
+	}
+}
+
+func (p *pool) recycleChargeServiceType(v *ChargeServiceType) {
+	if v.ServiceName != nil {
+		p.pString = append(p.pString, v.ServiceName)
+	}
+	if v.ServiceScope != nil {
+		p.pString = append(p.pString, v.ServiceScope)
+	}
+	p.recycleSupportedEnergyTransferModeType(&v.SupportedEnergyTransferMode)
+}
+
+func (p *pool) recycleServiceType(v *ServiceType) {
+	if v.ServiceName != nil {
+		p.pString = append(p.pString, v.ServiceName)
+	}
+	if v.ServiceScope != nil {
+		p.pString = append(p.pString, v.ServiceScope)
+	}
+}
+
+func (p *pool) recycleSupportedEnergyTransferModeType(v *SupportedEnergyTransferModeType) {
+	if cap(v.EnergyTransferMode) > 0 {
+		p.sEnergyTransferModeType = append(p.sEnergyTransferModeType, v.EnergyTransferMode)
+	}
+}
+
+func (p *pool) recycleServiceListType(v *ServiceListType) {
+	for i := range v.Service {
+		p.recycleServiceType(&v.Service[i])
+	}
+	if cap(v.Service) > 0 {
+		p.sServiceType = append(p.sServiceType, v.Service)
+	}
+}
+
+func (p *pool) recycleSessionSetupReqType(v *SessionSetupReqType) {
+}
+
+func (p *pool) recycleSessionSetupResType(v *SessionSetupResType) {
+	if v.EVSETimeStamp != nil {
+		p.pInt64 = append(p.pInt64, v.EVSETimeStamp)
+	}
+}
+
+func (p *pool) recycleSessionStopReqType(v *SessionStopReqType) {
+}
+
+func (p *pool) recycleSessionStopResType(v *SessionStopResType) {
+}
+
+func (p *pool) recycleSignatureType(v *SignatureType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleSignedInfoType(&v.SignedInfo)
+	p.recycleSignatureValueType(&v.SignatureValue)
+	if v.KeyInfo != nil {
+		p.recycleKeyInfoType(v.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
+	}
+	for i := range v.Object {
+		p.recycleObjectType(&v.Object[i])
+	}
+	if cap(v.Object) > 0 {
+		p.sObjectType = append(p.sObjectType, v.Object)
+	}
+}
+
+func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
+	p.recycleSignatureMethodType(&v.SignatureMethod)
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
+	if v.HMACOutputLength != nil {
+		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+	}
+}
+
+func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.SignatureProperty {
+		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
+	}
+	if cap(v.SignatureProperty) > 0 {
+		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
+	}
+}
+
+func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleV2G_Message(v *V2G_Message) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleBodyType(&v.Body)
+}
+
+func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
+	if v.Notification != nil {
+		p.recycleNotificationType(v.Notification)
+		p.pNotificationType = append(p.pNotificationType, v.Notification)
+	}
+	if v.Signature != nil {
+		p.recycleSignatureType(v.Signature)
+		p.pSignatureType = append(p.pSignatureType, v.Signature)
+	}
+}
+
+func (p *pool) recycleNotificationType(v *NotificationType) {
+	if v.FaultMsg != nil {
+		p.pString = append(p.pString, v.FaultMsg)
+	}
+}
+
+func (p *pool) recycleBodyType(v *BodyType) {
+	if v.AuthorizationReq != nil {
+		p.recycleAuthorizationReqType(v.AuthorizationReq)
+		p.pAuthorizationReqType = append(p.pAuthorizationReqType, v.AuthorizationReq)
+	}
+	if v.AuthorizationRes != nil {
+		p.recycleAuthorizationResType(v.AuthorizationRes)
+		p.pAuthorizationResType = append(p.pAuthorizationResType, v.AuthorizationRes)
+	}
+	if v.BodyElement != nil {
+		p.recycleBodyBaseType(v.BodyElement)
+		p.pBodyBaseType = append(p.pBodyBaseType, v.BodyElement)
+	}
+	if v.CableCheckReq != nil {
+		p.recycleCableCheckReqType(v.CableCheckReq)
+		p.pCableCheckReqType = append(p.pCableCheckReqType, v.CableCheckReq)
+	}
+	if v.CableCheckRes != nil {
+		p.recycleCableCheckResType(v.CableCheckRes)
+		p.pCableCheckResType = append(p.pCableCheckResType, v.CableCheckRes)
+	}
+	if v.CertificateInstallationReq != nil {
+		p.recycleCertificateInstallationReqType(v.CertificateInstallationReq)
+		p.pCertificateInstallationReqType = append(p.pCertificateInstallationReqType, v.CertificateInstallationReq)
+	}
+	if v.CertificateInstallationRes != nil {
+		p.recycleCertificateInstallationResType(v.CertificateInstallationRes)
+		p.pCertificateInstallationResType = append(p.pCertificateInstallationResType, v.CertificateInstallationRes)
+	}
+	if v.CertificateUpdateReq != nil {
+		p.recycleCertificateUpdateReqType(v.CertificateUpdateReq)
+		p.pCertificateUpdateReqType = append(p.pCertificateUpdateReqType, v.CertificateUpdateReq)
+	}
+	if v.CertificateUpdateRes != nil {
+		p.recycleCertificateUpdateResType(v.CertificateUpdateRes)
+		p.pCertificateUpdateResType = append(p.pCertificateUpdateResType, v.CertificateUpdateRes)
+	}
+	if v.ChargeParameterDiscoveryReq != nil {
+		p.recycleChargeParameterDiscoveryReqType(v.ChargeParameterDiscoveryReq)
+		p.pChargeParameterDiscoveryReqType = append(p.pChargeParameterDiscoveryReqType, v.ChargeParameterDiscoveryReq)
+	}
+	if v.ChargeParameterDiscoveryRes != nil {
+		p.recycleChargeParameterDiscoveryResType(v.ChargeParameterDiscoveryRes)
+		p.pChargeParameterDiscoveryResType = append(p.pChargeParameterDiscoveryResType, v.ChargeParameterDiscoveryRes)
+	}
+	if v.ChargingStatusReq != nil {
+		p.recycleChargingStatusReqType(v.ChargingStatusReq)
+		p.pChargingStatusReqType = append(p.pChargingStatusReqType, v.ChargingStatusReq)
+	}
+	if v.ChargingStatusRes != nil {
+		p.recycleChargingStatusResType(v.ChargingStatusRes)
+		p.pChargingStatusResType = append(p.pChargingStatusResType, v.ChargingStatusRes)
+	}
+	if v.CurrentDemandReq != nil {
+		p.recycleCurrentDemandReqType(v.CurrentDemandReq)
+		p.pCurrentDemandReqType = append(p.pCurrentDemandReqType, v.CurrentDemandReq)
+	}
+	if v.CurrentDemandRes != nil {
+		p.recycleCurrentDemandResType(v.CurrentDemandRes)
+		p.pCurrentDemandResType = append(p.pCurrentDemandResType, v.CurrentDemandRes)
+	}
+	if v.MeteringReceiptReq != nil {
+		p.recycleMeteringReceiptReqType(v.MeteringReceiptReq)
+		p.pMeteringReceiptReqType = append(p.pMeteringReceiptReqType, v.MeteringReceiptReq)
+	}
+	if v.MeteringReceiptRes != nil {
+		p.recycleMeteringReceiptResType(v.MeteringReceiptRes)
+		p.pMeteringReceiptResType = append(p.pMeteringReceiptResType, v.MeteringReceiptRes)
+	}
+	if v.PaymentDetailsReq != nil {
+		p.recyclePaymentDetailsReqType(v.PaymentDetailsReq)
+		p.pPaymentDetailsReqType = append(p.pPaymentDetailsReqType, v.PaymentDetailsReq)
+	}
+	if v.PaymentDetailsRes != nil {
+		p.recyclePaymentDetailsResType(v.PaymentDetailsRes)
+		p.pPaymentDetailsResType = append(p.pPaymentDetailsResType, v.PaymentDetailsRes)
+	}
+	if v.PaymentServiceSelectionReq != nil {
+		p.recyclePaymentServiceSelectionReqType(v.PaymentServiceSelectionReq)
+		p.pPaymentServiceSelectionReqType = append(p.pPaymentServiceSelectionReqType, v.PaymentServiceSelectionReq)
+	}
+	if v.PaymentServiceSelectionRes != nil {
+		p.recyclePaymentServiceSelectionResType(v.PaymentServiceSelectionRes)
+		p.pPaymentServiceSelectionResType = append(p.pPaymentServiceSelectionResType, v.PaymentServiceSelectionRes)
+	}
+	if v.PowerDeliveryReq != nil {
+		p.recyclePowerDeliveryReqType(v.PowerDeliveryReq)
+		p.pPowerDeliveryReqType = append(p.pPowerDeliveryReqType, v.PowerDeliveryReq)
+	}
+	if v.PowerDeliveryRes != nil {
+		p.recyclePowerDeliveryResType(v.PowerDeliveryRes)
+		p.pPowerDeliveryResType = append(p.pPowerDeliveryResType, v.PowerDeliveryRes)
+	}
+	if v.PreChargeReq != nil {
+		p.recyclePreChargeReqType(v.PreChargeReq)
+		p.pPreChargeReqType = append(p.pPreChargeReqType, v.PreChargeReq)
+	}
+	if v.PreChargeRes != nil {
+		p.recyclePreChargeResType(v.PreChargeRes)
+		p.pPreChargeResType = append(p.pPreChargeResType, v.PreChargeRes)
+	}
+	if v.ServiceDetailReq != nil {
+		p.recycleServiceDetailReqType(v.ServiceDetailReq)
+		p.pServiceDetailReqType = append(p.pServiceDetailReqType, v.ServiceDetailReq)
+	}
+	if v.ServiceDetailRes != nil {
+		p.recycleServiceDetailResType(v.ServiceDetailRes)
+		p.pServiceDetailResType = append(p.pServiceDetailResType, v.ServiceDetailRes)
+	}
+	if v.ServiceDiscoveryReq != nil {
+		p.recycleServiceDiscoveryReqType(v.ServiceDiscoveryReq)
+		p.pServiceDiscoveryReqType = append(p.pServiceDiscoveryReqType, v.ServiceDiscoveryReq)
+	}
+	if v.ServiceDiscoveryRes != nil {
+		p.recycleServiceDiscoveryResType(v.ServiceDiscoveryRes)
+		p.pServiceDiscoveryResType = append(p.pServiceDiscoveryResType, v.ServiceDiscoveryRes)
+	}
+	if v.SessionSetupReq != nil {
+		p.recycleSessionSetupReqType(v.SessionSetupReq)
+		p.pSessionSetupReqType = append(p.pSessionSetupReqType, v.SessionSetupReq)
+	}
+	if v.SessionSetupRes != nil {
+		p.recycleSessionSetupResType(v.SessionSetupRes)
+		p.pSessionSetupResType = append(p.pSessionSetupResType, v.SessionSetupRes)
+	}
+	if v.SessionStopReq != nil {
+		p.recycleSessionStopReqType(v.SessionStopReq)
+		p.pSessionStopReqType = append(p.pSessionStopReqType, v.SessionStopReq)
+	}
+	if v.SessionStopRes != nil {
+		p.recycleSessionStopResType(v.SessionStopRes)
+		p.pSessionStopResType = append(p.pSessionStopResType, v.SessionStopRes)
+	}
+	if v.WeldingDetectionReq != nil {
+		p.recycleWeldingDetectionReqType(v.WeldingDetectionReq)
+		p.pWeldingDetectionReqType = append(p.pWeldingDetectionReqType, v.WeldingDetectionReq)
+	}
+	if v.WeldingDetectionRes != nil {
+		p.recycleWeldingDetectionResType(v.WeldingDetectionRes)
+		p.pWeldingDetectionResType = append(p.pWeldingDetectionResType, v.WeldingDetectionRes)
+	}
+}
+
+func (p *pool) recycleWeldingDetectionReqType(v *WeldingDetectionReqType) {
+	p.recycleDC_EVStatusType(&v.DC_EVStatus)
+}
+
+func (p *pool) recycleWeldingDetectionResType(v *WeldingDetectionResType) {
+	p.recycleDC_EVSEStatusType(&v.DC_EVSEStatus)
+	p.recyclePhysicalValueType(&v.EVSEPresentVoltage)
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.AC_EVChargeParameter != nil {
+		p.recycleAC_EVChargeParameterType(d.AC_EVChargeParameter)
+		p.pAC_EVChargeParameterType = append(p.pAC_EVChargeParameterType, d.AC_EVChargeParameter)
+	}
+	if d.AC_EVSEChargeParameter != nil {
+		p.recycleAC_EVSEChargeParameterType(d.AC_EVSEChargeParameter)
+		p.pAC_EVSEChargeParameterType = append(p.pAC_EVSEChargeParameterType, d.AC_EVSEChargeParameter)
+	}
+	if d.AC_EVSEStatus != nil {
+		p.recycleAC_EVSEStatusType(d.AC_EVSEStatus)
+		p.pAC_EVSEStatusType = append(p.pAC_EVSEStatusType, d.AC_EVSEStatus)
+	}
+	if d.AuthorizationReq != nil {
+		p.recycleAuthorizationReqType(d.AuthorizationReq)
+		p.pAuthorizationReqType = append(p.pAuthorizationReqType, d.AuthorizationReq)
+	}
+	if d.AuthorizationRes != nil {
+		p.recycleAuthorizationResType(d.AuthorizationRes)
+		p.pAuthorizationResType = append(p.pAuthorizationResType, d.AuthorizationRes)
+	}
+	if d.BodyElement != nil {
+		p.recycleBodyBaseType(d.BodyElement)
+		p.pBodyBaseType = append(p.pBodyBaseType, d.BodyElement)
+	}
+	if d.CableCheckReq != nil {
+		p.recycleCableCheckReqType(d.CableCheckReq)
+		p.pCableCheckReqType = append(p.pCableCheckReqType, d.CableCheckReq)
+	}
+	if d.CableCheckRes != nil {
+		p.recycleCableCheckResType(d.CableCheckRes)
+		p.pCableCheckResType = append(p.pCableCheckResType, d.CableCheckRes)
+	}
+	if d.CanonicalizationMethod != nil {
+		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
+	}
+	if d.CertificateInstallationReq != nil {
+		p.recycleCertificateInstallationReqType(d.CertificateInstallationReq)
+		p.pCertificateInstallationReqType = append(p.pCertificateInstallationReqType, d.CertificateInstallationReq)
+	}
+	if d.CertificateInstallationRes != nil {
+		p.recycleCertificateInstallationResType(d.CertificateInstallationRes)
+		p.pCertificateInstallationResType = append(p.pCertificateInstallationResType, d.CertificateInstallationRes)
+	}
+	if d.CertificateUpdateReq != nil {
+		p.recycleCertificateUpdateReqType(d.CertificateUpdateReq)
+		p.pCertificateUpdateReqType = append(p.pCertificateUpdateReqType, d.CertificateUpdateReq)
+	}
+	if d.CertificateUpdateRes != nil {
+		p.recycleCertificateUpdateResType(d.CertificateUpdateRes)
+		p.pCertificateUpdateResType = append(p.pCertificateUpdateResType, d.CertificateUpdateRes)
+	}
+	if d.ChargeParameterDiscoveryReq != nil {
+		p.recycleChargeParameterDiscoveryReqType(d.ChargeParameterDiscoveryReq)
+		p.pChargeParameterDiscoveryReqType = append(p.pChargeParameterDiscoveryReqType, d.ChargeParameterDiscoveryReq)
+	}
+	if d.ChargeParameterDiscoveryRes != nil {
+		p.recycleChargeParameterDiscoveryResType(d.ChargeParameterDiscoveryRes)
+		p.pChargeParameterDiscoveryResType = append(p.pChargeParameterDiscoveryResType, d.ChargeParameterDiscoveryRes)
+	}
+	if d.ChargingStatusReq != nil {
+		p.recycleChargingStatusReqType(d.ChargingStatusReq)
+		p.pChargingStatusReqType = append(p.pChargingStatusReqType, d.ChargingStatusReq)
+	}
+	if d.ChargingStatusRes != nil {
+		p.recycleChargingStatusResType(d.ChargingStatusRes)
+		p.pChargingStatusResType = append(p.pChargingStatusResType, d.ChargingStatusRes)
+	}
+	if d.CurrentDemandReq != nil {
+		p.recycleCurrentDemandReqType(d.CurrentDemandReq)
+		p.pCurrentDemandReqType = append(p.pCurrentDemandReqType, d.CurrentDemandReq)
+	}
+	if d.CurrentDemandRes != nil {
+		p.recycleCurrentDemandResType(d.CurrentDemandRes)
+		p.pCurrentDemandResType = append(p.pCurrentDemandResType, d.CurrentDemandRes)
+	}
+	if d.DC_EVChargeParameter != nil {
+		p.recycleDC_EVChargeParameterType(d.DC_EVChargeParameter)
+		p.pDC_EVChargeParameterType = append(p.pDC_EVChargeParameterType, d.DC_EVChargeParameter)
+	}
+	if d.DC_EVPowerDeliveryParameter != nil {
+		p.recycleDC_EVPowerDeliveryParameterType(d.DC_EVPowerDeliveryParameter)
+		p.pDC_EVPowerDeliveryParameterType = append(p.pDC_EVPowerDeliveryParameterType, d.DC_EVPowerDeliveryParameter)
+	}
+	if d.DC_EVSEChargeParameter != nil {
+		p.recycleDC_EVSEChargeParameterType(d.DC_EVSEChargeParameter)
+		p.pDC_EVSEChargeParameterType = append(p.pDC_EVSEChargeParameterType, d.DC_EVSEChargeParameter)
+	}
+	if d.DC_EVSEStatus != nil {
+		p.recycleDC_EVSEStatusType(d.DC_EVSEStatus)
+		p.pDC_EVSEStatusType = append(p.pDC_EVSEStatusType, d.DC_EVSEStatus)
+	}
+	if d.DC_EVStatus != nil {
+		p.recycleDC_EVStatusType(d.DC_EVStatus)
+		p.pDC_EVStatusType = append(p.pDC_EVStatusType, d.DC_EVStatus)
+	}
+	if d.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
+	}
+	if d.DigestMethod != nil {
+		p.recycleDigestMethodType(d.DigestMethod)
+		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
+	}
+	if d.EVChargeParameter != nil {
+		p.recycleEVChargeParameterType(d.EVChargeParameter)
+		p.pEVChargeParameterType = append(p.pEVChargeParameterType, d.EVChargeParameter)
+	}
+	if d.EVPowerDeliveryParameter != nil {
+		p.recycleEVPowerDeliveryParameterType(d.EVPowerDeliveryParameter)
+		p.pEVPowerDeliveryParameterType = append(p.pEVPowerDeliveryParameterType, d.EVPowerDeliveryParameter)
+	}
+	if d.EVSEChargeParameter != nil {
+		p.recycleEVSEChargeParameterType(d.EVSEChargeParameter)
+		p.pEVSEChargeParameterType = append(p.pEVSEChargeParameterType, d.EVSEChargeParameter)
+	}
+	if d.EVSEStatus != nil {
+		p.recycleEVSEStatusType(d.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, d.EVSEStatus)
+	}
+	if d.EVStatus != nil {
+		p.recycleEVStatusType(d.EVStatus)
+		p.pEVStatusType = append(p.pEVStatusType, d.EVStatus)
+	}
+	if d.Entry != nil {
+		p.recycleEntryType(d.Entry)
+		p.pEntryType = append(p.pEntryType, d.Entry)
+	}
+	if d.KeyInfo != nil {
+		p.recycleKeyInfoType(d.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
+	}
+	if d.KeyName != nil {
+		p.pString = append(p.pString, d.KeyName)
+	}
+	if d.KeyValue != nil {
+		p.recycleKeyValueType(d.KeyValue)
+		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
+	}
+	if d.Manifest != nil {
+		p.recycleManifestType(d.Manifest)
+		p.pManifestType = append(p.pManifestType, d.Manifest)
+	}
+	if d.MeteringReceiptReq != nil {
+		p.recycleMeteringReceiptReqType(d.MeteringReceiptReq)
+		p.pMeteringReceiptReqType = append(p.pMeteringReceiptReqType, d.MeteringReceiptReq)
+	}
+	if d.MeteringReceiptRes != nil {
+		p.recycleMeteringReceiptResType(d.MeteringReceiptRes)
+		p.pMeteringReceiptResType = append(p.pMeteringReceiptResType, d.MeteringReceiptRes)
+	}
+	if d.MgmtData != nil {
+		p.pString = append(p.pString, d.MgmtData)
+	}
+	if d.Object != nil {
+		p.recycleObjectType(d.Object)
+		p.pObjectType = append(p.pObjectType, d.Object)
+	}
+	if d.PGPData != nil {
+		p.recyclePGPDataType(d.PGPData)
+		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
+	}
+	if d.PMaxScheduleEntry != nil {
+		p.recyclePMaxScheduleEntryType(d.PMaxScheduleEntry)
+		p.pPMaxScheduleEntryType = append(p.pPMaxScheduleEntryType, d.PMaxScheduleEntry)
+	}
+	if d.PaymentDetailsReq != nil {
+		p.recyclePaymentDetailsReqType(d.PaymentDetailsReq)
+		p.pPaymentDetailsReqType = append(p.pPaymentDetailsReqType, d.PaymentDetailsReq)
+	}
+	if d.PaymentDetailsRes != nil {
+		p.recyclePaymentDetailsResType(d.PaymentDetailsRes)
+		p.pPaymentDetailsResType = append(p.pPaymentDetailsResType, d.PaymentDetailsRes)
+	}
+	if d.PaymentServiceSelectionReq != nil {
+		p.recyclePaymentServiceSelectionReqType(d.PaymentServiceSelectionReq)
+		p.pPaymentServiceSelectionReqType = append(p.pPaymentServiceSelectionReqType, d.PaymentServiceSelectionReq)
+	}
+	if d.PaymentServiceSelectionRes != nil {
+		p.recyclePaymentServiceSelectionResType(d.PaymentServiceSelectionRes)
+		p.pPaymentServiceSelectionResType = append(p.pPaymentServiceSelectionResType, d.PaymentServiceSelectionRes)
+	}
+	if d.PowerDeliveryReq != nil {
+		p.recyclePowerDeliveryReqType(d.PowerDeliveryReq)
+		p.pPowerDeliveryReqType = append(p.pPowerDeliveryReqType, d.PowerDeliveryReq)
+	}
+	if d.PowerDeliveryRes != nil {
+		p.recyclePowerDeliveryResType(d.PowerDeliveryRes)
+		p.pPowerDeliveryResType = append(p.pPowerDeliveryResType, d.PowerDeliveryRes)
+	}
+	if d.PreChargeReq != nil {
+		p.recyclePreChargeReqType(d.PreChargeReq)
+		p.pPreChargeReqType = append(p.pPreChargeReqType, d.PreChargeReq)
+	}
+	if d.PreChargeRes != nil {
+		p.recyclePreChargeResType(d.PreChargeRes)
+		p.pPreChargeResType = append(p.pPreChargeResType, d.PreChargeRes)
+	}
+	if d.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
+	}
+	if d.Reference != nil {
+		p.recycleReferenceType(d.Reference)
+		p.pReferenceType = append(p.pReferenceType, d.Reference)
+	}
+	if d.RelativeTimeInterval != nil {
+		p.recycleRelativeTimeIntervalType(d.RelativeTimeInterval)
+		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, d.RelativeTimeInterval)
+	}
+	if d.RetrievalMethod != nil {
+		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
+	}
+	if d.SAScheduleList != nil {
+		p.recycleSAScheduleListType(d.SAScheduleList)
+		p.pSAScheduleListType = append(p.pSAScheduleListType, d.SAScheduleList)
+	}
+	if d.SASchedules != nil {
+		p.recycleSASchedulesType(d.SASchedules)
+		p.pSASchedulesType = append(p.pSASchedulesType, d.SASchedules)
+	}
+	if d.SPKIData != nil {
+		p.recycleSPKIDataType(d.SPKIData)
+		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
+	}
+	if d.SalesTariffEntry != nil {
+		p.recycleSalesTariffEntryType(d.SalesTariffEntry)
+		p.pSalesTariffEntryType = append(p.pSalesTariffEntryType, d.SalesTariffEntry)
+	}
+	if d.ServiceDetailReq != nil {
+		p.recycleServiceDetailReqType(d.ServiceDetailReq)
+		p.pServiceDetailReqType = append(p.pServiceDetailReqType, d.ServiceDetailReq)
+	}
+	if d.ServiceDetailRes != nil {
+		p.recycleServiceDetailResType(d.ServiceDetailRes)
+		p.pServiceDetailResType = append(p.pServiceDetailResType, d.ServiceDetailRes)
+	}
+	if d.ServiceDiscoveryReq != nil {
+		p.recycleServiceDiscoveryReqType(d.ServiceDiscoveryReq)
+		p.pServiceDiscoveryReqType = append(p.pServiceDiscoveryReqType, d.ServiceDiscoveryReq)
+	}
+	if d.ServiceDiscoveryRes != nil {
+		p.recycleServiceDiscoveryResType(d.ServiceDiscoveryRes)
+		p.pServiceDiscoveryResType = append(p.pServiceDiscoveryResType, d.ServiceDiscoveryRes)
+	}
+	if d.SessionSetupReq != nil {
+		p.recycleSessionSetupReqType(d.SessionSetupReq)
+		p.pSessionSetupReqType = append(p.pSessionSetupReqType, d.SessionSetupReq)
+	}
+	if d.SessionSetupRes != nil {
+		p.recycleSessionSetupResType(d.SessionSetupRes)
+		p.pSessionSetupResType = append(p.pSessionSetupResType, d.SessionSetupRes)
+	}
+	if d.SessionStopReq != nil {
+		p.recycleSessionStopReqType(d.SessionStopReq)
+		p.pSessionStopReqType = append(p.pSessionStopReqType, d.SessionStopReq)
+	}
+	if d.SessionStopRes != nil {
+		p.recycleSessionStopResType(d.SessionStopRes)
+		p.pSessionStopResType = append(p.pSessionStopResType, d.SessionStopRes)
+	}
+	if d.Signature != nil {
+		p.recycleSignatureType(d.Signature)
+		p.pSignatureType = append(p.pSignatureType, d.Signature)
+	}
+	if d.SignatureMethod != nil {
+		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
+	}
+	if d.SignatureProperties != nil {
+		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
+	}
+	if d.SignatureProperty != nil {
+		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
+	}
+	if d.SignatureValue != nil {
+		p.recycleSignatureValueType(d.SignatureValue)
+		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
+	}
+	if d.SignedInfo != nil {
+		p.recycleSignedInfoType(d.SignedInfo)
+		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
+	}
+	if d.TimeInterval != nil {
+		p.recycleIntervalType(d.TimeInterval)
+		p.pIntervalType = append(p.pIntervalType, d.TimeInterval)
+	}
+	if d.Transform != nil {
+		p.recycleTransformType(d.Transform)
+		p.pTransformType = append(p.pTransformType, d.Transform)
+	}
+	if d.Transforms != nil {
+		p.recycleTransformsType(d.Transforms)
+		p.pTransformsType = append(p.pTransformsType, d.Transforms)
+	}
+	if d.V2G_Message != nil {
+		p.recycleV2G_Message(d.V2G_Message)
+		p.pV2G_Message = append(p.pV2G_Message, d.V2G_Message)
+	}
+	if d.WeldingDetectionReq != nil {
+		p.recycleWeldingDetectionReqType(d.WeldingDetectionReq)
+		p.pWeldingDetectionReqType = append(p.pWeldingDetectionReqType, d.WeldingDetectionReq)
+	}
+	if d.WeldingDetectionRes != nil {
+		p.recycleWeldingDetectionResType(d.WeldingDetectionRes)
+		p.pWeldingDetectionResType = append(p.pWeldingDetectionResType, d.WeldingDetectionRes)
+	}
+	if d.X509Data != nil {
+		p.recycleX509DataType(d.X509Data)
+		p.pX509DataType = append(p.pX509DataType, d.X509Data)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 243 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types ([eMAID]) need the element fragment grammar and are not fields.
 type Fragment struct {
 	AC_EVChargeParameter                       *AC_EVChargeParameterType                 `json:"AC_EVChargeParameter,omitempty"`                       // {urn:iso:15118:2:2013:MsgDataTypes}AC_EVChargeParameter
@@ -19880,6 +23985,10 @@ type Fragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeFragment(b []byte, d *Fragment) error {
 	*d = Fragment{}
+	return decodeRootFragment(b, nil, d)
+}
+
+func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -19890,43 +23999,43 @@ func DecodeFragment(b []byte, d *Fragment) error {
 	}
 	switch ec {
 	case 0:
-		d.AC_EVChargeParameter = new(AC_EVChargeParameterType)
-		if err := decodeAC_EVChargeParameterType(&r, d.AC_EVChargeParameter); err != nil {
+		d.AC_EVChargeParameter = p.newAC_EVChargeParameterType()
+		if err := decodeAC_EVChargeParameterType(&r, p, d.AC_EVChargeParameter); err != nil {
 			return err
 		}
 	case 1:
-		d.AC_EVSEChargeParameter = new(AC_EVSEChargeParameterType)
-		if err := decodeAC_EVSEChargeParameterType(&r, d.AC_EVSEChargeParameter); err != nil {
+		d.AC_EVSEChargeParameter = p.newAC_EVSEChargeParameterType()
+		if err := decodeAC_EVSEChargeParameterType(&r, p, d.AC_EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 2:
-		d.AC_EVSEStatus = new(AC_EVSEStatusType)
-		if err := decodeAC_EVSEStatusType(&r, d.AC_EVSEStatus); err != nil {
+		d.AC_EVSEStatus = p.newAC_EVSEStatusType()
+		if err := decodeAC_EVSEStatusType(&r, p, d.AC_EVSEStatus); err != nil {
 			return err
 		}
 	case 3:
-		d.AC_EVSEStatus_2 = new(AC_EVSEStatusType)
-		if err := decodeAC_EVSEStatusType(&r, d.AC_EVSEStatus_2); err != nil {
+		d.AC_EVSEStatus_2 = p.newAC_EVSEStatusType()
+		if err := decodeAC_EVSEStatusType(&r, p, d.AC_EVSEStatus_2); err != nil {
 			return err
 		}
 	case 4:
-		d.AuthorizationReq = new(AuthorizationReqType)
-		if err := decodeAuthorizationReqType(&r, d.AuthorizationReq); err != nil {
+		d.AuthorizationReq = p.newAuthorizationReqType()
+		if err := decodeAuthorizationReqType(&r, p, d.AuthorizationReq); err != nil {
 			return err
 		}
 	case 5:
-		d.AuthorizationRes = new(AuthorizationResType)
-		if err := decodeAuthorizationResType(&r, d.AuthorizationRes); err != nil {
+		d.AuthorizationRes = p.newAuthorizationResType()
+		if err := decodeAuthorizationResType(&r, p, d.AuthorizationRes); err != nil {
 			return err
 		}
 	case 6:
-		d.Body = new(BodyType)
-		if err := decodeBodyType(&r, d.Body); err != nil {
+		d.Body = p.newBodyType()
+		if err := decodeBodyType(&r, p, d.Body); err != nil {
 			return err
 		}
 	case 7:
-		d.BodyElement = new(BodyBaseType)
-		if err := decodeBodyBaseType(&r, d.BodyElement); err != nil {
+		d.BodyElement = p.newBodyBaseType()
+		if err := decodeBodyBaseType(&r, p, d.BodyElement); err != nil {
 			return err
 		}
 	case 8:
@@ -19938,7 +24047,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.BulkChargingComplete = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.BulkChargingComplete = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -19952,7 +24063,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.BulkChargingComplete_2 = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.BulkChargingComplete_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -19970,24 +24083,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.BulkSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.BulkSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 11:
-		d.CableCheckReq = new(CableCheckReqType)
-		if err := decodeCableCheckReqType(&r, d.CableCheckReq); err != nil {
+		d.CableCheckReq = p.newCableCheckReqType()
+		if err := decodeCableCheckReqType(&r, p, d.CableCheckReq); err != nil {
 			return err
 		}
 	case 12:
-		d.CableCheckRes = new(CableCheckResType)
-		if err := decodeCableCheckResType(&r, d.CableCheckRes); err != nil {
+		d.CableCheckRes = p.newCableCheckResType()
+		if err := decodeCableCheckResType(&r, p, d.CableCheckRes); err != nil {
 			return err
 		}
 	case 13:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 14:
@@ -20006,33 +24121,33 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 15:
-		d.CertificateInstallationReq = new(CertificateInstallationReqType)
-		if err := decodeCertificateInstallationReqType(&r, d.CertificateInstallationReq); err != nil {
+		d.CertificateInstallationReq = p.newCertificateInstallationReqType()
+		if err := decodeCertificateInstallationReqType(&r, p, d.CertificateInstallationReq); err != nil {
 			return err
 		}
 	case 16:
-		d.CertificateInstallationRes = new(CertificateInstallationResType)
-		if err := decodeCertificateInstallationResType(&r, d.CertificateInstallationRes); err != nil {
+		d.CertificateInstallationRes = p.newCertificateInstallationResType()
+		if err := decodeCertificateInstallationResType(&r, p, d.CertificateInstallationRes); err != nil {
 			return err
 		}
 	case 17:
-		d.CertificateUpdateReq = new(CertificateUpdateReqType)
-		if err := decodeCertificateUpdateReqType(&r, d.CertificateUpdateReq); err != nil {
+		d.CertificateUpdateReq = p.newCertificateUpdateReqType()
+		if err := decodeCertificateUpdateReqType(&r, p, d.CertificateUpdateReq); err != nil {
 			return err
 		}
 	case 18:
-		d.CertificateUpdateRes = new(CertificateUpdateResType)
-		if err := decodeCertificateUpdateResType(&r, d.CertificateUpdateRes); err != nil {
+		d.CertificateUpdateRes = p.newCertificateUpdateResType()
+		if err := decodeCertificateUpdateResType(&r, p, d.CertificateUpdateRes); err != nil {
 			return err
 		}
 	case 19:
-		d.ChargeParameterDiscoveryReq = new(ChargeParameterDiscoveryReqType)
-		if err := decodeChargeParameterDiscoveryReqType(&r, d.ChargeParameterDiscoveryReq); err != nil {
+		d.ChargeParameterDiscoveryReq = p.newChargeParameterDiscoveryReqType()
+		if err := decodeChargeParameterDiscoveryReqType(&r, p, d.ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 20:
-		d.ChargeParameterDiscoveryRes = new(ChargeParameterDiscoveryResType)
-		if err := decodeChargeParameterDiscoveryResType(&r, d.ChargeParameterDiscoveryRes); err != nil {
+		d.ChargeParameterDiscoveryRes = p.newChargeParameterDiscoveryResType()
+		if err := decodeChargeParameterDiscoveryResType(&r, p, d.ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 21:
@@ -20048,14 +24163,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ChargeProgressType(xu)
-			d.ChargeProgress = &x
+			ptr := p.newChargeProgressType()
+			*ptr = x
+			d.ChargeProgress = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 22:
-		d.ChargeService = new(ChargeServiceType)
-		if err := decodeChargeServiceType(&r, d.ChargeService); err != nil {
+		d.ChargeService = p.newChargeServiceType()
+		if err := decodeChargeServiceType(&r, p, d.ChargeService); err != nil {
 			return err
 		}
 	case 23:
@@ -20067,7 +24184,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ChargingComplete = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ChargingComplete = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20081,14 +24200,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ChargingComplete_2 = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ChargingComplete_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 25:
-		d.ChargingProfile = new(ChargingProfileType)
-		if err := decodeChargingProfileType(&r, d.ChargingProfile); err != nil {
+		d.ChargingProfile = p.newChargingProfileType()
+		if err := decodeChargingProfileType(&r, p, d.ChargingProfile); err != nil {
 			return err
 		}
 	case 26:
@@ -20104,14 +24225,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(int64(xu) + 1)
-			d.ChargingProfileEntryMaxNumberOfPhasesInUse = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.ChargingProfileEntryMaxNumberOfPhasesInUse = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 27:
-		d.ChargingProfileEntryMaxPower = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.ChargingProfileEntryMaxPower); err != nil {
+		d.ChargingProfileEntryMaxPower = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.ChargingProfileEntryMaxPower); err != nil {
 			return err
 		}
 	case 28:
@@ -20127,7 +24250,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.ChargingProfileEntryStart = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.ChargingProfileEntryStart = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20142,94 +24267,96 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := ChargingSessionType(xu)
-			d.ChargingSession = &x
+			ptr := p.newChargingSessionType()
+			*ptr = x
+			d.ChargingSession = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 30:
-		d.ChargingStatusReq = new(ChargingStatusReqType)
-		if err := decodeChargingStatusReqType(&r, d.ChargingStatusReq); err != nil {
+		d.ChargingStatusReq = p.newChargingStatusReqType()
+		if err := decodeChargingStatusReqType(&r, p, d.ChargingStatusReq); err != nil {
 			return err
 		}
 	case 31:
-		d.ChargingStatusRes = new(ChargingStatusResType)
-		if err := decodeChargingStatusResType(&r, d.ChargingStatusRes); err != nil {
+		d.ChargingStatusRes = p.newChargingStatusResType()
+		if err := decodeChargingStatusResType(&r, p, d.ChargingStatusRes); err != nil {
 			return err
 		}
 	case 32:
-		d.ConsumptionCost = new(ConsumptionCostType)
-		if err := decodeConsumptionCostType(&r, d.ConsumptionCost); err != nil {
+		d.ConsumptionCost = p.newConsumptionCostType()
+		if err := decodeConsumptionCostType(&r, p, d.ConsumptionCost); err != nil {
 			return err
 		}
 	case 33:
-		d.ContractSignatureCertChain = new(CertificateChainType)
-		if err := decodeCertificateChainType(&r, d.ContractSignatureCertChain); err != nil {
+		d.ContractSignatureCertChain = p.newCertificateChainType()
+		if err := decodeCertificateChainType(&r, p, d.ContractSignatureCertChain); err != nil {
 			return err
 		}
 	case 34:
-		d.ContractSignatureEncryptedPrivateKey = new(ContractSignatureEncryptedPrivateKeyType)
-		if err := decodeContractSignatureEncryptedPrivateKeyType(&r, d.ContractSignatureEncryptedPrivateKey); err != nil {
+		d.ContractSignatureEncryptedPrivateKey = p.newContractSignatureEncryptedPrivateKeyType()
+		if err := decodeContractSignatureEncryptedPrivateKeyType(&r, p, d.ContractSignatureEncryptedPrivateKey); err != nil {
 			return err
 		}
 	case 35:
-		d.Cost = new(CostType)
-		if err := decodeCostType(&r, d.Cost); err != nil {
+		d.Cost = p.newCostType()
+		if err := decodeCostType(&r, p, d.Cost); err != nil {
 			return err
 		}
 	case 36:
-		d.CurrentDemandReq = new(CurrentDemandReqType)
-		if err := decodeCurrentDemandReqType(&r, d.CurrentDemandReq); err != nil {
+		d.CurrentDemandReq = p.newCurrentDemandReqType()
+		if err := decodeCurrentDemandReqType(&r, p, d.CurrentDemandReq); err != nil {
 			return err
 		}
 	case 37:
-		d.CurrentDemandRes = new(CurrentDemandResType)
-		if err := decodeCurrentDemandResType(&r, d.CurrentDemandRes); err != nil {
+		d.CurrentDemandRes = p.newCurrentDemandResType()
+		if err := decodeCurrentDemandResType(&r, p, d.CurrentDemandRes); err != nil {
 			return err
 		}
 	case 38:
-		d.DC_EVChargeParameter = new(DC_EVChargeParameterType)
-		if err := decodeDC_EVChargeParameterType(&r, d.DC_EVChargeParameter); err != nil {
+		d.DC_EVChargeParameter = p.newDC_EVChargeParameterType()
+		if err := decodeDC_EVChargeParameterType(&r, p, d.DC_EVChargeParameter); err != nil {
 			return err
 		}
 	case 39:
-		d.DC_EVPowerDeliveryParameter = new(DC_EVPowerDeliveryParameterType)
-		if err := decodeDC_EVPowerDeliveryParameterType(&r, d.DC_EVPowerDeliveryParameter); err != nil {
+		d.DC_EVPowerDeliveryParameter = p.newDC_EVPowerDeliveryParameterType()
+		if err := decodeDC_EVPowerDeliveryParameterType(&r, p, d.DC_EVPowerDeliveryParameter); err != nil {
 			return err
 		}
 	case 40:
-		d.DC_EVSEChargeParameter = new(DC_EVSEChargeParameterType)
-		if err := decodeDC_EVSEChargeParameterType(&r, d.DC_EVSEChargeParameter); err != nil {
+		d.DC_EVSEChargeParameter = p.newDC_EVSEChargeParameterType()
+		if err := decodeDC_EVSEChargeParameterType(&r, p, d.DC_EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 41:
-		d.DC_EVSEStatus = new(DC_EVSEStatusType)
-		if err := decodeDC_EVSEStatusType(&r, d.DC_EVSEStatus); err != nil {
+		d.DC_EVSEStatus = p.newDC_EVSEStatusType()
+		if err := decodeDC_EVSEStatusType(&r, p, d.DC_EVSEStatus); err != nil {
 			return err
 		}
 	case 42:
-		d.DC_EVSEStatus_2 = new(DC_EVSEStatusType)
-		if err := decodeDC_EVSEStatusType(&r, d.DC_EVSEStatus_2); err != nil {
+		d.DC_EVSEStatus_2 = p.newDC_EVSEStatusType()
+		if err := decodeDC_EVSEStatusType(&r, p, d.DC_EVSEStatus_2); err != nil {
 			return err
 		}
 	case 43:
-		d.DC_EVStatus = new(DC_EVStatusType)
-		if err := decodeDC_EVStatusType(&r, d.DC_EVStatus); err != nil {
+		d.DC_EVStatus = p.newDC_EVStatusType()
+		if err := decodeDC_EVStatusType(&r, p, d.DC_EVStatus); err != nil {
 			return err
 		}
 	case 44:
-		d.DC_EVStatus_2 = new(DC_EVStatusType)
-		if err := decodeDC_EVStatusType(&r, d.DC_EVStatus_2); err != nil {
+		d.DC_EVStatus_2 = p.newDC_EVStatusType()
+		if err := decodeDC_EVStatusType(&r, p, d.DC_EVStatus_2); err != nil {
 			return err
 		}
 	case 45:
-		d.DHpublickey = new(DiffieHellmanPublickeyType)
-		if err := decodeDiffieHellmanPublickeyType(&r, d.DHpublickey); err != nil {
+		d.DHpublickey = p.newDiffieHellmanPublickeyType()
+		if err := decodeDiffieHellmanPublickeyType(&r, p, d.DHpublickey); err != nil {
 			return err
 		}
 	case 46:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 47:
@@ -20245,14 +24372,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.DepartureTime = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.DepartureTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 48:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 49:
@@ -20271,8 +24400,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 50:
-		d.EAmount = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EAmount); err != nil {
+		d.EAmount = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EAmount); err != nil {
 			return err
 		}
 	case 51:
@@ -20285,7 +24414,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.EPriceLevel = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.EPriceLevel = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20306,18 +24437,18 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 53:
-		d.EVChargeParameter = new(EVChargeParameterType)
-		if err := decodeEVChargeParameterType(&r, d.EVChargeParameter); err != nil {
+		d.EVChargeParameter = p.newEVChargeParameterType()
+		if err := decodeEVChargeParameterType(&r, p, d.EVChargeParameter); err != nil {
 			return err
 		}
 	case 54:
-		d.EVEnergyCapacity = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVEnergyCapacity); err != nil {
+		d.EVEnergyCapacity = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVEnergyCapacity); err != nil {
 			return err
 		}
 	case 55:
-		d.EVEnergyRequest = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVEnergyRequest); err != nil {
+		d.EVEnergyRequest = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVEnergyRequest); err != nil {
 			return err
 		}
 	case 56:
@@ -20333,59 +24464,61 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := DC_EVErrorCodeType(xu)
-			d.EVErrorCode = &x
+			ptr := p.newDC_EVErrorCodeType()
+			*ptr = x
+			d.EVErrorCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 57:
-		d.EVMaxCurrent = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaxCurrent); err != nil {
+		d.EVMaxCurrent = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaxCurrent); err != nil {
 			return err
 		}
 	case 58:
-		d.EVMaxVoltage = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaxVoltage); err != nil {
+		d.EVMaxVoltage = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaxVoltage); err != nil {
 			return err
 		}
 	case 59:
-		d.EVMaximumCurrentLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaximumCurrentLimit); err != nil {
+		d.EVMaximumCurrentLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaximumCurrentLimit); err != nil {
 			return err
 		}
 	case 60:
-		d.EVMaximumCurrentLimit_2 = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaximumCurrentLimit_2); err != nil {
+		d.EVMaximumCurrentLimit_2 = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaximumCurrentLimit_2); err != nil {
 			return err
 		}
 	case 61:
-		d.EVMaximumPowerLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaximumPowerLimit); err != nil {
+		d.EVMaximumPowerLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaximumPowerLimit); err != nil {
 			return err
 		}
 	case 62:
-		d.EVMaximumPowerLimit_2 = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaximumPowerLimit_2); err != nil {
+		d.EVMaximumPowerLimit_2 = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaximumPowerLimit_2); err != nil {
 			return err
 		}
 	case 63:
-		d.EVMaximumVoltageLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaximumVoltageLimit); err != nil {
+		d.EVMaximumVoltageLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaximumVoltageLimit); err != nil {
 			return err
 		}
 	case 64:
-		d.EVMaximumVoltageLimit_2 = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMaximumVoltageLimit_2); err != nil {
+		d.EVMaximumVoltageLimit_2 = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMaximumVoltageLimit_2); err != nil {
 			return err
 		}
 	case 65:
-		d.EVMinCurrent = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVMinCurrent); err != nil {
+		d.EVMinCurrent = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVMinCurrent); err != nil {
 			return err
 		}
 	case 66:
-		d.EVPowerDeliveryParameter = new(EVPowerDeliveryParameterType)
-		if err := decodeEVPowerDeliveryParameterType(&r, d.EVPowerDeliveryParameter); err != nil {
+		d.EVPowerDeliveryParameter = p.newEVPowerDeliveryParameterType()
+		if err := decodeEVPowerDeliveryParameterType(&r, p, d.EVPowerDeliveryParameter); err != nil {
 			return err
 		}
 	case 67:
@@ -20401,7 +24534,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.EVRESSSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.EVRESSSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20415,14 +24550,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVReady = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVReady = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 69:
-		d.EVSEChargeParameter = new(EVSEChargeParameterType)
-		if err := decodeEVSEChargeParameterType(&r, d.EVSEChargeParameter); err != nil {
+		d.EVSEChargeParameter = p.newEVSEChargeParameterType()
+		if err := decodeEVSEChargeParameterType(&r, p, d.EVSEChargeParameter); err != nil {
 			return err
 		}
 	case 70:
@@ -20434,19 +24571,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSECurrentLimitAchieved = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSECurrentLimitAchieved = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 71:
-		d.EVSECurrentRegulationTolerance = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSECurrentRegulationTolerance); err != nil {
+		d.EVSECurrentRegulationTolerance = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSECurrentRegulationTolerance); err != nil {
 			return err
 		}
 	case 72:
-		d.EVSEEnergyToBeDelivered = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEEnergyToBeDelivered); err != nil {
+		d.EVSEEnergyToBeDelivered = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEEnergyToBeDelivered); err != nil {
 			return err
 		}
 	case 73:
@@ -20461,7 +24600,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if exi.StringLen(x) < 7 {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
-			d.EVSEID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.EVSEID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20479,64 +24620,66 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := IsolationLevelType(xu)
-			d.EVSEIsolationStatus = &x
+			ptr := p.newIsolationLevelType()
+			*ptr = x
+			d.EVSEIsolationStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 75:
-		d.EVSEMaxCurrent = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaxCurrent); err != nil {
+		d.EVSEMaxCurrent = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaxCurrent); err != nil {
 			return err
 		}
 	case 76:
-		d.EVSEMaxCurrent_2 = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaxCurrent_2); err != nil {
+		d.EVSEMaxCurrent_2 = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaxCurrent_2); err != nil {
 			return err
 		}
 	case 77:
-		d.EVSEMaximumCurrentLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaximumCurrentLimit); err != nil {
+		d.EVSEMaximumCurrentLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaximumCurrentLimit); err != nil {
 			return err
 		}
 	case 78:
-		d.EVSEMaximumCurrentLimit_2 = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaximumCurrentLimit_2); err != nil {
+		d.EVSEMaximumCurrentLimit_2 = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaximumCurrentLimit_2); err != nil {
 			return err
 		}
 	case 79:
-		d.EVSEMaximumPowerLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaximumPowerLimit); err != nil {
+		d.EVSEMaximumPowerLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaximumPowerLimit); err != nil {
 			return err
 		}
 	case 80:
-		d.EVSEMaximumPowerLimit_2 = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaximumPowerLimit_2); err != nil {
+		d.EVSEMaximumPowerLimit_2 = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaximumPowerLimit_2); err != nil {
 			return err
 		}
 	case 81:
-		d.EVSEMaximumVoltageLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaximumVoltageLimit); err != nil {
+		d.EVSEMaximumVoltageLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaximumVoltageLimit); err != nil {
 			return err
 		}
 	case 82:
-		d.EVSEMaximumVoltageLimit_2 = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMaximumVoltageLimit_2); err != nil {
+		d.EVSEMaximumVoltageLimit_2 = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMaximumVoltageLimit_2); err != nil {
 			return err
 		}
 	case 83:
-		d.EVSEMinimumCurrentLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMinimumCurrentLimit); err != nil {
+		d.EVSEMinimumCurrentLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMinimumCurrentLimit); err != nil {
 			return err
 		}
 	case 84:
-		d.EVSEMinimumVoltageLimit = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEMinimumVoltageLimit); err != nil {
+		d.EVSEMinimumVoltageLimit = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEMinimumVoltageLimit); err != nil {
 			return err
 		}
 	case 85:
-		d.EVSENominalVoltage = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSENominalVoltage); err != nil {
+		d.EVSENominalVoltage = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSENominalVoltage); err != nil {
 			return err
 		}
 	case 86:
@@ -20552,14 +24695,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EVSENotificationType(xu)
-			d.EVSENotification = &x
+			ptr := p.newEVSENotificationType()
+			*ptr = x
+			d.EVSENotification = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 87:
-		d.EVSEPeakCurrentRipple = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEPeakCurrentRipple); err != nil {
+		d.EVSEPeakCurrentRipple = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEPeakCurrentRipple); err != nil {
 			return err
 		}
 	case 88:
@@ -20571,19 +24716,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEPowerLimitAchieved = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEPowerLimitAchieved = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 89:
-		d.EVSEPresentCurrent = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEPresentCurrent); err != nil {
+		d.EVSEPresentCurrent = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEPresentCurrent); err != nil {
 			return err
 		}
 	case 90:
-		d.EVSEPresentVoltage = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVSEPresentVoltage); err != nil {
+		d.EVSEPresentVoltage = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVSEPresentVoltage); err != nil {
 			return err
 		}
 	case 91:
@@ -20599,14 +24746,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EVSEProcessingType(xu)
-			d.EVSEProcessing = &x
+			ptr := p.newEVSEProcessingType()
+			*ptr = x
+			d.EVSEProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 92:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 93:
@@ -20622,7 +24771,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := DC_EVSEStatusCodeType(xu)
-			d.EVSEStatusCode = &x
+			ptr := p.newDC_EVSEStatusCodeType()
+			*ptr = x
+			d.EVSEStatusCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20637,7 +24788,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.EVSETimeStamp = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.EVSETimeStamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20651,24 +24804,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEVoltageLimitAchieved = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEVoltageLimitAchieved = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 96:
-		d.EVStatus = new(EVStatusType)
-		if err := decodeEVStatusType(&r, d.EVStatus); err != nil {
+		d.EVStatus = p.newEVStatusType()
+		if err := decodeEVStatusType(&r, p, d.EVStatus); err != nil {
 			return err
 		}
 	case 97:
-		d.EVTargetCurrent = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVTargetCurrent); err != nil {
+		d.EVTargetCurrent = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVTargetCurrent); err != nil {
 			return err
 		}
 	case 98:
-		d.EVTargetVoltage = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.EVTargetVoltage); err != nil {
+		d.EVTargetVoltage = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.EVTargetVoltage); err != nil {
 			return err
 		}
 	case 99:
@@ -20684,14 +24839,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EnergyTransferModeType(xu)
-			d.EnergyTransferMode = &x
+			ptr := p.newEnergyTransferModeType()
+			*ptr = x
+			d.EnergyTransferMode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 100:
-		d.Entry = new(EntryType)
-		if err := decodeEntryType(&r, d.Entry); err != nil {
+		d.Entry = p.newEntryType()
+		if err := decodeEntryType(&r, p, d.Entry); err != nil {
 			return err
 		}
 	case 101:
@@ -20722,7 +24879,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := FaultCodeType(xu)
-			d.FaultCode = &x
+			ptr := p.newFaultCodeType()
+			*ptr = x
+			d.FaultCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20736,7 +24895,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.FaultMsg = &x
+			ptr := p.newString()
+			*ptr = x
+			d.FaultMsg = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20750,7 +24911,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.FreeService = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.FreeService = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20768,7 +24931,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.FullSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.FullSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20816,14 +24981,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 109:
-		d.Header = new(MessageHeaderType)
-		if err := decodeMessageHeaderType(&r, d.Header); err != nil {
+		d.Header = p.newMessageHeaderType()
+		if err := decodeMessageHeaderType(&r, p, d.Header); err != nil {
 			return err
 		}
 	case 110:
@@ -20842,8 +25009,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 111:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 112:
@@ -20855,24 +25022,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 113:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 114:
-		d.ListOfRootCertificateIDs = new(ListOfRootCertificateIDsType)
-		if err := decodeListOfRootCertificateIDsType(&r, d.ListOfRootCertificateIDs); err != nil {
+		d.ListOfRootCertificateIDs = p.newListOfRootCertificateIDsType()
+		if err := decodeListOfRootCertificateIDsType(&r, p, d.ListOfRootCertificateIDs); err != nil {
 			return err
 		}
 	case 115:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 116:
@@ -20888,7 +25057,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.MaxEntriesSAScheduleTuple = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.MaxEntriesSAScheduleTuple = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20902,14 +25073,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MeterID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 118:
-		d.MeterInfo = new(MeterInfoType)
-		if err := decodeMeterInfoType(&r, d.MeterInfo); err != nil {
+		d.MeterInfo = p.newMeterInfoType()
+		if err := decodeMeterInfoType(&r, p, d.MeterInfo); err != nil {
 			return err
 		}
 	case 119:
@@ -20922,7 +25095,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.MeterReading = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.MeterReading = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20940,19 +25115,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.MeterStatus = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.MeterStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 121:
-		d.MeteringReceiptReq = new(MeteringReceiptReqType)
-		if err := decodeMeteringReceiptReqType(&r, d.MeteringReceiptReq); err != nil {
+		d.MeteringReceiptReq = p.newMeteringReceiptReqType()
+		if err := decodeMeteringReceiptReqType(&r, p, d.MeteringReceiptReq); err != nil {
 			return err
 		}
 	case 122:
-		d.MeteringReceiptRes = new(MeteringReceiptResType)
-		if err := decodeMeteringReceiptResType(&r, d.MeteringReceiptRes); err != nil {
+		d.MeteringReceiptRes = p.newMeteringReceiptResType()
+		if err := decodeMeteringReceiptResType(&r, p, d.MeteringReceiptRes); err != nil {
 			return err
 		}
 	case 123:
@@ -20964,7 +25141,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20997,14 +25176,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(int64(xu) + -3)
-			d.Multiplier = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.Multiplier = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 126:
-		d.Notification = new(NotificationType)
-		if err := decodeNotificationType(&r, d.Notification); err != nil {
+		d.Notification = p.newNotificationType()
+		if err := decodeNotificationType(&r, p, d.Notification); err != nil {
 			return err
 		}
 	case 127:
@@ -21020,7 +25201,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.NotificationMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.NotificationMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21035,7 +25218,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.NumEPriceLevels = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.NumEPriceLevels = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21056,8 +25241,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 130:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 131:
@@ -21076,8 +25261,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 132:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 133:
@@ -21111,28 +25296,28 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 135:
-		d.PMax = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.PMax); err != nil {
+		d.PMax = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.PMax); err != nil {
 			return err
 		}
 	case 136:
-		d.PMaxSchedule = new(PMaxScheduleType)
-		if err := decodePMaxScheduleType(&r, d.PMaxSchedule); err != nil {
+		d.PMaxSchedule = p.newPMaxScheduleType()
+		if err := decodePMaxScheduleType(&r, p, d.PMaxSchedule); err != nil {
 			return err
 		}
 	case 137:
-		d.PMaxScheduleEntry = new(PMaxScheduleEntryType)
-		if err := decodePMaxScheduleEntryType(&r, d.PMaxScheduleEntry); err != nil {
+		d.PMaxScheduleEntry = p.newPMaxScheduleEntryType()
+		if err := decodePMaxScheduleEntryType(&r, p, d.PMaxScheduleEntry); err != nil {
 			return err
 		}
 	case 138:
-		d.Parameter = new(ParameterType)
-		if err := decodeParameterType(&r, d.Parameter); err != nil {
+		d.Parameter = p.newParameterType()
+		if err := decodeParameterType(&r, p, d.Parameter); err != nil {
 			return err
 		}
 	case 139:
-		d.ParameterSet = new(ParameterSetType)
-		if err := decodeParameterSetType(&r, d.ParameterSet); err != nil {
+		d.ParameterSet = p.newParameterSetType()
+		if err := decodeParameterSetType(&r, p, d.ParameterSet); err != nil {
 			return err
 		}
 	case 140:
@@ -21148,19 +25333,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.ParameterSetID = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.ParameterSetID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 141:
-		d.PaymentDetailsReq = new(PaymentDetailsReqType)
-		if err := decodePaymentDetailsReqType(&r, d.PaymentDetailsReq); err != nil {
+		d.PaymentDetailsReq = p.newPaymentDetailsReqType()
+		if err := decodePaymentDetailsReqType(&r, p, d.PaymentDetailsReq); err != nil {
 			return err
 		}
 	case 142:
-		d.PaymentDetailsRes = new(PaymentDetailsResType)
-		if err := decodePaymentDetailsResType(&r, d.PaymentDetailsRes); err != nil {
+		d.PaymentDetailsRes = p.newPaymentDetailsResType()
+		if err := decodePaymentDetailsResType(&r, p, d.PaymentDetailsRes); err != nil {
 			return err
 		}
 	case 143:
@@ -21173,24 +25360,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := PaymentOptionType(xu)
-			d.PaymentOption = &x
+			ptr := p.newPaymentOptionType()
+			*ptr = x
+			d.PaymentOption = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 144:
-		d.PaymentOptionList = new(PaymentOptionListType)
-		if err := decodePaymentOptionListType(&r, d.PaymentOptionList); err != nil {
+		d.PaymentOptionList = p.newPaymentOptionListType()
+		if err := decodePaymentOptionListType(&r, p, d.PaymentOptionList); err != nil {
 			return err
 		}
 	case 145:
-		d.PaymentServiceSelectionReq = new(PaymentServiceSelectionReqType)
-		if err := decodePaymentServiceSelectionReqType(&r, d.PaymentServiceSelectionReq); err != nil {
+		d.PaymentServiceSelectionReq = p.newPaymentServiceSelectionReqType()
+		if err := decodePaymentServiceSelectionReqType(&r, p, d.PaymentServiceSelectionReq); err != nil {
 			return err
 		}
 	case 146:
-		d.PaymentServiceSelectionRes = new(PaymentServiceSelectionResType)
-		if err := decodePaymentServiceSelectionResType(&r, d.PaymentServiceSelectionRes); err != nil {
+		d.PaymentServiceSelectionRes = p.newPaymentServiceSelectionResType()
+		if err := decodePaymentServiceSelectionResType(&r, p, d.PaymentServiceSelectionRes); err != nil {
 			return err
 		}
 	case 147:
@@ -21209,28 +25398,28 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 148:
-		d.PowerDeliveryReq = new(PowerDeliveryReqType)
-		if err := decodePowerDeliveryReqType(&r, d.PowerDeliveryReq); err != nil {
+		d.PowerDeliveryReq = p.newPowerDeliveryReqType()
+		if err := decodePowerDeliveryReqType(&r, p, d.PowerDeliveryReq); err != nil {
 			return err
 		}
 	case 149:
-		d.PowerDeliveryRes = new(PowerDeliveryResType)
-		if err := decodePowerDeliveryResType(&r, d.PowerDeliveryRes); err != nil {
+		d.PowerDeliveryRes = p.newPowerDeliveryResType()
+		if err := decodePowerDeliveryResType(&r, p, d.PowerDeliveryRes); err != nil {
 			return err
 		}
 	case 150:
-		d.PreChargeReq = new(PreChargeReqType)
-		if err := decodePreChargeReqType(&r, d.PreChargeReq); err != nil {
+		d.PreChargeReq = p.newPreChargeReqType()
+		if err := decodePreChargeReqType(&r, p, d.PreChargeReq); err != nil {
 			return err
 		}
 	case 151:
-		d.PreChargeRes = new(PreChargeResType)
-		if err := decodePreChargeResType(&r, d.PreChargeRes); err != nil {
+		d.PreChargeRes = p.newPreChargeResType()
+		if err := decodePreChargeResType(&r, p, d.PreChargeRes); err != nil {
 			return err
 		}
 	case 152:
-		d.ProfileEntry = new(ProfileEntryType)
-		if err := decodeProfileEntryType(&r, d.ProfileEntry); err != nil {
+		d.ProfileEntry = p.newProfileEntryType()
+		if err := decodeProfileEntryType(&r, p, d.ProfileEntry); err != nil {
 			return err
 		}
 	case 153:
@@ -21257,14 +25446,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.RCD = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.RCD = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 155:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 156:
@@ -21276,29 +25467,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ReceiptRequired = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ReceiptRequired = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 157:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 158:
-		d.RelativeTimeInterval = new(RelativeTimeIntervalType)
-		if err := decodeRelativeTimeIntervalType(&r, d.RelativeTimeInterval); err != nil {
+		d.RelativeTimeInterval = p.newRelativeTimeIntervalType()
+		if err := decodeRelativeTimeIntervalType(&r, p, d.RelativeTimeInterval); err != nil {
 			return err
 		}
 	case 159:
-		d.RemainingTimeToBulkSoC = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.RemainingTimeToBulkSoC); err != nil {
+		d.RemainingTimeToBulkSoC = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.RemainingTimeToBulkSoC); err != nil {
 			return err
 		}
 	case 160:
-		d.RemainingTimeToFullSoC = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.RemainingTimeToFullSoC); err != nil {
+		d.RemainingTimeToFullSoC = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.RemainingTimeToFullSoC); err != nil {
 			return err
 		}
 	case 161:
@@ -21314,7 +25507,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EnergyTransferModeType(xu)
-			d.RequestedEnergyTransferMode = &x
+			ptr := p.newEnergyTransferModeType()
+			*ptr = x
+			d.RequestedEnergyTransferMode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21332,14 +25527,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ResponseCodeType(xu)
-			d.ResponseCode = &x
+			ptr := p.newResponseCodeType()
+			*ptr = x
+			d.ResponseCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 163:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 164:
@@ -21355,29 +25552,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.RetryCounter = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.RetryCounter = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 165:
-		d.RootCertificateID = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.RootCertificateID); err != nil {
+		d.RootCertificateID = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
 			return err
 		}
 	case 166:
-		d.SAProvisioningCertificateChain = new(CertificateChainType)
-		if err := decodeCertificateChainType(&r, d.SAProvisioningCertificateChain); err != nil {
+		d.SAProvisioningCertificateChain = p.newCertificateChainType()
+		if err := decodeCertificateChainType(&r, p, d.SAProvisioningCertificateChain); err != nil {
 			return err
 		}
 	case 167:
-		d.SAScheduleList = new(SAScheduleListType)
-		if err := decodeSAScheduleListType(&r, d.SAScheduleList); err != nil {
+		d.SAScheduleList = p.newSAScheduleListType()
+		if err := decodeSAScheduleListType(&r, p, d.SAScheduleList); err != nil {
 			return err
 		}
 	case 168:
-		d.SAScheduleTuple = new(SAScheduleTupleType)
-		if err := decodeSAScheduleTupleType(&r, d.SAScheduleTuple); err != nil {
+		d.SAScheduleTuple = p.newSAScheduleTupleType()
+		if err := decodeSAScheduleTupleType(&r, p, d.SAScheduleTuple); err != nil {
 			return err
 		}
 	case 169:
@@ -21393,7 +25592,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint8(int64(xu) + 1)
-			d.SAScheduleTupleID = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.SAScheduleTupleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21411,19 +25612,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint8(int64(xu) + 1)
-			d.SAScheduleTupleID_2 = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.SAScheduleTupleID_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 171:
-		d.SASchedules = new(SASchedulesType)
-		if err := decodeSASchedulesType(&r, d.SASchedules); err != nil {
+		d.SASchedules = p.newSASchedulesType()
+		if err := decodeSASchedulesType(&r, p, d.SASchedules); err != nil {
 			return err
 		}
 	case 172:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 173:
@@ -21442,8 +25645,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 174:
-		d.SalesTariff = new(SalesTariffType)
-		if err := decodeSalesTariffType(&r, d.SalesTariff); err != nil {
+		d.SalesTariff = p.newSalesTariffType()
+		if err := decodeSalesTariffType(&r, p, d.SalesTariff); err != nil {
 			return err
 		}
 	case 175:
@@ -21455,14 +25658,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.SalesTariffDescription = &x
+			ptr := p.newString()
+			*ptr = x
+			d.SalesTariffDescription = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 176:
-		d.SalesTariffEntry = new(SalesTariffEntryType)
-		if err := decodeSalesTariffEntryType(&r, d.SalesTariffEntry); err != nil {
+		d.SalesTariffEntry = p.newSalesTariffEntryType()
+		if err := decodeSalesTariffEntryType(&r, p, d.SalesTariffEntry); err != nil {
 			return err
 		}
 	case 177:
@@ -21478,7 +25683,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint8(int64(xu) + 1)
-			d.SalesTariffID = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.SalesTariffID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21508,24 +25715,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := PaymentOptionType(xu)
-			d.SelectedPaymentOption = &x
+			ptr := p.newPaymentOptionType()
+			*ptr = x
+			d.SelectedPaymentOption = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 180:
-		d.SelectedService = new(SelectedServiceType)
-		if err := decodeSelectedServiceType(&r, d.SelectedService); err != nil {
+		d.SelectedService = p.newSelectedServiceType()
+		if err := decodeSelectedServiceType(&r, p, d.SelectedService); err != nil {
 			return err
 		}
 	case 181:
-		d.SelectedServiceList = new(SelectedServiceListType)
-		if err := decodeSelectedServiceListType(&r, d.SelectedServiceList); err != nil {
+		d.SelectedServiceList = p.newSelectedServiceListType()
+		if err := decodeSelectedServiceListType(&r, p, d.SelectedServiceList); err != nil {
 			return err
 		}
 	case 182:
-		d.Service = new(ServiceType)
-		if err := decodeServiceType(&r, d.Service); err != nil {
+		d.Service = p.newServiceType()
+		if err := decodeServiceType(&r, p, d.Service); err != nil {
 			return err
 		}
 	case 183:
@@ -21538,7 +25747,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := ServiceCategoryType(xu)
-			d.ServiceCategory = &x
+			ptr := p.newServiceCategoryType()
+			*ptr = x
+			d.ServiceCategory = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21553,29 +25764,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := ServiceCategoryType(xu)
-			d.ServiceCategory_2 = &x
+			ptr := p.newServiceCategoryType()
+			*ptr = x
+			d.ServiceCategory_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 185:
-		d.ServiceDetailReq = new(ServiceDetailReqType)
-		if err := decodeServiceDetailReqType(&r, d.ServiceDetailReq); err != nil {
+		d.ServiceDetailReq = p.newServiceDetailReqType()
+		if err := decodeServiceDetailReqType(&r, p, d.ServiceDetailReq); err != nil {
 			return err
 		}
 	case 186:
-		d.ServiceDetailRes = new(ServiceDetailResType)
-		if err := decodeServiceDetailResType(&r, d.ServiceDetailRes); err != nil {
+		d.ServiceDetailRes = p.newServiceDetailResType()
+		if err := decodeServiceDetailResType(&r, p, d.ServiceDetailRes); err != nil {
 			return err
 		}
 	case 187:
-		d.ServiceDiscoveryReq = new(ServiceDiscoveryReqType)
-		if err := decodeServiceDiscoveryReqType(&r, d.ServiceDiscoveryReq); err != nil {
+		d.ServiceDiscoveryReq = p.newServiceDiscoveryReqType()
+		if err := decodeServiceDiscoveryReqType(&r, p, d.ServiceDiscoveryReq); err != nil {
 			return err
 		}
 	case 188:
-		d.ServiceDiscoveryRes = new(ServiceDiscoveryResType)
-		if err := decodeServiceDiscoveryResType(&r, d.ServiceDiscoveryRes); err != nil {
+		d.ServiceDiscoveryRes = p.newServiceDiscoveryResType()
+		if err := decodeServiceDiscoveryResType(&r, p, d.ServiceDiscoveryRes); err != nil {
 			return err
 		}
 	case 189:
@@ -21591,7 +25804,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.ServiceID = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.ServiceID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21609,14 +25824,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.ServiceID_2 = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.ServiceID_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 191:
-		d.ServiceList = new(ServiceListType)
-		if err := decodeServiceListType(&r, d.ServiceList); err != nil {
+		d.ServiceList = p.newServiceListType()
+		if err := decodeServiceListType(&r, p, d.ServiceList); err != nil {
 			return err
 		}
 	case 192:
@@ -21628,14 +25845,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ServiceName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.ServiceName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 193:
-		d.ServiceParameterList = new(ServiceParameterListType)
-		if err := decodeServiceParameterListType(&r, d.ServiceParameterList); err != nil {
+		d.ServiceParameterList = p.newServiceParameterListType()
+		if err := decodeServiceParameterListType(&r, p, d.ServiceParameterList); err != nil {
 			return err
 		}
 	case 194:
@@ -21647,7 +25866,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ServiceScope = &x
+			ptr := p.newString()
+			*ptr = x
+			d.ServiceScope = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21661,7 +25882,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ServiceScope_2 = &x
+			ptr := p.newString()
+			*ptr = x
+			d.ServiceScope_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21697,23 +25920,23 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 198:
-		d.SessionSetupReq = new(SessionSetupReqType)
-		if err := decodeSessionSetupReqType(&r, d.SessionSetupReq); err != nil {
+		d.SessionSetupReq = p.newSessionSetupReqType()
+		if err := decodeSessionSetupReqType(&r, p, d.SessionSetupReq); err != nil {
 			return err
 		}
 	case 199:
-		d.SessionSetupRes = new(SessionSetupResType)
-		if err := decodeSessionSetupResType(&r, d.SessionSetupRes); err != nil {
+		d.SessionSetupRes = p.newSessionSetupResType()
+		if err := decodeSessionSetupResType(&r, p, d.SessionSetupRes); err != nil {
 			return err
 		}
 	case 200:
-		d.SessionStopReq = new(SessionStopReqType)
-		if err := decodeSessionStopReqType(&r, d.SessionStopReq); err != nil {
+		d.SessionStopReq = p.newSessionStopReqType()
+		if err := decodeSessionStopReqType(&r, p, d.SessionStopReq); err != nil {
 			return err
 		}
 	case 201:
-		d.SessionStopRes = new(SessionStopResType)
-		if err := decodeSessionStopResType(&r, d.SessionStopRes); err != nil {
+		d.SessionStopRes = p.newSessionStopResType()
+		if err := decodeSessionStopResType(&r, p, d.SessionStopRes); err != nil {
 			return err
 		}
 	case 202:
@@ -21732,43 +25955,43 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 203:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 204:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 205:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 206:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 207:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 208:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 209:
-		d.SubCertificates = new(SubCertificatesType)
-		if err := decodeSubCertificatesType(&r, d.SubCertificates); err != nil {
+		d.SubCertificates = p.newSubCertificatesType()
+		if err := decodeSubCertificatesType(&r, p, d.SubCertificates); err != nil {
 			return err
 		}
 	case 210:
-		d.SupportedEnergyTransferMode = new(SupportedEnergyTransferModeType)
-		if err := decodeSupportedEnergyTransferModeType(&r, d.SupportedEnergyTransferMode); err != nil {
+		d.SupportedEnergyTransferMode = p.newSupportedEnergyTransferModeType()
+		if err := decodeSupportedEnergyTransferModeType(&r, p, d.SupportedEnergyTransferMode); err != nil {
 			return err
 		}
 	case 211:
@@ -21781,24 +26004,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.TMeter = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.TMeter = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 212:
-		d.TimeInterval = new(IntervalType)
-		if err := decodeIntervalType(&r, d.TimeInterval); err != nil {
+		d.TimeInterval = p.newIntervalType()
+		if err := decodeIntervalType(&r, p, d.TimeInterval); err != nil {
 			return err
 		}
 	case 213:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 214:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 215:
@@ -21814,14 +26039,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := UnitSymbolType(xu)
-			d.Unit = &x
+			ptr := p.newUnitSymbolType()
+			*ptr = x
+			d.Unit = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 216:
-		d.V2G_Message = new(V2G_Message)
-		if err := decodeV2G_Message(&r, d.V2G_Message); err != nil {
+		d.V2G_Message = p.newV2G_Message()
+		if err := decodeV2G_Message(&r, p, d.V2G_Message); err != nil {
 			return err
 		}
 	case 217:
@@ -21837,19 +26064,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Value = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Value = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 218:
-		d.WeldingDetectionReq = new(WeldingDetectionReqType)
-		if err := decodeWeldingDetectionReqType(&r, d.WeldingDetectionReq); err != nil {
+		d.WeldingDetectionReq = p.newWeldingDetectionReqType()
+		if err := decodeWeldingDetectionReqType(&r, p, d.WeldingDetectionReq); err != nil {
 			return err
 		}
 	case 219:
-		d.WeldingDetectionRes = new(WeldingDetectionResType)
-		if err := decodeWeldingDetectionResType(&r, d.WeldingDetectionRes); err != nil {
+		d.WeldingDetectionRes = p.newWeldingDetectionResType()
+		if err := decodeWeldingDetectionResType(&r, p, d.WeldingDetectionRes); err != nil {
 			return err
 		}
 	case 220:
@@ -21883,8 +26112,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 222:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 223:
@@ -21896,14 +26125,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 224:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 225:
@@ -21931,7 +26162,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21945,7 +26178,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21959,7 +26194,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -21992,7 +26229,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.Amount = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.Amount = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22010,7 +26249,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(int64(xu) + -3)
-			d.AmountMultiplier = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.AmountMultiplier = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22024,7 +26265,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.BoolValue = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.BoolValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22039,7 +26282,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int8(int64(xu) + -128)
-			d.ByteValue = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.ByteValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22057,7 +26302,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := CostKindType(xu)
-			d.CostKind = &x
+			ptr := p.newCostKindType()
+			*ptr = x
+			d.CostKind = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22075,7 +26322,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.Duration = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.Duration = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22130,14 +26379,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int32(xi)
-			d.IntValue = &x
+			ptr := p.newInt32()
+			*ptr = x
+			d.IntValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 238:
-		d.PhysicalValue = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.PhysicalValue); err != nil {
+		d.PhysicalValue = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.PhysicalValue); err != nil {
 			return err
 		}
 	case 239:
@@ -22153,7 +26404,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.ShortValue = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.ShortValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22171,14 +26424,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.Start = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.Start = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 241:
-		d.StartValue = new(PhysicalValueType)
-		if err := decodePhysicalValueType(&r, d.StartValue); err != nil {
+		d.StartValue = p.newPhysicalValueType()
+		if err := decodePhysicalValueType(&r, p, d.StartValue); err != nil {
 			return err
 		}
 	case 242:
@@ -22190,7 +26445,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.StringValue = &x
+			ptr := p.newString()
+			*ptr = x
+			d.StringValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24461,6 +28718,10 @@ type XMLDSigFragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	*d = XMLDSigFragment{}
+	return decodeRootXMLDSigFragment(b, nil, d)
+}
+
+func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -24471,18 +28732,18 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	}
 	switch ec {
 	case 0:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -24540,7 +28801,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -24561,8 +28824,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 8:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -24574,19 +28837,21 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 10:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -24598,7 +28863,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -24619,8 +28886,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 14:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -24639,8 +28906,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 16:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -24704,23 +28971,23 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 21:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 23:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -24754,43 +29021,43 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 27:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 28:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 34:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -24824,8 +29091,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 37:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -24837,14 +29104,16 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 39:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -24872,7 +29141,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -24886,7 +29157,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -24900,7 +29173,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err

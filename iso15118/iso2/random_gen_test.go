@@ -1511,7 +1511,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAC_EVChargeParameterType(&rd, &got); err != nil {
+		if err := decodeAC_EVChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1524,7 +1524,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVChargeParameterType(&rd, &got); err != nil {
+		if err := decodeEVChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1537,7 +1537,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePhysicalValueType(&rd, &got); err != nil {
+		if err := decodePhysicalValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1550,7 +1550,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAC_EVSEChargeParameterType(&rd, &got); err != nil {
+		if err := decodeAC_EVSEChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1563,7 +1563,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVSEChargeParameterType(&rd, &got); err != nil {
+		if err := decodeEVSEChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1576,7 +1576,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAC_EVSEStatusType(&rd, &got); err != nil {
+		if err := decodeAC_EVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1589,7 +1589,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVSEStatusType(&rd, &got); err != nil {
+		if err := decodeEVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1602,7 +1602,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAuthorizationReqType(&rd, &got); err != nil {
+		if err := decodeAuthorizationReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1615,7 +1615,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeBodyBaseType(&rd, &got); err != nil {
+		if err := decodeBodyBaseType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1628,7 +1628,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAuthorizationResType(&rd, &got); err != nil {
+		if err := decodeAuthorizationResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1641,7 +1641,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCableCheckReqType(&rd, &got); err != nil {
+		if err := decodeCableCheckReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1654,7 +1654,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVStatusType(&rd, &got); err != nil {
+		if err := decodeDC_EVStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1667,7 +1667,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVStatusType(&rd, &got); err != nil {
+		if err := decodeEVStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1680,7 +1680,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCableCheckResType(&rd, &got); err != nil {
+		if err := decodeCableCheckResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1693,7 +1693,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVSEStatusType(&rd, &got); err != nil {
+		if err := decodeDC_EVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1706,7 +1706,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCanonicalizationMethodType(&rd, &got); err != nil {
+		if err := decodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1719,7 +1719,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateInstallationReqType(&rd, &got); err != nil {
+		if err := decodeCertificateInstallationReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1732,7 +1732,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeListOfRootCertificateIDsType(&rd, &got); err != nil {
+		if err := decodeListOfRootCertificateIDsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1745,7 +1745,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509IssuerSerialType(&rd, &got); err != nil {
+		if err := decodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1758,7 +1758,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateInstallationResType(&rd, &got); err != nil {
+		if err := decodeCertificateInstallationResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1771,7 +1771,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateChainType(&rd, &got); err != nil {
+		if err := decodeCertificateChainType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1784,7 +1784,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSubCertificatesType(&rd, &got); err != nil {
+		if err := decodeSubCertificatesType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1797,7 +1797,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeContractSignatureEncryptedPrivateKeyType(&rd, &got); err != nil {
+		if err := decodeContractSignatureEncryptedPrivateKeyType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1810,7 +1810,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDiffieHellmanPublickeyType(&rd, &got); err != nil {
+		if err := decodeDiffieHellmanPublickeyType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1823,7 +1823,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEMAIDType(&rd, &got); err != nil {
+		if err := decodeEMAIDType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1836,7 +1836,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateUpdateReqType(&rd, &got); err != nil {
+		if err := decodeCertificateUpdateReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1849,7 +1849,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateUpdateResType(&rd, &got); err != nil {
+		if err := decodeCertificateUpdateResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1862,7 +1862,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1875,7 +1875,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVChargeParameterType(&rd, &got); err != nil {
+		if err := decodeDC_EVChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1888,7 +1888,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1901,7 +1901,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSAScheduleListType(&rd, &got); err != nil {
+		if err := decodeSAScheduleListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1914,7 +1914,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSASchedulesType(&rd, &got); err != nil {
+		if err := decodeSASchedulesType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1927,7 +1927,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSAScheduleTupleType(&rd, &got); err != nil {
+		if err := decodeSAScheduleTupleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1940,7 +1940,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePMaxScheduleType(&rd, &got); err != nil {
+		if err := decodePMaxScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1953,7 +1953,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePMaxScheduleEntryType(&rd, &got); err != nil {
+		if err := decodePMaxScheduleEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1966,7 +1966,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEntryType(&rd, &got); err != nil {
+		if err := decodeEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1979,7 +1979,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRelativeTimeIntervalType(&rd, &got); err != nil {
+		if err := decodeRelativeTimeIntervalType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1992,7 +1992,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeIntervalType(&rd, &got); err != nil {
+		if err := decodeIntervalType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2005,7 +2005,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSalesTariffType(&rd, &got); err != nil {
+		if err := decodeSalesTariffType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2018,7 +2018,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSalesTariffEntryType(&rd, &got); err != nil {
+		if err := decodeSalesTariffEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2031,7 +2031,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeConsumptionCostType(&rd, &got); err != nil {
+		if err := decodeConsumptionCostType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2044,7 +2044,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCostType(&rd, &got); err != nil {
+		if err := decodeCostType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2057,7 +2057,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVSEChargeParameterType(&rd, &got); err != nil {
+		if err := decodeDC_EVSEChargeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2070,7 +2070,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargingStatusReqType(&rd, &got); err != nil {
+		if err := decodeChargingStatusReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2083,7 +2083,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargingStatusResType(&rd, &got); err != nil {
+		if err := decodeChargingStatusResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2096,7 +2096,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeterInfoType(&rd, &got); err != nil {
+		if err := decodeMeterInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2109,7 +2109,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCurrentDemandReqType(&rd, &got); err != nil {
+		if err := decodeCurrentDemandReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2122,7 +2122,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCurrentDemandResType(&rd, &got); err != nil {
+		if err := decodeCurrentDemandResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2135,7 +2135,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDC_EVPowerDeliveryParameterType(&rd, &got); err != nil {
+		if err := decodeDC_EVPowerDeliveryParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2148,7 +2148,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPowerDeliveryParameterType(&rd, &got); err != nil {
+		if err := decodeEVPowerDeliveryParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2161,7 +2161,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2174,7 +2174,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDigestMethodType(&rd, &got); err != nil {
+		if err := decodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2187,7 +2187,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyInfoType(&rd, &got); err != nil {
+		if err := decodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2200,7 +2200,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyValueType(&rd, &got); err != nil {
+		if err := decodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2213,7 +2213,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2226,7 +2226,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRetrievalMethodType(&rd, &got); err != nil {
+		if err := decodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2239,7 +2239,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformsType(&rd, &got); err != nil {
+		if err := decodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2252,7 +2252,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformType(&rd, &got); err != nil {
+		if err := decodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2265,7 +2265,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509DataType(&rd, &got); err != nil {
+		if err := decodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2278,7 +2278,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePGPDataType(&rd, &got); err != nil {
+		if err := decodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2291,7 +2291,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSPKIDataType(&rd, &got); err != nil {
+		if err := decodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2304,7 +2304,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeManifestType(&rd, &got); err != nil {
+		if err := decodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2317,7 +2317,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReferenceType(&rd, &got); err != nil {
+		if err := decodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2330,7 +2330,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeteringReceiptReqType(&rd, &got); err != nil {
+		if err := decodeMeteringReceiptReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2343,7 +2343,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeteringReceiptResType(&rd, &got); err != nil {
+		if err := decodeMeteringReceiptResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2356,7 +2356,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeObjectType(&rd, &got); err != nil {
+		if err := decodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2369,7 +2369,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentDetailsReqType(&rd, &got); err != nil {
+		if err := decodePaymentDetailsReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2382,7 +2382,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentDetailsResType(&rd, &got); err != nil {
+		if err := decodePaymentDetailsResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2395,7 +2395,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentServiceSelectionReqType(&rd, &got); err != nil {
+		if err := decodePaymentServiceSelectionReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2408,7 +2408,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSelectedServiceListType(&rd, &got); err != nil {
+		if err := decodeSelectedServiceListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2421,7 +2421,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSelectedServiceType(&rd, &got); err != nil {
+		if err := decodeSelectedServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2434,7 +2434,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentServiceSelectionResType(&rd, &got); err != nil {
+		if err := decodePaymentServiceSelectionResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2447,7 +2447,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerDeliveryReqType(&rd, &got); err != nil {
+		if err := decodePowerDeliveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2460,7 +2460,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargingProfileType(&rd, &got); err != nil {
+		if err := decodeChargingProfileType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2473,7 +2473,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeProfileEntryType(&rd, &got); err != nil {
+		if err := decodeProfileEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2486,7 +2486,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerDeliveryResType(&rd, &got); err != nil {
+		if err := decodePowerDeliveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2499,7 +2499,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePreChargeReqType(&rd, &got); err != nil {
+		if err := decodePreChargeReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2512,7 +2512,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePreChargeResType(&rd, &got); err != nil {
+		if err := decodePreChargeResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2525,7 +2525,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDetailReqType(&rd, &got); err != nil {
+		if err := decodeServiceDetailReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2538,7 +2538,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDetailResType(&rd, &got); err != nil {
+		if err := decodeServiceDetailResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2551,7 +2551,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceParameterListType(&rd, &got); err != nil {
+		if err := decodeServiceParameterListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2564,7 +2564,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeParameterSetType(&rd, &got); err != nil {
+		if err := decodeParameterSetType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2577,7 +2577,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeParameterType(&rd, &got); err != nil {
+		if err := decodeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2590,7 +2590,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeServiceDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2603,7 +2603,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeServiceDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2616,7 +2616,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePaymentOptionListType(&rd, &got); err != nil {
+		if err := decodePaymentOptionListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2629,7 +2629,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeServiceType(&rd, &got); err != nil {
+		if err := decodeChargeServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2642,7 +2642,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceType(&rd, &got); err != nil {
+		if err := decodeServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2655,7 +2655,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSupportedEnergyTransferModeType(&rd, &got); err != nil {
+		if err := decodeSupportedEnergyTransferModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2668,7 +2668,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceListType(&rd, &got); err != nil {
+		if err := decodeServiceListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2681,7 +2681,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionSetupReqType(&rd, &got); err != nil {
+		if err := decodeSessionSetupReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2694,7 +2694,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionSetupResType(&rd, &got); err != nil {
+		if err := decodeSessionSetupResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2707,7 +2707,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionStopReqType(&rd, &got); err != nil {
+		if err := decodeSessionStopReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2720,7 +2720,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionStopResType(&rd, &got); err != nil {
+		if err := decodeSessionStopResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2733,7 +2733,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureType(&rd, &got); err != nil {
+		if err := decodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2746,7 +2746,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedInfoType(&rd, &got); err != nil {
+		if err := decodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2759,7 +2759,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureMethodType(&rd, &got); err != nil {
+		if err := decodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2772,7 +2772,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureValueType(&rd, &got); err != nil {
+		if err := decodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2785,7 +2785,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2G_Message(&rd, &got); err != nil {
+		if err := decodeV2G_Message(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2798,7 +2798,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMessageHeaderType(&rd, &got); err != nil {
+		if err := decodeMessageHeaderType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2811,7 +2811,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeNotificationType(&rd, &got); err != nil {
+		if err := decodeNotificationType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2824,7 +2824,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeBodyType(&rd, &got); err != nil {
+		if err := decodeBodyType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2837,7 +2837,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWeldingDetectionReqType(&rd, &got); err != nil {
+		if err := decodeWeldingDetectionReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2850,7 +2850,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWeldingDetectionResType(&rd, &got); err != nil {
+		if err := decodeWeldingDetectionResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

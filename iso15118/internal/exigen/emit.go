@@ -352,7 +352,7 @@ func (g *gen) nextState(p *position, count string) {
 
 func (g *gen) emitDecode(ct *complexT) {
 	op := "decode " + ct.q.Local
-	g.p("func decode%s(r *exi.Reader, v *%s) error {", ct.goName, ct.goName)
+	g.p("func decode%s(r *exi.Reader, p *pool, v *%s) error {", ct.goName, ct.goName)
 	g.p("st := 0")
 	g.p("for {")
 	g.p("switch st {")
@@ -389,13 +389,14 @@ func (g *gen) emitDecodeProd(ct *complexT, pr prod, op string) {
 	if f.ct != nil {
 		switch f.shape {
 		case fRequired:
-			g.p("if err := decode%s(r, &%s); err != nil { return err }", f.ct.goName, target)
+			g.p("if err := decode%s(r, p, &%s); err != nil { return err }", f.ct.goName, target)
 		case fPointer:
-			g.p("%s = new(%s)", target, f.ct.goName)
-			g.p("if err := decode%s(r, %s); err != nil { return err }", f.ct.goName, target)
+			g.p("%s = p.new%s()", target, poolKey(f.ct.goName))
+			g.p("if err := decode%s(r, p, %s); err != nil { return err }", f.ct.goName, target)
 		case fSlice:
+			g.p("if %s == nil { %s = p.slice%s() }", target, target, poolKey(f.ct.goName))
 			g.p("%s = append(%s, %s{})", target, target, f.ct.goName)
-			g.p("if err := decode%s(r, &%s[len(%s)-1]); err != nil { return err }", f.ct.goName, target, target)
+			g.p("if err := decode%s(r, p, &%s[len(%s)-1]); err != nil { return err }", f.ct.goName, target, target)
 		}
 	} else {
 		elemOp := op + "/" + f.json
@@ -408,8 +409,11 @@ func (g *gen) emitDecodeProd(ct *complexT, pr prod, op string) {
 		case fRequired, fNilable:
 			g.p("%s = x", target)
 		case fPointer:
-			g.p("%s = &x", target)
+			g.p("ptr := p.new%s()", poolKey(f.st.goType))
+			g.p("*ptr = x")
+			g.p("%s = ptr", target)
 		case fSlice:
+			g.p("if %s == nil { %s = p.slice%s() }", target, target, poolKey(f.st.goType))
 			g.p("%s = append(%s, x)", target, target)
 		}
 		g.p("}")
@@ -552,6 +556,9 @@ func (g *gen) emitRootCodec(typ, decName, encName string, fields []rootField, k,
 	g.p("// Unread trailing bytes or non-zero padding after the end are an error.")
 	g.p("func %s(b []byte, d *%s) error {", decName, typ)
 	g.p("*d = %s{}", typ)
+	g.p("return decodeRoot%s(b, nil, d)", typ)
+	g.p("}\n")
+	g.p("func decodeRoot%s(b []byte, p *pool, d *%s) error {", typ, typ)
 	g.p("r := exi.NewReader(b)")
 	g.p("if err := r.ReadHeader(); err != nil { return err }")
 	g.p("ec, err := r.ReadBits(%d)", width)
@@ -604,8 +611,8 @@ func (g *gen) emitRootElemDecode(f rootField, op string) {
 		return
 	}
 	if f.e.ct != nil {
-		g.p("d.%s = new(%s)", f.name, f.e.ct.goName)
-		g.p("if err := decode%s(&r, d.%s); err != nil { return err }", f.e.ct.goName, f.name)
+		g.p("d.%s = p.new%s()", f.name, poolKey(f.e.ct.goName))
+		g.p("if err := decode%s(&r, p, d.%s); err != nil { return err }", f.e.ct.goName, f.name)
 		return
 	}
 	g.p("if err := r.ReadSimpleStart(%q); err != nil { return err }", op)
@@ -614,7 +621,9 @@ func (g *gen) emitRootElemDecode(f rootField, op string) {
 	if f.e.st.isBinary() {
 		g.p("d.%s = x", f.name)
 	} else {
-		g.p("d.%s = &x", f.name)
+		g.p("ptr := p.new%s()", poolKey(f.e.st.goType))
+		g.p("*ptr = x")
+		g.p("d.%s = ptr", f.name)
 	}
 	g.p("}")
 	g.p("if err := r.ReadSimpleEnd(%q); err != nil { return err }", op)

@@ -87,6 +87,7 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 	g.emitRootCodec("Document", "Decode", "AppendEncode", docFields, len(globals), bitsFor(len(globals)+1), false,
 		"Document is one EXI document of the schema: exactly one of its global elements is set.")
 	g.emitMessageName(docFields)
+	g.emitPool(docFields)
 	if cfg.fragments {
 		var all []qname
 		for q := range m.allElems {

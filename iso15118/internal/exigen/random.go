@@ -173,7 +173,7 @@ func (g *gen) emitRandom(docFields []rootField) {
 		g.p("w := exi.NewWriter(nil)")
 		g.p("if err := encode%s(&w, &v); err != nil { return \"\", err }", ct.goName)
 		g.p("rd := exi.NewReader(w.Bytes())")
-		g.p("if err := decode%s(&rd, &got); err != nil { return \"\", err }", ct.goName)
+		g.p("if err := decode%s(&rd, nil, &got); err != nil { return \"\", err }", ct.goName)
 		g.p("return cmp.Diff(v, got), nil")
 		g.p("}},")
 	}

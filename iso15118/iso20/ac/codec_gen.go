@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("ac: invalid enumeration value")
 
-func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, v *AC_CPDReqEnergyTransferModeType) error {
+func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -21,7 +21,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, v *AC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -35,19 +35,19 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, v *AC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -61,13 +61,13 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, v *AC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -81,7 +81,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, v *AC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -95,14 +95,14 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, v *AC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
@@ -118,8 +118,8 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, v *AC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
@@ -240,7 +240,7 @@ func encodeAC_CPDReqEnergyTransferModeType(w *exi.Writer, v *AC_CPDReqEnergyTran
 	return nil
 }
 
-func decodeRationalNumberType(r *exi.Reader, v *RationalNumberType) error {
+func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) error {
 	st := 0
 	for {
 		switch st {
@@ -349,7 +349,7 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	return nil
 }
 
-func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTransferModeType) error {
+func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -360,7 +360,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -374,19 +374,19 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower_L2); err != nil {
+				v.EVSEMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVSEMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower_L3); err != nil {
+				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -400,13 +400,13 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower_L3); err != nil {
+				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -420,7 +420,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -434,19 +434,19 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower_L2); err != nil {
+				v.EVSEMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVSEMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower_L3); err != nil {
+				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSENominalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -460,13 +460,13 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower_L3); err != nil {
+				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSENominalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -480,7 +480,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSENominalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -494,32 +494,32 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.MaximumPowerAsymmetry = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.MaximumPowerAsymmetry); err != nil {
+				v.MaximumPowerAsymmetry = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.MaximumPowerAsymmetry); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSEPowerRampLimitation = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPowerRampLimitation); err != nil {
+				v.EVSEPowerRampLimitation = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -535,26 +535,26 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEPowerRampLimitation = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPowerRampLimitation); err != nil {
+				v.EVSEPowerRampLimitation = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -570,20 +570,20 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -599,14 +599,14 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -622,8 +622,8 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, v *AC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -846,7 +846,7 @@ func encodeAC_CPDResEnergyTransferModeType(w *exi.Writer, v *AC_CPDResEnergyTran
 	return nil
 }
 
-func decodeAC_ChargeLoopReqType(r *exi.Reader, v *AC_ChargeLoopReqType) error {
+func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -857,7 +857,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, v *AC_ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -871,8 +871,8 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, v *AC_ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -925,32 +925,32 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, v *AC_ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.BPT_Dynamic_AC_CLReqControlMode = new(BPT_Dynamic_AC_CLReqControlModeType)
-				if err := decodeBPT_Dynamic_AC_CLReqControlModeType(r, v.BPT_Dynamic_AC_CLReqControlMode); err != nil {
+				v.BPT_Dynamic_AC_CLReqControlMode = p.newBPT_Dynamic_AC_CLReqControlModeType()
+				if err := decodeBPT_Dynamic_AC_CLReqControlModeType(r, p, v.BPT_Dynamic_AC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.BPT_Scheduled_AC_CLReqControlMode = new(BPT_Scheduled_AC_CLReqControlModeType)
-				if err := decodeBPT_Scheduled_AC_CLReqControlModeType(r, v.BPT_Scheduled_AC_CLReqControlMode); err != nil {
+				v.BPT_Scheduled_AC_CLReqControlMode = p.newBPT_Scheduled_AC_CLReqControlModeType()
+				if err := decodeBPT_Scheduled_AC_CLReqControlModeType(r, p, v.BPT_Scheduled_AC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.CLReqControlMode = new(CLReqControlModeType)
-				if err := decodeCLReqControlModeType(r, v.CLReqControlMode); err != nil {
+				v.CLReqControlMode = p.newCLReqControlModeType()
+				if err := decodeCLReqControlModeType(r, p, v.CLReqControlMode); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				v.Dynamic_AC_CLReqControlMode = new(Dynamic_AC_CLReqControlModeType)
-				if err := decodeDynamic_AC_CLReqControlModeType(r, v.Dynamic_AC_CLReqControlMode); err != nil {
+				v.Dynamic_AC_CLReqControlMode = p.newDynamic_AC_CLReqControlModeType()
+				if err := decodeDynamic_AC_CLReqControlModeType(r, p, v.Dynamic_AC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
-				v.Scheduled_AC_CLReqControlMode = new(Scheduled_AC_CLReqControlModeType)
-				if err := decodeScheduled_AC_CLReqControlModeType(r, v.Scheduled_AC_CLReqControlMode); err != nil {
+				v.Scheduled_AC_CLReqControlMode = p.newScheduled_AC_CLReqControlModeType()
+				if err := decodeScheduled_AC_CLReqControlModeType(r, p, v.Scheduled_AC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 8
@@ -1135,7 +1135,7 @@ func encodeAC_ChargeLoopReqType(w *exi.Writer, v *AC_ChargeLoopReqType) error {
 	return nil
 }
 
-func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
+func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -1146,7 +1146,7 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1160,8 +1160,8 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -1273,7 +1273,7 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	return nil
 }
 
-func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
+func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 	st := 0
 	for {
 		switch st {
@@ -1284,7 +1284,7 @@ func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1331,7 +1331,7 @@ func encodeV2GRequestType(w *exi.Writer, v *V2GRequestType) error {
 	return nil
 }
 
-func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
+func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 	st := 0
 	for {
 		switch st {
@@ -1342,7 +1342,7 @@ func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1389,7 +1389,7 @@ func encodeV2GMessageType(w *exi.Writer, v *V2GMessageType) error {
 	return nil
 }
 
-func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
+func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
 	st := 0
 	for {
 		switch st {
@@ -1453,8 +1453,8 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -1532,7 +1532,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
+func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 	st := 0
 	for {
 		switch st {
@@ -1548,11 +1548,13 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -1566,7 +1568,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -1580,7 +1582,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureValueType(r, &v.SignatureValue); err != nil {
+				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
 					return err
 				}
 				st = 3
@@ -1594,14 +1596,17 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				v.KeyInfo = new(KeyInfoType)
-				if err := decodeKeyInfoType(r, v.KeyInfo); err != nil {
+				v.KeyInfo = p.newKeyInfoType()
+				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -1617,8 +1622,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -1634,8 +1642,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -1734,7 +1745,7 @@ func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
 	return nil
 }
 
-func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
+func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -1750,11 +1761,13 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -1768,7 +1781,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -1782,7 +1795,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureMethodType(r, &v.SignatureMethod); err != nil {
+				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
 					return err
 				}
 				st = 3
@@ -1796,8 +1809,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -1811,8 +1827,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -1893,7 +1912,7 @@ func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, v *CanonicalizationMethodType) error {
+func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -1962,7 +1981,7 @@ func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodTy
 	return nil
 }
 
-func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
+func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -2000,7 +2019,9 @@ func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
 						return err
 					}
 					x := int64(xi)
-					v.HMACOutputLength = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.HMACOutputLength = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
 					return err
@@ -2076,7 +2097,7 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	return nil
 }
 
-func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
+func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 	st := 0
 	for {
 		switch st {
@@ -2092,7 +2113,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -2101,7 +2124,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 2:
@@ -2110,17 +2135,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 3:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -2139,7 +2166,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 1:
@@ -2148,17 +2177,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -2177,17 +2208,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -2201,13 +2234,13 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -2221,7 +2254,7 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -2385,7 +2418,7 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	return nil
 }
 
-func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
+func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 	st := 0
 	for {
 		switch st {
@@ -2396,8 +2429,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2411,8 +2447,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2452,7 +2491,7 @@ func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
 	return nil
 }
 
-func decodeTransformType(r *exi.Reader, v *TransformType) error {
+func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 	st := 0
 	for {
 		switch st {
@@ -2489,6 +2528,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					if err != nil {
 						return err
 					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
+					}
 					v.XPath = append(v.XPath, x)
 				}
 				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
@@ -2518,6 +2560,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
 					}
 					v.XPath = append(v.XPath, x)
 				}
@@ -2587,7 +2632,7 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	return nil
 }
 
-func decodeDigestMethodType(r *exi.Reader, v *DigestMethodType) error {
+func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -2656,7 +2701,7 @@ func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
 	return nil
 }
 
-func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
+func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -2672,7 +2717,9 @@ func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -2765,7 +2812,7 @@ func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
 	return nil
 }
 
-func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
+func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -2781,7 +2828,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -2793,6 +2842,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2800,32 +2852,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 2:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2837,6 +2904,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2866,6 +2936,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2873,32 +2946,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2910,6 +2998,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2939,6 +3030,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2946,32 +3040,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2983,6 +3092,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -3014,6 +3126,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -3021,32 +3136,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -3058,6 +3188,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -3089,6 +3222,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -3096,32 +3232,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -3133,6 +3284,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -3164,6 +3318,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -3171,32 +3328,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -3208,6 +3380,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -3239,6 +3414,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -3246,32 +3424,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -3283,6 +3476,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -3314,6 +3510,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -3321,32 +3520,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -3358,6 +3572,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -3389,6 +3606,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -3396,32 +3616,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -3433,6 +3668,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -3699,7 +3937,7 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	return nil
 }
 
-func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
+func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -3710,14 +3948,14 @@ func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				v.DSAKeyValue = new(DSAKeyValueType)
-				if err := decodeDSAKeyValueType(r, v.DSAKeyValue); err != nil {
+				v.DSAKeyValue = p.newDSAKeyValueType()
+				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.RSAKeyValue = new(RSAKeyValueType)
-				if err := decodeRSAKeyValueType(r, v.RSAKeyValue); err != nil {
+				v.RSAKeyValue = p.newRSAKeyValueType()
+				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
 					return err
 				}
 				st = 2
@@ -3797,7 +4035,7 @@ func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, v *DSAKeyValueType) error {
+func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -4189,7 +4427,7 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	return nil
 }
 
-func decodeRSAKeyValueType(r *exi.Reader, v *RSAKeyValueType) error {
+func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -4301,7 +4539,7 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	return nil
 }
 
-func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
+func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -4317,7 +4555,9 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 1
 			case 1:
@@ -4326,12 +4566,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -4352,12 +4594,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -4373,8 +4617,8 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -4465,7 +4709,7 @@ func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
 	return nil
 }
 
-func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
+func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 	st := 0
 	for {
 		switch st {
@@ -4476,8 +4720,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -4491,6 +4738,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -4505,6 +4755,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -4522,6 +4775,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -4538,6 +4794,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -4556,8 +4815,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -4571,6 +4833,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -4585,6 +4850,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -4602,6 +4870,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -4618,6 +4889,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -4638,8 +4912,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -4653,6 +4930,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -4667,6 +4947,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -4684,6 +4967,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -4700,6 +4986,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -4720,8 +5009,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -4735,6 +5027,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -4749,6 +5044,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -4766,6 +5064,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -4782,6 +5083,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -4802,8 +5106,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -4817,6 +5124,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -4831,6 +5141,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -4848,6 +5161,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -4864,6 +5180,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -4884,8 +5203,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -4899,6 +5221,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -4913,6 +5238,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -4930,6 +5258,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -4946,6 +5277,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -5108,7 +5442,7 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	return nil
 }
 
-func decodeX509IssuerSerialType(r *exi.Reader, v *X509IssuerSerialType) error {
+func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
 	st := 0
 	for {
 		switch st {
@@ -5218,7 +5552,7 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	return nil
 }
 
-func decodePGPDataType(r *exi.Reader, v *PGPDataType) error {
+func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -5384,7 +5718,7 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	return nil
 }
 
-func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
+func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -5404,6 +5738,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -5429,6 +5766,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -5476,7 +5816,7 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	return nil
 }
 
-func decodeObjectType(r *exi.Reader, v *ObjectType) error {
+func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 	st := 0
 	for {
 		switch st {
@@ -5492,7 +5832,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Encoding = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Encoding = ptr
 				}
 				st = 1
 			case 1:
@@ -5501,7 +5843,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 2:
@@ -5510,7 +5854,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 3:
@@ -5534,7 +5880,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 1:
@@ -5543,7 +5891,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 2:
@@ -5567,7 +5917,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 1:
@@ -5668,7 +6020,7 @@ func encodeObjectType(w *exi.Writer, v *ObjectType) error {
 	return nil
 }
 
-func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error {
+func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersType) error {
 	st := 0
 	for {
 		switch st {
@@ -5691,7 +6043,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.PresentSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.PresentSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
 					return err
@@ -5710,7 +6064,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -5729,7 +6085,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -5748,7 +6106,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -5767,7 +6127,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -5786,7 +6148,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -5805,7 +6169,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -5820,15 +6186,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -5841,7 +6209,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -5871,7 +6241,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -5890,7 +6262,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -5909,7 +6283,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -5928,7 +6304,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -5947,7 +6325,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -5966,7 +6346,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -5981,15 +6363,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6002,7 +6386,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6032,7 +6418,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -6051,7 +6439,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -6070,7 +6460,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6089,7 +6481,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6108,7 +6502,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6123,15 +6519,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6144,7 +6542,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6174,7 +6574,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -6193,7 +6595,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6212,7 +6616,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6231,7 +6637,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6246,15 +6654,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6267,7 +6677,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6297,7 +6709,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6316,7 +6730,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6335,7 +6751,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6350,15 +6768,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6371,7 +6791,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6401,7 +6823,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6420,7 +6844,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6435,15 +6861,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6456,7 +6884,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6486,7 +6916,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6501,15 +6933,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6522,7 +6956,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6548,15 +6984,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6569,7 +7007,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6587,8 +7027,8 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 			}
 			switch ec {
 			case 0:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6601,7 +7041,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6627,7 +7069,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6908,7 +7352,7 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	return nil
 }
 
-func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_CLReqControlModeType) error {
+func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dynamic_AC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -6931,14 +7375,16 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -6952,7 +7398,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -6966,7 +7412,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -6980,7 +7426,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -6994,7 +7440,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -7008,19 +7454,19 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -7034,13 +7480,13 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -7054,7 +7500,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -7068,19 +7514,19 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -7094,13 +7540,13 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -7114,7 +7560,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -7128,19 +7574,19 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L2); err != nil {
+				v.EVPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVPresentReactivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -7154,13 +7600,13 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVPresentReactivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -7174,7 +7620,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentReactivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -7188,19 +7634,19 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 17
@@ -7214,13 +7660,13 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 17
@@ -7234,7 +7680,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 17
@@ -7248,19 +7694,19 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 18
 			case 1:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 19
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 20
@@ -7274,13 +7720,13 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 19
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 20
@@ -7294,7 +7740,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 20
@@ -7308,26 +7754,26 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 21
 			case 1:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 22
 			case 2:
-				v.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumV2XEnergyRequest); err != nil {
+				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 23
 			case 3:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -7343,20 +7789,20 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 22
 			case 1:
-				v.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumV2XEnergyRequest); err != nil {
+				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 23
 			case 2:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -7372,14 +7818,14 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumV2XEnergyRequest); err != nil {
+				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 23
 			case 1:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -7395,8 +7841,8 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -7773,7 +8219,7 @@ func encodeBPT_Dynamic_AC_CLReqControlModeType(w *exi.Writer, v *BPT_Dynamic_AC_
 	return nil
 }
 
-func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqControlModeType) error {
+func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -7796,14 +8242,16 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 						return r.Fail("decode Dynamic_AC_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -7817,7 +8265,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -7831,7 +8279,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -7845,7 +8293,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -7859,7 +8307,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -7873,19 +8321,19 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -7899,13 +8347,13 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -7919,7 +8367,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -7933,19 +8381,19 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -7959,13 +8407,13 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -7979,7 +8427,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -7993,19 +8441,19 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L2); err != nil {
+				v.EVPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVPresentReactivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -8019,13 +8467,13 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVPresentReactivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -8039,7 +8487,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentReactivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -8053,14 +8501,14 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
@@ -8076,8 +8524,8 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, v *Dynamic_AC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
@@ -8332,7 +8780,7 @@ func encodeDynamic_AC_CLReqControlModeType(w *exi.Writer, v *Dynamic_AC_CLReqCon
 	return nil
 }
 
-func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlModeType) error {
+func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -8355,14 +8803,16 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -8376,7 +8826,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -8390,7 +8840,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -8404,7 +8854,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -8489,7 +8939,7 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	return nil
 }
 
-func decodeCLReqControlModeType(r *exi.Reader, v *CLReqControlModeType) error {
+func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -8521,7 +8971,7 @@ func encodeCLReqControlModeType(w *exi.Writer, v *CLReqControlModeType) error {
 	return nil
 }
 
-func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled_AC_CLReqControlModeType) error {
+func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Scheduled_AC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -8532,61 +8982,61 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 9:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8600,55 +9050,55 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 8:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8662,49 +9112,49 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 7:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8718,43 +9168,43 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 6:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8768,37 +9218,37 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 5:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8812,31 +9262,31 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8850,25 +9300,25 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8882,19 +9332,19 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8908,13 +9358,13 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8928,7 +9378,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8942,68 +9392,68 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L2); err != nil {
+				v.EVPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				v.EVPresentReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower); err != nil {
+				v.EVPresentReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 3:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 4:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 5:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 6:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 7:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 8:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 9:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 10:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9019,62 +9469,62 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.EVPresentReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower); err != nil {
+				v.EVPresentReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 3:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 4:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 5:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 6:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 7:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 8:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 9:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9090,56 +9540,56 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower); err != nil {
+				v.EVPresentReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 2:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 3:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 4:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 5:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 6:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 7:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 8:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9155,50 +9605,50 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 1:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 2:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 3:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 4:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 5:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 6:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 7:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9214,44 +9664,44 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 2:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 3:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 4:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 5:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 6:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9267,38 +9717,38 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 1:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 2:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 3:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 4:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 5:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9314,32 +9764,32 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 1:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 2:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 3:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 4:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9355,26 +9805,26 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 1:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 2:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 3:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9390,20 +9840,20 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 1:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 2:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9419,14 +9869,14 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 1:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9442,8 +9892,8 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -9954,7 +10404,7 @@ func encodeBPT_Scheduled_AC_CLReqControlModeType(w *exi.Writer, v *BPT_Scheduled
 	return nil
 }
 
-func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLReqControlModeType) error {
+func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_AC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -9965,61 +10415,61 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 9:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10033,55 +10483,55 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 8:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10095,49 +10545,49 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 7:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10151,43 +10601,43 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 6:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10201,37 +10651,37 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 5:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10245,31 +10695,31 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10283,25 +10733,25 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10315,19 +10765,19 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10341,13 +10791,13 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10361,7 +10811,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -10375,32 +10825,32 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L2); err != nil {
+				v.EVPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				v.EVPresentReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower); err != nil {
+				v.EVPresentReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 3:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 4:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -10416,26 +10866,26 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentActivePower_L3); err != nil {
+				v.EVPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.EVPresentReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower); err != nil {
+				v.EVPresentReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 3:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -10451,20 +10901,20 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower); err != nil {
+				v.EVPresentReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 2:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -10480,14 +10930,14 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L2); err != nil {
+				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 1:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -10503,8 +10953,8 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVPresentReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPresentReactivePower_L3); err != nil {
+				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -10841,7 +11291,7 @@ func encodeScheduled_AC_CLReqControlModeType(w *exi.Writer, v *Scheduled_AC_CLRe
 	return nil
 }
 
-func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqControlModeType) error {
+func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -10852,20 +11302,20 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -10881,14 +11331,14 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -10904,8 +11354,8 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -10990,7 +11440,7 @@ func encodeScheduled_CLReqControlModeType(w *exi.Writer, v *Scheduled_CLReqContr
 	return nil
 }
 
-func decodeAC_ChargeLoopResType(r *exi.Reader, v *AC_ChargeLoopResType) error {
+func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11001,7 +11451,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, v *AC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11043,56 +11493,56 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, v *AC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				v.EVSETargetFrequency = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetFrequency); err != nil {
+				v.EVSETargetFrequency = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.BPT_Dynamic_AC_CLResControlMode = new(BPT_Dynamic_AC_CLResControlModeType)
-				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
+				v.BPT_Dynamic_AC_CLResControlMode = p.newBPT_Dynamic_AC_CLResControlModeType()
+				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, p, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
-				v.BPT_Scheduled_AC_CLResControlMode = new(BPT_Scheduled_AC_CLResControlModeType)
-				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
+				v.BPT_Scheduled_AC_CLResControlMode = p.newBPT_Scheduled_AC_CLResControlModeType()
+				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, p, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.CLResControlMode = new(CLResControlModeType)
-				if err := decodeCLResControlModeType(r, v.CLResControlMode); err != nil {
+				v.CLResControlMode = p.newCLResControlModeType()
+				if err := decodeCLResControlModeType(r, p, v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
 			case 7:
-				v.Dynamic_AC_CLResControlMode = new(Dynamic_AC_CLResControlModeType)
-				if err := decodeDynamic_AC_CLResControlModeType(r, v.Dynamic_AC_CLResControlMode); err != nil {
+				v.Dynamic_AC_CLResControlMode = p.newDynamic_AC_CLResControlModeType()
+				if err := decodeDynamic_AC_CLResControlModeType(r, p, v.Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 10
 			case 8:
-				v.Scheduled_AC_CLResControlMode = new(Scheduled_AC_CLResControlModeType)
-				if err := decodeScheduled_AC_CLResControlModeType(r, v.Scheduled_AC_CLResControlMode); err != nil {
+				v.Scheduled_AC_CLResControlMode = p.newScheduled_AC_CLResControlModeType()
+				if err := decodeScheduled_AC_CLResControlModeType(r, p, v.Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 11
@@ -11106,50 +11556,50 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, v *AC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.EVSETargetFrequency = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetFrequency); err != nil {
+				v.EVSETargetFrequency = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				v.BPT_Dynamic_AC_CLResControlMode = new(BPT_Dynamic_AC_CLResControlModeType)
-				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
+				v.BPT_Dynamic_AC_CLResControlMode = p.newBPT_Dynamic_AC_CLResControlModeType()
+				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, p, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
-				v.BPT_Scheduled_AC_CLResControlMode = new(BPT_Scheduled_AC_CLResControlModeType)
-				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
+				v.BPT_Scheduled_AC_CLResControlMode = p.newBPT_Scheduled_AC_CLResControlModeType()
+				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, p, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.CLResControlMode = new(CLResControlModeType)
-				if err := decodeCLResControlModeType(r, v.CLResControlMode); err != nil {
+				v.CLResControlMode = p.newCLResControlModeType()
+				if err := decodeCLResControlModeType(r, p, v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
 			case 6:
-				v.Dynamic_AC_CLResControlMode = new(Dynamic_AC_CLResControlModeType)
-				if err := decodeDynamic_AC_CLResControlModeType(r, v.Dynamic_AC_CLResControlMode); err != nil {
+				v.Dynamic_AC_CLResControlMode = p.newDynamic_AC_CLResControlModeType()
+				if err := decodeDynamic_AC_CLResControlModeType(r, p, v.Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 10
 			case 7:
-				v.Scheduled_AC_CLResControlMode = new(Scheduled_AC_CLResControlModeType)
-				if err := decodeScheduled_AC_CLResControlModeType(r, v.Scheduled_AC_CLResControlMode); err != nil {
+				v.Scheduled_AC_CLResControlMode = p.newScheduled_AC_CLResControlModeType()
+				if err := decodeScheduled_AC_CLResControlModeType(r, p, v.Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 11
@@ -11163,44 +11613,44 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, v *AC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVSETargetFrequency = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetFrequency); err != nil {
+				v.EVSETargetFrequency = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.BPT_Dynamic_AC_CLResControlMode = new(BPT_Dynamic_AC_CLResControlModeType)
-				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
+				v.BPT_Dynamic_AC_CLResControlMode = p.newBPT_Dynamic_AC_CLResControlModeType()
+				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, p, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
-				v.BPT_Scheduled_AC_CLResControlMode = new(BPT_Scheduled_AC_CLResControlModeType)
-				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
+				v.BPT_Scheduled_AC_CLResControlMode = p.newBPT_Scheduled_AC_CLResControlModeType()
+				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, p, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.CLResControlMode = new(CLResControlModeType)
-				if err := decodeCLResControlModeType(r, v.CLResControlMode); err != nil {
+				v.CLResControlMode = p.newCLResControlModeType()
+				if err := decodeCLResControlModeType(r, p, v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
 			case 5:
-				v.Dynamic_AC_CLResControlMode = new(Dynamic_AC_CLResControlModeType)
-				if err := decodeDynamic_AC_CLResControlModeType(r, v.Dynamic_AC_CLResControlMode); err != nil {
+				v.Dynamic_AC_CLResControlMode = p.newDynamic_AC_CLResControlModeType()
+				if err := decodeDynamic_AC_CLResControlModeType(r, p, v.Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 10
 			case 6:
-				v.Scheduled_AC_CLResControlMode = new(Scheduled_AC_CLResControlModeType)
-				if err := decodeScheduled_AC_CLResControlModeType(r, v.Scheduled_AC_CLResControlMode); err != nil {
+				v.Scheduled_AC_CLResControlMode = p.newScheduled_AC_CLResControlModeType()
+				if err := decodeScheduled_AC_CLResControlModeType(r, p, v.Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 11
@@ -11214,38 +11664,38 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, v *AC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetFrequency = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetFrequency); err != nil {
+				v.EVSETargetFrequency = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.BPT_Dynamic_AC_CLResControlMode = new(BPT_Dynamic_AC_CLResControlModeType)
-				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
+				v.BPT_Dynamic_AC_CLResControlMode = p.newBPT_Dynamic_AC_CLResControlModeType()
+				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, p, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.BPT_Scheduled_AC_CLResControlMode = new(BPT_Scheduled_AC_CLResControlModeType)
-				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
+				v.BPT_Scheduled_AC_CLResControlMode = p.newBPT_Scheduled_AC_CLResControlModeType()
+				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, p, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.CLResControlMode = new(CLResControlModeType)
-				if err := decodeCLResControlModeType(r, v.CLResControlMode); err != nil {
+				v.CLResControlMode = p.newCLResControlModeType()
+				if err := decodeCLResControlModeType(r, p, v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				v.Dynamic_AC_CLResControlMode = new(Dynamic_AC_CLResControlModeType)
-				if err := decodeDynamic_AC_CLResControlModeType(r, v.Dynamic_AC_CLResControlMode); err != nil {
+				v.Dynamic_AC_CLResControlMode = p.newDynamic_AC_CLResControlModeType()
+				if err := decodeDynamic_AC_CLResControlModeType(r, p, v.Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 10
 			case 5:
-				v.Scheduled_AC_CLResControlMode = new(Scheduled_AC_CLResControlModeType)
-				if err := decodeScheduled_AC_CLResControlModeType(r, v.Scheduled_AC_CLResControlMode); err != nil {
+				v.Scheduled_AC_CLResControlMode = p.newScheduled_AC_CLResControlModeType()
+				if err := decodeScheduled_AC_CLResControlModeType(r, p, v.Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 11
@@ -11259,32 +11709,32 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, v *AC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.BPT_Dynamic_AC_CLResControlMode = new(BPT_Dynamic_AC_CLResControlModeType)
-				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
+				v.BPT_Dynamic_AC_CLResControlMode = p.newBPT_Dynamic_AC_CLResControlModeType()
+				if err := decodeBPT_Dynamic_AC_CLResControlModeType(r, p, v.BPT_Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.BPT_Scheduled_AC_CLResControlMode = new(BPT_Scheduled_AC_CLResControlModeType)
-				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
+				v.BPT_Scheduled_AC_CLResControlMode = p.newBPT_Scheduled_AC_CLResControlModeType()
+				if err := decodeBPT_Scheduled_AC_CLResControlModeType(r, p, v.BPT_Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.CLResControlMode = new(CLResControlModeType)
-				if err := decodeCLResControlModeType(r, v.CLResControlMode); err != nil {
+				v.CLResControlMode = p.newCLResControlModeType()
+				if err := decodeCLResControlModeType(r, p, v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				v.Dynamic_AC_CLResControlMode = new(Dynamic_AC_CLResControlModeType)
-				if err := decodeDynamic_AC_CLResControlModeType(r, v.Dynamic_AC_CLResControlMode); err != nil {
+				v.Dynamic_AC_CLResControlMode = p.newDynamic_AC_CLResControlModeType()
+				if err := decodeDynamic_AC_CLResControlModeType(r, p, v.Dynamic_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 10
 			case 4:
-				v.Scheduled_AC_CLResControlMode = new(Scheduled_AC_CLResControlModeType)
-				if err := decodeScheduled_AC_CLResControlModeType(r, v.Scheduled_AC_CLResControlMode); err != nil {
+				v.Scheduled_AC_CLResControlMode = p.newScheduled_AC_CLResControlModeType()
+				if err := decodeScheduled_AC_CLResControlModeType(r, p, v.Scheduled_AC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 11
@@ -11558,7 +12008,7 @@ func encodeAC_ChargeLoopResType(w *exi.Writer, v *AC_ChargeLoopResType) error {
 	return nil
 }
 
-func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
+func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11569,7 +12019,7 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11611,20 +12061,20 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -11640,14 +12090,14 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -11663,8 +12113,8 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -11776,7 +12226,7 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	return nil
 }
 
-func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
+func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 	st := 0
 	for {
 		switch st {
@@ -11787,7 +12237,7 @@ func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11877,7 +12327,7 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	return nil
 }
 
-func decodeEVSEStatusType(r *exi.Reader, v *EVSEStatusType) error {
+func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -11992,7 +12442,7 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	return nil
 }
 
-func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
+func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -12061,7 +12511,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_DischargedEnergyReadingWh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_DischargedEnergyReadingWh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
 					return err
@@ -12077,7 +12529,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -12093,7 +12547,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -12128,7 +12584,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -12144,7 +12602,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -12171,7 +12631,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -12187,7 +12649,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -12222,7 +12686,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -12238,7 +12704,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -12265,7 +12733,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -12300,7 +12770,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -12316,7 +12788,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -12362,7 +12836,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -12378,7 +12854,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -12408,7 +12886,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -12424,7 +12904,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -12451,7 +12933,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -12636,7 +13120,7 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	return nil
 }
 
-func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
+func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 	st := 0
 	for {
 		switch st {
@@ -12672,32 +13156,35 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.EnergyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.EnergyCosts); err != nil {
+				v.EnergyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.EnergyCosts); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -12717,26 +13204,29 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -12756,20 +13246,23 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -12789,14 +13282,17 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -12816,8 +13312,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -12837,8 +13336,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -12989,7 +13491,7 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	return nil
 }
 
-func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
+func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 	st := 0
 	for {
 		switch st {
@@ -13000,7 +13502,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 1
@@ -13014,7 +13516,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.CostPerUnit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.CostPerUnit); err != nil {
 					return err
 				}
 				st = 2
@@ -13073,7 +13575,7 @@ func encodeDetailedCostType(w *exi.Writer, v *DetailedCostType) error {
 	return nil
 }
 
-func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
+func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 	st := 0
 	for {
 		switch st {
@@ -13115,7 +13617,7 @@ func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 2
@@ -13177,7 +13679,7 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	return nil
 }
 
-func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_CLResControlModeType) error {
+func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dynamic_AC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -13200,7 +13702,9 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -13219,7 +13723,9 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -13238,7 +13744,9 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -13257,14 +13765,16 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -13290,7 +13800,9 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -13309,7 +13821,9 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -13328,14 +13842,16 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -13361,7 +13877,9 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -13380,14 +13898,16 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -13413,14 +13933,16 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -13434,7 +13956,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -13448,50 +13970,50 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L2); err != nil {
+				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 5:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 6:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 7:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -13507,44 +14029,44 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 4:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 5:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 6:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -13560,38 +14082,38 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -13607,32 +14129,32 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -13648,26 +14170,26 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -13683,20 +14205,20 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -13712,14 +14234,14 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -13735,8 +14257,8 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_AC_
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14027,7 +14549,7 @@ func encodeBPT_Dynamic_AC_CLResControlModeType(w *exi.Writer, v *BPT_Dynamic_AC_
 	return nil
 }
 
-func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResControlModeType) error {
+func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -14050,7 +14572,9 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -14069,7 +14593,9 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -14088,7 +14614,9 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -14107,14 +14635,16 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -14140,7 +14670,9 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -14159,7 +14691,9 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -14178,14 +14712,16 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -14211,7 +14747,9 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -14230,14 +14768,16 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -14263,14 +14803,16 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -14284,7 +14826,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSETargetActivePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -14298,50 +14840,50 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L2); err != nil {
+				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 5:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 6:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 7:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14357,44 +14899,44 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 4:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 5:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 6:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14410,38 +14952,38 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14457,32 +14999,32 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14498,26 +15040,26 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14533,20 +15075,20 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14562,14 +15104,14 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14585,8 +15127,8 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, v *Dynamic_AC_CLResCon
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -14877,7 +15419,7 @@ func encodeDynamic_AC_CLResControlModeType(w *exi.Writer, v *Dynamic_AC_CLResCon
 	return nil
 }
 
-func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlModeType) error {
+func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -14900,7 +15442,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -14919,7 +15463,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -14938,7 +15484,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -14957,7 +15505,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -14987,7 +15537,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -15006,7 +15558,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -15025,7 +15579,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -15055,7 +15611,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -15074,7 +15632,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -15104,7 +15664,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -15217,7 +15779,7 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	return nil
 }
 
-func decodeCLResControlModeType(r *exi.Reader, v *CLResControlModeType) error {
+func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15249,7 +15811,7 @@ func encodeCLResControlModeType(w *exi.Writer, v *CLResControlModeType) error {
 	return nil
 }
 
-func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled_AC_CLResControlModeType) error {
+func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Scheduled_AC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15260,56 +15822,56 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower); err != nil {
+				v.EVSETargetActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVSETargetActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L2); err != nil {
+				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15325,50 +15887,50 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L2); err != nil {
+				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15384,44 +15946,44 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15437,38 +15999,38 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15484,32 +16046,32 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15525,26 +16087,26 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15560,20 +16122,20 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15589,14 +16151,14 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15612,8 +16174,8 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15848,7 +16410,7 @@ func encodeBPT_Scheduled_AC_CLResControlModeType(w *exi.Writer, v *BPT_Scheduled
 	return nil
 }
 
-func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLResControlModeType) error {
+func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_AC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15859,56 +16421,56 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower); err != nil {
+				v.EVSETargetActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVSETargetActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L2); err != nil {
+				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15924,50 +16486,50 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L2); err != nil {
+				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -15983,44 +16545,44 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetActivePower_L3); err != nil {
+				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -16036,38 +16598,38 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower); err != nil {
+				v.EVSETargetReactivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -16083,32 +16645,32 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L2); err != nil {
+				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -16124,26 +16686,26 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSETargetReactivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSETargetReactivePower_L3); err != nil {
+				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -16159,20 +16721,20 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -16188,14 +16750,14 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -16211,8 +16773,8 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, v *Scheduled_AC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -16447,7 +17009,7 @@ func encodeScheduled_AC_CLResControlModeType(w *exi.Writer, v *Scheduled_AC_CLRe
 	return nil
 }
 
-func decodeScheduled_CLResControlModeType(r *exi.Reader, v *Scheduled_CLResControlModeType) error {
+func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -16479,7 +17041,7 @@ func encodeScheduled_CLResControlModeType(w *exi.Writer, v *Scheduled_CLResContr
 	return nil
 }
 
-func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, v *AC_ChargeParameterDiscoveryReqType) error {
+func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *AC_ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -16490,7 +17052,7 @@ func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, v *AC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -16504,14 +17066,14 @@ func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, v *AC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				v.AC_CPDReqEnergyTransferMode = new(AC_CPDReqEnergyTransferModeType)
-				if err := decodeAC_CPDReqEnergyTransferModeType(r, v.AC_CPDReqEnergyTransferMode); err != nil {
+				v.AC_CPDReqEnergyTransferMode = p.newAC_CPDReqEnergyTransferModeType()
+				if err := decodeAC_CPDReqEnergyTransferModeType(r, p, v.AC_CPDReqEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.BPT_AC_CPDReqEnergyTransferMode = new(BPT_AC_CPDReqEnergyTransferModeType)
-				if err := decodeBPT_AC_CPDReqEnergyTransferModeType(r, v.BPT_AC_CPDReqEnergyTransferMode); err != nil {
+				v.BPT_AC_CPDReqEnergyTransferMode = p.newBPT_AC_CPDReqEnergyTransferModeType()
+				if err := decodeBPT_AC_CPDReqEnergyTransferModeType(r, p, v.BPT_AC_CPDReqEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 3
@@ -16595,7 +17157,7 @@ func encodeAC_ChargeParameterDiscoveryReqType(w *exi.Writer, v *AC_ChargeParamet
 	return nil
 }
 
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDiscoveryReqType) error {
+func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -16606,7 +17168,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -16653,7 +17215,7 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEnergyTransferModeType) error {
+func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC_CPDReqEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -16664,7 +17226,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -16678,19 +17240,19 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L2); err != nil {
+				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -16704,13 +17266,13 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower_L3); err != nil {
+				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -16724,7 +17286,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -16738,19 +17300,19 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L2); err != nil {
+				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 7
@@ -16764,13 +17326,13 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower_L3); err != nil {
+				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 7
@@ -16784,7 +17346,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 7
@@ -16798,19 +17360,19 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L2); err != nil {
+				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -16824,13 +17386,13 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower_L3); err != nil {
+				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -16844,7 +17406,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -16858,14 +17420,14 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L2); err != nil {
+				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -16881,8 +17443,8 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower_L3); err != nil {
+				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -17087,7 +17649,7 @@ func encodeBPT_AC_CPDReqEnergyTransferModeType(w *exi.Writer, v *BPT_AC_CPDReqEn
 	return nil
 }
 
-func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, v *AC_ChargeParameterDiscoveryResType) error {
+func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -17098,7 +17660,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, v *AC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -17140,14 +17702,14 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, v *AC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				v.AC_CPDResEnergyTransferMode = new(AC_CPDResEnergyTransferModeType)
-				if err := decodeAC_CPDResEnergyTransferModeType(r, v.AC_CPDResEnergyTransferMode); err != nil {
+				v.AC_CPDResEnergyTransferMode = p.newAC_CPDResEnergyTransferModeType()
+				if err := decodeAC_CPDResEnergyTransferModeType(r, p, v.AC_CPDResEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.BPT_AC_CPDResEnergyTransferMode = new(BPT_AC_CPDResEnergyTransferModeType)
-				if err := decodeBPT_AC_CPDResEnergyTransferModeType(r, v.BPT_AC_CPDResEnergyTransferMode); err != nil {
+				v.BPT_AC_CPDResEnergyTransferMode = p.newBPT_AC_CPDResEnergyTransferModeType()
+				if err := decodeBPT_AC_CPDResEnergyTransferModeType(r, p, v.BPT_AC_CPDResEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 4
@@ -17246,7 +17808,7 @@ func encodeAC_ChargeParameterDiscoveryResType(w *exi.Writer, v *AC_ChargeParamet
 	return nil
 }
 
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDiscoveryResType) error {
+func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -17257,7 +17819,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -17347,7 +17909,7 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEnergyTransferModeType) error {
+func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC_CPDResEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -17358,7 +17920,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -17372,19 +17934,19 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower_L2); err != nil {
+				v.EVSEMaximumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVSEMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower_L3); err != nil {
+				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -17398,13 +17960,13 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower_L3); err != nil {
+				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -17418,7 +17980,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -17432,19 +17994,19 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumChargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower_L2); err != nil {
+				v.EVSEMinimumChargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVSEMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower_L3); err != nil {
+				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSENominalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -17458,13 +18020,13 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumChargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower_L3); err != nil {
+				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSENominalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -17478,7 +18040,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSENominalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -17492,37 +18054,37 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.MaximumPowerAsymmetry = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.MaximumPowerAsymmetry); err != nil {
+				v.MaximumPowerAsymmetry = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.MaximumPowerAsymmetry); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVSEPowerRampLimitation = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPowerRampLimitation); err != nil {
+				v.EVSEPowerRampLimitation = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -17536,31 +18098,31 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEPowerRampLimitation = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPowerRampLimitation); err != nil {
+				v.EVSEPowerRampLimitation = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -17574,25 +18136,25 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower); err != nil {
+				v.EVSEPresentActivePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -17606,19 +18168,19 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L2); err != nil {
+				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -17632,13 +18194,13 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEPresentActivePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPresentActivePower_L3); err != nil {
+				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -17652,7 +18214,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -17666,19 +18228,19 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower_L2); err != nil {
+				v.EVSEMaximumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 1:
-				v.EVSEMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower_L3); err != nil {
+				v.EVSEMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 16
@@ -17692,13 +18254,13 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower_L3); err != nil {
+				v.EVSEMaximumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 16
@@ -17712,7 +18274,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 16
@@ -17726,14 +18288,14 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumDischargePower_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower_L2); err != nil {
+				v.EVSEMinimumDischargePower_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 1:
-				v.EVSEMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower_L3); err != nil {
+				v.EVSEMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
@@ -17749,8 +18311,8 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_AC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumDischargePower_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower_L3); err != nil {
+				v.EVSEMinimumDischargePower_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
@@ -18057,7 +18619,7 @@ func encodeBPT_AC_CPDResEnergyTransferModeType(w *exi.Writer, v *BPT_AC_CPDResEn
 	return nil
 }
 
-func decodeManifestType(r *exi.Reader, v *ManifestType) error {
+func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 	st := 0
 	for {
 		switch st {
@@ -18073,12 +18635,17 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18092,8 +18659,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18107,8 +18677,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18165,7 +18738,7 @@ func encodeManifestType(w *exi.Writer, v *ManifestType) error {
 	return nil
 }
 
-func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) error {
+func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
 	st := 0
 	for {
 		switch st {
@@ -18181,12 +18754,17 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18200,8 +18778,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18215,8 +18796,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18273,7 +18857,7 @@ func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) er
 	return nil
 }
 
-func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error {
+func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
 	st := 0
 	for {
 		switch st {
@@ -18289,7 +18873,9 @@ func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -18379,7 +18965,7 @@ func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error 
 	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
 }
 
-func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateIDsType) error {
+func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
 	st := 0
 	for {
 		switch st {
@@ -18390,8 +18976,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -18409,8 +18998,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -18521,6 +19113,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -18531,88 +19127,88 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.AC_CPDReqEnergyTransferMode = new(AC_CPDReqEnergyTransferModeType)
-		if err := decodeAC_CPDReqEnergyTransferModeType(&r, d.AC_CPDReqEnergyTransferMode); err != nil {
+		d.AC_CPDReqEnergyTransferMode = p.newAC_CPDReqEnergyTransferModeType()
+		if err := decodeAC_CPDReqEnergyTransferModeType(&r, p, d.AC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 1:
-		d.AC_CPDResEnergyTransferMode = new(AC_CPDResEnergyTransferModeType)
-		if err := decodeAC_CPDResEnergyTransferModeType(&r, d.AC_CPDResEnergyTransferMode); err != nil {
+		d.AC_CPDResEnergyTransferMode = p.newAC_CPDResEnergyTransferModeType()
+		if err := decodeAC_CPDResEnergyTransferModeType(&r, p, d.AC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 2:
-		d.AC_ChargeLoopReq = new(AC_ChargeLoopReqType)
-		if err := decodeAC_ChargeLoopReqType(&r, d.AC_ChargeLoopReq); err != nil {
+		d.AC_ChargeLoopReq = p.newAC_ChargeLoopReqType()
+		if err := decodeAC_ChargeLoopReqType(&r, p, d.AC_ChargeLoopReq); err != nil {
 			return err
 		}
 	case 3:
-		d.AC_ChargeLoopRes = new(AC_ChargeLoopResType)
-		if err := decodeAC_ChargeLoopResType(&r, d.AC_ChargeLoopRes); err != nil {
+		d.AC_ChargeLoopRes = p.newAC_ChargeLoopResType()
+		if err := decodeAC_ChargeLoopResType(&r, p, d.AC_ChargeLoopRes); err != nil {
 			return err
 		}
 	case 4:
-		d.AC_ChargeParameterDiscoveryReq = new(AC_ChargeParameterDiscoveryReqType)
-		if err := decodeAC_ChargeParameterDiscoveryReqType(&r, d.AC_ChargeParameterDiscoveryReq); err != nil {
+		d.AC_ChargeParameterDiscoveryReq = p.newAC_ChargeParameterDiscoveryReqType()
+		if err := decodeAC_ChargeParameterDiscoveryReqType(&r, p, d.AC_ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 5:
-		d.AC_ChargeParameterDiscoveryRes = new(AC_ChargeParameterDiscoveryResType)
-		if err := decodeAC_ChargeParameterDiscoveryResType(&r, d.AC_ChargeParameterDiscoveryRes); err != nil {
+		d.AC_ChargeParameterDiscoveryRes = p.newAC_ChargeParameterDiscoveryResType()
+		if err := decodeAC_ChargeParameterDiscoveryResType(&r, p, d.AC_ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 6:
-		d.BPT_AC_CPDReqEnergyTransferMode = new(BPT_AC_CPDReqEnergyTransferModeType)
-		if err := decodeBPT_AC_CPDReqEnergyTransferModeType(&r, d.BPT_AC_CPDReqEnergyTransferMode); err != nil {
+		d.BPT_AC_CPDReqEnergyTransferMode = p.newBPT_AC_CPDReqEnergyTransferModeType()
+		if err := decodeBPT_AC_CPDReqEnergyTransferModeType(&r, p, d.BPT_AC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 7:
-		d.BPT_AC_CPDResEnergyTransferMode = new(BPT_AC_CPDResEnergyTransferModeType)
-		if err := decodeBPT_AC_CPDResEnergyTransferModeType(&r, d.BPT_AC_CPDResEnergyTransferMode); err != nil {
+		d.BPT_AC_CPDResEnergyTransferMode = p.newBPT_AC_CPDResEnergyTransferModeType()
+		if err := decodeBPT_AC_CPDResEnergyTransferModeType(&r, p, d.BPT_AC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 8:
-		d.BPT_Dynamic_AC_CLReqControlMode = new(BPT_Dynamic_AC_CLReqControlModeType)
-		if err := decodeBPT_Dynamic_AC_CLReqControlModeType(&r, d.BPT_Dynamic_AC_CLReqControlMode); err != nil {
+		d.BPT_Dynamic_AC_CLReqControlMode = p.newBPT_Dynamic_AC_CLReqControlModeType()
+		if err := decodeBPT_Dynamic_AC_CLReqControlModeType(&r, p, d.BPT_Dynamic_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 9:
-		d.BPT_Dynamic_AC_CLResControlMode = new(BPT_Dynamic_AC_CLResControlModeType)
-		if err := decodeBPT_Dynamic_AC_CLResControlModeType(&r, d.BPT_Dynamic_AC_CLResControlMode); err != nil {
+		d.BPT_Dynamic_AC_CLResControlMode = p.newBPT_Dynamic_AC_CLResControlModeType()
+		if err := decodeBPT_Dynamic_AC_CLResControlModeType(&r, p, d.BPT_Dynamic_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 10:
-		d.BPT_Scheduled_AC_CLReqControlMode = new(BPT_Scheduled_AC_CLReqControlModeType)
-		if err := decodeBPT_Scheduled_AC_CLReqControlModeType(&r, d.BPT_Scheduled_AC_CLReqControlMode); err != nil {
+		d.BPT_Scheduled_AC_CLReqControlMode = p.newBPT_Scheduled_AC_CLReqControlModeType()
+		if err := decodeBPT_Scheduled_AC_CLReqControlModeType(&r, p, d.BPT_Scheduled_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 11:
-		d.BPT_Scheduled_AC_CLResControlMode = new(BPT_Scheduled_AC_CLResControlModeType)
-		if err := decodeBPT_Scheduled_AC_CLResControlModeType(&r, d.BPT_Scheduled_AC_CLResControlMode); err != nil {
+		d.BPT_Scheduled_AC_CLResControlMode = p.newBPT_Scheduled_AC_CLResControlModeType()
+		if err := decodeBPT_Scheduled_AC_CLResControlModeType(&r, p, d.BPT_Scheduled_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 12:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 13:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 14:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 15:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 16:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 17:
@@ -18631,18 +19227,18 @@ func Decode(b []byte, d *Document) error {
 			return err
 		}
 	case 18:
-		d.Dynamic_AC_CLReqControlMode = new(Dynamic_AC_CLReqControlModeType)
-		if err := decodeDynamic_AC_CLReqControlModeType(&r, d.Dynamic_AC_CLReqControlMode); err != nil {
+		d.Dynamic_AC_CLReqControlMode = p.newDynamic_AC_CLReqControlModeType()
+		if err := decodeDynamic_AC_CLReqControlModeType(&r, p, d.Dynamic_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 19:
-		d.Dynamic_AC_CLResControlMode = new(Dynamic_AC_CLResControlModeType)
-		if err := decodeDynamic_AC_CLResControlModeType(&r, d.Dynamic_AC_CLResControlMode); err != nil {
+		d.Dynamic_AC_CLResControlMode = p.newDynamic_AC_CLResControlModeType()
+		if err := decodeDynamic_AC_CLResControlModeType(&r, p, d.Dynamic_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 20:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 21:
@@ -18654,19 +19250,21 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 22:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 23:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 24:
@@ -18678,94 +19276,96 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 25:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 26:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 27:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 28:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 29:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 30:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 31:
-		d.Scheduled_AC_CLReqControlMode = new(Scheduled_AC_CLReqControlModeType)
-		if err := decodeScheduled_AC_CLReqControlModeType(&r, d.Scheduled_AC_CLReqControlMode); err != nil {
+		d.Scheduled_AC_CLReqControlMode = p.newScheduled_AC_CLReqControlModeType()
+		if err := decodeScheduled_AC_CLReqControlModeType(&r, p, d.Scheduled_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 32:
-		d.Scheduled_AC_CLResControlMode = new(Scheduled_AC_CLResControlModeType)
-		if err := decodeScheduled_AC_CLResControlModeType(&r, d.Scheduled_AC_CLResControlMode); err != nil {
+		d.Scheduled_AC_CLResControlMode = p.newScheduled_AC_CLResControlModeType()
+		if err := decodeScheduled_AC_CLResControlModeType(&r, p, d.Scheduled_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 33:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 34:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 35:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 36:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 37:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 38:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 39:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 40:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 41:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -19204,6 +19804,2446 @@ func (d *Document) MessageName() string {
 	return ""
 }
 
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pAC_CPDReqEnergyTransferModeType       []*AC_CPDReqEnergyTransferModeType
+	pAC_CPDResEnergyTransferModeType       []*AC_CPDResEnergyTransferModeType
+	pAC_ChargeLoopReqType                  []*AC_ChargeLoopReqType
+	pAC_ChargeLoopResType                  []*AC_ChargeLoopResType
+	pAC_ChargeParameterDiscoveryReqType    []*AC_ChargeParameterDiscoveryReqType
+	pAC_ChargeParameterDiscoveryResType    []*AC_ChargeParameterDiscoveryResType
+	pBPT_AC_CPDReqEnergyTransferModeType   []*BPT_AC_CPDReqEnergyTransferModeType
+	pBPT_AC_CPDResEnergyTransferModeType   []*BPT_AC_CPDResEnergyTransferModeType
+	pBPT_Dynamic_AC_CLReqControlModeType   []*BPT_Dynamic_AC_CLReqControlModeType
+	pBPT_Dynamic_AC_CLResControlModeType   []*BPT_Dynamic_AC_CLResControlModeType
+	pBPT_Scheduled_AC_CLReqControlModeType []*BPT_Scheduled_AC_CLReqControlModeType
+	pBPT_Scheduled_AC_CLResControlModeType []*BPT_Scheduled_AC_CLResControlModeType
+	pCLReqControlModeType                  []*CLReqControlModeType
+	pCLResControlModeType                  []*CLResControlModeType
+	pCanonicalizationMethodType            []*CanonicalizationMethodType
+	pChargeLoopReqType                     []*ChargeLoopReqType
+	pChargeLoopResType                     []*ChargeLoopResType
+	pChargeParameterDiscoveryReqType       []*ChargeParameterDiscoveryReqType
+	pChargeParameterDiscoveryResType       []*ChargeParameterDiscoveryResType
+	pDSAKeyValueType                       []*DSAKeyValueType
+	pDetailedCostType                      []*DetailedCostType
+	pDetailedTaxType                       []*DetailedTaxType
+	pDigestMethodType                      []*DigestMethodType
+	pDisplayParametersType                 []*DisplayParametersType
+	pDynamic_AC_CLReqControlModeType       []*Dynamic_AC_CLReqControlModeType
+	pDynamic_AC_CLResControlModeType       []*Dynamic_AC_CLResControlModeType
+	pDynamic_CLReqControlModeType          []*Dynamic_CLReqControlModeType
+	pDynamic_CLResControlModeType          []*Dynamic_CLResControlModeType
+	pEVSEStatusType                        []*EVSEStatusType
+	pEvseNotificationType                  []*EvseNotificationType
+	pKeyInfoType                           []*KeyInfoType
+	pKeyValueType                          []*KeyValueType
+	pListOfRootCertificateIDsType          []*ListOfRootCertificateIDsType
+	pManifestType                          []*ManifestType
+	pMessageHeaderType                     []*MessageHeaderType
+	pMeterInfoType                         []*MeterInfoType
+	pObjectType                            []*ObjectType
+	pPGPDataType                           []*PGPDataType
+	pRSAKeyValueType                       []*RSAKeyValueType
+	pRationalNumberType                    []*RationalNumberType
+	pReceiptType                           []*ReceiptType
+	pReferenceType                         []*ReferenceType
+	pResponseCodeType                      []*ResponseCodeType
+	pRetrievalMethodType                   []*RetrievalMethodType
+	pSPKIDataType                          []*SPKIDataType
+	pScheduled_AC_CLReqControlModeType     []*Scheduled_AC_CLReqControlModeType
+	pScheduled_AC_CLResControlModeType     []*Scheduled_AC_CLResControlModeType
+	pScheduled_CLReqControlModeType        []*Scheduled_CLReqControlModeType
+	pScheduled_CLResControlModeType        []*Scheduled_CLResControlModeType
+	pSignatureMethodType                   []*SignatureMethodType
+	pSignaturePropertiesType               []*SignaturePropertiesType
+	pSignaturePropertyType                 []*SignaturePropertyType
+	pSignatureType                         []*SignatureType
+	pSignatureValueType                    []*SignatureValueType
+	pSignedInfoType                        []*SignedInfoType
+	pTransformType                         []*TransformType
+	pTransformsType                        []*TransformsType
+	pV2GMessageType                        []*V2GMessageType
+	pV2GRequestType                        []*V2GRequestType
+	pV2GResponseType                       []*V2GResponseType
+	pX509DataType                          []*X509DataType
+	pX509IssuerSerialType                  []*X509IssuerSerialType
+	pBool                                  []*bool
+	pInt16                                 []*int16
+	pInt64                                 []*int64
+	pInt8                                  []*int8
+	pString                                []*string
+	pUint16                                []*uint16
+	pUint32                                []*uint32
+	pUint64                                []*uint64
+	sDetailedTaxType                       [][]DetailedTaxType
+	sKeyValueType                          [][]KeyValueType
+	sObjectType                            [][]ObjectType
+	sPGPDataType                           [][]PGPDataType
+	sReferenceType                         [][]ReferenceType
+	sRetrievalMethodType                   [][]RetrievalMethodType
+	sSPKIDataType                          [][]SPKIDataType
+	sSignaturePropertyType                 [][]SignaturePropertyType
+	sTransformType                         [][]TransformType
+	sX509DataType                          [][]X509DataType
+	sX509IssuerSerialType                  [][]X509IssuerSerialType
+	sBytes                                 [][][]byte
+	sString                                [][]string
+}
+
+func (p *pool) newAC_CPDReqEnergyTransferModeType() *AC_CPDReqEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pAC_CPDReqEnergyTransferModeType); n > 0 {
+			x := p.pAC_CPDReqEnergyTransferModeType[n-1]
+			p.pAC_CPDReqEnergyTransferModeType = p.pAC_CPDReqEnergyTransferModeType[:n-1]
+			var zero AC_CPDReqEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_CPDReqEnergyTransferModeType)
+}
+
+func (p *pool) newAC_CPDResEnergyTransferModeType() *AC_CPDResEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pAC_CPDResEnergyTransferModeType); n > 0 {
+			x := p.pAC_CPDResEnergyTransferModeType[n-1]
+			p.pAC_CPDResEnergyTransferModeType = p.pAC_CPDResEnergyTransferModeType[:n-1]
+			var zero AC_CPDResEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_CPDResEnergyTransferModeType)
+}
+
+func (p *pool) newAC_ChargeLoopReqType() *AC_ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pAC_ChargeLoopReqType); n > 0 {
+			x := p.pAC_ChargeLoopReqType[n-1]
+			p.pAC_ChargeLoopReqType = p.pAC_ChargeLoopReqType[:n-1]
+			var zero AC_ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_ChargeLoopReqType)
+}
+
+func (p *pool) newAC_ChargeLoopResType() *AC_ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pAC_ChargeLoopResType); n > 0 {
+			x := p.pAC_ChargeLoopResType[n-1]
+			p.pAC_ChargeLoopResType = p.pAC_ChargeLoopResType[:n-1]
+			var zero AC_ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_ChargeLoopResType)
+}
+
+func (p *pool) newAC_ChargeParameterDiscoveryReqType() *AC_ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pAC_ChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pAC_ChargeParameterDiscoveryReqType[n-1]
+			p.pAC_ChargeParameterDiscoveryReqType = p.pAC_ChargeParameterDiscoveryReqType[:n-1]
+			var zero AC_ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newAC_ChargeParameterDiscoveryResType() *AC_ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pAC_ChargeParameterDiscoveryResType); n > 0 {
+			x := p.pAC_ChargeParameterDiscoveryResType[n-1]
+			p.pAC_ChargeParameterDiscoveryResType = p.pAC_ChargeParameterDiscoveryResType[:n-1]
+			var zero AC_ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(AC_ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newBPT_AC_CPDReqEnergyTransferModeType() *BPT_AC_CPDReqEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pBPT_AC_CPDReqEnergyTransferModeType); n > 0 {
+			x := p.pBPT_AC_CPDReqEnergyTransferModeType[n-1]
+			p.pBPT_AC_CPDReqEnergyTransferModeType = p.pBPT_AC_CPDReqEnergyTransferModeType[:n-1]
+			var zero BPT_AC_CPDReqEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_AC_CPDReqEnergyTransferModeType)
+}
+
+func (p *pool) newBPT_AC_CPDResEnergyTransferModeType() *BPT_AC_CPDResEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pBPT_AC_CPDResEnergyTransferModeType); n > 0 {
+			x := p.pBPT_AC_CPDResEnergyTransferModeType[n-1]
+			p.pBPT_AC_CPDResEnergyTransferModeType = p.pBPT_AC_CPDResEnergyTransferModeType[:n-1]
+			var zero BPT_AC_CPDResEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_AC_CPDResEnergyTransferModeType)
+}
+
+func (p *pool) newBPT_Dynamic_AC_CLReqControlModeType() *BPT_Dynamic_AC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Dynamic_AC_CLReqControlModeType); n > 0 {
+			x := p.pBPT_Dynamic_AC_CLReqControlModeType[n-1]
+			p.pBPT_Dynamic_AC_CLReqControlModeType = p.pBPT_Dynamic_AC_CLReqControlModeType[:n-1]
+			var zero BPT_Dynamic_AC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Dynamic_AC_CLReqControlModeType)
+}
+
+func (p *pool) newBPT_Dynamic_AC_CLResControlModeType() *BPT_Dynamic_AC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Dynamic_AC_CLResControlModeType); n > 0 {
+			x := p.pBPT_Dynamic_AC_CLResControlModeType[n-1]
+			p.pBPT_Dynamic_AC_CLResControlModeType = p.pBPT_Dynamic_AC_CLResControlModeType[:n-1]
+			var zero BPT_Dynamic_AC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Dynamic_AC_CLResControlModeType)
+}
+
+func (p *pool) newBPT_Scheduled_AC_CLReqControlModeType() *BPT_Scheduled_AC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Scheduled_AC_CLReqControlModeType); n > 0 {
+			x := p.pBPT_Scheduled_AC_CLReqControlModeType[n-1]
+			p.pBPT_Scheduled_AC_CLReqControlModeType = p.pBPT_Scheduled_AC_CLReqControlModeType[:n-1]
+			var zero BPT_Scheduled_AC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Scheduled_AC_CLReqControlModeType)
+}
+
+func (p *pool) newBPT_Scheduled_AC_CLResControlModeType() *BPT_Scheduled_AC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Scheduled_AC_CLResControlModeType); n > 0 {
+			x := p.pBPT_Scheduled_AC_CLResControlModeType[n-1]
+			p.pBPT_Scheduled_AC_CLResControlModeType = p.pBPT_Scheduled_AC_CLResControlModeType[:n-1]
+			var zero BPT_Scheduled_AC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Scheduled_AC_CLResControlModeType)
+}
+
+func (p *pool) newCLReqControlModeType() *CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pCLReqControlModeType); n > 0 {
+			x := p.pCLReqControlModeType[n-1]
+			p.pCLReqControlModeType = p.pCLReqControlModeType[:n-1]
+			var zero CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLReqControlModeType)
+}
+
+func (p *pool) newCLResControlModeType() *CLResControlModeType {
+	if p != nil {
+		if n := len(p.pCLResControlModeType); n > 0 {
+			x := p.pCLResControlModeType[n-1]
+			p.pCLResControlModeType = p.pCLResControlModeType[:n-1]
+			var zero CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLResControlModeType)
+}
+
+func (p *pool) newCanonicalizationMethodType() *CanonicalizationMethodType {
+	if p != nil {
+		if n := len(p.pCanonicalizationMethodType); n > 0 {
+			x := p.pCanonicalizationMethodType[n-1]
+			p.pCanonicalizationMethodType = p.pCanonicalizationMethodType[:n-1]
+			var zero CanonicalizationMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(CanonicalizationMethodType)
+}
+
+func (p *pool) newChargeLoopReqType() *ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pChargeLoopReqType); n > 0 {
+			x := p.pChargeLoopReqType[n-1]
+			p.pChargeLoopReqType = p.pChargeLoopReqType[:n-1]
+			var zero ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopReqType)
+}
+
+func (p *pool) newChargeLoopResType() *ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pChargeLoopResType); n > 0 {
+			x := p.pChargeLoopResType[n-1]
+			p.pChargeLoopResType = p.pChargeLoopResType[:n-1]
+			var zero ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopResType)
+}
+
+func (p *pool) newChargeParameterDiscoveryReqType() *ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pChargeParameterDiscoveryReqType[n-1]
+			p.pChargeParameterDiscoveryReqType = p.pChargeParameterDiscoveryReqType[:n-1]
+			var zero ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newChargeParameterDiscoveryResType() *ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryResType); n > 0 {
+			x := p.pChargeParameterDiscoveryResType[n-1]
+			p.pChargeParameterDiscoveryResType = p.pChargeParameterDiscoveryResType[:n-1]
+			var zero ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newDSAKeyValueType() *DSAKeyValueType {
+	if p != nil {
+		if n := len(p.pDSAKeyValueType); n > 0 {
+			x := p.pDSAKeyValueType[n-1]
+			p.pDSAKeyValueType = p.pDSAKeyValueType[:n-1]
+			var zero DSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(DSAKeyValueType)
+}
+
+func (p *pool) newDetailedCostType() *DetailedCostType {
+	if p != nil {
+		if n := len(p.pDetailedCostType); n > 0 {
+			x := p.pDetailedCostType[n-1]
+			p.pDetailedCostType = p.pDetailedCostType[:n-1]
+			var zero DetailedCostType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedCostType)
+}
+
+func (p *pool) newDetailedTaxType() *DetailedTaxType {
+	if p != nil {
+		if n := len(p.pDetailedTaxType); n > 0 {
+			x := p.pDetailedTaxType[n-1]
+			p.pDetailedTaxType = p.pDetailedTaxType[:n-1]
+			var zero DetailedTaxType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedTaxType)
+}
+
+func (p *pool) newDigestMethodType() *DigestMethodType {
+	if p != nil {
+		if n := len(p.pDigestMethodType); n > 0 {
+			x := p.pDigestMethodType[n-1]
+			p.pDigestMethodType = p.pDigestMethodType[:n-1]
+			var zero DigestMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(DigestMethodType)
+}
+
+func (p *pool) newDisplayParametersType() *DisplayParametersType {
+	if p != nil {
+		if n := len(p.pDisplayParametersType); n > 0 {
+			x := p.pDisplayParametersType[n-1]
+			p.pDisplayParametersType = p.pDisplayParametersType[:n-1]
+			var zero DisplayParametersType
+			*x = zero
+			return x
+		}
+	}
+	return new(DisplayParametersType)
+}
+
+func (p *pool) newDynamic_AC_CLReqControlModeType() *Dynamic_AC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_AC_CLReqControlModeType); n > 0 {
+			x := p.pDynamic_AC_CLReqControlModeType[n-1]
+			p.pDynamic_AC_CLReqControlModeType = p.pDynamic_AC_CLReqControlModeType[:n-1]
+			var zero Dynamic_AC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_AC_CLReqControlModeType)
+}
+
+func (p *pool) newDynamic_AC_CLResControlModeType() *Dynamic_AC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_AC_CLResControlModeType); n > 0 {
+			x := p.pDynamic_AC_CLResControlModeType[n-1]
+			p.pDynamic_AC_CLResControlModeType = p.pDynamic_AC_CLResControlModeType[:n-1]
+			var zero Dynamic_AC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_AC_CLResControlModeType)
+}
+
+func (p *pool) newDynamic_CLReqControlModeType() *Dynamic_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLReqControlModeType); n > 0 {
+			x := p.pDynamic_CLReqControlModeType[n-1]
+			p.pDynamic_CLReqControlModeType = p.pDynamic_CLReqControlModeType[:n-1]
+			var zero Dynamic_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLReqControlModeType)
+}
+
+func (p *pool) newDynamic_CLResControlModeType() *Dynamic_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLResControlModeType); n > 0 {
+			x := p.pDynamic_CLResControlModeType[n-1]
+			p.pDynamic_CLResControlModeType = p.pDynamic_CLResControlModeType[:n-1]
+			var zero Dynamic_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLResControlModeType)
+}
+
+func (p *pool) newEVSEStatusType() *EVSEStatusType {
+	if p != nil {
+		if n := len(p.pEVSEStatusType); n > 0 {
+			x := p.pEVSEStatusType[n-1]
+			p.pEVSEStatusType = p.pEVSEStatusType[:n-1]
+			var zero EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEStatusType)
+}
+
+func (p *pool) newEvseNotificationType() *EvseNotificationType {
+	if p != nil {
+		if n := len(p.pEvseNotificationType); n > 0 {
+			x := p.pEvseNotificationType[n-1]
+			p.pEvseNotificationType = p.pEvseNotificationType[:n-1]
+			var zero EvseNotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvseNotificationType)
+}
+
+func (p *pool) newKeyInfoType() *KeyInfoType {
+	if p != nil {
+		if n := len(p.pKeyInfoType); n > 0 {
+			x := p.pKeyInfoType[n-1]
+			p.pKeyInfoType = p.pKeyInfoType[:n-1]
+			var zero KeyInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyInfoType)
+}
+
+func (p *pool) newKeyValueType() *KeyValueType {
+	if p != nil {
+		if n := len(p.pKeyValueType); n > 0 {
+			x := p.pKeyValueType[n-1]
+			p.pKeyValueType = p.pKeyValueType[:n-1]
+			var zero KeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyValueType)
+}
+
+func (p *pool) newListOfRootCertificateIDsType() *ListOfRootCertificateIDsType {
+	if p != nil {
+		if n := len(p.pListOfRootCertificateIDsType); n > 0 {
+			x := p.pListOfRootCertificateIDsType[n-1]
+			p.pListOfRootCertificateIDsType = p.pListOfRootCertificateIDsType[:n-1]
+			var zero ListOfRootCertificateIDsType
+			*x = zero
+			return x
+		}
+	}
+	return new(ListOfRootCertificateIDsType)
+}
+
+func (p *pool) newManifestType() *ManifestType {
+	if p != nil {
+		if n := len(p.pManifestType); n > 0 {
+			x := p.pManifestType[n-1]
+			p.pManifestType = p.pManifestType[:n-1]
+			var zero ManifestType
+			*x = zero
+			return x
+		}
+	}
+	return new(ManifestType)
+}
+
+func (p *pool) newMessageHeaderType() *MessageHeaderType {
+	if p != nil {
+		if n := len(p.pMessageHeaderType); n > 0 {
+			x := p.pMessageHeaderType[n-1]
+			p.pMessageHeaderType = p.pMessageHeaderType[:n-1]
+			var zero MessageHeaderType
+			*x = zero
+			return x
+		}
+	}
+	return new(MessageHeaderType)
+}
+
+func (p *pool) newMeterInfoType() *MeterInfoType {
+	if p != nil {
+		if n := len(p.pMeterInfoType); n > 0 {
+			x := p.pMeterInfoType[n-1]
+			p.pMeterInfoType = p.pMeterInfoType[:n-1]
+			var zero MeterInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeterInfoType)
+}
+
+func (p *pool) newObjectType() *ObjectType {
+	if p != nil {
+		if n := len(p.pObjectType); n > 0 {
+			x := p.pObjectType[n-1]
+			p.pObjectType = p.pObjectType[:n-1]
+			var zero ObjectType
+			*x = zero
+			return x
+		}
+	}
+	return new(ObjectType)
+}
+
+func (p *pool) newPGPDataType() *PGPDataType {
+	if p != nil {
+		if n := len(p.pPGPDataType); n > 0 {
+			x := p.pPGPDataType[n-1]
+			p.pPGPDataType = p.pPGPDataType[:n-1]
+			var zero PGPDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(PGPDataType)
+}
+
+func (p *pool) newRSAKeyValueType() *RSAKeyValueType {
+	if p != nil {
+		if n := len(p.pRSAKeyValueType); n > 0 {
+			x := p.pRSAKeyValueType[n-1]
+			p.pRSAKeyValueType = p.pRSAKeyValueType[:n-1]
+			var zero RSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(RSAKeyValueType)
+}
+
+func (p *pool) newRationalNumberType() *RationalNumberType {
+	if p != nil {
+		if n := len(p.pRationalNumberType); n > 0 {
+			x := p.pRationalNumberType[n-1]
+			p.pRationalNumberType = p.pRationalNumberType[:n-1]
+			var zero RationalNumberType
+			*x = zero
+			return x
+		}
+	}
+	return new(RationalNumberType)
+}
+
+func (p *pool) newReceiptType() *ReceiptType {
+	if p != nil {
+		if n := len(p.pReceiptType); n > 0 {
+			x := p.pReceiptType[n-1]
+			p.pReceiptType = p.pReceiptType[:n-1]
+			var zero ReceiptType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReceiptType)
+}
+
+func (p *pool) newReferenceType() *ReferenceType {
+	if p != nil {
+		if n := len(p.pReferenceType); n > 0 {
+			x := p.pReferenceType[n-1]
+			p.pReferenceType = p.pReferenceType[:n-1]
+			var zero ReferenceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReferenceType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newRetrievalMethodType() *RetrievalMethodType {
+	if p != nil {
+		if n := len(p.pRetrievalMethodType); n > 0 {
+			x := p.pRetrievalMethodType[n-1]
+			p.pRetrievalMethodType = p.pRetrievalMethodType[:n-1]
+			var zero RetrievalMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(RetrievalMethodType)
+}
+
+func (p *pool) newSPKIDataType() *SPKIDataType {
+	if p != nil {
+		if n := len(p.pSPKIDataType); n > 0 {
+			x := p.pSPKIDataType[n-1]
+			p.pSPKIDataType = p.pSPKIDataType[:n-1]
+			var zero SPKIDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SPKIDataType)
+}
+
+func (p *pool) newScheduled_AC_CLReqControlModeType() *Scheduled_AC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_AC_CLReqControlModeType); n > 0 {
+			x := p.pScheduled_AC_CLReqControlModeType[n-1]
+			p.pScheduled_AC_CLReqControlModeType = p.pScheduled_AC_CLReqControlModeType[:n-1]
+			var zero Scheduled_AC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_AC_CLReqControlModeType)
+}
+
+func (p *pool) newScheduled_AC_CLResControlModeType() *Scheduled_AC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_AC_CLResControlModeType); n > 0 {
+			x := p.pScheduled_AC_CLResControlModeType[n-1]
+			p.pScheduled_AC_CLResControlModeType = p.pScheduled_AC_CLResControlModeType[:n-1]
+			var zero Scheduled_AC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_AC_CLResControlModeType)
+}
+
+func (p *pool) newScheduled_CLReqControlModeType() *Scheduled_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLReqControlModeType); n > 0 {
+			x := p.pScheduled_CLReqControlModeType[n-1]
+			p.pScheduled_CLReqControlModeType = p.pScheduled_CLReqControlModeType[:n-1]
+			var zero Scheduled_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLReqControlModeType)
+}
+
+func (p *pool) newScheduled_CLResControlModeType() *Scheduled_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLResControlModeType); n > 0 {
+			x := p.pScheduled_CLResControlModeType[n-1]
+			p.pScheduled_CLResControlModeType = p.pScheduled_CLResControlModeType[:n-1]
+			var zero Scheduled_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLResControlModeType)
+}
+
+func (p *pool) newSignatureMethodType() *SignatureMethodType {
+	if p != nil {
+		if n := len(p.pSignatureMethodType); n > 0 {
+			x := p.pSignatureMethodType[n-1]
+			p.pSignatureMethodType = p.pSignatureMethodType[:n-1]
+			var zero SignatureMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureMethodType)
+}
+
+func (p *pool) newSignaturePropertiesType() *SignaturePropertiesType {
+	if p != nil {
+		if n := len(p.pSignaturePropertiesType); n > 0 {
+			x := p.pSignaturePropertiesType[n-1]
+			p.pSignaturePropertiesType = p.pSignaturePropertiesType[:n-1]
+			var zero SignaturePropertiesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertiesType)
+}
+
+func (p *pool) newSignaturePropertyType() *SignaturePropertyType {
+	if p != nil {
+		if n := len(p.pSignaturePropertyType); n > 0 {
+			x := p.pSignaturePropertyType[n-1]
+			p.pSignaturePropertyType = p.pSignaturePropertyType[:n-1]
+			var zero SignaturePropertyType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertyType)
+}
+
+func (p *pool) newSignatureType() *SignatureType {
+	if p != nil {
+		if n := len(p.pSignatureType); n > 0 {
+			x := p.pSignatureType[n-1]
+			p.pSignatureType = p.pSignatureType[:n-1]
+			var zero SignatureType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureType)
+}
+
+func (p *pool) newSignatureValueType() *SignatureValueType {
+	if p != nil {
+		if n := len(p.pSignatureValueType); n > 0 {
+			x := p.pSignatureValueType[n-1]
+			p.pSignatureValueType = p.pSignatureValueType[:n-1]
+			var zero SignatureValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureValueType)
+}
+
+func (p *pool) newSignedInfoType() *SignedInfoType {
+	if p != nil {
+		if n := len(p.pSignedInfoType); n > 0 {
+			x := p.pSignedInfoType[n-1]
+			p.pSignedInfoType = p.pSignedInfoType[:n-1]
+			var zero SignedInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInfoType)
+}
+
+func (p *pool) newTransformType() *TransformType {
+	if p != nil {
+		if n := len(p.pTransformType); n > 0 {
+			x := p.pTransformType[n-1]
+			p.pTransformType = p.pTransformType[:n-1]
+			var zero TransformType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformType)
+}
+
+func (p *pool) newTransformsType() *TransformsType {
+	if p != nil {
+		if n := len(p.pTransformsType); n > 0 {
+			x := p.pTransformsType[n-1]
+			p.pTransformsType = p.pTransformsType[:n-1]
+			var zero TransformsType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformsType)
+}
+
+func (p *pool) newV2GMessageType() *V2GMessageType {
+	if p != nil {
+		if n := len(p.pV2GMessageType); n > 0 {
+			x := p.pV2GMessageType[n-1]
+			p.pV2GMessageType = p.pV2GMessageType[:n-1]
+			var zero V2GMessageType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GMessageType)
+}
+
+func (p *pool) newV2GRequestType() *V2GRequestType {
+	if p != nil {
+		if n := len(p.pV2GRequestType); n > 0 {
+			x := p.pV2GRequestType[n-1]
+			p.pV2GRequestType = p.pV2GRequestType[:n-1]
+			var zero V2GRequestType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GRequestType)
+}
+
+func (p *pool) newV2GResponseType() *V2GResponseType {
+	if p != nil {
+		if n := len(p.pV2GResponseType); n > 0 {
+			x := p.pV2GResponseType[n-1]
+			p.pV2GResponseType = p.pV2GResponseType[:n-1]
+			var zero V2GResponseType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GResponseType)
+}
+
+func (p *pool) newX509DataType() *X509DataType {
+	if p != nil {
+		if n := len(p.pX509DataType); n > 0 {
+			x := p.pX509DataType[n-1]
+			p.pX509DataType = p.pX509DataType[:n-1]
+			var zero X509DataType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509DataType)
+}
+
+func (p *pool) newX509IssuerSerialType() *X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.pX509IssuerSerialType); n > 0 {
+			x := p.pX509IssuerSerialType[n-1]
+			p.pX509IssuerSerialType = p.pX509IssuerSerialType[:n-1]
+			var zero X509IssuerSerialType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509IssuerSerialType)
+}
+
+func (p *pool) newBool() *bool {
+	if p != nil {
+		if n := len(p.pBool); n > 0 {
+			x := p.pBool[n-1]
+			p.pBool = p.pBool[:n-1]
+			var zero bool
+			*x = zero
+			return x
+		}
+	}
+	return new(bool)
+}
+
+func (p *pool) newInt16() *int16 {
+	if p != nil {
+		if n := len(p.pInt16); n > 0 {
+			x := p.pInt16[n-1]
+			p.pInt16 = p.pInt16[:n-1]
+			var zero int16
+			*x = zero
+			return x
+		}
+	}
+	return new(int16)
+}
+
+func (p *pool) newInt64() *int64 {
+	if p != nil {
+		if n := len(p.pInt64); n > 0 {
+			x := p.pInt64[n-1]
+			p.pInt64 = p.pInt64[:n-1]
+			var zero int64
+			*x = zero
+			return x
+		}
+	}
+	return new(int64)
+}
+
+func (p *pool) newInt8() *int8 {
+	if p != nil {
+		if n := len(p.pInt8); n > 0 {
+			x := p.pInt8[n-1]
+			p.pInt8 = p.pInt8[:n-1]
+			var zero int8
+			*x = zero
+			return x
+		}
+	}
+	return new(int8)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint16() *uint16 {
+	if p != nil {
+		if n := len(p.pUint16); n > 0 {
+			x := p.pUint16[n-1]
+			p.pUint16 = p.pUint16[:n-1]
+			var zero uint16
+			*x = zero
+			return x
+		}
+	}
+	return new(uint16)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint64() *uint64 {
+	if p != nil {
+		if n := len(p.pUint64); n > 0 {
+			x := p.pUint64[n-1]
+			p.pUint64 = p.pUint64[:n-1]
+			var zero uint64
+			*x = zero
+			return x
+		}
+	}
+	return new(uint64)
+}
+
+func (p *pool) sliceDetailedTaxType() []DetailedTaxType {
+	if p != nil {
+		if n := len(p.sDetailedTaxType); n > 0 {
+			s := p.sDetailedTaxType[n-1]
+			p.sDetailedTaxType = p.sDetailedTaxType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceKeyValueType() []KeyValueType {
+	if p != nil {
+		if n := len(p.sKeyValueType); n > 0 {
+			s := p.sKeyValueType[n-1]
+			p.sKeyValueType = p.sKeyValueType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceObjectType() []ObjectType {
+	if p != nil {
+		if n := len(p.sObjectType); n > 0 {
+			s := p.sObjectType[n-1]
+			p.sObjectType = p.sObjectType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePGPDataType() []PGPDataType {
+	if p != nil {
+		if n := len(p.sPGPDataType); n > 0 {
+			s := p.sPGPDataType[n-1]
+			p.sPGPDataType = p.sPGPDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceReferenceType() []ReferenceType {
+	if p != nil {
+		if n := len(p.sReferenceType); n > 0 {
+			s := p.sReferenceType[n-1]
+			p.sReferenceType = p.sReferenceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceRetrievalMethodType() []RetrievalMethodType {
+	if p != nil {
+		if n := len(p.sRetrievalMethodType); n > 0 {
+			s := p.sRetrievalMethodType[n-1]
+			p.sRetrievalMethodType = p.sRetrievalMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSPKIDataType() []SPKIDataType {
+	if p != nil {
+		if n := len(p.sSPKIDataType); n > 0 {
+			s := p.sSPKIDataType[n-1]
+			p.sSPKIDataType = p.sSPKIDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSignaturePropertyType() []SignaturePropertyType {
+	if p != nil {
+		if n := len(p.sSignaturePropertyType); n > 0 {
+			s := p.sSignaturePropertyType[n-1]
+			p.sSignaturePropertyType = p.sSignaturePropertyType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTransformType() []TransformType {
+	if p != nil {
+		if n := len(p.sTransformType); n > 0 {
+			s := p.sTransformType[n-1]
+			p.sTransformType = p.sTransformType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509DataType() []X509DataType {
+	if p != nil {
+		if n := len(p.sX509DataType); n > 0 {
+			s := p.sX509DataType[n-1]
+			p.sX509DataType = p.sX509DataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509IssuerSerialType() []X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.sX509IssuerSerialType); n > 0 {
+			s := p.sX509IssuerSerialType[n-1]
+			p.sX509IssuerSerialType = p.sX509IssuerSerialType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceBytes() [][]byte {
+	if p != nil {
+		if n := len(p.sBytes); n > 0 {
+			s := p.sBytes[n-1]
+			p.sBytes = p.sBytes[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceString() []string {
+	if p != nil {
+		if n := len(p.sString); n > 0 {
+			s := p.sString[n-1]
+			p.sString = p.sString[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleAC_CPDReqEnergyTransferModeType(v *AC_CPDReqEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	if v.EVMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
+	}
+	if v.EVMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	if v.EVMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
+	}
+	if v.EVMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
+	}
+}
+
+func (p *pool) recycleRationalNumberType(v *RationalNumberType) {
+}
+
+func (p *pool) recycleAC_CPDResEnergyTransferModeType(v *AC_CPDResEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVSEMaximumChargePower)
+	if v.EVSEMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L2)
+	}
+	if v.EVSEMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVSEMinimumChargePower)
+	if v.EVSEMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L2)
+	}
+	if v.EVSEMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVSENominalFrequency)
+	if v.MaximumPowerAsymmetry != nil {
+		p.recycleRationalNumberType(v.MaximumPowerAsymmetry)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.MaximumPowerAsymmetry)
+	}
+	if v.EVSEPowerRampLimitation != nil {
+		p.recycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
+	}
+	if v.EVSEPresentActivePower != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
+	}
+	if v.EVSEPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
+	}
+	if v.EVSEPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
+	}
+}
+
+func (p *pool) recycleAC_ChargeLoopReqType(v *AC_ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+	if v.BPT_Dynamic_AC_CLReqControlMode != nil {
+		p.recycleBPT_Dynamic_AC_CLReqControlModeType(v.BPT_Dynamic_AC_CLReqControlMode)
+		p.pBPT_Dynamic_AC_CLReqControlModeType = append(p.pBPT_Dynamic_AC_CLReqControlModeType, v.BPT_Dynamic_AC_CLReqControlMode)
+	}
+	if v.BPT_Scheduled_AC_CLReqControlMode != nil {
+		p.recycleBPT_Scheduled_AC_CLReqControlModeType(v.BPT_Scheduled_AC_CLReqControlMode)
+		p.pBPT_Scheduled_AC_CLReqControlModeType = append(p.pBPT_Scheduled_AC_CLReqControlModeType, v.BPT_Scheduled_AC_CLReqControlMode)
+	}
+	if v.CLReqControlMode != nil {
+		p.recycleCLReqControlModeType(v.CLReqControlMode)
+		p.pCLReqControlModeType = append(p.pCLReqControlModeType, v.CLReqControlMode)
+	}
+	if v.Dynamic_AC_CLReqControlMode != nil {
+		p.recycleDynamic_AC_CLReqControlModeType(v.Dynamic_AC_CLReqControlMode)
+		p.pDynamic_AC_CLReqControlModeType = append(p.pDynamic_AC_CLReqControlModeType, v.Dynamic_AC_CLReqControlMode)
+	}
+	if v.Scheduled_AC_CLReqControlMode != nil {
+		p.recycleScheduled_AC_CLReqControlModeType(v.Scheduled_AC_CLReqControlMode)
+		p.pScheduled_AC_CLReqControlModeType = append(p.pScheduled_AC_CLReqControlModeType, v.Scheduled_AC_CLReqControlMode)
+	}
+}
+
+func (p *pool) recycleChargeLoopReqType(v *ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+}
+
+func (p *pool) recycleV2GRequestType(v *V2GRequestType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GMessageType(v *V2GMessageType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
+	if v.Signature != nil {
+		p.recycleSignatureType(v.Signature)
+		p.pSignatureType = append(p.pSignatureType, v.Signature)
+	}
+}
+
+func (p *pool) recycleSignatureType(v *SignatureType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleSignedInfoType(&v.SignedInfo)
+	p.recycleSignatureValueType(&v.SignatureValue)
+	if v.KeyInfo != nil {
+		p.recycleKeyInfoType(v.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
+	}
+	for i := range v.Object {
+		p.recycleObjectType(&v.Object[i])
+	}
+	if cap(v.Object) > 0 {
+		p.sObjectType = append(p.sObjectType, v.Object)
+	}
+}
+
+func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
+	p.recycleSignatureMethodType(&v.SignatureMethod)
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
+}
+
+func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
+	if v.HMACOutputLength != nil {
+		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+	}
+}
+
+func (p *pool) recycleReferenceType(v *ReferenceType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+	p.recycleDigestMethodType(&v.DigestMethod)
+}
+
+func (p *pool) recycleTransformsType(v *TransformsType) {
+	for i := range v.Transform {
+		p.recycleTransformType(&v.Transform[i])
+	}
+	if cap(v.Transform) > 0 {
+		p.sTransformType = append(p.sTransformType, v.Transform)
+	}
+}
+
+func (p *pool) recycleTransformType(v *TransformType) {
+	if cap(v.XPath) > 0 {
+		p.sString = append(p.sString, v.XPath)
+	}
+}
+
+func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
+}
+
+func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if cap(v.KeyName) > 0 {
+		p.sString = append(p.sString, v.KeyName)
+	}
+	for i := range v.KeyValue {
+		p.recycleKeyValueType(&v.KeyValue[i])
+	}
+	if cap(v.KeyValue) > 0 {
+		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
+	}
+	for i := range v.RetrievalMethod {
+		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
+	}
+	if cap(v.RetrievalMethod) > 0 {
+		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
+	}
+	for i := range v.X509Data {
+		p.recycleX509DataType(&v.X509Data[i])
+	}
+	if cap(v.X509Data) > 0 {
+		p.sX509DataType = append(p.sX509DataType, v.X509Data)
+	}
+	for i := range v.PGPData {
+		p.recyclePGPDataType(&v.PGPData[i])
+	}
+	if cap(v.PGPData) > 0 {
+		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
+	}
+	for i := range v.SPKIData {
+		p.recycleSPKIDataType(&v.SPKIData[i])
+	}
+	if cap(v.SPKIData) > 0 {
+		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
+	}
+	if cap(v.MgmtData) > 0 {
+		p.sString = append(p.sString, v.MgmtData)
+	}
+}
+
+func (p *pool) recycleKeyValueType(v *KeyValueType) {
+	if v.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(v.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
+	}
+	if v.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(v.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
+	}
+}
+
+func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
+}
+
+func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
+}
+
+func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+}
+
+func (p *pool) recycleX509DataType(v *X509DataType) {
+	for i := range v.X509IssuerSerial {
+		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
+	}
+	if cap(v.X509IssuerSerial) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
+	}
+	if cap(v.X509SKI) > 0 {
+		p.sBytes = append(p.sBytes, v.X509SKI)
+	}
+	if cap(v.X509SubjectName) > 0 {
+		p.sString = append(p.sString, v.X509SubjectName)
+	}
+	if cap(v.X509Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.X509Certificate)
+	}
+	if cap(v.X509CRL) > 0 {
+		p.sBytes = append(p.sBytes, v.X509CRL)
+	}
+}
+
+func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
+}
+
+func (p *pool) recyclePGPDataType(v *PGPDataType) {
+}
+
+func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
+	if cap(v.SPKISexp) > 0 {
+		p.sBytes = append(p.sBytes, v.SPKISexp)
+	}
+}
+
+func (p *pool) recycleObjectType(v *ObjectType) {
+	if v.Encoding != nil {
+		p.pString = append(p.pString, v.Encoding)
+	}
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.MimeType != nil {
+		p.pString = append(p.pString, v.MimeType)
+	}
+}
+
+func (p *pool) recycleDisplayParametersType(v *DisplayParametersType) {
+	if v.PresentSOC != nil {
+		p.pInt8 = append(p.pInt8, v.PresentSOC)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.MaximumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MaximumSOC)
+	}
+	if v.RemainingTimeToMinimumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMinimumSOC)
+	}
+	if v.RemainingTimeToTargetSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToTargetSOC)
+	}
+	if v.RemainingTimeToMaximumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMaximumSOC)
+	}
+	if v.ChargingComplete != nil {
+		p.pBool = append(p.pBool, v.ChargingComplete)
+	}
+	if v.BatteryEnergyCapacity != nil {
+		p.recycleRationalNumberType(v.BatteryEnergyCapacity)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.BatteryEnergyCapacity)
+	}
+	if v.InletHot != nil {
+		p.pBool = append(p.pBool, v.InletHot)
+	}
+}
+
+func (p *pool) recycleBPT_Dynamic_AC_CLReqControlModeType(v *BPT_Dynamic_AC_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	if v.EVMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
+	}
+	if v.EVMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	if v.EVMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
+	}
+	if v.EVMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVPresentActivePower)
+	if v.EVPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
+	}
+	if v.EVPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVPresentReactivePower)
+	if v.EVPresentReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
+	}
+	if v.EVPresentReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMaximumDischargePower)
+	if v.EVMaximumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L2)
+	}
+	if v.EVMaximumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMinimumDischargePower)
+	if v.EVMinimumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L2)
+	}
+	if v.EVMinimumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L3)
+	}
+	if v.EVMaximumV2XEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumV2XEnergyRequest)
+	}
+	if v.EVMinimumV2XEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumV2XEnergyRequest)
+	}
+}
+
+func (p *pool) recycleDynamic_AC_CLReqControlModeType(v *Dynamic_AC_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	if v.EVMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
+	}
+	if v.EVMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	if v.EVMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
+	}
+	if v.EVMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVPresentActivePower)
+	if v.EVPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
+	}
+	if v.EVPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVPresentReactivePower)
+	if v.EVPresentReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
+	}
+	if v.EVPresentReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
+	}
+}
+
+func (p *pool) recycleDynamic_CLReqControlModeType(v *Dynamic_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+}
+
+func (p *pool) recycleCLReqControlModeType(v *CLReqControlModeType) {
+}
+
+func (p *pool) recycleBPT_Scheduled_AC_CLReqControlModeType(v *BPT_Scheduled_AC_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+	if v.EVMaximumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
+	}
+	if v.EVMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
+	}
+	if v.EVMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
+	}
+	if v.EVMinimumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
+	}
+	if v.EVMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
+	}
+	if v.EVMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVPresentActivePower)
+	if v.EVPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
+	}
+	if v.EVPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
+	}
+	if v.EVPresentReactivePower != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower)
+	}
+	if v.EVPresentReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
+	}
+	if v.EVPresentReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
+	}
+	if v.EVMaximumDischargePower != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower)
+	}
+	if v.EVMaximumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L2)
+	}
+	if v.EVMaximumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L3)
+	}
+	if v.EVMinimumDischargePower != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower)
+	}
+	if v.EVMinimumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L2)
+	}
+	if v.EVMinimumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L3)
+	}
+}
+
+func (p *pool) recycleScheduled_AC_CLReqControlModeType(v *Scheduled_AC_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+	if v.EVMaximumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
+	}
+	if v.EVMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
+	}
+	if v.EVMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
+	}
+	if v.EVMinimumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
+	}
+	if v.EVMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
+	}
+	if v.EVMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVPresentActivePower)
+	if v.EVPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
+	}
+	if v.EVPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
+	}
+	if v.EVPresentReactivePower != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower)
+	}
+	if v.EVPresentReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
+	}
+	if v.EVPresentReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
+	}
+}
+
+func (p *pool) recycleScheduled_CLReqControlModeType(v *Scheduled_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+}
+
+func (p *pool) recycleAC_ChargeLoopResType(v *AC_ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+	if v.EVSETargetFrequency != nil {
+		p.recycleRationalNumberType(v.EVSETargetFrequency)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetFrequency)
+	}
+	if v.BPT_Dynamic_AC_CLResControlMode != nil {
+		p.recycleBPT_Dynamic_AC_CLResControlModeType(v.BPT_Dynamic_AC_CLResControlMode)
+		p.pBPT_Dynamic_AC_CLResControlModeType = append(p.pBPT_Dynamic_AC_CLResControlModeType, v.BPT_Dynamic_AC_CLResControlMode)
+	}
+	if v.BPT_Scheduled_AC_CLResControlMode != nil {
+		p.recycleBPT_Scheduled_AC_CLResControlModeType(v.BPT_Scheduled_AC_CLResControlMode)
+		p.pBPT_Scheduled_AC_CLResControlModeType = append(p.pBPT_Scheduled_AC_CLResControlModeType, v.BPT_Scheduled_AC_CLResControlMode)
+	}
+	if v.CLResControlMode != nil {
+		p.recycleCLResControlModeType(v.CLResControlMode)
+		p.pCLResControlModeType = append(p.pCLResControlModeType, v.CLResControlMode)
+	}
+	if v.Dynamic_AC_CLResControlMode != nil {
+		p.recycleDynamic_AC_CLResControlModeType(v.Dynamic_AC_CLResControlMode)
+		p.pDynamic_AC_CLResControlModeType = append(p.pDynamic_AC_CLResControlModeType, v.Dynamic_AC_CLResControlMode)
+	}
+	if v.Scheduled_AC_CLResControlMode != nil {
+		p.recycleScheduled_AC_CLResControlModeType(v.Scheduled_AC_CLResControlMode)
+		p.pScheduled_AC_CLResControlModeType = append(p.pScheduled_AC_CLResControlModeType, v.Scheduled_AC_CLResControlMode)
+	}
+}
+
+func (p *pool) recycleChargeLoopResType(v *ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+}
+
+func (p *pool) recycleV2GResponseType(v *V2GResponseType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
+}
+
+func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
+	if v.BPT_DischargedEnergyReadingWh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_DischargedEnergyReadingWh)
+	}
+	if v.CapacitiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.CapacitiveEnergyReadingVARh)
+	}
+	if v.BPT_InductiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_InductiveEnergyReadingVARh)
+	}
+	if v.MeterStatus != nil {
+		p.pInt16 = append(p.pInt16, v.MeterStatus)
+	}
+	if v.MeterTimestamp != nil {
+		p.pUint64 = append(p.pUint64, v.MeterTimestamp)
+	}
+}
+
+func (p *pool) recycleReceiptType(v *ReceiptType) {
+	if v.EnergyCosts != nil {
+		p.recycleDetailedCostType(v.EnergyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.EnergyCosts)
+	}
+	if v.OccupancyCosts != nil {
+		p.recycleDetailedCostType(v.OccupancyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OccupancyCosts)
+	}
+	if v.AdditionalServicesCosts != nil {
+		p.recycleDetailedCostType(v.AdditionalServicesCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.AdditionalServicesCosts)
+	}
+	if v.OverstayCosts != nil {
+		p.recycleDetailedCostType(v.OverstayCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OverstayCosts)
+	}
+	for i := range v.TaxCosts {
+		p.recycleDetailedTaxType(&v.TaxCosts[i])
+	}
+	if cap(v.TaxCosts) > 0 {
+		p.sDetailedTaxType = append(p.sDetailedTaxType, v.TaxCosts)
+	}
+}
+
+func (p *pool) recycleDetailedCostType(v *DetailedCostType) {
+	p.recycleRationalNumberType(&v.Amount)
+	p.recycleRationalNumberType(&v.CostPerUnit)
+}
+
+func (p *pool) recycleDetailedTaxType(v *DetailedTaxType) {
+	p.recycleRationalNumberType(&v.Amount)
+}
+
+func (p *pool) recycleBPT_Dynamic_AC_CLResControlModeType(v *BPT_Dynamic_AC_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+	p.recycleRationalNumberType(&v.EVSETargetActivePower)
+	if v.EVSETargetActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
+	}
+	if v.EVSETargetActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
+	}
+	if v.EVSETargetReactivePower != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
+	}
+	if v.EVSETargetReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
+	}
+	if v.EVSETargetReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
+	}
+	if v.EVSEPresentActivePower != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
+	}
+	if v.EVSEPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
+	}
+	if v.EVSEPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
+	}
+}
+
+func (p *pool) recycleDynamic_AC_CLResControlModeType(v *Dynamic_AC_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+	p.recycleRationalNumberType(&v.EVSETargetActivePower)
+	if v.EVSETargetActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
+	}
+	if v.EVSETargetActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
+	}
+	if v.EVSETargetReactivePower != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
+	}
+	if v.EVSETargetReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
+	}
+	if v.EVSETargetReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
+	}
+	if v.EVSEPresentActivePower != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
+	}
+	if v.EVSEPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
+	}
+	if v.EVSEPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
+	}
+}
+
+func (p *pool) recycleDynamic_CLResControlModeType(v *Dynamic_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+}
+
+func (p *pool) recycleCLResControlModeType(v *CLResControlModeType) {
+}
+
+func (p *pool) recycleBPT_Scheduled_AC_CLResControlModeType(v *BPT_Scheduled_AC_CLResControlModeType) {
+	if v.EVSETargetActivePower != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower)
+	}
+	if v.EVSETargetActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
+	}
+	if v.EVSETargetActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
+	}
+	if v.EVSETargetReactivePower != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
+	}
+	if v.EVSETargetReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
+	}
+	if v.EVSETargetReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
+	}
+	if v.EVSEPresentActivePower != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
+	}
+	if v.EVSEPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
+	}
+	if v.EVSEPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
+	}
+}
+
+func (p *pool) recycleScheduled_AC_CLResControlModeType(v *Scheduled_AC_CLResControlModeType) {
+	if v.EVSETargetActivePower != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower)
+	}
+	if v.EVSETargetActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
+	}
+	if v.EVSETargetActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
+	}
+	if v.EVSETargetReactivePower != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
+	}
+	if v.EVSETargetReactivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
+	}
+	if v.EVSETargetReactivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
+	}
+	if v.EVSEPresentActivePower != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
+	}
+	if v.EVSEPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
+	}
+	if v.EVSEPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
+	}
+}
+
+func (p *pool) recycleScheduled_CLResControlModeType(v *Scheduled_CLResControlModeType) {
+}
+
+func (p *pool) recycleAC_ChargeParameterDiscoveryReqType(v *AC_ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.AC_CPDReqEnergyTransferMode != nil {
+		p.recycleAC_CPDReqEnergyTransferModeType(v.AC_CPDReqEnergyTransferMode)
+		p.pAC_CPDReqEnergyTransferModeType = append(p.pAC_CPDReqEnergyTransferModeType, v.AC_CPDReqEnergyTransferMode)
+	}
+	if v.BPT_AC_CPDReqEnergyTransferMode != nil {
+		p.recycleBPT_AC_CPDReqEnergyTransferModeType(v.BPT_AC_CPDReqEnergyTransferMode)
+		p.pBPT_AC_CPDReqEnergyTransferModeType = append(p.pBPT_AC_CPDReqEnergyTransferModeType, v.BPT_AC_CPDReqEnergyTransferMode)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleBPT_AC_CPDReqEnergyTransferModeType(v *BPT_AC_CPDReqEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	if v.EVMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
+	}
+	if v.EVMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	if v.EVMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
+	}
+	if v.EVMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMaximumDischargePower)
+	if v.EVMaximumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L2)
+	}
+	if v.EVMaximumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVMinimumDischargePower)
+	if v.EVMinimumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L2)
+	}
+	if v.EVMinimumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L3)
+	}
+}
+
+func (p *pool) recycleAC_ChargeParameterDiscoveryResType(v *AC_ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.AC_CPDResEnergyTransferMode != nil {
+		p.recycleAC_CPDResEnergyTransferModeType(v.AC_CPDResEnergyTransferMode)
+		p.pAC_CPDResEnergyTransferModeType = append(p.pAC_CPDResEnergyTransferModeType, v.AC_CPDResEnergyTransferMode)
+	}
+	if v.BPT_AC_CPDResEnergyTransferMode != nil {
+		p.recycleBPT_AC_CPDResEnergyTransferModeType(v.BPT_AC_CPDResEnergyTransferMode)
+		p.pBPT_AC_CPDResEnergyTransferModeType = append(p.pBPT_AC_CPDResEnergyTransferModeType, v.BPT_AC_CPDResEnergyTransferMode)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleBPT_AC_CPDResEnergyTransferModeType(v *BPT_AC_CPDResEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVSEMaximumChargePower)
+	if v.EVSEMaximumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L2)
+	}
+	if v.EVSEMaximumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVSEMinimumChargePower)
+	if v.EVSEMinimumChargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumChargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L2)
+	}
+	if v.EVSEMinimumChargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumChargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVSENominalFrequency)
+	if v.MaximumPowerAsymmetry != nil {
+		p.recycleRationalNumberType(v.MaximumPowerAsymmetry)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.MaximumPowerAsymmetry)
+	}
+	if v.EVSEPowerRampLimitation != nil {
+		p.recycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
+	}
+	if v.EVSEPresentActivePower != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
+	}
+	if v.EVSEPresentActivePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
+	}
+	if v.EVSEPresentActivePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVSEMaximumDischargePower)
+	if v.EVSEMaximumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargePower_L2)
+	}
+	if v.EVSEMaximumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargePower_L3)
+	}
+	p.recycleRationalNumberType(&v.EVSEMinimumDischargePower)
+	if v.EVSEMinimumDischargePower_L2 != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumDischargePower_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumDischargePower_L2)
+	}
+	if v.EVSEMinimumDischargePower_L3 != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumDischargePower_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumDischargePower_L3)
+	}
+}
+
+func (p *pool) recycleManifestType(v *ManifestType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.SignatureProperty {
+		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
+	}
+	if cap(v.SignatureProperty) > 0 {
+		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
+	}
+}
+
+func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
+	for i := range v.RootCertificateID {
+		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
+	}
+	if cap(v.RootCertificateID) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
+	}
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.AC_CPDReqEnergyTransferMode != nil {
+		p.recycleAC_CPDReqEnergyTransferModeType(d.AC_CPDReqEnergyTransferMode)
+		p.pAC_CPDReqEnergyTransferModeType = append(p.pAC_CPDReqEnergyTransferModeType, d.AC_CPDReqEnergyTransferMode)
+	}
+	if d.AC_CPDResEnergyTransferMode != nil {
+		p.recycleAC_CPDResEnergyTransferModeType(d.AC_CPDResEnergyTransferMode)
+		p.pAC_CPDResEnergyTransferModeType = append(p.pAC_CPDResEnergyTransferModeType, d.AC_CPDResEnergyTransferMode)
+	}
+	if d.AC_ChargeLoopReq != nil {
+		p.recycleAC_ChargeLoopReqType(d.AC_ChargeLoopReq)
+		p.pAC_ChargeLoopReqType = append(p.pAC_ChargeLoopReqType, d.AC_ChargeLoopReq)
+	}
+	if d.AC_ChargeLoopRes != nil {
+		p.recycleAC_ChargeLoopResType(d.AC_ChargeLoopRes)
+		p.pAC_ChargeLoopResType = append(p.pAC_ChargeLoopResType, d.AC_ChargeLoopRes)
+	}
+	if d.AC_ChargeParameterDiscoveryReq != nil {
+		p.recycleAC_ChargeParameterDiscoveryReqType(d.AC_ChargeParameterDiscoveryReq)
+		p.pAC_ChargeParameterDiscoveryReqType = append(p.pAC_ChargeParameterDiscoveryReqType, d.AC_ChargeParameterDiscoveryReq)
+	}
+	if d.AC_ChargeParameterDiscoveryRes != nil {
+		p.recycleAC_ChargeParameterDiscoveryResType(d.AC_ChargeParameterDiscoveryRes)
+		p.pAC_ChargeParameterDiscoveryResType = append(p.pAC_ChargeParameterDiscoveryResType, d.AC_ChargeParameterDiscoveryRes)
+	}
+	if d.BPT_AC_CPDReqEnergyTransferMode != nil {
+		p.recycleBPT_AC_CPDReqEnergyTransferModeType(d.BPT_AC_CPDReqEnergyTransferMode)
+		p.pBPT_AC_CPDReqEnergyTransferModeType = append(p.pBPT_AC_CPDReqEnergyTransferModeType, d.BPT_AC_CPDReqEnergyTransferMode)
+	}
+	if d.BPT_AC_CPDResEnergyTransferMode != nil {
+		p.recycleBPT_AC_CPDResEnergyTransferModeType(d.BPT_AC_CPDResEnergyTransferMode)
+		p.pBPT_AC_CPDResEnergyTransferModeType = append(p.pBPT_AC_CPDResEnergyTransferModeType, d.BPT_AC_CPDResEnergyTransferMode)
+	}
+	if d.BPT_Dynamic_AC_CLReqControlMode != nil {
+		p.recycleBPT_Dynamic_AC_CLReqControlModeType(d.BPT_Dynamic_AC_CLReqControlMode)
+		p.pBPT_Dynamic_AC_CLReqControlModeType = append(p.pBPT_Dynamic_AC_CLReqControlModeType, d.BPT_Dynamic_AC_CLReqControlMode)
+	}
+	if d.BPT_Dynamic_AC_CLResControlMode != nil {
+		p.recycleBPT_Dynamic_AC_CLResControlModeType(d.BPT_Dynamic_AC_CLResControlMode)
+		p.pBPT_Dynamic_AC_CLResControlModeType = append(p.pBPT_Dynamic_AC_CLResControlModeType, d.BPT_Dynamic_AC_CLResControlMode)
+	}
+	if d.BPT_Scheduled_AC_CLReqControlMode != nil {
+		p.recycleBPT_Scheduled_AC_CLReqControlModeType(d.BPT_Scheduled_AC_CLReqControlMode)
+		p.pBPT_Scheduled_AC_CLReqControlModeType = append(p.pBPT_Scheduled_AC_CLReqControlModeType, d.BPT_Scheduled_AC_CLReqControlMode)
+	}
+	if d.BPT_Scheduled_AC_CLResControlMode != nil {
+		p.recycleBPT_Scheduled_AC_CLResControlModeType(d.BPT_Scheduled_AC_CLResControlMode)
+		p.pBPT_Scheduled_AC_CLResControlModeType = append(p.pBPT_Scheduled_AC_CLResControlModeType, d.BPT_Scheduled_AC_CLResControlMode)
+	}
+	if d.CLReqControlMode != nil {
+		p.recycleCLReqControlModeType(d.CLReqControlMode)
+		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
+	}
+	if d.CLResControlMode != nil {
+		p.recycleCLResControlModeType(d.CLResControlMode)
+		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
+	}
+	if d.CanonicalizationMethod != nil {
+		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
+	}
+	if d.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
+	}
+	if d.DigestMethod != nil {
+		p.recycleDigestMethodType(d.DigestMethod)
+		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
+	}
+	if d.Dynamic_AC_CLReqControlMode != nil {
+		p.recycleDynamic_AC_CLReqControlModeType(d.Dynamic_AC_CLReqControlMode)
+		p.pDynamic_AC_CLReqControlModeType = append(p.pDynamic_AC_CLReqControlModeType, d.Dynamic_AC_CLReqControlMode)
+	}
+	if d.Dynamic_AC_CLResControlMode != nil {
+		p.recycleDynamic_AC_CLResControlModeType(d.Dynamic_AC_CLResControlMode)
+		p.pDynamic_AC_CLResControlModeType = append(p.pDynamic_AC_CLResControlModeType, d.Dynamic_AC_CLResControlMode)
+	}
+	if d.KeyInfo != nil {
+		p.recycleKeyInfoType(d.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
+	}
+	if d.KeyName != nil {
+		p.pString = append(p.pString, d.KeyName)
+	}
+	if d.KeyValue != nil {
+		p.recycleKeyValueType(d.KeyValue)
+		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
+	}
+	if d.Manifest != nil {
+		p.recycleManifestType(d.Manifest)
+		p.pManifestType = append(p.pManifestType, d.Manifest)
+	}
+	if d.MgmtData != nil {
+		p.pString = append(p.pString, d.MgmtData)
+	}
+	if d.Object != nil {
+		p.recycleObjectType(d.Object)
+		p.pObjectType = append(p.pObjectType, d.Object)
+	}
+	if d.PGPData != nil {
+		p.recyclePGPDataType(d.PGPData)
+		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
+	}
+	if d.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
+	}
+	if d.Reference != nil {
+		p.recycleReferenceType(d.Reference)
+		p.pReferenceType = append(p.pReferenceType, d.Reference)
+	}
+	if d.RetrievalMethod != nil {
+		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
+	}
+	if d.SPKIData != nil {
+		p.recycleSPKIDataType(d.SPKIData)
+		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
+	}
+	if d.Scheduled_AC_CLReqControlMode != nil {
+		p.recycleScheduled_AC_CLReqControlModeType(d.Scheduled_AC_CLReqControlMode)
+		p.pScheduled_AC_CLReqControlModeType = append(p.pScheduled_AC_CLReqControlModeType, d.Scheduled_AC_CLReqControlMode)
+	}
+	if d.Scheduled_AC_CLResControlMode != nil {
+		p.recycleScheduled_AC_CLResControlModeType(d.Scheduled_AC_CLResControlMode)
+		p.pScheduled_AC_CLResControlModeType = append(p.pScheduled_AC_CLResControlModeType, d.Scheduled_AC_CLResControlMode)
+	}
+	if d.Signature != nil {
+		p.recycleSignatureType(d.Signature)
+		p.pSignatureType = append(p.pSignatureType, d.Signature)
+	}
+	if d.SignatureMethod != nil {
+		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
+	}
+	if d.SignatureProperties != nil {
+		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
+	}
+	if d.SignatureProperty != nil {
+		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
+	}
+	if d.SignatureValue != nil {
+		p.recycleSignatureValueType(d.SignatureValue)
+		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
+	}
+	if d.SignedInfo != nil {
+		p.recycleSignedInfoType(d.SignedInfo)
+		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
+	}
+	if d.Transform != nil {
+		p.recycleTransformType(d.Transform)
+		p.pTransformType = append(p.pTransformType, d.Transform)
+	}
+	if d.Transforms != nil {
+		p.recycleTransformsType(d.Transforms)
+		p.pTransformsType = append(p.pTransformsType, d.Transforms)
+	}
+	if d.X509Data != nil {
+		p.recycleX509DataType(d.X509Data)
+		p.pX509DataType = append(p.pX509DataType, d.X509Data)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 154 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) need the element fragment grammar and are not fields.
 type Fragment struct {
 	AC_CPDReqEnergyTransferMode       *AC_CPDReqEnergyTransferModeType       `json:"AC_CPDReqEnergyTransferMode,omitempty"`       // {urn:iso:std:iso:15118:-20:AC}AC_CPDReqEnergyTransferMode
@@ -19366,6 +22406,10 @@ type Fragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeFragment(b []byte, d *Fragment) error {
 	*d = Fragment{}
+	return decodeRootFragment(b, nil, d)
+}
+
+func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -19376,33 +22420,33 @@ func DecodeFragment(b []byte, d *Fragment) error {
 	}
 	switch ec {
 	case 0:
-		d.AC_CPDReqEnergyTransferMode = new(AC_CPDReqEnergyTransferModeType)
-		if err := decodeAC_CPDReqEnergyTransferModeType(&r, d.AC_CPDReqEnergyTransferMode); err != nil {
+		d.AC_CPDReqEnergyTransferMode = p.newAC_CPDReqEnergyTransferModeType()
+		if err := decodeAC_CPDReqEnergyTransferModeType(&r, p, d.AC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 1:
-		d.AC_CPDResEnergyTransferMode = new(AC_CPDResEnergyTransferModeType)
-		if err := decodeAC_CPDResEnergyTransferModeType(&r, d.AC_CPDResEnergyTransferMode); err != nil {
+		d.AC_CPDResEnergyTransferMode = p.newAC_CPDResEnergyTransferModeType()
+		if err := decodeAC_CPDResEnergyTransferModeType(&r, p, d.AC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 2:
-		d.AC_ChargeLoopReq = new(AC_ChargeLoopReqType)
-		if err := decodeAC_ChargeLoopReqType(&r, d.AC_ChargeLoopReq); err != nil {
+		d.AC_ChargeLoopReq = p.newAC_ChargeLoopReqType()
+		if err := decodeAC_ChargeLoopReqType(&r, p, d.AC_ChargeLoopReq); err != nil {
 			return err
 		}
 	case 3:
-		d.AC_ChargeLoopRes = new(AC_ChargeLoopResType)
-		if err := decodeAC_ChargeLoopResType(&r, d.AC_ChargeLoopRes); err != nil {
+		d.AC_ChargeLoopRes = p.newAC_ChargeLoopResType()
+		if err := decodeAC_ChargeLoopResType(&r, p, d.AC_ChargeLoopRes); err != nil {
 			return err
 		}
 	case 4:
-		d.AC_ChargeParameterDiscoveryReq = new(AC_ChargeParameterDiscoveryReqType)
-		if err := decodeAC_ChargeParameterDiscoveryReqType(&r, d.AC_ChargeParameterDiscoveryReq); err != nil {
+		d.AC_ChargeParameterDiscoveryReq = p.newAC_ChargeParameterDiscoveryReqType()
+		if err := decodeAC_ChargeParameterDiscoveryReqType(&r, p, d.AC_ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 5:
-		d.AC_ChargeParameterDiscoveryRes = new(AC_ChargeParameterDiscoveryResType)
-		if err := decodeAC_ChargeParameterDiscoveryResType(&r, d.AC_ChargeParameterDiscoveryRes); err != nil {
+		d.AC_ChargeParameterDiscoveryRes = p.newAC_ChargeParameterDiscoveryResType()
+		if err := decodeAC_ChargeParameterDiscoveryResType(&r, p, d.AC_ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 6:
@@ -19418,29 +22462,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.AckMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.AckMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 7:
-		d.AdditionalServicesCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.AdditionalServicesCosts); err != nil {
+		d.AdditionalServicesCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 8:
-		d.Amount = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Amount); err != nil {
+		d.Amount = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Amount); err != nil {
 			return err
 		}
 	case 9:
-		d.BPT_AC_CPDReqEnergyTransferMode = new(BPT_AC_CPDReqEnergyTransferModeType)
-		if err := decodeBPT_AC_CPDReqEnergyTransferModeType(&r, d.BPT_AC_CPDReqEnergyTransferMode); err != nil {
+		d.BPT_AC_CPDReqEnergyTransferMode = p.newBPT_AC_CPDReqEnergyTransferModeType()
+		if err := decodeBPT_AC_CPDReqEnergyTransferModeType(&r, p, d.BPT_AC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 10:
-		d.BPT_AC_CPDResEnergyTransferMode = new(BPT_AC_CPDResEnergyTransferModeType)
-		if err := decodeBPT_AC_CPDResEnergyTransferModeType(&r, d.BPT_AC_CPDResEnergyTransferMode); err != nil {
+		d.BPT_AC_CPDResEnergyTransferMode = p.newBPT_AC_CPDResEnergyTransferModeType()
+		if err := decodeBPT_AC_CPDResEnergyTransferModeType(&r, p, d.BPT_AC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 11:
@@ -19453,19 +22499,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_DischargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_DischargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 12:
-		d.BPT_Dynamic_AC_CLReqControlMode = new(BPT_Dynamic_AC_CLReqControlModeType)
-		if err := decodeBPT_Dynamic_AC_CLReqControlModeType(&r, d.BPT_Dynamic_AC_CLReqControlMode); err != nil {
+		d.BPT_Dynamic_AC_CLReqControlMode = p.newBPT_Dynamic_AC_CLReqControlModeType()
+		if err := decodeBPT_Dynamic_AC_CLReqControlModeType(&r, p, d.BPT_Dynamic_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 13:
-		d.BPT_Dynamic_AC_CLResControlMode = new(BPT_Dynamic_AC_CLResControlModeType)
-		if err := decodeBPT_Dynamic_AC_CLResControlModeType(&r, d.BPT_Dynamic_AC_CLResControlMode); err != nil {
+		d.BPT_Dynamic_AC_CLResControlMode = p.newBPT_Dynamic_AC_CLResControlModeType()
+		if err := decodeBPT_Dynamic_AC_CLResControlModeType(&r, p, d.BPT_Dynamic_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 14:
@@ -19478,39 +22526,41 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_InductiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 15:
-		d.BPT_Scheduled_AC_CLReqControlMode = new(BPT_Scheduled_AC_CLReqControlModeType)
-		if err := decodeBPT_Scheduled_AC_CLReqControlModeType(&r, d.BPT_Scheduled_AC_CLReqControlMode); err != nil {
+		d.BPT_Scheduled_AC_CLReqControlMode = p.newBPT_Scheduled_AC_CLReqControlModeType()
+		if err := decodeBPT_Scheduled_AC_CLReqControlModeType(&r, p, d.BPT_Scheduled_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 16:
-		d.BPT_Scheduled_AC_CLResControlMode = new(BPT_Scheduled_AC_CLResControlModeType)
-		if err := decodeBPT_Scheduled_AC_CLResControlModeType(&r, d.BPT_Scheduled_AC_CLResControlMode); err != nil {
+		d.BPT_Scheduled_AC_CLResControlMode = p.newBPT_Scheduled_AC_CLResControlModeType()
+		if err := decodeBPT_Scheduled_AC_CLResControlModeType(&r, p, d.BPT_Scheduled_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 17:
-		d.BatteryEnergyCapacity = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.BatteryEnergyCapacity); err != nil {
+		d.BatteryEnergyCapacity = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 18:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 19:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 20:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 21:
@@ -19523,7 +22573,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.CapacitiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.CapacitiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -19538,7 +22590,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.ChargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.ChargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -19552,19 +22606,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ChargingComplete = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ChargingComplete = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 24:
-		d.CostPerUnit = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.CostPerUnit); err != nil {
+		d.CostPerUnit = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.CostPerUnit); err != nil {
 			return err
 		}
 	case 25:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 26:
@@ -19580,14 +22636,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.DepartureTime = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.DepartureTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 27:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 28:
@@ -19606,193 +22664,193 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 29:
-		d.DisplayParameters = new(DisplayParametersType)
-		if err := decodeDisplayParametersType(&r, d.DisplayParameters); err != nil {
+		d.DisplayParameters = p.newDisplayParametersType()
+		if err := decodeDisplayParametersType(&r, p, d.DisplayParameters); err != nil {
 			return err
 		}
 	case 30:
-		d.Dynamic_AC_CLReqControlMode = new(Dynamic_AC_CLReqControlModeType)
-		if err := decodeDynamic_AC_CLReqControlModeType(&r, d.Dynamic_AC_CLReqControlMode); err != nil {
+		d.Dynamic_AC_CLReqControlMode = p.newDynamic_AC_CLReqControlModeType()
+		if err := decodeDynamic_AC_CLReqControlModeType(&r, p, d.Dynamic_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 31:
-		d.Dynamic_AC_CLResControlMode = new(Dynamic_AC_CLResControlModeType)
-		if err := decodeDynamic_AC_CLResControlModeType(&r, d.Dynamic_AC_CLResControlMode); err != nil {
+		d.Dynamic_AC_CLResControlMode = p.newDynamic_AC_CLResControlModeType()
+		if err := decodeDynamic_AC_CLResControlModeType(&r, p, d.Dynamic_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 32:
-		d.EVMaximumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumChargePower); err != nil {
+		d.EVMaximumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumChargePower); err != nil {
 			return err
 		}
 	case 33:
-		d.EVMaximumChargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumChargePower_L2); err != nil {
+		d.EVMaximumChargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumChargePower_L2); err != nil {
 			return err
 		}
 	case 34:
-		d.EVMaximumChargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumChargePower_L3); err != nil {
+		d.EVMaximumChargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumChargePower_L3); err != nil {
 			return err
 		}
 	case 35:
-		d.EVMaximumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumDischargePower); err != nil {
+		d.EVMaximumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumDischargePower); err != nil {
 			return err
 		}
 	case 36:
-		d.EVMaximumDischargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumDischargePower_L2); err != nil {
+		d.EVMaximumDischargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumDischargePower_L2); err != nil {
 			return err
 		}
 	case 37:
-		d.EVMaximumDischargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumDischargePower_L3); err != nil {
+		d.EVMaximumDischargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumDischargePower_L3); err != nil {
 			return err
 		}
 	case 38:
-		d.EVMaximumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumEnergyRequest); err != nil {
+		d.EVMaximumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 39:
-		d.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumV2XEnergyRequest); err != nil {
+		d.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 40:
-		d.EVMinimumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumChargePower); err != nil {
+		d.EVMinimumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumChargePower); err != nil {
 			return err
 		}
 	case 41:
-		d.EVMinimumChargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumChargePower_L2); err != nil {
+		d.EVMinimumChargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumChargePower_L2); err != nil {
 			return err
 		}
 	case 42:
-		d.EVMinimumChargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumChargePower_L3); err != nil {
+		d.EVMinimumChargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumChargePower_L3); err != nil {
 			return err
 		}
 	case 43:
-		d.EVMinimumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumDischargePower); err != nil {
+		d.EVMinimumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumDischargePower); err != nil {
 			return err
 		}
 	case 44:
-		d.EVMinimumDischargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumDischargePower_L2); err != nil {
+		d.EVMinimumDischargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumDischargePower_L2); err != nil {
 			return err
 		}
 	case 45:
-		d.EVMinimumDischargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumDischargePower_L3); err != nil {
+		d.EVMinimumDischargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumDischargePower_L3); err != nil {
 			return err
 		}
 	case 46:
-		d.EVMinimumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumEnergyRequest); err != nil {
+		d.EVMinimumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 47:
-		d.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumV2XEnergyRequest); err != nil {
+		d.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 48:
-		d.EVPresentActivePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPresentActivePower); err != nil {
+		d.EVPresentActivePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPresentActivePower); err != nil {
 			return err
 		}
 	case 49:
-		d.EVPresentActivePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPresentActivePower_L2); err != nil {
+		d.EVPresentActivePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPresentActivePower_L2); err != nil {
 			return err
 		}
 	case 50:
-		d.EVPresentActivePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPresentActivePower_L3); err != nil {
+		d.EVPresentActivePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPresentActivePower_L3); err != nil {
 			return err
 		}
 	case 51:
-		d.EVPresentReactivePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPresentReactivePower); err != nil {
+		d.EVPresentReactivePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPresentReactivePower); err != nil {
 			return err
 		}
 	case 52:
-		d.EVPresentReactivePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPresentReactivePower_L2); err != nil {
+		d.EVPresentReactivePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPresentReactivePower_L2); err != nil {
 			return err
 		}
 	case 53:
-		d.EVPresentReactivePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPresentReactivePower_L3); err != nil {
+		d.EVPresentReactivePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPresentReactivePower_L3); err != nil {
 			return err
 		}
 	case 54:
-		d.EVSEMaximumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumChargePower); err != nil {
+		d.EVSEMaximumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumChargePower); err != nil {
 			return err
 		}
 	case 55:
-		d.EVSEMaximumChargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumChargePower_L2); err != nil {
+		d.EVSEMaximumChargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumChargePower_L2); err != nil {
 			return err
 		}
 	case 56:
-		d.EVSEMaximumChargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumChargePower_L3); err != nil {
+		d.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumChargePower_L3); err != nil {
 			return err
 		}
 	case 57:
-		d.EVSEMaximumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumDischargePower); err != nil {
+		d.EVSEMaximumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumDischargePower); err != nil {
 			return err
 		}
 	case 58:
-		d.EVSEMaximumDischargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumDischargePower_L2); err != nil {
+		d.EVSEMaximumDischargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumDischargePower_L2); err != nil {
 			return err
 		}
 	case 59:
-		d.EVSEMaximumDischargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumDischargePower_L3); err != nil {
+		d.EVSEMaximumDischargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumDischargePower_L3); err != nil {
 			return err
 		}
 	case 60:
-		d.EVSEMinimumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumChargePower); err != nil {
+		d.EVSEMinimumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumChargePower); err != nil {
 			return err
 		}
 	case 61:
-		d.EVSEMinimumChargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumChargePower_L2); err != nil {
+		d.EVSEMinimumChargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumChargePower_L2); err != nil {
 			return err
 		}
 	case 62:
-		d.EVSEMinimumChargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumChargePower_L3); err != nil {
+		d.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumChargePower_L3); err != nil {
 			return err
 		}
 	case 63:
-		d.EVSEMinimumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumDischargePower); err != nil {
+		d.EVSEMinimumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumDischargePower); err != nil {
 			return err
 		}
 	case 64:
-		d.EVSEMinimumDischargePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumDischargePower_L2); err != nil {
+		d.EVSEMinimumDischargePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumDischargePower_L2); err != nil {
 			return err
 		}
 	case 65:
-		d.EVSEMinimumDischargePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumDischargePower_L3); err != nil {
+		d.EVSEMinimumDischargePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumDischargePower_L3); err != nil {
 			return err
 		}
 	case 66:
-		d.EVSENominalFrequency = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSENominalFrequency); err != nil {
+		d.EVSENominalFrequency = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSENominalFrequency); err != nil {
 			return err
 		}
 	case 67:
@@ -19808,79 +22866,81 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EvseNotificationType(xu)
-			d.EVSENotification = &x
+			ptr := p.newEvseNotificationType()
+			*ptr = x
+			d.EVSENotification = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 68:
-		d.EVSEPowerRampLimitation = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEPowerRampLimitation); err != nil {
+		d.EVSEPowerRampLimitation = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEPowerRampLimitation); err != nil {
 			return err
 		}
 	case 69:
-		d.EVSEPresentActivePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEPresentActivePower); err != nil {
+		d.EVSEPresentActivePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEPresentActivePower); err != nil {
 			return err
 		}
 	case 70:
-		d.EVSEPresentActivePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEPresentActivePower_L2); err != nil {
+		d.EVSEPresentActivePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEPresentActivePower_L2); err != nil {
 			return err
 		}
 	case 71:
-		d.EVSEPresentActivePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEPresentActivePower_L3); err != nil {
+		d.EVSEPresentActivePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEPresentActivePower_L3); err != nil {
 			return err
 		}
 	case 72:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 73:
-		d.EVSETargetActivePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSETargetActivePower); err != nil {
+		d.EVSETargetActivePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSETargetActivePower); err != nil {
 			return err
 		}
 	case 74:
-		d.EVSETargetActivePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSETargetActivePower_L2); err != nil {
+		d.EVSETargetActivePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSETargetActivePower_L2); err != nil {
 			return err
 		}
 	case 75:
-		d.EVSETargetActivePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSETargetActivePower_L3); err != nil {
+		d.EVSETargetActivePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSETargetActivePower_L3); err != nil {
 			return err
 		}
 	case 76:
-		d.EVSETargetFrequency = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSETargetFrequency); err != nil {
+		d.EVSETargetFrequency = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSETargetFrequency); err != nil {
 			return err
 		}
 	case 77:
-		d.EVSETargetReactivePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSETargetReactivePower); err != nil {
+		d.EVSETargetReactivePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSETargetReactivePower); err != nil {
 			return err
 		}
 	case 78:
-		d.EVSETargetReactivePower_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSETargetReactivePower_L2); err != nil {
+		d.EVSETargetReactivePower_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSETargetReactivePower_L2); err != nil {
 			return err
 		}
 	case 79:
-		d.EVSETargetReactivePower_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSETargetReactivePower_L3); err != nil {
+		d.EVSETargetReactivePower_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSETargetReactivePower_L3); err != nil {
 			return err
 		}
 	case 80:
-		d.EVTargetEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetEnergyRequest); err != nil {
+		d.EVTargetEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 81:
-		d.EnergyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.EnergyCosts); err != nil {
+		d.EnergyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.EnergyCosts); err != nil {
 			return err
 		}
 	case 82:
@@ -19908,7 +22968,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int8(int64(xu) + -128)
-			d.Exponent_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.Exponent_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -19938,14 +23000,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 86:
-		d.Header = new(MessageHeaderType)
-		if err := decodeMessageHeaderType(&r, d.Header); err != nil {
+		d.Header = p.newMessageHeaderType()
+		if err := decodeMessageHeaderType(&r, p, d.Header); err != nil {
 			return err
 		}
 	case 87:
@@ -19957,7 +23021,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.InletHot = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.InletHot = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -19978,8 +23044,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 89:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 90:
@@ -19991,24 +23057,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 91:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 92:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 93:
-		d.MaximumPowerAsymmetry = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.MaximumPowerAsymmetry); err != nil {
+		d.MaximumPowerAsymmetry = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.MaximumPowerAsymmetry); err != nil {
 			return err
 		}
 	case 94:
@@ -20024,7 +23092,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MaximumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20038,14 +23108,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MeterID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 96:
-		d.MeterInfo = new(MeterInfoType)
-		if err := decodeMeterInfoType(&r, d.MeterInfo); err != nil {
+		d.MeterInfo = p.newMeterInfoType()
+		if err := decodeMeterInfoType(&r, p, d.MeterInfo); err != nil {
 			return err
 		}
 	case 97:
@@ -20057,7 +23129,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterInfoRequested = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.MeterInfoRequested = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20090,7 +23164,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.MeterStatus = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.MeterStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20105,7 +23181,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.MeterTimestamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.MeterTimestamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20119,7 +23197,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20137,7 +23217,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MinimumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20170,24 +23252,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.NotificationMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.NotificationMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 105:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 106:
-		d.OccupancyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OccupancyCosts); err != nil {
+		d.OccupancyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 107:
-		d.OverstayCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OverstayCosts); err != nil {
+		d.OverstayCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OverstayCosts); err != nil {
 			return err
 		}
 	case 108:
@@ -20206,8 +23290,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 109:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 110:
@@ -20268,7 +23352,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.PresentSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.PresentSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20289,18 +23375,18 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 115:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 116:
-		d.Receipt = new(ReceiptType)
-		if err := decodeReceiptType(&r, d.Receipt); err != nil {
+		d.Receipt = p.newReceiptType()
+		if err := decodeReceiptType(&r, p, d.Receipt); err != nil {
 			return err
 		}
 	case 117:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 118:
@@ -20316,7 +23402,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMaximumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20334,7 +23422,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMinimumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20352,7 +23442,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToTargetSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToTargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20370,24 +23462,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ResponseCodeType(xu)
-			d.ResponseCode = &x
+			ptr := p.newResponseCodeType()
+			*ptr = x
+			d.ResponseCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 122:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 123:
-		d.RootCertificateID = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.RootCertificateID); err != nil {
+		d.RootCertificateID = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
 			return err
 		}
 	case 124:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 125:
@@ -20406,13 +23500,13 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 126:
-		d.Scheduled_AC_CLReqControlMode = new(Scheduled_AC_CLReqControlModeType)
-		if err := decodeScheduled_AC_CLReqControlModeType(&r, d.Scheduled_AC_CLReqControlMode); err != nil {
+		d.Scheduled_AC_CLReqControlMode = p.newScheduled_AC_CLReqControlModeType()
+		if err := decodeScheduled_AC_CLReqControlModeType(&r, p, d.Scheduled_AC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 127:
-		d.Scheduled_AC_CLResControlMode = new(Scheduled_AC_CLResControlModeType)
-		if err := decodeScheduled_AC_CLResControlModeType(&r, d.Scheduled_AC_CLResControlMode); err != nil {
+		d.Scheduled_AC_CLResControlMode = p.newScheduled_AC_CLResControlModeType()
+		if err := decodeScheduled_AC_CLResControlModeType(&r, p, d.Scheduled_AC_CLResControlMode); err != nil {
 			return err
 		}
 	case 128:
@@ -20449,33 +23543,33 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 130:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 131:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 132:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 133:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 134:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 135:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 136:
@@ -20491,14 +23585,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.TargetSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.TargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 137:
-		d.TaxCosts = new(DetailedTaxType)
-		if err := decodeDetailedTaxType(&r, d.TaxCosts); err != nil {
+		d.TaxCosts = p.newDetailedTaxType()
+		if err := decodeDetailedTaxType(&r, p, d.TaxCosts); err != nil {
 			return err
 		}
 	case 138:
@@ -20517,7 +23613,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TaxRuleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TaxRuleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20532,7 +23630,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeAnchor = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeAnchor = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20547,19 +23647,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeStamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeStamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 141:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 142:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 143:
@@ -20575,7 +23677,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Value = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Value = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20611,8 +23715,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 146:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 147:
@@ -20624,14 +23728,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 148:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 149:
@@ -20659,7 +23765,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20673,7 +23781,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20687,7 +23797,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22081,6 +25193,10 @@ type XMLDSigFragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	*d = XMLDSigFragment{}
+	return decodeRootXMLDSigFragment(b, nil, d)
+}
+
+func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -22091,18 +25207,18 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	}
 	switch ec {
 	case 0:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -22160,7 +25276,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -22181,8 +25299,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 8:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -22194,19 +25312,21 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 10:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -22218,7 +25338,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -22239,8 +25361,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 14:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -22259,8 +25381,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 16:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -22324,23 +25446,23 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 21:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 23:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -22374,43 +25496,43 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 27:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 28:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 34:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -22444,8 +25566,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 37:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -22457,14 +25579,16 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 39:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -22492,7 +25616,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -22506,7 +25632,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -22520,7 +25648,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err

@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("acdp: invalid enumeration value")
 
-func decodeACDP_ConnectReqType(r *exi.Reader, v *ACDP_ConnectReqType) error {
+func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -21,7 +21,7 @@ func decodeACDP_ConnectReqType(r *exi.Reader, v *ACDP_ConnectReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -108,7 +108,7 @@ func encodeACDP_ConnectReqType(w *exi.Writer, v *ACDP_ConnectReqType) error {
 	return nil
 }
 
-func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
+func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 	st := 0
 	for {
 		switch st {
@@ -119,7 +119,7 @@ func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -166,7 +166,7 @@ func encodeV2GRequestType(w *exi.Writer, v *V2GRequestType) error {
 	return nil
 }
 
-func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
+func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 	st := 0
 	for {
 		switch st {
@@ -177,7 +177,7 @@ func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -224,7 +224,7 @@ func encodeV2GMessageType(w *exi.Writer, v *V2GMessageType) error {
 	return nil
 }
 
-func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
+func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
 	st := 0
 	for {
 		switch st {
@@ -288,8 +288,8 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -367,7 +367,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
+func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 	st := 0
 	for {
 		switch st {
@@ -383,11 +383,13 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -401,7 +403,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -415,7 +417,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureValueType(r, &v.SignatureValue); err != nil {
+				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
 					return err
 				}
 				st = 3
@@ -429,14 +431,17 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				v.KeyInfo = new(KeyInfoType)
-				if err := decodeKeyInfoType(r, v.KeyInfo); err != nil {
+				v.KeyInfo = p.newKeyInfoType()
+				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -452,8 +457,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -469,8 +477,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -569,7 +580,7 @@ func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
 	return nil
 }
 
-func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
+func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -585,11 +596,13 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -603,7 +616,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -617,7 +630,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureMethodType(r, &v.SignatureMethod); err != nil {
+				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
 					return err
 				}
 				st = 3
@@ -631,8 +644,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -646,8 +662,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -728,7 +747,7 @@ func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, v *CanonicalizationMethodType) error {
+func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -797,7 +816,7 @@ func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodTy
 	return nil
 }
 
-func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
+func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -835,7 +854,9 @@ func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
 						return err
 					}
 					x := int64(xi)
-					v.HMACOutputLength = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.HMACOutputLength = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
 					return err
@@ -911,7 +932,7 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	return nil
 }
 
-func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
+func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 	st := 0
 	for {
 		switch st {
@@ -927,7 +948,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -936,7 +959,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 2:
@@ -945,17 +970,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 3:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -974,7 +1001,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 1:
@@ -983,17 +1012,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1012,17 +1043,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1036,13 +1069,13 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1056,7 +1089,7 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1220,7 +1253,7 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	return nil
 }
 
-func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
+func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 	st := 0
 	for {
 		switch st {
@@ -1231,8 +1264,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -1246,8 +1282,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -1287,7 +1326,7 @@ func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
 	return nil
 }
 
-func decodeTransformType(r *exi.Reader, v *TransformType) error {
+func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 	st := 0
 	for {
 		switch st {
@@ -1324,6 +1363,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					if err != nil {
 						return err
 					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
+					}
 					v.XPath = append(v.XPath, x)
 				}
 				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
@@ -1353,6 +1395,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
 					}
 					v.XPath = append(v.XPath, x)
 				}
@@ -1422,7 +1467,7 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	return nil
 }
 
-func decodeDigestMethodType(r *exi.Reader, v *DigestMethodType) error {
+func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -1491,7 +1536,7 @@ func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
 	return nil
 }
 
-func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
+func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -1507,7 +1552,9 @@ func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -1600,7 +1647,7 @@ func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
 	return nil
 }
 
-func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
+func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -1616,7 +1663,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -1628,6 +1677,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1635,32 +1687,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 2:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1672,6 +1739,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1701,6 +1771,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1708,32 +1781,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1745,6 +1833,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1774,6 +1865,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1781,32 +1875,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1818,6 +1927,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1849,6 +1961,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1856,32 +1971,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1893,6 +2023,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1924,6 +2057,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1931,32 +2067,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1968,6 +2119,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1999,6 +2153,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2006,32 +2163,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2043,6 +2215,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2074,6 +2249,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2081,32 +2259,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2118,6 +2311,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2149,6 +2345,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2156,32 +2355,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2193,6 +2407,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2224,6 +2441,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2231,32 +2451,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2268,6 +2503,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2534,7 +2772,7 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	return nil
 }
 
-func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
+func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -2545,14 +2783,14 @@ func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				v.DSAKeyValue = new(DSAKeyValueType)
-				if err := decodeDSAKeyValueType(r, v.DSAKeyValue); err != nil {
+				v.DSAKeyValue = p.newDSAKeyValueType()
+				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.RSAKeyValue = new(RSAKeyValueType)
-				if err := decodeRSAKeyValueType(r, v.RSAKeyValue); err != nil {
+				v.RSAKeyValue = p.newRSAKeyValueType()
+				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
 					return err
 				}
 				st = 2
@@ -2632,7 +2870,7 @@ func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, v *DSAKeyValueType) error {
+func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -3024,7 +3262,7 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	return nil
 }
 
-func decodeRSAKeyValueType(r *exi.Reader, v *RSAKeyValueType) error {
+func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -3136,7 +3374,7 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	return nil
 }
 
-func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
+func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -3152,7 +3390,9 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 1
 			case 1:
@@ -3161,12 +3401,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -3187,12 +3429,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -3208,8 +3452,8 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -3300,7 +3544,7 @@ func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
 	return nil
 }
 
-func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
+func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 	st := 0
 	for {
 		switch st {
@@ -3311,8 +3555,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3326,6 +3573,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3340,6 +3590,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3357,6 +3610,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3373,6 +3629,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3391,8 +3650,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3406,6 +3668,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3420,6 +3685,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3437,6 +3705,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3453,6 +3724,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3473,8 +3747,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3488,6 +3765,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3502,6 +3782,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3519,6 +3802,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3535,6 +3821,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3555,8 +3844,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3570,6 +3862,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3584,6 +3879,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3601,6 +3899,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3617,6 +3918,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3637,8 +3941,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3652,6 +3959,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3666,6 +3976,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3683,6 +3996,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3699,6 +4015,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3719,8 +4038,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3734,6 +4056,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3748,6 +4073,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3765,6 +4093,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3781,6 +4112,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3943,7 +4277,7 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	return nil
 }
 
-func decodeX509IssuerSerialType(r *exi.Reader, v *X509IssuerSerialType) error {
+func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
 	st := 0
 	for {
 		switch st {
@@ -4053,7 +4387,7 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	return nil
 }
 
-func decodePGPDataType(r *exi.Reader, v *PGPDataType) error {
+func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -4219,7 +4553,7 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	return nil
 }
 
-func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
+func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -4239,6 +4573,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -4264,6 +4601,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -4311,7 +4651,7 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	return nil
 }
 
-func decodeObjectType(r *exi.Reader, v *ObjectType) error {
+func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 	st := 0
 	for {
 		switch st {
@@ -4327,7 +4667,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Encoding = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Encoding = ptr
 				}
 				st = 1
 			case 1:
@@ -4336,7 +4678,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 2:
@@ -4345,7 +4689,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 3:
@@ -4369,7 +4715,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 1:
@@ -4378,7 +4726,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 2:
@@ -4402,7 +4752,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 1:
@@ -4503,7 +4855,7 @@ func encodeObjectType(w *exi.Writer, v *ObjectType) error {
 	return nil
 }
 
-func decodeACDP_ConnectResType(r *exi.Reader, v *ACDP_ConnectResType) error {
+func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) error {
 	st := 0
 	for {
 		switch st {
@@ -4514,7 +4866,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, v *ACDP_ConnectResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4730,7 +5082,7 @@ func encodeACDP_ConnectResType(w *exi.Writer, v *ACDP_ConnectResType) error {
 	return nil
 }
 
-func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
+func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 	st := 0
 	for {
 		switch st {
@@ -4741,7 +5093,7 @@ func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4831,7 +5183,7 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	return nil
 }
 
-func decodeACDP_SystemStatusReqType(r *exi.Reader, v *ACDP_SystemStatusReqType) error {
+func decodeACDP_SystemStatusReqType(r *exi.Reader, p *pool, v *ACDP_SystemStatusReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -4842,7 +5194,7 @@ func decodeACDP_SystemStatusReqType(r *exi.Reader, v *ACDP_SystemStatusReqType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4856,7 +5208,7 @@ func decodeACDP_SystemStatusReqType(r *exi.Reader, v *ACDP_SystemStatusReqType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeEVTechnicalStatusType(r, &v.EVTechnicalStatus); err != nil {
+				if err := decodeEVTechnicalStatusType(r, p, &v.EVTechnicalStatus); err != nil {
 					return err
 				}
 				st = 2
@@ -4915,7 +5267,7 @@ func encodeACDP_SystemStatusReqType(w *exi.Writer, v *ACDP_SystemStatusReqType) 
 	return nil
 }
 
-func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error {
+func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -4982,15 +5334,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 					if err != nil {
 						return err
 					}
-					v.EVImmobilized = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVImmobilized = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVImmobilized"); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVWLANStrength = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVWLANStrength); err != nil {
+				v.EVWLANStrength = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVWLANStrength); err != nil {
 					return err
 				}
 				st = 4
@@ -5007,7 +5361,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVCPStatus", exi.ErrValue)
 					}
 					x := CpStatusType(xu)
-					v.EVCPStatus = &x
+					ptr := p.newCpStatusType()
+					*ptr = x
+					v.EVCPStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
 					return err
@@ -5026,7 +5382,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.EVSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.EVSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
 					return err
@@ -5045,7 +5403,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
 					}
 					x := ErrorCodeType(xu)
-					v.EVErrorCode = &x
+					ptr := p.newErrorCodeType()
+					*ptr = x
+					v.EVErrorCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
 					return err
@@ -5060,7 +5420,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 					if err != nil {
 						return err
 					}
-					v.EVTimeout = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVTimeout = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
 					return err
@@ -5078,8 +5440,8 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 			}
 			switch ec {
 			case 0:
-				v.EVWLANStrength = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVWLANStrength); err != nil {
+				v.EVWLANStrength = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVWLANStrength); err != nil {
 					return err
 				}
 				st = 4
@@ -5096,7 +5458,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVCPStatus", exi.ErrValue)
 					}
 					x := CpStatusType(xu)
-					v.EVCPStatus = &x
+					ptr := p.newCpStatusType()
+					*ptr = x
+					v.EVCPStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
 					return err
@@ -5115,7 +5479,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.EVSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.EVSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
 					return err
@@ -5134,7 +5500,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
 					}
 					x := ErrorCodeType(xu)
-					v.EVErrorCode = &x
+					ptr := p.newErrorCodeType()
+					*ptr = x
+					v.EVErrorCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
 					return err
@@ -5149,7 +5517,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 					if err != nil {
 						return err
 					}
-					v.EVTimeout = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVTimeout = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
 					return err
@@ -5179,7 +5549,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVCPStatus", exi.ErrValue)
 					}
 					x := CpStatusType(xu)
-					v.EVCPStatus = &x
+					ptr := p.newCpStatusType()
+					*ptr = x
+					v.EVCPStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
 					return err
@@ -5198,7 +5570,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.EVSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.EVSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
 					return err
@@ -5217,7 +5591,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
 					}
 					x := ErrorCodeType(xu)
-					v.EVErrorCode = &x
+					ptr := p.newErrorCodeType()
+					*ptr = x
+					v.EVErrorCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
 					return err
@@ -5232,7 +5608,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 					if err != nil {
 						return err
 					}
-					v.EVTimeout = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVTimeout = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
 					return err
@@ -5262,7 +5640,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.EVSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.EVSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
 					return err
@@ -5281,7 +5661,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
 					}
 					x := ErrorCodeType(xu)
-					v.EVErrorCode = &x
+					ptr := p.newErrorCodeType()
+					*ptr = x
+					v.EVErrorCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
 					return err
@@ -5296,7 +5678,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 					if err != nil {
 						return err
 					}
-					v.EVTimeout = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVTimeout = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
 					return err
@@ -5326,7 +5710,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
 					}
 					x := ErrorCodeType(xu)
-					v.EVErrorCode = &x
+					ptr := p.newErrorCodeType()
+					*ptr = x
+					v.EVErrorCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
 					return err
@@ -5341,7 +5727,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 					if err != nil {
 						return err
 					}
-					v.EVTimeout = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVTimeout = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
 					return err
@@ -5367,7 +5755,9 @@ func decodeEVTechnicalStatusType(r *exi.Reader, v *EVTechnicalStatusType) error 
 					if err != nil {
 						return err
 					}
-					v.EVTimeout = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.EVTimeout = ptr
 				}
 				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
 					return err
@@ -5553,7 +5943,7 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	return nil
 }
 
-func decodeRationalNumberType(r *exi.Reader, v *RationalNumberType) error {
+func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) error {
 	st := 0
 	for {
 		switch st {
@@ -5662,7 +6052,7 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	return nil
 }
 
-func decodeACDP_SystemStatusResType(r *exi.Reader, v *ACDP_SystemStatusResType) error {
+func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatusResType) error {
 	st := 0
 	for {
 		switch st {
@@ -5673,7 +6063,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, v *ACDP_SystemStatusResType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6098,7 +6488,7 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	return nil
 }
 
-func decodeACDP_VehiclePositioningReqType(r *exi.Reader, v *ACDP_VehiclePositioningReqType) error {
+func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_VehiclePositioningReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -6109,7 +6499,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, v *ACDP_VehiclePosition
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6228,7 +6618,7 @@ func encodeACDP_VehiclePositioningReqType(w *exi.Writer, v *ACDP_VehiclePosition
 	return nil
 }
 
-func decodeACDP_VehiclePositioningResType(r *exi.Reader, v *ACDP_VehiclePositioningResType) error {
+func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_VehiclePositioningResType) error {
 	st := 0
 	for {
 		switch st {
@@ -6239,7 +6629,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, v *ACDP_VehiclePosition
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6604,7 +6994,7 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	return nil
 }
 
-func decodeCLReqControlModeType(r *exi.Reader, v *CLReqControlModeType) error {
+func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -6636,7 +7026,7 @@ func encodeCLReqControlModeType(w *exi.Writer, v *CLReqControlModeType) error {
 	return nil
 }
 
-func decodeCLResControlModeType(r *exi.Reader, v *CLResControlModeType) error {
+func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -6668,7 +7058,7 @@ func encodeCLResControlModeType(w *exi.Writer, v *CLResControlModeType) error {
 	return nil
 }
 
-func decodeManifestType(r *exi.Reader, v *ManifestType) error {
+func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 	st := 0
 	for {
 		switch st {
@@ -6684,12 +7074,17 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -6703,8 +7098,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -6718,8 +7116,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -6776,7 +7177,7 @@ func encodeManifestType(w *exi.Writer, v *ManifestType) error {
 	return nil
 }
 
-func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) error {
+func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
 	st := 0
 	for {
 		switch st {
@@ -6792,12 +7193,17 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -6811,8 +7217,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -6826,8 +7235,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -6884,7 +7296,7 @@ func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) er
 	return nil
 }
 
-func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error {
+func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
 	st := 0
 	for {
 		switch st {
@@ -6900,7 +7312,9 @@ func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -6990,7 +7404,7 @@ func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error 
 	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
 }
 
-func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
+func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -7001,7 +7415,7 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -7015,8 +7429,8 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -7128,7 +7542,7 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	return nil
 }
 
-func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error {
+func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersType) error {
 	st := 0
 	for {
 		switch st {
@@ -7151,7 +7565,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.PresentSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.PresentSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
 					return err
@@ -7170,7 +7586,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -7189,7 +7607,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -7208,7 +7628,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -7227,7 +7649,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -7246,7 +7670,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -7265,7 +7691,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7280,15 +7708,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7301,7 +7731,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7331,7 +7763,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -7350,7 +7784,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -7369,7 +7805,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -7388,7 +7826,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -7407,7 +7847,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -7426,7 +7868,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7441,15 +7885,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7462,7 +7908,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7492,7 +7940,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -7511,7 +7961,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -7530,7 +7982,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -7549,7 +8003,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -7568,7 +8024,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7583,15 +8041,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7604,7 +8064,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7634,7 +8096,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -7653,7 +8117,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -7672,7 +8138,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -7691,7 +8159,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7706,15 +8176,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7727,7 +8199,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7757,7 +8231,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -7776,7 +8252,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -7795,7 +8273,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7810,15 +8290,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7831,7 +8313,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7861,7 +8345,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -7880,7 +8366,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7895,15 +8383,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7916,7 +8406,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7946,7 +8438,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7961,15 +8455,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7982,7 +8478,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -8008,15 +8506,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -8029,7 +8529,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -8047,8 +8549,8 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 			}
 			switch ec {
 			case 0:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -8061,7 +8563,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -8087,7 +8591,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -8368,7 +8874,7 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	return nil
 }
 
-func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
+func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -8379,7 +8885,7 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -8421,20 +8927,20 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -8450,14 +8956,14 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -8473,8 +8979,8 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -8586,7 +9092,7 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	return nil
 }
 
-func decodeEVSEStatusType(r *exi.Reader, v *EVSEStatusType) error {
+func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -8701,7 +9207,7 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	return nil
 }
 
-func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
+func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -8770,7 +9276,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_DischargedEnergyReadingWh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_DischargedEnergyReadingWh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
 					return err
@@ -8786,7 +9294,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8802,7 +9312,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8837,7 +9349,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -8853,7 +9367,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8880,7 +9396,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8896,7 +9414,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8931,7 +9451,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -8947,7 +9469,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8974,7 +9498,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -9009,7 +9535,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -9025,7 +9553,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -9071,7 +9601,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -9087,7 +9619,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -9117,7 +9651,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -9133,7 +9669,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -9160,7 +9698,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -9345,7 +9885,7 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	return nil
 }
 
-func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
+func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 	st := 0
 	for {
 		switch st {
@@ -9381,32 +9921,35 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.EnergyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.EnergyCosts); err != nil {
+				v.EnergyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.EnergyCosts); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9426,26 +9969,29 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9465,20 +10011,23 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9498,14 +10047,17 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9525,8 +10077,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9546,8 +10101,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9698,7 +10256,7 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	return nil
 }
 
-func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
+func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 	st := 0
 	for {
 		switch st {
@@ -9709,7 +10267,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 1
@@ -9723,7 +10281,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.CostPerUnit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.CostPerUnit); err != nil {
 					return err
 				}
 				st = 2
@@ -9782,7 +10340,7 @@ func encodeDetailedCostType(w *exi.Writer, v *DetailedCostType) error {
 	return nil
 }
 
-func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
+func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 	st := 0
 	for {
 		switch st {
@@ -9824,7 +10382,7 @@ func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 2
@@ -9886,7 +10444,7 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	return nil
 }
 
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDiscoveryReqType) error {
+func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -9897,7 +10455,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -9944,7 +10502,7 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDiscoveryResType) error {
+func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -9955,7 +10513,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10045,7 +10603,7 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlModeType) error {
+func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -10068,14 +10626,16 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -10089,7 +10649,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -10103,7 +10663,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -10117,7 +10677,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -10202,7 +10762,7 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	return nil
 }
 
-func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlModeType) error {
+func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -10225,7 +10785,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -10244,7 +10806,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -10263,7 +10827,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -10282,7 +10848,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -10312,7 +10880,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -10331,7 +10901,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -10350,7 +10922,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -10380,7 +10954,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -10399,7 +10975,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -10429,7 +11007,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -10542,7 +11122,7 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	return nil
 }
 
-func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateIDsType) error {
+func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
 	st := 0
 	for {
 		switch st {
@@ -10553,8 +11133,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -10572,8 +11155,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -10634,7 +11220,7 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 	return nil
 }
 
-func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqControlModeType) error {
+func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -10645,20 +11231,20 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -10674,14 +11260,14 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -10697,8 +11283,8 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -10783,7 +11369,7 @@ func encodeScheduled_CLReqControlModeType(w *exi.Writer, v *Scheduled_CLReqContr
 	return nil
 }
 
-func decodeScheduled_CLResControlModeType(r *exi.Reader, v *Scheduled_CLResControlModeType) error {
+func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -10857,6 +11443,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -10867,68 +11457,68 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.ACDP_ConnectReq = new(ACDP_ConnectReqType)
-		if err := decodeACDP_ConnectReqType(&r, d.ACDP_ConnectReq); err != nil {
+		d.ACDP_ConnectReq = p.newACDP_ConnectReqType()
+		if err := decodeACDP_ConnectReqType(&r, p, d.ACDP_ConnectReq); err != nil {
 			return err
 		}
 	case 1:
-		d.ACDP_ConnectRes = new(ACDP_ConnectResType)
-		if err := decodeACDP_ConnectResType(&r, d.ACDP_ConnectRes); err != nil {
+		d.ACDP_ConnectRes = p.newACDP_ConnectResType()
+		if err := decodeACDP_ConnectResType(&r, p, d.ACDP_ConnectRes); err != nil {
 			return err
 		}
 	case 2:
-		d.ACDP_DisconnectReq = new(ACDP_ConnectReqType)
-		if err := decodeACDP_ConnectReqType(&r, d.ACDP_DisconnectReq); err != nil {
+		d.ACDP_DisconnectReq = p.newACDP_ConnectReqType()
+		if err := decodeACDP_ConnectReqType(&r, p, d.ACDP_DisconnectReq); err != nil {
 			return err
 		}
 	case 3:
-		d.ACDP_DisconnectRes = new(ACDP_ConnectResType)
-		if err := decodeACDP_ConnectResType(&r, d.ACDP_DisconnectRes); err != nil {
+		d.ACDP_DisconnectRes = p.newACDP_ConnectResType()
+		if err := decodeACDP_ConnectResType(&r, p, d.ACDP_DisconnectRes); err != nil {
 			return err
 		}
 	case 4:
-		d.ACDP_SystemStatusReq = new(ACDP_SystemStatusReqType)
-		if err := decodeACDP_SystemStatusReqType(&r, d.ACDP_SystemStatusReq); err != nil {
+		d.ACDP_SystemStatusReq = p.newACDP_SystemStatusReqType()
+		if err := decodeACDP_SystemStatusReqType(&r, p, d.ACDP_SystemStatusReq); err != nil {
 			return err
 		}
 	case 5:
-		d.ACDP_SystemStatusRes = new(ACDP_SystemStatusResType)
-		if err := decodeACDP_SystemStatusResType(&r, d.ACDP_SystemStatusRes); err != nil {
+		d.ACDP_SystemStatusRes = p.newACDP_SystemStatusResType()
+		if err := decodeACDP_SystemStatusResType(&r, p, d.ACDP_SystemStatusRes); err != nil {
 			return err
 		}
 	case 6:
-		d.ACDP_VehiclePositioningReq = new(ACDP_VehiclePositioningReqType)
-		if err := decodeACDP_VehiclePositioningReqType(&r, d.ACDP_VehiclePositioningReq); err != nil {
+		d.ACDP_VehiclePositioningReq = p.newACDP_VehiclePositioningReqType()
+		if err := decodeACDP_VehiclePositioningReqType(&r, p, d.ACDP_VehiclePositioningReq); err != nil {
 			return err
 		}
 	case 7:
-		d.ACDP_VehiclePositioningRes = new(ACDP_VehiclePositioningResType)
-		if err := decodeACDP_VehiclePositioningResType(&r, d.ACDP_VehiclePositioningRes); err != nil {
+		d.ACDP_VehiclePositioningRes = p.newACDP_VehiclePositioningResType()
+		if err := decodeACDP_VehiclePositioningResType(&r, p, d.ACDP_VehiclePositioningRes); err != nil {
 			return err
 		}
 	case 8:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 9:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 10:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 11:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 12:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 13:
@@ -10947,8 +11537,8 @@ func Decode(b []byte, d *Document) error {
 			return err
 		}
 	case 14:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 15:
@@ -10960,19 +11550,21 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 16:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 17:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 18:
@@ -10984,84 +11576,86 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 19:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 20:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 21:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 23:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 26:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 27:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 28:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 29:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 30:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 31:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 32:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 33:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -11428,6 +12022,1731 @@ func (d *Document) MessageName() string {
 	return ""
 }
 
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pACDP_ConnectReqType                []*ACDP_ConnectReqType
+	pACDP_ConnectResType                []*ACDP_ConnectResType
+	pACDP_SystemStatusReqType           []*ACDP_SystemStatusReqType
+	pACDP_SystemStatusResType           []*ACDP_SystemStatusResType
+	pACDP_VehiclePositioningReqType     []*ACDP_VehiclePositioningReqType
+	pACDP_VehiclePositioningResType     []*ACDP_VehiclePositioningResType
+	pCLReqControlModeType               []*CLReqControlModeType
+	pCLResControlModeType               []*CLResControlModeType
+	pCanonicalizationMethodType         []*CanonicalizationMethodType
+	pChargeLoopReqType                  []*ChargeLoopReqType
+	pChargeLoopResType                  []*ChargeLoopResType
+	pChargeParameterDiscoveryReqType    []*ChargeParameterDiscoveryReqType
+	pChargeParameterDiscoveryResType    []*ChargeParameterDiscoveryResType
+	pCpStatusType                       []*CpStatusType
+	pDSAKeyValueType                    []*DSAKeyValueType
+	pDetailedCostType                   []*DetailedCostType
+	pDetailedTaxType                    []*DetailedTaxType
+	pDigestMethodType                   []*DigestMethodType
+	pDisplayParametersType              []*DisplayParametersType
+	pDynamic_CLReqControlModeType       []*Dynamic_CLReqControlModeType
+	pDynamic_CLResControlModeType       []*Dynamic_CLResControlModeType
+	pEVSEStatusType                     []*EVSEStatusType
+	pEVTechnicalStatusType              []*EVTechnicalStatusType
+	pElectricalChargingDeviceStatusType []*ElectricalChargingDeviceStatusType
+	pErrorCodeType                      []*ErrorCodeType
+	pEvseNotificationType               []*EvseNotificationType
+	pIsolationStatusType                []*IsolationStatusType
+	pKeyInfoType                        []*KeyInfoType
+	pKeyValueType                       []*KeyValueType
+	pListOfRootCertificateIDsType       []*ListOfRootCertificateIDsType
+	pManifestType                       []*ManifestType
+	pMechanicalChargingDeviceStatusType []*MechanicalChargingDeviceStatusType
+	pMessageHeaderType                  []*MessageHeaderType
+	pMeterInfoType                      []*MeterInfoType
+	pObjectType                         []*ObjectType
+	pPGPDataType                        []*PGPDataType
+	pProcessingType                     []*ProcessingType
+	pRSAKeyValueType                    []*RSAKeyValueType
+	pRationalNumberType                 []*RationalNumberType
+	pReceiptType                        []*ReceiptType
+	pReferenceType                      []*ReferenceType
+	pResponseCodeType                   []*ResponseCodeType
+	pRetrievalMethodType                []*RetrievalMethodType
+	pSPKIDataType                       []*SPKIDataType
+	pScheduled_CLReqControlModeType     []*Scheduled_CLReqControlModeType
+	pScheduled_CLResControlModeType     []*Scheduled_CLResControlModeType
+	pSignatureMethodType                []*SignatureMethodType
+	pSignaturePropertiesType            []*SignaturePropertiesType
+	pSignaturePropertyType              []*SignaturePropertyType
+	pSignatureType                      []*SignatureType
+	pSignatureValueType                 []*SignatureValueType
+	pSignedInfoType                     []*SignedInfoType
+	pTransformType                      []*TransformType
+	pTransformsType                     []*TransformsType
+	pV2GMessageType                     []*V2GMessageType
+	pV2GRequestType                     []*V2GRequestType
+	pV2GResponseType                    []*V2GResponseType
+	pX509DataType                       []*X509DataType
+	pX509IssuerSerialType               []*X509IssuerSerialType
+	pBool                               []*bool
+	pInt16                              []*int16
+	pInt64                              []*int64
+	pInt8                               []*int8
+	pString                             []*string
+	pUint16                             []*uint16
+	pUint32                             []*uint32
+	pUint64                             []*uint64
+	sDetailedTaxType                    [][]DetailedTaxType
+	sKeyValueType                       [][]KeyValueType
+	sObjectType                         [][]ObjectType
+	sPGPDataType                        [][]PGPDataType
+	sReferenceType                      [][]ReferenceType
+	sRetrievalMethodType                [][]RetrievalMethodType
+	sSPKIDataType                       [][]SPKIDataType
+	sSignaturePropertyType              [][]SignaturePropertyType
+	sTransformType                      [][]TransformType
+	sX509DataType                       [][]X509DataType
+	sX509IssuerSerialType               [][]X509IssuerSerialType
+	sBytes                              [][][]byte
+	sString                             [][]string
+}
+
+func (p *pool) newACDP_ConnectReqType() *ACDP_ConnectReqType {
+	if p != nil {
+		if n := len(p.pACDP_ConnectReqType); n > 0 {
+			x := p.pACDP_ConnectReqType[n-1]
+			p.pACDP_ConnectReqType = p.pACDP_ConnectReqType[:n-1]
+			var zero ACDP_ConnectReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ACDP_ConnectReqType)
+}
+
+func (p *pool) newACDP_ConnectResType() *ACDP_ConnectResType {
+	if p != nil {
+		if n := len(p.pACDP_ConnectResType); n > 0 {
+			x := p.pACDP_ConnectResType[n-1]
+			p.pACDP_ConnectResType = p.pACDP_ConnectResType[:n-1]
+			var zero ACDP_ConnectResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ACDP_ConnectResType)
+}
+
+func (p *pool) newACDP_SystemStatusReqType() *ACDP_SystemStatusReqType {
+	if p != nil {
+		if n := len(p.pACDP_SystemStatusReqType); n > 0 {
+			x := p.pACDP_SystemStatusReqType[n-1]
+			p.pACDP_SystemStatusReqType = p.pACDP_SystemStatusReqType[:n-1]
+			var zero ACDP_SystemStatusReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ACDP_SystemStatusReqType)
+}
+
+func (p *pool) newACDP_SystemStatusResType() *ACDP_SystemStatusResType {
+	if p != nil {
+		if n := len(p.pACDP_SystemStatusResType); n > 0 {
+			x := p.pACDP_SystemStatusResType[n-1]
+			p.pACDP_SystemStatusResType = p.pACDP_SystemStatusResType[:n-1]
+			var zero ACDP_SystemStatusResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ACDP_SystemStatusResType)
+}
+
+func (p *pool) newACDP_VehiclePositioningReqType() *ACDP_VehiclePositioningReqType {
+	if p != nil {
+		if n := len(p.pACDP_VehiclePositioningReqType); n > 0 {
+			x := p.pACDP_VehiclePositioningReqType[n-1]
+			p.pACDP_VehiclePositioningReqType = p.pACDP_VehiclePositioningReqType[:n-1]
+			var zero ACDP_VehiclePositioningReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ACDP_VehiclePositioningReqType)
+}
+
+func (p *pool) newACDP_VehiclePositioningResType() *ACDP_VehiclePositioningResType {
+	if p != nil {
+		if n := len(p.pACDP_VehiclePositioningResType); n > 0 {
+			x := p.pACDP_VehiclePositioningResType[n-1]
+			p.pACDP_VehiclePositioningResType = p.pACDP_VehiclePositioningResType[:n-1]
+			var zero ACDP_VehiclePositioningResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ACDP_VehiclePositioningResType)
+}
+
+func (p *pool) newCLReqControlModeType() *CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pCLReqControlModeType); n > 0 {
+			x := p.pCLReqControlModeType[n-1]
+			p.pCLReqControlModeType = p.pCLReqControlModeType[:n-1]
+			var zero CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLReqControlModeType)
+}
+
+func (p *pool) newCLResControlModeType() *CLResControlModeType {
+	if p != nil {
+		if n := len(p.pCLResControlModeType); n > 0 {
+			x := p.pCLResControlModeType[n-1]
+			p.pCLResControlModeType = p.pCLResControlModeType[:n-1]
+			var zero CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLResControlModeType)
+}
+
+func (p *pool) newCanonicalizationMethodType() *CanonicalizationMethodType {
+	if p != nil {
+		if n := len(p.pCanonicalizationMethodType); n > 0 {
+			x := p.pCanonicalizationMethodType[n-1]
+			p.pCanonicalizationMethodType = p.pCanonicalizationMethodType[:n-1]
+			var zero CanonicalizationMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(CanonicalizationMethodType)
+}
+
+func (p *pool) newChargeLoopReqType() *ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pChargeLoopReqType); n > 0 {
+			x := p.pChargeLoopReqType[n-1]
+			p.pChargeLoopReqType = p.pChargeLoopReqType[:n-1]
+			var zero ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopReqType)
+}
+
+func (p *pool) newChargeLoopResType() *ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pChargeLoopResType); n > 0 {
+			x := p.pChargeLoopResType[n-1]
+			p.pChargeLoopResType = p.pChargeLoopResType[:n-1]
+			var zero ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopResType)
+}
+
+func (p *pool) newChargeParameterDiscoveryReqType() *ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pChargeParameterDiscoveryReqType[n-1]
+			p.pChargeParameterDiscoveryReqType = p.pChargeParameterDiscoveryReqType[:n-1]
+			var zero ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newChargeParameterDiscoveryResType() *ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryResType); n > 0 {
+			x := p.pChargeParameterDiscoveryResType[n-1]
+			p.pChargeParameterDiscoveryResType = p.pChargeParameterDiscoveryResType[:n-1]
+			var zero ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newCpStatusType() *CpStatusType {
+	if p != nil {
+		if n := len(p.pCpStatusType); n > 0 {
+			x := p.pCpStatusType[n-1]
+			p.pCpStatusType = p.pCpStatusType[:n-1]
+			var zero CpStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(CpStatusType)
+}
+
+func (p *pool) newDSAKeyValueType() *DSAKeyValueType {
+	if p != nil {
+		if n := len(p.pDSAKeyValueType); n > 0 {
+			x := p.pDSAKeyValueType[n-1]
+			p.pDSAKeyValueType = p.pDSAKeyValueType[:n-1]
+			var zero DSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(DSAKeyValueType)
+}
+
+func (p *pool) newDetailedCostType() *DetailedCostType {
+	if p != nil {
+		if n := len(p.pDetailedCostType); n > 0 {
+			x := p.pDetailedCostType[n-1]
+			p.pDetailedCostType = p.pDetailedCostType[:n-1]
+			var zero DetailedCostType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedCostType)
+}
+
+func (p *pool) newDetailedTaxType() *DetailedTaxType {
+	if p != nil {
+		if n := len(p.pDetailedTaxType); n > 0 {
+			x := p.pDetailedTaxType[n-1]
+			p.pDetailedTaxType = p.pDetailedTaxType[:n-1]
+			var zero DetailedTaxType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedTaxType)
+}
+
+func (p *pool) newDigestMethodType() *DigestMethodType {
+	if p != nil {
+		if n := len(p.pDigestMethodType); n > 0 {
+			x := p.pDigestMethodType[n-1]
+			p.pDigestMethodType = p.pDigestMethodType[:n-1]
+			var zero DigestMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(DigestMethodType)
+}
+
+func (p *pool) newDisplayParametersType() *DisplayParametersType {
+	if p != nil {
+		if n := len(p.pDisplayParametersType); n > 0 {
+			x := p.pDisplayParametersType[n-1]
+			p.pDisplayParametersType = p.pDisplayParametersType[:n-1]
+			var zero DisplayParametersType
+			*x = zero
+			return x
+		}
+	}
+	return new(DisplayParametersType)
+}
+
+func (p *pool) newDynamic_CLReqControlModeType() *Dynamic_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLReqControlModeType); n > 0 {
+			x := p.pDynamic_CLReqControlModeType[n-1]
+			p.pDynamic_CLReqControlModeType = p.pDynamic_CLReqControlModeType[:n-1]
+			var zero Dynamic_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLReqControlModeType)
+}
+
+func (p *pool) newDynamic_CLResControlModeType() *Dynamic_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLResControlModeType); n > 0 {
+			x := p.pDynamic_CLResControlModeType[n-1]
+			p.pDynamic_CLResControlModeType = p.pDynamic_CLResControlModeType[:n-1]
+			var zero Dynamic_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLResControlModeType)
+}
+
+func (p *pool) newEVSEStatusType() *EVSEStatusType {
+	if p != nil {
+		if n := len(p.pEVSEStatusType); n > 0 {
+			x := p.pEVSEStatusType[n-1]
+			p.pEVSEStatusType = p.pEVSEStatusType[:n-1]
+			var zero EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEStatusType)
+}
+
+func (p *pool) newEVTechnicalStatusType() *EVTechnicalStatusType {
+	if p != nil {
+		if n := len(p.pEVTechnicalStatusType); n > 0 {
+			x := p.pEVTechnicalStatusType[n-1]
+			p.pEVTechnicalStatusType = p.pEVTechnicalStatusType[:n-1]
+			var zero EVTechnicalStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVTechnicalStatusType)
+}
+
+func (p *pool) newElectricalChargingDeviceStatusType() *ElectricalChargingDeviceStatusType {
+	if p != nil {
+		if n := len(p.pElectricalChargingDeviceStatusType); n > 0 {
+			x := p.pElectricalChargingDeviceStatusType[n-1]
+			p.pElectricalChargingDeviceStatusType = p.pElectricalChargingDeviceStatusType[:n-1]
+			var zero ElectricalChargingDeviceStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(ElectricalChargingDeviceStatusType)
+}
+
+func (p *pool) newErrorCodeType() *ErrorCodeType {
+	if p != nil {
+		if n := len(p.pErrorCodeType); n > 0 {
+			x := p.pErrorCodeType[n-1]
+			p.pErrorCodeType = p.pErrorCodeType[:n-1]
+			var zero ErrorCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ErrorCodeType)
+}
+
+func (p *pool) newEvseNotificationType() *EvseNotificationType {
+	if p != nil {
+		if n := len(p.pEvseNotificationType); n > 0 {
+			x := p.pEvseNotificationType[n-1]
+			p.pEvseNotificationType = p.pEvseNotificationType[:n-1]
+			var zero EvseNotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvseNotificationType)
+}
+
+func (p *pool) newIsolationStatusType() *IsolationStatusType {
+	if p != nil {
+		if n := len(p.pIsolationStatusType); n > 0 {
+			x := p.pIsolationStatusType[n-1]
+			p.pIsolationStatusType = p.pIsolationStatusType[:n-1]
+			var zero IsolationStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(IsolationStatusType)
+}
+
+func (p *pool) newKeyInfoType() *KeyInfoType {
+	if p != nil {
+		if n := len(p.pKeyInfoType); n > 0 {
+			x := p.pKeyInfoType[n-1]
+			p.pKeyInfoType = p.pKeyInfoType[:n-1]
+			var zero KeyInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyInfoType)
+}
+
+func (p *pool) newKeyValueType() *KeyValueType {
+	if p != nil {
+		if n := len(p.pKeyValueType); n > 0 {
+			x := p.pKeyValueType[n-1]
+			p.pKeyValueType = p.pKeyValueType[:n-1]
+			var zero KeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyValueType)
+}
+
+func (p *pool) newListOfRootCertificateIDsType() *ListOfRootCertificateIDsType {
+	if p != nil {
+		if n := len(p.pListOfRootCertificateIDsType); n > 0 {
+			x := p.pListOfRootCertificateIDsType[n-1]
+			p.pListOfRootCertificateIDsType = p.pListOfRootCertificateIDsType[:n-1]
+			var zero ListOfRootCertificateIDsType
+			*x = zero
+			return x
+		}
+	}
+	return new(ListOfRootCertificateIDsType)
+}
+
+func (p *pool) newManifestType() *ManifestType {
+	if p != nil {
+		if n := len(p.pManifestType); n > 0 {
+			x := p.pManifestType[n-1]
+			p.pManifestType = p.pManifestType[:n-1]
+			var zero ManifestType
+			*x = zero
+			return x
+		}
+	}
+	return new(ManifestType)
+}
+
+func (p *pool) newMechanicalChargingDeviceStatusType() *MechanicalChargingDeviceStatusType {
+	if p != nil {
+		if n := len(p.pMechanicalChargingDeviceStatusType); n > 0 {
+			x := p.pMechanicalChargingDeviceStatusType[n-1]
+			p.pMechanicalChargingDeviceStatusType = p.pMechanicalChargingDeviceStatusType[:n-1]
+			var zero MechanicalChargingDeviceStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(MechanicalChargingDeviceStatusType)
+}
+
+func (p *pool) newMessageHeaderType() *MessageHeaderType {
+	if p != nil {
+		if n := len(p.pMessageHeaderType); n > 0 {
+			x := p.pMessageHeaderType[n-1]
+			p.pMessageHeaderType = p.pMessageHeaderType[:n-1]
+			var zero MessageHeaderType
+			*x = zero
+			return x
+		}
+	}
+	return new(MessageHeaderType)
+}
+
+func (p *pool) newMeterInfoType() *MeterInfoType {
+	if p != nil {
+		if n := len(p.pMeterInfoType); n > 0 {
+			x := p.pMeterInfoType[n-1]
+			p.pMeterInfoType = p.pMeterInfoType[:n-1]
+			var zero MeterInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeterInfoType)
+}
+
+func (p *pool) newObjectType() *ObjectType {
+	if p != nil {
+		if n := len(p.pObjectType); n > 0 {
+			x := p.pObjectType[n-1]
+			p.pObjectType = p.pObjectType[:n-1]
+			var zero ObjectType
+			*x = zero
+			return x
+		}
+	}
+	return new(ObjectType)
+}
+
+func (p *pool) newPGPDataType() *PGPDataType {
+	if p != nil {
+		if n := len(p.pPGPDataType); n > 0 {
+			x := p.pPGPDataType[n-1]
+			p.pPGPDataType = p.pPGPDataType[:n-1]
+			var zero PGPDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(PGPDataType)
+}
+
+func (p *pool) newProcessingType() *ProcessingType {
+	if p != nil {
+		if n := len(p.pProcessingType); n > 0 {
+			x := p.pProcessingType[n-1]
+			p.pProcessingType = p.pProcessingType[:n-1]
+			var zero ProcessingType
+			*x = zero
+			return x
+		}
+	}
+	return new(ProcessingType)
+}
+
+func (p *pool) newRSAKeyValueType() *RSAKeyValueType {
+	if p != nil {
+		if n := len(p.pRSAKeyValueType); n > 0 {
+			x := p.pRSAKeyValueType[n-1]
+			p.pRSAKeyValueType = p.pRSAKeyValueType[:n-1]
+			var zero RSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(RSAKeyValueType)
+}
+
+func (p *pool) newRationalNumberType() *RationalNumberType {
+	if p != nil {
+		if n := len(p.pRationalNumberType); n > 0 {
+			x := p.pRationalNumberType[n-1]
+			p.pRationalNumberType = p.pRationalNumberType[:n-1]
+			var zero RationalNumberType
+			*x = zero
+			return x
+		}
+	}
+	return new(RationalNumberType)
+}
+
+func (p *pool) newReceiptType() *ReceiptType {
+	if p != nil {
+		if n := len(p.pReceiptType); n > 0 {
+			x := p.pReceiptType[n-1]
+			p.pReceiptType = p.pReceiptType[:n-1]
+			var zero ReceiptType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReceiptType)
+}
+
+func (p *pool) newReferenceType() *ReferenceType {
+	if p != nil {
+		if n := len(p.pReferenceType); n > 0 {
+			x := p.pReferenceType[n-1]
+			p.pReferenceType = p.pReferenceType[:n-1]
+			var zero ReferenceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReferenceType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newRetrievalMethodType() *RetrievalMethodType {
+	if p != nil {
+		if n := len(p.pRetrievalMethodType); n > 0 {
+			x := p.pRetrievalMethodType[n-1]
+			p.pRetrievalMethodType = p.pRetrievalMethodType[:n-1]
+			var zero RetrievalMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(RetrievalMethodType)
+}
+
+func (p *pool) newSPKIDataType() *SPKIDataType {
+	if p != nil {
+		if n := len(p.pSPKIDataType); n > 0 {
+			x := p.pSPKIDataType[n-1]
+			p.pSPKIDataType = p.pSPKIDataType[:n-1]
+			var zero SPKIDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SPKIDataType)
+}
+
+func (p *pool) newScheduled_CLReqControlModeType() *Scheduled_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLReqControlModeType); n > 0 {
+			x := p.pScheduled_CLReqControlModeType[n-1]
+			p.pScheduled_CLReqControlModeType = p.pScheduled_CLReqControlModeType[:n-1]
+			var zero Scheduled_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLReqControlModeType)
+}
+
+func (p *pool) newScheduled_CLResControlModeType() *Scheduled_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLResControlModeType); n > 0 {
+			x := p.pScheduled_CLResControlModeType[n-1]
+			p.pScheduled_CLResControlModeType = p.pScheduled_CLResControlModeType[:n-1]
+			var zero Scheduled_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLResControlModeType)
+}
+
+func (p *pool) newSignatureMethodType() *SignatureMethodType {
+	if p != nil {
+		if n := len(p.pSignatureMethodType); n > 0 {
+			x := p.pSignatureMethodType[n-1]
+			p.pSignatureMethodType = p.pSignatureMethodType[:n-1]
+			var zero SignatureMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureMethodType)
+}
+
+func (p *pool) newSignaturePropertiesType() *SignaturePropertiesType {
+	if p != nil {
+		if n := len(p.pSignaturePropertiesType); n > 0 {
+			x := p.pSignaturePropertiesType[n-1]
+			p.pSignaturePropertiesType = p.pSignaturePropertiesType[:n-1]
+			var zero SignaturePropertiesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertiesType)
+}
+
+func (p *pool) newSignaturePropertyType() *SignaturePropertyType {
+	if p != nil {
+		if n := len(p.pSignaturePropertyType); n > 0 {
+			x := p.pSignaturePropertyType[n-1]
+			p.pSignaturePropertyType = p.pSignaturePropertyType[:n-1]
+			var zero SignaturePropertyType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertyType)
+}
+
+func (p *pool) newSignatureType() *SignatureType {
+	if p != nil {
+		if n := len(p.pSignatureType); n > 0 {
+			x := p.pSignatureType[n-1]
+			p.pSignatureType = p.pSignatureType[:n-1]
+			var zero SignatureType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureType)
+}
+
+func (p *pool) newSignatureValueType() *SignatureValueType {
+	if p != nil {
+		if n := len(p.pSignatureValueType); n > 0 {
+			x := p.pSignatureValueType[n-1]
+			p.pSignatureValueType = p.pSignatureValueType[:n-1]
+			var zero SignatureValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureValueType)
+}
+
+func (p *pool) newSignedInfoType() *SignedInfoType {
+	if p != nil {
+		if n := len(p.pSignedInfoType); n > 0 {
+			x := p.pSignedInfoType[n-1]
+			p.pSignedInfoType = p.pSignedInfoType[:n-1]
+			var zero SignedInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInfoType)
+}
+
+func (p *pool) newTransformType() *TransformType {
+	if p != nil {
+		if n := len(p.pTransformType); n > 0 {
+			x := p.pTransformType[n-1]
+			p.pTransformType = p.pTransformType[:n-1]
+			var zero TransformType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformType)
+}
+
+func (p *pool) newTransformsType() *TransformsType {
+	if p != nil {
+		if n := len(p.pTransformsType); n > 0 {
+			x := p.pTransformsType[n-1]
+			p.pTransformsType = p.pTransformsType[:n-1]
+			var zero TransformsType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformsType)
+}
+
+func (p *pool) newV2GMessageType() *V2GMessageType {
+	if p != nil {
+		if n := len(p.pV2GMessageType); n > 0 {
+			x := p.pV2GMessageType[n-1]
+			p.pV2GMessageType = p.pV2GMessageType[:n-1]
+			var zero V2GMessageType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GMessageType)
+}
+
+func (p *pool) newV2GRequestType() *V2GRequestType {
+	if p != nil {
+		if n := len(p.pV2GRequestType); n > 0 {
+			x := p.pV2GRequestType[n-1]
+			p.pV2GRequestType = p.pV2GRequestType[:n-1]
+			var zero V2GRequestType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GRequestType)
+}
+
+func (p *pool) newV2GResponseType() *V2GResponseType {
+	if p != nil {
+		if n := len(p.pV2GResponseType); n > 0 {
+			x := p.pV2GResponseType[n-1]
+			p.pV2GResponseType = p.pV2GResponseType[:n-1]
+			var zero V2GResponseType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GResponseType)
+}
+
+func (p *pool) newX509DataType() *X509DataType {
+	if p != nil {
+		if n := len(p.pX509DataType); n > 0 {
+			x := p.pX509DataType[n-1]
+			p.pX509DataType = p.pX509DataType[:n-1]
+			var zero X509DataType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509DataType)
+}
+
+func (p *pool) newX509IssuerSerialType() *X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.pX509IssuerSerialType); n > 0 {
+			x := p.pX509IssuerSerialType[n-1]
+			p.pX509IssuerSerialType = p.pX509IssuerSerialType[:n-1]
+			var zero X509IssuerSerialType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509IssuerSerialType)
+}
+
+func (p *pool) newBool() *bool {
+	if p != nil {
+		if n := len(p.pBool); n > 0 {
+			x := p.pBool[n-1]
+			p.pBool = p.pBool[:n-1]
+			var zero bool
+			*x = zero
+			return x
+		}
+	}
+	return new(bool)
+}
+
+func (p *pool) newInt16() *int16 {
+	if p != nil {
+		if n := len(p.pInt16); n > 0 {
+			x := p.pInt16[n-1]
+			p.pInt16 = p.pInt16[:n-1]
+			var zero int16
+			*x = zero
+			return x
+		}
+	}
+	return new(int16)
+}
+
+func (p *pool) newInt64() *int64 {
+	if p != nil {
+		if n := len(p.pInt64); n > 0 {
+			x := p.pInt64[n-1]
+			p.pInt64 = p.pInt64[:n-1]
+			var zero int64
+			*x = zero
+			return x
+		}
+	}
+	return new(int64)
+}
+
+func (p *pool) newInt8() *int8 {
+	if p != nil {
+		if n := len(p.pInt8); n > 0 {
+			x := p.pInt8[n-1]
+			p.pInt8 = p.pInt8[:n-1]
+			var zero int8
+			*x = zero
+			return x
+		}
+	}
+	return new(int8)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint16() *uint16 {
+	if p != nil {
+		if n := len(p.pUint16); n > 0 {
+			x := p.pUint16[n-1]
+			p.pUint16 = p.pUint16[:n-1]
+			var zero uint16
+			*x = zero
+			return x
+		}
+	}
+	return new(uint16)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint64() *uint64 {
+	if p != nil {
+		if n := len(p.pUint64); n > 0 {
+			x := p.pUint64[n-1]
+			p.pUint64 = p.pUint64[:n-1]
+			var zero uint64
+			*x = zero
+			return x
+		}
+	}
+	return new(uint64)
+}
+
+func (p *pool) sliceDetailedTaxType() []DetailedTaxType {
+	if p != nil {
+		if n := len(p.sDetailedTaxType); n > 0 {
+			s := p.sDetailedTaxType[n-1]
+			p.sDetailedTaxType = p.sDetailedTaxType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceKeyValueType() []KeyValueType {
+	if p != nil {
+		if n := len(p.sKeyValueType); n > 0 {
+			s := p.sKeyValueType[n-1]
+			p.sKeyValueType = p.sKeyValueType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceObjectType() []ObjectType {
+	if p != nil {
+		if n := len(p.sObjectType); n > 0 {
+			s := p.sObjectType[n-1]
+			p.sObjectType = p.sObjectType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePGPDataType() []PGPDataType {
+	if p != nil {
+		if n := len(p.sPGPDataType); n > 0 {
+			s := p.sPGPDataType[n-1]
+			p.sPGPDataType = p.sPGPDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceReferenceType() []ReferenceType {
+	if p != nil {
+		if n := len(p.sReferenceType); n > 0 {
+			s := p.sReferenceType[n-1]
+			p.sReferenceType = p.sReferenceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceRetrievalMethodType() []RetrievalMethodType {
+	if p != nil {
+		if n := len(p.sRetrievalMethodType); n > 0 {
+			s := p.sRetrievalMethodType[n-1]
+			p.sRetrievalMethodType = p.sRetrievalMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSPKIDataType() []SPKIDataType {
+	if p != nil {
+		if n := len(p.sSPKIDataType); n > 0 {
+			s := p.sSPKIDataType[n-1]
+			p.sSPKIDataType = p.sSPKIDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSignaturePropertyType() []SignaturePropertyType {
+	if p != nil {
+		if n := len(p.sSignaturePropertyType); n > 0 {
+			s := p.sSignaturePropertyType[n-1]
+			p.sSignaturePropertyType = p.sSignaturePropertyType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTransformType() []TransformType {
+	if p != nil {
+		if n := len(p.sTransformType); n > 0 {
+			s := p.sTransformType[n-1]
+			p.sTransformType = p.sTransformType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509DataType() []X509DataType {
+	if p != nil {
+		if n := len(p.sX509DataType); n > 0 {
+			s := p.sX509DataType[n-1]
+			p.sX509DataType = p.sX509DataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509IssuerSerialType() []X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.sX509IssuerSerialType); n > 0 {
+			s := p.sX509IssuerSerialType[n-1]
+			p.sX509IssuerSerialType = p.sX509IssuerSerialType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceBytes() [][]byte {
+	if p != nil {
+		if n := len(p.sBytes); n > 0 {
+			s := p.sBytes[n-1]
+			p.sBytes = p.sBytes[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceString() []string {
+	if p != nil {
+		if n := len(p.sString); n > 0 {
+			s := p.sString[n-1]
+			p.sString = p.sString[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleACDP_ConnectReqType(v *ACDP_ConnectReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GRequestType(v *V2GRequestType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GMessageType(v *V2GMessageType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
+	if v.Signature != nil {
+		p.recycleSignatureType(v.Signature)
+		p.pSignatureType = append(p.pSignatureType, v.Signature)
+	}
+}
+
+func (p *pool) recycleSignatureType(v *SignatureType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleSignedInfoType(&v.SignedInfo)
+	p.recycleSignatureValueType(&v.SignatureValue)
+	if v.KeyInfo != nil {
+		p.recycleKeyInfoType(v.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
+	}
+	for i := range v.Object {
+		p.recycleObjectType(&v.Object[i])
+	}
+	if cap(v.Object) > 0 {
+		p.sObjectType = append(p.sObjectType, v.Object)
+	}
+}
+
+func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
+	p.recycleSignatureMethodType(&v.SignatureMethod)
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
+}
+
+func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
+	if v.HMACOutputLength != nil {
+		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+	}
+}
+
+func (p *pool) recycleReferenceType(v *ReferenceType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+	p.recycleDigestMethodType(&v.DigestMethod)
+}
+
+func (p *pool) recycleTransformsType(v *TransformsType) {
+	for i := range v.Transform {
+		p.recycleTransformType(&v.Transform[i])
+	}
+	if cap(v.Transform) > 0 {
+		p.sTransformType = append(p.sTransformType, v.Transform)
+	}
+}
+
+func (p *pool) recycleTransformType(v *TransformType) {
+	if cap(v.XPath) > 0 {
+		p.sString = append(p.sString, v.XPath)
+	}
+}
+
+func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
+}
+
+func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if cap(v.KeyName) > 0 {
+		p.sString = append(p.sString, v.KeyName)
+	}
+	for i := range v.KeyValue {
+		p.recycleKeyValueType(&v.KeyValue[i])
+	}
+	if cap(v.KeyValue) > 0 {
+		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
+	}
+	for i := range v.RetrievalMethod {
+		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
+	}
+	if cap(v.RetrievalMethod) > 0 {
+		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
+	}
+	for i := range v.X509Data {
+		p.recycleX509DataType(&v.X509Data[i])
+	}
+	if cap(v.X509Data) > 0 {
+		p.sX509DataType = append(p.sX509DataType, v.X509Data)
+	}
+	for i := range v.PGPData {
+		p.recyclePGPDataType(&v.PGPData[i])
+	}
+	if cap(v.PGPData) > 0 {
+		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
+	}
+	for i := range v.SPKIData {
+		p.recycleSPKIDataType(&v.SPKIData[i])
+	}
+	if cap(v.SPKIData) > 0 {
+		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
+	}
+	if cap(v.MgmtData) > 0 {
+		p.sString = append(p.sString, v.MgmtData)
+	}
+}
+
+func (p *pool) recycleKeyValueType(v *KeyValueType) {
+	if v.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(v.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
+	}
+	if v.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(v.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
+	}
+}
+
+func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
+}
+
+func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
+}
+
+func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+}
+
+func (p *pool) recycleX509DataType(v *X509DataType) {
+	for i := range v.X509IssuerSerial {
+		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
+	}
+	if cap(v.X509IssuerSerial) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
+	}
+	if cap(v.X509SKI) > 0 {
+		p.sBytes = append(p.sBytes, v.X509SKI)
+	}
+	if cap(v.X509SubjectName) > 0 {
+		p.sString = append(p.sString, v.X509SubjectName)
+	}
+	if cap(v.X509Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.X509Certificate)
+	}
+	if cap(v.X509CRL) > 0 {
+		p.sBytes = append(p.sBytes, v.X509CRL)
+	}
+}
+
+func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
+}
+
+func (p *pool) recyclePGPDataType(v *PGPDataType) {
+}
+
+func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
+	if cap(v.SPKISexp) > 0 {
+		p.sBytes = append(p.sBytes, v.SPKISexp)
+	}
+}
+
+func (p *pool) recycleObjectType(v *ObjectType) {
+	if v.Encoding != nil {
+		p.pString = append(p.pString, v.Encoding)
+	}
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.MimeType != nil {
+		p.pString = append(p.pString, v.MimeType)
+	}
+}
+
+func (p *pool) recycleACDP_ConnectResType(v *ACDP_ConnectResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GResponseType(v *V2GResponseType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleACDP_SystemStatusReqType(v *ACDP_SystemStatusReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleEVTechnicalStatusType(&v.EVTechnicalStatus)
+}
+
+func (p *pool) recycleEVTechnicalStatusType(v *EVTechnicalStatusType) {
+	if v.EVImmobilized != nil {
+		p.pBool = append(p.pBool, v.EVImmobilized)
+	}
+	if v.EVWLANStrength != nil {
+		p.recycleRationalNumberType(v.EVWLANStrength)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVWLANStrength)
+	}
+	if v.EVCPStatus != nil {
+		p.pCpStatusType = append(p.pCpStatusType, v.EVCPStatus)
+	}
+	if v.EVSOC != nil {
+		p.pInt8 = append(p.pInt8, v.EVSOC)
+	}
+	if v.EVErrorCode != nil {
+		p.pErrorCodeType = append(p.pErrorCodeType, v.EVErrorCode)
+	}
+	if v.EVTimeout != nil {
+		p.pBool = append(p.pBool, v.EVTimeout)
+	}
+}
+
+func (p *pool) recycleRationalNumberType(v *RationalNumberType) {
+}
+
+func (p *pool) recycleACDP_SystemStatusResType(v *ACDP_SystemStatusResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleACDP_VehiclePositioningReqType(v *ACDP_VehiclePositioningReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleACDP_VehiclePositioningResType(v *ACDP_VehiclePositioningResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleCLReqControlModeType(v *CLReqControlModeType) {
+}
+
+func (p *pool) recycleCLResControlModeType(v *CLResControlModeType) {
+}
+
+func (p *pool) recycleManifestType(v *ManifestType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.SignatureProperty {
+		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
+	}
+	if cap(v.SignatureProperty) > 0 {
+		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
+	}
+}
+
+func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleChargeLoopReqType(v *ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+}
+
+func (p *pool) recycleDisplayParametersType(v *DisplayParametersType) {
+	if v.PresentSOC != nil {
+		p.pInt8 = append(p.pInt8, v.PresentSOC)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.MaximumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MaximumSOC)
+	}
+	if v.RemainingTimeToMinimumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMinimumSOC)
+	}
+	if v.RemainingTimeToTargetSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToTargetSOC)
+	}
+	if v.RemainingTimeToMaximumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMaximumSOC)
+	}
+	if v.ChargingComplete != nil {
+		p.pBool = append(p.pBool, v.ChargingComplete)
+	}
+	if v.BatteryEnergyCapacity != nil {
+		p.recycleRationalNumberType(v.BatteryEnergyCapacity)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.BatteryEnergyCapacity)
+	}
+	if v.InletHot != nil {
+		p.pBool = append(p.pBool, v.InletHot)
+	}
+}
+
+func (p *pool) recycleChargeLoopResType(v *ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+}
+
+func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
+}
+
+func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
+	if v.BPT_DischargedEnergyReadingWh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_DischargedEnergyReadingWh)
+	}
+	if v.CapacitiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.CapacitiveEnergyReadingVARh)
+	}
+	if v.BPT_InductiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_InductiveEnergyReadingVARh)
+	}
+	if v.MeterStatus != nil {
+		p.pInt16 = append(p.pInt16, v.MeterStatus)
+	}
+	if v.MeterTimestamp != nil {
+		p.pUint64 = append(p.pUint64, v.MeterTimestamp)
+	}
+}
+
+func (p *pool) recycleReceiptType(v *ReceiptType) {
+	if v.EnergyCosts != nil {
+		p.recycleDetailedCostType(v.EnergyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.EnergyCosts)
+	}
+	if v.OccupancyCosts != nil {
+		p.recycleDetailedCostType(v.OccupancyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OccupancyCosts)
+	}
+	if v.AdditionalServicesCosts != nil {
+		p.recycleDetailedCostType(v.AdditionalServicesCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.AdditionalServicesCosts)
+	}
+	if v.OverstayCosts != nil {
+		p.recycleDetailedCostType(v.OverstayCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OverstayCosts)
+	}
+	for i := range v.TaxCosts {
+		p.recycleDetailedTaxType(&v.TaxCosts[i])
+	}
+	if cap(v.TaxCosts) > 0 {
+		p.sDetailedTaxType = append(p.sDetailedTaxType, v.TaxCosts)
+	}
+}
+
+func (p *pool) recycleDetailedCostType(v *DetailedCostType) {
+	p.recycleRationalNumberType(&v.Amount)
+	p.recycleRationalNumberType(&v.CostPerUnit)
+}
+
+func (p *pool) recycleDetailedTaxType(v *DetailedTaxType) {
+	p.recycleRationalNumberType(&v.Amount)
+}
+
+func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleDynamic_CLReqControlModeType(v *Dynamic_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+}
+
+func (p *pool) recycleDynamic_CLResControlModeType(v *Dynamic_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+}
+
+func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
+	for i := range v.RootCertificateID {
+		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
+	}
+	if cap(v.RootCertificateID) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
+	}
+}
+
+func (p *pool) recycleScheduled_CLReqControlModeType(v *Scheduled_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+}
+
+func (p *pool) recycleScheduled_CLResControlModeType(v *Scheduled_CLResControlModeType) {
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.ACDP_ConnectReq != nil {
+		p.recycleACDP_ConnectReqType(d.ACDP_ConnectReq)
+		p.pACDP_ConnectReqType = append(p.pACDP_ConnectReqType, d.ACDP_ConnectReq)
+	}
+	if d.ACDP_ConnectRes != nil {
+		p.recycleACDP_ConnectResType(d.ACDP_ConnectRes)
+		p.pACDP_ConnectResType = append(p.pACDP_ConnectResType, d.ACDP_ConnectRes)
+	}
+	if d.ACDP_DisconnectReq != nil {
+		p.recycleACDP_ConnectReqType(d.ACDP_DisconnectReq)
+		p.pACDP_ConnectReqType = append(p.pACDP_ConnectReqType, d.ACDP_DisconnectReq)
+	}
+	if d.ACDP_DisconnectRes != nil {
+		p.recycleACDP_ConnectResType(d.ACDP_DisconnectRes)
+		p.pACDP_ConnectResType = append(p.pACDP_ConnectResType, d.ACDP_DisconnectRes)
+	}
+	if d.ACDP_SystemStatusReq != nil {
+		p.recycleACDP_SystemStatusReqType(d.ACDP_SystemStatusReq)
+		p.pACDP_SystemStatusReqType = append(p.pACDP_SystemStatusReqType, d.ACDP_SystemStatusReq)
+	}
+	if d.ACDP_SystemStatusRes != nil {
+		p.recycleACDP_SystemStatusResType(d.ACDP_SystemStatusRes)
+		p.pACDP_SystemStatusResType = append(p.pACDP_SystemStatusResType, d.ACDP_SystemStatusRes)
+	}
+	if d.ACDP_VehiclePositioningReq != nil {
+		p.recycleACDP_VehiclePositioningReqType(d.ACDP_VehiclePositioningReq)
+		p.pACDP_VehiclePositioningReqType = append(p.pACDP_VehiclePositioningReqType, d.ACDP_VehiclePositioningReq)
+	}
+	if d.ACDP_VehiclePositioningRes != nil {
+		p.recycleACDP_VehiclePositioningResType(d.ACDP_VehiclePositioningRes)
+		p.pACDP_VehiclePositioningResType = append(p.pACDP_VehiclePositioningResType, d.ACDP_VehiclePositioningRes)
+	}
+	if d.CLReqControlMode != nil {
+		p.recycleCLReqControlModeType(d.CLReqControlMode)
+		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
+	}
+	if d.CLResControlMode != nil {
+		p.recycleCLResControlModeType(d.CLResControlMode)
+		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
+	}
+	if d.CanonicalizationMethod != nil {
+		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
+	}
+	if d.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
+	}
+	if d.DigestMethod != nil {
+		p.recycleDigestMethodType(d.DigestMethod)
+		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
+	}
+	if d.KeyInfo != nil {
+		p.recycleKeyInfoType(d.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
+	}
+	if d.KeyName != nil {
+		p.pString = append(p.pString, d.KeyName)
+	}
+	if d.KeyValue != nil {
+		p.recycleKeyValueType(d.KeyValue)
+		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
+	}
+	if d.Manifest != nil {
+		p.recycleManifestType(d.Manifest)
+		p.pManifestType = append(p.pManifestType, d.Manifest)
+	}
+	if d.MgmtData != nil {
+		p.pString = append(p.pString, d.MgmtData)
+	}
+	if d.Object != nil {
+		p.recycleObjectType(d.Object)
+		p.pObjectType = append(p.pObjectType, d.Object)
+	}
+	if d.PGPData != nil {
+		p.recyclePGPDataType(d.PGPData)
+		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
+	}
+	if d.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
+	}
+	if d.Reference != nil {
+		p.recycleReferenceType(d.Reference)
+		p.pReferenceType = append(p.pReferenceType, d.Reference)
+	}
+	if d.RetrievalMethod != nil {
+		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
+	}
+	if d.SPKIData != nil {
+		p.recycleSPKIDataType(d.SPKIData)
+		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
+	}
+	if d.Signature != nil {
+		p.recycleSignatureType(d.Signature)
+		p.pSignatureType = append(p.pSignatureType, d.Signature)
+	}
+	if d.SignatureMethod != nil {
+		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
+	}
+	if d.SignatureProperties != nil {
+		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
+	}
+	if d.SignatureProperty != nil {
+		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
+	}
+	if d.SignatureValue != nil {
+		p.recycleSignatureValueType(d.SignatureValue)
+		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
+	}
+	if d.SignedInfo != nil {
+		p.recycleSignedInfoType(d.SignedInfo)
+		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
+	}
+	if d.Transform != nil {
+		p.recycleTransformType(d.Transform)
+		p.pTransformType = append(p.pTransformType, d.Transform)
+	}
+	if d.Transforms != nil {
+		p.recycleTransformsType(d.Transforms)
+		p.pTransformsType = append(p.pTransformsType, d.Transforms)
+	}
+	if d.X509Data != nil {
+		p.recycleX509DataType(d.X509Data)
+		p.pX509DataType = append(p.pX509DataType, d.X509Data)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 129 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) need the element fragment grammar and are not fields.
 type Fragment struct {
 	ACDP_ConnectReq                    *ACDP_ConnectReqType                `json:"ACDP_ConnectReq,omitempty"`                    // {urn:iso:std:iso:15118:-20:ACDP}ACDP_ConnectReq
@@ -11565,6 +13884,10 @@ type Fragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeFragment(b []byte, d *Fragment) error {
 	*d = Fragment{}
+	return decodeRootFragment(b, nil, d)
+}
+
+func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -11575,43 +13898,43 @@ func DecodeFragment(b []byte, d *Fragment) error {
 	}
 	switch ec {
 	case 0:
-		d.ACDP_ConnectReq = new(ACDP_ConnectReqType)
-		if err := decodeACDP_ConnectReqType(&r, d.ACDP_ConnectReq); err != nil {
+		d.ACDP_ConnectReq = p.newACDP_ConnectReqType()
+		if err := decodeACDP_ConnectReqType(&r, p, d.ACDP_ConnectReq); err != nil {
 			return err
 		}
 	case 1:
-		d.ACDP_ConnectRes = new(ACDP_ConnectResType)
-		if err := decodeACDP_ConnectResType(&r, d.ACDP_ConnectRes); err != nil {
+		d.ACDP_ConnectRes = p.newACDP_ConnectResType()
+		if err := decodeACDP_ConnectResType(&r, p, d.ACDP_ConnectRes); err != nil {
 			return err
 		}
 	case 2:
-		d.ACDP_DisconnectReq = new(ACDP_ConnectReqType)
-		if err := decodeACDP_ConnectReqType(&r, d.ACDP_DisconnectReq); err != nil {
+		d.ACDP_DisconnectReq = p.newACDP_ConnectReqType()
+		if err := decodeACDP_ConnectReqType(&r, p, d.ACDP_DisconnectReq); err != nil {
 			return err
 		}
 	case 3:
-		d.ACDP_DisconnectRes = new(ACDP_ConnectResType)
-		if err := decodeACDP_ConnectResType(&r, d.ACDP_DisconnectRes); err != nil {
+		d.ACDP_DisconnectRes = p.newACDP_ConnectResType()
+		if err := decodeACDP_ConnectResType(&r, p, d.ACDP_DisconnectRes); err != nil {
 			return err
 		}
 	case 4:
-		d.ACDP_SystemStatusReq = new(ACDP_SystemStatusReqType)
-		if err := decodeACDP_SystemStatusReqType(&r, d.ACDP_SystemStatusReq); err != nil {
+		d.ACDP_SystemStatusReq = p.newACDP_SystemStatusReqType()
+		if err := decodeACDP_SystemStatusReqType(&r, p, d.ACDP_SystemStatusReq); err != nil {
 			return err
 		}
 	case 5:
-		d.ACDP_SystemStatusRes = new(ACDP_SystemStatusResType)
-		if err := decodeACDP_SystemStatusResType(&r, d.ACDP_SystemStatusRes); err != nil {
+		d.ACDP_SystemStatusRes = p.newACDP_SystemStatusResType()
+		if err := decodeACDP_SystemStatusResType(&r, p, d.ACDP_SystemStatusRes); err != nil {
 			return err
 		}
 	case 6:
-		d.ACDP_VehiclePositioningReq = new(ACDP_VehiclePositioningReqType)
-		if err := decodeACDP_VehiclePositioningReqType(&r, d.ACDP_VehiclePositioningReq); err != nil {
+		d.ACDP_VehiclePositioningReq = p.newACDP_VehiclePositioningReqType()
+		if err := decodeACDP_VehiclePositioningReqType(&r, p, d.ACDP_VehiclePositioningReq); err != nil {
 			return err
 		}
 	case 7:
-		d.ACDP_VehiclePositioningRes = new(ACDP_VehiclePositioningResType)
-		if err := decodeACDP_VehiclePositioningResType(&r, d.ACDP_VehiclePositioningRes); err != nil {
+		d.ACDP_VehiclePositioningRes = p.newACDP_VehiclePositioningResType()
+		if err := decodeACDP_VehiclePositioningResType(&r, p, d.ACDP_VehiclePositioningRes); err != nil {
 			return err
 		}
 	case 8:
@@ -11627,19 +13950,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.AckMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.AckMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 9:
-		d.AdditionalServicesCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.AdditionalServicesCosts); err != nil {
+		d.AdditionalServicesCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 10:
-		d.Amount = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Amount); err != nil {
+		d.Amount = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Amount); err != nil {
 			return err
 		}
 	case 11:
@@ -11652,7 +13977,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_DischargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_DischargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11667,29 +13994,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_InductiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 13:
-		d.BatteryEnergyCapacity = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.BatteryEnergyCapacity); err != nil {
+		d.BatteryEnergyCapacity = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 14:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 15:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 16:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 17:
@@ -11702,7 +14031,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.CapacitiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.CapacitiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11717,7 +14048,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.ChargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.ChargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11731,7 +14064,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ChargingComplete = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ChargingComplete = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11749,7 +14084,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.ContactWindowXc = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.ContactWindowXc = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11767,19 +14104,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.ContactWindowYc = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.ContactWindowYc = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 22:
-		d.CostPerUnit = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.CostPerUnit); err != nil {
+		d.CostPerUnit = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.CostPerUnit); err != nil {
 			return err
 		}
 	case 23:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 24:
@@ -11795,14 +14134,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.DepartureTime = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.DepartureTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 25:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 26:
@@ -11821,8 +14162,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 27:
-		d.DisplayParameters = new(DisplayParametersType)
-		if err := decodeDisplayParametersType(&r, d.DisplayParameters); err != nil {
+		d.DisplayParameters = p.newDisplayParametersType()
+		if err := decodeDisplayParametersType(&r, p, d.DisplayParameters); err != nil {
 			return err
 		}
 	case 28:
@@ -11834,7 +14175,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVAssociationStatus = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVAssociationStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11852,7 +14195,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := CpStatusType(xu)
-			d.EVCPStatus = &x
+			ptr := p.newCpStatusType()
+			*ptr = x
+			d.EVCPStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11867,7 +14212,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := ElectricalChargingDeviceStatusType(xu)
-			d.EVElectricalChargingDeviceStatus = &x
+			ptr := p.newElectricalChargingDeviceStatusType()
+			*ptr = x
+			d.EVElectricalChargingDeviceStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11885,7 +14232,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ErrorCodeType(xu)
-			d.EVErrorCode = &x
+			ptr := p.newErrorCodeType()
+			*ptr = x
+			d.EVErrorCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11899,7 +14248,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVImmobilizationRequest = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVImmobilizationRequest = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11913,7 +14264,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVImmobilized = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVImmobilized = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11927,19 +14280,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVInChargePosition = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVInChargePosition = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 35:
-		d.EVMaximumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumEnergyRequest); err != nil {
+		d.EVMaximumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 36:
-		d.EVMinimumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumEnergyRequest); err != nil {
+		d.EVMinimumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 37:
@@ -11951,7 +14306,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVMobilityStatus = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVMobilityStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11965,7 +14322,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVPositioningSupport = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVPositioningSupport = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11979,7 +14338,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVReadyToCharge = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVReadyToCharge = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -11997,7 +14358,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.EVRelativeXDeviation = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.EVRelativeXDeviation = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12015,7 +14378,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.EVRelativeYDeviation = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.EVRelativeYDeviation = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12029,7 +14394,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEDisabled = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEDisabled = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12044,7 +14411,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := ElectricalChargingDeviceStatusType(xu)
-			d.EVSEElectricalChargingDeviceStatus = &x
+			ptr := p.newElectricalChargingDeviceStatusType()
+			*ptr = x
+			d.EVSEElectricalChargingDeviceStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12058,7 +14427,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEEmergencyShutdown = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEEmergencyShutdown = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12073,7 +14444,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := IsolationStatusType(xu)
-			d.EVSEIsolationStatus = &x
+			ptr := p.newIsolationStatusType()
+			*ptr = x
+			d.EVSEIsolationStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12087,7 +14460,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEMalfunction = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEMalfunction = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12105,7 +14480,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := MechanicalChargingDeviceStatusType(xu)
-			d.EVSEMechanicalChargingDeviceStatus = &x
+			ptr := p.newMechanicalChargingDeviceStatusType()
+			*ptr = x
+			d.EVSEMechanicalChargingDeviceStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12123,7 +14500,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EvseNotificationType(xu)
-			d.EVSENotification = &x
+			ptr := p.newEvseNotificationType()
+			*ptr = x
+			d.EVSENotification = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12137,7 +14516,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEPositioningSupport = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEPositioningSupport = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12155,7 +14536,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ProcessingType(xu)
-			d.EVSEProcessing = &x
+			ptr := p.newProcessingType()
+			*ptr = x
+			d.EVSEProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12169,14 +14552,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEReadyToCharge = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEReadyToCharge = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 52:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 53:
@@ -12188,7 +14573,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEUtilityInterruptEvent = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEUtilityInterruptEvent = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12206,19 +14593,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.EVSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.EVSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 55:
-		d.EVTargetEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetEnergyRequest); err != nil {
+		d.EVTargetEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 56:
-		d.EVTechnicalStatus = new(EVTechnicalStatusType)
-		if err := decodeEVTechnicalStatusType(&r, d.EVTechnicalStatus); err != nil {
+		d.EVTechnicalStatus = p.newEVTechnicalStatusType()
+		if err := decodeEVTechnicalStatusType(&r, p, d.EVTechnicalStatus); err != nil {
 			return err
 		}
 	case 57:
@@ -12230,19 +14619,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVTimeout = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVTimeout = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 58:
-		d.EVWLANStrength = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVWLANStrength); err != nil {
+		d.EVWLANStrength = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVWLANStrength); err != nil {
 			return err
 		}
 	case 59:
-		d.EnergyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.EnergyCosts); err != nil {
+		d.EnergyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.EnergyCosts); err != nil {
 			return err
 		}
 	case 60:
@@ -12270,7 +14661,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int8(int64(xu) + -128)
-			d.Exponent_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.Exponent_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12300,14 +14693,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 64:
-		d.Header = new(MessageHeaderType)
-		if err := decodeMessageHeaderType(&r, d.Header); err != nil {
+		d.Header = p.newMessageHeaderType()
+		if err := decodeMessageHeaderType(&r, p, d.Header); err != nil {
 			return err
 		}
 	case 65:
@@ -12319,7 +14714,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.InletHot = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.InletHot = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12340,8 +14737,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 67:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 68:
@@ -12353,19 +14750,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 69:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 70:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 71:
@@ -12381,7 +14780,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MaximumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12395,14 +14796,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MeterID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 73:
-		d.MeterInfo = new(MeterInfoType)
-		if err := decodeMeterInfoType(&r, d.MeterInfo); err != nil {
+		d.MeterInfo = p.newMeterInfoType()
+		if err := decodeMeterInfoType(&r, p, d.MeterInfo); err != nil {
 			return err
 		}
 	case 74:
@@ -12414,7 +14817,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterInfoRequested = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.MeterInfoRequested = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12447,7 +14852,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.MeterStatus = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.MeterStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12462,7 +14869,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.MeterTimestamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.MeterTimestamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12476,7 +14885,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12494,7 +14905,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MinimumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12527,24 +14940,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.NotificationMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.NotificationMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 82:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 83:
-		d.OccupancyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OccupancyCosts); err != nil {
+		d.OccupancyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 84:
-		d.OverstayCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OverstayCosts); err != nil {
+		d.OverstayCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OverstayCosts); err != nil {
 			return err
 		}
 	case 85:
@@ -12563,8 +14978,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 86:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 87:
@@ -12625,7 +15040,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.PresentSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.PresentSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12646,18 +15063,18 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 92:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 93:
-		d.Receipt = new(ReceiptType)
-		if err := decodeReceiptType(&r, d.Receipt); err != nil {
+		d.Receipt = p.newReceiptType()
+		if err := decodeReceiptType(&r, p, d.Receipt); err != nil {
 			return err
 		}
 	case 94:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 95:
@@ -12673,7 +15090,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMaximumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12691,7 +15110,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMinimumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12709,7 +15130,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToTargetSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToTargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12727,24 +15150,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ResponseCodeType(xu)
-			d.ResponseCode = &x
+			ptr := p.newResponseCodeType()
+			*ptr = x
+			d.ResponseCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 99:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 100:
-		d.RootCertificateID = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.RootCertificateID); err != nil {
+		d.RootCertificateID = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
 			return err
 		}
 	case 101:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 102:
@@ -12796,33 +15221,33 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 105:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 106:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 107:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 108:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 109:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 110:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 111:
@@ -12838,14 +15263,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.TargetSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.TargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 112:
-		d.TaxCosts = new(DetailedTaxType)
-		if err := decodeDetailedTaxType(&r, d.TaxCosts); err != nil {
+		d.TaxCosts = p.newDetailedTaxType()
+		if err := decodeDetailedTaxType(&r, p, d.TaxCosts); err != nil {
 			return err
 		}
 	case 113:
@@ -12864,7 +15291,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TaxRuleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TaxRuleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12879,7 +15308,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeAnchor = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeAnchor = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12894,19 +15325,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeStamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeStamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 116:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 117:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 118:
@@ -12922,7 +15355,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Value = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Value = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -12958,8 +15393,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 121:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 122:
@@ -12971,14 +15406,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 123:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 124:
@@ -13006,7 +15443,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -13020,7 +15459,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -13034,7 +15475,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -14432,6 +16875,10 @@ type XMLDSigFragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	*d = XMLDSigFragment{}
+	return decodeRootXMLDSigFragment(b, nil, d)
+}
+
+func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -14442,18 +16889,18 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	}
 	switch ec {
 	case 0:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -14511,7 +16958,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -14532,8 +16981,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 8:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -14545,19 +16994,21 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 10:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -14569,7 +17020,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -14590,8 +17043,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 14:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -14610,8 +17063,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 16:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -14675,23 +17128,23 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 21:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 23:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -14725,43 +17178,43 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 27:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 28:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 34:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -14795,8 +17248,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 37:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -14808,14 +17261,16 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 39:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -14843,7 +17298,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -14857,7 +17314,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -14871,7 +17330,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err

@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("common: invalid enumeration value")
 
-func decodeAuthorizationReqType(r *exi.Reader, v *AuthorizationReqType) error {
+func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -21,7 +21,7 @@ func decodeAuthorizationReqType(r *exi.Reader, v *AuthorizationReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -60,14 +60,14 @@ func decodeAuthorizationReqType(r *exi.Reader, v *AuthorizationReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EIM_AReqAuthorizationMode = new(EIM_AReqAuthorizationModeType)
-				if err := decodeEIM_AReqAuthorizationModeType(r, v.EIM_AReqAuthorizationMode); err != nil {
+				v.EIM_AReqAuthorizationMode = p.newEIM_AReqAuthorizationModeType()
+				if err := decodeEIM_AReqAuthorizationModeType(r, p, v.EIM_AReqAuthorizationMode); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.PnC_AReqAuthorizationMode = new(PnC_AReqAuthorizationModeType)
-				if err := decodePnC_AReqAuthorizationModeType(r, v.PnC_AReqAuthorizationMode); err != nil {
+				v.PnC_AReqAuthorizationMode = p.newPnC_AReqAuthorizationModeType()
+				if err := decodePnC_AReqAuthorizationModeType(r, p, v.PnC_AReqAuthorizationMode); err != nil {
 					return err
 				}
 				st = 4
@@ -166,7 +166,7 @@ func encodeAuthorizationReqType(w *exi.Writer, v *AuthorizationReqType) error {
 	return nil
 }
 
-func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
+func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 	st := 0
 	for {
 		switch st {
@@ -177,7 +177,7 @@ func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -224,7 +224,7 @@ func encodeV2GRequestType(w *exi.Writer, v *V2GRequestType) error {
 	return nil
 }
 
-func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
+func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 	st := 0
 	for {
 		switch st {
@@ -235,7 +235,7 @@ func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -282,7 +282,7 @@ func encodeV2GMessageType(w *exi.Writer, v *V2GMessageType) error {
 	return nil
 }
 
-func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
+func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
 	st := 0
 	for {
 		switch st {
@@ -346,8 +346,8 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -425,7 +425,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
+func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 	st := 0
 	for {
 		switch st {
@@ -441,11 +441,13 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -459,7 +461,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -473,7 +475,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureValueType(r, &v.SignatureValue); err != nil {
+				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
 					return err
 				}
 				st = 3
@@ -487,14 +489,17 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				v.KeyInfo = new(KeyInfoType)
-				if err := decodeKeyInfoType(r, v.KeyInfo); err != nil {
+				v.KeyInfo = p.newKeyInfoType()
+				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -510,8 +515,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -527,8 +535,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -627,7 +638,7 @@ func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
 	return nil
 }
 
-func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
+func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -643,11 +654,13 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -661,7 +674,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -675,7 +688,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureMethodType(r, &v.SignatureMethod); err != nil {
+				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
 					return err
 				}
 				st = 3
@@ -689,8 +702,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -704,8 +720,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -786,7 +805,7 @@ func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, v *CanonicalizationMethodType) error {
+func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -855,7 +874,7 @@ func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodTy
 	return nil
 }
 
-func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
+func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -893,7 +912,9 @@ func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
 						return err
 					}
 					x := int64(xi)
-					v.HMACOutputLength = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.HMACOutputLength = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
 					return err
@@ -969,7 +990,7 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	return nil
 }
 
-func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
+func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 	st := 0
 	for {
 		switch st {
@@ -985,7 +1006,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -994,7 +1017,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 2:
@@ -1003,17 +1028,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 3:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1032,7 +1059,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 1:
@@ -1041,17 +1070,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1070,17 +1101,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1094,13 +1127,13 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1114,7 +1147,7 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -1278,7 +1311,7 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	return nil
 }
 
-func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
+func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 	st := 0
 	for {
 		switch st {
@@ -1289,8 +1322,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -1304,8 +1340,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -1345,7 +1384,7 @@ func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
 	return nil
 }
 
-func decodeTransformType(r *exi.Reader, v *TransformType) error {
+func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 	st := 0
 	for {
 		switch st {
@@ -1382,6 +1421,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					if err != nil {
 						return err
 					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
+					}
 					v.XPath = append(v.XPath, x)
 				}
 				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
@@ -1411,6 +1453,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
 					}
 					v.XPath = append(v.XPath, x)
 				}
@@ -1480,7 +1525,7 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	return nil
 }
 
-func decodeDigestMethodType(r *exi.Reader, v *DigestMethodType) error {
+func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -1549,7 +1594,7 @@ func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
 	return nil
 }
 
-func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
+func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -1565,7 +1610,9 @@ func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -1658,7 +1705,7 @@ func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
 	return nil
 }
 
-func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
+func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -1674,7 +1721,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -1686,6 +1735,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1693,32 +1745,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 2:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1730,6 +1797,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1759,6 +1829,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1766,32 +1839,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1803,6 +1891,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1832,6 +1923,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1839,32 +1933,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1876,6 +1985,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1907,6 +2019,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1914,32 +2029,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1951,6 +2081,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1982,6 +2115,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1989,32 +2125,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2026,6 +2177,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2057,6 +2211,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2064,32 +2221,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2101,6 +2273,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2132,6 +2307,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2139,32 +2317,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2176,6 +2369,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2207,6 +2403,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2214,32 +2413,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2251,6 +2465,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2282,6 +2499,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -2289,32 +2509,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -2326,6 +2561,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -2592,7 +2830,7 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	return nil
 }
 
-func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
+func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -2603,14 +2841,14 @@ func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				v.DSAKeyValue = new(DSAKeyValueType)
-				if err := decodeDSAKeyValueType(r, v.DSAKeyValue); err != nil {
+				v.DSAKeyValue = p.newDSAKeyValueType()
+				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.RSAKeyValue = new(RSAKeyValueType)
-				if err := decodeRSAKeyValueType(r, v.RSAKeyValue); err != nil {
+				v.RSAKeyValue = p.newRSAKeyValueType()
+				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
 					return err
 				}
 				st = 2
@@ -2690,7 +2928,7 @@ func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, v *DSAKeyValueType) error {
+func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -3082,7 +3320,7 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	return nil
 }
 
-func decodeRSAKeyValueType(r *exi.Reader, v *RSAKeyValueType) error {
+func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -3194,7 +3432,7 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	return nil
 }
 
-func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
+func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -3210,7 +3448,9 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 1
 			case 1:
@@ -3219,12 +3459,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -3245,12 +3487,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -3266,8 +3510,8 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -3358,7 +3602,7 @@ func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
 	return nil
 }
 
-func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
+func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 	st := 0
 	for {
 		switch st {
@@ -3369,8 +3613,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3384,6 +3631,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3398,6 +3648,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3415,6 +3668,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3431,6 +3687,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3449,8 +3708,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3464,6 +3726,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3478,6 +3743,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3495,6 +3763,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3511,6 +3782,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3531,8 +3805,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3546,6 +3823,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3560,6 +3840,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3577,6 +3860,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3593,6 +3879,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3613,8 +3902,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3628,6 +3920,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3642,6 +3937,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3659,6 +3957,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3675,6 +3976,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3695,8 +3999,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3710,6 +4017,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3724,6 +4034,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3741,6 +4054,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3757,6 +4073,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -3777,8 +4096,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -3792,6 +4114,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -3806,6 +4131,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -3823,6 +4151,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -3839,6 +4170,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -4001,7 +4335,7 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	return nil
 }
 
-func decodeX509IssuerSerialType(r *exi.Reader, v *X509IssuerSerialType) error {
+func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
 	st := 0
 	for {
 		switch st {
@@ -4111,7 +4445,7 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	return nil
 }
 
-func decodePGPDataType(r *exi.Reader, v *PGPDataType) error {
+func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -4277,7 +4611,7 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	return nil
 }
 
-func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
+func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -4297,6 +4631,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -4322,6 +4659,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -4369,7 +4709,7 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	return nil
 }
 
-func decodeObjectType(r *exi.Reader, v *ObjectType) error {
+func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 	st := 0
 	for {
 		switch st {
@@ -4385,7 +4725,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Encoding = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Encoding = ptr
 				}
 				st = 1
 			case 1:
@@ -4394,7 +4736,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 2:
@@ -4403,7 +4747,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 3:
@@ -4427,7 +4773,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 1:
@@ -4436,7 +4784,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 2:
@@ -4460,7 +4810,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 1:
@@ -4561,7 +4913,7 @@ func encodeObjectType(w *exi.Writer, v *ObjectType) error {
 	return nil
 }
 
-func decodeEIM_AReqAuthorizationModeType(r *exi.Reader, v *EIM_AReqAuthorizationModeType) error {
+func decodeEIM_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *EIM_AReqAuthorizationModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -4593,7 +4945,7 @@ func encodeEIM_AReqAuthorizationModeType(w *exi.Writer, v *EIM_AReqAuthorization
 	return nil
 }
 
-func decodePnC_AReqAuthorizationModeType(r *exi.Reader, v *PnC_AReqAuthorizationModeType) error {
+func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuthorizationModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -4650,7 +5002,7 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, v *PnC_AReqAuthorization
 			}
 			switch ec {
 			case 0:
-				if err := decodeContractCertificateChainType(r, &v.ContractCertificateChain); err != nil {
+				if err := decodeContractCertificateChainType(r, p, &v.ContractCertificateChain); err != nil {
 					return err
 				}
 				st = 3
@@ -4727,7 +5079,7 @@ func encodePnC_AReqAuthorizationModeType(w *exi.Writer, v *PnC_AReqAuthorization
 	return nil
 }
 
-func decodeContractCertificateChainType(r *exi.Reader, v *ContractCertificateChainType) error {
+func decodeContractCertificateChainType(r *exi.Reader, p *pool, v *ContractCertificateChainType) error {
 	st := 0
 	for {
 		switch st {
@@ -4763,7 +5115,7 @@ func decodeContractCertificateChainType(r *exi.Reader, v *ContractCertificateCha
 			}
 			switch ec {
 			case 0:
-				if err := decodeSubCertificatesType(r, &v.SubCertificates); err != nil {
+				if err := decodeSubCertificatesType(r, p, &v.SubCertificates); err != nil {
 					return err
 				}
 				st = 2
@@ -4825,7 +5177,7 @@ func encodeContractCertificateChainType(w *exi.Writer, v *ContractCertificateCha
 	return nil
 }
 
-func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
+func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) error {
 	st := 0
 	for {
 		switch st {
@@ -4845,6 +5197,9 @@ func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.Certificate == nil {
+						v.Certificate = p.sliceBytes()
+					}
 					v.Certificate = append(v.Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
@@ -4874,6 +5229,9 @@ func decodeSubCertificatesType(r *exi.Reader, v *SubCertificatesType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.Certificate == nil {
+						v.Certificate = p.sliceBytes()
+					}
 					v.Certificate = append(v.Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
@@ -4940,7 +5298,7 @@ func encodeSubCertificatesType(w *exi.Writer, v *SubCertificatesType) error {
 	return nil
 }
 
-func decodeAuthorizationResType(r *exi.Reader, v *AuthorizationResType) error {
+func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType) error {
 	st := 0
 	for {
 		switch st {
@@ -4951,7 +5309,7 @@ func decodeAuthorizationResType(r *exi.Reader, v *AuthorizationResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5084,7 +5442,7 @@ func encodeAuthorizationResType(w *exi.Writer, v *AuthorizationResType) error {
 	return nil
 }
 
-func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
+func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 	st := 0
 	for {
 		switch st {
@@ -5095,7 +5453,7 @@ func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5185,7 +5543,7 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	return nil
 }
 
-func decodeAuthorizationSetupReqType(r *exi.Reader, v *AuthorizationSetupReqType) error {
+func decodeAuthorizationSetupReqType(r *exi.Reader, p *pool, v *AuthorizationSetupReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -5196,7 +5554,7 @@ func decodeAuthorizationSetupReqType(r *exi.Reader, v *AuthorizationSetupReqType
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5243,7 +5601,7 @@ func encodeAuthorizationSetupReqType(w *exi.Writer, v *AuthorizationSetupReqType
 	return nil
 }
 
-func decodeAuthorizationSetupResType(r *exi.Reader, v *AuthorizationSetupResType) error {
+func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSetupResType) error {
 	st := 0
 	for {
 		switch st {
@@ -5254,7 +5612,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, v *AuthorizationSetupResType
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5305,6 +5663,9 @@ func decodeAuthorizationSetupResType(r *exi.Reader, v *AuthorizationSetupResType
 						return err
 					}
 					x := AuthorizationType(xu)
+					if v.AuthorizationServices == nil {
+						v.AuthorizationServices = p.sliceAuthorizationType()
+					}
 					v.AuthorizationServices = append(v.AuthorizationServices, x)
 				}
 				if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
@@ -5334,6 +5695,9 @@ func decodeAuthorizationSetupResType(r *exi.Reader, v *AuthorizationSetupResType
 						return err
 					}
 					x := AuthorizationType(xu)
+					if v.AuthorizationServices == nil {
+						v.AuthorizationServices = p.sliceAuthorizationType()
+					}
 					v.AuthorizationServices = append(v.AuthorizationServices, x)
 				}
 				if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
@@ -5393,14 +5757,14 @@ func decodeAuthorizationSetupResType(r *exi.Reader, v *AuthorizationSetupResType
 			}
 			switch ec {
 			case 0:
-				v.EIM_ASResAuthorizationMode = new(EIM_ASResAuthorizationModeType)
-				if err := decodeEIM_ASResAuthorizationModeType(r, v.EIM_ASResAuthorizationMode); err != nil {
+				v.EIM_ASResAuthorizationMode = p.newEIM_ASResAuthorizationModeType()
+				if err := decodeEIM_ASResAuthorizationModeType(r, p, v.EIM_ASResAuthorizationMode); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.PnC_ASResAuthorizationMode = new(PnC_ASResAuthorizationModeType)
-				if err := decodePnC_ASResAuthorizationModeType(r, v.PnC_ASResAuthorizationMode); err != nil {
+				v.PnC_ASResAuthorizationMode = p.newPnC_ASResAuthorizationModeType()
+				if err := decodePnC_ASResAuthorizationModeType(r, p, v.PnC_ASResAuthorizationMode); err != nil {
 					return err
 				}
 				st = 7
@@ -5534,7 +5898,7 @@ func encodeAuthorizationSetupResType(w *exi.Writer, v *AuthorizationSetupResType
 	return nil
 }
 
-func decodeEIM_ASResAuthorizationModeType(r *exi.Reader, v *EIM_ASResAuthorizationModeType) error {
+func decodeEIM_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *EIM_ASResAuthorizationModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -5566,7 +5930,7 @@ func encodeEIM_ASResAuthorizationModeType(w *exi.Writer, v *EIM_ASResAuthorizati
 	return nil
 }
 
-func decodePnC_ASResAuthorizationModeType(r *exi.Reader, v *PnC_ASResAuthorizationModeType) error {
+func decodePnC_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_ASResAuthorizationModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -5605,8 +5969,8 @@ func decodePnC_ASResAuthorizationModeType(r *exi.Reader, v *PnC_ASResAuthorizati
 			}
 			switch ec {
 			case 0:
-				v.SupportedProviders = new(SupportedProvidersListType)
-				if err := decodeSupportedProvidersListType(r, v.SupportedProviders); err != nil {
+				v.SupportedProviders = p.newSupportedProvidersListType()
+				if err := decodeSupportedProvidersListType(r, p, v.SupportedProviders); err != nil {
 					return err
 				}
 				st = 2
@@ -5672,7 +6036,7 @@ func encodePnC_ASResAuthorizationModeType(w *exi.Writer, v *PnC_ASResAuthorizati
 	return nil
 }
 
-func decodeSupportedProvidersListType(r *exi.Reader, v *SupportedProvidersListType) error {
+func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvidersListType) error {
 	st := 0
 	for {
 		switch st {
@@ -5690,6 +6054,9 @@ func decodeSupportedProvidersListType(r *exi.Reader, v *SupportedProvidersListTy
 					x, err := r.ReadString(80)
 					if err != nil {
 						return err
+					}
+					if v.ProviderID == nil {
+						v.ProviderID = p.sliceString()
 					}
 					v.ProviderID = append(v.ProviderID, x)
 				}
@@ -5718,6 +6085,9 @@ func decodeSupportedProvidersListType(r *exi.Reader, v *SupportedProvidersListTy
 					x, err := r.ReadString(80)
 					if err != nil {
 						return err
+					}
+					if v.ProviderID == nil {
+						v.ProviderID = p.sliceString()
 					}
 					v.ProviderID = append(v.ProviderID, x)
 				}
@@ -5787,7 +6157,7 @@ func encodeSupportedProvidersListType(w *exi.Writer, v *SupportedProvidersListTy
 	return nil
 }
 
-func decodeCLReqControlModeType(r *exi.Reader, v *CLReqControlModeType) error {
+func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -5819,7 +6189,7 @@ func encodeCLReqControlModeType(w *exi.Writer, v *CLReqControlModeType) error {
 	return nil
 }
 
-func decodeCLResControlModeType(r *exi.Reader, v *CLResControlModeType) error {
+func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -5851,7 +6221,7 @@ func encodeCLResControlModeType(w *exi.Writer, v *CLResControlModeType) error {
 	return nil
 }
 
-func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallationReqType) error {
+func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *CertificateInstallationReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -5862,7 +6232,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5876,7 +6246,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedCertificateChainType(r, &v.OEMProvisioningCertificateChain); err != nil {
+				if err := decodeSignedCertificateChainType(r, p, &v.OEMProvisioningCertificateChain); err != nil {
 					return err
 				}
 				st = 2
@@ -5890,7 +6260,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeListOfRootCertificateIDsType(r, &v.ListOfRootCertificateIDs); err != nil {
+				if err := decodeListOfRootCertificateIDsType(r, p, &v.ListOfRootCertificateIDs); err != nil {
 					return err
 				}
 				st = 3
@@ -5929,8 +6299,8 @@ func decodeCertificateInstallationReqType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				v.PrioritizedEMAIDs = new(EMAIDListType)
-				if err := decodeEMAIDListType(r, v.PrioritizedEMAIDs); err != nil {
+				v.PrioritizedEMAIDs = p.newEMAIDListType()
+				if err := decodeEMAIDListType(r, p, v.PrioritizedEMAIDs); err != nil {
 					return err
 				}
 				st = 5
@@ -6029,7 +6399,7 @@ func encodeCertificateInstallationReqType(w *exi.Writer, v *CertificateInstallat
 	return nil
 }
 
-func decodeSignedCertificateChainType(r *exi.Reader, v *SignedCertificateChainType) error {
+func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertificateChainType) error {
 	st := 0
 	for {
 		switch st {
@@ -6083,8 +6453,8 @@ func decodeSignedCertificateChainType(r *exi.Reader, v *SignedCertificateChainTy
 			}
 			switch ec {
 			case 0:
-				v.SubCertificates = new(SubCertificatesType)
-				if err := decodeSubCertificatesType(r, v.SubCertificates); err != nil {
+				v.SubCertificates = p.newSubCertificatesType()
+				if err := decodeSubCertificatesType(r, p, v.SubCertificates); err != nil {
 					return err
 				}
 				st = 3
@@ -6165,7 +6535,7 @@ func encodeSignedCertificateChainType(w *exi.Writer, v *SignedCertificateChainTy
 	return nil
 }
 
-func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateIDsType) error {
+func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
 	st := 0
 	for {
 		switch st {
@@ -6176,8 +6546,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -6195,8 +6568,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -6257,7 +6633,7 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 	return nil
 }
 
-func decodeEMAIDListType(r *exi.Reader, v *EMAIDListType) error {
+func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 	st := 0
 	for {
 		switch st {
@@ -6275,6 +6651,9 @@ func decodeEMAIDListType(r *exi.Reader, v *EMAIDListType) error {
 					x, err := r.ReadString(255)
 					if err != nil {
 						return err
+					}
+					if v.EMAID == nil {
+						v.EMAID = p.sliceString()
 					}
 					v.EMAID = append(v.EMAID, x)
 				}
@@ -6303,6 +6682,9 @@ func decodeEMAIDListType(r *exi.Reader, v *EMAIDListType) error {
 					x, err := r.ReadString(255)
 					if err != nil {
 						return err
+					}
+					if v.EMAID == nil {
+						v.EMAID = p.sliceString()
 					}
 					v.EMAID = append(v.EMAID, x)
 				}
@@ -6372,7 +6754,7 @@ func encodeEMAIDListType(w *exi.Writer, v *EMAIDListType) error {
 	return nil
 }
 
-func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallationResType) error {
+func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *CertificateInstallationResType) error {
 	st := 0
 	for {
 		switch st {
@@ -6383,7 +6765,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6453,7 +6835,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeCertificateChainType(r, &v.CPSCertificateChain); err != nil {
+				if err := decodeCertificateChainType(r, p, &v.CPSCertificateChain); err != nil {
 					return err
 				}
 				st = 4
@@ -6467,7 +6849,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, v *CertificateInstallat
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInstallationDataType(r, &v.SignedInstallationData); err != nil {
+				if err := decodeSignedInstallationDataType(r, p, &v.SignedInstallationData); err != nil {
 					return err
 				}
 				st = 5
@@ -6605,7 +6987,7 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	return nil
 }
 
-func decodeCertificateChainType(r *exi.Reader, v *CertificateChainType) error {
+func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType) error {
 	st := 0
 	for {
 		switch st {
@@ -6641,8 +7023,8 @@ func decodeCertificateChainType(r *exi.Reader, v *CertificateChainType) error {
 			}
 			switch ec {
 			case 0:
-				v.SubCertificates = new(SubCertificatesType)
-				if err := decodeSubCertificatesType(r, v.SubCertificates); err != nil {
+				v.SubCertificates = p.newSubCertificatesType()
+				if err := decodeSubCertificatesType(r, p, v.SubCertificates); err != nil {
 					return err
 				}
 				st = 2
@@ -6708,7 +7090,7 @@ func encodeCertificateChainType(w *exi.Writer, v *CertificateChainType) error {
 	return nil
 }
 
-func decodeSignedInstallationDataType(r *exi.Reader, v *SignedInstallationDataType) error {
+func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallationDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -6737,7 +7119,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, v *SignedInstallationDataTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeContractCertificateChainType(r, &v.ContractCertificateChain); err != nil {
+				if err := decodeContractCertificateChainType(r, p, &v.ContractCertificateChain); err != nil {
 					return err
 				}
 				st = 2
@@ -7019,7 +7401,7 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 	return nil
 }
 
-func decodeManifestType(r *exi.Reader, v *ManifestType) error {
+func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 	st := 0
 	for {
 		switch st {
@@ -7035,12 +7417,17 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -7054,8 +7441,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -7069,8 +7459,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -7127,7 +7520,7 @@ func encodeManifestType(w *exi.Writer, v *ManifestType) error {
 	return nil
 }
 
-func decodeMeteringConfirmationReqType(r *exi.Reader, v *MeteringConfirmationReqType) error {
+func decodeMeteringConfirmationReqType(r *exi.Reader, p *pool, v *MeteringConfirmationReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -7138,7 +7531,7 @@ func decodeMeteringConfirmationReqType(r *exi.Reader, v *MeteringConfirmationReq
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -7152,7 +7545,7 @@ func decodeMeteringConfirmationReqType(r *exi.Reader, v *MeteringConfirmationReq
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedMeteringDataType(r, &v.SignedMeteringData); err != nil {
+				if err := decodeSignedMeteringDataType(r, p, &v.SignedMeteringData); err != nil {
 					return err
 				}
 				st = 2
@@ -7211,7 +7604,7 @@ func encodeMeteringConfirmationReqType(w *exi.Writer, v *MeteringConfirmationReq
 	return nil
 }
 
-func decodeSignedMeteringDataType(r *exi.Reader, v *SignedMeteringDataType) error {
+func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -7268,7 +7661,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, v *SignedMeteringDataType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodeMeterInfoType(r, &v.MeterInfo); err != nil {
+				if err := decodeMeterInfoType(r, p, &v.MeterInfo); err != nil {
 					return err
 				}
 				st = 3
@@ -7282,20 +7675,20 @@ func decodeSignedMeteringDataType(r *exi.Reader, v *SignedMeteringDataType) erro
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Dynamic_SMDTControlMode = new(Dynamic_SMDTControlModeType)
-				if err := decodeDynamic_SMDTControlModeType(r, v.Dynamic_SMDTControlMode); err != nil {
+				v.Dynamic_SMDTControlMode = p.newDynamic_SMDTControlModeType()
+				if err := decodeDynamic_SMDTControlModeType(r, p, v.Dynamic_SMDTControlMode); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.Scheduled_SMDTControlMode = new(Scheduled_SMDTControlModeType)
-				if err := decodeScheduled_SMDTControlModeType(r, v.Scheduled_SMDTControlMode); err != nil {
+				v.Scheduled_SMDTControlMode = p.newScheduled_SMDTControlModeType()
+				if err := decodeScheduled_SMDTControlModeType(r, p, v.Scheduled_SMDTControlMode); err != nil {
 					return err
 				}
 				st = 6
@@ -7309,14 +7702,14 @@ func decodeSignedMeteringDataType(r *exi.Reader, v *SignedMeteringDataType) erro
 			}
 			switch ec {
 			case 0:
-				v.Dynamic_SMDTControlMode = new(Dynamic_SMDTControlModeType)
-				if err := decodeDynamic_SMDTControlModeType(r, v.Dynamic_SMDTControlMode); err != nil {
+				v.Dynamic_SMDTControlMode = p.newDynamic_SMDTControlModeType()
+				if err := decodeDynamic_SMDTControlModeType(r, p, v.Dynamic_SMDTControlMode); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.Scheduled_SMDTControlMode = new(Scheduled_SMDTControlModeType)
-				if err := decodeScheduled_SMDTControlModeType(r, v.Scheduled_SMDTControlMode); err != nil {
+				v.Scheduled_SMDTControlMode = p.newScheduled_SMDTControlModeType()
+				if err := decodeScheduled_SMDTControlModeType(r, p, v.Scheduled_SMDTControlMode); err != nil {
 					return err
 				}
 				st = 6
@@ -7446,7 +7839,7 @@ func encodeSignedMeteringDataType(w *exi.Writer, v *SignedMeteringDataType) erro
 	return nil
 }
 
-func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
+func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -7515,7 +7908,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_DischargedEnergyReadingWh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_DischargedEnergyReadingWh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
 					return err
@@ -7531,7 +7926,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -7547,7 +7944,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -7582,7 +7981,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -7598,7 +7999,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -7625,7 +8028,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -7641,7 +8046,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -7676,7 +8083,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -7692,7 +8101,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -7719,7 +8130,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -7754,7 +8167,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -7770,7 +8185,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -7816,7 +8233,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -7832,7 +8251,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -7862,7 +8283,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -7878,7 +8301,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -7905,7 +8330,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8090,7 +8517,7 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	return nil
 }
 
-func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
+func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 	st := 0
 	for {
 		switch st {
@@ -8126,32 +8553,35 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.EnergyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.EnergyCosts); err != nil {
+				v.EnergyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.EnergyCosts); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -8171,26 +8601,29 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -8210,20 +8643,23 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -8243,14 +8679,17 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -8270,8 +8709,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -8291,8 +8733,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -8443,7 +8888,7 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	return nil
 }
 
-func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
+func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 	st := 0
 	for {
 		switch st {
@@ -8454,7 +8899,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 1
@@ -8468,7 +8913,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.CostPerUnit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.CostPerUnit); err != nil {
 					return err
 				}
 				st = 2
@@ -8527,7 +8972,7 @@ func encodeDetailedCostType(w *exi.Writer, v *DetailedCostType) error {
 	return nil
 }
 
-func decodeRationalNumberType(r *exi.Reader, v *RationalNumberType) error {
+func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) error {
 	st := 0
 	for {
 		switch st {
@@ -8636,7 +9081,7 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	return nil
 }
 
-func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
+func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 	st := 0
 	for {
 		switch st {
@@ -8678,7 +9123,7 @@ func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 2
@@ -8740,7 +9185,7 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	return nil
 }
 
-func decodeDynamic_SMDTControlModeType(r *exi.Reader, v *Dynamic_SMDTControlModeType) error {
+func decodeDynamic_SMDTControlModeType(r *exi.Reader, p *pool, v *Dynamic_SMDTControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -8772,7 +9217,7 @@ func encodeDynamic_SMDTControlModeType(w *exi.Writer, v *Dynamic_SMDTControlMode
 	return nil
 }
 
-func decodeScheduled_SMDTControlModeType(r *exi.Reader, v *Scheduled_SMDTControlModeType) error {
+func decodeScheduled_SMDTControlModeType(r *exi.Reader, p *pool, v *Scheduled_SMDTControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -8850,7 +9295,7 @@ func encodeScheduled_SMDTControlModeType(w *exi.Writer, v *Scheduled_SMDTControl
 	return nil
 }
 
-func decodeMeteringConfirmationResType(r *exi.Reader, v *MeteringConfirmationResType) error {
+func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfirmationResType) error {
 	st := 0
 	for {
 		switch st {
@@ -8861,7 +9306,7 @@ func decodeMeteringConfirmationResType(r *exi.Reader, v *MeteringConfirmationRes
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -8951,7 +9396,7 @@ func encodeMeteringConfirmationResType(w *exi.Writer, v *MeteringConfirmationRes
 	return nil
 }
 
-func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
+func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -8962,7 +9407,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -9029,8 +9474,8 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVPowerProfile = new(EVPowerProfileType)
-				if err := decodeEVPowerProfileType(r, v.EVPowerProfile); err != nil {
+				v.EVPowerProfile = p.newEVPowerProfileType()
+				if err := decodeEVPowerProfileType(r, p, v.EVPowerProfile); err != nil {
 					return err
 				}
 				st = 4
@@ -9044,7 +9489,9 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 						return err
 					}
 					x := ChannelSelectionType(xu)
-					v.BPT_ChannelSelection = &x
+					ptr := p.newChannelSelectionType()
+					*ptr = x
+					v.BPT_ChannelSelection = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
 					return err
@@ -9071,7 +9518,9 @@ func decodePowerDeliveryReqType(r *exi.Reader, v *PowerDeliveryReqType) error {
 						return err
 					}
 					x := ChannelSelectionType(xu)
-					v.BPT_ChannelSelection = &x
+					ptr := p.newChannelSelectionType()
+					*ptr = x
+					v.BPT_ChannelSelection = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
 					return err
@@ -9185,7 +9634,7 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	return nil
 }
 
-func decodeEVPowerProfileType(r *exi.Reader, v *EVPowerProfileType) error {
+func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) error {
 	st := 0
 	for {
 		switch st {
@@ -9221,14 +9670,14 @@ func decodeEVPowerProfileType(r *exi.Reader, v *EVPowerProfileType) error {
 			}
 			switch ec {
 			case 0:
-				v.Dynamic_EVPPTControlMode = new(Dynamic_EVPPTControlModeType)
-				if err := decodeDynamic_EVPPTControlModeType(r, v.Dynamic_EVPPTControlMode); err != nil {
+				v.Dynamic_EVPPTControlMode = p.newDynamic_EVPPTControlModeType()
+				if err := decodeDynamic_EVPPTControlModeType(r, p, v.Dynamic_EVPPTControlMode); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.Scheduled_EVPPTControlMode = new(Scheduled_EVPPTControlModeType)
-				if err := decodeScheduled_EVPPTControlModeType(r, v.Scheduled_EVPPTControlMode); err != nil {
+				v.Scheduled_EVPPTControlMode = p.newScheduled_EVPPTControlModeType()
+				if err := decodeScheduled_EVPPTControlModeType(r, p, v.Scheduled_EVPPTControlMode); err != nil {
 					return err
 				}
 				st = 3
@@ -9242,7 +9691,7 @@ func decodeEVPowerProfileType(r *exi.Reader, v *EVPowerProfileType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeEVPowerProfileEntryListType(r, &v.EVPowerProfileEntries); err != nil {
+				if err := decodeEVPowerProfileEntryListType(r, p, &v.EVPowerProfileEntries); err != nil {
 					return err
 				}
 				st = 4
@@ -9256,7 +9705,7 @@ func decodeEVPowerProfileType(r *exi.Reader, v *EVPowerProfileType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeEVPowerProfileEntryListType(r, &v.EVPowerProfileEntries); err != nil {
+				if err := decodeEVPowerProfileEntryListType(r, p, &v.EVPowerProfileEntries); err != nil {
 					return err
 				}
 				st = 4
@@ -9341,7 +9790,7 @@ func encodeEVPowerProfileType(w *exi.Writer, v *EVPowerProfileType) error {
 	return nil
 }
 
-func decodeDynamic_EVPPTControlModeType(r *exi.Reader, v *Dynamic_EVPPTControlModeType) error {
+func decodeDynamic_EVPPTControlModeType(r *exi.Reader, p *pool, v *Dynamic_EVPPTControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -9373,7 +9822,7 @@ func encodeDynamic_EVPPTControlModeType(w *exi.Writer, v *Dynamic_EVPPTControlMo
 	return nil
 }
 
-func decodeScheduled_EVPPTControlModeType(r *exi.Reader, v *Scheduled_EVPPTControlModeType) error {
+func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_EVPPTControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -9424,7 +9873,9 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, v *Scheduled_EVPPTContr
 						return err
 					}
 					x := PowerToleranceAcceptanceType(xu)
-					v.PowerToleranceAcceptance = &x
+					ptr := p.newPowerToleranceAcceptanceType()
+					*ptr = x
+					v.PowerToleranceAcceptance = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance"); err != nil {
 					return err
@@ -9495,7 +9946,7 @@ func encodeScheduled_EVPPTControlModeType(w *exi.Writer, v *Scheduled_EVPPTContr
 	return nil
 }
 
-func decodeEVPowerProfileEntryListType(r *exi.Reader, v *EVPowerProfileEntryListType) error {
+func decodeEVPowerProfileEntryListType(r *exi.Reader, p *pool, v *EVPowerProfileEntryListType) error {
 	st := 0
 	for {
 		switch st {
@@ -9506,8 +9957,11 @@ func decodeEVPowerProfileEntryListType(r *exi.Reader, v *EVPowerProfileEntryList
 			}
 			switch ec {
 			case 0:
+				if v.EVPowerProfileEntry == nil {
+					v.EVPowerProfileEntry = p.slicePowerScheduleEntryType()
+				}
 				v.EVPowerProfileEntry = append(v.EVPowerProfileEntry, PowerScheduleEntryType{})
-				if err := decodePowerScheduleEntryType(r, &v.EVPowerProfileEntry[len(v.EVPowerProfileEntry)-1]); err != nil {
+				if err := decodePowerScheduleEntryType(r, p, &v.EVPowerProfileEntry[len(v.EVPowerProfileEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPowerProfileEntry) < 2048 {
@@ -9525,8 +9979,11 @@ func decodeEVPowerProfileEntryListType(r *exi.Reader, v *EVPowerProfileEntryList
 			}
 			switch ec {
 			case 0:
+				if v.EVPowerProfileEntry == nil {
+					v.EVPowerProfileEntry = p.slicePowerScheduleEntryType()
+				}
 				v.EVPowerProfileEntry = append(v.EVPowerProfileEntry, PowerScheduleEntryType{})
-				if err := decodePowerScheduleEntryType(r, &v.EVPowerProfileEntry[len(v.EVPowerProfileEntry)-1]); err != nil {
+				if err := decodePowerScheduleEntryType(r, p, &v.EVPowerProfileEntry[len(v.EVPowerProfileEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPowerProfileEntry) < 2048 {
@@ -9587,7 +10044,7 @@ func encodeEVPowerProfileEntryListType(w *exi.Writer, v *EVPowerProfileEntryList
 	return nil
 }
 
-func decodePowerScheduleEntryType(r *exi.Reader, v *PowerScheduleEntryType) error {
+func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -9626,7 +10083,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, v *PowerScheduleEntryType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Power); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Power); err != nil {
 					return err
 				}
 				st = 2
@@ -9640,14 +10097,14 @@ func decodePowerScheduleEntryType(r *exi.Reader, v *PowerScheduleEntryType) erro
 			}
 			switch ec {
 			case 0:
-				v.Power_L2 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.Power_L2); err != nil {
+				v.Power_L2 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.Power_L2); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.Power_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.Power_L3); err != nil {
+				v.Power_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.Power_L3); err != nil {
 					return err
 				}
 				st = 4
@@ -9663,8 +10120,8 @@ func decodePowerScheduleEntryType(r *exi.Reader, v *PowerScheduleEntryType) erro
 			}
 			switch ec {
 			case 0:
-				v.Power_L3 = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.Power_L3); err != nil {
+				v.Power_L3 = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.Power_L3); err != nil {
 					return err
 				}
 				st = 4
@@ -9755,7 +10212,7 @@ func encodePowerScheduleEntryType(w *exi.Writer, v *PowerScheduleEntryType) erro
 	return nil
 }
 
-func decodePowerDeliveryResType(r *exi.Reader, v *PowerDeliveryResType) error {
+func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -9766,7 +10223,7 @@ func decodePowerDeliveryResType(r *exi.Reader, v *PowerDeliveryResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -9808,8 +10265,8 @@ func decodePowerDeliveryResType(r *exi.Reader, v *PowerDeliveryResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
@@ -9887,7 +10344,7 @@ func encodePowerDeliveryResType(w *exi.Writer, v *PowerDeliveryResType) error {
 	return nil
 }
 
-func decodeEVSEStatusType(r *exi.Reader, v *EVSEStatusType) error {
+func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -10002,7 +10459,7 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	return nil
 }
 
-func decodeScheduleExchangeReqType(r *exi.Reader, v *ScheduleExchangeReqType) error {
+func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -10013,7 +10470,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, v *ScheduleExchangeReqType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10055,14 +10512,14 @@ func decodeScheduleExchangeReqType(r *exi.Reader, v *ScheduleExchangeReqType) er
 			}
 			switch ec {
 			case 0:
-				v.Dynamic_SEReqControlMode = new(Dynamic_SEReqControlModeType)
-				if err := decodeDynamic_SEReqControlModeType(r, v.Dynamic_SEReqControlMode); err != nil {
+				v.Dynamic_SEReqControlMode = p.newDynamic_SEReqControlModeType()
+				if err := decodeDynamic_SEReqControlModeType(r, p, v.Dynamic_SEReqControlMode); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.Scheduled_SEReqControlMode = new(Scheduled_SEReqControlModeType)
-				if err := decodeScheduled_SEReqControlModeType(r, v.Scheduled_SEReqControlMode); err != nil {
+				v.Scheduled_SEReqControlMode = p.newScheduled_SEReqControlModeType()
+				if err := decodeScheduled_SEReqControlModeType(r, p, v.Scheduled_SEReqControlMode); err != nil {
 					return err
 				}
 				st = 4
@@ -10161,7 +10618,7 @@ func encodeScheduleExchangeReqType(w *exi.Writer, v *ScheduleExchangeReqType) er
 	return nil
 }
 
-func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlModeType) error {
+func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -10212,7 +10669,9 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 						return r.Fail("decode Dynamic_SEReqControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -10231,14 +10690,16 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 						return r.Fail("decode Dynamic_SEReqControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -10264,14 +10725,16 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 						return r.Fail("decode Dynamic_SEReqControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -10285,7 +10748,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -10299,7 +10762,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 5
@@ -10313,7 +10776,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -10327,14 +10790,14 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumV2XEnergyRequest); err != nil {
+				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 8
@@ -10350,8 +10813,8 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, v *Dynamic_SEReqControlMo
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 8
@@ -10502,7 +10965,7 @@ func encodeDynamic_SEReqControlModeType(w *exi.Writer, v *Dynamic_SEReqControlMo
 	return nil
 }
 
-func decodeScheduled_SEReqControlModeType(r *exi.Reader, v *Scheduled_SEReqControlModeType) error {
+func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_SEReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -10525,33 +10988,35 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, v *Scheduled_SEReqContr
 						return r.Fail("decode Scheduled_SEReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Scheduled_SEReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.EVEnergyOffer = new(EVEnergyOfferType)
-				if err := decodeEVEnergyOfferType(r, v.EVEnergyOffer); err != nil {
+				v.EVEnergyOffer = p.newEVEnergyOfferType()
+				if err := decodeEVEnergyOfferType(r, p, v.EVEnergyOffer); err != nil {
 					return err
 				}
 				st = 5
@@ -10567,26 +11032,26 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, v *Scheduled_SEReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.EVEnergyOffer = new(EVEnergyOfferType)
-				if err := decodeEVEnergyOfferType(r, v.EVEnergyOffer); err != nil {
+				v.EVEnergyOffer = p.newEVEnergyOfferType()
+				if err := decodeEVEnergyOfferType(r, p, v.EVEnergyOffer); err != nil {
 					return err
 				}
 				st = 5
@@ -10602,20 +11067,20 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, v *Scheduled_SEReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVEnergyOffer = new(EVEnergyOfferType)
-				if err := decodeEVEnergyOfferType(r, v.EVEnergyOffer); err != nil {
+				v.EVEnergyOffer = p.newEVEnergyOfferType()
+				if err := decodeEVEnergyOfferType(r, p, v.EVEnergyOffer); err != nil {
 					return err
 				}
 				st = 5
@@ -10631,14 +11096,14 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, v *Scheduled_SEReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVEnergyOffer = new(EVEnergyOfferType)
-				if err := decodeEVEnergyOfferType(r, v.EVEnergyOffer); err != nil {
+				v.EVEnergyOffer = p.newEVEnergyOfferType()
+				if err := decodeEVEnergyOfferType(r, p, v.EVEnergyOffer); err != nil {
 					return err
 				}
 				st = 5
@@ -10654,8 +11119,8 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, v *Scheduled_SEReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVEnergyOffer = new(EVEnergyOfferType)
-				if err := decodeEVEnergyOfferType(r, v.EVEnergyOffer); err != nil {
+				v.EVEnergyOffer = p.newEVEnergyOfferType()
+				if err := decodeEVEnergyOfferType(r, p, v.EVEnergyOffer); err != nil {
 					return err
 				}
 				st = 5
@@ -10782,7 +11247,7 @@ func encodeScheduled_SEReqControlModeType(w *exi.Writer, v *Scheduled_SEReqContr
 	return nil
 }
 
-func decodeEVEnergyOfferType(r *exi.Reader, v *EVEnergyOfferType) error {
+func decodeEVEnergyOfferType(r *exi.Reader, p *pool, v *EVEnergyOfferType) error {
 	st := 0
 	for {
 		switch st {
@@ -10793,7 +11258,7 @@ func decodeEVEnergyOfferType(r *exi.Reader, v *EVEnergyOfferType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeEVPowerScheduleType(r, &v.EVPowerSchedule); err != nil {
+				if err := decodeEVPowerScheduleType(r, p, &v.EVPowerSchedule); err != nil {
 					return err
 				}
 				st = 1
@@ -10807,7 +11272,7 @@ func decodeEVEnergyOfferType(r *exi.Reader, v *EVEnergyOfferType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeEVAbsolutePriceScheduleType(r, &v.EVAbsolutePriceSchedule); err != nil {
+				if err := decodeEVAbsolutePriceScheduleType(r, p, &v.EVAbsolutePriceSchedule); err != nil {
 					return err
 				}
 				st = 2
@@ -10866,7 +11331,7 @@ func encodeEVEnergyOfferType(w *exi.Writer, v *EVEnergyOfferType) error {
 	return nil
 }
 
-func decodeEVPowerScheduleType(r *exi.Reader, v *EVPowerScheduleType) error {
+func decodeEVPowerScheduleType(r *exi.Reader, p *pool, v *EVPowerScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -10902,7 +11367,7 @@ func decodeEVPowerScheduleType(r *exi.Reader, v *EVPowerScheduleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeEVPowerScheduleEntryListType(r, &v.EVPowerScheduleEntries); err != nil {
+				if err := decodeEVPowerScheduleEntryListType(r, p, &v.EVPowerScheduleEntries); err != nil {
 					return err
 				}
 				st = 2
@@ -10961,7 +11426,7 @@ func encodeEVPowerScheduleType(w *exi.Writer, v *EVPowerScheduleType) error {
 	return nil
 }
 
-func decodeEVPowerScheduleEntryListType(r *exi.Reader, v *EVPowerScheduleEntryListType) error {
+func decodeEVPowerScheduleEntryListType(r *exi.Reader, p *pool, v *EVPowerScheduleEntryListType) error {
 	st := 0
 	for {
 		switch st {
@@ -10972,8 +11437,11 @@ func decodeEVPowerScheduleEntryListType(r *exi.Reader, v *EVPowerScheduleEntryLi
 			}
 			switch ec {
 			case 0:
+				if v.EVPowerScheduleEntry == nil {
+					v.EVPowerScheduleEntry = p.sliceEVPowerScheduleEntryType()
+				}
 				v.EVPowerScheduleEntry = append(v.EVPowerScheduleEntry, EVPowerScheduleEntryType{})
-				if err := decodeEVPowerScheduleEntryType(r, &v.EVPowerScheduleEntry[len(v.EVPowerScheduleEntry)-1]); err != nil {
+				if err := decodeEVPowerScheduleEntryType(r, p, &v.EVPowerScheduleEntry[len(v.EVPowerScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPowerScheduleEntry) < 1024 {
@@ -10991,8 +11459,11 @@ func decodeEVPowerScheduleEntryListType(r *exi.Reader, v *EVPowerScheduleEntryLi
 			}
 			switch ec {
 			case 0:
+				if v.EVPowerScheduleEntry == nil {
+					v.EVPowerScheduleEntry = p.sliceEVPowerScheduleEntryType()
+				}
 				v.EVPowerScheduleEntry = append(v.EVPowerScheduleEntry, EVPowerScheduleEntryType{})
-				if err := decodeEVPowerScheduleEntryType(r, &v.EVPowerScheduleEntry[len(v.EVPowerScheduleEntry)-1]); err != nil {
+				if err := decodeEVPowerScheduleEntryType(r, p, &v.EVPowerScheduleEntry[len(v.EVPowerScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPowerScheduleEntry) < 1024 {
@@ -11053,7 +11524,7 @@ func encodeEVPowerScheduleEntryListType(w *exi.Writer, v *EVPowerScheduleEntryLi
 	return nil
 }
 
-func decodeEVPowerScheduleEntryType(r *exi.Reader, v *EVPowerScheduleEntryType) error {
+func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -11092,7 +11563,7 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, v *EVPowerScheduleEntryType) 
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Power); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Power); err != nil {
 					return err
 				}
 				st = 2
@@ -11151,7 +11622,7 @@ func encodeEVPowerScheduleEntryType(w *exi.Writer, v *EVPowerScheduleEntryType) 
 	return nil
 }
 
-func decodeEVAbsolutePriceScheduleType(r *exi.Reader, v *EVAbsolutePriceScheduleType) error {
+func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePriceScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -11235,7 +11706,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, v *EVAbsolutePriceSchedule
 			}
 			switch ec {
 			case 0:
-				if err := decodeEVPriceRuleStackListType(r, &v.EVPriceRuleStacks); err != nil {
+				if err := decodeEVPriceRuleStackListType(r, p, &v.EVPriceRuleStacks); err != nil {
 					return err
 				}
 				st = 4
@@ -11328,7 +11799,7 @@ func encodeEVAbsolutePriceScheduleType(w *exi.Writer, v *EVAbsolutePriceSchedule
 	return nil
 }
 
-func decodeEVPriceRuleStackListType(r *exi.Reader, v *EVPriceRuleStackListType) error {
+func decodeEVPriceRuleStackListType(r *exi.Reader, p *pool, v *EVPriceRuleStackListType) error {
 	st := 0
 	for {
 		switch st {
@@ -11339,8 +11810,11 @@ func decodeEVPriceRuleStackListType(r *exi.Reader, v *EVPriceRuleStackListType) 
 			}
 			switch ec {
 			case 0:
+				if v.EVPriceRuleStack == nil {
+					v.EVPriceRuleStack = p.sliceEVPriceRuleStackType()
+				}
 				v.EVPriceRuleStack = append(v.EVPriceRuleStack, EVPriceRuleStackType{})
-				if err := decodeEVPriceRuleStackType(r, &v.EVPriceRuleStack[len(v.EVPriceRuleStack)-1]); err != nil {
+				if err := decodeEVPriceRuleStackType(r, p, &v.EVPriceRuleStack[len(v.EVPriceRuleStack)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPriceRuleStack) < 1024 {
@@ -11358,8 +11832,11 @@ func decodeEVPriceRuleStackListType(r *exi.Reader, v *EVPriceRuleStackListType) 
 			}
 			switch ec {
 			case 0:
+				if v.EVPriceRuleStack == nil {
+					v.EVPriceRuleStack = p.sliceEVPriceRuleStackType()
+				}
 				v.EVPriceRuleStack = append(v.EVPriceRuleStack, EVPriceRuleStackType{})
-				if err := decodeEVPriceRuleStackType(r, &v.EVPriceRuleStack[len(v.EVPriceRuleStack)-1]); err != nil {
+				if err := decodeEVPriceRuleStackType(r, p, &v.EVPriceRuleStack[len(v.EVPriceRuleStack)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPriceRuleStack) < 1024 {
@@ -11420,7 +11897,7 @@ func encodeEVPriceRuleStackListType(w *exi.Writer, v *EVPriceRuleStackListType) 
 	return nil
 }
 
-func decodeEVPriceRuleStackType(r *exi.Reader, v *EVPriceRuleStackType) error {
+func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType) error {
 	st := 0
 	for {
 		switch st {
@@ -11459,8 +11936,11 @@ func decodeEVPriceRuleStackType(r *exi.Reader, v *EVPriceRuleStackType) error {
 			}
 			switch ec {
 			case 0:
+				if v.EVPriceRule == nil {
+					v.EVPriceRule = p.sliceEVPriceRuleType()
+				}
 				v.EVPriceRule = append(v.EVPriceRule, EVPriceRuleType{})
-				if err := decodeEVPriceRuleType(r, &v.EVPriceRule[len(v.EVPriceRule)-1]); err != nil {
+				if err := decodeEVPriceRuleType(r, p, &v.EVPriceRule[len(v.EVPriceRule)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPriceRule) < 8 {
@@ -11478,8 +11958,11 @@ func decodeEVPriceRuleStackType(r *exi.Reader, v *EVPriceRuleStackType) error {
 			}
 			switch ec {
 			case 0:
+				if v.EVPriceRule == nil {
+					v.EVPriceRule = p.sliceEVPriceRuleType()
+				}
 				v.EVPriceRule = append(v.EVPriceRule, EVPriceRuleType{})
-				if err := decodeEVPriceRuleType(r, &v.EVPriceRule[len(v.EVPriceRule)-1]); err != nil {
+				if err := decodeEVPriceRuleType(r, p, &v.EVPriceRule[len(v.EVPriceRule)-1]); err != nil {
 					return err
 				}
 				if len(v.EVPriceRule) < 8 {
@@ -11552,7 +12035,7 @@ func encodeEVPriceRuleStackType(w *exi.Writer, v *EVPriceRuleStackType) error {
 	return nil
 }
 
-func decodeEVPriceRuleType(r *exi.Reader, v *EVPriceRuleType) error {
+func decodeEVPriceRuleType(r *exi.Reader, p *pool, v *EVPriceRuleType) error {
 	st := 0
 	for {
 		switch st {
@@ -11563,7 +12046,7 @@ func decodeEVPriceRuleType(r *exi.Reader, v *EVPriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EnergyFee); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EnergyFee); err != nil {
 					return err
 				}
 				st = 1
@@ -11577,7 +12060,7 @@ func decodeEVPriceRuleType(r *exi.Reader, v *EVPriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.PowerRangeStart); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 2
@@ -11636,7 +12119,7 @@ func encodeEVPriceRuleType(w *exi.Writer, v *EVPriceRuleType) error {
 	return nil
 }
 
-func decodeScheduleExchangeResType(r *exi.Reader, v *ScheduleExchangeResType) error {
+func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11647,7 +12130,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, v *ScheduleExchangeResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11725,21 +12208,23 @@ func decodeScheduleExchangeResType(r *exi.Reader, v *ScheduleExchangeResType) er
 					if err != nil {
 						return err
 					}
-					v.GoToPause = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.GoToPause = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ScheduleExchangeResType/GoToPause"); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Dynamic_SEResControlMode = new(Dynamic_SEResControlModeType)
-				if err := decodeDynamic_SEResControlModeType(r, v.Dynamic_SEResControlMode); err != nil {
+				v.Dynamic_SEResControlMode = p.newDynamic_SEResControlModeType()
+				if err := decodeDynamic_SEResControlModeType(r, p, v.Dynamic_SEResControlMode); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.Scheduled_SEResControlMode = new(Scheduled_SEResControlModeType)
-				if err := decodeScheduled_SEResControlModeType(r, v.Scheduled_SEResControlMode); err != nil {
+				v.Scheduled_SEResControlMode = p.newScheduled_SEResControlModeType()
+				if err := decodeScheduled_SEResControlModeType(r, p, v.Scheduled_SEResControlMode); err != nil {
 					return err
 				}
 				st = 6
@@ -11753,14 +12238,14 @@ func decodeScheduleExchangeResType(r *exi.Reader, v *ScheduleExchangeResType) er
 			}
 			switch ec {
 			case 0:
-				v.Dynamic_SEResControlMode = new(Dynamic_SEResControlModeType)
-				if err := decodeDynamic_SEResControlModeType(r, v.Dynamic_SEResControlMode); err != nil {
+				v.Dynamic_SEResControlMode = p.newDynamic_SEResControlModeType()
+				if err := decodeDynamic_SEResControlModeType(r, p, v.Dynamic_SEResControlMode); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.Scheduled_SEResControlMode = new(Scheduled_SEResControlModeType)
-				if err := decodeScheduled_SEResControlModeType(r, v.Scheduled_SEResControlMode); err != nil {
+				v.Scheduled_SEResControlMode = p.newScheduled_SEResControlModeType()
+				if err := decodeScheduled_SEResControlModeType(r, p, v.Scheduled_SEResControlMode); err != nil {
 					return err
 				}
 				st = 6
@@ -11890,7 +12375,7 @@ func encodeScheduleExchangeResType(w *exi.Writer, v *ScheduleExchangeResType) er
 	return nil
 }
 
-func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlModeType) error {
+func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -11913,7 +12398,9 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlMo
 						return r.Fail("decode Dynamic_SEResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -11932,7 +12419,9 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlMo
 						return r.Fail("decode Dynamic_SEResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -11951,21 +12440,23 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlMo
 						return r.Fail("decode Dynamic_SEResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.AbsolutePriceSchedule = new(AbsolutePriceScheduleType)
-				if err := decodeAbsolutePriceScheduleType(r, v.AbsolutePriceSchedule); err != nil {
+				v.AbsolutePriceSchedule = p.newAbsolutePriceScheduleType()
+				if err := decodeAbsolutePriceScheduleType(r, p, v.AbsolutePriceSchedule); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.PriceLevelSchedule = new(PriceLevelScheduleType)
-				if err := decodePriceLevelScheduleType(r, v.PriceLevelSchedule); err != nil {
+				v.PriceLevelSchedule = p.newPriceLevelScheduleType()
+				if err := decodePriceLevelScheduleType(r, p, v.PriceLevelSchedule); err != nil {
 					return err
 				}
 				st = 5
@@ -11993,7 +12484,9 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlMo
 						return r.Fail("decode Dynamic_SEResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -12012,21 +12505,23 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlMo
 						return r.Fail("decode Dynamic_SEResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.AbsolutePriceSchedule = new(AbsolutePriceScheduleType)
-				if err := decodeAbsolutePriceScheduleType(r, v.AbsolutePriceSchedule); err != nil {
+				v.AbsolutePriceSchedule = p.newAbsolutePriceScheduleType()
+				if err := decodeAbsolutePriceScheduleType(r, p, v.AbsolutePriceSchedule); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.PriceLevelSchedule = new(PriceLevelScheduleType)
-				if err := decodePriceLevelScheduleType(r, v.PriceLevelSchedule); err != nil {
+				v.PriceLevelSchedule = p.newPriceLevelScheduleType()
+				if err := decodePriceLevelScheduleType(r, p, v.PriceLevelSchedule); err != nil {
 					return err
 				}
 				st = 5
@@ -12054,21 +12549,23 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlMo
 						return r.Fail("decode Dynamic_SEResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.AbsolutePriceSchedule = new(AbsolutePriceScheduleType)
-				if err := decodeAbsolutePriceScheduleType(r, v.AbsolutePriceSchedule); err != nil {
+				v.AbsolutePriceSchedule = p.newAbsolutePriceScheduleType()
+				if err := decodeAbsolutePriceScheduleType(r, p, v.AbsolutePriceSchedule); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.PriceLevelSchedule = new(PriceLevelScheduleType)
-				if err := decodePriceLevelScheduleType(r, v.PriceLevelSchedule); err != nil {
+				v.PriceLevelSchedule = p.newPriceLevelScheduleType()
+				if err := decodePriceLevelScheduleType(r, p, v.PriceLevelSchedule); err != nil {
 					return err
 				}
 				st = 5
@@ -12084,14 +12581,14 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, v *Dynamic_SEResControlMo
 			}
 			switch ec {
 			case 0:
-				v.AbsolutePriceSchedule = new(AbsolutePriceScheduleType)
-				if err := decodeAbsolutePriceScheduleType(r, v.AbsolutePriceSchedule); err != nil {
+				v.AbsolutePriceSchedule = p.newAbsolutePriceScheduleType()
+				if err := decodeAbsolutePriceScheduleType(r, p, v.AbsolutePriceSchedule); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.PriceLevelSchedule = new(PriceLevelScheduleType)
-				if err := decodePriceLevelScheduleType(r, v.PriceLevelSchedule); err != nil {
+				v.PriceLevelSchedule = p.newPriceLevelScheduleType()
+				if err := decodePriceLevelScheduleType(r, p, v.PriceLevelSchedule); err != nil {
 					return err
 				}
 				st = 5
@@ -12233,7 +12730,7 @@ func encodeDynamic_SEResControlModeType(w *exi.Writer, v *Dynamic_SEResControlMo
 	return nil
 }
 
-func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType) error {
+func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -12249,7 +12746,9 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -12342,7 +12841,9 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 					if err != nil {
 						return err
 					}
-					v.PriceScheduleDescription = &x
+					ptr := p.newString()
+					*ptr = x
+					v.PriceScheduleDescription = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/PriceScheduleDescription"); err != nil {
 					return err
@@ -12445,25 +12946,25 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 			}
 			switch ec {
 			case 0:
-				v.MinimumCost = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.MinimumCost); err != nil {
+				v.MinimumCost = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.MinimumCost); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.MaximumCost = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.MaximumCost); err != nil {
+				v.MaximumCost = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.MaximumCost); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.TaxRules = new(TaxRuleListType)
-				if err := decodeTaxRuleListType(r, v.TaxRules); err != nil {
+				v.TaxRules = p.newTaxRuleListType()
+				if err := decodeTaxRuleListType(r, p, v.TaxRules); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
-				if err := decodePriceRuleStackListType(r, &v.PriceRuleStacks); err != nil {
+				if err := decodePriceRuleStackListType(r, p, &v.PriceRuleStacks); err != nil {
 					return err
 				}
 				st = 11
@@ -12477,19 +12978,19 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 			}
 			switch ec {
 			case 0:
-				v.MaximumCost = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.MaximumCost); err != nil {
+				v.MaximumCost = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.MaximumCost); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.TaxRules = new(TaxRuleListType)
-				if err := decodeTaxRuleListType(r, v.TaxRules); err != nil {
+				v.TaxRules = p.newTaxRuleListType()
+				if err := decodeTaxRuleListType(r, p, v.TaxRules); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				if err := decodePriceRuleStackListType(r, &v.PriceRuleStacks); err != nil {
+				if err := decodePriceRuleStackListType(r, p, &v.PriceRuleStacks); err != nil {
 					return err
 				}
 				st = 11
@@ -12503,13 +13004,13 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 			}
 			switch ec {
 			case 0:
-				v.TaxRules = new(TaxRuleListType)
-				if err := decodeTaxRuleListType(r, v.TaxRules); err != nil {
+				v.TaxRules = p.newTaxRuleListType()
+				if err := decodeTaxRuleListType(r, p, v.TaxRules); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				if err := decodePriceRuleStackListType(r, &v.PriceRuleStacks); err != nil {
+				if err := decodePriceRuleStackListType(r, p, &v.PriceRuleStacks); err != nil {
 					return err
 				}
 				st = 11
@@ -12523,7 +13024,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 			}
 			switch ec {
 			case 0:
-				if err := decodePriceRuleStackListType(r, &v.PriceRuleStacks); err != nil {
+				if err := decodePriceRuleStackListType(r, p, &v.PriceRuleStacks); err != nil {
 					return err
 				}
 				st = 11
@@ -12537,14 +13038,14 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 			}
 			switch ec {
 			case 0:
-				v.OverstayRules = new(OverstayRuleListType)
-				if err := decodeOverstayRuleListType(r, v.OverstayRules); err != nil {
+				v.OverstayRules = p.newOverstayRuleListType()
+				if err := decodeOverstayRuleListType(r, p, v.OverstayRules); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.AdditionalSelectedServices = new(AdditionalServiceListType)
-				if err := decodeAdditionalServiceListType(r, v.AdditionalSelectedServices); err != nil {
+				v.AdditionalSelectedServices = p.newAdditionalServiceListType()
+				if err := decodeAdditionalServiceListType(r, p, v.AdditionalSelectedServices); err != nil {
 					return err
 				}
 				st = 13
@@ -12560,8 +13061,8 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, v *AbsolutePriceScheduleType
 			}
 			switch ec {
 			case 0:
-				v.AdditionalSelectedServices = new(AdditionalServiceListType)
-				if err := decodeAdditionalServiceListType(r, v.AdditionalSelectedServices); err != nil {
+				v.AdditionalSelectedServices = p.newAdditionalServiceListType()
+				if err := decodeAdditionalServiceListType(r, p, v.AdditionalSelectedServices); err != nil {
 					return err
 				}
 				st = 13
@@ -12802,7 +13303,7 @@ func encodeAbsolutePriceScheduleType(w *exi.Writer, v *AbsolutePriceScheduleType
 	return nil
 }
 
-func decodePriceScheduleType(r *exi.Reader, v *PriceScheduleType) error {
+func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -12877,7 +13378,9 @@ func decodePriceScheduleType(r *exi.Reader, v *PriceScheduleType) error {
 					if err != nil {
 						return err
 					}
-					v.PriceScheduleDescription = &x
+					ptr := p.newString()
+					*ptr = x
+					v.PriceScheduleDescription = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceScheduleType/PriceScheduleDescription"); err != nil {
 					return err
@@ -12962,7 +13465,7 @@ func encodePriceScheduleType(w *exi.Writer, v *PriceScheduleType) error {
 	return nil
 }
 
-func decodeTaxRuleListType(r *exi.Reader, v *TaxRuleListType) error {
+func decodeTaxRuleListType(r *exi.Reader, p *pool, v *TaxRuleListType) error {
 	st := 0
 	for {
 		switch st {
@@ -12973,8 +13476,11 @@ func decodeTaxRuleListType(r *exi.Reader, v *TaxRuleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxRule == nil {
+					v.TaxRule = p.sliceTaxRuleType()
+				}
 				v.TaxRule = append(v.TaxRule, TaxRuleType{})
-				if err := decodeTaxRuleType(r, &v.TaxRule[len(v.TaxRule)-1]); err != nil {
+				if err := decodeTaxRuleType(r, p, &v.TaxRule[len(v.TaxRule)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxRule) < 10 {
@@ -12992,8 +13498,11 @@ func decodeTaxRuleListType(r *exi.Reader, v *TaxRuleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxRule == nil {
+					v.TaxRule = p.sliceTaxRuleType()
+				}
 				v.TaxRule = append(v.TaxRule, TaxRuleType{})
-				if err := decodeTaxRuleType(r, &v.TaxRule[len(v.TaxRule)-1]); err != nil {
+				if err := decodeTaxRuleType(r, p, &v.TaxRule[len(v.TaxRule)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxRule) < 10 {
@@ -13054,7 +13563,7 @@ func encodeTaxRuleListType(w *exi.Writer, v *TaxRuleListType) error {
 	return nil
 }
 
-func decodeTaxRuleType(r *exi.Reader, v *TaxRuleType) error {
+func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 	st := 0
 	for {
 		switch st {
@@ -13104,14 +13613,16 @@ func decodeTaxRuleType(r *exi.Reader, v *TaxRuleType) error {
 					if err != nil {
 						return err
 					}
-					v.TaxRuleName = &x
+					ptr := p.newString()
+					*ptr = x
+					v.TaxRuleName = ptr
 				}
 				if err := r.ReadSimpleEnd("decode TaxRuleType/TaxRuleName"); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				if err := decodeRationalNumberType(r, &v.TaxRate); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.TaxRate); err != nil {
 					return err
 				}
 				st = 3
@@ -13125,7 +13636,7 @@ func decodeTaxRuleType(r *exi.Reader, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.TaxRate); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.TaxRate); err != nil {
 					return err
 				}
 				st = 3
@@ -13147,7 +13658,9 @@ func decodeTaxRuleType(r *exi.Reader, v *TaxRuleType) error {
 					if err != nil {
 						return err
 					}
-					v.TaxIncludedInPrice = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.TaxIncludedInPrice = ptr
 				}
 				if err := r.ReadSimpleEnd("decode TaxRuleType/TaxIncludedInPrice"); err != nil {
 					return err
@@ -13403,7 +13916,7 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	return nil
 }
 
-func decodePriceRuleStackListType(r *exi.Reader, v *PriceRuleStackListType) error {
+func decodePriceRuleStackListType(r *exi.Reader, p *pool, v *PriceRuleStackListType) error {
 	st := 0
 	for {
 		switch st {
@@ -13414,8 +13927,11 @@ func decodePriceRuleStackListType(r *exi.Reader, v *PriceRuleStackListType) erro
 			}
 			switch ec {
 			case 0:
+				if v.PriceRuleStack == nil {
+					v.PriceRuleStack = p.slicePriceRuleStackType()
+				}
 				v.PriceRuleStack = append(v.PriceRuleStack, PriceRuleStackType{})
-				if err := decodePriceRuleStackType(r, &v.PriceRuleStack[len(v.PriceRuleStack)-1]); err != nil {
+				if err := decodePriceRuleStackType(r, p, &v.PriceRuleStack[len(v.PriceRuleStack)-1]); err != nil {
 					return err
 				}
 				if len(v.PriceRuleStack) < 1024 {
@@ -13433,8 +13949,11 @@ func decodePriceRuleStackListType(r *exi.Reader, v *PriceRuleStackListType) erro
 			}
 			switch ec {
 			case 0:
+				if v.PriceRuleStack == nil {
+					v.PriceRuleStack = p.slicePriceRuleStackType()
+				}
 				v.PriceRuleStack = append(v.PriceRuleStack, PriceRuleStackType{})
-				if err := decodePriceRuleStackType(r, &v.PriceRuleStack[len(v.PriceRuleStack)-1]); err != nil {
+				if err := decodePriceRuleStackType(r, p, &v.PriceRuleStack[len(v.PriceRuleStack)-1]); err != nil {
 					return err
 				}
 				if len(v.PriceRuleStack) < 1024 {
@@ -13495,7 +14014,7 @@ func encodePriceRuleStackListType(w *exi.Writer, v *PriceRuleStackListType) erro
 	return nil
 }
 
-func decodePriceRuleStackType(r *exi.Reader, v *PriceRuleStackType) error {
+func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) error {
 	st := 0
 	for {
 		switch st {
@@ -13534,8 +14053,11 @@ func decodePriceRuleStackType(r *exi.Reader, v *PriceRuleStackType) error {
 			}
 			switch ec {
 			case 0:
+				if v.PriceRule == nil {
+					v.PriceRule = p.slicePriceRuleType()
+				}
 				v.PriceRule = append(v.PriceRule, PriceRuleType{})
-				if err := decodePriceRuleType(r, &v.PriceRule[len(v.PriceRule)-1]); err != nil {
+				if err := decodePriceRuleType(r, p, &v.PriceRule[len(v.PriceRule)-1]); err != nil {
 					return err
 				}
 				if len(v.PriceRule) < 8 {
@@ -13553,8 +14075,11 @@ func decodePriceRuleStackType(r *exi.Reader, v *PriceRuleStackType) error {
 			}
 			switch ec {
 			case 0:
+				if v.PriceRule == nil {
+					v.PriceRule = p.slicePriceRuleType()
+				}
 				v.PriceRule = append(v.PriceRule, PriceRuleType{})
-				if err := decodePriceRuleType(r, &v.PriceRule[len(v.PriceRule)-1]); err != nil {
+				if err := decodePriceRuleType(r, p, &v.PriceRule[len(v.PriceRule)-1]); err != nil {
 					return err
 				}
 				if len(v.PriceRule) < 8 {
@@ -13627,7 +14152,7 @@ func encodePriceRuleStackType(w *exi.Writer, v *PriceRuleStackType) error {
 	return nil
 }
 
-func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
+func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 	st := 0
 	for {
 		switch st {
@@ -13638,7 +14163,7 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EnergyFee); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EnergyFee); err != nil {
 					return err
 				}
 				st = 1
@@ -13652,8 +14177,8 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				v.ParkingFee = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.ParkingFee); err != nil {
+				v.ParkingFee = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.ParkingFee); err != nil {
 					return err
 				}
 				st = 2
@@ -13670,7 +14195,9 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return r.Fail("decode PriceRuleType/ParkingFeePeriod", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.ParkingFeePeriod = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.ParkingFeePeriod = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/ParkingFeePeriod"); err != nil {
 					return err
@@ -13689,7 +14216,9 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return r.Fail("decode PriceRuleType/CarbonDioxideEmission", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.CarbonDioxideEmission = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.CarbonDioxideEmission = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
 					return err
@@ -13705,14 +14234,16 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.RenewableGenerationPercentage = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.RenewableGenerationPercentage = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				if err := decodeRationalNumberType(r, &v.PowerRangeStart); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -13738,7 +14269,9 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return r.Fail("decode PriceRuleType/ParkingFeePeriod", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.ParkingFeePeriod = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.ParkingFeePeriod = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/ParkingFeePeriod"); err != nil {
 					return err
@@ -13757,7 +14290,9 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return r.Fail("decode PriceRuleType/CarbonDioxideEmission", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.CarbonDioxideEmission = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.CarbonDioxideEmission = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
 					return err
@@ -13773,14 +14308,16 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.RenewableGenerationPercentage = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.RenewableGenerationPercentage = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				if err := decodeRationalNumberType(r, &v.PowerRangeStart); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -13806,7 +14343,9 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return r.Fail("decode PriceRuleType/CarbonDioxideEmission", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.CarbonDioxideEmission = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.CarbonDioxideEmission = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
 					return err
@@ -13822,14 +14361,16 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.RenewableGenerationPercentage = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.RenewableGenerationPercentage = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				if err := decodeRationalNumberType(r, &v.PowerRangeStart); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -13852,14 +14393,16 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 						return err
 					}
 					x := uint8(xu)
-					v.RenewableGenerationPercentage = &x
+					ptr := p.newUint8()
+					*ptr = x
+					v.RenewableGenerationPercentage = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				if err := decodeRationalNumberType(r, &v.PowerRangeStart); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -13873,7 +14416,7 @@ func decodePriceRuleType(r *exi.Reader, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.PowerRangeStart); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -14000,7 +14543,7 @@ func encodePriceRuleType(w *exi.Writer, v *PriceRuleType) error {
 	return nil
 }
 
-func decodeOverstayRuleListType(r *exi.Reader, v *OverstayRuleListType) error {
+func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType) error {
 	st := 0
 	for {
 		switch st {
@@ -14023,21 +14566,26 @@ func decodeOverstayRuleListType(r *exi.Reader, v *OverstayRuleListType) error {
 						return r.Fail("decode OverstayRuleListType/OverstayTimeThreshold", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.OverstayTimeThreshold = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.OverstayTimeThreshold = ptr
 				}
 				if err := r.ReadSimpleEnd("decode OverstayRuleListType/OverstayTimeThreshold"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.OverstayPowerThreshold = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.OverstayPowerThreshold); err != nil {
+				v.OverstayPowerThreshold = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.OverstayPowerThreshold); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
+				if v.OverstayRule == nil {
+					v.OverstayRule = p.sliceOverstayRuleType()
+				}
 				v.OverstayRule = append(v.OverstayRule, OverstayRuleType{})
-				if err := decodeOverstayRuleType(r, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
+				if err := decodeOverstayRuleType(r, p, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
 					return err
 				}
 				if len(v.OverstayRule) < 5 {
@@ -14055,14 +14603,17 @@ func decodeOverstayRuleListType(r *exi.Reader, v *OverstayRuleListType) error {
 			}
 			switch ec {
 			case 0:
-				v.OverstayPowerThreshold = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.OverstayPowerThreshold); err != nil {
+				v.OverstayPowerThreshold = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.OverstayPowerThreshold); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
+				if v.OverstayRule == nil {
+					v.OverstayRule = p.sliceOverstayRuleType()
+				}
 				v.OverstayRule = append(v.OverstayRule, OverstayRuleType{})
-				if err := decodeOverstayRuleType(r, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
+				if err := decodeOverstayRuleType(r, p, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
 					return err
 				}
 				if len(v.OverstayRule) < 5 {
@@ -14080,8 +14631,11 @@ func decodeOverstayRuleListType(r *exi.Reader, v *OverstayRuleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.OverstayRule == nil {
+					v.OverstayRule = p.sliceOverstayRuleType()
+				}
 				v.OverstayRule = append(v.OverstayRule, OverstayRuleType{})
-				if err := decodeOverstayRuleType(r, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
+				if err := decodeOverstayRuleType(r, p, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
 					return err
 				}
 				if len(v.OverstayRule) < 5 {
@@ -14099,8 +14653,11 @@ func decodeOverstayRuleListType(r *exi.Reader, v *OverstayRuleListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.OverstayRule == nil {
+					v.OverstayRule = p.sliceOverstayRuleType()
+				}
 				v.OverstayRule = append(v.OverstayRule, OverstayRuleType{})
-				if err := decodeOverstayRuleType(r, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
+				if err := decodeOverstayRuleType(r, p, &v.OverstayRule[len(v.OverstayRule)-1]); err != nil {
 					return err
 				}
 				if len(v.OverstayRule) < 5 {
@@ -14191,7 +14748,7 @@ func encodeOverstayRuleListType(w *exi.Writer, v *OverstayRuleListType) error {
 	return nil
 }
 
-func decodeOverstayRuleType(r *exi.Reader, v *OverstayRuleType) error {
+func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 	st := 0
 	for {
 		switch st {
@@ -14210,7 +14767,9 @@ func decodeOverstayRuleType(r *exi.Reader, v *OverstayRuleType) error {
 					if err != nil {
 						return err
 					}
-					v.OverstayRuleDescription = &x
+					ptr := p.newString()
+					*ptr = x
+					v.OverstayRuleDescription = ptr
 				}
 				if err := r.ReadSimpleEnd("decode OverstayRuleType/OverstayRuleDescription"); err != nil {
 					return err
@@ -14273,7 +14832,7 @@ func decodeOverstayRuleType(r *exi.Reader, v *OverstayRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.OverstayFee); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.OverstayFee); err != nil {
 					return err
 				}
 				st = 3
@@ -14391,7 +14950,7 @@ func encodeOverstayRuleType(w *exi.Writer, v *OverstayRuleType) error {
 	return nil
 }
 
-func decodeAdditionalServiceListType(r *exi.Reader, v *AdditionalServiceListType) error {
+func decodeAdditionalServiceListType(r *exi.Reader, p *pool, v *AdditionalServiceListType) error {
 	st := 0
 	for {
 		switch st {
@@ -14402,8 +14961,11 @@ func decodeAdditionalServiceListType(r *exi.Reader, v *AdditionalServiceListType
 			}
 			switch ec {
 			case 0:
+				if v.AdditionalService == nil {
+					v.AdditionalService = p.sliceAdditionalServiceType()
+				}
 				v.AdditionalService = append(v.AdditionalService, AdditionalServiceType{})
-				if err := decodeAdditionalServiceType(r, &v.AdditionalService[len(v.AdditionalService)-1]); err != nil {
+				if err := decodeAdditionalServiceType(r, p, &v.AdditionalService[len(v.AdditionalService)-1]); err != nil {
 					return err
 				}
 				if len(v.AdditionalService) < 5 {
@@ -14421,8 +14983,11 @@ func decodeAdditionalServiceListType(r *exi.Reader, v *AdditionalServiceListType
 			}
 			switch ec {
 			case 0:
+				if v.AdditionalService == nil {
+					v.AdditionalService = p.sliceAdditionalServiceType()
+				}
 				v.AdditionalService = append(v.AdditionalService, AdditionalServiceType{})
-				if err := decodeAdditionalServiceType(r, &v.AdditionalService[len(v.AdditionalService)-1]); err != nil {
+				if err := decodeAdditionalServiceType(r, p, &v.AdditionalService[len(v.AdditionalService)-1]); err != nil {
 					return err
 				}
 				if len(v.AdditionalService) < 5 {
@@ -14483,7 +15048,7 @@ func encodeAdditionalServiceListType(w *exi.Writer, v *AdditionalServiceListType
 	return nil
 }
 
-func decodeAdditionalServiceType(r *exi.Reader, v *AdditionalServiceType) error {
+func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -14518,7 +15083,7 @@ func decodeAdditionalServiceType(r *exi.Reader, v *AdditionalServiceType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.ServiceFee); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.ServiceFee); err != nil {
 					return err
 				}
 				st = 2
@@ -14582,7 +15147,7 @@ func encodeAdditionalServiceType(w *exi.Writer, v *AdditionalServiceType) error 
 	return nil
 }
 
-func decodePriceLevelScheduleType(r *exi.Reader, v *PriceLevelScheduleType) error {
+func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -14598,7 +15163,9 @@ func decodePriceLevelScheduleType(r *exi.Reader, v *PriceLevelScheduleType) erro
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -14691,7 +15258,9 @@ func decodePriceLevelScheduleType(r *exi.Reader, v *PriceLevelScheduleType) erro
 					if err != nil {
 						return err
 					}
-					v.PriceScheduleDescription = &x
+					ptr := p.newString()
+					*ptr = x
+					v.PriceScheduleDescription = ptr
 				}
 				if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/PriceScheduleDescription"); err != nil {
 					return err
@@ -14748,7 +15317,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, v *PriceLevelScheduleType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodePriceLevelScheduleEntryListType(r, &v.PriceLevelScheduleEntries); err != nil {
+				if err := decodePriceLevelScheduleEntryListType(r, p, &v.PriceLevelScheduleEntries); err != nil {
 					return err
 				}
 				st = 6
@@ -14870,7 +15439,7 @@ func encodePriceLevelScheduleType(w *exi.Writer, v *PriceLevelScheduleType) erro
 	return nil
 }
 
-func decodePriceLevelScheduleEntryListType(r *exi.Reader, v *PriceLevelScheduleEntryListType) error {
+func decodePriceLevelScheduleEntryListType(r *exi.Reader, p *pool, v *PriceLevelScheduleEntryListType) error {
 	st := 0
 	for {
 		switch st {
@@ -14881,8 +15450,11 @@ func decodePriceLevelScheduleEntryListType(r *exi.Reader, v *PriceLevelScheduleE
 			}
 			switch ec {
 			case 0:
+				if v.PriceLevelScheduleEntry == nil {
+					v.PriceLevelScheduleEntry = p.slicePriceLevelScheduleEntryType()
+				}
 				v.PriceLevelScheduleEntry = append(v.PriceLevelScheduleEntry, PriceLevelScheduleEntryType{})
-				if err := decodePriceLevelScheduleEntryType(r, &v.PriceLevelScheduleEntry[len(v.PriceLevelScheduleEntry)-1]); err != nil {
+				if err := decodePriceLevelScheduleEntryType(r, p, &v.PriceLevelScheduleEntry[len(v.PriceLevelScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.PriceLevelScheduleEntry) < 1024 {
@@ -14900,8 +15472,11 @@ func decodePriceLevelScheduleEntryListType(r *exi.Reader, v *PriceLevelScheduleE
 			}
 			switch ec {
 			case 0:
+				if v.PriceLevelScheduleEntry == nil {
+					v.PriceLevelScheduleEntry = p.slicePriceLevelScheduleEntryType()
+				}
 				v.PriceLevelScheduleEntry = append(v.PriceLevelScheduleEntry, PriceLevelScheduleEntryType{})
-				if err := decodePriceLevelScheduleEntryType(r, &v.PriceLevelScheduleEntry[len(v.PriceLevelScheduleEntry)-1]); err != nil {
+				if err := decodePriceLevelScheduleEntryType(r, p, &v.PriceLevelScheduleEntry[len(v.PriceLevelScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.PriceLevelScheduleEntry) < 1024 {
@@ -14962,7 +15537,7 @@ func encodePriceLevelScheduleEntryListType(w *exi.Writer, v *PriceLevelScheduleE
 	return nil
 }
 
-func decodePriceLevelScheduleEntryType(r *exi.Reader, v *PriceLevelScheduleEntryType) error {
+func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelScheduleEntryType) error {
 	st := 0
 	for {
 		switch st {
@@ -15071,7 +15646,7 @@ func encodePriceLevelScheduleEntryType(w *exi.Writer, v *PriceLevelScheduleEntry
 	return nil
 }
 
-func decodeScheduled_SEResControlModeType(r *exi.Reader, v *Scheduled_SEResControlModeType) error {
+func decodeScheduled_SEResControlModeType(r *exi.Reader, p *pool, v *Scheduled_SEResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15082,8 +15657,11 @@ func decodeScheduled_SEResControlModeType(r *exi.Reader, v *Scheduled_SEResContr
 			}
 			switch ec {
 			case 0:
+				if v.ScheduleTuple == nil {
+					v.ScheduleTuple = p.sliceScheduleTupleType()
+				}
 				v.ScheduleTuple = append(v.ScheduleTuple, ScheduleTupleType{})
-				if err := decodeScheduleTupleType(r, &v.ScheduleTuple[len(v.ScheduleTuple)-1]); err != nil {
+				if err := decodeScheduleTupleType(r, p, &v.ScheduleTuple[len(v.ScheduleTuple)-1]); err != nil {
 					return err
 				}
 				if len(v.ScheduleTuple) < 3 {
@@ -15101,8 +15679,11 @@ func decodeScheduled_SEResControlModeType(r *exi.Reader, v *Scheduled_SEResContr
 			}
 			switch ec {
 			case 0:
+				if v.ScheduleTuple == nil {
+					v.ScheduleTuple = p.sliceScheduleTupleType()
+				}
 				v.ScheduleTuple = append(v.ScheduleTuple, ScheduleTupleType{})
-				if err := decodeScheduleTupleType(r, &v.ScheduleTuple[len(v.ScheduleTuple)-1]); err != nil {
+				if err := decodeScheduleTupleType(r, p, &v.ScheduleTuple[len(v.ScheduleTuple)-1]); err != nil {
 					return err
 				}
 				if len(v.ScheduleTuple) < 3 {
@@ -15163,7 +15744,7 @@ func encodeScheduled_SEResControlModeType(w *exi.Writer, v *Scheduled_SEResContr
 	return nil
 }
 
-func decodeScheduleTupleType(r *exi.Reader, v *ScheduleTupleType) error {
+func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error {
 	st := 0
 	for {
 		switch st {
@@ -15205,7 +15786,7 @@ func decodeScheduleTupleType(r *exi.Reader, v *ScheduleTupleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeChargingScheduleType(r, &v.ChargingSchedule); err != nil {
+				if err := decodeChargingScheduleType(r, p, &v.ChargingSchedule); err != nil {
 					return err
 				}
 				st = 2
@@ -15219,8 +15800,8 @@ func decodeScheduleTupleType(r *exi.Reader, v *ScheduleTupleType) error {
 			}
 			switch ec {
 			case 0:
-				v.DischargingSchedule = new(ChargingScheduleType)
-				if err := decodeChargingScheduleType(r, v.DischargingSchedule); err != nil {
+				v.DischargingSchedule = p.newChargingScheduleType()
+				if err := decodeChargingScheduleType(r, p, v.DischargingSchedule); err != nil {
 					return err
 				}
 				st = 3
@@ -15298,7 +15879,7 @@ func encodeScheduleTupleType(w *exi.Writer, v *ScheduleTupleType) error {
 	return nil
 }
 
-func decodeChargingScheduleType(r *exi.Reader, v *ChargingScheduleType) error {
+func decodeChargingScheduleType(r *exi.Reader, p *pool, v *ChargingScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -15309,7 +15890,7 @@ func decodeChargingScheduleType(r *exi.Reader, v *ChargingScheduleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePowerScheduleType(r, &v.PowerSchedule); err != nil {
+				if err := decodePowerScheduleType(r, p, &v.PowerSchedule); err != nil {
 					return err
 				}
 				st = 1
@@ -15323,14 +15904,14 @@ func decodeChargingScheduleType(r *exi.Reader, v *ChargingScheduleType) error {
 			}
 			switch ec {
 			case 0:
-				v.AbsolutePriceSchedule = new(AbsolutePriceScheduleType)
-				if err := decodeAbsolutePriceScheduleType(r, v.AbsolutePriceSchedule); err != nil {
+				v.AbsolutePriceSchedule = p.newAbsolutePriceScheduleType()
+				if err := decodeAbsolutePriceScheduleType(r, p, v.AbsolutePriceSchedule); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.PriceLevelSchedule = new(PriceLevelScheduleType)
-				if err := decodePriceLevelScheduleType(r, v.PriceLevelSchedule); err != nil {
+				v.PriceLevelSchedule = p.newPriceLevelScheduleType()
+				if err := decodePriceLevelScheduleType(r, p, v.PriceLevelSchedule); err != nil {
 					return err
 				}
 				st = 3
@@ -15418,7 +15999,7 @@ func encodeChargingScheduleType(w *exi.Writer, v *ChargingScheduleType) error {
 	return nil
 }
 
-func decodePowerScheduleType(r *exi.Reader, v *PowerScheduleType) error {
+func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error {
 	st := 0
 	for {
 		switch st {
@@ -15454,19 +16035,19 @@ func decodePowerScheduleType(r *exi.Reader, v *PowerScheduleType) error {
 			}
 			switch ec {
 			case 0:
-				v.AvailableEnergy = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.AvailableEnergy); err != nil {
+				v.AvailableEnergy = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.AvailableEnergy); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.PowerTolerance = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.PowerTolerance); err != nil {
+				v.PowerTolerance = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.PowerTolerance); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodePowerScheduleEntryListType(r, &v.PowerScheduleEntries); err != nil {
+				if err := decodePowerScheduleEntryListType(r, p, &v.PowerScheduleEntries); err != nil {
 					return err
 				}
 				st = 4
@@ -15480,13 +16061,13 @@ func decodePowerScheduleType(r *exi.Reader, v *PowerScheduleType) error {
 			}
 			switch ec {
 			case 0:
-				v.PowerTolerance = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.PowerTolerance); err != nil {
+				v.PowerTolerance = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.PowerTolerance); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodePowerScheduleEntryListType(r, &v.PowerScheduleEntries); err != nil {
+				if err := decodePowerScheduleEntryListType(r, p, &v.PowerScheduleEntries); err != nil {
 					return err
 				}
 				st = 4
@@ -15500,7 +16081,7 @@ func decodePowerScheduleType(r *exi.Reader, v *PowerScheduleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodePowerScheduleEntryListType(r, &v.PowerScheduleEntries); err != nil {
+				if err := decodePowerScheduleEntryListType(r, p, &v.PowerScheduleEntries); err != nil {
 					return err
 				}
 				st = 4
@@ -15589,7 +16170,7 @@ func encodePowerScheduleType(w *exi.Writer, v *PowerScheduleType) error {
 	return nil
 }
 
-func decodePowerScheduleEntryListType(r *exi.Reader, v *PowerScheduleEntryListType) error {
+func decodePowerScheduleEntryListType(r *exi.Reader, p *pool, v *PowerScheduleEntryListType) error {
 	st := 0
 	for {
 		switch st {
@@ -15600,8 +16181,11 @@ func decodePowerScheduleEntryListType(r *exi.Reader, v *PowerScheduleEntryListTy
 			}
 			switch ec {
 			case 0:
+				if v.PowerScheduleEntry == nil {
+					v.PowerScheduleEntry = p.slicePowerScheduleEntryType()
+				}
 				v.PowerScheduleEntry = append(v.PowerScheduleEntry, PowerScheduleEntryType{})
-				if err := decodePowerScheduleEntryType(r, &v.PowerScheduleEntry[len(v.PowerScheduleEntry)-1]); err != nil {
+				if err := decodePowerScheduleEntryType(r, p, &v.PowerScheduleEntry[len(v.PowerScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.PowerScheduleEntry) < 1024 {
@@ -15619,8 +16203,11 @@ func decodePowerScheduleEntryListType(r *exi.Reader, v *PowerScheduleEntryListTy
 			}
 			switch ec {
 			case 0:
+				if v.PowerScheduleEntry == nil {
+					v.PowerScheduleEntry = p.slicePowerScheduleEntryType()
+				}
 				v.PowerScheduleEntry = append(v.PowerScheduleEntry, PowerScheduleEntryType{})
-				if err := decodePowerScheduleEntryType(r, &v.PowerScheduleEntry[len(v.PowerScheduleEntry)-1]); err != nil {
+				if err := decodePowerScheduleEntryType(r, p, &v.PowerScheduleEntry[len(v.PowerScheduleEntry)-1]); err != nil {
 					return err
 				}
 				if len(v.PowerScheduleEntry) < 1024 {
@@ -15681,7 +16268,7 @@ func encodePowerScheduleEntryListType(w *exi.Writer, v *PowerScheduleEntryListTy
 	return nil
 }
 
-func decodeServiceDetailReqType(r *exi.Reader, v *ServiceDetailReqType) error {
+func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -15692,7 +16279,7 @@ func decodeServiceDetailReqType(r *exi.Reader, v *ServiceDetailReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -15779,7 +16366,7 @@ func encodeServiceDetailReqType(w *exi.Writer, v *ServiceDetailReqType) error {
 	return nil
 }
 
-func decodeServiceDetailResType(r *exi.Reader, v *ServiceDetailResType) error {
+func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType) error {
 	st := 0
 	for {
 		switch st {
@@ -15790,7 +16377,7 @@ func decodeServiceDetailResType(r *exi.Reader, v *ServiceDetailResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -15860,7 +16447,7 @@ func decodeServiceDetailResType(r *exi.Reader, v *ServiceDetailResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeServiceParameterListType(r, &v.ServiceParameterList); err != nil {
+				if err := decodeServiceParameterListType(r, p, &v.ServiceParameterList); err != nil {
 					return err
 				}
 				st = 4
@@ -15946,7 +16533,7 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	return nil
 }
 
-func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) error {
+func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterListType) error {
 	st := 0
 	for {
 		switch st {
@@ -15957,8 +16544,11 @@ func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) 
 			}
 			switch ec {
 			case 0:
+				if v.ParameterSet == nil {
+					v.ParameterSet = p.sliceParameterSetType()
+				}
 				v.ParameterSet = append(v.ParameterSet, ParameterSetType{})
-				if err := decodeParameterSetType(r, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
+				if err := decodeParameterSetType(r, p, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
 					return err
 				}
 				if len(v.ParameterSet) < 32 {
@@ -15976,8 +16566,11 @@ func decodeServiceParameterListType(r *exi.Reader, v *ServiceParameterListType) 
 			}
 			switch ec {
 			case 0:
+				if v.ParameterSet == nil {
+					v.ParameterSet = p.sliceParameterSetType()
+				}
 				v.ParameterSet = append(v.ParameterSet, ParameterSetType{})
-				if err := decodeParameterSetType(r, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
+				if err := decodeParameterSetType(r, p, &v.ParameterSet[len(v.ParameterSet)-1]); err != nil {
 					return err
 				}
 				if len(v.ParameterSet) < 32 {
@@ -16038,7 +16631,7 @@ func encodeServiceParameterListType(w *exi.Writer, v *ServiceParameterListType) 
 	return nil
 }
 
-func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
+func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 	st := 0
 	for {
 		switch st {
@@ -16077,8 +16670,11 @@ func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Parameter == nil {
+					v.Parameter = p.sliceParameterType()
+				}
 				v.Parameter = append(v.Parameter, ParameterType{})
-				if err := decodeParameterType(r, &v.Parameter[len(v.Parameter)-1]); err != nil {
+				if err := decodeParameterType(r, p, &v.Parameter[len(v.Parameter)-1]); err != nil {
 					return err
 				}
 				if len(v.Parameter) < 32 {
@@ -16096,8 +16692,11 @@ func decodeParameterSetType(r *exi.Reader, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Parameter == nil {
+					v.Parameter = p.sliceParameterType()
+				}
 				v.Parameter = append(v.Parameter, ParameterType{})
-				if err := decodeParameterType(r, &v.Parameter[len(v.Parameter)-1]); err != nil {
+				if err := decodeParameterType(r, p, &v.Parameter[len(v.Parameter)-1]); err != nil {
 					return err
 				}
 				if len(v.Parameter) < 32 {
@@ -16170,7 +16769,7 @@ func encodeParameterSetType(w *exi.Writer, v *ParameterSetType) error {
 	return nil
 }
 
-func decodeParameterType(r *exi.Reader, v *ParameterType) error {
+func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -16207,7 +16806,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 					if err != nil {
 						return err
 					}
-					v.BoolValue = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.BoolValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
 					return err
@@ -16223,7 +16824,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return err
 					}
 					x := int8(int64(xu) + -128)
-					v.ByteValue = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.ByteValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
 					return err
@@ -16242,7 +16845,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return r.Fail("decode ParameterType/shortValue", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.ShortValue = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.ShortValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
 					return err
@@ -16261,15 +16866,17 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 						return r.Fail("decode ParameterType/intValue", exi.ErrValue)
 					}
 					x := int32(xi)
-					v.IntValue = &x
+					ptr := p.newInt32()
+					*ptr = x
+					v.IntValue = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				v.RationalNumber = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.RationalNumber); err != nil {
+				v.RationalNumber = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.RationalNumber); err != nil {
 					return err
 				}
 				st = 6
@@ -16282,7 +16889,9 @@ func decodeParameterType(r *exi.Reader, v *ParameterType) error {
 					if err != nil {
 						return err
 					}
-					v.FiniteString = &x
+					ptr := p.newString()
+					*ptr = x
+					v.FiniteString = ptr
 				}
 				if err := r.ReadSimpleEnd("decode ParameterType/finiteString"); err != nil {
 					return err
@@ -16476,7 +17085,7 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	return nil
 }
 
-func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) error {
+func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -16487,7 +17096,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -16501,8 +17110,8 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, v *ServiceDiscoveryReqType) er
 			}
 			switch ec {
 			case 0:
-				v.SupportedServiceIDs = new(ServiceIDListType)
-				if err := decodeServiceIDListType(r, v.SupportedServiceIDs); err != nil {
+				v.SupportedServiceIDs = p.newServiceIDListType()
+				if err := decodeServiceIDListType(r, p, v.SupportedServiceIDs); err != nil {
 					return err
 				}
 				st = 2
@@ -16565,7 +17174,7 @@ func encodeServiceDiscoveryReqType(w *exi.Writer, v *ServiceDiscoveryReqType) er
 	return nil
 }
 
-func decodeServiceIDListType(r *exi.Reader, v *ServiceIDListType) error {
+func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error {
 	st := 0
 	for {
 		switch st {
@@ -16588,6 +17197,9 @@ func decodeServiceIDListType(r *exi.Reader, v *ServiceIDListType) error {
 						return r.Fail("decode ServiceIDListType/ServiceID", exi.ErrValue)
 					}
 					x := uint16(xu)
+					if v.ServiceID == nil {
+						v.ServiceID = p.sliceUint16()
+					}
 					v.ServiceID = append(v.ServiceID, x)
 				}
 				if err := r.ReadSimpleEnd("decode ServiceIDListType/ServiceID"); err != nil {
@@ -16620,6 +17232,9 @@ func decodeServiceIDListType(r *exi.Reader, v *ServiceIDListType) error {
 						return r.Fail("decode ServiceIDListType/ServiceID", exi.ErrValue)
 					}
 					x := uint16(xu)
+					if v.ServiceID == nil {
+						v.ServiceID = p.sliceUint16()
+					}
 					v.ServiceID = append(v.ServiceID, x)
 				}
 				if err := r.ReadSimpleEnd("decode ServiceIDListType/ServiceID"); err != nil {
@@ -16683,7 +17298,7 @@ func encodeServiceIDListType(w *exi.Writer, v *ServiceIDListType) error {
 	return nil
 }
 
-func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) error {
+func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -16694,7 +17309,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -16760,7 +17375,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeServiceListType(r, &v.EnergyTransferServiceList); err != nil {
+				if err := decodeServiceListType(r, p, &v.EnergyTransferServiceList); err != nil {
 					return err
 				}
 				st = 4
@@ -16774,8 +17389,8 @@ func decodeServiceDiscoveryResType(r *exi.Reader, v *ServiceDiscoveryResType) er
 			}
 			switch ec {
 			case 0:
-				v.VASList = new(ServiceListType)
-				if err := decodeServiceListType(r, v.VASList); err != nil {
+				v.VASList = p.newServiceListType()
+				if err := decodeServiceListType(r, p, v.VASList); err != nil {
 					return err
 				}
 				st = 5
@@ -16877,7 +17492,7 @@ func encodeServiceDiscoveryResType(w *exi.Writer, v *ServiceDiscoveryResType) er
 	return nil
 }
 
-func decodeServiceListType(r *exi.Reader, v *ServiceListType) error {
+func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 	st := 0
 	for {
 		switch st {
@@ -16888,8 +17503,11 @@ func decodeServiceListType(r *exi.Reader, v *ServiceListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Service == nil {
+					v.Service = p.sliceServiceType()
+				}
 				v.Service = append(v.Service, ServiceType{})
-				if err := decodeServiceType(r, &v.Service[len(v.Service)-1]); err != nil {
+				if err := decodeServiceType(r, p, &v.Service[len(v.Service)-1]); err != nil {
 					return err
 				}
 				if len(v.Service) < 8 {
@@ -16907,8 +17525,11 @@ func decodeServiceListType(r *exi.Reader, v *ServiceListType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Service == nil {
+					v.Service = p.sliceServiceType()
+				}
 				v.Service = append(v.Service, ServiceType{})
-				if err := decodeServiceType(r, &v.Service[len(v.Service)-1]); err != nil {
+				if err := decodeServiceType(r, p, &v.Service[len(v.Service)-1]); err != nil {
 					return err
 				}
 				if len(v.Service) < 8 {
@@ -16969,7 +17590,7 @@ func encodeServiceListType(w *exi.Writer, v *ServiceListType) error {
 	return nil
 }
 
-func decodeServiceType(r *exi.Reader, v *ServiceType) error {
+func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -17077,7 +17698,7 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	return nil
 }
 
-func decodeServiceSelectionReqType(r *exi.Reader, v *ServiceSelectionReqType) error {
+func decodeServiceSelectionReqType(r *exi.Reader, p *pool, v *ServiceSelectionReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -17088,7 +17709,7 @@ func decodeServiceSelectionReqType(r *exi.Reader, v *ServiceSelectionReqType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -17102,7 +17723,7 @@ func decodeServiceSelectionReqType(r *exi.Reader, v *ServiceSelectionReqType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeSelectedServiceType(r, &v.SelectedEnergyTransferService); err != nil {
+				if err := decodeSelectedServiceType(r, p, &v.SelectedEnergyTransferService); err != nil {
 					return err
 				}
 				st = 2
@@ -17116,8 +17737,8 @@ func decodeServiceSelectionReqType(r *exi.Reader, v *ServiceSelectionReqType) er
 			}
 			switch ec {
 			case 0:
-				v.SelectedVASList = new(SelectedServiceListType)
-				if err := decodeSelectedServiceListType(r, v.SelectedVASList); err != nil {
+				v.SelectedVASList = p.newSelectedServiceListType()
+				if err := decodeSelectedServiceListType(r, p, v.SelectedVASList); err != nil {
 					return err
 				}
 				st = 3
@@ -17192,7 +17813,7 @@ func encodeServiceSelectionReqType(w *exi.Writer, v *ServiceSelectionReqType) er
 	return nil
 }
 
-func decodeSelectedServiceType(r *exi.Reader, v *SelectedServiceType) error {
+func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) error {
 	st := 0
 	for {
 		switch st {
@@ -17304,7 +17925,7 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	return nil
 }
 
-func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) error {
+func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceListType) error {
 	st := 0
 	for {
 		switch st {
@@ -17315,8 +17936,11 @@ func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) er
 			}
 			switch ec {
 			case 0:
+				if v.SelectedService == nil {
+					v.SelectedService = p.sliceSelectedServiceType()
+				}
 				v.SelectedService = append(v.SelectedService, SelectedServiceType{})
-				if err := decodeSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
+				if err := decodeSelectedServiceType(r, p, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
 					return err
 				}
 				if len(v.SelectedService) < 16 {
@@ -17334,8 +17958,11 @@ func decodeSelectedServiceListType(r *exi.Reader, v *SelectedServiceListType) er
 			}
 			switch ec {
 			case 0:
+				if v.SelectedService == nil {
+					v.SelectedService = p.sliceSelectedServiceType()
+				}
 				v.SelectedService = append(v.SelectedService, SelectedServiceType{})
-				if err := decodeSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
+				if err := decodeSelectedServiceType(r, p, &v.SelectedService[len(v.SelectedService)-1]); err != nil {
 					return err
 				}
 				if len(v.SelectedService) < 16 {
@@ -17396,7 +18023,7 @@ func encodeSelectedServiceListType(w *exi.Writer, v *SelectedServiceListType) er
 	return nil
 }
 
-func decodeServiceSelectionResType(r *exi.Reader, v *ServiceSelectionResType) error {
+func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionResType) error {
 	st := 0
 	for {
 		switch st {
@@ -17407,7 +18034,7 @@ func decodeServiceSelectionResType(r *exi.Reader, v *ServiceSelectionResType) er
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -17497,7 +18124,7 @@ func encodeServiceSelectionResType(w *exi.Writer, v *ServiceSelectionResType) er
 	return nil
 }
 
-func decodeSessionSetupReqType(r *exi.Reader, v *SessionSetupReqType) error {
+func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -17508,7 +18135,7 @@ func decodeSessionSetupReqType(r *exi.Reader, v *SessionSetupReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -17596,7 +18223,7 @@ func encodeSessionSetupReqType(w *exi.Writer, v *SessionSetupReqType) error {
 	return nil
 }
 
-func decodeSessionSetupResType(r *exi.Reader, v *SessionSetupResType) error {
+func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) error {
 	st := 0
 	for {
 		switch st {
@@ -17607,7 +18234,7 @@ func decodeSessionSetupResType(r *exi.Reader, v *SessionSetupResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -17738,7 +18365,7 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	return nil
 }
 
-func decodeSessionStopReqType(r *exi.Reader, v *SessionStopReqType) error {
+func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -17749,7 +18376,7 @@ func decodeSessionStopReqType(r *exi.Reader, v *SessionStopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -17799,7 +18426,9 @@ func decodeSessionStopReqType(r *exi.Reader, v *SessionStopReqType) error {
 					if err != nil {
 						return err
 					}
-					v.EVTerminationCode = &x
+					ptr := p.newString()
+					*ptr = x
+					v.EVTerminationCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationCode"); err != nil {
 					return err
@@ -17814,7 +18443,9 @@ func decodeSessionStopReqType(r *exi.Reader, v *SessionStopReqType) error {
 					if err != nil {
 						return err
 					}
-					v.EVTerminationExplanation = &x
+					ptr := p.newString()
+					*ptr = x
+					v.EVTerminationExplanation = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
 					return err
@@ -17840,7 +18471,9 @@ func decodeSessionStopReqType(r *exi.Reader, v *SessionStopReqType) error {
 					if err != nil {
 						return err
 					}
-					v.EVTerminationExplanation = &x
+					ptr := p.newString()
+					*ptr = x
+					v.EVTerminationExplanation = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
 					return err
@@ -17946,7 +18579,7 @@ func encodeSessionStopReqType(w *exi.Writer, v *SessionStopReqType) error {
 	return nil
 }
 
-func decodeSessionStopResType(r *exi.Reader, v *SessionStopResType) error {
+func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -17957,7 +18590,7 @@ func decodeSessionStopResType(r *exi.Reader, v *SessionStopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -18047,7 +18680,7 @@ func encodeSessionStopResType(w *exi.Writer, v *SessionStopResType) error {
 	return nil
 }
 
-func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) error {
+func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
 	st := 0
 	for {
 		switch st {
@@ -18063,12 +18696,17 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18082,8 +18720,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18097,8 +18738,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -18155,7 +18799,7 @@ func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) er
 	return nil
 }
 
-func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error {
+func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
 	st := 0
 	for {
 		switch st {
@@ -18171,7 +18815,9 @@ func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -18261,7 +18907,7 @@ func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error 
 	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
 }
 
-func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error {
+func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -18272,7 +18918,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -18354,7 +19000,9 @@ func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error 
 						return r.Fail("decode VehicleCheckInReqType/VehicleFrame", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.VehicleFrame = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.VehicleFrame = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleFrame"); err != nil {
 					return err
@@ -18373,7 +19021,9 @@ func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error 
 						return r.Fail("decode VehicleCheckInReqType/DeviceOffset", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.DeviceOffset = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.DeviceOffset = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
 					return err
@@ -18392,7 +19042,9 @@ func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error 
 						return r.Fail("decode VehicleCheckInReqType/VehicleTravel", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.VehicleTravel = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.VehicleTravel = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
 					return err
@@ -18422,7 +19074,9 @@ func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error 
 						return r.Fail("decode VehicleCheckInReqType/DeviceOffset", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.DeviceOffset = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.DeviceOffset = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
 					return err
@@ -18441,7 +19095,9 @@ func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error 
 						return r.Fail("decode VehicleCheckInReqType/VehicleTravel", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.VehicleTravel = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.VehicleTravel = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
 					return err
@@ -18471,7 +19127,9 @@ func decodeVehicleCheckInReqType(r *exi.Reader, v *VehicleCheckInReqType) error 
 						return r.Fail("decode VehicleCheckInReqType/VehicleTravel", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.VehicleTravel = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.VehicleTravel = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
 					return err
@@ -18600,7 +19258,7 @@ func encodeVehicleCheckInReqType(w *exi.Writer, v *VehicleCheckInReqType) error 
 	return nil
 }
 
-func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error {
+func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResType) error {
 	st := 0
 	for {
 		switch st {
@@ -18611,7 +19269,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -18665,7 +19323,9 @@ func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error 
 						return r.Fail("decode VehicleCheckInResType/ParkingSpace", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.ParkingSpace = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.ParkingSpace = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/ParkingSpace"); err != nil {
 					return err
@@ -18684,7 +19344,9 @@ func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error 
 						return r.Fail("decode VehicleCheckInResType/DeviceLocation", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.DeviceLocation = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.DeviceLocation = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/DeviceLocation"); err != nil {
 					return err
@@ -18703,7 +19365,9 @@ func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error 
 						return r.Fail("decode VehicleCheckInResType/TargetDistance", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.TargetDistance = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.TargetDistance = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
 					return err
@@ -18733,7 +19397,9 @@ func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error 
 						return r.Fail("decode VehicleCheckInResType/DeviceLocation", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.DeviceLocation = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.DeviceLocation = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/DeviceLocation"); err != nil {
 					return err
@@ -18752,7 +19418,9 @@ func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error 
 						return r.Fail("decode VehicleCheckInResType/TargetDistance", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.TargetDistance = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.TargetDistance = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
 					return err
@@ -18782,7 +19450,9 @@ func decodeVehicleCheckInResType(r *exi.Reader, v *VehicleCheckInResType) error 
 						return r.Fail("decode VehicleCheckInResType/TargetDistance", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.TargetDistance = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.TargetDistance = ptr
 				}
 				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
 					return err
@@ -18896,7 +19566,7 @@ func encodeVehicleCheckInResType(w *exi.Writer, v *VehicleCheckInResType) error 
 	return nil
 }
 
-func decodeVehicleCheckOutReqType(r *exi.Reader, v *VehicleCheckOutReqType) error {
+func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -18907,7 +19577,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, v *VehicleCheckOutReqType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -19034,7 +19704,7 @@ func encodeVehicleCheckOutReqType(w *exi.Writer, v *VehicleCheckOutReqType) erro
 	return nil
 }
 
-func decodeVehicleCheckOutResType(r *exi.Reader, v *VehicleCheckOutResType) error {
+func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResType) error {
 	st := 0
 	for {
 		switch st {
@@ -19045,7 +19715,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, v *VehicleCheckOutResType) erro
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -19175,7 +19845,7 @@ func encodeVehicleCheckOutResType(w *exi.Writer, v *VehicleCheckOutResType) erro
 	return nil
 }
 
-func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
+func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -19186,7 +19856,7 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -19200,8 +19870,8 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -19313,7 +19983,7 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	return nil
 }
 
-func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error {
+func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersType) error {
 	st := 0
 	for {
 		switch st {
@@ -19336,7 +20006,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.PresentSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.PresentSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
 					return err
@@ -19355,7 +20027,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -19374,7 +20048,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -19393,7 +20069,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -19412,7 +20090,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -19431,7 +20111,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -19450,7 +20132,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -19465,15 +20149,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -19486,7 +20172,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -19516,7 +20204,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -19535,7 +20225,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -19554,7 +20246,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -19573,7 +20267,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -19592,7 +20288,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -19611,7 +20309,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -19626,15 +20326,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -19647,7 +20349,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -19677,7 +20381,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -19696,7 +20402,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -19715,7 +20423,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -19734,7 +20444,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -19753,7 +20465,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -19768,15 +20482,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -19789,7 +20505,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -19819,7 +20537,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -19838,7 +20558,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -19857,7 +20579,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -19876,7 +20600,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -19891,15 +20617,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -19912,7 +20640,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -19942,7 +20672,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -19961,7 +20693,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -19980,7 +20714,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -19995,15 +20731,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -20016,7 +20754,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -20046,7 +20786,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -20065,7 +20807,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -20080,15 +20824,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -20101,7 +20847,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -20131,7 +20879,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -20146,15 +20896,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -20167,7 +20919,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -20193,15 +20947,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -20214,7 +20970,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -20232,8 +20990,8 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 			}
 			switch ec {
 			case 0:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -20246,7 +21004,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -20272,7 +21032,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -20553,7 +21315,7 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	return nil
 }
 
-func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
+func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -20564,7 +21326,7 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -20606,20 +21368,20 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -20635,14 +21397,14 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -20658,8 +21420,8 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -20771,7 +21533,7 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	return nil
 }
 
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDiscoveryReqType) error {
+func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -20782,7 +21544,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -20829,7 +21591,7 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDiscoveryResType) error {
+func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -20840,7 +21602,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -20930,7 +21692,7 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlModeType) error {
+func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -20953,14 +21715,16 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -20974,7 +21738,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -20988,7 +21752,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -21002,7 +21766,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -21087,7 +21851,7 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	return nil
 }
 
-func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlModeType) error {
+func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -21110,7 +21874,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -21129,7 +21895,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -21148,7 +21916,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -21167,7 +21937,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -21197,7 +21969,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -21216,7 +21990,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -21235,7 +22011,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -21265,7 +22043,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -21284,7 +22064,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -21314,7 +22096,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -21427,7 +22211,7 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	return nil
 }
 
-func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqControlModeType) error {
+func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -21438,20 +22222,20 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -21467,14 +22251,14 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -21490,8 +22274,8 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -21576,7 +22360,7 @@ func encodeScheduled_CLReqControlModeType(w *exi.Writer, v *Scheduled_CLReqContr
 	return nil
 }
 
-func decodeScheduled_CLResControlModeType(r *exi.Reader, v *Scheduled_CLResControlModeType) error {
+func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -21608,7 +22392,7 @@ func encodeScheduled_CLResControlModeType(w *exi.Writer, v *Scheduled_CLResContr
 	return nil
 }
 
-func decodeTargetPositionType(r *exi.Reader, v *TargetPositionType) error {
+func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) error {
 	st := 0
 	for {
 		switch st {
@@ -21782,6 +22566,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -21792,58 +22580,58 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.AuthorizationReq = new(AuthorizationReqType)
-		if err := decodeAuthorizationReqType(&r, d.AuthorizationReq); err != nil {
+		d.AuthorizationReq = p.newAuthorizationReqType()
+		if err := decodeAuthorizationReqType(&r, p, d.AuthorizationReq); err != nil {
 			return err
 		}
 	case 1:
-		d.AuthorizationRes = new(AuthorizationResType)
-		if err := decodeAuthorizationResType(&r, d.AuthorizationRes); err != nil {
+		d.AuthorizationRes = p.newAuthorizationResType()
+		if err := decodeAuthorizationResType(&r, p, d.AuthorizationRes); err != nil {
 			return err
 		}
 	case 2:
-		d.AuthorizationSetupReq = new(AuthorizationSetupReqType)
-		if err := decodeAuthorizationSetupReqType(&r, d.AuthorizationSetupReq); err != nil {
+		d.AuthorizationSetupReq = p.newAuthorizationSetupReqType()
+		if err := decodeAuthorizationSetupReqType(&r, p, d.AuthorizationSetupReq); err != nil {
 			return err
 		}
 	case 3:
-		d.AuthorizationSetupRes = new(AuthorizationSetupResType)
-		if err := decodeAuthorizationSetupResType(&r, d.AuthorizationSetupRes); err != nil {
+		d.AuthorizationSetupRes = p.newAuthorizationSetupResType()
+		if err := decodeAuthorizationSetupResType(&r, p, d.AuthorizationSetupRes); err != nil {
 			return err
 		}
 	case 4:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 5:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 6:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 7:
-		d.CertificateInstallationReq = new(CertificateInstallationReqType)
-		if err := decodeCertificateInstallationReqType(&r, d.CertificateInstallationReq); err != nil {
+		d.CertificateInstallationReq = p.newCertificateInstallationReqType()
+		if err := decodeCertificateInstallationReqType(&r, p, d.CertificateInstallationReq); err != nil {
 			return err
 		}
 	case 8:
-		d.CertificateInstallationRes = new(CertificateInstallationResType)
-		if err := decodeCertificateInstallationResType(&r, d.CertificateInstallationRes); err != nil {
+		d.CertificateInstallationRes = p.newCertificateInstallationResType()
+		if err := decodeCertificateInstallationResType(&r, p, d.CertificateInstallationRes); err != nil {
 			return err
 		}
 	case 9:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 10:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 11:
@@ -21862,8 +22650,8 @@ func Decode(b []byte, d *Document) error {
 			return err
 		}
 	case 12:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 13:
@@ -21875,29 +22663,31 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 14:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 15:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 16:
-		d.MeteringConfirmationReq = new(MeteringConfirmationReqType)
-		if err := decodeMeteringConfirmationReqType(&r, d.MeteringConfirmationReq); err != nil {
+		d.MeteringConfirmationReq = p.newMeteringConfirmationReqType()
+		if err := decodeMeteringConfirmationReqType(&r, p, d.MeteringConfirmationReq); err != nil {
 			return err
 		}
 	case 17:
-		d.MeteringConfirmationRes = new(MeteringConfirmationResType)
-		if err := decodeMeteringConfirmationResType(&r, d.MeteringConfirmationRes); err != nil {
+		d.MeteringConfirmationRes = p.newMeteringConfirmationResType()
+		if err := decodeMeteringConfirmationResType(&r, p, d.MeteringConfirmationRes); err != nil {
 			return err
 		}
 	case 18:
@@ -21909,184 +22699,186 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 19:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 20:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 21:
-		d.PowerDeliveryReq = new(PowerDeliveryReqType)
-		if err := decodePowerDeliveryReqType(&r, d.PowerDeliveryReq); err != nil {
+		d.PowerDeliveryReq = p.newPowerDeliveryReqType()
+		if err := decodePowerDeliveryReqType(&r, p, d.PowerDeliveryReq); err != nil {
 			return err
 		}
 	case 22:
-		d.PowerDeliveryRes = new(PowerDeliveryResType)
-		if err := decodePowerDeliveryResType(&r, d.PowerDeliveryRes); err != nil {
+		d.PowerDeliveryRes = p.newPowerDeliveryResType()
+		if err := decodePowerDeliveryResType(&r, p, d.PowerDeliveryRes); err != nil {
 			return err
 		}
 	case 23:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 24:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 25:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 26:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 27:
-		d.ScheduleExchangeReq = new(ScheduleExchangeReqType)
-		if err := decodeScheduleExchangeReqType(&r, d.ScheduleExchangeReq); err != nil {
+		d.ScheduleExchangeReq = p.newScheduleExchangeReqType()
+		if err := decodeScheduleExchangeReqType(&r, p, d.ScheduleExchangeReq); err != nil {
 			return err
 		}
 	case 28:
-		d.ScheduleExchangeRes = new(ScheduleExchangeResType)
-		if err := decodeScheduleExchangeResType(&r, d.ScheduleExchangeRes); err != nil {
+		d.ScheduleExchangeRes = p.newScheduleExchangeResType()
+		if err := decodeScheduleExchangeResType(&r, p, d.ScheduleExchangeRes); err != nil {
 			return err
 		}
 	case 29:
-		d.ServiceDetailReq = new(ServiceDetailReqType)
-		if err := decodeServiceDetailReqType(&r, d.ServiceDetailReq); err != nil {
+		d.ServiceDetailReq = p.newServiceDetailReqType()
+		if err := decodeServiceDetailReqType(&r, p, d.ServiceDetailReq); err != nil {
 			return err
 		}
 	case 30:
-		d.ServiceDetailRes = new(ServiceDetailResType)
-		if err := decodeServiceDetailResType(&r, d.ServiceDetailRes); err != nil {
+		d.ServiceDetailRes = p.newServiceDetailResType()
+		if err := decodeServiceDetailResType(&r, p, d.ServiceDetailRes); err != nil {
 			return err
 		}
 	case 31:
-		d.ServiceDiscoveryReq = new(ServiceDiscoveryReqType)
-		if err := decodeServiceDiscoveryReqType(&r, d.ServiceDiscoveryReq); err != nil {
+		d.ServiceDiscoveryReq = p.newServiceDiscoveryReqType()
+		if err := decodeServiceDiscoveryReqType(&r, p, d.ServiceDiscoveryReq); err != nil {
 			return err
 		}
 	case 32:
-		d.ServiceDiscoveryRes = new(ServiceDiscoveryResType)
-		if err := decodeServiceDiscoveryResType(&r, d.ServiceDiscoveryRes); err != nil {
+		d.ServiceDiscoveryRes = p.newServiceDiscoveryResType()
+		if err := decodeServiceDiscoveryResType(&r, p, d.ServiceDiscoveryRes); err != nil {
 			return err
 		}
 	case 33:
-		d.ServiceSelectionReq = new(ServiceSelectionReqType)
-		if err := decodeServiceSelectionReqType(&r, d.ServiceSelectionReq); err != nil {
+		d.ServiceSelectionReq = p.newServiceSelectionReqType()
+		if err := decodeServiceSelectionReqType(&r, p, d.ServiceSelectionReq); err != nil {
 			return err
 		}
 	case 34:
-		d.ServiceSelectionRes = new(ServiceSelectionResType)
-		if err := decodeServiceSelectionResType(&r, d.ServiceSelectionRes); err != nil {
+		d.ServiceSelectionRes = p.newServiceSelectionResType()
+		if err := decodeServiceSelectionResType(&r, p, d.ServiceSelectionRes); err != nil {
 			return err
 		}
 	case 35:
-		d.SessionSetupReq = new(SessionSetupReqType)
-		if err := decodeSessionSetupReqType(&r, d.SessionSetupReq); err != nil {
+		d.SessionSetupReq = p.newSessionSetupReqType()
+		if err := decodeSessionSetupReqType(&r, p, d.SessionSetupReq); err != nil {
 			return err
 		}
 	case 36:
-		d.SessionSetupRes = new(SessionSetupResType)
-		if err := decodeSessionSetupResType(&r, d.SessionSetupRes); err != nil {
+		d.SessionSetupRes = p.newSessionSetupResType()
+		if err := decodeSessionSetupResType(&r, p, d.SessionSetupRes); err != nil {
 			return err
 		}
 	case 37:
-		d.SessionStopReq = new(SessionStopReqType)
-		if err := decodeSessionStopReqType(&r, d.SessionStopReq); err != nil {
+		d.SessionStopReq = p.newSessionStopReqType()
+		if err := decodeSessionStopReqType(&r, p, d.SessionStopReq); err != nil {
 			return err
 		}
 	case 38:
-		d.SessionStopRes = new(SessionStopResType)
-		if err := decodeSessionStopResType(&r, d.SessionStopRes); err != nil {
+		d.SessionStopRes = p.newSessionStopResType()
+		if err := decodeSessionStopResType(&r, p, d.SessionStopRes); err != nil {
 			return err
 		}
 	case 39:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 40:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 41:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 42:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 43:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 44:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 45:
-		d.SignedInstallationData = new(SignedInstallationDataType)
-		if err := decodeSignedInstallationDataType(&r, d.SignedInstallationData); err != nil {
+		d.SignedInstallationData = p.newSignedInstallationDataType()
+		if err := decodeSignedInstallationDataType(&r, p, d.SignedInstallationData); err != nil {
 			return err
 		}
 	case 46:
-		d.SignedMeteringData = new(SignedMeteringDataType)
-		if err := decodeSignedMeteringDataType(&r, d.SignedMeteringData); err != nil {
+		d.SignedMeteringData = p.newSignedMeteringDataType()
+		if err := decodeSignedMeteringDataType(&r, p, d.SignedMeteringData); err != nil {
 			return err
 		}
 	case 47:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 48:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 49:
-		d.VehicleCheckInReq = new(VehicleCheckInReqType)
-		if err := decodeVehicleCheckInReqType(&r, d.VehicleCheckInReq); err != nil {
+		d.VehicleCheckInReq = p.newVehicleCheckInReqType()
+		if err := decodeVehicleCheckInReqType(&r, p, d.VehicleCheckInReq); err != nil {
 			return err
 		}
 	case 50:
-		d.VehicleCheckInRes = new(VehicleCheckInResType)
-		if err := decodeVehicleCheckInResType(&r, d.VehicleCheckInRes); err != nil {
+		d.VehicleCheckInRes = p.newVehicleCheckInResType()
+		if err := decodeVehicleCheckInResType(&r, p, d.VehicleCheckInRes); err != nil {
 			return err
 		}
 	case 51:
-		d.VehicleCheckOutReq = new(VehicleCheckOutReqType)
-		if err := decodeVehicleCheckOutReqType(&r, d.VehicleCheckOutReq); err != nil {
+		d.VehicleCheckOutReq = p.newVehicleCheckOutReqType()
+		if err := decodeVehicleCheckOutReqType(&r, p, d.VehicleCheckOutReq); err != nil {
 			return err
 		}
 	case 52:
-		d.VehicleCheckOutRes = new(VehicleCheckOutResType)
-		if err := decodeVehicleCheckOutResType(&r, d.VehicleCheckOutRes); err != nil {
+		d.VehicleCheckOutRes = p.newVehicleCheckOutResType()
+		if err := decodeVehicleCheckOutResType(&r, p, d.VehicleCheckOutRes); err != nil {
 			return err
 		}
 	case 53:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -22633,6 +23425,3849 @@ func (d *Document) MessageName() string {
 	return ""
 }
 
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pAbsolutePriceScheduleType       []*AbsolutePriceScheduleType
+	pAdditionalServiceListType       []*AdditionalServiceListType
+	pAdditionalServiceType           []*AdditionalServiceType
+	pAuthorizationReqType            []*AuthorizationReqType
+	pAuthorizationResType            []*AuthorizationResType
+	pAuthorizationSetupReqType       []*AuthorizationSetupReqType
+	pAuthorizationSetupResType       []*AuthorizationSetupResType
+	pAuthorizationType               []*AuthorizationType
+	pCLReqControlModeType            []*CLReqControlModeType
+	pCLResControlModeType            []*CLResControlModeType
+	pCanonicalizationMethodType      []*CanonicalizationMethodType
+	pCertificateChainType            []*CertificateChainType
+	pCertificateInstallationReqType  []*CertificateInstallationReqType
+	pCertificateInstallationResType  []*CertificateInstallationResType
+	pChannelSelectionType            []*ChannelSelectionType
+	pChargeLoopReqType               []*ChargeLoopReqType
+	pChargeLoopResType               []*ChargeLoopResType
+	pChargeParameterDiscoveryReqType []*ChargeParameterDiscoveryReqType
+	pChargeParameterDiscoveryResType []*ChargeParameterDiscoveryResType
+	pChargeProgressType              []*ChargeProgressType
+	pChargingScheduleType            []*ChargingScheduleType
+	pChargingSessionType             []*ChargingSessionType
+	pContractCertificateChainType    []*ContractCertificateChainType
+	pDSAKeyValueType                 []*DSAKeyValueType
+	pDetailedCostType                []*DetailedCostType
+	pDetailedTaxType                 []*DetailedTaxType
+	pDigestMethodType                []*DigestMethodType
+	pDisplayParametersType           []*DisplayParametersType
+	pDynamic_CLReqControlModeType    []*Dynamic_CLReqControlModeType
+	pDynamic_CLResControlModeType    []*Dynamic_CLResControlModeType
+	pDynamic_EVPPTControlModeType    []*Dynamic_EVPPTControlModeType
+	pDynamic_SEReqControlModeType    []*Dynamic_SEReqControlModeType
+	pDynamic_SEResControlModeType    []*Dynamic_SEResControlModeType
+	pDynamic_SMDTControlModeType     []*Dynamic_SMDTControlModeType
+	pEIM_AReqAuthorizationModeType   []*EIM_AReqAuthorizationModeType
+	pEIM_ASResAuthorizationModeType  []*EIM_ASResAuthorizationModeType
+	pEMAIDListType                   []*EMAIDListType
+	pEVAbsolutePriceScheduleType     []*EVAbsolutePriceScheduleType
+	pEVEnergyOfferType               []*EVEnergyOfferType
+	pEVPowerProfileEntryListType     []*EVPowerProfileEntryListType
+	pEVPowerProfileType              []*EVPowerProfileType
+	pEVPowerScheduleEntryListType    []*EVPowerScheduleEntryListType
+	pEVPowerScheduleEntryType        []*EVPowerScheduleEntryType
+	pEVPowerScheduleType             []*EVPowerScheduleType
+	pEVPriceRuleStackListType        []*EVPriceRuleStackListType
+	pEVPriceRuleStackType            []*EVPriceRuleStackType
+	pEVPriceRuleType                 []*EVPriceRuleType
+	pEVSEStatusType                  []*EVSEStatusType
+	pEcdhCurveType                   []*EcdhCurveType
+	pEvCheckInStatusType             []*EvCheckInStatusType
+	pEvCheckOutStatusType            []*EvCheckOutStatusType
+	pEvseCheckOutStatusType          []*EvseCheckOutStatusType
+	pEvseNotificationType            []*EvseNotificationType
+	pKeyInfoType                     []*KeyInfoType
+	pKeyValueType                    []*KeyValueType
+	pListOfRootCertificateIDsType    []*ListOfRootCertificateIDsType
+	pManifestType                    []*ManifestType
+	pMessageHeaderType               []*MessageHeaderType
+	pMeterInfoType                   []*MeterInfoType
+	pMeteringConfirmationReqType     []*MeteringConfirmationReqType
+	pMeteringConfirmationResType     []*MeteringConfirmationResType
+	pObjectType                      []*ObjectType
+	pOverstayRuleListType            []*OverstayRuleListType
+	pOverstayRuleType                []*OverstayRuleType
+	pPGPDataType                     []*PGPDataType
+	pParameterSetType                []*ParameterSetType
+	pParameterType                   []*ParameterType
+	pParkingMethodType               []*ParkingMethodType
+	pPnC_AReqAuthorizationModeType   []*PnC_AReqAuthorizationModeType
+	pPnC_ASResAuthorizationModeType  []*PnC_ASResAuthorizationModeType
+	pPowerDeliveryReqType            []*PowerDeliveryReqType
+	pPowerDeliveryResType            []*PowerDeliveryResType
+	pPowerScheduleEntryListType      []*PowerScheduleEntryListType
+	pPowerScheduleEntryType          []*PowerScheduleEntryType
+	pPowerScheduleType               []*PowerScheduleType
+	pPowerToleranceAcceptanceType    []*PowerToleranceAcceptanceType
+	pPriceLevelScheduleEntryListType []*PriceLevelScheduleEntryListType
+	pPriceLevelScheduleEntryType     []*PriceLevelScheduleEntryType
+	pPriceLevelScheduleType          []*PriceLevelScheduleType
+	pPriceRuleStackListType          []*PriceRuleStackListType
+	pPriceRuleStackType              []*PriceRuleStackType
+	pPriceRuleType                   []*PriceRuleType
+	pPriceScheduleType               []*PriceScheduleType
+	pProcessingType                  []*ProcessingType
+	pRSAKeyValueType                 []*RSAKeyValueType
+	pRationalNumberType              []*RationalNumberType
+	pReceiptType                     []*ReceiptType
+	pReferenceType                   []*ReferenceType
+	pResponseCodeType                []*ResponseCodeType
+	pRetrievalMethodType             []*RetrievalMethodType
+	pSPKIDataType                    []*SPKIDataType
+	pScheduleExchangeReqType         []*ScheduleExchangeReqType
+	pScheduleExchangeResType         []*ScheduleExchangeResType
+	pScheduleTupleType               []*ScheduleTupleType
+	pScheduled_CLReqControlModeType  []*Scheduled_CLReqControlModeType
+	pScheduled_CLResControlModeType  []*Scheduled_CLResControlModeType
+	pScheduled_EVPPTControlModeType  []*Scheduled_EVPPTControlModeType
+	pScheduled_SEReqControlModeType  []*Scheduled_SEReqControlModeType
+	pScheduled_SEResControlModeType  []*Scheduled_SEResControlModeType
+	pScheduled_SMDTControlModeType   []*Scheduled_SMDTControlModeType
+	pSelectedServiceListType         []*SelectedServiceListType
+	pSelectedServiceType             []*SelectedServiceType
+	pServiceDetailReqType            []*ServiceDetailReqType
+	pServiceDetailResType            []*ServiceDetailResType
+	pServiceDiscoveryReqType         []*ServiceDiscoveryReqType
+	pServiceDiscoveryResType         []*ServiceDiscoveryResType
+	pServiceIDListType               []*ServiceIDListType
+	pServiceListType                 []*ServiceListType
+	pServiceParameterListType        []*ServiceParameterListType
+	pServiceSelectionReqType         []*ServiceSelectionReqType
+	pServiceSelectionResType         []*ServiceSelectionResType
+	pServiceType                     []*ServiceType
+	pSessionSetupReqType             []*SessionSetupReqType
+	pSessionSetupResType             []*SessionSetupResType
+	pSessionStopReqType              []*SessionStopReqType
+	pSessionStopResType              []*SessionStopResType
+	pSignatureMethodType             []*SignatureMethodType
+	pSignaturePropertiesType         []*SignaturePropertiesType
+	pSignaturePropertyType           []*SignaturePropertyType
+	pSignatureType                   []*SignatureType
+	pSignatureValueType              []*SignatureValueType
+	pSignedCertificateChainType      []*SignedCertificateChainType
+	pSignedInfoType                  []*SignedInfoType
+	pSignedInstallationDataType      []*SignedInstallationDataType
+	pSignedMeteringDataType          []*SignedMeteringDataType
+	pSubCertificatesType             []*SubCertificatesType
+	pSupportedProvidersListType      []*SupportedProvidersListType
+	pTargetPositionType              []*TargetPositionType
+	pTaxRuleListType                 []*TaxRuleListType
+	pTaxRuleType                     []*TaxRuleType
+	pTransformType                   []*TransformType
+	pTransformsType                  []*TransformsType
+	pV2GMessageType                  []*V2GMessageType
+	pV2GRequestType                  []*V2GRequestType
+	pV2GResponseType                 []*V2GResponseType
+	pVehicleCheckInReqType           []*VehicleCheckInReqType
+	pVehicleCheckInResType           []*VehicleCheckInResType
+	pVehicleCheckOutReqType          []*VehicleCheckOutReqType
+	pVehicleCheckOutResType          []*VehicleCheckOutResType
+	pX509DataType                    []*X509DataType
+	pX509IssuerSerialType            []*X509IssuerSerialType
+	pBool                            []*bool
+	pInt16                           []*int16
+	pInt32                           []*int32
+	pInt64                           []*int64
+	pInt8                            []*int8
+	pString                          []*string
+	pUint16                          []*uint16
+	pUint32                          []*uint32
+	pUint64                          []*uint64
+	pUint8                           []*uint8
+	sAdditionalServiceType           [][]AdditionalServiceType
+	sAuthorizationType               [][]AuthorizationType
+	sDetailedTaxType                 [][]DetailedTaxType
+	sEVPowerScheduleEntryType        [][]EVPowerScheduleEntryType
+	sEVPriceRuleStackType            [][]EVPriceRuleStackType
+	sEVPriceRuleType                 [][]EVPriceRuleType
+	sKeyValueType                    [][]KeyValueType
+	sObjectType                      [][]ObjectType
+	sOverstayRuleType                [][]OverstayRuleType
+	sPGPDataType                     [][]PGPDataType
+	sParameterSetType                [][]ParameterSetType
+	sParameterType                   [][]ParameterType
+	sPowerScheduleEntryType          [][]PowerScheduleEntryType
+	sPriceLevelScheduleEntryType     [][]PriceLevelScheduleEntryType
+	sPriceRuleStackType              [][]PriceRuleStackType
+	sPriceRuleType                   [][]PriceRuleType
+	sReferenceType                   [][]ReferenceType
+	sRetrievalMethodType             [][]RetrievalMethodType
+	sSPKIDataType                    [][]SPKIDataType
+	sScheduleTupleType               [][]ScheduleTupleType
+	sSelectedServiceType             [][]SelectedServiceType
+	sServiceType                     [][]ServiceType
+	sSignaturePropertyType           [][]SignaturePropertyType
+	sTaxRuleType                     [][]TaxRuleType
+	sTransformType                   [][]TransformType
+	sX509DataType                    [][]X509DataType
+	sX509IssuerSerialType            [][]X509IssuerSerialType
+	sBytes                           [][][]byte
+	sString                          [][]string
+	sUint16                          [][]uint16
+}
+
+func (p *pool) newAbsolutePriceScheduleType() *AbsolutePriceScheduleType {
+	if p != nil {
+		if n := len(p.pAbsolutePriceScheduleType); n > 0 {
+			x := p.pAbsolutePriceScheduleType[n-1]
+			p.pAbsolutePriceScheduleType = p.pAbsolutePriceScheduleType[:n-1]
+			var zero AbsolutePriceScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(AbsolutePriceScheduleType)
+}
+
+func (p *pool) newAdditionalServiceListType() *AdditionalServiceListType {
+	if p != nil {
+		if n := len(p.pAdditionalServiceListType); n > 0 {
+			x := p.pAdditionalServiceListType[n-1]
+			p.pAdditionalServiceListType = p.pAdditionalServiceListType[:n-1]
+			var zero AdditionalServiceListType
+			*x = zero
+			return x
+		}
+	}
+	return new(AdditionalServiceListType)
+}
+
+func (p *pool) newAdditionalServiceType() *AdditionalServiceType {
+	if p != nil {
+		if n := len(p.pAdditionalServiceType); n > 0 {
+			x := p.pAdditionalServiceType[n-1]
+			p.pAdditionalServiceType = p.pAdditionalServiceType[:n-1]
+			var zero AdditionalServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(AdditionalServiceType)
+}
+
+func (p *pool) newAuthorizationReqType() *AuthorizationReqType {
+	if p != nil {
+		if n := len(p.pAuthorizationReqType); n > 0 {
+			x := p.pAuthorizationReqType[n-1]
+			p.pAuthorizationReqType = p.pAuthorizationReqType[:n-1]
+			var zero AuthorizationReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(AuthorizationReqType)
+}
+
+func (p *pool) newAuthorizationResType() *AuthorizationResType {
+	if p != nil {
+		if n := len(p.pAuthorizationResType); n > 0 {
+			x := p.pAuthorizationResType[n-1]
+			p.pAuthorizationResType = p.pAuthorizationResType[:n-1]
+			var zero AuthorizationResType
+			*x = zero
+			return x
+		}
+	}
+	return new(AuthorizationResType)
+}
+
+func (p *pool) newAuthorizationSetupReqType() *AuthorizationSetupReqType {
+	if p != nil {
+		if n := len(p.pAuthorizationSetupReqType); n > 0 {
+			x := p.pAuthorizationSetupReqType[n-1]
+			p.pAuthorizationSetupReqType = p.pAuthorizationSetupReqType[:n-1]
+			var zero AuthorizationSetupReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(AuthorizationSetupReqType)
+}
+
+func (p *pool) newAuthorizationSetupResType() *AuthorizationSetupResType {
+	if p != nil {
+		if n := len(p.pAuthorizationSetupResType); n > 0 {
+			x := p.pAuthorizationSetupResType[n-1]
+			p.pAuthorizationSetupResType = p.pAuthorizationSetupResType[:n-1]
+			var zero AuthorizationSetupResType
+			*x = zero
+			return x
+		}
+	}
+	return new(AuthorizationSetupResType)
+}
+
+func (p *pool) newAuthorizationType() *AuthorizationType {
+	if p != nil {
+		if n := len(p.pAuthorizationType); n > 0 {
+			x := p.pAuthorizationType[n-1]
+			p.pAuthorizationType = p.pAuthorizationType[:n-1]
+			var zero AuthorizationType
+			*x = zero
+			return x
+		}
+	}
+	return new(AuthorizationType)
+}
+
+func (p *pool) newCLReqControlModeType() *CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pCLReqControlModeType); n > 0 {
+			x := p.pCLReqControlModeType[n-1]
+			p.pCLReqControlModeType = p.pCLReqControlModeType[:n-1]
+			var zero CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLReqControlModeType)
+}
+
+func (p *pool) newCLResControlModeType() *CLResControlModeType {
+	if p != nil {
+		if n := len(p.pCLResControlModeType); n > 0 {
+			x := p.pCLResControlModeType[n-1]
+			p.pCLResControlModeType = p.pCLResControlModeType[:n-1]
+			var zero CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLResControlModeType)
+}
+
+func (p *pool) newCanonicalizationMethodType() *CanonicalizationMethodType {
+	if p != nil {
+		if n := len(p.pCanonicalizationMethodType); n > 0 {
+			x := p.pCanonicalizationMethodType[n-1]
+			p.pCanonicalizationMethodType = p.pCanonicalizationMethodType[:n-1]
+			var zero CanonicalizationMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(CanonicalizationMethodType)
+}
+
+func (p *pool) newCertificateChainType() *CertificateChainType {
+	if p != nil {
+		if n := len(p.pCertificateChainType); n > 0 {
+			x := p.pCertificateChainType[n-1]
+			p.pCertificateChainType = p.pCertificateChainType[:n-1]
+			var zero CertificateChainType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateChainType)
+}
+
+func (p *pool) newCertificateInstallationReqType() *CertificateInstallationReqType {
+	if p != nil {
+		if n := len(p.pCertificateInstallationReqType); n > 0 {
+			x := p.pCertificateInstallationReqType[n-1]
+			p.pCertificateInstallationReqType = p.pCertificateInstallationReqType[:n-1]
+			var zero CertificateInstallationReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateInstallationReqType)
+}
+
+func (p *pool) newCertificateInstallationResType() *CertificateInstallationResType {
+	if p != nil {
+		if n := len(p.pCertificateInstallationResType); n > 0 {
+			x := p.pCertificateInstallationResType[n-1]
+			p.pCertificateInstallationResType = p.pCertificateInstallationResType[:n-1]
+			var zero CertificateInstallationResType
+			*x = zero
+			return x
+		}
+	}
+	return new(CertificateInstallationResType)
+}
+
+func (p *pool) newChannelSelectionType() *ChannelSelectionType {
+	if p != nil {
+		if n := len(p.pChannelSelectionType); n > 0 {
+			x := p.pChannelSelectionType[n-1]
+			p.pChannelSelectionType = p.pChannelSelectionType[:n-1]
+			var zero ChannelSelectionType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChannelSelectionType)
+}
+
+func (p *pool) newChargeLoopReqType() *ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pChargeLoopReqType); n > 0 {
+			x := p.pChargeLoopReqType[n-1]
+			p.pChargeLoopReqType = p.pChargeLoopReqType[:n-1]
+			var zero ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopReqType)
+}
+
+func (p *pool) newChargeLoopResType() *ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pChargeLoopResType); n > 0 {
+			x := p.pChargeLoopResType[n-1]
+			p.pChargeLoopResType = p.pChargeLoopResType[:n-1]
+			var zero ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopResType)
+}
+
+func (p *pool) newChargeParameterDiscoveryReqType() *ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pChargeParameterDiscoveryReqType[n-1]
+			p.pChargeParameterDiscoveryReqType = p.pChargeParameterDiscoveryReqType[:n-1]
+			var zero ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newChargeParameterDiscoveryResType() *ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryResType); n > 0 {
+			x := p.pChargeParameterDiscoveryResType[n-1]
+			p.pChargeParameterDiscoveryResType = p.pChargeParameterDiscoveryResType[:n-1]
+			var zero ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newChargeProgressType() *ChargeProgressType {
+	if p != nil {
+		if n := len(p.pChargeProgressType); n > 0 {
+			x := p.pChargeProgressType[n-1]
+			p.pChargeProgressType = p.pChargeProgressType[:n-1]
+			var zero ChargeProgressType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeProgressType)
+}
+
+func (p *pool) newChargingScheduleType() *ChargingScheduleType {
+	if p != nil {
+		if n := len(p.pChargingScheduleType); n > 0 {
+			x := p.pChargingScheduleType[n-1]
+			p.pChargingScheduleType = p.pChargingScheduleType[:n-1]
+			var zero ChargingScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingScheduleType)
+}
+
+func (p *pool) newChargingSessionType() *ChargingSessionType {
+	if p != nil {
+		if n := len(p.pChargingSessionType); n > 0 {
+			x := p.pChargingSessionType[n-1]
+			p.pChargingSessionType = p.pChargingSessionType[:n-1]
+			var zero ChargingSessionType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargingSessionType)
+}
+
+func (p *pool) newContractCertificateChainType() *ContractCertificateChainType {
+	if p != nil {
+		if n := len(p.pContractCertificateChainType); n > 0 {
+			x := p.pContractCertificateChainType[n-1]
+			p.pContractCertificateChainType = p.pContractCertificateChainType[:n-1]
+			var zero ContractCertificateChainType
+			*x = zero
+			return x
+		}
+	}
+	return new(ContractCertificateChainType)
+}
+
+func (p *pool) newDSAKeyValueType() *DSAKeyValueType {
+	if p != nil {
+		if n := len(p.pDSAKeyValueType); n > 0 {
+			x := p.pDSAKeyValueType[n-1]
+			p.pDSAKeyValueType = p.pDSAKeyValueType[:n-1]
+			var zero DSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(DSAKeyValueType)
+}
+
+func (p *pool) newDetailedCostType() *DetailedCostType {
+	if p != nil {
+		if n := len(p.pDetailedCostType); n > 0 {
+			x := p.pDetailedCostType[n-1]
+			p.pDetailedCostType = p.pDetailedCostType[:n-1]
+			var zero DetailedCostType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedCostType)
+}
+
+func (p *pool) newDetailedTaxType() *DetailedTaxType {
+	if p != nil {
+		if n := len(p.pDetailedTaxType); n > 0 {
+			x := p.pDetailedTaxType[n-1]
+			p.pDetailedTaxType = p.pDetailedTaxType[:n-1]
+			var zero DetailedTaxType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedTaxType)
+}
+
+func (p *pool) newDigestMethodType() *DigestMethodType {
+	if p != nil {
+		if n := len(p.pDigestMethodType); n > 0 {
+			x := p.pDigestMethodType[n-1]
+			p.pDigestMethodType = p.pDigestMethodType[:n-1]
+			var zero DigestMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(DigestMethodType)
+}
+
+func (p *pool) newDisplayParametersType() *DisplayParametersType {
+	if p != nil {
+		if n := len(p.pDisplayParametersType); n > 0 {
+			x := p.pDisplayParametersType[n-1]
+			p.pDisplayParametersType = p.pDisplayParametersType[:n-1]
+			var zero DisplayParametersType
+			*x = zero
+			return x
+		}
+	}
+	return new(DisplayParametersType)
+}
+
+func (p *pool) newDynamic_CLReqControlModeType() *Dynamic_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLReqControlModeType); n > 0 {
+			x := p.pDynamic_CLReqControlModeType[n-1]
+			p.pDynamic_CLReqControlModeType = p.pDynamic_CLReqControlModeType[:n-1]
+			var zero Dynamic_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLReqControlModeType)
+}
+
+func (p *pool) newDynamic_CLResControlModeType() *Dynamic_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLResControlModeType); n > 0 {
+			x := p.pDynamic_CLResControlModeType[n-1]
+			p.pDynamic_CLResControlModeType = p.pDynamic_CLResControlModeType[:n-1]
+			var zero Dynamic_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLResControlModeType)
+}
+
+func (p *pool) newDynamic_EVPPTControlModeType() *Dynamic_EVPPTControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_EVPPTControlModeType); n > 0 {
+			x := p.pDynamic_EVPPTControlModeType[n-1]
+			p.pDynamic_EVPPTControlModeType = p.pDynamic_EVPPTControlModeType[:n-1]
+			var zero Dynamic_EVPPTControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_EVPPTControlModeType)
+}
+
+func (p *pool) newDynamic_SEReqControlModeType() *Dynamic_SEReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_SEReqControlModeType); n > 0 {
+			x := p.pDynamic_SEReqControlModeType[n-1]
+			p.pDynamic_SEReqControlModeType = p.pDynamic_SEReqControlModeType[:n-1]
+			var zero Dynamic_SEReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_SEReqControlModeType)
+}
+
+func (p *pool) newDynamic_SEResControlModeType() *Dynamic_SEResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_SEResControlModeType); n > 0 {
+			x := p.pDynamic_SEResControlModeType[n-1]
+			p.pDynamic_SEResControlModeType = p.pDynamic_SEResControlModeType[:n-1]
+			var zero Dynamic_SEResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_SEResControlModeType)
+}
+
+func (p *pool) newDynamic_SMDTControlModeType() *Dynamic_SMDTControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_SMDTControlModeType); n > 0 {
+			x := p.pDynamic_SMDTControlModeType[n-1]
+			p.pDynamic_SMDTControlModeType = p.pDynamic_SMDTControlModeType[:n-1]
+			var zero Dynamic_SMDTControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_SMDTControlModeType)
+}
+
+func (p *pool) newEIM_AReqAuthorizationModeType() *EIM_AReqAuthorizationModeType {
+	if p != nil {
+		if n := len(p.pEIM_AReqAuthorizationModeType); n > 0 {
+			x := p.pEIM_AReqAuthorizationModeType[n-1]
+			p.pEIM_AReqAuthorizationModeType = p.pEIM_AReqAuthorizationModeType[:n-1]
+			var zero EIM_AReqAuthorizationModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(EIM_AReqAuthorizationModeType)
+}
+
+func (p *pool) newEIM_ASResAuthorizationModeType() *EIM_ASResAuthorizationModeType {
+	if p != nil {
+		if n := len(p.pEIM_ASResAuthorizationModeType); n > 0 {
+			x := p.pEIM_ASResAuthorizationModeType[n-1]
+			p.pEIM_ASResAuthorizationModeType = p.pEIM_ASResAuthorizationModeType[:n-1]
+			var zero EIM_ASResAuthorizationModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(EIM_ASResAuthorizationModeType)
+}
+
+func (p *pool) newEMAIDListType() *EMAIDListType {
+	if p != nil {
+		if n := len(p.pEMAIDListType); n > 0 {
+			x := p.pEMAIDListType[n-1]
+			p.pEMAIDListType = p.pEMAIDListType[:n-1]
+			var zero EMAIDListType
+			*x = zero
+			return x
+		}
+	}
+	return new(EMAIDListType)
+}
+
+func (p *pool) newEVAbsolutePriceScheduleType() *EVAbsolutePriceScheduleType {
+	if p != nil {
+		if n := len(p.pEVAbsolutePriceScheduleType); n > 0 {
+			x := p.pEVAbsolutePriceScheduleType[n-1]
+			p.pEVAbsolutePriceScheduleType = p.pEVAbsolutePriceScheduleType[:n-1]
+			var zero EVAbsolutePriceScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVAbsolutePriceScheduleType)
+}
+
+func (p *pool) newEVEnergyOfferType() *EVEnergyOfferType {
+	if p != nil {
+		if n := len(p.pEVEnergyOfferType); n > 0 {
+			x := p.pEVEnergyOfferType[n-1]
+			p.pEVEnergyOfferType = p.pEVEnergyOfferType[:n-1]
+			var zero EVEnergyOfferType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVEnergyOfferType)
+}
+
+func (p *pool) newEVPowerProfileEntryListType() *EVPowerProfileEntryListType {
+	if p != nil {
+		if n := len(p.pEVPowerProfileEntryListType); n > 0 {
+			x := p.pEVPowerProfileEntryListType[n-1]
+			p.pEVPowerProfileEntryListType = p.pEVPowerProfileEntryListType[:n-1]
+			var zero EVPowerProfileEntryListType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPowerProfileEntryListType)
+}
+
+func (p *pool) newEVPowerProfileType() *EVPowerProfileType {
+	if p != nil {
+		if n := len(p.pEVPowerProfileType); n > 0 {
+			x := p.pEVPowerProfileType[n-1]
+			p.pEVPowerProfileType = p.pEVPowerProfileType[:n-1]
+			var zero EVPowerProfileType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPowerProfileType)
+}
+
+func (p *pool) newEVPowerScheduleEntryListType() *EVPowerScheduleEntryListType {
+	if p != nil {
+		if n := len(p.pEVPowerScheduleEntryListType); n > 0 {
+			x := p.pEVPowerScheduleEntryListType[n-1]
+			p.pEVPowerScheduleEntryListType = p.pEVPowerScheduleEntryListType[:n-1]
+			var zero EVPowerScheduleEntryListType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPowerScheduleEntryListType)
+}
+
+func (p *pool) newEVPowerScheduleEntryType() *EVPowerScheduleEntryType {
+	if p != nil {
+		if n := len(p.pEVPowerScheduleEntryType); n > 0 {
+			x := p.pEVPowerScheduleEntryType[n-1]
+			p.pEVPowerScheduleEntryType = p.pEVPowerScheduleEntryType[:n-1]
+			var zero EVPowerScheduleEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPowerScheduleEntryType)
+}
+
+func (p *pool) newEVPowerScheduleType() *EVPowerScheduleType {
+	if p != nil {
+		if n := len(p.pEVPowerScheduleType); n > 0 {
+			x := p.pEVPowerScheduleType[n-1]
+			p.pEVPowerScheduleType = p.pEVPowerScheduleType[:n-1]
+			var zero EVPowerScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPowerScheduleType)
+}
+
+func (p *pool) newEVPriceRuleStackListType() *EVPriceRuleStackListType {
+	if p != nil {
+		if n := len(p.pEVPriceRuleStackListType); n > 0 {
+			x := p.pEVPriceRuleStackListType[n-1]
+			p.pEVPriceRuleStackListType = p.pEVPriceRuleStackListType[:n-1]
+			var zero EVPriceRuleStackListType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPriceRuleStackListType)
+}
+
+func (p *pool) newEVPriceRuleStackType() *EVPriceRuleStackType {
+	if p != nil {
+		if n := len(p.pEVPriceRuleStackType); n > 0 {
+			x := p.pEVPriceRuleStackType[n-1]
+			p.pEVPriceRuleStackType = p.pEVPriceRuleStackType[:n-1]
+			var zero EVPriceRuleStackType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPriceRuleStackType)
+}
+
+func (p *pool) newEVPriceRuleType() *EVPriceRuleType {
+	if p != nil {
+		if n := len(p.pEVPriceRuleType); n > 0 {
+			x := p.pEVPriceRuleType[n-1]
+			p.pEVPriceRuleType = p.pEVPriceRuleType[:n-1]
+			var zero EVPriceRuleType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVPriceRuleType)
+}
+
+func (p *pool) newEVSEStatusType() *EVSEStatusType {
+	if p != nil {
+		if n := len(p.pEVSEStatusType); n > 0 {
+			x := p.pEVSEStatusType[n-1]
+			p.pEVSEStatusType = p.pEVSEStatusType[:n-1]
+			var zero EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEStatusType)
+}
+
+func (p *pool) newEcdhCurveType() *EcdhCurveType {
+	if p != nil {
+		if n := len(p.pEcdhCurveType); n > 0 {
+			x := p.pEcdhCurveType[n-1]
+			p.pEcdhCurveType = p.pEcdhCurveType[:n-1]
+			var zero EcdhCurveType
+			*x = zero
+			return x
+		}
+	}
+	return new(EcdhCurveType)
+}
+
+func (p *pool) newEvCheckInStatusType() *EvCheckInStatusType {
+	if p != nil {
+		if n := len(p.pEvCheckInStatusType); n > 0 {
+			x := p.pEvCheckInStatusType[n-1]
+			p.pEvCheckInStatusType = p.pEvCheckInStatusType[:n-1]
+			var zero EvCheckInStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvCheckInStatusType)
+}
+
+func (p *pool) newEvCheckOutStatusType() *EvCheckOutStatusType {
+	if p != nil {
+		if n := len(p.pEvCheckOutStatusType); n > 0 {
+			x := p.pEvCheckOutStatusType[n-1]
+			p.pEvCheckOutStatusType = p.pEvCheckOutStatusType[:n-1]
+			var zero EvCheckOutStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvCheckOutStatusType)
+}
+
+func (p *pool) newEvseCheckOutStatusType() *EvseCheckOutStatusType {
+	if p != nil {
+		if n := len(p.pEvseCheckOutStatusType); n > 0 {
+			x := p.pEvseCheckOutStatusType[n-1]
+			p.pEvseCheckOutStatusType = p.pEvseCheckOutStatusType[:n-1]
+			var zero EvseCheckOutStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvseCheckOutStatusType)
+}
+
+func (p *pool) newEvseNotificationType() *EvseNotificationType {
+	if p != nil {
+		if n := len(p.pEvseNotificationType); n > 0 {
+			x := p.pEvseNotificationType[n-1]
+			p.pEvseNotificationType = p.pEvseNotificationType[:n-1]
+			var zero EvseNotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvseNotificationType)
+}
+
+func (p *pool) newKeyInfoType() *KeyInfoType {
+	if p != nil {
+		if n := len(p.pKeyInfoType); n > 0 {
+			x := p.pKeyInfoType[n-1]
+			p.pKeyInfoType = p.pKeyInfoType[:n-1]
+			var zero KeyInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyInfoType)
+}
+
+func (p *pool) newKeyValueType() *KeyValueType {
+	if p != nil {
+		if n := len(p.pKeyValueType); n > 0 {
+			x := p.pKeyValueType[n-1]
+			p.pKeyValueType = p.pKeyValueType[:n-1]
+			var zero KeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyValueType)
+}
+
+func (p *pool) newListOfRootCertificateIDsType() *ListOfRootCertificateIDsType {
+	if p != nil {
+		if n := len(p.pListOfRootCertificateIDsType); n > 0 {
+			x := p.pListOfRootCertificateIDsType[n-1]
+			p.pListOfRootCertificateIDsType = p.pListOfRootCertificateIDsType[:n-1]
+			var zero ListOfRootCertificateIDsType
+			*x = zero
+			return x
+		}
+	}
+	return new(ListOfRootCertificateIDsType)
+}
+
+func (p *pool) newManifestType() *ManifestType {
+	if p != nil {
+		if n := len(p.pManifestType); n > 0 {
+			x := p.pManifestType[n-1]
+			p.pManifestType = p.pManifestType[:n-1]
+			var zero ManifestType
+			*x = zero
+			return x
+		}
+	}
+	return new(ManifestType)
+}
+
+func (p *pool) newMessageHeaderType() *MessageHeaderType {
+	if p != nil {
+		if n := len(p.pMessageHeaderType); n > 0 {
+			x := p.pMessageHeaderType[n-1]
+			p.pMessageHeaderType = p.pMessageHeaderType[:n-1]
+			var zero MessageHeaderType
+			*x = zero
+			return x
+		}
+	}
+	return new(MessageHeaderType)
+}
+
+func (p *pool) newMeterInfoType() *MeterInfoType {
+	if p != nil {
+		if n := len(p.pMeterInfoType); n > 0 {
+			x := p.pMeterInfoType[n-1]
+			p.pMeterInfoType = p.pMeterInfoType[:n-1]
+			var zero MeterInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeterInfoType)
+}
+
+func (p *pool) newMeteringConfirmationReqType() *MeteringConfirmationReqType {
+	if p != nil {
+		if n := len(p.pMeteringConfirmationReqType); n > 0 {
+			x := p.pMeteringConfirmationReqType[n-1]
+			p.pMeteringConfirmationReqType = p.pMeteringConfirmationReqType[:n-1]
+			var zero MeteringConfirmationReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeteringConfirmationReqType)
+}
+
+func (p *pool) newMeteringConfirmationResType() *MeteringConfirmationResType {
+	if p != nil {
+		if n := len(p.pMeteringConfirmationResType); n > 0 {
+			x := p.pMeteringConfirmationResType[n-1]
+			p.pMeteringConfirmationResType = p.pMeteringConfirmationResType[:n-1]
+			var zero MeteringConfirmationResType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeteringConfirmationResType)
+}
+
+func (p *pool) newObjectType() *ObjectType {
+	if p != nil {
+		if n := len(p.pObjectType); n > 0 {
+			x := p.pObjectType[n-1]
+			p.pObjectType = p.pObjectType[:n-1]
+			var zero ObjectType
+			*x = zero
+			return x
+		}
+	}
+	return new(ObjectType)
+}
+
+func (p *pool) newOverstayRuleListType() *OverstayRuleListType {
+	if p != nil {
+		if n := len(p.pOverstayRuleListType); n > 0 {
+			x := p.pOverstayRuleListType[n-1]
+			p.pOverstayRuleListType = p.pOverstayRuleListType[:n-1]
+			var zero OverstayRuleListType
+			*x = zero
+			return x
+		}
+	}
+	return new(OverstayRuleListType)
+}
+
+func (p *pool) newOverstayRuleType() *OverstayRuleType {
+	if p != nil {
+		if n := len(p.pOverstayRuleType); n > 0 {
+			x := p.pOverstayRuleType[n-1]
+			p.pOverstayRuleType = p.pOverstayRuleType[:n-1]
+			var zero OverstayRuleType
+			*x = zero
+			return x
+		}
+	}
+	return new(OverstayRuleType)
+}
+
+func (p *pool) newPGPDataType() *PGPDataType {
+	if p != nil {
+		if n := len(p.pPGPDataType); n > 0 {
+			x := p.pPGPDataType[n-1]
+			p.pPGPDataType = p.pPGPDataType[:n-1]
+			var zero PGPDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(PGPDataType)
+}
+
+func (p *pool) newParameterSetType() *ParameterSetType {
+	if p != nil {
+		if n := len(p.pParameterSetType); n > 0 {
+			x := p.pParameterSetType[n-1]
+			p.pParameterSetType = p.pParameterSetType[:n-1]
+			var zero ParameterSetType
+			*x = zero
+			return x
+		}
+	}
+	return new(ParameterSetType)
+}
+
+func (p *pool) newParameterType() *ParameterType {
+	if p != nil {
+		if n := len(p.pParameterType); n > 0 {
+			x := p.pParameterType[n-1]
+			p.pParameterType = p.pParameterType[:n-1]
+			var zero ParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(ParameterType)
+}
+
+func (p *pool) newParkingMethodType() *ParkingMethodType {
+	if p != nil {
+		if n := len(p.pParkingMethodType); n > 0 {
+			x := p.pParkingMethodType[n-1]
+			p.pParkingMethodType = p.pParkingMethodType[:n-1]
+			var zero ParkingMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(ParkingMethodType)
+}
+
+func (p *pool) newPnC_AReqAuthorizationModeType() *PnC_AReqAuthorizationModeType {
+	if p != nil {
+		if n := len(p.pPnC_AReqAuthorizationModeType); n > 0 {
+			x := p.pPnC_AReqAuthorizationModeType[n-1]
+			p.pPnC_AReqAuthorizationModeType = p.pPnC_AReqAuthorizationModeType[:n-1]
+			var zero PnC_AReqAuthorizationModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(PnC_AReqAuthorizationModeType)
+}
+
+func (p *pool) newPnC_ASResAuthorizationModeType() *PnC_ASResAuthorizationModeType {
+	if p != nil {
+		if n := len(p.pPnC_ASResAuthorizationModeType); n > 0 {
+			x := p.pPnC_ASResAuthorizationModeType[n-1]
+			p.pPnC_ASResAuthorizationModeType = p.pPnC_ASResAuthorizationModeType[:n-1]
+			var zero PnC_ASResAuthorizationModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(PnC_ASResAuthorizationModeType)
+}
+
+func (p *pool) newPowerDeliveryReqType() *PowerDeliveryReqType {
+	if p != nil {
+		if n := len(p.pPowerDeliveryReqType); n > 0 {
+			x := p.pPowerDeliveryReqType[n-1]
+			p.pPowerDeliveryReqType = p.pPowerDeliveryReqType[:n-1]
+			var zero PowerDeliveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerDeliveryReqType)
+}
+
+func (p *pool) newPowerDeliveryResType() *PowerDeliveryResType {
+	if p != nil {
+		if n := len(p.pPowerDeliveryResType); n > 0 {
+			x := p.pPowerDeliveryResType[n-1]
+			p.pPowerDeliveryResType = p.pPowerDeliveryResType[:n-1]
+			var zero PowerDeliveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerDeliveryResType)
+}
+
+func (p *pool) newPowerScheduleEntryListType() *PowerScheduleEntryListType {
+	if p != nil {
+		if n := len(p.pPowerScheduleEntryListType); n > 0 {
+			x := p.pPowerScheduleEntryListType[n-1]
+			p.pPowerScheduleEntryListType = p.pPowerScheduleEntryListType[:n-1]
+			var zero PowerScheduleEntryListType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerScheduleEntryListType)
+}
+
+func (p *pool) newPowerScheduleEntryType() *PowerScheduleEntryType {
+	if p != nil {
+		if n := len(p.pPowerScheduleEntryType); n > 0 {
+			x := p.pPowerScheduleEntryType[n-1]
+			p.pPowerScheduleEntryType = p.pPowerScheduleEntryType[:n-1]
+			var zero PowerScheduleEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerScheduleEntryType)
+}
+
+func (p *pool) newPowerScheduleType() *PowerScheduleType {
+	if p != nil {
+		if n := len(p.pPowerScheduleType); n > 0 {
+			x := p.pPowerScheduleType[n-1]
+			p.pPowerScheduleType = p.pPowerScheduleType[:n-1]
+			var zero PowerScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerScheduleType)
+}
+
+func (p *pool) newPowerToleranceAcceptanceType() *PowerToleranceAcceptanceType {
+	if p != nil {
+		if n := len(p.pPowerToleranceAcceptanceType); n > 0 {
+			x := p.pPowerToleranceAcceptanceType[n-1]
+			p.pPowerToleranceAcceptanceType = p.pPowerToleranceAcceptanceType[:n-1]
+			var zero PowerToleranceAcceptanceType
+			*x = zero
+			return x
+		}
+	}
+	return new(PowerToleranceAcceptanceType)
+}
+
+func (p *pool) newPriceLevelScheduleEntryListType() *PriceLevelScheduleEntryListType {
+	if p != nil {
+		if n := len(p.pPriceLevelScheduleEntryListType); n > 0 {
+			x := p.pPriceLevelScheduleEntryListType[n-1]
+			p.pPriceLevelScheduleEntryListType = p.pPriceLevelScheduleEntryListType[:n-1]
+			var zero PriceLevelScheduleEntryListType
+			*x = zero
+			return x
+		}
+	}
+	return new(PriceLevelScheduleEntryListType)
+}
+
+func (p *pool) newPriceLevelScheduleEntryType() *PriceLevelScheduleEntryType {
+	if p != nil {
+		if n := len(p.pPriceLevelScheduleEntryType); n > 0 {
+			x := p.pPriceLevelScheduleEntryType[n-1]
+			p.pPriceLevelScheduleEntryType = p.pPriceLevelScheduleEntryType[:n-1]
+			var zero PriceLevelScheduleEntryType
+			*x = zero
+			return x
+		}
+	}
+	return new(PriceLevelScheduleEntryType)
+}
+
+func (p *pool) newPriceLevelScheduleType() *PriceLevelScheduleType {
+	if p != nil {
+		if n := len(p.pPriceLevelScheduleType); n > 0 {
+			x := p.pPriceLevelScheduleType[n-1]
+			p.pPriceLevelScheduleType = p.pPriceLevelScheduleType[:n-1]
+			var zero PriceLevelScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(PriceLevelScheduleType)
+}
+
+func (p *pool) newPriceRuleStackListType() *PriceRuleStackListType {
+	if p != nil {
+		if n := len(p.pPriceRuleStackListType); n > 0 {
+			x := p.pPriceRuleStackListType[n-1]
+			p.pPriceRuleStackListType = p.pPriceRuleStackListType[:n-1]
+			var zero PriceRuleStackListType
+			*x = zero
+			return x
+		}
+	}
+	return new(PriceRuleStackListType)
+}
+
+func (p *pool) newPriceRuleStackType() *PriceRuleStackType {
+	if p != nil {
+		if n := len(p.pPriceRuleStackType); n > 0 {
+			x := p.pPriceRuleStackType[n-1]
+			p.pPriceRuleStackType = p.pPriceRuleStackType[:n-1]
+			var zero PriceRuleStackType
+			*x = zero
+			return x
+		}
+	}
+	return new(PriceRuleStackType)
+}
+
+func (p *pool) newPriceRuleType() *PriceRuleType {
+	if p != nil {
+		if n := len(p.pPriceRuleType); n > 0 {
+			x := p.pPriceRuleType[n-1]
+			p.pPriceRuleType = p.pPriceRuleType[:n-1]
+			var zero PriceRuleType
+			*x = zero
+			return x
+		}
+	}
+	return new(PriceRuleType)
+}
+
+func (p *pool) newPriceScheduleType() *PriceScheduleType {
+	if p != nil {
+		if n := len(p.pPriceScheduleType); n > 0 {
+			x := p.pPriceScheduleType[n-1]
+			p.pPriceScheduleType = p.pPriceScheduleType[:n-1]
+			var zero PriceScheduleType
+			*x = zero
+			return x
+		}
+	}
+	return new(PriceScheduleType)
+}
+
+func (p *pool) newProcessingType() *ProcessingType {
+	if p != nil {
+		if n := len(p.pProcessingType); n > 0 {
+			x := p.pProcessingType[n-1]
+			p.pProcessingType = p.pProcessingType[:n-1]
+			var zero ProcessingType
+			*x = zero
+			return x
+		}
+	}
+	return new(ProcessingType)
+}
+
+func (p *pool) newRSAKeyValueType() *RSAKeyValueType {
+	if p != nil {
+		if n := len(p.pRSAKeyValueType); n > 0 {
+			x := p.pRSAKeyValueType[n-1]
+			p.pRSAKeyValueType = p.pRSAKeyValueType[:n-1]
+			var zero RSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(RSAKeyValueType)
+}
+
+func (p *pool) newRationalNumberType() *RationalNumberType {
+	if p != nil {
+		if n := len(p.pRationalNumberType); n > 0 {
+			x := p.pRationalNumberType[n-1]
+			p.pRationalNumberType = p.pRationalNumberType[:n-1]
+			var zero RationalNumberType
+			*x = zero
+			return x
+		}
+	}
+	return new(RationalNumberType)
+}
+
+func (p *pool) newReceiptType() *ReceiptType {
+	if p != nil {
+		if n := len(p.pReceiptType); n > 0 {
+			x := p.pReceiptType[n-1]
+			p.pReceiptType = p.pReceiptType[:n-1]
+			var zero ReceiptType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReceiptType)
+}
+
+func (p *pool) newReferenceType() *ReferenceType {
+	if p != nil {
+		if n := len(p.pReferenceType); n > 0 {
+			x := p.pReferenceType[n-1]
+			p.pReferenceType = p.pReferenceType[:n-1]
+			var zero ReferenceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReferenceType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newRetrievalMethodType() *RetrievalMethodType {
+	if p != nil {
+		if n := len(p.pRetrievalMethodType); n > 0 {
+			x := p.pRetrievalMethodType[n-1]
+			p.pRetrievalMethodType = p.pRetrievalMethodType[:n-1]
+			var zero RetrievalMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(RetrievalMethodType)
+}
+
+func (p *pool) newSPKIDataType() *SPKIDataType {
+	if p != nil {
+		if n := len(p.pSPKIDataType); n > 0 {
+			x := p.pSPKIDataType[n-1]
+			p.pSPKIDataType = p.pSPKIDataType[:n-1]
+			var zero SPKIDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SPKIDataType)
+}
+
+func (p *pool) newScheduleExchangeReqType() *ScheduleExchangeReqType {
+	if p != nil {
+		if n := len(p.pScheduleExchangeReqType); n > 0 {
+			x := p.pScheduleExchangeReqType[n-1]
+			p.pScheduleExchangeReqType = p.pScheduleExchangeReqType[:n-1]
+			var zero ScheduleExchangeReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ScheduleExchangeReqType)
+}
+
+func (p *pool) newScheduleExchangeResType() *ScheduleExchangeResType {
+	if p != nil {
+		if n := len(p.pScheduleExchangeResType); n > 0 {
+			x := p.pScheduleExchangeResType[n-1]
+			p.pScheduleExchangeResType = p.pScheduleExchangeResType[:n-1]
+			var zero ScheduleExchangeResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ScheduleExchangeResType)
+}
+
+func (p *pool) newScheduleTupleType() *ScheduleTupleType {
+	if p != nil {
+		if n := len(p.pScheduleTupleType); n > 0 {
+			x := p.pScheduleTupleType[n-1]
+			p.pScheduleTupleType = p.pScheduleTupleType[:n-1]
+			var zero ScheduleTupleType
+			*x = zero
+			return x
+		}
+	}
+	return new(ScheduleTupleType)
+}
+
+func (p *pool) newScheduled_CLReqControlModeType() *Scheduled_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLReqControlModeType); n > 0 {
+			x := p.pScheduled_CLReqControlModeType[n-1]
+			p.pScheduled_CLReqControlModeType = p.pScheduled_CLReqControlModeType[:n-1]
+			var zero Scheduled_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLReqControlModeType)
+}
+
+func (p *pool) newScheduled_CLResControlModeType() *Scheduled_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLResControlModeType); n > 0 {
+			x := p.pScheduled_CLResControlModeType[n-1]
+			p.pScheduled_CLResControlModeType = p.pScheduled_CLResControlModeType[:n-1]
+			var zero Scheduled_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLResControlModeType)
+}
+
+func (p *pool) newScheduled_EVPPTControlModeType() *Scheduled_EVPPTControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_EVPPTControlModeType); n > 0 {
+			x := p.pScheduled_EVPPTControlModeType[n-1]
+			p.pScheduled_EVPPTControlModeType = p.pScheduled_EVPPTControlModeType[:n-1]
+			var zero Scheduled_EVPPTControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_EVPPTControlModeType)
+}
+
+func (p *pool) newScheduled_SEReqControlModeType() *Scheduled_SEReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_SEReqControlModeType); n > 0 {
+			x := p.pScheduled_SEReqControlModeType[n-1]
+			p.pScheduled_SEReqControlModeType = p.pScheduled_SEReqControlModeType[:n-1]
+			var zero Scheduled_SEReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_SEReqControlModeType)
+}
+
+func (p *pool) newScheduled_SEResControlModeType() *Scheduled_SEResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_SEResControlModeType); n > 0 {
+			x := p.pScheduled_SEResControlModeType[n-1]
+			p.pScheduled_SEResControlModeType = p.pScheduled_SEResControlModeType[:n-1]
+			var zero Scheduled_SEResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_SEResControlModeType)
+}
+
+func (p *pool) newScheduled_SMDTControlModeType() *Scheduled_SMDTControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_SMDTControlModeType); n > 0 {
+			x := p.pScheduled_SMDTControlModeType[n-1]
+			p.pScheduled_SMDTControlModeType = p.pScheduled_SMDTControlModeType[:n-1]
+			var zero Scheduled_SMDTControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_SMDTControlModeType)
+}
+
+func (p *pool) newSelectedServiceListType() *SelectedServiceListType {
+	if p != nil {
+		if n := len(p.pSelectedServiceListType); n > 0 {
+			x := p.pSelectedServiceListType[n-1]
+			p.pSelectedServiceListType = p.pSelectedServiceListType[:n-1]
+			var zero SelectedServiceListType
+			*x = zero
+			return x
+		}
+	}
+	return new(SelectedServiceListType)
+}
+
+func (p *pool) newSelectedServiceType() *SelectedServiceType {
+	if p != nil {
+		if n := len(p.pSelectedServiceType); n > 0 {
+			x := p.pSelectedServiceType[n-1]
+			p.pSelectedServiceType = p.pSelectedServiceType[:n-1]
+			var zero SelectedServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(SelectedServiceType)
+}
+
+func (p *pool) newServiceDetailReqType() *ServiceDetailReqType {
+	if p != nil {
+		if n := len(p.pServiceDetailReqType); n > 0 {
+			x := p.pServiceDetailReqType[n-1]
+			p.pServiceDetailReqType = p.pServiceDetailReqType[:n-1]
+			var zero ServiceDetailReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDetailReqType)
+}
+
+func (p *pool) newServiceDetailResType() *ServiceDetailResType {
+	if p != nil {
+		if n := len(p.pServiceDetailResType); n > 0 {
+			x := p.pServiceDetailResType[n-1]
+			p.pServiceDetailResType = p.pServiceDetailResType[:n-1]
+			var zero ServiceDetailResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDetailResType)
+}
+
+func (p *pool) newServiceDiscoveryReqType() *ServiceDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pServiceDiscoveryReqType); n > 0 {
+			x := p.pServiceDiscoveryReqType[n-1]
+			p.pServiceDiscoveryReqType = p.pServiceDiscoveryReqType[:n-1]
+			var zero ServiceDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDiscoveryReqType)
+}
+
+func (p *pool) newServiceDiscoveryResType() *ServiceDiscoveryResType {
+	if p != nil {
+		if n := len(p.pServiceDiscoveryResType); n > 0 {
+			x := p.pServiceDiscoveryResType[n-1]
+			p.pServiceDiscoveryResType = p.pServiceDiscoveryResType[:n-1]
+			var zero ServiceDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceDiscoveryResType)
+}
+
+func (p *pool) newServiceIDListType() *ServiceIDListType {
+	if p != nil {
+		if n := len(p.pServiceIDListType); n > 0 {
+			x := p.pServiceIDListType[n-1]
+			p.pServiceIDListType = p.pServiceIDListType[:n-1]
+			var zero ServiceIDListType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceIDListType)
+}
+
+func (p *pool) newServiceListType() *ServiceListType {
+	if p != nil {
+		if n := len(p.pServiceListType); n > 0 {
+			x := p.pServiceListType[n-1]
+			p.pServiceListType = p.pServiceListType[:n-1]
+			var zero ServiceListType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceListType)
+}
+
+func (p *pool) newServiceParameterListType() *ServiceParameterListType {
+	if p != nil {
+		if n := len(p.pServiceParameterListType); n > 0 {
+			x := p.pServiceParameterListType[n-1]
+			p.pServiceParameterListType = p.pServiceParameterListType[:n-1]
+			var zero ServiceParameterListType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceParameterListType)
+}
+
+func (p *pool) newServiceSelectionReqType() *ServiceSelectionReqType {
+	if p != nil {
+		if n := len(p.pServiceSelectionReqType); n > 0 {
+			x := p.pServiceSelectionReqType[n-1]
+			p.pServiceSelectionReqType = p.pServiceSelectionReqType[:n-1]
+			var zero ServiceSelectionReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceSelectionReqType)
+}
+
+func (p *pool) newServiceSelectionResType() *ServiceSelectionResType {
+	if p != nil {
+		if n := len(p.pServiceSelectionResType); n > 0 {
+			x := p.pServiceSelectionResType[n-1]
+			p.pServiceSelectionResType = p.pServiceSelectionResType[:n-1]
+			var zero ServiceSelectionResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceSelectionResType)
+}
+
+func (p *pool) newServiceType() *ServiceType {
+	if p != nil {
+		if n := len(p.pServiceType); n > 0 {
+			x := p.pServiceType[n-1]
+			p.pServiceType = p.pServiceType[:n-1]
+			var zero ServiceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ServiceType)
+}
+
+func (p *pool) newSessionSetupReqType() *SessionSetupReqType {
+	if p != nil {
+		if n := len(p.pSessionSetupReqType); n > 0 {
+			x := p.pSessionSetupReqType[n-1]
+			p.pSessionSetupReqType = p.pSessionSetupReqType[:n-1]
+			var zero SessionSetupReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionSetupReqType)
+}
+
+func (p *pool) newSessionSetupResType() *SessionSetupResType {
+	if p != nil {
+		if n := len(p.pSessionSetupResType); n > 0 {
+			x := p.pSessionSetupResType[n-1]
+			p.pSessionSetupResType = p.pSessionSetupResType[:n-1]
+			var zero SessionSetupResType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionSetupResType)
+}
+
+func (p *pool) newSessionStopReqType() *SessionStopReqType {
+	if p != nil {
+		if n := len(p.pSessionStopReqType); n > 0 {
+			x := p.pSessionStopReqType[n-1]
+			p.pSessionStopReqType = p.pSessionStopReqType[:n-1]
+			var zero SessionStopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionStopReqType)
+}
+
+func (p *pool) newSessionStopResType() *SessionStopResType {
+	if p != nil {
+		if n := len(p.pSessionStopResType); n > 0 {
+			x := p.pSessionStopResType[n-1]
+			p.pSessionStopResType = p.pSessionStopResType[:n-1]
+			var zero SessionStopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(SessionStopResType)
+}
+
+func (p *pool) newSignatureMethodType() *SignatureMethodType {
+	if p != nil {
+		if n := len(p.pSignatureMethodType); n > 0 {
+			x := p.pSignatureMethodType[n-1]
+			p.pSignatureMethodType = p.pSignatureMethodType[:n-1]
+			var zero SignatureMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureMethodType)
+}
+
+func (p *pool) newSignaturePropertiesType() *SignaturePropertiesType {
+	if p != nil {
+		if n := len(p.pSignaturePropertiesType); n > 0 {
+			x := p.pSignaturePropertiesType[n-1]
+			p.pSignaturePropertiesType = p.pSignaturePropertiesType[:n-1]
+			var zero SignaturePropertiesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertiesType)
+}
+
+func (p *pool) newSignaturePropertyType() *SignaturePropertyType {
+	if p != nil {
+		if n := len(p.pSignaturePropertyType); n > 0 {
+			x := p.pSignaturePropertyType[n-1]
+			p.pSignaturePropertyType = p.pSignaturePropertyType[:n-1]
+			var zero SignaturePropertyType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertyType)
+}
+
+func (p *pool) newSignatureType() *SignatureType {
+	if p != nil {
+		if n := len(p.pSignatureType); n > 0 {
+			x := p.pSignatureType[n-1]
+			p.pSignatureType = p.pSignatureType[:n-1]
+			var zero SignatureType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureType)
+}
+
+func (p *pool) newSignatureValueType() *SignatureValueType {
+	if p != nil {
+		if n := len(p.pSignatureValueType); n > 0 {
+			x := p.pSignatureValueType[n-1]
+			p.pSignatureValueType = p.pSignatureValueType[:n-1]
+			var zero SignatureValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureValueType)
+}
+
+func (p *pool) newSignedCertificateChainType() *SignedCertificateChainType {
+	if p != nil {
+		if n := len(p.pSignedCertificateChainType); n > 0 {
+			x := p.pSignedCertificateChainType[n-1]
+			p.pSignedCertificateChainType = p.pSignedCertificateChainType[:n-1]
+			var zero SignedCertificateChainType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedCertificateChainType)
+}
+
+func (p *pool) newSignedInfoType() *SignedInfoType {
+	if p != nil {
+		if n := len(p.pSignedInfoType); n > 0 {
+			x := p.pSignedInfoType[n-1]
+			p.pSignedInfoType = p.pSignedInfoType[:n-1]
+			var zero SignedInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInfoType)
+}
+
+func (p *pool) newSignedInstallationDataType() *SignedInstallationDataType {
+	if p != nil {
+		if n := len(p.pSignedInstallationDataType); n > 0 {
+			x := p.pSignedInstallationDataType[n-1]
+			p.pSignedInstallationDataType = p.pSignedInstallationDataType[:n-1]
+			var zero SignedInstallationDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInstallationDataType)
+}
+
+func (p *pool) newSignedMeteringDataType() *SignedMeteringDataType {
+	if p != nil {
+		if n := len(p.pSignedMeteringDataType); n > 0 {
+			x := p.pSignedMeteringDataType[n-1]
+			p.pSignedMeteringDataType = p.pSignedMeteringDataType[:n-1]
+			var zero SignedMeteringDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedMeteringDataType)
+}
+
+func (p *pool) newSubCertificatesType() *SubCertificatesType {
+	if p != nil {
+		if n := len(p.pSubCertificatesType); n > 0 {
+			x := p.pSubCertificatesType[n-1]
+			p.pSubCertificatesType = p.pSubCertificatesType[:n-1]
+			var zero SubCertificatesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SubCertificatesType)
+}
+
+func (p *pool) newSupportedProvidersListType() *SupportedProvidersListType {
+	if p != nil {
+		if n := len(p.pSupportedProvidersListType); n > 0 {
+			x := p.pSupportedProvidersListType[n-1]
+			p.pSupportedProvidersListType = p.pSupportedProvidersListType[:n-1]
+			var zero SupportedProvidersListType
+			*x = zero
+			return x
+		}
+	}
+	return new(SupportedProvidersListType)
+}
+
+func (p *pool) newTargetPositionType() *TargetPositionType {
+	if p != nil {
+		if n := len(p.pTargetPositionType); n > 0 {
+			x := p.pTargetPositionType[n-1]
+			p.pTargetPositionType = p.pTargetPositionType[:n-1]
+			var zero TargetPositionType
+			*x = zero
+			return x
+		}
+	}
+	return new(TargetPositionType)
+}
+
+func (p *pool) newTaxRuleListType() *TaxRuleListType {
+	if p != nil {
+		if n := len(p.pTaxRuleListType); n > 0 {
+			x := p.pTaxRuleListType[n-1]
+			p.pTaxRuleListType = p.pTaxRuleListType[:n-1]
+			var zero TaxRuleListType
+			*x = zero
+			return x
+		}
+	}
+	return new(TaxRuleListType)
+}
+
+func (p *pool) newTaxRuleType() *TaxRuleType {
+	if p != nil {
+		if n := len(p.pTaxRuleType); n > 0 {
+			x := p.pTaxRuleType[n-1]
+			p.pTaxRuleType = p.pTaxRuleType[:n-1]
+			var zero TaxRuleType
+			*x = zero
+			return x
+		}
+	}
+	return new(TaxRuleType)
+}
+
+func (p *pool) newTransformType() *TransformType {
+	if p != nil {
+		if n := len(p.pTransformType); n > 0 {
+			x := p.pTransformType[n-1]
+			p.pTransformType = p.pTransformType[:n-1]
+			var zero TransformType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformType)
+}
+
+func (p *pool) newTransformsType() *TransformsType {
+	if p != nil {
+		if n := len(p.pTransformsType); n > 0 {
+			x := p.pTransformsType[n-1]
+			p.pTransformsType = p.pTransformsType[:n-1]
+			var zero TransformsType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformsType)
+}
+
+func (p *pool) newV2GMessageType() *V2GMessageType {
+	if p != nil {
+		if n := len(p.pV2GMessageType); n > 0 {
+			x := p.pV2GMessageType[n-1]
+			p.pV2GMessageType = p.pV2GMessageType[:n-1]
+			var zero V2GMessageType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GMessageType)
+}
+
+func (p *pool) newV2GRequestType() *V2GRequestType {
+	if p != nil {
+		if n := len(p.pV2GRequestType); n > 0 {
+			x := p.pV2GRequestType[n-1]
+			p.pV2GRequestType = p.pV2GRequestType[:n-1]
+			var zero V2GRequestType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GRequestType)
+}
+
+func (p *pool) newV2GResponseType() *V2GResponseType {
+	if p != nil {
+		if n := len(p.pV2GResponseType); n > 0 {
+			x := p.pV2GResponseType[n-1]
+			p.pV2GResponseType = p.pV2GResponseType[:n-1]
+			var zero V2GResponseType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GResponseType)
+}
+
+func (p *pool) newVehicleCheckInReqType() *VehicleCheckInReqType {
+	if p != nil {
+		if n := len(p.pVehicleCheckInReqType); n > 0 {
+			x := p.pVehicleCheckInReqType[n-1]
+			p.pVehicleCheckInReqType = p.pVehicleCheckInReqType[:n-1]
+			var zero VehicleCheckInReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(VehicleCheckInReqType)
+}
+
+func (p *pool) newVehicleCheckInResType() *VehicleCheckInResType {
+	if p != nil {
+		if n := len(p.pVehicleCheckInResType); n > 0 {
+			x := p.pVehicleCheckInResType[n-1]
+			p.pVehicleCheckInResType = p.pVehicleCheckInResType[:n-1]
+			var zero VehicleCheckInResType
+			*x = zero
+			return x
+		}
+	}
+	return new(VehicleCheckInResType)
+}
+
+func (p *pool) newVehicleCheckOutReqType() *VehicleCheckOutReqType {
+	if p != nil {
+		if n := len(p.pVehicleCheckOutReqType); n > 0 {
+			x := p.pVehicleCheckOutReqType[n-1]
+			p.pVehicleCheckOutReqType = p.pVehicleCheckOutReqType[:n-1]
+			var zero VehicleCheckOutReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(VehicleCheckOutReqType)
+}
+
+func (p *pool) newVehicleCheckOutResType() *VehicleCheckOutResType {
+	if p != nil {
+		if n := len(p.pVehicleCheckOutResType); n > 0 {
+			x := p.pVehicleCheckOutResType[n-1]
+			p.pVehicleCheckOutResType = p.pVehicleCheckOutResType[:n-1]
+			var zero VehicleCheckOutResType
+			*x = zero
+			return x
+		}
+	}
+	return new(VehicleCheckOutResType)
+}
+
+func (p *pool) newX509DataType() *X509DataType {
+	if p != nil {
+		if n := len(p.pX509DataType); n > 0 {
+			x := p.pX509DataType[n-1]
+			p.pX509DataType = p.pX509DataType[:n-1]
+			var zero X509DataType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509DataType)
+}
+
+func (p *pool) newX509IssuerSerialType() *X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.pX509IssuerSerialType); n > 0 {
+			x := p.pX509IssuerSerialType[n-1]
+			p.pX509IssuerSerialType = p.pX509IssuerSerialType[:n-1]
+			var zero X509IssuerSerialType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509IssuerSerialType)
+}
+
+func (p *pool) newBool() *bool {
+	if p != nil {
+		if n := len(p.pBool); n > 0 {
+			x := p.pBool[n-1]
+			p.pBool = p.pBool[:n-1]
+			var zero bool
+			*x = zero
+			return x
+		}
+	}
+	return new(bool)
+}
+
+func (p *pool) newInt16() *int16 {
+	if p != nil {
+		if n := len(p.pInt16); n > 0 {
+			x := p.pInt16[n-1]
+			p.pInt16 = p.pInt16[:n-1]
+			var zero int16
+			*x = zero
+			return x
+		}
+	}
+	return new(int16)
+}
+
+func (p *pool) newInt32() *int32 {
+	if p != nil {
+		if n := len(p.pInt32); n > 0 {
+			x := p.pInt32[n-1]
+			p.pInt32 = p.pInt32[:n-1]
+			var zero int32
+			*x = zero
+			return x
+		}
+	}
+	return new(int32)
+}
+
+func (p *pool) newInt64() *int64 {
+	if p != nil {
+		if n := len(p.pInt64); n > 0 {
+			x := p.pInt64[n-1]
+			p.pInt64 = p.pInt64[:n-1]
+			var zero int64
+			*x = zero
+			return x
+		}
+	}
+	return new(int64)
+}
+
+func (p *pool) newInt8() *int8 {
+	if p != nil {
+		if n := len(p.pInt8); n > 0 {
+			x := p.pInt8[n-1]
+			p.pInt8 = p.pInt8[:n-1]
+			var zero int8
+			*x = zero
+			return x
+		}
+	}
+	return new(int8)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint16() *uint16 {
+	if p != nil {
+		if n := len(p.pUint16); n > 0 {
+			x := p.pUint16[n-1]
+			p.pUint16 = p.pUint16[:n-1]
+			var zero uint16
+			*x = zero
+			return x
+		}
+	}
+	return new(uint16)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint64() *uint64 {
+	if p != nil {
+		if n := len(p.pUint64); n > 0 {
+			x := p.pUint64[n-1]
+			p.pUint64 = p.pUint64[:n-1]
+			var zero uint64
+			*x = zero
+			return x
+		}
+	}
+	return new(uint64)
+}
+
+func (p *pool) newUint8() *uint8 {
+	if p != nil {
+		if n := len(p.pUint8); n > 0 {
+			x := p.pUint8[n-1]
+			p.pUint8 = p.pUint8[:n-1]
+			var zero uint8
+			*x = zero
+			return x
+		}
+	}
+	return new(uint8)
+}
+
+func (p *pool) sliceAdditionalServiceType() []AdditionalServiceType {
+	if p != nil {
+		if n := len(p.sAdditionalServiceType); n > 0 {
+			s := p.sAdditionalServiceType[n-1]
+			p.sAdditionalServiceType = p.sAdditionalServiceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceAuthorizationType() []AuthorizationType {
+	if p != nil {
+		if n := len(p.sAuthorizationType); n > 0 {
+			s := p.sAuthorizationType[n-1]
+			p.sAuthorizationType = p.sAuthorizationType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceDetailedTaxType() []DetailedTaxType {
+	if p != nil {
+		if n := len(p.sDetailedTaxType); n > 0 {
+			s := p.sDetailedTaxType[n-1]
+			p.sDetailedTaxType = p.sDetailedTaxType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceEVPowerScheduleEntryType() []EVPowerScheduleEntryType {
+	if p != nil {
+		if n := len(p.sEVPowerScheduleEntryType); n > 0 {
+			s := p.sEVPowerScheduleEntryType[n-1]
+			p.sEVPowerScheduleEntryType = p.sEVPowerScheduleEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceEVPriceRuleStackType() []EVPriceRuleStackType {
+	if p != nil {
+		if n := len(p.sEVPriceRuleStackType); n > 0 {
+			s := p.sEVPriceRuleStackType[n-1]
+			p.sEVPriceRuleStackType = p.sEVPriceRuleStackType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceEVPriceRuleType() []EVPriceRuleType {
+	if p != nil {
+		if n := len(p.sEVPriceRuleType); n > 0 {
+			s := p.sEVPriceRuleType[n-1]
+			p.sEVPriceRuleType = p.sEVPriceRuleType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceKeyValueType() []KeyValueType {
+	if p != nil {
+		if n := len(p.sKeyValueType); n > 0 {
+			s := p.sKeyValueType[n-1]
+			p.sKeyValueType = p.sKeyValueType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceObjectType() []ObjectType {
+	if p != nil {
+		if n := len(p.sObjectType); n > 0 {
+			s := p.sObjectType[n-1]
+			p.sObjectType = p.sObjectType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceOverstayRuleType() []OverstayRuleType {
+	if p != nil {
+		if n := len(p.sOverstayRuleType); n > 0 {
+			s := p.sOverstayRuleType[n-1]
+			p.sOverstayRuleType = p.sOverstayRuleType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePGPDataType() []PGPDataType {
+	if p != nil {
+		if n := len(p.sPGPDataType); n > 0 {
+			s := p.sPGPDataType[n-1]
+			p.sPGPDataType = p.sPGPDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceParameterSetType() []ParameterSetType {
+	if p != nil {
+		if n := len(p.sParameterSetType); n > 0 {
+			s := p.sParameterSetType[n-1]
+			p.sParameterSetType = p.sParameterSetType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceParameterType() []ParameterType {
+	if p != nil {
+		if n := len(p.sParameterType); n > 0 {
+			s := p.sParameterType[n-1]
+			p.sParameterType = p.sParameterType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePowerScheduleEntryType() []PowerScheduleEntryType {
+	if p != nil {
+		if n := len(p.sPowerScheduleEntryType); n > 0 {
+			s := p.sPowerScheduleEntryType[n-1]
+			p.sPowerScheduleEntryType = p.sPowerScheduleEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePriceLevelScheduleEntryType() []PriceLevelScheduleEntryType {
+	if p != nil {
+		if n := len(p.sPriceLevelScheduleEntryType); n > 0 {
+			s := p.sPriceLevelScheduleEntryType[n-1]
+			p.sPriceLevelScheduleEntryType = p.sPriceLevelScheduleEntryType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePriceRuleStackType() []PriceRuleStackType {
+	if p != nil {
+		if n := len(p.sPriceRuleStackType); n > 0 {
+			s := p.sPriceRuleStackType[n-1]
+			p.sPriceRuleStackType = p.sPriceRuleStackType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePriceRuleType() []PriceRuleType {
+	if p != nil {
+		if n := len(p.sPriceRuleType); n > 0 {
+			s := p.sPriceRuleType[n-1]
+			p.sPriceRuleType = p.sPriceRuleType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceReferenceType() []ReferenceType {
+	if p != nil {
+		if n := len(p.sReferenceType); n > 0 {
+			s := p.sReferenceType[n-1]
+			p.sReferenceType = p.sReferenceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceRetrievalMethodType() []RetrievalMethodType {
+	if p != nil {
+		if n := len(p.sRetrievalMethodType); n > 0 {
+			s := p.sRetrievalMethodType[n-1]
+			p.sRetrievalMethodType = p.sRetrievalMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSPKIDataType() []SPKIDataType {
+	if p != nil {
+		if n := len(p.sSPKIDataType); n > 0 {
+			s := p.sSPKIDataType[n-1]
+			p.sSPKIDataType = p.sSPKIDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceScheduleTupleType() []ScheduleTupleType {
+	if p != nil {
+		if n := len(p.sScheduleTupleType); n > 0 {
+			s := p.sScheduleTupleType[n-1]
+			p.sScheduleTupleType = p.sScheduleTupleType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSelectedServiceType() []SelectedServiceType {
+	if p != nil {
+		if n := len(p.sSelectedServiceType); n > 0 {
+			s := p.sSelectedServiceType[n-1]
+			p.sSelectedServiceType = p.sSelectedServiceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceServiceType() []ServiceType {
+	if p != nil {
+		if n := len(p.sServiceType); n > 0 {
+			s := p.sServiceType[n-1]
+			p.sServiceType = p.sServiceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSignaturePropertyType() []SignaturePropertyType {
+	if p != nil {
+		if n := len(p.sSignaturePropertyType); n > 0 {
+			s := p.sSignaturePropertyType[n-1]
+			p.sSignaturePropertyType = p.sSignaturePropertyType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTaxRuleType() []TaxRuleType {
+	if p != nil {
+		if n := len(p.sTaxRuleType); n > 0 {
+			s := p.sTaxRuleType[n-1]
+			p.sTaxRuleType = p.sTaxRuleType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTransformType() []TransformType {
+	if p != nil {
+		if n := len(p.sTransformType); n > 0 {
+			s := p.sTransformType[n-1]
+			p.sTransformType = p.sTransformType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509DataType() []X509DataType {
+	if p != nil {
+		if n := len(p.sX509DataType); n > 0 {
+			s := p.sX509DataType[n-1]
+			p.sX509DataType = p.sX509DataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509IssuerSerialType() []X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.sX509IssuerSerialType); n > 0 {
+			s := p.sX509IssuerSerialType[n-1]
+			p.sX509IssuerSerialType = p.sX509IssuerSerialType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceBytes() [][]byte {
+	if p != nil {
+		if n := len(p.sBytes); n > 0 {
+			s := p.sBytes[n-1]
+			p.sBytes = p.sBytes[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceString() []string {
+	if p != nil {
+		if n := len(p.sString); n > 0 {
+			s := p.sString[n-1]
+			p.sString = p.sString[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceUint16() []uint16 {
+	if p != nil {
+		if n := len(p.sUint16); n > 0 {
+			s := p.sUint16[n-1]
+			p.sUint16 = p.sUint16[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleAuthorizationReqType(v *AuthorizationReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EIM_AReqAuthorizationMode != nil {
+		p.recycleEIM_AReqAuthorizationModeType(v.EIM_AReqAuthorizationMode)
+		p.pEIM_AReqAuthorizationModeType = append(p.pEIM_AReqAuthorizationModeType, v.EIM_AReqAuthorizationMode)
+	}
+	if v.PnC_AReqAuthorizationMode != nil {
+		p.recyclePnC_AReqAuthorizationModeType(v.PnC_AReqAuthorizationMode)
+		p.pPnC_AReqAuthorizationModeType = append(p.pPnC_AReqAuthorizationModeType, v.PnC_AReqAuthorizationMode)
+	}
+}
+
+func (p *pool) recycleV2GRequestType(v *V2GRequestType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GMessageType(v *V2GMessageType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
+	if v.Signature != nil {
+		p.recycleSignatureType(v.Signature)
+		p.pSignatureType = append(p.pSignatureType, v.Signature)
+	}
+}
+
+func (p *pool) recycleSignatureType(v *SignatureType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleSignedInfoType(&v.SignedInfo)
+	p.recycleSignatureValueType(&v.SignatureValue)
+	if v.KeyInfo != nil {
+		p.recycleKeyInfoType(v.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
+	}
+	for i := range v.Object {
+		p.recycleObjectType(&v.Object[i])
+	}
+	if cap(v.Object) > 0 {
+		p.sObjectType = append(p.sObjectType, v.Object)
+	}
+}
+
+func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
+	p.recycleSignatureMethodType(&v.SignatureMethod)
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
+}
+
+func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
+	if v.HMACOutputLength != nil {
+		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+	}
+}
+
+func (p *pool) recycleReferenceType(v *ReferenceType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+	p.recycleDigestMethodType(&v.DigestMethod)
+}
+
+func (p *pool) recycleTransformsType(v *TransformsType) {
+	for i := range v.Transform {
+		p.recycleTransformType(&v.Transform[i])
+	}
+	if cap(v.Transform) > 0 {
+		p.sTransformType = append(p.sTransformType, v.Transform)
+	}
+}
+
+func (p *pool) recycleTransformType(v *TransformType) {
+	if cap(v.XPath) > 0 {
+		p.sString = append(p.sString, v.XPath)
+	}
+}
+
+func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
+}
+
+func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if cap(v.KeyName) > 0 {
+		p.sString = append(p.sString, v.KeyName)
+	}
+	for i := range v.KeyValue {
+		p.recycleKeyValueType(&v.KeyValue[i])
+	}
+	if cap(v.KeyValue) > 0 {
+		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
+	}
+	for i := range v.RetrievalMethod {
+		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
+	}
+	if cap(v.RetrievalMethod) > 0 {
+		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
+	}
+	for i := range v.X509Data {
+		p.recycleX509DataType(&v.X509Data[i])
+	}
+	if cap(v.X509Data) > 0 {
+		p.sX509DataType = append(p.sX509DataType, v.X509Data)
+	}
+	for i := range v.PGPData {
+		p.recyclePGPDataType(&v.PGPData[i])
+	}
+	if cap(v.PGPData) > 0 {
+		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
+	}
+	for i := range v.SPKIData {
+		p.recycleSPKIDataType(&v.SPKIData[i])
+	}
+	if cap(v.SPKIData) > 0 {
+		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
+	}
+	if cap(v.MgmtData) > 0 {
+		p.sString = append(p.sString, v.MgmtData)
+	}
+}
+
+func (p *pool) recycleKeyValueType(v *KeyValueType) {
+	if v.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(v.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
+	}
+	if v.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(v.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
+	}
+}
+
+func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
+}
+
+func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
+}
+
+func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+}
+
+func (p *pool) recycleX509DataType(v *X509DataType) {
+	for i := range v.X509IssuerSerial {
+		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
+	}
+	if cap(v.X509IssuerSerial) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
+	}
+	if cap(v.X509SKI) > 0 {
+		p.sBytes = append(p.sBytes, v.X509SKI)
+	}
+	if cap(v.X509SubjectName) > 0 {
+		p.sString = append(p.sString, v.X509SubjectName)
+	}
+	if cap(v.X509Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.X509Certificate)
+	}
+	if cap(v.X509CRL) > 0 {
+		p.sBytes = append(p.sBytes, v.X509CRL)
+	}
+}
+
+func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
+}
+
+func (p *pool) recyclePGPDataType(v *PGPDataType) {
+}
+
+func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
+	if cap(v.SPKISexp) > 0 {
+		p.sBytes = append(p.sBytes, v.SPKISexp)
+	}
+}
+
+func (p *pool) recycleObjectType(v *ObjectType) {
+	if v.Encoding != nil {
+		p.pString = append(p.pString, v.Encoding)
+	}
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.MimeType != nil {
+		p.pString = append(p.pString, v.MimeType)
+	}
+}
+
+func (p *pool) recycleEIM_AReqAuthorizationModeType(v *EIM_AReqAuthorizationModeType) {
+}
+
+func (p *pool) recyclePnC_AReqAuthorizationModeType(v *PnC_AReqAuthorizationModeType) {
+	p.recycleContractCertificateChainType(&v.ContractCertificateChain)
+}
+
+func (p *pool) recycleContractCertificateChainType(v *ContractCertificateChainType) {
+	p.recycleSubCertificatesType(&v.SubCertificates)
+}
+
+func (p *pool) recycleSubCertificatesType(v *SubCertificatesType) {
+	if cap(v.Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.Certificate)
+	}
+}
+
+func (p *pool) recycleAuthorizationResType(v *AuthorizationResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GResponseType(v *V2GResponseType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleAuthorizationSetupReqType(v *AuthorizationSetupReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleAuthorizationSetupResType(v *AuthorizationSetupResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if cap(v.AuthorizationServices) > 0 {
+		p.sAuthorizationType = append(p.sAuthorizationType, v.AuthorizationServices)
+	}
+	if v.EIM_ASResAuthorizationMode != nil {
+		p.recycleEIM_ASResAuthorizationModeType(v.EIM_ASResAuthorizationMode)
+		p.pEIM_ASResAuthorizationModeType = append(p.pEIM_ASResAuthorizationModeType, v.EIM_ASResAuthorizationMode)
+	}
+	if v.PnC_ASResAuthorizationMode != nil {
+		p.recyclePnC_ASResAuthorizationModeType(v.PnC_ASResAuthorizationMode)
+		p.pPnC_ASResAuthorizationModeType = append(p.pPnC_ASResAuthorizationModeType, v.PnC_ASResAuthorizationMode)
+	}
+}
+
+func (p *pool) recycleEIM_ASResAuthorizationModeType(v *EIM_ASResAuthorizationModeType) {
+}
+
+func (p *pool) recyclePnC_ASResAuthorizationModeType(v *PnC_ASResAuthorizationModeType) {
+	if v.SupportedProviders != nil {
+		p.recycleSupportedProvidersListType(v.SupportedProviders)
+		p.pSupportedProvidersListType = append(p.pSupportedProvidersListType, v.SupportedProviders)
+	}
+}
+
+func (p *pool) recycleSupportedProvidersListType(v *SupportedProvidersListType) {
+	if cap(v.ProviderID) > 0 {
+		p.sString = append(p.sString, v.ProviderID)
+	}
+}
+
+func (p *pool) recycleCLReqControlModeType(v *CLReqControlModeType) {
+}
+
+func (p *pool) recycleCLResControlModeType(v *CLResControlModeType) {
+}
+
+func (p *pool) recycleCertificateInstallationReqType(v *CertificateInstallationReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleSignedCertificateChainType(&v.OEMProvisioningCertificateChain)
+	p.recycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
+	if v.PrioritizedEMAIDs != nil {
+		p.recycleEMAIDListType(v.PrioritizedEMAIDs)
+		p.pEMAIDListType = append(p.pEMAIDListType, v.PrioritizedEMAIDs)
+	}
+}
+
+func (p *pool) recycleSignedCertificateChainType(v *SignedCertificateChainType) {
+	if v.SubCertificates != nil {
+		p.recycleSubCertificatesType(v.SubCertificates)
+		p.pSubCertificatesType = append(p.pSubCertificatesType, v.SubCertificates)
+	}
+}
+
+func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
+	for i := range v.RootCertificateID {
+		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
+	}
+	if cap(v.RootCertificateID) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
+	}
+}
+
+func (p *pool) recycleEMAIDListType(v *EMAIDListType) {
+	if cap(v.EMAID) > 0 {
+		p.sString = append(p.sString, v.EMAID)
+	}
+}
+
+func (p *pool) recycleCertificateInstallationResType(v *CertificateInstallationResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleCertificateChainType(&v.CPSCertificateChain)
+	p.recycleSignedInstallationDataType(&v.SignedInstallationData)
+}
+
+func (p *pool) recycleCertificateChainType(v *CertificateChainType) {
+	if v.SubCertificates != nil {
+		p.recycleSubCertificatesType(v.SubCertificates)
+		p.pSubCertificatesType = append(p.pSubCertificatesType, v.SubCertificates)
+	}
+}
+
+func (p *pool) recycleSignedInstallationDataType(v *SignedInstallationDataType) {
+	p.recycleContractCertificateChainType(&v.ContractCertificateChain)
+}
+
+func (p *pool) recycleManifestType(v *ManifestType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleMeteringConfirmationReqType(v *MeteringConfirmationReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleSignedMeteringDataType(&v.SignedMeteringData)
+}
+
+func (p *pool) recycleSignedMeteringDataType(v *SignedMeteringDataType) {
+	p.recycleMeterInfoType(&v.MeterInfo)
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+	if v.Dynamic_SMDTControlMode != nil {
+		p.recycleDynamic_SMDTControlModeType(v.Dynamic_SMDTControlMode)
+		p.pDynamic_SMDTControlModeType = append(p.pDynamic_SMDTControlModeType, v.Dynamic_SMDTControlMode)
+	}
+	if v.Scheduled_SMDTControlMode != nil {
+		p.recycleScheduled_SMDTControlModeType(v.Scheduled_SMDTControlMode)
+		p.pScheduled_SMDTControlModeType = append(p.pScheduled_SMDTControlModeType, v.Scheduled_SMDTControlMode)
+	}
+}
+
+func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
+	if v.BPT_DischargedEnergyReadingWh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_DischargedEnergyReadingWh)
+	}
+	if v.CapacitiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.CapacitiveEnergyReadingVARh)
+	}
+	if v.BPT_InductiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_InductiveEnergyReadingVARh)
+	}
+	if v.MeterStatus != nil {
+		p.pInt16 = append(p.pInt16, v.MeterStatus)
+	}
+	if v.MeterTimestamp != nil {
+		p.pUint64 = append(p.pUint64, v.MeterTimestamp)
+	}
+}
+
+func (p *pool) recycleReceiptType(v *ReceiptType) {
+	if v.EnergyCosts != nil {
+		p.recycleDetailedCostType(v.EnergyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.EnergyCosts)
+	}
+	if v.OccupancyCosts != nil {
+		p.recycleDetailedCostType(v.OccupancyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OccupancyCosts)
+	}
+	if v.AdditionalServicesCosts != nil {
+		p.recycleDetailedCostType(v.AdditionalServicesCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.AdditionalServicesCosts)
+	}
+	if v.OverstayCosts != nil {
+		p.recycleDetailedCostType(v.OverstayCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OverstayCosts)
+	}
+	for i := range v.TaxCosts {
+		p.recycleDetailedTaxType(&v.TaxCosts[i])
+	}
+	if cap(v.TaxCosts) > 0 {
+		p.sDetailedTaxType = append(p.sDetailedTaxType, v.TaxCosts)
+	}
+}
+
+func (p *pool) recycleDetailedCostType(v *DetailedCostType) {
+	p.recycleRationalNumberType(&v.Amount)
+	p.recycleRationalNumberType(&v.CostPerUnit)
+}
+
+func (p *pool) recycleRationalNumberType(v *RationalNumberType) {
+}
+
+func (p *pool) recycleDetailedTaxType(v *DetailedTaxType) {
+	p.recycleRationalNumberType(&v.Amount)
+}
+
+func (p *pool) recycleDynamic_SMDTControlModeType(v *Dynamic_SMDTControlModeType) {
+}
+
+func (p *pool) recycleScheduled_SMDTControlModeType(v *Scheduled_SMDTControlModeType) {
+}
+
+func (p *pool) recycleMeteringConfirmationResType(v *MeteringConfirmationResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recyclePowerDeliveryReqType(v *PowerDeliveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVPowerProfile != nil {
+		p.recycleEVPowerProfileType(v.EVPowerProfile)
+		p.pEVPowerProfileType = append(p.pEVPowerProfileType, v.EVPowerProfile)
+	}
+	if v.BPT_ChannelSelection != nil {
+		p.pChannelSelectionType = append(p.pChannelSelectionType, v.BPT_ChannelSelection)
+	}
+}
+
+func (p *pool) recycleEVPowerProfileType(v *EVPowerProfileType) {
+	if v.Dynamic_EVPPTControlMode != nil {
+		p.recycleDynamic_EVPPTControlModeType(v.Dynamic_EVPPTControlMode)
+		p.pDynamic_EVPPTControlModeType = append(p.pDynamic_EVPPTControlModeType, v.Dynamic_EVPPTControlMode)
+	}
+	if v.Scheduled_EVPPTControlMode != nil {
+		p.recycleScheduled_EVPPTControlModeType(v.Scheduled_EVPPTControlMode)
+		p.pScheduled_EVPPTControlModeType = append(p.pScheduled_EVPPTControlModeType, v.Scheduled_EVPPTControlMode)
+	}
+	p.recycleEVPowerProfileEntryListType(&v.EVPowerProfileEntries)
+}
+
+func (p *pool) recycleDynamic_EVPPTControlModeType(v *Dynamic_EVPPTControlModeType) {
+}
+
+func (p *pool) recycleScheduled_EVPPTControlModeType(v *Scheduled_EVPPTControlModeType) {
+	if v.PowerToleranceAcceptance != nil {
+		p.pPowerToleranceAcceptanceType = append(p.pPowerToleranceAcceptanceType, v.PowerToleranceAcceptance)
+	}
+}
+
+func (p *pool) recycleEVPowerProfileEntryListType(v *EVPowerProfileEntryListType) {
+	for i := range v.EVPowerProfileEntry {
+		p.recyclePowerScheduleEntryType(&v.EVPowerProfileEntry[i])
+	}
+	if cap(v.EVPowerProfileEntry) > 0 {
+		p.sPowerScheduleEntryType = append(p.sPowerScheduleEntryType, v.EVPowerProfileEntry)
+	}
+}
+
+func (p *pool) recyclePowerScheduleEntryType(v *PowerScheduleEntryType) {
+	p.recycleRationalNumberType(&v.Power)
+	if v.Power_L2 != nil {
+		p.recycleRationalNumberType(v.Power_L2)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.Power_L2)
+	}
+	if v.Power_L3 != nil {
+		p.recycleRationalNumberType(v.Power_L3)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.Power_L3)
+	}
+}
+
+func (p *pool) recyclePowerDeliveryResType(v *PowerDeliveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+}
+
+func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
+}
+
+func (p *pool) recycleScheduleExchangeReqType(v *ScheduleExchangeReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.Dynamic_SEReqControlMode != nil {
+		p.recycleDynamic_SEReqControlModeType(v.Dynamic_SEReqControlMode)
+		p.pDynamic_SEReqControlModeType = append(p.pDynamic_SEReqControlModeType, v.Dynamic_SEReqControlMode)
+	}
+	if v.Scheduled_SEReqControlMode != nil {
+		p.recycleScheduled_SEReqControlModeType(v.Scheduled_SEReqControlMode)
+		p.pScheduled_SEReqControlModeType = append(p.pScheduled_SEReqControlModeType, v.Scheduled_SEReqControlMode)
+	}
+}
+
+func (p *pool) recycleDynamic_SEReqControlModeType(v *Dynamic_SEReqControlModeType) {
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	if v.EVMaximumV2XEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumV2XEnergyRequest)
+	}
+	if v.EVMinimumV2XEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumV2XEnergyRequest)
+	}
+}
+
+func (p *pool) recycleScheduled_SEReqControlModeType(v *Scheduled_SEReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+	if v.EVEnergyOffer != nil {
+		p.recycleEVEnergyOfferType(v.EVEnergyOffer)
+		p.pEVEnergyOfferType = append(p.pEVEnergyOfferType, v.EVEnergyOffer)
+	}
+}
+
+func (p *pool) recycleEVEnergyOfferType(v *EVEnergyOfferType) {
+	p.recycleEVPowerScheduleType(&v.EVPowerSchedule)
+	p.recycleEVAbsolutePriceScheduleType(&v.EVAbsolutePriceSchedule)
+}
+
+func (p *pool) recycleEVPowerScheduleType(v *EVPowerScheduleType) {
+	p.recycleEVPowerScheduleEntryListType(&v.EVPowerScheduleEntries)
+}
+
+func (p *pool) recycleEVPowerScheduleEntryListType(v *EVPowerScheduleEntryListType) {
+	for i := range v.EVPowerScheduleEntry {
+		p.recycleEVPowerScheduleEntryType(&v.EVPowerScheduleEntry[i])
+	}
+	if cap(v.EVPowerScheduleEntry) > 0 {
+		p.sEVPowerScheduleEntryType = append(p.sEVPowerScheduleEntryType, v.EVPowerScheduleEntry)
+	}
+}
+
+func (p *pool) recycleEVPowerScheduleEntryType(v *EVPowerScheduleEntryType) {
+	p.recycleRationalNumberType(&v.Power)
+}
+
+func (p *pool) recycleEVAbsolutePriceScheduleType(v *EVAbsolutePriceScheduleType) {
+	p.recycleEVPriceRuleStackListType(&v.EVPriceRuleStacks)
+}
+
+func (p *pool) recycleEVPriceRuleStackListType(v *EVPriceRuleStackListType) {
+	for i := range v.EVPriceRuleStack {
+		p.recycleEVPriceRuleStackType(&v.EVPriceRuleStack[i])
+	}
+	if cap(v.EVPriceRuleStack) > 0 {
+		p.sEVPriceRuleStackType = append(p.sEVPriceRuleStackType, v.EVPriceRuleStack)
+	}
+}
+
+func (p *pool) recycleEVPriceRuleStackType(v *EVPriceRuleStackType) {
+	for i := range v.EVPriceRule {
+		p.recycleEVPriceRuleType(&v.EVPriceRule[i])
+	}
+	if cap(v.EVPriceRule) > 0 {
+		p.sEVPriceRuleType = append(p.sEVPriceRuleType, v.EVPriceRule)
+	}
+}
+
+func (p *pool) recycleEVPriceRuleType(v *EVPriceRuleType) {
+	p.recycleRationalNumberType(&v.EnergyFee)
+	p.recycleRationalNumberType(&v.PowerRangeStart)
+}
+
+func (p *pool) recycleScheduleExchangeResType(v *ScheduleExchangeResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.GoToPause != nil {
+		p.pBool = append(p.pBool, v.GoToPause)
+	}
+	if v.Dynamic_SEResControlMode != nil {
+		p.recycleDynamic_SEResControlModeType(v.Dynamic_SEResControlMode)
+		p.pDynamic_SEResControlModeType = append(p.pDynamic_SEResControlModeType, v.Dynamic_SEResControlMode)
+	}
+	if v.Scheduled_SEResControlMode != nil {
+		p.recycleScheduled_SEResControlModeType(v.Scheduled_SEResControlMode)
+		p.pScheduled_SEResControlModeType = append(p.pScheduled_SEResControlModeType, v.Scheduled_SEResControlMode)
+	}
+}
+
+func (p *pool) recycleDynamic_SEResControlModeType(v *Dynamic_SEResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AbsolutePriceSchedule != nil {
+		p.recycleAbsolutePriceScheduleType(v.AbsolutePriceSchedule)
+		p.pAbsolutePriceScheduleType = append(p.pAbsolutePriceScheduleType, v.AbsolutePriceSchedule)
+	}
+	if v.PriceLevelSchedule != nil {
+		p.recyclePriceLevelScheduleType(v.PriceLevelSchedule)
+		p.pPriceLevelScheduleType = append(p.pPriceLevelScheduleType, v.PriceLevelSchedule)
+	}
+}
+
+func (p *pool) recycleAbsolutePriceScheduleType(v *AbsolutePriceScheduleType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.PriceScheduleDescription != nil {
+		p.pString = append(p.pString, v.PriceScheduleDescription)
+	}
+	if v.MinimumCost != nil {
+		p.recycleRationalNumberType(v.MinimumCost)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.MinimumCost)
+	}
+	if v.MaximumCost != nil {
+		p.recycleRationalNumberType(v.MaximumCost)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.MaximumCost)
+	}
+	if v.TaxRules != nil {
+		p.recycleTaxRuleListType(v.TaxRules)
+		p.pTaxRuleListType = append(p.pTaxRuleListType, v.TaxRules)
+	}
+	p.recyclePriceRuleStackListType(&v.PriceRuleStacks)
+	if v.OverstayRules != nil {
+		p.recycleOverstayRuleListType(v.OverstayRules)
+		p.pOverstayRuleListType = append(p.pOverstayRuleListType, v.OverstayRules)
+	}
+	if v.AdditionalSelectedServices != nil {
+		p.recycleAdditionalServiceListType(v.AdditionalSelectedServices)
+		p.pAdditionalServiceListType = append(p.pAdditionalServiceListType, v.AdditionalSelectedServices)
+	}
+}
+
+func (p *pool) recyclePriceScheduleType(v *PriceScheduleType) {
+	if v.PriceScheduleDescription != nil {
+		p.pString = append(p.pString, v.PriceScheduleDescription)
+	}
+}
+
+func (p *pool) recycleTaxRuleListType(v *TaxRuleListType) {
+	for i := range v.TaxRule {
+		p.recycleTaxRuleType(&v.TaxRule[i])
+	}
+	if cap(v.TaxRule) > 0 {
+		p.sTaxRuleType = append(p.sTaxRuleType, v.TaxRule)
+	}
+}
+
+func (p *pool) recycleTaxRuleType(v *TaxRuleType) {
+	if v.TaxRuleName != nil {
+		p.pString = append(p.pString, v.TaxRuleName)
+	}
+	p.recycleRationalNumberType(&v.TaxRate)
+	if v.TaxIncludedInPrice != nil {
+		p.pBool = append(p.pBool, v.TaxIncludedInPrice)
+	}
+}
+
+func (p *pool) recyclePriceRuleStackListType(v *PriceRuleStackListType) {
+	for i := range v.PriceRuleStack {
+		p.recyclePriceRuleStackType(&v.PriceRuleStack[i])
+	}
+	if cap(v.PriceRuleStack) > 0 {
+		p.sPriceRuleStackType = append(p.sPriceRuleStackType, v.PriceRuleStack)
+	}
+}
+
+func (p *pool) recyclePriceRuleStackType(v *PriceRuleStackType) {
+	for i := range v.PriceRule {
+		p.recyclePriceRuleType(&v.PriceRule[i])
+	}
+	if cap(v.PriceRule) > 0 {
+		p.sPriceRuleType = append(p.sPriceRuleType, v.PriceRule)
+	}
+}
+
+func (p *pool) recyclePriceRuleType(v *PriceRuleType) {
+	p.recycleRationalNumberType(&v.EnergyFee)
+	if v.ParkingFee != nil {
+		p.recycleRationalNumberType(v.ParkingFee)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.ParkingFee)
+	}
+	if v.ParkingFeePeriod != nil {
+		p.pUint32 = append(p.pUint32, v.ParkingFeePeriod)
+	}
+	if v.CarbonDioxideEmission != nil {
+		p.pUint16 = append(p.pUint16, v.CarbonDioxideEmission)
+	}
+	if v.RenewableGenerationPercentage != nil {
+		p.pUint8 = append(p.pUint8, v.RenewableGenerationPercentage)
+	}
+	p.recycleRationalNumberType(&v.PowerRangeStart)
+}
+
+func (p *pool) recycleOverstayRuleListType(v *OverstayRuleListType) {
+	if v.OverstayTimeThreshold != nil {
+		p.pUint32 = append(p.pUint32, v.OverstayTimeThreshold)
+	}
+	if v.OverstayPowerThreshold != nil {
+		p.recycleRationalNumberType(v.OverstayPowerThreshold)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.OverstayPowerThreshold)
+	}
+	for i := range v.OverstayRule {
+		p.recycleOverstayRuleType(&v.OverstayRule[i])
+	}
+	if cap(v.OverstayRule) > 0 {
+		p.sOverstayRuleType = append(p.sOverstayRuleType, v.OverstayRule)
+	}
+}
+
+func (p *pool) recycleOverstayRuleType(v *OverstayRuleType) {
+	if v.OverstayRuleDescription != nil {
+		p.pString = append(p.pString, v.OverstayRuleDescription)
+	}
+	p.recycleRationalNumberType(&v.OverstayFee)
+}
+
+func (p *pool) recycleAdditionalServiceListType(v *AdditionalServiceListType) {
+	for i := range v.AdditionalService {
+		p.recycleAdditionalServiceType(&v.AdditionalService[i])
+	}
+	if cap(v.AdditionalService) > 0 {
+		p.sAdditionalServiceType = append(p.sAdditionalServiceType, v.AdditionalService)
+	}
+}
+
+func (p *pool) recycleAdditionalServiceType(v *AdditionalServiceType) {
+	p.recycleRationalNumberType(&v.ServiceFee)
+}
+
+func (p *pool) recyclePriceLevelScheduleType(v *PriceLevelScheduleType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.PriceScheduleDescription != nil {
+		p.pString = append(p.pString, v.PriceScheduleDescription)
+	}
+	p.recyclePriceLevelScheduleEntryListType(&v.PriceLevelScheduleEntries)
+}
+
+func (p *pool) recyclePriceLevelScheduleEntryListType(v *PriceLevelScheduleEntryListType) {
+	for i := range v.PriceLevelScheduleEntry {
+		p.recyclePriceLevelScheduleEntryType(&v.PriceLevelScheduleEntry[i])
+	}
+	if cap(v.PriceLevelScheduleEntry) > 0 {
+		p.sPriceLevelScheduleEntryType = append(p.sPriceLevelScheduleEntryType, v.PriceLevelScheduleEntry)
+	}
+}
+
+func (p *pool) recyclePriceLevelScheduleEntryType(v *PriceLevelScheduleEntryType) {
+}
+
+func (p *pool) recycleScheduled_SEResControlModeType(v *Scheduled_SEResControlModeType) {
+	for i := range v.ScheduleTuple {
+		p.recycleScheduleTupleType(&v.ScheduleTuple[i])
+	}
+	if cap(v.ScheduleTuple) > 0 {
+		p.sScheduleTupleType = append(p.sScheduleTupleType, v.ScheduleTuple)
+	}
+}
+
+func (p *pool) recycleScheduleTupleType(v *ScheduleTupleType) {
+	p.recycleChargingScheduleType(&v.ChargingSchedule)
+	if v.DischargingSchedule != nil {
+		p.recycleChargingScheduleType(v.DischargingSchedule)
+		p.pChargingScheduleType = append(p.pChargingScheduleType, v.DischargingSchedule)
+	}
+}
+
+func (p *pool) recycleChargingScheduleType(v *ChargingScheduleType) {
+	p.recyclePowerScheduleType(&v.PowerSchedule)
+	if v.AbsolutePriceSchedule != nil {
+		p.recycleAbsolutePriceScheduleType(v.AbsolutePriceSchedule)
+		p.pAbsolutePriceScheduleType = append(p.pAbsolutePriceScheduleType, v.AbsolutePriceSchedule)
+	}
+	if v.PriceLevelSchedule != nil {
+		p.recyclePriceLevelScheduleType(v.PriceLevelSchedule)
+		p.pPriceLevelScheduleType = append(p.pPriceLevelScheduleType, v.PriceLevelSchedule)
+	}
+}
+
+func (p *pool) recyclePowerScheduleType(v *PowerScheduleType) {
+	if v.AvailableEnergy != nil {
+		p.recycleRationalNumberType(v.AvailableEnergy)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.AvailableEnergy)
+	}
+	if v.PowerTolerance != nil {
+		p.recycleRationalNumberType(v.PowerTolerance)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.PowerTolerance)
+	}
+	p.recyclePowerScheduleEntryListType(&v.PowerScheduleEntries)
+}
+
+func (p *pool) recyclePowerScheduleEntryListType(v *PowerScheduleEntryListType) {
+	for i := range v.PowerScheduleEntry {
+		p.recyclePowerScheduleEntryType(&v.PowerScheduleEntry[i])
+	}
+	if cap(v.PowerScheduleEntry) > 0 {
+		p.sPowerScheduleEntryType = append(p.sPowerScheduleEntryType, v.PowerScheduleEntry)
+	}
+}
+
+func (p *pool) recycleServiceDetailReqType(v *ServiceDetailReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleServiceDetailResType(v *ServiceDetailResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleServiceParameterListType(&v.ServiceParameterList)
+}
+
+func (p *pool) recycleServiceParameterListType(v *ServiceParameterListType) {
+	for i := range v.ParameterSet {
+		p.recycleParameterSetType(&v.ParameterSet[i])
+	}
+	if cap(v.ParameterSet) > 0 {
+		p.sParameterSetType = append(p.sParameterSetType, v.ParameterSet)
+	}
+}
+
+func (p *pool) recycleParameterSetType(v *ParameterSetType) {
+	for i := range v.Parameter {
+		p.recycleParameterType(&v.Parameter[i])
+	}
+	if cap(v.Parameter) > 0 {
+		p.sParameterType = append(p.sParameterType, v.Parameter)
+	}
+}
+
+func (p *pool) recycleParameterType(v *ParameterType) {
+	if v.BoolValue != nil {
+		p.pBool = append(p.pBool, v.BoolValue)
+	}
+	if v.ByteValue != nil {
+		p.pInt8 = append(p.pInt8, v.ByteValue)
+	}
+	if v.ShortValue != nil {
+		p.pInt16 = append(p.pInt16, v.ShortValue)
+	}
+	if v.IntValue != nil {
+		p.pInt32 = append(p.pInt32, v.IntValue)
+	}
+	if v.RationalNumber != nil {
+		p.recycleRationalNumberType(v.RationalNumber)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.RationalNumber)
+	}
+	if v.FiniteString != nil {
+		p.pString = append(p.pString, v.FiniteString)
+	}
+}
+
+func (p *pool) recycleServiceDiscoveryReqType(v *ServiceDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.SupportedServiceIDs != nil {
+		p.recycleServiceIDListType(v.SupportedServiceIDs)
+		p.pServiceIDListType = append(p.pServiceIDListType, v.SupportedServiceIDs)
+	}
+}
+
+func (p *pool) recycleServiceIDListType(v *ServiceIDListType) {
+	if cap(v.ServiceID) > 0 {
+		p.sUint16 = append(p.sUint16, v.ServiceID)
+	}
+}
+
+func (p *pool) recycleServiceDiscoveryResType(v *ServiceDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleServiceListType(&v.EnergyTransferServiceList)
+	if v.VASList != nil {
+		p.recycleServiceListType(v.VASList)
+		p.pServiceListType = append(p.pServiceListType, v.VASList)
+	}
+}
+
+func (p *pool) recycleServiceListType(v *ServiceListType) {
+	for i := range v.Service {
+		p.recycleServiceType(&v.Service[i])
+	}
+	if cap(v.Service) > 0 {
+		p.sServiceType = append(p.sServiceType, v.Service)
+	}
+}
+
+func (p *pool) recycleServiceType(v *ServiceType) {
+}
+
+func (p *pool) recycleServiceSelectionReqType(v *ServiceSelectionReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleSelectedServiceType(&v.SelectedEnergyTransferService)
+	if v.SelectedVASList != nil {
+		p.recycleSelectedServiceListType(v.SelectedVASList)
+		p.pSelectedServiceListType = append(p.pSelectedServiceListType, v.SelectedVASList)
+	}
+}
+
+func (p *pool) recycleSelectedServiceType(v *SelectedServiceType) {
+}
+
+func (p *pool) recycleSelectedServiceListType(v *SelectedServiceListType) {
+	for i := range v.SelectedService {
+		p.recycleSelectedServiceType(&v.SelectedService[i])
+	}
+	if cap(v.SelectedService) > 0 {
+		p.sSelectedServiceType = append(p.sSelectedServiceType, v.SelectedService)
+	}
+}
+
+func (p *pool) recycleServiceSelectionResType(v *ServiceSelectionResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleSessionSetupReqType(v *SessionSetupReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleSessionSetupResType(v *SessionSetupResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleSessionStopReqType(v *SessionStopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVTerminationCode != nil {
+		p.pString = append(p.pString, v.EVTerminationCode)
+	}
+	if v.EVTerminationExplanation != nil {
+		p.pString = append(p.pString, v.EVTerminationExplanation)
+	}
+}
+
+func (p *pool) recycleSessionStopResType(v *SessionStopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.SignatureProperty {
+		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
+	}
+	if cap(v.SignatureProperty) > 0 {
+		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
+	}
+}
+
+func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleVehicleCheckInReqType(v *VehicleCheckInReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.VehicleFrame != nil {
+		p.pInt16 = append(p.pInt16, v.VehicleFrame)
+	}
+	if v.DeviceOffset != nil {
+		p.pInt16 = append(p.pInt16, v.DeviceOffset)
+	}
+	if v.VehicleTravel != nil {
+		p.pInt16 = append(p.pInt16, v.VehicleTravel)
+	}
+}
+
+func (p *pool) recycleVehicleCheckInResType(v *VehicleCheckInResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.ParkingSpace != nil {
+		p.pInt16 = append(p.pInt16, v.ParkingSpace)
+	}
+	if v.DeviceLocation != nil {
+		p.pInt16 = append(p.pInt16, v.DeviceLocation)
+	}
+	if v.TargetDistance != nil {
+		p.pInt16 = append(p.pInt16, v.TargetDistance)
+	}
+}
+
+func (p *pool) recycleVehicleCheckOutReqType(v *VehicleCheckOutReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleVehicleCheckOutResType(v *VehicleCheckOutResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleChargeLoopReqType(v *ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+}
+
+func (p *pool) recycleDisplayParametersType(v *DisplayParametersType) {
+	if v.PresentSOC != nil {
+		p.pInt8 = append(p.pInt8, v.PresentSOC)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.MaximumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MaximumSOC)
+	}
+	if v.RemainingTimeToMinimumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMinimumSOC)
+	}
+	if v.RemainingTimeToTargetSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToTargetSOC)
+	}
+	if v.RemainingTimeToMaximumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMaximumSOC)
+	}
+	if v.ChargingComplete != nil {
+		p.pBool = append(p.pBool, v.ChargingComplete)
+	}
+	if v.BatteryEnergyCapacity != nil {
+		p.recycleRationalNumberType(v.BatteryEnergyCapacity)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.BatteryEnergyCapacity)
+	}
+	if v.InletHot != nil {
+		p.pBool = append(p.pBool, v.InletHot)
+	}
+}
+
+func (p *pool) recycleChargeLoopResType(v *ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleDynamic_CLReqControlModeType(v *Dynamic_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+}
+
+func (p *pool) recycleDynamic_CLResControlModeType(v *Dynamic_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+}
+
+func (p *pool) recycleScheduled_CLReqControlModeType(v *Scheduled_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+}
+
+func (p *pool) recycleScheduled_CLResControlModeType(v *Scheduled_CLResControlModeType) {
+}
+
+func (p *pool) recycleTargetPositionType(v *TargetPositionType) {
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.AuthorizationReq != nil {
+		p.recycleAuthorizationReqType(d.AuthorizationReq)
+		p.pAuthorizationReqType = append(p.pAuthorizationReqType, d.AuthorizationReq)
+	}
+	if d.AuthorizationRes != nil {
+		p.recycleAuthorizationResType(d.AuthorizationRes)
+		p.pAuthorizationResType = append(p.pAuthorizationResType, d.AuthorizationRes)
+	}
+	if d.AuthorizationSetupReq != nil {
+		p.recycleAuthorizationSetupReqType(d.AuthorizationSetupReq)
+		p.pAuthorizationSetupReqType = append(p.pAuthorizationSetupReqType, d.AuthorizationSetupReq)
+	}
+	if d.AuthorizationSetupRes != nil {
+		p.recycleAuthorizationSetupResType(d.AuthorizationSetupRes)
+		p.pAuthorizationSetupResType = append(p.pAuthorizationSetupResType, d.AuthorizationSetupRes)
+	}
+	if d.CLReqControlMode != nil {
+		p.recycleCLReqControlModeType(d.CLReqControlMode)
+		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
+	}
+	if d.CLResControlMode != nil {
+		p.recycleCLResControlModeType(d.CLResControlMode)
+		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
+	}
+	if d.CanonicalizationMethod != nil {
+		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
+	}
+	if d.CertificateInstallationReq != nil {
+		p.recycleCertificateInstallationReqType(d.CertificateInstallationReq)
+		p.pCertificateInstallationReqType = append(p.pCertificateInstallationReqType, d.CertificateInstallationReq)
+	}
+	if d.CertificateInstallationRes != nil {
+		p.recycleCertificateInstallationResType(d.CertificateInstallationRes)
+		p.pCertificateInstallationResType = append(p.pCertificateInstallationResType, d.CertificateInstallationRes)
+	}
+	if d.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
+	}
+	if d.DigestMethod != nil {
+		p.recycleDigestMethodType(d.DigestMethod)
+		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
+	}
+	if d.KeyInfo != nil {
+		p.recycleKeyInfoType(d.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
+	}
+	if d.KeyName != nil {
+		p.pString = append(p.pString, d.KeyName)
+	}
+	if d.KeyValue != nil {
+		p.recycleKeyValueType(d.KeyValue)
+		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
+	}
+	if d.Manifest != nil {
+		p.recycleManifestType(d.Manifest)
+		p.pManifestType = append(p.pManifestType, d.Manifest)
+	}
+	if d.MeteringConfirmationReq != nil {
+		p.recycleMeteringConfirmationReqType(d.MeteringConfirmationReq)
+		p.pMeteringConfirmationReqType = append(p.pMeteringConfirmationReqType, d.MeteringConfirmationReq)
+	}
+	if d.MeteringConfirmationRes != nil {
+		p.recycleMeteringConfirmationResType(d.MeteringConfirmationRes)
+		p.pMeteringConfirmationResType = append(p.pMeteringConfirmationResType, d.MeteringConfirmationRes)
+	}
+	if d.MgmtData != nil {
+		p.pString = append(p.pString, d.MgmtData)
+	}
+	if d.Object != nil {
+		p.recycleObjectType(d.Object)
+		p.pObjectType = append(p.pObjectType, d.Object)
+	}
+	if d.PGPData != nil {
+		p.recyclePGPDataType(d.PGPData)
+		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
+	}
+	if d.PowerDeliveryReq != nil {
+		p.recyclePowerDeliveryReqType(d.PowerDeliveryReq)
+		p.pPowerDeliveryReqType = append(p.pPowerDeliveryReqType, d.PowerDeliveryReq)
+	}
+	if d.PowerDeliveryRes != nil {
+		p.recyclePowerDeliveryResType(d.PowerDeliveryRes)
+		p.pPowerDeliveryResType = append(p.pPowerDeliveryResType, d.PowerDeliveryRes)
+	}
+	if d.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
+	}
+	if d.Reference != nil {
+		p.recycleReferenceType(d.Reference)
+		p.pReferenceType = append(p.pReferenceType, d.Reference)
+	}
+	if d.RetrievalMethod != nil {
+		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
+	}
+	if d.SPKIData != nil {
+		p.recycleSPKIDataType(d.SPKIData)
+		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
+	}
+	if d.ScheduleExchangeReq != nil {
+		p.recycleScheduleExchangeReqType(d.ScheduleExchangeReq)
+		p.pScheduleExchangeReqType = append(p.pScheduleExchangeReqType, d.ScheduleExchangeReq)
+	}
+	if d.ScheduleExchangeRes != nil {
+		p.recycleScheduleExchangeResType(d.ScheduleExchangeRes)
+		p.pScheduleExchangeResType = append(p.pScheduleExchangeResType, d.ScheduleExchangeRes)
+	}
+	if d.ServiceDetailReq != nil {
+		p.recycleServiceDetailReqType(d.ServiceDetailReq)
+		p.pServiceDetailReqType = append(p.pServiceDetailReqType, d.ServiceDetailReq)
+	}
+	if d.ServiceDetailRes != nil {
+		p.recycleServiceDetailResType(d.ServiceDetailRes)
+		p.pServiceDetailResType = append(p.pServiceDetailResType, d.ServiceDetailRes)
+	}
+	if d.ServiceDiscoveryReq != nil {
+		p.recycleServiceDiscoveryReqType(d.ServiceDiscoveryReq)
+		p.pServiceDiscoveryReqType = append(p.pServiceDiscoveryReqType, d.ServiceDiscoveryReq)
+	}
+	if d.ServiceDiscoveryRes != nil {
+		p.recycleServiceDiscoveryResType(d.ServiceDiscoveryRes)
+		p.pServiceDiscoveryResType = append(p.pServiceDiscoveryResType, d.ServiceDiscoveryRes)
+	}
+	if d.ServiceSelectionReq != nil {
+		p.recycleServiceSelectionReqType(d.ServiceSelectionReq)
+		p.pServiceSelectionReqType = append(p.pServiceSelectionReqType, d.ServiceSelectionReq)
+	}
+	if d.ServiceSelectionRes != nil {
+		p.recycleServiceSelectionResType(d.ServiceSelectionRes)
+		p.pServiceSelectionResType = append(p.pServiceSelectionResType, d.ServiceSelectionRes)
+	}
+	if d.SessionSetupReq != nil {
+		p.recycleSessionSetupReqType(d.SessionSetupReq)
+		p.pSessionSetupReqType = append(p.pSessionSetupReqType, d.SessionSetupReq)
+	}
+	if d.SessionSetupRes != nil {
+		p.recycleSessionSetupResType(d.SessionSetupRes)
+		p.pSessionSetupResType = append(p.pSessionSetupResType, d.SessionSetupRes)
+	}
+	if d.SessionStopReq != nil {
+		p.recycleSessionStopReqType(d.SessionStopReq)
+		p.pSessionStopReqType = append(p.pSessionStopReqType, d.SessionStopReq)
+	}
+	if d.SessionStopRes != nil {
+		p.recycleSessionStopResType(d.SessionStopRes)
+		p.pSessionStopResType = append(p.pSessionStopResType, d.SessionStopRes)
+	}
+	if d.Signature != nil {
+		p.recycleSignatureType(d.Signature)
+		p.pSignatureType = append(p.pSignatureType, d.Signature)
+	}
+	if d.SignatureMethod != nil {
+		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
+	}
+	if d.SignatureProperties != nil {
+		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
+	}
+	if d.SignatureProperty != nil {
+		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
+	}
+	if d.SignatureValue != nil {
+		p.recycleSignatureValueType(d.SignatureValue)
+		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
+	}
+	if d.SignedInfo != nil {
+		p.recycleSignedInfoType(d.SignedInfo)
+		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
+	}
+	if d.SignedInstallationData != nil {
+		p.recycleSignedInstallationDataType(d.SignedInstallationData)
+		p.pSignedInstallationDataType = append(p.pSignedInstallationDataType, d.SignedInstallationData)
+	}
+	if d.SignedMeteringData != nil {
+		p.recycleSignedMeteringDataType(d.SignedMeteringData)
+		p.pSignedMeteringDataType = append(p.pSignedMeteringDataType, d.SignedMeteringData)
+	}
+	if d.Transform != nil {
+		p.recycleTransformType(d.Transform)
+		p.pTransformType = append(p.pTransformType, d.Transform)
+	}
+	if d.Transforms != nil {
+		p.recycleTransformsType(d.Transforms)
+		p.pTransformsType = append(p.pTransformsType, d.Transforms)
+	}
+	if d.VehicleCheckInReq != nil {
+		p.recycleVehicleCheckInReqType(d.VehicleCheckInReq)
+		p.pVehicleCheckInReqType = append(p.pVehicleCheckInReqType, d.VehicleCheckInReq)
+	}
+	if d.VehicleCheckInRes != nil {
+		p.recycleVehicleCheckInResType(d.VehicleCheckInRes)
+		p.pVehicleCheckInResType = append(p.pVehicleCheckInResType, d.VehicleCheckInRes)
+	}
+	if d.VehicleCheckOutReq != nil {
+		p.recycleVehicleCheckOutReqType(d.VehicleCheckOutReq)
+		p.pVehicleCheckOutReqType = append(p.pVehicleCheckOutReqType, d.VehicleCheckOutReq)
+	}
+	if d.VehicleCheckOutRes != nil {
+		p.recycleVehicleCheckOutResType(d.VehicleCheckOutRes)
+		p.pVehicleCheckOutResType = append(p.pVehicleCheckOutResType, d.VehicleCheckOutRes)
+	}
+	if d.X509Data != nil {
+		p.recycleX509DataType(d.X509Data)
+		p.pX509DataType = append(p.pX509DataType, d.X509Data)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 281 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) need the element fragment grammar and are not fields.
 type Fragment struct {
 	AbsolutePriceSchedule              *AbsolutePriceScheduleType       `json:"AbsolutePriceSchedule,omitempty"`              // {urn:iso:std:iso:15118:-20:CommonMessages}AbsolutePriceSchedule
@@ -22922,6 +27557,10 @@ type Fragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeFragment(b []byte, d *Fragment) error {
 	*d = Fragment{}
+	return decodeRootFragment(b, nil, d)
+}
+
+func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -22932,8 +27571,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 	}
 	switch ec {
 	case 0:
-		d.AbsolutePriceSchedule = new(AbsolutePriceScheduleType)
-		if err := decodeAbsolutePriceScheduleType(&r, d.AbsolutePriceSchedule); err != nil {
+		d.AbsolutePriceSchedule = p.newAbsolutePriceScheduleType()
+		if err := decodeAbsolutePriceScheduleType(&r, p, d.AbsolutePriceSchedule); err != nil {
 			return err
 		}
 	case 1:
@@ -22949,29 +27588,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.AckMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.AckMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 2:
-		d.AdditionalSelectedServices = new(AdditionalServiceListType)
-		if err := decodeAdditionalServiceListType(&r, d.AdditionalSelectedServices); err != nil {
+		d.AdditionalSelectedServices = p.newAdditionalServiceListType()
+		if err := decodeAdditionalServiceListType(&r, p, d.AdditionalSelectedServices); err != nil {
 			return err
 		}
 	case 3:
-		d.AdditionalService = new(AdditionalServiceType)
-		if err := decodeAdditionalServiceType(&r, d.AdditionalService); err != nil {
+		d.AdditionalService = p.newAdditionalServiceType()
+		if err := decodeAdditionalServiceType(&r, p, d.AdditionalService); err != nil {
 			return err
 		}
 	case 4:
-		d.AdditionalServicesCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.AdditionalServicesCosts); err != nil {
+		d.AdditionalServicesCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 5:
-		d.Amount = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Amount); err != nil {
+		d.Amount = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Amount); err != nil {
 			return err
 		}
 	case 6:
@@ -22983,7 +27624,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.AppliesMinimumMaximumCost = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.AppliesMinimumMaximumCost = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -22997,7 +27640,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.AppliesToEnergyFee = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.AppliesToEnergyFee = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23011,7 +27656,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.AppliesToOverstayFee = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.AppliesToOverstayFee = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23025,19 +27672,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.AppliesToParkingFee = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.AppliesToParkingFee = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 10:
-		d.AuthorizationReq = new(AuthorizationReqType)
-		if err := decodeAuthorizationReqType(&r, d.AuthorizationReq); err != nil {
+		d.AuthorizationReq = p.newAuthorizationReqType()
+		if err := decodeAuthorizationReqType(&r, p, d.AuthorizationReq); err != nil {
 			return err
 		}
 	case 11:
-		d.AuthorizationRes = new(AuthorizationResType)
-		if err := decodeAuthorizationResType(&r, d.AuthorizationRes); err != nil {
+		d.AuthorizationRes = p.newAuthorizationResType()
+		if err := decodeAuthorizationResType(&r, p, d.AuthorizationRes); err != nil {
 			return err
 		}
 	case 12:
@@ -23050,24 +27699,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := AuthorizationType(xu)
-			d.AuthorizationServices = &x
+			ptr := p.newAuthorizationType()
+			*ptr = x
+			d.AuthorizationServices = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 13:
-		d.AuthorizationSetupReq = new(AuthorizationSetupReqType)
-		if err := decodeAuthorizationSetupReqType(&r, d.AuthorizationSetupReq); err != nil {
+		d.AuthorizationSetupReq = p.newAuthorizationSetupReqType()
+		if err := decodeAuthorizationSetupReqType(&r, p, d.AuthorizationSetupReq); err != nil {
 			return err
 		}
 	case 14:
-		d.AuthorizationSetupRes = new(AuthorizationSetupResType)
-		if err := decodeAuthorizationSetupResType(&r, d.AuthorizationSetupRes); err != nil {
+		d.AuthorizationSetupRes = p.newAuthorizationSetupResType()
+		if err := decodeAuthorizationSetupResType(&r, p, d.AuthorizationSetupRes); err != nil {
 			return err
 		}
 	case 15:
-		d.AvailableEnergy = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.AvailableEnergy); err != nil {
+		d.AvailableEnergy = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.AvailableEnergy); err != nil {
 			return err
 		}
 	case 16:
@@ -23080,7 +27731,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := ChannelSelectionType(xu)
-			d.BPT_ChannelSelection = &x
+			ptr := p.newChannelSelectionType()
+			*ptr = x
+			d.BPT_ChannelSelection = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23095,7 +27748,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_DischargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_DischargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23110,34 +27765,36 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_InductiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 19:
-		d.BatteryEnergyCapacity = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.BatteryEnergyCapacity); err != nil {
+		d.BatteryEnergyCapacity = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 20:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 21:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 22:
-		d.CPSCertificateChain = new(CertificateChainType)
-		if err := decodeCertificateChainType(&r, d.CPSCertificateChain); err != nil {
+		d.CPSCertificateChain = p.newCertificateChainType()
+		if err := decodeCertificateChainType(&r, p, d.CPSCertificateChain); err != nil {
 			return err
 		}
 	case 23:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 24:
@@ -23150,7 +27807,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.CapacitiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.CapacitiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23168,7 +27827,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.CarbonDioxideEmission = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.CarbonDioxideEmission = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23189,13 +27850,13 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 27:
-		d.CertificateInstallationReq = new(CertificateInstallationReqType)
-		if err := decodeCertificateInstallationReqType(&r, d.CertificateInstallationReq); err != nil {
+		d.CertificateInstallationReq = p.newCertificateInstallationReqType()
+		if err := decodeCertificateInstallationReqType(&r, p, d.CertificateInstallationReq); err != nil {
 			return err
 		}
 	case 28:
-		d.CertificateInstallationRes = new(CertificateInstallationResType)
-		if err := decodeCertificateInstallationResType(&r, d.CertificateInstallationRes); err != nil {
+		d.CertificateInstallationRes = p.newCertificateInstallationResType()
+		if err := decodeCertificateInstallationResType(&r, p, d.CertificateInstallationRes); err != nil {
 			return err
 		}
 	case 29:
@@ -23207,7 +27868,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.CertificateInstallationService = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.CertificateInstallationService = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23222,7 +27885,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := ChargeProgressType(xu)
-			d.ChargeProgress = &x
+			ptr := p.newChargeProgressType()
+			*ptr = x
+			d.ChargeProgress = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23237,7 +27902,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.ChargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.ChargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23251,14 +27918,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ChargingComplete = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ChargingComplete = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 33:
-		d.ChargingSchedule = new(ChargingScheduleType)
-		if err := decodeChargingScheduleType(&r, d.ChargingSchedule); err != nil {
+		d.ChargingSchedule = p.newChargingScheduleType()
+		if err := decodeChargingScheduleType(&r, p, d.ChargingSchedule); err != nil {
 			return err
 		}
 	case 34:
@@ -23274,7 +27943,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ChargingSessionType(xu)
-			d.ChargingSession = &x
+			ptr := p.newChargingSessionType()
+			*ptr = x
+			d.ChargingSession = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23289,19 +27960,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.CheckOutTime = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.CheckOutTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 36:
-		d.ContractCertificateChain = new(ContractCertificateChainType)
-		if err := decodeContractCertificateChainType(&r, d.ContractCertificateChain); err != nil {
+		d.ContractCertificateChain = p.newContractCertificateChainType()
+		if err := decodeContractCertificateChainType(&r, p, d.ContractCertificateChain); err != nil {
 			return err
 		}
 	case 37:
-		d.CostPerUnit = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.CostPerUnit); err != nil {
+		d.CostPerUnit = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.CostPerUnit); err != nil {
 			return err
 		}
 	case 38:
@@ -23313,7 +27986,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.Currency = &x
+			ptr := p.newString()
+			*ptr = x
+			d.Currency = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23337,8 +28012,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 40:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 41:
@@ -23354,7 +28029,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.DepartureTime = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.DepartureTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23372,7 +28049,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.DepartureTime_2 = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.DepartureTime_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23390,7 +28069,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.DeviceLocation = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.DeviceLocation = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23408,14 +28089,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.DeviceOffset = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.DeviceOffset = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 45:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 46:
@@ -23434,13 +28117,13 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 47:
-		d.DischargingSchedule = new(ChargingScheduleType)
-		if err := decodeChargingScheduleType(&r, d.DischargingSchedule); err != nil {
+		d.DischargingSchedule = p.newChargingScheduleType()
+		if err := decodeChargingScheduleType(&r, p, d.DischargingSchedule); err != nil {
 			return err
 		}
 	case 48:
-		d.DisplayParameters = new(DisplayParametersType)
-		if err := decodeDisplayParametersType(&r, d.DisplayParameters); err != nil {
+		d.DisplayParameters = p.newDisplayParametersType()
+		if err := decodeDisplayParametersType(&r, p, d.DisplayParameters); err != nil {
 			return err
 		}
 	case 49:
@@ -23456,29 +28139,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.Duration = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.Duration = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 50:
-		d.Dynamic_EVPPTControlMode = new(Dynamic_EVPPTControlModeType)
-		if err := decodeDynamic_EVPPTControlModeType(&r, d.Dynamic_EVPPTControlMode); err != nil {
+		d.Dynamic_EVPPTControlMode = p.newDynamic_EVPPTControlModeType()
+		if err := decodeDynamic_EVPPTControlModeType(&r, p, d.Dynamic_EVPPTControlMode); err != nil {
 			return err
 		}
 	case 51:
-		d.Dynamic_SEReqControlMode = new(Dynamic_SEReqControlModeType)
-		if err := decodeDynamic_SEReqControlModeType(&r, d.Dynamic_SEReqControlMode); err != nil {
+		d.Dynamic_SEReqControlMode = p.newDynamic_SEReqControlModeType()
+		if err := decodeDynamic_SEReqControlModeType(&r, p, d.Dynamic_SEReqControlMode); err != nil {
 			return err
 		}
 	case 52:
-		d.Dynamic_SEResControlMode = new(Dynamic_SEResControlModeType)
-		if err := decodeDynamic_SEResControlModeType(&r, d.Dynamic_SEResControlMode); err != nil {
+		d.Dynamic_SEResControlMode = p.newDynamic_SEResControlModeType()
+		if err := decodeDynamic_SEResControlModeType(&r, p, d.Dynamic_SEResControlMode); err != nil {
 			return err
 		}
 	case 53:
-		d.Dynamic_SMDTControlMode = new(Dynamic_SMDTControlModeType)
-		if err := decodeDynamic_SMDTControlModeType(&r, d.Dynamic_SMDTControlMode); err != nil {
+		d.Dynamic_SMDTControlMode = p.newDynamic_SMDTControlModeType()
+		if err := decodeDynamic_SMDTControlModeType(&r, p, d.Dynamic_SMDTControlMode); err != nil {
 			return err
 		}
 	case 54:
@@ -23491,19 +28176,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := EcdhCurveType(xu)
-			d.ECDHCurve = &x
+			ptr := p.newEcdhCurveType()
+			*ptr = x
+			d.ECDHCurve = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 55:
-		d.EIM_AReqAuthorizationMode = new(EIM_AReqAuthorizationModeType)
-		if err := decodeEIM_AReqAuthorizationModeType(&r, d.EIM_AReqAuthorizationMode); err != nil {
+		d.EIM_AReqAuthorizationMode = p.newEIM_AReqAuthorizationModeType()
+		if err := decodeEIM_AReqAuthorizationModeType(&r, p, d.EIM_AReqAuthorizationMode); err != nil {
 			return err
 		}
 	case 56:
-		d.EIM_ASResAuthorizationMode = new(EIM_ASResAuthorizationModeType)
-		if err := decodeEIM_ASResAuthorizationModeType(&r, d.EIM_ASResAuthorizationMode); err != nil {
+		d.EIM_ASResAuthorizationMode = p.newEIM_ASResAuthorizationModeType()
+		if err := decodeEIM_ASResAuthorizationModeType(&r, p, d.EIM_ASResAuthorizationMode); err != nil {
 			return err
 		}
 	case 57:
@@ -23515,14 +28202,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EMAID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.EMAID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 58:
-		d.EVAbsolutePriceSchedule = new(EVAbsolutePriceScheduleType)
-		if err := decodeEVAbsolutePriceScheduleType(&r, d.EVAbsolutePriceSchedule); err != nil {
+		d.EVAbsolutePriceSchedule = p.newEVAbsolutePriceScheduleType()
+		if err := decodeEVAbsolutePriceScheduleType(&r, p, d.EVAbsolutePriceSchedule); err != nil {
 			return err
 		}
 	case 59:
@@ -23534,7 +28223,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVCCID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.EVCCID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23552,7 +28243,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EvCheckInStatusType(xu)
-			d.EVCheckInStatus = &x
+			ptr := p.newEvCheckInStatusType()
+			*ptr = x
+			d.EVCheckInStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23570,89 +28263,91 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EvCheckOutStatusType(xu)
-			d.EVCheckOutStatus = &x
+			ptr := p.newEvCheckOutStatusType()
+			*ptr = x
+			d.EVCheckOutStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 62:
-		d.EVEnergyOffer = new(EVEnergyOfferType)
-		if err := decodeEVEnergyOfferType(&r, d.EVEnergyOffer); err != nil {
+		d.EVEnergyOffer = p.newEVEnergyOfferType()
+		if err := decodeEVEnergyOfferType(&r, p, d.EVEnergyOffer); err != nil {
 			return err
 		}
 	case 63:
-		d.EVMaximumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumEnergyRequest); err != nil {
+		d.EVMaximumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 64:
-		d.EVMaximumEnergyRequest_2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumEnergyRequest_2); err != nil {
+		d.EVMaximumEnergyRequest_2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumEnergyRequest_2); err != nil {
 			return err
 		}
 	case 65:
-		d.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumV2XEnergyRequest); err != nil {
+		d.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 66:
-		d.EVMinimumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumEnergyRequest); err != nil {
+		d.EVMinimumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 67:
-		d.EVMinimumEnergyRequest_2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumEnergyRequest_2); err != nil {
+		d.EVMinimumEnergyRequest_2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumEnergyRequest_2); err != nil {
 			return err
 		}
 	case 68:
-		d.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumV2XEnergyRequest); err != nil {
+		d.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 69:
-		d.EVPowerProfile = new(EVPowerProfileType)
-		if err := decodeEVPowerProfileType(&r, d.EVPowerProfile); err != nil {
+		d.EVPowerProfile = p.newEVPowerProfileType()
+		if err := decodeEVPowerProfileType(&r, p, d.EVPowerProfile); err != nil {
 			return err
 		}
 	case 70:
-		d.EVPowerProfileEntries = new(EVPowerProfileEntryListType)
-		if err := decodeEVPowerProfileEntryListType(&r, d.EVPowerProfileEntries); err != nil {
+		d.EVPowerProfileEntries = p.newEVPowerProfileEntryListType()
+		if err := decodeEVPowerProfileEntryListType(&r, p, d.EVPowerProfileEntries); err != nil {
 			return err
 		}
 	case 71:
-		d.EVPowerProfileEntry = new(PowerScheduleEntryType)
-		if err := decodePowerScheduleEntryType(&r, d.EVPowerProfileEntry); err != nil {
+		d.EVPowerProfileEntry = p.newPowerScheduleEntryType()
+		if err := decodePowerScheduleEntryType(&r, p, d.EVPowerProfileEntry); err != nil {
 			return err
 		}
 	case 72:
-		d.EVPowerSchedule = new(EVPowerScheduleType)
-		if err := decodeEVPowerScheduleType(&r, d.EVPowerSchedule); err != nil {
+		d.EVPowerSchedule = p.newEVPowerScheduleType()
+		if err := decodeEVPowerScheduleType(&r, p, d.EVPowerSchedule); err != nil {
 			return err
 		}
 	case 73:
-		d.EVPowerScheduleEntries = new(EVPowerScheduleEntryListType)
-		if err := decodeEVPowerScheduleEntryListType(&r, d.EVPowerScheduleEntries); err != nil {
+		d.EVPowerScheduleEntries = p.newEVPowerScheduleEntryListType()
+		if err := decodeEVPowerScheduleEntryListType(&r, p, d.EVPowerScheduleEntries); err != nil {
 			return err
 		}
 	case 74:
-		d.EVPowerScheduleEntry = new(EVPowerScheduleEntryType)
-		if err := decodeEVPowerScheduleEntryType(&r, d.EVPowerScheduleEntry); err != nil {
+		d.EVPowerScheduleEntry = p.newEVPowerScheduleEntryType()
+		if err := decodeEVPowerScheduleEntryType(&r, p, d.EVPowerScheduleEntry); err != nil {
 			return err
 		}
 	case 75:
-		d.EVPriceRule = new(EVPriceRuleType)
-		if err := decodeEVPriceRuleType(&r, d.EVPriceRule); err != nil {
+		d.EVPriceRule = p.newEVPriceRuleType()
+		if err := decodeEVPriceRuleType(&r, p, d.EVPriceRule); err != nil {
 			return err
 		}
 	case 76:
-		d.EVPriceRuleStack = new(EVPriceRuleStackType)
-		if err := decodeEVPriceRuleStackType(&r, d.EVPriceRuleStack); err != nil {
+		d.EVPriceRuleStack = p.newEVPriceRuleStackType()
+		if err := decodeEVPriceRuleStackType(&r, p, d.EVPriceRuleStack); err != nil {
 			return err
 		}
 	case 77:
-		d.EVPriceRuleStacks = new(EVPriceRuleStackListType)
-		if err := decodeEVPriceRuleStackListType(&r, d.EVPriceRuleStacks); err != nil {
+		d.EVPriceRuleStacks = p.newEVPriceRuleStackListType()
+		if err := decodeEVPriceRuleStackListType(&r, p, d.EVPriceRuleStacks); err != nil {
 			return err
 		}
 	case 78:
@@ -23668,7 +28363,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ProcessingType(xu)
-			d.EVProcessing = &x
+			ptr := p.newProcessingType()
+			*ptr = x
+			d.EVProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23683,7 +28380,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := EvseCheckOutStatusType(xu)
-			d.EVSECheckOutStatus = &x
+			ptr := p.newEvseCheckOutStatusType()
+			*ptr = x
+			d.EVSECheckOutStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23697,7 +28396,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.EVSEID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23715,7 +28416,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EvseNotificationType(xu)
-			d.EVSENotification = &x
+			ptr := p.newEvseNotificationType()
+			*ptr = x
+			d.EVSENotification = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23733,29 +28436,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ProcessingType(xu)
-			d.EVSEProcessing = &x
+			ptr := p.newProcessingType()
+			*ptr = x
+			d.EVSEProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 83:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 84:
-		d.EVSEStatus_2 = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus_2); err != nil {
+		d.EVSEStatus_2 = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus_2); err != nil {
 			return err
 		}
 	case 85:
-		d.EVTargetEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetEnergyRequest); err != nil {
+		d.EVTargetEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 86:
-		d.EVTargetEnergyRequest_2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetEnergyRequest_2); err != nil {
+		d.EVTargetEnergyRequest_2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetEnergyRequest_2); err != nil {
 			return err
 		}
 	case 87:
@@ -23767,7 +28472,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVTerminationCode = &x
+			ptr := p.newString()
+			*ptr = x
+			d.EVTerminationCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23781,24 +28488,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVTerminationExplanation = &x
+			ptr := p.newString()
+			*ptr = x
+			d.EVTerminationExplanation = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 89:
-		d.EnergyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.EnergyCosts); err != nil {
+		d.EnergyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.EnergyCosts); err != nil {
 			return err
 		}
 	case 90:
-		d.EnergyFee = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EnergyFee); err != nil {
+		d.EnergyFee = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EnergyFee); err != nil {
 			return err
 		}
 	case 91:
-		d.EnergyTransferServiceList = new(ServiceListType)
-		if err := decodeServiceListType(&r, d.EnergyTransferServiceList); err != nil {
+		d.EnergyTransferServiceList = p.newServiceListType()
+		if err := decodeServiceListType(&r, p, d.EnergyTransferServiceList); err != nil {
 			return err
 		}
 	case 92:
@@ -23826,7 +28535,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int8(int64(xu) + -128)
-			d.Exponent_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.Exponent_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23840,7 +28551,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.FreeService = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.FreeService = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23887,7 +28600,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.GoToPause = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.GoToPause = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23902,14 +28617,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 99:
-		d.Header = new(MessageHeaderType)
-		if err := decodeMessageHeaderType(&r, d.Header); err != nil {
+		d.Header = p.newMessageHeaderType()
+		if err := decodeMessageHeaderType(&r, p, d.Header); err != nil {
 			return err
 		}
 	case 100:
@@ -23921,7 +28638,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.InletHot = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.InletHot = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -23942,8 +28661,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 102:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 103:
@@ -23955,14 +28674,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 104:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 105:
@@ -23974,19 +28695,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.Language = &x
+			ptr := p.newString()
+			*ptr = x
+			d.Language = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 106:
-		d.ListOfRootCertificateIDs = new(ListOfRootCertificateIDsType)
-		if err := decodeListOfRootCertificateIDsType(&r, d.ListOfRootCertificateIDs); err != nil {
+		d.ListOfRootCertificateIDs = p.newListOfRootCertificateIDsType()
+		if err := decodeListOfRootCertificateIDsType(&r, p, d.ListOfRootCertificateIDs); err != nil {
 			return err
 		}
 	case 107:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 108:
@@ -23999,14 +28722,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.MaximumContractCertificateChains = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.MaximumContractCertificateChains = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 109:
-		d.MaximumCost = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.MaximumCost); err != nil {
+		d.MaximumCost = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.MaximumCost); err != nil {
 			return err
 		}
 	case 110:
@@ -24022,7 +28747,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MaximumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24040,7 +28767,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(int64(xu) + 12)
-			d.MaximumSupportingPoints = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.MaximumSupportingPoints = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24054,19 +28783,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MeterID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 113:
-		d.MeterInfo = new(MeterInfoType)
-		if err := decodeMeterInfoType(&r, d.MeterInfo); err != nil {
+		d.MeterInfo = p.newMeterInfoType()
+		if err := decodeMeterInfoType(&r, p, d.MeterInfo); err != nil {
 			return err
 		}
 	case 114:
-		d.MeterInfo_2 = new(MeterInfoType)
-		if err := decodeMeterInfoType(&r, d.MeterInfo_2); err != nil {
+		d.MeterInfo_2 = p.newMeterInfoType()
+		if err := decodeMeterInfoType(&r, p, d.MeterInfo_2); err != nil {
 			return err
 		}
 	case 115:
@@ -24078,7 +28809,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterInfoRequested = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.MeterInfoRequested = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24111,7 +28844,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.MeterStatus = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.MeterStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24126,19 +28861,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.MeterTimestamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.MeterTimestamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 119:
-		d.MeteringConfirmationReq = new(MeteringConfirmationReqType)
-		if err := decodeMeteringConfirmationReqType(&r, d.MeteringConfirmationReq); err != nil {
+		d.MeteringConfirmationReq = p.newMeteringConfirmationReqType()
+		if err := decodeMeteringConfirmationReqType(&r, p, d.MeteringConfirmationReq); err != nil {
 			return err
 		}
 	case 120:
-		d.MeteringConfirmationRes = new(MeteringConfirmationResType)
-		if err := decodeMeteringConfirmationResType(&r, d.MeteringConfirmationRes); err != nil {
+		d.MeteringConfirmationRes = p.newMeteringConfirmationResType()
+		if err := decodeMeteringConfirmationResType(&r, p, d.MeteringConfirmationRes); err != nil {
 			return err
 		}
 	case 121:
@@ -24150,14 +28887,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 122:
-		d.MinimumCost = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.MinimumCost); err != nil {
+		d.MinimumCost = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.MinimumCost); err != nil {
 			return err
 		}
 	case 123:
@@ -24173,7 +28912,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MinimumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24191,7 +28932,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MinimumSOC_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MinimumSOC_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24224,7 +28967,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.NotificationMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.NotificationMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24239,34 +28984,36 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.NumberOfPriceLevels = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.NumberOfPriceLevels = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 128:
-		d.OEMProvisioningCertificateChain = new(SignedCertificateChainType)
-		if err := decodeSignedCertificateChainType(&r, d.OEMProvisioningCertificateChain); err != nil {
+		d.OEMProvisioningCertificateChain = p.newSignedCertificateChainType()
+		if err := decodeSignedCertificateChainType(&r, p, d.OEMProvisioningCertificateChain); err != nil {
 			return err
 		}
 	case 129:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 130:
-		d.OccupancyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OccupancyCosts); err != nil {
+		d.OccupancyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 131:
-		d.OverstayCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OverstayCosts); err != nil {
+		d.OverstayCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OverstayCosts); err != nil {
 			return err
 		}
 	case 132:
-		d.OverstayFee = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.OverstayFee); err != nil {
+		d.OverstayFee = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.OverstayFee); err != nil {
 			return err
 		}
 	case 133:
@@ -24282,19 +29029,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.OverstayFeePeriod = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.OverstayFeePeriod = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 134:
-		d.OverstayPowerThreshold = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.OverstayPowerThreshold); err != nil {
+		d.OverstayPowerThreshold = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.OverstayPowerThreshold); err != nil {
 			return err
 		}
 	case 135:
-		d.OverstayRule = new(OverstayRuleType)
-		if err := decodeOverstayRuleType(&r, d.OverstayRule); err != nil {
+		d.OverstayRule = p.newOverstayRuleType()
+		if err := decodeOverstayRuleType(&r, p, d.OverstayRule); err != nil {
 			return err
 		}
 	case 136:
@@ -24306,14 +29055,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.OverstayRuleDescription = &x
+			ptr := p.newString()
+			*ptr = x
+			d.OverstayRuleDescription = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 137:
-		d.OverstayRules = new(OverstayRuleListType)
-		if err := decodeOverstayRuleListType(&r, d.OverstayRules); err != nil {
+		d.OverstayRules = p.newOverstayRuleListType()
+		if err := decodeOverstayRuleListType(&r, p, d.OverstayRules); err != nil {
 			return err
 		}
 	case 138:
@@ -24329,7 +29080,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.OverstayTimeThreshold = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.OverstayTimeThreshold = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24350,8 +29103,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 140:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 141:
@@ -24385,13 +29138,13 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 143:
-		d.Parameter = new(ParameterType)
-		if err := decodeParameterType(&r, d.Parameter); err != nil {
+		d.Parameter = p.newParameterType()
+		if err := decodeParameterType(&r, p, d.Parameter); err != nil {
 			return err
 		}
 	case 144:
-		d.ParameterSet = new(ParameterSetType)
-		if err := decodeParameterSetType(&r, d.ParameterSet); err != nil {
+		d.ParameterSet = p.newParameterSetType()
+		if err := decodeParameterSetType(&r, p, d.ParameterSet); err != nil {
 			return err
 		}
 	case 145:
@@ -24407,14 +29160,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.ParameterSetID = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.ParameterSetID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 146:
-		d.ParkingFee = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.ParkingFee); err != nil {
+		d.ParkingFee = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.ParkingFee); err != nil {
 			return err
 		}
 	case 147:
@@ -24430,7 +29185,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.ParkingFeePeriod = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.ParkingFeePeriod = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24448,7 +29205,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ParkingMethodType(xu)
-			d.ParkingMethod = &x
+			ptr := p.newParkingMethodType()
+			*ptr = x
+			d.ParkingMethod = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24466,7 +29225,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.ParkingSpace = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.ParkingSpace = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24487,53 +29248,53 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 151:
-		d.PnC_AReqAuthorizationMode = new(PnC_AReqAuthorizationModeType)
-		if err := decodePnC_AReqAuthorizationModeType(&r, d.PnC_AReqAuthorizationMode); err != nil {
+		d.PnC_AReqAuthorizationMode = p.newPnC_AReqAuthorizationModeType()
+		if err := decodePnC_AReqAuthorizationModeType(&r, p, d.PnC_AReqAuthorizationMode); err != nil {
 			return err
 		}
 	case 152:
-		d.PnC_ASResAuthorizationMode = new(PnC_ASResAuthorizationModeType)
-		if err := decodePnC_ASResAuthorizationModeType(&r, d.PnC_ASResAuthorizationMode); err != nil {
+		d.PnC_ASResAuthorizationMode = p.newPnC_ASResAuthorizationModeType()
+		if err := decodePnC_ASResAuthorizationModeType(&r, p, d.PnC_ASResAuthorizationMode); err != nil {
 			return err
 		}
 	case 153:
-		d.Power = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Power); err != nil {
+		d.Power = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Power); err != nil {
 			return err
 		}
 	case 154:
-		d.PowerDeliveryReq = new(PowerDeliveryReqType)
-		if err := decodePowerDeliveryReqType(&r, d.PowerDeliveryReq); err != nil {
+		d.PowerDeliveryReq = p.newPowerDeliveryReqType()
+		if err := decodePowerDeliveryReqType(&r, p, d.PowerDeliveryReq); err != nil {
 			return err
 		}
 	case 155:
-		d.PowerDeliveryRes = new(PowerDeliveryResType)
-		if err := decodePowerDeliveryResType(&r, d.PowerDeliveryRes); err != nil {
+		d.PowerDeliveryRes = p.newPowerDeliveryResType()
+		if err := decodePowerDeliveryResType(&r, p, d.PowerDeliveryRes); err != nil {
 			return err
 		}
 	case 156:
-		d.PowerRangeStart = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.PowerRangeStart); err != nil {
+		d.PowerRangeStart = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.PowerRangeStart); err != nil {
 			return err
 		}
 	case 157:
-		d.PowerSchedule = new(PowerScheduleType)
-		if err := decodePowerScheduleType(&r, d.PowerSchedule); err != nil {
+		d.PowerSchedule = p.newPowerScheduleType()
+		if err := decodePowerScheduleType(&r, p, d.PowerSchedule); err != nil {
 			return err
 		}
 	case 158:
-		d.PowerScheduleEntries = new(PowerScheduleEntryListType)
-		if err := decodePowerScheduleEntryListType(&r, d.PowerScheduleEntries); err != nil {
+		d.PowerScheduleEntries = p.newPowerScheduleEntryListType()
+		if err := decodePowerScheduleEntryListType(&r, p, d.PowerScheduleEntries); err != nil {
 			return err
 		}
 	case 159:
-		d.PowerScheduleEntry = new(PowerScheduleEntryType)
-		if err := decodePowerScheduleEntryType(&r, d.PowerScheduleEntry); err != nil {
+		d.PowerScheduleEntry = p.newPowerScheduleEntryType()
+		if err := decodePowerScheduleEntryType(&r, p, d.PowerScheduleEntry); err != nil {
 			return err
 		}
 	case 160:
-		d.PowerTolerance = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.PowerTolerance); err != nil {
+		d.PowerTolerance = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.PowerTolerance); err != nil {
 			return err
 		}
 	case 161:
@@ -24546,19 +29307,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := PowerToleranceAcceptanceType(xu)
-			d.PowerToleranceAcceptance = &x
+			ptr := p.newPowerToleranceAcceptanceType()
+			*ptr = x
+			d.PowerToleranceAcceptance = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 162:
-		d.Power_L2 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Power_L2); err != nil {
+		d.Power_L2 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Power_L2); err != nil {
 			return err
 		}
 	case 163:
-		d.Power_L3 = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Power_L3); err != nil {
+		d.Power_L3 = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Power_L3); err != nil {
 			return err
 		}
 	case 164:
@@ -24574,7 +29337,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.PresentSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.PresentSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24588,7 +29353,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.PriceAlgorithm = &x
+			ptr := p.newString()
+			*ptr = x
+			d.PriceAlgorithm = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24603,39 +29370,41 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.PriceLevel = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.PriceLevel = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 167:
-		d.PriceLevelSchedule = new(PriceLevelScheduleType)
-		if err := decodePriceLevelScheduleType(&r, d.PriceLevelSchedule); err != nil {
+		d.PriceLevelSchedule = p.newPriceLevelScheduleType()
+		if err := decodePriceLevelScheduleType(&r, p, d.PriceLevelSchedule); err != nil {
 			return err
 		}
 	case 168:
-		d.PriceLevelScheduleEntries = new(PriceLevelScheduleEntryListType)
-		if err := decodePriceLevelScheduleEntryListType(&r, d.PriceLevelScheduleEntries); err != nil {
+		d.PriceLevelScheduleEntries = p.newPriceLevelScheduleEntryListType()
+		if err := decodePriceLevelScheduleEntryListType(&r, p, d.PriceLevelScheduleEntries); err != nil {
 			return err
 		}
 	case 169:
-		d.PriceLevelScheduleEntry = new(PriceLevelScheduleEntryType)
-		if err := decodePriceLevelScheduleEntryType(&r, d.PriceLevelScheduleEntry); err != nil {
+		d.PriceLevelScheduleEntry = p.newPriceLevelScheduleEntryType()
+		if err := decodePriceLevelScheduleEntryType(&r, p, d.PriceLevelScheduleEntry); err != nil {
 			return err
 		}
 	case 170:
-		d.PriceRule = new(PriceRuleType)
-		if err := decodePriceRuleType(&r, d.PriceRule); err != nil {
+		d.PriceRule = p.newPriceRuleType()
+		if err := decodePriceRuleType(&r, p, d.PriceRule); err != nil {
 			return err
 		}
 	case 171:
-		d.PriceRuleStack = new(PriceRuleStackType)
-		if err := decodePriceRuleStackType(&r, d.PriceRuleStack); err != nil {
+		d.PriceRuleStack = p.newPriceRuleStackType()
+		if err := decodePriceRuleStackType(&r, p, d.PriceRuleStack); err != nil {
 			return err
 		}
 	case 172:
-		d.PriceRuleStacks = new(PriceRuleStackListType)
-		if err := decodePriceRuleStackListType(&r, d.PriceRuleStacks); err != nil {
+		d.PriceRuleStacks = p.newPriceRuleStackListType()
+		if err := decodePriceRuleStackListType(&r, p, d.PriceRuleStacks); err != nil {
 			return err
 		}
 	case 173:
@@ -24647,7 +29416,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.PriceScheduleDescription = &x
+			ptr := p.newString()
+			*ptr = x
+			d.PriceScheduleDescription = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24668,14 +29439,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.PriceScheduleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.PriceScheduleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 175:
-		d.PrioritizedEMAIDs = new(EMAIDListType)
-		if err := decodeEMAIDListType(&r, d.PrioritizedEMAIDs); err != nil {
+		d.PrioritizedEMAIDs = p.newEMAIDListType()
+		if err := decodeEMAIDListType(&r, p, d.PrioritizedEMAIDs); err != nil {
 			return err
 		}
 	case 176:
@@ -24687,7 +29460,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ProviderID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.ProviderID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24708,23 +29483,23 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 178:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 179:
-		d.Receipt = new(ReceiptType)
-		if err := decodeReceiptType(&r, d.Receipt); err != nil {
+		d.Receipt = p.newReceiptType()
+		if err := decodeReceiptType(&r, p, d.Receipt); err != nil {
 			return err
 		}
 	case 180:
-		d.Receipt_2 = new(ReceiptType)
-		if err := decodeReceiptType(&r, d.Receipt_2); err != nil {
+		d.Receipt_2 = p.newReceiptType()
+		if err := decodeReceiptType(&r, p, d.Receipt_2); err != nil {
 			return err
 		}
 	case 181:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 182:
@@ -24737,7 +29512,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.RemainingContractCertificateChains = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.RemainingContractCertificateChains = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24755,7 +29532,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMaximumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24773,7 +29552,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMinimumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24791,7 +29572,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToTargetSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToTargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24806,7 +29589,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.RenewableGenerationPercentage = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.RenewableGenerationPercentage = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -24824,19 +29609,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ResponseCodeType(xu)
-			d.ResponseCode = &x
+			ptr := p.newResponseCodeType()
+			*ptr = x
+			d.ResponseCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 188:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 189:
-		d.RootCertificateID = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.RootCertificateID); err != nil {
+		d.RootCertificateID = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
 			return err
 		}
 	case 190:
@@ -24858,8 +29645,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 191:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 192:
@@ -24878,18 +29665,18 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 193:
-		d.ScheduleExchangeReq = new(ScheduleExchangeReqType)
-		if err := decodeScheduleExchangeReqType(&r, d.ScheduleExchangeReq); err != nil {
+		d.ScheduleExchangeReq = p.newScheduleExchangeReqType()
+		if err := decodeScheduleExchangeReqType(&r, p, d.ScheduleExchangeReq); err != nil {
 			return err
 		}
 	case 194:
-		d.ScheduleExchangeRes = new(ScheduleExchangeResType)
-		if err := decodeScheduleExchangeResType(&r, d.ScheduleExchangeRes); err != nil {
+		d.ScheduleExchangeRes = p.newScheduleExchangeResType()
+		if err := decodeScheduleExchangeResType(&r, p, d.ScheduleExchangeRes); err != nil {
 			return err
 		}
 	case 195:
-		d.ScheduleTuple = new(ScheduleTupleType)
-		if err := decodeScheduleTupleType(&r, d.ScheduleTuple); err != nil {
+		d.ScheduleTuple = p.newScheduleTupleType()
+		if err := decodeScheduleTupleType(&r, p, d.ScheduleTuple); err != nil {
 			return err
 		}
 	case 196:
@@ -24908,29 +29695,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.ScheduleTupleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.ScheduleTupleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 197:
-		d.Scheduled_EVPPTControlMode = new(Scheduled_EVPPTControlModeType)
-		if err := decodeScheduled_EVPPTControlModeType(&r, d.Scheduled_EVPPTControlMode); err != nil {
+		d.Scheduled_EVPPTControlMode = p.newScheduled_EVPPTControlModeType()
+		if err := decodeScheduled_EVPPTControlModeType(&r, p, d.Scheduled_EVPPTControlMode); err != nil {
 			return err
 		}
 	case 198:
-		d.Scheduled_SEReqControlMode = new(Scheduled_SEReqControlModeType)
-		if err := decodeScheduled_SEReqControlModeType(&r, d.Scheduled_SEReqControlMode); err != nil {
+		d.Scheduled_SEReqControlMode = p.newScheduled_SEReqControlModeType()
+		if err := decodeScheduled_SEReqControlModeType(&r, p, d.Scheduled_SEReqControlMode); err != nil {
 			return err
 		}
 	case 199:
-		d.Scheduled_SEResControlMode = new(Scheduled_SEResControlModeType)
-		if err := decodeScheduled_SEResControlModeType(&r, d.Scheduled_SEResControlMode); err != nil {
+		d.Scheduled_SEResControlMode = p.newScheduled_SEResControlModeType()
+		if err := decodeScheduled_SEResControlModeType(&r, p, d.Scheduled_SEResControlMode); err != nil {
 			return err
 		}
 	case 200:
-		d.Scheduled_SMDTControlMode = new(Scheduled_SMDTControlModeType)
-		if err := decodeScheduled_SMDTControlModeType(&r, d.Scheduled_SMDTControlMode); err != nil {
+		d.Scheduled_SMDTControlMode = p.newScheduled_SMDTControlModeType()
+		if err := decodeScheduled_SMDTControlModeType(&r, p, d.Scheduled_SMDTControlMode); err != nil {
 			return err
 		}
 	case 201:
@@ -24958,14 +29747,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := AuthorizationType(xu)
-			d.SelectedAuthorizationService = &x
+			ptr := p.newAuthorizationType()
+			*ptr = x
+			d.SelectedAuthorizationService = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 203:
-		d.SelectedEnergyTransferService = new(SelectedServiceType)
-		if err := decodeSelectedServiceType(&r, d.SelectedEnergyTransferService); err != nil {
+		d.SelectedEnergyTransferService = p.newSelectedServiceType()
+		if err := decodeSelectedServiceType(&r, p, d.SelectedEnergyTransferService); err != nil {
 			return err
 		}
 	case 204:
@@ -24984,49 +29775,51 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.SelectedScheduleTupleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.SelectedScheduleTupleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 205:
-		d.SelectedService = new(SelectedServiceType)
-		if err := decodeSelectedServiceType(&r, d.SelectedService); err != nil {
+		d.SelectedService = p.newSelectedServiceType()
+		if err := decodeSelectedServiceType(&r, p, d.SelectedService); err != nil {
 			return err
 		}
 	case 206:
-		d.SelectedVASList = new(SelectedServiceListType)
-		if err := decodeSelectedServiceListType(&r, d.SelectedVASList); err != nil {
+		d.SelectedVASList = p.newSelectedServiceListType()
+		if err := decodeSelectedServiceListType(&r, p, d.SelectedVASList); err != nil {
 			return err
 		}
 	case 207:
-		d.Service = new(ServiceType)
-		if err := decodeServiceType(&r, d.Service); err != nil {
+		d.Service = p.newServiceType()
+		if err := decodeServiceType(&r, p, d.Service); err != nil {
 			return err
 		}
 	case 208:
-		d.ServiceDetailReq = new(ServiceDetailReqType)
-		if err := decodeServiceDetailReqType(&r, d.ServiceDetailReq); err != nil {
+		d.ServiceDetailReq = p.newServiceDetailReqType()
+		if err := decodeServiceDetailReqType(&r, p, d.ServiceDetailReq); err != nil {
 			return err
 		}
 	case 209:
-		d.ServiceDetailRes = new(ServiceDetailResType)
-		if err := decodeServiceDetailResType(&r, d.ServiceDetailRes); err != nil {
+		d.ServiceDetailRes = p.newServiceDetailResType()
+		if err := decodeServiceDetailResType(&r, p, d.ServiceDetailRes); err != nil {
 			return err
 		}
 	case 210:
-		d.ServiceDiscoveryReq = new(ServiceDiscoveryReqType)
-		if err := decodeServiceDiscoveryReqType(&r, d.ServiceDiscoveryReq); err != nil {
+		d.ServiceDiscoveryReq = p.newServiceDiscoveryReqType()
+		if err := decodeServiceDiscoveryReqType(&r, p, d.ServiceDiscoveryReq); err != nil {
 			return err
 		}
 	case 211:
-		d.ServiceDiscoveryRes = new(ServiceDiscoveryResType)
-		if err := decodeServiceDiscoveryResType(&r, d.ServiceDiscoveryRes); err != nil {
+		d.ServiceDiscoveryRes = p.newServiceDiscoveryResType()
+		if err := decodeServiceDiscoveryResType(&r, p, d.ServiceDiscoveryRes); err != nil {
 			return err
 		}
 	case 212:
-		d.ServiceFee = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.ServiceFee); err != nil {
+		d.ServiceFee = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.ServiceFee); err != nil {
 			return err
 		}
 	case 213:
@@ -25042,7 +29835,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.ServiceID = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.ServiceID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25056,14 +29851,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ServiceName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.ServiceName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 215:
-		d.ServiceParameterList = new(ServiceParameterListType)
-		if err := decodeServiceParameterListType(&r, d.ServiceParameterList); err != nil {
+		d.ServiceParameterList = p.newServiceParameterListType()
+		if err := decodeServiceParameterListType(&r, p, d.ServiceParameterList); err != nil {
 			return err
 		}
 	case 216:
@@ -25075,19 +29872,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ServiceRenegotiationSupported = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ServiceRenegotiationSupported = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 217:
-		d.ServiceSelectionReq = new(ServiceSelectionReqType)
-		if err := decodeServiceSelectionReqType(&r, d.ServiceSelectionReq); err != nil {
+		d.ServiceSelectionReq = p.newServiceSelectionReqType()
+		if err := decodeServiceSelectionReqType(&r, p, d.ServiceSelectionReq); err != nil {
 			return err
 		}
 	case 218:
-		d.ServiceSelectionRes = new(ServiceSelectionResType)
-		if err := decodeServiceSelectionResType(&r, d.ServiceSelectionRes); err != nil {
+		d.ServiceSelectionRes = p.newServiceSelectionResType()
+		if err := decodeServiceSelectionResType(&r, p, d.ServiceSelectionRes); err != nil {
 			return err
 		}
 	case 219:
@@ -25127,63 +29926,63 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 221:
-		d.SessionSetupReq = new(SessionSetupReqType)
-		if err := decodeSessionSetupReqType(&r, d.SessionSetupReq); err != nil {
+		d.SessionSetupReq = p.newSessionSetupReqType()
+		if err := decodeSessionSetupReqType(&r, p, d.SessionSetupReq); err != nil {
 			return err
 		}
 	case 222:
-		d.SessionSetupRes = new(SessionSetupResType)
-		if err := decodeSessionSetupResType(&r, d.SessionSetupRes); err != nil {
+		d.SessionSetupRes = p.newSessionSetupResType()
+		if err := decodeSessionSetupResType(&r, p, d.SessionSetupRes); err != nil {
 			return err
 		}
 	case 223:
-		d.SessionStopReq = new(SessionStopReqType)
-		if err := decodeSessionStopReqType(&r, d.SessionStopReq); err != nil {
+		d.SessionStopReq = p.newSessionStopReqType()
+		if err := decodeSessionStopReqType(&r, p, d.SessionStopReq); err != nil {
 			return err
 		}
 	case 224:
-		d.SessionStopRes = new(SessionStopResType)
-		if err := decodeSessionStopResType(&r, d.SessionStopRes); err != nil {
+		d.SessionStopRes = p.newSessionStopResType()
+		if err := decodeSessionStopResType(&r, p, d.SessionStopRes); err != nil {
 			return err
 		}
 	case 225:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 226:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 227:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 228:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 229:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 230:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 231:
-		d.SignedInstallationData = new(SignedInstallationDataType)
-		if err := decodeSignedInstallationDataType(&r, d.SignedInstallationData); err != nil {
+		d.SignedInstallationData = p.newSignedInstallationDataType()
+		if err := decodeSignedInstallationDataType(&r, p, d.SignedInstallationData); err != nil {
 			return err
 		}
 	case 232:
-		d.SignedMeteringData = new(SignedMeteringDataType)
-		if err := decodeSignedMeteringDataType(&r, d.SignedMeteringData); err != nil {
+		d.SignedMeteringData = p.newSignedMeteringDataType()
+		if err := decodeSignedMeteringDataType(&r, p, d.SignedMeteringData); err != nil {
 			return err
 		}
 	case 233:
@@ -25199,24 +29998,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.StartTime = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.StartTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 234:
-		d.SubCertificates = new(SubCertificatesType)
-		if err := decodeSubCertificatesType(&r, d.SubCertificates); err != nil {
+		d.SubCertificates = p.newSubCertificatesType()
+		if err := decodeSubCertificatesType(&r, p, d.SubCertificates); err != nil {
 			return err
 		}
 	case 235:
-		d.SupportedProviders = new(SupportedProvidersListType)
-		if err := decodeSupportedProvidersListType(&r, d.SupportedProviders); err != nil {
+		d.SupportedProviders = p.newSupportedProvidersListType()
+		if err := decodeSupportedProvidersListType(&r, p, d.SupportedProviders); err != nil {
 			return err
 		}
 	case 236:
-		d.SupportedServiceIDs = new(ServiceIDListType)
-		if err := decodeServiceIDListType(&r, d.SupportedServiceIDs); err != nil {
+		d.SupportedServiceIDs = p.newServiceIDListType()
+		if err := decodeServiceIDListType(&r, p, d.SupportedServiceIDs); err != nil {
 			return err
 		}
 	case 237:
@@ -25250,7 +30051,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.TargetDistance = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.TargetDistance = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25268,7 +30071,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.TargetOffsetX = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.TargetOffsetX = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25286,7 +30091,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.TargetOffsetY = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.TargetOffsetY = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25304,7 +30111,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.TargetSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.TargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25322,14 +30131,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.TargetSOC_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.TargetSOC_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 243:
-		d.TaxCosts = new(DetailedTaxType)
-		if err := decodeDetailedTaxType(&r, d.TaxCosts); err != nil {
+		d.TaxCosts = p.newDetailedTaxType()
+		if err := decodeDetailedTaxType(&r, p, d.TaxCosts); err != nil {
 			return err
 		}
 	case 244:
@@ -25341,19 +30152,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.TaxIncludedInPrice = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.TaxIncludedInPrice = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 245:
-		d.TaxRate = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.TaxRate); err != nil {
+		d.TaxRate = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.TaxRate); err != nil {
 			return err
 		}
 	case 246:
-		d.TaxRule = new(TaxRuleType)
-		if err := decodeTaxRuleType(&r, d.TaxRule); err != nil {
+		d.TaxRule = p.newTaxRuleType()
+		if err := decodeTaxRuleType(&r, p, d.TaxRule); err != nil {
 			return err
 		}
 	case 247:
@@ -25372,7 +30185,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TaxRuleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TaxRuleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25393,7 +30208,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TaxRuleID_2 = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TaxRuleID_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25407,14 +30224,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.TaxRuleName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.TaxRuleName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 250:
-		d.TaxRules = new(TaxRuleListType)
-		if err := decodeTaxRuleListType(&r, d.TaxRules); err != nil {
+		d.TaxRules = p.newTaxRuleListType()
+		if err := decodeTaxRuleListType(&r, p, d.TaxRules); err != nil {
 			return err
 		}
 	case 251:
@@ -25427,7 +30246,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeAnchor = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeAnchor = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25442,7 +30263,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeAnchor_2 = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeAnchor_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25457,24 +30280,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeStamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeStamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 254:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 255:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 256:
-		d.VASList = new(ServiceListType)
-		if err := decodeServiceListType(&r, d.VASList); err != nil {
+		d.VASList = p.newServiceListType()
+		if err := decodeServiceListType(&r, p, d.VASList); err != nil {
 			return err
 		}
 	case 257:
@@ -25490,29 +30315,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Value = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Value = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 258:
-		d.VehicleCheckInReq = new(VehicleCheckInReqType)
-		if err := decodeVehicleCheckInReqType(&r, d.VehicleCheckInReq); err != nil {
+		d.VehicleCheckInReq = p.newVehicleCheckInReqType()
+		if err := decodeVehicleCheckInReqType(&r, p, d.VehicleCheckInReq); err != nil {
 			return err
 		}
 	case 259:
-		d.VehicleCheckInRes = new(VehicleCheckInResType)
-		if err := decodeVehicleCheckInResType(&r, d.VehicleCheckInRes); err != nil {
+		d.VehicleCheckInRes = p.newVehicleCheckInResType()
+		if err := decodeVehicleCheckInResType(&r, p, d.VehicleCheckInRes); err != nil {
 			return err
 		}
 	case 260:
-		d.VehicleCheckOutReq = new(VehicleCheckOutReqType)
-		if err := decodeVehicleCheckOutReqType(&r, d.VehicleCheckOutReq); err != nil {
+		d.VehicleCheckOutReq = p.newVehicleCheckOutReqType()
+		if err := decodeVehicleCheckOutReqType(&r, p, d.VehicleCheckOutReq); err != nil {
 			return err
 		}
 	case 261:
-		d.VehicleCheckOutRes = new(VehicleCheckOutResType)
-		if err := decodeVehicleCheckOutResType(&r, d.VehicleCheckOutRes); err != nil {
+		d.VehicleCheckOutRes = p.newVehicleCheckOutResType()
+		if err := decodeVehicleCheckOutResType(&r, p, d.VehicleCheckOutRes); err != nil {
 			return err
 		}
 	case 262:
@@ -25528,7 +30355,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.VehicleFrame = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.VehicleFrame = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25546,7 +30375,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.VehicleTravel = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.VehicleTravel = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25600,8 +30431,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 267:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 268:
@@ -25613,14 +30444,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 269:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 270:
@@ -25648,7 +30481,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25662,7 +30497,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25676,7 +30513,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25705,7 +30544,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.BoolValue = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.BoolValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25720,7 +30561,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int8(int64(xu) + -128)
-			d.ByteValue = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.ByteValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25734,7 +30577,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.FiniteString = &x
+			ptr := p.newString()
+			*ptr = x
+			d.FiniteString = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -25752,14 +30597,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int32(xi)
-			d.IntValue = &x
+			ptr := p.newInt32()
+			*ptr = x
+			d.IntValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 279:
-		d.RationalNumber = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.RationalNumber); err != nil {
+		d.RationalNumber = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.RationalNumber); err != nil {
 			return err
 		}
 	case 280:
@@ -25775,7 +30622,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.ShortValue = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.ShortValue = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -28457,6 +33306,10 @@ type XMLDSigFragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	*d = XMLDSigFragment{}
+	return decodeRootXMLDSigFragment(b, nil, d)
+}
+
+func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -28467,18 +33320,18 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	}
 	switch ec {
 	case 0:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -28536,7 +33389,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -28557,8 +33412,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 8:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -28570,19 +33425,21 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 10:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -28594,7 +33451,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -28615,8 +33474,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 14:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -28635,8 +33494,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 16:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -28700,23 +33559,23 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 21:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 23:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -28750,43 +33609,43 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 27:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 28:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 34:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -28820,8 +33679,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 37:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -28833,14 +33692,16 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 39:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -28868,7 +33729,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -28882,7 +33745,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -28896,7 +33761,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err

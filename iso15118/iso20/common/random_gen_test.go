@@ -1711,7 +1711,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAuthorizationReqType(&rd, &got); err != nil {
+		if err := decodeAuthorizationReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1724,7 +1724,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GRequestType(&rd, &got); err != nil {
+		if err := decodeV2GRequestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1737,7 +1737,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GMessageType(&rd, &got); err != nil {
+		if err := decodeV2GMessageType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1750,7 +1750,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMessageHeaderType(&rd, &got); err != nil {
+		if err := decodeMessageHeaderType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1763,7 +1763,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureType(&rd, &got); err != nil {
+		if err := decodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1776,7 +1776,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedInfoType(&rd, &got); err != nil {
+		if err := decodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1789,7 +1789,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCanonicalizationMethodType(&rd, &got); err != nil {
+		if err := decodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1802,7 +1802,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureMethodType(&rd, &got); err != nil {
+		if err := decodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1815,7 +1815,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReferenceType(&rd, &got); err != nil {
+		if err := decodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1828,7 +1828,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformsType(&rd, &got); err != nil {
+		if err := decodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1841,7 +1841,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformType(&rd, &got); err != nil {
+		if err := decodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1854,7 +1854,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDigestMethodType(&rd, &got); err != nil {
+		if err := decodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1867,7 +1867,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureValueType(&rd, &got); err != nil {
+		if err := decodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1880,7 +1880,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyInfoType(&rd, &got); err != nil {
+		if err := decodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1893,7 +1893,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyValueType(&rd, &got); err != nil {
+		if err := decodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1906,7 +1906,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1919,7 +1919,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1932,7 +1932,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRetrievalMethodType(&rd, &got); err != nil {
+		if err := decodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1945,7 +1945,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509DataType(&rd, &got); err != nil {
+		if err := decodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1958,7 +1958,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509IssuerSerialType(&rd, &got); err != nil {
+		if err := decodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1971,7 +1971,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePGPDataType(&rd, &got); err != nil {
+		if err := decodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1984,7 +1984,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSPKIDataType(&rd, &got); err != nil {
+		if err := decodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1997,7 +1997,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeObjectType(&rd, &got); err != nil {
+		if err := decodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2010,7 +2010,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEIM_AReqAuthorizationModeType(&rd, &got); err != nil {
+		if err := decodeEIM_AReqAuthorizationModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2023,7 +2023,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePnC_AReqAuthorizationModeType(&rd, &got); err != nil {
+		if err := decodePnC_AReqAuthorizationModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2036,7 +2036,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeContractCertificateChainType(&rd, &got); err != nil {
+		if err := decodeContractCertificateChainType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2049,7 +2049,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSubCertificatesType(&rd, &got); err != nil {
+		if err := decodeSubCertificatesType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2062,7 +2062,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAuthorizationResType(&rd, &got); err != nil {
+		if err := decodeAuthorizationResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2075,7 +2075,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GResponseType(&rd, &got); err != nil {
+		if err := decodeV2GResponseType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2088,7 +2088,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAuthorizationSetupReqType(&rd, &got); err != nil {
+		if err := decodeAuthorizationSetupReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2101,7 +2101,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAuthorizationSetupResType(&rd, &got); err != nil {
+		if err := decodeAuthorizationSetupResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2114,7 +2114,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEIM_ASResAuthorizationModeType(&rd, &got); err != nil {
+		if err := decodeEIM_ASResAuthorizationModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2127,7 +2127,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePnC_ASResAuthorizationModeType(&rd, &got); err != nil {
+		if err := decodePnC_ASResAuthorizationModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2140,7 +2140,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSupportedProvidersListType(&rd, &got); err != nil {
+		if err := decodeSupportedProvidersListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2153,7 +2153,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCLReqControlModeType(&rd, &got); err != nil {
+		if err := decodeCLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2166,7 +2166,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCLResControlModeType(&rd, &got); err != nil {
+		if err := decodeCLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2179,7 +2179,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateInstallationReqType(&rd, &got); err != nil {
+		if err := decodeCertificateInstallationReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2192,7 +2192,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedCertificateChainType(&rd, &got); err != nil {
+		if err := decodeSignedCertificateChainType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2205,7 +2205,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeListOfRootCertificateIDsType(&rd, &got); err != nil {
+		if err := decodeListOfRootCertificateIDsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2218,7 +2218,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEMAIDListType(&rd, &got); err != nil {
+		if err := decodeEMAIDListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2231,7 +2231,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateInstallationResType(&rd, &got); err != nil {
+		if err := decodeCertificateInstallationResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2244,7 +2244,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCertificateChainType(&rd, &got); err != nil {
+		if err := decodeCertificateChainType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2257,7 +2257,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedInstallationDataType(&rd, &got); err != nil {
+		if err := decodeSignedInstallationDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2270,7 +2270,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeManifestType(&rd, &got); err != nil {
+		if err := decodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2283,7 +2283,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeteringConfirmationReqType(&rd, &got); err != nil {
+		if err := decodeMeteringConfirmationReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2296,7 +2296,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedMeteringDataType(&rd, &got); err != nil {
+		if err := decodeSignedMeteringDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2309,7 +2309,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeterInfoType(&rd, &got); err != nil {
+		if err := decodeMeterInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2322,7 +2322,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReceiptType(&rd, &got); err != nil {
+		if err := decodeReceiptType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2335,7 +2335,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDetailedCostType(&rd, &got); err != nil {
+		if err := decodeDetailedCostType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2348,7 +2348,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRationalNumberType(&rd, &got); err != nil {
+		if err := decodeRationalNumberType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2361,7 +2361,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDetailedTaxType(&rd, &got); err != nil {
+		if err := decodeDetailedTaxType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2374,7 +2374,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_SMDTControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_SMDTControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2387,7 +2387,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_SMDTControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_SMDTControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2400,7 +2400,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeteringConfirmationResType(&rd, &got); err != nil {
+		if err := decodeMeteringConfirmationResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2413,7 +2413,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerDeliveryReqType(&rd, &got); err != nil {
+		if err := decodePowerDeliveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2426,7 +2426,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPowerProfileType(&rd, &got); err != nil {
+		if err := decodeEVPowerProfileType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2439,7 +2439,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_EVPPTControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_EVPPTControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2452,7 +2452,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_EVPPTControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_EVPPTControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2465,7 +2465,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPowerProfileEntryListType(&rd, &got); err != nil {
+		if err := decodeEVPowerProfileEntryListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2478,7 +2478,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerScheduleEntryType(&rd, &got); err != nil {
+		if err := decodePowerScheduleEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2491,7 +2491,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerDeliveryResType(&rd, &got); err != nil {
+		if err := decodePowerDeliveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2504,7 +2504,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVSEStatusType(&rd, &got); err != nil {
+		if err := decodeEVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2517,7 +2517,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduleExchangeReqType(&rd, &got); err != nil {
+		if err := decodeScheduleExchangeReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2530,7 +2530,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_SEReqControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_SEReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2543,7 +2543,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_SEReqControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_SEReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2556,7 +2556,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVEnergyOfferType(&rd, &got); err != nil {
+		if err := decodeEVEnergyOfferType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2569,7 +2569,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPowerScheduleType(&rd, &got); err != nil {
+		if err := decodeEVPowerScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2582,7 +2582,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPowerScheduleEntryListType(&rd, &got); err != nil {
+		if err := decodeEVPowerScheduleEntryListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2595,7 +2595,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPowerScheduleEntryType(&rd, &got); err != nil {
+		if err := decodeEVPowerScheduleEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2608,7 +2608,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVAbsolutePriceScheduleType(&rd, &got); err != nil {
+		if err := decodeEVAbsolutePriceScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2621,7 +2621,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPriceRuleStackListType(&rd, &got); err != nil {
+		if err := decodeEVPriceRuleStackListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2634,7 +2634,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPriceRuleStackType(&rd, &got); err != nil {
+		if err := decodeEVPriceRuleStackType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2647,7 +2647,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVPriceRuleType(&rd, &got); err != nil {
+		if err := decodeEVPriceRuleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2660,7 +2660,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduleExchangeResType(&rd, &got); err != nil {
+		if err := decodeScheduleExchangeResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2673,7 +2673,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_SEResControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_SEResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2686,7 +2686,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAbsolutePriceScheduleType(&rd, &got); err != nil {
+		if err := decodeAbsolutePriceScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2699,7 +2699,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePriceScheduleType(&rd, &got); err != nil {
+		if err := decodePriceScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2712,7 +2712,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTaxRuleListType(&rd, &got); err != nil {
+		if err := decodeTaxRuleListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2725,7 +2725,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTaxRuleType(&rd, &got); err != nil {
+		if err := decodeTaxRuleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2738,7 +2738,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePriceRuleStackListType(&rd, &got); err != nil {
+		if err := decodePriceRuleStackListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2751,7 +2751,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePriceRuleStackType(&rd, &got); err != nil {
+		if err := decodePriceRuleStackType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2764,7 +2764,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePriceRuleType(&rd, &got); err != nil {
+		if err := decodePriceRuleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2777,7 +2777,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeOverstayRuleListType(&rd, &got); err != nil {
+		if err := decodeOverstayRuleListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2790,7 +2790,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeOverstayRuleType(&rd, &got); err != nil {
+		if err := decodeOverstayRuleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2803,7 +2803,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAdditionalServiceListType(&rd, &got); err != nil {
+		if err := decodeAdditionalServiceListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2816,7 +2816,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAdditionalServiceType(&rd, &got); err != nil {
+		if err := decodeAdditionalServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2829,7 +2829,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePriceLevelScheduleType(&rd, &got); err != nil {
+		if err := decodePriceLevelScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2842,7 +2842,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePriceLevelScheduleEntryListType(&rd, &got); err != nil {
+		if err := decodePriceLevelScheduleEntryListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2855,7 +2855,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePriceLevelScheduleEntryType(&rd, &got); err != nil {
+		if err := decodePriceLevelScheduleEntryType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2868,7 +2868,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_SEResControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_SEResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2881,7 +2881,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduleTupleType(&rd, &got); err != nil {
+		if err := decodeScheduleTupleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2894,7 +2894,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargingScheduleType(&rd, &got); err != nil {
+		if err := decodeChargingScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2907,7 +2907,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerScheduleType(&rd, &got); err != nil {
+		if err := decodePowerScheduleType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2920,7 +2920,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePowerScheduleEntryListType(&rd, &got); err != nil {
+		if err := decodePowerScheduleEntryListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2933,7 +2933,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDetailReqType(&rd, &got); err != nil {
+		if err := decodeServiceDetailReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2946,7 +2946,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDetailResType(&rd, &got); err != nil {
+		if err := decodeServiceDetailResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2959,7 +2959,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceParameterListType(&rd, &got); err != nil {
+		if err := decodeServiceParameterListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2972,7 +2972,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeParameterSetType(&rd, &got); err != nil {
+		if err := decodeParameterSetType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2985,7 +2985,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeParameterType(&rd, &got); err != nil {
+		if err := decodeParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2998,7 +2998,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeServiceDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3011,7 +3011,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceIDListType(&rd, &got); err != nil {
+		if err := decodeServiceIDListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3024,7 +3024,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeServiceDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3037,7 +3037,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceListType(&rd, &got); err != nil {
+		if err := decodeServiceListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3050,7 +3050,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceType(&rd, &got); err != nil {
+		if err := decodeServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3063,7 +3063,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceSelectionReqType(&rd, &got); err != nil {
+		if err := decodeServiceSelectionReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3076,7 +3076,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSelectedServiceType(&rd, &got); err != nil {
+		if err := decodeSelectedServiceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3089,7 +3089,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSelectedServiceListType(&rd, &got); err != nil {
+		if err := decodeSelectedServiceListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3102,7 +3102,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeServiceSelectionResType(&rd, &got); err != nil {
+		if err := decodeServiceSelectionResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3115,7 +3115,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionSetupReqType(&rd, &got); err != nil {
+		if err := decodeSessionSetupReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3128,7 +3128,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionSetupResType(&rd, &got); err != nil {
+		if err := decodeSessionSetupResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3141,7 +3141,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionStopReqType(&rd, &got); err != nil {
+		if err := decodeSessionStopReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3154,7 +3154,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSessionStopResType(&rd, &got); err != nil {
+		if err := decodeSessionStopResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3167,7 +3167,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeVehicleCheckInReqType(&rd, &got); err != nil {
+		if err := decodeVehicleCheckInReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3180,7 +3180,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeVehicleCheckInResType(&rd, &got); err != nil {
+		if err := decodeVehicleCheckInResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3193,7 +3193,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeVehicleCheckOutReqType(&rd, &got); err != nil {
+		if err := decodeVehicleCheckOutReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3206,7 +3206,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeVehicleCheckOutResType(&rd, &got); err != nil {
+		if err := decodeVehicleCheckOutResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3219,7 +3219,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeLoopReqType(&rd, &got); err != nil {
+		if err := decodeChargeLoopReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3232,7 +3232,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDisplayParametersType(&rd, &got); err != nil {
+		if err := decodeDisplayParametersType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3245,7 +3245,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeLoopResType(&rd, &got); err != nil {
+		if err := decodeChargeLoopResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3258,7 +3258,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3271,7 +3271,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3284,7 +3284,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_CLReqControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_CLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3297,7 +3297,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_CLResControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_CLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3310,7 +3310,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_CLReqControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_CLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3323,7 +3323,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_CLResControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_CLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -3336,7 +3336,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTargetPositionType(&rd, &got); err != nil {
+		if err := decodeTargetPositionType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

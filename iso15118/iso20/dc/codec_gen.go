@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("dc: invalid enumeration value")
 
-func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEnergyTransferModeType) error {
+func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC_CPDReqEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -21,7 +21,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -35,7 +35,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -49,7 +49,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -63,7 +63,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -77,7 +77,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -91,7 +91,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -117,14 +117,16 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 						return r.Fail("decode BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_DC_CPDReqEnergyTransferModeType/TargetSOC"); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -138,7 +140,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -152,7 +154,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 9
@@ -166,7 +168,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 10
@@ -180,7 +182,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDReqEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 11
@@ -352,7 +354,7 @@ func encodeBPT_DC_CPDReqEnergyTransferModeType(w *exi.Writer, v *BPT_DC_CPDReqEn
 	return nil
 }
 
-func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTransferModeType) error {
+func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -363,7 +365,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -377,7 +379,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -391,7 +393,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -405,7 +407,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -419,7 +421,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -433,7 +435,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -459,7 +461,9 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, v *DC_CPDReqEnergyTran
 						return r.Fail("decode DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DC_CPDReqEnergyTransferModeType/TargetSOC"); err != nil {
 					return err
@@ -587,7 +591,7 @@ func encodeDC_CPDReqEnergyTransferModeType(w *exi.Writer, v *DC_CPDReqEnergyTran
 	return nil
 }
 
-func decodeRationalNumberType(r *exi.Reader, v *RationalNumberType) error {
+func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) error {
 	st := 0
 	for {
 		switch st {
@@ -696,7 +700,7 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	return nil
 }
 
-func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEnergyTransferModeType) error {
+func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC_CPDResEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -707,7 +711,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -721,7 +725,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -735,7 +739,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -749,7 +753,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -763,7 +767,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -777,7 +781,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -791,13 +795,13 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				v.EVSEPowerRampLimitation = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPowerRampLimitation); err != nil {
+				v.EVSEPowerRampLimitation = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -811,7 +815,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -825,7 +829,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 9
@@ -839,7 +843,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 10
@@ -853,7 +857,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, v *BPT_DC_CPDResEn
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumDischargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 11
@@ -1022,7 +1026,7 @@ func encodeBPT_DC_CPDResEnergyTransferModeType(w *exi.Writer, v *BPT_DC_CPDResEn
 	return nil
 }
 
-func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTransferModeType) error {
+func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResEnergyTransferModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -1033,7 +1037,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -1047,7 +1051,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -1061,7 +1065,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -1075,7 +1079,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -1089,7 +1093,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -1103,7 +1107,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -1117,8 +1121,8 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, v *DC_CPDResEnergyTran
 			}
 			switch ec {
 			case 0:
-				v.EVSEPowerRampLimitation = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEPowerRampLimitation); err != nil {
+				v.EVSEPowerRampLimitation = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 7
@@ -1241,7 +1245,7 @@ func encodeDC_CPDResEnergyTransferModeType(w *exi.Writer, v *DC_CPDResEnergyTran
 	return nil
 }
 
-func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_CLReqControlModeType) error {
+func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dynamic_DC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -1264,14 +1268,16 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1285,7 +1291,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1299,7 +1305,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -1313,7 +1319,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -1327,7 +1333,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -1341,7 +1347,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -1355,7 +1361,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -1369,7 +1375,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -1383,7 +1389,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 9
@@ -1397,7 +1403,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -1411,7 +1417,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 11
@@ -1425,7 +1431,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumDischargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 12
@@ -1439,14 +1445,14 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumV2XEnergyRequest); err != nil {
+				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 14
@@ -1462,8 +1468,8 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumV2XEnergyRequest); err != nil {
+				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 14
@@ -1676,7 +1682,7 @@ func encodeBPT_Dynamic_DC_CLReqControlModeType(w *exi.Writer, v *BPT_Dynamic_DC_
 	return nil
 }
 
-func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqControlModeType) error {
+func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -1699,14 +1705,16 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 						return r.Fail("decode Dynamic_DC_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1720,7 +1728,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1734,7 +1742,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -1748,7 +1756,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -1762,7 +1770,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -1776,7 +1784,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -1790,7 +1798,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -1804,7 +1812,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -1818,7 +1826,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, v *Dynamic_DC_CLReqCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 9
@@ -1963,7 +1971,7 @@ func encodeDynamic_DC_CLReqControlModeType(w *exi.Writer, v *Dynamic_DC_CLReqCon
 	return nil
 }
 
-func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlModeType) error {
+func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -1986,14 +1994,16 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -2007,7 +2017,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -2021,7 +2031,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -2035,7 +2045,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -2120,7 +2130,7 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	return nil
 }
 
-func decodeCLReqControlModeType(r *exi.Reader, v *CLReqControlModeType) error {
+func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -2152,7 +2162,7 @@ func encodeCLReqControlModeType(w *exi.Writer, v *CLReqControlModeType) error {
 	return nil
 }
 
-func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_CLResControlModeType) error {
+func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dynamic_DC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -2175,7 +2185,9 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -2194,7 +2206,9 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -2213,7 +2227,9 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -2232,14 +2248,16 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2265,7 +2283,9 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -2284,7 +2304,9 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -2303,14 +2325,16 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2336,7 +2360,9 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -2355,14 +2381,16 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2388,14 +2416,16 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2409,7 +2439,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2423,7 +2453,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -2437,7 +2467,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -2451,7 +2481,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -2465,7 +2495,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 9
@@ -2479,7 +2509,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumDischargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2493,7 +2523,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 11
@@ -2507,7 +2537,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, v *BPT_Dynamic_DC_
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 12
@@ -2712,7 +2742,7 @@ func encodeBPT_Dynamic_DC_CLResControlModeType(w *exi.Writer, v *BPT_Dynamic_DC_
 	return nil
 }
 
-func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResControlModeType) error {
+func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -2735,7 +2765,9 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -2754,7 +2786,9 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -2773,7 +2807,9 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -2792,14 +2828,16 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2825,7 +2863,9 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -2844,7 +2884,9 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -2863,14 +2905,16 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2896,7 +2940,9 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -2915,14 +2961,16 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2948,14 +2996,16 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_DC_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2969,7 +3019,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2983,7 +3033,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMinimumChargePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -2997,7 +3047,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -3011,7 +3061,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, v *Dynamic_DC_CLResCon
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEMaximumVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -3168,7 +3218,7 @@ func encodeDynamic_DC_CLResControlModeType(w *exi.Writer, v *Dynamic_DC_CLResCon
 	return nil
 }
 
-func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlModeType) error {
+func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -3191,7 +3241,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -3210,7 +3262,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -3229,7 +3283,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -3248,7 +3304,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -3278,7 +3336,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -3297,7 +3357,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -3316,7 +3378,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -3346,7 +3410,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -3365,7 +3431,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -3395,7 +3463,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -3508,7 +3578,7 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	return nil
 }
 
-func decodeCLResControlModeType(r *exi.Reader, v *CLResControlModeType) error {
+func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -3540,7 +3610,7 @@ func encodeCLResControlModeType(w *exi.Writer, v *CLResControlModeType) error {
 	return nil
 }
 
-func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled_DC_CLReqControlModeType) error {
+func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Scheduled_DC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -3551,25 +3621,25 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3583,19 +3653,19 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3609,13 +3679,13 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3629,7 +3699,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3643,7 +3713,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -3657,50 +3727,50 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargeCurrent); err != nil {
+				v.EVMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 5:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 6:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 7:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3716,44 +3786,44 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargeCurrent); err != nil {
+				v.EVMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 4:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 5:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 6:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3769,38 +3839,38 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargeCurrent); err != nil {
+				v.EVMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3816,32 +3886,32 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3857,26 +3927,26 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3892,20 +3962,20 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargePower); err != nil {
+				v.EVMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3921,14 +3991,14 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumDischargePower); err != nil {
+				v.EVMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3944,8 +4014,8 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumDischargeCurrent); err != nil {
+				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -4222,7 +4292,7 @@ func encodeBPT_Scheduled_DC_CLReqControlModeType(w *exi.Writer, v *BPT_Scheduled
 	return nil
 }
 
-func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLReqControlModeType) error {
+func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_DC_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -4233,25 +4303,25 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -4265,19 +4335,19 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -4291,13 +4361,13 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -4311,7 +4381,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -4325,7 +4395,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -4339,32 +4409,32 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargePower); err != nil {
+				v.EVMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargeCurrent); err != nil {
+				v.EVMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -4380,26 +4450,26 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumChargePower); err != nil {
+				v.EVMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargeCurrent); err != nil {
+				v.EVMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -4415,20 +4485,20 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumChargeCurrent); err != nil {
+				v.EVMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -4444,14 +4514,14 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumVoltage); err != nil {
+				v.EVMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -4467,8 +4537,8 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumVoltage); err != nil {
+				v.EVMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -4667,7 +4737,7 @@ func encodeScheduled_DC_CLReqControlModeType(w *exi.Writer, v *Scheduled_DC_CLRe
 	return nil
 }
 
-func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqControlModeType) error {
+func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -4678,20 +4748,20 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -4707,14 +4777,14 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -4730,8 +4800,8 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -4816,7 +4886,7 @@ func encodeScheduled_CLReqControlModeType(w *exi.Writer, v *Scheduled_CLReqContr
 	return nil
 }
 
-func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled_DC_CLResControlModeType) error {
+func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Scheduled_DC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -4827,50 +4897,50 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower); err != nil {
+				v.EVSEMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVSEMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower); err != nil {
+				v.EVSEMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVSEMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargeCurrent); err != nil {
+				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				v.EVSEMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower); err != nil {
+				v.EVSEMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
-				v.EVSEMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower); err != nil {
+				v.EVSEMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
-				v.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargeCurrent); err != nil {
+				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4886,44 +4956,44 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower); err != nil {
+				v.EVSEMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVSEMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargeCurrent); err != nil {
+				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.EVSEMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower); err != nil {
+				v.EVSEMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
-				v.EVSEMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower); err != nil {
+				v.EVSEMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
-				v.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargeCurrent); err != nil {
+				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4939,38 +5009,38 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargeCurrent); err != nil {
+				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.EVSEMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower); err != nil {
+				v.EVSEMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				v.EVSEMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower); err != nil {
+				v.EVSEMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
-				v.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargeCurrent); err != nil {
+				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4986,32 +5056,32 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.EVSEMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower); err != nil {
+				v.EVSEMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				v.EVSEMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower); err != nil {
+				v.EVSEMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
-				v.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargeCurrent); err != nil {
+				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -5027,26 +5097,26 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargePower); err != nil {
+				v.EVSEMaximumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.EVSEMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower); err != nil {
+				v.EVSEMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargeCurrent); err != nil {
+				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -5062,20 +5132,20 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumDischargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumDischargePower); err != nil {
+				v.EVSEMinimumDischargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				v.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargeCurrent); err != nil {
+				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -5091,14 +5161,14 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumDischargeCurrent); err != nil {
+				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -5114,8 +5184,8 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, v *BPT_Scheduled
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumVoltage); err != nil {
+				v.EVSEMinimumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -5320,7 +5390,7 @@ func encodeBPT_Scheduled_DC_CLResControlModeType(w *exi.Writer, v *BPT_Scheduled
 	return nil
 }
 
-func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, v *Scheduled_DC_CLResControlModeType) error {
+func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_DC_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -5331,26 +5401,26 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargePower); err != nil {
+				v.EVSEMaximumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVSEMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower); err != nil {
+				v.EVSEMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVSEMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargeCurrent); err != nil {
+				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -5366,20 +5436,20 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSEMinimumChargePower = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMinimumChargePower); err != nil {
+				v.EVSEMinimumChargePower = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVSEMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargeCurrent); err != nil {
+				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -5395,14 +5465,14 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumChargeCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumChargeCurrent); err != nil {
+				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -5418,8 +5488,8 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, v *Scheduled_DC_CLRe
 			}
 			switch ec {
 			case 0:
-				v.EVSEMaximumVoltage = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVSEMaximumVoltage); err != nil {
+				v.EVSEMaximumVoltage = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -5524,7 +5594,7 @@ func encodeScheduled_DC_CLResControlModeType(w *exi.Writer, v *Scheduled_DC_CLRe
 	return nil
 }
 
-func decodeScheduled_CLResControlModeType(r *exi.Reader, v *Scheduled_CLResControlModeType) error {
+func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -5556,7 +5626,7 @@ func encodeScheduled_CLResControlModeType(w *exi.Writer, v *Scheduled_CLResContr
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, v *CanonicalizationMethodType) error {
+func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -5625,7 +5695,7 @@ func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodTy
 	return nil
 }
 
-func decodeDC_CableCheckReqType(r *exi.Reader, v *DC_CableCheckReqType) error {
+func decodeDC_CableCheckReqType(r *exi.Reader, p *pool, v *DC_CableCheckReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -5636,7 +5706,7 @@ func decodeDC_CableCheckReqType(r *exi.Reader, v *DC_CableCheckReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5683,7 +5753,7 @@ func encodeDC_CableCheckReqType(w *exi.Writer, v *DC_CableCheckReqType) error {
 	return nil
 }
 
-func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
+func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 	st := 0
 	for {
 		switch st {
@@ -5694,7 +5764,7 @@ func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5741,7 +5811,7 @@ func encodeV2GRequestType(w *exi.Writer, v *V2GRequestType) error {
 	return nil
 }
 
-func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
+func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 	st := 0
 	for {
 		switch st {
@@ -5752,7 +5822,7 @@ func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5799,7 +5869,7 @@ func encodeV2GMessageType(w *exi.Writer, v *V2GMessageType) error {
 	return nil
 }
 
-func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
+func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
 	st := 0
 	for {
 		switch st {
@@ -5863,8 +5933,8 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -5942,7 +6012,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
+func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 	st := 0
 	for {
 		switch st {
@@ -5958,11 +6028,13 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -5976,7 +6048,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -5990,7 +6062,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureValueType(r, &v.SignatureValue); err != nil {
+				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
 					return err
 				}
 				st = 3
@@ -6004,14 +6076,17 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				v.KeyInfo = new(KeyInfoType)
-				if err := decodeKeyInfoType(r, v.KeyInfo); err != nil {
+				v.KeyInfo = p.newKeyInfoType()
+				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -6027,8 +6102,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -6044,8 +6122,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -6144,7 +6225,7 @@ func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
 	return nil
 }
 
-func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
+func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -6160,11 +6241,13 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -6178,7 +6261,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -6192,7 +6275,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureMethodType(r, &v.SignatureMethod); err != nil {
+				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
 					return err
 				}
 				st = 3
@@ -6206,8 +6289,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -6221,8 +6307,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -6303,7 +6392,7 @@ func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
 	return nil
 }
 
-func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
+func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -6341,7 +6430,9 @@ func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
 						return err
 					}
 					x := int64(xi)
-					v.HMACOutputLength = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.HMACOutputLength = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
 					return err
@@ -6417,7 +6508,7 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	return nil
 }
 
-func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
+func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 	st := 0
 	for {
 		switch st {
@@ -6433,7 +6524,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -6442,7 +6535,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 2:
@@ -6451,17 +6546,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 3:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -6480,7 +6577,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 1:
@@ -6489,17 +6588,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -6518,17 +6619,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -6542,13 +6645,13 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -6562,7 +6665,7 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -6726,7 +6829,7 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	return nil
 }
 
-func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
+func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 	st := 0
 	for {
 		switch st {
@@ -6737,8 +6840,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -6752,8 +6858,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -6793,7 +6902,7 @@ func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
 	return nil
 }
 
-func decodeTransformType(r *exi.Reader, v *TransformType) error {
+func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 	st := 0
 	for {
 		switch st {
@@ -6830,6 +6939,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					if err != nil {
 						return err
 					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
+					}
 					v.XPath = append(v.XPath, x)
 				}
 				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
@@ -6859,6 +6971,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
 					}
 					v.XPath = append(v.XPath, x)
 				}
@@ -6928,7 +7043,7 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	return nil
 }
 
-func decodeDigestMethodType(r *exi.Reader, v *DigestMethodType) error {
+func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -6997,7 +7112,7 @@ func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
 	return nil
 }
 
-func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
+func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -7013,7 +7128,9 @@ func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -7106,7 +7223,7 @@ func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
 	return nil
 }
 
-func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
+func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -7122,7 +7239,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -7134,6 +7253,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7141,32 +7263,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 2:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7178,6 +7315,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7207,6 +7347,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7214,32 +7357,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7251,6 +7409,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7280,6 +7441,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7287,32 +7451,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7324,6 +7503,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7355,6 +7537,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7362,32 +7547,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7399,6 +7599,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7430,6 +7633,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7437,32 +7643,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7474,6 +7695,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7505,6 +7729,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7512,32 +7739,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7549,6 +7791,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7580,6 +7825,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7587,32 +7835,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7624,6 +7887,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7655,6 +7921,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7662,32 +7931,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7699,6 +7983,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -7730,6 +8017,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -7737,32 +8027,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -7774,6 +8079,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -8040,7 +8348,7 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	return nil
 }
 
-func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
+func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -8051,14 +8359,14 @@ func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				v.DSAKeyValue = new(DSAKeyValueType)
-				if err := decodeDSAKeyValueType(r, v.DSAKeyValue); err != nil {
+				v.DSAKeyValue = p.newDSAKeyValueType()
+				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.RSAKeyValue = new(RSAKeyValueType)
-				if err := decodeRSAKeyValueType(r, v.RSAKeyValue); err != nil {
+				v.RSAKeyValue = p.newRSAKeyValueType()
+				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
 					return err
 				}
 				st = 2
@@ -8138,7 +8446,7 @@ func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, v *DSAKeyValueType) error {
+func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -8530,7 +8838,7 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	return nil
 }
 
-func decodeRSAKeyValueType(r *exi.Reader, v *RSAKeyValueType) error {
+func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -8642,7 +8950,7 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	return nil
 }
 
-func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
+func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -8658,7 +8966,9 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 1
 			case 1:
@@ -8667,12 +8977,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -8693,12 +9005,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -8714,8 +9028,8 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -8806,7 +9120,7 @@ func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
 	return nil
 }
 
-func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
+func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 	st := 0
 	for {
 		switch st {
@@ -8817,8 +9131,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -8832,6 +9149,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -8846,6 +9166,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -8863,6 +9186,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -8879,6 +9205,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -8897,8 +9226,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -8912,6 +9244,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -8926,6 +9261,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -8943,6 +9281,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -8959,6 +9300,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -8979,8 +9323,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -8994,6 +9341,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9008,6 +9358,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9025,6 +9378,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9041,6 +9397,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9061,8 +9420,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9076,6 +9438,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9090,6 +9455,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9107,6 +9475,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9123,6 +9494,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9143,8 +9517,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9158,6 +9535,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9172,6 +9552,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9189,6 +9572,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9205,6 +9591,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9225,8 +9614,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -9240,6 +9632,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -9254,6 +9649,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -9271,6 +9669,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -9287,6 +9688,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -9449,7 +9853,7 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	return nil
 }
 
-func decodeX509IssuerSerialType(r *exi.Reader, v *X509IssuerSerialType) error {
+func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
 	st := 0
 	for {
 		switch st {
@@ -9559,7 +9963,7 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	return nil
 }
 
-func decodePGPDataType(r *exi.Reader, v *PGPDataType) error {
+func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -9725,7 +10129,7 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	return nil
 }
 
-func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
+func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -9745,6 +10149,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -9770,6 +10177,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -9817,7 +10227,7 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	return nil
 }
 
-func decodeObjectType(r *exi.Reader, v *ObjectType) error {
+func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 	st := 0
 	for {
 		switch st {
@@ -9833,7 +10243,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Encoding = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Encoding = ptr
 				}
 				st = 1
 			case 1:
@@ -9842,7 +10254,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 2:
@@ -9851,7 +10265,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 3:
@@ -9875,7 +10291,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 1:
@@ -9884,7 +10302,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 2:
@@ -9908,7 +10328,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 1:
@@ -10009,7 +10431,7 @@ func encodeObjectType(w *exi.Writer, v *ObjectType) error {
 	return nil
 }
 
-func decodeDC_CableCheckResType(r *exi.Reader, v *DC_CableCheckResType) error {
+func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType) error {
 	st := 0
 	for {
 		switch st {
@@ -10020,7 +10442,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, v *DC_CableCheckResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10153,7 +10575,7 @@ func encodeDC_CableCheckResType(w *exi.Writer, v *DC_CableCheckResType) error {
 	return nil
 }
 
-func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
+func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 	st := 0
 	for {
 		switch st {
@@ -10164,7 +10586,7 @@ func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10254,7 +10676,7 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	return nil
 }
 
-func decodeDC_ChargeLoopReqType(r *exi.Reader, v *DC_ChargeLoopReqType) error {
+func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -10265,7 +10687,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, v *DC_ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10279,8 +10701,8 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, v *DC_ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -10333,7 +10755,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, v *DC_ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -10347,32 +10769,32 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, v *DC_ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.BPT_Dynamic_DC_CLReqControlMode = new(BPT_Dynamic_DC_CLReqControlModeType)
-				if err := decodeBPT_Dynamic_DC_CLReqControlModeType(r, v.BPT_Dynamic_DC_CLReqControlMode); err != nil {
+				v.BPT_Dynamic_DC_CLReqControlMode = p.newBPT_Dynamic_DC_CLReqControlModeType()
+				if err := decodeBPT_Dynamic_DC_CLReqControlModeType(r, p, v.BPT_Dynamic_DC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				v.BPT_Scheduled_DC_CLReqControlMode = new(BPT_Scheduled_DC_CLReqControlModeType)
-				if err := decodeBPT_Scheduled_DC_CLReqControlModeType(r, v.BPT_Scheduled_DC_CLReqControlMode); err != nil {
+				v.BPT_Scheduled_DC_CLReqControlMode = p.newBPT_Scheduled_DC_CLReqControlModeType()
+				if err := decodeBPT_Scheduled_DC_CLReqControlModeType(r, p, v.BPT_Scheduled_DC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				v.CLReqControlMode = new(CLReqControlModeType)
-				if err := decodeCLReqControlModeType(r, v.CLReqControlMode); err != nil {
+				v.CLReqControlMode = p.newCLReqControlModeType()
+				if err := decodeCLReqControlModeType(r, p, v.CLReqControlMode); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
-				v.Dynamic_DC_CLReqControlMode = new(Dynamic_DC_CLReqControlModeType)
-				if err := decodeDynamic_DC_CLReqControlModeType(r, v.Dynamic_DC_CLReqControlMode); err != nil {
+				v.Dynamic_DC_CLReqControlMode = p.newDynamic_DC_CLReqControlModeType()
+				if err := decodeDynamic_DC_CLReqControlModeType(r, p, v.Dynamic_DC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.Scheduled_DC_CLReqControlMode = new(Scheduled_DC_CLReqControlModeType)
-				if err := decodeScheduled_DC_CLReqControlModeType(r, v.Scheduled_DC_CLReqControlMode); err != nil {
+				v.Scheduled_DC_CLReqControlMode = p.newScheduled_DC_CLReqControlModeType()
+				if err := decodeScheduled_DC_CLReqControlModeType(r, p, v.Scheduled_DC_CLReqControlMode); err != nil {
 					return err
 				}
 				st = 9
@@ -10569,7 +10991,7 @@ func encodeDC_ChargeLoopReqType(w *exi.Writer, v *DC_ChargeLoopReqType) error {
 	return nil
 }
 
-func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
+func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -10580,7 +11002,7 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10594,8 +11016,8 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -10707,7 +11129,7 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	return nil
 }
 
-func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error {
+func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersType) error {
 	st := 0
 	for {
 		switch st {
@@ -10730,7 +11152,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.PresentSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.PresentSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
 					return err
@@ -10749,7 +11173,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -10768,7 +11194,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -10787,7 +11215,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -10806,7 +11236,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -10825,7 +11257,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -10844,7 +11278,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -10859,15 +11295,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -10880,7 +11318,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -10910,7 +11350,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -10929,7 +11371,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -10948,7 +11392,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -10967,7 +11413,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -10986,7 +11434,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -11005,7 +11455,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -11020,15 +11472,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11041,7 +11495,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11071,7 +11527,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -11090,7 +11548,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -11109,7 +11569,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -11128,7 +11590,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -11147,7 +11611,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -11162,15 +11628,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11183,7 +11651,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11213,7 +11683,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -11232,7 +11704,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -11251,7 +11725,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -11270,7 +11746,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -11285,15 +11763,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11306,7 +11786,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11336,7 +11818,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -11355,7 +11839,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -11374,7 +11860,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -11389,15 +11877,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11410,7 +11900,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11440,7 +11932,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -11459,7 +11953,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -11474,15 +11970,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11495,7 +11993,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11525,7 +12025,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -11540,15 +12042,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11561,7 +12065,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11587,15 +12093,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11608,7 +12116,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11626,8 +12136,8 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 			}
 			switch ec {
 			case 0:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -11640,7 +12150,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11666,7 +12178,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -11947,7 +12461,7 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	return nil
 }
 
-func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
+func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11958,7 +12472,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -12000,25 +12514,25 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVSEPresentCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -12032,19 +12546,19 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVSEPresentCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -12058,13 +12572,13 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVSEPresentCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -12078,7 +12592,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEPresentCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -12092,7 +12606,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 7
@@ -12178,32 +12692,32 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, v *DC_ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.BPT_Dynamic_DC_CLResControlMode = new(BPT_Dynamic_DC_CLResControlModeType)
-				if err := decodeBPT_Dynamic_DC_CLResControlModeType(r, v.BPT_Dynamic_DC_CLResControlMode); err != nil {
+				v.BPT_Dynamic_DC_CLResControlMode = p.newBPT_Dynamic_DC_CLResControlModeType()
+				if err := decodeBPT_Dynamic_DC_CLResControlModeType(r, p, v.BPT_Dynamic_DC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.BPT_Scheduled_DC_CLResControlMode = new(BPT_Scheduled_DC_CLResControlModeType)
-				if err := decodeBPT_Scheduled_DC_CLResControlModeType(r, v.BPT_Scheduled_DC_CLResControlMode); err != nil {
+				v.BPT_Scheduled_DC_CLResControlMode = p.newBPT_Scheduled_DC_CLResControlModeType()
+				if err := decodeBPT_Scheduled_DC_CLResControlModeType(r, p, v.BPT_Scheduled_DC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				v.CLResControlMode = new(CLResControlModeType)
-				if err := decodeCLResControlModeType(r, v.CLResControlMode); err != nil {
+				v.CLResControlMode = p.newCLResControlModeType()
+				if err := decodeCLResControlModeType(r, p, v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 13
 			case 3:
-				v.Dynamic_DC_CLResControlMode = new(Dynamic_DC_CLResControlModeType)
-				if err := decodeDynamic_DC_CLResControlModeType(r, v.Dynamic_DC_CLResControlMode); err != nil {
+				v.Dynamic_DC_CLResControlMode = p.newDynamic_DC_CLResControlModeType()
+				if err := decodeDynamic_DC_CLResControlModeType(r, p, v.Dynamic_DC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 14
 			case 4:
-				v.Scheduled_DC_CLResControlMode = new(Scheduled_DC_CLResControlModeType)
-				if err := decodeScheduled_DC_CLResControlModeType(r, v.Scheduled_DC_CLResControlMode); err != nil {
+				v.Scheduled_DC_CLResControlMode = p.newScheduled_DC_CLResControlModeType()
+				if err := decodeScheduled_DC_CLResControlModeType(r, p, v.Scheduled_DC_CLResControlMode); err != nil {
 					return err
 				}
 				st = 15
@@ -12485,7 +12999,7 @@ func encodeDC_ChargeLoopResType(w *exi.Writer, v *DC_ChargeLoopResType) error {
 	return nil
 }
 
-func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
+func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -12496,7 +13010,7 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -12538,20 +13052,20 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -12567,14 +13081,14 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -12590,8 +13104,8 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -12703,7 +13217,7 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	return nil
 }
 
-func decodeEVSEStatusType(r *exi.Reader, v *EVSEStatusType) error {
+func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -12818,7 +13332,7 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	return nil
 }
 
-func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
+func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -12887,7 +13401,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_DischargedEnergyReadingWh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_DischargedEnergyReadingWh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
 					return err
@@ -12903,7 +13419,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -12919,7 +13437,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -12954,7 +13474,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -12970,7 +13492,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -12997,7 +13521,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -13013,7 +13539,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -13048,7 +13576,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -13064,7 +13594,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -13091,7 +13623,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -13126,7 +13660,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -13142,7 +13678,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -13188,7 +13726,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -13204,7 +13744,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -13234,7 +13776,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -13250,7 +13794,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -13277,7 +13823,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -13462,7 +14010,7 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	return nil
 }
 
-func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
+func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 	st := 0
 	for {
 		switch st {
@@ -13498,32 +14046,35 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.EnergyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.EnergyCosts); err != nil {
+				v.EnergyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.EnergyCosts); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -13543,26 +14094,29 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -13582,20 +14136,23 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -13615,14 +14172,17 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -13642,8 +14202,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -13663,8 +14226,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -13815,7 +14381,7 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	return nil
 }
 
-func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
+func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 	st := 0
 	for {
 		switch st {
@@ -13826,7 +14392,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 1
@@ -13840,7 +14406,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.CostPerUnit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.CostPerUnit); err != nil {
 					return err
 				}
 				st = 2
@@ -13899,7 +14465,7 @@ func encodeDetailedCostType(w *exi.Writer, v *DetailedCostType) error {
 	return nil
 }
 
-func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
+func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 	st := 0
 	for {
 		switch st {
@@ -13941,7 +14507,7 @@ func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 2
@@ -14003,7 +14569,7 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	return nil
 }
 
-func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, v *DC_ChargeParameterDiscoveryReqType) error {
+func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *DC_ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -14014,7 +14580,7 @@ func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, v *DC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14028,14 +14594,14 @@ func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, v *DC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				v.BPT_DC_CPDReqEnergyTransferMode = new(BPT_DC_CPDReqEnergyTransferModeType)
-				if err := decodeBPT_DC_CPDReqEnergyTransferModeType(r, v.BPT_DC_CPDReqEnergyTransferMode); err != nil {
+				v.BPT_DC_CPDReqEnergyTransferMode = p.newBPT_DC_CPDReqEnergyTransferModeType()
+				if err := decodeBPT_DC_CPDReqEnergyTransferModeType(r, p, v.BPT_DC_CPDReqEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.DC_CPDReqEnergyTransferMode = new(DC_CPDReqEnergyTransferModeType)
-				if err := decodeDC_CPDReqEnergyTransferModeType(r, v.DC_CPDReqEnergyTransferMode); err != nil {
+				v.DC_CPDReqEnergyTransferMode = p.newDC_CPDReqEnergyTransferModeType()
+				if err := decodeDC_CPDReqEnergyTransferModeType(r, p, v.DC_CPDReqEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 3
@@ -14119,7 +14685,7 @@ func encodeDC_ChargeParameterDiscoveryReqType(w *exi.Writer, v *DC_ChargeParamet
 	return nil
 }
 
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDiscoveryReqType) error {
+func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -14130,7 +14696,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14177,7 +14743,7 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, v *DC_ChargeParameterDiscoveryResType) error {
+func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14188,7 +14754,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, v *DC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14230,14 +14796,14 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, v *DC_ChargeParamet
 			}
 			switch ec {
 			case 0:
-				v.BPT_DC_CPDResEnergyTransferMode = new(BPT_DC_CPDResEnergyTransferModeType)
-				if err := decodeBPT_DC_CPDResEnergyTransferModeType(r, v.BPT_DC_CPDResEnergyTransferMode); err != nil {
+				v.BPT_DC_CPDResEnergyTransferMode = p.newBPT_DC_CPDResEnergyTransferModeType()
+				if err := decodeBPT_DC_CPDResEnergyTransferModeType(r, p, v.BPT_DC_CPDResEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.DC_CPDResEnergyTransferMode = new(DC_CPDResEnergyTransferModeType)
-				if err := decodeDC_CPDResEnergyTransferModeType(r, v.DC_CPDResEnergyTransferMode); err != nil {
+				v.DC_CPDResEnergyTransferMode = p.newDC_CPDResEnergyTransferModeType()
+				if err := decodeDC_CPDResEnergyTransferModeType(r, p, v.DC_CPDResEnergyTransferMode); err != nil {
 					return err
 				}
 				st = 4
@@ -14336,7 +14902,7 @@ func encodeDC_ChargeParameterDiscoveryResType(w *exi.Writer, v *DC_ChargeParamet
 	return nil
 }
 
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDiscoveryResType) error {
+func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14347,7 +14913,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14437,7 +15003,7 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeDC_PreChargeReqType(r *exi.Reader, v *DC_PreChargeReqType) error {
+func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -14448,7 +15014,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, v *DC_PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14490,7 +15056,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, v *DC_PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPresentVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -14504,7 +15070,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, v *DC_PreChargeReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -14590,7 +15156,7 @@ func encodeDC_PreChargeReqType(w *exi.Writer, v *DC_PreChargeReqType) error {
 	return nil
 }
 
-func decodeDC_PreChargeResType(r *exi.Reader, v *DC_PreChargeResType) error {
+func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14601,7 +15167,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, v *DC_PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14643,7 +15209,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, v *DC_PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -14717,7 +15283,7 @@ func encodeDC_PreChargeResType(w *exi.Writer, v *DC_PreChargeResType) error {
 	return nil
 }
 
-func decodeDC_WeldingDetectionReqType(r *exi.Reader, v *DC_WeldingDetectionReqType) error {
+func decodeDC_WeldingDetectionReqType(r *exi.Reader, p *pool, v *DC_WeldingDetectionReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -14728,7 +15294,7 @@ func decodeDC_WeldingDetectionReqType(r *exi.Reader, v *DC_WeldingDetectionReqTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14818,7 +15384,7 @@ func encodeDC_WeldingDetectionReqType(w *exi.Writer, v *DC_WeldingDetectionReqTy
 	return nil
 }
 
-func decodeDC_WeldingDetectionResType(r *exi.Reader, v *DC_WeldingDetectionResType) error {
+func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetectionResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14829,7 +15395,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, v *DC_WeldingDetectionResTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14871,7 +15437,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, v *DC_WeldingDetectionResTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVSEPresentVoltage); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -14945,7 +15511,7 @@ func encodeDC_WeldingDetectionResType(w *exi.Writer, v *DC_WeldingDetectionResTy
 	return nil
 }
 
-func decodeManifestType(r *exi.Reader, v *ManifestType) error {
+func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 	st := 0
 	for {
 		switch st {
@@ -14961,12 +15527,17 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -14980,8 +15551,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -14995,8 +15569,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -15053,7 +15630,7 @@ func encodeManifestType(w *exi.Writer, v *ManifestType) error {
 	return nil
 }
 
-func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) error {
+func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
 	st := 0
 	for {
 		switch st {
@@ -15069,12 +15646,17 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -15088,8 +15670,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -15103,8 +15688,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -15161,7 +15749,7 @@ func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) er
 	return nil
 }
 
-func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error {
+func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
 	st := 0
 	for {
 		switch st {
@@ -15177,7 +15765,9 @@ func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -15267,7 +15857,7 @@ func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error 
 	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
 }
 
-func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateIDsType) error {
+func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
 	st := 0
 	for {
 		switch st {
@@ -15278,8 +15868,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -15297,8 +15890,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -15415,6 +16011,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -15425,118 +16025,118 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.BPT_DC_CPDReqEnergyTransferMode = new(BPT_DC_CPDReqEnergyTransferModeType)
-		if err := decodeBPT_DC_CPDReqEnergyTransferModeType(&r, d.BPT_DC_CPDReqEnergyTransferMode); err != nil {
+		d.BPT_DC_CPDReqEnergyTransferMode = p.newBPT_DC_CPDReqEnergyTransferModeType()
+		if err := decodeBPT_DC_CPDReqEnergyTransferModeType(&r, p, d.BPT_DC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 1:
-		d.BPT_DC_CPDResEnergyTransferMode = new(BPT_DC_CPDResEnergyTransferModeType)
-		if err := decodeBPT_DC_CPDResEnergyTransferModeType(&r, d.BPT_DC_CPDResEnergyTransferMode); err != nil {
+		d.BPT_DC_CPDResEnergyTransferMode = p.newBPT_DC_CPDResEnergyTransferModeType()
+		if err := decodeBPT_DC_CPDResEnergyTransferModeType(&r, p, d.BPT_DC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 2:
-		d.BPT_Dynamic_DC_CLReqControlMode = new(BPT_Dynamic_DC_CLReqControlModeType)
-		if err := decodeBPT_Dynamic_DC_CLReqControlModeType(&r, d.BPT_Dynamic_DC_CLReqControlMode); err != nil {
+		d.BPT_Dynamic_DC_CLReqControlMode = p.newBPT_Dynamic_DC_CLReqControlModeType()
+		if err := decodeBPT_Dynamic_DC_CLReqControlModeType(&r, p, d.BPT_Dynamic_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 3:
-		d.BPT_Dynamic_DC_CLResControlMode = new(BPT_Dynamic_DC_CLResControlModeType)
-		if err := decodeBPT_Dynamic_DC_CLResControlModeType(&r, d.BPT_Dynamic_DC_CLResControlMode); err != nil {
+		d.BPT_Dynamic_DC_CLResControlMode = p.newBPT_Dynamic_DC_CLResControlModeType()
+		if err := decodeBPT_Dynamic_DC_CLResControlModeType(&r, p, d.BPT_Dynamic_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 4:
-		d.BPT_Scheduled_DC_CLReqControlMode = new(BPT_Scheduled_DC_CLReqControlModeType)
-		if err := decodeBPT_Scheduled_DC_CLReqControlModeType(&r, d.BPT_Scheduled_DC_CLReqControlMode); err != nil {
+		d.BPT_Scheduled_DC_CLReqControlMode = p.newBPT_Scheduled_DC_CLReqControlModeType()
+		if err := decodeBPT_Scheduled_DC_CLReqControlModeType(&r, p, d.BPT_Scheduled_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 5:
-		d.BPT_Scheduled_DC_CLResControlMode = new(BPT_Scheduled_DC_CLResControlModeType)
-		if err := decodeBPT_Scheduled_DC_CLResControlModeType(&r, d.BPT_Scheduled_DC_CLResControlMode); err != nil {
+		d.BPT_Scheduled_DC_CLResControlMode = p.newBPT_Scheduled_DC_CLResControlModeType()
+		if err := decodeBPT_Scheduled_DC_CLResControlModeType(&r, p, d.BPT_Scheduled_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 6:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 7:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 8:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 9:
-		d.DC_CPDReqEnergyTransferMode = new(DC_CPDReqEnergyTransferModeType)
-		if err := decodeDC_CPDReqEnergyTransferModeType(&r, d.DC_CPDReqEnergyTransferMode); err != nil {
+		d.DC_CPDReqEnergyTransferMode = p.newDC_CPDReqEnergyTransferModeType()
+		if err := decodeDC_CPDReqEnergyTransferModeType(&r, p, d.DC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 10:
-		d.DC_CPDResEnergyTransferMode = new(DC_CPDResEnergyTransferModeType)
-		if err := decodeDC_CPDResEnergyTransferModeType(&r, d.DC_CPDResEnergyTransferMode); err != nil {
+		d.DC_CPDResEnergyTransferMode = p.newDC_CPDResEnergyTransferModeType()
+		if err := decodeDC_CPDResEnergyTransferModeType(&r, p, d.DC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 11:
-		d.DC_CableCheckReq = new(DC_CableCheckReqType)
-		if err := decodeDC_CableCheckReqType(&r, d.DC_CableCheckReq); err != nil {
+		d.DC_CableCheckReq = p.newDC_CableCheckReqType()
+		if err := decodeDC_CableCheckReqType(&r, p, d.DC_CableCheckReq); err != nil {
 			return err
 		}
 	case 12:
-		d.DC_CableCheckRes = new(DC_CableCheckResType)
-		if err := decodeDC_CableCheckResType(&r, d.DC_CableCheckRes); err != nil {
+		d.DC_CableCheckRes = p.newDC_CableCheckResType()
+		if err := decodeDC_CableCheckResType(&r, p, d.DC_CableCheckRes); err != nil {
 			return err
 		}
 	case 13:
-		d.DC_ChargeLoopReq = new(DC_ChargeLoopReqType)
-		if err := decodeDC_ChargeLoopReqType(&r, d.DC_ChargeLoopReq); err != nil {
+		d.DC_ChargeLoopReq = p.newDC_ChargeLoopReqType()
+		if err := decodeDC_ChargeLoopReqType(&r, p, d.DC_ChargeLoopReq); err != nil {
 			return err
 		}
 	case 14:
-		d.DC_ChargeLoopRes = new(DC_ChargeLoopResType)
-		if err := decodeDC_ChargeLoopResType(&r, d.DC_ChargeLoopRes); err != nil {
+		d.DC_ChargeLoopRes = p.newDC_ChargeLoopResType()
+		if err := decodeDC_ChargeLoopResType(&r, p, d.DC_ChargeLoopRes); err != nil {
 			return err
 		}
 	case 15:
-		d.DC_ChargeParameterDiscoveryReq = new(DC_ChargeParameterDiscoveryReqType)
-		if err := decodeDC_ChargeParameterDiscoveryReqType(&r, d.DC_ChargeParameterDiscoveryReq); err != nil {
+		d.DC_ChargeParameterDiscoveryReq = p.newDC_ChargeParameterDiscoveryReqType()
+		if err := decodeDC_ChargeParameterDiscoveryReqType(&r, p, d.DC_ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 16:
-		d.DC_ChargeParameterDiscoveryRes = new(DC_ChargeParameterDiscoveryResType)
-		if err := decodeDC_ChargeParameterDiscoveryResType(&r, d.DC_ChargeParameterDiscoveryRes); err != nil {
+		d.DC_ChargeParameterDiscoveryRes = p.newDC_ChargeParameterDiscoveryResType()
+		if err := decodeDC_ChargeParameterDiscoveryResType(&r, p, d.DC_ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 17:
-		d.DC_PreChargeReq = new(DC_PreChargeReqType)
-		if err := decodeDC_PreChargeReqType(&r, d.DC_PreChargeReq); err != nil {
+		d.DC_PreChargeReq = p.newDC_PreChargeReqType()
+		if err := decodeDC_PreChargeReqType(&r, p, d.DC_PreChargeReq); err != nil {
 			return err
 		}
 	case 18:
-		d.DC_PreChargeRes = new(DC_PreChargeResType)
-		if err := decodeDC_PreChargeResType(&r, d.DC_PreChargeRes); err != nil {
+		d.DC_PreChargeRes = p.newDC_PreChargeResType()
+		if err := decodeDC_PreChargeResType(&r, p, d.DC_PreChargeRes); err != nil {
 			return err
 		}
 	case 19:
-		d.DC_WeldingDetectionReq = new(DC_WeldingDetectionReqType)
-		if err := decodeDC_WeldingDetectionReqType(&r, d.DC_WeldingDetectionReq); err != nil {
+		d.DC_WeldingDetectionReq = p.newDC_WeldingDetectionReqType()
+		if err := decodeDC_WeldingDetectionReqType(&r, p, d.DC_WeldingDetectionReq); err != nil {
 			return err
 		}
 	case 20:
-		d.DC_WeldingDetectionRes = new(DC_WeldingDetectionResType)
-		if err := decodeDC_WeldingDetectionResType(&r, d.DC_WeldingDetectionRes); err != nil {
+		d.DC_WeldingDetectionRes = p.newDC_WeldingDetectionResType()
+		if err := decodeDC_WeldingDetectionResType(&r, p, d.DC_WeldingDetectionRes); err != nil {
 			return err
 		}
 	case 21:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 23:
@@ -15555,18 +16155,18 @@ func Decode(b []byte, d *Document) error {
 			return err
 		}
 	case 24:
-		d.Dynamic_DC_CLReqControlMode = new(Dynamic_DC_CLReqControlModeType)
-		if err := decodeDynamic_DC_CLReqControlModeType(&r, d.Dynamic_DC_CLReqControlMode); err != nil {
+		d.Dynamic_DC_CLReqControlMode = p.newDynamic_DC_CLReqControlModeType()
+		if err := decodeDynamic_DC_CLReqControlModeType(&r, p, d.Dynamic_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 25:
-		d.Dynamic_DC_CLResControlMode = new(Dynamic_DC_CLResControlModeType)
-		if err := decodeDynamic_DC_CLResControlModeType(&r, d.Dynamic_DC_CLResControlMode); err != nil {
+		d.Dynamic_DC_CLResControlMode = p.newDynamic_DC_CLResControlModeType()
+		if err := decodeDynamic_DC_CLResControlModeType(&r, p, d.Dynamic_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 26:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 27:
@@ -15578,19 +16178,21 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 28:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 29:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 30:
@@ -15602,94 +16204,96 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 31:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 32:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 33:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 34:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 35:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 36:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 37:
-		d.Scheduled_DC_CLReqControlMode = new(Scheduled_DC_CLReqControlModeType)
-		if err := decodeScheduled_DC_CLReqControlModeType(&r, d.Scheduled_DC_CLReqControlMode); err != nil {
+		d.Scheduled_DC_CLReqControlMode = p.newScheduled_DC_CLReqControlModeType()
+		if err := decodeScheduled_DC_CLReqControlModeType(&r, p, d.Scheduled_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 38:
-		d.Scheduled_DC_CLResControlMode = new(Scheduled_DC_CLResControlModeType)
-		if err := decodeScheduled_DC_CLResControlModeType(&r, d.Scheduled_DC_CLResControlMode); err != nil {
+		d.Scheduled_DC_CLResControlMode = p.newScheduled_DC_CLResControlModeType()
+		if err := decodeScheduled_DC_CLResControlModeType(&r, p, d.Scheduled_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 39:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 40:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 41:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 42:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 43:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 44:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 45:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 46:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 47:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -16182,6 +16786,2278 @@ func (d *Document) MessageName() string {
 	return ""
 }
 
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pBPT_DC_CPDReqEnergyTransferModeType   []*BPT_DC_CPDReqEnergyTransferModeType
+	pBPT_DC_CPDResEnergyTransferModeType   []*BPT_DC_CPDResEnergyTransferModeType
+	pBPT_Dynamic_DC_CLReqControlModeType   []*BPT_Dynamic_DC_CLReqControlModeType
+	pBPT_Dynamic_DC_CLResControlModeType   []*BPT_Dynamic_DC_CLResControlModeType
+	pBPT_Scheduled_DC_CLReqControlModeType []*BPT_Scheduled_DC_CLReqControlModeType
+	pBPT_Scheduled_DC_CLResControlModeType []*BPT_Scheduled_DC_CLResControlModeType
+	pCLReqControlModeType                  []*CLReqControlModeType
+	pCLResControlModeType                  []*CLResControlModeType
+	pCanonicalizationMethodType            []*CanonicalizationMethodType
+	pChargeLoopReqType                     []*ChargeLoopReqType
+	pChargeLoopResType                     []*ChargeLoopResType
+	pChargeParameterDiscoveryReqType       []*ChargeParameterDiscoveryReqType
+	pChargeParameterDiscoveryResType       []*ChargeParameterDiscoveryResType
+	pDC_CPDReqEnergyTransferModeType       []*DC_CPDReqEnergyTransferModeType
+	pDC_CPDResEnergyTransferModeType       []*DC_CPDResEnergyTransferModeType
+	pDC_CableCheckReqType                  []*DC_CableCheckReqType
+	pDC_CableCheckResType                  []*DC_CableCheckResType
+	pDC_ChargeLoopReqType                  []*DC_ChargeLoopReqType
+	pDC_ChargeLoopResType                  []*DC_ChargeLoopResType
+	pDC_ChargeParameterDiscoveryReqType    []*DC_ChargeParameterDiscoveryReqType
+	pDC_ChargeParameterDiscoveryResType    []*DC_ChargeParameterDiscoveryResType
+	pDC_PreChargeReqType                   []*DC_PreChargeReqType
+	pDC_PreChargeResType                   []*DC_PreChargeResType
+	pDC_WeldingDetectionReqType            []*DC_WeldingDetectionReqType
+	pDC_WeldingDetectionResType            []*DC_WeldingDetectionResType
+	pDSAKeyValueType                       []*DSAKeyValueType
+	pDetailedCostType                      []*DetailedCostType
+	pDetailedTaxType                       []*DetailedTaxType
+	pDigestMethodType                      []*DigestMethodType
+	pDisplayParametersType                 []*DisplayParametersType
+	pDynamic_CLReqControlModeType          []*Dynamic_CLReqControlModeType
+	pDynamic_CLResControlModeType          []*Dynamic_CLResControlModeType
+	pDynamic_DC_CLReqControlModeType       []*Dynamic_DC_CLReqControlModeType
+	pDynamic_DC_CLResControlModeType       []*Dynamic_DC_CLResControlModeType
+	pEVSEStatusType                        []*EVSEStatusType
+	pEvseNotificationType                  []*EvseNotificationType
+	pKeyInfoType                           []*KeyInfoType
+	pKeyValueType                          []*KeyValueType
+	pListOfRootCertificateIDsType          []*ListOfRootCertificateIDsType
+	pManifestType                          []*ManifestType
+	pMessageHeaderType                     []*MessageHeaderType
+	pMeterInfoType                         []*MeterInfoType
+	pObjectType                            []*ObjectType
+	pPGPDataType                           []*PGPDataType
+	pProcessingType                        []*ProcessingType
+	pRSAKeyValueType                       []*RSAKeyValueType
+	pRationalNumberType                    []*RationalNumberType
+	pReceiptType                           []*ReceiptType
+	pReferenceType                         []*ReferenceType
+	pResponseCodeType                      []*ResponseCodeType
+	pRetrievalMethodType                   []*RetrievalMethodType
+	pSPKIDataType                          []*SPKIDataType
+	pScheduled_CLReqControlModeType        []*Scheduled_CLReqControlModeType
+	pScheduled_CLResControlModeType        []*Scheduled_CLResControlModeType
+	pScheduled_DC_CLReqControlModeType     []*Scheduled_DC_CLReqControlModeType
+	pScheduled_DC_CLResControlModeType     []*Scheduled_DC_CLResControlModeType
+	pSignatureMethodType                   []*SignatureMethodType
+	pSignaturePropertiesType               []*SignaturePropertiesType
+	pSignaturePropertyType                 []*SignaturePropertyType
+	pSignatureType                         []*SignatureType
+	pSignatureValueType                    []*SignatureValueType
+	pSignedInfoType                        []*SignedInfoType
+	pTransformType                         []*TransformType
+	pTransformsType                        []*TransformsType
+	pV2GMessageType                        []*V2GMessageType
+	pV2GRequestType                        []*V2GRequestType
+	pV2GResponseType                       []*V2GResponseType
+	pX509DataType                          []*X509DataType
+	pX509IssuerSerialType                  []*X509IssuerSerialType
+	pBool                                  []*bool
+	pInt16                                 []*int16
+	pInt64                                 []*int64
+	pInt8                                  []*int8
+	pString                                []*string
+	pUint16                                []*uint16
+	pUint32                                []*uint32
+	pUint64                                []*uint64
+	sDetailedTaxType                       [][]DetailedTaxType
+	sKeyValueType                          [][]KeyValueType
+	sObjectType                            [][]ObjectType
+	sPGPDataType                           [][]PGPDataType
+	sReferenceType                         [][]ReferenceType
+	sRetrievalMethodType                   [][]RetrievalMethodType
+	sSPKIDataType                          [][]SPKIDataType
+	sSignaturePropertyType                 [][]SignaturePropertyType
+	sTransformType                         [][]TransformType
+	sX509DataType                          [][]X509DataType
+	sX509IssuerSerialType                  [][]X509IssuerSerialType
+	sBytes                                 [][][]byte
+	sString                                [][]string
+}
+
+func (p *pool) newBPT_DC_CPDReqEnergyTransferModeType() *BPT_DC_CPDReqEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pBPT_DC_CPDReqEnergyTransferModeType); n > 0 {
+			x := p.pBPT_DC_CPDReqEnergyTransferModeType[n-1]
+			p.pBPT_DC_CPDReqEnergyTransferModeType = p.pBPT_DC_CPDReqEnergyTransferModeType[:n-1]
+			var zero BPT_DC_CPDReqEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_DC_CPDReqEnergyTransferModeType)
+}
+
+func (p *pool) newBPT_DC_CPDResEnergyTransferModeType() *BPT_DC_CPDResEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pBPT_DC_CPDResEnergyTransferModeType); n > 0 {
+			x := p.pBPT_DC_CPDResEnergyTransferModeType[n-1]
+			p.pBPT_DC_CPDResEnergyTransferModeType = p.pBPT_DC_CPDResEnergyTransferModeType[:n-1]
+			var zero BPT_DC_CPDResEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_DC_CPDResEnergyTransferModeType)
+}
+
+func (p *pool) newBPT_Dynamic_DC_CLReqControlModeType() *BPT_Dynamic_DC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Dynamic_DC_CLReqControlModeType); n > 0 {
+			x := p.pBPT_Dynamic_DC_CLReqControlModeType[n-1]
+			p.pBPT_Dynamic_DC_CLReqControlModeType = p.pBPT_Dynamic_DC_CLReqControlModeType[:n-1]
+			var zero BPT_Dynamic_DC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Dynamic_DC_CLReqControlModeType)
+}
+
+func (p *pool) newBPT_Dynamic_DC_CLResControlModeType() *BPT_Dynamic_DC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Dynamic_DC_CLResControlModeType); n > 0 {
+			x := p.pBPT_Dynamic_DC_CLResControlModeType[n-1]
+			p.pBPT_Dynamic_DC_CLResControlModeType = p.pBPT_Dynamic_DC_CLResControlModeType[:n-1]
+			var zero BPT_Dynamic_DC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Dynamic_DC_CLResControlModeType)
+}
+
+func (p *pool) newBPT_Scheduled_DC_CLReqControlModeType() *BPT_Scheduled_DC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Scheduled_DC_CLReqControlModeType); n > 0 {
+			x := p.pBPT_Scheduled_DC_CLReqControlModeType[n-1]
+			p.pBPT_Scheduled_DC_CLReqControlModeType = p.pBPT_Scheduled_DC_CLReqControlModeType[:n-1]
+			var zero BPT_Scheduled_DC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Scheduled_DC_CLReqControlModeType)
+}
+
+func (p *pool) newBPT_Scheduled_DC_CLResControlModeType() *BPT_Scheduled_DC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pBPT_Scheduled_DC_CLResControlModeType); n > 0 {
+			x := p.pBPT_Scheduled_DC_CLResControlModeType[n-1]
+			p.pBPT_Scheduled_DC_CLResControlModeType = p.pBPT_Scheduled_DC_CLResControlModeType[:n-1]
+			var zero BPT_Scheduled_DC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(BPT_Scheduled_DC_CLResControlModeType)
+}
+
+func (p *pool) newCLReqControlModeType() *CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pCLReqControlModeType); n > 0 {
+			x := p.pCLReqControlModeType[n-1]
+			p.pCLReqControlModeType = p.pCLReqControlModeType[:n-1]
+			var zero CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLReqControlModeType)
+}
+
+func (p *pool) newCLResControlModeType() *CLResControlModeType {
+	if p != nil {
+		if n := len(p.pCLResControlModeType); n > 0 {
+			x := p.pCLResControlModeType[n-1]
+			p.pCLResControlModeType = p.pCLResControlModeType[:n-1]
+			var zero CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLResControlModeType)
+}
+
+func (p *pool) newCanonicalizationMethodType() *CanonicalizationMethodType {
+	if p != nil {
+		if n := len(p.pCanonicalizationMethodType); n > 0 {
+			x := p.pCanonicalizationMethodType[n-1]
+			p.pCanonicalizationMethodType = p.pCanonicalizationMethodType[:n-1]
+			var zero CanonicalizationMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(CanonicalizationMethodType)
+}
+
+func (p *pool) newChargeLoopReqType() *ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pChargeLoopReqType); n > 0 {
+			x := p.pChargeLoopReqType[n-1]
+			p.pChargeLoopReqType = p.pChargeLoopReqType[:n-1]
+			var zero ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopReqType)
+}
+
+func (p *pool) newChargeLoopResType() *ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pChargeLoopResType); n > 0 {
+			x := p.pChargeLoopResType[n-1]
+			p.pChargeLoopResType = p.pChargeLoopResType[:n-1]
+			var zero ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopResType)
+}
+
+func (p *pool) newChargeParameterDiscoveryReqType() *ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pChargeParameterDiscoveryReqType[n-1]
+			p.pChargeParameterDiscoveryReqType = p.pChargeParameterDiscoveryReqType[:n-1]
+			var zero ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newChargeParameterDiscoveryResType() *ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryResType); n > 0 {
+			x := p.pChargeParameterDiscoveryResType[n-1]
+			p.pChargeParameterDiscoveryResType = p.pChargeParameterDiscoveryResType[:n-1]
+			var zero ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newDC_CPDReqEnergyTransferModeType() *DC_CPDReqEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pDC_CPDReqEnergyTransferModeType); n > 0 {
+			x := p.pDC_CPDReqEnergyTransferModeType[n-1]
+			p.pDC_CPDReqEnergyTransferModeType = p.pDC_CPDReqEnergyTransferModeType[:n-1]
+			var zero DC_CPDReqEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_CPDReqEnergyTransferModeType)
+}
+
+func (p *pool) newDC_CPDResEnergyTransferModeType() *DC_CPDResEnergyTransferModeType {
+	if p != nil {
+		if n := len(p.pDC_CPDResEnergyTransferModeType); n > 0 {
+			x := p.pDC_CPDResEnergyTransferModeType[n-1]
+			p.pDC_CPDResEnergyTransferModeType = p.pDC_CPDResEnergyTransferModeType[:n-1]
+			var zero DC_CPDResEnergyTransferModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_CPDResEnergyTransferModeType)
+}
+
+func (p *pool) newDC_CableCheckReqType() *DC_CableCheckReqType {
+	if p != nil {
+		if n := len(p.pDC_CableCheckReqType); n > 0 {
+			x := p.pDC_CableCheckReqType[n-1]
+			p.pDC_CableCheckReqType = p.pDC_CableCheckReqType[:n-1]
+			var zero DC_CableCheckReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_CableCheckReqType)
+}
+
+func (p *pool) newDC_CableCheckResType() *DC_CableCheckResType {
+	if p != nil {
+		if n := len(p.pDC_CableCheckResType); n > 0 {
+			x := p.pDC_CableCheckResType[n-1]
+			p.pDC_CableCheckResType = p.pDC_CableCheckResType[:n-1]
+			var zero DC_CableCheckResType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_CableCheckResType)
+}
+
+func (p *pool) newDC_ChargeLoopReqType() *DC_ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pDC_ChargeLoopReqType); n > 0 {
+			x := p.pDC_ChargeLoopReqType[n-1]
+			p.pDC_ChargeLoopReqType = p.pDC_ChargeLoopReqType[:n-1]
+			var zero DC_ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_ChargeLoopReqType)
+}
+
+func (p *pool) newDC_ChargeLoopResType() *DC_ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pDC_ChargeLoopResType); n > 0 {
+			x := p.pDC_ChargeLoopResType[n-1]
+			p.pDC_ChargeLoopResType = p.pDC_ChargeLoopResType[:n-1]
+			var zero DC_ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_ChargeLoopResType)
+}
+
+func (p *pool) newDC_ChargeParameterDiscoveryReqType() *DC_ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pDC_ChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pDC_ChargeParameterDiscoveryReqType[n-1]
+			p.pDC_ChargeParameterDiscoveryReqType = p.pDC_ChargeParameterDiscoveryReqType[:n-1]
+			var zero DC_ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newDC_ChargeParameterDiscoveryResType() *DC_ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pDC_ChargeParameterDiscoveryResType); n > 0 {
+			x := p.pDC_ChargeParameterDiscoveryResType[n-1]
+			p.pDC_ChargeParameterDiscoveryResType = p.pDC_ChargeParameterDiscoveryResType[:n-1]
+			var zero DC_ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newDC_PreChargeReqType() *DC_PreChargeReqType {
+	if p != nil {
+		if n := len(p.pDC_PreChargeReqType); n > 0 {
+			x := p.pDC_PreChargeReqType[n-1]
+			p.pDC_PreChargeReqType = p.pDC_PreChargeReqType[:n-1]
+			var zero DC_PreChargeReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_PreChargeReqType)
+}
+
+func (p *pool) newDC_PreChargeResType() *DC_PreChargeResType {
+	if p != nil {
+		if n := len(p.pDC_PreChargeResType); n > 0 {
+			x := p.pDC_PreChargeResType[n-1]
+			p.pDC_PreChargeResType = p.pDC_PreChargeResType[:n-1]
+			var zero DC_PreChargeResType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_PreChargeResType)
+}
+
+func (p *pool) newDC_WeldingDetectionReqType() *DC_WeldingDetectionReqType {
+	if p != nil {
+		if n := len(p.pDC_WeldingDetectionReqType); n > 0 {
+			x := p.pDC_WeldingDetectionReqType[n-1]
+			p.pDC_WeldingDetectionReqType = p.pDC_WeldingDetectionReqType[:n-1]
+			var zero DC_WeldingDetectionReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_WeldingDetectionReqType)
+}
+
+func (p *pool) newDC_WeldingDetectionResType() *DC_WeldingDetectionResType {
+	if p != nil {
+		if n := len(p.pDC_WeldingDetectionResType); n > 0 {
+			x := p.pDC_WeldingDetectionResType[n-1]
+			p.pDC_WeldingDetectionResType = p.pDC_WeldingDetectionResType[:n-1]
+			var zero DC_WeldingDetectionResType
+			*x = zero
+			return x
+		}
+	}
+	return new(DC_WeldingDetectionResType)
+}
+
+func (p *pool) newDSAKeyValueType() *DSAKeyValueType {
+	if p != nil {
+		if n := len(p.pDSAKeyValueType); n > 0 {
+			x := p.pDSAKeyValueType[n-1]
+			p.pDSAKeyValueType = p.pDSAKeyValueType[:n-1]
+			var zero DSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(DSAKeyValueType)
+}
+
+func (p *pool) newDetailedCostType() *DetailedCostType {
+	if p != nil {
+		if n := len(p.pDetailedCostType); n > 0 {
+			x := p.pDetailedCostType[n-1]
+			p.pDetailedCostType = p.pDetailedCostType[:n-1]
+			var zero DetailedCostType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedCostType)
+}
+
+func (p *pool) newDetailedTaxType() *DetailedTaxType {
+	if p != nil {
+		if n := len(p.pDetailedTaxType); n > 0 {
+			x := p.pDetailedTaxType[n-1]
+			p.pDetailedTaxType = p.pDetailedTaxType[:n-1]
+			var zero DetailedTaxType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedTaxType)
+}
+
+func (p *pool) newDigestMethodType() *DigestMethodType {
+	if p != nil {
+		if n := len(p.pDigestMethodType); n > 0 {
+			x := p.pDigestMethodType[n-1]
+			p.pDigestMethodType = p.pDigestMethodType[:n-1]
+			var zero DigestMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(DigestMethodType)
+}
+
+func (p *pool) newDisplayParametersType() *DisplayParametersType {
+	if p != nil {
+		if n := len(p.pDisplayParametersType); n > 0 {
+			x := p.pDisplayParametersType[n-1]
+			p.pDisplayParametersType = p.pDisplayParametersType[:n-1]
+			var zero DisplayParametersType
+			*x = zero
+			return x
+		}
+	}
+	return new(DisplayParametersType)
+}
+
+func (p *pool) newDynamic_CLReqControlModeType() *Dynamic_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLReqControlModeType); n > 0 {
+			x := p.pDynamic_CLReqControlModeType[n-1]
+			p.pDynamic_CLReqControlModeType = p.pDynamic_CLReqControlModeType[:n-1]
+			var zero Dynamic_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLReqControlModeType)
+}
+
+func (p *pool) newDynamic_CLResControlModeType() *Dynamic_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLResControlModeType); n > 0 {
+			x := p.pDynamic_CLResControlModeType[n-1]
+			p.pDynamic_CLResControlModeType = p.pDynamic_CLResControlModeType[:n-1]
+			var zero Dynamic_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLResControlModeType)
+}
+
+func (p *pool) newDynamic_DC_CLReqControlModeType() *Dynamic_DC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_DC_CLReqControlModeType); n > 0 {
+			x := p.pDynamic_DC_CLReqControlModeType[n-1]
+			p.pDynamic_DC_CLReqControlModeType = p.pDynamic_DC_CLReqControlModeType[:n-1]
+			var zero Dynamic_DC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_DC_CLReqControlModeType)
+}
+
+func (p *pool) newDynamic_DC_CLResControlModeType() *Dynamic_DC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_DC_CLResControlModeType); n > 0 {
+			x := p.pDynamic_DC_CLResControlModeType[n-1]
+			p.pDynamic_DC_CLResControlModeType = p.pDynamic_DC_CLResControlModeType[:n-1]
+			var zero Dynamic_DC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_DC_CLResControlModeType)
+}
+
+func (p *pool) newEVSEStatusType() *EVSEStatusType {
+	if p != nil {
+		if n := len(p.pEVSEStatusType); n > 0 {
+			x := p.pEVSEStatusType[n-1]
+			p.pEVSEStatusType = p.pEVSEStatusType[:n-1]
+			var zero EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEStatusType)
+}
+
+func (p *pool) newEvseNotificationType() *EvseNotificationType {
+	if p != nil {
+		if n := len(p.pEvseNotificationType); n > 0 {
+			x := p.pEvseNotificationType[n-1]
+			p.pEvseNotificationType = p.pEvseNotificationType[:n-1]
+			var zero EvseNotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvseNotificationType)
+}
+
+func (p *pool) newKeyInfoType() *KeyInfoType {
+	if p != nil {
+		if n := len(p.pKeyInfoType); n > 0 {
+			x := p.pKeyInfoType[n-1]
+			p.pKeyInfoType = p.pKeyInfoType[:n-1]
+			var zero KeyInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyInfoType)
+}
+
+func (p *pool) newKeyValueType() *KeyValueType {
+	if p != nil {
+		if n := len(p.pKeyValueType); n > 0 {
+			x := p.pKeyValueType[n-1]
+			p.pKeyValueType = p.pKeyValueType[:n-1]
+			var zero KeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyValueType)
+}
+
+func (p *pool) newListOfRootCertificateIDsType() *ListOfRootCertificateIDsType {
+	if p != nil {
+		if n := len(p.pListOfRootCertificateIDsType); n > 0 {
+			x := p.pListOfRootCertificateIDsType[n-1]
+			p.pListOfRootCertificateIDsType = p.pListOfRootCertificateIDsType[:n-1]
+			var zero ListOfRootCertificateIDsType
+			*x = zero
+			return x
+		}
+	}
+	return new(ListOfRootCertificateIDsType)
+}
+
+func (p *pool) newManifestType() *ManifestType {
+	if p != nil {
+		if n := len(p.pManifestType); n > 0 {
+			x := p.pManifestType[n-1]
+			p.pManifestType = p.pManifestType[:n-1]
+			var zero ManifestType
+			*x = zero
+			return x
+		}
+	}
+	return new(ManifestType)
+}
+
+func (p *pool) newMessageHeaderType() *MessageHeaderType {
+	if p != nil {
+		if n := len(p.pMessageHeaderType); n > 0 {
+			x := p.pMessageHeaderType[n-1]
+			p.pMessageHeaderType = p.pMessageHeaderType[:n-1]
+			var zero MessageHeaderType
+			*x = zero
+			return x
+		}
+	}
+	return new(MessageHeaderType)
+}
+
+func (p *pool) newMeterInfoType() *MeterInfoType {
+	if p != nil {
+		if n := len(p.pMeterInfoType); n > 0 {
+			x := p.pMeterInfoType[n-1]
+			p.pMeterInfoType = p.pMeterInfoType[:n-1]
+			var zero MeterInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeterInfoType)
+}
+
+func (p *pool) newObjectType() *ObjectType {
+	if p != nil {
+		if n := len(p.pObjectType); n > 0 {
+			x := p.pObjectType[n-1]
+			p.pObjectType = p.pObjectType[:n-1]
+			var zero ObjectType
+			*x = zero
+			return x
+		}
+	}
+	return new(ObjectType)
+}
+
+func (p *pool) newPGPDataType() *PGPDataType {
+	if p != nil {
+		if n := len(p.pPGPDataType); n > 0 {
+			x := p.pPGPDataType[n-1]
+			p.pPGPDataType = p.pPGPDataType[:n-1]
+			var zero PGPDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(PGPDataType)
+}
+
+func (p *pool) newProcessingType() *ProcessingType {
+	if p != nil {
+		if n := len(p.pProcessingType); n > 0 {
+			x := p.pProcessingType[n-1]
+			p.pProcessingType = p.pProcessingType[:n-1]
+			var zero ProcessingType
+			*x = zero
+			return x
+		}
+	}
+	return new(ProcessingType)
+}
+
+func (p *pool) newRSAKeyValueType() *RSAKeyValueType {
+	if p != nil {
+		if n := len(p.pRSAKeyValueType); n > 0 {
+			x := p.pRSAKeyValueType[n-1]
+			p.pRSAKeyValueType = p.pRSAKeyValueType[:n-1]
+			var zero RSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(RSAKeyValueType)
+}
+
+func (p *pool) newRationalNumberType() *RationalNumberType {
+	if p != nil {
+		if n := len(p.pRationalNumberType); n > 0 {
+			x := p.pRationalNumberType[n-1]
+			p.pRationalNumberType = p.pRationalNumberType[:n-1]
+			var zero RationalNumberType
+			*x = zero
+			return x
+		}
+	}
+	return new(RationalNumberType)
+}
+
+func (p *pool) newReceiptType() *ReceiptType {
+	if p != nil {
+		if n := len(p.pReceiptType); n > 0 {
+			x := p.pReceiptType[n-1]
+			p.pReceiptType = p.pReceiptType[:n-1]
+			var zero ReceiptType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReceiptType)
+}
+
+func (p *pool) newReferenceType() *ReferenceType {
+	if p != nil {
+		if n := len(p.pReferenceType); n > 0 {
+			x := p.pReferenceType[n-1]
+			p.pReferenceType = p.pReferenceType[:n-1]
+			var zero ReferenceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReferenceType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newRetrievalMethodType() *RetrievalMethodType {
+	if p != nil {
+		if n := len(p.pRetrievalMethodType); n > 0 {
+			x := p.pRetrievalMethodType[n-1]
+			p.pRetrievalMethodType = p.pRetrievalMethodType[:n-1]
+			var zero RetrievalMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(RetrievalMethodType)
+}
+
+func (p *pool) newSPKIDataType() *SPKIDataType {
+	if p != nil {
+		if n := len(p.pSPKIDataType); n > 0 {
+			x := p.pSPKIDataType[n-1]
+			p.pSPKIDataType = p.pSPKIDataType[:n-1]
+			var zero SPKIDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SPKIDataType)
+}
+
+func (p *pool) newScheduled_CLReqControlModeType() *Scheduled_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLReqControlModeType); n > 0 {
+			x := p.pScheduled_CLReqControlModeType[n-1]
+			p.pScheduled_CLReqControlModeType = p.pScheduled_CLReqControlModeType[:n-1]
+			var zero Scheduled_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLReqControlModeType)
+}
+
+func (p *pool) newScheduled_CLResControlModeType() *Scheduled_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLResControlModeType); n > 0 {
+			x := p.pScheduled_CLResControlModeType[n-1]
+			p.pScheduled_CLResControlModeType = p.pScheduled_CLResControlModeType[:n-1]
+			var zero Scheduled_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLResControlModeType)
+}
+
+func (p *pool) newScheduled_DC_CLReqControlModeType() *Scheduled_DC_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_DC_CLReqControlModeType); n > 0 {
+			x := p.pScheduled_DC_CLReqControlModeType[n-1]
+			p.pScheduled_DC_CLReqControlModeType = p.pScheduled_DC_CLReqControlModeType[:n-1]
+			var zero Scheduled_DC_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_DC_CLReqControlModeType)
+}
+
+func (p *pool) newScheduled_DC_CLResControlModeType() *Scheduled_DC_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_DC_CLResControlModeType); n > 0 {
+			x := p.pScheduled_DC_CLResControlModeType[n-1]
+			p.pScheduled_DC_CLResControlModeType = p.pScheduled_DC_CLResControlModeType[:n-1]
+			var zero Scheduled_DC_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_DC_CLResControlModeType)
+}
+
+func (p *pool) newSignatureMethodType() *SignatureMethodType {
+	if p != nil {
+		if n := len(p.pSignatureMethodType); n > 0 {
+			x := p.pSignatureMethodType[n-1]
+			p.pSignatureMethodType = p.pSignatureMethodType[:n-1]
+			var zero SignatureMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureMethodType)
+}
+
+func (p *pool) newSignaturePropertiesType() *SignaturePropertiesType {
+	if p != nil {
+		if n := len(p.pSignaturePropertiesType); n > 0 {
+			x := p.pSignaturePropertiesType[n-1]
+			p.pSignaturePropertiesType = p.pSignaturePropertiesType[:n-1]
+			var zero SignaturePropertiesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertiesType)
+}
+
+func (p *pool) newSignaturePropertyType() *SignaturePropertyType {
+	if p != nil {
+		if n := len(p.pSignaturePropertyType); n > 0 {
+			x := p.pSignaturePropertyType[n-1]
+			p.pSignaturePropertyType = p.pSignaturePropertyType[:n-1]
+			var zero SignaturePropertyType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertyType)
+}
+
+func (p *pool) newSignatureType() *SignatureType {
+	if p != nil {
+		if n := len(p.pSignatureType); n > 0 {
+			x := p.pSignatureType[n-1]
+			p.pSignatureType = p.pSignatureType[:n-1]
+			var zero SignatureType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureType)
+}
+
+func (p *pool) newSignatureValueType() *SignatureValueType {
+	if p != nil {
+		if n := len(p.pSignatureValueType); n > 0 {
+			x := p.pSignatureValueType[n-1]
+			p.pSignatureValueType = p.pSignatureValueType[:n-1]
+			var zero SignatureValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureValueType)
+}
+
+func (p *pool) newSignedInfoType() *SignedInfoType {
+	if p != nil {
+		if n := len(p.pSignedInfoType); n > 0 {
+			x := p.pSignedInfoType[n-1]
+			p.pSignedInfoType = p.pSignedInfoType[:n-1]
+			var zero SignedInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInfoType)
+}
+
+func (p *pool) newTransformType() *TransformType {
+	if p != nil {
+		if n := len(p.pTransformType); n > 0 {
+			x := p.pTransformType[n-1]
+			p.pTransformType = p.pTransformType[:n-1]
+			var zero TransformType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformType)
+}
+
+func (p *pool) newTransformsType() *TransformsType {
+	if p != nil {
+		if n := len(p.pTransformsType); n > 0 {
+			x := p.pTransformsType[n-1]
+			p.pTransformsType = p.pTransformsType[:n-1]
+			var zero TransformsType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformsType)
+}
+
+func (p *pool) newV2GMessageType() *V2GMessageType {
+	if p != nil {
+		if n := len(p.pV2GMessageType); n > 0 {
+			x := p.pV2GMessageType[n-1]
+			p.pV2GMessageType = p.pV2GMessageType[:n-1]
+			var zero V2GMessageType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GMessageType)
+}
+
+func (p *pool) newV2GRequestType() *V2GRequestType {
+	if p != nil {
+		if n := len(p.pV2GRequestType); n > 0 {
+			x := p.pV2GRequestType[n-1]
+			p.pV2GRequestType = p.pV2GRequestType[:n-1]
+			var zero V2GRequestType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GRequestType)
+}
+
+func (p *pool) newV2GResponseType() *V2GResponseType {
+	if p != nil {
+		if n := len(p.pV2GResponseType); n > 0 {
+			x := p.pV2GResponseType[n-1]
+			p.pV2GResponseType = p.pV2GResponseType[:n-1]
+			var zero V2GResponseType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GResponseType)
+}
+
+func (p *pool) newX509DataType() *X509DataType {
+	if p != nil {
+		if n := len(p.pX509DataType); n > 0 {
+			x := p.pX509DataType[n-1]
+			p.pX509DataType = p.pX509DataType[:n-1]
+			var zero X509DataType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509DataType)
+}
+
+func (p *pool) newX509IssuerSerialType() *X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.pX509IssuerSerialType); n > 0 {
+			x := p.pX509IssuerSerialType[n-1]
+			p.pX509IssuerSerialType = p.pX509IssuerSerialType[:n-1]
+			var zero X509IssuerSerialType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509IssuerSerialType)
+}
+
+func (p *pool) newBool() *bool {
+	if p != nil {
+		if n := len(p.pBool); n > 0 {
+			x := p.pBool[n-1]
+			p.pBool = p.pBool[:n-1]
+			var zero bool
+			*x = zero
+			return x
+		}
+	}
+	return new(bool)
+}
+
+func (p *pool) newInt16() *int16 {
+	if p != nil {
+		if n := len(p.pInt16); n > 0 {
+			x := p.pInt16[n-1]
+			p.pInt16 = p.pInt16[:n-1]
+			var zero int16
+			*x = zero
+			return x
+		}
+	}
+	return new(int16)
+}
+
+func (p *pool) newInt64() *int64 {
+	if p != nil {
+		if n := len(p.pInt64); n > 0 {
+			x := p.pInt64[n-1]
+			p.pInt64 = p.pInt64[:n-1]
+			var zero int64
+			*x = zero
+			return x
+		}
+	}
+	return new(int64)
+}
+
+func (p *pool) newInt8() *int8 {
+	if p != nil {
+		if n := len(p.pInt8); n > 0 {
+			x := p.pInt8[n-1]
+			p.pInt8 = p.pInt8[:n-1]
+			var zero int8
+			*x = zero
+			return x
+		}
+	}
+	return new(int8)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint16() *uint16 {
+	if p != nil {
+		if n := len(p.pUint16); n > 0 {
+			x := p.pUint16[n-1]
+			p.pUint16 = p.pUint16[:n-1]
+			var zero uint16
+			*x = zero
+			return x
+		}
+	}
+	return new(uint16)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint64() *uint64 {
+	if p != nil {
+		if n := len(p.pUint64); n > 0 {
+			x := p.pUint64[n-1]
+			p.pUint64 = p.pUint64[:n-1]
+			var zero uint64
+			*x = zero
+			return x
+		}
+	}
+	return new(uint64)
+}
+
+func (p *pool) sliceDetailedTaxType() []DetailedTaxType {
+	if p != nil {
+		if n := len(p.sDetailedTaxType); n > 0 {
+			s := p.sDetailedTaxType[n-1]
+			p.sDetailedTaxType = p.sDetailedTaxType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceKeyValueType() []KeyValueType {
+	if p != nil {
+		if n := len(p.sKeyValueType); n > 0 {
+			s := p.sKeyValueType[n-1]
+			p.sKeyValueType = p.sKeyValueType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceObjectType() []ObjectType {
+	if p != nil {
+		if n := len(p.sObjectType); n > 0 {
+			s := p.sObjectType[n-1]
+			p.sObjectType = p.sObjectType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePGPDataType() []PGPDataType {
+	if p != nil {
+		if n := len(p.sPGPDataType); n > 0 {
+			s := p.sPGPDataType[n-1]
+			p.sPGPDataType = p.sPGPDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceReferenceType() []ReferenceType {
+	if p != nil {
+		if n := len(p.sReferenceType); n > 0 {
+			s := p.sReferenceType[n-1]
+			p.sReferenceType = p.sReferenceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceRetrievalMethodType() []RetrievalMethodType {
+	if p != nil {
+		if n := len(p.sRetrievalMethodType); n > 0 {
+			s := p.sRetrievalMethodType[n-1]
+			p.sRetrievalMethodType = p.sRetrievalMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSPKIDataType() []SPKIDataType {
+	if p != nil {
+		if n := len(p.sSPKIDataType); n > 0 {
+			s := p.sSPKIDataType[n-1]
+			p.sSPKIDataType = p.sSPKIDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSignaturePropertyType() []SignaturePropertyType {
+	if p != nil {
+		if n := len(p.sSignaturePropertyType); n > 0 {
+			s := p.sSignaturePropertyType[n-1]
+			p.sSignaturePropertyType = p.sSignaturePropertyType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTransformType() []TransformType {
+	if p != nil {
+		if n := len(p.sTransformType); n > 0 {
+			s := p.sTransformType[n-1]
+			p.sTransformType = p.sTransformType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509DataType() []X509DataType {
+	if p != nil {
+		if n := len(p.sX509DataType); n > 0 {
+			s := p.sX509DataType[n-1]
+			p.sX509DataType = p.sX509DataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509IssuerSerialType() []X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.sX509IssuerSerialType); n > 0 {
+			s := p.sX509IssuerSerialType[n-1]
+			p.sX509IssuerSerialType = p.sX509IssuerSerialType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceBytes() [][]byte {
+	if p != nil {
+		if n := len(p.sBytes); n > 0 {
+			s := p.sBytes[n-1]
+			p.sBytes = p.sBytes[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceString() []string {
+	if p != nil {
+		if n := len(p.sString); n > 0 {
+			s := p.sString[n-1]
+			p.sString = p.sString[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleBPT_DC_CPDReqEnergyTransferModeType(v *BPT_DC_CPDReqEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVMinimumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVMaximumVoltage)
+	p.recycleRationalNumberType(&v.EVMinimumVoltage)
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	p.recycleRationalNumberType(&v.EVMaximumDischargePower)
+	p.recycleRationalNumberType(&v.EVMinimumDischargePower)
+	p.recycleRationalNumberType(&v.EVMaximumDischargeCurrent)
+	p.recycleRationalNumberType(&v.EVMinimumDischargeCurrent)
+}
+
+func (p *pool) recycleDC_CPDReqEnergyTransferModeType(v *DC_CPDReqEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVMinimumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVMaximumVoltage)
+	p.recycleRationalNumberType(&v.EVMinimumVoltage)
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+}
+
+func (p *pool) recycleRationalNumberType(v *RationalNumberType) {
+}
+
+func (p *pool) recycleBPT_DC_CPDResEnergyTransferModeType(v *BPT_DC_CPDResEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMinimumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMaximumVoltage)
+	p.recycleRationalNumberType(&v.EVSEMinimumVoltage)
+	if v.EVSEPowerRampLimitation != nil {
+		p.recycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
+	}
+	p.recycleRationalNumberType(&v.EVSEMaximumDischargePower)
+	p.recycleRationalNumberType(&v.EVSEMinimumDischargePower)
+	p.recycleRationalNumberType(&v.EVSEMaximumDischargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMinimumDischargeCurrent)
+}
+
+func (p *pool) recycleDC_CPDResEnergyTransferModeType(v *DC_CPDResEnergyTransferModeType) {
+	p.recycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMinimumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMaximumVoltage)
+	p.recycleRationalNumberType(&v.EVSEMinimumVoltage)
+	if v.EVSEPowerRampLimitation != nil {
+		p.recycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
+	}
+}
+
+func (p *pool) recycleBPT_Dynamic_DC_CLReqControlModeType(v *BPT_Dynamic_DC_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVMaximumVoltage)
+	p.recycleRationalNumberType(&v.EVMinimumVoltage)
+	p.recycleRationalNumberType(&v.EVMaximumDischargePower)
+	p.recycleRationalNumberType(&v.EVMinimumDischargePower)
+	p.recycleRationalNumberType(&v.EVMaximumDischargeCurrent)
+	if v.EVMaximumV2XEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumV2XEnergyRequest)
+	}
+	if v.EVMinimumV2XEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumV2XEnergyRequest)
+	}
+}
+
+func (p *pool) recycleDynamic_DC_CLReqControlModeType(v *Dynamic_DC_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVMaximumVoltage)
+	p.recycleRationalNumberType(&v.EVMinimumVoltage)
+}
+
+func (p *pool) recycleDynamic_CLReqControlModeType(v *Dynamic_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+}
+
+func (p *pool) recycleCLReqControlModeType(v *CLReqControlModeType) {
+}
+
+func (p *pool) recycleBPT_Dynamic_DC_CLResControlModeType(v *BPT_Dynamic_DC_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+	p.recycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMaximumVoltage)
+	p.recycleRationalNumberType(&v.EVSEMaximumDischargePower)
+	p.recycleRationalNumberType(&v.EVSEMinimumDischargePower)
+	p.recycleRationalNumberType(&v.EVSEMaximumDischargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMinimumVoltage)
+}
+
+func (p *pool) recycleDynamic_DC_CLResControlModeType(v *Dynamic_DC_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+	p.recycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.recycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.recycleRationalNumberType(&v.EVSEMaximumVoltage)
+}
+
+func (p *pool) recycleDynamic_CLResControlModeType(v *Dynamic_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+}
+
+func (p *pool) recycleCLResControlModeType(v *CLResControlModeType) {
+}
+
+func (p *pool) recycleBPT_Scheduled_DC_CLReqControlModeType(v *BPT_Scheduled_DC_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+	p.recycleRationalNumberType(&v.EVTargetCurrent)
+	p.recycleRationalNumberType(&v.EVTargetVoltage)
+	if v.EVMaximumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
+	}
+	if v.EVMinimumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
+	}
+	if v.EVMaximumChargeCurrent != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargeCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargeCurrent)
+	}
+	if v.EVMaximumVoltage != nil {
+		p.recycleRationalNumberType(v.EVMaximumVoltage)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumVoltage)
+	}
+	if v.EVMinimumVoltage != nil {
+		p.recycleRationalNumberType(v.EVMinimumVoltage)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumVoltage)
+	}
+	if v.EVMaximumDischargePower != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower)
+	}
+	if v.EVMinimumDischargePower != nil {
+		p.recycleRationalNumberType(v.EVMinimumDischargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower)
+	}
+	if v.EVMaximumDischargeCurrent != nil {
+		p.recycleRationalNumberType(v.EVMaximumDischargeCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargeCurrent)
+	}
+}
+
+func (p *pool) recycleScheduled_DC_CLReqControlModeType(v *Scheduled_DC_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+	p.recycleRationalNumberType(&v.EVTargetCurrent)
+	p.recycleRationalNumberType(&v.EVTargetVoltage)
+	if v.EVMaximumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
+	}
+	if v.EVMinimumChargePower != nil {
+		p.recycleRationalNumberType(v.EVMinimumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
+	}
+	if v.EVMaximumChargeCurrent != nil {
+		p.recycleRationalNumberType(v.EVMaximumChargeCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargeCurrent)
+	}
+	if v.EVMaximumVoltage != nil {
+		p.recycleRationalNumberType(v.EVMaximumVoltage)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumVoltage)
+	}
+	if v.EVMinimumVoltage != nil {
+		p.recycleRationalNumberType(v.EVMinimumVoltage)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumVoltage)
+	}
+}
+
+func (p *pool) recycleScheduled_CLReqControlModeType(v *Scheduled_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+}
+
+func (p *pool) recycleBPT_Scheduled_DC_CLResControlModeType(v *BPT_Scheduled_DC_CLResControlModeType) {
+	if v.EVSEMaximumChargePower != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower)
+	}
+	if v.EVSEMinimumChargePower != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower)
+	}
+	if v.EVSEMaximumChargeCurrent != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargeCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargeCurrent)
+	}
+	if v.EVSEMaximumVoltage != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumVoltage)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumVoltage)
+	}
+	if v.EVSEMaximumDischargePower != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumDischargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargePower)
+	}
+	if v.EVSEMinimumDischargePower != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumDischargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumDischargePower)
+	}
+	if v.EVSEMaximumDischargeCurrent != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumDischargeCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargeCurrent)
+	}
+	if v.EVSEMinimumVoltage != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumVoltage)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumVoltage)
+	}
+}
+
+func (p *pool) recycleScheduled_DC_CLResControlModeType(v *Scheduled_DC_CLResControlModeType) {
+	if v.EVSEMaximumChargePower != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower)
+	}
+	if v.EVSEMinimumChargePower != nil {
+		p.recycleRationalNumberType(v.EVSEMinimumChargePower)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower)
+	}
+	if v.EVSEMaximumChargeCurrent != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumChargeCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargeCurrent)
+	}
+	if v.EVSEMaximumVoltage != nil {
+		p.recycleRationalNumberType(v.EVSEMaximumVoltage)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumVoltage)
+	}
+}
+
+func (p *pool) recycleScheduled_CLResControlModeType(v *Scheduled_CLResControlModeType) {
+}
+
+func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
+}
+
+func (p *pool) recycleDC_CableCheckReqType(v *DC_CableCheckReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GRequestType(v *V2GRequestType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GMessageType(v *V2GMessageType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
+	if v.Signature != nil {
+		p.recycleSignatureType(v.Signature)
+		p.pSignatureType = append(p.pSignatureType, v.Signature)
+	}
+}
+
+func (p *pool) recycleSignatureType(v *SignatureType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleSignedInfoType(&v.SignedInfo)
+	p.recycleSignatureValueType(&v.SignatureValue)
+	if v.KeyInfo != nil {
+		p.recycleKeyInfoType(v.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
+	}
+	for i := range v.Object {
+		p.recycleObjectType(&v.Object[i])
+	}
+	if cap(v.Object) > 0 {
+		p.sObjectType = append(p.sObjectType, v.Object)
+	}
+}
+
+func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
+	p.recycleSignatureMethodType(&v.SignatureMethod)
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
+	if v.HMACOutputLength != nil {
+		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+	}
+}
+
+func (p *pool) recycleReferenceType(v *ReferenceType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+	p.recycleDigestMethodType(&v.DigestMethod)
+}
+
+func (p *pool) recycleTransformsType(v *TransformsType) {
+	for i := range v.Transform {
+		p.recycleTransformType(&v.Transform[i])
+	}
+	if cap(v.Transform) > 0 {
+		p.sTransformType = append(p.sTransformType, v.Transform)
+	}
+}
+
+func (p *pool) recycleTransformType(v *TransformType) {
+	if cap(v.XPath) > 0 {
+		p.sString = append(p.sString, v.XPath)
+	}
+}
+
+func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
+}
+
+func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if cap(v.KeyName) > 0 {
+		p.sString = append(p.sString, v.KeyName)
+	}
+	for i := range v.KeyValue {
+		p.recycleKeyValueType(&v.KeyValue[i])
+	}
+	if cap(v.KeyValue) > 0 {
+		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
+	}
+	for i := range v.RetrievalMethod {
+		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
+	}
+	if cap(v.RetrievalMethod) > 0 {
+		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
+	}
+	for i := range v.X509Data {
+		p.recycleX509DataType(&v.X509Data[i])
+	}
+	if cap(v.X509Data) > 0 {
+		p.sX509DataType = append(p.sX509DataType, v.X509Data)
+	}
+	for i := range v.PGPData {
+		p.recyclePGPDataType(&v.PGPData[i])
+	}
+	if cap(v.PGPData) > 0 {
+		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
+	}
+	for i := range v.SPKIData {
+		p.recycleSPKIDataType(&v.SPKIData[i])
+	}
+	if cap(v.SPKIData) > 0 {
+		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
+	}
+	if cap(v.MgmtData) > 0 {
+		p.sString = append(p.sString, v.MgmtData)
+	}
+}
+
+func (p *pool) recycleKeyValueType(v *KeyValueType) {
+	if v.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(v.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
+	}
+	if v.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(v.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
+	}
+}
+
+func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
+}
+
+func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
+}
+
+func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+}
+
+func (p *pool) recycleX509DataType(v *X509DataType) {
+	for i := range v.X509IssuerSerial {
+		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
+	}
+	if cap(v.X509IssuerSerial) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
+	}
+	if cap(v.X509SKI) > 0 {
+		p.sBytes = append(p.sBytes, v.X509SKI)
+	}
+	if cap(v.X509SubjectName) > 0 {
+		p.sString = append(p.sString, v.X509SubjectName)
+	}
+	if cap(v.X509Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.X509Certificate)
+	}
+	if cap(v.X509CRL) > 0 {
+		p.sBytes = append(p.sBytes, v.X509CRL)
+	}
+}
+
+func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
+}
+
+func (p *pool) recyclePGPDataType(v *PGPDataType) {
+}
+
+func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
+	if cap(v.SPKISexp) > 0 {
+		p.sBytes = append(p.sBytes, v.SPKISexp)
+	}
+}
+
+func (p *pool) recycleObjectType(v *ObjectType) {
+	if v.Encoding != nil {
+		p.pString = append(p.pString, v.Encoding)
+	}
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.MimeType != nil {
+		p.pString = append(p.pString, v.MimeType)
+	}
+}
+
+func (p *pool) recycleDC_CableCheckResType(v *DC_CableCheckResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GResponseType(v *V2GResponseType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleDC_ChargeLoopReqType(v *DC_ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+	p.recycleRationalNumberType(&v.EVPresentVoltage)
+	if v.BPT_Dynamic_DC_CLReqControlMode != nil {
+		p.recycleBPT_Dynamic_DC_CLReqControlModeType(v.BPT_Dynamic_DC_CLReqControlMode)
+		p.pBPT_Dynamic_DC_CLReqControlModeType = append(p.pBPT_Dynamic_DC_CLReqControlModeType, v.BPT_Dynamic_DC_CLReqControlMode)
+	}
+	if v.BPT_Scheduled_DC_CLReqControlMode != nil {
+		p.recycleBPT_Scheduled_DC_CLReqControlModeType(v.BPT_Scheduled_DC_CLReqControlMode)
+		p.pBPT_Scheduled_DC_CLReqControlModeType = append(p.pBPT_Scheduled_DC_CLReqControlModeType, v.BPT_Scheduled_DC_CLReqControlMode)
+	}
+	if v.CLReqControlMode != nil {
+		p.recycleCLReqControlModeType(v.CLReqControlMode)
+		p.pCLReqControlModeType = append(p.pCLReqControlModeType, v.CLReqControlMode)
+	}
+	if v.Dynamic_DC_CLReqControlMode != nil {
+		p.recycleDynamic_DC_CLReqControlModeType(v.Dynamic_DC_CLReqControlMode)
+		p.pDynamic_DC_CLReqControlModeType = append(p.pDynamic_DC_CLReqControlModeType, v.Dynamic_DC_CLReqControlMode)
+	}
+	if v.Scheduled_DC_CLReqControlMode != nil {
+		p.recycleScheduled_DC_CLReqControlModeType(v.Scheduled_DC_CLReqControlMode)
+		p.pScheduled_DC_CLReqControlModeType = append(p.pScheduled_DC_CLReqControlModeType, v.Scheduled_DC_CLReqControlMode)
+	}
+}
+
+func (p *pool) recycleChargeLoopReqType(v *ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+}
+
+func (p *pool) recycleDisplayParametersType(v *DisplayParametersType) {
+	if v.PresentSOC != nil {
+		p.pInt8 = append(p.pInt8, v.PresentSOC)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.MaximumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MaximumSOC)
+	}
+	if v.RemainingTimeToMinimumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMinimumSOC)
+	}
+	if v.RemainingTimeToTargetSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToTargetSOC)
+	}
+	if v.RemainingTimeToMaximumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMaximumSOC)
+	}
+	if v.ChargingComplete != nil {
+		p.pBool = append(p.pBool, v.ChargingComplete)
+	}
+	if v.BatteryEnergyCapacity != nil {
+		p.recycleRationalNumberType(v.BatteryEnergyCapacity)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.BatteryEnergyCapacity)
+	}
+	if v.InletHot != nil {
+		p.pBool = append(p.pBool, v.InletHot)
+	}
+}
+
+func (p *pool) recycleDC_ChargeLoopResType(v *DC_ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+	p.recycleRationalNumberType(&v.EVSEPresentCurrent)
+	p.recycleRationalNumberType(&v.EVSEPresentVoltage)
+	if v.BPT_Dynamic_DC_CLResControlMode != nil {
+		p.recycleBPT_Dynamic_DC_CLResControlModeType(v.BPT_Dynamic_DC_CLResControlMode)
+		p.pBPT_Dynamic_DC_CLResControlModeType = append(p.pBPT_Dynamic_DC_CLResControlModeType, v.BPT_Dynamic_DC_CLResControlMode)
+	}
+	if v.BPT_Scheduled_DC_CLResControlMode != nil {
+		p.recycleBPT_Scheduled_DC_CLResControlModeType(v.BPT_Scheduled_DC_CLResControlMode)
+		p.pBPT_Scheduled_DC_CLResControlModeType = append(p.pBPT_Scheduled_DC_CLResControlModeType, v.BPT_Scheduled_DC_CLResControlMode)
+	}
+	if v.CLResControlMode != nil {
+		p.recycleCLResControlModeType(v.CLResControlMode)
+		p.pCLResControlModeType = append(p.pCLResControlModeType, v.CLResControlMode)
+	}
+	if v.Dynamic_DC_CLResControlMode != nil {
+		p.recycleDynamic_DC_CLResControlModeType(v.Dynamic_DC_CLResControlMode)
+		p.pDynamic_DC_CLResControlModeType = append(p.pDynamic_DC_CLResControlModeType, v.Dynamic_DC_CLResControlMode)
+	}
+	if v.Scheduled_DC_CLResControlMode != nil {
+		p.recycleScheduled_DC_CLResControlModeType(v.Scheduled_DC_CLResControlMode)
+		p.pScheduled_DC_CLResControlModeType = append(p.pScheduled_DC_CLResControlModeType, v.Scheduled_DC_CLResControlMode)
+	}
+}
+
+func (p *pool) recycleChargeLoopResType(v *ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+}
+
+func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
+}
+
+func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
+	if v.BPT_DischargedEnergyReadingWh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_DischargedEnergyReadingWh)
+	}
+	if v.CapacitiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.CapacitiveEnergyReadingVARh)
+	}
+	if v.BPT_InductiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_InductiveEnergyReadingVARh)
+	}
+	if v.MeterStatus != nil {
+		p.pInt16 = append(p.pInt16, v.MeterStatus)
+	}
+	if v.MeterTimestamp != nil {
+		p.pUint64 = append(p.pUint64, v.MeterTimestamp)
+	}
+}
+
+func (p *pool) recycleReceiptType(v *ReceiptType) {
+	if v.EnergyCosts != nil {
+		p.recycleDetailedCostType(v.EnergyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.EnergyCosts)
+	}
+	if v.OccupancyCosts != nil {
+		p.recycleDetailedCostType(v.OccupancyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OccupancyCosts)
+	}
+	if v.AdditionalServicesCosts != nil {
+		p.recycleDetailedCostType(v.AdditionalServicesCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.AdditionalServicesCosts)
+	}
+	if v.OverstayCosts != nil {
+		p.recycleDetailedCostType(v.OverstayCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OverstayCosts)
+	}
+	for i := range v.TaxCosts {
+		p.recycleDetailedTaxType(&v.TaxCosts[i])
+	}
+	if cap(v.TaxCosts) > 0 {
+		p.sDetailedTaxType = append(p.sDetailedTaxType, v.TaxCosts)
+	}
+}
+
+func (p *pool) recycleDetailedCostType(v *DetailedCostType) {
+	p.recycleRationalNumberType(&v.Amount)
+	p.recycleRationalNumberType(&v.CostPerUnit)
+}
+
+func (p *pool) recycleDetailedTaxType(v *DetailedTaxType) {
+	p.recycleRationalNumberType(&v.Amount)
+}
+
+func (p *pool) recycleDC_ChargeParameterDiscoveryReqType(v *DC_ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.BPT_DC_CPDReqEnergyTransferMode != nil {
+		p.recycleBPT_DC_CPDReqEnergyTransferModeType(v.BPT_DC_CPDReqEnergyTransferMode)
+		p.pBPT_DC_CPDReqEnergyTransferModeType = append(p.pBPT_DC_CPDReqEnergyTransferModeType, v.BPT_DC_CPDReqEnergyTransferMode)
+	}
+	if v.DC_CPDReqEnergyTransferMode != nil {
+		p.recycleDC_CPDReqEnergyTransferModeType(v.DC_CPDReqEnergyTransferMode)
+		p.pDC_CPDReqEnergyTransferModeType = append(p.pDC_CPDReqEnergyTransferModeType, v.DC_CPDReqEnergyTransferMode)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleDC_ChargeParameterDiscoveryResType(v *DC_ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.BPT_DC_CPDResEnergyTransferMode != nil {
+		p.recycleBPT_DC_CPDResEnergyTransferModeType(v.BPT_DC_CPDResEnergyTransferMode)
+		p.pBPT_DC_CPDResEnergyTransferModeType = append(p.pBPT_DC_CPDResEnergyTransferModeType, v.BPT_DC_CPDResEnergyTransferMode)
+	}
+	if v.DC_CPDResEnergyTransferMode != nil {
+		p.recycleDC_CPDResEnergyTransferModeType(v.DC_CPDResEnergyTransferMode)
+		p.pDC_CPDResEnergyTransferModeType = append(p.pDC_CPDResEnergyTransferModeType, v.DC_CPDResEnergyTransferMode)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleDC_PreChargeReqType(v *DC_PreChargeReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleRationalNumberType(&v.EVPresentVoltage)
+	p.recycleRationalNumberType(&v.EVTargetVoltage)
+}
+
+func (p *pool) recycleDC_PreChargeResType(v *DC_PreChargeResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleRationalNumberType(&v.EVSEPresentVoltage)
+}
+
+func (p *pool) recycleDC_WeldingDetectionReqType(v *DC_WeldingDetectionReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleDC_WeldingDetectionResType(v *DC_WeldingDetectionResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleRationalNumberType(&v.EVSEPresentVoltage)
+}
+
+func (p *pool) recycleManifestType(v *ManifestType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.SignatureProperty {
+		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
+	}
+	if cap(v.SignatureProperty) > 0 {
+		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
+	}
+}
+
+func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
+	for i := range v.RootCertificateID {
+		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
+	}
+	if cap(v.RootCertificateID) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
+	}
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.BPT_DC_CPDReqEnergyTransferMode != nil {
+		p.recycleBPT_DC_CPDReqEnergyTransferModeType(d.BPT_DC_CPDReqEnergyTransferMode)
+		p.pBPT_DC_CPDReqEnergyTransferModeType = append(p.pBPT_DC_CPDReqEnergyTransferModeType, d.BPT_DC_CPDReqEnergyTransferMode)
+	}
+	if d.BPT_DC_CPDResEnergyTransferMode != nil {
+		p.recycleBPT_DC_CPDResEnergyTransferModeType(d.BPT_DC_CPDResEnergyTransferMode)
+		p.pBPT_DC_CPDResEnergyTransferModeType = append(p.pBPT_DC_CPDResEnergyTransferModeType, d.BPT_DC_CPDResEnergyTransferMode)
+	}
+	if d.BPT_Dynamic_DC_CLReqControlMode != nil {
+		p.recycleBPT_Dynamic_DC_CLReqControlModeType(d.BPT_Dynamic_DC_CLReqControlMode)
+		p.pBPT_Dynamic_DC_CLReqControlModeType = append(p.pBPT_Dynamic_DC_CLReqControlModeType, d.BPT_Dynamic_DC_CLReqControlMode)
+	}
+	if d.BPT_Dynamic_DC_CLResControlMode != nil {
+		p.recycleBPT_Dynamic_DC_CLResControlModeType(d.BPT_Dynamic_DC_CLResControlMode)
+		p.pBPT_Dynamic_DC_CLResControlModeType = append(p.pBPT_Dynamic_DC_CLResControlModeType, d.BPT_Dynamic_DC_CLResControlMode)
+	}
+	if d.BPT_Scheduled_DC_CLReqControlMode != nil {
+		p.recycleBPT_Scheduled_DC_CLReqControlModeType(d.BPT_Scheduled_DC_CLReqControlMode)
+		p.pBPT_Scheduled_DC_CLReqControlModeType = append(p.pBPT_Scheduled_DC_CLReqControlModeType, d.BPT_Scheduled_DC_CLReqControlMode)
+	}
+	if d.BPT_Scheduled_DC_CLResControlMode != nil {
+		p.recycleBPT_Scheduled_DC_CLResControlModeType(d.BPT_Scheduled_DC_CLResControlMode)
+		p.pBPT_Scheduled_DC_CLResControlModeType = append(p.pBPT_Scheduled_DC_CLResControlModeType, d.BPT_Scheduled_DC_CLResControlMode)
+	}
+	if d.CLReqControlMode != nil {
+		p.recycleCLReqControlModeType(d.CLReqControlMode)
+		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
+	}
+	if d.CLResControlMode != nil {
+		p.recycleCLResControlModeType(d.CLResControlMode)
+		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
+	}
+	if d.CanonicalizationMethod != nil {
+		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
+	}
+	if d.DC_CPDReqEnergyTransferMode != nil {
+		p.recycleDC_CPDReqEnergyTransferModeType(d.DC_CPDReqEnergyTransferMode)
+		p.pDC_CPDReqEnergyTransferModeType = append(p.pDC_CPDReqEnergyTransferModeType, d.DC_CPDReqEnergyTransferMode)
+	}
+	if d.DC_CPDResEnergyTransferMode != nil {
+		p.recycleDC_CPDResEnergyTransferModeType(d.DC_CPDResEnergyTransferMode)
+		p.pDC_CPDResEnergyTransferModeType = append(p.pDC_CPDResEnergyTransferModeType, d.DC_CPDResEnergyTransferMode)
+	}
+	if d.DC_CableCheckReq != nil {
+		p.recycleDC_CableCheckReqType(d.DC_CableCheckReq)
+		p.pDC_CableCheckReqType = append(p.pDC_CableCheckReqType, d.DC_CableCheckReq)
+	}
+	if d.DC_CableCheckRes != nil {
+		p.recycleDC_CableCheckResType(d.DC_CableCheckRes)
+		p.pDC_CableCheckResType = append(p.pDC_CableCheckResType, d.DC_CableCheckRes)
+	}
+	if d.DC_ChargeLoopReq != nil {
+		p.recycleDC_ChargeLoopReqType(d.DC_ChargeLoopReq)
+		p.pDC_ChargeLoopReqType = append(p.pDC_ChargeLoopReqType, d.DC_ChargeLoopReq)
+	}
+	if d.DC_ChargeLoopRes != nil {
+		p.recycleDC_ChargeLoopResType(d.DC_ChargeLoopRes)
+		p.pDC_ChargeLoopResType = append(p.pDC_ChargeLoopResType, d.DC_ChargeLoopRes)
+	}
+	if d.DC_ChargeParameterDiscoveryReq != nil {
+		p.recycleDC_ChargeParameterDiscoveryReqType(d.DC_ChargeParameterDiscoveryReq)
+		p.pDC_ChargeParameterDiscoveryReqType = append(p.pDC_ChargeParameterDiscoveryReqType, d.DC_ChargeParameterDiscoveryReq)
+	}
+	if d.DC_ChargeParameterDiscoveryRes != nil {
+		p.recycleDC_ChargeParameterDiscoveryResType(d.DC_ChargeParameterDiscoveryRes)
+		p.pDC_ChargeParameterDiscoveryResType = append(p.pDC_ChargeParameterDiscoveryResType, d.DC_ChargeParameterDiscoveryRes)
+	}
+	if d.DC_PreChargeReq != nil {
+		p.recycleDC_PreChargeReqType(d.DC_PreChargeReq)
+		p.pDC_PreChargeReqType = append(p.pDC_PreChargeReqType, d.DC_PreChargeReq)
+	}
+	if d.DC_PreChargeRes != nil {
+		p.recycleDC_PreChargeResType(d.DC_PreChargeRes)
+		p.pDC_PreChargeResType = append(p.pDC_PreChargeResType, d.DC_PreChargeRes)
+	}
+	if d.DC_WeldingDetectionReq != nil {
+		p.recycleDC_WeldingDetectionReqType(d.DC_WeldingDetectionReq)
+		p.pDC_WeldingDetectionReqType = append(p.pDC_WeldingDetectionReqType, d.DC_WeldingDetectionReq)
+	}
+	if d.DC_WeldingDetectionRes != nil {
+		p.recycleDC_WeldingDetectionResType(d.DC_WeldingDetectionRes)
+		p.pDC_WeldingDetectionResType = append(p.pDC_WeldingDetectionResType, d.DC_WeldingDetectionRes)
+	}
+	if d.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
+	}
+	if d.DigestMethod != nil {
+		p.recycleDigestMethodType(d.DigestMethod)
+		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
+	}
+	if d.Dynamic_DC_CLReqControlMode != nil {
+		p.recycleDynamic_DC_CLReqControlModeType(d.Dynamic_DC_CLReqControlMode)
+		p.pDynamic_DC_CLReqControlModeType = append(p.pDynamic_DC_CLReqControlModeType, d.Dynamic_DC_CLReqControlMode)
+	}
+	if d.Dynamic_DC_CLResControlMode != nil {
+		p.recycleDynamic_DC_CLResControlModeType(d.Dynamic_DC_CLResControlMode)
+		p.pDynamic_DC_CLResControlModeType = append(p.pDynamic_DC_CLResControlModeType, d.Dynamic_DC_CLResControlMode)
+	}
+	if d.KeyInfo != nil {
+		p.recycleKeyInfoType(d.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
+	}
+	if d.KeyName != nil {
+		p.pString = append(p.pString, d.KeyName)
+	}
+	if d.KeyValue != nil {
+		p.recycleKeyValueType(d.KeyValue)
+		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
+	}
+	if d.Manifest != nil {
+		p.recycleManifestType(d.Manifest)
+		p.pManifestType = append(p.pManifestType, d.Manifest)
+	}
+	if d.MgmtData != nil {
+		p.pString = append(p.pString, d.MgmtData)
+	}
+	if d.Object != nil {
+		p.recycleObjectType(d.Object)
+		p.pObjectType = append(p.pObjectType, d.Object)
+	}
+	if d.PGPData != nil {
+		p.recyclePGPDataType(d.PGPData)
+		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
+	}
+	if d.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
+	}
+	if d.Reference != nil {
+		p.recycleReferenceType(d.Reference)
+		p.pReferenceType = append(p.pReferenceType, d.Reference)
+	}
+	if d.RetrievalMethod != nil {
+		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
+	}
+	if d.SPKIData != nil {
+		p.recycleSPKIDataType(d.SPKIData)
+		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
+	}
+	if d.Scheduled_DC_CLReqControlMode != nil {
+		p.recycleScheduled_DC_CLReqControlModeType(d.Scheduled_DC_CLReqControlMode)
+		p.pScheduled_DC_CLReqControlModeType = append(p.pScheduled_DC_CLReqControlModeType, d.Scheduled_DC_CLReqControlMode)
+	}
+	if d.Scheduled_DC_CLResControlMode != nil {
+		p.recycleScheduled_DC_CLResControlModeType(d.Scheduled_DC_CLResControlMode)
+		p.pScheduled_DC_CLResControlModeType = append(p.pScheduled_DC_CLResControlModeType, d.Scheduled_DC_CLResControlMode)
+	}
+	if d.Signature != nil {
+		p.recycleSignatureType(d.Signature)
+		p.pSignatureType = append(p.pSignatureType, d.Signature)
+	}
+	if d.SignatureMethod != nil {
+		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
+	}
+	if d.SignatureProperties != nil {
+		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
+	}
+	if d.SignatureProperty != nil {
+		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
+	}
+	if d.SignatureValue != nil {
+		p.recycleSignatureValueType(d.SignatureValue)
+		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
+	}
+	if d.SignedInfo != nil {
+		p.recycleSignedInfoType(d.SignedInfo)
+		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
+	}
+	if d.Transform != nil {
+		p.recycleTransformType(d.Transform)
+		p.pTransformType = append(p.pTransformType, d.Transform)
+	}
+	if d.Transforms != nil {
+		p.recycleTransformsType(d.Transforms)
+		p.pTransformsType = append(p.pTransformsType, d.Transforms)
+	}
+	if d.X509Data != nil {
+		p.recycleX509DataType(d.X509Data)
+		p.pX509DataType = append(p.pX509DataType, d.X509Data)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 149 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) need the element fragment grammar and are not fields.
 type Fragment struct {
 	AckMaxDelay                       *uint16                                `json:"AckMaxDelay,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonTypes}AckMaxDelay
@@ -16339,6 +19215,10 @@ type Fragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeFragment(b []byte, d *Fragment) error {
 	*d = Fragment{}
+	return decodeRootFragment(b, nil, d)
+}
+
+func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -16361,29 +19241,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.AckMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.AckMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 1:
-		d.AdditionalServicesCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.AdditionalServicesCosts); err != nil {
+		d.AdditionalServicesCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 2:
-		d.Amount = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Amount); err != nil {
+		d.Amount = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Amount); err != nil {
 			return err
 		}
 	case 3:
-		d.BPT_DC_CPDReqEnergyTransferMode = new(BPT_DC_CPDReqEnergyTransferModeType)
-		if err := decodeBPT_DC_CPDReqEnergyTransferModeType(&r, d.BPT_DC_CPDReqEnergyTransferMode); err != nil {
+		d.BPT_DC_CPDReqEnergyTransferMode = p.newBPT_DC_CPDReqEnergyTransferModeType()
+		if err := decodeBPT_DC_CPDReqEnergyTransferModeType(&r, p, d.BPT_DC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 4:
-		d.BPT_DC_CPDResEnergyTransferMode = new(BPT_DC_CPDResEnergyTransferModeType)
-		if err := decodeBPT_DC_CPDResEnergyTransferModeType(&r, d.BPT_DC_CPDResEnergyTransferMode); err != nil {
+		d.BPT_DC_CPDResEnergyTransferMode = p.newBPT_DC_CPDResEnergyTransferModeType()
+		if err := decodeBPT_DC_CPDResEnergyTransferModeType(&r, p, d.BPT_DC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 5:
@@ -16396,19 +19278,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_DischargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_DischargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 6:
-		d.BPT_Dynamic_DC_CLReqControlMode = new(BPT_Dynamic_DC_CLReqControlModeType)
-		if err := decodeBPT_Dynamic_DC_CLReqControlModeType(&r, d.BPT_Dynamic_DC_CLReqControlMode); err != nil {
+		d.BPT_Dynamic_DC_CLReqControlMode = p.newBPT_Dynamic_DC_CLReqControlModeType()
+		if err := decodeBPT_Dynamic_DC_CLReqControlModeType(&r, p, d.BPT_Dynamic_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 7:
-		d.BPT_Dynamic_DC_CLResControlMode = new(BPT_Dynamic_DC_CLResControlModeType)
-		if err := decodeBPT_Dynamic_DC_CLResControlModeType(&r, d.BPT_Dynamic_DC_CLResControlMode); err != nil {
+		d.BPT_Dynamic_DC_CLResControlMode = p.newBPT_Dynamic_DC_CLResControlModeType()
+		if err := decodeBPT_Dynamic_DC_CLResControlModeType(&r, p, d.BPT_Dynamic_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 8:
@@ -16421,39 +19305,41 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_InductiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 9:
-		d.BPT_Scheduled_DC_CLReqControlMode = new(BPT_Scheduled_DC_CLReqControlModeType)
-		if err := decodeBPT_Scheduled_DC_CLReqControlModeType(&r, d.BPT_Scheduled_DC_CLReqControlMode); err != nil {
+		d.BPT_Scheduled_DC_CLReqControlMode = p.newBPT_Scheduled_DC_CLReqControlModeType()
+		if err := decodeBPT_Scheduled_DC_CLReqControlModeType(&r, p, d.BPT_Scheduled_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 10:
-		d.BPT_Scheduled_DC_CLResControlMode = new(BPT_Scheduled_DC_CLResControlModeType)
-		if err := decodeBPT_Scheduled_DC_CLResControlModeType(&r, d.BPT_Scheduled_DC_CLResControlMode); err != nil {
+		d.BPT_Scheduled_DC_CLResControlMode = p.newBPT_Scheduled_DC_CLResControlModeType()
+		if err := decodeBPT_Scheduled_DC_CLResControlModeType(&r, p, d.BPT_Scheduled_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 11:
-		d.BatteryEnergyCapacity = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.BatteryEnergyCapacity); err != nil {
+		d.BatteryEnergyCapacity = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 12:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 13:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 14:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 15:
@@ -16466,7 +19352,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.CapacitiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.CapacitiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16481,7 +19369,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.ChargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.ChargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16495,79 +19385,81 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ChargingComplete = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ChargingComplete = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 18:
-		d.CostPerUnit = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.CostPerUnit); err != nil {
+		d.CostPerUnit = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.CostPerUnit); err != nil {
 			return err
 		}
 	case 19:
-		d.DC_CPDReqEnergyTransferMode = new(DC_CPDReqEnergyTransferModeType)
-		if err := decodeDC_CPDReqEnergyTransferModeType(&r, d.DC_CPDReqEnergyTransferMode); err != nil {
+		d.DC_CPDReqEnergyTransferMode = p.newDC_CPDReqEnergyTransferModeType()
+		if err := decodeDC_CPDReqEnergyTransferModeType(&r, p, d.DC_CPDReqEnergyTransferMode); err != nil {
 			return err
 		}
 	case 20:
-		d.DC_CPDResEnergyTransferMode = new(DC_CPDResEnergyTransferModeType)
-		if err := decodeDC_CPDResEnergyTransferModeType(&r, d.DC_CPDResEnergyTransferMode); err != nil {
+		d.DC_CPDResEnergyTransferMode = p.newDC_CPDResEnergyTransferModeType()
+		if err := decodeDC_CPDResEnergyTransferModeType(&r, p, d.DC_CPDResEnergyTransferMode); err != nil {
 			return err
 		}
 	case 21:
-		d.DC_CableCheckReq = new(DC_CableCheckReqType)
-		if err := decodeDC_CableCheckReqType(&r, d.DC_CableCheckReq); err != nil {
+		d.DC_CableCheckReq = p.newDC_CableCheckReqType()
+		if err := decodeDC_CableCheckReqType(&r, p, d.DC_CableCheckReq); err != nil {
 			return err
 		}
 	case 22:
-		d.DC_CableCheckRes = new(DC_CableCheckResType)
-		if err := decodeDC_CableCheckResType(&r, d.DC_CableCheckRes); err != nil {
+		d.DC_CableCheckRes = p.newDC_CableCheckResType()
+		if err := decodeDC_CableCheckResType(&r, p, d.DC_CableCheckRes); err != nil {
 			return err
 		}
 	case 23:
-		d.DC_ChargeLoopReq = new(DC_ChargeLoopReqType)
-		if err := decodeDC_ChargeLoopReqType(&r, d.DC_ChargeLoopReq); err != nil {
+		d.DC_ChargeLoopReq = p.newDC_ChargeLoopReqType()
+		if err := decodeDC_ChargeLoopReqType(&r, p, d.DC_ChargeLoopReq); err != nil {
 			return err
 		}
 	case 24:
-		d.DC_ChargeLoopRes = new(DC_ChargeLoopResType)
-		if err := decodeDC_ChargeLoopResType(&r, d.DC_ChargeLoopRes); err != nil {
+		d.DC_ChargeLoopRes = p.newDC_ChargeLoopResType()
+		if err := decodeDC_ChargeLoopResType(&r, p, d.DC_ChargeLoopRes); err != nil {
 			return err
 		}
 	case 25:
-		d.DC_ChargeParameterDiscoveryReq = new(DC_ChargeParameterDiscoveryReqType)
-		if err := decodeDC_ChargeParameterDiscoveryReqType(&r, d.DC_ChargeParameterDiscoveryReq); err != nil {
+		d.DC_ChargeParameterDiscoveryReq = p.newDC_ChargeParameterDiscoveryReqType()
+		if err := decodeDC_ChargeParameterDiscoveryReqType(&r, p, d.DC_ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 26:
-		d.DC_ChargeParameterDiscoveryRes = new(DC_ChargeParameterDiscoveryResType)
-		if err := decodeDC_ChargeParameterDiscoveryResType(&r, d.DC_ChargeParameterDiscoveryRes); err != nil {
+		d.DC_ChargeParameterDiscoveryRes = p.newDC_ChargeParameterDiscoveryResType()
+		if err := decodeDC_ChargeParameterDiscoveryResType(&r, p, d.DC_ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 27:
-		d.DC_PreChargeReq = new(DC_PreChargeReqType)
-		if err := decodeDC_PreChargeReqType(&r, d.DC_PreChargeReq); err != nil {
+		d.DC_PreChargeReq = p.newDC_PreChargeReqType()
+		if err := decodeDC_PreChargeReqType(&r, p, d.DC_PreChargeReq); err != nil {
 			return err
 		}
 	case 28:
-		d.DC_PreChargeRes = new(DC_PreChargeResType)
-		if err := decodeDC_PreChargeResType(&r, d.DC_PreChargeRes); err != nil {
+		d.DC_PreChargeRes = p.newDC_PreChargeResType()
+		if err := decodeDC_PreChargeResType(&r, p, d.DC_PreChargeRes); err != nil {
 			return err
 		}
 	case 29:
-		d.DC_WeldingDetectionReq = new(DC_WeldingDetectionReqType)
-		if err := decodeDC_WeldingDetectionReqType(&r, d.DC_WeldingDetectionReq); err != nil {
+		d.DC_WeldingDetectionReq = p.newDC_WeldingDetectionReqType()
+		if err := decodeDC_WeldingDetectionReqType(&r, p, d.DC_WeldingDetectionReq); err != nil {
 			return err
 		}
 	case 30:
-		d.DC_WeldingDetectionRes = new(DC_WeldingDetectionResType)
-		if err := decodeDC_WeldingDetectionResType(&r, d.DC_WeldingDetectionRes); err != nil {
+		d.DC_WeldingDetectionRes = p.newDC_WeldingDetectionResType()
+		if err := decodeDC_WeldingDetectionResType(&r, p, d.DC_WeldingDetectionRes); err != nil {
 			return err
 		}
 	case 31:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 32:
@@ -16583,14 +19475,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.DepartureTime = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.DepartureTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 33:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 34:
@@ -16609,93 +19503,93 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 35:
-		d.DisplayParameters = new(DisplayParametersType)
-		if err := decodeDisplayParametersType(&r, d.DisplayParameters); err != nil {
+		d.DisplayParameters = p.newDisplayParametersType()
+		if err := decodeDisplayParametersType(&r, p, d.DisplayParameters); err != nil {
 			return err
 		}
 	case 36:
-		d.Dynamic_DC_CLReqControlMode = new(Dynamic_DC_CLReqControlModeType)
-		if err := decodeDynamic_DC_CLReqControlModeType(&r, d.Dynamic_DC_CLReqControlMode); err != nil {
+		d.Dynamic_DC_CLReqControlMode = p.newDynamic_DC_CLReqControlModeType()
+		if err := decodeDynamic_DC_CLReqControlModeType(&r, p, d.Dynamic_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 37:
-		d.Dynamic_DC_CLResControlMode = new(Dynamic_DC_CLResControlModeType)
-		if err := decodeDynamic_DC_CLResControlModeType(&r, d.Dynamic_DC_CLResControlMode); err != nil {
+		d.Dynamic_DC_CLResControlMode = p.newDynamic_DC_CLResControlModeType()
+		if err := decodeDynamic_DC_CLResControlModeType(&r, p, d.Dynamic_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 38:
-		d.EVMaximumChargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumChargeCurrent); err != nil {
+		d.EVMaximumChargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumChargeCurrent); err != nil {
 			return err
 		}
 	case 39:
-		d.EVMaximumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumChargePower); err != nil {
+		d.EVMaximumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumChargePower); err != nil {
 			return err
 		}
 	case 40:
-		d.EVMaximumDischargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumDischargeCurrent); err != nil {
+		d.EVMaximumDischargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumDischargeCurrent); err != nil {
 			return err
 		}
 	case 41:
-		d.EVMaximumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumDischargePower); err != nil {
+		d.EVMaximumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumDischargePower); err != nil {
 			return err
 		}
 	case 42:
-		d.EVMaximumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumEnergyRequest); err != nil {
+		d.EVMaximumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 43:
-		d.EVMaximumV2XEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumV2XEnergyRequest); err != nil {
+		d.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 44:
-		d.EVMaximumVoltage = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumVoltage); err != nil {
+		d.EVMaximumVoltage = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumVoltage); err != nil {
 			return err
 		}
 	case 45:
-		d.EVMinimumChargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumChargeCurrent); err != nil {
+		d.EVMinimumChargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumChargeCurrent); err != nil {
 			return err
 		}
 	case 46:
-		d.EVMinimumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumChargePower); err != nil {
+		d.EVMinimumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumChargePower); err != nil {
 			return err
 		}
 	case 47:
-		d.EVMinimumDischargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumDischargeCurrent); err != nil {
+		d.EVMinimumDischargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumDischargeCurrent); err != nil {
 			return err
 		}
 	case 48:
-		d.EVMinimumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumDischargePower); err != nil {
+		d.EVMinimumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumDischargePower); err != nil {
 			return err
 		}
 	case 49:
-		d.EVMinimumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumEnergyRequest); err != nil {
+		d.EVMinimumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 50:
-		d.EVMinimumV2XEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumV2XEnergyRequest); err != nil {
+		d.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 51:
-		d.EVMinimumVoltage = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumVoltage); err != nil {
+		d.EVMinimumVoltage = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumVoltage); err != nil {
 			return err
 		}
 	case 52:
-		d.EVPresentVoltage = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPresentVoltage); err != nil {
+		d.EVPresentVoltage = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPresentVoltage); err != nil {
 			return err
 		}
 	case 53:
@@ -16711,7 +19605,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ProcessingType(xu)
-			d.EVProcessing = &x
+			ptr := p.newProcessingType()
+			*ptr = x
+			d.EVProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16725,59 +19621,61 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSECurrentLimitAchieved = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSECurrentLimitAchieved = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 55:
-		d.EVSEMaximumChargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumChargeCurrent); err != nil {
+		d.EVSEMaximumChargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumChargeCurrent); err != nil {
 			return err
 		}
 	case 56:
-		d.EVSEMaximumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumChargePower); err != nil {
+		d.EVSEMaximumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumChargePower); err != nil {
 			return err
 		}
 	case 57:
-		d.EVSEMaximumDischargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumDischargeCurrent); err != nil {
+		d.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumDischargeCurrent); err != nil {
 			return err
 		}
 	case 58:
-		d.EVSEMaximumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumDischargePower); err != nil {
+		d.EVSEMaximumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumDischargePower); err != nil {
 			return err
 		}
 	case 59:
-		d.EVSEMaximumVoltage = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMaximumVoltage); err != nil {
+		d.EVSEMaximumVoltage = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMaximumVoltage); err != nil {
 			return err
 		}
 	case 60:
-		d.EVSEMinimumChargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumChargeCurrent); err != nil {
+		d.EVSEMinimumChargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumChargeCurrent); err != nil {
 			return err
 		}
 	case 61:
-		d.EVSEMinimumChargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumChargePower); err != nil {
+		d.EVSEMinimumChargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumChargePower); err != nil {
 			return err
 		}
 	case 62:
-		d.EVSEMinimumDischargeCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumDischargeCurrent); err != nil {
+		d.EVSEMinimumDischargeCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumDischargeCurrent); err != nil {
 			return err
 		}
 	case 63:
-		d.EVSEMinimumDischargePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumDischargePower); err != nil {
+		d.EVSEMinimumDischargePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumDischargePower); err != nil {
 			return err
 		}
 	case 64:
-		d.EVSEMinimumVoltage = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEMinimumVoltage); err != nil {
+		d.EVSEMinimumVoltage = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEMinimumVoltage); err != nil {
 			return err
 		}
 	case 65:
@@ -16793,7 +19691,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EvseNotificationType(xu)
-			d.EVSENotification = &x
+			ptr := p.newEvseNotificationType()
+			*ptr = x
+			d.EVSENotification = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16807,24 +19707,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEPowerLimitAchieved = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEPowerLimitAchieved = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 67:
-		d.EVSEPowerRampLimitation = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEPowerRampLimitation); err != nil {
+		d.EVSEPowerRampLimitation = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEPowerRampLimitation); err != nil {
 			return err
 		}
 	case 68:
-		d.EVSEPresentCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEPresentCurrent); err != nil {
+		d.EVSEPresentCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEPresentCurrent); err != nil {
 			return err
 		}
 	case 69:
-		d.EVSEPresentVoltage = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVSEPresentVoltage); err != nil {
+		d.EVSEPresentVoltage = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVSEPresentVoltage); err != nil {
 			return err
 		}
 	case 70:
@@ -16840,14 +19742,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ProcessingType(xu)
-			d.EVSEProcessing = &x
+			ptr := p.newProcessingType()
+			*ptr = x
+			d.EVSEProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 71:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 72:
@@ -16859,29 +19763,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVSEVoltageLimitAchieved = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVSEVoltageLimitAchieved = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 73:
-		d.EVTargetCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetCurrent); err != nil {
+		d.EVTargetCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetCurrent); err != nil {
 			return err
 		}
 	case 74:
-		d.EVTargetEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetEnergyRequest); err != nil {
+		d.EVTargetEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 75:
-		d.EVTargetVoltage = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetVoltage); err != nil {
+		d.EVTargetVoltage = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetVoltage); err != nil {
 			return err
 		}
 	case 76:
-		d.EnergyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.EnergyCosts); err != nil {
+		d.EnergyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.EnergyCosts); err != nil {
 			return err
 		}
 	case 77:
@@ -16909,7 +19815,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int8(int64(xu) + -128)
-			d.Exponent_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.Exponent_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16939,14 +19847,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 81:
-		d.Header = new(MessageHeaderType)
-		if err := decodeMessageHeaderType(&r, d.Header); err != nil {
+		d.Header = p.newMessageHeaderType()
+		if err := decodeMessageHeaderType(&r, p, d.Header); err != nil {
 			return err
 		}
 	case 82:
@@ -16958,7 +19868,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.InletHot = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.InletHot = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16979,8 +19891,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 84:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 85:
@@ -16992,19 +19904,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 86:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 87:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 88:
@@ -17020,7 +19934,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MaximumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17034,14 +19950,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MeterID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 90:
-		d.MeterInfo = new(MeterInfoType)
-		if err := decodeMeterInfoType(&r, d.MeterInfo); err != nil {
+		d.MeterInfo = p.newMeterInfoType()
+		if err := decodeMeterInfoType(&r, p, d.MeterInfo); err != nil {
 			return err
 		}
 	case 91:
@@ -17053,7 +19971,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterInfoRequested = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.MeterInfoRequested = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17086,7 +20006,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.MeterStatus = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.MeterStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17101,7 +20023,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.MeterTimestamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.MeterTimestamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17115,7 +20039,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17133,7 +20059,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MinimumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17166,24 +20094,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.NotificationMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.NotificationMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 99:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 100:
-		d.OccupancyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OccupancyCosts); err != nil {
+		d.OccupancyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 101:
-		d.OverstayCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OverstayCosts); err != nil {
+		d.OverstayCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OverstayCosts); err != nil {
 			return err
 		}
 	case 102:
@@ -17202,8 +20132,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 103:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 104:
@@ -17264,7 +20194,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.PresentSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.PresentSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17285,18 +20217,18 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 109:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 110:
-		d.Receipt = new(ReceiptType)
-		if err := decodeReceiptType(&r, d.Receipt); err != nil {
+		d.Receipt = p.newReceiptType()
+		if err := decodeReceiptType(&r, p, d.Receipt); err != nil {
 			return err
 		}
 	case 111:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 112:
@@ -17312,7 +20244,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMaximumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17330,7 +20264,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMinimumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17348,7 +20284,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToTargetSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToTargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17366,24 +20304,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ResponseCodeType(xu)
-			d.ResponseCode = &x
+			ptr := p.newResponseCodeType()
+			*ptr = x
+			d.ResponseCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 116:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 117:
-		d.RootCertificateID = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.RootCertificateID); err != nil {
+		d.RootCertificateID = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
 			return err
 		}
 	case 118:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 119:
@@ -17402,13 +20342,13 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 120:
-		d.Scheduled_DC_CLReqControlMode = new(Scheduled_DC_CLReqControlModeType)
-		if err := decodeScheduled_DC_CLReqControlModeType(&r, d.Scheduled_DC_CLReqControlMode); err != nil {
+		d.Scheduled_DC_CLReqControlMode = p.newScheduled_DC_CLReqControlModeType()
+		if err := decodeScheduled_DC_CLReqControlModeType(&r, p, d.Scheduled_DC_CLReqControlMode); err != nil {
 			return err
 		}
 	case 121:
-		d.Scheduled_DC_CLResControlMode = new(Scheduled_DC_CLResControlModeType)
-		if err := decodeScheduled_DC_CLResControlModeType(&r, d.Scheduled_DC_CLResControlMode); err != nil {
+		d.Scheduled_DC_CLResControlMode = p.newScheduled_DC_CLResControlModeType()
+		if err := decodeScheduled_DC_CLResControlModeType(&r, p, d.Scheduled_DC_CLResControlMode); err != nil {
 			return err
 		}
 	case 122:
@@ -17445,33 +20385,33 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 124:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 125:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 126:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 127:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 128:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 129:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 130:
@@ -17487,7 +20427,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.TargetSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.TargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17505,14 +20447,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.TargetSOC_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.TargetSOC_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 132:
-		d.TaxCosts = new(DetailedTaxType)
-		if err := decodeDetailedTaxType(&r, d.TaxCosts); err != nil {
+		d.TaxCosts = p.newDetailedTaxType()
+		if err := decodeDetailedTaxType(&r, p, d.TaxCosts); err != nil {
 			return err
 		}
 	case 133:
@@ -17531,7 +20475,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TaxRuleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TaxRuleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17546,7 +20492,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeAnchor = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeAnchor = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17561,19 +20509,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeStamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeStamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 136:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 137:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 138:
@@ -17589,7 +20539,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Value = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Value = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17625,8 +20577,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 141:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 142:
@@ -17638,14 +20590,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 143:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 144:
@@ -17673,7 +20627,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17687,7 +20643,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17701,7 +20659,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -19104,6 +22064,10 @@ type XMLDSigFragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	*d = XMLDSigFragment{}
+	return decodeRootXMLDSigFragment(b, nil, d)
+}
+
+func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -19114,18 +22078,18 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	}
 	switch ec {
 	case 0:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -19183,7 +22147,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -19204,8 +22170,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 8:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -19217,19 +22183,21 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 10:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -19241,7 +22209,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -19262,8 +22232,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 14:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -19282,8 +22252,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 16:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -19347,23 +22317,23 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 21:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 23:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -19397,43 +22367,43 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 27:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 28:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 34:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -19467,8 +22437,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 37:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -19480,14 +22450,16 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 39:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -19515,7 +22487,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -19529,7 +22503,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -19543,7 +22519,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err

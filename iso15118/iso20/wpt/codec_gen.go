@@ -10,7 +10,7 @@ import (
 
 var errInvalidEnum = errors.New("wpt: invalid enumeration value")
 
-func decodeCLReqControlModeType(r *exi.Reader, v *CLReqControlModeType) error {
+func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -42,7 +42,7 @@ func encodeCLReqControlModeType(w *exi.Writer, v *CLReqControlModeType) error {
 	return nil
 }
 
-func decodeCLResControlModeType(r *exi.Reader, v *CLResControlModeType) error {
+func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -74,7 +74,7 @@ func encodeCLResControlModeType(w *exi.Writer, v *CLResControlModeType) error {
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, v *CanonicalizationMethodType) error {
+func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -143,7 +143,7 @@ func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodTy
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, v *DSAKeyValueType) error {
+func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -535,7 +535,7 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	return nil
 }
 
-func decodeDigestMethodType(r *exi.Reader, v *DigestMethodType) error {
+func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -604,7 +604,7 @@ func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
 	return nil
 }
 
-func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
+func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -620,7 +620,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -632,6 +634,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -639,32 +644,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 2:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -676,6 +696,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -705,6 +728,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -712,32 +738,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -749,6 +790,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -778,6 +822,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -785,32 +832,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -822,6 +884,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -853,6 +918,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -860,32 +928,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -897,6 +980,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -928,6 +1014,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -935,32 +1024,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -972,6 +1076,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1003,6 +1110,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1010,32 +1120,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1047,6 +1172,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1078,6 +1206,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1085,32 +1216,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1122,6 +1268,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1153,6 +1302,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1160,32 +1312,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1197,6 +1364,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1228,6 +1398,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					if err != nil {
 						return err
 					}
+					if v.KeyName == nil {
+						v.KeyName = p.sliceString()
+					}
 					v.KeyName = append(v.KeyName, x)
 				}
 				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
@@ -1235,32 +1408,47 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 				}
 				st = 2
 			case 1:
+				if v.KeyValue == nil {
+					v.KeyValue = p.sliceKeyValueType()
+				}
 				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
+				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
+				if v.RetrievalMethod == nil {
+					v.RetrievalMethod = p.sliceRetrievalMethodType()
+				}
 				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
+				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
+				if v.X509Data == nil {
+					v.X509Data = p.sliceX509DataType()
+				}
 				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, &v.X509Data[len(v.X509Data)-1]); err != nil {
+				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.PGPData == nil {
+					v.PGPData = p.slicePGPDataType()
+				}
 				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, &v.PGPData[len(v.PGPData)-1]); err != nil {
+				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
+				if v.SPKIData == nil {
+					v.SPKIData = p.sliceSPKIDataType()
+				}
 				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
+				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
 					return err
 				}
 				st = 7
@@ -1272,6 +1460,9 @@ func decodeKeyInfoType(r *exi.Reader, v *KeyInfoType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.MgmtData == nil {
+						v.MgmtData = p.sliceString()
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
@@ -1538,7 +1729,7 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	return nil
 }
 
-func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
+func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -1549,14 +1740,14 @@ func decodeKeyValueType(r *exi.Reader, v *KeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				v.DSAKeyValue = new(DSAKeyValueType)
-				if err := decodeDSAKeyValueType(r, v.DSAKeyValue); err != nil {
+				v.DSAKeyValue = p.newDSAKeyValueType()
+				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.RSAKeyValue = new(RSAKeyValueType)
-				if err := decodeRSAKeyValueType(r, v.RSAKeyValue); err != nil {
+				v.RSAKeyValue = p.newRSAKeyValueType()
+				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
 					return err
 				}
 				st = 2
@@ -1636,7 +1827,7 @@ func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
 	return nil
 }
 
-func decodeRSAKeyValueType(r *exi.Reader, v *RSAKeyValueType) error {
+func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -1748,7 +1939,7 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	return nil
 }
 
-func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
+func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -1764,7 +1955,9 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 1
 			case 1:
@@ -1773,12 +1966,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -1799,12 +1994,14 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 2
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -1820,8 +2017,8 @@ func decodeRetrievalMethodType(r *exi.Reader, v *RetrievalMethodType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 3
@@ -1912,7 +2109,7 @@ func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
 	return nil
 }
 
-func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
+func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 	st := 0
 	for {
 		switch st {
@@ -1923,8 +2120,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -1938,8 +2138,11 @@ func decodeTransformsType(r *exi.Reader, v *TransformsType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Transform == nil {
+					v.Transform = p.sliceTransformType()
+				}
 				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, &v.Transform[len(v.Transform)-1]); err != nil {
+				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -1979,7 +2182,7 @@ func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
 	return nil
 }
 
-func decodeTransformType(r *exi.Reader, v *TransformType) error {
+func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 	st := 0
 	for {
 		switch st {
@@ -2016,6 +2219,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					if err != nil {
 						return err
 					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
+					}
 					v.XPath = append(v.XPath, x)
 				}
 				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
@@ -2045,6 +2251,9 @@ func decodeTransformType(r *exi.Reader, v *TransformType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.XPath == nil {
+						v.XPath = p.sliceString()
 					}
 					v.XPath = append(v.XPath, x)
 				}
@@ -2114,7 +2323,7 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	return nil
 }
 
-func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
+func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 	st := 0
 	for {
 		switch st {
@@ -2125,8 +2334,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2140,6 +2352,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -2154,6 +2369,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -2171,6 +2389,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -2187,6 +2408,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -2205,8 +2429,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2220,6 +2447,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -2234,6 +2464,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -2251,6 +2484,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -2267,6 +2503,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -2287,8 +2526,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2302,6 +2544,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -2316,6 +2561,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -2333,6 +2581,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -2349,6 +2600,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -2369,8 +2623,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2384,6 +2641,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -2398,6 +2658,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -2415,6 +2678,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -2431,6 +2697,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -2451,8 +2720,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2466,6 +2738,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -2480,6 +2755,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -2497,6 +2775,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -2513,6 +2794,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -2533,8 +2817,11 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
+				if v.X509IssuerSerial == nil {
+					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
+				}
 				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
 					return err
 				}
 				st = 1
@@ -2548,6 +2835,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509SKI == nil {
+						v.X509SKI = p.sliceBytes()
+					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
@@ -2562,6 +2852,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
 						return err
+					}
+					if v.X509SubjectName == nil {
+						v.X509SubjectName = p.sliceString()
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
@@ -2579,6 +2872,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509Certificate == nil {
+						v.X509Certificate = p.sliceBytes()
+					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
@@ -2595,6 +2891,9 @@ func decodeX509DataType(r *exi.Reader, v *X509DataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.X509CRL == nil {
+						v.X509CRL = p.sliceBytes()
+					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
 				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
@@ -2757,7 +3056,7 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	return nil
 }
 
-func decodeX509IssuerSerialType(r *exi.Reader, v *X509IssuerSerialType) error {
+func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
 	st := 0
 	for {
 		switch st {
@@ -2867,7 +3166,7 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	return nil
 }
 
-func decodePGPDataType(r *exi.Reader, v *PGPDataType) error {
+func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -3033,7 +3332,7 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	return nil
 }
 
-func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
+func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -3053,6 +3352,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -3078,6 +3380,9 @@ func decodeSPKIDataType(r *exi.Reader, v *SPKIDataType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.SPKISexp == nil {
+						v.SPKISexp = p.sliceBytes()
+					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
 				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
@@ -3125,7 +3430,7 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	return nil
 }
 
-func decodeManifestType(r *exi.Reader, v *ManifestType) error {
+func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 	st := 0
 	for {
 		switch st {
@@ -3141,12 +3446,17 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -3160,8 +3470,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -3175,8 +3488,11 @@ func decodeManifestType(r *exi.Reader, v *ManifestType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -3233,7 +3549,7 @@ func encodeManifestType(w *exi.Writer, v *ManifestType) error {
 	return nil
 }
 
-func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
+func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 	st := 0
 	for {
 		switch st {
@@ -3249,7 +3565,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -3258,7 +3576,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 2:
@@ -3267,17 +3587,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 3:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -3296,7 +3618,9 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.Type = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Type = ptr
 				}
 				st = 2
 			case 1:
@@ -3305,17 +3629,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 2:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -3334,17 +3660,19 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 					if err != nil {
 						return err
 					}
-					v.URI = &x
+					ptr := p.newString()
+					*ptr = x
+					v.URI = ptr
 				}
 				st = 3
 			case 1:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -3358,13 +3686,13 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				v.Transforms = new(TransformsType)
-				if err := decodeTransformsType(r, v.Transforms); err != nil {
+				v.Transforms = p.newTransformsType()
+				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -3378,7 +3706,7 @@ func decodeReferenceType(r *exi.Reader, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeDigestMethodType(r, &v.DigestMethod); err != nil {
+				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
 					return err
 				}
 				st = 5
@@ -3542,7 +3870,7 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	return nil
 }
 
-func decodeObjectType(r *exi.Reader, v *ObjectType) error {
+func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 	st := 0
 	for {
 		switch st {
@@ -3558,7 +3886,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Encoding = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Encoding = ptr
 				}
 				st = 1
 			case 1:
@@ -3567,7 +3897,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 2:
@@ -3576,7 +3908,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 3:
@@ -3600,7 +3934,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 2
 			case 1:
@@ -3609,7 +3945,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 2:
@@ -3633,7 +3971,9 @@ func decodeObjectType(r *exi.Reader, v *ObjectType) error {
 					if err != nil {
 						return err
 					}
-					v.MimeType = &x
+					ptr := p.newString()
+					*ptr = x
+					v.MimeType = ptr
 				}
 				st = 3
 			case 1:
@@ -3734,7 +4074,7 @@ func encodeObjectType(w *exi.Writer, v *ObjectType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
+func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 	st := 0
 	for {
 		switch st {
@@ -3750,11 +4090,13 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -3768,7 +4110,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignedInfoType(r, &v.SignedInfo); err != nil {
+				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
 					return err
 				}
 				st = 2
@@ -3782,7 +4124,7 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureValueType(r, &v.SignatureValue); err != nil {
+				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
 					return err
 				}
 				st = 3
@@ -3796,14 +4138,17 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
-				v.KeyInfo = new(KeyInfoType)
-				if err := decodeKeyInfoType(r, v.KeyInfo); err != nil {
+				v.KeyInfo = p.newKeyInfoType()
+				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -3819,8 +4164,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -3836,8 +4184,11 @@ func decodeSignatureType(r *exi.Reader, v *SignatureType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Object == nil {
+					v.Object = p.sliceObjectType()
+				}
 				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, &v.Object[len(v.Object)-1]); err != nil {
+				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
 					return err
 				}
 				st = 5
@@ -3936,7 +4287,7 @@ func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
 	return nil
 }
 
-func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
+func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -3952,11 +4303,13 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -3970,7 +4323,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeCanonicalizationMethodType(r, &v.CanonicalizationMethod); err != nil {
+				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
 					return err
 				}
 				st = 2
@@ -3984,7 +4337,7 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeSignatureMethodType(r, &v.SignatureMethod); err != nil {
+				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
 					return err
 				}
 				st = 3
@@ -3998,8 +4351,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -4013,8 +4369,11 @@ func decodeSignedInfoType(r *exi.Reader, v *SignedInfoType) error {
 			}
 			switch ec {
 			case 0:
+				if v.Reference == nil {
+					v.Reference = p.sliceReferenceType()
+				}
 				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, &v.Reference[len(v.Reference)-1]); err != nil {
+				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
 					return err
 				}
 				st = 4
@@ -4095,7 +4454,7 @@ func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
 	return nil
 }
 
-func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
+func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
 	st := 0
 	for {
 		switch st {
@@ -4133,7 +4492,9 @@ func decodeSignatureMethodType(r *exi.Reader, v *SignatureMethodType) error {
 						return err
 					}
 					x := int64(xi)
-					v.HMACOutputLength = &x
+					ptr := p.newInt64()
+					*ptr = x
+					v.HMACOutputLength = ptr
 				}
 				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
 					return err
@@ -4209,7 +4570,7 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	return nil
 }
 
-func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
+func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
 	st := 0
 	for {
 		switch st {
@@ -4225,7 +4586,9 @@ func decodeSignatureValueType(r *exi.Reader, v *SignatureValueType) error {
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -4318,7 +4681,7 @@ func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
 	return nil
 }
 
-func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) error {
+func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
 	st := 0
 	for {
 		switch st {
@@ -4334,12 +4697,17 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -4353,8 +4721,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -4368,8 +4739,11 @@ func decodeSignaturePropertiesType(r *exi.Reader, v *SignaturePropertiesType) er
 			}
 			switch ec {
 			case 0:
+				if v.SignatureProperty == nil {
+					v.SignatureProperty = p.sliceSignaturePropertyType()
+				}
 				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
+				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
 					return err
 				}
 				st = 2
@@ -4426,7 +4800,7 @@ func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) er
 	return nil
 }
 
-func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error {
+func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
 	st := 0
 	for {
 		switch st {
@@ -4442,7 +4816,9 @@ func decodeSignaturePropertyType(r *exi.Reader, v *SignaturePropertyType) error 
 					if err != nil {
 						return err
 					}
-					v.Id = &x
+					ptr := p.newString()
+					*ptr = x
+					v.Id = ptr
 				}
 				st = 1
 			case 1:
@@ -4532,7 +4908,7 @@ func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error 
 	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
 }
 
-func decodeWPT_AlignmentCheckReqType(r *exi.Reader, v *WPT_AlignmentCheckReqType) error {
+func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentCheckReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -4543,7 +4919,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, v *WPT_AlignmentCheckReqType
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4585,8 +4961,8 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, v *WPT_AlignmentCheckReqType
 			}
 			switch ec {
 			case 0:
-				v.TargetCoilCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.TargetCoilCurrent); err != nil {
+				v.TargetCoilCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.TargetCoilCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -4656,6 +5032,9 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, v *WPT_AlignmentCheckReqType
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
@@ -4687,6 +5066,9 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, v *WPT_AlignmentCheckReqType
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
@@ -4811,7 +5193,7 @@ func encodeWPT_AlignmentCheckReqType(w *exi.Writer, v *WPT_AlignmentCheckReqType
 	return nil
 }
 
-func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
+func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 	st := 0
 	for {
 		switch st {
@@ -4822,7 +5204,7 @@ func decodeV2GRequestType(r *exi.Reader, v *V2GRequestType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4869,7 +5251,7 @@ func encodeV2GRequestType(w *exi.Writer, v *V2GRequestType) error {
 	return nil
 }
 
-func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
+func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 	st := 0
 	for {
 		switch st {
@@ -4880,7 +5262,7 @@ func decodeV2GMessageType(r *exi.Reader, v *V2GMessageType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4927,7 +5309,7 @@ func encodeV2GMessageType(w *exi.Writer, v *V2GMessageType) error {
 	return nil
 }
 
-func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
+func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
 	st := 0
 	for {
 		switch st {
@@ -4991,8 +5373,8 @@ func decodeMessageHeaderType(r *exi.Reader, v *MessageHeaderType) error {
 			}
 			switch ec {
 			case 0:
-				v.Signature = new(SignatureType)
-				if err := decodeSignatureType(r, v.Signature); err != nil {
+				v.Signature = p.newSignatureType()
+				if err := decodeSignatureType(r, p, v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -5070,7 +5452,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	return nil
 }
 
-func decodeRationalNumberType(r *exi.Reader, v *RationalNumberType) error {
+func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) error {
 	st := 0
 	for {
 		switch st {
@@ -5179,7 +5561,7 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	return nil
 }
 
-func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType) error {
+func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentCheckResType) error {
 	st := 0
 	for {
 		switch st {
@@ -5190,7 +5572,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5260,14 +5642,14 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType
 			}
 			switch ec {
 			case 0:
-				v.PowerTransmitted = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.PowerTransmitted); err != nil {
+				v.PowerTransmitted = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.PowerTransmitted); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.SupplyDeviceCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.SupplyDeviceCurrent); err != nil {
+				v.SupplyDeviceCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.SupplyDeviceCurrent); err != nil {
 					return err
 				}
 				st = 5
@@ -5281,6 +5663,9 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
@@ -5303,8 +5688,8 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType
 			}
 			switch ec {
 			case 0:
-				v.SupplyDeviceCurrent = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.SupplyDeviceCurrent); err != nil {
+				v.SupplyDeviceCurrent = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.SupplyDeviceCurrent); err != nil {
 					return err
 				}
 				st = 5
@@ -5318,6 +5703,9 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
@@ -5349,6 +5737,9 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
@@ -5380,6 +5771,9 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, v *WPT_AlignmentCheckResType
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
@@ -5524,7 +5918,7 @@ func encodeWPT_AlignmentCheckResType(w *exi.Writer, v *WPT_AlignmentCheckResType
 	return nil
 }
 
-func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
+func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 	st := 0
 	for {
 		switch st {
@@ -5535,7 +5929,7 @@ func decodeV2GResponseType(r *exi.Reader, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5625,7 +6019,7 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	return nil
 }
 
-func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error {
+func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -5636,7 +6030,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5650,8 +6044,8 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -5704,7 +6098,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCPowerRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -5718,7 +6112,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCPowerOutput); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCPowerOutput); err != nil {
 					return err
 				}
 				st = 5
@@ -5757,14 +6151,14 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 			}
 			switch ec {
 			case 0:
-				v.EVPCOperatingFrequency = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVPCOperatingFrequency); err != nil {
+				v.EVPCOperatingFrequency = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVPCOperatingFrequency); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				v.EVPCPowerControlParameter = new(WPT_EVPCPowerControlParameterType)
-				if err := decodeWPT_EVPCPowerControlParameterType(r, v.EVPCPowerControlParameter); err != nil {
+				v.EVPCPowerControlParameter = p.newWPT_EVPCPowerControlParameterType()
+				if err := decodeWPT_EVPCPowerControlParameterType(r, p, v.EVPCPowerControlParameter); err != nil {
 					return err
 				}
 				st = 8
@@ -5778,6 +6172,9 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
@@ -5800,8 +6197,8 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 			}
 			switch ec {
 			case 0:
-				v.EVPCPowerControlParameter = new(WPT_EVPCPowerControlParameterType)
-				if err := decodeWPT_EVPCPowerControlParameterType(r, v.EVPCPowerControlParameter); err != nil {
+				v.EVPCPowerControlParameter = p.newWPT_EVPCPowerControlParameterType()
+				if err := decodeWPT_EVPCPowerControlParameterType(r, p, v.EVPCPowerControlParameter); err != nil {
 					return err
 				}
 				st = 8
@@ -5815,6 +6212,9 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
@@ -5846,6 +6246,9 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
@@ -5877,6 +6280,9 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, v *WPT_ChargeLoopReqType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
@@ -6056,7 +6462,7 @@ func encodeWPT_ChargeLoopReqType(w *exi.Writer, v *WPT_ChargeLoopReqType) error 
 	return nil
 }
 
-func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
+func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -6067,7 +6473,7 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6081,8 +6487,8 @@ func decodeChargeLoopReqType(r *exi.Reader, v *ChargeLoopReqType) error {
 			}
 			switch ec {
 			case 0:
-				v.DisplayParameters = new(DisplayParametersType)
-				if err := decodeDisplayParametersType(r, v.DisplayParameters); err != nil {
+				v.DisplayParameters = p.newDisplayParametersType()
+				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -6194,7 +6600,7 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	return nil
 }
 
-func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error {
+func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersType) error {
 	st := 0
 	for {
 		switch st {
@@ -6217,7 +6623,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.PresentSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.PresentSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
 					return err
@@ -6236,7 +6644,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -6255,7 +6665,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -6274,7 +6686,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -6293,7 +6707,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6312,7 +6728,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6331,7 +6749,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6346,15 +6766,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6367,7 +6789,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6397,7 +6821,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
 					return err
@@ -6416,7 +6842,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -6435,7 +6863,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -6454,7 +6884,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6473,7 +6905,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6492,7 +6926,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6507,15 +6943,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6528,7 +6966,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6558,7 +6998,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
 					return err
@@ -6577,7 +7019,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -6596,7 +7040,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6615,7 +7061,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6634,7 +7082,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6649,15 +7099,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6670,7 +7122,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6700,7 +7154,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MaximumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
 					return err
@@ -6719,7 +7175,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6738,7 +7196,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6757,7 +7217,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6772,15 +7234,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6793,7 +7257,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6823,7 +7289,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMinimumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
 					return err
@@ -6842,7 +7310,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6861,7 +7331,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6876,15 +7348,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6897,7 +7371,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -6927,7 +7403,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToTargetSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToTargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
 					return err
@@ -6946,7 +7424,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -6961,15 +7441,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -6982,7 +7464,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7012,7 +7496,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.RemainingTimeToMaximumSOC = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.RemainingTimeToMaximumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
 					return err
@@ -7027,15 +7513,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7048,7 +7536,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7074,15 +7564,17 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.ChargingComplete = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.ChargingComplete = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7095,7 +7587,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7113,8 +7607,8 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 			}
 			switch ec {
 			case 0:
-				v.BatteryEnergyCapacity = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.BatteryEnergyCapacity); err != nil {
+				v.BatteryEnergyCapacity = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
 					return err
 				}
 				st = 9
@@ -7127,7 +7621,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7153,7 +7649,9 @@ func decodeDisplayParametersType(r *exi.Reader, v *DisplayParametersType) error 
 					if err != nil {
 						return err
 					}
-					v.InletHot = &x
+					ptr := p.newBool()
+					*ptr = x
+					v.InletHot = ptr
 				}
 				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
 					return err
@@ -7434,7 +7932,7 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	return nil
 }
 
-func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, v *WPT_EVPCPowerControlParameterType) error {
+func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPCPowerControlParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -7445,7 +7943,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, v *WPT_EVPCPowerCont
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCCoilCurrentRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCCoilCurrentRequest); err != nil {
 					return err
 				}
 				st = 1
@@ -7459,7 +7957,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, v *WPT_EVPCPowerCont
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCCoilCurrentInformation); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCCoilCurrentInformation); err != nil {
 					return err
 				}
 				st = 2
@@ -7473,7 +7971,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, v *WPT_EVPCPowerCont
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCCurrentOutputInformation); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCCurrentOutputInformation); err != nil {
 					return err
 				}
 				st = 3
@@ -7487,7 +7985,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, v *WPT_EVPCPowerCont
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCVoltageOutputInformation); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCVoltageOutputInformation); err != nil {
 					return err
 				}
 				st = 4
@@ -7570,7 +8068,7 @@ func encodeWPT_EVPCPowerControlParameterType(w *exi.Writer, v *WPT_EVPCPowerCont
 	return nil
 }
 
-func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error {
+func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -7581,7 +8079,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -7623,25 +8121,25 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				if err := decodeRationalNumberType(r, &v.EVPCPowerRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -7655,19 +8153,19 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				if err := decodeRationalNumberType(r, &v.EVPCPowerRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -7681,13 +8179,13 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVPCPowerRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -7701,7 +8199,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCPowerRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -7715,13 +8213,13 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				v.SDPowerInput = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.SDPowerInput); err != nil {
+				v.SDPowerInput = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.SDPowerInput); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := decodeRationalNumberType(r, &v.SPCMaxOutputPowerLimit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.SPCMaxOutputPowerLimit); err != nil {
 					return err
 				}
 				st = 8
@@ -7735,7 +8233,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.SPCMaxOutputPowerLimit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.SPCMaxOutputPowerLimit); err != nil {
 					return err
 				}
 				st = 8
@@ -7749,7 +8247,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.SPCMinOutputPowerLimit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.SPCMinOutputPowerLimit); err != nil {
 					return err
 				}
 				st = 9
@@ -7791,14 +8289,14 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				v.SPCOperatingFrequency = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.SPCOperatingFrequency); err != nil {
+				v.SPCOperatingFrequency = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.SPCOperatingFrequency); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
-				v.SPCPowerControlParameter = new(WPT_SPCPowerControlParameterType)
-				if err := decodeWPT_SPCPowerControlParameterType(r, v.SPCPowerControlParameter); err != nil {
+				v.SPCPowerControlParameter = p.newWPT_SPCPowerControlParameterType()
+				if err := decodeWPT_SPCPowerControlParameterType(r, p, v.SPCPowerControlParameter); err != nil {
 					return err
 				}
 				st = 12
@@ -7812,6 +8310,9 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
@@ -7834,8 +8335,8 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 			}
 			switch ec {
 			case 0:
-				v.SPCPowerControlParameter = new(WPT_SPCPowerControlParameterType)
-				if err := decodeWPT_SPCPowerControlParameterType(r, v.SPCPowerControlParameter); err != nil {
+				v.SPCPowerControlParameter = p.newWPT_SPCPowerControlParameterType()
+				if err := decodeWPT_SPCPowerControlParameterType(r, p, v.SPCPowerControlParameter); err != nil {
 					return err
 				}
 				st = 12
@@ -7849,6 +8350,9 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
@@ -7880,6 +8384,9 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
@@ -7911,6 +8418,9 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, v *WPT_ChargeLoopResType) error 
 						return err
 					}
 					x := []byte(xb)
+					if v.ManufacturerSpecificDataContainer == nil {
+						v.ManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
@@ -8153,7 +8663,7 @@ func encodeWPT_ChargeLoopResType(w *exi.Writer, v *WPT_ChargeLoopResType) error 
 	return nil
 }
 
-func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
+func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error {
 	st := 0
 	for {
 		switch st {
@@ -8164,7 +8674,7 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -8206,20 +8716,20 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.EVSEStatus = new(EVSEStatusType)
-				if err := decodeEVSEStatusType(r, v.EVSEStatus); err != nil {
+				v.EVSEStatus = p.newEVSEStatusType()
+				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -8235,14 +8745,14 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.MeterInfo = new(MeterInfoType)
-				if err := decodeMeterInfoType(r, v.MeterInfo); err != nil {
+				v.MeterInfo = p.newMeterInfoType()
+				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -8258,8 +8768,8 @@ func decodeChargeLoopResType(r *exi.Reader, v *ChargeLoopResType) error {
 			}
 			switch ec {
 			case 0:
-				v.Receipt = new(ReceiptType)
-				if err := decodeReceiptType(r, v.Receipt); err != nil {
+				v.Receipt = p.newReceiptType()
+				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
 					return err
 				}
 				st = 5
@@ -8371,7 +8881,7 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	return nil
 }
 
-func decodeEVSEStatusType(r *exi.Reader, v *EVSEStatusType) error {
+func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 	st := 0
 	for {
 		switch st {
@@ -8486,7 +8996,7 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	return nil
 }
 
-func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
+func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 	st := 0
 	for {
 		switch st {
@@ -8555,7 +9065,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_DischargedEnergyReadingWh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_DischargedEnergyReadingWh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
 					return err
@@ -8571,7 +9083,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8587,7 +9101,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8622,7 +9138,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -8638,7 +9156,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8665,7 +9185,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.CapacitiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.CapacitiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8681,7 +9203,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8716,7 +9240,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -8732,7 +9258,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8759,7 +9287,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.BPT_InductiveEnergyReadingVARh = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
 					return err
@@ -8794,7 +9324,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -8810,7 +9342,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8856,7 +9390,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -8872,7 +9408,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8902,7 +9440,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
 					}
 					x := int16(xi)
-					v.MeterStatus = &x
+					ptr := p.newInt16()
+					*ptr = x
+					v.MeterStatus = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
 					return err
@@ -8918,7 +9458,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -8945,7 +9487,9 @@ func decodeMeterInfoType(r *exi.Reader, v *MeterInfoType) error {
 						return err
 					}
 					x := uint64(xu)
-					v.MeterTimestamp = &x
+					ptr := p.newUint64()
+					*ptr = x
+					v.MeterTimestamp = ptr
 				}
 				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
 					return err
@@ -9130,7 +9674,7 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	return nil
 }
 
-func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
+func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 	st := 0
 	for {
 		switch st {
@@ -9166,32 +9710,35 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.EnergyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.EnergyCosts); err != nil {
+				v.EnergyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.EnergyCosts); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9211,26 +9758,29 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OccupancyCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OccupancyCosts); err != nil {
+				v.OccupancyCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9250,20 +9800,23 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.AdditionalServicesCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.AdditionalServicesCosts); err != nil {
+				v.AdditionalServicesCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9283,14 +9836,17 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				v.OverstayCosts = new(DetailedCostType)
-				if err := decodeDetailedCostType(r, v.OverstayCosts); err != nil {
+				v.OverstayCosts = p.newDetailedCostType()
+				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9310,8 +9866,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9331,8 +9890,11 @@ func decodeReceiptType(r *exi.Reader, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
+				if v.TaxCosts == nil {
+					v.TaxCosts = p.sliceDetailedTaxType()
+				}
 				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
+				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
 					return err
 				}
 				if len(v.TaxCosts) < 10 {
@@ -9483,7 +10045,7 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	return nil
 }
 
-func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
+func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 	st := 0
 	for {
 		switch st {
@@ -9494,7 +10056,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 1
@@ -9508,7 +10070,7 @@ func decodeDetailedCostType(r *exi.Reader, v *DetailedCostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.CostPerUnit); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.CostPerUnit); err != nil {
 					return err
 				}
 				st = 2
@@ -9567,7 +10129,7 @@ func encodeDetailedCostType(w *exi.Writer, v *DetailedCostType) error {
 	return nil
 }
 
-func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
+func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 	st := 0
 	for {
 		switch st {
@@ -9609,7 +10171,7 @@ func decodeDetailedTaxType(r *exi.Reader, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.Amount); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
 					return err
 				}
 				st = 2
@@ -9671,7 +10233,7 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	return nil
 }
 
-func decodeWPT_SPCPowerControlParameterType(r *exi.Reader, v *WPT_SPCPowerControlParameterType) error {
+func decodeWPT_SPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_SPCPowerControlParameterType) error {
 	st := 0
 	for {
 		switch st {
@@ -9682,7 +10244,7 @@ func decodeWPT_SPCPowerControlParameterType(r *exi.Reader, v *WPT_SPCPowerContro
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
 					return err
 				}
 				st = 1
@@ -9729,7 +10291,7 @@ func encodeWPT_SPCPowerControlParameterType(w *exi.Writer, v *WPT_SPCPowerContro
 	return nil
 }
 
-func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, v *WPT_ChargeParameterDiscoveryReqType) error {
+func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -9740,7 +10302,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -9754,7 +10316,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCMaxReceivablePower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCMaxReceivablePower); err != nil {
 					return err
 				}
 				st = 2
@@ -9824,7 +10386,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVPCNaturalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVPCNaturalFrequency); err != nil {
 					return err
 				}
 				st = 5
@@ -9871,6 +10433,9 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, v *WPT_ChargeParam
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
@@ -9902,6 +10467,9 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, v *WPT_ChargeParam
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
@@ -10042,7 +10610,7 @@ func encodeWPT_ChargeParameterDiscoveryReqType(w *exi.Writer, v *WPT_ChargeParam
 	return nil
 }
 
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDiscoveryReqType) error {
+func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -10053,7 +10621,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10100,7 +10668,7 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParameterDiscoveryResType) error {
+func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -10111,7 +10679,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10178,7 +10746,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.SDMinOutputPower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.SDMinOutputPower); err != nil {
 					return err
 				}
 				st = 4
@@ -10192,7 +10760,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.SDMaxOutputPower); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.SDMaxOutputPower); err != nil {
 					return err
 				}
 				st = 5
@@ -10262,7 +10830,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.PDMinCoilCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PDMinCoilCurrent); err != nil {
 					return err
 				}
 				st = 8
@@ -10276,7 +10844,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParam
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.PDMaxCoilCurrent); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.PDMaxCoilCurrent); err != nil {
 					return err
 				}
 				st = 9
@@ -10299,6 +10867,9 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParam
 						return err
 					}
 					x := []byte(xb)
+					if v.SDManufacturerSpecificDataContainer == nil {
+						v.SDManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.SDManufacturerSpecificDataContainer = append(v.SDManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
@@ -10330,6 +10901,9 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, v *WPT_ChargeParam
 						return err
 					}
 					x := []byte(xb)
+					if v.SDManufacturerSpecificDataContainer == nil {
+						v.SDManufacturerSpecificDataContainer = p.sliceBytes()
+					}
 					v.SDManufacturerSpecificDataContainer = append(v.SDManufacturerSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
@@ -10512,7 +11086,7 @@ func encodeWPT_ChargeParameterDiscoveryResType(w *exi.Writer, v *WPT_ChargeParam
 	return nil
 }
 
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDiscoveryResType) error {
+func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
 	st := 0
 	for {
 		switch st {
@@ -10523,7 +11097,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, v *ChargeParameterDisc
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10613,7 +11187,7 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	return nil
 }
 
-func decodeWPT_FinePositioningReqType(r *exi.Reader, v *WPT_FinePositioningReqType) error {
+func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositioningReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -10624,7 +11198,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, v *WPT_FinePositioningReqTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10703,6 +11277,9 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, v *WPT_FinePositioningReqTy
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
@@ -10714,8 +11291,8 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, v *WPT_FinePositioningReqTy
 					st = 5
 				}
 			case 1:
-				v.WPT_LF_DataPackageList = new(WPT_LF_DataPackageListType)
-				if err := decodeWPT_LF_DataPackageListType(r, v.WPT_LF_DataPackageList); err != nil {
+				v.WPT_LF_DataPackageList = p.newWPT_LF_DataPackageListType()
+				if err := decodeWPT_LF_DataPackageListType(r, p, v.WPT_LF_DataPackageList); err != nil {
 					return err
 				}
 				st = 6
@@ -10740,6 +11317,9 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, v *WPT_FinePositioningReqTy
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
@@ -10751,8 +11331,8 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, v *WPT_FinePositioningReqTy
 					st = 5
 				}
 			case 1:
-				v.WPT_LF_DataPackageList = new(WPT_LF_DataPackageListType)
-				if err := decodeWPT_LF_DataPackageListType(r, v.WPT_LF_DataPackageList); err != nil {
+				v.WPT_LF_DataPackageList = p.newWPT_LF_DataPackageListType()
+				if err := decodeWPT_LF_DataPackageListType(r, p, v.WPT_LF_DataPackageList); err != nil {
 					return err
 				}
 				st = 6
@@ -10768,8 +11348,8 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, v *WPT_FinePositioningReqTy
 			}
 			switch ec {
 			case 0:
-				v.WPT_LF_DataPackageList = new(WPT_LF_DataPackageListType)
-				if err := decodeWPT_LF_DataPackageListType(r, v.WPT_LF_DataPackageList); err != nil {
+				v.WPT_LF_DataPackageList = p.newWPT_LF_DataPackageListType()
+				if err := decodeWPT_LF_DataPackageListType(r, p, v.WPT_LF_DataPackageList); err != nil {
 					return err
 				}
 				st = 6
@@ -10891,7 +11471,7 @@ func encodeWPT_FinePositioningReqType(w *exi.Writer, v *WPT_FinePositioningReqTy
 	return nil
 }
 
-func decodeWPT_LF_DataPackageListType(r *exi.Reader, v *WPT_LF_DataPackageListType) error {
+func decodeWPT_LF_DataPackageListType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageListType) error {
 	st := 0
 	for {
 		switch st {
@@ -10927,7 +11507,7 @@ func decodeWPT_LF_DataPackageListType(r *exi.Reader, v *WPT_LF_DataPackageListTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_LF_DataPackageType(r, &v.WPT_LF_DataPackage); err != nil {
+				if err := decodeWPT_LF_DataPackageType(r, p, &v.WPT_LF_DataPackage); err != nil {
 					return err
 				}
 				st = 2
@@ -10986,7 +11566,7 @@ func encodeWPT_LF_DataPackageListType(w *exi.Writer, v *WPT_LF_DataPackageListTy
 	return nil
 }
 
-func decodeWPT_LF_DataPackageType(r *exi.Reader, v *WPT_LF_DataPackageType) error {
+func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageType) error {
 	st := 0
 	for {
 		switch st {
@@ -11022,14 +11602,14 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, v *WPT_LF_DataPackageType) erro
 			}
 			switch ec {
 			case 0:
-				v.LF_TxData = new(WPT_LF_TxDataListType)
-				if err := decodeWPT_LF_TxDataListType(r, v.LF_TxData); err != nil {
+				v.LF_TxData = p.newWPT_LF_TxDataListType()
+				if err := decodeWPT_LF_TxDataListType(r, p, v.LF_TxData); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.LF_RxData = new(WPT_LF_RxDataListType)
-				if err := decodeWPT_LF_RxDataListType(r, v.LF_RxData); err != nil {
+				v.LF_RxData = p.newWPT_LF_RxDataListType()
+				if err := decodeWPT_LF_RxDataListType(r, p, v.LF_RxData); err != nil {
 					return err
 				}
 				st = 3
@@ -11113,7 +11693,7 @@ func encodeWPT_LF_DataPackageType(w *exi.Writer, v *WPT_LF_DataPackageType) erro
 	return nil
 }
 
-func decodeWPT_LF_TxDataListType(r *exi.Reader, v *WPT_LF_TxDataListType) error {
+func decodeWPT_LF_TxDataListType(r *exi.Reader, p *pool, v *WPT_LF_TxDataListType) error {
 	st := 0
 	for {
 		switch st {
@@ -11124,7 +11704,7 @@ func decodeWPT_LF_TxDataListType(r *exi.Reader, v *WPT_LF_TxDataListType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_LF_TxDataType(r, &v.WPT_LF_TxDataList); err != nil {
+				if err := decodeWPT_LF_TxDataType(r, p, &v.WPT_LF_TxDataList); err != nil {
 					return err
 				}
 				st = 1
@@ -11171,7 +11751,7 @@ func encodeWPT_LF_TxDataListType(w *exi.Writer, v *WPT_LF_TxDataListType) error 
 	return nil
 }
 
-func decodeWPT_LF_TxDataType(r *exi.Reader, v *WPT_LF_TxDataType) error {
+func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -11213,7 +11793,7 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, v *WPT_LF_TxDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EIRP); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EIRP); err != nil {
 					return err
 				}
 				st = 2
@@ -11275,7 +11855,7 @@ func encodeWPT_LF_TxDataType(w *exi.Writer, v *WPT_LF_TxDataType) error {
 	return nil
 }
 
-func decodeWPT_LF_RxDataListType(r *exi.Reader, v *WPT_LF_RxDataListType) error {
+func decodeWPT_LF_RxDataListType(r *exi.Reader, p *pool, v *WPT_LF_RxDataListType) error {
 	st := 0
 	for {
 		switch st {
@@ -11286,7 +11866,7 @@ func decodeWPT_LF_RxDataListType(r *exi.Reader, v *WPT_LF_RxDataListType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_LF_RxDataType(r, &v.WPT_LF_RxDataList); err != nil {
+				if err := decodeWPT_LF_RxDataType(r, p, &v.WPT_LF_RxDataList); err != nil {
 					return err
 				}
 				st = 1
@@ -11333,7 +11913,7 @@ func encodeWPT_LF_RxDataListType(w *exi.Writer, v *WPT_LF_RxDataListType) error 
 	return nil
 }
 
-func decodeWPT_LF_RxDataType(r *exi.Reader, v *WPT_LF_RxDataType) error {
+func decodeWPT_LF_RxDataType(r *exi.Reader, p *pool, v *WPT_LF_RxDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -11375,7 +11955,7 @@ func decodeWPT_LF_RxDataType(r *exi.Reader, v *WPT_LF_RxDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_LF_RxRSSIListType(r, &v.RSSIData); err != nil {
+				if err := decodeWPT_LF_RxRSSIListType(r, p, &v.RSSIData); err != nil {
 					return err
 				}
 				st = 2
@@ -11437,7 +12017,7 @@ func encodeWPT_LF_RxDataType(w *exi.Writer, v *WPT_LF_RxDataType) error {
 	return nil
 }
 
-func decodeWPT_LF_RxRSSIListType(r *exi.Reader, v *WPT_LF_RxRSSIListType) error {
+func decodeWPT_LF_RxRSSIListType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIListType) error {
 	st := 0
 	for {
 		switch st {
@@ -11448,7 +12028,7 @@ func decodeWPT_LF_RxRSSIListType(r *exi.Reader, v *WPT_LF_RxRSSIListType) error 
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_LF_RxRSSIType(r, &v.RSSIDataList); err != nil {
+				if err := decodeWPT_LF_RxRSSIType(r, p, &v.RSSIDataList); err != nil {
 					return err
 				}
 				st = 1
@@ -11495,7 +12075,7 @@ func encodeWPT_LF_RxRSSIListType(w *exi.Writer, v *WPT_LF_RxRSSIListType) error 
 	return nil
 }
 
-func decodeWPT_LF_RxRSSIType(r *exi.Reader, v *WPT_LF_RxRSSIType) error {
+func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error {
 	st := 0
 	for {
 		switch st {
@@ -11537,7 +12117,7 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, v *WPT_LF_RxRSSIType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.RSSI); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.RSSI); err != nil {
 					return err
 				}
 				st = 2
@@ -11599,7 +12179,7 @@ func encodeWPT_LF_RxRSSIType(w *exi.Writer, v *WPT_LF_RxRSSIType) error {
 	return nil
 }
 
-func decodeWPT_FinePositioningResType(r *exi.Reader, v *WPT_FinePositioningResType) error {
+func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositioningResType) error {
 	st := 0
 	for {
 		switch st {
@@ -11610,7 +12190,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, v *WPT_FinePositioningResTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11689,6 +12269,9 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, v *WPT_FinePositioningResTy
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
@@ -11700,8 +12283,8 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, v *WPT_FinePositioningResTy
 					st = 5
 				}
 			case 1:
-				v.WPT_LF_DataPackageList = new(WPT_LF_DataPackageListType)
-				if err := decodeWPT_LF_DataPackageListType(r, v.WPT_LF_DataPackageList); err != nil {
+				v.WPT_LF_DataPackageList = p.newWPT_LF_DataPackageListType()
+				if err := decodeWPT_LF_DataPackageListType(r, p, v.WPT_LF_DataPackageList); err != nil {
 					return err
 				}
 				st = 6
@@ -11726,6 +12309,9 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, v *WPT_FinePositioningResTy
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
@@ -11737,8 +12323,8 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, v *WPT_FinePositioningResTy
 					st = 5
 				}
 			case 1:
-				v.WPT_LF_DataPackageList = new(WPT_LF_DataPackageListType)
-				if err := decodeWPT_LF_DataPackageListType(r, v.WPT_LF_DataPackageList); err != nil {
+				v.WPT_LF_DataPackageList = p.newWPT_LF_DataPackageListType()
+				if err := decodeWPT_LF_DataPackageListType(r, p, v.WPT_LF_DataPackageList); err != nil {
 					return err
 				}
 				st = 6
@@ -11754,8 +12340,8 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, v *WPT_FinePositioningResTy
 			}
 			switch ec {
 			case 0:
-				v.WPT_LF_DataPackageList = new(WPT_LF_DataPackageListType)
-				if err := decodeWPT_LF_DataPackageListType(r, v.WPT_LF_DataPackageList); err != nil {
+				v.WPT_LF_DataPackageList = p.newWPT_LF_DataPackageListType()
+				if err := decodeWPT_LF_DataPackageListType(r, p, v.WPT_LF_DataPackageList); err != nil {
 					return err
 				}
 				st = 6
@@ -11877,7 +12463,7 @@ func encodeWPT_FinePositioningResType(w *exi.Writer, v *WPT_FinePositioningResTy
 	return nil
 }
 
-func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioningSetupReqType) error {
+func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePositioningSetupReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -11888,7 +12474,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11930,7 +12516,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_FinePositioningMethodListType(r, &v.EVDeviceFinePositioningMethodList); err != nil {
+				if err := decodeWPT_FinePositioningMethodListType(r, p, &v.EVDeviceFinePositioningMethodList); err != nil {
 					return err
 				}
 				st = 3
@@ -11944,7 +12530,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_PairingMethodListType(r, &v.EVDevicePairingMethodList); err != nil {
+				if err := decodeWPT_PairingMethodListType(r, p, &v.EVDevicePairingMethodList); err != nil {
 					return err
 				}
 				st = 4
@@ -11958,7 +12544,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_AlignmentCheckMethodListType(r, &v.EVDeviceAlignmentCheckMethodList); err != nil {
+				if err := decodeWPT_AlignmentCheckMethodListType(r, p, &v.EVDeviceAlignmentCheckMethodList); err != nil {
 					return err
 				}
 				st = 5
@@ -12009,6 +12595,9 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
@@ -12020,8 +12609,8 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 					st = 8
 				}
 			case 1:
-				v.LF_SystemSetupData = new(WPT_LF_SystemSetupDataType)
-				if err := decodeWPT_LF_SystemSetupDataType(r, v.LF_SystemSetupData); err != nil {
+				v.LF_SystemSetupData = p.newWPT_LF_SystemSetupDataType()
+				if err := decodeWPT_LF_SystemSetupDataType(r, p, v.LF_SystemSetupData); err != nil {
 					return err
 				}
 				st = 9
@@ -12046,6 +12635,9 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
@@ -12057,8 +12649,8 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 					st = 8
 				}
 			case 1:
-				v.LF_SystemSetupData = new(WPT_LF_SystemSetupDataType)
-				if err := decodeWPT_LF_SystemSetupDataType(r, v.LF_SystemSetupData); err != nil {
+				v.LF_SystemSetupData = p.newWPT_LF_SystemSetupDataType()
+				if err := decodeWPT_LF_SystemSetupDataType(r, p, v.LF_SystemSetupData); err != nil {
 					return err
 				}
 				st = 9
@@ -12074,8 +12666,8 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				v.LF_SystemSetupData = new(WPT_LF_SystemSetupDataType)
-				if err := decodeWPT_LF_SystemSetupDataType(r, v.LF_SystemSetupData); err != nil {
+				v.LF_SystemSetupData = p.newWPT_LF_SystemSetupDataType()
+				if err := decodeWPT_LF_SystemSetupDataType(r, p, v.LF_SystemSetupData); err != nil {
 					return err
 				}
 				st = 9
@@ -12230,7 +12822,7 @@ func encodeWPT_FinePositioningSetupReqType(w *exi.Writer, v *WPT_FinePositioning
 	return nil
 }
 
-func decodeWPT_FinePositioningMethodListType(r *exi.Reader, v *WPT_FinePositioningMethodListType) error {
+func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_FinePositioningMethodListType) error {
 	st := 0
 	for {
 		switch st {
@@ -12253,6 +12845,9 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, v *WPT_FinePositioni
 						return r.Fail("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", exi.ErrValue)
 					}
 					x := WPT_FinePositioningMethodType(xu)
+					if v.WPT_FinePositioningMethod == nil {
+						v.WPT_FinePositioningMethod = p.sliceWPT_FinePositioningMethodType()
+					}
 					v.WPT_FinePositioningMethod = append(v.WPT_FinePositioningMethod, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
@@ -12285,6 +12880,9 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, v *WPT_FinePositioni
 						return r.Fail("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", exi.ErrValue)
 					}
 					x := WPT_FinePositioningMethodType(xu)
+					if v.WPT_FinePositioningMethod == nil {
+						v.WPT_FinePositioningMethod = p.sliceWPT_FinePositioningMethodType()
+					}
 					v.WPT_FinePositioningMethod = append(v.WPT_FinePositioningMethod, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
@@ -12351,7 +12949,7 @@ func encodeWPT_FinePositioningMethodListType(w *exi.Writer, v *WPT_FinePositioni
 	return nil
 }
 
-func decodeWPT_PairingMethodListType(r *exi.Reader, v *WPT_PairingMethodListType) error {
+func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMethodListType) error {
 	st := 0
 	for {
 		switch st {
@@ -12374,6 +12972,9 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, v *WPT_PairingMethodListType
 						return r.Fail("decode WPT_PairingMethodListType/WPT_PairingMethod", exi.ErrValue)
 					}
 					x := WPT_PairingMethodType(xu)
+					if v.WPT_PairingMethod == nil {
+						v.WPT_PairingMethod = p.sliceWPT_PairingMethodType()
+					}
 					v.WPT_PairingMethod = append(v.WPT_PairingMethod, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
@@ -12406,6 +13007,9 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, v *WPT_PairingMethodListType
 						return r.Fail("decode WPT_PairingMethodListType/WPT_PairingMethod", exi.ErrValue)
 					}
 					x := WPT_PairingMethodType(xu)
+					if v.WPT_PairingMethod == nil {
+						v.WPT_PairingMethod = p.sliceWPT_PairingMethodType()
+					}
 					v.WPT_PairingMethod = append(v.WPT_PairingMethod, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
@@ -12472,7 +13076,7 @@ func encodeWPT_PairingMethodListType(w *exi.Writer, v *WPT_PairingMethodListType
 	return nil
 }
 
-func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, v *WPT_AlignmentCheckMethodListType) error {
+func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_AlignmentCheckMethodListType) error {
 	st := 0
 	for {
 		switch st {
@@ -12495,6 +13099,9 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, v *WPT_AlignmentCheck
 						return r.Fail("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", exi.ErrValue)
 					}
 					x := WPT_AlignmentCheckMethodType(xu)
+					if v.WPT_AlignmentCheckMethod == nil {
+						v.WPT_AlignmentCheckMethod = p.sliceWPT_AlignmentCheckMethodType()
+					}
 					v.WPT_AlignmentCheckMethod = append(v.WPT_AlignmentCheckMethod, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
@@ -12527,6 +13134,9 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, v *WPT_AlignmentCheck
 						return r.Fail("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", exi.ErrValue)
 					}
 					x := WPT_AlignmentCheckMethodType(xu)
+					if v.WPT_AlignmentCheckMethod == nil {
+						v.WPT_AlignmentCheckMethod = p.sliceWPT_AlignmentCheckMethodType()
+					}
 					v.WPT_AlignmentCheckMethod = append(v.WPT_AlignmentCheckMethod, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
@@ -12593,7 +13203,7 @@ func encodeWPT_AlignmentCheckMethodListType(w *exi.Writer, v *WPT_AlignmentCheck
 	return nil
 }
 
-func decodeWPT_LF_SystemSetupDataType(r *exi.Reader, v *WPT_LF_SystemSetupDataType) error {
+func decodeWPT_LF_SystemSetupDataType(r *exi.Reader, p *pool, v *WPT_LF_SystemSetupDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -12604,14 +13214,14 @@ func decodeWPT_LF_SystemSetupDataType(r *exi.Reader, v *WPT_LF_SystemSetupDataTy
 			}
 			switch ec {
 			case 0:
-				v.LF_TransmitterSetupData = new(WPT_LF_TransmitterDataType)
-				if err := decodeWPT_LF_TransmitterDataType(r, v.LF_TransmitterSetupData); err != nil {
+				v.LF_TransmitterSetupData = p.newWPT_LF_TransmitterDataType()
+				if err := decodeWPT_LF_TransmitterDataType(r, p, v.LF_TransmitterSetupData); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.LF_ReceiverSetupData = new(WPT_LF_ReceiverDataType)
-				if err := decodeWPT_LF_ReceiverDataType(r, v.LF_ReceiverSetupData); err != nil {
+				v.LF_ReceiverSetupData = p.newWPT_LF_ReceiverDataType()
+				if err := decodeWPT_LF_ReceiverDataType(r, p, v.LF_ReceiverSetupData); err != nil {
 					return err
 				}
 				st = 2
@@ -12683,7 +13293,7 @@ func encodeWPT_LF_SystemSetupDataType(w *exi.Writer, v *WPT_LF_SystemSetupDataTy
 	return nil
 }
 
-func decodeWPT_LF_TransmitterDataType(r *exi.Reader, v *WPT_LF_TransmitterDataType) error {
+func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_TransmitterDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -12719,7 +13329,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, v *WPT_LF_TransmitterDataTy
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.SignalFrequency); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.SignalFrequency); err != nil {
 					return err
 				}
 				st = 2
@@ -12733,8 +13343,11 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, v *WPT_LF_TransmitterDataTy
 			}
 			switch ec {
 			case 0:
+				if v.TxSpecData == nil {
+					v.TxSpecData = p.sliceWPT_TxRxSpecDataType()
+				}
 				v.TxSpecData = append(v.TxSpecData, WPT_TxRxSpecDataType{})
-				if err := decodeWPT_TxRxSpecDataType(r, &v.TxSpecData[len(v.TxSpecData)-1]); err != nil {
+				if err := decodeWPT_TxRxSpecDataType(r, p, &v.TxSpecData[len(v.TxSpecData)-1]); err != nil {
 					return err
 				}
 				if len(v.TxSpecData) < 2 {
@@ -12754,8 +13367,11 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, v *WPT_LF_TransmitterDataTy
 			}
 			switch ec {
 			case 0:
+				if v.TxSpecData == nil {
+					v.TxSpecData = p.sliceWPT_TxRxSpecDataType()
+				}
 				v.TxSpecData = append(v.TxSpecData, WPT_TxRxSpecDataType{})
-				if err := decodeWPT_TxRxSpecDataType(r, &v.TxSpecData[len(v.TxSpecData)-1]); err != nil {
+				if err := decodeWPT_TxRxSpecDataType(r, p, &v.TxSpecData[len(v.TxSpecData)-1]); err != nil {
 					return err
 				}
 				if len(v.TxSpecData) < 2 {
@@ -12775,8 +13391,11 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, v *WPT_LF_TransmitterDataTy
 			}
 			switch ec {
 			case 0:
+				if v.TxSpecData == nil {
+					v.TxSpecData = p.sliceWPT_TxRxSpecDataType()
+				}
 				v.TxSpecData = append(v.TxSpecData, WPT_TxRxSpecDataType{})
-				if err := decodeWPT_TxRxSpecDataType(r, &v.TxSpecData[len(v.TxSpecData)-1]); err != nil {
+				if err := decodeWPT_TxRxSpecDataType(r, p, &v.TxSpecData[len(v.TxSpecData)-1]); err != nil {
 					return err
 				}
 				if len(v.TxSpecData) < 2 {
@@ -12787,8 +13406,8 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, v *WPT_LF_TransmitterDataTy
 					st = 5
 				}
 			case 1:
-				v.TxPackageSpecData = new(WPT_TxRxPackageSpecDataType)
-				if err := decodeWPT_TxRxPackageSpecDataType(r, v.TxPackageSpecData); err != nil {
+				v.TxPackageSpecData = p.newWPT_TxRxPackageSpecDataType()
+				if err := decodeWPT_TxRxPackageSpecDataType(r, p, v.TxPackageSpecData); err != nil {
 					return err
 				}
 				st = 6
@@ -12804,8 +13423,8 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, v *WPT_LF_TransmitterDataTy
 			}
 			switch ec {
 			case 0:
-				v.TxPackageSpecData = new(WPT_TxRxPackageSpecDataType)
-				if err := decodeWPT_TxRxPackageSpecDataType(r, v.TxPackageSpecData); err != nil {
+				v.TxPackageSpecData = p.newWPT_TxRxPackageSpecDataType()
+				if err := decodeWPT_TxRxPackageSpecDataType(r, p, v.TxPackageSpecData); err != nil {
 					return err
 				}
 				st = 6
@@ -12906,7 +13525,7 @@ func encodeWPT_LF_TransmitterDataType(w *exi.Writer, v *WPT_LF_TransmitterDataTy
 	return nil
 }
 
-func decodeWPT_TxRxSpecDataType(r *exi.Reader, v *WPT_TxRxSpecDataType) error {
+func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -12948,7 +13567,7 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, v *WPT_TxRxSpecDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_CoordinateXYZType(r, &v.TxRxPosition); err != nil {
+				if err := decodeWPT_CoordinateXYZType(r, p, &v.TxRxPosition); err != nil {
 					return err
 				}
 				st = 2
@@ -12962,7 +13581,7 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, v *WPT_TxRxSpecDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_CoordinateXYZType(r, &v.TxRxOrientation); err != nil {
+				if err := decodeWPT_CoordinateXYZType(r, p, &v.TxRxOrientation); err != nil {
 					return err
 				}
 				st = 3
@@ -13036,7 +13655,7 @@ func encodeWPT_TxRxSpecDataType(w *exi.Writer, v *WPT_TxRxSpecDataType) error {
 	return nil
 }
 
-func decodeWPT_CoordinateXYZType(r *exi.Reader, v *WPT_CoordinateXYZType) error {
+func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZType) error {
 	st := 0
 	for {
 		switch st {
@@ -13188,7 +13807,7 @@ func encodeWPT_CoordinateXYZType(w *exi.Writer, v *WPT_CoordinateXYZType) error 
 	return nil
 }
 
-func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, v *WPT_TxRxPackageSpecDataType) error {
+func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackageSpecDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -13199,8 +13818,11 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, v *WPT_TxRxPackageSpecData
 			}
 			switch ec {
 			case 0:
+				if v.PulseSequenceOrder == nil {
+					v.PulseSequenceOrder = p.sliceWPT_TxRxPulseOrderType()
+				}
 				v.PulseSequenceOrder = append(v.PulseSequenceOrder, WPT_TxRxPulseOrderType{})
-				if err := decodeWPT_TxRxPulseOrderType(r, &v.PulseSequenceOrder[len(v.PulseSequenceOrder)-1]); err != nil {
+				if err := decodeWPT_TxRxPulseOrderType(r, p, &v.PulseSequenceOrder[len(v.PulseSequenceOrder)-1]); err != nil {
 					return err
 				}
 				if len(v.PulseSequenceOrder) < 2 {
@@ -13220,8 +13842,11 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, v *WPT_TxRxPackageSpecData
 			}
 			switch ec {
 			case 0:
+				if v.PulseSequenceOrder == nil {
+					v.PulseSequenceOrder = p.sliceWPT_TxRxPulseOrderType()
+				}
 				v.PulseSequenceOrder = append(v.PulseSequenceOrder, WPT_TxRxPulseOrderType{})
-				if err := decodeWPT_TxRxPulseOrderType(r, &v.PulseSequenceOrder[len(v.PulseSequenceOrder)-1]); err != nil {
+				if err := decodeWPT_TxRxPulseOrderType(r, p, &v.PulseSequenceOrder[len(v.PulseSequenceOrder)-1]); err != nil {
 					return err
 				}
 				if len(v.PulseSequenceOrder) < 2 {
@@ -13241,8 +13866,11 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, v *WPT_TxRxPackageSpecData
 			}
 			switch ec {
 			case 0:
+				if v.PulseSequenceOrder == nil {
+					v.PulseSequenceOrder = p.sliceWPT_TxRxPulseOrderType()
+				}
 				v.PulseSequenceOrder = append(v.PulseSequenceOrder, WPT_TxRxPulseOrderType{})
-				if err := decodeWPT_TxRxPulseOrderType(r, &v.PulseSequenceOrder[len(v.PulseSequenceOrder)-1]); err != nil {
+				if err := decodeWPT_TxRxPulseOrderType(r, p, &v.PulseSequenceOrder[len(v.PulseSequenceOrder)-1]); err != nil {
 					return err
 				}
 				if len(v.PulseSequenceOrder) < 2 {
@@ -13446,7 +14074,7 @@ func encodeWPT_TxRxPackageSpecDataType(w *exi.Writer, v *WPT_TxRxPackageSpecData
 	return nil
 }
 
-func decodeWPT_TxRxPulseOrderType(r *exi.Reader, v *WPT_TxRxPulseOrderType) error {
+func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderType) error {
 	st := 0
 	for {
 		switch st {
@@ -13564,7 +14192,7 @@ func encodeWPT_TxRxPulseOrderType(w *exi.Writer, v *WPT_TxRxPulseOrderType) erro
 	return nil
 }
 
-func decodeWPT_LF_ReceiverDataType(r *exi.Reader, v *WPT_LF_ReceiverDataType) error {
+func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDataType) error {
 	st := 0
 	for {
 		switch st {
@@ -13600,8 +14228,11 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, v *WPT_LF_ReceiverDataType) er
 			}
 			switch ec {
 			case 0:
+				if v.RxSpecData == nil {
+					v.RxSpecData = p.sliceWPT_TxRxSpecDataType()
+				}
 				v.RxSpecData = append(v.RxSpecData, WPT_TxRxSpecDataType{})
-				if err := decodeWPT_TxRxSpecDataType(r, &v.RxSpecData[len(v.RxSpecData)-1]); err != nil {
+				if err := decodeWPT_TxRxSpecDataType(r, p, &v.RxSpecData[len(v.RxSpecData)-1]); err != nil {
 					return err
 				}
 				if len(v.RxSpecData) < 2 {
@@ -13621,8 +14252,11 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, v *WPT_LF_ReceiverDataType) er
 			}
 			switch ec {
 			case 0:
+				if v.RxSpecData == nil {
+					v.RxSpecData = p.sliceWPT_TxRxSpecDataType()
+				}
 				v.RxSpecData = append(v.RxSpecData, WPT_TxRxSpecDataType{})
-				if err := decodeWPT_TxRxSpecDataType(r, &v.RxSpecData[len(v.RxSpecData)-1]); err != nil {
+				if err := decodeWPT_TxRxSpecDataType(r, p, &v.RxSpecData[len(v.RxSpecData)-1]); err != nil {
 					return err
 				}
 				if len(v.RxSpecData) < 2 {
@@ -13642,8 +14276,11 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, v *WPT_LF_ReceiverDataType) er
 			}
 			switch ec {
 			case 0:
+				if v.RxSpecData == nil {
+					v.RxSpecData = p.sliceWPT_TxRxSpecDataType()
+				}
 				v.RxSpecData = append(v.RxSpecData, WPT_TxRxSpecDataType{})
-				if err := decodeWPT_TxRxSpecDataType(r, &v.RxSpecData[len(v.RxSpecData)-1]); err != nil {
+				if err := decodeWPT_TxRxSpecDataType(r, p, &v.RxSpecData[len(v.RxSpecData)-1]); err != nil {
 					return err
 				}
 				if len(v.RxSpecData) < 2 {
@@ -13722,7 +14359,7 @@ func encodeWPT_LF_ReceiverDataType(w *exi.Writer, v *WPT_LF_ReceiverDataType) er
 	return nil
 }
 
-func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioningSetupResType) error {
+func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePositioningSetupResType) error {
 	st := 0
 	for {
 		switch st {
@@ -13733,7 +14370,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -13775,7 +14412,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_FinePositioningMethodListType(r, &v.PrimaryDeviceFinePositioningMethodList); err != nil {
+				if err := decodeWPT_FinePositioningMethodListType(r, p, &v.PrimaryDeviceFinePositioningMethodList); err != nil {
 					return err
 				}
 				st = 3
@@ -13789,7 +14426,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_PairingMethodListType(r, &v.PrimaryDevicePairingMethodList); err != nil {
+				if err := decodeWPT_PairingMethodListType(r, p, &v.PrimaryDevicePairingMethodList); err != nil {
 					return err
 				}
 				st = 4
@@ -13803,7 +14440,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				if err := decodeWPT_AlignmentCheckMethodListType(r, &v.PrimaryDeviceAlignmentCheckMethodList); err != nil {
+				if err := decodeWPT_AlignmentCheckMethodListType(r, p, &v.PrimaryDeviceAlignmentCheckMethodList); err != nil {
 					return err
 				}
 				st = 5
@@ -13854,6 +14491,9 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
@@ -13865,8 +14505,8 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 					st = 8
 				}
 			case 1:
-				v.LF_SystemSetupData = new(WPT_LF_SystemSetupDataType)
-				if err := decodeWPT_LF_SystemSetupDataType(r, v.LF_SystemSetupData); err != nil {
+				v.LF_SystemSetupData = p.newWPT_LF_SystemSetupDataType()
+				if err := decodeWPT_LF_SystemSetupDataType(r, p, v.LF_SystemSetupData); err != nil {
 					return err
 				}
 				st = 9
@@ -13891,6 +14531,9 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
@@ -13902,8 +14545,8 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 					st = 8
 				}
 			case 1:
-				v.LF_SystemSetupData = new(WPT_LF_SystemSetupDataType)
-				if err := decodeWPT_LF_SystemSetupDataType(r, v.LF_SystemSetupData); err != nil {
+				v.LF_SystemSetupData = p.newWPT_LF_SystemSetupDataType()
+				if err := decodeWPT_LF_SystemSetupDataType(r, p, v.LF_SystemSetupData); err != nil {
 					return err
 				}
 				st = 9
@@ -13919,8 +14562,8 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, v *WPT_FinePositioning
 			}
 			switch ec {
 			case 0:
-				v.LF_SystemSetupData = new(WPT_LF_SystemSetupDataType)
-				if err := decodeWPT_LF_SystemSetupDataType(r, v.LF_SystemSetupData); err != nil {
+				v.LF_SystemSetupData = p.newWPT_LF_SystemSetupDataType()
+				if err := decodeWPT_LF_SystemSetupDataType(r, p, v.LF_SystemSetupData); err != nil {
 					return err
 				}
 				st = 9
@@ -14075,7 +14718,7 @@ func encodeWPT_FinePositioningSetupResType(w *exi.Writer, v *WPT_FinePositioning
 	return nil
 }
 
-func decodeWPT_PairingReqType(r *exi.Reader, v *WPT_PairingReqType) error {
+func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) error {
 	st := 0
 	for {
 		switch st {
@@ -14086,7 +14729,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, v *WPT_PairingReqType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14143,7 +14786,9 @@ func decodeWPT_PairingReqType(r *exi.Reader, v *WPT_PairingReqType) error {
 						return r.Fail("decode WPT_PairingReqType/ObservedIDCode", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.ObservedIDCode = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.ObservedIDCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/ObservedIDCode"); err != nil {
 					return err
@@ -14215,6 +14860,9 @@ func decodeWPT_PairingReqType(r *exi.Reader, v *WPT_PairingReqType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
@@ -14246,6 +14894,9 @@ func decodeWPT_PairingReqType(r *exi.Reader, v *WPT_PairingReqType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
@@ -14373,7 +15024,7 @@ func encodeWPT_PairingReqType(w *exi.Writer, v *WPT_PairingReqType) error {
 	return nil
 }
 
-func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
+func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) error {
 	st := 0
 	for {
 		switch st {
@@ -14384,7 +15035,7 @@ func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, &v.Header); err != nil {
+				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -14469,15 +15120,17 @@ func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
 						return r.Fail("decode WPT_PairingResType/ObservedIDCode", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.ObservedIDCode = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.ObservedIDCode = ptr
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingResType/ObservedIDCode"); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
-				v.AlternativeSECCList = new(AlternativeSECCListType)
-				if err := decodeAlternativeSECCListType(r, v.AlternativeSECCList); err != nil {
+				v.AlternativeSECCList = p.newAlternativeSECCListType()
+				if err := decodeAlternativeSECCListType(r, p, v.AlternativeSECCList); err != nil {
 					return err
 				}
 				st = 5
@@ -14491,6 +15144,9 @@ func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
@@ -14513,8 +15169,8 @@ func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
 			}
 			switch ec {
 			case 0:
-				v.AlternativeSECCList = new(AlternativeSECCListType)
-				if err := decodeAlternativeSECCListType(r, v.AlternativeSECCList); err != nil {
+				v.AlternativeSECCList = p.newAlternativeSECCListType()
+				if err := decodeAlternativeSECCListType(r, p, v.AlternativeSECCList); err != nil {
 					return err
 				}
 				st = 5
@@ -14528,6 +15184,9 @@ func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
@@ -14559,6 +15218,9 @@ func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
@@ -14590,6 +15252,9 @@ func decodeWPT_PairingResType(r *exi.Reader, v *WPT_PairingResType) error {
 						return err
 					}
 					x := []byte(xb)
+					if v.VendorSpecificDataContainer == nil {
+						v.VendorSpecificDataContainer = p.sliceBytes()
+					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
 				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
@@ -14737,7 +15402,7 @@ func encodeWPT_PairingResType(w *exi.Writer, v *WPT_PairingResType) error {
 	return nil
 }
 
-func decodeAlternativeSECCListType(r *exi.Reader, v *AlternativeSECCListType) error {
+func decodeAlternativeSECCListType(r *exi.Reader, p *pool, v *AlternativeSECCListType) error {
 	st := 0
 	for {
 		switch st {
@@ -14748,8 +15413,11 @@ func decodeAlternativeSECCListType(r *exi.Reader, v *AlternativeSECCListType) er
 			}
 			switch ec {
 			case 0:
+				if v.AlternativeSECC == nil {
+					v.AlternativeSECC = p.sliceAlternativeSECCType()
+				}
 				v.AlternativeSECC = append(v.AlternativeSECC, AlternativeSECCType{})
-				if err := decodeAlternativeSECCType(r, &v.AlternativeSECC[len(v.AlternativeSECC)-1]); err != nil {
+				if err := decodeAlternativeSECCType(r, p, &v.AlternativeSECC[len(v.AlternativeSECC)-1]); err != nil {
 					return err
 				}
 				if len(v.AlternativeSECC) < 8 {
@@ -14767,8 +15435,11 @@ func decodeAlternativeSECCListType(r *exi.Reader, v *AlternativeSECCListType) er
 			}
 			switch ec {
 			case 0:
+				if v.AlternativeSECC == nil {
+					v.AlternativeSECC = p.sliceAlternativeSECCType()
+				}
 				v.AlternativeSECC = append(v.AlternativeSECC, AlternativeSECCType{})
-				if err := decodeAlternativeSECCType(r, &v.AlternativeSECC[len(v.AlternativeSECC)-1]); err != nil {
+				if err := decodeAlternativeSECCType(r, p, &v.AlternativeSECC[len(v.AlternativeSECC)-1]); err != nil {
 					return err
 				}
 				if len(v.AlternativeSECC) < 8 {
@@ -14829,7 +15500,7 @@ func encodeAlternativeSECCListType(w *exi.Writer, v *AlternativeSECCListType) er
 	return nil
 }
 
-func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
+func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) error {
 	st := 0
 	for {
 		switch st {
@@ -14848,7 +15519,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 					if err != nil {
 						return err
 					}
-					v.SSID = &x
+					ptr := p.newString()
+					*ptr = x
+					v.SSID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/SSID"); err != nil {
 					return err
@@ -14863,7 +15536,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 					if err != nil {
 						return err
 					}
-					v.BSSID = &x
+					ptr := p.newString()
+					*ptr = x
+					v.BSSID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/BSSID"); err != nil {
 					return err
@@ -14878,7 +15553,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 					if err != nil {
 						return err
 					}
-					v.IPAddress = &x
+					ptr := p.newString()
+					*ptr = x
+					v.IPAddress = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
 					return err
@@ -14897,7 +15574,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.Port = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.Port = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
 					return err
@@ -14923,7 +15602,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 					if err != nil {
 						return err
 					}
-					v.BSSID = &x
+					ptr := p.newString()
+					*ptr = x
+					v.BSSID = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/BSSID"); err != nil {
 					return err
@@ -14938,7 +15619,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 					if err != nil {
 						return err
 					}
-					v.IPAddress = &x
+					ptr := p.newString()
+					*ptr = x
+					v.IPAddress = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
 					return err
@@ -14957,7 +15640,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.Port = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.Port = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
 					return err
@@ -14983,7 +15668,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 					if err != nil {
 						return err
 					}
-					v.IPAddress = &x
+					ptr := p.newString()
+					*ptr = x
+					v.IPAddress = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
 					return err
@@ -15002,7 +15689,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.Port = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.Port = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
 					return err
@@ -15032,7 +15721,9 @@ func decodeAlternativeSECCType(r *exi.Reader, v *AlternativeSECCType) error {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.Port = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.Port = ptr
 				}
 				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
 					return err
@@ -15154,7 +15845,7 @@ func encodeAlternativeSECCType(w *exi.Writer, v *AlternativeSECCType) error {
 	return nil
 }
 
-func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlModeType) error {
+func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15177,14 +15868,16 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -15198,7 +15891,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVTargetEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -15212,7 +15905,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMaximumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -15226,7 +15919,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, v *Dynamic_CLReqControlMo
 			}
 			switch ec {
 			case 0:
-				if err := decodeRationalNumberType(r, &v.EVMinimumEnergyRequest); err != nil {
+				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -15311,7 +16004,7 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	return nil
 }
 
-func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlModeType) error {
+func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15334,7 +16027,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
 					}
 					x := uint32(xu)
-					v.DepartureTime = &x
+					ptr := p.newUint32()
+					*ptr = x
+					v.DepartureTime = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
 					return err
@@ -15353,7 +16048,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -15372,7 +16069,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -15391,7 +16090,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -15421,7 +16122,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.MinimumSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.MinimumSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
 					return err
@@ -15440,7 +16143,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -15459,7 +16164,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -15489,7 +16196,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 					}
 					x := int8(xu)
-					v.TargetSOC = &x
+					ptr := p.newInt8()
+					*ptr = x
+					v.TargetSOC = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
 					return err
@@ -15508,7 +16217,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -15538,7 +16249,9 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, v *Dynamic_CLResControlMo
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
 					}
 					x := uint16(xu)
-					v.AckMaxDelay = &x
+					ptr := p.newUint16()
+					*ptr = x
+					v.AckMaxDelay = ptr
 				}
 				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
 					return err
@@ -15651,7 +16364,7 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	return nil
 }
 
-func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateIDsType) error {
+func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
 	st := 0
 	for {
 		switch st {
@@ -15662,8 +16375,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -15681,8 +16397,11 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, v *ListOfRootCertificateI
 			}
 			switch ec {
 			case 0:
+				if v.RootCertificateID == nil {
+					v.RootCertificateID = p.sliceX509IssuerSerialType()
+				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -15743,7 +16462,7 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 	return nil
 }
 
-func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqControlModeType) error {
+func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLReqControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15754,20 +16473,20 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVTargetEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVTargetEnergyRequest); err != nil {
+				v.EVTargetEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -15783,14 +16502,14 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMaximumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMaximumEnergyRequest); err != nil {
+				v.EVMaximumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -15806,8 +16525,8 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, v *Scheduled_CLReqContr
 			}
 			switch ec {
 			case 0:
-				v.EVMinimumEnergyRequest = new(RationalNumberType)
-				if err := decodeRationalNumberType(r, v.EVMinimumEnergyRequest); err != nil {
+				v.EVMinimumEnergyRequest = p.newRationalNumberType()
+				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -15892,7 +16611,7 @@ func encodeScheduled_CLReqControlModeType(w *exi.Writer, v *Scheduled_CLReqContr
 	return nil
 }
 
-func decodeScheduled_CLResControlModeType(r *exi.Reader, v *Scheduled_CLResControlModeType) error {
+func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLResControlModeType) error {
 	st := 0
 	for {
 		switch st {
@@ -15970,6 +16689,10 @@ type Document struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func Decode(b []byte, d *Document) error {
 	*d = Document{}
+	return decodeRootDocument(b, nil, d)
+}
+
+func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -15980,28 +16703,28 @@ func Decode(b []byte, d *Document) error {
 	}
 	switch ec {
 	case 0:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 1:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 2:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 3:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 4:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 5:
@@ -16020,8 +16743,8 @@ func Decode(b []byte, d *Document) error {
 			return err
 		}
 	case 6:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 7:
@@ -16033,19 +16756,21 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 8:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 9:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 10:
@@ -16057,144 +16782,146 @@ func Decode(b []byte, d *Document) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Document"); err != nil {
 			return err
 		}
 	case 11:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 12:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 13:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 14:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 15:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 16:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 17:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 18:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 19:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 20:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 21:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 22:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 23:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 24:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 25:
-		d.WPT_AlignmentCheckReq = new(WPT_AlignmentCheckReqType)
-		if err := decodeWPT_AlignmentCheckReqType(&r, d.WPT_AlignmentCheckReq); err != nil {
+		d.WPT_AlignmentCheckReq = p.newWPT_AlignmentCheckReqType()
+		if err := decodeWPT_AlignmentCheckReqType(&r, p, d.WPT_AlignmentCheckReq); err != nil {
 			return err
 		}
 	case 26:
-		d.WPT_AlignmentCheckRes = new(WPT_AlignmentCheckResType)
-		if err := decodeWPT_AlignmentCheckResType(&r, d.WPT_AlignmentCheckRes); err != nil {
+		d.WPT_AlignmentCheckRes = p.newWPT_AlignmentCheckResType()
+		if err := decodeWPT_AlignmentCheckResType(&r, p, d.WPT_AlignmentCheckRes); err != nil {
 			return err
 		}
 	case 27:
-		d.WPT_ChargeLoopReq = new(WPT_ChargeLoopReqType)
-		if err := decodeWPT_ChargeLoopReqType(&r, d.WPT_ChargeLoopReq); err != nil {
+		d.WPT_ChargeLoopReq = p.newWPT_ChargeLoopReqType()
+		if err := decodeWPT_ChargeLoopReqType(&r, p, d.WPT_ChargeLoopReq); err != nil {
 			return err
 		}
 	case 28:
-		d.WPT_ChargeLoopRes = new(WPT_ChargeLoopResType)
-		if err := decodeWPT_ChargeLoopResType(&r, d.WPT_ChargeLoopRes); err != nil {
+		d.WPT_ChargeLoopRes = p.newWPT_ChargeLoopResType()
+		if err := decodeWPT_ChargeLoopResType(&r, p, d.WPT_ChargeLoopRes); err != nil {
 			return err
 		}
 	case 29:
-		d.WPT_ChargeParameterDiscoveryReq = new(WPT_ChargeParameterDiscoveryReqType)
-		if err := decodeWPT_ChargeParameterDiscoveryReqType(&r, d.WPT_ChargeParameterDiscoveryReq); err != nil {
+		d.WPT_ChargeParameterDiscoveryReq = p.newWPT_ChargeParameterDiscoveryReqType()
+		if err := decodeWPT_ChargeParameterDiscoveryReqType(&r, p, d.WPT_ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 30:
-		d.WPT_ChargeParameterDiscoveryRes = new(WPT_ChargeParameterDiscoveryResType)
-		if err := decodeWPT_ChargeParameterDiscoveryResType(&r, d.WPT_ChargeParameterDiscoveryRes); err != nil {
+		d.WPT_ChargeParameterDiscoveryRes = p.newWPT_ChargeParameterDiscoveryResType()
+		if err := decodeWPT_ChargeParameterDiscoveryResType(&r, p, d.WPT_ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 31:
-		d.WPT_FinePositioningReq = new(WPT_FinePositioningReqType)
-		if err := decodeWPT_FinePositioningReqType(&r, d.WPT_FinePositioningReq); err != nil {
+		d.WPT_FinePositioningReq = p.newWPT_FinePositioningReqType()
+		if err := decodeWPT_FinePositioningReqType(&r, p, d.WPT_FinePositioningReq); err != nil {
 			return err
 		}
 	case 32:
-		d.WPT_FinePositioningRes = new(WPT_FinePositioningResType)
-		if err := decodeWPT_FinePositioningResType(&r, d.WPT_FinePositioningRes); err != nil {
+		d.WPT_FinePositioningRes = p.newWPT_FinePositioningResType()
+		if err := decodeWPT_FinePositioningResType(&r, p, d.WPT_FinePositioningRes); err != nil {
 			return err
 		}
 	case 33:
-		d.WPT_FinePositioningSetupReq = new(WPT_FinePositioningSetupReqType)
-		if err := decodeWPT_FinePositioningSetupReqType(&r, d.WPT_FinePositioningSetupReq); err != nil {
+		d.WPT_FinePositioningSetupReq = p.newWPT_FinePositioningSetupReqType()
+		if err := decodeWPT_FinePositioningSetupReqType(&r, p, d.WPT_FinePositioningSetupReq); err != nil {
 			return err
 		}
 	case 34:
-		d.WPT_FinePositioningSetupRes = new(WPT_FinePositioningSetupResType)
-		if err := decodeWPT_FinePositioningSetupResType(&r, d.WPT_FinePositioningSetupRes); err != nil {
+		d.WPT_FinePositioningSetupRes = p.newWPT_FinePositioningSetupResType()
+		if err := decodeWPT_FinePositioningSetupResType(&r, p, d.WPT_FinePositioningSetupRes); err != nil {
 			return err
 		}
 	case 35:
-		d.WPT_PairingReq = new(WPT_PairingReqType)
-		if err := decodeWPT_PairingReqType(&r, d.WPT_PairingReq); err != nil {
+		d.WPT_PairingReq = p.newWPT_PairingReqType()
+		if err := decodeWPT_PairingReqType(&r, p, d.WPT_PairingReq); err != nil {
 			return err
 		}
 	case 36:
-		d.WPT_PairingRes = new(WPT_PairingResType)
-		if err := decodeWPT_PairingResType(&r, d.WPT_PairingRes); err != nil {
+		d.WPT_PairingRes = p.newWPT_PairingResType()
+		if err := decodeWPT_PairingResType(&r, p, d.WPT_PairingRes); err != nil {
 			return err
 		}
 	case 37:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -16597,6 +17324,2513 @@ func (d *Document) MessageName() string {
 	return ""
 }
 
+// pool holds values of a previous document for reuse; a nil *pool allocates.
+type pool struct {
+	pAlternativeSECCListType             []*AlternativeSECCListType
+	pAlternativeSECCType                 []*AlternativeSECCType
+	pCLReqControlModeType                []*CLReqControlModeType
+	pCLResControlModeType                []*CLResControlModeType
+	pCanonicalizationMethodType          []*CanonicalizationMethodType
+	pChargeLoopReqType                   []*ChargeLoopReqType
+	pChargeLoopResType                   []*ChargeLoopResType
+	pChargeParameterDiscoveryReqType     []*ChargeParameterDiscoveryReqType
+	pChargeParameterDiscoveryResType     []*ChargeParameterDiscoveryResType
+	pDSAKeyValueType                     []*DSAKeyValueType
+	pDetailedCostType                    []*DetailedCostType
+	pDetailedTaxType                     []*DetailedTaxType
+	pDigestMethodType                    []*DigestMethodType
+	pDisplayParametersType               []*DisplayParametersType
+	pDynamic_CLReqControlModeType        []*Dynamic_CLReqControlModeType
+	pDynamic_CLResControlModeType        []*Dynamic_CLResControlModeType
+	pEVSEStatusType                      []*EVSEStatusType
+	pEvseNotificationType                []*EvseNotificationType
+	pKeyInfoType                         []*KeyInfoType
+	pKeyValueType                        []*KeyValueType
+	pListOfRootCertificateIDsType        []*ListOfRootCertificateIDsType
+	pManifestType                        []*ManifestType
+	pMessageHeaderType                   []*MessageHeaderType
+	pMeterInfoType                       []*MeterInfoType
+	pObjectType                          []*ObjectType
+	pPGPDataType                         []*PGPDataType
+	pProcessingType                      []*ProcessingType
+	pRSAKeyValueType                     []*RSAKeyValueType
+	pRationalNumberType                  []*RationalNumberType
+	pReceiptType                         []*ReceiptType
+	pReferenceType                       []*ReferenceType
+	pResponseCodeType                    []*ResponseCodeType
+	pRetrievalMethodType                 []*RetrievalMethodType
+	pSPKIDataType                        []*SPKIDataType
+	pScheduled_CLReqControlModeType      []*Scheduled_CLReqControlModeType
+	pScheduled_CLResControlModeType      []*Scheduled_CLResControlModeType
+	pSignatureMethodType                 []*SignatureMethodType
+	pSignaturePropertiesType             []*SignaturePropertiesType
+	pSignaturePropertyType               []*SignaturePropertyType
+	pSignatureType                       []*SignatureType
+	pSignatureValueType                  []*SignatureValueType
+	pSignedInfoType                      []*SignedInfoType
+	pTransformType                       []*TransformType
+	pTransformsType                      []*TransformsType
+	pV2GMessageType                      []*V2GMessageType
+	pV2GRequestType                      []*V2GRequestType
+	pV2GResponseType                     []*V2GResponseType
+	pWPT_AlignmentCheckMethodListType    []*WPT_AlignmentCheckMethodListType
+	pWPT_AlignmentCheckMethodType        []*WPT_AlignmentCheckMethodType
+	pWPT_AlignmentCheckReqType           []*WPT_AlignmentCheckReqType
+	pWPT_AlignmentCheckResType           []*WPT_AlignmentCheckResType
+	pWPT_ChargeLoopReqType               []*WPT_ChargeLoopReqType
+	pWPT_ChargeLoopResType               []*WPT_ChargeLoopResType
+	pWPT_ChargeParameterDiscoveryReqType []*WPT_ChargeParameterDiscoveryReqType
+	pWPT_ChargeParameterDiscoveryResType []*WPT_ChargeParameterDiscoveryResType
+	pWPT_CoordinateXYZType               []*WPT_CoordinateXYZType
+	pWPT_EVPCChargeDiagnosticsType       []*WPT_EVPCChargeDiagnosticsType
+	pWPT_EVPCPowerControlParameterType   []*WPT_EVPCPowerControlParameterType
+	pWPT_EVResultType                    []*WPT_EVResultType
+	pWPT_FinePositioningMethodListType   []*WPT_FinePositioningMethodListType
+	pWPT_FinePositioningMethodType       []*WPT_FinePositioningMethodType
+	pWPT_FinePositioningReqType          []*WPT_FinePositioningReqType
+	pWPT_FinePositioningResType          []*WPT_FinePositioningResType
+	pWPT_FinePositioningSetupReqType     []*WPT_FinePositioningSetupReqType
+	pWPT_FinePositioningSetupResType     []*WPT_FinePositioningSetupResType
+	pWPT_LF_DataPackageListType          []*WPT_LF_DataPackageListType
+	pWPT_LF_DataPackageType              []*WPT_LF_DataPackageType
+	pWPT_LF_ReceiverDataType             []*WPT_LF_ReceiverDataType
+	pWPT_LF_RxDataListType               []*WPT_LF_RxDataListType
+	pWPT_LF_RxDataType                   []*WPT_LF_RxDataType
+	pWPT_LF_RxRSSIListType               []*WPT_LF_RxRSSIListType
+	pWPT_LF_RxRSSIType                   []*WPT_LF_RxRSSIType
+	pWPT_LF_SystemSetupDataType          []*WPT_LF_SystemSetupDataType
+	pWPT_LF_TransmitterDataType          []*WPT_LF_TransmitterDataType
+	pWPT_LF_TxDataListType               []*WPT_LF_TxDataListType
+	pWPT_LF_TxDataType                   []*WPT_LF_TxDataType
+	pWPT_PairingMethodListType           []*WPT_PairingMethodListType
+	pWPT_PairingMethodType               []*WPT_PairingMethodType
+	pWPT_PairingReqType                  []*WPT_PairingReqType
+	pWPT_PairingResType                  []*WPT_PairingResType
+	pWPT_PowerClassType                  []*WPT_PowerClassType
+	pWPT_SPCChargeDiagnosticsType        []*WPT_SPCChargeDiagnosticsType
+	pWPT_SPCPowerControlParameterType    []*WPT_SPCPowerControlParameterType
+	pWPT_TxRxPackageSpecDataType         []*WPT_TxRxPackageSpecDataType
+	pWPT_TxRxPulseOrderType              []*WPT_TxRxPulseOrderType
+	pWPT_TxRxSpecDataType                []*WPT_TxRxSpecDataType
+	pX509DataType                        []*X509DataType
+	pX509IssuerSerialType                []*X509IssuerSerialType
+	pBool                                []*bool
+	pInt16                               []*int16
+	pInt64                               []*int64
+	pInt8                                []*int8
+	pString                              []*string
+	pUint16                              []*uint16
+	pUint32                              []*uint32
+	pUint64                              []*uint64
+	pUint8                               []*uint8
+	sAlternativeSECCType                 [][]AlternativeSECCType
+	sDetailedTaxType                     [][]DetailedTaxType
+	sKeyValueType                        [][]KeyValueType
+	sObjectType                          [][]ObjectType
+	sPGPDataType                         [][]PGPDataType
+	sReferenceType                       [][]ReferenceType
+	sRetrievalMethodType                 [][]RetrievalMethodType
+	sSPKIDataType                        [][]SPKIDataType
+	sSignaturePropertyType               [][]SignaturePropertyType
+	sTransformType                       [][]TransformType
+	sWPT_AlignmentCheckMethodType        [][]WPT_AlignmentCheckMethodType
+	sWPT_FinePositioningMethodType       [][]WPT_FinePositioningMethodType
+	sWPT_PairingMethodType               [][]WPT_PairingMethodType
+	sWPT_TxRxPulseOrderType              [][]WPT_TxRxPulseOrderType
+	sWPT_TxRxSpecDataType                [][]WPT_TxRxSpecDataType
+	sX509DataType                        [][]X509DataType
+	sX509IssuerSerialType                [][]X509IssuerSerialType
+	sBytes                               [][][]byte
+	sString                              [][]string
+}
+
+func (p *pool) newAlternativeSECCListType() *AlternativeSECCListType {
+	if p != nil {
+		if n := len(p.pAlternativeSECCListType); n > 0 {
+			x := p.pAlternativeSECCListType[n-1]
+			p.pAlternativeSECCListType = p.pAlternativeSECCListType[:n-1]
+			var zero AlternativeSECCListType
+			*x = zero
+			return x
+		}
+	}
+	return new(AlternativeSECCListType)
+}
+
+func (p *pool) newAlternativeSECCType() *AlternativeSECCType {
+	if p != nil {
+		if n := len(p.pAlternativeSECCType); n > 0 {
+			x := p.pAlternativeSECCType[n-1]
+			p.pAlternativeSECCType = p.pAlternativeSECCType[:n-1]
+			var zero AlternativeSECCType
+			*x = zero
+			return x
+		}
+	}
+	return new(AlternativeSECCType)
+}
+
+func (p *pool) newCLReqControlModeType() *CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pCLReqControlModeType); n > 0 {
+			x := p.pCLReqControlModeType[n-1]
+			p.pCLReqControlModeType = p.pCLReqControlModeType[:n-1]
+			var zero CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLReqControlModeType)
+}
+
+func (p *pool) newCLResControlModeType() *CLResControlModeType {
+	if p != nil {
+		if n := len(p.pCLResControlModeType); n > 0 {
+			x := p.pCLResControlModeType[n-1]
+			p.pCLResControlModeType = p.pCLResControlModeType[:n-1]
+			var zero CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(CLResControlModeType)
+}
+
+func (p *pool) newCanonicalizationMethodType() *CanonicalizationMethodType {
+	if p != nil {
+		if n := len(p.pCanonicalizationMethodType); n > 0 {
+			x := p.pCanonicalizationMethodType[n-1]
+			p.pCanonicalizationMethodType = p.pCanonicalizationMethodType[:n-1]
+			var zero CanonicalizationMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(CanonicalizationMethodType)
+}
+
+func (p *pool) newChargeLoopReqType() *ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pChargeLoopReqType); n > 0 {
+			x := p.pChargeLoopReqType[n-1]
+			p.pChargeLoopReqType = p.pChargeLoopReqType[:n-1]
+			var zero ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopReqType)
+}
+
+func (p *pool) newChargeLoopResType() *ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pChargeLoopResType); n > 0 {
+			x := p.pChargeLoopResType[n-1]
+			p.pChargeLoopResType = p.pChargeLoopResType[:n-1]
+			var zero ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeLoopResType)
+}
+
+func (p *pool) newChargeParameterDiscoveryReqType() *ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pChargeParameterDiscoveryReqType[n-1]
+			p.pChargeParameterDiscoveryReqType = p.pChargeParameterDiscoveryReqType[:n-1]
+			var zero ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newChargeParameterDiscoveryResType() *ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pChargeParameterDiscoveryResType); n > 0 {
+			x := p.pChargeParameterDiscoveryResType[n-1]
+			p.pChargeParameterDiscoveryResType = p.pChargeParameterDiscoveryResType[:n-1]
+			var zero ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newDSAKeyValueType() *DSAKeyValueType {
+	if p != nil {
+		if n := len(p.pDSAKeyValueType); n > 0 {
+			x := p.pDSAKeyValueType[n-1]
+			p.pDSAKeyValueType = p.pDSAKeyValueType[:n-1]
+			var zero DSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(DSAKeyValueType)
+}
+
+func (p *pool) newDetailedCostType() *DetailedCostType {
+	if p != nil {
+		if n := len(p.pDetailedCostType); n > 0 {
+			x := p.pDetailedCostType[n-1]
+			p.pDetailedCostType = p.pDetailedCostType[:n-1]
+			var zero DetailedCostType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedCostType)
+}
+
+func (p *pool) newDetailedTaxType() *DetailedTaxType {
+	if p != nil {
+		if n := len(p.pDetailedTaxType); n > 0 {
+			x := p.pDetailedTaxType[n-1]
+			p.pDetailedTaxType = p.pDetailedTaxType[:n-1]
+			var zero DetailedTaxType
+			*x = zero
+			return x
+		}
+	}
+	return new(DetailedTaxType)
+}
+
+func (p *pool) newDigestMethodType() *DigestMethodType {
+	if p != nil {
+		if n := len(p.pDigestMethodType); n > 0 {
+			x := p.pDigestMethodType[n-1]
+			p.pDigestMethodType = p.pDigestMethodType[:n-1]
+			var zero DigestMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(DigestMethodType)
+}
+
+func (p *pool) newDisplayParametersType() *DisplayParametersType {
+	if p != nil {
+		if n := len(p.pDisplayParametersType); n > 0 {
+			x := p.pDisplayParametersType[n-1]
+			p.pDisplayParametersType = p.pDisplayParametersType[:n-1]
+			var zero DisplayParametersType
+			*x = zero
+			return x
+		}
+	}
+	return new(DisplayParametersType)
+}
+
+func (p *pool) newDynamic_CLReqControlModeType() *Dynamic_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLReqControlModeType); n > 0 {
+			x := p.pDynamic_CLReqControlModeType[n-1]
+			p.pDynamic_CLReqControlModeType = p.pDynamic_CLReqControlModeType[:n-1]
+			var zero Dynamic_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLReqControlModeType)
+}
+
+func (p *pool) newDynamic_CLResControlModeType() *Dynamic_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pDynamic_CLResControlModeType); n > 0 {
+			x := p.pDynamic_CLResControlModeType[n-1]
+			p.pDynamic_CLResControlModeType = p.pDynamic_CLResControlModeType[:n-1]
+			var zero Dynamic_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Dynamic_CLResControlModeType)
+}
+
+func (p *pool) newEVSEStatusType() *EVSEStatusType {
+	if p != nil {
+		if n := len(p.pEVSEStatusType); n > 0 {
+			x := p.pEVSEStatusType[n-1]
+			p.pEVSEStatusType = p.pEVSEStatusType[:n-1]
+			var zero EVSEStatusType
+			*x = zero
+			return x
+		}
+	}
+	return new(EVSEStatusType)
+}
+
+func (p *pool) newEvseNotificationType() *EvseNotificationType {
+	if p != nil {
+		if n := len(p.pEvseNotificationType); n > 0 {
+			x := p.pEvseNotificationType[n-1]
+			p.pEvseNotificationType = p.pEvseNotificationType[:n-1]
+			var zero EvseNotificationType
+			*x = zero
+			return x
+		}
+	}
+	return new(EvseNotificationType)
+}
+
+func (p *pool) newKeyInfoType() *KeyInfoType {
+	if p != nil {
+		if n := len(p.pKeyInfoType); n > 0 {
+			x := p.pKeyInfoType[n-1]
+			p.pKeyInfoType = p.pKeyInfoType[:n-1]
+			var zero KeyInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyInfoType)
+}
+
+func (p *pool) newKeyValueType() *KeyValueType {
+	if p != nil {
+		if n := len(p.pKeyValueType); n > 0 {
+			x := p.pKeyValueType[n-1]
+			p.pKeyValueType = p.pKeyValueType[:n-1]
+			var zero KeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(KeyValueType)
+}
+
+func (p *pool) newListOfRootCertificateIDsType() *ListOfRootCertificateIDsType {
+	if p != nil {
+		if n := len(p.pListOfRootCertificateIDsType); n > 0 {
+			x := p.pListOfRootCertificateIDsType[n-1]
+			p.pListOfRootCertificateIDsType = p.pListOfRootCertificateIDsType[:n-1]
+			var zero ListOfRootCertificateIDsType
+			*x = zero
+			return x
+		}
+	}
+	return new(ListOfRootCertificateIDsType)
+}
+
+func (p *pool) newManifestType() *ManifestType {
+	if p != nil {
+		if n := len(p.pManifestType); n > 0 {
+			x := p.pManifestType[n-1]
+			p.pManifestType = p.pManifestType[:n-1]
+			var zero ManifestType
+			*x = zero
+			return x
+		}
+	}
+	return new(ManifestType)
+}
+
+func (p *pool) newMessageHeaderType() *MessageHeaderType {
+	if p != nil {
+		if n := len(p.pMessageHeaderType); n > 0 {
+			x := p.pMessageHeaderType[n-1]
+			p.pMessageHeaderType = p.pMessageHeaderType[:n-1]
+			var zero MessageHeaderType
+			*x = zero
+			return x
+		}
+	}
+	return new(MessageHeaderType)
+}
+
+func (p *pool) newMeterInfoType() *MeterInfoType {
+	if p != nil {
+		if n := len(p.pMeterInfoType); n > 0 {
+			x := p.pMeterInfoType[n-1]
+			p.pMeterInfoType = p.pMeterInfoType[:n-1]
+			var zero MeterInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(MeterInfoType)
+}
+
+func (p *pool) newObjectType() *ObjectType {
+	if p != nil {
+		if n := len(p.pObjectType); n > 0 {
+			x := p.pObjectType[n-1]
+			p.pObjectType = p.pObjectType[:n-1]
+			var zero ObjectType
+			*x = zero
+			return x
+		}
+	}
+	return new(ObjectType)
+}
+
+func (p *pool) newPGPDataType() *PGPDataType {
+	if p != nil {
+		if n := len(p.pPGPDataType); n > 0 {
+			x := p.pPGPDataType[n-1]
+			p.pPGPDataType = p.pPGPDataType[:n-1]
+			var zero PGPDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(PGPDataType)
+}
+
+func (p *pool) newProcessingType() *ProcessingType {
+	if p != nil {
+		if n := len(p.pProcessingType); n > 0 {
+			x := p.pProcessingType[n-1]
+			p.pProcessingType = p.pProcessingType[:n-1]
+			var zero ProcessingType
+			*x = zero
+			return x
+		}
+	}
+	return new(ProcessingType)
+}
+
+func (p *pool) newRSAKeyValueType() *RSAKeyValueType {
+	if p != nil {
+		if n := len(p.pRSAKeyValueType); n > 0 {
+			x := p.pRSAKeyValueType[n-1]
+			p.pRSAKeyValueType = p.pRSAKeyValueType[:n-1]
+			var zero RSAKeyValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(RSAKeyValueType)
+}
+
+func (p *pool) newRationalNumberType() *RationalNumberType {
+	if p != nil {
+		if n := len(p.pRationalNumberType); n > 0 {
+			x := p.pRationalNumberType[n-1]
+			p.pRationalNumberType = p.pRationalNumberType[:n-1]
+			var zero RationalNumberType
+			*x = zero
+			return x
+		}
+	}
+	return new(RationalNumberType)
+}
+
+func (p *pool) newReceiptType() *ReceiptType {
+	if p != nil {
+		if n := len(p.pReceiptType); n > 0 {
+			x := p.pReceiptType[n-1]
+			p.pReceiptType = p.pReceiptType[:n-1]
+			var zero ReceiptType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReceiptType)
+}
+
+func (p *pool) newReferenceType() *ReferenceType {
+	if p != nil {
+		if n := len(p.pReferenceType); n > 0 {
+			x := p.pReferenceType[n-1]
+			p.pReferenceType = p.pReferenceType[:n-1]
+			var zero ReferenceType
+			*x = zero
+			return x
+		}
+	}
+	return new(ReferenceType)
+}
+
+func (p *pool) newResponseCodeType() *ResponseCodeType {
+	if p != nil {
+		if n := len(p.pResponseCodeType); n > 0 {
+			x := p.pResponseCodeType[n-1]
+			p.pResponseCodeType = p.pResponseCodeType[:n-1]
+			var zero ResponseCodeType
+			*x = zero
+			return x
+		}
+	}
+	return new(ResponseCodeType)
+}
+
+func (p *pool) newRetrievalMethodType() *RetrievalMethodType {
+	if p != nil {
+		if n := len(p.pRetrievalMethodType); n > 0 {
+			x := p.pRetrievalMethodType[n-1]
+			p.pRetrievalMethodType = p.pRetrievalMethodType[:n-1]
+			var zero RetrievalMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(RetrievalMethodType)
+}
+
+func (p *pool) newSPKIDataType() *SPKIDataType {
+	if p != nil {
+		if n := len(p.pSPKIDataType); n > 0 {
+			x := p.pSPKIDataType[n-1]
+			p.pSPKIDataType = p.pSPKIDataType[:n-1]
+			var zero SPKIDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(SPKIDataType)
+}
+
+func (p *pool) newScheduled_CLReqControlModeType() *Scheduled_CLReqControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLReqControlModeType); n > 0 {
+			x := p.pScheduled_CLReqControlModeType[n-1]
+			p.pScheduled_CLReqControlModeType = p.pScheduled_CLReqControlModeType[:n-1]
+			var zero Scheduled_CLReqControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLReqControlModeType)
+}
+
+func (p *pool) newScheduled_CLResControlModeType() *Scheduled_CLResControlModeType {
+	if p != nil {
+		if n := len(p.pScheduled_CLResControlModeType); n > 0 {
+			x := p.pScheduled_CLResControlModeType[n-1]
+			p.pScheduled_CLResControlModeType = p.pScheduled_CLResControlModeType[:n-1]
+			var zero Scheduled_CLResControlModeType
+			*x = zero
+			return x
+		}
+	}
+	return new(Scheduled_CLResControlModeType)
+}
+
+func (p *pool) newSignatureMethodType() *SignatureMethodType {
+	if p != nil {
+		if n := len(p.pSignatureMethodType); n > 0 {
+			x := p.pSignatureMethodType[n-1]
+			p.pSignatureMethodType = p.pSignatureMethodType[:n-1]
+			var zero SignatureMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureMethodType)
+}
+
+func (p *pool) newSignaturePropertiesType() *SignaturePropertiesType {
+	if p != nil {
+		if n := len(p.pSignaturePropertiesType); n > 0 {
+			x := p.pSignaturePropertiesType[n-1]
+			p.pSignaturePropertiesType = p.pSignaturePropertiesType[:n-1]
+			var zero SignaturePropertiesType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertiesType)
+}
+
+func (p *pool) newSignaturePropertyType() *SignaturePropertyType {
+	if p != nil {
+		if n := len(p.pSignaturePropertyType); n > 0 {
+			x := p.pSignaturePropertyType[n-1]
+			p.pSignaturePropertyType = p.pSignaturePropertyType[:n-1]
+			var zero SignaturePropertyType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignaturePropertyType)
+}
+
+func (p *pool) newSignatureType() *SignatureType {
+	if p != nil {
+		if n := len(p.pSignatureType); n > 0 {
+			x := p.pSignatureType[n-1]
+			p.pSignatureType = p.pSignatureType[:n-1]
+			var zero SignatureType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureType)
+}
+
+func (p *pool) newSignatureValueType() *SignatureValueType {
+	if p != nil {
+		if n := len(p.pSignatureValueType); n > 0 {
+			x := p.pSignatureValueType[n-1]
+			p.pSignatureValueType = p.pSignatureValueType[:n-1]
+			var zero SignatureValueType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignatureValueType)
+}
+
+func (p *pool) newSignedInfoType() *SignedInfoType {
+	if p != nil {
+		if n := len(p.pSignedInfoType); n > 0 {
+			x := p.pSignedInfoType[n-1]
+			p.pSignedInfoType = p.pSignedInfoType[:n-1]
+			var zero SignedInfoType
+			*x = zero
+			return x
+		}
+	}
+	return new(SignedInfoType)
+}
+
+func (p *pool) newTransformType() *TransformType {
+	if p != nil {
+		if n := len(p.pTransformType); n > 0 {
+			x := p.pTransformType[n-1]
+			p.pTransformType = p.pTransformType[:n-1]
+			var zero TransformType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformType)
+}
+
+func (p *pool) newTransformsType() *TransformsType {
+	if p != nil {
+		if n := len(p.pTransformsType); n > 0 {
+			x := p.pTransformsType[n-1]
+			p.pTransformsType = p.pTransformsType[:n-1]
+			var zero TransformsType
+			*x = zero
+			return x
+		}
+	}
+	return new(TransformsType)
+}
+
+func (p *pool) newV2GMessageType() *V2GMessageType {
+	if p != nil {
+		if n := len(p.pV2GMessageType); n > 0 {
+			x := p.pV2GMessageType[n-1]
+			p.pV2GMessageType = p.pV2GMessageType[:n-1]
+			var zero V2GMessageType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GMessageType)
+}
+
+func (p *pool) newV2GRequestType() *V2GRequestType {
+	if p != nil {
+		if n := len(p.pV2GRequestType); n > 0 {
+			x := p.pV2GRequestType[n-1]
+			p.pV2GRequestType = p.pV2GRequestType[:n-1]
+			var zero V2GRequestType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GRequestType)
+}
+
+func (p *pool) newV2GResponseType() *V2GResponseType {
+	if p != nil {
+		if n := len(p.pV2GResponseType); n > 0 {
+			x := p.pV2GResponseType[n-1]
+			p.pV2GResponseType = p.pV2GResponseType[:n-1]
+			var zero V2GResponseType
+			*x = zero
+			return x
+		}
+	}
+	return new(V2GResponseType)
+}
+
+func (p *pool) newWPT_AlignmentCheckMethodListType() *WPT_AlignmentCheckMethodListType {
+	if p != nil {
+		if n := len(p.pWPT_AlignmentCheckMethodListType); n > 0 {
+			x := p.pWPT_AlignmentCheckMethodListType[n-1]
+			p.pWPT_AlignmentCheckMethodListType = p.pWPT_AlignmentCheckMethodListType[:n-1]
+			var zero WPT_AlignmentCheckMethodListType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_AlignmentCheckMethodListType)
+}
+
+func (p *pool) newWPT_AlignmentCheckMethodType() *WPT_AlignmentCheckMethodType {
+	if p != nil {
+		if n := len(p.pWPT_AlignmentCheckMethodType); n > 0 {
+			x := p.pWPT_AlignmentCheckMethodType[n-1]
+			p.pWPT_AlignmentCheckMethodType = p.pWPT_AlignmentCheckMethodType[:n-1]
+			var zero WPT_AlignmentCheckMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_AlignmentCheckMethodType)
+}
+
+func (p *pool) newWPT_AlignmentCheckReqType() *WPT_AlignmentCheckReqType {
+	if p != nil {
+		if n := len(p.pWPT_AlignmentCheckReqType); n > 0 {
+			x := p.pWPT_AlignmentCheckReqType[n-1]
+			p.pWPT_AlignmentCheckReqType = p.pWPT_AlignmentCheckReqType[:n-1]
+			var zero WPT_AlignmentCheckReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_AlignmentCheckReqType)
+}
+
+func (p *pool) newWPT_AlignmentCheckResType() *WPT_AlignmentCheckResType {
+	if p != nil {
+		if n := len(p.pWPT_AlignmentCheckResType); n > 0 {
+			x := p.pWPT_AlignmentCheckResType[n-1]
+			p.pWPT_AlignmentCheckResType = p.pWPT_AlignmentCheckResType[:n-1]
+			var zero WPT_AlignmentCheckResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_AlignmentCheckResType)
+}
+
+func (p *pool) newWPT_ChargeLoopReqType() *WPT_ChargeLoopReqType {
+	if p != nil {
+		if n := len(p.pWPT_ChargeLoopReqType); n > 0 {
+			x := p.pWPT_ChargeLoopReqType[n-1]
+			p.pWPT_ChargeLoopReqType = p.pWPT_ChargeLoopReqType[:n-1]
+			var zero WPT_ChargeLoopReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_ChargeLoopReqType)
+}
+
+func (p *pool) newWPT_ChargeLoopResType() *WPT_ChargeLoopResType {
+	if p != nil {
+		if n := len(p.pWPT_ChargeLoopResType); n > 0 {
+			x := p.pWPT_ChargeLoopResType[n-1]
+			p.pWPT_ChargeLoopResType = p.pWPT_ChargeLoopResType[:n-1]
+			var zero WPT_ChargeLoopResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_ChargeLoopResType)
+}
+
+func (p *pool) newWPT_ChargeParameterDiscoveryReqType() *WPT_ChargeParameterDiscoveryReqType {
+	if p != nil {
+		if n := len(p.pWPT_ChargeParameterDiscoveryReqType); n > 0 {
+			x := p.pWPT_ChargeParameterDiscoveryReqType[n-1]
+			p.pWPT_ChargeParameterDiscoveryReqType = p.pWPT_ChargeParameterDiscoveryReqType[:n-1]
+			var zero WPT_ChargeParameterDiscoveryReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_ChargeParameterDiscoveryReqType)
+}
+
+func (p *pool) newWPT_ChargeParameterDiscoveryResType() *WPT_ChargeParameterDiscoveryResType {
+	if p != nil {
+		if n := len(p.pWPT_ChargeParameterDiscoveryResType); n > 0 {
+			x := p.pWPT_ChargeParameterDiscoveryResType[n-1]
+			p.pWPT_ChargeParameterDiscoveryResType = p.pWPT_ChargeParameterDiscoveryResType[:n-1]
+			var zero WPT_ChargeParameterDiscoveryResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_ChargeParameterDiscoveryResType)
+}
+
+func (p *pool) newWPT_CoordinateXYZType() *WPT_CoordinateXYZType {
+	if p != nil {
+		if n := len(p.pWPT_CoordinateXYZType); n > 0 {
+			x := p.pWPT_CoordinateXYZType[n-1]
+			p.pWPT_CoordinateXYZType = p.pWPT_CoordinateXYZType[:n-1]
+			var zero WPT_CoordinateXYZType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_CoordinateXYZType)
+}
+
+func (p *pool) newWPT_EVPCChargeDiagnosticsType() *WPT_EVPCChargeDiagnosticsType {
+	if p != nil {
+		if n := len(p.pWPT_EVPCChargeDiagnosticsType); n > 0 {
+			x := p.pWPT_EVPCChargeDiagnosticsType[n-1]
+			p.pWPT_EVPCChargeDiagnosticsType = p.pWPT_EVPCChargeDiagnosticsType[:n-1]
+			var zero WPT_EVPCChargeDiagnosticsType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_EVPCChargeDiagnosticsType)
+}
+
+func (p *pool) newWPT_EVPCPowerControlParameterType() *WPT_EVPCPowerControlParameterType {
+	if p != nil {
+		if n := len(p.pWPT_EVPCPowerControlParameterType); n > 0 {
+			x := p.pWPT_EVPCPowerControlParameterType[n-1]
+			p.pWPT_EVPCPowerControlParameterType = p.pWPT_EVPCPowerControlParameterType[:n-1]
+			var zero WPT_EVPCPowerControlParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_EVPCPowerControlParameterType)
+}
+
+func (p *pool) newWPT_EVResultType() *WPT_EVResultType {
+	if p != nil {
+		if n := len(p.pWPT_EVResultType); n > 0 {
+			x := p.pWPT_EVResultType[n-1]
+			p.pWPT_EVResultType = p.pWPT_EVResultType[:n-1]
+			var zero WPT_EVResultType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_EVResultType)
+}
+
+func (p *pool) newWPT_FinePositioningMethodListType() *WPT_FinePositioningMethodListType {
+	if p != nil {
+		if n := len(p.pWPT_FinePositioningMethodListType); n > 0 {
+			x := p.pWPT_FinePositioningMethodListType[n-1]
+			p.pWPT_FinePositioningMethodListType = p.pWPT_FinePositioningMethodListType[:n-1]
+			var zero WPT_FinePositioningMethodListType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_FinePositioningMethodListType)
+}
+
+func (p *pool) newWPT_FinePositioningMethodType() *WPT_FinePositioningMethodType {
+	if p != nil {
+		if n := len(p.pWPT_FinePositioningMethodType); n > 0 {
+			x := p.pWPT_FinePositioningMethodType[n-1]
+			p.pWPT_FinePositioningMethodType = p.pWPT_FinePositioningMethodType[:n-1]
+			var zero WPT_FinePositioningMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_FinePositioningMethodType)
+}
+
+func (p *pool) newWPT_FinePositioningReqType() *WPT_FinePositioningReqType {
+	if p != nil {
+		if n := len(p.pWPT_FinePositioningReqType); n > 0 {
+			x := p.pWPT_FinePositioningReqType[n-1]
+			p.pWPT_FinePositioningReqType = p.pWPT_FinePositioningReqType[:n-1]
+			var zero WPT_FinePositioningReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_FinePositioningReqType)
+}
+
+func (p *pool) newWPT_FinePositioningResType() *WPT_FinePositioningResType {
+	if p != nil {
+		if n := len(p.pWPT_FinePositioningResType); n > 0 {
+			x := p.pWPT_FinePositioningResType[n-1]
+			p.pWPT_FinePositioningResType = p.pWPT_FinePositioningResType[:n-1]
+			var zero WPT_FinePositioningResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_FinePositioningResType)
+}
+
+func (p *pool) newWPT_FinePositioningSetupReqType() *WPT_FinePositioningSetupReqType {
+	if p != nil {
+		if n := len(p.pWPT_FinePositioningSetupReqType); n > 0 {
+			x := p.pWPT_FinePositioningSetupReqType[n-1]
+			p.pWPT_FinePositioningSetupReqType = p.pWPT_FinePositioningSetupReqType[:n-1]
+			var zero WPT_FinePositioningSetupReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_FinePositioningSetupReqType)
+}
+
+func (p *pool) newWPT_FinePositioningSetupResType() *WPT_FinePositioningSetupResType {
+	if p != nil {
+		if n := len(p.pWPT_FinePositioningSetupResType); n > 0 {
+			x := p.pWPT_FinePositioningSetupResType[n-1]
+			p.pWPT_FinePositioningSetupResType = p.pWPT_FinePositioningSetupResType[:n-1]
+			var zero WPT_FinePositioningSetupResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_FinePositioningSetupResType)
+}
+
+func (p *pool) newWPT_LF_DataPackageListType() *WPT_LF_DataPackageListType {
+	if p != nil {
+		if n := len(p.pWPT_LF_DataPackageListType); n > 0 {
+			x := p.pWPT_LF_DataPackageListType[n-1]
+			p.pWPT_LF_DataPackageListType = p.pWPT_LF_DataPackageListType[:n-1]
+			var zero WPT_LF_DataPackageListType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_DataPackageListType)
+}
+
+func (p *pool) newWPT_LF_DataPackageType() *WPT_LF_DataPackageType {
+	if p != nil {
+		if n := len(p.pWPT_LF_DataPackageType); n > 0 {
+			x := p.pWPT_LF_DataPackageType[n-1]
+			p.pWPT_LF_DataPackageType = p.pWPT_LF_DataPackageType[:n-1]
+			var zero WPT_LF_DataPackageType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_DataPackageType)
+}
+
+func (p *pool) newWPT_LF_ReceiverDataType() *WPT_LF_ReceiverDataType {
+	if p != nil {
+		if n := len(p.pWPT_LF_ReceiverDataType); n > 0 {
+			x := p.pWPT_LF_ReceiverDataType[n-1]
+			p.pWPT_LF_ReceiverDataType = p.pWPT_LF_ReceiverDataType[:n-1]
+			var zero WPT_LF_ReceiverDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_ReceiverDataType)
+}
+
+func (p *pool) newWPT_LF_RxDataListType() *WPT_LF_RxDataListType {
+	if p != nil {
+		if n := len(p.pWPT_LF_RxDataListType); n > 0 {
+			x := p.pWPT_LF_RxDataListType[n-1]
+			p.pWPT_LF_RxDataListType = p.pWPT_LF_RxDataListType[:n-1]
+			var zero WPT_LF_RxDataListType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_RxDataListType)
+}
+
+func (p *pool) newWPT_LF_RxDataType() *WPT_LF_RxDataType {
+	if p != nil {
+		if n := len(p.pWPT_LF_RxDataType); n > 0 {
+			x := p.pWPT_LF_RxDataType[n-1]
+			p.pWPT_LF_RxDataType = p.pWPT_LF_RxDataType[:n-1]
+			var zero WPT_LF_RxDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_RxDataType)
+}
+
+func (p *pool) newWPT_LF_RxRSSIListType() *WPT_LF_RxRSSIListType {
+	if p != nil {
+		if n := len(p.pWPT_LF_RxRSSIListType); n > 0 {
+			x := p.pWPT_LF_RxRSSIListType[n-1]
+			p.pWPT_LF_RxRSSIListType = p.pWPT_LF_RxRSSIListType[:n-1]
+			var zero WPT_LF_RxRSSIListType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_RxRSSIListType)
+}
+
+func (p *pool) newWPT_LF_RxRSSIType() *WPT_LF_RxRSSIType {
+	if p != nil {
+		if n := len(p.pWPT_LF_RxRSSIType); n > 0 {
+			x := p.pWPT_LF_RxRSSIType[n-1]
+			p.pWPT_LF_RxRSSIType = p.pWPT_LF_RxRSSIType[:n-1]
+			var zero WPT_LF_RxRSSIType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_RxRSSIType)
+}
+
+func (p *pool) newWPT_LF_SystemSetupDataType() *WPT_LF_SystemSetupDataType {
+	if p != nil {
+		if n := len(p.pWPT_LF_SystemSetupDataType); n > 0 {
+			x := p.pWPT_LF_SystemSetupDataType[n-1]
+			p.pWPT_LF_SystemSetupDataType = p.pWPT_LF_SystemSetupDataType[:n-1]
+			var zero WPT_LF_SystemSetupDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_SystemSetupDataType)
+}
+
+func (p *pool) newWPT_LF_TransmitterDataType() *WPT_LF_TransmitterDataType {
+	if p != nil {
+		if n := len(p.pWPT_LF_TransmitterDataType); n > 0 {
+			x := p.pWPT_LF_TransmitterDataType[n-1]
+			p.pWPT_LF_TransmitterDataType = p.pWPT_LF_TransmitterDataType[:n-1]
+			var zero WPT_LF_TransmitterDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_TransmitterDataType)
+}
+
+func (p *pool) newWPT_LF_TxDataListType() *WPT_LF_TxDataListType {
+	if p != nil {
+		if n := len(p.pWPT_LF_TxDataListType); n > 0 {
+			x := p.pWPT_LF_TxDataListType[n-1]
+			p.pWPT_LF_TxDataListType = p.pWPT_LF_TxDataListType[:n-1]
+			var zero WPT_LF_TxDataListType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_TxDataListType)
+}
+
+func (p *pool) newWPT_LF_TxDataType() *WPT_LF_TxDataType {
+	if p != nil {
+		if n := len(p.pWPT_LF_TxDataType); n > 0 {
+			x := p.pWPT_LF_TxDataType[n-1]
+			p.pWPT_LF_TxDataType = p.pWPT_LF_TxDataType[:n-1]
+			var zero WPT_LF_TxDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_LF_TxDataType)
+}
+
+func (p *pool) newWPT_PairingMethodListType() *WPT_PairingMethodListType {
+	if p != nil {
+		if n := len(p.pWPT_PairingMethodListType); n > 0 {
+			x := p.pWPT_PairingMethodListType[n-1]
+			p.pWPT_PairingMethodListType = p.pWPT_PairingMethodListType[:n-1]
+			var zero WPT_PairingMethodListType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_PairingMethodListType)
+}
+
+func (p *pool) newWPT_PairingMethodType() *WPT_PairingMethodType {
+	if p != nil {
+		if n := len(p.pWPT_PairingMethodType); n > 0 {
+			x := p.pWPT_PairingMethodType[n-1]
+			p.pWPT_PairingMethodType = p.pWPT_PairingMethodType[:n-1]
+			var zero WPT_PairingMethodType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_PairingMethodType)
+}
+
+func (p *pool) newWPT_PairingReqType() *WPT_PairingReqType {
+	if p != nil {
+		if n := len(p.pWPT_PairingReqType); n > 0 {
+			x := p.pWPT_PairingReqType[n-1]
+			p.pWPT_PairingReqType = p.pWPT_PairingReqType[:n-1]
+			var zero WPT_PairingReqType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_PairingReqType)
+}
+
+func (p *pool) newWPT_PairingResType() *WPT_PairingResType {
+	if p != nil {
+		if n := len(p.pWPT_PairingResType); n > 0 {
+			x := p.pWPT_PairingResType[n-1]
+			p.pWPT_PairingResType = p.pWPT_PairingResType[:n-1]
+			var zero WPT_PairingResType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_PairingResType)
+}
+
+func (p *pool) newWPT_PowerClassType() *WPT_PowerClassType {
+	if p != nil {
+		if n := len(p.pWPT_PowerClassType); n > 0 {
+			x := p.pWPT_PowerClassType[n-1]
+			p.pWPT_PowerClassType = p.pWPT_PowerClassType[:n-1]
+			var zero WPT_PowerClassType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_PowerClassType)
+}
+
+func (p *pool) newWPT_SPCChargeDiagnosticsType() *WPT_SPCChargeDiagnosticsType {
+	if p != nil {
+		if n := len(p.pWPT_SPCChargeDiagnosticsType); n > 0 {
+			x := p.pWPT_SPCChargeDiagnosticsType[n-1]
+			p.pWPT_SPCChargeDiagnosticsType = p.pWPT_SPCChargeDiagnosticsType[:n-1]
+			var zero WPT_SPCChargeDiagnosticsType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_SPCChargeDiagnosticsType)
+}
+
+func (p *pool) newWPT_SPCPowerControlParameterType() *WPT_SPCPowerControlParameterType {
+	if p != nil {
+		if n := len(p.pWPT_SPCPowerControlParameterType); n > 0 {
+			x := p.pWPT_SPCPowerControlParameterType[n-1]
+			p.pWPT_SPCPowerControlParameterType = p.pWPT_SPCPowerControlParameterType[:n-1]
+			var zero WPT_SPCPowerControlParameterType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_SPCPowerControlParameterType)
+}
+
+func (p *pool) newWPT_TxRxPackageSpecDataType() *WPT_TxRxPackageSpecDataType {
+	if p != nil {
+		if n := len(p.pWPT_TxRxPackageSpecDataType); n > 0 {
+			x := p.pWPT_TxRxPackageSpecDataType[n-1]
+			p.pWPT_TxRxPackageSpecDataType = p.pWPT_TxRxPackageSpecDataType[:n-1]
+			var zero WPT_TxRxPackageSpecDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_TxRxPackageSpecDataType)
+}
+
+func (p *pool) newWPT_TxRxPulseOrderType() *WPT_TxRxPulseOrderType {
+	if p != nil {
+		if n := len(p.pWPT_TxRxPulseOrderType); n > 0 {
+			x := p.pWPT_TxRxPulseOrderType[n-1]
+			p.pWPT_TxRxPulseOrderType = p.pWPT_TxRxPulseOrderType[:n-1]
+			var zero WPT_TxRxPulseOrderType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_TxRxPulseOrderType)
+}
+
+func (p *pool) newWPT_TxRxSpecDataType() *WPT_TxRxSpecDataType {
+	if p != nil {
+		if n := len(p.pWPT_TxRxSpecDataType); n > 0 {
+			x := p.pWPT_TxRxSpecDataType[n-1]
+			p.pWPT_TxRxSpecDataType = p.pWPT_TxRxSpecDataType[:n-1]
+			var zero WPT_TxRxSpecDataType
+			*x = zero
+			return x
+		}
+	}
+	return new(WPT_TxRxSpecDataType)
+}
+
+func (p *pool) newX509DataType() *X509DataType {
+	if p != nil {
+		if n := len(p.pX509DataType); n > 0 {
+			x := p.pX509DataType[n-1]
+			p.pX509DataType = p.pX509DataType[:n-1]
+			var zero X509DataType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509DataType)
+}
+
+func (p *pool) newX509IssuerSerialType() *X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.pX509IssuerSerialType); n > 0 {
+			x := p.pX509IssuerSerialType[n-1]
+			p.pX509IssuerSerialType = p.pX509IssuerSerialType[:n-1]
+			var zero X509IssuerSerialType
+			*x = zero
+			return x
+		}
+	}
+	return new(X509IssuerSerialType)
+}
+
+func (p *pool) newBool() *bool {
+	if p != nil {
+		if n := len(p.pBool); n > 0 {
+			x := p.pBool[n-1]
+			p.pBool = p.pBool[:n-1]
+			var zero bool
+			*x = zero
+			return x
+		}
+	}
+	return new(bool)
+}
+
+func (p *pool) newInt16() *int16 {
+	if p != nil {
+		if n := len(p.pInt16); n > 0 {
+			x := p.pInt16[n-1]
+			p.pInt16 = p.pInt16[:n-1]
+			var zero int16
+			*x = zero
+			return x
+		}
+	}
+	return new(int16)
+}
+
+func (p *pool) newInt64() *int64 {
+	if p != nil {
+		if n := len(p.pInt64); n > 0 {
+			x := p.pInt64[n-1]
+			p.pInt64 = p.pInt64[:n-1]
+			var zero int64
+			*x = zero
+			return x
+		}
+	}
+	return new(int64)
+}
+
+func (p *pool) newInt8() *int8 {
+	if p != nil {
+		if n := len(p.pInt8); n > 0 {
+			x := p.pInt8[n-1]
+			p.pInt8 = p.pInt8[:n-1]
+			var zero int8
+			*x = zero
+			return x
+		}
+	}
+	return new(int8)
+}
+
+func (p *pool) newString() *string {
+	if p != nil {
+		if n := len(p.pString); n > 0 {
+			x := p.pString[n-1]
+			p.pString = p.pString[:n-1]
+			var zero string
+			*x = zero
+			return x
+		}
+	}
+	return new(string)
+}
+
+func (p *pool) newUint16() *uint16 {
+	if p != nil {
+		if n := len(p.pUint16); n > 0 {
+			x := p.pUint16[n-1]
+			p.pUint16 = p.pUint16[:n-1]
+			var zero uint16
+			*x = zero
+			return x
+		}
+	}
+	return new(uint16)
+}
+
+func (p *pool) newUint32() *uint32 {
+	if p != nil {
+		if n := len(p.pUint32); n > 0 {
+			x := p.pUint32[n-1]
+			p.pUint32 = p.pUint32[:n-1]
+			var zero uint32
+			*x = zero
+			return x
+		}
+	}
+	return new(uint32)
+}
+
+func (p *pool) newUint64() *uint64 {
+	if p != nil {
+		if n := len(p.pUint64); n > 0 {
+			x := p.pUint64[n-1]
+			p.pUint64 = p.pUint64[:n-1]
+			var zero uint64
+			*x = zero
+			return x
+		}
+	}
+	return new(uint64)
+}
+
+func (p *pool) newUint8() *uint8 {
+	if p != nil {
+		if n := len(p.pUint8); n > 0 {
+			x := p.pUint8[n-1]
+			p.pUint8 = p.pUint8[:n-1]
+			var zero uint8
+			*x = zero
+			return x
+		}
+	}
+	return new(uint8)
+}
+
+func (p *pool) sliceAlternativeSECCType() []AlternativeSECCType {
+	if p != nil {
+		if n := len(p.sAlternativeSECCType); n > 0 {
+			s := p.sAlternativeSECCType[n-1]
+			p.sAlternativeSECCType = p.sAlternativeSECCType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceDetailedTaxType() []DetailedTaxType {
+	if p != nil {
+		if n := len(p.sDetailedTaxType); n > 0 {
+			s := p.sDetailedTaxType[n-1]
+			p.sDetailedTaxType = p.sDetailedTaxType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceKeyValueType() []KeyValueType {
+	if p != nil {
+		if n := len(p.sKeyValueType); n > 0 {
+			s := p.sKeyValueType[n-1]
+			p.sKeyValueType = p.sKeyValueType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceObjectType() []ObjectType {
+	if p != nil {
+		if n := len(p.sObjectType); n > 0 {
+			s := p.sObjectType[n-1]
+			p.sObjectType = p.sObjectType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) slicePGPDataType() []PGPDataType {
+	if p != nil {
+		if n := len(p.sPGPDataType); n > 0 {
+			s := p.sPGPDataType[n-1]
+			p.sPGPDataType = p.sPGPDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceReferenceType() []ReferenceType {
+	if p != nil {
+		if n := len(p.sReferenceType); n > 0 {
+			s := p.sReferenceType[n-1]
+			p.sReferenceType = p.sReferenceType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceRetrievalMethodType() []RetrievalMethodType {
+	if p != nil {
+		if n := len(p.sRetrievalMethodType); n > 0 {
+			s := p.sRetrievalMethodType[n-1]
+			p.sRetrievalMethodType = p.sRetrievalMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSPKIDataType() []SPKIDataType {
+	if p != nil {
+		if n := len(p.sSPKIDataType); n > 0 {
+			s := p.sSPKIDataType[n-1]
+			p.sSPKIDataType = p.sSPKIDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceSignaturePropertyType() []SignaturePropertyType {
+	if p != nil {
+		if n := len(p.sSignaturePropertyType); n > 0 {
+			s := p.sSignaturePropertyType[n-1]
+			p.sSignaturePropertyType = p.sSignaturePropertyType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceTransformType() []TransformType {
+	if p != nil {
+		if n := len(p.sTransformType); n > 0 {
+			s := p.sTransformType[n-1]
+			p.sTransformType = p.sTransformType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceWPT_AlignmentCheckMethodType() []WPT_AlignmentCheckMethodType {
+	if p != nil {
+		if n := len(p.sWPT_AlignmentCheckMethodType); n > 0 {
+			s := p.sWPT_AlignmentCheckMethodType[n-1]
+			p.sWPT_AlignmentCheckMethodType = p.sWPT_AlignmentCheckMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceWPT_FinePositioningMethodType() []WPT_FinePositioningMethodType {
+	if p != nil {
+		if n := len(p.sWPT_FinePositioningMethodType); n > 0 {
+			s := p.sWPT_FinePositioningMethodType[n-1]
+			p.sWPT_FinePositioningMethodType = p.sWPT_FinePositioningMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceWPT_PairingMethodType() []WPT_PairingMethodType {
+	if p != nil {
+		if n := len(p.sWPT_PairingMethodType); n > 0 {
+			s := p.sWPT_PairingMethodType[n-1]
+			p.sWPT_PairingMethodType = p.sWPT_PairingMethodType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceWPT_TxRxPulseOrderType() []WPT_TxRxPulseOrderType {
+	if p != nil {
+		if n := len(p.sWPT_TxRxPulseOrderType); n > 0 {
+			s := p.sWPT_TxRxPulseOrderType[n-1]
+			p.sWPT_TxRxPulseOrderType = p.sWPT_TxRxPulseOrderType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceWPT_TxRxSpecDataType() []WPT_TxRxSpecDataType {
+	if p != nil {
+		if n := len(p.sWPT_TxRxSpecDataType); n > 0 {
+			s := p.sWPT_TxRxSpecDataType[n-1]
+			p.sWPT_TxRxSpecDataType = p.sWPT_TxRxSpecDataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509DataType() []X509DataType {
+	if p != nil {
+		if n := len(p.sX509DataType); n > 0 {
+			s := p.sX509DataType[n-1]
+			p.sX509DataType = p.sX509DataType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceX509IssuerSerialType() []X509IssuerSerialType {
+	if p != nil {
+		if n := len(p.sX509IssuerSerialType); n > 0 {
+			s := p.sX509IssuerSerialType[n-1]
+			p.sX509IssuerSerialType = p.sX509IssuerSerialType[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceBytes() [][]byte {
+	if p != nil {
+		if n := len(p.sBytes); n > 0 {
+			s := p.sBytes[n-1]
+			p.sBytes = p.sBytes[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) sliceString() []string {
+	if p != nil {
+		if n := len(p.sString); n > 0 {
+			s := p.sString[n-1]
+			p.sString = p.sString[:n-1]
+			return s[:0]
+		}
+	}
+	return nil
+}
+
+func (p *pool) recycleCLReqControlModeType(v *CLReqControlModeType) {
+}
+
+func (p *pool) recycleCLResControlModeType(v *CLResControlModeType) {
+}
+
+func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
+}
+
+func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
+}
+
+func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
+}
+
+func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if cap(v.KeyName) > 0 {
+		p.sString = append(p.sString, v.KeyName)
+	}
+	for i := range v.KeyValue {
+		p.recycleKeyValueType(&v.KeyValue[i])
+	}
+	if cap(v.KeyValue) > 0 {
+		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
+	}
+	for i := range v.RetrievalMethod {
+		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
+	}
+	if cap(v.RetrievalMethod) > 0 {
+		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
+	}
+	for i := range v.X509Data {
+		p.recycleX509DataType(&v.X509Data[i])
+	}
+	if cap(v.X509Data) > 0 {
+		p.sX509DataType = append(p.sX509DataType, v.X509Data)
+	}
+	for i := range v.PGPData {
+		p.recyclePGPDataType(&v.PGPData[i])
+	}
+	if cap(v.PGPData) > 0 {
+		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
+	}
+	for i := range v.SPKIData {
+		p.recycleSPKIDataType(&v.SPKIData[i])
+	}
+	if cap(v.SPKIData) > 0 {
+		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
+	}
+	if cap(v.MgmtData) > 0 {
+		p.sString = append(p.sString, v.MgmtData)
+	}
+}
+
+func (p *pool) recycleKeyValueType(v *KeyValueType) {
+	if v.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(v.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
+	}
+	if v.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(v.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
+	}
+}
+
+func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
+}
+
+func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+}
+
+func (p *pool) recycleTransformsType(v *TransformsType) {
+	for i := range v.Transform {
+		p.recycleTransformType(&v.Transform[i])
+	}
+	if cap(v.Transform) > 0 {
+		p.sTransformType = append(p.sTransformType, v.Transform)
+	}
+}
+
+func (p *pool) recycleTransformType(v *TransformType) {
+	if cap(v.XPath) > 0 {
+		p.sString = append(p.sString, v.XPath)
+	}
+}
+
+func (p *pool) recycleX509DataType(v *X509DataType) {
+	for i := range v.X509IssuerSerial {
+		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
+	}
+	if cap(v.X509IssuerSerial) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
+	}
+	if cap(v.X509SKI) > 0 {
+		p.sBytes = append(p.sBytes, v.X509SKI)
+	}
+	if cap(v.X509SubjectName) > 0 {
+		p.sString = append(p.sString, v.X509SubjectName)
+	}
+	if cap(v.X509Certificate) > 0 {
+		p.sBytes = append(p.sBytes, v.X509Certificate)
+	}
+	if cap(v.X509CRL) > 0 {
+		p.sBytes = append(p.sBytes, v.X509CRL)
+	}
+}
+
+func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
+}
+
+func (p *pool) recyclePGPDataType(v *PGPDataType) {
+}
+
+func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
+	if cap(v.SPKISexp) > 0 {
+		p.sBytes = append(p.sBytes, v.SPKISexp)
+	}
+}
+
+func (p *pool) recycleManifestType(v *ManifestType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleReferenceType(v *ReferenceType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.Type != nil {
+		p.pString = append(p.pString, v.Type)
+	}
+	if v.URI != nil {
+		p.pString = append(p.pString, v.URI)
+	}
+	if v.Transforms != nil {
+		p.recycleTransformsType(v.Transforms)
+		p.pTransformsType = append(p.pTransformsType, v.Transforms)
+	}
+	p.recycleDigestMethodType(&v.DigestMethod)
+}
+
+func (p *pool) recycleObjectType(v *ObjectType) {
+	if v.Encoding != nil {
+		p.pString = append(p.pString, v.Encoding)
+	}
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	if v.MimeType != nil {
+		p.pString = append(p.pString, v.MimeType)
+	}
+}
+
+func (p *pool) recycleSignatureType(v *SignatureType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleSignedInfoType(&v.SignedInfo)
+	p.recycleSignatureValueType(&v.SignatureValue)
+	if v.KeyInfo != nil {
+		p.recycleKeyInfoType(v.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
+	}
+	for i := range v.Object {
+		p.recycleObjectType(&v.Object[i])
+	}
+	if cap(v.Object) > 0 {
+		p.sObjectType = append(p.sObjectType, v.Object)
+	}
+}
+
+func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
+	p.recycleSignatureMethodType(&v.SignatureMethod)
+	for i := range v.Reference {
+		p.recycleReferenceType(&v.Reference[i])
+	}
+	if cap(v.Reference) > 0 {
+		p.sReferenceType = append(p.sReferenceType, v.Reference)
+	}
+}
+
+func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
+	if v.HMACOutputLength != nil {
+		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+	}
+}
+
+func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+	for i := range v.SignatureProperty {
+		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
+	}
+	if cap(v.SignatureProperty) > 0 {
+		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
+	}
+}
+
+func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
+	if v.Id != nil {
+		p.pString = append(p.pString, v.Id)
+	}
+}
+
+func (p *pool) recycleWPT_AlignmentCheckReqType(v *WPT_AlignmentCheckReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.TargetCoilCurrent != nil {
+		p.recycleRationalNumberType(v.TargetCoilCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.TargetCoilCurrent)
+	}
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleV2GRequestType(v *V2GRequestType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleV2GMessageType(v *V2GMessageType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
+	if v.Signature != nil {
+		p.recycleSignatureType(v.Signature)
+		p.pSignatureType = append(p.pSignatureType, v.Signature)
+	}
+}
+
+func (p *pool) recycleRationalNumberType(v *RationalNumberType) {
+}
+
+func (p *pool) recycleWPT_AlignmentCheckResType(v *WPT_AlignmentCheckResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.PowerTransmitted != nil {
+		p.recycleRationalNumberType(v.PowerTransmitted)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.PowerTransmitted)
+	}
+	if v.SupplyDeviceCurrent != nil {
+		p.recycleRationalNumberType(v.SupplyDeviceCurrent)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.SupplyDeviceCurrent)
+	}
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleV2GResponseType(v *V2GResponseType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleWPT_ChargeLoopReqType(v *WPT_ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+	p.recycleRationalNumberType(&v.EVPCPowerRequest)
+	p.recycleRationalNumberType(&v.EVPCPowerOutput)
+	if v.EVPCOperatingFrequency != nil {
+		p.recycleRationalNumberType(v.EVPCOperatingFrequency)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPCOperatingFrequency)
+	}
+	if v.EVPCPowerControlParameter != nil {
+		p.recycleWPT_EVPCPowerControlParameterType(v.EVPCPowerControlParameter)
+		p.pWPT_EVPCPowerControlParameterType = append(p.pWPT_EVPCPowerControlParameterType, v.EVPCPowerControlParameter)
+	}
+	if cap(v.ManufacturerSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.ManufacturerSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleChargeLoopReqType(v *ChargeLoopReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.DisplayParameters != nil {
+		p.recycleDisplayParametersType(v.DisplayParameters)
+		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
+	}
+}
+
+func (p *pool) recycleDisplayParametersType(v *DisplayParametersType) {
+	if v.PresentSOC != nil {
+		p.pInt8 = append(p.pInt8, v.PresentSOC)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.MaximumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MaximumSOC)
+	}
+	if v.RemainingTimeToMinimumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMinimumSOC)
+	}
+	if v.RemainingTimeToTargetSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToTargetSOC)
+	}
+	if v.RemainingTimeToMaximumSOC != nil {
+		p.pUint32 = append(p.pUint32, v.RemainingTimeToMaximumSOC)
+	}
+	if v.ChargingComplete != nil {
+		p.pBool = append(p.pBool, v.ChargingComplete)
+	}
+	if v.BatteryEnergyCapacity != nil {
+		p.recycleRationalNumberType(v.BatteryEnergyCapacity)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.BatteryEnergyCapacity)
+	}
+	if v.InletHot != nil {
+		p.pBool = append(p.pBool, v.InletHot)
+	}
+}
+
+func (p *pool) recycleWPT_EVPCPowerControlParameterType(v *WPT_EVPCPowerControlParameterType) {
+	p.recycleRationalNumberType(&v.EVPCCoilCurrentRequest)
+	p.recycleRationalNumberType(&v.EVPCCoilCurrentInformation)
+	p.recycleRationalNumberType(&v.EVPCCurrentOutputInformation)
+	p.recycleRationalNumberType(&v.EVPCVoltageOutputInformation)
+}
+
+func (p *pool) recycleWPT_ChargeLoopResType(v *WPT_ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+	p.recycleRationalNumberType(&v.EVPCPowerRequest)
+	if v.SDPowerInput != nil {
+		p.recycleRationalNumberType(v.SDPowerInput)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.SDPowerInput)
+	}
+	p.recycleRationalNumberType(&v.SPCMaxOutputPowerLimit)
+	p.recycleRationalNumberType(&v.SPCMinOutputPowerLimit)
+	if v.SPCOperatingFrequency != nil {
+		p.recycleRationalNumberType(v.SPCOperatingFrequency)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.SPCOperatingFrequency)
+	}
+	if v.SPCPowerControlParameter != nil {
+		p.recycleWPT_SPCPowerControlParameterType(v.SPCPowerControlParameter)
+		p.pWPT_SPCPowerControlParameterType = append(p.pWPT_SPCPowerControlParameterType, v.SPCPowerControlParameter)
+	}
+	if cap(v.ManufacturerSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.ManufacturerSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleChargeLoopResType(v *ChargeLoopResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.EVSEStatus != nil {
+		p.recycleEVSEStatusType(v.EVSEStatus)
+		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
+	}
+	if v.MeterInfo != nil {
+		p.recycleMeterInfoType(v.MeterInfo)
+		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
+	}
+	if v.Receipt != nil {
+		p.recycleReceiptType(v.Receipt)
+		p.pReceiptType = append(p.pReceiptType, v.Receipt)
+	}
+}
+
+func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
+}
+
+func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
+	if v.BPT_DischargedEnergyReadingWh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_DischargedEnergyReadingWh)
+	}
+	if v.CapacitiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.CapacitiveEnergyReadingVARh)
+	}
+	if v.BPT_InductiveEnergyReadingVARh != nil {
+		p.pUint64 = append(p.pUint64, v.BPT_InductiveEnergyReadingVARh)
+	}
+	if v.MeterStatus != nil {
+		p.pInt16 = append(p.pInt16, v.MeterStatus)
+	}
+	if v.MeterTimestamp != nil {
+		p.pUint64 = append(p.pUint64, v.MeterTimestamp)
+	}
+}
+
+func (p *pool) recycleReceiptType(v *ReceiptType) {
+	if v.EnergyCosts != nil {
+		p.recycleDetailedCostType(v.EnergyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.EnergyCosts)
+	}
+	if v.OccupancyCosts != nil {
+		p.recycleDetailedCostType(v.OccupancyCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OccupancyCosts)
+	}
+	if v.AdditionalServicesCosts != nil {
+		p.recycleDetailedCostType(v.AdditionalServicesCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.AdditionalServicesCosts)
+	}
+	if v.OverstayCosts != nil {
+		p.recycleDetailedCostType(v.OverstayCosts)
+		p.pDetailedCostType = append(p.pDetailedCostType, v.OverstayCosts)
+	}
+	for i := range v.TaxCosts {
+		p.recycleDetailedTaxType(&v.TaxCosts[i])
+	}
+	if cap(v.TaxCosts) > 0 {
+		p.sDetailedTaxType = append(p.sDetailedTaxType, v.TaxCosts)
+	}
+}
+
+func (p *pool) recycleDetailedCostType(v *DetailedCostType) {
+	p.recycleRationalNumberType(&v.Amount)
+	p.recycleRationalNumberType(&v.CostPerUnit)
+}
+
+func (p *pool) recycleDetailedTaxType(v *DetailedTaxType) {
+	p.recycleRationalNumberType(&v.Amount)
+}
+
+func (p *pool) recycleWPT_SPCPowerControlParameterType(v *WPT_SPCPowerControlParameterType) {
+	p.recycleRationalNumberType(&v.SPCPrimaryDeviceCoilCurrentInformation)
+}
+
+func (p *pool) recycleWPT_ChargeParameterDiscoveryReqType(v *WPT_ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleRationalNumberType(&v.EVPCMaxReceivablePower)
+	p.recycleRationalNumberType(&v.EVPCNaturalFrequency)
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleWPT_ChargeParameterDiscoveryResType(v *WPT_ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleRationalNumberType(&v.SDMinOutputPower)
+	p.recycleRationalNumberType(&v.SDMaxOutputPower)
+	p.recycleRationalNumberType(&v.PDMinCoilCurrent)
+	p.recycleRationalNumberType(&v.PDMaxCoilCurrent)
+	if cap(v.SDManufacturerSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.SDManufacturerSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
+	p.recycleMessageHeaderType(&v.Header)
+}
+
+func (p *pool) recycleWPT_FinePositioningReqType(v *WPT_FinePositioningReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+	if v.WPT_LF_DataPackageList != nil {
+		p.recycleWPT_LF_DataPackageListType(v.WPT_LF_DataPackageList)
+		p.pWPT_LF_DataPackageListType = append(p.pWPT_LF_DataPackageListType, v.WPT_LF_DataPackageList)
+	}
+}
+
+func (p *pool) recycleWPT_LF_DataPackageListType(v *WPT_LF_DataPackageListType) {
+	p.recycleWPT_LF_DataPackageType(&v.WPT_LF_DataPackage)
+}
+
+func (p *pool) recycleWPT_LF_DataPackageType(v *WPT_LF_DataPackageType) {
+	if v.LF_TxData != nil {
+		p.recycleWPT_LF_TxDataListType(v.LF_TxData)
+		p.pWPT_LF_TxDataListType = append(p.pWPT_LF_TxDataListType, v.LF_TxData)
+	}
+	if v.LF_RxData != nil {
+		p.recycleWPT_LF_RxDataListType(v.LF_RxData)
+		p.pWPT_LF_RxDataListType = append(p.pWPT_LF_RxDataListType, v.LF_RxData)
+	}
+}
+
+func (p *pool) recycleWPT_LF_TxDataListType(v *WPT_LF_TxDataListType) {
+	p.recycleWPT_LF_TxDataType(&v.WPT_LF_TxDataList)
+}
+
+func (p *pool) recycleWPT_LF_TxDataType(v *WPT_LF_TxDataType) {
+	p.recycleRationalNumberType(&v.EIRP)
+}
+
+func (p *pool) recycleWPT_LF_RxDataListType(v *WPT_LF_RxDataListType) {
+	p.recycleWPT_LF_RxDataType(&v.WPT_LF_RxDataList)
+}
+
+func (p *pool) recycleWPT_LF_RxDataType(v *WPT_LF_RxDataType) {
+	p.recycleWPT_LF_RxRSSIListType(&v.RSSIData)
+}
+
+func (p *pool) recycleWPT_LF_RxRSSIListType(v *WPT_LF_RxRSSIListType) {
+	p.recycleWPT_LF_RxRSSIType(&v.RSSIDataList)
+}
+
+func (p *pool) recycleWPT_LF_RxRSSIType(v *WPT_LF_RxRSSIType) {
+	p.recycleRationalNumberType(&v.RSSI)
+}
+
+func (p *pool) recycleWPT_FinePositioningResType(v *WPT_FinePositioningResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+	if v.WPT_LF_DataPackageList != nil {
+		p.recycleWPT_LF_DataPackageListType(v.WPT_LF_DataPackageList)
+		p.pWPT_LF_DataPackageListType = append(p.pWPT_LF_DataPackageListType, v.WPT_LF_DataPackageList)
+	}
+}
+
+func (p *pool) recycleWPT_FinePositioningSetupReqType(v *WPT_FinePositioningSetupReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleWPT_FinePositioningMethodListType(&v.EVDeviceFinePositioningMethodList)
+	p.recycleWPT_PairingMethodListType(&v.EVDevicePairingMethodList)
+	p.recycleWPT_AlignmentCheckMethodListType(&v.EVDeviceAlignmentCheckMethodList)
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+	if v.LF_SystemSetupData != nil {
+		p.recycleWPT_LF_SystemSetupDataType(v.LF_SystemSetupData)
+		p.pWPT_LF_SystemSetupDataType = append(p.pWPT_LF_SystemSetupDataType, v.LF_SystemSetupData)
+	}
+}
+
+func (p *pool) recycleWPT_FinePositioningMethodListType(v *WPT_FinePositioningMethodListType) {
+	if cap(v.WPT_FinePositioningMethod) > 0 {
+		p.sWPT_FinePositioningMethodType = append(p.sWPT_FinePositioningMethodType, v.WPT_FinePositioningMethod)
+	}
+}
+
+func (p *pool) recycleWPT_PairingMethodListType(v *WPT_PairingMethodListType) {
+	if cap(v.WPT_PairingMethod) > 0 {
+		p.sWPT_PairingMethodType = append(p.sWPT_PairingMethodType, v.WPT_PairingMethod)
+	}
+}
+
+func (p *pool) recycleWPT_AlignmentCheckMethodListType(v *WPT_AlignmentCheckMethodListType) {
+	if cap(v.WPT_AlignmentCheckMethod) > 0 {
+		p.sWPT_AlignmentCheckMethodType = append(p.sWPT_AlignmentCheckMethodType, v.WPT_AlignmentCheckMethod)
+	}
+}
+
+func (p *pool) recycleWPT_LF_SystemSetupDataType(v *WPT_LF_SystemSetupDataType) {
+	if v.LF_TransmitterSetupData != nil {
+		p.recycleWPT_LF_TransmitterDataType(v.LF_TransmitterSetupData)
+		p.pWPT_LF_TransmitterDataType = append(p.pWPT_LF_TransmitterDataType, v.LF_TransmitterSetupData)
+	}
+	if v.LF_ReceiverSetupData != nil {
+		p.recycleWPT_LF_ReceiverDataType(v.LF_ReceiverSetupData)
+		p.pWPT_LF_ReceiverDataType = append(p.pWPT_LF_ReceiverDataType, v.LF_ReceiverSetupData)
+	}
+}
+
+func (p *pool) recycleWPT_LF_TransmitterDataType(v *WPT_LF_TransmitterDataType) {
+	p.recycleRationalNumberType(&v.SignalFrequency)
+	for i := range v.TxSpecData {
+		p.recycleWPT_TxRxSpecDataType(&v.TxSpecData[i])
+	}
+	if cap(v.TxSpecData) > 0 {
+		p.sWPT_TxRxSpecDataType = append(p.sWPT_TxRxSpecDataType, v.TxSpecData)
+	}
+	if v.TxPackageSpecData != nil {
+		p.recycleWPT_TxRxPackageSpecDataType(v.TxPackageSpecData)
+		p.pWPT_TxRxPackageSpecDataType = append(p.pWPT_TxRxPackageSpecDataType, v.TxPackageSpecData)
+	}
+}
+
+func (p *pool) recycleWPT_TxRxSpecDataType(v *WPT_TxRxSpecDataType) {
+	p.recycleWPT_CoordinateXYZType(&v.TxRxPosition)
+	p.recycleWPT_CoordinateXYZType(&v.TxRxOrientation)
+}
+
+func (p *pool) recycleWPT_CoordinateXYZType(v *WPT_CoordinateXYZType) {
+}
+
+func (p *pool) recycleWPT_TxRxPackageSpecDataType(v *WPT_TxRxPackageSpecDataType) {
+	for i := range v.PulseSequenceOrder {
+		p.recycleWPT_TxRxPulseOrderType(&v.PulseSequenceOrder[i])
+	}
+	if cap(v.PulseSequenceOrder) > 0 {
+		p.sWPT_TxRxPulseOrderType = append(p.sWPT_TxRxPulseOrderType, v.PulseSequenceOrder)
+	}
+}
+
+func (p *pool) recycleWPT_TxRxPulseOrderType(v *WPT_TxRxPulseOrderType) {
+}
+
+func (p *pool) recycleWPT_LF_ReceiverDataType(v *WPT_LF_ReceiverDataType) {
+	for i := range v.RxSpecData {
+		p.recycleWPT_TxRxSpecDataType(&v.RxSpecData[i])
+	}
+	if cap(v.RxSpecData) > 0 {
+		p.sWPT_TxRxSpecDataType = append(p.sWPT_TxRxSpecDataType, v.RxSpecData)
+	}
+}
+
+func (p *pool) recycleWPT_FinePositioningSetupResType(v *WPT_FinePositioningSetupResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	p.recycleWPT_FinePositioningMethodListType(&v.PrimaryDeviceFinePositioningMethodList)
+	p.recycleWPT_PairingMethodListType(&v.PrimaryDevicePairingMethodList)
+	p.recycleWPT_AlignmentCheckMethodListType(&v.PrimaryDeviceAlignmentCheckMethodList)
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+	if v.LF_SystemSetupData != nil {
+		p.recycleWPT_LF_SystemSetupDataType(v.LF_SystemSetupData)
+		p.pWPT_LF_SystemSetupDataType = append(p.pWPT_LF_SystemSetupDataType, v.LF_SystemSetupData)
+	}
+}
+
+func (p *pool) recycleWPT_PairingReqType(v *WPT_PairingReqType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.ObservedIDCode != nil {
+		p.pUint32 = append(p.pUint32, v.ObservedIDCode)
+	}
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleWPT_PairingResType(v *WPT_PairingResType) {
+	p.recycleMessageHeaderType(&v.Header)
+	if v.ObservedIDCode != nil {
+		p.pUint32 = append(p.pUint32, v.ObservedIDCode)
+	}
+	if v.AlternativeSECCList != nil {
+		p.recycleAlternativeSECCListType(v.AlternativeSECCList)
+		p.pAlternativeSECCListType = append(p.pAlternativeSECCListType, v.AlternativeSECCList)
+	}
+	if cap(v.VendorSpecificDataContainer) > 0 {
+		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
+	}
+}
+
+func (p *pool) recycleAlternativeSECCListType(v *AlternativeSECCListType) {
+	for i := range v.AlternativeSECC {
+		p.recycleAlternativeSECCType(&v.AlternativeSECC[i])
+	}
+	if cap(v.AlternativeSECC) > 0 {
+		p.sAlternativeSECCType = append(p.sAlternativeSECCType, v.AlternativeSECC)
+	}
+}
+
+func (p *pool) recycleAlternativeSECCType(v *AlternativeSECCType) {
+	if v.SSID != nil {
+		p.pString = append(p.pString, v.SSID)
+	}
+	if v.BSSID != nil {
+		p.pString = append(p.pString, v.BSSID)
+	}
+	if v.IPAddress != nil {
+		p.pString = append(p.pString, v.IPAddress)
+	}
+	if v.Port != nil {
+		p.pUint16 = append(p.pUint16, v.Port)
+	}
+}
+
+func (p *pool) recycleDynamic_CLReqControlModeType(v *Dynamic_CLReqControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
+}
+
+func (p *pool) recycleDynamic_CLResControlModeType(v *Dynamic_CLResControlModeType) {
+	if v.DepartureTime != nil {
+		p.pUint32 = append(p.pUint32, v.DepartureTime)
+	}
+	if v.MinimumSOC != nil {
+		p.pInt8 = append(p.pInt8, v.MinimumSOC)
+	}
+	if v.TargetSOC != nil {
+		p.pInt8 = append(p.pInt8, v.TargetSOC)
+	}
+	if v.AckMaxDelay != nil {
+		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
+	}
+}
+
+func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
+	for i := range v.RootCertificateID {
+		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
+	}
+	if cap(v.RootCertificateID) > 0 {
+		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
+	}
+}
+
+func (p *pool) recycleScheduled_CLReqControlModeType(v *Scheduled_CLReqControlModeType) {
+	if v.EVTargetEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
+	}
+	if v.EVMaximumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
+	}
+	if v.EVMinimumEnergyRequest != nil {
+		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
+	}
+}
+
+func (p *pool) recycleScheduled_CLResControlModeType(v *Scheduled_CLResControlModeType) {
+}
+
+// Decoder decodes documents without allocating, once warm, anything but byte and string
+// fields: each call reuses the memory of the document it returned before.
+// The zero value is ready to use. A Decoder is not safe for concurrent use.
+type Decoder struct {
+	p   pool
+	doc Document
+}
+
+// Decode decodes one EXI document like [Decode] and returns it. The Document and everything it
+// points to belong to the Decoder and are valid until the next call; copy what must outlive it.
+func (dec *Decoder) Decode(b []byte) (*Document, error) {
+	p := &dec.p
+	d := &dec.doc
+
+	if d.CLReqControlMode != nil {
+		p.recycleCLReqControlModeType(d.CLReqControlMode)
+		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
+	}
+	if d.CLResControlMode != nil {
+		p.recycleCLResControlModeType(d.CLResControlMode)
+		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
+	}
+	if d.CanonicalizationMethod != nil {
+		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
+	}
+	if d.DSAKeyValue != nil {
+		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
+	}
+	if d.DigestMethod != nil {
+		p.recycleDigestMethodType(d.DigestMethod)
+		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
+	}
+	if d.KeyInfo != nil {
+		p.recycleKeyInfoType(d.KeyInfo)
+		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
+	}
+	if d.KeyName != nil {
+		p.pString = append(p.pString, d.KeyName)
+	}
+	if d.KeyValue != nil {
+		p.recycleKeyValueType(d.KeyValue)
+		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
+	}
+	if d.Manifest != nil {
+		p.recycleManifestType(d.Manifest)
+		p.pManifestType = append(p.pManifestType, d.Manifest)
+	}
+	if d.MgmtData != nil {
+		p.pString = append(p.pString, d.MgmtData)
+	}
+	if d.Object != nil {
+		p.recycleObjectType(d.Object)
+		p.pObjectType = append(p.pObjectType, d.Object)
+	}
+	if d.PGPData != nil {
+		p.recyclePGPDataType(d.PGPData)
+		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
+	}
+	if d.RSAKeyValue != nil {
+		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
+	}
+	if d.Reference != nil {
+		p.recycleReferenceType(d.Reference)
+		p.pReferenceType = append(p.pReferenceType, d.Reference)
+	}
+	if d.RetrievalMethod != nil {
+		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
+	}
+	if d.SPKIData != nil {
+		p.recycleSPKIDataType(d.SPKIData)
+		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
+	}
+	if d.Signature != nil {
+		p.recycleSignatureType(d.Signature)
+		p.pSignatureType = append(p.pSignatureType, d.Signature)
+	}
+	if d.SignatureMethod != nil {
+		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
+	}
+	if d.SignatureProperties != nil {
+		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
+	}
+	if d.SignatureProperty != nil {
+		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
+	}
+	if d.SignatureValue != nil {
+		p.recycleSignatureValueType(d.SignatureValue)
+		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
+	}
+	if d.SignedInfo != nil {
+		p.recycleSignedInfoType(d.SignedInfo)
+		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
+	}
+	if d.Transform != nil {
+		p.recycleTransformType(d.Transform)
+		p.pTransformType = append(p.pTransformType, d.Transform)
+	}
+	if d.Transforms != nil {
+		p.recycleTransformsType(d.Transforms)
+		p.pTransformsType = append(p.pTransformsType, d.Transforms)
+	}
+	if d.WPT_AlignmentCheckReq != nil {
+		p.recycleWPT_AlignmentCheckReqType(d.WPT_AlignmentCheckReq)
+		p.pWPT_AlignmentCheckReqType = append(p.pWPT_AlignmentCheckReqType, d.WPT_AlignmentCheckReq)
+	}
+	if d.WPT_AlignmentCheckRes != nil {
+		p.recycleWPT_AlignmentCheckResType(d.WPT_AlignmentCheckRes)
+		p.pWPT_AlignmentCheckResType = append(p.pWPT_AlignmentCheckResType, d.WPT_AlignmentCheckRes)
+	}
+	if d.WPT_ChargeLoopReq != nil {
+		p.recycleWPT_ChargeLoopReqType(d.WPT_ChargeLoopReq)
+		p.pWPT_ChargeLoopReqType = append(p.pWPT_ChargeLoopReqType, d.WPT_ChargeLoopReq)
+	}
+	if d.WPT_ChargeLoopRes != nil {
+		p.recycleWPT_ChargeLoopResType(d.WPT_ChargeLoopRes)
+		p.pWPT_ChargeLoopResType = append(p.pWPT_ChargeLoopResType, d.WPT_ChargeLoopRes)
+	}
+	if d.WPT_ChargeParameterDiscoveryReq != nil {
+		p.recycleWPT_ChargeParameterDiscoveryReqType(d.WPT_ChargeParameterDiscoveryReq)
+		p.pWPT_ChargeParameterDiscoveryReqType = append(p.pWPT_ChargeParameterDiscoveryReqType, d.WPT_ChargeParameterDiscoveryReq)
+	}
+	if d.WPT_ChargeParameterDiscoveryRes != nil {
+		p.recycleWPT_ChargeParameterDiscoveryResType(d.WPT_ChargeParameterDiscoveryRes)
+		p.pWPT_ChargeParameterDiscoveryResType = append(p.pWPT_ChargeParameterDiscoveryResType, d.WPT_ChargeParameterDiscoveryRes)
+	}
+	if d.WPT_FinePositioningReq != nil {
+		p.recycleWPT_FinePositioningReqType(d.WPT_FinePositioningReq)
+		p.pWPT_FinePositioningReqType = append(p.pWPT_FinePositioningReqType, d.WPT_FinePositioningReq)
+	}
+	if d.WPT_FinePositioningRes != nil {
+		p.recycleWPT_FinePositioningResType(d.WPT_FinePositioningRes)
+		p.pWPT_FinePositioningResType = append(p.pWPT_FinePositioningResType, d.WPT_FinePositioningRes)
+	}
+	if d.WPT_FinePositioningSetupReq != nil {
+		p.recycleWPT_FinePositioningSetupReqType(d.WPT_FinePositioningSetupReq)
+		p.pWPT_FinePositioningSetupReqType = append(p.pWPT_FinePositioningSetupReqType, d.WPT_FinePositioningSetupReq)
+	}
+	if d.WPT_FinePositioningSetupRes != nil {
+		p.recycleWPT_FinePositioningSetupResType(d.WPT_FinePositioningSetupRes)
+		p.pWPT_FinePositioningSetupResType = append(p.pWPT_FinePositioningSetupResType, d.WPT_FinePositioningSetupRes)
+	}
+	if d.WPT_PairingReq != nil {
+		p.recycleWPT_PairingReqType(d.WPT_PairingReq)
+		p.pWPT_PairingReqType = append(p.pWPT_PairingReqType, d.WPT_PairingReq)
+	}
+	if d.WPT_PairingRes != nil {
+		p.recycleWPT_PairingResType(d.WPT_PairingRes)
+		p.pWPT_PairingResType = append(p.pWPT_PairingResType, d.WPT_PairingRes)
+	}
+	if d.X509Data != nil {
+		p.recycleX509DataType(d.X509Data)
+		p.pX509DataType = append(p.pX509DataType, d.X509Data)
+	}
+	*d = Document{}
+	if err := decodeRootDocument(b, p, d); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
 // Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 193 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) need the element fragment grammar and are not fields.
 type Fragment struct {
 	AckMaxDelay                            *uint16                              `json:"AckMaxDelay,omitempty"`                            // {urn:iso:std:iso:15118:-20:CommonTypes}AckMaxDelay
@@ -16798,6 +20032,10 @@ type Fragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeFragment(b []byte, d *Fragment) error {
 	*d = Fragment{}
+	return decodeRootFragment(b, nil, d)
+}
+
+func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -16820,29 +20058,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.AckMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.AckMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 1:
-		d.AdditionalServicesCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.AdditionalServicesCosts); err != nil {
+		d.AdditionalServicesCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 2:
-		d.AlternativeSECC = new(AlternativeSECCType)
-		if err := decodeAlternativeSECCType(&r, d.AlternativeSECC); err != nil {
+		d.AlternativeSECC = p.newAlternativeSECCType()
+		if err := decodeAlternativeSECCType(&r, p, d.AlternativeSECC); err != nil {
 			return err
 		}
 	case 3:
-		d.AlternativeSECCList = new(AlternativeSECCListType)
-		if err := decodeAlternativeSECCListType(&r, d.AlternativeSECCList); err != nil {
+		d.AlternativeSECCList = p.newAlternativeSECCListType()
+		if err := decodeAlternativeSECCListType(&r, p, d.AlternativeSECCList); err != nil {
 			return err
 		}
 	case 4:
-		d.Amount = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.Amount); err != nil {
+		d.Amount = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.Amount); err != nil {
 			return err
 		}
 	case 5:
@@ -16855,7 +20095,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_DischargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_DischargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16870,7 +20112,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.BPT_InductiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16884,29 +20128,31 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.BSSID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.BSSID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 8:
-		d.BatteryEnergyCapacity = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.BatteryEnergyCapacity); err != nil {
+		d.BatteryEnergyCapacity = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 9:
-		d.CLReqControlMode = new(CLReqControlModeType)
-		if err := decodeCLReqControlModeType(&r, d.CLReqControlMode); err != nil {
+		d.CLReqControlMode = p.newCLReqControlModeType()
+		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 10:
-		d.CLResControlMode = new(CLResControlModeType)
-		if err := decodeCLResControlModeType(&r, d.CLResControlMode); err != nil {
+		d.CLResControlMode = p.newCLResControlModeType()
+		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
 			return err
 		}
 	case 11:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 12:
@@ -16919,7 +20165,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.CapacitiveEnergyReadingVARh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.CapacitiveEnergyReadingVARh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16934,7 +20182,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.ChargedEnergyReadingWh = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.ChargedEnergyReadingWh = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16948,7 +20198,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.ChargingComplete = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.ChargingComplete = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16966,7 +20218,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Coord_X = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Coord_X = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -16984,7 +20238,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Coord_Y = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Coord_Y = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17002,19 +20258,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Coord_Z = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Coord_Z = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 18:
-		d.CostPerUnit = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.CostPerUnit); err != nil {
+		d.CostPerUnit = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.CostPerUnit); err != nil {
 			return err
 		}
 	case 19:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 20:
@@ -17030,14 +20288,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.DepartureTime = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.DepartureTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 21:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 22:
@@ -17056,38 +20316,38 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 23:
-		d.DisplayParameters = new(DisplayParametersType)
-		if err := decodeDisplayParametersType(&r, d.DisplayParameters); err != nil {
+		d.DisplayParameters = p.newDisplayParametersType()
+		if err := decodeDisplayParametersType(&r, p, d.DisplayParameters); err != nil {
 			return err
 		}
 	case 24:
-		d.EIRP = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EIRP); err != nil {
+		d.EIRP = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EIRP); err != nil {
 			return err
 		}
 	case 25:
-		d.EVDeviceAlignmentCheckMethodList = new(WPT_AlignmentCheckMethodListType)
-		if err := decodeWPT_AlignmentCheckMethodListType(&r, d.EVDeviceAlignmentCheckMethodList); err != nil {
+		d.EVDeviceAlignmentCheckMethodList = p.newWPT_AlignmentCheckMethodListType()
+		if err := decodeWPT_AlignmentCheckMethodListType(&r, p, d.EVDeviceAlignmentCheckMethodList); err != nil {
 			return err
 		}
 	case 26:
-		d.EVDeviceFinePositioningMethodList = new(WPT_FinePositioningMethodListType)
-		if err := decodeWPT_FinePositioningMethodListType(&r, d.EVDeviceFinePositioningMethodList); err != nil {
+		d.EVDeviceFinePositioningMethodList = p.newWPT_FinePositioningMethodListType()
+		if err := decodeWPT_FinePositioningMethodListType(&r, p, d.EVDeviceFinePositioningMethodList); err != nil {
 			return err
 		}
 	case 27:
-		d.EVDevicePairingMethodList = new(WPT_PairingMethodListType)
-		if err := decodeWPT_PairingMethodListType(&r, d.EVDevicePairingMethodList); err != nil {
+		d.EVDevicePairingMethodList = p.newWPT_PairingMethodListType()
+		if err := decodeWPT_PairingMethodListType(&r, p, d.EVDevicePairingMethodList); err != nil {
 			return err
 		}
 	case 28:
-		d.EVMaximumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMaximumEnergyRequest); err != nil {
+		d.EVMaximumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 29:
-		d.EVMinimumEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVMinimumEnergyRequest); err != nil {
+		d.EVMinimumEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 30:
@@ -17100,24 +20360,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := WPT_EVPCChargeDiagnosticsType(xu)
-			d.EVPCChargeDiagnostics = &x
+			ptr := p.newWPT_EVPCChargeDiagnosticsType()
+			*ptr = x
+			d.EVPCChargeDiagnostics = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 31:
-		d.EVPCCoilCurrentInformation = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCCoilCurrentInformation); err != nil {
+		d.EVPCCoilCurrentInformation = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCCoilCurrentInformation); err != nil {
 			return err
 		}
 	case 32:
-		d.EVPCCoilCurrentRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCCoilCurrentRequest); err != nil {
+		d.EVPCCoilCurrentRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCCoilCurrentRequest); err != nil {
 			return err
 		}
 	case 33:
-		d.EVPCCurrentOutputInformation = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCCurrentOutputInformation); err != nil {
+		d.EVPCCurrentOutputInformation = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCCurrentOutputInformation); err != nil {
 			return err
 		}
 	case 34:
@@ -17129,44 +20391,46 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.EVPCDeviceLocalControl = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.EVPCDeviceLocalControl = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 35:
-		d.EVPCMaxReceivablePower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCMaxReceivablePower); err != nil {
+		d.EVPCMaxReceivablePower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCMaxReceivablePower); err != nil {
 			return err
 		}
 	case 36:
-		d.EVPCNaturalFrequency = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCNaturalFrequency); err != nil {
+		d.EVPCNaturalFrequency = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCNaturalFrequency); err != nil {
 			return err
 		}
 	case 37:
-		d.EVPCOperatingFrequency = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCOperatingFrequency); err != nil {
+		d.EVPCOperatingFrequency = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCOperatingFrequency); err != nil {
 			return err
 		}
 	case 38:
-		d.EVPCPowerControlParameter = new(WPT_EVPCPowerControlParameterType)
-		if err := decodeWPT_EVPCPowerControlParameterType(&r, d.EVPCPowerControlParameter); err != nil {
+		d.EVPCPowerControlParameter = p.newWPT_EVPCPowerControlParameterType()
+		if err := decodeWPT_EVPCPowerControlParameterType(&r, p, d.EVPCPowerControlParameter); err != nil {
 			return err
 		}
 	case 39:
-		d.EVPCPowerOutput = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCPowerOutput); err != nil {
+		d.EVPCPowerOutput = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCPowerOutput); err != nil {
 			return err
 		}
 	case 40:
-		d.EVPCPowerRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCPowerRequest); err != nil {
+		d.EVPCPowerRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCPowerRequest); err != nil {
 			return err
 		}
 	case 41:
-		d.EVPCVoltageOutputInformation = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVPCVoltageOutputInformation); err != nil {
+		d.EVPCVoltageOutputInformation = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVPCVoltageOutputInformation); err != nil {
 			return err
 		}
 	case 42:
@@ -17182,7 +20446,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ProcessingType(xu)
-			d.EVProcessing = &x
+			ptr := p.newProcessingType()
+			*ptr = x
+			d.EVProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17200,7 +20466,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := WPT_EVResultType(xu)
-			d.EVResultCode = &x
+			ptr := p.newWPT_EVResultType()
+			*ptr = x
+			d.EVResultCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17218,7 +20486,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := EvseNotificationType(xu)
-			d.EVSENotification = &x
+			ptr := p.newEvseNotificationType()
+			*ptr = x
+			d.EVSENotification = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17236,24 +20506,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ProcessingType(xu)
-			d.EVSEProcessing = &x
+			ptr := p.newProcessingType()
+			*ptr = x
+			d.EVSEProcessing = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 46:
-		d.EVSEStatus = new(EVSEStatusType)
-		if err := decodeEVSEStatusType(&r, d.EVSEStatus); err != nil {
+		d.EVSEStatus = p.newEVSEStatusType()
+		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
 			return err
 		}
 	case 47:
-		d.EVTargetEnergyRequest = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.EVTargetEnergyRequest); err != nil {
+		d.EVTargetEnergyRequest = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 48:
-		d.EnergyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.EnergyCosts); err != nil {
+		d.EnergyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.EnergyCosts); err != nil {
 			return err
 		}
 	case 49:
@@ -17281,7 +20553,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int8(int64(xu) + -128)
-			d.Exponent_2 = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.Exponent_2 = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17311,14 +20585,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 53:
-		d.Header = new(MessageHeaderType)
-		if err := decodeMessageHeaderType(&r, d.Header); err != nil {
+		d.Header = p.newMessageHeaderType()
+		if err := decodeMessageHeaderType(&r, p, d.Header); err != nil {
 			return err
 		}
 	case 54:
@@ -17330,7 +20606,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.IPAddress = &x
+			ptr := p.newString()
+			*ptr = x
+			d.IPAddress = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17348,7 +20626,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.IndexNumber = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.IndexNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17362,7 +20642,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.InletHot = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.InletHot = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17383,8 +20665,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 58:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 59:
@@ -17396,44 +20678,46 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 60:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 61:
-		d.LF_ReceiverSetupData = new(WPT_LF_ReceiverDataType)
-		if err := decodeWPT_LF_ReceiverDataType(&r, d.LF_ReceiverSetupData); err != nil {
+		d.LF_ReceiverSetupData = p.newWPT_LF_ReceiverDataType()
+		if err := decodeWPT_LF_ReceiverDataType(&r, p, d.LF_ReceiverSetupData); err != nil {
 			return err
 		}
 	case 62:
-		d.LF_RxData = new(WPT_LF_RxDataListType)
-		if err := decodeWPT_LF_RxDataListType(&r, d.LF_RxData); err != nil {
+		d.LF_RxData = p.newWPT_LF_RxDataListType()
+		if err := decodeWPT_LF_RxDataListType(&r, p, d.LF_RxData); err != nil {
 			return err
 		}
 	case 63:
-		d.LF_SystemSetupData = new(WPT_LF_SystemSetupDataType)
-		if err := decodeWPT_LF_SystemSetupDataType(&r, d.LF_SystemSetupData); err != nil {
+		d.LF_SystemSetupData = p.newWPT_LF_SystemSetupDataType()
+		if err := decodeWPT_LF_SystemSetupDataType(&r, p, d.LF_SystemSetupData); err != nil {
 			return err
 		}
 	case 64:
-		d.LF_TransmitterSetupData = new(WPT_LF_TransmitterDataType)
-		if err := decodeWPT_LF_TransmitterDataType(&r, d.LF_TransmitterSetupData); err != nil {
+		d.LF_TransmitterSetupData = p.newWPT_LF_TransmitterDataType()
+		if err := decodeWPT_LF_TransmitterDataType(&r, p, d.LF_TransmitterSetupData); err != nil {
 			return err
 		}
 	case 65:
-		d.LF_TxData = new(WPT_LF_TxDataListType)
-		if err := decodeWPT_LF_TxDataListType(&r, d.LF_TxData); err != nil {
+		d.LF_TxData = p.newWPT_LF_TxDataListType()
+		if err := decodeWPT_LF_TxDataListType(&r, p, d.LF_TxData); err != nil {
 			return err
 		}
 	case 66:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 67:
@@ -17464,7 +20748,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MaximumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17478,14 +20764,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MeterID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 70:
-		d.MeterInfo = new(MeterInfoType)
-		if err := decodeMeterInfoType(&r, d.MeterInfo); err != nil {
+		d.MeterInfo = p.newMeterInfoType()
+		if err := decodeMeterInfoType(&r, p, d.MeterInfo); err != nil {
 			return err
 		}
 	case 71:
@@ -17497,7 +20785,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MeterInfoRequested = &x
+			ptr := p.newBool()
+			*ptr = x
+			d.MeterInfoRequested = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17530,7 +20820,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.MeterStatus = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.MeterStatus = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17545,7 +20837,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.MeterTimestamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.MeterTimestamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17559,7 +20853,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17577,7 +20873,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.MinimumSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.MinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17610,7 +20908,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.NaturalOffset = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.NaturalOffset = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17628,7 +20928,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.NotificationMaxDelay = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.NotificationMaxDelay = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17643,7 +20945,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.NumPackages = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.NumPackages = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17658,7 +20962,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.NumberOfReceivers = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.NumberOfReceivers = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17673,14 +20979,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.NumberOfTransmitters = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.NumberOfTransmitters = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 83:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 84:
@@ -17699,19 +21007,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.ObservedIDCode = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.ObservedIDCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 85:
-		d.OccupancyCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OccupancyCosts); err != nil {
+		d.OccupancyCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 86:
-		d.OverstayCosts = new(DetailedCostType)
-		if err := decodeDetailedCostType(&r, d.OverstayCosts); err != nil {
+		d.OverstayCosts = p.newDetailedCostType()
+		if err := decodeDetailedCostType(&r, p, d.OverstayCosts); err != nil {
 			return err
 		}
 	case 87:
@@ -17739,24 +21049,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := WPT_PowerClassType(xu)
-			d.PDInputPowerClass = &x
+			ptr := p.newWPT_PowerClassType()
+			*ptr = x
+			d.PDInputPowerClass = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 89:
-		d.PDMaxCoilCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.PDMaxCoilCurrent); err != nil {
+		d.PDMaxCoilCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.PDMaxCoilCurrent); err != nil {
 			return err
 		}
 	case 90:
-		d.PDMinCoilCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.PDMinCoilCurrent); err != nil {
+		d.PDMinCoilCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.PDMinCoilCurrent); err != nil {
 			return err
 		}
 	case 91:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 92:
@@ -17799,7 +21111,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint8(xu)
-			d.PackageIndex = &x
+			ptr := p.newUint8()
+			*ptr = x
+			d.PackageIndex = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17817,7 +21131,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.PackageSeparationTime = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.PackageSeparationTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17850,14 +21166,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.Port = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.Port = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 98:
-		d.PowerTransmitted = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.PowerTransmitted); err != nil {
+		d.PowerTransmitted = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.PowerTransmitted); err != nil {
 			return err
 		}
 	case 99:
@@ -17873,24 +21191,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.PresentSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.PresentSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 100:
-		d.PrimaryDeviceAlignmentCheckMethodList = new(WPT_AlignmentCheckMethodListType)
-		if err := decodeWPT_AlignmentCheckMethodListType(&r, d.PrimaryDeviceAlignmentCheckMethodList); err != nil {
+		d.PrimaryDeviceAlignmentCheckMethodList = p.newWPT_AlignmentCheckMethodListType()
+		if err := decodeWPT_AlignmentCheckMethodListType(&r, p, d.PrimaryDeviceAlignmentCheckMethodList); err != nil {
 			return err
 		}
 	case 101:
-		d.PrimaryDeviceFinePositioningMethodList = new(WPT_FinePositioningMethodListType)
-		if err := decodeWPT_FinePositioningMethodListType(&r, d.PrimaryDeviceFinePositioningMethodList); err != nil {
+		d.PrimaryDeviceFinePositioningMethodList = p.newWPT_FinePositioningMethodListType()
+		if err := decodeWPT_FinePositioningMethodListType(&r, p, d.PrimaryDeviceFinePositioningMethodList); err != nil {
 			return err
 		}
 	case 102:
-		d.PrimaryDevicePairingMethodList = new(WPT_PairingMethodListType)
-		if err := decodeWPT_PairingMethodListType(&r, d.PrimaryDevicePairingMethodList); err != nil {
+		d.PrimaryDevicePairingMethodList = p.newWPT_PairingMethodListType()
+		if err := decodeWPT_PairingMethodListType(&r, p, d.PrimaryDevicePairingMethodList); err != nil {
 			return err
 		}
 	case 103:
@@ -17906,7 +21226,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.PulseDuration = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.PulseDuration = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -17924,14 +21246,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.PulseSeparationTime = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.PulseSeparationTime = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 105:
-		d.PulseSequenceOrder = new(WPT_TxRxPulseOrderType)
-		if err := decodeWPT_TxRxPulseOrderType(&r, d.PulseSequenceOrder); err != nil {
+		d.PulseSequenceOrder = p.newWPT_TxRxPulseOrderType()
+		if err := decodeWPT_TxRxPulseOrderType(&r, p, d.PulseSequenceOrder); err != nil {
 			return err
 		}
 	case 106:
@@ -17950,33 +21274,33 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 107:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 108:
-		d.RSSI = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.RSSI); err != nil {
+		d.RSSI = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.RSSI); err != nil {
 			return err
 		}
 	case 109:
-		d.RSSIData = new(WPT_LF_RxRSSIListType)
-		if err := decodeWPT_LF_RxRSSIListType(&r, d.RSSIData); err != nil {
+		d.RSSIData = p.newWPT_LF_RxRSSIListType()
+		if err := decodeWPT_LF_RxRSSIListType(&r, p, d.RSSIData); err != nil {
 			return err
 		}
 	case 110:
-		d.RSSIDataList = new(WPT_LF_RxRSSIType)
-		if err := decodeWPT_LF_RxRSSIType(&r, d.RSSIDataList); err != nil {
+		d.RSSIDataList = p.newWPT_LF_RxRSSIType()
+		if err := decodeWPT_LF_RxRSSIType(&r, p, d.RSSIDataList); err != nil {
 			return err
 		}
 	case 111:
-		d.Receipt = new(ReceiptType)
-		if err := decodeReceiptType(&r, d.Receipt); err != nil {
+		d.Receipt = p.newReceiptType()
+		if err := decodeReceiptType(&r, p, d.Receipt); err != nil {
 			return err
 		}
 	case 112:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 113:
@@ -17992,7 +21316,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMaximumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMaximumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18010,7 +21336,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToMinimumSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToMinimumSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18028,7 +21356,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RemainingTimeToTargetSOC = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RemainingTimeToTargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18046,19 +21376,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := ResponseCodeType(xu)
-			d.ResponseCode = &x
+			ptr := p.newResponseCodeType()
+			*ptr = x
+			d.ResponseCode = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 117:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 118:
-		d.RootCertificateID = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.RootCertificateID); err != nil {
+		d.RootCertificateID = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
 			return err
 		}
 	case 119:
@@ -18077,14 +21409,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.RxIdentifier = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.RxIdentifier = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 120:
-		d.RxSpecData = new(WPT_TxRxSpecDataType)
-		if err := decodeWPT_TxRxSpecDataType(&r, d.RxSpecData); err != nil {
+		d.RxSpecData = p.newWPT_TxRxSpecDataType()
+		if err := decodeWPT_TxRxSpecDataType(&r, p, d.RxSpecData); err != nil {
 			return err
 		}
 	case 121:
@@ -18115,7 +21449,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.SDMaxGroundClearanceSupport = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.SDMaxGroundClearanceSupport = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18133,14 +21469,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.SDMaxGroundClearence = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.SDMaxGroundClearence = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 124:
-		d.SDMaxOutputPower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SDMaxOutputPower); err != nil {
+		d.SDMaxOutputPower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SDMaxOutputPower); err != nil {
 			return err
 		}
 	case 125:
@@ -18156,7 +21494,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.SDMinGroundClearanceSupport = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.SDMinGroundClearanceSupport = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18174,19 +21514,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint16(xu)
-			d.SDMinGroundClearence = &x
+			ptr := p.newUint16()
+			*ptr = x
+			d.SDMinGroundClearence = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 127:
-		d.SDMinOutputPower = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SDMinOutputPower); err != nil {
+		d.SDMinOutputPower = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SDMinOutputPower); err != nil {
 			return err
 		}
 	case 128:
-		d.SDPowerInput = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SDPowerInput); err != nil {
+		d.SDPowerInput = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SDPowerInput); err != nil {
 			return err
 		}
 	case 129:
@@ -18202,39 +21544,41 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := WPT_SPCChargeDiagnosticsType(xu)
-			d.SPCChargeDiagnostics = &x
+			ptr := p.newWPT_SPCChargeDiagnosticsType()
+			*ptr = x
+			d.SPCChargeDiagnostics = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 130:
-		d.SPCMaxOutputPowerLimit = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SPCMaxOutputPowerLimit); err != nil {
+		d.SPCMaxOutputPowerLimit = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SPCMaxOutputPowerLimit); err != nil {
 			return err
 		}
 	case 131:
-		d.SPCMinOutputPowerLimit = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SPCMinOutputPowerLimit); err != nil {
+		d.SPCMinOutputPowerLimit = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SPCMinOutputPowerLimit); err != nil {
 			return err
 		}
 	case 132:
-		d.SPCOperatingFrequency = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SPCOperatingFrequency); err != nil {
+		d.SPCOperatingFrequency = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SPCOperatingFrequency); err != nil {
 			return err
 		}
 	case 133:
-		d.SPCPowerControlParameter = new(WPT_SPCPowerControlParameterType)
-		if err := decodeWPT_SPCPowerControlParameterType(&r, d.SPCPowerControlParameter); err != nil {
+		d.SPCPowerControlParameter = p.newWPT_SPCPowerControlParameterType()
+		if err := decodeWPT_SPCPowerControlParameterType(&r, p, d.SPCPowerControlParameter); err != nil {
 			return err
 		}
 	case 134:
-		d.SPCPrimaryDeviceCoilCurrentInformation = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
+		d.SPCPrimaryDeviceCoilCurrentInformation = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
 			return err
 		}
 	case 135:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 136:
@@ -18261,7 +21605,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.SSID = &x
+			ptr := p.newString()
+			*ptr = x
+			d.SSID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18300,48 +21646,48 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 140:
-		d.SignalFrequency = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SignalFrequency); err != nil {
+		d.SignalFrequency = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SignalFrequency); err != nil {
 			return err
 		}
 	case 141:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 142:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 143:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 144:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 145:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 146:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 147:
-		d.SupplyDeviceCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.SupplyDeviceCurrent); err != nil {
+		d.SupplyDeviceCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.SupplyDeviceCurrent); err != nil {
 			return err
 		}
 	case 148:
-		d.TargetCoilCurrent = new(RationalNumberType)
-		if err := decodeRationalNumberType(&r, d.TargetCoilCurrent); err != nil {
+		d.TargetCoilCurrent = p.newRationalNumberType()
+		if err := decodeRationalNumberType(&r, p, d.TargetCoilCurrent); err != nil {
 			return err
 		}
 	case 149:
@@ -18357,14 +21703,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int8(xu)
-			d.TargetSOC = &x
+			ptr := p.newInt8()
+			*ptr = x
+			d.TargetSOC = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 150:
-		d.TaxCosts = new(DetailedTaxType)
-		if err := decodeDetailedTaxType(&r, d.TaxCosts); err != nil {
+		d.TaxCosts = p.newDetailedTaxType()
+		if err := decodeDetailedTaxType(&r, p, d.TaxCosts); err != nil {
 			return err
 		}
 	case 151:
@@ -18383,7 +21731,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TaxRuleID = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TaxRuleID = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18398,7 +21748,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeAnchor = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeAnchor = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18413,19 +21765,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := uint64(xu)
-			d.TimeStamp = &x
+			ptr := p.newUint64()
+			*ptr = x
+			d.TimeStamp = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 154:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 155:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 156:
@@ -18444,14 +21798,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TxIdentifier = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TxIdentifier = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 157:
-		d.TxPackageSpecData = new(WPT_TxRxPackageSpecDataType)
-		if err := decodeWPT_TxRxPackageSpecDataType(&r, d.TxPackageSpecData); err != nil {
+		d.TxPackageSpecData = p.newWPT_TxRxPackageSpecDataType()
+		if err := decodeWPT_TxRxPackageSpecDataType(&r, p, d.TxPackageSpecData); err != nil {
 			return err
 		}
 	case 158:
@@ -18470,24 +21826,26 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := uint32(xu)
-			d.TxRxIdentifier = &x
+			ptr := p.newUint32()
+			*ptr = x
+			d.TxRxIdentifier = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 159:
-		d.TxRxOrientation = new(WPT_CoordinateXYZType)
-		if err := decodeWPT_CoordinateXYZType(&r, d.TxRxOrientation); err != nil {
+		d.TxRxOrientation = p.newWPT_CoordinateXYZType()
+		if err := decodeWPT_CoordinateXYZType(&r, p, d.TxRxOrientation); err != nil {
 			return err
 		}
 	case 160:
-		d.TxRxPosition = new(WPT_CoordinateXYZType)
-		if err := decodeWPT_CoordinateXYZType(&r, d.TxRxPosition); err != nil {
+		d.TxRxPosition = p.newWPT_CoordinateXYZType()
+		if err := decodeWPT_CoordinateXYZType(&r, p, d.TxRxPosition); err != nil {
 			return err
 		}
 	case 161:
-		d.TxSpecData = new(WPT_TxRxSpecDataType)
-		if err := decodeWPT_TxRxSpecDataType(&r, d.TxSpecData); err != nil {
+		d.TxSpecData = p.newWPT_TxRxSpecDataType()
+		if err := decodeWPT_TxRxSpecDataType(&r, p, d.TxSpecData); err != nil {
 			return err
 		}
 	case 162:
@@ -18503,7 +21861,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := int16(xi)
-			d.Value = &x
+			ptr := p.newInt16()
+			*ptr = x
+			d.Value = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18536,39 +21896,41 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := WPT_AlignmentCheckMethodType(xu)
-			d.WPT_AlignmentCheckMethod = &x
+			ptr := p.newWPT_AlignmentCheckMethodType()
+			*ptr = x
+			d.WPT_AlignmentCheckMethod = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 165:
-		d.WPT_AlignmentCheckReq = new(WPT_AlignmentCheckReqType)
-		if err := decodeWPT_AlignmentCheckReqType(&r, d.WPT_AlignmentCheckReq); err != nil {
+		d.WPT_AlignmentCheckReq = p.newWPT_AlignmentCheckReqType()
+		if err := decodeWPT_AlignmentCheckReqType(&r, p, d.WPT_AlignmentCheckReq); err != nil {
 			return err
 		}
 	case 166:
-		d.WPT_AlignmentCheckRes = new(WPT_AlignmentCheckResType)
-		if err := decodeWPT_AlignmentCheckResType(&r, d.WPT_AlignmentCheckRes); err != nil {
+		d.WPT_AlignmentCheckRes = p.newWPT_AlignmentCheckResType()
+		if err := decodeWPT_AlignmentCheckResType(&r, p, d.WPT_AlignmentCheckRes); err != nil {
 			return err
 		}
 	case 167:
-		d.WPT_ChargeLoopReq = new(WPT_ChargeLoopReqType)
-		if err := decodeWPT_ChargeLoopReqType(&r, d.WPT_ChargeLoopReq); err != nil {
+		d.WPT_ChargeLoopReq = p.newWPT_ChargeLoopReqType()
+		if err := decodeWPT_ChargeLoopReqType(&r, p, d.WPT_ChargeLoopReq); err != nil {
 			return err
 		}
 	case 168:
-		d.WPT_ChargeLoopRes = new(WPT_ChargeLoopResType)
-		if err := decodeWPT_ChargeLoopResType(&r, d.WPT_ChargeLoopRes); err != nil {
+		d.WPT_ChargeLoopRes = p.newWPT_ChargeLoopResType()
+		if err := decodeWPT_ChargeLoopResType(&r, p, d.WPT_ChargeLoopRes); err != nil {
 			return err
 		}
 	case 169:
-		d.WPT_ChargeParameterDiscoveryReq = new(WPT_ChargeParameterDiscoveryReqType)
-		if err := decodeWPT_ChargeParameterDiscoveryReqType(&r, d.WPT_ChargeParameterDiscoveryReq); err != nil {
+		d.WPT_ChargeParameterDiscoveryReq = p.newWPT_ChargeParameterDiscoveryReqType()
+		if err := decodeWPT_ChargeParameterDiscoveryReqType(&r, p, d.WPT_ChargeParameterDiscoveryReq); err != nil {
 			return err
 		}
 	case 170:
-		d.WPT_ChargeParameterDiscoveryRes = new(WPT_ChargeParameterDiscoveryResType)
-		if err := decodeWPT_ChargeParameterDiscoveryResType(&r, d.WPT_ChargeParameterDiscoveryRes); err != nil {
+		d.WPT_ChargeParameterDiscoveryRes = p.newWPT_ChargeParameterDiscoveryResType()
+		if err := decodeWPT_ChargeParameterDiscoveryResType(&r, p, d.WPT_ChargeParameterDiscoveryRes); err != nil {
 			return err
 		}
 	case 171:
@@ -18584,49 +21946,51 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := WPT_FinePositioningMethodType(xu)
-			d.WPT_FinePositioningMethod = &x
+			ptr := p.newWPT_FinePositioningMethodType()
+			*ptr = x
+			d.WPT_FinePositioningMethod = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 172:
-		d.WPT_FinePositioningReq = new(WPT_FinePositioningReqType)
-		if err := decodeWPT_FinePositioningReqType(&r, d.WPT_FinePositioningReq); err != nil {
+		d.WPT_FinePositioningReq = p.newWPT_FinePositioningReqType()
+		if err := decodeWPT_FinePositioningReqType(&r, p, d.WPT_FinePositioningReq); err != nil {
 			return err
 		}
 	case 173:
-		d.WPT_FinePositioningRes = new(WPT_FinePositioningResType)
-		if err := decodeWPT_FinePositioningResType(&r, d.WPT_FinePositioningRes); err != nil {
+		d.WPT_FinePositioningRes = p.newWPT_FinePositioningResType()
+		if err := decodeWPT_FinePositioningResType(&r, p, d.WPT_FinePositioningRes); err != nil {
 			return err
 		}
 	case 174:
-		d.WPT_FinePositioningSetupReq = new(WPT_FinePositioningSetupReqType)
-		if err := decodeWPT_FinePositioningSetupReqType(&r, d.WPT_FinePositioningSetupReq); err != nil {
+		d.WPT_FinePositioningSetupReq = p.newWPT_FinePositioningSetupReqType()
+		if err := decodeWPT_FinePositioningSetupReqType(&r, p, d.WPT_FinePositioningSetupReq); err != nil {
 			return err
 		}
 	case 175:
-		d.WPT_FinePositioningSetupRes = new(WPT_FinePositioningSetupResType)
-		if err := decodeWPT_FinePositioningSetupResType(&r, d.WPT_FinePositioningSetupRes); err != nil {
+		d.WPT_FinePositioningSetupRes = p.newWPT_FinePositioningSetupResType()
+		if err := decodeWPT_FinePositioningSetupResType(&r, p, d.WPT_FinePositioningSetupRes); err != nil {
 			return err
 		}
 	case 176:
-		d.WPT_LF_DataPackage = new(WPT_LF_DataPackageType)
-		if err := decodeWPT_LF_DataPackageType(&r, d.WPT_LF_DataPackage); err != nil {
+		d.WPT_LF_DataPackage = p.newWPT_LF_DataPackageType()
+		if err := decodeWPT_LF_DataPackageType(&r, p, d.WPT_LF_DataPackage); err != nil {
 			return err
 		}
 	case 177:
-		d.WPT_LF_DataPackageList = new(WPT_LF_DataPackageListType)
-		if err := decodeWPT_LF_DataPackageListType(&r, d.WPT_LF_DataPackageList); err != nil {
+		d.WPT_LF_DataPackageList = p.newWPT_LF_DataPackageListType()
+		if err := decodeWPT_LF_DataPackageListType(&r, p, d.WPT_LF_DataPackageList); err != nil {
 			return err
 		}
 	case 178:
-		d.WPT_LF_RxDataList = new(WPT_LF_RxDataType)
-		if err := decodeWPT_LF_RxDataType(&r, d.WPT_LF_RxDataList); err != nil {
+		d.WPT_LF_RxDataList = p.newWPT_LF_RxDataType()
+		if err := decodeWPT_LF_RxDataType(&r, p, d.WPT_LF_RxDataList); err != nil {
 			return err
 		}
 	case 179:
-		d.WPT_LF_TxDataList = new(WPT_LF_TxDataType)
-		if err := decodeWPT_LF_TxDataType(&r, d.WPT_LF_TxDataList); err != nil {
+		d.WPT_LF_TxDataList = p.newWPT_LF_TxDataType()
+		if err := decodeWPT_LF_TxDataType(&r, p, d.WPT_LF_TxDataList); err != nil {
 			return err
 		}
 	case 180:
@@ -18642,19 +22006,21 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := WPT_PairingMethodType(xu)
-			d.WPT_PairingMethod = &x
+			ptr := p.newWPT_PairingMethodType()
+			*ptr = x
+			d.WPT_PairingMethod = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 181:
-		d.WPT_PairingReq = new(WPT_PairingReqType)
-		if err := decodeWPT_PairingReqType(&r, d.WPT_PairingReq); err != nil {
+		d.WPT_PairingReq = p.newWPT_PairingReqType()
+		if err := decodeWPT_PairingReqType(&r, p, d.WPT_PairingReq); err != nil {
 			return err
 		}
 	case 182:
-		d.WPT_PairingRes = new(WPT_PairingResType)
-		if err := decodeWPT_PairingResType(&r, d.WPT_PairingRes); err != nil {
+		d.WPT_PairingRes = p.newWPT_PairingResType()
+		if err := decodeWPT_PairingResType(&r, p, d.WPT_PairingRes); err != nil {
 			return err
 		}
 	case 183:
@@ -18688,8 +22054,8 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			return err
 		}
 	case 185:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 186:
@@ -18701,14 +22067,16 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
 		}
 	case 187:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 188:
@@ -18736,7 +22104,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18750,7 +22120,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -18764,7 +22136,9 @@ func DecodeFragment(b []byte, d *Fragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
 			return err
@@ -20640,6 +24014,10 @@ type XMLDSigFragment struct {
 // Unread trailing bytes or non-zero padding after the end are an error.
 func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	*d = XMLDSigFragment{}
+	return decodeRootXMLDSigFragment(b, nil, d)
+}
+
+func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	r := exi.NewReader(b)
 	if err := r.ReadHeader(); err != nil {
 		return err
@@ -20650,18 +24028,18 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 	}
 	switch ec {
 	case 0:
-		d.CanonicalizationMethod = new(CanonicalizationMethodType)
-		if err := decodeCanonicalizationMethodType(&r, d.CanonicalizationMethod); err != nil {
+		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
+		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
-		d.DSAKeyValue = new(DSAKeyValueType)
-		if err := decodeDSAKeyValueType(&r, d.DSAKeyValue); err != nil {
+		d.DSAKeyValue = p.newDSAKeyValueType()
+		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
-		d.DigestMethod = new(DigestMethodType)
-		if err := decodeDigestMethodType(&r, d.DigestMethod); err != nil {
+		d.DigestMethod = p.newDigestMethodType()
+		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -20719,7 +24097,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.HMACOutputLength = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.HMACOutputLength = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -20740,8 +24120,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 8:
-		d.KeyInfo = new(KeyInfoType)
-		if err := decodeKeyInfoType(&r, d.KeyInfo); err != nil {
+		d.KeyInfo = p.newKeyInfoType()
+		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -20753,19 +24133,21 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.KeyName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.KeyName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 10:
-		d.KeyValue = new(KeyValueType)
-		if err := decodeKeyValueType(&r, d.KeyValue); err != nil {
+		d.KeyValue = p.newKeyValueType()
+		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
-		d.Manifest = new(ManifestType)
-		if err := decodeManifestType(&r, d.Manifest); err != nil {
+		d.Manifest = p.newManifestType()
+		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -20777,7 +24159,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.MgmtData = &x
+			ptr := p.newString()
+			*ptr = x
+			d.MgmtData = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -20798,8 +24182,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 14:
-		d.Object = new(ObjectType)
-		if err := decodeObjectType(&r, d.Object); err != nil {
+		d.Object = p.newObjectType()
+		if err := decodeObjectType(&r, p, d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -20818,8 +24202,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 16:
-		d.PGPData = new(PGPDataType)
-		if err := decodePGPDataType(&r, d.PGPData); err != nil {
+		d.PGPData = p.newPGPDataType()
+		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -20883,23 +24267,23 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 21:
-		d.RSAKeyValue = new(RSAKeyValueType)
-		if err := decodeRSAKeyValueType(&r, d.RSAKeyValue); err != nil {
+		d.RSAKeyValue = p.newRSAKeyValueType()
+		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
-		d.Reference = new(ReferenceType)
-		if err := decodeReferenceType(&r, d.Reference); err != nil {
+		d.Reference = p.newReferenceType()
+		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
 			return err
 		}
 	case 23:
-		d.RetrievalMethod = new(RetrievalMethodType)
-		if err := decodeRetrievalMethodType(&r, d.RetrievalMethod); err != nil {
+		d.RetrievalMethod = p.newRetrievalMethodType()
+		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
-		d.SPKIData = new(SPKIDataType)
-		if err := decodeSPKIDataType(&r, d.SPKIData); err != nil {
+		d.SPKIData = p.newSPKIDataType()
+		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -20933,43 +24317,43 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 27:
-		d.Signature = new(SignatureType)
-		if err := decodeSignatureType(&r, d.Signature); err != nil {
+		d.Signature = p.newSignatureType()
+		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
 			return err
 		}
 	case 28:
-		d.SignatureMethod = new(SignatureMethodType)
-		if err := decodeSignatureMethodType(&r, d.SignatureMethod); err != nil {
+		d.SignatureMethod = p.newSignatureMethodType()
+		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
-		d.SignatureProperties = new(SignaturePropertiesType)
-		if err := decodeSignaturePropertiesType(&r, d.SignatureProperties); err != nil {
+		d.SignatureProperties = p.newSignaturePropertiesType()
+		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
-		d.SignatureProperty = new(SignaturePropertyType)
-		if err := decodeSignaturePropertyType(&r, d.SignatureProperty); err != nil {
+		d.SignatureProperty = p.newSignaturePropertyType()
+		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
-		d.SignatureValue = new(SignatureValueType)
-		if err := decodeSignatureValueType(&r, d.SignatureValue); err != nil {
+		d.SignatureValue = p.newSignatureValueType()
+		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
-		d.SignedInfo = new(SignedInfoType)
-		if err := decodeSignedInfoType(&r, d.SignedInfo); err != nil {
+		d.SignedInfo = p.newSignedInfoType()
+		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
-		d.Transform = new(TransformType)
-		if err := decodeTransformType(&r, d.Transform); err != nil {
+		d.Transform = p.newTransformType()
+		if err := decodeTransformType(&r, p, d.Transform); err != nil {
 			return err
 		}
 	case 34:
-		d.Transforms = new(TransformsType)
-		if err := decodeTransformsType(&r, d.Transforms); err != nil {
+		d.Transforms = p.newTransformsType()
+		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -21003,8 +24387,8 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			return err
 		}
 	case 37:
-		d.X509Data = new(X509DataType)
-		if err := decodeX509DataType(&r, d.X509Data); err != nil {
+		d.X509Data = p.newX509DataType()
+		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -21016,14 +24400,16 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509IssuerName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509IssuerName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
 		}
 	case 39:
-		d.X509IssuerSerial = new(X509IssuerSerialType)
-		if err := decodeX509IssuerSerialType(&r, d.X509IssuerSerial); err != nil {
+		d.X509IssuerSerial = p.newX509IssuerSerialType()
+		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -21051,7 +24437,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 				return err
 			}
 			x := int64(xi)
-			d.X509SerialNumber = &x
+			ptr := p.newInt64()
+			*ptr = x
+			d.X509SerialNumber = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -21065,7 +24453,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.X509SubjectName = &x
+			ptr := p.newString()
+			*ptr = x
+			d.X509SubjectName = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err
@@ -21079,7 +24469,9 @@ func DecodeXMLDSigFragment(b []byte, d *XMLDSigFragment) error {
 			if err != nil {
 				return err
 			}
-			d.XPath = &x
+			ptr := p.newString()
+			*ptr = x
+			d.XPath = ptr
 		}
 		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
 			return err

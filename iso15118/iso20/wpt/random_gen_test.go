@@ -1114,7 +1114,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCLReqControlModeType(&rd, &got); err != nil {
+		if err := decodeCLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1127,7 +1127,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCLResControlModeType(&rd, &got); err != nil {
+		if err := decodeCLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1140,7 +1140,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCanonicalizationMethodType(&rd, &got); err != nil {
+		if err := decodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1153,7 +1153,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1166,7 +1166,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDigestMethodType(&rd, &got); err != nil {
+		if err := decodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1179,7 +1179,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyInfoType(&rd, &got); err != nil {
+		if err := decodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1192,7 +1192,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyValueType(&rd, &got); err != nil {
+		if err := decodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1205,7 +1205,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRSAKeyValueType(&rd, &got); err != nil {
+		if err := decodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1218,7 +1218,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRetrievalMethodType(&rd, &got); err != nil {
+		if err := decodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1231,7 +1231,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformsType(&rd, &got); err != nil {
+		if err := decodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1244,7 +1244,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformType(&rd, &got); err != nil {
+		if err := decodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1257,7 +1257,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509DataType(&rd, &got); err != nil {
+		if err := decodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1270,7 +1270,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509IssuerSerialType(&rd, &got); err != nil {
+		if err := decodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1283,7 +1283,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePGPDataType(&rd, &got); err != nil {
+		if err := decodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1296,7 +1296,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSPKIDataType(&rd, &got); err != nil {
+		if err := decodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1309,7 +1309,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeManifestType(&rd, &got); err != nil {
+		if err := decodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1322,7 +1322,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReferenceType(&rd, &got); err != nil {
+		if err := decodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1335,7 +1335,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeObjectType(&rd, &got); err != nil {
+		if err := decodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1348,7 +1348,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureType(&rd, &got); err != nil {
+		if err := decodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1361,7 +1361,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedInfoType(&rd, &got); err != nil {
+		if err := decodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1374,7 +1374,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureMethodType(&rd, &got); err != nil {
+		if err := decodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1387,7 +1387,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureValueType(&rd, &got); err != nil {
+		if err := decodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1400,7 +1400,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_AlignmentCheckReqType(&rd, &got); err != nil {
+		if err := decodeWPT_AlignmentCheckReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1413,7 +1413,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GRequestType(&rd, &got); err != nil {
+		if err := decodeV2GRequestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1426,7 +1426,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GMessageType(&rd, &got); err != nil {
+		if err := decodeV2GMessageType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1439,7 +1439,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMessageHeaderType(&rd, &got); err != nil {
+		if err := decodeMessageHeaderType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1452,7 +1452,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRationalNumberType(&rd, &got); err != nil {
+		if err := decodeRationalNumberType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1465,7 +1465,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_AlignmentCheckResType(&rd, &got); err != nil {
+		if err := decodeWPT_AlignmentCheckResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1478,7 +1478,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GResponseType(&rd, &got); err != nil {
+		if err := decodeV2GResponseType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1491,7 +1491,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_ChargeLoopReqType(&rd, &got); err != nil {
+		if err := decodeWPT_ChargeLoopReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1504,7 +1504,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeLoopReqType(&rd, &got); err != nil {
+		if err := decodeChargeLoopReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1517,7 +1517,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDisplayParametersType(&rd, &got); err != nil {
+		if err := decodeDisplayParametersType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1530,7 +1530,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_EVPCPowerControlParameterType(&rd, &got); err != nil {
+		if err := decodeWPT_EVPCPowerControlParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1543,7 +1543,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_ChargeLoopResType(&rd, &got); err != nil {
+		if err := decodeWPT_ChargeLoopResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1556,7 +1556,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeLoopResType(&rd, &got); err != nil {
+		if err := decodeChargeLoopResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1569,7 +1569,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVSEStatusType(&rd, &got); err != nil {
+		if err := decodeEVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1582,7 +1582,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeterInfoType(&rd, &got); err != nil {
+		if err := decodeMeterInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1595,7 +1595,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReceiptType(&rd, &got); err != nil {
+		if err := decodeReceiptType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1608,7 +1608,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDetailedCostType(&rd, &got); err != nil {
+		if err := decodeDetailedCostType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1621,7 +1621,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDetailedTaxType(&rd, &got); err != nil {
+		if err := decodeDetailedTaxType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1634,7 +1634,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_SPCPowerControlParameterType(&rd, &got); err != nil {
+		if err := decodeWPT_SPCPowerControlParameterType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1647,7 +1647,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_ChargeParameterDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeWPT_ChargeParameterDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1660,7 +1660,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryReqType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1673,7 +1673,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_ChargeParameterDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeWPT_ChargeParameterDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1686,7 +1686,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryResType(&rd, &got); err != nil {
+		if err := decodeChargeParameterDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1699,7 +1699,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_FinePositioningReqType(&rd, &got); err != nil {
+		if err := decodeWPT_FinePositioningReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1712,7 +1712,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_DataPackageListType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_DataPackageListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1725,7 +1725,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_DataPackageType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_DataPackageType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1738,7 +1738,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_TxDataListType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_TxDataListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1751,7 +1751,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_TxDataType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_TxDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1764,7 +1764,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_RxDataListType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_RxDataListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1777,7 +1777,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_RxDataType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_RxDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1790,7 +1790,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_RxRSSIListType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_RxRSSIListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1803,7 +1803,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_RxRSSIType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_RxRSSIType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1816,7 +1816,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_FinePositioningResType(&rd, &got); err != nil {
+		if err := decodeWPT_FinePositioningResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1829,7 +1829,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_FinePositioningSetupReqType(&rd, &got); err != nil {
+		if err := decodeWPT_FinePositioningSetupReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1842,7 +1842,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_FinePositioningMethodListType(&rd, &got); err != nil {
+		if err := decodeWPT_FinePositioningMethodListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1855,7 +1855,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_PairingMethodListType(&rd, &got); err != nil {
+		if err := decodeWPT_PairingMethodListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1868,7 +1868,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_AlignmentCheckMethodListType(&rd, &got); err != nil {
+		if err := decodeWPT_AlignmentCheckMethodListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1881,7 +1881,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_SystemSetupDataType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_SystemSetupDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1894,7 +1894,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_TransmitterDataType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_TransmitterDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1907,7 +1907,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_TxRxSpecDataType(&rd, &got); err != nil {
+		if err := decodeWPT_TxRxSpecDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1920,7 +1920,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_CoordinateXYZType(&rd, &got); err != nil {
+		if err := decodeWPT_CoordinateXYZType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1933,7 +1933,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_TxRxPackageSpecDataType(&rd, &got); err != nil {
+		if err := decodeWPT_TxRxPackageSpecDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1946,7 +1946,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_TxRxPulseOrderType(&rd, &got); err != nil {
+		if err := decodeWPT_TxRxPulseOrderType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1959,7 +1959,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_LF_ReceiverDataType(&rd, &got); err != nil {
+		if err := decodeWPT_LF_ReceiverDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1972,7 +1972,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_FinePositioningSetupResType(&rd, &got); err != nil {
+		if err := decodeWPT_FinePositioningSetupResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1985,7 +1985,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_PairingReqType(&rd, &got); err != nil {
+		if err := decodeWPT_PairingReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1998,7 +1998,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeWPT_PairingResType(&rd, &got); err != nil {
+		if err := decodeWPT_PairingResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2011,7 +2011,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAlternativeSECCListType(&rd, &got); err != nil {
+		if err := decodeAlternativeSECCListType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2024,7 +2024,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeAlternativeSECCType(&rd, &got); err != nil {
+		if err := decodeAlternativeSECCType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2037,7 +2037,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_CLReqControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_CLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2050,7 +2050,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_CLResControlModeType(&rd, &got); err != nil {
+		if err := decodeDynamic_CLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2063,7 +2063,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeListOfRootCertificateIDsType(&rd, &got); err != nil {
+		if err := decodeListOfRootCertificateIDsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2076,7 +2076,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_CLReqControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_CLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2089,7 +2089,7 @@ var randomTypeCases = []struct {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_CLResControlModeType(&rd, &got); err != nil {
+		if err := decodeScheduled_CLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var vectorSchemaNames = []string{"iso20-wpt"}
@@ -152,4 +154,33 @@ func TestVectors(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d vectors decode and re-encode byte-identically (%d listed exceptions)", ok, len(vs), len(exc))
+}
+
+// TestDecoderReuse decodes every document vector, forwards then backwards, with one Decoder
+// that recycles the previous document, and compares each result with a fresh Decode.
+func TestDecoderReuse(t *testing.T) {
+	var docs [][]byte
+	for _, v := range loadVectors(t) {
+		if v.schema == vectorSchemaNames[0] {
+			docs = append(docs, v.exi)
+		}
+	}
+	for i := len(docs) - 1; i >= 0; i-- {
+		docs = append(docs, docs[i])
+	}
+	var dec Decoder
+	for i, b := range docs {
+		var want Document
+		wantErr := Decode(b, &want)
+		got, err := dec.Decode(b)
+		if (err != nil) != (wantErr != nil) {
+			t.Fatalf("vector %d: Decoder.Decode error %v, Decode error %v", i, err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		if diff := cmp.Diff(&want, got); diff != "" {
+			t.Fatalf("vector %d: Decoder.Decode differs from Decode (-want +got):\n%s", i, diff)
+		}
+	}
 }
