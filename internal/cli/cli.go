@@ -37,6 +37,7 @@ type command struct {
 func commands() []command {
 	cmds := []command{
 		{"version", "print the version and build information", runVersion},
+		{"pki", "Plug & Charge PKI: write a hierarchy (init), inspect a certificate", runPKI},
 		{"decode", "decode ISO 15118 / DIN 70121 EXI messages and SDP datagrams given in hex", runDecode},
 		{"encode", "encode messages given as JSON (the output of decode) into hex", runEncode},
 	}
