@@ -9,7 +9,17 @@
 //
 // The transport is thin: a [Conn] moves whole text messages. OCPP framing,
 // call correlation, timeouts and handlers live in the sans-I/O ocpp
-// package; [Pump] connects one ocpp endpoint to one [Conn].
+// package; a [Peer] runs one ocpp.Endpoint and ocpp.Router over a
+// succession of connections (its Serve method is the [Session] a [Client]
+// or [Server] runs), and a [Delivery] drives the station's offline queue
+// (package ocpp/outbox) over a Peer.
+//
+// # Interoperability
+//
+// The tests run our station against, and our CSMS under, the npm package
+// ocpp-rpc in strict mode (testdata/interop/peer.js), for OCPP 2.0.1 and
+// for a bidirectional (V2X) OCPP 2.1 session, with every frame validated
+// both ways against the official schemas.
 //
 // # Choice of WebSocket library
 //
