@@ -485,10 +485,8 @@ func (d *Decoder) Time() (t time.Time, ok bool, err error) {
 	if len(b) == 0 {
 		return time.Time{}, false, nil
 	}
-	// time.Parse keeps no reference to its input on success; the error,
-	// which would, is discarded.
-	t, perr := time.Parse(time.RFC3339Nano, unsafe.String(&b[0], len(b)))
-	if perr != nil {
+	t, ok = ParseDateTime(b)
+	if !ok {
 		return time.Time{}, false, nil
 	}
 	return t, true, nil
