@@ -3,7 +3,8 @@
 // iso15118/internal/exigen.
 //
 // [Decode] reads one EXI document (header byte 0x80 first) into a [Document]; [AppendEncode]
-// writes one. The root is V2G_Message; [Document.MessageName] names the message in its Body.
+// writes one, without allocating when dst has room. A [Decoder] decodes without allocating
+// anything but byte and string fields once warm, reusing the memory of its previous result. The root is V2G_Message; [Document.MessageName] names the message in its Body.
 // Optional elements are pointers (binary ones are nil-able slices), repeated elements are
 // slices, choices and substitution groups are one pointer field per alternative (exactly one
 // set), enumerations are typed constants. Errors are, or wrap, *exi.Error with the bit offset.

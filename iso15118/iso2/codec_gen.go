@@ -23734,7 +23734,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 	return d, nil
 }
 
-// Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 243 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types ([eMAID]) need the element fragment grammar and are not fields.
+// Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 243 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types ([eMAID]) use the schema-informed element fragment grammar (EXI §8.5.3, attributes and character content untyped); the field holds the declaration with attributes.
 type Fragment struct {
 	AC_EVChargeParameter                       *AC_EVChargeParameterType                 `json:"AC_EVChargeParameter,omitempty"`                       // {urn:iso:15118:2:2013:MsgDataTypes}AC_EVChargeParameter
 	AC_EVSEChargeParameter                     *AC_EVSEChargeParameterType               `json:"AC_EVSEChargeParameter,omitempty"`                     // {urn:iso:15118:2:2013:MsgDataTypes}AC_EVSEChargeParameter

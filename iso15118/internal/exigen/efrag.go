@@ -50,7 +50,7 @@ func (g *gen) addElemFrags(fields []rootField, all []qname) []rootField {
 			}
 		}
 		if !ok || with == nil {
-			continue
+			panic("exigen: element " + q.String() + " has several types and is not supported by the element fragment grammar generator")
 		}
 		fields = append(fields, rootField{q: q, e: decls[0], name: exported(q.Local), json: q.Local, code: i,
 			gtype: "*" + with.goName, ef: &elemFrag{ct: with, attrs: attrs, nElems: len(all)}})

@@ -105,7 +105,8 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 		g.emitRootCodec("Fragment", "DecodeFragment", "AppendEncodeFragment", fr, len(all), bitsFor(len(all)+2), true,
 			fmt.Sprintf("Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar "+
 				"(EXI §8.5.2: %d element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. "+
-				"Element names declared with several types (%s) need the element fragment grammar and are not fields.",
+				"Element names declared with several types (%s) use the schema-informed element fragment grammar "+
+				"(EXI §8.5.3, attributes and character content untyped); the field holds the declaration with attributes.",
 				len(all), ambiguous(m, all)))
 		var ds []qname
 		for _, q := range all {

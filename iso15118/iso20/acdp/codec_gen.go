@@ -13747,7 +13747,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 	return d, nil
 }
 
-// Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 129 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) need the element fragment grammar and are not fields.
+// Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 129 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) use the schema-informed element fragment grammar (EXI §8.5.3, attributes and character content untyped); the field holds the declaration with attributes.
 type Fragment struct {
 	ACDP_ConnectReq                    *ACDP_ConnectReqType                `json:"ACDP_ConnectReq,omitempty"`                    // {urn:iso:std:iso:15118:-20:ACDP}ACDP_ConnectReq
 	ACDP_ConnectRes                    *ACDP_ConnectResType                `json:"ACDP_ConnectRes,omitempty"`                    // {urn:iso:std:iso:15118:-20:ACDP}ACDP_ConnectRes

@@ -27268,7 +27268,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 	return d, nil
 }
 
-// Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 281 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) need the element fragment grammar and are not fields.
+// Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar (EXI §8.5.2: 281 element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. Element names declared with several types (none in this set) use the schema-informed element fragment grammar (EXI §8.5.3, attributes and character content untyped); the field holds the declaration with attributes.
 type Fragment struct {
 	AbsolutePriceSchedule              *AbsolutePriceScheduleType       `json:"AbsolutePriceSchedule,omitempty"`              // {urn:iso:std:iso:15118:-20:CommonMessages}AbsolutePriceSchedule
 	AckMaxDelay                        *uint16                          `json:"AckMaxDelay,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}AckMaxDelay

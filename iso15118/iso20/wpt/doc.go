@@ -6,16 +6,21 @@
 // package. [Decode] reads one EXI document (header byte 0x80 first) into a [Document]; the
 // root is the message itself (no V2G_Message wrapper), and the document grammar lists every
 // global element of the schema set sorted by name as EXI requires (not libcbv2g's order by
-// type name; see EXI-NOTES §7.3). [AppendEncode] writes one document.
+// type name; see EXI-NOTES §7.3). [AppendEncode] writes one document, without allocating when
+// dst has room. A [Decoder] decodes without allocating anything but byte and string fields
+// once warm, reusing the memory of its previous result.
 // Optional elements are pointers (binary ones are nil-able slices), repeated elements are
 // slices, choices and substitution groups are one pointer field per alternative (exactly one
 // set), enumerations are typed constants. Errors are, or wrap, *exi.Error with the bit offset.
 // JSON: fields carry the schema names; enumerations marshal as their schema strings; hexBinary
 // is exi.HexBinary (hex text), base64Binary is []byte (base64).
 //
-// Signatures: [AppendEncodeFragment] encodes a signed element with this schema set's fragment
-// grammar (the digest input) and [AppendEncodeXMLDSigFragment] encodes SignedInfo with the
-// xmldsig-core grammar (the signature input).
+// Signatures (iso15118/xmldsig builds on these): [AppendEncodeFragment] encodes a signed element
+// (for example PnC_AReqAuthorizationMode, CertificateInstallationReq, SignedInstallationData,
+// MeteringConfirmationReq's SignedMeteringData, AbsolutePriceSchedule) with this schema set's
+// fragment grammar, the digest input; [AppendEncodeXMLDSigFragment] encodes SignedInfo with the
+// xmldsig-core grammar alone, the signature input. [DecodeFragment] and
+// [DecodeXMLDSigFragment] read them back.
 package wpt
 
 //go:generate go run ../../internal/exigen -schemas ../../../../shared/iso15118/schemas -set iso20-wpt -out .
