@@ -538,7 +538,13 @@ type FinalReport struct {
 	Dropped   uint64 `protobuf:"varint,5,opt,name=dropped,proto3" json:"dropped,omitempty"`
 	Restarts  uint64 `protobuf:"varint,6,opt,name=restarts,proto3" json:"restarts,omitempty"`
 	// errors lists problems the workload detected (gaps, duplicates).
-	Errors        []string `protobuf:"bytes,7,rep,name=errors,proto3" json:"errors,omitempty"`
+	Errors []string `protobuf:"bytes,7,rep,name=errors,proto3" json:"errors,omitempty"`
+	// sent counts the data frames the worker's actors published.
+	Sent uint64 `protobuf:"varint,8,opt,name=sent,proto3" json:"sent,omitempty"`
+	// actors counts the worker's actors.
+	Actors uint64 `protobuf:"varint,9,opt,name=actors,proto3" json:"actors,omitempty"`
+	// workload holds the workload's own totals, encoded as it defines.
+	Workload      []byte `protobuf:"bytes,10,opt,name=workload,proto3" json:"workload,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -622,6 +628,27 @@ func (x *FinalReport) GetErrors() []string {
 	return nil
 }
 
+func (x *FinalReport) GetSent() uint64 {
+	if x != nil {
+		return x.Sent
+	}
+	return 0
+}
+
+func (x *FinalReport) GetActors() uint64 {
+	if x != nil {
+		return x.Actors
+	}
+	return 0
+}
+
+func (x *FinalReport) GetWorkload() []byte {
+	if x != nil {
+		return x.Workload
+	}
+	return nil
+}
+
 var File_control_proto protoreflect.FileDescriptor
 
 const file_control_proto_rawDesc = "" +
@@ -660,7 +687,7 @@ const file_control_proto_rawDesc = "" +
 	"\breceived\x18\x05 \x01(\x04R\breceived\x12\x1a\n" +
 	"\bbuffered\x18\x06 \x01(\x04R\bbuffered\x12\x1e\n" +
 	"\vnext_due_ns\x18\a \x01(\x03R\tnextDueNs\"\b\n" +
-	"\x06Finish\"\xc1\x01\n" +
+	"\x06Finish\"\x89\x02\n" +
 	"\vFinalReport\x12\x16\n" +
 	"\x06worker\x18\x01 \x01(\tR\x06worker\x12\x16\n" +
 	"\x06digest\x18\x02 \x01(\fR\x06digest\x12\x1c\n" +
@@ -668,7 +695,11 @@ const file_control_proto_rawDesc = "" +
 	"\x06timers\x18\x04 \x01(\x04R\x06timers\x12\x18\n" +
 	"\adropped\x18\x05 \x01(\x04R\adropped\x12\x1a\n" +
 	"\brestarts\x18\x06 \x01(\x04R\brestarts\x12\x16\n" +
-	"\x06errors\x18\a \x03(\tR\x06errorsB,Z*github.com/plugsim/plugsim/proto;plugsimpbb\x06proto3"
+	"\x06errors\x18\a \x03(\tR\x06errors\x12\x12\n" +
+	"\x04sent\x18\b \x01(\x04R\x04sent\x12\x16\n" +
+	"\x06actors\x18\t \x01(\x04R\x06actors\x12\x1a\n" +
+	"\bworkload\x18\n" +
+	" \x01(\fR\bworkloadB,Z*github.com/plugsim/plugsim/proto;plugsimpbb\x06proto3"
 
 var (
 	file_control_proto_rawDescOnce sync.Once

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -47,6 +48,8 @@ type Env struct {
 	rng      *rand.Rand
 	seqs     map[string]uint64 // per session, outgoing
 	timerSeq uint64
+	started  atomic.Bool // the actor's first Started was handled
+	dead     atomic.Bool // retired after too many failures
 
 	mu    sync.Mutex // guards chain and count
 	chain [32]byte   // hash chain of delivered frames, in delivery order

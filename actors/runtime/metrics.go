@@ -10,9 +10,10 @@ const (
 	DropMalformed      = "malformed"       // not a valid Frame, or a Frame of another run
 	DropUnknownActor   = "unknown_actor"   // a valid Frame for an address no local actor holds
 	DropDuplicate      = "duplicate"       // a copy of a frame already received (resends)
+	DropRetiredActor   = "retired_actor"   // for an actor retired after too many failures
 )
 
-var dropReasons = []string{DropUnknownSubject, DropMalformed, DropUnknownActor, DropDuplicate}
+var dropReasons = []string{DropUnknownSubject, DropMalformed, DropUnknownActor, DropDuplicate, DropRetiredActor}
 
 // Metrics are the runtime's Prometheus collectors. One Metrics serves one
 // process; it registers on the registry it is given, never on the global
@@ -39,7 +40,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		FramesDropped:   prometheus.NewCounterVec(prometheus.CounterOpts{Name: "plugsim_frames_dropped_total", Help: "Frames dropped, by reason."}, []string{"reason"}),
 		TimersFired:     prometheus.NewCounter(prometheus.CounterOpts{Name: "plugsim_timers_fired_total", Help: "Timers delivered to local actors."}),
 		ActorRestarts:   prometheus.NewCounter(prometheus.CounterOpts{Name: "plugsim_actor_restarts_total", Help: "Actors restarted after a panic."}),
-		ActorStops:      prometheus.NewCounter(prometheus.CounterOpts{Name: "plugsim_actor_stops_total", Help: "Actors stopped after too many panics."}),
+		ActorStops:      prometheus.NewCounter(prometheus.CounterOpts{Name: "plugsim_actor_stops_total", Help: "Actors retired after too many panics."}),
 		Epochs:          prometheus.NewCounter(prometheus.CounterOpts{Name: "plugsim_epochs_total", Help: "Virtual-time epochs run by this process."}),
 		SimTimeSeconds:  prometheus.NewGauge(prometheus.GaugeOpts{Name: "plugsim_sim_time_seconds", Help: "Current simulated time."}),
 	}

@@ -72,7 +72,9 @@ func Connect(ctx context.Context, opts TransportOptions) (*Transport, error) {
 		nats.PingInterval(2 * time.Second),
 		nats.MaxPingsOutstanding(2),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			t.log.Warn("nats_disconnected", "err", err)
+			if err != nil {
+				t.log.Warn("nats_disconnected", "err", err)
+			}
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			t.reconns.Add(1)

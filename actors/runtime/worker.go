@@ -56,8 +56,9 @@ type WorkerOptions struct {
 	// Metrics receives the worker's counts. Default: unregistered
 	// collectors.
 	Metrics *Metrics
-	// MaxRestarts is how many times an actor that panics is restarted
-	// before it is stopped. Default 3; negative means never restart.
+	// MaxRestarts is how many times within RestartWindow an actor that
+	// panics is restarted before it is retired (it then drops what it
+	// receives). Default 3; negative retires an actor at its first panic.
 	MaxRestarts int
 	// DefaultDispatcher uses protoactor's goroutine-per-activation
 	// dispatcher instead of the runtime's pooled one. Default false.
@@ -170,7 +171,6 @@ func NewWorker(opts WorkerOptions) (*Worker, error) {
 	}
 	popts := []actor.PropsOption{
 		actor.WithGuardian(&supervisor{w: w, max: maxRestarts}),
-		actor.WithReceiverMiddleware(w.trackMiddleware),
 	}
 	if !opts.DefaultDispatcher {
 		popts = append(popts, actor.WithDispatcher(newPoolDispatcher(0, 0, w.stop)))
@@ -220,7 +220,10 @@ func (w *Worker) Spawn(addr Address, producer func(*Env) actor.Actor) (*Env, err
 	}
 	w.routes[subject] = env
 	w.mu.Unlock()
-	props := w.props.Clone(actor.WithProducer(func() actor.Actor { return producer(env) }))
+	props := w.props.Clone(actor.WithProducer(func() actor.Actor {
+		return &tracked{w: w, env: env, inner: producer(env)}
+	}))
+	w.inflight.Add(1) // until the first Started is handled
 	env.pid = w.sys.Root.Spawn(props)
 	return env, nil
 }
@@ -366,16 +369,34 @@ func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
 	w.smu.Unlock()
 }
 
-// trackMiddleware marks deliveries and timers done once the actor's
-// Receive returns, panics included.
-func (w *Worker) trackMiddleware(next actor.ReceiverFunc) actor.ReceiverFunc {
-	return func(c actor.ReceiverContext, env *actor.MessageEnvelope) {
-		switch env.Message.(type) {
-		case *Delivery, *Timer:
-			defer w.done()
+// tracked wraps every actor: it marks deliveries, timers and the first
+// Started done once the actor's Receive returns, panics included, so that
+// the worker knows when its actors are idle.
+type tracked struct {
+	w     *Worker
+	env   *Env
+	inner actor.Actor
+}
+
+// Receive implements actor.Actor.
+func (t *tracked) Receive(c actor.Context) {
+	switch m := c.Message().(type) {
+	case *Delivery, *Timer:
+		defer t.w.done()
+		if t.env.dead.Load() {
+			subject := t.env.subject
+			if d, ok := m.(*Delivery); ok {
+				subject = d.Subject
+			}
+			t.w.drop(DropRetiredActor, subject, nil)
+			return
 		}
-		next(c, env)
+	case *actor.Started:
+		if t.env.started.CompareAndSwap(false, true) {
+			defer t.w.done()
+		}
 	}
+	t.inner.Receive(c)
 }
 
 func (w *Worker) done() {
@@ -406,6 +427,9 @@ func (w *Worker) waitIdle(ctx context.Context) error {
 func (w *Worker) Step(ctx context.Context, st *plugsimpb.Step) (*plugsimpb.StepReport, error) {
 	if w.mode != VirtualTime {
 		return nil, errors.New("runtime: Step on a real-time worker")
+	}
+	if err := w.waitIdle(ctx); err != nil { // actors still starting
+		return nil, err
 	}
 	w.smu.Lock()
 	if st.Epoch > w.epoch {
@@ -611,29 +635,43 @@ type supervisor struct {
 	max int
 }
 
-// HandleFailure implements actor.SupervisorStrategy.
+// HandleFailure implements actor.SupervisorStrategy. An actor that fails
+// more than max times within RestartWindow is retired: it is restarted one
+// last time as a tombstone that drops (and counts) whatever it receives,
+// so that no delivery is lost from the worker's accounting.
 func (s *supervisor) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, child *actor.PID, rs *actor.RestartStatistics, reason any, message any) {
 	s.w.restarts.Add(1)
-	subject := s.w.subjectOf(child)
-	if s.max < 0 || rs.FailureCount() >= s.max {
-		s.w.m.ActorStops.Inc()
-		s.w.log.Error("actor_stopped", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "failures", rs.FailureCount()+1)
-		sup.StopChildren(child)
-		return
+	env := s.w.envOf(child)
+	subject := ""
+	if env != nil {
+		subject = env.subject
 	}
 	rs.Fail()
-	s.w.m.ActorRestarts.Inc()
-	s.w.log.Error("actor_restarted", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", rs.FailureCount())
+	failures := rs.NumberOfFailures(RestartWindow)
+	if s.max < 0 || failures > s.max {
+		s.w.m.ActorStops.Inc()
+		s.w.log.Error("actor_retired", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", failures)
+		if env != nil {
+			env.dead.Store(true)
+		}
+	} else {
+		s.w.m.ActorRestarts.Inc()
+		s.w.log.Error("actor_restarted", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", failures)
+	}
 	sup.RestartChildren(child)
 }
 
-func (w *Worker) subjectOf(pid *actor.PID) string {
+// RestartWindow is the wall-clock window over which an actor's failures
+// are counted against WorkerOptions.MaxRestarts.
+const RestartWindow = 10 * time.Second
+
+func (w *Worker) envOf(pid *actor.PID) *Env {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
-	for s, e := range w.routes {
+	for _, e := range w.routes {
 		if e.pid != nil && e.pid.Id == pid.Id {
-			return s
+			return e
 		}
 	}
-	return ""
+	return nil
 }

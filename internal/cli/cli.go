@@ -38,6 +38,8 @@ func commands() []command {
 	cmds := []command{
 		{"version", "print the version and build information", runVersion},
 		{"pki", "Plug & Charge PKI: write a hierarchy (init), inspect a certificate", runPKI},
+		{"run", "run a simulation (built-in workload until scenarios land)", runRun},
+		{"worker", "join a run as a worker process", runWorker},
 		{"decode", "decode ISO 15118 / DIN 70121 EXI messages and SDP datagrams given in hex", runDecode},
 		{"encode", "encode messages given as JSON (the output of decode) into hex", runEncode},
 	}

@@ -1,0 +1,228 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"google.golang.org/protobuf/proto"
+
+	plugsimpb "github.com/plugsim/plugsim/proto"
+)
+
+// Member is one participant of a virtual-time run as the coordinator sees
+// it: a local [*Worker] or a worker process reached over NATS
+// ([*RemoteMember]).
+type Member interface {
+	// Step runs (or re-asks about) an epoch and reports once idle.
+	Step(ctx context.Context, st *plugsimpb.Step) (*plugsimpb.StepReport, error)
+}
+
+var _ Member = (*Worker)(nil)
+
+// CoordinatorOptions configure [RunVirtual].
+type CoordinatorOptions struct {
+	// Members take part in the run; required.
+	Members []Member
+	// End is the simulated time after which no timer fires; the run ends
+	// earlier when no timer is pending and no frame is in flight.
+	End time.Duration
+	// ResendAfter is how long the coordinator waits for frames sent but not
+	// yet received before asking senders to publish them again. Default 1 s.
+	ResendAfter time.Duration
+	// Logger receives progress events. Default: discard.
+	Logger *slog.Logger
+	// OnEpoch, when set, is called after each quiescent epoch.
+	OnEpoch func(epoch uint64, now time.Duration)
+}
+
+// RunStats summarise a virtual-time run.
+type RunStats struct {
+	// Epochs is how many epochs (instants and sub-steps) ran.
+	Epochs uint64
+	// Instants is how many distinct simulated instants ran.
+	Instants uint64
+	// Waves is how many report rounds ran in all.
+	Waves uint64
+	// Resends is how many waves asked for frames to be sent again.
+	Resends uint64
+	// Now is the simulated time of the last epoch.
+	Now time.Duration
+	// Sent and Received count the run's data frames.
+	Sent, Received uint64
+}
+
+// RunVirtual drives a virtual-time run to its end: it steps every member
+// through epochs, closes each epoch at quiescence (every member idle and
+// every frame sent received), then moves to the next sub-step of the same
+// instant when frames wait for delivery, or to the earliest pending timer.
+func RunVirtual(ctx context.Context, opts CoordinatorOptions) (RunStats, error) {
+	var st RunStats
+	if len(opts.Members) == 0 {
+		return st, errors.New("runtime: virtual run without members")
+	}
+	if opts.ResendAfter <= 0 {
+		opts.ResendAfter = time.Second
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	now := time.Duration(0)
+	lastInstant := time.Duration(-1)
+	reports := make([]*plugsimpb.StepReport, len(opts.Members))
+	for epoch := uint64(1); ; epoch++ {
+		if now != lastInstant {
+			st.Instants++
+			lastInstant = now
+		}
+		var sent, received, buffered uint64
+		next := int64(-1)
+		waitStart := time.Now()
+		backoff := 50 * time.Microsecond
+		resend := false
+		for wave := uint64(1); ; wave++ {
+			step := &plugsimpb.Step{Epoch: epoch, SimTimeNs: int64(now), Wave: wave, Resend: resend}
+			if err := stepAll(ctx, opts.Members, step, reports); err != nil {
+				return st, err
+			}
+			st.Waves++
+			if resend {
+				st.Resends++
+			}
+			sent, received, buffered, next = 0, 0, 0, -1
+			for _, r := range reports {
+				sent += r.Sent
+				received += r.Received
+				buffered += r.Buffered
+				if r.NextDueNs >= 0 && (next < 0 || r.NextDueNs < next) {
+					next = r.NextDueNs
+				}
+			}
+			if received >= sent {
+				break
+			}
+			// Frames are still on their way: wait a little, then ask again;
+			// after ResendAfter without completion, ask for resends.
+			resend = time.Since(waitStart) > opts.ResendAfter
+			if resend {
+				waitStart = time.Now()
+				log.Warn("frames_missing", "epoch", epoch, "sim_time", now, "sent", sent, "received", received)
+			}
+			t := time.NewTimer(backoff)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return st, ctx.Err()
+			case <-t.C:
+			}
+			backoff = min(2*backoff, 20*time.Millisecond)
+		}
+		st.Epochs, st.Now, st.Sent, st.Received = epoch, now, sent, received
+		if opts.OnEpoch != nil {
+			opts.OnEpoch(epoch, now)
+		}
+		if buffered > 0 {
+			continue // next sub-step of the same instant
+		}
+		if next < 0 || time.Duration(next) > opts.End {
+			return st, nil
+		}
+		now = max(now, time.Duration(next))
+	}
+}
+
+func stepAll(ctx context.Context, members []Member, step *plugsimpb.Step, out []*plugsimpb.StepReport) error {
+	if len(members) == 1 {
+		r, err := members[0].Step(ctx, step)
+		out[0] = r
+		return err
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(members))
+	for i, m := range members {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i], errs[i] = m.Step(ctx, step)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// ControlSubject returns the subject of a worker's (or, with worker
+// "coord", the coordinator's) control inbox.
+func ControlSubject(run, worker string) string {
+	return Address{Run: run, Channel: ChannelCtl, ID: worker}.Subject()
+}
+
+// RemoteMember reaches a worker process over NATS request/reply. Requests
+// that time out are repeated (every request is idempotent), so a NATS node
+// lost mid-run costs time, not correctness.
+type RemoteMember struct {
+	// Conn is the coordinator's connection.
+	Conn *nats.Conn
+	// Run is the run id.
+	Run string
+	// Worker is the worker id from its Hello.
+	Worker string
+	// Timeout bounds each attempt. Default 2 s.
+	Timeout time.Duration
+	// Attempts bounds the attempts of one request. Default 30.
+	Attempts int
+}
+
+var _ Member = (*RemoteMember)(nil)
+
+// Step implements [Member].
+func (m *RemoteMember) Step(ctx context.Context, st *plugsimpb.Step) (*plugsimpb.StepReport, error) {
+	resp, err := m.Request(ctx, &plugsimpb.Control{Run: m.Run, Body: &plugsimpb.Control_Step{Step: st}})
+	if err != nil {
+		return nil, err
+	}
+	r := resp.GetReport()
+	if r == nil || r.Epoch != st.Epoch {
+		return nil, fmt.Errorf("runtime: worker %s answered step %d with %v", m.Worker, st.Epoch, resp)
+	}
+	return r, nil
+}
+
+// Request sends a control message and waits for the worker's answer,
+// retrying on timeouts.
+func (m *RemoteMember) Request(ctx context.Context, c *plugsimpb.Control) (*plugsimpb.Control, error) {
+	data, err := proto.Marshal(c)
+	if err != nil {
+		return nil, fmt.Errorf("runtime: control: %w", err)
+	}
+	timeout, attempts := m.Timeout, m.Attempts
+	if timeout <= 0 {
+		timeout = 2 * time.Second
+	}
+	if attempts <= 0 {
+		attempts = 30
+	}
+	subject := ControlSubject(m.Run, m.Worker)
+	var last error
+	for i := 0; i < attempts; i++ {
+		actx, cancel := context.WithTimeout(ctx, timeout)
+		msg, err := m.Conn.RequestWithContext(actx, subject, data)
+		cancel()
+		if err == nil {
+			resp := &plugsimpb.Control{}
+			if err := proto.Unmarshal(msg.Data, resp); err != nil {
+				return nil, fmt.Errorf("runtime: worker %s: malformed answer: %w", m.Worker, err)
+			}
+			return resp, nil
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		last = err
+	}
+	return nil, fmt.Errorf("runtime: worker %s unreachable after %d attempts: %w", m.Worker, attempts, last)
+}
