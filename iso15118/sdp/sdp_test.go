@@ -189,3 +189,22 @@ func TestText(t *testing.T) {
 		t.Error(`Transport UnmarshalText("0x100") succeeded, want error`)
 	}
 }
+
+func BenchmarkParseResponseDatagram(b *testing.B) {
+	in := mustHex(b, "01fe900100000014fe80000000000000664d70fffe0103bfd74e1000")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseResponseDatagram(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAppendResponseDatagram(b *testing.B) {
+	r := Response{Addr: netip.MustParseAddr("fe80::664d:70ff:fe01:3bf"), Port: 55118, Security: SecurityNone}
+	buf := make([]byte, 0, 32)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = AppendResponseDatagram(buf[:0], r)
+	}
+}

@@ -19,7 +19,7 @@ func (o Options) max() uint32 {
 // Decoder is a push-style (sans-I/O) V2GTP stream decoder for actors and
 // other callers that receive bytes in chunks of any size: give it bytes with
 // [Decoder.Feed] and take complete frames with [Decoder.Next]. The zero
-// value is not usable; create one with [NewDecoder].
+// value is a Decoder with the default [Options].
 //
 // A Decoder is not safe for concurrent use.
 type Decoder struct {
@@ -76,6 +76,9 @@ func (d *Decoder) Next() (f Frame, ok bool, err error) {
 	}
 	if d.skip > 0 {
 		return Frame{}, false, nil
+	}
+	if d.max == 0 {
+		d.max = DefaultMaxPayload
 	}
 	avail := d.buf[d.r:]
 	if len(avail) < HeaderLen {

@@ -397,6 +397,15 @@ func TestErrorOffset(t *testing.T) {
 	}
 }
 
+func TestDecoderZeroValue(t *testing.T) {
+	var d Decoder
+	d.Feed(mustHex(t, "01fe800100000001aa"))
+	f, ok, err := d.Next()
+	if !ok || err != nil || f.Type != EXI || len(f.Payload) != 1 {
+		t.Errorf("zero Decoder: Next() = %+v, %v, %v", f, ok, err)
+	}
+}
+
 func TestReaderUnderlyingError(t *testing.T) {
 	boom := errors.New("boom")
 	r := NewReader(iotest.ErrReader(boom), Options{})

@@ -108,8 +108,9 @@ type Meta struct {
 	Meaning string `json:"meaning"`
 	// Transport is "udp", "tcp" or a note on TLS decryption, for captures.
 	Transport string `json:"transport"`
-	// Src and Dst are the capture's endpoints.
+	// Src is the capture's source endpoint.
 	Src string `json:"src"`
+	// Dst is the capture's destination endpoint.
 	Dst string `json:"dst"`
 	// FrameNo is the capture's frame number.
 	FrameNo int `json:"frame_no"`
@@ -124,14 +125,22 @@ type Meta struct {
 // Harness is one run of the independent C codec (libcbv2g) on a vector.
 // Numbers are kept as the sidecar spells them.
 type Harness struct {
-	Schema  string `json:"schema"`
-	Status  string `json:"status"`
+	// Schema is the grammar the run used, e.g. "din" or "auto".
+	Schema string `json:"schema"`
+	// Status is "OK" or "FAIL".
+	Status string `json:"status"`
+	// Message is the message decoded.
 	Message string `json:"message"`
-	In      string `json:"in"`
-	Used    string `json:"used"`
-	Out     string `json:"out"`
-	Match   string `json:"match"`
-	V2GTP   string `json:"v2gtp"`
+	// In is the input size in bytes.
+	In string `json:"in"`
+	// Used is the number of bytes the decoder consumed.
+	Used string `json:"used"`
+	// Out is the size of the re-encoding in bytes.
+	Out string `json:"out"`
+	// Match is "yes" when the re-encoding equals the input.
+	Match string `json:"match"`
+	// V2GTP is the payload type the run assumed, or "-".
+	V2GTP string `json:"v2gtp"`
 }
 
 // indexColumns is the header line of INDEX.tsv.
