@@ -616,6 +616,9 @@ func (m *CertificateHashDataChainType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ChildCertificateHashData = make([]CertificateHashDataType, 0, 4)
+				}
 				m.ChildCertificateHashData = append(m.ChildCertificateHashData, CertificateHashDataType{})
 				{
 					if err := m.ChildCertificateHashData[i].decode(d); err != nil {
@@ -1144,6 +1147,9 @@ func (m *ChargingProfileCriterionType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ChargingProfileID = make([]int, 0, 4)
+				}
 				m.ChargingProfileID = append(m.ChargingProfileID, 0)
 				{
 					v, err := codec.Int(d)
@@ -1169,6 +1175,9 @@ func (m *ChargingProfileCriterionType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingLimitSource = make([]ChargingLimitSourceEnumType, 0, 4)
 				}
 				m.ChargingLimitSource = append(m.ChargingLimitSource, ChargingLimitSourceEnumType(""))
 				{
@@ -1395,6 +1404,9 @@ func (m *ChargingProfileType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingSchedule = make([]ChargingScheduleType, 0, 4)
 				}
 				m.ChargingSchedule = append(m.ChargingSchedule, ChargingScheduleType{})
 				{
@@ -1758,6 +1770,9 @@ func (m *ChargingScheduleType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingSchedulePeriod = make([]ChargingSchedulePeriodType, 0, 4)
 				}
 				m.ChargingSchedulePeriod = append(m.ChargingSchedulePeriod, ChargingSchedulePeriodType{})
 				{
@@ -2540,6 +2555,9 @@ func (m *CompositeScheduleType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ChargingSchedulePeriod = make([]ChargingSchedulePeriodType, 0, 4)
+				}
 				m.ChargingSchedulePeriod = append(m.ChargingSchedulePeriod, ChargingSchedulePeriodType{})
 				{
 					if err := m.ChargingSchedulePeriod[i].decode(d); err != nil {
@@ -2728,6 +2746,9 @@ func (m *ConsumptionCostType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.Cost = make([]CostType, 0, 4)
 				}
 				m.Cost = append(m.Cost, CostType{})
 				{
@@ -4167,6 +4188,9 @@ func (m *IDTokenInfoType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.EVSEID = make([]int, 0, 4)
+				}
 				m.EVSEID = append(m.EVSEID, 0)
 				{
 					v, err := codec.Int(d)
@@ -4352,6 +4376,9 @@ func (m *IDTokenType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.AdditionalInfo = make([]AdditionalInfoType, 0, 4)
 				}
 				m.AdditionalInfo = append(m.AdditionalInfo, AdditionalInfoType{})
 				{
@@ -4955,6 +4982,9 @@ func (m *MeterValueType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.SampledValue = make([]SampledValueType, 0, 4)
+				}
 				m.SampledValue = append(m.SampledValue, SampledValueType{})
 				{
 					if err := m.SampledValue[i].decode(d); err != nil {
@@ -5189,6 +5219,9 @@ func (m *MonitoringDataType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.VariableMonitoring = make([]VariableMonitoringType, 0, 4)
 				}
 				m.VariableMonitoring = append(m.VariableMonitoring, VariableMonitoringType{})
 				{
@@ -5799,6 +5832,9 @@ func (m *ReportDataType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.VariableAttribute = make([]VariableAttributeType, 0, 4)
+				}
 				m.VariableAttribute = append(m.VariableAttribute, VariableAttributeType{})
 				{
 					if err := m.VariableAttribute[i].decode(d); err != nil {
@@ -5956,6 +5992,9 @@ func (m *SalesTariffEntryType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ConsumptionCost = make([]ConsumptionCostType, 0, 4)
+				}
 				m.ConsumptionCost = append(m.ConsumptionCost, ConsumptionCostType{})
 				{
 					if err := m.ConsumptionCost[i].decode(d); err != nil {
@@ -6105,6 +6144,9 @@ func (m *SalesTariffType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SalesTariffEntry = make([]SalesTariffEntryType, 0, 4)
 				}
 				m.SalesTariffEntry = append(m.SalesTariffEntry, SalesTariffEntryType{})
 				{
@@ -8430,6 +8472,9 @@ func (m *AuthorizeRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ISO15118CertificateHashData = make([]OCSPRequestDataType, 0, 4)
+				}
 				m.ISO15118CertificateHashData = append(m.ISO15118CertificateHashData, OCSPRequestDataType{})
 				{
 					if err := m.ISO15118CertificateHashData[i].decode(d); err != nil {
@@ -10016,6 +10061,9 @@ func (m *ClearVariableMonitoringRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ID = make([]int, 0, 4)
+				}
 				m.ID = append(m.ID, 0)
 				{
 					v, err := codec.Int(d)
@@ -10119,6 +10167,9 @@ func (m *ClearVariableMonitoringResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ClearMonitoringResult = make([]ClearMonitoringResultType, 0, 4)
 				}
 				m.ClearMonitoringResult = append(m.ClearMonitoringResult, ClearMonitoringResultType{})
 				{
@@ -12499,6 +12550,9 @@ func (m *GetDisplayMessagesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ID = make([]int, 0, 4)
+				}
 				m.ID = append(m.ID, 0)
 				{
 					v, err := codec.Int(d)
@@ -12770,6 +12824,9 @@ func (m *GetInstalledCertificateIdsRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.CertificateType = make([]GetCertificateIDUseEnumType, 0, 4)
+				}
 				m.CertificateType = append(m.CertificateType, GetCertificateIDUseEnumType(""))
 				{
 					b, err := codec.StringBytes(d)
@@ -12901,6 +12958,9 @@ func (m *GetInstalledCertificateIdsResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.CertificateHashDataChain = make([]CertificateHashDataChainType, 0, 4)
 				}
 				m.CertificateHashDataChain = append(m.CertificateHashDataChain, CertificateHashDataChainType{})
 				{
@@ -13436,6 +13496,9 @@ func (m *GetMonitoringReportRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ComponentVariable = make([]ComponentVariableType, 0, 4)
+				}
 				m.ComponentVariable = append(m.ComponentVariable, ComponentVariableType{})
 				{
 					if err := m.ComponentVariable[i].decode(d); err != nil {
@@ -13469,6 +13532,9 @@ func (m *GetMonitoringReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.MonitoringCriteria = make([]MonitoringCriterionEnumType, 0, 4)
 				}
 				m.MonitoringCriteria = append(m.MonitoringCriteria, MonitoringCriterionEnumType(""))
 				{
@@ -13700,6 +13766,9 @@ func (m *GetReportRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ComponentVariable = make([]ComponentVariableType, 0, 4)
+				}
 				m.ComponentVariable = append(m.ComponentVariable, ComponentVariableType{})
 				{
 					if err := m.ComponentVariable[i].decode(d); err != nil {
@@ -13733,6 +13802,9 @@ func (m *GetReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ComponentCriteria = make([]ComponentCriterionEnumType, 0, 4)
 				}
 				m.ComponentCriteria = append(m.ComponentCriteria, ComponentCriterionEnumType(""))
 				{
@@ -14142,6 +14214,9 @@ func (m *GetVariablesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.GetVariableData = make([]GetVariableDataType, 0, 4)
+				}
 				m.GetVariableData = append(m.GetVariableData, GetVariableDataType{})
 				{
 					if err := m.GetVariableData[i].decode(d); err != nil {
@@ -14243,6 +14318,9 @@ func (m *GetVariablesResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.GetVariableResult = make([]GetVariableResultType, 0, 4)
 				}
 				m.GetVariableResult = append(m.GetVariableResult, GetVariableResultType{})
 				{
@@ -14861,6 +14939,9 @@ func (m *MeterValuesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.MeterValue = make([]MeterValueType, 0, 4)
+				}
 				m.MeterValue = append(m.MeterValue, MeterValueType{})
 				{
 					if err := m.MeterValue[i].decode(d); err != nil {
@@ -15029,6 +15110,9 @@ func (m *NotifyChargingLimitRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingSchedule = make([]ChargingScheduleType, 0, 4)
 				}
 				m.ChargingSchedule = append(m.ChargingSchedule, ChargingScheduleType{})
 				{
@@ -15439,6 +15523,9 @@ func (m *NotifyDisplayMessagesRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.MessageInfo = make([]MessageInfoType, 0, 4)
 				}
 				m.MessageInfo = append(m.MessageInfo, MessageInfoType{})
 				{
@@ -16105,6 +16192,9 @@ func (m *NotifyEventRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.EventData = make([]EventDataType, 0, 4)
+				}
 				m.EventData = append(m.EventData, EventDataType{})
 				{
 					if err := m.EventData[i].decode(d); err != nil {
@@ -16288,6 +16378,9 @@ func (m *NotifyMonitoringReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.Monitor = make([]MonitoringDataType, 0, 4)
 				}
 				m.Monitor = append(m.Monitor, MonitoringDataType{})
 				{
@@ -16540,6 +16633,9 @@ func (m *NotifyReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ReportData = make([]ReportDataType, 0, 4)
 				}
 				m.ReportData = append(m.ReportData, ReportDataType{})
 				{
@@ -17025,6 +17121,9 @@ func (m *PublishFirmwareStatusNotificationRequest) decode(d *jsonwire.Decoder) e
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Location = make([]string, 0, 4)
+				}
 				m.Location = append(m.Location, "")
 				{
 					v, err := codec.String(d)
@@ -17241,6 +17340,9 @@ func (m *ReportChargingProfilesRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingProfile = make([]ChargingProfileType, 0, 4)
 				}
 				m.ChargingProfile = append(m.ChargingProfile, ChargingProfileType{})
 				{
@@ -18740,6 +18842,9 @@ func (m *SendLocalListRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.LocalAuthorizationList = make([]AuthorizationData, 0, 4)
+				}
 				m.LocalAuthorizationList = append(m.LocalAuthorizationList, AuthorizationData{})
 				{
 					if err := m.LocalAuthorizationList[i].decode(d); err != nil {
@@ -19922,6 +20027,9 @@ func (m *SetVariableMonitoringRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.SetMonitoringData = make([]SetMonitoringDataType, 0, 4)
+				}
 				m.SetMonitoringData = append(m.SetMonitoringData, SetMonitoringDataType{})
 				{
 					if err := m.SetMonitoringData[i].decode(d); err != nil {
@@ -20023,6 +20131,9 @@ func (m *SetVariableMonitoringResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SetMonitoringResult = make([]SetMonitoringResultType, 0, 4)
 				}
 				m.SetMonitoringResult = append(m.SetMonitoringResult, SetMonitoringResultType{})
 				{
@@ -20126,6 +20237,9 @@ func (m *SetVariablesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.SetVariableData = make([]SetVariableDataType, 0, 4)
+				}
 				m.SetVariableData = append(m.SetVariableData, SetVariableDataType{})
 				{
 					if err := m.SetVariableData[i].decode(d); err != nil {
@@ -20227,6 +20341,9 @@ func (m *SetVariablesResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SetVariableResult = make([]SetVariableResultType, 0, 4)
 				}
 				m.SetVariableResult = append(m.SetVariableResult, SetVariableResultType{})
 				{
@@ -20747,6 +20864,9 @@ func (m *TransactionEventRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.MeterValue = make([]MeterValueType, 0, 4)
 				}
 				m.MeterValue = append(m.MeterValue, MeterValueType{})
 				{

@@ -475,6 +475,9 @@ func (m *AbsolutePriceScheduleType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.PriceRuleStacks = make([]PriceRuleStackType, 0, 4)
+				}
 				m.PriceRuleStacks = append(m.PriceRuleStacks, PriceRuleStackType{})
 				{
 					if err := m.PriceRuleStacks[i].decode(d); err != nil {
@@ -498,6 +501,9 @@ func (m *AbsolutePriceScheduleType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.TaxRules = make([]TaxRuleType, 0, 4)
 				}
 				m.TaxRules = append(m.TaxRules, TaxRuleType{})
 				{
@@ -533,6 +539,9 @@ func (m *AbsolutePriceScheduleType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.AdditionalSelectedServices = make([]AdditionalSelectedServicesType, 0, 4)
 				}
 				m.AdditionalSelectedServices = append(m.AdditionalSelectedServices, AdditionalSelectedServicesType{})
 				{
@@ -1388,6 +1397,9 @@ func (m *CertificateHashDataChainType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ChildCertificateHashData = make([]CertificateHashDataType, 0, 4)
+				}
 				m.ChildCertificateHashData = append(m.ChildCertificateHashData, CertificateHashDataType{})
 				{
 					if err := m.ChildCertificateHashData[i].decode(d); err != nil {
@@ -1663,6 +1675,9 @@ func (m *CertificateStatusRequestInfoType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.Urls = make([]string, 0, 4)
 				}
 				m.Urls = append(m.Urls, "")
 				{
@@ -2116,6 +2131,9 @@ func (m *ChargingNeedsType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.AvailableEnergyTransfer = make([]EnergyTransferModeEnumType, 0, 4)
+				}
 				m.AvailableEnergyTransfer = append(m.AvailableEnergyTransfer, EnergyTransferModeEnumType(""))
 				{
 					b, err := codec.StringBytes(d)
@@ -2335,6 +2353,9 @@ func (m *ChargingPeriodType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Dimensions = make([]CostDimensionType, 0, 4)
+				}
 				m.Dimensions = append(m.Dimensions, CostDimensionType{})
 				{
 					if err := m.Dimensions[i].decode(d); err != nil {
@@ -2503,6 +2524,9 @@ func (m *ChargingProfileCriterionType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ChargingProfileID = make([]int, 0, 4)
+				}
 				m.ChargingProfileID = append(m.ChargingProfileID, 0)
 				{
 					v, err := codec.Int(d)
@@ -2528,6 +2552,9 @@ func (m *ChargingProfileCriterionType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingLimitSource = make([]string, 0, 4)
 				}
 				m.ChargingLimitSource = append(m.ChargingLimitSource, "")
 				{
@@ -2775,6 +2802,9 @@ func (m *ChargingProfileType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingSchedule = make([]ChargingScheduleType, 0, 4)
 				}
 				m.ChargingSchedule = append(m.ChargingSchedule, ChargingScheduleType{})
 				{
@@ -3274,6 +3304,9 @@ func (m *ChargingSchedulePeriodType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.V2XFreqWattCurve = make([]V2XFreqWattPointType, 0, 4)
+				}
 				m.V2XFreqWattCurve = append(m.V2XFreqWattCurve, V2XFreqWattPointType{})
 				{
 					if err := m.V2XFreqWattCurve[i].decode(d); err != nil {
@@ -3297,6 +3330,9 @@ func (m *ChargingSchedulePeriodType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.V2XSignalWattCurve = make([]V2XSignalWattPointType, 0, 4)
 				}
 				m.V2XSignalWattCurve = append(m.V2XSignalWattCurve, V2XSignalWattPointType{})
 				{
@@ -3671,6 +3707,9 @@ func (m *ChargingScheduleType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingSchedulePeriod = make([]ChargingSchedulePeriodType, 0, 4)
 				}
 				m.ChargingSchedulePeriod = append(m.ChargingSchedulePeriod, ChargingSchedulePeriodType{})
 				{
@@ -4997,6 +5036,9 @@ func (m *CompositeScheduleType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ChargingSchedulePeriod = make([]ChargingSchedulePeriodType, 0, 4)
+				}
 				m.ChargingSchedulePeriod = append(m.ChargingSchedulePeriod, ChargingSchedulePeriodType{})
 				{
 					if err := m.ChargingSchedulePeriod[i].decode(d); err != nil {
@@ -5254,6 +5296,9 @@ func (m *ConsumptionCostType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Cost = make([]CostType, 0, 4)
+				}
 				m.Cost = append(m.Cost, CostType{})
 				{
 					if err := m.Cost[i].decode(d); err != nil {
@@ -5363,6 +5408,9 @@ func (m *CostDetailsType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingPeriods = make([]ChargingPeriodType, 0, 4)
 				}
 				m.ChargingPeriods = append(m.ChargingPeriods, ChargingPeriodType{})
 				{
@@ -6045,6 +6093,9 @@ func (m *DERChargingParametersType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.EVSupportedDERControl = make([]DERControlEnumType, 0, 4)
+				}
 				m.EVSupportedDERControl = append(m.EVSupportedDERControl, DERControlEnumType(""))
 				{
 					b, err := codec.StringBytes(d)
@@ -6491,6 +6542,9 @@ func (m *DERChargingParametersType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.EVIslandingDetectionMethod = make([]IslandingDetectionEnumType, 0, 4)
 				}
 				m.EVIslandingDetectionMethod = append(m.EVIslandingDetectionMethod, IslandingDetectionEnumType(""))
 				{
@@ -7225,6 +7279,9 @@ func (m *DERCurveType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.CurveData = make([]DERCurvePointsType, 0, 4)
+				}
 				m.CurveData = append(m.CurveData, DERCurvePointsType{})
 				{
 					if err := m.CurveData[i].decode(d); err != nil {
@@ -7492,6 +7549,9 @@ func (m *EVAbsolutePriceScheduleEntryType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.EVPriceRule = make([]EVPriceRuleType, 0, 4)
+				}
 				m.EVPriceRule = append(m.EVPriceRule, EVPriceRuleType{})
 				{
 					if err := m.EVPriceRule[i].decode(d); err != nil {
@@ -7623,6 +7683,9 @@ func (m *EVAbsolutePriceScheduleType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.EVAbsolutePriceScheduleEntries = make([]EVAbsolutePriceScheduleEntryType, 0, 4)
 				}
 				m.EVAbsolutePriceScheduleEntries = append(m.EVAbsolutePriceScheduleEntries, EVAbsolutePriceScheduleEntryType{})
 				{
@@ -7951,6 +8014,9 @@ func (m *EVPowerScheduleType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.EVPowerScheduleEntries = make([]EVPowerScheduleEntryType, 0, 4)
 				}
 				m.EVPowerScheduleEntries = append(m.EVPowerScheduleEntries, EVPowerScheduleEntryType{})
 				{
@@ -10705,6 +10771,9 @@ func (m *IDTokenInfoType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.EVSEID = make([]int, 0, 4)
+				}
 				m.EVSEID = append(m.EVSEID, 0)
 				{
 					v, err := codec.Int(d)
@@ -10866,6 +10935,9 @@ func (m *IDTokenType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.AdditionalInfo = make([]AdditionalInfoType, 0, 4)
 				}
 				m.AdditionalInfo = append(m.AdditionalInfo, AdditionalInfoType{})
 				{
@@ -11729,6 +11801,9 @@ func (m *MessageInfoType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.MessageExtra = make([]MessageContentType, 0, 4)
+				}
 				m.MessageExtra = append(m.MessageExtra, MessageContentType{})
 				{
 					if err := m.MessageExtra[i].decode(d); err != nil {
@@ -11886,6 +11961,9 @@ func (m *MeterValueType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SampledValue = make([]SampledValueType, 0, 4)
 				}
 				m.SampledValue = append(m.SampledValue, SampledValueType{})
 				{
@@ -12121,6 +12199,9 @@ func (m *MonitoringDataType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.VariableMonitoring = make([]VariableMonitoringType, 0, 4)
 				}
 				m.VariableMonitoring = append(m.VariableMonitoring, VariableMonitoringType{})
 				{
@@ -12669,6 +12750,9 @@ func (m *OverstayRuleListType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.OverstayRule = make([]OverstayRuleType, 0, 4)
+				}
 				m.OverstayRule = append(m.OverstayRule, OverstayRuleType{})
 				{
 					if err := m.OverstayRule[i].decode(d); err != nil {
@@ -13127,6 +13211,9 @@ func (m *PriceLevelScheduleType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.PriceLevelScheduleEntries = make([]PriceLevelScheduleEntryType, 0, 4)
+				}
 				m.PriceLevelScheduleEntries = append(m.PriceLevelScheduleEntries, PriceLevelScheduleEntryType{})
 				{
 					if err := m.PriceLevelScheduleEntries[i].decode(d); err != nil {
@@ -13312,6 +13399,9 @@ func (m *PriceRuleStackType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.PriceRule = make([]PriceRuleType, 0, 4)
 				}
 				m.PriceRule = append(m.PriceRule, PriceRuleType{})
 				{
@@ -13619,6 +13709,9 @@ func (m *PriceType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.TaxRates = make([]TaxRateType, 0, 4)
 				}
 				m.TaxRates = append(m.TaxRates, TaxRateType{})
 				{
@@ -14062,6 +14155,9 @@ func (m *ReportDataType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.VariableAttribute = make([]VariableAttributeType, 0, 4)
+				}
 				m.VariableAttribute = append(m.VariableAttribute, VariableAttributeType{})
 				{
 					if err := m.VariableAttribute[i].decode(d); err != nil {
@@ -14219,6 +14315,9 @@ func (m *SalesTariffEntryType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ConsumptionCost = make([]ConsumptionCostType, 0, 4)
+				}
 				m.ConsumptionCost = append(m.ConsumptionCost, ConsumptionCostType{})
 				{
 					if err := m.ConsumptionCost[i].decode(d); err != nil {
@@ -14368,6 +14467,9 @@ func (m *SalesTariffType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SalesTariffEntry = make([]SalesTariffEntryType, 0, 4)
 				}
 				m.SalesTariffEntry = append(m.SalesTariffEntry, SalesTariffEntryType{})
 				{
@@ -15779,6 +15881,9 @@ func (m *TariffAssignmentType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.EVSEIds = make([]int, 0, 4)
+				}
 				m.EVSEIds = append(m.EVSEIds, 0)
 				{
 					v, err := codec.Int(d)
@@ -15804,6 +15909,9 @@ func (m *TariffAssignmentType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.IDTokens = make([]string, 0, 4)
 				}
 				m.IDTokens = append(m.IDTokens, "")
 				{
@@ -15968,6 +16076,9 @@ func (m *TariffConditionsFixedType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.DayOfWeek = make([]DayOfWeekEnumType, 0, 4)
 				}
 				m.DayOfWeek = append(m.DayOfWeek, DayOfWeekEnumType(""))
 				{
@@ -16217,6 +16328,9 @@ func (m *TariffConditionsType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.DayOfWeek = make([]DayOfWeekEnumType, 0, 4)
 				}
 				m.DayOfWeek = append(m.DayOfWeek, DayOfWeekEnumType(""))
 				{
@@ -16738,6 +16852,9 @@ func (m *TariffEnergyType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Prices = make([]TariffEnergyPriceType, 0, 4)
+				}
 				m.Prices = append(m.Prices, TariffEnergyPriceType{})
 				{
 					if err := m.Prices[i].decode(d); err != nil {
@@ -16761,6 +16878,9 @@ func (m *TariffEnergyType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.TaxRates = make([]TaxRateType, 0, 4)
 				}
 				m.TaxRates = append(m.TaxRates, TaxRateType{})
 				{
@@ -16975,6 +17095,9 @@ func (m *TariffFixedType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Prices = make([]TariffFixedPriceType, 0, 4)
+				}
 				m.Prices = append(m.Prices, TariffFixedPriceType{})
 				{
 					if err := m.Prices[i].decode(d); err != nil {
@@ -16998,6 +17121,9 @@ func (m *TariffFixedType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.TaxRates = make([]TaxRateType, 0, 4)
 				}
 				m.TaxRates = append(m.TaxRates, TaxRateType{})
 				{
@@ -17212,6 +17338,9 @@ func (m *TariffTimeType) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Prices = make([]TariffTimePriceType, 0, 4)
+				}
 				m.Prices = append(m.Prices, TariffTimePriceType{})
 				{
 					if err := m.Prices[i].decode(d); err != nil {
@@ -17235,6 +17364,9 @@ func (m *TariffTimeType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.TaxRates = make([]TaxRateType, 0, 4)
 				}
 				m.TaxRates = append(m.TaxRates, TaxRateType{})
 				{
@@ -17361,6 +17493,9 @@ func (m *TariffType) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.Description = make([]MessageContentType, 0, 4)
 				}
 				m.Description = append(m.Description, MessageContentType{})
 				{
@@ -21008,6 +21143,9 @@ func (m *AuthorizeRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ISO15118CertificateHashData = make([]OCSPRequestDataType, 0, 4)
+				}
 				m.ISO15118CertificateHashData = append(m.ISO15118CertificateHashData, OCSPRequestDataType{})
 				{
 					if err := m.ISO15118CertificateHashData[i].decode(d); err != nil {
@@ -21148,6 +21286,9 @@ func (m *AuthorizeResponse) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.AllowedEnergyTransfer = make([]EnergyTransferModeEnumType, 0, 4)
+				}
 				m.AllowedEnergyTransfer = append(m.AllowedEnergyTransfer, EnergyTransferModeEnumType(""))
 				{
 					b, err := codec.StringBytes(d)
@@ -21286,6 +21427,9 @@ func (m *BatterySwapRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.BatteryData = make([]BatteryDataType, 0, 4)
 				}
 				m.BatteryData = append(m.BatteryData, BatteryDataType{})
 				{
@@ -23320,6 +23464,9 @@ func (m *ClearTariffsRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.TariffIds = make([]string, 0, 4)
+				}
 				m.TariffIds = append(m.TariffIds, "")
 				{
 					v, err := codec.String(d)
@@ -23439,6 +23586,9 @@ func (m *ClearTariffsResponse) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ClearTariffsResult = make([]ClearTariffsResultType, 0, 4)
+				}
 				m.ClearTariffsResult = append(m.ClearTariffsResult, ClearTariffsResultType{})
 				{
 					if err := m.ClearTariffsResult[i].decode(d); err != nil {
@@ -23540,6 +23690,9 @@ func (m *ClearVariableMonitoringRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ID = make([]int, 0, 4)
 				}
 				m.ID = append(m.ID, 0)
 				{
@@ -23644,6 +23797,9 @@ func (m *ClearVariableMonitoringResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ClearMonitoringResult = make([]ClearMonitoringResultType, 0, 4)
 				}
 				m.ClearMonitoringResult = append(m.ClearMonitoringResult, ClearMonitoringResultType{})
 				{
@@ -25125,6 +25281,9 @@ func (m *Get15118EVCertificateRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.PrioritizedEMAIDs = make([]string, 0, 4)
+				}
 				m.PrioritizedEMAIDs = append(m.PrioritizedEMAIDs, "")
 				{
 					v, err := codec.String(d)
@@ -25601,6 +25760,9 @@ func (m *GetCertificateChainStatusRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.CertificateStatusRequests = make([]CertificateStatusRequestInfoType, 0, 4)
+				}
 				m.CertificateStatusRequests = append(m.CertificateStatusRequests, CertificateStatusRequestInfoType{})
 				{
 					if err := m.CertificateStatusRequests[i].decode(d); err != nil {
@@ -25704,6 +25866,9 @@ func (m *GetCertificateChainStatusResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.CertificateStatus = make([]CertificateStatusType, 0, 4)
 				}
 				m.CertificateStatus = append(m.CertificateStatus, CertificateStatusType{})
 				{
@@ -26713,6 +26878,9 @@ func (m *GetDisplayMessagesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ID = make([]int, 0, 4)
+				}
 				m.ID = append(m.ID, 0)
 				{
 					v, err := codec.Int(d)
@@ -26984,6 +27152,9 @@ func (m *GetInstalledCertificateIdsRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.CertificateType = make([]GetCertificateIDUseEnumType, 0, 4)
+				}
 				m.CertificateType = append(m.CertificateType, GetCertificateIDUseEnumType(""))
 				{
 					b, err := codec.StringBytes(d)
@@ -27115,6 +27286,9 @@ func (m *GetInstalledCertificateIdsResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.CertificateHashDataChain = make([]CertificateHashDataChainType, 0, 4)
 				}
 				m.CertificateHashDataChain = append(m.CertificateHashDataChain, CertificateHashDataChainType{})
 				{
@@ -27650,6 +27824,9 @@ func (m *GetMonitoringReportRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ComponentVariable = make([]ComponentVariableType, 0, 4)
+				}
 				m.ComponentVariable = append(m.ComponentVariable, ComponentVariableType{})
 				{
 					if err := m.ComponentVariable[i].decode(d); err != nil {
@@ -27683,6 +27860,9 @@ func (m *GetMonitoringReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.MonitoringCriteria = make([]MonitoringCriterionEnumType, 0, 4)
 				}
 				m.MonitoringCriteria = append(m.MonitoringCriteria, MonitoringCriterionEnumType(""))
 				{
@@ -27973,6 +28153,9 @@ func (m *GetPeriodicEventStreamResponse) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ConstantStreamData = make([]ConstantStreamDataType, 0, 4)
+				}
 				m.ConstantStreamData = append(m.ConstantStreamData, ConstantStreamDataType{})
 				{
 					if err := m.ConstantStreamData[i].decode(d); err != nil {
@@ -28070,6 +28253,9 @@ func (m *GetReportRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ComponentVariable = make([]ComponentVariableType, 0, 4)
+				}
 				m.ComponentVariable = append(m.ComponentVariable, ComponentVariableType{})
 				{
 					if err := m.ComponentVariable[i].decode(d); err != nil {
@@ -28103,6 +28289,9 @@ func (m *GetReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ComponentCriteria = make([]ComponentCriterionEnumType, 0, 4)
 				}
 				m.ComponentCriteria = append(m.ComponentCriteria, ComponentCriterionEnumType(""))
 				{
@@ -28439,6 +28628,9 @@ func (m *GetTariffsResponse) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.TariffAssignments = make([]TariffAssignmentType, 0, 4)
+				}
 				m.TariffAssignments = append(m.TariffAssignments, TariffAssignmentType{})
 				{
 					if err := m.TariffAssignments[i].decode(d); err != nil {
@@ -28731,6 +28923,9 @@ func (m *GetVariablesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.GetVariableData = make([]GetVariableDataType, 0, 4)
+				}
 				m.GetVariableData = append(m.GetVariableData, GetVariableDataType{})
 				{
 					if err := m.GetVariableData[i].decode(d); err != nil {
@@ -28832,6 +29027,9 @@ func (m *GetVariablesResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.GetVariableResult = make([]GetVariableResultType, 0, 4)
 				}
 				m.GetVariableResult = append(m.GetVariableResult, GetVariableResultType{})
 				{
@@ -29468,6 +29666,9 @@ func (m *MeterValuesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.MeterValue = make([]MeterValueType, 0, 4)
+				}
 				m.MeterValue = append(m.MeterValue, MeterValueType{})
 				{
 					if err := m.MeterValue[i].decode(d); err != nil {
@@ -29646,6 +29847,9 @@ func (m *NotifyAllowedEnergyTransferRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.AllowedEnergyTransfer = make([]EnergyTransferModeEnumType, 0, 4)
 				}
 				m.AllowedEnergyTransfer = append(m.AllowedEnergyTransfer, EnergyTransferModeEnumType(""))
 				{
@@ -29869,6 +30073,9 @@ func (m *NotifyChargingLimitRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ChargingSchedule = make([]ChargingScheduleType, 0, 4)
 				}
 				m.ChargingSchedule = append(m.ChargingSchedule, ChargingScheduleType{})
 				{
@@ -30536,6 +30743,9 @@ func (m *NotifyDERStartStopRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.SupersededIds = make([]string, 0, 4)
+				}
 				m.SupersededIds = append(m.SupersededIds, "")
 				{
 					v, err := codec.String(d)
@@ -30719,6 +30929,9 @@ func (m *NotifyDisplayMessagesRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.MessageInfo = make([]MessageInfoType, 0, 4)
 				}
 				m.MessageInfo = append(m.MessageInfo, MessageInfoType{})
 				{
@@ -31445,6 +31658,9 @@ func (m *NotifyEventRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.EventData = make([]EventDataType, 0, 4)
+				}
 				m.EventData = append(m.EventData, EventDataType{})
 				{
 					if err := m.EventData[i].decode(d); err != nil {
@@ -31628,6 +31844,9 @@ func (m *NotifyMonitoringReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.Monitor = make([]MonitoringDataType, 0, 4)
 				}
 				m.Monitor = append(m.Monitor, MonitoringDataType{})
 				{
@@ -31860,6 +32079,9 @@ func (m *NotifyPeriodicEventStream) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.Data = make([]StreamDataElementType, 0, 4)
 				}
 				m.Data = append(m.Data, StreamDataElementType{})
 				{
@@ -32192,6 +32414,9 @@ func (m *NotifyReportRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.ReportData = make([]ReportDataType, 0, 4)
 				}
 				m.ReportData = append(m.ReportData, ReportDataType{})
 				{
@@ -33371,6 +33596,9 @@ func (m *PublishFirmwareStatusNotificationRequest) decode(d *jsonwire.Decoder) e
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Location = make([]string, 0, 4)
+				}
 				m.Location = append(m.Location, "")
 				{
 					v, err := codec.String(d)
@@ -33804,6 +34032,9 @@ func (m *ReportChargingProfilesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.ChargingProfile = make([]ChargingProfileType, 0, 4)
+				}
 				m.ChargingProfile = append(m.ChargingProfile, ChargingProfileType{})
 				{
 					if err := m.ChargingProfile[i].decode(d); err != nil {
@@ -34019,6 +34250,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Curve = make([]DERCurveGetType, 0, 4)
+				}
 				m.Curve = append(m.Curve, DERCurveGetType{})
 				{
 					if err := m.Curve[i].decode(d); err != nil {
@@ -34042,6 +34276,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.EnterService = make([]EnterServiceGetType, 0, 4)
 				}
 				m.EnterService = append(m.EnterService, EnterServiceGetType{})
 				{
@@ -34067,6 +34304,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.FixedPFAbsorb = make([]FixedPFGetType, 0, 4)
+				}
 				m.FixedPFAbsorb = append(m.FixedPFAbsorb, FixedPFGetType{})
 				{
 					if err := m.FixedPFAbsorb[i].decode(d); err != nil {
@@ -34090,6 +34330,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.FixedPFInject = make([]FixedPFGetType, 0, 4)
 				}
 				m.FixedPFInject = append(m.FixedPFInject, FixedPFGetType{})
 				{
@@ -34115,6 +34358,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.FixedVar = make([]FixedVarGetType, 0, 4)
+				}
 				m.FixedVar = append(m.FixedVar, FixedVarGetType{})
 				{
 					if err := m.FixedVar[i].decode(d); err != nil {
@@ -34138,6 +34384,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.FreqDroop = make([]FreqDroopGetType, 0, 4)
 				}
 				m.FreqDroop = append(m.FreqDroop, FreqDroopGetType{})
 				{
@@ -34163,6 +34412,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.Gradient = make([]GradientGetType, 0, 4)
+				}
 				m.Gradient = append(m.Gradient, GradientGetType{})
 				{
 					if err := m.Gradient[i].decode(d); err != nil {
@@ -34186,6 +34438,9 @@ func (m *ReportDERControlRequest) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.LimitMaxDischarge = make([]LimitMaxDischargeGetType, 0, 4)
 				}
 				m.LimitMaxDischarge = append(m.LimitMaxDischarge, LimitMaxDischargeGetType{})
 				{
@@ -35956,6 +36211,9 @@ func (m *SendLocalListRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.LocalAuthorizationList = make([]AuthorizationData, 0, 4)
+				}
 				m.LocalAuthorizationList = append(m.LocalAuthorizationList, AuthorizationData{})
 				{
 					if err := m.LocalAuthorizationList[i].decode(d); err != nil {
@@ -36684,6 +36942,9 @@ func (m *SetDERControlResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SupersededIds = make([]string, 0, 4)
 				}
 				m.SupersededIds = append(m.SupersededIds, "")
 				{
@@ -37741,6 +38002,9 @@ func (m *SetVariableMonitoringRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.SetMonitoringData = make([]SetMonitoringDataType, 0, 4)
+				}
 				m.SetMonitoringData = append(m.SetMonitoringData, SetMonitoringDataType{})
 				{
 					if err := m.SetMonitoringData[i].decode(d); err != nil {
@@ -37842,6 +38106,9 @@ func (m *SetVariableMonitoringResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SetMonitoringResult = make([]SetMonitoringResultType, 0, 4)
 				}
 				m.SetMonitoringResult = append(m.SetMonitoringResult, SetMonitoringResultType{})
 				{
@@ -37945,6 +38212,9 @@ func (m *SetVariablesRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.SetVariableData = make([]SetVariableDataType, 0, 4)
+				}
 				m.SetVariableData = append(m.SetVariableData, SetVariableDataType{})
 				{
 					if err := m.SetVariableData[i].decode(d); err != nil {
@@ -38046,6 +38316,9 @@ func (m *SetVariablesResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.SetVariableResult = make([]SetVariableResultType, 0, 4)
 				}
 				m.SetVariableResult = append(m.SetVariableResult, SetVariableResultType{})
 				{
@@ -38616,6 +38889,9 @@ func (m *TransactionEventRequest) decode(d *jsonwire.Decoder) error {
 				if !more {
 					break
 				}
+				if i == 0 {
+					m.MeterValue = make([]MeterValueType, 0, 4)
+				}
 				m.MeterValue = append(m.MeterValue, MeterValueType{})
 				{
 					if err := m.MeterValue[i].decode(d); err != nil {
@@ -39024,6 +39300,9 @@ func (m *TransactionEventResponse) decode(d *jsonwire.Decoder) error {
 				}
 				if !more {
 					break
+				}
+				if i == 0 {
+					m.UpdatedPersonalMessageExtra = make([]MessageContentType, 0, 4)
 				}
 				m.UpdatedPersonalMessageExtra = append(m.UpdatedPersonalMessageExtra, MessageContentType{})
 				{

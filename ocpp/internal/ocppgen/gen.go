@@ -352,6 +352,7 @@ func decodeField(p *printer, f field) {
 		p.f("more, err := codec.NextElem(d)")
 		p.f("if err != nil { return %s }", wrap)
 		p.f("if !more { break }")
+		p.f("if i == 0 { m.%s = make(%s, 0, 4) }", f.goName, goType(t, true))
 		p.f("m.%s = append(m.%s, %s)", f.goName, f.goName, zeroValue(t.elem))
 		p.f("{")
 		decodeValue(p, t.elem, fmt.Sprintf("m.%s[i]", f.goName), fmt.Sprintf("ocpp.AtField(ocpp.AtIndex(err, i), %q)", f.json))
