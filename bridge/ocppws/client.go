@@ -105,6 +105,7 @@ type DialError struct {
 	Err        error
 }
 
+// Error returns "ocppws: dial: [HTTP status: ]cause".
 func (e *DialError) Error() string {
 	if e.StatusCode == 0 {
 		return fmt.Sprintf("ocppws: dial: %v", e.Err)
@@ -112,6 +113,7 @@ func (e *DialError) Error() string {
 	return fmt.Sprintf("ocppws: dial: HTTP %d: %v", e.StatusCode, e.Err)
 }
 
+// Unwrap returns the cause.
 func (e *DialError) Unwrap() error { return e.Err }
 
 // Dial opens one connection. It fails with [ErrNoCommonSubprotocol] when

@@ -16,13 +16,9 @@ const (
 	SubprotocolOCPP21  = "ocpp2.1"
 )
 
-// DefaultSubprotocols is the preference order used when an option leaves the
-// list empty: 2.1 first, then 2.0.1.
-var defaultSubprotocols = []string{SubprotocolOCPP21, SubprotocolOCPP201}
-
 // DefaultSubprotocols returns the subprotocols offered or accepted when an
-// option leaves the list empty, in order of preference.
-func DefaultSubprotocols() []string { return append([]string(nil), defaultSubprotocols...) }
+// option leaves the list empty, in order of preference: 2.1, then 2.0.1.
+func DefaultSubprotocols() []string { return []string{SubprotocolOCPP21, SubprotocolOCPP201} }
 
 // Defaults for the connection options.
 const (
