@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/hex"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -154,6 +155,35 @@ func TestVectors(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d vectors decode and re-encode byte-identically (%d listed exceptions)", ok, len(vs), len(exc))
+}
+
+// TestVectorsJSON checks that every decodable document vector survives JSON (the schema-named
+// tags that plugsim decode/encode rely on): decode, marshal, unmarshal, encode, same bytes.
+func TestVectorsJSON(t *testing.T) {
+	for _, v := range loadVectors(t) {
+		if v.schema != vectorSchemaNames[0] {
+			continue
+		}
+		var d Document
+		if err := Decode(v.exi, &d); err != nil {
+			continue
+		}
+		js, err := json.Marshal(&d)
+		if err != nil {
+			t.Fatalf("%s: json.Marshal: %v", v.file, err)
+		}
+		var back Document
+		if err := json.Unmarshal(js, &back); err != nil {
+			t.Fatalf("%s: json.Unmarshal(%s): %v", v.file, js, err)
+		}
+		out, err := AppendEncode(nil, &back)
+		if err != nil {
+			t.Fatalf("%s: AppendEncode after JSON: %v", v.file, err)
+		}
+		if !bytes.Equal(out, v.exi) {
+			t.Errorf("%s: after a JSON round trip the encoding differs:\n%s", v.file, js)
+		}
+	}
 }
 
 // TestDecoderReuse decodes every document vector, forwards then backwards, with one Decoder
