@@ -91,6 +91,10 @@ type pendingCall struct {
 // correlates answers with calls, and answers malformed frames itself. It does
 // no I/O: frames to write accumulate until [Endpoint.TakeOutgoing].
 //
+// Incoming CALLs are not limited to one at a time: a peer that sends a second
+// CALL before we answered the first breaks a SHOULD of the specification, and
+// the endpoint still hands both over (each is answered once, by id).
+//
 // An Endpoint is not safe for concurrent use.
 type Endpoint struct {
 	opts       EndpointOptions
@@ -125,8 +129,8 @@ func (e *Endpoint) nextID() string {
 	return e.opts.IDPrefix + strconv.FormatUint(e.seq, 10)
 }
 
-// Call queues a CALL of action with payload (a JSON object, written as is)
-// and returns its message id. It is sent at once when no other CALL is in
+// Call queues a CALL of action with payload (a JSON object, written as is
+// and copied, so the caller may reuse it) and returns its message id. It is sent at once when no other CALL is in
 // flight and the endpoint is connected, otherwise when its turn comes.
 func (e *Endpoint) Call(now time.Time, action string, payload json.RawMessage) (string, error) {
 	if len(e.queue) >= e.opts.MaxQueue {
@@ -170,7 +174,9 @@ func (e *Endpoint) pump(now time.Time) {
 	e.out = append(e.out, c.frame)
 }
 
-// Receive handles one frame read from the connection at time now.
+// Receive handles one frame read from the connection at time now. The
+// returned frame and completion payload alias data: the caller must not
+// reuse data while it uses them.
 func (e *Endpoint) Receive(now time.Time, data []byte) Inbound {
 	f, err := ParseFrame(data)
 	if err != nil {
