@@ -1,0 +1,7 @@
+package runtime_test
+
+import goruntime "runtime"
+
+// runtimeGosched yields while a test polls a counter that another
+// goroutine updates.
+func runtimeGosched() { goruntime.Gosched() }
