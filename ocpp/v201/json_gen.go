@@ -10,11 +10,7 @@ import (
 	"time"
 )
 
-var _ = json.RawMessage(nil)
-var _ time.Time
-var _ = ocpp.FormatViolation
-
-// UnmarshalJSON decodes a ACChargingParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ACChargingParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -147,7 +143,7 @@ func (m *ACChargingParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ACChargingParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a APNType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *APNType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -349,7 +345,7 @@ func (m *APNType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *APNType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AdditionalInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AdditionalInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -446,7 +442,7 @@ func (m *AdditionalInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AdditionalInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AuthorizationData strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AuthorizationData) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -541,7 +537,7 @@ func (m *AuthorizationData) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AuthorizationData) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateHashDataChainType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateHashDataChainType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -682,7 +678,7 @@ func (m *CertificateHashDataChainType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateHashDataChainType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateHashDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateHashDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -820,7 +816,7 @@ func (m *CertificateHashDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateHashDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingLimitType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingLimitType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -924,7 +920,7 @@ func (m *ChargingLimitType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingLimitType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingNeedsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingNeedsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1064,7 +1060,7 @@ func (m *ChargingNeedsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingNeedsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingProfileCriterionType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingProfileCriterionType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1259,7 +1255,7 @@ func (m *ChargingProfileCriterionType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingProfileCriterionType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingProfileType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingProfileType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1531,7 +1527,7 @@ func (m *ChargingProfileType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingProfileType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingSchedulePeriodType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingSchedulePeriodType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1668,7 +1664,7 @@ func (m *ChargingSchedulePeriodType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingSchedulePeriodType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1892,7 +1888,7 @@ func (m *ChargingScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingStationType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingStationType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2047,7 +2043,7 @@ func (m *ChargingStationType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingStationType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearChargingProfileType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearChargingProfileType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2171,7 +2167,7 @@ func (m *ClearChargingProfileType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearChargingProfileType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearMonitoringResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearMonitoringResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2291,7 +2287,7 @@ func (m *ClearMonitoringResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearMonitoringResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ComponentType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ComponentType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2408,7 +2404,7 @@ func (m *ComponentType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ComponentType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ComponentVariableType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ComponentVariableType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2503,7 +2499,7 @@ func (m *ComponentVariableType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ComponentVariableType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CompositeScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CompositeScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2685,7 +2681,7 @@ func (m *CompositeScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CompositeScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ConsumptionCostType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ConsumptionCostType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2808,7 +2804,7 @@ func (m *ConsumptionCostType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ConsumptionCostType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CostType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2930,7 +2926,7 @@ func (m *CostType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CustomDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CustomDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2999,7 +2995,7 @@ func (m *CustomDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CustomDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DCChargingParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DCChargingParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3216,7 +3212,7 @@ func (m *DCChargingParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DCChargingParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EVSEType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVSEType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3315,7 +3311,7 @@ func (m *EVSEType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EVSEType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EventDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EventDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3628,7 +3624,7 @@ func (m *EventDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EventDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FirmwareType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FirmwareType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3785,7 +3781,7 @@ func (m *FirmwareType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FirmwareType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariableDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariableDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3903,7 +3899,7 @@ func (m *GetVariableDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariableDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariableResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariableResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4082,7 +4078,7 @@ func (m *GetVariableResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariableResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a IDTokenInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *IDTokenInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4325,7 +4321,7 @@ func (m *IDTokenInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *IDTokenInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a IDTokenType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *IDTokenType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4468,7 +4464,7 @@ func (m *IDTokenType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *IDTokenType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LogParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LogParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4587,7 +4583,7 @@ func (m *LogParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LogParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MessageContentType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MessageContentType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4709,7 +4705,7 @@ func (m *MessageContentType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MessageContentType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MessageInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MessageInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4930,7 +4926,7 @@ func (m *MessageInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MessageInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MeterValueType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MeterValueType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5053,7 +5049,7 @@ func (m *MeterValueType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MeterValueType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ModemType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ModemType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5152,7 +5148,7 @@ func (m *ModemType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ModemType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MonitoringDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MonitoringDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5289,7 +5285,7 @@ func (m *MonitoringDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MonitoringDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NetworkConnectionProfileType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NetworkConnectionProfileType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5509,7 +5505,7 @@ func (m *NetworkConnectionProfileType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NetworkConnectionProfileType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a OCSPRequestDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *OCSPRequestDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5665,7 +5661,7 @@ func (m *OCSPRequestDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *OCSPRequestDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RelativeTimeIntervalType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RelativeTimeIntervalType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5764,7 +5760,7 @@ func (m *RelativeTimeIntervalType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RelativeTimeIntervalType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReportDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5919,7 +5915,7 @@ func (m *ReportDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SalesTariffEntryType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SalesTariffEntryType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6057,7 +6053,7 @@ func (m *SalesTariffEntryType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SalesTariffEntryType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SalesTariffType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SalesTariffType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6220,7 +6216,7 @@ func (m *SalesTariffType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SalesTariffType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SampledValueType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SampledValueType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6435,7 +6431,7 @@ func (m *SampledValueType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SampledValueType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6627,7 +6623,7 @@ func (m *SetMonitoringDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6822,7 +6818,7 @@ func (m *SetMonitoringResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6958,7 +6954,7 @@ func (m *SetVariableDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7117,7 +7113,7 @@ func (m *SetVariableResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SignedMeterValueType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SignedMeterValueType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7250,7 +7246,7 @@ func (m *SignedMeterValueType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SignedMeterValueType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a StatusInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *StatusInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7349,7 +7345,7 @@ func (m *StatusInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *StatusInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TransactionType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TransactionType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7518,7 +7514,7 @@ func (m *TransactionType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TransactionType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnitOfMeasureType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnitOfMeasureType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7617,7 +7613,7 @@ func (m *UnitOfMeasureType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnitOfMeasureType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VPNType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VPNType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7793,7 +7789,7 @@ func (m *VPNType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VPNType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableAttributeType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableAttributeType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7962,7 +7958,7 @@ func (m *VariableAttributeType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableAttributeType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableCharacteristicsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableCharacteristicsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8144,7 +8140,7 @@ func (m *VariableCharacteristicsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableCharacteristicsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableMonitoringType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableMonitoringType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8300,7 +8296,7 @@ func (m *VariableMonitoringType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableMonitoringType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8399,7 +8395,7 @@ func (m *VariableType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AuthorizeRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AuthorizeRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8537,7 +8533,7 @@ func (m *AuthorizeRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AuthorizeRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AuthorizeResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AuthorizeResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8639,7 +8635,7 @@ func (m *AuthorizeResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AuthorizeResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a BootNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *BootNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8739,7 +8735,7 @@ func (m *BootNotificationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *BootNotificationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a BootNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *BootNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8877,7 +8873,7 @@ func (m *BootNotificationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *BootNotificationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CancelReservationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CancelReservationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8956,7 +8952,7 @@ func (m *CancelReservationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CancelReservationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CancelReservationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CancelReservationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9058,7 +9054,7 @@ func (m *CancelReservationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CancelReservationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateSignedRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateSignedRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9162,7 +9158,7 @@ func (m *CertificateSignedRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateSignedRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateSignedResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateSignedResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9264,7 +9260,7 @@ func (m *CertificateSignedResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateSignedResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChangeAvailabilityRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChangeAvailabilityRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9366,7 +9362,7 @@ func (m *ChangeAvailabilityRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChangeAvailabilityRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChangeAvailabilityResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChangeAvailabilityResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9468,7 +9464,7 @@ func (m *ChangeAvailabilityResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChangeAvailabilityResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearCacheRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearCacheRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9527,7 +9523,7 @@ func (m *ClearCacheRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearCacheRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearCacheResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearCacheResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9629,7 +9625,7 @@ func (m *ClearCacheResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearCacheResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearChargingProfileRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearChargingProfileRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9726,7 +9722,7 @@ func (m *ClearChargingProfileRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearChargingProfileRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearChargingProfileResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearChargingProfileResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9828,7 +9824,7 @@ func (m *ClearChargingProfileResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearChargingProfileResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearDisplayMessageRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearDisplayMessageRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9907,7 +9903,7 @@ func (m *ClearDisplayMessageRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearDisplayMessageRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearDisplayMessageResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearDisplayMessageResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10009,7 +10005,7 @@ func (m *ClearDisplayMessageResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearDisplayMessageResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearVariableMonitoringRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearVariableMonitoringRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10116,7 +10112,7 @@ func (m *ClearVariableMonitoringRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearVariableMonitoringRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearVariableMonitoringResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearVariableMonitoringResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10223,7 +10219,7 @@ func (m *ClearVariableMonitoringResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ClearedChargingLimitRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearedChargingLimitRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10327,7 +10323,7 @@ func (m *ClearedChargingLimitRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearedChargingLimitRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearedChargingLimitResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearedChargingLimitResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10386,7 +10382,7 @@ func (m *ClearedChargingLimitResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearedChargingLimitResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CostUpdatedRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostUpdatedRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10483,7 +10479,7 @@ func (m *CostUpdatedRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostUpdatedRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CostUpdatedResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostUpdatedResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10542,7 +10538,7 @@ func (m *CostUpdatedResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostUpdatedResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CustomerInformationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CustomerInformationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10713,7 +10709,7 @@ func (m *CustomerInformationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CustomerInformationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CustomerInformationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CustomerInformationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10815,7 +10811,7 @@ func (m *CustomerInformationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CustomerInformationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DataTransferRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DataTransferRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10931,7 +10927,7 @@ func (m *DataTransferRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DataTransferRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DataTransferResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DataTransferResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11050,7 +11046,7 @@ func (m *DataTransferResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DataTransferResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DeleteCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DeleteCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11127,7 +11123,7 @@ func (m *DeleteCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DeleteCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DeleteCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DeleteCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11229,7 +11225,7 @@ func (m *DeleteCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DeleteCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FirmwareStatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FirmwareStatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11335,7 +11331,7 @@ func (m *FirmwareStatusNotificationRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a FirmwareStatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FirmwareStatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11396,7 +11392,7 @@ func (m *FirmwareStatusNotificationResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a Get15118EVCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *Get15118EVCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11516,7 +11512,7 @@ func (m *Get15118EVCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *Get15118EVCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a Get15118EVCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *Get15118EVCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11636,7 +11632,7 @@ func (m *Get15118EVCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *Get15118EVCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetBaseReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetBaseReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11738,7 +11734,7 @@ func (m *GetBaseReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetBaseReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetBaseReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetBaseReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11840,7 +11836,7 @@ func (m *GetBaseReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetBaseReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCertificateStatusRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCertificateStatusRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11917,7 +11913,7 @@ func (m *GetCertificateStatusRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCertificateStatusRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCertificateStatusResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCertificateStatusResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12039,7 +12035,7 @@ func (m *GetCertificateStatusResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCertificateStatusResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetChargingProfilesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetChargingProfilesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12154,7 +12150,7 @@ func (m *GetChargingProfilesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetChargingProfilesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetChargingProfilesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetChargingProfilesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12256,7 +12252,7 @@ func (m *GetChargingProfilesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetChargingProfilesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCompositeScheduleRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCompositeScheduleRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12378,7 +12374,7 @@ func (m *GetCompositeScheduleRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCompositeScheduleRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCompositeScheduleResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCompositeScheduleResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12498,7 +12494,7 @@ func (m *GetCompositeScheduleResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCompositeScheduleResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetDisplayMessagesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetDisplayMessagesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12670,7 +12666,7 @@ func (m *GetDisplayMessagesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetDisplayMessagesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetDisplayMessagesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetDisplayMessagesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12772,7 +12768,7 @@ func (m *GetDisplayMessagesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetDisplayMessagesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetInstalledCertificateIdsRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetInstalledCertificateIdsRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12881,7 +12877,7 @@ func (m *GetInstalledCertificateIdsRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a GetInstalledCertificateIdsResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetInstalledCertificateIdsResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13026,7 +13022,7 @@ func (m *GetInstalledCertificateIdsResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a GetLocalListVersionRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLocalListVersionRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13085,7 +13081,7 @@ func (m *GetLocalListVersionRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLocalListVersionRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetLocalListVersionResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLocalListVersionResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13164,7 +13160,7 @@ func (m *GetLocalListVersionResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLocalListVersionResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetLogRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLogRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13322,7 +13318,7 @@ func (m *GetLogRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLogRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetLogResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLogResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13444,7 +13440,7 @@ func (m *GetLogResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLogResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetMonitoringReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetMonitoringReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13612,7 +13608,7 @@ func (m *GetMonitoringReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetMonitoringReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetMonitoringReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetMonitoringReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13714,7 +13710,7 @@ func (m *GetMonitoringReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetMonitoringReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13882,7 +13878,7 @@ func (m *GetReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13984,7 +13980,7 @@ func (m *GetReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetTransactionStatusRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetTransactionStatusRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14063,7 +14059,7 @@ func (m *GetTransactionStatusRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetTransactionStatusRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetTransactionStatusResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetTransactionStatusResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14162,7 +14158,7 @@ func (m *GetTransactionStatusResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetTransactionStatusResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariablesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariablesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14267,7 +14263,7 @@ func (m *GetVariablesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariablesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariablesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariablesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14372,7 +14368,7 @@ func (m *GetVariablesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariablesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a HeartbeatRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *HeartbeatRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14431,7 +14427,7 @@ func (m *HeartbeatRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *HeartbeatRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a HeartbeatResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *HeartbeatResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14510,7 +14506,7 @@ func (m *HeartbeatResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *HeartbeatResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a InstallCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *InstallCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14612,7 +14608,7 @@ func (m *InstallCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *InstallCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a InstallCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *InstallCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14714,7 +14710,7 @@ func (m *InstallCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *InstallCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LogStatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LogStatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14818,7 +14814,7 @@ func (m *LogStatusNotificationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LogStatusNotificationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LogStatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LogStatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14877,7 +14873,7 @@ func (m *LogStatusNotificationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LogStatusNotificationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MeterValuesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MeterValuesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15000,7 +14996,7 @@ func (m *MeterValuesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MeterValuesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MeterValuesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MeterValuesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15059,7 +15055,7 @@ func (m *MeterValuesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MeterValuesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyChargingLimitRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyChargingLimitRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15197,7 +15193,7 @@ func (m *NotifyChargingLimitRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyChargingLimitRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyChargingLimitResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyChargingLimitResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15256,7 +15252,7 @@ func (m *NotifyChargingLimitResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyChargingLimitResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyCustomerInformationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyCustomerInformationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15411,7 +15407,7 @@ func (m *NotifyCustomerInformationRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyCustomerInformationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyCustomerInformationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15472,7 +15468,7 @@ func (m *NotifyCustomerInformationResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyDisplayMessagesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDisplayMessagesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15612,7 +15608,7 @@ func (m *NotifyDisplayMessagesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDisplayMessagesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyDisplayMessagesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDisplayMessagesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15671,7 +15667,7 @@ func (m *NotifyDisplayMessagesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDisplayMessagesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEVChargingNeedsRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingNeedsRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15786,7 +15782,7 @@ func (m *NotifyEVChargingNeedsRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEVChargingNeedsRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEVChargingNeedsResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingNeedsResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15888,7 +15884,7 @@ func (m *NotifyEVChargingNeedsResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEVChargingNeedsResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEVChargingScheduleRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingScheduleRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16003,7 +15999,7 @@ func (m *NotifyEVChargingScheduleRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyEVChargingScheduleResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingScheduleResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16107,7 +16103,7 @@ func (m *NotifyEVChargingScheduleResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyEventRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEventRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16268,7 +16264,7 @@ func (m *NotifyEventRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEventRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEventResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEventResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16327,7 +16323,7 @@ func (m *NotifyEventResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEventResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyMonitoringReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyMonitoringReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16503,7 +16499,7 @@ func (m *NotifyMonitoringReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyMonitoringReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyMonitoringReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyMonitoringReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16562,7 +16558,7 @@ func (m *NotifyMonitoringReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyMonitoringReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16738,7 +16734,7 @@ func (m *NotifyReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16797,7 +16793,7 @@ func (m *NotifyReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PublishFirmwareRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16952,7 +16948,7 @@ func (m *PublishFirmwareRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PublishFirmwareRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PublishFirmwareResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17054,7 +17050,7 @@ func (m *PublishFirmwareResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PublishFirmwareResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PublishFirmwareStatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareStatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17203,7 +17199,7 @@ func (m *PublishFirmwareStatusNotificationRequest) MarshalJSON() ([]byte, error)
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a PublishFirmwareStatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareStatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17264,7 +17260,7 @@ func (m *PublishFirmwareStatusNotificationResponse) MarshalJSON() ([]byte, error
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ReportChargingProfilesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportChargingProfilesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17448,7 +17444,7 @@ func (m *ReportChargingProfilesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportChargingProfilesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReportChargingProfilesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportChargingProfilesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17507,7 +17503,7 @@ func (m *ReportChargingProfilesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportChargingProfilesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestStartTransactionRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStartTransactionRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17658,7 +17654,7 @@ func (m *RequestStartTransactionRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestStartTransactionRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestStartTransactionResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStartTransactionResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17782,7 +17778,7 @@ func (m *RequestStartTransactionResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a RequestStopTransactionRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStopTransactionRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17861,7 +17857,7 @@ func (m *RequestStopTransactionRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestStopTransactionRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestStopTransactionResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStopTransactionResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17963,7 +17959,7 @@ func (m *RequestStopTransactionResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestStopTransactionResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReservationStatusUpdateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReservationStatusUpdateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18065,7 +18061,7 @@ func (m *ReservationStatusUpdateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReservationStatusUpdateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReservationStatusUpdateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReservationStatusUpdateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18126,7 +18122,7 @@ func (m *ReservationStatusUpdateResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ReserveNowRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReserveNowRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18302,7 +18298,7 @@ func (m *ReserveNowRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReserveNowRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReserveNowResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReserveNowResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18404,7 +18400,7 @@ func (m *ReserveNowResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReserveNowResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ResetRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ResetRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18508,7 +18504,7 @@ func (m *ResetRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ResetRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ResetResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ResetResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18610,7 +18606,7 @@ func (m *ResetResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ResetResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SecurityEventNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SecurityEventNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18729,7 +18725,7 @@ func (m *SecurityEventNotificationRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a SecurityEventNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SecurityEventNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18790,7 +18786,7 @@ func (m *SecurityEventNotificationResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a SendLocalListRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SendLocalListRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18933,7 +18929,7 @@ func (m *SendLocalListRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SendLocalListRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SendLocalListResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SendLocalListResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19035,7 +19031,7 @@ func (m *SendLocalListResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SendLocalListResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetChargingProfileRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetChargingProfileRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19130,7 +19126,7 @@ func (m *SetChargingProfileRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetChargingProfileRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetChargingProfileResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetChargingProfileResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19232,7 +19228,7 @@ func (m *SetChargingProfileResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetChargingProfileResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDisplayMessageRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDisplayMessageRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19309,7 +19305,7 @@ func (m *SetDisplayMessageRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDisplayMessageRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDisplayMessageResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDisplayMessageResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19411,7 +19407,7 @@ func (m *SetDisplayMessageResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDisplayMessageResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringBaseRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringBaseRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19495,7 +19491,7 @@ func (m *SetMonitoringBaseRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringBaseRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringBaseResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringBaseResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19597,7 +19593,7 @@ func (m *SetMonitoringBaseResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringBaseResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringLevelRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringLevelRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19676,7 +19672,7 @@ func (m *SetMonitoringLevelRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringLevelRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringLevelResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringLevelResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19778,7 +19774,7 @@ func (m *SetMonitoringLevelResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringLevelResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetNetworkProfileRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetNetworkProfileRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19873,7 +19869,7 @@ func (m *SetNetworkProfileRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetNetworkProfileRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetNetworkProfileResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetNetworkProfileResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19975,7 +19971,7 @@ func (m *SetNetworkProfileResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetNetworkProfileResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableMonitoringRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableMonitoringRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20080,7 +20076,7 @@ func (m *SetVariableMonitoringRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableMonitoringRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableMonitoringResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableMonitoringResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20185,7 +20181,7 @@ func (m *SetVariableMonitoringResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableMonitoringResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariablesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariablesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20290,7 +20286,7 @@ func (m *SetVariablesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariablesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariablesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariablesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20395,7 +20391,7 @@ func (m *SetVariablesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariablesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SignCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SignCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20499,7 +20495,7 @@ func (m *SignCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SignCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SignCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SignCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20601,7 +20597,7 @@ func (m *SignCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SignCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a StatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *StatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20739,7 +20735,7 @@ func (m *StatusNotificationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *StatusNotificationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a StatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *StatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20798,7 +20794,7 @@ func (m *StatusNotificationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *StatusNotificationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TransactionEventRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TransactionEventRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21114,7 +21110,7 @@ func (m *TransactionEventRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TransactionEventRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TransactionEventResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TransactionEventResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21249,7 +21245,7 @@ func (m *TransactionEventResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TransactionEventResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TriggerMessageRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TriggerMessageRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21351,7 +21347,7 @@ func (m *TriggerMessageRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TriggerMessageRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TriggerMessageResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TriggerMessageResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21453,7 +21449,7 @@ func (m *TriggerMessageResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TriggerMessageResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnlockConnectorRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnlockConnectorRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21550,7 +21546,7 @@ func (m *UnlockConnectorRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnlockConnectorRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnlockConnectorResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnlockConnectorResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21652,7 +21648,7 @@ func (m *UnlockConnectorResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnlockConnectorResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnpublishFirmwareRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnpublishFirmwareRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21731,7 +21727,7 @@ func (m *UnpublishFirmwareRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnpublishFirmwareRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnpublishFirmwareResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnpublishFirmwareResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21815,7 +21811,7 @@ func (m *UnpublishFirmwareResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnpublishFirmwareResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UpdateFirmwareRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UpdateFirmwareRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21950,7 +21946,7 @@ func (m *UpdateFirmwareRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UpdateFirmwareRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UpdateFirmwareResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UpdateFirmwareResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)

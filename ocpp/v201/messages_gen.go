@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-var _ = json.RawMessage(nil)
-var _ time.Time
-
 // APNAuthenticationEnumType is an enumeration of OCPP 2.0.1.
 //
 // APN. APN_ Authentication. APN_ Authentication_ Code

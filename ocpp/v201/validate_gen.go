@@ -7,8 +7,6 @@ import (
 	"github.com/plugsim/plugsim/ocpp/internal/codec"
 )
 
-var _ = ocpp.FormatViolation
-
 // Validate checks m against the OCPP 2.0.1 schema; see [ocpp.Message].
 func (m *ACChargingParametersType) Validate() error {
 	if m.CustomData != nil {

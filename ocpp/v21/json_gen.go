@@ -10,11 +10,7 @@ import (
 	"time"
 )
 
-var _ = json.RawMessage(nil)
-var _ time.Time
-var _ = ocpp.FormatViolation
-
-// UnmarshalJSON decodes a ACChargingParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ACChargingParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -147,7 +143,7 @@ func (m *ACChargingParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ACChargingParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a APNType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *APNType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -349,7 +345,7 @@ func (m *APNType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *APNType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AbsolutePriceScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AbsolutePriceScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -700,7 +696,7 @@ func (m *AbsolutePriceScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AbsolutePriceScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AdditionalInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AdditionalInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -797,7 +793,7 @@ func (m *AdditionalInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AdditionalInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AdditionalSelectedServicesType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AdditionalSelectedServicesType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -892,7 +888,7 @@ func (m *AdditionalSelectedServicesType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AdditionalSelectedServicesType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AddressType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AddressType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1065,7 +1061,7 @@ func (m *AddressType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AddressType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AuthorizationData strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AuthorizationData) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1160,7 +1156,7 @@ func (m *AuthorizationData) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AuthorizationData) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a BatteryDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *BatteryDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1333,7 +1329,7 @@ func (m *BatteryDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *BatteryDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateHashDataChainType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateHashDataChainType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1474,7 +1470,7 @@ func (m *CertificateHashDataChainType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateHashDataChainType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateHashDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateHashDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1612,7 +1608,7 @@ func (m *CertificateHashDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateHashDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateStatusRequestInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateStatusRequestInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1760,7 +1756,7 @@ func (m *CertificateStatusRequestInfoType) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a CertificateStatusType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateStatusType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -1901,7 +1897,7 @@ func (m *CertificateStatusType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateStatusType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingLimitType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingLimitType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2020,7 +2016,7 @@ func (m *ChargingLimitType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingLimitType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingNeedsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingNeedsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2312,7 +2308,7 @@ func (m *ChargingNeedsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingNeedsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingPeriodType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingPeriodType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2452,7 +2448,7 @@ func (m *ChargingPeriodType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingPeriodType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingProfileCriterionType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingProfileCriterionType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -2642,7 +2638,7 @@ func (m *ChargingProfileCriterionType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingProfileCriterionType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingProfileType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingProfileType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3014,7 +3010,7 @@ func (m *ChargingProfileType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingProfileType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingSchedulePeriodType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingSchedulePeriodType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3540,7 +3536,7 @@ func (m *ChargingSchedulePeriodType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingSchedulePeriodType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -3918,7 +3914,7 @@ func (m *ChargingScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingScheduleUpdateType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingScheduleUpdateType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4217,7 +4213,7 @@ func (m *ChargingScheduleUpdateType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingScheduleUpdateType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChargingStationType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChargingStationType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4372,7 +4368,7 @@ func (m *ChargingStationType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChargingStationType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearChargingProfileType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearChargingProfileType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4496,7 +4492,7 @@ func (m *ClearChargingProfileType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearChargingProfileType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearMonitoringResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearMonitoringResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4616,7 +4612,7 @@ func (m *ClearMonitoringResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearMonitoringResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearTariffsResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearTariffsResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4738,7 +4734,7 @@ func (m *ClearTariffsResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearTariffsResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ComponentType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ComponentType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4855,7 +4851,7 @@ func (m *ComponentType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ComponentType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ComponentVariableType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ComponentVariableType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -4950,7 +4946,7 @@ func (m *ComponentVariableType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ComponentVariableType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CompositeScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CompositeScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5132,7 +5128,7 @@ func (m *CompositeScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CompositeScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ConstantStreamDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ConstantStreamDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5245,7 +5241,7 @@ func (m *ConstantStreamDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ConstantStreamDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ConsumptionCostType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ConsumptionCostType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5368,7 +5364,7 @@ func (m *ConsumptionCostType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ConsumptionCostType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CostDetailsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostDetailsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5542,7 +5538,7 @@ func (m *CostDetailsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostDetailsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CostDimensionType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostDimensionType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5644,7 +5640,7 @@ func (m *CostDimensionType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostDimensionType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CostType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5766,7 +5762,7 @@ func (m *CostType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CustomDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CustomDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -5835,7 +5831,7 @@ func (m *CustomDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CustomDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DCChargingParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DCChargingParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6052,7 +6048,7 @@ func (m *DCChargingParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DCChargingParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DERChargingParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DERChargingParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -6987,7 +6983,7 @@ func (m *DERChargingParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DERChargingParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DERCurveGetType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DERCurveGetType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7141,7 +7137,7 @@ func (m *DERCurveGetType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DERCurveGetType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DERCurvePointsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DERCurvePointsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7238,7 +7234,7 @@ func (m *DERCurvePointsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DERCurvePointsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DERCurveType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DERCurveType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7498,7 +7494,7 @@ func (m *DERCurveType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DERCurveType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EVAbsolutePriceScheduleEntryType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVAbsolutePriceScheduleEntryType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7623,7 +7619,7 @@ func (m *EVAbsolutePriceScheduleEntryType) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a EVAbsolutePriceScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVAbsolutePriceScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7782,7 +7778,7 @@ func (m *EVAbsolutePriceScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EVAbsolutePriceScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EVEnergyOfferType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVEnergyOfferType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7877,7 +7873,7 @@ func (m *EVEnergyOfferType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EVEnergyOfferType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EVPowerScheduleEntryType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVPowerScheduleEntryType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -7974,7 +7970,7 @@ func (m *EVPowerScheduleEntryType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EVPowerScheduleEntryType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EVPowerScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVPowerScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8097,7 +8093,7 @@ func (m *EVPowerScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EVPowerScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EVPriceRuleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVPriceRuleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8194,7 +8190,7 @@ func (m *EVPriceRuleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EVPriceRuleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EVSEType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EVSEType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8293,7 +8289,7 @@ func (m *EVSEType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EVSEType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EnterServiceGetType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EnterServiceGetType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8388,7 +8384,7 @@ func (m *EnterServiceGetType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EnterServiceGetType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EnterServiceType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EnterServiceType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8599,7 +8595,7 @@ func (m *EnterServiceType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EnterServiceType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a EventDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *EventDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -8932,7 +8928,7 @@ func (m *EventDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *EventDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FirmwareType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FirmwareType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9089,7 +9085,7 @@ func (m *FirmwareType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FirmwareType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FixedPFGetType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FixedPFGetType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9220,7 +9216,7 @@ func (m *FixedPFGetType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FixedPFGetType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FixedPFType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FixedPFType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9375,7 +9371,7 @@ func (m *FixedPFType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FixedPFType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FixedVarGetType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FixedVarGetType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9506,7 +9502,7 @@ func (m *FixedVarGetType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FixedVarGetType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FixedVarType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FixedVarType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9666,7 +9662,7 @@ func (m *FixedVarType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FixedVarType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FreqDroopGetType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FreqDroopGetType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -9797,7 +9793,7 @@ func (m *FreqDroopGetType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FreqDroopGetType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FreqDroopType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FreqDroopType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10006,7 +10002,7 @@ func (m *FreqDroopType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *FreqDroopType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariableDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariableDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10124,7 +10120,7 @@ func (m *GetVariableDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariableDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariableResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariableResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10303,7 +10299,7 @@ func (m *GetVariableResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariableResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GradientGetType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GradientGetType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10398,7 +10394,7 @@ func (m *GradientGetType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GradientGetType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GradientType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GradientType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10513,7 +10509,7 @@ func (m *GradientType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GradientType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a HysteresisType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *HysteresisType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10652,7 +10648,7 @@ func (m *HysteresisType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *HysteresisType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a IDTokenInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *IDTokenInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -10895,7 +10891,7 @@ func (m *IDTokenInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *IDTokenInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a IDTokenType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *IDTokenType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11033,7 +11029,7 @@ func (m *IDTokenType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *IDTokenType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LimitAtSoCType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LimitAtSoCType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11130,7 +11126,7 @@ func (m *LimitAtSoCType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LimitAtSoCType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LimitMaxDischargeGetType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LimitMaxDischargeGetType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11261,7 +11257,7 @@ func (m *LimitMaxDischargeGetType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LimitMaxDischargeGetType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LimitMaxDischargeType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LimitMaxDischargeType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11418,7 +11414,7 @@ func (m *LimitMaxDischargeType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LimitMaxDischargeType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LogParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LogParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11537,7 +11533,7 @@ func (m *LogParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LogParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MessageContentType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MessageContentType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11659,7 +11655,7 @@ func (m *MessageContentType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MessageContentType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MessageInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MessageInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -11921,7 +11917,7 @@ func (m *MessageInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MessageInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MeterValueType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MeterValueType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12044,7 +12040,7 @@ func (m *MeterValueType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MeterValueType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ModemType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ModemType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12143,7 +12139,7 @@ func (m *ModemType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ModemType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MonitoringDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MonitoringDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12280,7 +12276,7 @@ func (m *MonitoringDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MonitoringDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NetworkConnectionProfileType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NetworkConnectionProfileType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12542,7 +12538,7 @@ func (m *NetworkConnectionProfileType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NetworkConnectionProfileType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a OCSPRequestDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *OCSPRequestDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12698,7 +12694,7 @@ func (m *OCSPRequestDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *OCSPRequestDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a OverstayRuleListType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *OverstayRuleListType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12841,7 +12837,7 @@ func (m *OverstayRuleListType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *OverstayRuleListType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a OverstayRuleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *OverstayRuleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -12974,7 +12970,7 @@ func (m *OverstayRuleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *OverstayRuleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PeriodicEventStreamParamsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PeriodicEventStreamParamsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13073,7 +13069,7 @@ func (m *PeriodicEventStreamParamsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PeriodicEventStreamParamsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PriceLevelScheduleEntryType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PriceLevelScheduleEntryType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13170,7 +13166,7 @@ func (m *PriceLevelScheduleEntryType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PriceLevelScheduleEntryType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PriceLevelScheduleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PriceLevelScheduleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13349,7 +13345,7 @@ func (m *PriceLevelScheduleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PriceLevelScheduleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PriceRuleStackType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PriceRuleStackType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13472,7 +13468,7 @@ func (m *PriceRuleStackType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PriceRuleStackType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PriceRuleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PriceRuleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13643,7 +13639,7 @@ func (m *PriceRuleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PriceRuleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PriceType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PriceType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13783,7 +13779,7 @@ func (m *PriceType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PriceType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RationalNumberType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RationalNumberType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13880,7 +13876,7 @@ func (m *RationalNumberType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RationalNumberType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReactivePowerParamsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReactivePowerParamsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -13999,7 +13995,7 @@ func (m *ReactivePowerParamsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReactivePowerParamsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RelativeTimeIntervalType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RelativeTimeIntervalType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14098,7 +14094,7 @@ func (m *RelativeTimeIntervalType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RelativeTimeIntervalType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReportDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14253,7 +14249,7 @@ func (m *ReportDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SalesTariffEntryType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SalesTariffEntryType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14391,7 +14387,7 @@ func (m *SalesTariffEntryType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SalesTariffEntryType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SalesTariffType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SalesTariffType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14554,7 +14550,7 @@ func (m *SalesTariffType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SalesTariffType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SampledValueType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SampledValueType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14769,7 +14765,7 @@ func (m *SampledValueType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SampledValueType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -14979,7 +14975,7 @@ func (m *SetMonitoringDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15174,7 +15170,7 @@ func (m *SetMonitoringResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableDataType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableDataType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15310,7 +15306,7 @@ func (m *SetVariableDataType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableDataType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableResultType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableResultType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15469,7 +15465,7 @@ func (m *SetVariableResultType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableResultType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SignedMeterValueType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SignedMeterValueType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15606,7 +15602,7 @@ func (m *SignedMeterValueType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SignedMeterValueType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a StatusInfoType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *StatusInfoType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15705,7 +15701,7 @@ func (m *StatusInfoType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *StatusInfoType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a StreamDataElementType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *StreamDataElementType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -15802,7 +15798,7 @@ func (m *StreamDataElementType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *StreamDataElementType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffAssignmentType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffAssignmentType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16010,7 +16006,7 @@ func (m *TariffAssignmentType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffAssignmentType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffConditionsFixedType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffConditionsFixedType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16262,7 +16258,7 @@ func (m *TariffConditionsFixedType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffConditionsFixedType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffConditionsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffConditionsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16714,7 +16710,7 @@ func (m *TariffConditionsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffConditionsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffEnergyPriceType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffEnergyPriceType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16811,7 +16807,7 @@ func (m *TariffEnergyPriceType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffEnergyPriceType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffEnergyType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffEnergyType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -16957,7 +16953,7 @@ func (m *TariffEnergyType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffEnergyType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffFixedPriceType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffFixedPriceType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17054,7 +17050,7 @@ func (m *TariffFixedPriceType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffFixedPriceType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffFixedType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffFixedType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17200,7 +17196,7 @@ func (m *TariffFixedType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffFixedType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffTimePriceType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffTimePriceType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17297,7 +17293,7 @@ func (m *TariffTimePriceType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffTimePriceType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffTimeType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffTimeType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17443,7 +17439,7 @@ func (m *TariffTimeType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffTimeType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TariffType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TariffType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17745,7 +17741,7 @@ func (m *TariffType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TariffType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TaxRateType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TaxRateType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -17862,7 +17858,7 @@ func (m *TaxRateType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TaxRateType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TaxRuleType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TaxRuleType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18069,7 +18065,7 @@ func (m *TaxRuleType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TaxRuleType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TotalCostType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TotalCostType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18295,7 +18291,7 @@ func (m *TotalCostType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TotalCostType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TotalPriceType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TotalPriceType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18394,7 +18390,7 @@ func (m *TotalPriceType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TotalPriceType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TotalUsageType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TotalUsageType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18529,7 +18525,7 @@ func (m *TotalUsageType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TotalUsageType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TransactionLimitType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TransactionLimitType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18668,7 +18664,7 @@ func (m *TransactionLimitType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TransactionLimitType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TransactionType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TransactionType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18900,7 +18896,7 @@ func (m *TransactionType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TransactionType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnitOfMeasureType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnitOfMeasureType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -18999,7 +18995,7 @@ func (m *UnitOfMeasureType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnitOfMeasureType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a V2XChargingParametersType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *V2XChargingParametersType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19538,7 +19534,7 @@ func (m *V2XChargingParametersType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *V2XChargingParametersType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a V2XFreqWattPointType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *V2XFreqWattPointType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19635,7 +19631,7 @@ func (m *V2XFreqWattPointType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *V2XFreqWattPointType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a V2XSignalWattPointType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *V2XSignalWattPointType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19732,7 +19728,7 @@ func (m *V2XSignalWattPointType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *V2XSignalWattPointType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VPNType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VPNType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -19908,7 +19904,7 @@ func (m *VPNType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VPNType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableAttributeType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableAttributeType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20077,7 +20073,7 @@ func (m *VariableAttributeType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableAttributeType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableCharacteristicsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableCharacteristicsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20279,7 +20275,7 @@ func (m *VariableCharacteristicsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableCharacteristicsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableMonitoringType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableMonitoringType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20458,7 +20454,7 @@ func (m *VariableMonitoringType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableMonitoringType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VariableType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VariableType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20557,7 +20553,7 @@ func (m *VariableType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VariableType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VoltageParamsType strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VoltageParamsType) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20681,7 +20677,7 @@ func (m *VoltageParamsType) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VoltageParamsType) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AFRRSignalRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AFRRSignalRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20778,7 +20774,7 @@ func (m *AFRRSignalRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AFRRSignalRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AFRRSignalResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AFRRSignalResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20880,7 +20876,7 @@ func (m *AFRRSignalResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AFRRSignalResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AdjustPeriodicEventStreamRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AdjustPeriodicEventStreamRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -20977,7 +20973,7 @@ func (m *AdjustPeriodicEventStreamRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a AdjustPeriodicEventStreamResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AdjustPeriodicEventStreamResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21081,7 +21077,7 @@ func (m *AdjustPeriodicEventStreamResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a AuthorizeRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AuthorizeRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21219,7 +21215,7 @@ func (m *AuthorizeRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AuthorizeRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a AuthorizeResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *AuthorizeResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21387,7 +21383,7 @@ func (m *AuthorizeResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *AuthorizeResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a BatterySwapRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *BatterySwapRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21549,7 +21545,7 @@ func (m *BatterySwapRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *BatterySwapRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a BatterySwapResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *BatterySwapResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21608,7 +21604,7 @@ func (m *BatterySwapResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *BatterySwapResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a BootNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *BootNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21708,7 +21704,7 @@ func (m *BootNotificationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *BootNotificationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a BootNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *BootNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21846,7 +21842,7 @@ func (m *BootNotificationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *BootNotificationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CancelReservationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CancelReservationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -21925,7 +21921,7 @@ func (m *CancelReservationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CancelReservationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CancelReservationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CancelReservationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22027,7 +22023,7 @@ func (m *CancelReservationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CancelReservationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateSignedRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateSignedRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22151,7 +22147,7 @@ func (m *CertificateSignedRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateSignedRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CertificateSignedResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CertificateSignedResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22253,7 +22249,7 @@ func (m *CertificateSignedResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CertificateSignedResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChangeAvailabilityRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChangeAvailabilityRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22355,7 +22351,7 @@ func (m *ChangeAvailabilityRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChangeAvailabilityRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChangeAvailabilityResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChangeAvailabilityResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22457,7 +22453,7 @@ func (m *ChangeAvailabilityResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChangeAvailabilityResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChangeTransactionTariffRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChangeTransactionTariffRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22552,7 +22548,7 @@ func (m *ChangeTransactionTariffRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ChangeTransactionTariffRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ChangeTransactionTariffResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ChangeTransactionTariffResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22656,7 +22652,7 @@ func (m *ChangeTransactionTariffResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ClearCacheRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearCacheRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22715,7 +22711,7 @@ func (m *ClearCacheRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearCacheRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearCacheResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearCacheResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22817,7 +22813,7 @@ func (m *ClearCacheResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearCacheResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearChargingProfileRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearChargingProfileRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -22914,7 +22910,7 @@ func (m *ClearChargingProfileRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearChargingProfileRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearChargingProfileResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearChargingProfileResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23016,7 +23012,7 @@ func (m *ClearChargingProfileResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearChargingProfileResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearDERControlRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearDERControlRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23140,7 +23136,7 @@ func (m *ClearDERControlRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearDERControlRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearDERControlResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearDERControlResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23242,7 +23238,7 @@ func (m *ClearDERControlResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearDERControlResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearDisplayMessageRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearDisplayMessageRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23321,7 +23317,7 @@ func (m *ClearDisplayMessageRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearDisplayMessageRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearDisplayMessageResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearDisplayMessageResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23423,7 +23419,7 @@ func (m *ClearDisplayMessageResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearDisplayMessageResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearTariffsRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearTariffsRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23545,7 +23541,7 @@ func (m *ClearTariffsRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearTariffsRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearTariffsResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearTariffsResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23650,7 +23646,7 @@ func (m *ClearTariffsResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearTariffsResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearVariableMonitoringRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearVariableMonitoringRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23757,7 +23753,7 @@ func (m *ClearVariableMonitoringRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearVariableMonitoringRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearVariableMonitoringResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearVariableMonitoringResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23864,7 +23860,7 @@ func (m *ClearVariableMonitoringResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ClearedChargingLimitRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearedChargingLimitRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -23963,7 +23959,7 @@ func (m *ClearedChargingLimitRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearedChargingLimitRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClearedChargingLimitResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClearedChargingLimitResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24022,7 +24018,7 @@ func (m *ClearedChargingLimitResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ClearedChargingLimitResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ClosePeriodicEventStreamRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClosePeriodicEventStreamRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24103,7 +24099,7 @@ func (m *ClosePeriodicEventStreamRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ClosePeriodicEventStreamResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ClosePeriodicEventStreamResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24164,7 +24160,7 @@ func (m *ClosePeriodicEventStreamResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a CostUpdatedRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostUpdatedRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24261,7 +24257,7 @@ func (m *CostUpdatedRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostUpdatedRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CostUpdatedResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CostUpdatedResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24320,7 +24316,7 @@ func (m *CostUpdatedResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CostUpdatedResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CustomerInformationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CustomerInformationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24491,7 +24487,7 @@ func (m *CustomerInformationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CustomerInformationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a CustomerInformationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *CustomerInformationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24593,7 +24589,7 @@ func (m *CustomerInformationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *CustomerInformationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DataTransferRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DataTransferRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24709,7 +24705,7 @@ func (m *DataTransferRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DataTransferRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DataTransferResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DataTransferResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24828,7 +24824,7 @@ func (m *DataTransferResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DataTransferResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DeleteCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DeleteCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -24905,7 +24901,7 @@ func (m *DeleteCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DeleteCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a DeleteCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *DeleteCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25007,7 +25003,7 @@ func (m *DeleteCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *DeleteCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a FirmwareStatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FirmwareStatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25131,7 +25127,7 @@ func (m *FirmwareStatusNotificationRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a FirmwareStatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *FirmwareStatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25192,7 +25188,7 @@ func (m *FirmwareStatusNotificationResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a Get15118EVCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *Get15118EVCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25375,7 +25371,7 @@ func (m *Get15118EVCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *Get15118EVCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a Get15118EVCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *Get15118EVCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25515,7 +25511,7 @@ func (m *Get15118EVCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *Get15118EVCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetBaseReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetBaseReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25617,7 +25613,7 @@ func (m *GetBaseReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetBaseReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetBaseReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetBaseReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25719,7 +25715,7 @@ func (m *GetBaseReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetBaseReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCertificateChainStatusRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCertificateChainStatusRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25826,7 +25822,7 @@ func (m *GetCertificateChainStatusRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a GetCertificateChainStatusResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCertificateChainStatusResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -25933,7 +25929,7 @@ func (m *GetCertificateChainStatusResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a GetCertificateStatusRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCertificateStatusRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26010,7 +26006,7 @@ func (m *GetCertificateStatusRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCertificateStatusRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCertificateStatusResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCertificateStatusResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26132,7 +26128,7 @@ func (m *GetCertificateStatusResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCertificateStatusResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetChargingProfilesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetChargingProfilesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26247,7 +26243,7 @@ func (m *GetChargingProfilesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetChargingProfilesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetChargingProfilesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetChargingProfilesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26349,7 +26345,7 @@ func (m *GetChargingProfilesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetChargingProfilesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCompositeScheduleRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCompositeScheduleRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26471,7 +26467,7 @@ func (m *GetCompositeScheduleRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCompositeScheduleRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetCompositeScheduleResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetCompositeScheduleResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26591,7 +26587,7 @@ func (m *GetCompositeScheduleResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetCompositeScheduleResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetDERControlRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetDERControlRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26735,7 +26731,7 @@ func (m *GetDERControlRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetDERControlRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetDERControlResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetDERControlResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -26837,7 +26833,7 @@ func (m *GetDERControlResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetDERControlResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetDisplayMessagesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetDisplayMessagesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27009,7 +27005,7 @@ func (m *GetDisplayMessagesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetDisplayMessagesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetDisplayMessagesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetDisplayMessagesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27111,7 +27107,7 @@ func (m *GetDisplayMessagesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetDisplayMessagesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetInstalledCertificateIdsRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetInstalledCertificateIdsRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27220,7 +27216,7 @@ func (m *GetInstalledCertificateIdsRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a GetInstalledCertificateIdsResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetInstalledCertificateIdsResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27365,7 +27361,7 @@ func (m *GetInstalledCertificateIdsResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a GetLocalListVersionRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLocalListVersionRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27424,7 +27420,7 @@ func (m *GetLocalListVersionRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLocalListVersionRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetLocalListVersionResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLocalListVersionResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27503,7 +27499,7 @@ func (m *GetLocalListVersionResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLocalListVersionResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetLogRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLogRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27661,7 +27657,7 @@ func (m *GetLogRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLogRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetLogResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetLogResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27783,7 +27779,7 @@ func (m *GetLogResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetLogResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetMonitoringReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetMonitoringReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -27951,7 +27947,7 @@ func (m *GetMonitoringReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetMonitoringReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetMonitoringReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetMonitoringReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28053,7 +28049,7 @@ func (m *GetMonitoringReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetMonitoringReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetPeriodicEventStreamRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetPeriodicEventStreamRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28112,7 +28108,7 @@ func (m *GetPeriodicEventStreamRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetPeriodicEventStreamRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetPeriodicEventStreamResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetPeriodicEventStreamResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28212,7 +28208,7 @@ func (m *GetPeriodicEventStreamResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetPeriodicEventStreamResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28380,7 +28376,7 @@ func (m *GetReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28482,7 +28478,7 @@ func (m *GetReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetTariffsRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetTariffsRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28561,7 +28557,7 @@ func (m *GetTariffsRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetTariffsRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetTariffsResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetTariffsResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28704,7 +28700,7 @@ func (m *GetTariffsResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetTariffsResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetTransactionStatusRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetTransactionStatusRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28783,7 +28779,7 @@ func (m *GetTransactionStatusRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetTransactionStatusRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetTransactionStatusResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetTransactionStatusResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28882,7 +28878,7 @@ func (m *GetTransactionStatusResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetTransactionStatusResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariablesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariablesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -28987,7 +28983,7 @@ func (m *GetVariablesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariablesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a GetVariablesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *GetVariablesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29092,7 +29088,7 @@ func (m *GetVariablesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *GetVariablesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a HeartbeatRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *HeartbeatRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29151,7 +29147,7 @@ func (m *HeartbeatRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *HeartbeatRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a HeartbeatResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *HeartbeatResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29230,7 +29226,7 @@ func (m *HeartbeatResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *HeartbeatResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a InstallCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *InstallCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29332,7 +29328,7 @@ func (m *InstallCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *InstallCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a InstallCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *InstallCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29434,7 +29430,7 @@ func (m *InstallCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *InstallCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LogStatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LogStatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29556,7 +29552,7 @@ func (m *LogStatusNotificationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LogStatusNotificationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a LogStatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *LogStatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29615,7 +29611,7 @@ func (m *LogStatusNotificationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *LogStatusNotificationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MeterValuesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MeterValuesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29738,7 +29734,7 @@ func (m *MeterValuesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MeterValuesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a MeterValuesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *MeterValuesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29797,7 +29793,7 @@ func (m *MeterValuesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *MeterValuesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyAllowedEnergyTransferRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyAllowedEnergyTransferRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -29929,7 +29925,7 @@ func (m *NotifyAllowedEnergyTransferRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyAllowedEnergyTransferResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyAllowedEnergyTransferResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30033,7 +30029,7 @@ func (m *NotifyAllowedEnergyTransferResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyChargingLimitRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyChargingLimitRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30171,7 +30167,7 @@ func (m *NotifyChargingLimitRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyChargingLimitRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyChargingLimitResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyChargingLimitResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30230,7 +30226,7 @@ func (m *NotifyChargingLimitResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyChargingLimitResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyCustomerInformationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyCustomerInformationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30385,7 +30381,7 @@ func (m *NotifyCustomerInformationRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyCustomerInformationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyCustomerInformationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30446,7 +30442,7 @@ func (m *NotifyCustomerInformationResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyDERAlarmRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDERAlarmRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30613,7 +30609,7 @@ func (m *NotifyDERAlarmRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDERAlarmRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyDERAlarmResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDERAlarmResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30672,7 +30668,7 @@ func (m *NotifyDERAlarmResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDERAlarmResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyDERStartStopRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDERStartStopRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30830,7 +30826,7 @@ func (m *NotifyDERStartStopRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDERStartStopRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyDERStartStopResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDERStartStopResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -30889,7 +30885,7 @@ func (m *NotifyDERStartStopResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDERStartStopResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyDisplayMessagesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDisplayMessagesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31029,7 +31025,7 @@ func (m *NotifyDisplayMessagesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDisplayMessagesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyDisplayMessagesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyDisplayMessagesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31088,7 +31084,7 @@ func (m *NotifyDisplayMessagesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyDisplayMessagesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEVChargingNeedsRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingNeedsRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31223,7 +31219,7 @@ func (m *NotifyEVChargingNeedsRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEVChargingNeedsRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEVChargingNeedsResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingNeedsResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31325,7 +31321,7 @@ func (m *NotifyEVChargingNeedsResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEVChargingNeedsResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEVChargingScheduleRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingScheduleRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31480,7 +31476,7 @@ func (m *NotifyEVChargingScheduleRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyEVChargingScheduleResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEVChargingScheduleResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31584,7 +31580,7 @@ func (m *NotifyEVChargingScheduleResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a NotifyEventRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEventRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31745,7 +31741,7 @@ func (m *NotifyEventRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEventRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyEventResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyEventResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31804,7 +31800,7 @@ func (m *NotifyEventResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyEventResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyMonitoringReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyMonitoringReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -31980,7 +31976,7 @@ func (m *NotifyMonitoringReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyMonitoringReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyMonitoringReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyMonitoringReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32039,7 +32035,7 @@ func (m *NotifyMonitoringReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyMonitoringReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyPeriodicEventStream strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyPeriodicEventStream) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32198,7 +32194,7 @@ func (m *NotifyPeriodicEventStream) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyPeriodicEventStream) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyPriorityChargingRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyPriorityChargingRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32295,7 +32291,7 @@ func (m *NotifyPriorityChargingRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyPriorityChargingRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyPriorityChargingResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyPriorityChargingResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32354,7 +32350,7 @@ func (m *NotifyPriorityChargingResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyPriorityChargingResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyReportRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyReportRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32530,7 +32526,7 @@ func (m *NotifyReportRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyReportRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyReportResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyReportResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32589,7 +32585,7 @@ func (m *NotifyReportResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyReportResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifySettlementRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifySettlementRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32845,7 +32841,7 @@ func (m *NotifySettlementRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifySettlementRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifySettlementResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifySettlementResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -32944,7 +32940,7 @@ func (m *NotifySettlementResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifySettlementResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyWebPaymentStartedRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyWebPaymentStartedRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33041,7 +33037,7 @@ func (m *NotifyWebPaymentStartedRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *NotifyWebPaymentStartedRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a NotifyWebPaymentStartedResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *NotifyWebPaymentStartedResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33102,7 +33098,7 @@ func (m *NotifyWebPaymentStartedResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a OpenPeriodicEventStreamRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *OpenPeriodicEventStreamRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33179,7 +33175,7 @@ func (m *OpenPeriodicEventStreamRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *OpenPeriodicEventStreamRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a OpenPeriodicEventStreamResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *OpenPeriodicEventStreamResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33283,7 +33279,7 @@ func (m *OpenPeriodicEventStreamResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a PublishFirmwareRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33438,7 +33434,7 @@ func (m *PublishFirmwareRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PublishFirmwareRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PublishFirmwareResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33540,7 +33536,7 @@ func (m *PublishFirmwareResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *PublishFirmwareResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a PublishFirmwareStatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareStatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33707,7 +33703,7 @@ func (m *PublishFirmwareStatusNotificationRequest) MarshalJSON() ([]byte, error)
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a PublishFirmwareStatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PublishFirmwareStatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33768,7 +33764,7 @@ func (m *PublishFirmwareStatusNotificationResponse) MarshalJSON() ([]byte, error
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a PullDynamicScheduleUpdateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PullDynamicScheduleUpdateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33849,7 +33845,7 @@ func (m *PullDynamicScheduleUpdateRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a PullDynamicScheduleUpdateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *PullDynamicScheduleUpdateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -33971,7 +33967,7 @@ func (m *PullDynamicScheduleUpdateResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ReportChargingProfilesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportChargingProfilesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -34150,7 +34146,7 @@ func (m *ReportChargingProfilesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportChargingProfilesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReportChargingProfilesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportChargingProfilesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -34209,7 +34205,7 @@ func (m *ReportChargingProfilesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportChargingProfilesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReportDERControlRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportDERControlRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -34636,7 +34632,7 @@ func (m *ReportDERControlRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportDERControlRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReportDERControlResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReportDERControlResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -34695,7 +34691,7 @@ func (m *ReportDERControlResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReportDERControlResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestBatterySwapRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestBatterySwapRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -34790,7 +34786,7 @@ func (m *RequestBatterySwapRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestBatterySwapRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestBatterySwapResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestBatterySwapResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -34892,7 +34888,7 @@ func (m *RequestBatterySwapResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestBatterySwapResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestStartTransactionRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStartTransactionRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35043,7 +35039,7 @@ func (m *RequestStartTransactionRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestStartTransactionRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestStartTransactionResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStartTransactionResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35167,7 +35163,7 @@ func (m *RequestStartTransactionResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a RequestStopTransactionRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStopTransactionRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35246,7 +35242,7 @@ func (m *RequestStopTransactionRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestStopTransactionRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a RequestStopTransactionResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *RequestStopTransactionResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35348,7 +35344,7 @@ func (m *RequestStopTransactionResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *RequestStopTransactionResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReservationStatusUpdateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReservationStatusUpdateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35450,7 +35446,7 @@ func (m *ReservationStatusUpdateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReservationStatusUpdateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReservationStatusUpdateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReservationStatusUpdateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35511,7 +35507,7 @@ func (m *ReservationStatusUpdateResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a ReserveNowRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReserveNowRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35682,7 +35678,7 @@ func (m *ReserveNowRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReserveNowRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ReserveNowResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ReserveNowResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35784,7 +35780,7 @@ func (m *ReserveNowResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ReserveNowResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ResetRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ResetRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35888,7 +35884,7 @@ func (m *ResetRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ResetRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a ResetResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *ResetResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -35990,7 +35986,7 @@ func (m *ResetResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *ResetResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SecurityEventNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SecurityEventNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -36109,7 +36105,7 @@ func (m *SecurityEventNotificationRequest) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a SecurityEventNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SecurityEventNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -36170,7 +36166,7 @@ func (m *SecurityEventNotificationResponse) MarshalJSON() ([]byte, error) {
 	return m.AppendJSON(nil), nil
 }
 
-// UnmarshalJSON decodes a SendLocalListRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SendLocalListRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -36313,7 +36309,7 @@ func (m *SendLocalListRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SendLocalListRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SendLocalListResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SendLocalListResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -36415,7 +36411,7 @@ func (m *SendLocalListResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SendLocalListResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetChargingProfileRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetChargingProfileRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -36510,7 +36506,7 @@ func (m *SetChargingProfileRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetChargingProfileRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetChargingProfileResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetChargingProfileResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -36612,7 +36608,7 @@ func (m *SetChargingProfileResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetChargingProfileResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDERControlRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDERControlRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -36876,7 +36872,7 @@ func (m *SetDERControlRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDERControlRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDERControlResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDERControlResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37021,7 +37017,7 @@ func (m *SetDERControlResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDERControlResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDefaultTariffRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDefaultTariffRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37116,7 +37112,7 @@ func (m *SetDefaultTariffRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDefaultTariffRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDefaultTariffResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDefaultTariffResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37218,7 +37214,7 @@ func (m *SetDefaultTariffResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDefaultTariffResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDisplayMessageRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDisplayMessageRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37295,7 +37291,7 @@ func (m *SetDisplayMessageRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDisplayMessageRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetDisplayMessageResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetDisplayMessageResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37397,7 +37393,7 @@ func (m *SetDisplayMessageResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetDisplayMessageResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringBaseRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringBaseRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37481,7 +37477,7 @@ func (m *SetMonitoringBaseRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringBaseRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringBaseResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringBaseResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37583,7 +37579,7 @@ func (m *SetMonitoringBaseResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringBaseResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringLevelRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringLevelRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37662,7 +37658,7 @@ func (m *SetMonitoringLevelRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringLevelRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetMonitoringLevelResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetMonitoringLevelResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37764,7 +37760,7 @@ func (m *SetMonitoringLevelResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetMonitoringLevelResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetNetworkProfileRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetNetworkProfileRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37859,7 +37855,7 @@ func (m *SetNetworkProfileRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetNetworkProfileRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetNetworkProfileResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetNetworkProfileResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -37961,7 +37957,7 @@ func (m *SetNetworkProfileResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetNetworkProfileResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableMonitoringRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableMonitoringRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38066,7 +38062,7 @@ func (m *SetVariableMonitoringRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableMonitoringRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariableMonitoringResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariableMonitoringResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38171,7 +38167,7 @@ func (m *SetVariableMonitoringResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariableMonitoringResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariablesRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariablesRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38276,7 +38272,7 @@ func (m *SetVariablesRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariablesRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SetVariablesResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SetVariablesResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38381,7 +38377,7 @@ func (m *SetVariablesResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SetVariablesResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SignCertificateRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SignCertificateRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38523,7 +38519,7 @@ func (m *SignCertificateRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SignCertificateRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a SignCertificateResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *SignCertificateResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38625,7 +38621,7 @@ func (m *SignCertificateResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *SignCertificateResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a StatusNotificationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *StatusNotificationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38763,7 +38759,7 @@ func (m *StatusNotificationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *StatusNotificationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a StatusNotificationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *StatusNotificationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -38822,7 +38818,7 @@ func (m *StatusNotificationResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *StatusNotificationResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TransactionEventRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TransactionEventRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39201,7 +39197,7 @@ func (m *TransactionEventRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TransactionEventRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TransactionEventResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TransactionEventResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39395,7 +39391,7 @@ func (m *TransactionEventResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TransactionEventResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TriggerMessageRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TriggerMessageRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39517,7 +39513,7 @@ func (m *TriggerMessageRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TriggerMessageRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a TriggerMessageResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *TriggerMessageResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39619,7 +39615,7 @@ func (m *TriggerMessageResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *TriggerMessageResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnlockConnectorRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnlockConnectorRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39716,7 +39712,7 @@ func (m *UnlockConnectorRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnlockConnectorRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnlockConnectorResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnlockConnectorResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39818,7 +39814,7 @@ func (m *UnlockConnectorResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnlockConnectorResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnpublishFirmwareRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnpublishFirmwareRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39897,7 +39893,7 @@ func (m *UnpublishFirmwareRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnpublishFirmwareRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UnpublishFirmwareResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UnpublishFirmwareResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -39981,7 +39977,7 @@ func (m *UnpublishFirmwareResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UnpublishFirmwareResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UpdateDynamicScheduleRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UpdateDynamicScheduleRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -40076,7 +40072,7 @@ func (m *UpdateDynamicScheduleRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UpdateDynamicScheduleRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UpdateDynamicScheduleResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UpdateDynamicScheduleResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -40178,7 +40174,7 @@ func (m *UpdateDynamicScheduleResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UpdateDynamicScheduleResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UpdateFirmwareRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UpdateFirmwareRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -40313,7 +40309,7 @@ func (m *UpdateFirmwareRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UpdateFirmwareRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UpdateFirmwareResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UpdateFirmwareResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -40415,7 +40411,7 @@ func (m *UpdateFirmwareResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UpdateFirmwareResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UsePriorityChargingRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UsePriorityChargingRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -40512,7 +40508,7 @@ func (m *UsePriorityChargingRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UsePriorityChargingRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a UsePriorityChargingResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *UsePriorityChargingResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -40614,7 +40610,7 @@ func (m *UsePriorityChargingResponse) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *UsePriorityChargingResponse) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VatNumberValidationRequest strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VatNumberValidationRequest) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)
@@ -40713,7 +40709,7 @@ func (m *VatNumberValidationRequest) AppendJSON(b []byte) []byte {
 // MarshalJSON implements [json.Marshaler].
 func (m *VatNumberValidationRequest) MarshalJSON() ([]byte, error) { return m.AppendJSON(nil), nil }
 
-// UnmarshalJSON decodes a VatNumberValidationResponse strictly; see [ocpp.Message].
+// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].
 func (m *VatNumberValidationResponse) UnmarshalJSON(data []byte) error {
 	var d jsonwire.Decoder
 	d.Reset(data)

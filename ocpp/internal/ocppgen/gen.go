@@ -99,15 +99,45 @@ func goType(t *typ, required bool) string {
 	return s
 }
 
-func genMessages(p *printer, m *model, pkg, version string) {
-	p.f("package %s", pkg)
+// uses reports whether the model has raw JSON members (extra members or
+// untyped ones) and date-time members, directly or as array elements.
+func uses(m *model) (rawJSON, times, timeArrays bool) {
+	for _, o := range m.objects {
+		rawJSON = rawJSON || o.extra
+		for _, f := range o.fields {
+			t := f.t
+			if t.kind == kArray {
+				timeArrays = timeArrays || t.elem.kind == kTime
+				t = t.elem
+			}
+			rawJSON = rawJSON || t.kind == kAny
+			times = times || t.kind == kTime
+		}
+	}
+	return
+}
+
+func imports(p *printer, paths ...string) {
 	p.f("import (")
-	p.f(`"encoding/json"`)
-	p.f(`"time"`)
-	p.f(`"github.com/plugsim/plugsim/ocpp"`)
+	for _, path := range paths {
+		if path != "" {
+			p.f("%q", path)
+		}
+	}
 	p.f(")")
-	p.f("var _ = json.RawMessage(nil)")
-	p.f("var _ time.Time")
+}
+
+func when(cond bool, path string) string {
+	if cond {
+		return path
+	}
+	return ""
+}
+
+func genMessages(p *printer, m *model, pkg, version string) {
+	rawJSON, times, _ := uses(m)
+	p.f("package %s", pkg)
+	imports(p, when(rawJSON, "encoding/json"), when(times, "time"), "github.com/plugsim/plugsim/ocpp")
 	for _, e := range m.enums {
 		p.comment("", e.doc, fmt.Sprintf("%s is an enumeration of %s.", e.name, version))
 		p.f("type %s string", e.name)
@@ -222,19 +252,12 @@ func mapStr(ss []string, f func(string) string) []string {
 }
 
 func genJSON(p *printer, m *model, pkg, version string) {
+	rawJSON, times, timeArrays := uses(m)
 	p.f("package %s", pkg)
-	p.f("import (")
-	p.f(`"encoding/json"`)
-	p.f(`"time"`)
-	p.f(`"github.com/plugsim/plugsim/ocpp"`)
-	p.f(`"github.com/plugsim/plugsim/ocpp/internal/codec"`)
-	p.f(`"github.com/plugsim/plugsim/ocpp/internal/jsonwire"`)
-	p.f(")")
-	p.f("var _ = json.RawMessage(nil)")
-	p.f("var _ time.Time")
-	p.f("var _ = ocpp.FormatViolation")
+	imports(p, when(rawJSON, "encoding/json"), when(times || timeArrays, "time"), "github.com/plugsim/plugsim/ocpp",
+		"github.com/plugsim/plugsim/ocpp/internal/codec", "github.com/plugsim/plugsim/ocpp/internal/jsonwire")
 	for _, o := range m.objects {
-		p.f("// UnmarshalJSON decodes a %s strictly; see [ocpp.Message].", o.name)
+		p.f("// UnmarshalJSON decodes data into m strictly; see [ocpp.Message].")
 		p.f("func (m *%s) UnmarshalJSON(data []byte) error {", o.name)
 		p.f("var d jsonwire.Decoder")
 		p.f("d.Reset(data)")
@@ -464,11 +487,7 @@ func fmtFloat(f float64) string {
 
 func genValidate(p *printer, m *model, pkg, version string) {
 	p.f("package %s", pkg)
-	p.f("import (")
-	p.f(`"github.com/plugsim/plugsim/ocpp"`)
-	p.f(`"github.com/plugsim/plugsim/ocpp/internal/codec"`)
-	p.f(")")
-	p.f("var _ = ocpp.FormatViolation")
+	imports(p, "github.com/plugsim/plugsim/ocpp", "github.com/plugsim/plugsim/ocpp/internal/codec")
 	for _, o := range m.objects {
 		p.f("// Validate checks m against the %s schema; see [ocpp.Message].", version)
 		p.f("func (m *%s) Validate() error {", o.name)
