@@ -1,6 +1,7 @@
 package exi
 
 import (
+	"encoding/binary"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -57,6 +58,12 @@ func (r *Reader) ReadBits(n int) (uint64, error) {
 	}
 	if r.pos+int64(n) > r.end {
 		return 0, r.eof("read bits")
+	}
+	if i := r.pos >> 3; n <= 56 && i+8 <= int64(len(r.buf)) {
+		v := binary.BigEndian.Uint64(r.buf[i:])
+		v = v << uint(r.pos&7) >> uint(64-n)
+		r.pos += int64(n)
+		return v, nil
 	}
 	var v uint64
 	pos := r.pos
@@ -153,9 +160,12 @@ func (r *Reader) ReadBinary(max int) ([]byte, error) {
 		r.pos += int64(n) * 8
 		return b, nil
 	}
+	off := uint(r.pos & 7)
+	src := r.buf[r.pos>>3 : r.pos>>3+int64(n)+1]
 	for i := range b {
-		b[i] = r.readByte()
+		b[i] = src[i]<<off | src[i+1]>>(8-off)
 	}
+	r.pos += int64(n) * 8
 	return b, nil
 }
 

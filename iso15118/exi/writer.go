@@ -93,8 +93,13 @@ func (w *Writer) WriteBinary(b []byte) {
 		w.buf = append(w.buf, b...)
 		return
 	}
-	for _, c := range b {
-		w.writeByte(c)
+	old := len(w.buf)
+	w.buf = append(w.buf, make([]byte, len(b))...)
+	out := w.buf[old-1:]
+	free := uint(w.free)
+	for i, c := range b {
+		out[i] |= c >> (8 - free)
+		out[i+1] = c << free
 	}
 }
 
