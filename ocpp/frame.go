@@ -77,6 +77,13 @@ type Frame struct {
 	ErrorDetails json.RawMessage
 }
 
+// Clone returns a copy of f that does not alias the bytes it was parsed from.
+func (f Frame) Clone() Frame {
+	f.Payload = append(json.RawMessage(nil), f.Payload...)
+	f.ErrorDetails = append(json.RawMessage(nil), f.ErrorDetails...)
+	return f
+}
+
 // Err returns the error a CALLERROR or CALLRESULTERROR frame carries, or nil
 // for other frames.
 func (f Frame) Err() *Error {

@@ -139,3 +139,27 @@ func FuzzParseFrame(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseFrame(b *testing.B) {
+	frame := []byte(`[2,"f3a1c2d4-5b6e-4f70-8a91-b2c3d4e5f607","MeterValues",{"evseId":2,"meterValue":[{"timestamp":"2026-03-14T09:27:00Z","sampledValue":[{"value":22871.25,"measurand":"Energy.Active.Import.Register","unitOfMeasure":{"unit":"Wh"}},{"value":7360,"measurand":"Power.Active.Import","phase":"L1-N"},{"value":231.2,"measurand":"Voltage","phase":"L1-N"}]}]}]`)
+	b.SetBytes(int64(len(frame)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseFrame(frame); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func TestFrameClone(t *testing.T) {
+	data := []byte(`[2,"1","Heartbeat",{"a":1}]`)
+	f, err := ParseFrame(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := f.Clone()
+	copy(data, bytes.Repeat([]byte("x"), len(data)))
+	if string(c.Payload) != `{"a":1}` {
+		t.Errorf("Clone().Payload = %s after the input was overwritten", c.Payload)
+	}
+}
