@@ -25,9 +25,8 @@ import (
 // All methods are safe from any goroutine; the outbox is only touched
 // under the Delivery's lock.
 type Delivery struct {
-	peer      *Peer
-	now       func() time.Time
-	onDropped func(outbox.Item)
+	peer *Peer
+	opts DeliveryOptions
 
 	mu     sync.Mutex
 	ob     *outbox.Outbox // guarded by mu
@@ -37,14 +36,25 @@ type Delivery struct {
 	empty  chan struct{}  // guarded by mu; closed while the outbox is empty
 }
 
-// NewDelivery returns a Delivery of ob's items over peer. now may be nil
-// (time.Now); onDropped, which may be nil, is called with items dropped
-// after [outbox.Options.MaxAttempts] failures.
-func NewDelivery(peer *Peer, ob *outbox.Outbox, now func() time.Time, onDropped func(outbox.Item)) *Delivery {
-	if now == nil {
-		now = time.Now
+// DeliveryOptions configure a [Delivery].
+type DeliveryOptions struct {
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// OnSettled, when set, is called after every transmission with the
+	// item and its outcome (nil: delivered; [ocpp.ErrTimeout], an
+	// [*ocpp.Error] from a CALLERROR, or [ocpp.ErrDisconnected]).
+	OnSettled func(it outbox.Item, err error)
+	// OnDropped, when set, is called with items dropped after
+	// [outbox.Options.MaxAttempts] failed attempts.
+	OnDropped func(outbox.Item)
+}
+
+// NewDelivery returns a Delivery of ob's items over peer.
+func NewDelivery(peer *Peer, ob *outbox.Outbox, opts DeliveryOptions) *Delivery {
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	d := &Delivery{peer: peer, ob: ob, now: now, onDropped: onDropped, empty: make(chan struct{})}
+	d := &Delivery{peer: peer, ob: ob, opts: opts, empty: make(chan struct{})}
 	if ob.Len() == 0 {
 		close(d.empty)
 	}
@@ -96,7 +106,7 @@ func (d *Delivery) Len() int {
 // Online starts (or resumes) delivery.
 func (d *Delivery) Online() {
 	d.mu.Lock()
-	d.ob.Connected(d.now())
+	d.ob.Connected(d.opts.Now())
 	d.mu.Unlock()
 	d.pump()
 }
@@ -126,10 +136,10 @@ func (d *Delivery) pump() {
 		d.mu.Unlock()
 		return
 	}
-	it, ok, wake := d.ob.Next(d.now())
+	it, ok, wake := d.ob.Next(d.opts.Now())
 	if !ok {
 		if !wake.IsZero() {
-			wait := wake.Sub(d.now())
+			wait := wake.Sub(d.opts.Now())
 			if d.timer == nil {
 				d.timer = time.AfterFunc(wait, d.pump)
 			} else {
@@ -141,14 +151,15 @@ func (d *Delivery) pump() {
 	}
 	d.handed = it.MessageID
 	d.mu.Unlock()
-	err := d.peer.CallAsync(it.Action, it.Payload, func(c Completion) { d.settle(it.MessageID, c.Err) })
+	err := d.peer.CallAsync(it.Action, it.Payload, func(c Completion) { d.settle(it, c.Err) })
 	if err != nil {
-		d.settle(it.MessageID, err)
+		d.settle(it, err)
 	}
 }
 
 // settle reports the outcome of the item handed to the peer.
-func (d *Delivery) settle(id string, err error) {
+func (d *Delivery) settle(it outbox.Item, err error) {
+	id := it.MessageID
 	d.mu.Lock()
 	if d.handed != id {
 		d.mu.Unlock()
@@ -163,12 +174,15 @@ func (d *Delivery) settle(id string, err error) {
 	case errors.Is(err, ocpp.ErrDisconnected), errors.Is(err, ErrClosed), errors.Is(err, ocpp.ErrQueueFull):
 		d.ob.Requeue(id)
 	default: // a CALLERROR or a timeout: a failed attempt
-		dropped, wasDropped = d.ob.Failed(d.now(), id)
+		dropped, wasDropped = d.ob.Failed(d.opts.Now(), id)
 	}
 	d.noteLenLocked()
 	d.mu.Unlock()
-	if wasDropped && d.onDropped != nil {
-		d.onDropped(dropped)
+	if d.opts.OnSettled != nil {
+		d.opts.OnSettled(it, err)
+	}
+	if wasDropped && d.opts.OnDropped != nil {
+		d.opts.OnDropped(dropped)
 	}
 	d.pump()
 }
