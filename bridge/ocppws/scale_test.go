@@ -5,13 +5,17 @@ package ocppws
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -23,7 +27,11 @@ import (
 var (
 	scaleN      = flag.Int("scale.n", 10000, "stations the scale test connects")
 	scaleClient = flag.String("scale.client", "", "internal: run as the station process, dialling this CSMS URL")
+	scaleTLS    = flag.Bool("scale.tls", false, "use security profile 2 (TLS and Basic auth) instead of plain ws")
+	scaleCA     = flag.String("scale.ca", "", "internal: PEM file of the CA the station process trusts")
 )
+
+const scalePassword = "scale-password-0123456789"
 
 // raiseNoFile lifts the soft descriptor limit to need, within the hard limit.
 func raiseNoFile(t *testing.T, need uint64) {
@@ -50,6 +58,7 @@ func raiseNoFile(t *testing.T, need uint64) {
 // connection and fails above the 100 KiB goal.
 //
 // Run: go test -tags scale -run Scale -v -timeout 10m ./bridge/ocppws
+// (add -args -scale.tls for security profile 2).
 func TestScaleConnections(t *testing.T) {
 	if *scaleClient != "" {
 		runScaleStations(t, *scaleClient, *scaleN)
@@ -58,15 +67,38 @@ func TestScaleConnections(t *testing.T) {
 	n := *scaleN
 	raiseNoFile(t, uint64(n+1024))
 	router := heartbeatRouter()
-	srv, err := NewServer(ServerOptions{Session: func(ctx context.Context, c *Conn) error {
-		return NewPeer(PeerOptions{Router: router}).Serve(ctx, c)
-	}})
+	profile := ProfileNone
+	if *scaleTLS {
+		profile = Profile2
+	}
+	srv, err := NewServer(ServerOptions{Profile: profile,
+		Authenticate: func(_, pw string) bool { return pw == scalePassword },
+		Session: func(ctx context.Context, c *Conn) error {
+			return NewPeer(PeerOptions{Router: router}).Serve(ctx, c)
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/ocpp/", srv)
-	hs := httptest.NewServer(mux)
+	hs := httptest.NewUnstartedServer(mux)
+	childArgs := []string{}
+	if *scaleTLS {
+		ca := newTestPKI(t)
+		cfg, err := ServerTLSConfig(Profile2, ca.server, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs.TLS = cfg
+		hs.StartTLS()
+		caFile := filepath.Join(t.TempDir(), "ca.pem")
+		if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.ca.Raw}), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		childArgs = append(childArgs, "-scale.tls", "-scale.ca="+caFile)
+	} else {
+		hs.Start()
+	}
 	defer hs.Close()
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -76,8 +108,8 @@ func TestScaleConnections(t *testing.T) {
 
 	before := liveBytes()
 	goroutines := runtime.NumGoroutine()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestScaleConnections$", "-test.v",
-		"-scale.client="+baseURL(hs), fmt.Sprintf("-scale.n=%d", n))
+	cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestScaleConnections$", "-test.v",
+		"-scale.client=" + baseURL(hs), fmt.Sprintf("-scale.n=%d", n)}, childArgs...)...)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -112,8 +144,8 @@ func TestScaleConnections(t *testing.T) {
 		t.Fatalf("CSMS holds %d connections, want %d", got, n)
 	}
 	per := float64(after-before) / float64(n)
-	t.Logf("CSMS process: %d connections opened and each answered a Heartbeat in %v; %.0f bytes live (heap+stacks) per connection; %.1f goroutines per connection",
-		n, elapsed.Round(time.Millisecond), per, float64(runtime.NumGoroutine()-goroutines)/float64(n))
+	t.Logf("CSMS process (%v): %d connections opened and each answered a Heartbeat in %v; %.0f bytes live (heap+stacks) per connection; %.1f goroutines per connection",
+		profile, n, elapsed.Round(time.Millisecond), per, float64(runtime.NumGoroutine()-goroutines)/float64(n))
 	if per > 100<<10 {
 		t.Errorf("%.0f bytes per connection, goal under 100 KiB", per)
 	}
@@ -129,6 +161,19 @@ func runScaleStations(t *testing.T, url string, n int) {
 	raiseNoFile(t, uint64(n+1024))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	opts := ClientOptions{URL: url, ConnOptions: ConnOptions{PingInterval: 60 * time.Second}}
+	if *scaleTLS {
+		b, err := os.ReadFile(*scaleCA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(b) {
+			t.Fatal("no CA certificate in " + *scaleCA)
+		}
+		opts.Profile, opts.Password = Profile2, scalePassword
+		opts.TLSConfig = &tls.Config{RootCAs: roots}
+	}
 	before := liveBytes()
 	peers := make([]*Peer, n)
 	var wg sync.WaitGroup
@@ -140,8 +185,9 @@ func runScaleStations(t *testing.T, url string, n int) {
 		go func() {
 			defer dials.Done()
 			for i := w; i < n; i += workers {
-				cl, err := NewClient(ClientOptions{URL: url, StationID: fmt.Sprintf("CS%05d", i),
-					ConnOptions: ConnOptions{PingInterval: 60 * time.Second}})
+				o := opts
+				o.StationID = fmt.Sprintf("CS%05d", i)
+				cl, err := NewClient(o)
 				if err != nil {
 					errs <- err
 					return
