@@ -146,6 +146,30 @@ func (e *Endpoint) Call(now time.Time, action string, payload json.RawMessage) (
 	return id, nil
 }
 
+// CallMessage validates req and queues it as a CALL of its action; see
+// [Endpoint.Call]. An invalid request is not sent: the validation error is
+// returned.
+func (e *Endpoint) CallMessage(now time.Time, req Message) (string, error) {
+	if err := req.Validate(); err != nil {
+		return "", fmt.Errorf("ocpp: not sending invalid %s request: %w", req.OCPPAction(), err)
+	}
+	return e.Call(now, req.OCPPAction(), req.AppendJSON(nil))
+}
+
+// DecodeResult decodes and validates the payload of a completed call into
+// res. It returns the completion's error (a CALLERROR, [ErrTimeout] or
+// [ErrDisconnected]) when there is one. On OCPP 2.1 a decoding or
+// validation error is what [Endpoint.RejectResult] reports to the peer.
+func DecodeResult(c Completion, res Message) error {
+	if c.Err != nil {
+		return c.Err
+	}
+	if err := res.UnmarshalJSON(c.Payload); err != nil {
+		return err
+	}
+	return res.Validate()
+}
+
 // Send writes a SEND (OCPP 2.1) at once; SENDs get no answer and do not wait
 // for a CALL in flight. It fails on a 2.0.1 or disconnected endpoint.
 func (e *Endpoint) Send(action string, payload json.RawMessage) (string, error) {

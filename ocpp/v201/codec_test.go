@@ -176,3 +176,34 @@ func BenchmarkStdlibUnmarshalAny(b *testing.B) {
 		})
 	}
 }
+
+// FuzzAnyMessage feeds arbitrary payloads to the decoder and validator of
+// every message: they must not panic, and what they accept must survive a
+// re-encode unchanged.
+func FuzzAnyMessage(f *testing.F) {
+	f.Add(uint16(0), []byte(`{}`))
+	f.Add(uint16(3), []byte(`{"customData":{"vendorId":"x","y":[1]}}`))
+	for _, v := range vectors(f) {
+		f.Add(uint16(7), v)
+	}
+	actions := v201.Actions()
+	f.Fuzz(func(t *testing.T, which uint16, data []byte) {
+		action := actions[int(which/2)%len(actions)]
+		m := v201.NewRequest(action)
+		if which%2 == 1 {
+			if r := v201.NewResponse(action); r != nil {
+				m = r
+			}
+		}
+		if m.UnmarshalJSON(data) != nil || m.Validate() != nil {
+			return
+		}
+		out := m.AppendJSON(nil)
+		if err := m.UnmarshalJSON(out); err != nil {
+			t.Fatalf("%s: re-decode of %s: %v", action, out, err)
+		}
+		if out2 := m.AppendJSON(nil); string(out2) != string(out) {
+			t.Fatalf("%s: re-encode differs:\n%s\n%s", action, out, out2)
+		}
+	})
+}

@@ -25,10 +25,9 @@ func Example() {
 		Reason:          v201.BootReasonPowerUp,
 		ChargingStation: v201.ChargingStationType{Model: "Wallbox 22", VendorName: "plugsim"},
 	}
-	if err := req.Validate(); err != nil {
+	if _, err := station.CallMessage(t, &req); err != nil {
 		panic(err)
 	}
-	station.Call(t, req.OCPPAction(), req.AppendJSON(nil))
 
 	for _, frame := range station.TakeOutgoing() {
 		fmt.Printf("station -> %s\n", frame)
@@ -40,9 +39,9 @@ func Example() {
 	for _, frame := range csms.TakeOutgoing() {
 		fmt.Printf("csms    -> %s\n", frame)
 		in := station.Receive(t, frame)
-		if in.Kind == ocpp.Completed && in.Completion.Err == nil {
+		if in.Kind == ocpp.Completed {
 			var res v201.BootNotificationResponse
-			if err := res.UnmarshalJSON(in.Completion.Payload); err != nil {
+			if err := ocpp.DecodeResult(in.Completion, &res); err != nil {
 				panic(err)
 			}
 			fmt.Println("station registration:", res.Status, "interval", res.Interval)
