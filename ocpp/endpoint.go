@@ -31,7 +31,8 @@ var (
 type EndpointOptions struct {
 	// Version selects the message types allowed; zero means V201.
 	Version Version
-	// CallTimeout is how long a CALL waits for its answer; zero means 30 s.
+	// CallTimeout is how long a CALL waits for its answer; zero (or
+	// negative) means 30 s.
 	CallTimeout time.Duration
 	// MaxQueue bounds the calls waiting behind the one in flight; zero means 1000.
 	MaxQueue int
@@ -112,10 +113,10 @@ func NewEndpoint(opts EndpointOptions) *Endpoint {
 	if opts.Version == "" {
 		opts.Version = V201
 	}
-	if opts.CallTimeout == 0 {
+	if opts.CallTimeout <= 0 {
 		opts.CallTimeout = 30 * time.Second
 	}
-	if opts.MaxQueue == 0 {
+	if opts.MaxQueue <= 0 {
 		opts.MaxQueue = 1000
 	}
 	return &Endpoint{opts: opts, connected: true, unanswered: make(map[string]struct{})}

@@ -60,7 +60,8 @@ func TestCSMSRouter(t *testing.T) {
 		call   string
 		want   string // prefix of the answer
 	}{
-		// OCPP 2.0.1 B01.FR.01/B02.FR.09: nothing but BootNotification before registration.
+		// OCPP 2.0.1 B02.FR.09 and B03.FR.07 (test case TC_B_30_CSMS) applied to a
+		// station that has not booted yet: nothing but BootNotification.
 		{"heartbeat before boot", v201.RegistrationStatusAccepted, false, `[2,"h","Heartbeat",{}]`, `[4,"h","SecurityError",`},
 		{"heartbeat after accepted", v201.RegistrationStatusAccepted, true, `[2,"h","Heartbeat",{}]`, `[3,"h",{"currentTime":"2026-01-01T12:00:00Z"}]`},
 		// OCPP 2.0.1 B02.FR.09: a Pending station sending a non-triggered message gets SecurityError.
