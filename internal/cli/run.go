@@ -211,7 +211,14 @@ func runPingPong(ctx context.Context, c *runConfig, tr *runtime.Transport, reg *
 		for _, r := range remotes {
 			members = append(members, r)
 		}
-		st, err := runtime.RunVirtual(ctx, runtime.CoordinatorOptions{Members: members, End: c.Spec.End, Logger: log})
+		lastLog := time.Now()
+		progress := func(epoch uint64, now time.Duration) {
+			if time.Since(lastLog) >= 250*time.Millisecond {
+				lastLog = time.Now()
+				log.Info("progress", "epoch", epoch, "sim_time", now)
+			}
+		}
+		st, err := runtime.RunVirtual(ctx, runtime.CoordinatorOptions{Members: members, End: c.Spec.End, Logger: log, OnEpoch: progress})
 		if err != nil {
 			return nil, err
 		}
