@@ -37,7 +37,9 @@ func NewDecoder(opts Options) *Decoder {
 }
 
 // Feed appends p to the decoder's buffer. It may reuse or move the memory
-// of payloads returned by earlier calls to [Decoder.Next].
+// of payloads returned by earlier calls to [Decoder.Next]. Feed checks no
+// limit itself: call Next until it reports no frame after each Feed, so
+// that an oversize header is refused before its payload is buffered.
 func (d *Decoder) Feed(p []byte) {
 	if d.err != nil || len(p) == 0 {
 		return
