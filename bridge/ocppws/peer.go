@@ -145,6 +145,29 @@ func (p *Peer) CallAsync(action string, payload json.RawMessage, done func(Compl
 	return nil
 }
 
+// Send writes an OCPP 2.1 SEND (a message without answer, such as
+// NotifyPeriodicEventStream) at once. It fails on a 2.0.1 connection and
+// while disconnected: a SEND is never queued.
+func (p *Peer) Send(action string, payload json.RawMessage) error {
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return ErrClosed
+	}
+	if p.ep == nil || p.conn == nil {
+		p.mu.Unlock()
+		return fmt.Errorf("ocppws: sending %s: %w", action, ocpp.ErrDisconnected)
+	}
+	if _, err := p.ep.Send(action, payload); err != nil {
+		p.mu.Unlock()
+		return fmt.Errorf("ocppws: sending %s: %w", action, err)
+	}
+	out := p.flushLocked()
+	p.mu.Unlock()
+	p.write(out)
+	return nil
+}
+
 // Call sends a CALL and waits for its outcome or ctx. When ctx ends first
 // the call stays queued or in flight; its outcome is then discarded.
 func (p *Peer) Call(ctx context.Context, action string, payload json.RawMessage) (json.RawMessage, error) {

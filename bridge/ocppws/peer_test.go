@@ -119,3 +119,60 @@ func FuzzPeerInbound(f *testing.F) {
 		p.Close()
 	})
 }
+
+// TestPeerSend delivers an OCPP 2.1 SEND to the CSMS router's SEND handler
+// and refuses one on a 2.0.1 connection.
+func TestPeerSend(t *testing.T) {
+	got := make(chan string, 1)
+	router := ocpp.NewRouter(ocpp.RouterOptions{Side: ocpp.CSMSSide, Unrestricted: true})
+	router.HandleSendFunc("NotifyPeriodicEventStream", func(_ context.Context, _ *ocpp.Session, payload json.RawMessage) error {
+		got <- string(payload)
+		return nil
+	})
+	srv, err := NewServer(ServerOptions{Session: func(ctx context.Context, c *Conn) error {
+		return NewPeer(PeerOptions{Router: router}).Serve(ctx, c)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := startServer(t, srv, nil)
+	for _, proto := range []string{SubprotocolOCPP21, SubprotocolOCPP201} {
+		t.Run(proto, func(t *testing.T) {
+			cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1", Subprotocols: []string{proto}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			peer := NewPeer(PeerOptions{})
+			defer peer.Close()
+			if err := peer.Send("NotifyPeriodicEventStream", json.RawMessage(`{}`)); !errors.Is(err, ocpp.ErrDisconnected) {
+				t.Fatalf("Send while disconnected = %v, want ErrDisconnected", err)
+			}
+			conn, err := cl.Dial(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(t.Context())
+			served := make(chan error, 1)
+			connected := make(chan struct{})
+			peer.opts.OnConnect = func() { close(connected) }
+			go func() { served <- peer.Serve(ctx, conn) }()
+			<-connected
+			payload := `{"id":1,"pending":0,"basetime":"2026-01-01T00:00:00Z","data":[{"t":0,"v":"230.1"}]}`
+			err = peer.Send("NotifyPeriodicEventStream", json.RawMessage(payload))
+			if proto == SubprotocolOCPP201 {
+				if !errors.Is(err, ocpp.ErrVersion) {
+					t.Fatalf("Send on 2.0.1 = %v, want ErrVersion", err)
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if p := <-got; p != payload {
+					t.Fatalf("CSMS got %s, want %s", p, payload)
+				}
+			}
+			cancel()
+			<-served
+		})
+	}
+}
