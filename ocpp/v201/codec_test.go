@@ -2,6 +2,7 @@ package v201_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,4 +207,18 @@ func FuzzAnyMessage(f *testing.F) {
 			t.Fatalf("%s: re-encode differs:\n%s\n%s", action, out, out2)
 		}
 	})
+}
+
+func TestDuplicateMembers(t *testing.T) {
+	for _, payload := range []string{
+		`{"currentTime":"2026-01-01T00:00:00Z","currentTime":"2026-01-01T00:00:00Z"}`,
+		`{"currentTime":"2026-01-01T00:00:00Z","customData":{"vendorId":"v","x":1,"x":2}}`,
+	} {
+		var m v201.HeartbeatResponse
+		err := m.UnmarshalJSON([]byte(payload))
+		var e *ocpp.Error
+		if !errors.As(err, &e) || e.Code != ocpp.FormatViolation {
+			t.Errorf("UnmarshalJSON(%s) = %v, want FormatViolation", payload, err)
+		}
+	}
 }

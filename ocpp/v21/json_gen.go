@@ -5803,6 +5803,8 @@ func (m *CustomDataType) decode(d *jsonwire.Decoder) error {
 			}
 			if m.Extra == nil {
 				m.Extra = make(map[string]json.RawMessage)
+			} else if _, dup := m.Extra[string(key)]; dup {
+				return codec.Duplicate(key)
 			}
 			m.Extra[string(key)] = append(json.RawMessage(nil), raw...)
 		}

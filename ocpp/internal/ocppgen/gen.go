@@ -285,7 +285,7 @@ func genJSON(p *printer, m *model, pkg, version string) {
 		if o.extra {
 			p.f("raw, err := codec.Raw(d)")
 			p.f("if err != nil { return ocpp.AtField(err, string(key)) }")
-			p.f("if m.Extra == nil { m.Extra = make(map[string]json.RawMessage) }")
+			p.f("if m.Extra == nil { m.Extra = make(map[string]json.RawMessage) } else if _, dup := m.Extra[string(key)]; dup { return codec.Duplicate(key) }")
 			p.f("m.Extra[string(key)] = append(json.RawMessage(nil), raw...)")
 		} else {
 			p.f("return codec.Unknown(key)")
