@@ -1,0 +1,188 @@
+package xmldsig
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/plugsim/plugsim/iso15118/iso2"
+	"github.com/plugsim/plugsim/pki"
+)
+
+// sharedDir finds the shared data: $PLUGSIM_SHARED, else <module root>/../shared.
+func sharedDir(t testing.TB) string {
+	t.Helper()
+	if d := os.Getenv("PLUGSIM_SHARED"); d != "" {
+		return d
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test directory")
+		}
+		dir = parent
+	}
+	d := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(filepath.Join(d, "iso15118", "vectors")); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("shared test data not found at %s (set PLUGSIM_SHARED)", d)
+		}
+		t.Skipf("shared test data not found at %s: set PLUGSIM_SHARED to run the capture tests", d)
+	}
+	return d
+}
+
+// vectorEXI reads the EXI bytes (first line, hex) of a vector file.
+func vectorEXI(t testing.TB, rel string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(sharedDir(t), "iso15118", "vectors", rel+".hex"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := hex.DecodeString(strings.TrimSpace(strings.SplitN(string(b), "\n", 2)[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func decodeMsg(t testing.TB, rel string) *iso2.V2G_Message {
+	t.Helper()
+	var d iso2.Document
+	if err := iso2.Decode(vectorEXI(t, rel), &d); err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	if d.V2G_Message == nil {
+		t.Fatalf("%s: no V2G_Message", rel)
+	}
+	return d.V2G_Message
+}
+
+func reasonOf(err error) pki.Reason {
+	if e, ok := errors.AsType[*pki.Error](err); ok {
+		return e.Reason
+	}
+	return 0
+}
+
+// TestCapturedAuthorizationReq verifies the real AuthorizationReq signatures
+// of the dSPACE Plug & Charge captures with the contract certificate the same
+// session sent in PaymentDetailsReq, and runs the PnC authorization check on
+// the session's GenChallenge and eMAID.
+func TestCapturedAuthorizationReq(t *testing.T) {
+	sessions := []struct {
+		name                           string
+		paymentReq, paymentRes, authReq string
+	}{
+		{"CertInstallation session", "dsV2Gshark_pcaps/0782_PaymentDetailsReq", "dsV2Gshark_pcaps/0833_PaymentDetailsRes", "dsV2Gshark_pcaps/0783_AuthorizationReq"},
+		{"Contract session", "dsV2Gshark_pcaps/0965_PaymentDetailsReq", "dsV2Gshark_pcaps/1014_PaymentDetailsRes", "dsV2Gshark_pcaps/0966_AuthorizationReq"},
+	}
+	for _, s := range sessions {
+		t.Run(s.name, func(t *testing.T) {
+			pd := decodeMsg(t, s.paymentReq).Body.PaymentDetailsReq
+			contract, err := x509.ParseCertificate(pd.ContractSignatureCertChain.Certificate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msg := decodeMsg(t, s.authReq)
+			if err := VerifyMessage2(msg, contract); err != nil {
+				t.Fatalf("VerifyMessage2(captured AuthorizationReq) = %v, want nil", err)
+			}
+			challenge := decodeMsg(t, s.paymentRes).Body.PaymentDetailsRes.GenChallenge
+			if err := pki.CheckAuthorization(challenge, msg.Body.AuthorizationReq.GenChallenge, pd.EMAID, contract); err != nil {
+				t.Errorf("CheckAuthorization on the captured session = %v, want nil", err)
+			}
+			// One bit changed in the signed element: the digest no longer matches.
+			msg.Body.AuthorizationReq.GenChallenge[0] ^= 1
+			if err := VerifyMessage2(msg, contract); reasonOf(err) != pki.ReasonBadSignature {
+				t.Errorf("tampered GenChallenge: %v, want bad signature", err)
+			}
+			msg.Body.AuthorizationReq.GenChallenge[0] ^= 1
+			msg.Header.Signature.SignatureValue.Value[10] ^= 1
+			if err := VerifyMessage2(msg, contract); reasonOf(err) != pki.ReasonBadSignature {
+				t.Errorf("tampered SignatureValue: %v, want bad signature", err)
+			}
+		})
+	}
+}
+
+// TestCapturedCertificateInstallationRes verifies the four-reference
+// signature of capture 0832 with the CPS leaf of its
+// SAProvisioningCertificateChain (PKI-NOTES §3 [V]).
+func TestCapturedCertificateInstallationRes(t *testing.T) {
+	msg := decodeMsg(t, "dsV2Gshark_pcaps/0832_CertificateInstallationRes")
+	res := msg.Body.CertificateInstallationRes
+	cps, err := x509.ParseCertificate(res.SAProvisioningCertificateChain.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(msg.Header.Signature.SignedInfo.Reference); got != 4 {
+		t.Fatalf("%d references, want 4", got)
+	}
+	if err := VerifyMessage2(msg, cps); err != nil {
+		t.Fatalf("VerifyMessage2(captured CertificateInstallationRes) = %v, want nil", err)
+	}
+	// Signed by the CPS leaf, not by the contract key it carries.
+	contract, err := x509.ParseCertificate(res.ContractSignatureCertChain.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyMessage2(msg, contract); reasonOf(err) != pki.ReasonBadSignature {
+		t.Errorf("verified with the contract key: %v, want bad signature", err)
+	}
+	res.EMAID.Value = "DEABC123456789X"
+	if err := VerifyMessage2(msg, cps); reasonOf(err) != pki.ReasonBadSignature {
+		t.Errorf("changed eMAID: %v, want bad signature", err)
+	}
+}
+
+// TestRISEDigests reproduces, through Digest2, the SHA-256 digests RISE-V2G
+// publishes for the four elements of a CertificateInstallationRes.
+func TestRISEDigests(t *testing.T) {
+	for _, name := range []string{
+		"0000_ContractSignatureCertChain_correct_ns",
+		"0001_ContractSignatureEncryptedPrivateKey_correct_ns",
+		"0002_DHpublickey_correct_ns",
+		"0003_eMAID_correct_ns",
+	} {
+		rel := "RISE-V2G_signature_testdata/" + name
+		var f iso2.Fragment
+		if err := iso2.DecodeFragment(vectorEXI(t, rel), &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		meta, err := os.ReadFile(filepath.Join(sharedDir(t), "iso15118", "vectors", rel+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Given string `json:"sha256_given"`
+		}
+		if err := json.Unmarshal(meta, &m); err != nil {
+			t.Fatal(err)
+		}
+		d, err := Digest2(&f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hex.EncodeToString(d); got != m.Given {
+			t.Errorf("Digest2(%s) = %s, want %s", name, got, m.Given)
+		}
+		// The fragment bytes on file are the digest input.
+		if sum := sha256.Sum256(vectorEXI(t, rel)); hex.EncodeToString(sum[:]) != m.Given {
+			t.Errorf("%s: the vector's bytes hash to %x, not the published digest", name, sum)
+		}
+	}
+}
