@@ -151,6 +151,17 @@ func randString(r *rand.Rand, lo, hi int) string {
 	return string(b)
 }
 
+func randInteger(r *rand.Rand) exi.Integer {
+	v := exi.Integer{Neg: r.IntN(2) == 0, Abs: randBytes(r, 0, 20)}
+	for len(v.Abs) > 0 && v.Abs[0] == 0 {
+		v.Abs = v.Abs[1:]
+	}
+	if len(v.Abs) == 0 {
+		return exi.Integer{}
+	}
+	return v
+}
+
 func randBytes(r *rand.Rand, lo, hi int) []byte {
 	b := make([]byte, lo+r.IntN(hi-lo+1))
 	for i := range b {

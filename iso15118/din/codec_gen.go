@@ -10437,11 +10437,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					return err
 				}
 				{
-					xi, err := r.ReadInt()
+					x, err := r.ReadInteger()
 					if err != nil {
 						return err
 					}
-					x := int64(xi)
 					v.X509SerialNumber = x
 				}
 				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
@@ -10495,7 +10494,9 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
 		w.WriteBits(0, 1)
-		w.WriteInt(int64(v.X509SerialNumber))
+		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
+			return err
+		}
 		w.WriteBits(0, 1)
 		st = 2
 	}
@@ -15564,12 +15565,11 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					return err
 				}
 				{
-					xi, err := r.ReadInt()
+					x, err := r.ReadInteger()
 					if err != nil {
 						return err
 					}
-					x := int64(xi)
-					ptr := p.newInt64()
+					ptr := p.newExi_Integer()
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
@@ -15632,7 +15632,9 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
 		w.WriteBits(0, 1)
-		w.WriteInt(int64(*v.HMACOutputLength))
+		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
+			return err
+		}
 		w.WriteBits(0, 1)
 		st = 2
 	}
@@ -19190,6 +19192,7 @@ type pool struct {
 	pX509DataType                    []*X509DataType
 	pX509IssuerSerialType            []*X509IssuerSerialType
 	pBool                            []*bool
+	pExi_Integer                     []*exi.Integer
 	pInt16                           []*int16
 	pInt32                           []*int32
 	pInt64                           []*int64
@@ -20744,6 +20747,19 @@ func (p *pool) newBool() *bool {
 	return new(bool)
 }
 
+func (p *pool) newExi_Integer() *exi.Integer {
+	if p != nil {
+		if n := len(p.pExi_Integer); n > 0 {
+			x := p.pExi_Integer[n-1]
+			p.pExi_Integer = p.pExi_Integer[:n-1]
+			var zero exi.Integer
+			*x = zero
+			return x
+		}
+	}
+	return new(exi.Integer)
+}
+
 func (p *pool) newInt16() *int16 {
 	if p != nil {
 		if n := len(p.pInt16); n > 0 {
@@ -21900,7 +21916,7 @@ func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
 
 func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
 	if v.HMACOutputLength != nil {
-		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+		p.pExi_Integer = append(p.pExi_Integer, v.HMACOutputLength)
 	}
 }
 

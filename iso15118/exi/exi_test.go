@@ -287,3 +287,48 @@ func FuzzReader(f *testing.F) {
 		}
 	})
 }
+
+func TestInteger(t *testing.T) {
+	tests := []struct {
+		name string
+		dec  string
+	}{
+		{"zero", "0"},
+		{"small", "12345"},
+		{"minus one", "-1"},
+		{"minus ten", "-10"},
+		{"int64 max", "9223372036854775807"},
+		{"beyond int64", "9223372036854775808"},
+		{"20-octet serial", "1461501637330902918203684832716283019655932542975"},
+		{"negative big", "-1461501637330902918203684832716283019655932542976"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var v Integer
+			if err := v.UnmarshalText([]byte(tc.dec)); err != nil {
+				t.Fatal(err)
+			}
+			w := NewWriter(nil)
+			if err := w.WriteInteger(v); err != nil {
+				t.Fatal(err)
+			}
+			// Values that fit must match the int64 encoding.
+			if b := v.Big(); b.IsInt64() {
+				w2 := NewWriter(nil)
+				w2.WriteInt(b.Int64())
+				if !bytes.Equal(w.Bytes(), w2.Bytes()) {
+					t.Errorf("WriteInteger(%s) = %x, WriteInt gives %x", tc.dec, w.Bytes(), w2.Bytes())
+				}
+			}
+			r := NewReader(w.Bytes())
+			got, err := r.ReadInteger()
+			if err != nil {
+				t.Fatal(err)
+			}
+			txt, _ := got.MarshalText()
+			if string(txt) != tc.dec {
+				t.Errorf("ReadInteger(WriteInteger(%s)) = %s", tc.dec, txt)
+			}
+		})
+	}
+}

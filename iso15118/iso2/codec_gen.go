@@ -2077,11 +2077,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					return err
 				}
 				{
-					xi, err := r.ReadInt()
+					x, err := r.ReadInteger()
 					if err != nil {
 						return err
 					}
-					x := int64(xi)
 					v.X509SerialNumber = x
 				}
 				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
@@ -2135,7 +2134,9 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
 		w.WriteBits(0, 1)
-		w.WriteInt(int64(v.X509SerialNumber))
+		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
+			return err
+		}
 		w.WriteBits(0, 1)
 		st = 2
 	}
@@ -16735,12 +16736,11 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					return err
 				}
 				{
-					xi, err := r.ReadInt()
+					x, err := r.ReadInteger()
 					if err != nil {
 						return err
 					}
-					x := int64(xi)
-					ptr := p.newInt64()
+					ptr := p.newExi_Integer()
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
@@ -16803,7 +16803,9 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
 		w.WriteBits(0, 1)
-		w.WriteInt(int64(*v.HMACOutputLength))
+		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
+			return err
+		}
 		w.WriteBits(0, 1)
 		st = 2
 	}
@@ -20350,6 +20352,7 @@ type pool struct {
 	pX509DataType                             []*X509DataType
 	pX509IssuerSerialType                     []*X509IssuerSerialType
 	pBool                                     []*bool
+	pExi_Integer                              []*exi.Integer
 	pInt16                                    []*int16
 	pInt32                                    []*int32
 	pInt64                                    []*int64
@@ -21958,6 +21961,19 @@ func (p *pool) newBool() *bool {
 	return new(bool)
 }
 
+func (p *pool) newExi_Integer() *exi.Integer {
+	if p != nil {
+		if n := len(p.pExi_Integer); n > 0 {
+			x := p.pExi_Integer[n-1]
+			p.pExi_Integer = p.pExi_Integer[:n-1]
+			var zero exi.Integer
+			*x = zero
+			return x
+		}
+	}
+	return new(exi.Integer)
+}
+
 func (p *pool) newInt16() *int16 {
 	if p != nil {
 		if n := len(p.pInt16); n > 0 {
@@ -23197,7 +23213,7 @@ func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
 
 func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
 	if v.HMACOutputLength != nil {
-		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+		p.pExi_Integer = append(p.pExi_Integer, v.HMACOutputLength)
 	}
 }
 
@@ -23844,7 +23860,7 @@ type Fragment struct {
 	FullSOC                                    *int8                                     `json:"FullSOC,omitempty"`                                    // {urn:iso:15118:2:2013:MsgDataTypes}FullSOC
 	G                                          []byte                                    `json:"G,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}G
 	GenChallenge                               []byte                                    `json:"GenChallenge,omitempty"`                               // {urn:iso:15118:2:2013:MsgBody}GenChallenge
-	HMACOutputLength                           *int64                                    `json:"HMACOutputLength,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
+	HMACOutputLength                           *exi.Integer                              `json:"HMACOutputLength,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	Header                                     *MessageHeaderType                        `json:"Header,omitempty"`                                     // {urn:iso:15118:2:2013:MsgDef}Header
 	J                                          []byte                                    `json:"J,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                                    *KeyInfoType                              `json:"KeyInfo,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
@@ -23962,7 +23978,7 @@ type Fragment struct {
 	X509IssuerName                             *string                                   `json:"X509IssuerName,omitempty"`                             // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial                           *X509IssuerSerialType                     `json:"X509IssuerSerial,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
 	X509SKI                                    []byte                                    `json:"X509SKI,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}X509SKI
-	X509SerialNumber                           *int64                                    `json:"X509SerialNumber,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
+	X509SerialNumber                           *exi.Integer                              `json:"X509SerialNumber,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName                            *string                                   `json:"X509SubjectName,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                                      *string                                   `json:"XPath,omitempty"`                                      // {http://www.w3.org/2000/09/xmldsig#}XPath
 	Y                                          []byte                                    `json:"Y,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}Y
@@ -24976,12 +24992,11 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
@@ -26157,12 +26172,11 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
@@ -27770,7 +27784,9 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		w.WriteBits(108, 8)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.HMACOutputLength))
+			if err := w.WriteInteger(*d.HMACOutputLength); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()
@@ -28490,7 +28506,9 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		w.WriteBits(226, 8)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.X509SerialNumber))
+			if err := w.WriteInteger(*d.X509SerialNumber); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()
@@ -28673,7 +28691,7 @@ type XMLDSigFragment struct {
 	DigestValue            []byte                      `json:"DigestValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	Exponent               []byte                      `json:"Exponent,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Exponent
 	G                      []byte                      `json:"G,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}G
-	HMACOutputLength       *int64                      `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
+	HMACOutputLength       *exi.Integer                `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	J                      []byte                      `json:"J,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                *KeyInfoType                `json:"KeyInfo,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                *string                     `json:"KeyName,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyName
@@ -28708,7 +28726,7 @@ type XMLDSigFragment struct {
 	X509IssuerName         *string                     `json:"X509IssuerName,omitempty"`         // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial       *X509IssuerSerialType       `json:"X509IssuerSerial,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
 	X509SKI                []byte                      `json:"X509SKI,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509SKI
-	X509SerialNumber       *int64                      `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
+	X509SerialNumber       *exi.Integer                `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName        *string                     `json:"X509SubjectName,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                  *string                     `json:"XPath,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}XPath
 	Y                      []byte                      `json:"Y,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Y
@@ -28796,12 +28814,11 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
@@ -29136,12 +29153,11 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
@@ -29400,7 +29416,9 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		w.WriteBits(6, 6)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.HMACOutputLength))
+			if err := w.WriteInteger(*d.HMACOutputLength); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()
@@ -29636,7 +29654,9 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		w.WriteBits(41, 6)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.X509SerialNumber))
+			if err := w.WriteInteger(*d.X509SerialNumber); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()

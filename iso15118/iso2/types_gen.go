@@ -817,8 +817,8 @@ type ListOfRootCertificateIDsType struct {
 
 // X509IssuerSerialType is complex type X509IssuerSerialType (namespace http://www.w3.org/2000/09/xmldsig#).
 type X509IssuerSerialType struct {
-	X509IssuerName   string `json:"X509IssuerName,omitempty"` // element X509IssuerName
-	X509SerialNumber int64  `json:"X509SerialNumber"`         // element X509SerialNumber
+	X509IssuerName   string      `json:"X509IssuerName,omitempty"` // element X509IssuerName
+	X509SerialNumber exi.Integer `json:"X509SerialNumber"`         // element X509SerialNumber
 }
 
 // CertificateInstallationResType is complex type CertificateInstallationResType (namespace urn:iso:15118:2:2013:MsgBody).
@@ -1386,8 +1386,8 @@ type SignedInfoType struct {
 
 // SignatureMethodType is complex type SignatureMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
 type SignatureMethodType struct {
-	Algorithm        string `json:"Algorithm,omitempty"`        // attribute Algorithm
-	HMACOutputLength *int64 `json:"HMACOutputLength,omitempty"` // element HMACOutputLength
+	Algorithm        string       `json:"Algorithm,omitempty"`        // attribute Algorithm
+	HMACOutputLength *exi.Integer `json:"HMACOutputLength,omitempty"` // element HMACOutputLength
 }
 
 // SignatureValueType is complex type SignatureValueType (namespace http://www.w3.org/2000/09/xmldsig#).

@@ -228,6 +228,9 @@ func (g *gen) emitRead(st *simpleT, x, op string) {
 	case kBool:
 		g.p("%s, err := r.ReadBool()", x)
 		g.p("if err != nil { return err }")
+	case kBigInt:
+		g.p("%s, err := r.ReadInteger()", x)
+		g.p("if err != nil { return err }")
 	case kEnum:
 		g.p("%su, err := r.ReadBits(%d)", x, st.width)
 		g.p("if err != nil { return err }")
@@ -306,6 +309,8 @@ func (g *gen) emitWrite(st *simpleT, x, op string) {
 		g.p("w.WriteBinary(%s)", x)
 	case kBool:
 		g.p("w.WriteBool(%s)", x)
+	case kBigInt:
+		g.p("if err := w.WriteInteger(%s); err != nil { return err }", x)
 	case kEnum:
 		g.p("if int(%s) >= %d { return w.Fail(%q, exi.ErrValue) }", x, len(st.enum), op)
 		g.p("w.WriteBits(uint64(%s), %d)", x, st.width)

@@ -20,6 +20,7 @@ const (
 	kNbit                  // bounded integer: n-bit offset from min
 	kUint                  // unsigned integer
 	kInt                   // sign bit and magnitude
+	kBigInt                // unbounded xs:integer: sign bit and magnitude of any size
 )
 
 // simpleT is a resolved simple type.
@@ -219,7 +220,7 @@ var builtins = map[string]builtinInfo{
 	"unsignedInt":        {kInt, "uint32", "0", "4294967295"},
 	"long":               {kInt, "int64", "-9223372036854775808", "9223372036854775807"},
 	"unsignedLong":       {kInt, "uint64", "0", "18446744073709551615"},
-	"integer":            {kInt, "int64", "", ""},
+	"integer":            {kBigInt, "exi.Integer", "", ""},
 	"nonNegativeInteger": {kInt, "uint64", "0", ""},
 	"positiveInteger":    {kInt, "uint64", "1", ""},
 	"nonPositiveInteger": {kInt, "int64", "", "0"},
@@ -336,6 +337,8 @@ func (m *model) buildSimple(n *node, q qname, hint string) *simpleT {
 		m.enums = append(m.enums, &st)
 	} else if base.kind == kEnum {
 		st.kind = kEnum
+	} else if st.kind == kBigInt && (st.min != nil || st.max != nil) {
+		st.kind, st.goType = kInt, "int64"
 	} else if st.kind == kNbit || st.kind == kUint || st.kind == kInt {
 		st.kind = kInt
 	}

@@ -21,6 +21,8 @@ func randExpr(st *simpleT) string {
 		return fmt.Sprintf("%s(randBytes(r, %d, %d))", st.goType, st.minLen, maxL())
 	case kBool:
 		return "r.IntN(2) == 1"
+	case kBigInt:
+		return "randInteger(r)"
 	case kEnum:
 		return fmt.Sprintf("%s(r.IntN(%d))", st.goType, len(st.enum))
 	case kNbit:
@@ -221,6 +223,17 @@ func (g *gen) emitRandom(docFields []rootField) {
 		}
 	}
 	return string(b)
+}
+
+func randInteger(r *rand.Rand) exi.Integer {
+	v := exi.Integer{Neg: r.IntN(2) == 0, Abs: randBytes(r, 0, 20)}
+	for len(v.Abs) > 0 && v.Abs[0] == 0 {
+		v.Abs = v.Abs[1:]
+	}
+	if len(v.Abs) == 0 {
+		return exi.Integer{}
+	}
+	return v
 }
 
 func randBytes(r *rand.Rand, lo, hi int) []byte {

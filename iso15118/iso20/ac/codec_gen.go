@@ -2014,12 +2014,11 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					return err
 				}
 				{
-					xi, err := r.ReadInt()
+					x, err := r.ReadInteger()
 					if err != nil {
 						return err
 					}
-					x := int64(xi)
-					ptr := p.newInt64()
+					ptr := p.newExi_Integer()
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
@@ -2082,7 +2081,9 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
 		w.WriteBits(0, 1)
-		w.WriteInt(int64(*v.HMACOutputLength))
+		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
+			return err
+		}
 		w.WriteBits(0, 1)
 		st = 2
 	}
@@ -5481,11 +5482,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					return err
 				}
 				{
-					xi, err := r.ReadInt()
+					x, err := r.ReadInteger()
 					if err != nil {
 						return err
 					}
-					x := int64(xi)
 					v.X509SerialNumber = x
 				}
 				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
@@ -5539,7 +5539,9 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
 		w.WriteBits(0, 1)
-		w.WriteInt(int64(v.X509SerialNumber))
+		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
+			return err
+		}
 		w.WriteBits(0, 1)
 		st = 2
 	}
@@ -19869,8 +19871,8 @@ type pool struct {
 	pX509DataType                          []*X509DataType
 	pX509IssuerSerialType                  []*X509IssuerSerialType
 	pBool                                  []*bool
+	pExi_Integer                           []*exi.Integer
 	pInt16                                 []*int16
-	pInt64                                 []*int64
 	pInt8                                  []*int8
 	pString                                []*string
 	pUint16                                []*uint16
@@ -20710,6 +20712,19 @@ func (p *pool) newBool() *bool {
 	return new(bool)
 }
 
+func (p *pool) newExi_Integer() *exi.Integer {
+	if p != nil {
+		if n := len(p.pExi_Integer); n > 0 {
+			x := p.pExi_Integer[n-1]
+			p.pExi_Integer = p.pExi_Integer[:n-1]
+			var zero exi.Integer
+			*x = zero
+			return x
+		}
+	}
+	return new(exi.Integer)
+}
+
 func (p *pool) newInt16() *int16 {
 	if p != nil {
 		if n := len(p.pInt16); n > 0 {
@@ -20721,19 +20736,6 @@ func (p *pool) newInt16() *int16 {
 		}
 	}
 	return new(int16)
-}
-
-func (p *pool) newInt64() *int64 {
-	if p != nil {
-		if n := len(p.pInt64); n > 0 {
-			x := p.pInt64[n-1]
-			p.pInt64 = p.pInt64[:n-1]
-			var zero int64
-			*x = zero
-			return x
-		}
-	}
-	return new(int64)
 }
 
 func (p *pool) newInt8() *int8 {
@@ -21098,7 +21100,7 @@ func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) 
 
 func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
 	if v.HMACOutputLength != nil {
-		p.pInt64 = append(p.pInt64, v.HMACOutputLength)
+		p.pExi_Integer = append(p.pExi_Integer, v.HMACOutputLength)
 	}
 }
 
@@ -22331,7 +22333,7 @@ type Fragment struct {
 	Exponent                          []byte                                 `json:"Exponent,omitempty"`                          // {http://www.w3.org/2000/09/xmldsig#}Exponent
 	Exponent_2                        *int8                                  `json:"Exponent_2,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}Exponent
 	G                                 []byte                                 `json:"G,omitempty"`                                 // {http://www.w3.org/2000/09/xmldsig#}G
-	HMACOutputLength                  *int64                                 `json:"HMACOutputLength,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
+	HMACOutputLength                  *exi.Integer                           `json:"HMACOutputLength,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	Header                            *MessageHeaderType                     `json:"Header,omitempty"`                            // {urn:iso:std:iso:15118:-20:CommonTypes}Header
 	InletHot                          *bool                                  `json:"InletHot,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonTypes}InletHot
 	J                                 []byte                                 `json:"J,omitempty"`                                 // {http://www.w3.org/2000/09/xmldsig#}J
@@ -22396,7 +22398,7 @@ type Fragment struct {
 	X509IssuerName                    *string                                `json:"X509IssuerName,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial                  *X509IssuerSerialType                  `json:"X509IssuerSerial,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
 	X509SKI                           []byte                                 `json:"X509SKI,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509SKI
-	X509SerialNumber                  *int64                                 `json:"X509SerialNumber,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
+	X509SerialNumber                  *exi.Integer                           `json:"X509SerialNumber,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName                   *string                                `json:"X509SubjectName,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                             *string                                `json:"XPath,omitempty"`                             // {http://www.w3.org/2000/09/xmldsig#}XPath
 	Y                                 []byte                                 `json:"Y,omitempty"`                                 // {http://www.w3.org/2000/09/xmldsig#}Y
@@ -22995,12 +22997,11 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
@@ -23760,12 +23761,11 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
@@ -24636,7 +24636,9 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		w.WriteBits(85, 8)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.HMACOutputLength))
+			if err := w.WriteInteger(*d.HMACOutputLength); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()
@@ -25091,7 +25093,9 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		w.WriteBits(150, 8)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.X509SerialNumber))
+			if err := w.WriteInteger(*d.X509SerialNumber); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()
@@ -25148,7 +25152,7 @@ type XMLDSigFragment struct {
 	DigestValue            []byte                      `json:"DigestValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	Exponent               []byte                      `json:"Exponent,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Exponent
 	G                      []byte                      `json:"G,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}G
-	HMACOutputLength       *int64                      `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
+	HMACOutputLength       *exi.Integer                `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	J                      []byte                      `json:"J,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                *KeyInfoType                `json:"KeyInfo,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                *string                     `json:"KeyName,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyName
@@ -25183,7 +25187,7 @@ type XMLDSigFragment struct {
 	X509IssuerName         *string                     `json:"X509IssuerName,omitempty"`         // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial       *X509IssuerSerialType       `json:"X509IssuerSerial,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
 	X509SKI                []byte                      `json:"X509SKI,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509SKI
-	X509SerialNumber       *int64                      `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
+	X509SerialNumber       *exi.Integer                `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName        *string                     `json:"X509SubjectName,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                  *string                     `json:"XPath,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}XPath
 	Y                      []byte                      `json:"Y,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Y
@@ -25271,12 +25275,11 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
@@ -25611,12 +25614,11 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 		{
-			xi, err := r.ReadInt()
+			x, err := r.ReadInteger()
 			if err != nil {
 				return err
 			}
-			x := int64(xi)
-			ptr := p.newInt64()
+			ptr := p.newExi_Integer()
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
@@ -25875,7 +25877,9 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		w.WriteBits(6, 6)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.HMACOutputLength))
+			if err := w.WriteInteger(*d.HMACOutputLength); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()
@@ -26111,7 +26115,9 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		w.WriteBits(41, 6)
 		err = func() error {
 			w.WriteBits(0, 1)
-			w.WriteInt(int64(*d.X509SerialNumber))
+			if err := w.WriteInteger(*d.X509SerialNumber); err != nil {
+				return err
+			}
 			w.WriteBits(0, 1)
 			return nil
 		}()

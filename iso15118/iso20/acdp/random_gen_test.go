@@ -92,7 +92,7 @@ func randSignatureMethodType(r *rand.Rand, v *SignatureMethodType) {
 	v.Algorithm = randString(r, 0, 24)
 	if r.IntN(2) == 0 {
 		{
-			x := int64(randInt(r, -9223372036854775808, 9223372036854775807))
+			x := randInteger(r)
 			v.HMACOutputLength = &x
 		}
 	}
@@ -285,7 +285,7 @@ func randX509IssuerSerialType(r *rand.Rand, v *X509IssuerSerialType) {
 	_ = r
 	_ = v
 	v.X509IssuerName = randString(r, 0, 24)
-	v.X509SerialNumber = int64(randInt(r, -9223372036854775808, 9223372036854775807))
+	v.X509SerialNumber = randInteger(r)
 }
 
 func randPGPDataType(r *rand.Rand, v *PGPDataType) {
@@ -1952,6 +1952,17 @@ func randString(r *rand.Rand, lo, hi int) string {
 		}
 	}
 	return string(b)
+}
+
+func randInteger(r *rand.Rand) exi.Integer {
+	v := exi.Integer{Neg: r.IntN(2) == 0, Abs: randBytes(r, 0, 20)}
+	for len(v.Abs) > 0 && v.Abs[0] == 0 {
+		v.Abs = v.Abs[1:]
+	}
+	if len(v.Abs) == 0 {
+		return exi.Integer{}
+	}
+	return v
 }
 
 func randBytes(r *rand.Rand, lo, hi int) []byte {

@@ -686,8 +686,8 @@ type CanonicalizationMethodType struct {
 
 // SignatureMethodType is complex type SignatureMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
 type SignatureMethodType struct {
-	Algorithm        string `json:"Algorithm,omitempty"`        // attribute Algorithm
-	HMACOutputLength *int64 `json:"HMACOutputLength,omitempty"` // element HMACOutputLength
+	Algorithm        string       `json:"Algorithm,omitempty"`        // attribute Algorithm
+	HMACOutputLength *exi.Integer `json:"HMACOutputLength,omitempty"` // element HMACOutputLength
 }
 
 // ReferenceType is complex type ReferenceType (namespace http://www.w3.org/2000/09/xmldsig#).
@@ -775,8 +775,8 @@ type X509DataType struct {
 
 // X509IssuerSerialType is complex type X509IssuerSerialType (namespace http://www.w3.org/2000/09/xmldsig#).
 type X509IssuerSerialType struct {
-	X509IssuerName   string `json:"X509IssuerName,omitempty"` // element X509IssuerName
-	X509SerialNumber int64  `json:"X509SerialNumber"`         // element X509SerialNumber
+	X509IssuerName   string      `json:"X509IssuerName,omitempty"` // element X509IssuerName
+	X509SerialNumber exi.Integer `json:"X509SerialNumber"`         // element X509SerialNumber
 }
 
 // PGPDataType is complex type PGPDataType (namespace http://www.w3.org/2000/09/xmldsig#).
