@@ -55,7 +55,8 @@ type RegistrationResult interface {
 }
 
 // Session is the per-connection state a [Router] consults and updates. The
-// zero value is a fresh connection.
+// zero value is a fresh connection. A Session is not safe for concurrent
+// use: dispatch one connection's calls one at a time.
 type Session struct {
 	// Registration is the station's registration state. The CSMS-side
 	// router sets it from the BootNotificationResponse its handler returns;
