@@ -84,7 +84,7 @@ func reasonOf(err error) pki.Reason {
 // the session's GenChallenge and eMAID.
 func TestCapturedAuthorizationReq(t *testing.T) {
 	sessions := []struct {
-		name                           string
+		name                            string
 		paymentReq, paymentRes, authReq string
 	}{
 		{"CertInstallation session", "dsV2Gshark_pcaps/0782_PaymentDetailsReq", "dsV2Gshark_pcaps/0833_PaymentDetailsRes", "dsV2Gshark_pcaps/0783_AuthorizationReq"},
@@ -184,5 +184,28 @@ func TestRISEDigests(t *testing.T) {
 		if sum := sha256.Sum256(vectorEXI(t, rel)); hex.EncodeToString(sum[:]) != m.Given {
 			t.Errorf("%s: the vector's bytes hash to %x, not the published digest", name, sum)
 		}
+	}
+}
+
+// TestCapturedCertificateInstallationReq verifies capture 0781 (which
+// libcbv2g cannot decode and ours can): the EV signs the whole
+// CertificateInstallationReq with its OEM provisioning key (PKI-NOTES §3 [V]).
+func TestCapturedCertificateInstallationReq(t *testing.T) {
+	msg := decodeMsg(t, "dsV2Gshark_pcaps/0781_undecoded")
+	req := msg.Body.CertificateInstallationReq
+	if req == nil {
+		t.Fatal("0781 is not a CertificateInstallationReq")
+	}
+	oem, err := x509.ParseCertificate(req.OEMProvisioningCert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyMessage2(msg, oem); err != nil {
+		t.Fatalf("VerifyMessage2(captured CertificateInstallationReq) = %v, want nil", err)
+	}
+	req.OEMProvisioningCert = append([]byte(nil), req.OEMProvisioningCert...)
+	req.OEMProvisioningCert[len(req.OEMProvisioningCert)-1] ^= 1
+	if err := VerifyMessage2(msg, oem); reasonOf(err) != pki.ReasonBadSignature {
+		t.Errorf("changed OEMProvisioningCert: %v, want bad signature", err)
 	}
 }

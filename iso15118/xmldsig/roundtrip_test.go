@@ -1,0 +1,188 @@
+package xmldsig
+
+import (
+	"crypto/x509"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/plugsim/plugsim/iso15118/iso2"
+	"github.com/plugsim/plugsim/iso15118/iso20/common"
+	"github.com/plugsim/plugsim/pki"
+	"github.com/plugsim/plugsim/pki/contractkey"
+)
+
+var at = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func hierarchy(t testing.TB, p pki.Profile) *pki.Hierarchy {
+	t.Helper()
+	h, err := pki.NewHierarchy(pki.HierarchyOptions{Profile: p, Seed: []byte("xmldsig"), At: at, V2GRoots: 1, Contracts: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// authReq2 is an ISO-2 AuthorizationReq message as the EV sends it.
+func authReq2(challenge []byte) *iso2.V2G_Message {
+	return &iso2.V2G_Message{
+		Header: iso2.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}},
+		Body:   iso2.BodyType{AuthorizationReq: &iso2.AuthorizationReqType{Id: ptr("ID1"), GenChallenge: challenge}},
+	}
+}
+
+func TestAuthorizationReq2RoundTrip(t *testing.T) {
+	h := hierarchy(t, pki.ISO2)
+	contract := h.EMSPs[0].Contracts[0]
+	challenge := []byte("0123456789abcdef")
+	msg := authReq2(challenge)
+	if err := SignMessage2(contract.Key, msg); err != nil {
+		t.Fatal(err)
+	}
+	// Through the codec and back, as on the wire.
+	wire, err := iso2.AppendEncode(nil, &iso2.Document{V2G_Message: msg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d iso2.Document
+	if err := iso2.Decode(wire, &d); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyMessage2(d.V2G_Message, contract.Cert); err != nil {
+		t.Fatalf("VerifyMessage2 = %v, want nil", err)
+	}
+	if err := pki.CheckAuthorization(challenge, d.V2G_Message.Body.AuthorizationReq.GenChallenge, contract.Cert.Subject.CommonName, contract.Cert); err != nil {
+		t.Errorf("CheckAuthorization = %v", err)
+	}
+	// Signed by another contract's key.
+	if err := VerifyMessage2(d.V2G_Message, h.EMSPs[0].Contracts[1].Cert); reasonOf(err) != pki.ReasonBadSignature {
+		t.Errorf("other contract: %v, want bad signature", err)
+	}
+	// A signature whose reference names another element.
+	d.V2G_Message.Body.AuthorizationReq.Id = ptr("ID2")
+	if err := VerifyMessage2(d.V2G_Message, contract.Cert); reasonOf(err) != pki.ReasonBadSignature {
+		t.Errorf("renamed Id: %v, want bad signature", err)
+	}
+}
+
+// TestCertificateInstallation2 runs the whole ISO-2 installation on both
+// sides: the CPS seals a new contract key for the vehicle's OEM provisioning
+// key and signs the four elements; the EV checks the CPS chain and the
+// signature, decrypts the key and checks it against the new contract
+// certificate.
+func TestCertificateInstallation2(t *testing.T) {
+	h := hierarchy(t, pki.ISO2)
+	v := h.V2G[0]
+	oem := h.OEM.Provisioning[0]
+	contract := h.EMSPs[0].Contracts[0]
+	sub := h.EMSPs[0]
+	// CPS side.
+	sealed, err := contractkey.SealISO2(rand.NewChaCha8([32]byte{7}), &oem.Key.ECDSA().PublicKey, contract.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &iso2.CertificateInstallationResType{
+		ResponseCode: iso2.ResponseCodeType(0),
+		SAProvisioningCertificateChain: iso2.CertificateChainType{Certificate: v.CPS.Cert.Raw,
+			SubCertificates: &iso2.SubCertificatesType{Certificate: [][]byte{v.CPSSubCA2.Cert.Raw, v.CPSSubCA1.Cert.Raw}}},
+		ContractSignatureCertChain: iso2.CertificateChainType{Id: ptr("ID1"), Certificate: contract.Cert.Raw,
+			SubCertificates: &iso2.SubCertificatesType{Certificate: [][]byte{sub.SubCA2.Cert.Raw, sub.SubCA1.Cert.Raw}}},
+		ContractSignatureEncryptedPrivateKey: iso2.ContractSignatureEncryptedPrivateKeyType{Id: "ID2", Value: sealed.EncryptedPrivateKey},
+		DHpublickey:                          iso2.DiffieHellmanPublickeyType{Id: "ID3", Value: sealed.DHPublicKey},
+		EMAID:                                iso2.EMAIDType{Id: "ID4", Value: contract.Cert.Subject.CommonName},
+	}
+	msg := &iso2.V2G_Message{Header: iso2.MessageHeaderType{SessionID: []byte{1}}, Body: iso2.BodyType{CertificateInstallationRes: res}}
+	if err := SignMessage2(v.CPS.Key, msg); err != nil {
+		t.Fatal(err)
+	}
+	wire, err := iso2.AppendEncode(nil, &iso2.Document{V2G_Message: msg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// EV side.
+	var d iso2.Document
+	if err := iso2.Decode(wire, &d); err != nil {
+		t.Fatal(err)
+	}
+	got := d.V2G_Message.Body.CertificateInstallationRes
+	cps, err := x509.ParseCertificate(got.SAProvisioningCertificateChain.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subs []*x509.Certificate
+	for _, raw := range got.SAProvisioningCertificateChain.SubCertificates.Certificate {
+		c, err := x509.ParseCertificate(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs = append(subs, c)
+	}
+	if _, err := pki.Verify(cps, pki.VerifyOptions{Profile: pki.ISO2, Roots: pki.NewTrustStore(v.Root.Cert), Intermediates: subs, At: at.Add(time.Hour), Role: pki.RoleCPS}); err != nil {
+		t.Fatalf("CPS chain: %v", err)
+	}
+	if err := VerifyMessage2(d.V2G_Message, cps); err != nil {
+		t.Fatalf("VerifyMessage2 = %v", err)
+	}
+	newCert, err := x509.ParseCertificate(got.ContractSignatureCertChain.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := contractkey.OpenISO2(oem.Key, contractkey.Sealed2{DHPublicKey: got.DHpublickey.Value, EncryptedPrivateKey: got.ContractSignatureEncryptedPrivateKey.Value}, newCert)
+	if err != nil {
+		t.Fatalf("OpenISO2 = %v", err)
+	}
+	if !key.ECDSA().Equal(contract.Key.ECDSA()) {
+		t.Error("installed key differs from the contract key")
+	}
+}
+
+func TestAuthorizationReq20RoundTrip(t *testing.T) {
+	for _, p := range []pki.Profile{pki.ISO20, pki.ISO20Ed448} {
+		t.Run(p.String(), func(t *testing.T) {
+			h := hierarchy(t, p)
+			e := h.EMSPs[0]
+			contract := e.Contracts[0]
+			doc := &common.Document{AuthorizationReq: &common.AuthorizationReqType{
+				Header:                       common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
+				SelectedAuthorizationService: common.AuthorizationType(1),
+				PnC_AReqAuthorizationMode: &common.PnC_AReqAuthorizationModeType{
+					Id:           "ID1",
+					GenChallenge: []byte("0123456789abcdef"),
+					ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
+						SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
+				},
+			}}
+			if err := SignMessage20(contract.Key, doc); err != nil {
+				t.Fatal(err)
+			}
+			wire, err := common.AppendEncode(nil, doc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var d common.Document
+			if err := common.Decode(wire, &d); err != nil {
+				t.Fatal(err)
+			}
+			if err := VerifyMessage20(&d, contract.Cert); err != nil {
+				t.Fatalf("VerifyMessage20 = %v", err)
+			}
+			d.AuthorizationReq.PnC_AReqAuthorizationMode.GenChallenge[3] ^= 1
+			if err := VerifyMessage20(&d, contract.Cert); reasonOf(err) != pki.ReasonBadSignature {
+				t.Errorf("tampered: %v, want bad signature", err)
+			}
+		})
+	}
+}
+
+func TestSignRejectsWrongAlgorithm(t *testing.T) {
+	h := hierarchy(t, pki.ISO20)
+	if _, err := Sign2(h.EMSPs[0].Contracts[0].Key); err == nil {
+		t.Error("Sign2 with a P-521 key = nil error")
+	}
+	h2 := hierarchy(t, pki.ISO2)
+	if _, err := Sign20(h2.EMSPs[0].Contracts[0].Key); err == nil {
+		t.Error("Sign20 with a P-256 key = nil error")
+	}
+}
