@@ -55,9 +55,12 @@ type vector struct {
 	exi                                   []byte
 }
 
-// loadVectors returns the vectors of this package's schemas, skipping (or failing under CI=true)
-// when the shared data is absent.
-func loadVectors(t testing.TB) []vector {
+// loadVectors returns the vectors of the given INDEX.tsv schema names (default: this package's),
+// skipping (or failing under CI=true) when the shared data is absent.
+func loadVectors(t testing.TB, schemas ...string) []vector {
+	if len(schemas) == 0 {
+		schemas = vectorSchemaNames
+	}
 	dir := filepath.Join(sharedDir(t), "iso15118", "vectors")
 	f, err := os.Open(filepath.Join(dir, "INDEX.tsv"))
 	if err != nil {
@@ -75,7 +78,7 @@ func loadVectors(t testing.TB) []vector {
 			continue
 		}
 		want := false
-		for _, s := range vectorSchemaNames {
+		for _, s := range schemas {
 			want = want || cols[4] == s
 		}
 		if !want {

@@ -11,7 +11,8 @@
 //     [Reader.ReadBits];
 //   - unsigned integers as 7-bit groups, least significant group first: [Writer.WriteUint],
 //     [Reader.ReadUint] (values above 64 bits are refused);
-//   - signed integers as a sign bit and the magnitude (−v−1 when negative): [Writer.WriteInt];
+//   - signed integers as a sign bit and the magnitude (−v−1 when negative): [Writer.WriteInt],
+//     and unbounded xs:integer values of any size as [Integer] ([Writer.WriteInteger]);
 //   - booleans as one bit;
 //   - strings as the unsigned length plus 2 followed by one unsigned integer per code point
 //     ([Writer.WriteString]); a string-table hit (length field 0 or 1) is never written and is
