@@ -186,3 +186,83 @@ func TestSignRejectsWrongAlgorithm(t *testing.T) {
 		t.Error("Sign20 with a P-256 key = nil error")
 	}
 }
+
+// TestCertificateInstallation20 runs the ISO-20 installation on both sides
+// with SECP521 key transport: the CPS signs SignedInstallationData with its
+// P-521 key, the EV verifies and decrypts.
+func TestCertificateInstallation20(t *testing.T) {
+	h := hierarchy(t, pki.ISO20)
+	v := h.V2G[0]
+	oem := h.OEM.Provisioning[0]
+	e := h.EMSPs[0]
+	contract := e.Contracts[0]
+	aad := []byte(oem.Cert.Subject.CommonName)
+	sealed, err := contractkey.SealISO20(rand.NewChaCha8([32]byte{8}), contractkey.SECP521, &oem.Key.ECDSA().PublicKey, contract.Key, aad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := &common.Document{CertificateInstallationRes: &common.CertificateInstallationResType{
+		Header: common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
+		CPSCertificateChain: common.CertificateChainType{Certificate: v.CPS.Cert.Raw,
+			SubCertificates: &common.SubCertificatesType{Certificate: [][]byte{v.CPSSubCA2.Cert.Raw, v.CPSSubCA1.Cert.Raw}}},
+		SignedInstallationData: common.SignedInstallationDataType{
+			Id: "ID1",
+			ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
+				SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
+			ECDHCurve:                   common.EcdhCurveTypeSECP521,
+			DHPublicKey:                 sealed.DHPublicKey,
+			SECP521_EncryptedPrivateKey: sealed.EncryptedPrivateKey,
+		},
+	}}
+	if err := SignMessage20(v.CPS.Key, doc); err != nil {
+		t.Fatal(err)
+	}
+	wire, err := common.AppendEncode(nil, doc)
+	if err != nil {
+		t.Fatalf("encoding (DHPublicKey %d bytes, key %d bytes): %v", len(sealed.DHPublicKey), len(sealed.EncryptedPrivateKey), err)
+	}
+	var d common.Document
+	if err := common.Decode(wire, &d); err != nil {
+		t.Fatal(err)
+	}
+	cps, err := x509.ParseCertificate(d.CertificateInstallationRes.CPSCertificateChain.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyMessage20(&d, cps); err != nil {
+		t.Fatalf("VerifyMessage20 = %v", err)
+	}
+	sid := d.CertificateInstallationRes.SignedInstallationData
+	newCert, err := x509.ParseCertificate(sid.ContractCertificateChain.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := contractkey.OpenISO20(oem.Key, contractkey.Sealed20{Curve: contractkey.SECP521, DHPublicKey: sid.DHPublicKey, EncryptedPrivateKey: sid.SECP521_EncryptedPrivateKey}, newCert, aad)
+	if err != nil {
+		t.Fatalf("OpenISO20 = %v", err)
+	}
+	if !key.ECDSA().Equal(contract.Key.ECDSA()) {
+		t.Error("installed key differs")
+	}
+}
+
+func TestMeteringReceiptReq2(t *testing.T) {
+	h := hierarchy(t, pki.ISO2)
+	contract := h.EMSPs[0].Contracts[0]
+	reading := uint64(123456)
+	msg := &iso2.V2G_Message{
+		Header: iso2.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}},
+		Body: iso2.BodyType{MeteringReceiptReq: &iso2.MeteringReceiptReqType{Id: ptr("ID1"), SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8},
+			MeterInfo: iso2.MeterInfoType{MeterID: "meter-1", MeterReading: &reading}}},
+	}
+	if err := SignMessage2(contract.Key, msg); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyMessage2(msg, contract.Cert); err != nil {
+		t.Fatalf("VerifyMessage2 = %v", err)
+	}
+	reading++
+	if err := VerifyMessage2(msg, contract.Cert); reasonOf(err) != pki.ReasonBadSignature {
+		t.Errorf("changed meter reading: %v, want bad signature", err)
+	}
+}
