@@ -10,6 +10,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -102,12 +103,21 @@ func Time(d *jsonwire.Decoder) (time.Time, error) {
 
 // Duplicate reports a member that appears twice.
 func Duplicate(key []byte) error {
-	return ocpp.Violation(ocpp.FormatViolation, "/"+string(key), "duplicate member")
+	return ocpp.Violation(ocpp.FormatViolation, "/"+escape(key), "duplicate member")
 }
 
 // Unknown reports a member the schema does not allow.
 func Unknown(key []byte) error {
-	return ocpp.Violation(ocpp.FormatViolation, "/"+string(key), "member not allowed by the schema")
+	return ocpp.Violation(ocpp.FormatViolation, "/"+escape(key), "member not allowed by the schema")
+}
+
+// escape writes a member name as a JSON pointer reference token (RFC 6901).
+func escape(key []byte) string {
+	s := string(key)
+	if strings.ContainsAny(s, "~/") {
+		s = strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	}
+	return s
 }
 
 // Missing reports a required member that is absent.
@@ -169,7 +179,7 @@ func TooMany(n int) error {
 func ValidExtra(extra map[string]json.RawMessage) error {
 	for k, v := range extra {
 		if !jsonwire.Valid(v) {
-			return ocpp.Violation(ocpp.FormatViolation, "/"+k, "extra member is not well-formed JSON")
+			return ocpp.Violation(ocpp.FormatViolation, "/"+escape([]byte(k)), "extra member is not well-formed JSON")
 		}
 	}
 	return nil

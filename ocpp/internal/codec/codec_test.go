@@ -80,3 +80,10 @@ func TestConstraintErrors(t *testing.T) {
 		t.Errorf("AppendExtra = %s", got)
 	}
 }
+
+func TestPointerEscape(t *testing.T) {
+	fe, ok := errors.AsType[*ocpp.FieldError](Unknown([]byte("a/b~c")))
+	if !ok || fe.Path != "/a~1b~0c" {
+		t.Errorf("Unknown(a/b~c) path = %v, want /a~1b~0c", fe)
+	}
+}
