@@ -591,7 +591,7 @@ func (m *CertificateHashDataChainType) decode(d *jsonwire.Decoder) error {
 			}
 			v, ok := parseGetCertificateIDUseEnumType(b)
 			if !ok {
-				err := codec.NotInEnum("GetCertificateIDUseEnumType")
+				err := codec.NotInEnum("GetCertificateIdUseEnumType")
 				return ocpp.AtField(err, "certificateType")
 			}
 			m.CertificateType = v
@@ -4406,7 +4406,7 @@ func (m *IDTokenType) decode(d *jsonwire.Decoder) error {
 			}
 			v, ok := parseIDTokenEnumType(b)
 			if !ok {
-				err := codec.NotInEnum("IDTokenEnumType")
+				err := codec.NotInEnum("IdTokenEnumType")
 				return ocpp.AtField(err, "type")
 			}
 			m.Type = v
@@ -11560,7 +11560,7 @@ func (m *Get15118EVCertificateResponse) decode(d *jsonwire.Decoder) error {
 			}
 			v, ok := parseISO15118EVCertificateStatusEnumType(b)
 			if !ok {
-				err := codec.NotInEnum("ISO15118EVCertificateStatusEnumType")
+				err := codec.NotInEnum("Iso15118EVCertificateStatusEnumType")
 				return ocpp.AtField(err, "status")
 			}
 			m.Status = v
@@ -12833,7 +12833,7 @@ func (m *GetInstalledCertificateIdsRequest) decode(d *jsonwire.Decoder) error {
 					}
 					v, ok := parseGetCertificateIDUseEnumType(b)
 					if !ok {
-						err := codec.NotInEnum("GetCertificateIDUseEnumType")
+						err := codec.NotInEnum("GetCertificateIdUseEnumType")
 						return ocpp.AtField(ocpp.AtIndex(err, i), "certificateType")
 					}
 					m.CertificateType[i] = v

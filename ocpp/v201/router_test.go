@@ -81,7 +81,7 @@ func TestCSMSRouter(t *testing.T) {
 		{"unknown member", v201.RegistrationStatusAccepted, true, `[2,"a","Authorize",{"idToken":{"idToken":"x","type":"Central"},"idTag":"x"}]`,
 			`[4,"a","FormatViolation","/idTag: member not allowed by the schema",{"path":"/idTag"}]`},
 		{"bad enum", v201.RegistrationStatusAccepted, true, `[2,"a","Authorize",{"idToken":{"idToken":"x","type":"Magic"}}]`,
-			`[4,"a","PropertyConstraintViolation","/idToken/type: value not in IDTokenEnumType",{"path":"/idToken/type"}]`},
+			`[4,"a","PropertyConstraintViolation","/idToken/type: value not in IdTokenEnumType",{"path":"/idToken/type"}]`},
 		{"too long", v201.RegistrationStatusAccepted, true, `[2,"a","Authorize",{"idToken":{"idToken":"` + strings.Repeat("é", 37) + `","type":"Central"}}]`,
 			`[4,"a","PropertyConstraintViolation","/idToken/idToken: longer than 36 characters",{"path":"/idToken/idToken"}]`},
 		{"handler coded error", v201.RegistrationStatusAccepted, true, `[2,"a","Authorize",{"idToken":{"idToken":"blocked","type":"Central"}}]`,

@@ -94,7 +94,7 @@ func (m *CertificateHashDataChainType) Validate() error {
 		return ocpp.AtField(err, "certificateHashData")
 	}
 	if !m.CertificateType.Valid() {
-		err := codec.NotInEnum("GetCertificateIDUseEnumType")
+		err := codec.NotInEnum("GetCertificateIdUseEnumType")
 		return ocpp.AtField(err, "certificateType")
 	}
 	if m.ChildCertificateHashData != nil {
@@ -781,7 +781,7 @@ func (m *IDTokenType) Validate() error {
 		return ocpp.AtField(err, "idToken")
 	}
 	if !m.Type.Valid() {
-		err := codec.NotInEnum("IDTokenEnumType")
+		err := codec.NotInEnum("IdTokenEnumType")
 		return ocpp.AtField(err, "type")
 	}
 	return nil
@@ -2043,7 +2043,7 @@ func (m *Get15118EVCertificateResponse) Validate() error {
 		}
 	}
 	if !m.Status.Valid() {
-		err := codec.NotInEnum("ISO15118EVCertificateStatusEnumType")
+		err := codec.NotInEnum("Iso15118EVCertificateStatusEnumType")
 		return ocpp.AtField(err, "status")
 	}
 	if m.StatusInfo != nil {
@@ -2260,7 +2260,7 @@ func (m *GetInstalledCertificateIdsRequest) Validate() error {
 		}
 		for i := range m.CertificateType {
 			if !m.CertificateType[i].Valid() {
-				err := codec.NotInEnum("GetCertificateIDUseEnumType")
+				err := codec.NotInEnum("GetCertificateIdUseEnumType")
 				return ocpp.AtField(ocpp.AtIndex(err, i), "certificateType")
 			}
 		}

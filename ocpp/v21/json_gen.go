@@ -1372,7 +1372,7 @@ func (m *CertificateHashDataChainType) decode(d *jsonwire.Decoder) error {
 			}
 			v, ok := parseGetCertificateIDUseEnumType(b)
 			if !ok {
-				err := codec.NotInEnum("GetCertificateIDUseEnumType")
+				err := codec.NotInEnum("GetCertificateIdUseEnumType")
 				return ocpp.AtField(err, "certificateType")
 			}
 			m.CertificateType = v
@@ -16131,7 +16131,7 @@ func (m *TariffConditionsFixedType) decode(d *jsonwire.Decoder) error {
 				}
 				v, ok := parseEVSEKindEnumType(b)
 				if !ok {
-					err := codec.NotInEnum("EVSEKindEnumType")
+					err := codec.NotInEnum("EvseKindEnumType")
 					return ocpp.AtField(err, "evseKind")
 				}
 				(*m.EVSEKind) = v
@@ -16383,7 +16383,7 @@ func (m *TariffConditionsType) decode(d *jsonwire.Decoder) error {
 				}
 				v, ok := parseEVSEKindEnumType(b)
 				if !ok {
-					err := codec.NotInEnum("EVSEKindEnumType")
+					err := codec.NotInEnum("EvseKindEnumType")
 					return ocpp.AtField(err, "evseKind")
 				}
 				(*m.EVSEKind) = v
@@ -25408,7 +25408,7 @@ func (m *Get15118EVCertificateResponse) decode(d *jsonwire.Decoder) error {
 			}
 			v, ok := parseISO15118EVCertificateStatusEnumType(b)
 			if !ok {
-				err := codec.NotInEnum("ISO15118EVCertificateStatusEnumType")
+				err := codec.NotInEnum("Iso15118EVCertificateStatusEnumType")
 				return ocpp.AtField(err, "status")
 			}
 			m.Status = v
@@ -27161,7 +27161,7 @@ func (m *GetInstalledCertificateIdsRequest) decode(d *jsonwire.Decoder) error {
 					}
 					v, ok := parseGetCertificateIDUseEnumType(b)
 					if !ok {
-						err := codec.NotInEnum("GetCertificateIDUseEnumType")
+						err := codec.NotInEnum("GetCertificateIdUseEnumType")
 						return ocpp.AtField(ocpp.AtIndex(err, i), "certificateType")
 					}
 					m.CertificateType[i] = v

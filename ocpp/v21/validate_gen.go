@@ -292,7 +292,7 @@ func (m *CertificateHashDataChainType) Validate() error {
 		return ocpp.AtField(err, "certificateHashData")
 	}
 	if !m.CertificateType.Valid() {
-		err := codec.NotInEnum("GetCertificateIDUseEnumType")
+		err := codec.NotInEnum("GetCertificateIdUseEnumType")
 		return ocpp.AtField(err, "certificateType")
 	}
 	if m.ChildCertificateHashData != nil {
@@ -3322,7 +3322,7 @@ func (m *TariffConditionsFixedType) Validate() error {
 	}
 	if m.EVSEKind != nil {
 		if !(*m.EVSEKind).Valid() {
-			err := codec.NotInEnum("EVSEKindEnumType")
+			err := codec.NotInEnum("EvseKindEnumType")
 			return ocpp.AtField(err, "evseKind")
 		}
 	}
@@ -3364,7 +3364,7 @@ func (m *TariffConditionsType) Validate() error {
 	}
 	if m.EVSEKind != nil {
 		if !(*m.EVSEKind).Valid() {
-			err := codec.NotInEnum("EVSEKindEnumType")
+			err := codec.NotInEnum("EvseKindEnumType")
 			return ocpp.AtField(err, "evseKind")
 		}
 	}
@@ -5073,7 +5073,7 @@ func (m *Get15118EVCertificateRequest) Validate() error {
 // Validate checks m against the OCPP 2.1 schema; see [ocpp.Message].
 func (m *Get15118EVCertificateResponse) Validate() error {
 	if !m.Status.Valid() {
-		err := codec.NotInEnum("ISO15118EVCertificateStatusEnumType")
+		err := codec.NotInEnum("Iso15118EVCertificateStatusEnumType")
 		return ocpp.AtField(err, "status")
 	}
 	if m.StatusInfo != nil {
@@ -5408,7 +5408,7 @@ func (m *GetInstalledCertificateIdsRequest) Validate() error {
 		}
 		for i := range m.CertificateType {
 			if !m.CertificateType[i].Valid() {
-				err := codec.NotInEnum("GetCertificateIDUseEnumType")
+				err := codec.NotInEnum("GetCertificateIdUseEnumType")
 				return ocpp.AtField(ocpp.AtIndex(err, i), "certificateType")
 			}
 		}

@@ -358,7 +358,7 @@ func decodeValue(p *printer, t *typ, dst string, wrap string) {
 		p.f("b, err := codec.StringBytes(d)")
 		p.f("if err != nil { return %s }", wrap)
 		p.f("v, ok := parse%s(b)", t.ref)
-		p.f("if !ok { err := codec.NotInEnum(%q); return %s }", t.ref, wrap)
+		p.f("if !ok { err := codec.NotInEnum(%q); return %s }", t.schema, wrap)
 		p.f("%s = v", dst)
 	case kObject:
 		p.f("if err := %s.decode(d); err != nil { return %s }", dst, wrap)
@@ -513,7 +513,7 @@ func checkValue(p *printer, t *typ, v, wrap string) {
 	case kTime:
 		p.f("if err := codec.ValidTime(%s); err != nil { return %s }", v, wrap)
 	case kEnum:
-		p.f("if !%s.Valid() { err := codec.NotInEnum(%q); return %s }", v, t.ref, wrap)
+		p.f("if !%s.Valid() { err := codec.NotInEnum(%q); return %s }", v, t.schema, wrap)
 	case kInt:
 		if t.min != nil {
 			p.f("if %s < %s { err := codec.Below(%q); return %s }", v, fmtFloat(*t.min), fmtFloat(*t.min), wrap)

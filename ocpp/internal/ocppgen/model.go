@@ -24,6 +24,7 @@ const (
 type typ struct {
 	kind      kind
 	ref       string // Go type name for kEnum and kObject
+	schema    string // schema definition name for kEnum
 	maxLength int    // 0: none
 	min, max  *float64
 	elem      *typ
@@ -187,7 +188,7 @@ func buildType(n *node, defs map[string]*node) (*typ, error) {
 			return nil, fmt.Errorf("unresolved $ref %s", n.Ref)
 		}
 		if len(d.Enum) > 0 {
-			return &typ{kind: kEnum, ref: goName(name)}, nil
+			return &typ{kind: kEnum, ref: goName(name), schema: name}, nil
 		}
 		return &typ{kind: kObject, ref: goName(name)}, nil
 	}
