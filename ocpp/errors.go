@@ -39,8 +39,8 @@ const (
 	TypeConstraintViolation ErrorCode = "TypeConstraintViolation"
 )
 
-// Spellings some peers send (OCPP 1.6 and OCPP 2.0 before its errata). They
-// are accepted from peers and never sent.
+// Spellings some peers send: the OCPP 1.6 names, which implementations
+// carried over. They are accepted from peers and never sent.
 const (
 	// FormationViolation is the OCPP 1.6 name of FormatViolation.
 	FormationViolation ErrorCode = "FormationViolation"
