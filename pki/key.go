@@ -275,4 +275,5 @@ func ParsePKCS8(der []byte) (*Key, error) {
 
 type readerFunc func([]byte) (int, error)
 
+// Read implements io.Reader.
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }

@@ -38,16 +38,20 @@ func (c Curve20) String() string {
 
 // Sizes of the ISO 15118-20 fields (XSD iso20 CommonMessages [V]).
 const (
-	DHPublicKeySize20          = 133 // DHPublicKey: an uncompressed P-521 point
-	SECP521EncryptedKeySize    = 94  // 12 + 66 + 16
-	X448EncryptedKeySize       = 84  // 12 + 56 + 16
+	DHPublicKeySize20       = 133 // DHPublicKey: an uncompressed P-521 point
+	SECP521EncryptedKeySize = 94  // SECP521_EncryptedPrivateKey: 12 + 66 + 16
+	X448EncryptedKeySize    = 84  // X448_EncryptedPrivateKey: 12 + 56 + 16
+)
+
+const (
 	x448PublicKeySize          = x448.Size
 	gcmNonceSize, gcmTagSize   = 12, 16
-	ruleISO20                  = "[V2G20-2497..2499] AES-256-GCM, IV ‖ C ‖ tag [S, unverified third party]; KDF hash, FixedInfo and AAD [U]"
-	ruleISO20Size              = "ISO-20 XSD: SECP521_EncryptedPrivateKey 94, X448_EncryptedPrivateKey 84, DHPublicKey 133 bytes [V]"
 	ed448ContractKeyPlaintext  = ed448.SeedSize
 	p521ContractKeyPlaintext   = 66
 	x448EncryptedKeyForEd448Sz = gcmNonceSize + ed448ContractKeyPlaintext + gcmTagSize
+
+	ruleISO20     = "[V2G20-2497..2499] AES-256-GCM, IV ‖ C ‖ tag [S, unverified third party]; KDF hash, FixedInfo and AAD [U]"
+	ruleISO20Size = "ISO-20 XSD: SECP521_EncryptedPrivateKey 94, X448_EncryptedPrivateKey 84, DHPublicKey 133 bytes [V]"
 )
 
 // Sealed20 is the key material of an ISO 15118-20 SignedInstallationData.

@@ -59,6 +59,16 @@ func TestOpenSSLVerifiesEveryLeaf(t *testing.T) {
 					t.Errorf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
 				}
 			}
+			// openssl reads our PKCS #8 keys (RFC 8410 for Ed448) and finds
+			// them to match their certificates.
+			for _, l := range leaves[:3] {
+				key := strings.TrimSuffix(filepath.Join(dir, l.Cert), ".pem") + ".key.pem"
+				pub1, err1 := exec.Command(openssl, "pkey", "-in", key, "-pubout").Output()
+				pub2, err2 := exec.Command(openssl, "x509", "-in", filepath.Join(dir, l.Cert), "-noout", "-pubkey").Output()
+				if err1 != nil || err2 != nil || !bytes.Equal(pub1, pub2) {
+					t.Errorf("openssl: key %s does not match its certificate (%v, %v)", key, err1, err2)
+				}
+			}
 			// And openssl must reject a leaf against the wrong root.
 			l := leaves[0]
 			out, err := exec.Command(openssl, "verify", "-attime", epoch, "-CAfile", filepath.Join(dir, "oem/root.pem"), "-untrusted", filepath.Join(dir, l.SubCAs), filepath.Join(dir, l.Cert)).CombinedOutput()
