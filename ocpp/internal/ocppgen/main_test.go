@@ -74,3 +74,30 @@ func TestEnumValueName(t *testing.T) {
 		}
 	}
 }
+
+// TestDeterministic generates twice and requires identical output.
+func TestDeterministic(t *testing.T) {
+	dir := sharedtest.SchemaDir(t, "ocpp21")
+	a, err := generate(dir, "v21", "OCPP 2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := generate(dir, "v21", "OCPP 2.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name := range a {
+		if string(a[name]) != string(b[name]) {
+			t.Errorf("%s differs between two runs", name)
+		}
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	if code := run([]string{"-pkg", "x"}); code != 2 {
+		t.Errorf("run without schema dir = %d, want 2", code)
+	}
+	if code := run([]string{"-pkg", "x", "-version", "y", t.TempDir()}); code != 1 {
+		t.Errorf("run on an empty dir = %d, want 1", code)
+	}
+}
