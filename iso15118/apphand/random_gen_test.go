@@ -15,7 +15,7 @@ var _ exi.HexBinary
 func randSupportedAppProtocolReq(r *rand.Rand, v *SupportedAppProtocolReq) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 20) {
 		v.AppProtocol = append(v.AppProtocol, AppProtocolType{})
 		randAppProtocolType(r, &v.AppProtocol[len(v.AppProtocol)-1])
 	}
@@ -149,6 +149,13 @@ func randString(r *rand.Rand, lo, hi int) string {
 		}
 	}
 	return string(b)
+}
+
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 func randInteger(r *rand.Rand) exi.Integer {

@@ -4125,6 +4125,13 @@ func randString(r *rand.Rand, lo, hi int) string {
 	return string(b)
 }
 
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
+}
+
 func randInteger(r *rand.Rand) exi.Integer {
 	v := exi.Integer{Neg: r.IntN(2) == 0, Abs: randBytes(r, 0, 20)}
 	for len(v.Abs) > 0 && v.Abs[0] == 0 {

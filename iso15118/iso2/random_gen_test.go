@@ -158,7 +158,7 @@ func randCertificateInstallationReqType(r *rand.Rand, v *CertificateInstallation
 func randListOfRootCertificateIDsType(r *rand.Rand, v *ListOfRootCertificateIDsType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 20) {
 		v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
 		randX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1])
 	}
@@ -952,7 +952,7 @@ func randPaymentServiceSelectionReqType(r *rand.Rand, v *PaymentServiceSelection
 func randSelectedServiceListType(r *rand.Rand, v *SelectedServiceListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 16) {
 		v.SelectedService = append(v.SelectedService, SelectedServiceType{})
 		randSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1])
 	}
@@ -1000,7 +1000,7 @@ func randPowerDeliveryReqType(r *rand.Rand, v *PowerDeliveryReqType) {
 func randChargingProfileType(r *rand.Rand, v *ChargingProfileType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 24) {
 		v.ProfileEntry = append(v.ProfileEntry, ProfileEntryType{})
 		randProfileEntryType(r, &v.ProfileEntry[len(v.ProfileEntry)-1])
 	}
@@ -1082,7 +1082,7 @@ func randParameterSetType(r *rand.Rand, v *ParameterSetType) {
 	_ = r
 	_ = v
 	v.ParameterSetID = int16(randInt(r, -32768, 32767))
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 16) {
 		v.Parameter = append(v.Parameter, ParameterType{})
 		randParameterType(r, &v.Parameter[len(v.Parameter)-1])
 	}
@@ -1205,7 +1205,7 @@ func randServiceType(r *rand.Rand, v *ServiceType) {
 func randSupportedEnergyTransferModeType(r *rand.Rand, v *SupportedEnergyTransferModeType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 6) {
 		v.EnergyTransferMode = append(v.EnergyTransferMode, EnergyTransferModeType(r.IntN(6)))
 	}
 }
@@ -1213,7 +1213,7 @@ func randSupportedEnergyTransferModeType(r *rand.Rand, v *SupportedEnergyTransfe
 func randServiceListType(r *rand.Rand, v *ServiceListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.Service = append(v.Service, ServiceType{})
 		randServiceType(r, &v.Service[len(v.Service)-1])
 	}
@@ -4231,6 +4231,13 @@ func randString(r *rand.Rand, lo, hi int) string {
 		}
 	}
 	return string(b)
+}
+
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 func randInteger(r *rand.Rand) exi.Integer {

@@ -118,7 +118,12 @@ func (g *gen) emitRandParticle(p *particle) {
 			if pos.max > 0 && pos.max < hi {
 				hi = pos.max
 			}
-			g.p("for range %d + r.IntN(%d) {", pos.min, hi-pos.min+1)
+			if pos.max > 0 && pos.max <= 64 && pos.max > hi {
+				// Sometimes fill to maxOccurs, where the element leaves the grammar state.
+				g.p("for range randCount(r, %d, %d, %d) {", pos.min, hi, pos.max)
+			} else {
+				g.p("for range %d + r.IntN(%d) {", pos.min, hi-pos.min+1)
+			}
 			g.emitRandFill(f, target)
 			g.p("}")
 		case pos.min == 0:
@@ -223,6 +228,13 @@ func (g *gen) emitRandom(docFields []rootField) {
 		}
 	}
 	return string(b)
+}
+
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 func randInteger(r *rand.Rand) exi.Integer {

@@ -947,7 +947,7 @@ func randReceiptType(r *rand.Rand, v *ReceiptType) {
 		v.OverstayCosts = new(DetailedCostType)
 		randDetailedCostType(r, v.OverstayCosts)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 10) {
 		v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
 		randDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1])
 	}
@@ -1400,7 +1400,7 @@ func randSignaturePropertyType(r *rand.Rand, v *SignaturePropertyType) {
 func randListOfRootCertificateIDsType(r *rand.Rand, v *ListOfRootCertificateIDsType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 20) {
 		v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
 		randX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1])
 	}
@@ -2857,6 +2857,13 @@ func randString(r *rand.Rand, lo, hi int) string {
 		}
 	}
 	return string(b)
+}
+
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 func randInteger(r *rand.Rand) exi.Integer {

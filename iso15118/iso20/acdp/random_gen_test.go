@@ -655,7 +655,7 @@ func randReceiptType(r *rand.Rand, v *ReceiptType) {
 		v.OverstayCosts = new(DetailedCostType)
 		randDetailedCostType(r, v.OverstayCosts)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 10) {
 		v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
 		randDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1])
 	}
@@ -734,7 +734,7 @@ func randDynamic_CLResControlModeType(r *rand.Rand, v *Dynamic_CLResControlModeT
 func randListOfRootCertificateIDsType(r *rand.Rand, v *ListOfRootCertificateIDsType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 20) {
 		v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
 		randX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1])
 	}
@@ -1952,6 +1952,13 @@ func randString(r *rand.Rand, lo, hi int) string {
 		}
 	}
 	return string(b)
+}
+
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 func randInteger(r *rand.Rand) exi.Integer {

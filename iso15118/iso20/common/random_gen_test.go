@@ -471,7 +471,7 @@ func randSignedCertificateChainType(r *rand.Rand, v *SignedCertificateChainType)
 func randListOfRootCertificateIDsType(r *rand.Rand, v *ListOfRootCertificateIDsType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 20) {
 		v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
 		randX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1])
 	}
@@ -480,7 +480,7 @@ func randListOfRootCertificateIDsType(r *rand.Rand, v *ListOfRootCertificateIDsT
 func randEMAIDListType(r *rand.Rand, v *EMAIDListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.EMAID = append(v.EMAID, randString(r, 0, 24))
 	}
 }
@@ -625,7 +625,7 @@ func randReceiptType(r *rand.Rand, v *ReceiptType) {
 		v.OverstayCosts = new(DetailedCostType)
 		randDetailedCostType(r, v.OverstayCosts)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 10) {
 		v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
 		randDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1])
 	}
@@ -885,7 +885,7 @@ func randEVPriceRuleStackType(r *rand.Rand, v *EVPriceRuleStackType) {
 	_ = r
 	_ = v
 	v.Duration = uint32(randUint(r, 0, 4294967295))
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.EVPriceRule = append(v.EVPriceRule, EVPriceRuleType{})
 		randEVPriceRuleType(r, &v.EVPriceRule[len(v.EVPriceRule)-1])
 	}
@@ -1012,7 +1012,7 @@ func randPriceScheduleType(r *rand.Rand, v *PriceScheduleType) {
 func randTaxRuleListType(r *rand.Rand, v *TaxRuleListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 10) {
 		v.TaxRule = append(v.TaxRule, TaxRuleType{})
 		randTaxRuleType(r, &v.TaxRule[len(v.TaxRule)-1])
 	}
@@ -1054,7 +1054,7 @@ func randPriceRuleStackType(r *rand.Rand, v *PriceRuleStackType) {
 	_ = r
 	_ = v
 	v.Duration = uint32(randUint(r, 0, 4294967295))
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.PriceRule = append(v.PriceRule, PriceRuleType{})
 		randPriceRuleType(r, &v.PriceRule[len(v.PriceRule)-1])
 	}
@@ -1102,7 +1102,7 @@ func randOverstayRuleListType(r *rand.Rand, v *OverstayRuleListType) {
 		v.OverstayPowerThreshold = new(RationalNumberType)
 		randRationalNumberType(r, v.OverstayPowerThreshold)
 	}
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 5) {
 		v.OverstayRule = append(v.OverstayRule, OverstayRuleType{})
 		randOverstayRuleType(r, &v.OverstayRule[len(v.OverstayRule)-1])
 	}
@@ -1125,7 +1125,7 @@ func randOverstayRuleType(r *rand.Rand, v *OverstayRuleType) {
 func randAdditionalServiceListType(r *rand.Rand, v *AdditionalServiceListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 5) {
 		v.AdditionalService = append(v.AdditionalService, AdditionalServiceType{})
 		randAdditionalServiceType(r, &v.AdditionalService[len(v.AdditionalService)-1])
 	}
@@ -1254,7 +1254,7 @@ func randServiceDetailResType(r *rand.Rand, v *ServiceDetailResType) {
 func randServiceParameterListType(r *rand.Rand, v *ServiceParameterListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 32) {
 		v.ParameterSet = append(v.ParameterSet, ParameterSetType{})
 		randParameterSetType(r, &v.ParameterSet[len(v.ParameterSet)-1])
 	}
@@ -1264,7 +1264,7 @@ func randParameterSetType(r *rand.Rand, v *ParameterSetType) {
 	_ = r
 	_ = v
 	v.ParameterSetID = uint16(randUint(r, 0, 65535))
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 32) {
 		v.Parameter = append(v.Parameter, ParameterType{})
 		randParameterType(r, &v.Parameter[len(v.Parameter)-1])
 	}
@@ -1319,7 +1319,7 @@ func randServiceDiscoveryReqType(r *rand.Rand, v *ServiceDiscoveryReqType) {
 func randServiceIDListType(r *rand.Rand, v *ServiceIDListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 16) {
 		v.ServiceID = append(v.ServiceID, uint16(randUint(r, 0, 65535)))
 	}
 }
@@ -1340,7 +1340,7 @@ func randServiceDiscoveryResType(r *rand.Rand, v *ServiceDiscoveryResType) {
 func randServiceListType(r *rand.Rand, v *ServiceListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.Service = append(v.Service, ServiceType{})
 		randServiceType(r, &v.Service[len(v.Service)-1])
 	}
@@ -1374,7 +1374,7 @@ func randSelectedServiceType(r *rand.Rand, v *SelectedServiceType) {
 func randSelectedServiceListType(r *rand.Rand, v *SelectedServiceListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 16) {
 		v.SelectedService = append(v.SelectedService, SelectedServiceType{})
 		randSelectedServiceType(r, &v.SelectedService[len(v.SelectedService)-1])
 	}
@@ -4249,6 +4249,13 @@ func randString(r *rand.Rand, lo, hi int) string {
 		}
 	}
 	return string(b)
+}
+
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 func randInteger(r *rand.Rand) exi.Integer {

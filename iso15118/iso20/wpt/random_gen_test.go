@@ -365,7 +365,7 @@ func randWPT_AlignmentCheckReqType(r *rand.Rand, v *WPT_AlignmentCheckReqType) {
 		randRationalNumberType(r, v.TargetCoilCurrent)
 	}
 	v.EVResultCode = WPT_EVResultType(r.IntN(3))
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -414,7 +414,7 @@ func randWPT_AlignmentCheckResType(r *rand.Rand, v *WPT_AlignmentCheckResType) {
 		v.SupplyDeviceCurrent = new(RationalNumberType)
 		randRationalNumberType(r, v.SupplyDeviceCurrent)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -446,7 +446,7 @@ func randWPT_ChargeLoopReqType(r *rand.Rand, v *WPT_ChargeLoopReqType) {
 		v.EVPCPowerControlParameter = new(WPT_EVPCPowerControlParameterType)
 		randWPT_EVPCPowerControlParameterType(r, v.EVPCPowerControlParameter)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -567,7 +567,7 @@ func randWPT_ChargeLoopResType(r *rand.Rand, v *WPT_ChargeLoopResType) {
 		v.SPCPowerControlParameter = new(WPT_SPCPowerControlParameterType)
 		randWPT_SPCPowerControlParameterType(r, v.SPCPowerControlParameter)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -658,7 +658,7 @@ func randReceiptType(r *rand.Rand, v *ReceiptType) {
 		v.OverstayCosts = new(DetailedCostType)
 		randDetailedCostType(r, v.OverstayCosts)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 10) {
 		v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
 		randDetailedTaxType(r, &v.TaxCosts[len(v.TaxCosts)-1])
 	}
@@ -693,7 +693,7 @@ func randWPT_ChargeParameterDiscoveryReqType(r *rand.Rand, v *WPT_ChargeParamete
 	v.SDMinGroundClearence = uint16(randUint(r, 0, 65535))
 	randRationalNumberType(r, &v.EVPCNaturalFrequency)
 	v.EVPCDeviceLocalControl = r.IntN(2) == 1
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -716,7 +716,7 @@ func randWPT_ChargeParameterDiscoveryResType(r *rand.Rand, v *WPT_ChargeParamete
 	v.SDMinGroundClearanceSupport = uint16(randUint(r, 0, 65535))
 	randRationalNumberType(r, &v.PDMinCoilCurrent)
 	randRationalNumberType(r, &v.PDMaxCoilCurrent)
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.SDManufacturerSpecificDataContainer = append(v.SDManufacturerSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -734,7 +734,7 @@ func randWPT_FinePositioningReqType(r *rand.Rand, v *WPT_FinePositioningReqType)
 	randMessageHeaderType(r, &v.Header)
 	v.EVProcessing = ProcessingType(r.IntN(3))
 	v.EVResultCode = WPT_EVResultType(r.IntN(3))
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 	if r.IntN(2) == 0 {
@@ -809,7 +809,7 @@ func randWPT_FinePositioningResType(r *rand.Rand, v *WPT_FinePositioningResType)
 	randMessageHeaderType(r, &v.Header)
 	v.ResponseCode = ResponseCodeType(r.IntN(40))
 	v.EVSEProcessing = ProcessingType(r.IntN(3))
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 	if r.IntN(2) == 0 {
@@ -827,7 +827,7 @@ func randWPT_FinePositioningSetupReqType(r *rand.Rand, v *WPT_FinePositioningSet
 	randWPT_PairingMethodListType(r, &v.EVDevicePairingMethodList)
 	randWPT_AlignmentCheckMethodListType(r, &v.EVDeviceAlignmentCheckMethodList)
 	v.NaturalOffset = uint16(randUint(r, 0, 65535))
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 	if r.IntN(2) == 0 {
@@ -839,7 +839,7 @@ func randWPT_FinePositioningSetupReqType(r *rand.Rand, v *WPT_FinePositioningSet
 func randWPT_FinePositioningMethodListType(r *rand.Rand, v *WPT_FinePositioningMethodListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.WPT_FinePositioningMethod = append(v.WPT_FinePositioningMethod, WPT_FinePositioningMethodType(r.IntN(5)))
 	}
 }
@@ -847,7 +847,7 @@ func randWPT_FinePositioningMethodListType(r *rand.Rand, v *WPT_FinePositioningM
 func randWPT_PairingMethodListType(r *rand.Rand, v *WPT_PairingMethodListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.WPT_PairingMethod = append(v.WPT_PairingMethod, WPT_PairingMethodType(r.IntN(6)))
 	}
 }
@@ -855,7 +855,7 @@ func randWPT_PairingMethodListType(r *rand.Rand, v *WPT_PairingMethodListType) {
 func randWPT_AlignmentCheckMethodListType(r *rand.Rand, v *WPT_AlignmentCheckMethodListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.WPT_AlignmentCheckMethod = append(v.WPT_AlignmentCheckMethod, WPT_AlignmentCheckMethodType(r.IntN(3)))
 	}
 }
@@ -942,7 +942,7 @@ func randWPT_FinePositioningSetupResType(r *rand.Rand, v *WPT_FinePositioningSet
 	randWPT_PairingMethodListType(r, &v.PrimaryDevicePairingMethodList)
 	randWPT_AlignmentCheckMethodListType(r, &v.PrimaryDeviceAlignmentCheckMethodList)
 	v.NaturalOffset = uint16(randUint(r, 0, 65535))
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 	if r.IntN(2) == 0 {
@@ -963,7 +963,7 @@ func randWPT_PairingReqType(r *rand.Rand, v *WPT_PairingReqType) {
 		}
 	}
 	v.EVResultCode = WPT_EVResultType(r.IntN(3))
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -984,7 +984,7 @@ func randWPT_PairingResType(r *rand.Rand, v *WPT_PairingResType) {
 		v.AlternativeSECCList = new(AlternativeSECCListType)
 		randAlternativeSECCListType(r, v.AlternativeSECCList)
 	}
-	for range 0 + r.IntN(4) {
+	for range randCount(r, 0, 3, 16) {
 		v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, []byte(randBytes(r, 0, 24)))
 	}
 }
@@ -992,7 +992,7 @@ func randWPT_PairingResType(r *rand.Rand, v *WPT_PairingResType) {
 func randAlternativeSECCListType(r *rand.Rand, v *AlternativeSECCListType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 8) {
 		v.AlternativeSECC = append(v.AlternativeSECC, AlternativeSECCType{})
 		randAlternativeSECCType(r, &v.AlternativeSECC[len(v.AlternativeSECC)-1])
 	}
@@ -1073,7 +1073,7 @@ func randDynamic_CLResControlModeType(r *rand.Rand, v *Dynamic_CLResControlModeT
 func randListOfRootCertificateIDsType(r *rand.Rand, v *ListOfRootCertificateIDsType) {
 	_ = r
 	_ = v
-	for range 1 + r.IntN(4) {
+	for range randCount(r, 1, 4, 20) {
 		v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
 		randX509IssuerSerialType(r, &v.RootCertificateID[len(v.RootCertificateID)-1])
 	}
@@ -2714,6 +2714,13 @@ func randString(r *rand.Rand, lo, hi int) string {
 		}
 	}
 	return string(b)
+}
+
+func randCount(r *rand.Rand, lo, hi, max int) int {
+	if r.IntN(6) == 0 {
+		return max
+	}
+	return lo + r.IntN(hi-lo+1)
 }
 
 func randInteger(r *rand.Rand) exi.Integer {
