@@ -86,7 +86,7 @@ func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("pki: ")
 	if e.Cert != nil {
-		fmt.Fprintf(&b, "certificate %q: ", e.Cert.Subject.String())
+		fmt.Fprintf(&b, "certificate %q: ", FormatName(e.Cert.Subject))
 	}
 	b.WriteString(e.Reason.String())
 	if e.Detail != "" {

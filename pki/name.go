@@ -58,3 +58,25 @@ func DomainComponent(c *x509.Certificate) string {
 	}
 	return ""
 }
+
+// FormatName prints a distinguished name like pkix.Name.String, but shows the
+// domain component as DC=... instead of a raw OID.
+func FormatName(n pkix.Name) string {
+	var dcs []string
+	var keep []pkix.AttributeTypeAndValue
+	for _, atv := range n.Names {
+		if atv.Type.Equal(OIDDomainComponent) {
+			if v, ok := atv.Value.(string); ok {
+				dcs = append(dcs, v)
+			}
+			continue
+		}
+		keep = append(keep, atv)
+	}
+	n.Names, n.ExtraNames = keep, nil
+	s := n.String()
+	for _, dc := range dcs {
+		s += ",DC=" + dc
+	}
+	return s
+}

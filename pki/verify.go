@@ -118,7 +118,7 @@ func contains(list []*x509.Certificate, c *x509.Certificate) bool {
 	return false
 }
 
-func issuerString(c *x509.Certificate) string { return c.Issuer.String() }
+func issuerString(c *x509.Certificate) string { return FormatName(c.Issuer) }
 
 // findIssuer returns the first candidate that is a valid issuer of cur, the
 // first rejection when none is, or (nil, nil) when there are no candidates.
@@ -241,12 +241,12 @@ func CheckSignature(child, parent *x509.Certificate) error {
 			return &Error{Reason: ReasonBadSignature, Cert: child, Err: err}
 		}
 		if !ed448.Verify(pub, child.RawTBSCertificate, child.Signature, "") {
-			return reject(ReasonBadSignature, child, "", "Ed448 signature does not verify with %q", parent.Subject.String())
+			return reject(ReasonBadSignature, child, "", "Ed448 signature does not verify with %q", FormatName(parent.Subject))
 		}
 		return nil
 	}
 	if err := parent.CheckSignature(child.SignatureAlgorithm, child.RawTBSCertificate, child.Signature); err != nil {
-		return &Error{Reason: ReasonBadSignature, Cert: child, Detail: fmt.Sprintf("issuer %q", parent.Subject.String()), Err: err}
+		return &Error{Reason: ReasonBadSignature, Cert: child, Detail: fmt.Sprintf("issuer %q", FormatName(parent.Subject)), Err: err}
 	}
 	return nil
 }

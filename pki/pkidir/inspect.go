@@ -2,7 +2,6 @@ package pkidir
 
 import (
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
@@ -139,8 +138,8 @@ func (r *Report) Write(w io.Writer, file string) error {
 		role = r.Role.String()
 	}
 	fmt.Fprintf(&b, "role:       %s\n", role)
-	fmt.Fprintf(&b, "subject:    %s\n", nameString(c.Subject))
-	fmt.Fprintf(&b, "issuer:     %s\n", nameString(c.Issuer))
+	fmt.Fprintf(&b, "subject:    %s\n", pki.FormatName(c.Subject))
+	fmt.Fprintf(&b, "issuer:     %s\n", pki.FormatName(c.Issuer))
 	fmt.Fprintf(&b, "serial:     0x%s\n", c.SerialNumber.Text(16))
 	fmt.Fprintf(&b, "algorithm:  %s (profile %s), %d bytes DER\n", r.Profile.Algorithm(), r.Profile, len(c.Raw))
 	if r.Identifier != "" {
@@ -172,26 +171,4 @@ func (r *Report) Write(w io.Writer, file string) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// nameString prints a name with its domain component as DC=..., which
-// pkix.Name.String shows as a raw OID.
-func nameString(n pkix.Name) string {
-	var dcs []string
-	var keep []pkix.AttributeTypeAndValue
-	for _, atv := range n.Names {
-		if atv.Type.Equal(pki.OIDDomainComponent) {
-			if v, ok := atv.Value.(string); ok {
-				dcs = append(dcs, v)
-			}
-			continue
-		}
-		keep = append(keep, atv)
-	}
-	n.Names, n.ExtraNames = keep, nil
-	s := n.String()
-	for _, dc := range dcs {
-		s += ",DC=" + dc
-	}
-	return s
 }

@@ -31,7 +31,7 @@ func (s *CRLSet) Add(der []byte, issuer *x509.Certificate) error {
 		return &pki.Error{Reason: pki.ReasonMalformed, Cert: issuer, Detail: "CRL", Err: err}
 	}
 	if string(crl.RawIssuer) != string(issuer.RawSubject) {
-		return &pki.Error{Reason: pki.ReasonBadSignature, Cert: issuer, Detail: "CRL issued by " + crl.Issuer.String()}
+		return &pki.Error{Reason: pki.ReasonBadSignature, Cert: issuer, Detail: "CRL issued by " + pki.FormatName(crl.Issuer)}
 	}
 	if err := pki.CheckCRLSignature(crl, issuer); err != nil {
 		return &pki.Error{Reason: pki.ReasonBadSignature, Cert: issuer, Detail: "CRL", Err: err}

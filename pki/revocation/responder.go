@@ -327,7 +327,7 @@ func (s *ResponderSet) Lookup(issuer *x509.Certificate) *Responder {
 func (s *ResponderSet) FetchOCSP(_, issuer *x509.Certificate, request []byte, at time.Time) ([]byte, error) {
 	r := s.Lookup(issuer)
 	if r == nil {
-		return nil, errors.New("revocation: no responder for " + issuer.Subject.String())
+		return nil, errors.New("revocation: no responder for " + pki.FormatName(issuer.Subject))
 	}
 	return r.Respond(request, at), nil
 }
