@@ -162,8 +162,14 @@ func (r *Reader) ReadBinary(max int) ([]byte, error) {
 	}
 	off := uint(r.pos & 7)
 	src := r.buf[r.pos>>3 : r.pos>>3+int64(n)+1]
-	for i := range b {
-		b[i] = src[i]<<off | src[i+1]>>(8-off)
+	out := b
+	for len(out) >= 8 && len(src) >= 9 {
+		x := binary.BigEndian.Uint64(src)
+		binary.BigEndian.PutUint64(out, x<<off|uint64(src[8])>>(8-off))
+		src, out = src[8:], out[8:]
+	}
+	for i := range out {
+		out[i] = src[i]<<off | src[i+1]>>(8-off)
 	}
 	r.pos += int64(n) * 8
 	return b, nil

@@ -1,6 +1,7 @@
 package exi
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"unicode/utf8"
 )
@@ -10,8 +11,9 @@ import (
 // [NewWriter] appends to a caller's buffer. Writing never allocates when the buffer has room.
 type Writer struct {
 	buf   []byte
-	start int // len(buf) when the writer was created
-	free  int // unused low bits in the last byte of buf
+	start int    // len(buf) when the writer was created
+	acc   uint64 // pending bits, right-aligned: the low nacc bits
+	nacc  uint   // number of pending bits, always < 8 between calls
 }
 
 // NewWriter returns a Writer that appends to dst.
@@ -19,11 +21,17 @@ func NewWriter(dst []byte) Writer {
 	return Writer{buf: dst, start: len(dst)}
 }
 
-// Bytes returns the buffer: the caller's dst followed by the bytes written so far.
-func (w *Writer) Bytes() []byte { return w.buf }
+// Bytes returns the caller's dst followed by the bytes written so far, the last one padded
+// with zero bits. The result is valid until the next write.
+func (w *Writer) Bytes() []byte {
+	if w.nacc == 0 {
+		return w.buf
+	}
+	return append(w.buf, byte(w.acc<<(8-w.nacc)))
+}
 
 // Pos returns the number of bits written by this writer.
-func (w *Writer) Pos() int64 { return int64(len(w.buf)-w.start)*8 - int64(w.free) }
+func (w *Writer) Pos() int64 { return int64(len(w.buf)-w.start)*8 + int64(w.nacc) }
 
 // Fail returns an *[Error] at the current bit offset.
 func (w *Writer) Fail(op string, err error) error {
@@ -35,16 +43,16 @@ func (w *Writer) WriteHeader() { w.WriteBits(Header, 8) }
 
 // WriteBits writes the low n bits of v, 0 ≤ n ≤ 64.
 func (w *Writer) WriteBits(v uint64, n int) {
-	for n > 0 {
-		if w.free == 0 {
-			w.buf = append(w.buf, 0)
-			w.free = 8
-		}
-		take := min(w.free, n)
-		bits := byte(v>>(n-take)) & (1<<take - 1)
-		w.buf[len(w.buf)-1] |= bits << (w.free - take)
-		w.free -= take
-		n -= take
+	if n > 56 {
+		w.WriteBits(v>>32, n-32)
+		v &= 0xffffffff
+		n = 32
+	}
+	w.acc = w.acc<<uint(n) | v&(1<<uint(n)-1)
+	w.nacc += uint(n)
+	for w.nacc >= 8 {
+		w.nacc -= 8
+		w.buf = append(w.buf, byte(w.acc>>w.nacc))
 	}
 }
 
@@ -58,12 +66,12 @@ func (w *Writer) WriteBool(b bool) {
 }
 
 func (w *Writer) writeByte(b byte) {
-	if w.free == 0 {
+	if w.nacc == 0 {
 		w.buf = append(w.buf, b)
 		return
 	}
-	w.buf[len(w.buf)-1] |= b >> (8 - w.free)
-	w.buf = append(w.buf, b<<w.free)
+	w.buf = append(w.buf, byte(w.acc<<(8-w.nacc))|b>>w.nacc)
+	w.acc = uint64(b)
 }
 
 // WriteUint writes an unsigned integer as 7-bit groups, least significant first.
@@ -89,17 +97,28 @@ func (w *Writer) WriteInt(v int64) {
 // WriteBinary writes the length of b and its bytes.
 func (w *Writer) WriteBinary(b []byte) {
 	w.WriteUint(uint64(len(b)))
-	if w.free == 0 {
+	if w.nacc == 0 {
 		w.buf = append(w.buf, b...)
 		return
 	}
 	old := len(w.buf)
 	w.buf = append(w.buf, make([]byte, len(b))...)
-	out := w.buf[old-1:]
-	free := uint(w.free)
-	for i, c := range b {
-		out[i] |= c >> (8 - free)
-		out[i+1] = c << free
+	out := w.buf[old : old+len(b)]
+	sh := w.nacc
+	pend := byte(w.acc << (8 - sh))
+	src := b
+	for len(src) >= 8 {
+		x := binary.BigEndian.Uint64(src)
+		binary.BigEndian.PutUint64(out, uint64(pend)<<56|x>>sh)
+		pend = byte(x) << (8 - sh)
+		src, out = src[8:], out[8:]
+	}
+	for i, c := range src {
+		out[i] = pend | c>>sh
+		pend = c << (8 - sh)
+	}
+	if len(b) > 0 {
+		w.acc = uint64(b[len(b)-1])
 	}
 }
 
