@@ -2,7 +2,6 @@ package runtime
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -79,7 +78,8 @@ type Worker struct {
 	stop     chan struct{}
 	channels map[string]bool
 	subjects []string
-	start    time.Time
+	clock    Clock
+	vclock   *VirtualClock // the clock under virtual time, else nil
 
 	mu     sync.RWMutex
 	routes map[string]*Env // by subject; guarded by mu
@@ -92,7 +92,6 @@ type Worker struct {
 	dropped  atomic.Uint64
 	restarts atomic.Uint64
 	logged   sync.Map // drop reason -> struct{}: logged once
-	now      atomic.Int64
 	timersN  atomic.Uint64
 
 	// faultDrop, set only by tests before Start, loses incoming messages
@@ -101,7 +100,6 @@ type Worker struct {
 
 	smu       sync.Mutex // guards the fields below
 	epoch     uint64
-	timers    timerHeap
 	buffer    []pending
 	seen      map[frameKey]struct{}
 	delivered map[streamKey]uint64 // highest seq handed to an actor
@@ -149,7 +147,12 @@ func NewWorker(opts WorkerOptions) (*Worker, error) {
 		seen:      map[frameKey]struct{}{},
 		delivered: map[streamKey]uint64{},
 		subjects:  opts.Subscriptions,
-		start:     time.Now(),
+	}
+	if w.mode == VirtualTime {
+		w.vclock = NewVirtualClock()
+		w.clock = w.vclock
+	} else {
+		w.clock = NewRealClock(w.stop)
 	}
 	if w.log == nil {
 		w.log = slog.New(slog.DiscardHandler)
@@ -191,12 +194,10 @@ func (w *Worker) Logger() *slog.Logger { return w.log }
 
 // Now returns the current simulated time: the epoch's instant under
 // virtual time, the time since [NewWorker] under real time.
-func (w *Worker) Now() time.Duration {
-	if w.mode == RealTime {
-		return time.Since(w.start)
-	}
-	return time.Duration(w.now.Load())
-}
+func (w *Worker) Now() time.Duration { return w.clock.Now() }
+
+// Clock returns the worker's clock.
+func (w *Worker) Clock() Clock { return w.clock }
 
 // Spawn starts an actor at addr; producer builds the actor (again after
 // each restart) from its [Env].
@@ -358,27 +359,23 @@ func (w *Worker) publish(subject string, data []byte) error {
 	return nil
 }
 
-// schedule registers a timer.
+// schedule sets a timer of env on the worker's clock. The timer counts
+// as in flight from now under real time (so the worker is not idle while
+// it is pending) and from its firing under virtual time (the clock reports
+// pending timers itself).
 func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
-	if w.mode == RealTime {
+	real := w.mode == RealTime
+	if real {
 		w.inflight.Add(1)
-		d := at - w.Now()
-		time.AfterFunc(d, func() {
-			select {
-			case <-w.stop:
-				w.done()
-				return
-			default:
-			}
-			w.timersN.Add(1)
-			w.m.TimersFired.Inc()
-			w.sys.Root.Send(env.pid, &Timer{At: at, Tag: tag})
-		})
-		return
 	}
-	w.smu.Lock()
-	heap.Push(&w.timers, timerEntry{at: at, subject: env.subject, seq: seq, env: env, tag: tag})
-	w.smu.Unlock()
+	w.clock.At(at, env.subject, seq, func() {
+		if !real {
+			w.inflight.Add(1)
+		}
+		w.timersN.Add(1)
+		w.m.TimersFired.Inc()
+		w.sys.Root.Send(env.pid, &Timer{At: at, Tag: tag})
+	})
 }
 
 // tracked wraps every actor: it marks deliveries, timers and the first
@@ -445,26 +442,23 @@ func (w *Worker) Step(ctx context.Context, st *plugsimpb.Step) (*plugsimpb.StepR
 	}
 	w.smu.Lock()
 	if st.Epoch > w.epoch {
-		if time.Duration(st.SimTimeNs) < w.Now() {
+		due, err := w.vclock.Advance(time.Duration(st.SimTimeNs))
+		if err != nil {
 			w.smu.Unlock()
-			return nil, fmt.Errorf("runtime: step to %v before now %v", time.Duration(st.SimTimeNs), w.Now())
+			return nil, err
 		}
 		w.epoch = st.Epoch
-		w.now.Store(st.SimTimeNs)
 		w.resend = w.resend[:0]
-		batch := w.collect(time.Duration(st.SimTimeNs))
+		batch := w.collect()
 		w.smu.Unlock()
 		w.m.Epochs.Inc()
 		w.m.SimTimeSeconds.Set(time.Duration(st.SimTimeNs).Seconds())
+		// Each actor gets its timers first, then its frames.
+		for _, fire := range due {
+			fire()
+		}
 		for _, it := range batch {
-			if it.frame != nil {
-				w.deliverFrame(it.env, it.frame, it.raw)
-				continue
-			}
-			w.timersN.Add(1)
-			w.m.TimersFired.Inc()
-			w.inflight.Add(1)
-			w.sys.Root.Send(it.env.pid, &Timer{At: it.at, Tag: it.tag})
+			w.deliverFrame(it.env, it.frame, it.raw)
 		}
 	} else {
 		var again []outFrame
@@ -495,37 +489,28 @@ func (w *Worker) report(st *plugsimpb.Step) *plugsimpb.StepReport {
 		Buffered:  uint64(len(w.buffer)),
 		NextDueNs: -1,
 	}
-	if len(w.timers) > 0 {
-		r.NextDueNs = int64(w.timers[0].at)
+	if at, ok := w.vclock.Next(); ok {
+		r.NextDueNs = int64(at)
 	}
 	return r
 }
 
 type batchItem struct {
 	env   *Env
-	at    time.Duration
-	tag   any
 	frame *plugsimpb.Frame
 	raw   []byte
-	order uint64 // timer seq, or frame seq
-	kind  int    // 0 timer, 1 frame
 }
 
-// collect takes the frames buffered in the previous epoch and the timers
-// due at t, in canonical order: by target subject, timers before frames,
-// timers by (time, seq), frames by (src, session, seq). w.smu is held.
-func (w *Worker) collect(t time.Duration) []batchItem {
-	var batch []batchItem
-	for len(w.timers) > 0 && w.timers[0].at <= t {
-		e := heap.Pop(&w.timers).(timerEntry)
-		batch = append(batch, batchItem{env: e.env, at: e.at, tag: e.tag, order: e.seq})
-	}
+// collect takes the frames buffered in the previous epoch in canonical
+// order: by target subject, then (src, session, seq). w.smu is held.
+func (w *Worker) collect() []batchItem {
+	batch := make([]batchItem, 0, len(w.buffer))
 	for _, p := range w.buffer {
 		k := streamKey{p.frame.Src, p.frame.Session}
 		if p.frame.Seq > w.delivered[k] {
 			w.delivered[k] = p.frame.Seq
 		}
-		batch = append(batch, batchItem{env: p.env, frame: p.frame, raw: p.raw, kind: 1, order: p.frame.Seq})
+		batch = append(batch, batchItem{env: p.env, frame: p.frame, raw: p.raw})
 	}
 	w.buffer = w.buffer[:0]
 	clear(w.seen)
@@ -533,22 +518,13 @@ func (w *Worker) collect(t time.Duration) []batchItem {
 		if c := strings.Compare(a.env.subject, b.env.subject); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.kind, b.kind); c != 0 {
-			return c
-		}
-		if a.kind == 0 {
-			if c := cmp.Compare(a.at, b.at); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.order, b.order)
-		}
 		if c := strings.Compare(a.frame.Src, b.frame.Src); c != 0 {
 			return c
 		}
 		if c := strings.Compare(a.frame.Session, b.frame.Session); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.order, b.order)
+		return cmp.Compare(a.frame.Seq, b.frame.Seq)
 	})
 	return batch
 }
@@ -606,38 +582,6 @@ func (w *Worker) Close() {
 	}
 	close(w.stop)
 	w.sys.Shutdown()
-}
-
-// timerEntry is one pending wake-up of the virtual clock.
-type timerEntry struct {
-	at      time.Duration
-	subject string
-	seq     uint64
-	env     *Env
-	tag     any
-}
-
-// timerHeap orders timers by (at, subject, seq).
-type timerHeap []timerEntry
-
-func (h timerHeap) Len() int { return len(h) }
-func (h timerHeap) Less(i, j int) bool {
-	if h[i].at != h[j].at {
-		return h[i].at < h[j].at
-	}
-	if h[i].subject != h[j].subject {
-		return h[i].subject < h[j].subject
-	}
-	return h[i].seq < h[j].seq
-}
-func (h timerHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *timerHeap) Push(x any)   { *h = append(*h, x.(timerEntry)) }
-func (h *timerHeap) Pop() any {
-	old := *h
-	e := old[len(old)-1]
-	old[len(old)-1] = timerEntry{}
-	*h = old[:len(old)-1]
-	return e
 }
 
 // supervisor restarts an actor that panics, up to max times, then stops
