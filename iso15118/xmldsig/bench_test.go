@@ -1,6 +1,7 @@
 package xmldsig
 
 import (
+	"github.com/plugsim/plugsim/iso15118/iso20/common"
 	"testing"
 
 	"github.com/plugsim/plugsim/pki"
@@ -43,4 +44,41 @@ func BenchmarkAuthorizationReq2(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkAuthorizationReq20 measures signing and verifying the
+// PnC_AReqAuthorizationMode of an ISO-20 AuthorizationReq (it carries the
+// contract chain, so the fragment is large).
+func BenchmarkAuthorizationReq20(b *testing.B) {
+	for _, p := range []pki.Profile{pki.ISO20, pki.ISO20Ed448} {
+		h := hierarchy(b, p)
+		e := h.EMSPs[0]
+		contract := e.Contracts[0]
+		doc := func() *common.Document {
+			return &common.Document{AuthorizationReq: &common.AuthorizationReqType{
+				Header: common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}},
+				PnC_AReqAuthorizationMode: &common.PnC_AReqAuthorizationModeType{Id: "ID1", GenChallenge: []byte("0123456789abcdef"),
+					ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
+						SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}}},
+			}}
+		}
+		b.Run(p.String()+"/sign", func(b *testing.B) {
+			for b.Loop() {
+				if err := SignMessage20(contract.Key, doc()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(p.String()+"/verify", func(b *testing.B) {
+			d := doc()
+			if err := SignMessage20(contract.Key, d); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := VerifyMessage20(d, contract.Cert); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

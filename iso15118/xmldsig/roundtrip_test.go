@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plugsim/plugsim/iso15118/exi"
 	"github.com/plugsim/plugsim/iso15118/iso2"
 	"github.com/plugsim/plugsim/iso15118/iso20/common"
 	"github.com/plugsim/plugsim/pki"
@@ -264,5 +265,50 @@ func TestMeteringReceiptReq2(t *testing.T) {
 	reading++
 	if err := VerifyMessage2(msg, contract.Cert); reasonOf(err) != pki.ReasonBadSignature {
 		t.Errorf("changed meter reading: %v, want bad signature", err)
+	}
+}
+
+// TestCertificateUpdate2 runs the ISO-2 update: the EV signs
+// CertificateUpdateReq with its current contract key; the CPS seals the new
+// contract key for that old key and signs the response.
+func TestCertificateUpdate2(t *testing.T) {
+	h := hierarchy(t, pki.ISO2)
+	v := h.V2G[0]
+	e := h.EMSPs[0]
+	old, next := e.Contracts[0], e.Contracts[1]
+	req := &iso2.V2G_Message{Header: iso2.MessageHeaderType{SessionID: []byte{9}}, Body: iso2.BodyType{CertificateUpdateReq: &iso2.CertificateUpdateReqType{
+		Id:                         "ID1",
+		ContractSignatureCertChain: iso2.CertificateChainType{Certificate: old.Cert.Raw, SubCertificates: &iso2.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
+		EMAID:                      old.Cert.Subject.CommonName,
+		ListOfRootCertificateIDs: iso2.ListOfRootCertificateIDsType{RootCertificateID: []iso2.X509IssuerSerialType{
+			{X509IssuerName: pki.FormatName(v.Root.Cert.Subject), X509SerialNumber: exi.IntegerFromBig(v.Root.Cert.SerialNumber)}}},
+	}}}
+	if err := SignMessage2(old.Key, req); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyMessage2(req, old.Cert); err != nil {
+		t.Fatalf("CertificateUpdateReq: %v", err)
+	}
+	sealed, err := contractkey.SealISO2(rand.NewChaCha8([32]byte{5}), &old.Key.ECDSA().PublicKey, next.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := &iso2.V2G_Message{Header: iso2.MessageHeaderType{SessionID: []byte{9}}, Body: iso2.BodyType{CertificateUpdateRes: &iso2.CertificateUpdateResType{
+		SAProvisioningCertificateChain:       iso2.CertificateChainType{Certificate: v.CPS.Cert.Raw},
+		ContractSignatureCertChain:           iso2.CertificateChainType{Id: ptr("ID1"), Certificate: next.Cert.Raw},
+		ContractSignatureEncryptedPrivateKey: iso2.ContractSignatureEncryptedPrivateKeyType{Id: "ID2", Value: sealed.EncryptedPrivateKey},
+		DHpublickey:                          iso2.DiffieHellmanPublickeyType{Id: "ID3", Value: sealed.DHPublicKey},
+		EMAID:                                iso2.EMAIDType{Id: "ID4", Value: next.Cert.Subject.CommonName},
+		RetryCounter:                         ptr(int16(0)),
+	}}}
+	if err := SignMessage2(v.CPS.Key, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := VerifyMessage2(res, v.CPS.Cert); err != nil {
+		t.Fatalf("CertificateUpdateRes: %v", err)
+	}
+	key, err := contractkey.OpenISO2(old.Key, sealed, next.Cert)
+	if err != nil || !key.ECDSA().Equal(next.Key.ECDSA()) {
+		t.Fatalf("OpenISO2 with the old contract key: %v", err)
 	}
 }
