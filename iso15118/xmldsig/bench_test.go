@@ -1,9 +1,9 @@
 package xmldsig
 
 import (
-	"github.com/plugsim/plugsim/iso15118/iso20/common"
 	"testing"
 
+	"github.com/plugsim/plugsim/iso15118/iso20/common"
 	"github.com/plugsim/plugsim/pki"
 )
 
