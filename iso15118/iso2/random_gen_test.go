@@ -3839,6 +3839,1886 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomFragmentCases round-trip a random fragment of every element name of a complex type.
+var randomFragmentCases = []struct {
+	name string
+	run  func(r *rand.Rand) (string, error)
+}{
+	{"AC_EVChargeParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_EVChargeParameter: new(AC_EVChargeParameterType)}
+		randAC_EVChargeParameterType(r, f.AC_EVChargeParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_EVSEChargeParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_EVSEChargeParameter: new(AC_EVSEChargeParameterType)}
+		randAC_EVSEChargeParameterType(r, f.AC_EVSEChargeParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_EVSEStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_EVSEStatus: new(AC_EVSEStatusType)}
+		randAC_EVSEStatusType(r, f.AC_EVSEStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_EVSEStatus_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_EVSEStatus_2: new(AC_EVSEStatusType)}
+		randAC_EVSEStatusType(r, f.AC_EVSEStatus_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AuthorizationReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{AuthorizationReq: new(AuthorizationReqType)}
+		randAuthorizationReqType(r, f.AuthorizationReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AuthorizationRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{AuthorizationRes: new(AuthorizationResType)}
+		randAuthorizationResType(r, f.AuthorizationRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Body", func(r *rand.Rand) (string, error) {
+		f := Fragment{Body: new(BodyType)}
+		randBodyType(r, f.Body)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BodyElement", func(r *rand.Rand) (string, error) {
+		f := Fragment{BodyElement: new(BodyBaseType)}
+		randBodyBaseType(r, f.BodyElement)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CableCheckReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{CableCheckReq: new(CableCheckReqType)}
+		randCableCheckReqType(r, f.CableCheckReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CableCheckRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{CableCheckRes: new(CableCheckResType)}
+		randCableCheckResType(r, f.CableCheckRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CanonicalizationMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, f.CanonicalizationMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CertificateInstallationReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{CertificateInstallationReq: new(CertificateInstallationReqType)}
+		randCertificateInstallationReqType(r, f.CertificateInstallationReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CertificateInstallationRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{CertificateInstallationRes: new(CertificateInstallationResType)}
+		randCertificateInstallationResType(r, f.CertificateInstallationRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CertificateUpdateReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{CertificateUpdateReq: new(CertificateUpdateReqType)}
+		randCertificateUpdateReqType(r, f.CertificateUpdateReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CertificateUpdateRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{CertificateUpdateRes: new(CertificateUpdateResType)}
+		randCertificateUpdateResType(r, f.CertificateUpdateRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargeParameterDiscoveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargeParameterDiscoveryReq: new(ChargeParameterDiscoveryReqType)}
+		randChargeParameterDiscoveryReqType(r, f.ChargeParameterDiscoveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargeParameterDiscoveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargeParameterDiscoveryRes: new(ChargeParameterDiscoveryResType)}
+		randChargeParameterDiscoveryResType(r, f.ChargeParameterDiscoveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargeService", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargeService: new(ChargeServiceType)}
+		randChargeServiceType(r, f.ChargeService)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargingProfile", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargingProfile: new(ChargingProfileType)}
+		randChargingProfileType(r, f.ChargingProfile)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargingProfileEntryMaxPower", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargingProfileEntryMaxPower: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.ChargingProfileEntryMaxPower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargingStatusReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargingStatusReq: new(ChargingStatusReqType)}
+		randChargingStatusReqType(r, f.ChargingStatusReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargingStatusRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargingStatusRes: new(ChargingStatusResType)}
+		randChargingStatusResType(r, f.ChargingStatusRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ConsumptionCost", func(r *rand.Rand) (string, error) {
+		f := Fragment{ConsumptionCost: new(ConsumptionCostType)}
+		randConsumptionCostType(r, f.ConsumptionCost)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ContractSignatureCertChain", func(r *rand.Rand) (string, error) {
+		f := Fragment{ContractSignatureCertChain: new(CertificateChainType)}
+		randCertificateChainType(r, f.ContractSignatureCertChain)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ContractSignatureEncryptedPrivateKey", func(r *rand.Rand) (string, error) {
+		f := Fragment{ContractSignatureEncryptedPrivateKey: new(ContractSignatureEncryptedPrivateKeyType)}
+		randContractSignatureEncryptedPrivateKeyType(r, f.ContractSignatureEncryptedPrivateKey)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Cost", func(r *rand.Rand) (string, error) {
+		f := Fragment{Cost: new(CostType)}
+		randCostType(r, f.Cost)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CurrentDemandReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{CurrentDemandReq: new(CurrentDemandReqType)}
+		randCurrentDemandReqType(r, f.CurrentDemandReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CurrentDemandRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{CurrentDemandRes: new(CurrentDemandResType)}
+		randCurrentDemandResType(r, f.CurrentDemandRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_EVChargeParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_EVChargeParameter: new(DC_EVChargeParameterType)}
+		randDC_EVChargeParameterType(r, f.DC_EVChargeParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_EVPowerDeliveryParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_EVPowerDeliveryParameter: new(DC_EVPowerDeliveryParameterType)}
+		randDC_EVPowerDeliveryParameterType(r, f.DC_EVPowerDeliveryParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_EVSEChargeParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_EVSEChargeParameter: new(DC_EVSEChargeParameterType)}
+		randDC_EVSEChargeParameterType(r, f.DC_EVSEChargeParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_EVSEStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_EVSEStatus: new(DC_EVSEStatusType)}
+		randDC_EVSEStatusType(r, f.DC_EVSEStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_EVSEStatus_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_EVSEStatus_2: new(DC_EVSEStatusType)}
+		randDC_EVSEStatusType(r, f.DC_EVSEStatus_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_EVStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_EVStatus: new(DC_EVStatusType)}
+		randDC_EVStatusType(r, f.DC_EVStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_EVStatus_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_EVStatus_2: new(DC_EVStatusType)}
+		randDC_EVStatusType(r, f.DC_EVStatus_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DHpublickey", func(r *rand.Rand) (string, error) {
+		f := Fragment{DHpublickey: new(DiffieHellmanPublickeyType)}
+		randDiffieHellmanPublickeyType(r, f.DHpublickey)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, f.DSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DigestMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, f.DigestMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EAmount", func(r *rand.Rand) (string, error) {
+		f := Fragment{EAmount: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EAmount)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVChargeParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVChargeParameter: new(EVChargeParameterType)}
+		randEVChargeParameterType(r, f.EVChargeParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVEnergyCapacity", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVEnergyCapacity: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVEnergyCapacity)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVEnergyRequest: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaxCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaxCurrent: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaxCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaxVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaxVoltage: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaxVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumCurrentLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumCurrentLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaximumCurrentLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumCurrentLimit_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumCurrentLimit_2: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaximumCurrentLimit_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumPowerLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumPowerLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaximumPowerLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumPowerLimit_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumPowerLimit_2: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaximumPowerLimit_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumVoltageLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumVoltageLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaximumVoltageLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumVoltageLimit_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumVoltageLimit_2: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMaximumVoltageLimit_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinCurrent: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVMinCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPowerDeliveryParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPowerDeliveryParameter: new(EVPowerDeliveryParameterType)}
+		randEVPowerDeliveryParameterType(r, f.EVPowerDeliveryParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEChargeParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEChargeParameter: new(EVSEChargeParameterType)}
+		randEVSEChargeParameterType(r, f.EVSEChargeParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSECurrentRegulationTolerance", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSECurrentRegulationTolerance: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSECurrentRegulationTolerance)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEEnergyToBeDelivered", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEEnergyToBeDelivered: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEEnergyToBeDelivered)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaxCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaxCurrent: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaxCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaxCurrent_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaxCurrent_2: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaxCurrent_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumCurrentLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumCurrentLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaximumCurrentLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumCurrentLimit_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumCurrentLimit_2: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaximumCurrentLimit_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumPowerLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumPowerLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaximumPowerLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumPowerLimit_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumPowerLimit_2: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaximumPowerLimit_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumVoltageLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumVoltageLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaximumVoltageLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumVoltageLimit_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumVoltageLimit_2: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMaximumVoltageLimit_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumCurrentLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumCurrentLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMinimumCurrentLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumVoltageLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumVoltageLimit: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEMinimumVoltageLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSENominalVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSENominalVoltage: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSENominalVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPeakCurrentRipple", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPeakCurrentRipple: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEPeakCurrentRipple)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPresentCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPresentCurrent: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEPresentCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPresentVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPresentVoltage: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVSEPresentVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEStatus: new(EVSEStatusType)}
+		randEVSEStatusType(r, f.EVSEStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVStatus: new(EVStatusType)}
+		randEVStatusType(r, f.EVStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetCurrent: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVTargetCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetVoltage: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.EVTargetVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Entry", func(r *rand.Rand) (string, error) {
+		f := Fragment{Entry: new(EntryType)}
+		randEntryType(r, f.Entry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Header", func(r *rand.Rand) (string, error) {
+		f := Fragment{Header: new(MessageHeaderType)}
+		randMessageHeaderType(r, f.Header)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, f.KeyInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, f.KeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ListOfRootCertificateIDs", func(r *rand.Rand) (string, error) {
+		f := Fragment{ListOfRootCertificateIDs: new(ListOfRootCertificateIDsType)}
+		randListOfRootCertificateIDsType(r, f.ListOfRootCertificateIDs)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Manifest", func(r *rand.Rand) (string, error) {
+		f := Fragment{Manifest: new(ManifestType)}
+		randManifestType(r, f.Manifest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeterInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeterInfo: new(MeterInfoType)}
+		randMeterInfoType(r, f.MeterInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeteringReceiptReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeteringReceiptReq: new(MeteringReceiptReqType)}
+		randMeteringReceiptReqType(r, f.MeteringReceiptReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeteringReceiptRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeteringReceiptRes: new(MeteringReceiptResType)}
+		randMeteringReceiptResType(r, f.MeteringReceiptRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Notification", func(r *rand.Rand) (string, error) {
+		f := Fragment{Notification: new(NotificationType)}
+		randNotificationType(r, f.Notification)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Object", func(r *rand.Rand) (string, error) {
+		f := Fragment{Object: new(ObjectType)}
+		randObjectType(r, f.Object)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PGPData", func(r *rand.Rand) (string, error) {
+		f := Fragment{PGPData: new(PGPDataType)}
+		randPGPDataType(r, f.PGPData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PMax", func(r *rand.Rand) (string, error) {
+		f := Fragment{PMax: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.PMax)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PMaxSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{PMaxSchedule: new(PMaxScheduleType)}
+		randPMaxScheduleType(r, f.PMaxSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PMaxScheduleEntry", func(r *rand.Rand) (string, error) {
+		f := Fragment{PMaxScheduleEntry: new(PMaxScheduleEntryType)}
+		randPMaxScheduleEntryType(r, f.PMaxScheduleEntry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Parameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{Parameter: new(ParameterType)}
+		randParameterType(r, f.Parameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ParameterSet", func(r *rand.Rand) (string, error) {
+		f := Fragment{ParameterSet: new(ParameterSetType)}
+		randParameterSetType(r, f.ParameterSet)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PaymentDetailsReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{PaymentDetailsReq: new(PaymentDetailsReqType)}
+		randPaymentDetailsReqType(r, f.PaymentDetailsReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PaymentDetailsRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{PaymentDetailsRes: new(PaymentDetailsResType)}
+		randPaymentDetailsResType(r, f.PaymentDetailsRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PaymentOptionList", func(r *rand.Rand) (string, error) {
+		f := Fragment{PaymentOptionList: new(PaymentOptionListType)}
+		randPaymentOptionListType(r, f.PaymentOptionList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PaymentServiceSelectionReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{PaymentServiceSelectionReq: new(PaymentServiceSelectionReqType)}
+		randPaymentServiceSelectionReqType(r, f.PaymentServiceSelectionReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PaymentServiceSelectionRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{PaymentServiceSelectionRes: new(PaymentServiceSelectionResType)}
+		randPaymentServiceSelectionResType(r, f.PaymentServiceSelectionRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerDeliveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerDeliveryReq: new(PowerDeliveryReqType)}
+		randPowerDeliveryReqType(r, f.PowerDeliveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerDeliveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerDeliveryRes: new(PowerDeliveryResType)}
+		randPowerDeliveryResType(r, f.PowerDeliveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PreChargeReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{PreChargeReq: new(PreChargeReqType)}
+		randPreChargeReqType(r, f.PreChargeReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PreChargeRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{PreChargeRes: new(PreChargeResType)}
+		randPreChargeResType(r, f.PreChargeRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ProfileEntry", func(r *rand.Rand) (string, error) {
+		f := Fragment{ProfileEntry: new(ProfileEntryType)}
+		randProfileEntryType(r, f.ProfileEntry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, f.RSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Reference", func(r *rand.Rand) (string, error) {
+		f := Fragment{Reference: new(ReferenceType)}
+		randReferenceType(r, f.Reference)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RelativeTimeInterval", func(r *rand.Rand) (string, error) {
+		f := Fragment{RelativeTimeInterval: new(RelativeTimeIntervalType)}
+		randRelativeTimeIntervalType(r, f.RelativeTimeInterval)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RemainingTimeToBulkSoC", func(r *rand.Rand) (string, error) {
+		f := Fragment{RemainingTimeToBulkSoC: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.RemainingTimeToBulkSoC)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RemainingTimeToFullSoC", func(r *rand.Rand) (string, error) {
+		f := Fragment{RemainingTimeToFullSoC: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.RemainingTimeToFullSoC)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RetrievalMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, f.RetrievalMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RootCertificateID", func(r *rand.Rand) (string, error) {
+		f := Fragment{RootCertificateID: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.RootCertificateID)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SAProvisioningCertificateChain", func(r *rand.Rand) (string, error) {
+		f := Fragment{SAProvisioningCertificateChain: new(CertificateChainType)}
+		randCertificateChainType(r, f.SAProvisioningCertificateChain)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SAScheduleList", func(r *rand.Rand) (string, error) {
+		f := Fragment{SAScheduleList: new(SAScheduleListType)}
+		randSAScheduleListType(r, f.SAScheduleList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SAScheduleTuple", func(r *rand.Rand) (string, error) {
+		f := Fragment{SAScheduleTuple: new(SAScheduleTupleType)}
+		randSAScheduleTupleType(r, f.SAScheduleTuple)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SASchedules", func(r *rand.Rand) (string, error) {
+		f := Fragment{SASchedules: new(SASchedulesType)}
+		randSASchedulesType(r, f.SASchedules)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPKIData", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, f.SPKIData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SalesTariff", func(r *rand.Rand) (string, error) {
+		f := Fragment{SalesTariff: new(SalesTariffType)}
+		randSalesTariffType(r, f.SalesTariff)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SalesTariffEntry", func(r *rand.Rand) (string, error) {
+		f := Fragment{SalesTariffEntry: new(SalesTariffEntryType)}
+		randSalesTariffEntryType(r, f.SalesTariffEntry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SelectedService", func(r *rand.Rand) (string, error) {
+		f := Fragment{SelectedService: new(SelectedServiceType)}
+		randSelectedServiceType(r, f.SelectedService)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SelectedServiceList", func(r *rand.Rand) (string, error) {
+		f := Fragment{SelectedServiceList: new(SelectedServiceListType)}
+		randSelectedServiceListType(r, f.SelectedServiceList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Service", func(r *rand.Rand) (string, error) {
+		f := Fragment{Service: new(ServiceType)}
+		randServiceType(r, f.Service)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDetailReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDetailReq: new(ServiceDetailReqType)}
+		randServiceDetailReqType(r, f.ServiceDetailReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDetailRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDetailRes: new(ServiceDetailResType)}
+		randServiceDetailResType(r, f.ServiceDetailRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDiscoveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDiscoveryReq: new(ServiceDiscoveryReqType)}
+		randServiceDiscoveryReqType(r, f.ServiceDiscoveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDiscoveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDiscoveryRes: new(ServiceDiscoveryResType)}
+		randServiceDiscoveryResType(r, f.ServiceDiscoveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceList", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceList: new(ServiceListType)}
+		randServiceListType(r, f.ServiceList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceParameterList", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceParameterList: new(ServiceParameterListType)}
+		randServiceParameterListType(r, f.ServiceParameterList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionSetupReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionSetupReq: new(SessionSetupReqType)}
+		randSessionSetupReqType(r, f.SessionSetupReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionSetupRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionSetupRes: new(SessionSetupResType)}
+		randSessionSetupResType(r, f.SessionSetupRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionStopReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionStopReq: new(SessionStopReqType)}
+		randSessionStopReqType(r, f.SessionStopReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionStopRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionStopRes: new(SessionStopResType)}
+		randSessionStopResType(r, f.SessionStopRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Signature", func(r *rand.Rand) (string, error) {
+		f := Fragment{Signature: new(SignatureType)}
+		randSignatureType(r, f.Signature)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, f.SignatureMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, f.SignatureValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignedInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, f.SignedInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SubCertificates", func(r *rand.Rand) (string, error) {
+		f := Fragment{SubCertificates: new(SubCertificatesType)}
+		randSubCertificatesType(r, f.SubCertificates)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SupportedEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{SupportedEnergyTransferMode: new(SupportedEnergyTransferModeType)}
+		randSupportedEnergyTransferModeType(r, f.SupportedEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TimeInterval", func(r *rand.Rand) (string, error) {
+		f := Fragment{TimeInterval: new(IntervalType)}
+		randIntervalType(r, f.TimeInterval)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transform", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transform: new(TransformType)}
+		randTransformType(r, f.Transform)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transforms", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transforms: new(TransformsType)}
+		randTransformsType(r, f.Transforms)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"V2G_Message", func(r *rand.Rand) (string, error) {
+		f := Fragment{V2G_Message: new(V2G_Message)}
+		randV2G_Message(r, f.V2G_Message)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WeldingDetectionReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{WeldingDetectionReq: new(WeldingDetectionReqType)}
+		randWeldingDetectionReqType(r, f.WeldingDetectionReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WeldingDetectionRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{WeldingDetectionRes: new(WeldingDetectionResType)}
+		randWeldingDetectionResType(r, f.WeldingDetectionRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509Data", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509Data: new(X509DataType)}
+		randX509DataType(r, f.X509Data)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509IssuerSerial", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509IssuerSerial: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.X509IssuerSerial)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"physicalValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{PhysicalValue: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.PhysicalValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"startValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{StartValue: new(PhysicalValueType)}
+		randPhysicalValueType(r, f.StartValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+}
+
+func TestRandomFragmentRoundTrip(t *testing.T) {
+	for _, tc := range randomFragmentCases {
+		for seed := uint64(1); seed <= 5; seed++ {
+			diff, err := tc.run(rand.New(rand.NewPCG(seed, 0x15118)))
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", tc.name, seed, err)
+			}
+			if diff != "" {
+				t.Fatalf("%s seed %d: fragment round trip differs (-want +got):\n%s", tc.name, seed, diff)
+			}
+		}
+	}
+}
+
 // randomDocumentSeeds encode a random document of every global element.
 var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
 	func(r *rand.Rand) ([]byte, error) {

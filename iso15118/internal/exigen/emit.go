@@ -17,7 +17,8 @@ type gen struct {
 	frag []qname     // fragment element qnames, sorted
 	dsig []qname     // xmldsig-only fragment qnames, sorted
 
-	unrep map[*complexT]bool
+	unrep      map[*complexT]bool
+	fragFields []rootField
 }
 
 func (g *gen) p(format string, args ...any) {

@@ -102,6 +102,7 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 		}
 		fr := g.rootFields(all, pick)
 		fr = g.addElemFrags(fr, all)
+		g.fragFields = fr
 		g.emitRootCodec("Fragment", "DecodeFragment", "AppendEncodeFragment", fr, len(all), bitsFor(len(all)+2), true,
 			fmt.Sprintf("Fragment is one element encoded as an EXI fragment with this schema set's fragment grammar "+
 				"(EXI §8.5.2: %d element names, SE(*) and ED): the input of a signature digest. Exactly one field is set. "+

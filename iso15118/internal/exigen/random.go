@@ -202,6 +202,34 @@ func (g *gen) emitRandom(docFields []rootField) {
 		g.p("}},")
 	}
 	g.p("}\n")
+	if g.cfg.fragments {
+		g.p("// randomFragmentCases round-trip a random fragment of every element name of a complex type.")
+		g.p("var randomFragmentCases = []struct{ name string; run func(r *rand.Rand) (string, error) }{")
+		for _, f := range g.fragFields {
+			if f.ef != nil || f.e.ct == nil || g.unrep[f.e.ct] {
+				continue
+			}
+			g.p("{%q, func(r *rand.Rand) (string, error) {", f.json)
+			g.p("f := Fragment{%s: new(%s)}", f.name, f.e.ct.goName)
+			g.p("rand%s(r, f.%s)", f.e.ct.goName, f.name)
+			g.p("b, err := AppendEncodeFragment(nil, &f)")
+			g.p("if err != nil { return \"\", err }")
+			g.p("var got Fragment")
+			g.p("if err := DecodeFragment(b, &got); err != nil { return \"\", err }")
+			g.p("return cmp.Diff(f, got), nil")
+			g.p("}},")
+		}
+		g.p("}\n")
+		g.p("func TestRandomFragmentRoundTrip(t *testing.T) {")
+		g.p("for _, tc := range randomFragmentCases {")
+		g.p("for seed := uint64(1); seed <= 5; seed++ {")
+		g.p("diff, err := tc.run(rand.New(rand.NewPCG(seed, 0x15118)))")
+		g.p("if err != nil { t.Fatalf(\"%%s seed %%d: %%v\", tc.name, seed, err) }")
+		g.p("if diff != \"\" { t.Fatalf(\"%%s seed %%d: fragment round trip differs (-want +got):\\n%%s\", tc.name, seed, diff) }")
+		g.p("}")
+		g.p("}")
+		g.p("}\n")
+	}
 	g.p("// randomDocumentSeeds encode a random document of every global element.")
 	g.p("var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){")
 	for _, f := range docFields {

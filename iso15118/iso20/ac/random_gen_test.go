@@ -2655,6 +2655,1327 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomFragmentCases round-trip a random fragment of every element name of a complex type.
+var randomFragmentCases = []struct {
+	name string
+	run  func(r *rand.Rand) (string, error)
+}{
+	{"AC_CPDReqEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_CPDReqEnergyTransferMode: new(AC_CPDReqEnergyTransferModeType)}
+		randAC_CPDReqEnergyTransferModeType(r, f.AC_CPDReqEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_CPDResEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_CPDResEnergyTransferMode: new(AC_CPDResEnergyTransferModeType)}
+		randAC_CPDResEnergyTransferModeType(r, f.AC_CPDResEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_ChargeLoopReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_ChargeLoopReq: new(AC_ChargeLoopReqType)}
+		randAC_ChargeLoopReqType(r, f.AC_ChargeLoopReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_ChargeLoopRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_ChargeLoopRes: new(AC_ChargeLoopResType)}
+		randAC_ChargeLoopResType(r, f.AC_ChargeLoopRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_ChargeParameterDiscoveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_ChargeParameterDiscoveryReq: new(AC_ChargeParameterDiscoveryReqType)}
+		randAC_ChargeParameterDiscoveryReqType(r, f.AC_ChargeParameterDiscoveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AC_ChargeParameterDiscoveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{AC_ChargeParameterDiscoveryRes: new(AC_ChargeParameterDiscoveryResType)}
+		randAC_ChargeParameterDiscoveryResType(r, f.AC_ChargeParameterDiscoveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AdditionalServicesCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{AdditionalServicesCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.AdditionalServicesCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Amount", func(r *rand.Rand) (string, error) {
+		f := Fragment{Amount: new(RationalNumberType)}
+		randRationalNumberType(r, f.Amount)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_AC_CPDReqEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_AC_CPDReqEnergyTransferMode: new(BPT_AC_CPDReqEnergyTransferModeType)}
+		randBPT_AC_CPDReqEnergyTransferModeType(r, f.BPT_AC_CPDReqEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_AC_CPDResEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_AC_CPDResEnergyTransferMode: new(BPT_AC_CPDResEnergyTransferModeType)}
+		randBPT_AC_CPDResEnergyTransferModeType(r, f.BPT_AC_CPDResEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Dynamic_AC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Dynamic_AC_CLReqControlMode: new(BPT_Dynamic_AC_CLReqControlModeType)}
+		randBPT_Dynamic_AC_CLReqControlModeType(r, f.BPT_Dynamic_AC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Dynamic_AC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Dynamic_AC_CLResControlMode: new(BPT_Dynamic_AC_CLResControlModeType)}
+		randBPT_Dynamic_AC_CLResControlModeType(r, f.BPT_Dynamic_AC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Scheduled_AC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Scheduled_AC_CLReqControlMode: new(BPT_Scheduled_AC_CLReqControlModeType)}
+		randBPT_Scheduled_AC_CLReqControlModeType(r, f.BPT_Scheduled_AC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Scheduled_AC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Scheduled_AC_CLResControlMode: new(BPT_Scheduled_AC_CLResControlModeType)}
+		randBPT_Scheduled_AC_CLResControlModeType(r, f.BPT_Scheduled_AC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BatteryEnergyCapacity", func(r *rand.Rand) (string, error) {
+		f := Fragment{BatteryEnergyCapacity: new(RationalNumberType)}
+		randRationalNumberType(r, f.BatteryEnergyCapacity)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, f.CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, f.CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CanonicalizationMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, f.CanonicalizationMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CostPerUnit", func(r *rand.Rand) (string, error) {
+		f := Fragment{CostPerUnit: new(RationalNumberType)}
+		randRationalNumberType(r, f.CostPerUnit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, f.DSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DigestMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, f.DigestMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DisplayParameters", func(r *rand.Rand) (string, error) {
+		f := Fragment{DisplayParameters: new(DisplayParametersType)}
+		randDisplayParametersType(r, f.DisplayParameters)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_AC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_AC_CLReqControlMode: new(Dynamic_AC_CLReqControlModeType)}
+		randDynamic_AC_CLReqControlModeType(r, f.Dynamic_AC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_AC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_AC_CLResControlMode: new(Dynamic_AC_CLResControlModeType)}
+		randDynamic_AC_CLResControlModeType(r, f.Dynamic_AC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumChargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumChargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumChargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumChargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumChargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumChargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumDischargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumDischargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumDischargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumDischargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumDischargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumDischargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumV2XEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumV2XEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumV2XEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumChargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumChargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumChargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumChargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumChargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumChargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumDischargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumDischargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumDischargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumDischargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumDischargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumDischargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumV2XEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumV2XEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumV2XEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPresentActivePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPresentActivePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPresentActivePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPresentActivePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPresentActivePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPresentActivePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPresentActivePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPresentActivePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPresentActivePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPresentReactivePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPresentReactivePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPresentReactivePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPresentReactivePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPresentReactivePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPresentReactivePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPresentReactivePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPresentReactivePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPresentReactivePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumChargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumChargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumChargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumChargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumChargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumChargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumDischargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumDischargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumDischargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumDischargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumDischargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumDischargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumChargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumChargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumChargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumChargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumChargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumChargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumDischargePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumDischargePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumDischargePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumDischargePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumDischargePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumDischargePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSENominalFrequency", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSENominalFrequency: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSENominalFrequency)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPowerRampLimitation", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPowerRampLimitation: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEPowerRampLimitation)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPresentActivePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPresentActivePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEPresentActivePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPresentActivePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPresentActivePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEPresentActivePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPresentActivePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPresentActivePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEPresentActivePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEStatus: new(EVSEStatusType)}
+		randEVSEStatusType(r, f.EVSEStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSETargetActivePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSETargetActivePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSETargetActivePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSETargetActivePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSETargetActivePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSETargetActivePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSETargetActivePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSETargetActivePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSETargetActivePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSETargetFrequency", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSETargetFrequency: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSETargetFrequency)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSETargetReactivePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSETargetReactivePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSETargetReactivePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSETargetReactivePower_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSETargetReactivePower_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSETargetReactivePower_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSETargetReactivePower_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSETargetReactivePower_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSETargetReactivePower_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVTargetEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EnergyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{EnergyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.EnergyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Header", func(r *rand.Rand) (string, error) {
+		f := Fragment{Header: new(MessageHeaderType)}
+		randMessageHeaderType(r, f.Header)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, f.KeyInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, f.KeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Manifest", func(r *rand.Rand) (string, error) {
+		f := Fragment{Manifest: new(ManifestType)}
+		randManifestType(r, f.Manifest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MaximumPowerAsymmetry", func(r *rand.Rand) (string, error) {
+		f := Fragment{MaximumPowerAsymmetry: new(RationalNumberType)}
+		randRationalNumberType(r, f.MaximumPowerAsymmetry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeterInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeterInfo: new(MeterInfoType)}
+		randMeterInfoType(r, f.MeterInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Object", func(r *rand.Rand) (string, error) {
+		f := Fragment{Object: new(ObjectType)}
+		randObjectType(r, f.Object)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OccupancyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OccupancyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OccupancyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OverstayCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PGPData", func(r *rand.Rand) (string, error) {
+		f := Fragment{PGPData: new(PGPDataType)}
+		randPGPDataType(r, f.PGPData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, f.RSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Receipt", func(r *rand.Rand) (string, error) {
+		f := Fragment{Receipt: new(ReceiptType)}
+		randReceiptType(r, f.Receipt)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Reference", func(r *rand.Rand) (string, error) {
+		f := Fragment{Reference: new(ReferenceType)}
+		randReferenceType(r, f.Reference)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RetrievalMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, f.RetrievalMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RootCertificateID", func(r *rand.Rand) (string, error) {
+		f := Fragment{RootCertificateID: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.RootCertificateID)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPKIData", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, f.SPKIData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_AC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_AC_CLReqControlMode: new(Scheduled_AC_CLReqControlModeType)}
+		randScheduled_AC_CLReqControlModeType(r, f.Scheduled_AC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_AC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_AC_CLResControlMode: new(Scheduled_AC_CLResControlModeType)}
+		randScheduled_AC_CLResControlModeType(r, f.Scheduled_AC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Signature", func(r *rand.Rand) (string, error) {
+		f := Fragment{Signature: new(SignatureType)}
+		randSignatureType(r, f.Signature)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, f.SignatureMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, f.SignatureValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignedInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, f.SignedInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TaxCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{TaxCosts: new(DetailedTaxType)}
+		randDetailedTaxType(r, f.TaxCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transform", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transform: new(TransformType)}
+		randTransformType(r, f.Transform)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transforms", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transforms: new(TransformsType)}
+		randTransformsType(r, f.Transforms)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509Data", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509Data: new(X509DataType)}
+		randX509DataType(r, f.X509Data)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509IssuerSerial", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509IssuerSerial: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.X509IssuerSerial)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+}
+
+func TestRandomFragmentRoundTrip(t *testing.T) {
+	for _, tc := range randomFragmentCases {
+		for seed := uint64(1); seed <= 5; seed++ {
+			diff, err := tc.run(rand.New(rand.NewPCG(seed, 0x15118)))
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", tc.name, seed, err)
+			}
+			if diff != "" {
+				t.Fatalf("%s seed %d: fragment round trip differs (-want +got):\n%s", tc.name, seed, diff)
+			}
+		}
+	}
+}
+
 // randomDocumentSeeds encode a random document of every global element.
 var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
 	func(r *rand.Rand) ([]byte, error) {

@@ -3987,6 +3987,1964 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomFragmentCases round-trip a random fragment of every element name of a complex type.
+var randomFragmentCases = []struct {
+	name string
+	run  func(r *rand.Rand) (string, error)
+}{
+	{"AbsolutePriceSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{AbsolutePriceSchedule: new(AbsolutePriceScheduleType)}
+		randAbsolutePriceScheduleType(r, f.AbsolutePriceSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AdditionalSelectedServices", func(r *rand.Rand) (string, error) {
+		f := Fragment{AdditionalSelectedServices: new(AdditionalServiceListType)}
+		randAdditionalServiceListType(r, f.AdditionalSelectedServices)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AdditionalService", func(r *rand.Rand) (string, error) {
+		f := Fragment{AdditionalService: new(AdditionalServiceType)}
+		randAdditionalServiceType(r, f.AdditionalService)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AdditionalServicesCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{AdditionalServicesCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.AdditionalServicesCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Amount", func(r *rand.Rand) (string, error) {
+		f := Fragment{Amount: new(RationalNumberType)}
+		randRationalNumberType(r, f.Amount)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AuthorizationReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{AuthorizationReq: new(AuthorizationReqType)}
+		randAuthorizationReqType(r, f.AuthorizationReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AuthorizationRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{AuthorizationRes: new(AuthorizationResType)}
+		randAuthorizationResType(r, f.AuthorizationRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AuthorizationSetupReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{AuthorizationSetupReq: new(AuthorizationSetupReqType)}
+		randAuthorizationSetupReqType(r, f.AuthorizationSetupReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AuthorizationSetupRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{AuthorizationSetupRes: new(AuthorizationSetupResType)}
+		randAuthorizationSetupResType(r, f.AuthorizationSetupRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AvailableEnergy", func(r *rand.Rand) (string, error) {
+		f := Fragment{AvailableEnergy: new(RationalNumberType)}
+		randRationalNumberType(r, f.AvailableEnergy)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BatteryEnergyCapacity", func(r *rand.Rand) (string, error) {
+		f := Fragment{BatteryEnergyCapacity: new(RationalNumberType)}
+		randRationalNumberType(r, f.BatteryEnergyCapacity)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, f.CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, f.CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CPSCertificateChain", func(r *rand.Rand) (string, error) {
+		f := Fragment{CPSCertificateChain: new(CertificateChainType)}
+		randCertificateChainType(r, f.CPSCertificateChain)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CanonicalizationMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, f.CanonicalizationMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CertificateInstallationReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{CertificateInstallationReq: new(CertificateInstallationReqType)}
+		randCertificateInstallationReqType(r, f.CertificateInstallationReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CertificateInstallationRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{CertificateInstallationRes: new(CertificateInstallationResType)}
+		randCertificateInstallationResType(r, f.CertificateInstallationRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ChargingSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{ChargingSchedule: new(ChargingScheduleType)}
+		randChargingScheduleType(r, f.ChargingSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ContractCertificateChain", func(r *rand.Rand) (string, error) {
+		f := Fragment{ContractCertificateChain: new(ContractCertificateChainType)}
+		randContractCertificateChainType(r, f.ContractCertificateChain)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CostPerUnit", func(r *rand.Rand) (string, error) {
+		f := Fragment{CostPerUnit: new(RationalNumberType)}
+		randRationalNumberType(r, f.CostPerUnit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, f.DSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DigestMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, f.DigestMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DischargingSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{DischargingSchedule: new(ChargingScheduleType)}
+		randChargingScheduleType(r, f.DischargingSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DisplayParameters", func(r *rand.Rand) (string, error) {
+		f := Fragment{DisplayParameters: new(DisplayParametersType)}
+		randDisplayParametersType(r, f.DisplayParameters)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_EVPPTControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_EVPPTControlMode: new(Dynamic_EVPPTControlModeType)}
+		randDynamic_EVPPTControlModeType(r, f.Dynamic_EVPPTControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_SEReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_SEReqControlMode: new(Dynamic_SEReqControlModeType)}
+		randDynamic_SEReqControlModeType(r, f.Dynamic_SEReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_SEResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_SEResControlMode: new(Dynamic_SEResControlModeType)}
+		randDynamic_SEResControlModeType(r, f.Dynamic_SEResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_SMDTControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_SMDTControlMode: new(Dynamic_SMDTControlModeType)}
+		randDynamic_SMDTControlModeType(r, f.Dynamic_SMDTControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EIM_AReqAuthorizationMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{EIM_AReqAuthorizationMode: new(EIM_AReqAuthorizationModeType)}
+		randEIM_AReqAuthorizationModeType(r, f.EIM_AReqAuthorizationMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EIM_ASResAuthorizationMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{EIM_ASResAuthorizationMode: new(EIM_ASResAuthorizationModeType)}
+		randEIM_ASResAuthorizationModeType(r, f.EIM_ASResAuthorizationMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVAbsolutePriceSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVAbsolutePriceSchedule: new(EVAbsolutePriceScheduleType)}
+		randEVAbsolutePriceScheduleType(r, f.EVAbsolutePriceSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVEnergyOffer", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVEnergyOffer: new(EVEnergyOfferType)}
+		randEVEnergyOfferType(r, f.EVEnergyOffer)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumEnergyRequest_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumEnergyRequest_2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumEnergyRequest_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumV2XEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumV2XEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumV2XEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumEnergyRequest_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumEnergyRequest_2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumEnergyRequest_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumV2XEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumV2XEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumV2XEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPowerProfile", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPowerProfile: new(EVPowerProfileType)}
+		randEVPowerProfileType(r, f.EVPowerProfile)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPowerProfileEntries", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPowerProfileEntries: new(EVPowerProfileEntryListType)}
+		randEVPowerProfileEntryListType(r, f.EVPowerProfileEntries)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPowerProfileEntry", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPowerProfileEntry: new(PowerScheduleEntryType)}
+		randPowerScheduleEntryType(r, f.EVPowerProfileEntry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPowerSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPowerSchedule: new(EVPowerScheduleType)}
+		randEVPowerScheduleType(r, f.EVPowerSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPowerScheduleEntries", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPowerScheduleEntries: new(EVPowerScheduleEntryListType)}
+		randEVPowerScheduleEntryListType(r, f.EVPowerScheduleEntries)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPowerScheduleEntry", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPowerScheduleEntry: new(EVPowerScheduleEntryType)}
+		randEVPowerScheduleEntryType(r, f.EVPowerScheduleEntry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPriceRule", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPriceRule: new(EVPriceRuleType)}
+		randEVPriceRuleType(r, f.EVPriceRule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPriceRuleStack", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPriceRuleStack: new(EVPriceRuleStackType)}
+		randEVPriceRuleStackType(r, f.EVPriceRuleStack)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPriceRuleStacks", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPriceRuleStacks: new(EVPriceRuleStackListType)}
+		randEVPriceRuleStackListType(r, f.EVPriceRuleStacks)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEStatus: new(EVSEStatusType)}
+		randEVSEStatusType(r, f.EVSEStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEStatus_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEStatus_2: new(EVSEStatusType)}
+		randEVSEStatusType(r, f.EVSEStatus_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVTargetEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetEnergyRequest_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetEnergyRequest_2: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVTargetEnergyRequest_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EnergyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{EnergyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.EnergyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EnergyFee", func(r *rand.Rand) (string, error) {
+		f := Fragment{EnergyFee: new(RationalNumberType)}
+		randRationalNumberType(r, f.EnergyFee)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EnergyTransferServiceList", func(r *rand.Rand) (string, error) {
+		f := Fragment{EnergyTransferServiceList: new(ServiceListType)}
+		randServiceListType(r, f.EnergyTransferServiceList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Header", func(r *rand.Rand) (string, error) {
+		f := Fragment{Header: new(MessageHeaderType)}
+		randMessageHeaderType(r, f.Header)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, f.KeyInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, f.KeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ListOfRootCertificateIDs", func(r *rand.Rand) (string, error) {
+		f := Fragment{ListOfRootCertificateIDs: new(ListOfRootCertificateIDsType)}
+		randListOfRootCertificateIDsType(r, f.ListOfRootCertificateIDs)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Manifest", func(r *rand.Rand) (string, error) {
+		f := Fragment{Manifest: new(ManifestType)}
+		randManifestType(r, f.Manifest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MaximumCost", func(r *rand.Rand) (string, error) {
+		f := Fragment{MaximumCost: new(RationalNumberType)}
+		randRationalNumberType(r, f.MaximumCost)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeterInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeterInfo: new(MeterInfoType)}
+		randMeterInfoType(r, f.MeterInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeterInfo_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeterInfo_2: new(MeterInfoType)}
+		randMeterInfoType(r, f.MeterInfo_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeteringConfirmationReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeteringConfirmationReq: new(MeteringConfirmationReqType)}
+		randMeteringConfirmationReqType(r, f.MeteringConfirmationReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeteringConfirmationRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeteringConfirmationRes: new(MeteringConfirmationResType)}
+		randMeteringConfirmationResType(r, f.MeteringConfirmationRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MinimumCost", func(r *rand.Rand) (string, error) {
+		f := Fragment{MinimumCost: new(RationalNumberType)}
+		randRationalNumberType(r, f.MinimumCost)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OEMProvisioningCertificateChain", func(r *rand.Rand) (string, error) {
+		f := Fragment{OEMProvisioningCertificateChain: new(SignedCertificateChainType)}
+		randSignedCertificateChainType(r, f.OEMProvisioningCertificateChain)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Object", func(r *rand.Rand) (string, error) {
+		f := Fragment{Object: new(ObjectType)}
+		randObjectType(r, f.Object)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OccupancyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OccupancyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OccupancyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OverstayCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayFee", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayFee: new(RationalNumberType)}
+		randRationalNumberType(r, f.OverstayFee)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayPowerThreshold", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayPowerThreshold: new(RationalNumberType)}
+		randRationalNumberType(r, f.OverstayPowerThreshold)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayRule", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayRule: new(OverstayRuleType)}
+		randOverstayRuleType(r, f.OverstayRule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayRules", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayRules: new(OverstayRuleListType)}
+		randOverstayRuleListType(r, f.OverstayRules)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PGPData", func(r *rand.Rand) (string, error) {
+		f := Fragment{PGPData: new(PGPDataType)}
+		randPGPDataType(r, f.PGPData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Parameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{Parameter: new(ParameterType)}
+		randParameterType(r, f.Parameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ParameterSet", func(r *rand.Rand) (string, error) {
+		f := Fragment{ParameterSet: new(ParameterSetType)}
+		randParameterSetType(r, f.ParameterSet)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ParkingFee", func(r *rand.Rand) (string, error) {
+		f := Fragment{ParkingFee: new(RationalNumberType)}
+		randRationalNumberType(r, f.ParkingFee)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PnC_AReqAuthorizationMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{PnC_AReqAuthorizationMode: new(PnC_AReqAuthorizationModeType)}
+		randPnC_AReqAuthorizationModeType(r, f.PnC_AReqAuthorizationMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PnC_ASResAuthorizationMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{PnC_ASResAuthorizationMode: new(PnC_ASResAuthorizationModeType)}
+		randPnC_ASResAuthorizationModeType(r, f.PnC_ASResAuthorizationMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Power", func(r *rand.Rand) (string, error) {
+		f := Fragment{Power: new(RationalNumberType)}
+		randRationalNumberType(r, f.Power)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerDeliveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerDeliveryReq: new(PowerDeliveryReqType)}
+		randPowerDeliveryReqType(r, f.PowerDeliveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerDeliveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerDeliveryRes: new(PowerDeliveryResType)}
+		randPowerDeliveryResType(r, f.PowerDeliveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerRangeStart", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerRangeStart: new(RationalNumberType)}
+		randRationalNumberType(r, f.PowerRangeStart)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerSchedule: new(PowerScheduleType)}
+		randPowerScheduleType(r, f.PowerSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerScheduleEntries", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerScheduleEntries: new(PowerScheduleEntryListType)}
+		randPowerScheduleEntryListType(r, f.PowerScheduleEntries)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerScheduleEntry", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerScheduleEntry: new(PowerScheduleEntryType)}
+		randPowerScheduleEntryType(r, f.PowerScheduleEntry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerTolerance", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerTolerance: new(RationalNumberType)}
+		randRationalNumberType(r, f.PowerTolerance)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Power_L2", func(r *rand.Rand) (string, error) {
+		f := Fragment{Power_L2: new(RationalNumberType)}
+		randRationalNumberType(r, f.Power_L2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Power_L3", func(r *rand.Rand) (string, error) {
+		f := Fragment{Power_L3: new(RationalNumberType)}
+		randRationalNumberType(r, f.Power_L3)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PriceLevelSchedule", func(r *rand.Rand) (string, error) {
+		f := Fragment{PriceLevelSchedule: new(PriceLevelScheduleType)}
+		randPriceLevelScheduleType(r, f.PriceLevelSchedule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PriceLevelScheduleEntries", func(r *rand.Rand) (string, error) {
+		f := Fragment{PriceLevelScheduleEntries: new(PriceLevelScheduleEntryListType)}
+		randPriceLevelScheduleEntryListType(r, f.PriceLevelScheduleEntries)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PriceLevelScheduleEntry", func(r *rand.Rand) (string, error) {
+		f := Fragment{PriceLevelScheduleEntry: new(PriceLevelScheduleEntryType)}
+		randPriceLevelScheduleEntryType(r, f.PriceLevelScheduleEntry)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PriceRule", func(r *rand.Rand) (string, error) {
+		f := Fragment{PriceRule: new(PriceRuleType)}
+		randPriceRuleType(r, f.PriceRule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PriceRuleStack", func(r *rand.Rand) (string, error) {
+		f := Fragment{PriceRuleStack: new(PriceRuleStackType)}
+		randPriceRuleStackType(r, f.PriceRuleStack)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PriceRuleStacks", func(r *rand.Rand) (string, error) {
+		f := Fragment{PriceRuleStacks: new(PriceRuleStackListType)}
+		randPriceRuleStackListType(r, f.PriceRuleStacks)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PrioritizedEMAIDs", func(r *rand.Rand) (string, error) {
+		f := Fragment{PrioritizedEMAIDs: new(EMAIDListType)}
+		randEMAIDListType(r, f.PrioritizedEMAIDs)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, f.RSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Receipt", func(r *rand.Rand) (string, error) {
+		f := Fragment{Receipt: new(ReceiptType)}
+		randReceiptType(r, f.Receipt)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Receipt_2", func(r *rand.Rand) (string, error) {
+		f := Fragment{Receipt_2: new(ReceiptType)}
+		randReceiptType(r, f.Receipt_2)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Reference", func(r *rand.Rand) (string, error) {
+		f := Fragment{Reference: new(ReferenceType)}
+		randReferenceType(r, f.Reference)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RetrievalMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, f.RetrievalMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RootCertificateID", func(r *rand.Rand) (string, error) {
+		f := Fragment{RootCertificateID: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.RootCertificateID)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPKIData", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, f.SPKIData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ScheduleExchangeReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ScheduleExchangeReq: new(ScheduleExchangeReqType)}
+		randScheduleExchangeReqType(r, f.ScheduleExchangeReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ScheduleExchangeRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ScheduleExchangeRes: new(ScheduleExchangeResType)}
+		randScheduleExchangeResType(r, f.ScheduleExchangeRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ScheduleTuple", func(r *rand.Rand) (string, error) {
+		f := Fragment{ScheduleTuple: new(ScheduleTupleType)}
+		randScheduleTupleType(r, f.ScheduleTuple)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_EVPPTControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_EVPPTControlMode: new(Scheduled_EVPPTControlModeType)}
+		randScheduled_EVPPTControlModeType(r, f.Scheduled_EVPPTControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_SEReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_SEReqControlMode: new(Scheduled_SEReqControlModeType)}
+		randScheduled_SEReqControlModeType(r, f.Scheduled_SEReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_SEResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_SEResControlMode: new(Scheduled_SEResControlModeType)}
+		randScheduled_SEResControlModeType(r, f.Scheduled_SEResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_SMDTControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_SMDTControlMode: new(Scheduled_SMDTControlModeType)}
+		randScheduled_SMDTControlModeType(r, f.Scheduled_SMDTControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SelectedEnergyTransferService", func(r *rand.Rand) (string, error) {
+		f := Fragment{SelectedEnergyTransferService: new(SelectedServiceType)}
+		randSelectedServiceType(r, f.SelectedEnergyTransferService)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SelectedService", func(r *rand.Rand) (string, error) {
+		f := Fragment{SelectedService: new(SelectedServiceType)}
+		randSelectedServiceType(r, f.SelectedService)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SelectedVASList", func(r *rand.Rand) (string, error) {
+		f := Fragment{SelectedVASList: new(SelectedServiceListType)}
+		randSelectedServiceListType(r, f.SelectedVASList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Service", func(r *rand.Rand) (string, error) {
+		f := Fragment{Service: new(ServiceType)}
+		randServiceType(r, f.Service)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDetailReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDetailReq: new(ServiceDetailReqType)}
+		randServiceDetailReqType(r, f.ServiceDetailReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDetailRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDetailRes: new(ServiceDetailResType)}
+		randServiceDetailResType(r, f.ServiceDetailRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDiscoveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDiscoveryReq: new(ServiceDiscoveryReqType)}
+		randServiceDiscoveryReqType(r, f.ServiceDiscoveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceDiscoveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceDiscoveryRes: new(ServiceDiscoveryResType)}
+		randServiceDiscoveryResType(r, f.ServiceDiscoveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceFee", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceFee: new(RationalNumberType)}
+		randRationalNumberType(r, f.ServiceFee)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceParameterList", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceParameterList: new(ServiceParameterListType)}
+		randServiceParameterListType(r, f.ServiceParameterList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceSelectionReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceSelectionReq: new(ServiceSelectionReqType)}
+		randServiceSelectionReqType(r, f.ServiceSelectionReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"ServiceSelectionRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{ServiceSelectionRes: new(ServiceSelectionResType)}
+		randServiceSelectionResType(r, f.ServiceSelectionRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionSetupReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionSetupReq: new(SessionSetupReqType)}
+		randSessionSetupReqType(r, f.SessionSetupReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionSetupRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionSetupRes: new(SessionSetupResType)}
+		randSessionSetupResType(r, f.SessionSetupRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionStopReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionStopReq: new(SessionStopReqType)}
+		randSessionStopReqType(r, f.SessionStopReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SessionStopRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{SessionStopRes: new(SessionStopResType)}
+		randSessionStopResType(r, f.SessionStopRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Signature", func(r *rand.Rand) (string, error) {
+		f := Fragment{Signature: new(SignatureType)}
+		randSignatureType(r, f.Signature)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, f.SignatureMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, f.SignatureValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignedInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, f.SignedInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignedInstallationData", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignedInstallationData: new(SignedInstallationDataType)}
+		randSignedInstallationDataType(r, f.SignedInstallationData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignedMeteringData", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignedMeteringData: new(SignedMeteringDataType)}
+		randSignedMeteringDataType(r, f.SignedMeteringData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SubCertificates", func(r *rand.Rand) (string, error) {
+		f := Fragment{SubCertificates: new(SubCertificatesType)}
+		randSubCertificatesType(r, f.SubCertificates)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SupportedProviders", func(r *rand.Rand) (string, error) {
+		f := Fragment{SupportedProviders: new(SupportedProvidersListType)}
+		randSupportedProvidersListType(r, f.SupportedProviders)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SupportedServiceIDs", func(r *rand.Rand) (string, error) {
+		f := Fragment{SupportedServiceIDs: new(ServiceIDListType)}
+		randServiceIDListType(r, f.SupportedServiceIDs)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TaxCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{TaxCosts: new(DetailedTaxType)}
+		randDetailedTaxType(r, f.TaxCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TaxRate", func(r *rand.Rand) (string, error) {
+		f := Fragment{TaxRate: new(RationalNumberType)}
+		randRationalNumberType(r, f.TaxRate)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TaxRule", func(r *rand.Rand) (string, error) {
+		f := Fragment{TaxRule: new(TaxRuleType)}
+		randTaxRuleType(r, f.TaxRule)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TaxRules", func(r *rand.Rand) (string, error) {
+		f := Fragment{TaxRules: new(TaxRuleListType)}
+		randTaxRuleListType(r, f.TaxRules)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transform", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transform: new(TransformType)}
+		randTransformType(r, f.Transform)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transforms", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transforms: new(TransformsType)}
+		randTransformsType(r, f.Transforms)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"VASList", func(r *rand.Rand) (string, error) {
+		f := Fragment{VASList: new(ServiceListType)}
+		randServiceListType(r, f.VASList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"VehicleCheckInReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{VehicleCheckInReq: new(VehicleCheckInReqType)}
+		randVehicleCheckInReqType(r, f.VehicleCheckInReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"VehicleCheckInRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{VehicleCheckInRes: new(VehicleCheckInResType)}
+		randVehicleCheckInResType(r, f.VehicleCheckInRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"VehicleCheckOutReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{VehicleCheckOutReq: new(VehicleCheckOutReqType)}
+		randVehicleCheckOutReqType(r, f.VehicleCheckOutReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"VehicleCheckOutRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{VehicleCheckOutRes: new(VehicleCheckOutResType)}
+		randVehicleCheckOutResType(r, f.VehicleCheckOutRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509Data", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509Data: new(X509DataType)}
+		randX509DataType(r, f.X509Data)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509IssuerSerial", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509IssuerSerial: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.X509IssuerSerial)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"rationalNumber", func(r *rand.Rand) (string, error) {
+		f := Fragment{RationalNumber: new(RationalNumberType)}
+		randRationalNumberType(r, f.RationalNumber)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+}
+
+func TestRandomFragmentRoundTrip(t *testing.T) {
+	for _, tc := range randomFragmentCases {
+		for seed := uint64(1); seed <= 5; seed++ {
+			diff, err := tc.run(rand.New(rand.NewPCG(seed, 0x15118)))
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", tc.name, seed, err)
+			}
+			if diff != "" {
+				t.Fatalf("%s seed %d: fragment round trip differs (-want +got):\n%s", tc.name, seed, diff)
+			}
+		}
+	}
+}
+
 // randomDocumentSeeds encode a random document of every global element.
 var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
 	func(r *rand.Rand) ([]byte, error) {

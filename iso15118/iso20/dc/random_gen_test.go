@@ -2548,6 +2548,1184 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomFragmentCases round-trip a random fragment of every element name of a complex type.
+var randomFragmentCases = []struct {
+	name string
+	run  func(r *rand.Rand) (string, error)
+}{
+	{"AdditionalServicesCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{AdditionalServicesCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.AdditionalServicesCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Amount", func(r *rand.Rand) (string, error) {
+		f := Fragment{Amount: new(RationalNumberType)}
+		randRationalNumberType(r, f.Amount)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_DC_CPDReqEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_DC_CPDReqEnergyTransferMode: new(BPT_DC_CPDReqEnergyTransferModeType)}
+		randBPT_DC_CPDReqEnergyTransferModeType(r, f.BPT_DC_CPDReqEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_DC_CPDResEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_DC_CPDResEnergyTransferMode: new(BPT_DC_CPDResEnergyTransferModeType)}
+		randBPT_DC_CPDResEnergyTransferModeType(r, f.BPT_DC_CPDResEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Dynamic_DC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Dynamic_DC_CLReqControlMode: new(BPT_Dynamic_DC_CLReqControlModeType)}
+		randBPT_Dynamic_DC_CLReqControlModeType(r, f.BPT_Dynamic_DC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Dynamic_DC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Dynamic_DC_CLResControlMode: new(BPT_Dynamic_DC_CLResControlModeType)}
+		randBPT_Dynamic_DC_CLResControlModeType(r, f.BPT_Dynamic_DC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Scheduled_DC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Scheduled_DC_CLReqControlMode: new(BPT_Scheduled_DC_CLReqControlModeType)}
+		randBPT_Scheduled_DC_CLReqControlModeType(r, f.BPT_Scheduled_DC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BPT_Scheduled_DC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{BPT_Scheduled_DC_CLResControlMode: new(BPT_Scheduled_DC_CLResControlModeType)}
+		randBPT_Scheduled_DC_CLResControlModeType(r, f.BPT_Scheduled_DC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BatteryEnergyCapacity", func(r *rand.Rand) (string, error) {
+		f := Fragment{BatteryEnergyCapacity: new(RationalNumberType)}
+		randRationalNumberType(r, f.BatteryEnergyCapacity)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, f.CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, f.CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CanonicalizationMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, f.CanonicalizationMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CostPerUnit", func(r *rand.Rand) (string, error) {
+		f := Fragment{CostPerUnit: new(RationalNumberType)}
+		randRationalNumberType(r, f.CostPerUnit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_CPDReqEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_CPDReqEnergyTransferMode: new(DC_CPDReqEnergyTransferModeType)}
+		randDC_CPDReqEnergyTransferModeType(r, f.DC_CPDReqEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_CPDResEnergyTransferMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_CPDResEnergyTransferMode: new(DC_CPDResEnergyTransferModeType)}
+		randDC_CPDResEnergyTransferModeType(r, f.DC_CPDResEnergyTransferMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_CableCheckReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_CableCheckReq: new(DC_CableCheckReqType)}
+		randDC_CableCheckReqType(r, f.DC_CableCheckReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_CableCheckRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_CableCheckRes: new(DC_CableCheckResType)}
+		randDC_CableCheckResType(r, f.DC_CableCheckRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_ChargeLoopReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_ChargeLoopReq: new(DC_ChargeLoopReqType)}
+		randDC_ChargeLoopReqType(r, f.DC_ChargeLoopReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_ChargeLoopRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_ChargeLoopRes: new(DC_ChargeLoopResType)}
+		randDC_ChargeLoopResType(r, f.DC_ChargeLoopRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_ChargeParameterDiscoveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_ChargeParameterDiscoveryReq: new(DC_ChargeParameterDiscoveryReqType)}
+		randDC_ChargeParameterDiscoveryReqType(r, f.DC_ChargeParameterDiscoveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_ChargeParameterDiscoveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_ChargeParameterDiscoveryRes: new(DC_ChargeParameterDiscoveryResType)}
+		randDC_ChargeParameterDiscoveryResType(r, f.DC_ChargeParameterDiscoveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_PreChargeReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_PreChargeReq: new(DC_PreChargeReqType)}
+		randDC_PreChargeReqType(r, f.DC_PreChargeReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_PreChargeRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_PreChargeRes: new(DC_PreChargeResType)}
+		randDC_PreChargeResType(r, f.DC_PreChargeRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_WeldingDetectionReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_WeldingDetectionReq: new(DC_WeldingDetectionReqType)}
+		randDC_WeldingDetectionReqType(r, f.DC_WeldingDetectionReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DC_WeldingDetectionRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{DC_WeldingDetectionRes: new(DC_WeldingDetectionResType)}
+		randDC_WeldingDetectionResType(r, f.DC_WeldingDetectionRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, f.DSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DigestMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, f.DigestMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DisplayParameters", func(r *rand.Rand) (string, error) {
+		f := Fragment{DisplayParameters: new(DisplayParametersType)}
+		randDisplayParametersType(r, f.DisplayParameters)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_DC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_DC_CLReqControlMode: new(Dynamic_DC_CLReqControlModeType)}
+		randDynamic_DC_CLReqControlModeType(r, f.Dynamic_DC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Dynamic_DC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Dynamic_DC_CLResControlMode: new(Dynamic_DC_CLResControlModeType)}
+		randDynamic_DC_CLResControlModeType(r, f.Dynamic_DC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumChargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumChargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumChargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumDischargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumDischargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumDischargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumV2XEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumV2XEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumV2XEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumVoltage: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumChargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumChargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumChargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumDischargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumDischargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumDischargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumV2XEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumV2XEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumV2XEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumVoltage: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPresentVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPresentVoltage: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPresentVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumChargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumChargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumChargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumDischargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumDischargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumDischargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMaximumVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMaximumVoltage: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMaximumVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumChargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumChargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumChargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumChargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumChargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumChargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumDischargeCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumDischargeCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumDischargeCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumDischargePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumDischargePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumDischargePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEMinimumVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEMinimumVoltage: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEMinimumVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPowerRampLimitation", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPowerRampLimitation: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEPowerRampLimitation)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPresentCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPresentCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEPresentCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEPresentVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEPresentVoltage: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVSEPresentVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEStatus: new(EVSEStatusType)}
+		randEVSEStatusType(r, f.EVSEStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVTargetCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVTargetEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetVoltage", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetVoltage: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVTargetVoltage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EnergyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{EnergyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.EnergyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Header", func(r *rand.Rand) (string, error) {
+		f := Fragment{Header: new(MessageHeaderType)}
+		randMessageHeaderType(r, f.Header)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, f.KeyInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, f.KeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Manifest", func(r *rand.Rand) (string, error) {
+		f := Fragment{Manifest: new(ManifestType)}
+		randManifestType(r, f.Manifest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeterInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeterInfo: new(MeterInfoType)}
+		randMeterInfoType(r, f.MeterInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Object", func(r *rand.Rand) (string, error) {
+		f := Fragment{Object: new(ObjectType)}
+		randObjectType(r, f.Object)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OccupancyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OccupancyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OccupancyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OverstayCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PGPData", func(r *rand.Rand) (string, error) {
+		f := Fragment{PGPData: new(PGPDataType)}
+		randPGPDataType(r, f.PGPData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, f.RSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Receipt", func(r *rand.Rand) (string, error) {
+		f := Fragment{Receipt: new(ReceiptType)}
+		randReceiptType(r, f.Receipt)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Reference", func(r *rand.Rand) (string, error) {
+		f := Fragment{Reference: new(ReferenceType)}
+		randReferenceType(r, f.Reference)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RetrievalMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, f.RetrievalMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RootCertificateID", func(r *rand.Rand) (string, error) {
+		f := Fragment{RootCertificateID: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.RootCertificateID)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPKIData", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, f.SPKIData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_DC_CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_DC_CLReqControlMode: new(Scheduled_DC_CLReqControlModeType)}
+		randScheduled_DC_CLReqControlModeType(r, f.Scheduled_DC_CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Scheduled_DC_CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{Scheduled_DC_CLResControlMode: new(Scheduled_DC_CLResControlModeType)}
+		randScheduled_DC_CLResControlModeType(r, f.Scheduled_DC_CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Signature", func(r *rand.Rand) (string, error) {
+		f := Fragment{Signature: new(SignatureType)}
+		randSignatureType(r, f.Signature)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, f.SignatureMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, f.SignatureValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignedInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, f.SignedInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TaxCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{TaxCosts: new(DetailedTaxType)}
+		randDetailedTaxType(r, f.TaxCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transform", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transform: new(TransformType)}
+		randTransformType(r, f.Transform)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transforms", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transforms: new(TransformsType)}
+		randTransformsType(r, f.Transforms)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509Data", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509Data: new(X509DataType)}
+		randX509DataType(r, f.X509Data)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509IssuerSerial", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509IssuerSerial: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.X509IssuerSerial)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+}
+
+func TestRandomFragmentRoundTrip(t *testing.T) {
+	for _, tc := range randomFragmentCases {
+		for seed := uint64(1); seed <= 5; seed++ {
+			diff, err := tc.run(rand.New(rand.NewPCG(seed, 0x15118)))
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", tc.name, seed, err)
+			}
+			if diff != "" {
+				t.Fatalf("%s seed %d: fragment round trip differs (-want +got):\n%s", tc.name, seed, diff)
+			}
+		}
+	}
+}
+
 // randomDocumentSeeds encode a random document of every global element.
 var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
 	func(r *rand.Rand) ([]byte, error) {

@@ -2532,6 +2532,1353 @@ var randomDocumentCases = []struct {
 	}},
 }
 
+// randomFragmentCases round-trip a random fragment of every element name of a complex type.
+var randomFragmentCases = []struct {
+	name string
+	run  func(r *rand.Rand) (string, error)
+}{
+	{"AdditionalServicesCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{AdditionalServicesCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.AdditionalServicesCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AlternativeSECC", func(r *rand.Rand) (string, error) {
+		f := Fragment{AlternativeSECC: new(AlternativeSECCType)}
+		randAlternativeSECCType(r, f.AlternativeSECC)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"AlternativeSECCList", func(r *rand.Rand) (string, error) {
+		f := Fragment{AlternativeSECCList: new(AlternativeSECCListType)}
+		randAlternativeSECCListType(r, f.AlternativeSECCList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Amount", func(r *rand.Rand) (string, error) {
+		f := Fragment{Amount: new(RationalNumberType)}
+		randRationalNumberType(r, f.Amount)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"BatteryEnergyCapacity", func(r *rand.Rand) (string, error) {
+		f := Fragment{BatteryEnergyCapacity: new(RationalNumberType)}
+		randRationalNumberType(r, f.BatteryEnergyCapacity)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLReqControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLReqControlMode: new(CLReqControlModeType)}
+		randCLReqControlModeType(r, f.CLReqControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CLResControlMode", func(r *rand.Rand) (string, error) {
+		f := Fragment{CLResControlMode: new(CLResControlModeType)}
+		randCLResControlModeType(r, f.CLResControlMode)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CanonicalizationMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{CanonicalizationMethod: new(CanonicalizationMethodType)}
+		randCanonicalizationMethodType(r, f.CanonicalizationMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"CostPerUnit", func(r *rand.Rand) (string, error) {
+		f := Fragment{CostPerUnit: new(RationalNumberType)}
+		randRationalNumberType(r, f.CostPerUnit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{DSAKeyValue: new(DSAKeyValueType)}
+		randDSAKeyValueType(r, f.DSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DigestMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{DigestMethod: new(DigestMethodType)}
+		randDigestMethodType(r, f.DigestMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"DisplayParameters", func(r *rand.Rand) (string, error) {
+		f := Fragment{DisplayParameters: new(DisplayParametersType)}
+		randDisplayParametersType(r, f.DisplayParameters)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EIRP", func(r *rand.Rand) (string, error) {
+		f := Fragment{EIRP: new(RationalNumberType)}
+		randRationalNumberType(r, f.EIRP)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVDeviceAlignmentCheckMethodList", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVDeviceAlignmentCheckMethodList: new(WPT_AlignmentCheckMethodListType)}
+		randWPT_AlignmentCheckMethodListType(r, f.EVDeviceAlignmentCheckMethodList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVDeviceFinePositioningMethodList", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVDeviceFinePositioningMethodList: new(WPT_FinePositioningMethodListType)}
+		randWPT_FinePositioningMethodListType(r, f.EVDeviceFinePositioningMethodList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVDevicePairingMethodList", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVDevicePairingMethodList: new(WPT_PairingMethodListType)}
+		randWPT_PairingMethodListType(r, f.EVDevicePairingMethodList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMaximumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMaximumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMaximumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVMinimumEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVMinimumEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVMinimumEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCCoilCurrentInformation", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCCoilCurrentInformation: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCCoilCurrentInformation)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCCoilCurrentRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCCoilCurrentRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCCoilCurrentRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCCurrentOutputInformation", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCCurrentOutputInformation: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCCurrentOutputInformation)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCMaxReceivablePower", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCMaxReceivablePower: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCMaxReceivablePower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCNaturalFrequency", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCNaturalFrequency: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCNaturalFrequency)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCOperatingFrequency", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCOperatingFrequency: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCOperatingFrequency)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCPowerControlParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCPowerControlParameter: new(WPT_EVPCPowerControlParameterType)}
+		randWPT_EVPCPowerControlParameterType(r, f.EVPCPowerControlParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCPowerOutput", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCPowerOutput: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCPowerOutput)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCPowerRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCPowerRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCPowerRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVPCVoltageOutputInformation", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVPCVoltageOutputInformation: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVPCVoltageOutputInformation)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVSEStatus", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVSEStatus: new(EVSEStatusType)}
+		randEVSEStatusType(r, f.EVSEStatus)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EVTargetEnergyRequest", func(r *rand.Rand) (string, error) {
+		f := Fragment{EVTargetEnergyRequest: new(RationalNumberType)}
+		randRationalNumberType(r, f.EVTargetEnergyRequest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"EnergyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{EnergyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.EnergyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Header", func(r *rand.Rand) (string, error) {
+		f := Fragment{Header: new(MessageHeaderType)}
+		randMessageHeaderType(r, f.Header)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyInfo: new(KeyInfoType)}
+		randKeyInfoType(r, f.KeyInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"KeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{KeyValue: new(KeyValueType)}
+		randKeyValueType(r, f.KeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"LF_ReceiverSetupData", func(r *rand.Rand) (string, error) {
+		f := Fragment{LF_ReceiverSetupData: new(WPT_LF_ReceiverDataType)}
+		randWPT_LF_ReceiverDataType(r, f.LF_ReceiverSetupData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"LF_RxData", func(r *rand.Rand) (string, error) {
+		f := Fragment{LF_RxData: new(WPT_LF_RxDataListType)}
+		randWPT_LF_RxDataListType(r, f.LF_RxData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"LF_SystemSetupData", func(r *rand.Rand) (string, error) {
+		f := Fragment{LF_SystemSetupData: new(WPT_LF_SystemSetupDataType)}
+		randWPT_LF_SystemSetupDataType(r, f.LF_SystemSetupData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"LF_TransmitterSetupData", func(r *rand.Rand) (string, error) {
+		f := Fragment{LF_TransmitterSetupData: new(WPT_LF_TransmitterDataType)}
+		randWPT_LF_TransmitterDataType(r, f.LF_TransmitterSetupData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"LF_TxData", func(r *rand.Rand) (string, error) {
+		f := Fragment{LF_TxData: new(WPT_LF_TxDataListType)}
+		randWPT_LF_TxDataListType(r, f.LF_TxData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Manifest", func(r *rand.Rand) (string, error) {
+		f := Fragment{Manifest: new(ManifestType)}
+		randManifestType(r, f.Manifest)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"MeterInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{MeterInfo: new(MeterInfoType)}
+		randMeterInfoType(r, f.MeterInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Object", func(r *rand.Rand) (string, error) {
+		f := Fragment{Object: new(ObjectType)}
+		randObjectType(r, f.Object)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OccupancyCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OccupancyCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OccupancyCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"OverstayCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{OverstayCosts: new(DetailedCostType)}
+		randDetailedCostType(r, f.OverstayCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PDMaxCoilCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{PDMaxCoilCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.PDMaxCoilCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PDMinCoilCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{PDMinCoilCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.PDMinCoilCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PGPData", func(r *rand.Rand) (string, error) {
+		f := Fragment{PGPData: new(PGPDataType)}
+		randPGPDataType(r, f.PGPData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PowerTransmitted", func(r *rand.Rand) (string, error) {
+		f := Fragment{PowerTransmitted: new(RationalNumberType)}
+		randRationalNumberType(r, f.PowerTransmitted)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PrimaryDeviceAlignmentCheckMethodList", func(r *rand.Rand) (string, error) {
+		f := Fragment{PrimaryDeviceAlignmentCheckMethodList: new(WPT_AlignmentCheckMethodListType)}
+		randWPT_AlignmentCheckMethodListType(r, f.PrimaryDeviceAlignmentCheckMethodList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PrimaryDeviceFinePositioningMethodList", func(r *rand.Rand) (string, error) {
+		f := Fragment{PrimaryDeviceFinePositioningMethodList: new(WPT_FinePositioningMethodListType)}
+		randWPT_FinePositioningMethodListType(r, f.PrimaryDeviceFinePositioningMethodList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PrimaryDevicePairingMethodList", func(r *rand.Rand) (string, error) {
+		f := Fragment{PrimaryDevicePairingMethodList: new(WPT_PairingMethodListType)}
+		randWPT_PairingMethodListType(r, f.PrimaryDevicePairingMethodList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"PulseSequenceOrder", func(r *rand.Rand) (string, error) {
+		f := Fragment{PulseSequenceOrder: new(WPT_TxRxPulseOrderType)}
+		randWPT_TxRxPulseOrderType(r, f.PulseSequenceOrder)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSAKeyValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSAKeyValue: new(RSAKeyValueType)}
+		randRSAKeyValueType(r, f.RSAKeyValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSSI", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSSI: new(RationalNumberType)}
+		randRationalNumberType(r, f.RSSI)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSSIData", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSSIData: new(WPT_LF_RxRSSIListType)}
+		randWPT_LF_RxRSSIListType(r, f.RSSIData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RSSIDataList", func(r *rand.Rand) (string, error) {
+		f := Fragment{RSSIDataList: new(WPT_LF_RxRSSIType)}
+		randWPT_LF_RxRSSIType(r, f.RSSIDataList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Receipt", func(r *rand.Rand) (string, error) {
+		f := Fragment{Receipt: new(ReceiptType)}
+		randReceiptType(r, f.Receipt)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Reference", func(r *rand.Rand) (string, error) {
+		f := Fragment{Reference: new(ReferenceType)}
+		randReferenceType(r, f.Reference)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RetrievalMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{RetrievalMethod: new(RetrievalMethodType)}
+		randRetrievalMethodType(r, f.RetrievalMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RootCertificateID", func(r *rand.Rand) (string, error) {
+		f := Fragment{RootCertificateID: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.RootCertificateID)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"RxSpecData", func(r *rand.Rand) (string, error) {
+		f := Fragment{RxSpecData: new(WPT_TxRxSpecDataType)}
+		randWPT_TxRxSpecDataType(r, f.RxSpecData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SDMaxOutputPower", func(r *rand.Rand) (string, error) {
+		f := Fragment{SDMaxOutputPower: new(RationalNumberType)}
+		randRationalNumberType(r, f.SDMaxOutputPower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SDMinOutputPower", func(r *rand.Rand) (string, error) {
+		f := Fragment{SDMinOutputPower: new(RationalNumberType)}
+		randRationalNumberType(r, f.SDMinOutputPower)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SDPowerInput", func(r *rand.Rand) (string, error) {
+		f := Fragment{SDPowerInput: new(RationalNumberType)}
+		randRationalNumberType(r, f.SDPowerInput)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPCMaxOutputPowerLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPCMaxOutputPowerLimit: new(RationalNumberType)}
+		randRationalNumberType(r, f.SPCMaxOutputPowerLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPCMinOutputPowerLimit", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPCMinOutputPowerLimit: new(RationalNumberType)}
+		randRationalNumberType(r, f.SPCMinOutputPowerLimit)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPCOperatingFrequency", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPCOperatingFrequency: new(RationalNumberType)}
+		randRationalNumberType(r, f.SPCOperatingFrequency)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPCPowerControlParameter", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPCPowerControlParameter: new(WPT_SPCPowerControlParameterType)}
+		randWPT_SPCPowerControlParameterType(r, f.SPCPowerControlParameter)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPCPrimaryDeviceCoilCurrentInformation", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPCPrimaryDeviceCoilCurrentInformation: new(RationalNumberType)}
+		randRationalNumberType(r, f.SPCPrimaryDeviceCoilCurrentInformation)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SPKIData", func(r *rand.Rand) (string, error) {
+		f := Fragment{SPKIData: new(SPKIDataType)}
+		randSPKIDataType(r, f.SPKIData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignalFrequency", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignalFrequency: new(RationalNumberType)}
+		randRationalNumberType(r, f.SignalFrequency)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Signature", func(r *rand.Rand) (string, error) {
+		f := Fragment{Signature: new(SignatureType)}
+		randSignatureType(r, f.Signature)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureMethod", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureMethod: new(SignatureMethodType)}
+		randSignatureMethodType(r, f.SignatureMethod)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignatureValue", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignatureValue: new(SignatureValueType)}
+		randSignatureValueType(r, f.SignatureValue)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SignedInfo", func(r *rand.Rand) (string, error) {
+		f := Fragment{SignedInfo: new(SignedInfoType)}
+		randSignedInfoType(r, f.SignedInfo)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"SupplyDeviceCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{SupplyDeviceCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.SupplyDeviceCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TargetCoilCurrent", func(r *rand.Rand) (string, error) {
+		f := Fragment{TargetCoilCurrent: new(RationalNumberType)}
+		randRationalNumberType(r, f.TargetCoilCurrent)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TaxCosts", func(r *rand.Rand) (string, error) {
+		f := Fragment{TaxCosts: new(DetailedTaxType)}
+		randDetailedTaxType(r, f.TaxCosts)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transform", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transform: new(TransformType)}
+		randTransformType(r, f.Transform)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"Transforms", func(r *rand.Rand) (string, error) {
+		f := Fragment{Transforms: new(TransformsType)}
+		randTransformsType(r, f.Transforms)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TxPackageSpecData", func(r *rand.Rand) (string, error) {
+		f := Fragment{TxPackageSpecData: new(WPT_TxRxPackageSpecDataType)}
+		randWPT_TxRxPackageSpecDataType(r, f.TxPackageSpecData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TxRxOrientation", func(r *rand.Rand) (string, error) {
+		f := Fragment{TxRxOrientation: new(WPT_CoordinateXYZType)}
+		randWPT_CoordinateXYZType(r, f.TxRxOrientation)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TxRxPosition", func(r *rand.Rand) (string, error) {
+		f := Fragment{TxRxPosition: new(WPT_CoordinateXYZType)}
+		randWPT_CoordinateXYZType(r, f.TxRxPosition)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"TxSpecData", func(r *rand.Rand) (string, error) {
+		f := Fragment{TxSpecData: new(WPT_TxRxSpecDataType)}
+		randWPT_TxRxSpecDataType(r, f.TxSpecData)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_AlignmentCheckReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_AlignmentCheckReq: new(WPT_AlignmentCheckReqType)}
+		randWPT_AlignmentCheckReqType(r, f.WPT_AlignmentCheckReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_AlignmentCheckRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_AlignmentCheckRes: new(WPT_AlignmentCheckResType)}
+		randWPT_AlignmentCheckResType(r, f.WPT_AlignmentCheckRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_ChargeLoopReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_ChargeLoopReq: new(WPT_ChargeLoopReqType)}
+		randWPT_ChargeLoopReqType(r, f.WPT_ChargeLoopReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_ChargeLoopRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_ChargeLoopRes: new(WPT_ChargeLoopResType)}
+		randWPT_ChargeLoopResType(r, f.WPT_ChargeLoopRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_ChargeParameterDiscoveryReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_ChargeParameterDiscoveryReq: new(WPT_ChargeParameterDiscoveryReqType)}
+		randWPT_ChargeParameterDiscoveryReqType(r, f.WPT_ChargeParameterDiscoveryReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_ChargeParameterDiscoveryRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_ChargeParameterDiscoveryRes: new(WPT_ChargeParameterDiscoveryResType)}
+		randWPT_ChargeParameterDiscoveryResType(r, f.WPT_ChargeParameterDiscoveryRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_FinePositioningReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_FinePositioningReq: new(WPT_FinePositioningReqType)}
+		randWPT_FinePositioningReqType(r, f.WPT_FinePositioningReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_FinePositioningRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_FinePositioningRes: new(WPT_FinePositioningResType)}
+		randWPT_FinePositioningResType(r, f.WPT_FinePositioningRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_FinePositioningSetupReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_FinePositioningSetupReq: new(WPT_FinePositioningSetupReqType)}
+		randWPT_FinePositioningSetupReqType(r, f.WPT_FinePositioningSetupReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_FinePositioningSetupRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_FinePositioningSetupRes: new(WPT_FinePositioningSetupResType)}
+		randWPT_FinePositioningSetupResType(r, f.WPT_FinePositioningSetupRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_LF_DataPackage", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_LF_DataPackage: new(WPT_LF_DataPackageType)}
+		randWPT_LF_DataPackageType(r, f.WPT_LF_DataPackage)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_LF_DataPackageList", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_LF_DataPackageList: new(WPT_LF_DataPackageListType)}
+		randWPT_LF_DataPackageListType(r, f.WPT_LF_DataPackageList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_LF_RxDataList", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_LF_RxDataList: new(WPT_LF_RxDataType)}
+		randWPT_LF_RxDataType(r, f.WPT_LF_RxDataList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_LF_TxDataList", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_LF_TxDataList: new(WPT_LF_TxDataType)}
+		randWPT_LF_TxDataType(r, f.WPT_LF_TxDataList)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_PairingReq", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_PairingReq: new(WPT_PairingReqType)}
+		randWPT_PairingReqType(r, f.WPT_PairingReq)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"WPT_PairingRes", func(r *rand.Rand) (string, error) {
+		f := Fragment{WPT_PairingRes: new(WPT_PairingResType)}
+		randWPT_PairingResType(r, f.WPT_PairingRes)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509Data", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509Data: new(X509DataType)}
+		randX509DataType(r, f.X509Data)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+	{"X509IssuerSerial", func(r *rand.Rand) (string, error) {
+		f := Fragment{X509IssuerSerial: new(X509IssuerSerialType)}
+		randX509IssuerSerialType(r, f.X509IssuerSerial)
+		b, err := AppendEncodeFragment(nil, &f)
+		if err != nil {
+			return "", err
+		}
+		var got Fragment
+		if err := DecodeFragment(b, &got); err != nil {
+			return "", err
+		}
+		return cmp.Diff(f, got), nil
+	}},
+}
+
+func TestRandomFragmentRoundTrip(t *testing.T) {
+	for _, tc := range randomFragmentCases {
+		for seed := uint64(1); seed <= 5; seed++ {
+			diff, err := tc.run(rand.New(rand.NewPCG(seed, 0x15118)))
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", tc.name, seed, err)
+			}
+			if diff != "" {
+				t.Fatalf("%s seed %d: fragment round trip differs (-want +got):\n%s", tc.name, seed, diff)
+			}
+		}
+	}
+}
+
 // randomDocumentSeeds encode a random document of every global element.
 var randomDocumentSeeds = []func(r *rand.Rand) ([]byte, error){
 	func(r *rand.Rand) ([]byte, error) {
