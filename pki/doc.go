@@ -10,8 +10,9 @@
 //
 // The package never reads the wall clock: every time comes from the caller
 // (the simulator's clock). Revocation (OCSP, CRL) lives in pki/revocation,
-// contract key transport in pki/contractkey, identifiers in pki/ident and the
-// on-disk layout in pki/pkidir.
+// contract key transport in pki/contractkey, identifiers in pki/ident, the
+// on-disk layout in pki/pkidir and the ISO 15118 TLS configurations in
+// pki/v2gtls.
 //
 // Requirement ids in comments follow /work/shared/iso15118/PKI-NOTES.md:
 // [V] checked against data, [S] stated by a cited source only, [U] not
