@@ -1,9 +1,7 @@
 package pki_test
 
 import (
-	"crypto/tls"
 	"crypto/x509"
-	"net"
 	"testing"
 	"time"
 
@@ -102,81 +100,5 @@ func BenchmarkVerifyRaw(b *testing.B) {
 				}
 			}
 		})
-	}
-}
-
-// BenchmarkTLSHandshake measures a full handshake over net.Pipe, both sides'
-// CPU: ISO-2 is TLS 1.2 with TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (0xC023,
-// the suite of the dSPACE capture), server-only authentication with the
-// SECC leaf + CPO Sub-CA 2 + Sub-CA 1, and the EV verifying the chain with
-// pki.Verify against its V2G roots; ISO-20 is TLS 1.3 with mutual
-// authentication (OEM provisioning chain) on P-521 certificates.
-func BenchmarkTLSHandshake(b *testing.B) {
-	b.Run("iso2-tls12-C023", func(b *testing.B) { benchTLS(b, pki.ISO2) })
-	b.Run("iso20-tls13-mutual-P521", func(b *testing.B) { benchTLS(b, pki.ISO20) })
-}
-
-func benchTLS(b *testing.B, p pki.Profile) {
-	h := benchHierarchy(b, p)
-	v := h.V2G[0]
-	at := benchAt.Add(time.Hour)
-	secc := v.SECC[0]
-	serverCert := tls.Certificate{Certificate: [][]byte{secc.Cert.Raw, v.CPOSubCA2.Cert.Raw, v.CPOSubCA1.Cert.Raw}, PrivateKey: secc.Key.ECDSA()}
-	v2g := pki.NewTrustStore(v.Root.Cert)
-	oemStore := pki.NewTrustStore(h.OEM.Root.Cert)
-	verify := func(store *pki.TrustStore, role pki.Role) func([][]byte, [][]*x509.Certificate) error {
-		return func(raw [][]byte, _ [][]*x509.Certificate) error {
-			var certs []*x509.Certificate
-			for _, r := range raw {
-				c, err := pki.ParseCertificate(r)
-				if err != nil {
-					return err
-				}
-				certs = append(certs, c)
-			}
-			_, err := pki.Verify(certs[0], pki.VerifyOptions{Profile: p, Roots: store, Intermediates: certs[1:], At: at, Role: role})
-			return err
-		}
-	}
-	now := func() time.Time { return at }
-	server := &tls.Config{Certificates: []tls.Certificate{serverCert}, Time: now, MinVersion: tls.VersionTLS12}
-	client := &tls.Config{InsecureSkipVerify: true, VerifyPeerCertificate: verify(v2g, pki.RoleSECC), Time: now}
-	if p == pki.ISO2 {
-		suites := []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}
-		server.CipherSuites, client.CipherSuites = suites, suites
-		server.MaxVersion, client.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
-		server.CurvePreferences = []tls.CurveID{tls.CurveP256}
-		client.CurvePreferences = []tls.CurveID{tls.CurveP256}
-	} else {
-		oem := h.OEM.Provisioning[0]
-		server.MinVersion = tls.VersionTLS13
-		server.ClientAuth = tls.RequireAnyClientCert
-		server.VerifyPeerCertificate = verify(oemStore, pki.RoleOEMProvisioning)
-		client.Certificates = []tls.Certificate{{Certificate: [][]byte{oem.Cert.Raw, h.OEM.SubCA2.Cert.Raw, h.OEM.SubCA1.Cert.Raw}, PrivateKey: oem.Key.ECDSA()}}
-		server.CurvePreferences = []tls.CurveID{tls.CurveP521}
-		client.CurvePreferences = []tls.CurveID{tls.CurveP521}
-	}
-	for b.Loop() {
-		c1, c2 := net.Pipe()
-		errc := make(chan error, 1)
-		go func() {
-			s := tls.Server(c2, server)
-			errc <- s.Handshake()
-		}()
-		c := tls.Client(c1, client)
-		if err := c.Handshake(); err != nil {
-			b.Fatal(err)
-		}
-		if err := <-errc; err != nil {
-			b.Fatal(err)
-		}
-		st := c.ConnectionState()
-		if p == pki.ISO2 && st.CipherSuite != tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 {
-			b.Fatalf("suite %x", st.CipherSuite)
-		}
-		// Close the pipe, not the TLS connections: tls.Conn.Close writes a
-		// close_notify that nobody reads on a synchronous pipe.
-		c1.Close()
-		c2.Close()
 	}
 }
