@@ -46,7 +46,7 @@ func forge(t *testing.T, tmpl, issuer *x509.Certificate, pub crypto.PublicKey, i
 func leafTemplate(serial int64, cn string, dc string, usage x509.KeyUsage) *x509.Certificate {
 	return &x509.Certificate{
 		SerialNumber: big.NewInt(serial),
-		Subject: pkix.Name{CommonName: cn, ExtraNames: []pkix.AttributeTypeAndValue{
+		Subject: pkix.Name{CommonName: cn, Organization: []string{"plugsim CPO"}, Country: []string{"DE"}, ExtraNames: []pkix.AttributeTypeAndValue{
 			{Type: pki.OIDDomainComponent, Value: dc}}},
 		NotBefore:             negAt,
 		NotAfter:              negAt.Add(90 * 24 * time.Hour),
@@ -313,6 +313,14 @@ func TestNegative(t *testing.T) {
 				ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Value: bytes.Repeat([]byte{4}, 600)}}})
 			return err
 		}, pki.ReasonTooLarge},
+		{"SECC certificate without the CPO's O and C", func(t *testing.T) error {
+			k, _ := pki.DeriveKey(pki.ECDSAP256SHA256, []byte("x"), "noorg")
+			c, err := v.CPOSubCA2.Issue(pki.Request{Role: pki.RoleSECC, Subject: pki.Name{CommonName: "DE-PSM-S-00000000000000000000000000000006"}, Key: k, NotBefore: negAt})
+			if err != nil {
+				return err
+			}
+			return verifyErr(c.Cert, seccOpts)
+		}, pki.ReasonBadIdentifier},
 		{"wrong domain component (contract presented as SECC)", func(t *testing.T) error {
 			return verifyErr(contract.Cert, with(moOpts, func(o *pki.VerifyOptions) { o.Role = pki.RoleSECC }))
 		}, pki.ReasonWrongDomain},

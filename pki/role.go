@@ -65,6 +65,7 @@ const (
 	ruleSECCLife    = "OCPP M §2.1 / RISE-sh §4: SECC leaf valid 2-3 months [S]"
 	ruleCPSLife     = "RISE-sh §15: CPS leaf valid 2-3 months [S]"
 	ruleContract    = "RISE-sh §12: contract valid 4 weeks-2 years [S]; CN = EMAID (ISO 15118-2 Annex H) [S]"
+	ruleSECCName    = "HUB 3-7: SECC leaf CN = SECC ID, O and C of the CPO, DC=CPO [S]"
 	ruleOEMProv     = "CN = PCID (maeve generate-oem-cert.sh) [S]; 1460 days in scripts [U]"
 	ruleMOSub2Usage = "RISE/ECOG/EV-pki: MO Sub-CA 2 adds digitalSignature, nonRepudiation [V]"
 	ruleOCPP        = "OCPP 2.0.1 security profile 3 (TLS with client certificates); ids not in PKI-NOTES [U]"

@@ -217,6 +217,11 @@ func checkLeaf(c *x509.Certificate, role Role) error {
 		return reject(ReasonWrongDomain, c, ruleDC, "DC %q, %v needs DC=%s", dc, role, s.dc)
 	}
 	switch role {
+	case RoleSECC:
+		// HUB 3-7: the SECC leaf carries the CPO's O and C [S].
+		if len(c.Subject.Organization) == 0 || len(c.Subject.Country) == 0 {
+			return reject(ReasonBadIdentifier, c, ruleSECCName, "SECC certificate without O or C of the CPO")
+		}
 	case RoleContract:
 		if err := checkEMAID(c); err != nil {
 			return err
