@@ -63,6 +63,7 @@ const (
 
 // Inbound is the outcome of one received frame.
 type Inbound struct {
+	// Kind says what the frame was and what the caller must do with it.
 	Kind InboundKind
 	// Frame is the parsed frame (partial when Err is a parse error).
 	Frame Frame
@@ -75,10 +76,15 @@ type Inbound struct {
 // Completion is the end of one of our CALLs: a result payload, or an error
 // (an [*Error] from the peer's CALLERROR, [ErrTimeout] or [ErrDisconnected]).
 type Completion struct {
-	ID      string
-	Action  string
+	// ID is the message id of the CALL.
+	ID string
+	// Action is the CALL's action.
+	Action string
+	// Payload is the CALLRESULT payload when Err is nil. From
+	// [Endpoint.Receive] it aliases the bytes passed in.
 	Payload json.RawMessage
-	Err     error
+	// Err is why the call failed, nil for a CALLRESULT.
+	Err error
 }
 
 type pendingCall struct {

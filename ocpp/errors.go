@@ -78,7 +78,9 @@ func (c ErrorCode) IsSchemaViolation() bool {
 // return to answer with a specific CALLERROR, what decoders and validators
 // return, and what a CALLERROR received from a peer becomes.
 type Error struct {
-	Code        ErrorCode
+	// Code is the errorCode of the CALLERROR.
+	Code ErrorCode
+	// Description is the errorDescription; empty is allowed.
 	Description string
 	// Details is the errorDetails JSON object; nil means {}.
 	Details json.RawMessage
@@ -116,10 +118,14 @@ func (e *Error) Is(target error) bool {
 // ("/chargingStation/model", "/meterValue/0/sampledValue/2/value"); the
 // empty path is the payload itself.
 type FieldError struct {
-	Path   string
+	// Path is the JSON pointer of the offending member.
+	Path string
+	// Reason says what is wrong with it ("required member missing").
 	Reason string
 }
 
+// Error returns "<path>: <reason>", or the reason alone for the payload
+// itself.
 func (e *FieldError) Error() string {
 	if e.Path == "" {
 		return e.Reason

@@ -67,11 +67,18 @@ const UnknownID = "-1"
 // A frame returned by [ParseFrame] aliases the parsed bytes in Payload and
 // ErrorDetails: copy them (or the input) before reusing the input buffer.
 type Frame struct {
-	Type             MessageType
-	ID               string
-	Action           string
-	Payload          json.RawMessage
-	ErrorCode        ErrorCode
+	// Type is the message type, the frame's first element.
+	Type MessageType
+	// ID is the message id (at most [MaxIDLength] characters).
+	ID string
+	// Action is the action of a CALL or SEND ("BootNotification").
+	Action string
+	// Payload is the JSON object of a CALL, SEND or CALLRESULT.
+	Payload json.RawMessage
+	// ErrorCode is the errorCode of a CALLERROR or CALLRESULTERROR.
+	ErrorCode ErrorCode
+	// ErrorDescription is the errorDescription of a CALLERROR or
+	// CALLRESULTERROR.
 	ErrorDescription string
 	// ErrorDetails is a JSON object; nil is written as {}.
 	ErrorDetails json.RawMessage

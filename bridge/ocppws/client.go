@@ -102,7 +102,9 @@ func (c *Client) URL() string { return c.url }
 // upgrade request with an HTTP error status.
 type DialError struct {
 	StatusCode int // HTTP status, 0 when the server was not reached
-	Err        error
+	// Err is the cause, wrapping [ErrUnauthorized] or
+	// [ErrNoCommonSubprotocol] when the status says so.
+	Err error
 }
 
 // Error returns "ocppws: dial: [HTTP status: ]cause".

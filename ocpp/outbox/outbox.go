@@ -105,10 +105,11 @@ type Item struct {
 	Action string
 	// Payload is the encoded request.
 	Payload []byte
-	// TransactionID and SeqNo identify a TransactionEvent; SeqNo is -1
-	// for MeterValues.
+	// TransactionID is the transaction of a TransactionEvent, empty for
+	// MeterValues.
 	TransactionID string
-	SeqNo         int
+	// SeqNo is the TransactionEvent's seqNo, -1 for MeterValues.
+	SeqNo int
 	// Offline is true when the item was enqueued without a connection.
 	Offline bool
 	// Attempts counts failed transmissions so far.

@@ -53,21 +53,28 @@ func (k Kind) String() string {
 
 // SyntaxError reports malformed JSON at a byte offset.
 type SyntaxError struct {
+	// Offset is the byte offset of the error in the input.
 	Offset int
-	Msg    string
+	// Msg describes the error.
+	Msg string
 }
 
+// Error returns "jsonwire: <message> at byte <offset>".
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("jsonwire: %s at byte %d", e.Msg, e.Offset)
 }
 
 // TypeError reports a well-formed value of the wrong kind.
 type TypeError struct {
+	// Offset is the byte offset of the value in the input.
 	Offset int
-	Want   string
-	Got    Kind
+	// Want names the expected kind ("string").
+	Want string
+	// Got is the kind found.
+	Got Kind
 }
 
+// Error returns "jsonwire: want <kind>, got <kind> at byte <offset>".
 func (e *TypeError) Error() string {
 	return fmt.Sprintf("jsonwire: want %s, got %s at byte %d", e.Want, e.Got, e.Offset)
 }
