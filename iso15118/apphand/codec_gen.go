@@ -17,7 +17,7 @@ func decodeSupportedAppProtocolReq(r *exi.Reader, p *pool, v *SupportedAppProtoc
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode supportedAppProtocolReq")
 			}
 			switch ec {
 			case 0:
@@ -39,7 +39,7 @@ func decodeSupportedAppProtocolReq(r *exi.Reader, p *pool, v *SupportedAppProtoc
 		case 1: // after SE(AppProtocol), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode supportedAppProtocolReq")
 			}
 			switch ec {
 			case 0:
@@ -63,7 +63,7 @@ func decodeSupportedAppProtocolReq(r *exi.Reader, p *pool, v *SupportedAppProtoc
 		case 2: // after 20 SE(AppProtocol)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode supportedAppProtocolReq")
 			}
 			switch ec {
 			case 0:
@@ -115,7 +115,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AppProtocolType")
 			}
 			switch ec {
 			case 0:
@@ -125,7 +125,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 				{
 					x, err := r.ReadString(100)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AppProtocolType/ProtocolNamespace")
 					}
 					v.ProtocolNamespace = x
 				}
@@ -139,7 +139,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 		case 1: // after SE(ProtocolNamespace)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AppProtocolType")
 			}
 			switch ec {
 			case 0:
@@ -149,7 +149,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AppProtocolType/VersionNumberMajor")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode AppProtocolType/VersionNumberMajor", exi.ErrValue)
@@ -167,7 +167,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 		case 2: // after SE(VersionNumberMajor)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AppProtocolType")
 			}
 			switch ec {
 			case 0:
@@ -177,7 +177,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AppProtocolType/VersionNumberMinor")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode AppProtocolType/VersionNumberMinor", exi.ErrValue)
@@ -195,7 +195,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 		case 3: // after SE(VersionNumberMinor)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AppProtocolType")
 			}
 			switch ec {
 			case 0:
@@ -205,7 +205,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AppProtocolType/SchemaID")
 					}
 					x := uint8(xu)
 					v.SchemaID = x
@@ -220,7 +220,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 		case 4: // after SE(SchemaID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AppProtocolType")
 			}
 			switch ec {
 			case 0:
@@ -230,7 +230,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AppProtocolType/Priority")
 					}
 					if xu > 19 {
 						return r.Fail("decode AppProtocolType/Priority", exi.ErrValue)
@@ -248,7 +248,7 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 		case 5: // after SE(Priority)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AppProtocolType")
 			}
 			switch ec {
 			case 0:
@@ -348,7 +348,7 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode supportedAppProtocolRes")
 			}
 			switch ec {
 			case 0:
@@ -358,7 +358,7 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode supportedAppProtocolRes/ResponseCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode supportedAppProtocolRes/ResponseCode", exi.ErrValue)
@@ -376,7 +376,7 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode supportedAppProtocolRes")
 			}
 			switch ec {
 			case 0:
@@ -386,7 +386,7 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode supportedAppProtocolRes/SchemaID")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -405,7 +405,7 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 		case 2: // after SE(SchemaID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode supportedAppProtocolRes")
 			}
 			switch ec {
 			case 0:
@@ -479,7 +479,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(2)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:

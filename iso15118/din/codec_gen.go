@@ -17,7 +17,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -27,7 +27,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVChargeParameterType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode AC_EVChargeParameterType/DepartureTime", exi.ErrValue)
@@ -45,7 +45,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -59,7 +59,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 2: // after SE(EAmount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -73,7 +73,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 3: // after SE(EVMaxVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -87,7 +87,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 4: // after SE(EVMaxCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -101,7 +101,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 5: // after SE(EVMinCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -193,7 +193,7 @@ func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -225,7 +225,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -235,7 +235,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PhysicalValueType/Multiplier")
 					}
 					if xu > 6 {
 						return r.Fail("decode PhysicalValueType/Multiplier", exi.ErrValue)
@@ -253,7 +253,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 1: // after SE(Multiplier)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -263,7 +263,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PhysicalValueType/Unit")
 					}
 					if xu >= 10 {
 						return r.Fail("decode PhysicalValueType/Unit", exi.ErrValue)
@@ -284,7 +284,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PhysicalValueType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode PhysicalValueType/Value", exi.ErrValue)
@@ -302,7 +302,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 2: // after SE(Unit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -312,7 +312,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PhysicalValueType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode PhysicalValueType/Value", exi.ErrValue)
@@ -330,7 +330,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 3: // after SE(Value)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -406,7 +406,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -420,7 +420,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 1: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -434,7 +434,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 2: // after SE(EVSEMaxVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -448,7 +448,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 3: // after SE(EVSEMaxCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -462,7 +462,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 4: // after SE(EVSEMinCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -542,7 +542,7 @@ func decodeEVSEChargeParameterType(r *exi.Reader, p *pool, v *EVSEChargeParamete
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -574,7 +574,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -584,7 +584,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVSEStatusType/PowerSwitchClosed")
 					}
 					v.PowerSwitchClosed = x
 				}
@@ -598,7 +598,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 1: // after SE(PowerSwitchClosed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -608,7 +608,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVSEStatusType/RCD")
 					}
 					v.RCD = x
 				}
@@ -622,7 +622,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 2: // after SE(RCD)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -632,7 +632,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode AC_EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -650,7 +650,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 3: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -660,7 +660,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVSEStatusType/EVSENotification")
 					}
 					if xu >= 3 {
 						return r.Fail("decode AC_EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -678,7 +678,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 4: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -761,7 +761,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -793,7 +793,7 @@ func decodeBodyBaseType(r *exi.Reader, p *pool, v *BodyBaseType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyBaseType")
 			}
 			switch ec {
 			case 0:
@@ -825,7 +825,7 @@ func decodeCableCheckReqType(r *exi.Reader, p *pool, v *CableCheckReqType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -839,7 +839,7 @@ func decodeCableCheckReqType(r *exi.Reader, p *pool, v *CableCheckReqType) error
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -883,7 +883,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -893,7 +893,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVReady")
 					}
 					v.EVReady = x
 				}
@@ -907,7 +907,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 1: // after SE(EVReady)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -917,7 +917,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVCabinConditioning")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -934,7 +934,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVRESSConditioning")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -951,7 +951,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVErrorCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVStatusType/EVErrorCode", exi.ErrValue)
@@ -969,7 +969,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 2: // after SE(EVCabinConditioning)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -979,7 +979,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVRESSConditioning")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -996,7 +996,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVErrorCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVStatusType/EVErrorCode", exi.ErrValue)
@@ -1014,7 +1014,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 3: // after SE(EVRESSConditioning)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1024,7 +1024,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVErrorCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVStatusType/EVErrorCode", exi.ErrValue)
@@ -1042,7 +1042,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 4: // after SE(EVErrorCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1052,7 +1052,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVRESSSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVStatusType/EVRESSSOC", exi.ErrValue)
@@ -1070,7 +1070,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 5: // after SE(EVRESSSOC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1174,7 +1174,7 @@ func decodeEVStatusType(r *exi.Reader, p *pool, v *EVStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1206,7 +1206,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1216,7 +1216,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CableCheckResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode CableCheckResType/ResponseCode", exi.ErrValue)
@@ -1234,7 +1234,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1248,7 +1248,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1258,7 +1258,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CableCheckResType/EVSEProcessing")
 					}
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
@@ -1273,7 +1273,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1347,7 +1347,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1357,7 +1357,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSEIsolationStatus")
 					}
 					x := IsolationLevelType(xu)
 					ptr := p.newIsolationLevelType()
@@ -1375,7 +1375,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSEStatusCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVSEStatusType/EVSEStatusCode", exi.ErrValue)
@@ -1393,7 +1393,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 1: // after SE(EVSEIsolationStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1403,7 +1403,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSEStatusCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVSEStatusType/EVSEStatusCode", exi.ErrValue)
@@ -1421,7 +1421,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 2: // after SE(EVSEStatusCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1431,7 +1431,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DC_EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -1449,7 +1449,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 3: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1459,7 +1459,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSENotification")
 					}
 					if xu >= 3 {
 						return r.Fail("decode DC_EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -1477,7 +1477,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 4: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1568,14 +1568,14 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -1586,7 +1586,7 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
@@ -1637,14 +1637,14 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationReqType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1658,7 +1658,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xb, err := r.ReadBinary(1200)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationReqType/OEMProvisioningCert")
 					}
 					x := []byte(xb)
 					v.OEMProvisioningCert = x
@@ -1673,7 +1673,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -1683,7 +1683,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xb, err := r.ReadBinary(1200)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationReqType/OEMProvisioningCert")
 					}
 					x := []byte(xb)
 					v.OEMProvisioningCert = x
@@ -1698,7 +1698,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 2: // after SE(OEMProvisioningCert)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -1712,7 +1712,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 3: // after SE(ListOfRootCertificateIDs)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -1722,7 +1722,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationReqType/DHParams")
 					}
 					x := []byte(xb)
 					v.DHParams = x
@@ -1737,7 +1737,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 4: // after SE(DHParams)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -1828,7 +1828,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -1838,7 +1838,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 				{
 					x, err := r.ReadString(40)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ListOfRootCertificateIDsType/RootCertificateID")
 					}
 					if v.RootCertificateID == nil {
 						v.RootCertificateID = p.sliceString()
@@ -1855,7 +1855,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 1: // after SE(RootCertificateID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -1865,7 +1865,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 				{
 					x, err := r.ReadString(40)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ListOfRootCertificateIDsType/RootCertificateID")
 					}
 					if v.RootCertificateID == nil {
 						v.RootCertificateID = p.sliceString()
@@ -1924,14 +1924,14 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/Id")
 					}
 					v.Id = x
 				}
@@ -1942,7 +1942,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -1952,7 +1952,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode CertificateInstallationResType/ResponseCode", exi.ErrValue)
@@ -1970,7 +1970,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -1984,7 +1984,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 3: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -1994,7 +1994,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xb, err := r.ReadBinary(128)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/ContractSignatureEncryptedPrivateKey")
 					}
 					x := []byte(xb)
 					v.ContractSignatureEncryptedPrivateKey = x
@@ -2009,7 +2009,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 4: // after SE(ContractSignatureEncryptedPrivateKey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2019,7 +2019,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/DHParams")
 					}
 					x := []byte(xb)
 					v.DHParams = x
@@ -2034,7 +2034,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 5: // after SE(DHParams)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2044,7 +2044,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					x, err := r.ReadString(24)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/ContractID")
 					}
 					v.ContractID = x
 				}
@@ -2058,7 +2058,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 6: // after SE(ContractID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2179,7 +2179,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -2189,7 +2189,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 				{
 					xb, err := r.ReadBinary(1200)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateChainType/Certificate")
 					}
 					x := []byte(xb)
 					v.Certificate = x
@@ -2204,7 +2204,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 1: // after SE(Certificate)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -2221,7 +2221,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 2: // after SE(SubCertificates)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -2282,7 +2282,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -2292,7 +2292,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 				{
 					xb, err := r.ReadBinary(1200)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SubCertificatesType/Certificate")
 					}
 					x := []byte(xb)
 					if v.Certificate == nil {
@@ -2310,7 +2310,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 1: // after SE(Certificate), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -2320,7 +2320,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 				{
 					xb, err := r.ReadBinary(1200)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SubCertificatesType/Certificate")
 					}
 					x := []byte(xb)
 					if v.Certificate == nil {
@@ -2378,14 +2378,14 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateReqType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2403,7 +2403,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -2417,7 +2417,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 2: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -2427,7 +2427,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					x, err := r.ReadString(24)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateReqType/ContractID")
 					}
 					v.ContractID = x
 				}
@@ -2441,7 +2441,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 3: // after SE(ContractID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -2455,7 +2455,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 4: // after SE(ListOfRootCertificateIDs)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -2465,7 +2465,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateReqType/DHParams")
 					}
 					x := []byte(xb)
 					v.DHParams = x
@@ -2480,7 +2480,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 5: // after SE(DHParams)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -2585,14 +2585,14 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/Id")
 					}
 					v.Id = x
 				}
@@ -2603,7 +2603,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -2613,7 +2613,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode CertificateUpdateResType/ResponseCode", exi.ErrValue)
@@ -2631,7 +2631,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -2645,7 +2645,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 3: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -2655,7 +2655,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					xb, err := r.ReadBinary(128)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/ContractSignatureEncryptedPrivateKey")
 					}
 					x := []byte(xb)
 					v.ContractSignatureEncryptedPrivateKey = x
@@ -2670,7 +2670,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 4: // after SE(ContractSignatureEncryptedPrivateKey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -2680,7 +2680,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/DHParams")
 					}
 					x := []byte(xb)
 					v.DHParams = x
@@ -2695,7 +2695,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 5: // after SE(DHParams)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -2705,7 +2705,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					x, err := r.ReadString(24)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/ContractID")
 					}
 					v.ContractID = x
 				}
@@ -2719,7 +2719,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 6: // after SE(ContractID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -2729,7 +2729,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/RetryCounter")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode CertificateUpdateResType/RetryCounter", exi.ErrValue)
@@ -2747,7 +2747,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 7: // after SE(RetryCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -2880,7 +2880,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -2890,7 +2890,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType")
 					}
 					if xu >= 6 {
 						return r.Fail("decode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", exi.ErrValue)
@@ -2908,7 +2908,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(EVRequestedEnergyTransferType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -2935,7 +2935,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(AC_EVChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -2946,7 +2946,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 3: // after SE(DC_EVChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -2957,7 +2957,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 4: // after SE(EVChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -3044,7 +3044,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3058,7 +3058,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3072,7 +3072,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 2: // after SE(EVMaximumCurrentLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3092,7 +3092,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 3: // after SE(EVMaximumPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3106,7 +3106,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 4: // after SE(EVMaximumVoltageLimit)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3128,7 +3128,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/FullSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
@@ -3149,7 +3149,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3171,7 +3171,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 5: // after SE(EVEnergyCapacity)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3187,7 +3187,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/FullSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
@@ -3208,7 +3208,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3230,7 +3230,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 6: // after SE(EVEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3240,7 +3240,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/FullSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
@@ -3261,7 +3261,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3283,7 +3283,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 7: // after SE(FullSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3293,7 +3293,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3315,7 +3315,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 8: // after SE(BulkSOC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3471,7 +3471,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3481,7 +3481,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -3499,7 +3499,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3509,7 +3509,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/EVSEProcessing")
 					}
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
@@ -3524,7 +3524,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3545,7 +3545,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 3: // after SE(SAScheduleList)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3572,7 +3572,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 4: // after SE(SASchedules)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3599,7 +3599,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 5: // after SE(AC_EVSEChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3610,7 +3610,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 6: // after SE(DC_EVSEChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3621,7 +3621,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 7: // after SE(EVSEChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -3753,7 +3753,7 @@ func decodeSAScheduleListType(r *exi.Reader, p *pool, v *SAScheduleListType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleListType")
 			}
 			switch ec {
 			case 0:
@@ -3771,7 +3771,7 @@ func decodeSAScheduleListType(r *exi.Reader, p *pool, v *SAScheduleListType) err
 		case 1: // after SE(SAScheduleTuple), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleListType")
 			}
 			switch ec {
 			case 0:
@@ -3826,7 +3826,7 @@ func decodeSASchedulesType(r *exi.Reader, p *pool, v *SASchedulesType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SASchedulesType")
 			}
 			switch ec {
 			case 0:
@@ -3858,7 +3858,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -3868,7 +3868,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SAScheduleTupleType/SAScheduleTupleID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode SAScheduleTupleType/SAScheduleTupleID", exi.ErrValue)
@@ -3886,7 +3886,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 1: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -3900,7 +3900,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 2: // after SE(PMaxSchedule)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -3917,7 +3917,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 3: // after SE(SalesTariff)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -3987,7 +3987,7 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -3997,7 +3997,7 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PMaxScheduleType/PMaxScheduleID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode PMaxScheduleType/PMaxScheduleID", exi.ErrValue)
@@ -4015,7 +4015,7 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 		case 1: // after SE(PMaxScheduleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -4033,7 +4033,7 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 		case 2: // after SE(PMaxScheduleEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -4100,7 +4100,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4121,7 +4121,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 1: // after SE(RelativeTimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4131,7 +4131,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PMaxScheduleEntryType/PMax")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode PMaxScheduleEntryType/PMax", exi.ErrValue)
@@ -4149,7 +4149,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 2: // after SE(TimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4159,7 +4159,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PMaxScheduleEntryType/PMax")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode PMaxScheduleEntryType/PMax", exi.ErrValue)
@@ -4177,7 +4177,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 3: // after SE(PMax)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4247,7 +4247,7 @@ func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EntryType")
 			}
 			switch ec {
 			case 0:
@@ -4268,7 +4268,7 @@ func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 		case 1: // after SE(RelativeTimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EntryType")
 			}
 			switch ec {
 			case 0:
@@ -4279,7 +4279,7 @@ func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 		case 2: // after SE(TimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EntryType")
 			}
 			switch ec {
 			case 0:
@@ -4337,7 +4337,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RelativeTimeIntervalType")
 			}
 			switch ec {
 			case 0:
@@ -4347,7 +4347,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RelativeTimeIntervalType/start")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode RelativeTimeIntervalType/start", exi.ErrValue)
@@ -4365,7 +4365,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 		case 1: // after SE(start)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RelativeTimeIntervalType")
 			}
 			switch ec {
 			case 0:
@@ -4375,7 +4375,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RelativeTimeIntervalType/duration")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode RelativeTimeIntervalType/duration", exi.ErrValue)
@@ -4397,7 +4397,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 		case 2: // after SE(duration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RelativeTimeIntervalType")
 			}
 			switch ec {
 			case 0:
@@ -4455,7 +4455,7 @@ func decodeIntervalType(r *exi.Reader, p *pool, v *IntervalType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode IntervalType")
 			}
 			switch ec {
 			case 0:
@@ -4487,14 +4487,14 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/Id")
 					}
 					v.Id = x
 				}
@@ -4505,7 +4505,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -4515,7 +4515,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/SalesTariffID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode SalesTariffType/SalesTariffID", exi.ErrValue)
@@ -4533,7 +4533,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 2: // after SE(SalesTariffID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -4543,7 +4543,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/SalesTariffDescription")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4560,7 +4560,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/NumEPriceLevels")
 					}
 					x := uint8(xu)
 					v.NumEPriceLevels = x
@@ -4575,7 +4575,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 3: // after SE(SalesTariffDescription)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -4585,7 +4585,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/NumEPriceLevels")
 					}
 					x := uint8(xu)
 					v.NumEPriceLevels = x
@@ -4600,7 +4600,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 4: // after SE(NumEPriceLevels)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -4618,7 +4618,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 5: // after SE(SalesTariffEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -4731,7 +4731,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4752,7 +4752,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 1: // after SE(RelativeTimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4762,7 +4762,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffEntryType/EPriceLevel")
 					}
 					x := uint8(xu)
 					v.EPriceLevel = x
@@ -4777,7 +4777,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 2: // after SE(TimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4787,7 +4787,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffEntryType/EPriceLevel")
 					}
 					x := uint8(xu)
 					v.EPriceLevel = x
@@ -4802,7 +4802,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 3: // after SE(EPriceLevel)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4822,7 +4822,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 4: // after SE(ConsumptionCost), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4917,7 +4917,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ConsumptionCostType")
 			}
 			switch ec {
 			case 0:
@@ -4927,7 +4927,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ConsumptionCostType/startValue")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode ConsumptionCostType/startValue", exi.ErrValue)
@@ -4945,7 +4945,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 		case 1: // after SE(startValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ConsumptionCostType")
 			}
 			switch ec {
 			case 0:
@@ -4965,7 +4965,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 		case 2: // after SE(Cost), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ConsumptionCostType")
 			}
 			switch ec {
 			case 0:
@@ -5034,7 +5034,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5044,7 +5044,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CostType/costKind")
 					}
 					if xu >= 3 {
 						return r.Fail("decode CostType/costKind", exi.ErrValue)
@@ -5062,7 +5062,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 1: // after SE(costKind)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5072,7 +5072,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CostType/amount")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode CostType/amount", exi.ErrValue)
@@ -5090,7 +5090,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 2: // after SE(amount)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5100,7 +5100,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CostType/amountMultiplier")
 					}
 					if xu > 6 {
 						return r.Fail("decode CostType/amountMultiplier", exi.ErrValue)
@@ -5122,7 +5122,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 3: // after SE(amountMultiplier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5198,7 +5198,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5212,7 +5212,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 1: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5226,7 +5226,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 2: // after SE(EVSEMaximumCurrentLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5246,7 +5246,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 3: // after SE(EVSEMaximumPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5260,7 +5260,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 4: // after SE(EVSEMaximumVoltageLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5274,7 +5274,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 5: // after SE(EVSEMinimumCurrentLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5288,7 +5288,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 6: // after SE(EVSEMinimumVoltageLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5308,7 +5308,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 7: // after SE(EVSECurrentRegulationTolerance)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5322,7 +5322,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 8: // after SE(EVSEPeakCurrentRipple)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5339,7 +5339,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 9: // after SE(EVSEEnergyToBeDelivered)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5485,7 +5485,7 @@ func decodeChargingStatusReqType(r *exi.Reader, p *pool, v *ChargingStatusReqTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusReqType")
 			}
 			switch ec {
 			case 0:
@@ -5517,7 +5517,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5527,7 +5527,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode ChargingStatusResType/ResponseCode", exi.ErrValue)
@@ -5545,7 +5545,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5555,7 +5555,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					xb, err := r.ReadBinary(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/EVSEID")
 					}
 					x := exi.HexBinary(xb)
 					v.EVSEID = x
@@ -5570,7 +5570,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 2: // after SE(EVSEID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5580,7 +5580,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/SAScheduleTupleID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ChargingStatusResType/SAScheduleTupleID", exi.ErrValue)
@@ -5598,7 +5598,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 3: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5620,7 +5620,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ReceiptRequired")
 					}
 					v.ReceiptRequired = x
 				}
@@ -5634,7 +5634,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 4: // after SE(EVSEMaxCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5650,7 +5650,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ReceiptRequired")
 					}
 					v.ReceiptRequired = x
 				}
@@ -5664,7 +5664,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 5: // after SE(MeterInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5674,7 +5674,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ReceiptRequired")
 					}
 					v.ReceiptRequired = x
 				}
@@ -5688,7 +5688,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 6: // after SE(ReceiptRequired)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5702,7 +5702,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 7: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -5830,7 +5830,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -5840,7 +5840,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterID")
 					}
 					v.MeterID = x
 				}
@@ -5854,7 +5854,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 1: // after SE(MeterID)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -5870,7 +5870,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/SigMeterReading")
 					}
 					x := []byte(xb)
 					v.SigMeterReading = x
@@ -5886,7 +5886,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -5907,7 +5907,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -5926,7 +5926,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 2: // after SE(MeterReading)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -5936,7 +5936,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/SigMeterReading")
 					}
 					x := []byte(xb)
 					v.SigMeterReading = x
@@ -5952,7 +5952,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -5973,7 +5973,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -5992,7 +5992,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 3: // after SE(SigMeterReading)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6002,7 +6002,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -6023,7 +6023,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -6042,7 +6042,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 4: // after SE(MeterStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6052,7 +6052,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -6071,7 +6071,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 5: // after SE(TMeter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6191,14 +6191,14 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractAuthenticationReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractAuthenticationReqType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6212,7 +6212,7 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractAuthenticationReqType/GenChallenge")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6230,7 +6230,7 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractAuthenticationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6240,7 +6240,7 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractAuthenticationReqType/GenChallenge")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6258,7 +6258,7 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 		case 2: // after SE(GenChallenge)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractAuthenticationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6328,7 +6328,7 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractAuthenticationResType")
 			}
 			switch ec {
 			case 0:
@@ -6338,7 +6338,7 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractAuthenticationResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode ContractAuthenticationResType/ResponseCode", exi.ErrValue)
@@ -6356,7 +6356,7 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractAuthenticationResType")
 			}
 			switch ec {
 			case 0:
@@ -6366,7 +6366,7 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractAuthenticationResType/EVSEProcessing")
 					}
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
@@ -6381,7 +6381,7 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 		case 2: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractAuthenticationResType")
 			}
 			switch ec {
 			case 0:
@@ -6443,7 +6443,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6457,7 +6457,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6471,7 +6471,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 2: // after SE(EVTargetCurrent)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6499,7 +6499,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6516,7 +6516,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -6530,7 +6530,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 3: // after SE(EVMaximumVoltageLimit)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6552,7 +6552,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6569,7 +6569,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -6583,7 +6583,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 4: // after SE(EVMaximumCurrentLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6599,7 +6599,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6616,7 +6616,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -6630,7 +6630,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 5: // after SE(EVMaximumPowerLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6640,7 +6640,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6657,7 +6657,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -6671,7 +6671,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 6: // after SE(BulkChargingComplete)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6681,7 +6681,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -6695,7 +6695,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 7: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6721,7 +6721,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 8: // after SE(RemainingTimeToFullSoC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6741,7 +6741,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 9: // after SE(RemainingTimeToBulkSoC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6755,7 +6755,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 10: // after SE(EVTargetVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6933,7 +6933,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -6943,7 +6943,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode CurrentDemandResType/ResponseCode", exi.ErrValue)
@@ -6961,7 +6961,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -6975,7 +6975,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -6989,7 +6989,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7003,7 +7003,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 4: // after SE(EVSEPresentCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7013,7 +7013,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSECurrentLimitAchieved")
 					}
 					v.EVSECurrentLimitAchieved = x
 				}
@@ -7027,7 +7027,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 5: // after SE(EVSECurrentLimitAchieved)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7037,7 +7037,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEVoltageLimitAchieved")
 					}
 					v.EVSEVoltageLimitAchieved = x
 				}
@@ -7051,7 +7051,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 6: // after SE(EVSEVoltageLimitAchieved)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7061,7 +7061,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEPowerLimitAchieved")
 					}
 					v.EVSEPowerLimitAchieved = x
 				}
@@ -7075,7 +7075,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 7: // after SE(EVSEPowerLimitAchieved)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7104,7 +7104,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 8: // after SE(EVSEMaximumVoltageLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7127,7 +7127,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 9: // after SE(EVSEMaximumCurrentLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7144,7 +7144,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 10: // after SE(EVSEMaximumPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7311,7 +7311,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7325,7 +7325,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7335,7 +7335,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVPowerDeliveryParameterType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7352,7 +7352,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVPowerDeliveryParameterType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -7366,7 +7366,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 2: // after SE(BulkChargingComplete)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7376,7 +7376,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVPowerDeliveryParameterType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -7390,7 +7390,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 3: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7460,7 +7460,7 @@ func decodeEVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *EVPowerDelive
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7492,7 +7492,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7502,7 +7502,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/P")
 					}
 					x := []byte(xb)
 					v.P = x
@@ -7518,7 +7518,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -7534,7 +7534,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -7549,7 +7549,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 1: // after SE(P)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7559,7 +7559,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Q")
 					}
 					x := []byte(xb)
 					v.Q = x
@@ -7574,7 +7574,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 2: // after SE(Q)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7584,7 +7584,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -7600,7 +7600,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -7615,7 +7615,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 3: // after SE(G)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7625,7 +7625,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -7640,7 +7640,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 4: // after SE(Y)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7650,7 +7650,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/J")
 					}
 					x := []byte(xb)
 					v.J = x
@@ -7666,7 +7666,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -7683,7 +7683,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 5: // after SE(J)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7693,7 +7693,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -7710,7 +7710,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 6: // after SE(Seed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7720,7 +7720,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
 					}
 					x := []byte(xb)
 					v.PgenCounter = x
@@ -7735,7 +7735,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 7: // after SE(PgenCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -7884,14 +7884,14 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DigestMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -7902,7 +7902,7 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
@@ -7953,14 +7953,14 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -7974,7 +7974,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8037,7 +8037,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8058,7 +8058,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8068,7 +8068,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8131,7 +8131,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8152,7 +8152,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 2: // after SE(KeyName)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8162,7 +8162,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8225,7 +8225,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8248,7 +8248,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 3: // after SE(KeyValue)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8258,7 +8258,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8321,7 +8321,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8344,7 +8344,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 4: // after SE(RetrievalMethod)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8354,7 +8354,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8417,7 +8417,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8440,7 +8440,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 5: // after SE(X509Data)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8450,7 +8450,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8513,7 +8513,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8536,7 +8536,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 6: // after SE(PGPData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8546,7 +8546,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8609,7 +8609,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8632,7 +8632,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 7: // after SE(SPKIData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8642,7 +8642,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8705,7 +8705,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8728,7 +8728,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 8: // after SE(MgmtData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8738,7 +8738,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8801,7 +8801,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9078,7 +9078,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9103,7 +9103,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 1: // after SE(DSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9116,7 +9116,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 2: // after SE(RSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9176,7 +9176,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9186,7 +9186,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Modulus")
 					}
 					x := []byte(xb)
 					v.Modulus = x
@@ -9201,7 +9201,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 1: // after SE(Modulus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9211,7 +9211,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Exponent")
 					}
 					x := []byte(xb)
 					v.Exponent = x
@@ -9226,7 +9226,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 2: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9288,14 +9288,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -9306,7 +9306,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -9327,14 +9327,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 1: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -9355,7 +9355,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 2: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -9372,7 +9372,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 3: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -9458,7 +9458,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -9476,7 +9476,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 1: // after SE(Transform), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -9531,14 +9531,14 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -9549,7 +9549,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -9559,7 +9559,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -9582,7 +9582,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 2: // after SE(XPath)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -9592,7 +9592,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -9672,7 +9672,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9691,7 +9691,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9710,7 +9710,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9728,7 +9728,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9747,7 +9747,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9767,7 +9767,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 1: // after SE(X509IssuerSerial)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9786,7 +9786,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9805,7 +9805,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9823,7 +9823,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9842,7 +9842,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9864,7 +9864,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 2: // after SE(X509SKI)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9883,7 +9883,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9902,7 +9902,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9920,7 +9920,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9939,7 +9939,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9961,7 +9961,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 3: // after SE(X509SubjectName)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9980,7 +9980,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9999,7 +9999,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10017,7 +10017,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10036,7 +10036,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10058,7 +10058,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 4: // after SE(X509Certificate)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10077,7 +10077,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10096,7 +10096,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10114,7 +10114,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10133,7 +10133,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10155,7 +10155,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 5: // after SE(X509CRL)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10174,7 +10174,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10193,7 +10193,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10211,7 +10211,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10230,7 +10230,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10405,7 +10405,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -10415,7 +10415,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
 					}
 					v.X509IssuerName = x
 				}
@@ -10429,7 +10429,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 1: // after SE(X509IssuerName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -10439,7 +10439,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
 					}
 					v.X509SerialNumber = x
 				}
@@ -10453,7 +10453,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 2: // after SE(X509SerialNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -10516,7 +10516,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -10526,7 +10526,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyID")
 					}
 					x := []byte(xb)
 					v.PGPKeyID = x
@@ -10542,7 +10542,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
@@ -10557,7 +10557,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 1: // after SE(PGPKeyID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -10567,7 +10567,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket = x
@@ -10586,7 +10586,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 2: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -10599,7 +10599,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 3: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -10682,7 +10682,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -10692,7 +10692,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -10710,7 +10710,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 1: // after SE(SPKISexp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -10720,7 +10720,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -10780,14 +10780,14 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ManifestType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10809,7 +10809,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -10827,7 +10827,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 2: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -10899,14 +10899,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10917,7 +10917,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10928,7 +10928,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10952,14 +10952,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10970,7 +10970,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10994,14 +10994,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 2: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11025,7 +11025,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 3: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11045,7 +11045,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 4: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11059,7 +11059,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 5: // after SE(DigestMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11069,7 +11069,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/DigestValue")
 					}
 					x := []byte(xb)
 					v.DigestValue = x
@@ -11084,7 +11084,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 6: // after SE(DigestValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11220,14 +11220,14 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11241,7 +11241,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/SessionID")
 					}
 					x := exi.HexBinary(xb)
 					v.SessionID = x
@@ -11256,7 +11256,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -11266,7 +11266,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/SessionID")
 					}
 					x := exi.HexBinary(xb)
 					v.SessionID = x
@@ -11281,7 +11281,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 2: // after SE(SessionID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -11291,7 +11291,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/SAScheduleTupleID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeteringReceiptReqType/SAScheduleTupleID", exi.ErrValue)
@@ -11316,7 +11316,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 3: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -11330,7 +11330,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -11420,7 +11420,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -11430,7 +11430,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode MeteringReceiptResType/ResponseCode", exi.ErrValue)
@@ -11448,7 +11448,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -11462,7 +11462,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 2: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -11521,14 +11521,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Encoding")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11539,7 +11539,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11550,7 +11550,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11569,14 +11569,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 1: // after AT(Encoding)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11587,7 +11587,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11606,14 +11606,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 2: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11632,7 +11632,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 3: // after AT(MimeType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
@@ -11725,7 +11725,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsReqType")
 			}
 			switch ec {
 			case 0:
@@ -11735,7 +11735,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 				{
 					x, err := r.ReadString(24)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsReqType/ContractID")
 					}
 					v.ContractID = x
 				}
@@ -11749,7 +11749,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 		case 1: // after SE(ContractID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsReqType")
 			}
 			switch ec {
 			case 0:
@@ -11763,7 +11763,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 		case 2: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsReqType")
 			}
 			switch ec {
 			case 0:
@@ -11824,7 +11824,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -11834,7 +11834,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode PaymentDetailsResType/ResponseCode", exi.ErrValue)
@@ -11852,7 +11852,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -11862,7 +11862,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsResType/GenChallenge")
 					}
 					v.GenChallenge = x
 				}
@@ -11876,7 +11876,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 2: // after SE(GenChallenge)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -11886,7 +11886,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsResType/DateTimeNow")
 					}
 					x := int64(xi)
 					v.DateTimeNow = x
@@ -11901,7 +11901,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 3: // after SE(DateTimeNow)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -11977,7 +11977,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -11987,7 +11987,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryReqType/ReadyToChargeState")
 					}
 					v.ReadyToChargeState = x
 				}
@@ -12001,7 +12001,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 1: // after SE(ReadyToChargeState)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -12030,7 +12030,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 2: // after SE(ChargingProfile)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -12053,7 +12053,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 3: // after SE(DC_EVPowerDeliveryParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -12064,7 +12064,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 4: // after SE(EVPowerDeliveryParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -12154,7 +12154,7 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingProfileType")
 			}
 			switch ec {
 			case 0:
@@ -12164,7 +12164,7 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingProfileType/SAScheduleTupleID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ChargingProfileType/SAScheduleTupleID", exi.ErrValue)
@@ -12182,7 +12182,7 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 		case 1: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingProfileType")
 			}
 			switch ec {
 			case 0:
@@ -12200,7 +12200,7 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 		case 2: // after SE(ProfileEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingProfileType")
 			}
 			switch ec {
 			case 0:
@@ -12267,7 +12267,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ProfileEntryType")
 			}
 			switch ec {
 			case 0:
@@ -12277,7 +12277,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ProfileEntryType/ChargingProfileEntryStart")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode ProfileEntryType/ChargingProfileEntryStart", exi.ErrValue)
@@ -12295,7 +12295,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 		case 1: // after SE(ChargingProfileEntryStart)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ProfileEntryType")
 			}
 			switch ec {
 			case 0:
@@ -12305,7 +12305,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ProfileEntryType/ChargingProfileEntryMaxPower")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ProfileEntryType/ChargingProfileEntryMaxPower", exi.ErrValue)
@@ -12323,7 +12323,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 		case 2: // after SE(ChargingProfileEntryMaxPower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ProfileEntryType")
 			}
 			switch ec {
 			case 0:
@@ -12379,7 +12379,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -12389,7 +12389,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode PowerDeliveryResType/ResponseCode", exi.ErrValue)
@@ -12407,7 +12407,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -12434,7 +12434,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 2: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -12445,7 +12445,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 3: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -12456,7 +12456,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 4: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -12543,7 +12543,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -12557,7 +12557,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -12571,7 +12571,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 2: // after SE(EVTargetVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -12585,7 +12585,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 3: // after SE(EVTargetCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -12653,7 +12653,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -12663,7 +12663,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PreChargeResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode PreChargeResType/ResponseCode", exi.ErrValue)
@@ -12681,7 +12681,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -12695,7 +12695,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -12709,7 +12709,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -12780,7 +12780,7 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceChargeType")
 			}
 			switch ec {
 			case 0:
@@ -12794,7 +12794,7 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 		case 1: // after SE(ServiceTag)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceChargeType")
 			}
 			switch ec {
 			case 0:
@@ -12804,7 +12804,7 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceChargeType/FreeService")
 					}
 					v.FreeService = x
 				}
@@ -12818,7 +12818,7 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 		case 2: // after SE(FreeService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceChargeType")
 			}
 			switch ec {
 			case 0:
@@ -12828,7 +12828,7 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceChargeType/EnergyTransferType")
 					}
 					if xu >= 10 {
 						return r.Fail("decode ServiceChargeType/EnergyTransferType", exi.ErrValue)
@@ -12846,7 +12846,7 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 		case 3: // after SE(EnergyTransferType)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceChargeType")
 			}
 			switch ec {
 			case 0:
@@ -12917,7 +12917,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -12931,7 +12931,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 1: // after SE(ServiceTag)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -12941,7 +12941,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/FreeService")
 					}
 					v.FreeService = x
 				}
@@ -12955,7 +12955,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 2: // after SE(FreeService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -13011,7 +13011,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceTagType")
 			}
 			switch ec {
 			case 0:
@@ -13021,7 +13021,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceTagType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceTagType/ServiceID", exi.ErrValue)
@@ -13039,7 +13039,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceTagType")
 			}
 			switch ec {
 			case 0:
@@ -13049,7 +13049,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceTagType/ServiceName")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -13066,7 +13066,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceTagType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
@@ -13081,7 +13081,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 		case 2: // after SE(ServiceName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceTagType")
 			}
 			switch ec {
 			case 0:
@@ -13091,7 +13091,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceTagType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
@@ -13106,7 +13106,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 		case 3: // after SE(ServiceCategory)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceTagType")
 			}
 			switch ec {
 			case 0:
@@ -13116,7 +13116,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceTagType/ServiceScope")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -13134,7 +13134,7 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 		case 4: // after SE(ServiceScope)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceTagType")
 			}
 			switch ec {
 			case 0:
@@ -13231,7 +13231,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailReqType")
 			}
 			switch ec {
 			case 0:
@@ -13241,7 +13241,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailReqType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceDetailReqType/ServiceID", exi.ErrValue)
@@ -13259,7 +13259,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailReqType")
 			}
 			switch ec {
 			case 0:
@@ -13303,7 +13303,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -13313,7 +13313,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode ServiceDetailResType/ResponseCode", exi.ErrValue)
@@ -13331,7 +13331,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -13341,7 +13341,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailResType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceDetailResType/ServiceID", exi.ErrValue)
@@ -13359,7 +13359,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 2: // after SE(ServiceID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -13376,7 +13376,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 3: // after SE(ServiceParameterList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -13449,7 +13449,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -13467,7 +13467,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 1: // after SE(ParameterSet), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -13522,7 +13522,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -13532,7 +13532,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterSetType/ParameterSetID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ParameterSetType/ParameterSetID", exi.ErrValue)
@@ -13550,7 +13550,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 1: // after SE(ParameterSetID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -13568,7 +13568,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 2: // after SE(Parameter), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -13635,14 +13635,14 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/Name")
 					}
 					v.Name = x
 				}
@@ -13653,14 +13653,14 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 1: // after AT(Name)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/ValueType")
 					}
 					if xu >= 6 {
 						return r.Fail("decode ParameterType/ValueType", exi.ErrValue)
@@ -13675,7 +13675,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 2: // after AT(ValueType)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -13685,7 +13685,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/boolValue")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -13702,7 +13702,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/byteValue")
 					}
 					x := int8(int64(xu) + -128)
 					ptr := p.newInt8()
@@ -13720,7 +13720,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/shortValue")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ParameterType/shortValue", exi.ErrValue)
@@ -13741,7 +13741,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/intValue")
 					}
 					if xi < -2147483648 || xi > 2147483647 {
 						return r.Fail("decode ParameterType/intValue", exi.ErrValue)
@@ -13768,7 +13768,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/stringValue")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -13784,7 +13784,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 3: // after SE(boolValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -13795,7 +13795,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 4: // after SE(byteValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -13806,7 +13806,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 5: // after SE(shortValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -13817,7 +13817,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 6: // after SE(intValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -13828,7 +13828,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 7: // after SE(physicalValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -13839,7 +13839,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 8: // after SE(stringValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -13986,7 +13986,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -13996,7 +13996,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryReqType/ServiceScope")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -14013,7 +14013,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryReqType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					ptr := p.newServiceCategoryType()
@@ -14032,7 +14032,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 1: // after SE(ServiceScope)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14042,7 +14042,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryReqType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					ptr := p.newServiceCategoryType()
@@ -14061,7 +14061,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 2: // after SE(ServiceCategory)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14131,7 +14131,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14141,7 +14141,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode ServiceDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -14159,7 +14159,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14173,7 +14173,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 2: // after SE(PaymentOptions)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14187,7 +14187,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 3: // after SE(ChargeService)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14204,7 +14204,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 4: // after SE(ServiceList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14289,7 +14289,7 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentOptionsType")
 			}
 			switch ec {
 			case 0:
@@ -14299,7 +14299,7 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentOptionsType/PaymentOption")
 					}
 					x := PaymentOptionType(xu)
 					if v.PaymentOption == nil {
@@ -14317,7 +14317,7 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 		case 1: // after SE(PaymentOption), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentOptionsType")
 			}
 			switch ec {
 			case 0:
@@ -14327,7 +14327,7 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentOptionsType/PaymentOption")
 					}
 					x := PaymentOptionType(xu)
 					if v.PaymentOption == nil {
@@ -14385,7 +14385,7 @@ func decodeServiceTagListType(r *exi.Reader, p *pool, v *ServiceTagListType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceTagListType")
 			}
 			switch ec {
 			case 0:
@@ -14403,7 +14403,7 @@ func decodeServiceTagListType(r *exi.Reader, p *pool, v *ServiceTagListType) err
 		case 1: // after SE(Service), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceTagListType")
 			}
 			switch ec {
 			case 0:
@@ -14458,7 +14458,7 @@ func decodeServicePaymentSelectionReqType(r *exi.Reader, p *pool, v *ServicePaym
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServicePaymentSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -14468,7 +14468,7 @@ func decodeServicePaymentSelectionReqType(r *exi.Reader, p *pool, v *ServicePaym
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServicePaymentSelectionReqType/SelectedPaymentOption")
 					}
 					x := PaymentOptionType(xu)
 					v.SelectedPaymentOption = x
@@ -14483,7 +14483,7 @@ func decodeServicePaymentSelectionReqType(r *exi.Reader, p *pool, v *ServicePaym
 		case 1: // after SE(SelectedPaymentOption)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServicePaymentSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -14497,7 +14497,7 @@ func decodeServicePaymentSelectionReqType(r *exi.Reader, p *pool, v *ServicePaym
 		case 2: // after SE(SelectedServiceList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServicePaymentSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -14556,7 +14556,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -14574,7 +14574,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 1: // after SE(SelectedService), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -14629,7 +14629,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -14639,7 +14639,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SelectedServiceType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode SelectedServiceType/ServiceID", exi.ErrValue)
@@ -14657,7 +14657,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -14667,7 +14667,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SelectedServiceType/ParameterSetID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode SelectedServiceType/ParameterSetID", exi.ErrValue)
@@ -14689,7 +14689,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 2: // after SE(ParameterSetID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -14747,7 +14747,7 @@ func decodeServicePaymentSelectionResType(r *exi.Reader, p *pool, v *ServicePaym
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServicePaymentSelectionResType")
 			}
 			switch ec {
 			case 0:
@@ -14757,7 +14757,7 @@ func decodeServicePaymentSelectionResType(r *exi.Reader, p *pool, v *ServicePaym
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServicePaymentSelectionResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode ServicePaymentSelectionResType/ResponseCode", exi.ErrValue)
@@ -14775,7 +14775,7 @@ func decodeServicePaymentSelectionResType(r *exi.Reader, p *pool, v *ServicePaym
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServicePaymentSelectionResType")
 			}
 			switch ec {
 			case 0:
@@ -14822,7 +14822,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -14832,7 +14832,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupReqType/EVCCID")
 					}
 					x := exi.HexBinary(xb)
 					v.EVCCID = x
@@ -14847,7 +14847,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 		case 1: // after SE(EVCCID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -14894,7 +14894,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14904,7 +14904,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode SessionSetupResType/ResponseCode", exi.ErrValue)
@@ -14922,7 +14922,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14932,7 +14932,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					xb, err := r.ReadBinary(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/EVSEID")
 					}
 					x := exi.HexBinary(xb)
 					v.EVSEID = x
@@ -14947,7 +14947,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 2: // after SE(EVSEID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14957,7 +14957,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/DateTimeNow")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -14976,7 +14976,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 3: // after SE(DateTimeNow)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -15052,7 +15052,7 @@ func decodeSessionStopType(r *exi.Reader, p *pool, v *SessionStopType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopType")
 			}
 			switch ec {
 			case 0:
@@ -15084,7 +15084,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopResType")
 			}
 			switch ec {
 			case 0:
@@ -15094,7 +15094,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode SessionStopResType/ResponseCode", exi.ErrValue)
@@ -15112,7 +15112,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopResType")
 			}
 			switch ec {
 			case 0:
@@ -15159,14 +15159,14 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15184,7 +15184,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -15198,7 +15198,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 2: // after SE(SignedInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -15212,7 +15212,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 3: // after SE(SignatureValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -15238,7 +15238,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 4: // after SE(KeyInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -15258,7 +15258,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 5: // after SE(Object), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -15372,14 +15372,14 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15397,7 +15397,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -15411,7 +15411,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 2: // after SE(CanonicalizationMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -15425,7 +15425,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 3: // after SE(SignatureMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -15443,7 +15443,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 4: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -15539,14 +15539,14 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -15557,7 +15557,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -15567,7 +15567,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
 					}
 					ptr := p.newExi_Integer()
 					*ptr = x
@@ -15589,7 +15589,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 2: // after SE(HMACOutputLength)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -15656,14 +15656,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15674,7 +15674,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -15686,14 +15686,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -15705,7 +15705,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
@@ -15767,14 +15767,14 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertiesType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15796,7 +15796,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -15814,7 +15814,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 2: // after SE(SignatureProperty), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -15886,14 +15886,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15904,7 +15904,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -15915,14 +15915,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -15933,7 +15933,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 2: // after AT(Target)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
@@ -15994,7 +15994,7 @@ func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2G_Message")
 			}
 			switch ec {
 			case 0:
@@ -16008,7 +16008,7 @@ func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2G_Message")
 			}
 			switch ec {
 			case 0:
@@ -16022,7 +16022,7 @@ func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 		case 2: // after SE(Body)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2G_Message")
 			}
 			switch ec {
 			case 0:
@@ -16078,7 +16078,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -16088,7 +16088,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/SessionID")
 					}
 					x := exi.HexBinary(xb)
 					v.SessionID = x
@@ -16103,7 +16103,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 1: // after SE(SessionID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -16126,7 +16126,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 2: // after SE(Notification)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -16143,7 +16143,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 3: // after SE(Signature)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -16220,7 +16220,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode NotificationType")
 			}
 			switch ec {
 			case 0:
@@ -16230,7 +16230,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode NotificationType/FaultCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode NotificationType/FaultCode", exi.ErrValue)
@@ -16248,7 +16248,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 		case 1: // after SE(FaultCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode NotificationType")
 			}
 			switch ec {
 			case 0:
@@ -16258,7 +16258,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 				{
 					x, err := r.ReadString(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode NotificationType/FaultMsg")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -16276,7 +16276,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 		case 2: // after SE(FaultMsg)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode NotificationType")
 			}
 			switch ec {
 			case 0:
@@ -16342,7 +16342,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 0: // start
 			ec, err := r.ReadBits(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16563,7 +16563,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 1: // after SE(BodyElement)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16574,7 +16574,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 2: // after SE(CableCheckReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16585,7 +16585,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 3: // after SE(CableCheckRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16596,7 +16596,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 4: // after SE(CertificateInstallationReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16607,7 +16607,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 5: // after SE(CertificateInstallationRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16618,7 +16618,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 6: // after SE(CertificateUpdateReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16629,7 +16629,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 7: // after SE(CertificateUpdateRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16640,7 +16640,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 8: // after SE(ChargeParameterDiscoveryReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16651,7 +16651,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 9: // after SE(ChargeParameterDiscoveryRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16662,7 +16662,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 10: // after SE(ChargingStatusReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16673,7 +16673,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 11: // after SE(ChargingStatusRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16684,7 +16684,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 12: // after SE(ContractAuthenticationReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16695,7 +16695,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 13: // after SE(ContractAuthenticationRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16706,7 +16706,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 14: // after SE(CurrentDemandReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16717,7 +16717,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 15: // after SE(CurrentDemandRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16728,7 +16728,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 16: // after SE(MeteringReceiptReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16739,7 +16739,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 17: // after SE(MeteringReceiptRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16750,7 +16750,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 18: // after SE(PaymentDetailsReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16761,7 +16761,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 19: // after SE(PaymentDetailsRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16772,7 +16772,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 20: // after SE(PowerDeliveryReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16783,7 +16783,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 21: // after SE(PowerDeliveryRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16794,7 +16794,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 22: // after SE(PreChargeReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16805,7 +16805,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 23: // after SE(PreChargeRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16816,7 +16816,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 24: // after SE(ServiceDetailReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16827,7 +16827,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 25: // after SE(ServiceDetailRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16838,7 +16838,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 26: // after SE(ServiceDiscoveryReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16849,7 +16849,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 27: // after SE(ServiceDiscoveryRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16860,7 +16860,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 28: // after SE(ServicePaymentSelectionReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16871,7 +16871,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 29: // after SE(ServicePaymentSelectionRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16882,7 +16882,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 30: // after SE(SessionSetupReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16893,7 +16893,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 31: // after SE(SessionSetupRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16904,7 +16904,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 32: // after SE(SessionStopReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16915,7 +16915,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 33: // after SE(SessionStopRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16926,7 +16926,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 34: // after SE(WeldingDetectionReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -16937,7 +16937,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 35: // after SE(WeldingDetectionRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17459,7 +17459,7 @@ func decodeWeldingDetectionReqType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -17473,7 +17473,7 @@ func decodeWeldingDetectionReqType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -17517,7 +17517,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -17527,7 +17527,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WeldingDetectionResType/ResponseCode")
 					}
 					if xu >= 23 {
 						return r.Fail("decode WeldingDetectionResType/ResponseCode", exi.ErrValue)
@@ -17545,7 +17545,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -17559,7 +17559,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -17573,7 +17573,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -17736,7 +17736,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(7)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:
@@ -17876,7 +17876,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -17926,7 +17926,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -17962,7 +17962,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x

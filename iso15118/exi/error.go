@@ -50,3 +50,13 @@ var (
 func Errorf(bit int64, op string, err error) error {
 	return &Error{Bit: bit, Op: op, Err: err}
 }
+
+// In adds the codec operation op (such as "decode SessionSetupReqType/EVCCID") in front of the
+// Op of a primitive read error ("read string"), so the message says where in the message the
+// stream failed. Other errors are returned unchanged. It does not allocate.
+func In(err error, op string) error {
+	if e, ok := err.(*Error); ok && len(e.Op) > 5 && e.Op[:5] == "read " {
+		e.Op = op + ": " + e.Op
+	}
+	return err
+}

@@ -332,3 +332,20 @@ func TestInteger(t *testing.T) {
 		})
 	}
 }
+
+func TestIn(t *testing.T) {
+	r := NewReader(nil)
+	_, err := r.ReadString(10)
+	err = In(err, "decode AppProtocolType/ProtocolNamespace")
+	if got, want := err.Error(), "exi: decode AppProtocolType/ProtocolNamespace: read unsigned integer at bit 0: unexpected EOF"; got != want {
+		t.Errorf("In(...).Error() = %q, want %q", got, want)
+	}
+	// A located error keeps its operation.
+	err = In(err, "decode outer")
+	if e, _ := errors.AsType[*Error](err); e.Op != "decode AppProtocolType/ProtocolNamespace: read unsigned integer" {
+		t.Errorf("Op after a second In = %q", e.Op)
+	}
+	if In(io.EOF, "x") != io.EOF {
+		t.Error("In changed a foreign error")
+	}
+}

@@ -255,7 +255,7 @@ func (r *Reader) CodeError(op string, ec uint64, n, width int) error {
 func (r *Reader) ReadSimpleStart(op string) error {
 	v, err := r.ReadBits(1)
 	if err != nil {
-		return err
+		return In(err, op)
 	}
 	if v != 0 {
 		return r.CodeError(op, v, 1, 1)

@@ -17,7 +17,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -27,7 +27,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVChargeParameterType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode AC_EVChargeParameterType/DepartureTime", exi.ErrValue)
@@ -52,7 +52,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -66,7 +66,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 2: // after SE(EAmount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -80,7 +80,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 3: // after SE(EVMaxVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -94,7 +94,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 4: // after SE(EVMaxCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -108,7 +108,7 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 		case 5: // after SE(EVMinCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -202,7 +202,7 @@ func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -212,7 +212,7 @@ func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVChargeParameterType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode EVChargeParameterType/DepartureTime", exi.ErrValue)
@@ -234,7 +234,7 @@ func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterTyp
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -280,7 +280,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -290,7 +290,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PhysicalValueType/Multiplier")
 					}
 					if xu > 6 {
 						return r.Fail("decode PhysicalValueType/Multiplier", exi.ErrValue)
@@ -308,7 +308,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 1: // after SE(Multiplier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -318,7 +318,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PhysicalValueType/Unit")
 					}
 					if xu >= 7 {
 						return r.Fail("decode PhysicalValueType/Unit", exi.ErrValue)
@@ -336,7 +336,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 2: // after SE(Unit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -346,7 +346,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PhysicalValueType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode PhysicalValueType/Value", exi.ErrValue)
@@ -364,7 +364,7 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 		case 3: // after SE(Value)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PhysicalValueType")
 			}
 			switch ec {
 			case 0:
@@ -438,7 +438,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -452,7 +452,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 1: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -466,7 +466,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 2: // after SE(EVSENominalVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -480,7 +480,7 @@ func decodeAC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *AC_EVSEChargePa
 		case 3: // after SE(EVSEMaxCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -548,7 +548,7 @@ func decodeEVSEChargeParameterType(r *exi.Reader, p *pool, v *EVSEChargeParamete
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -580,7 +580,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -590,7 +590,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode AC_EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -608,7 +608,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -618,7 +618,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVSEStatusType/EVSENotification")
 					}
 					if xu >= 3 {
 						return r.Fail("decode AC_EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -636,7 +636,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -646,7 +646,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_EVSEStatusType/RCD")
 					}
 					v.RCD = x
 				}
@@ -660,7 +660,7 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 		case 3: // after SE(RCD)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -731,7 +731,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -741,7 +741,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -759,7 +759,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -769,7 +769,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/EVSENotification")
 					}
 					if xu >= 3 {
 						return r.Fail("decode EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -787,7 +787,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -846,14 +846,14 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationReqType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -867,7 +867,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 				{
 					xb, err := r.ReadBinary(16)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationReqType/GenChallenge")
 					}
 					if len(xb) < 16 {
 						return r.Fail("decode AuthorizationReqType/GenChallenge", exi.ErrValue)
@@ -887,7 +887,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
@@ -897,7 +897,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 				{
 					xb, err := r.ReadBinary(16)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationReqType/GenChallenge")
 					}
 					if len(xb) < 16 {
 						return r.Fail("decode AuthorizationReqType/GenChallenge", exi.ErrValue)
@@ -917,7 +917,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 2: // after SE(GenChallenge)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
@@ -985,7 +985,7 @@ func decodeBodyBaseType(r *exi.Reader, p *pool, v *BodyBaseType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyBaseType")
 			}
 			switch ec {
 			case 0:
@@ -1017,7 +1017,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationResType")
 			}
 			switch ec {
 			case 0:
@@ -1027,7 +1027,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode AuthorizationResType/ResponseCode", exi.ErrValue)
@@ -1045,7 +1045,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationResType")
 			}
 			switch ec {
 			case 0:
@@ -1055,7 +1055,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode AuthorizationResType/EVSEProcessing", exi.ErrValue)
@@ -1073,7 +1073,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 		case 2: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationResType")
 			}
 			switch ec {
 			case 0:
@@ -1135,7 +1135,7 @@ func decodeCableCheckReqType(r *exi.Reader, p *pool, v *CableCheckReqType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -1149,7 +1149,7 @@ func decodeCableCheckReqType(r *exi.Reader, p *pool, v *CableCheckReqType) error
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -1193,7 +1193,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1203,7 +1203,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVReady")
 					}
 					v.EVReady = x
 				}
@@ -1217,7 +1217,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 1: // after SE(EVReady)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1227,7 +1227,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVErrorCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVStatusType/EVErrorCode", exi.ErrValue)
@@ -1245,7 +1245,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 2: // after SE(EVErrorCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1255,7 +1255,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVStatusType/EVRESSSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVStatusType/EVRESSSOC", exi.ErrValue)
@@ -1273,7 +1273,7 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 		case 3: // after SE(EVRESSSOC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1347,7 +1347,7 @@ func decodeEVStatusType(r *exi.Reader, p *pool, v *EVStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1379,7 +1379,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1389,7 +1389,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CableCheckResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode CableCheckResType/ResponseCode", exi.ErrValue)
@@ -1407,7 +1407,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1421,7 +1421,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1431,7 +1431,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CableCheckResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode CableCheckResType/EVSEProcessing", exi.ErrValue)
@@ -1449,7 +1449,7 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -1523,7 +1523,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1533,7 +1533,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode DC_EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -1551,7 +1551,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1561,7 +1561,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSENotification")
 					}
 					if xu >= 3 {
 						return r.Fail("decode DC_EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -1579,7 +1579,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1589,7 +1589,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSEIsolationStatus")
 					}
 					if xu >= 5 {
 						return r.Fail("decode DC_EVSEStatusType/EVSEIsolationStatus", exi.ErrValue)
@@ -1610,7 +1610,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSEStatusCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVSEStatusType/EVSEStatusCode", exi.ErrValue)
@@ -1628,7 +1628,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 3: // after SE(EVSEIsolationStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1638,7 +1638,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVSEStatusType/EVSEStatusCode")
 					}
 					if xu >= 12 {
 						return r.Fail("decode DC_EVSEStatusType/EVSEStatusCode", exi.ErrValue)
@@ -1656,7 +1656,7 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 		case 4: // after SE(EVSEStatusCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -1747,14 +1747,14 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -1765,7 +1765,7 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
@@ -1816,14 +1816,14 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationReqType/Id")
 					}
 					v.Id = x
 				}
@@ -1834,7 +1834,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -1844,7 +1844,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xb, err := r.ReadBinary(800)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationReqType/OEMProvisioningCert")
 					}
 					x := []byte(xb)
 					v.OEMProvisioningCert = x
@@ -1859,7 +1859,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 2: // after SE(OEMProvisioningCert)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -1873,7 +1873,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 3: // after SE(ListOfRootCertificateIDs)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -1947,7 +1947,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -1969,7 +1969,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 1: // after SE(RootCertificateID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -1993,7 +1993,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 2: // after 20 SE(RootCertificateID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -2045,7 +2045,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -2055,7 +2055,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
 					}
 					v.X509IssuerName = x
 				}
@@ -2069,7 +2069,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 1: // after SE(X509IssuerName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -2079,7 +2079,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
 					}
 					v.X509SerialNumber = x
 				}
@@ -2093,7 +2093,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 2: // after SE(X509SerialNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -2156,7 +2156,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2166,7 +2166,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode CertificateInstallationResType/ResponseCode", exi.ErrValue)
@@ -2184,7 +2184,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2198,7 +2198,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 2: // after SE(SAProvisioningCertificateChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2212,7 +2212,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 3: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2226,7 +2226,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 4: // after SE(ContractSignatureEncryptedPrivateKey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2240,7 +2240,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 5: // after SE(DHpublickey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2254,7 +2254,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 6: // after SE(eMAID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -2361,14 +2361,14 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateChainType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2382,7 +2382,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 				{
 					xb, err := r.ReadBinary(800)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateChainType/Certificate")
 					}
 					x := []byte(xb)
 					v.Certificate = x
@@ -2397,7 +2397,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -2407,7 +2407,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 				{
 					xb, err := r.ReadBinary(800)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateChainType/Certificate")
 					}
 					x := []byte(xb)
 					v.Certificate = x
@@ -2422,7 +2422,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 2: // after SE(Certificate)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -2439,7 +2439,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 3: // after SE(SubCertificates)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -2517,7 +2517,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -2527,7 +2527,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 				{
 					xb, err := r.ReadBinary(800)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SubCertificatesType/Certificate")
 					}
 					x := []byte(xb)
 					if v.Certificate == nil {
@@ -2549,7 +2549,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 1: // after SE(Certificate), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -2559,7 +2559,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 				{
 					xb, err := r.ReadBinary(800)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SubCertificatesType/Certificate")
 					}
 					x := []byte(xb)
 					if v.Certificate == nil {
@@ -2583,7 +2583,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 2: // after 4 SE(Certificate)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -2638,14 +2638,14 @@ func decodeContractSignatureEncryptedPrivateKeyType(r *exi.Reader, p *pool, v *C
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractSignatureEncryptedPrivateKeyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractSignatureEncryptedPrivateKeyType/Id")
 					}
 					v.Id = x
 				}
@@ -2656,14 +2656,14 @@ func decodeContractSignatureEncryptedPrivateKeyType(r *exi.Reader, p *pool, v *C
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractSignatureEncryptedPrivateKeyType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(48)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractSignatureEncryptedPrivateKeyType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -2675,7 +2675,7 @@ func decodeContractSignatureEncryptedPrivateKeyType(r *exi.Reader, p *pool, v *C
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractSignatureEncryptedPrivateKeyType")
 			}
 			switch ec {
 			case 0:
@@ -2735,14 +2735,14 @@ func decodeDiffieHellmanPublickeyType(r *exi.Reader, p *pool, v *DiffieHellmanPu
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DiffieHellmanPublickeyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DiffieHellmanPublickeyType/Id")
 					}
 					v.Id = x
 				}
@@ -2753,14 +2753,14 @@ func decodeDiffieHellmanPublickeyType(r *exi.Reader, p *pool, v *DiffieHellmanPu
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DiffieHellmanPublickeyType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(65)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DiffieHellmanPublickeyType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -2772,7 +2772,7 @@ func decodeDiffieHellmanPublickeyType(r *exi.Reader, p *pool, v *DiffieHellmanPu
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DiffieHellmanPublickeyType")
 			}
 			switch ec {
 			case 0:
@@ -2832,14 +2832,14 @@ func decodeEMAIDType(r *exi.Reader, p *pool, v *EMAIDType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EMAIDType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EMAIDType/Id")
 					}
 					v.Id = x
 				}
@@ -2850,14 +2850,14 @@ func decodeEMAIDType(r *exi.Reader, p *pool, v *EMAIDType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EMAIDType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(15)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EMAIDType/Value")
 					}
 					if exi.StringLen(x) < 14 {
 						return r.Fail("decode EMAIDType/Value", exi.ErrValue)
@@ -2871,7 +2871,7 @@ func decodeEMAIDType(r *exi.Reader, p *pool, v *EMAIDType) error {
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EMAIDType")
 			}
 			switch ec {
 			case 0:
@@ -2933,14 +2933,14 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateReqType/Id")
 					}
 					v.Id = x
 				}
@@ -2951,7 +2951,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -2965,7 +2965,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 2: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -2975,7 +2975,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					x, err := r.ReadString(15)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateReqType/eMAID")
 					}
 					if exi.StringLen(x) < 14 {
 						return r.Fail("decode CertificateUpdateReqType/eMAID", exi.ErrValue)
@@ -2992,7 +2992,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 3: // after SE(eMAID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -3006,7 +3006,7 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 4: // after SE(ListOfRootCertificateIDs)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateReqType")
 			}
 			switch ec {
 			case 0:
@@ -3094,7 +3094,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3104,7 +3104,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode CertificateUpdateResType/ResponseCode", exi.ErrValue)
@@ -3122,7 +3122,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3136,7 +3136,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 2: // after SE(SAProvisioningCertificateChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3150,7 +3150,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 3: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3164,7 +3164,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 4: // after SE(ContractSignatureEncryptedPrivateKey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3178,7 +3178,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 5: // after SE(DHpublickey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3192,7 +3192,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 6: // after SE(eMAID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3202,7 +3202,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateUpdateResType/RetryCounter")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode CertificateUpdateResType/RetryCounter", exi.ErrValue)
@@ -3224,7 +3224,7 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 		case 7: // after SE(RetryCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateUpdateResType")
 			}
 			switch ec {
 			case 0:
@@ -3345,7 +3345,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -3355,7 +3355,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple", exi.ErrValue)
@@ -3376,7 +3376,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode")
 					}
 					if xu >= 6 {
 						return r.Fail("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode", exi.ErrValue)
@@ -3394,7 +3394,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(MaxEntriesSAScheduleTuple)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -3404,7 +3404,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode")
 					}
 					if xu >= 6 {
 						return r.Fail("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode", exi.ErrValue)
@@ -3422,7 +3422,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(RequestedEnergyTransferMode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -3449,7 +3449,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 3: // after SE(AC_EVChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -3460,7 +3460,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 4: // after SE(DC_EVChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -3471,7 +3471,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 5: // after SE(EVChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -3572,7 +3572,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3582,7 +3582,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DC_EVChargeParameterType/DepartureTime", exi.ErrValue)
@@ -3607,7 +3607,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3621,7 +3621,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 2: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3635,7 +3635,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 3: // after SE(EVMaximumCurrentLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3655,7 +3655,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 4: // after SE(EVMaximumPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3669,7 +3669,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 5: // after SE(EVMaximumVoltageLimit)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3691,7 +3691,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/FullSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
@@ -3712,7 +3712,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3734,7 +3734,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 6: // after SE(EVEnergyCapacity)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3750,7 +3750,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/FullSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
@@ -3771,7 +3771,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3793,7 +3793,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 7: // after SE(EVEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3803,7 +3803,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/FullSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
@@ -3824,7 +3824,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3846,7 +3846,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 8: // after SE(FullSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -3856,7 +3856,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVChargeParameterType/BulkSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
@@ -3878,7 +3878,7 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 		case 9: // after SE(BulkSOC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -4048,7 +4048,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4058,7 +4058,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -4076,7 +4076,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4086,7 +4086,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/EVSEProcessing", exi.ErrValue)
@@ -4104,7 +4104,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4143,7 +4143,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 3: // after SE(SAScheduleList)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4170,7 +4170,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 4: // after SE(SASchedules)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4197,7 +4197,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 5: // after SE(AC_EVSEChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4208,7 +4208,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 6: // after SE(DC_EVSEChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4219,7 +4219,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 7: // after SE(EVSEChargeParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -4357,7 +4357,7 @@ func decodeSAScheduleListType(r *exi.Reader, p *pool, v *SAScheduleListType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleListType")
 			}
 			switch ec {
 			case 0:
@@ -4379,7 +4379,7 @@ func decodeSAScheduleListType(r *exi.Reader, p *pool, v *SAScheduleListType) err
 		case 1: // after SE(SAScheduleTuple), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleListType")
 			}
 			switch ec {
 			case 0:
@@ -4403,7 +4403,7 @@ func decodeSAScheduleListType(r *exi.Reader, p *pool, v *SAScheduleListType) err
 		case 2: // after 3 SE(SAScheduleTuple)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleListType")
 			}
 			switch ec {
 			case 0:
@@ -4455,7 +4455,7 @@ func decodeSASchedulesType(r *exi.Reader, p *pool, v *SASchedulesType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SASchedulesType")
 			}
 			switch ec {
 			case 0:
@@ -4487,7 +4487,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -4497,7 +4497,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SAScheduleTupleType/SAScheduleTupleID")
 					}
 					if xu > 254 {
 						return r.Fail("decode SAScheduleTupleType/SAScheduleTupleID", exi.ErrValue)
@@ -4515,7 +4515,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 1: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -4529,7 +4529,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 2: // after SE(PMaxSchedule)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -4546,7 +4546,7 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 		case 3: // after SE(SalesTariff)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SAScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -4619,7 +4619,7 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -4641,7 +4641,7 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 		case 1: // after SE(PMaxScheduleEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -4665,7 +4665,7 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 		case 2: // after 1024 SE(PMaxScheduleEntry)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -4717,7 +4717,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4738,7 +4738,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 1: // after SE(RelativeTimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4752,7 +4752,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 2: // after SE(TimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4766,7 +4766,7 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 		case 3: // after SE(PMax)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PMaxScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -4836,7 +4836,7 @@ func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EntryType")
 			}
 			switch ec {
 			case 0:
@@ -4857,7 +4857,7 @@ func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 		case 1: // after SE(RelativeTimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EntryType")
 			}
 			switch ec {
 			case 0:
@@ -4868,7 +4868,7 @@ func decodeEntryType(r *exi.Reader, p *pool, v *EntryType) error {
 		case 2: // after SE(TimeInterval)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EntryType")
 			}
 			switch ec {
 			case 0:
@@ -4926,7 +4926,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RelativeTimeIntervalType")
 			}
 			switch ec {
 			case 0:
@@ -4936,7 +4936,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RelativeTimeIntervalType/start")
 					}
 					if xu > 16777214 {
 						return r.Fail("decode RelativeTimeIntervalType/start", exi.ErrValue)
@@ -4954,7 +4954,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 		case 1: // after SE(start)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RelativeTimeIntervalType")
 			}
 			switch ec {
 			case 0:
@@ -4964,7 +4964,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RelativeTimeIntervalType/duration")
 					}
 					if xu > 86400 {
 						return r.Fail("decode RelativeTimeIntervalType/duration", exi.ErrValue)
@@ -4986,7 +4986,7 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 		case 2: // after SE(duration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RelativeTimeIntervalType")
 			}
 			switch ec {
 			case 0:
@@ -5050,7 +5050,7 @@ func decodeIntervalType(r *exi.Reader, p *pool, v *IntervalType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode IntervalType")
 			}
 			switch ec {
 			case 0:
@@ -5082,14 +5082,14 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5103,7 +5103,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/SalesTariffID")
 					}
 					if xu > 254 {
 						return r.Fail("decode SalesTariffType/SalesTariffID", exi.ErrValue)
@@ -5121,7 +5121,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -5131,7 +5131,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/SalesTariffID")
 					}
 					if xu > 254 {
 						return r.Fail("decode SalesTariffType/SalesTariffID", exi.ErrValue)
@@ -5149,7 +5149,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 2: // after SE(SalesTariffID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -5159,7 +5159,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/SalesTariffDescription")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5176,7 +5176,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/NumEPriceLevels")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -5206,7 +5206,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 3: // after SE(SalesTariffDescription)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -5216,7 +5216,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffType/NumEPriceLevels")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -5246,7 +5246,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 4: // after SE(NumEPriceLevels)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -5268,7 +5268,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 5: // after SE(SalesTariffEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -5292,7 +5292,7 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 		case 6: // after 1024 SE(SalesTariffEntry)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffType")
 			}
 			switch ec {
 			case 0:
@@ -5411,7 +5411,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -5432,7 +5432,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 1: // after SE(RelativeTimeInterval)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -5442,7 +5442,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffEntryType/EPriceLevel")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -5474,7 +5474,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 2: // after SE(TimeInterval)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -5484,7 +5484,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SalesTariffEntryType/EPriceLevel")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -5516,7 +5516,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 3: // after SE(EPriceLevel)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -5540,7 +5540,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 4: // after SE(ConsumptionCost), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -5564,7 +5564,7 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 		case 5: // after 3 SE(ConsumptionCost)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SalesTariffEntryType")
 			}
 			switch ec {
 			case 0:
@@ -5664,7 +5664,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ConsumptionCostType")
 			}
 			switch ec {
 			case 0:
@@ -5678,7 +5678,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 		case 1: // after SE(startValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ConsumptionCostType")
 			}
 			switch ec {
 			case 0:
@@ -5700,7 +5700,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 		case 2: // after SE(Cost), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ConsumptionCostType")
 			}
 			switch ec {
 			case 0:
@@ -5724,7 +5724,7 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 		case 3: // after 3 SE(Cost)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ConsumptionCostType")
 			}
 			switch ec {
 			case 0:
@@ -5788,7 +5788,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5798,7 +5798,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CostType/costKind")
 					}
 					if xu >= 3 {
 						return r.Fail("decode CostType/costKind", exi.ErrValue)
@@ -5816,7 +5816,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 1: // after SE(costKind)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5826,7 +5826,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CostType/amount")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode CostType/amount", exi.ErrValue)
@@ -5844,7 +5844,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 2: // after SE(amount)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5854,7 +5854,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CostType/amountMultiplier")
 					}
 					if xu > 6 {
 						return r.Fail("decode CostType/amountMultiplier", exi.ErrValue)
@@ -5876,7 +5876,7 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 		case 3: // after SE(amountMultiplier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CostType")
 			}
 			switch ec {
 			case 0:
@@ -5952,7 +5952,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5966,7 +5966,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 1: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5980,7 +5980,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 2: // after SE(EVSEMaximumCurrentLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -5994,7 +5994,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 3: // after SE(EVSEMaximumPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -6008,7 +6008,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 4: // after SE(EVSEMaximumVoltageLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -6022,7 +6022,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 5: // after SE(EVSEMinimumCurrentLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -6036,7 +6036,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 6: // after SE(EVSEMinimumVoltageLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -6056,7 +6056,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 7: // after SE(EVSECurrentRegulationTolerance)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -6070,7 +6070,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 8: // after SE(EVSEPeakCurrentRipple)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -6087,7 +6087,7 @@ func decodeDC_EVSEChargeParameterType(r *exi.Reader, p *pool, v *DC_EVSEChargePa
 		case 9: // after SE(EVSEEnergyToBeDelivered)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVSEChargeParameterType")
 			}
 			switch ec {
 			case 0:
@@ -6231,7 +6231,7 @@ func decodeChargingStatusReqType(r *exi.Reader, p *pool, v *ChargingStatusReqTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusReqType")
 			}
 			switch ec {
 			case 0:
@@ -6263,7 +6263,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6273,7 +6273,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode ChargingStatusResType/ResponseCode", exi.ErrValue)
@@ -6291,7 +6291,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6301,7 +6301,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					x, err := r.ReadString(37)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/EVSEID")
 					}
 					if exi.StringLen(x) < 7 {
 						return r.Fail("decode ChargingStatusResType/EVSEID", exi.ErrValue)
@@ -6318,7 +6318,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 2: // after SE(EVSEID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6328,7 +6328,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/SAScheduleTupleID")
 					}
 					if xu > 254 {
 						return r.Fail("decode ChargingStatusResType/SAScheduleTupleID", exi.ErrValue)
@@ -6346,7 +6346,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 3: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6368,7 +6368,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ReceiptRequired")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6389,7 +6389,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 4: // after SE(EVSEMaxCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6405,7 +6405,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ReceiptRequired")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6426,7 +6426,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 5: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6436,7 +6436,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargingStatusResType/ReceiptRequired")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6457,7 +6457,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 6: // after SE(ReceiptRequired)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6471,7 +6471,7 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 		case 7: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6610,7 +6610,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6620,7 +6620,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterID")
 					}
 					v.MeterID = x
 				}
@@ -6634,7 +6634,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 1: // after SE(MeterID)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6644,7 +6644,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterReading")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -6662,7 +6662,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/SigMeterReading")
 					}
 					x := []byte(xb)
 					v.SigMeterReading = x
@@ -6678,7 +6678,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -6699,7 +6699,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -6718,7 +6718,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 2: // after SE(MeterReading)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6728,7 +6728,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/SigMeterReading")
 					}
 					x := []byte(xb)
 					v.SigMeterReading = x
@@ -6744,7 +6744,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -6765,7 +6765,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -6784,7 +6784,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 3: // after SE(SigMeterReading)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6794,7 +6794,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -6815,7 +6815,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -6834,7 +6834,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 4: // after SE(MeterStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6844,7 +6844,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/TMeter")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -6863,7 +6863,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 5: // after SE(TMeter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6983,7 +6983,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -6997,7 +6997,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7011,7 +7011,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 2: // after SE(EVTargetCurrent)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7039,7 +7039,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7056,7 +7056,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -7070,7 +7070,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 3: // after SE(EVMaximumVoltageLimit)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7092,7 +7092,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7109,7 +7109,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -7123,7 +7123,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 4: // after SE(EVMaximumCurrentLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7139,7 +7139,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7156,7 +7156,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -7170,7 +7170,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 5: // after SE(EVMaximumPowerLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7180,7 +7180,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7197,7 +7197,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -7211,7 +7211,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 6: // after SE(BulkChargingComplete)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7221,7 +7221,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandReqType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -7235,7 +7235,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 7: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7261,7 +7261,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 8: // after SE(RemainingTimeToFullSoC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7281,7 +7281,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 9: // after SE(RemainingTimeToBulkSoC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7295,7 +7295,7 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 		case 10: // after SE(EVTargetVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandReqType")
 			}
 			switch ec {
 			case 0:
@@ -7473,7 +7473,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7483,7 +7483,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode CurrentDemandResType/ResponseCode", exi.ErrValue)
@@ -7501,7 +7501,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7515,7 +7515,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7529,7 +7529,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7543,7 +7543,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 4: // after SE(EVSEPresentCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7553,7 +7553,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSECurrentLimitAchieved")
 					}
 					v.EVSECurrentLimitAchieved = x
 				}
@@ -7567,7 +7567,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 5: // after SE(EVSECurrentLimitAchieved)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7577,7 +7577,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEVoltageLimitAchieved")
 					}
 					v.EVSEVoltageLimitAchieved = x
 				}
@@ -7591,7 +7591,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 6: // after SE(EVSEVoltageLimitAchieved)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7601,7 +7601,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEPowerLimitAchieved")
 					}
 					v.EVSEPowerLimitAchieved = x
 				}
@@ -7615,7 +7615,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 7: // after SE(EVSEPowerLimitAchieved)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7643,7 +7643,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadString(37)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEID")
 					}
 					if exi.StringLen(x) < 7 {
 						return r.Fail("decode CurrentDemandResType/EVSEID", exi.ErrValue)
@@ -7660,7 +7660,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 8: // after SE(EVSEMaximumVoltageLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7682,7 +7682,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadString(37)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEID")
 					}
 					if exi.StringLen(x) < 7 {
 						return r.Fail("decode CurrentDemandResType/EVSEID", exi.ErrValue)
@@ -7699,7 +7699,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 9: // after SE(EVSEMaximumCurrentLimit)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7715,7 +7715,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadString(37)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEID")
 					}
 					if exi.StringLen(x) < 7 {
 						return r.Fail("decode CurrentDemandResType/EVSEID", exi.ErrValue)
@@ -7732,7 +7732,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 10: // after SE(EVSEMaximumPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7742,7 +7742,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadString(37)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/EVSEID")
 					}
 					if exi.StringLen(x) < 7 {
 						return r.Fail("decode CurrentDemandResType/EVSEID", exi.ErrValue)
@@ -7759,7 +7759,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 11: // after SE(EVSEID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7769,7 +7769,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/SAScheduleTupleID")
 					}
 					if xu > 254 {
 						return r.Fail("decode CurrentDemandResType/SAScheduleTupleID", exi.ErrValue)
@@ -7787,7 +7787,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 12: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7803,7 +7803,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/ReceiptRequired")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7821,7 +7821,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 13: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -7831,7 +7831,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode CurrentDemandResType/ReceiptRequired")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7849,7 +7849,7 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 		case 14: // after SE(ReceiptRequired)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CurrentDemandResType")
 			}
 			switch ec {
 			case 0:
@@ -8078,7 +8078,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -8092,7 +8092,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -8102,7 +8102,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVPowerDeliveryParameterType/BulkChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8119,7 +8119,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVPowerDeliveryParameterType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -8133,7 +8133,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 2: // after SE(BulkChargingComplete)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -8143,7 +8143,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_EVPowerDeliveryParameterType/ChargingComplete")
 					}
 					v.ChargingComplete = x
 				}
@@ -8157,7 +8157,7 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 		case 3: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -8227,7 +8227,7 @@ func decodeEVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *EVPowerDelive
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerDeliveryParameterType")
 			}
 			switch ec {
 			case 0:
@@ -8259,7 +8259,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8269,7 +8269,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/P")
 					}
 					x := []byte(xb)
 					v.P = x
@@ -8285,7 +8285,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -8301,7 +8301,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -8316,7 +8316,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 1: // after SE(P)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8326,7 +8326,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Q")
 					}
 					x := []byte(xb)
 					v.Q = x
@@ -8341,7 +8341,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 2: // after SE(Q)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8351,7 +8351,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -8367,7 +8367,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -8382,7 +8382,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 3: // after SE(G)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8392,7 +8392,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -8407,7 +8407,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 4: // after SE(Y)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8417,7 +8417,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/J")
 					}
 					x := []byte(xb)
 					v.J = x
@@ -8433,7 +8433,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -8450,7 +8450,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 5: // after SE(J)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8460,7 +8460,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -8477,7 +8477,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 6: // after SE(Seed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8487,7 +8487,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
 					}
 					x := []byte(xb)
 					v.PgenCounter = x
@@ -8502,7 +8502,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 7: // after SE(PgenCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8651,14 +8651,14 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DigestMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -8669,7 +8669,7 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
@@ -8720,14 +8720,14 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -8741,7 +8741,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8804,7 +8804,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8825,7 +8825,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8835,7 +8835,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8898,7 +8898,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8919,7 +8919,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 2: // after SE(KeyName)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8929,7 +8929,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8992,7 +8992,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9015,7 +9015,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 3: // after SE(KeyValue)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9025,7 +9025,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -9088,7 +9088,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9111,7 +9111,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 4: // after SE(RetrievalMethod)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9121,7 +9121,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -9184,7 +9184,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9207,7 +9207,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 5: // after SE(X509Data)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9217,7 +9217,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -9280,7 +9280,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9303,7 +9303,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 6: // after SE(PGPData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9313,7 +9313,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -9376,7 +9376,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9399,7 +9399,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 7: // after SE(SPKIData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9409,7 +9409,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -9472,7 +9472,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9495,7 +9495,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 8: // after SE(MgmtData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9505,7 +9505,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -9568,7 +9568,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -9845,7 +9845,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9870,7 +9870,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 1: // after SE(DSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9883,7 +9883,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 2: // after SE(RSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9943,7 +9943,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9953,7 +9953,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Modulus")
 					}
 					x := []byte(xb)
 					v.Modulus = x
@@ -9968,7 +9968,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 1: // after SE(Modulus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -9978,7 +9978,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Exponent")
 					}
 					x := []byte(xb)
 					v.Exponent = x
@@ -9993,7 +9993,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 2: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -10055,14 +10055,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10073,7 +10073,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10094,14 +10094,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 1: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10122,7 +10122,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 2: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -10139,7 +10139,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 3: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -10225,7 +10225,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -10243,7 +10243,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 1: // after SE(Transform), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -10298,14 +10298,14 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -10316,7 +10316,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -10326,7 +10326,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -10349,7 +10349,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 2: // after SE(XPath)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -10359,7 +10359,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -10439,7 +10439,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10458,7 +10458,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10477,7 +10477,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10495,7 +10495,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10514,7 +10514,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10534,7 +10534,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 1: // after SE(X509IssuerSerial)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10553,7 +10553,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10572,7 +10572,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10590,7 +10590,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10609,7 +10609,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10631,7 +10631,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 2: // after SE(X509SKI)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10650,7 +10650,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10669,7 +10669,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10687,7 +10687,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10706,7 +10706,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10728,7 +10728,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 3: // after SE(X509SubjectName)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10747,7 +10747,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10766,7 +10766,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10784,7 +10784,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10803,7 +10803,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10825,7 +10825,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 4: // after SE(X509Certificate)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10844,7 +10844,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10863,7 +10863,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10881,7 +10881,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10900,7 +10900,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -10922,7 +10922,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 5: // after SE(X509CRL)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -10941,7 +10941,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -10960,7 +10960,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -10978,7 +10978,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -10997,7 +10997,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -11172,7 +11172,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -11182,7 +11182,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyID")
 					}
 					x := []byte(xb)
 					v.PGPKeyID = x
@@ -11198,7 +11198,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
@@ -11213,7 +11213,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 1: // after SE(PGPKeyID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -11223,7 +11223,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket = x
@@ -11242,7 +11242,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 2: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -11255,7 +11255,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 3: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -11338,7 +11338,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -11348,7 +11348,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -11366,7 +11366,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 1: // after SE(SPKISexp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -11376,7 +11376,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -11436,14 +11436,14 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ManifestType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11465,7 +11465,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -11483,7 +11483,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 2: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -11555,14 +11555,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11573,7 +11573,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11584,7 +11584,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11608,14 +11608,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11626,7 +11626,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11650,14 +11650,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 2: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11681,7 +11681,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 3: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11701,7 +11701,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 4: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11715,7 +11715,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 5: // after SE(DigestMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11725,7 +11725,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/DigestValue")
 					}
 					x := []byte(xb)
 					v.DigestValue = x
@@ -11740,7 +11740,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 6: // after SE(DigestValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -11876,14 +11876,14 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -11897,7 +11897,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/SessionID")
 					}
 					x := exi.HexBinary(xb)
 					v.SessionID = x
@@ -11912,7 +11912,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -11922,7 +11922,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/SessionID")
 					}
 					x := exi.HexBinary(xb)
 					v.SessionID = x
@@ -11937,7 +11937,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 2: // after SE(SessionID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -11947,7 +11947,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptReqType/SAScheduleTupleID")
 					}
 					if xu > 254 {
 						return r.Fail("decode MeteringReceiptReqType/SAScheduleTupleID", exi.ErrValue)
@@ -11972,7 +11972,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 3: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -11986,7 +11986,7 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptReqType")
 			}
 			switch ec {
 			case 0:
@@ -12079,7 +12079,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -12089,7 +12089,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringReceiptResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode MeteringReceiptResType/ResponseCode", exi.ErrValue)
@@ -12107,7 +12107,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -12134,7 +12134,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 2: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -12145,7 +12145,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 3: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -12156,7 +12156,7 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 		case 4: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringReceiptResType")
 			}
 			switch ec {
 			case 0:
@@ -12243,14 +12243,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Encoding")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12261,7 +12261,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12272,7 +12272,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12291,14 +12291,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 1: // after AT(Encoding)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12309,7 +12309,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12328,14 +12328,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 2: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12354,7 +12354,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 3: // after AT(MimeType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
@@ -12447,7 +12447,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsReqType")
 			}
 			switch ec {
 			case 0:
@@ -12457,7 +12457,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 				{
 					x, err := r.ReadString(15)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsReqType/eMAID")
 					}
 					if exi.StringLen(x) < 14 {
 						return r.Fail("decode PaymentDetailsReqType/eMAID", exi.ErrValue)
@@ -12474,7 +12474,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 		case 1: // after SE(eMAID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsReqType")
 			}
 			switch ec {
 			case 0:
@@ -12488,7 +12488,7 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 		case 2: // after SE(ContractSignatureCertChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsReqType")
 			}
 			switch ec {
 			case 0:
@@ -12549,7 +12549,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -12559,7 +12559,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode PaymentDetailsResType/ResponseCode", exi.ErrValue)
@@ -12577,7 +12577,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -12587,7 +12587,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 				{
 					xb, err := r.ReadBinary(16)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsResType/GenChallenge")
 					}
 					if len(xb) < 16 {
 						return r.Fail("decode PaymentDetailsResType/GenChallenge", exi.ErrValue)
@@ -12605,7 +12605,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 2: // after SE(GenChallenge)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -12615,7 +12615,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentDetailsResType/EVSETimeStamp")
 					}
 					x := int64(xi)
 					v.EVSETimeStamp = x
@@ -12630,7 +12630,7 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 		case 3: // after SE(EVSETimeStamp)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentDetailsResType")
 			}
 			switch ec {
 			case 0:
@@ -12704,7 +12704,7 @@ func decodePaymentServiceSelectionReqType(r *exi.Reader, p *pool, v *PaymentServ
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentServiceSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -12714,7 +12714,7 @@ func decodePaymentServiceSelectionReqType(r *exi.Reader, p *pool, v *PaymentServ
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentServiceSelectionReqType/SelectedPaymentOption")
 					}
 					x := PaymentOptionType(xu)
 					v.SelectedPaymentOption = x
@@ -12729,7 +12729,7 @@ func decodePaymentServiceSelectionReqType(r *exi.Reader, p *pool, v *PaymentServ
 		case 1: // after SE(SelectedPaymentOption)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentServiceSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -12743,7 +12743,7 @@ func decodePaymentServiceSelectionReqType(r *exi.Reader, p *pool, v *PaymentServ
 		case 2: // after SE(SelectedServiceList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentServiceSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -12802,7 +12802,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -12824,7 +12824,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 1: // after SE(SelectedService), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -12848,7 +12848,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 2: // after 16 SE(SelectedService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -12900,7 +12900,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -12910,7 +12910,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SelectedServiceType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode SelectedServiceType/ServiceID", exi.ErrValue)
@@ -12928,7 +12928,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -12938,7 +12938,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SelectedServiceType/ParameterSetID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode SelectedServiceType/ParameterSetID", exi.ErrValue)
@@ -12960,7 +12960,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 2: // after SE(ParameterSetID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -13018,7 +13018,7 @@ func decodePaymentServiceSelectionResType(r *exi.Reader, p *pool, v *PaymentServ
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentServiceSelectionResType")
 			}
 			switch ec {
 			case 0:
@@ -13028,7 +13028,7 @@ func decodePaymentServiceSelectionResType(r *exi.Reader, p *pool, v *PaymentServ
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentServiceSelectionResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode PaymentServiceSelectionResType/ResponseCode", exi.ErrValue)
@@ -13046,7 +13046,7 @@ func decodePaymentServiceSelectionResType(r *exi.Reader, p *pool, v *PaymentServ
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentServiceSelectionResType")
 			}
 			switch ec {
 			case 0:
@@ -13093,7 +13093,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -13103,7 +13103,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryReqType/ChargeProgress")
 					}
 					if xu >= 3 {
 						return r.Fail("decode PowerDeliveryReqType/ChargeProgress", exi.ErrValue)
@@ -13121,7 +13121,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 1: // after SE(ChargeProgress)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -13131,7 +13131,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryReqType/SAScheduleTupleID")
 					}
 					if xu > 254 {
 						return r.Fail("decode PowerDeliveryReqType/SAScheduleTupleID", exi.ErrValue)
@@ -13149,7 +13149,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 2: // after SE(SAScheduleTupleID)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -13178,7 +13178,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 3: // after SE(ChargingProfile)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -13201,7 +13201,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 4: // after SE(DC_EVPowerDeliveryParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -13212,7 +13212,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 5: // after SE(EVPowerDeliveryParameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -13320,7 +13320,7 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingProfileType")
 			}
 			switch ec {
 			case 0:
@@ -13342,7 +13342,7 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 		case 1: // after SE(ProfileEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingProfileType")
 			}
 			switch ec {
 			case 0:
@@ -13366,7 +13366,7 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 		case 2: // after 24 SE(ProfileEntry)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingProfileType")
 			}
 			switch ec {
 			case 0:
@@ -13418,7 +13418,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ProfileEntryType")
 			}
 			switch ec {
 			case 0:
@@ -13428,7 +13428,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ProfileEntryType/ChargingProfileEntryStart")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode ProfileEntryType/ChargingProfileEntryStart", exi.ErrValue)
@@ -13446,7 +13446,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 		case 1: // after SE(ChargingProfileEntryStart)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ProfileEntryType")
 			}
 			switch ec {
 			case 0:
@@ -13460,7 +13460,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 		case 2: // after SE(ChargingProfileEntryMaxPower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ProfileEntryType")
 			}
 			switch ec {
 			case 0:
@@ -13470,7 +13470,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse")
 					}
 					if xu > 2 {
 						return r.Fail("decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse", exi.ErrValue)
@@ -13492,7 +13492,7 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 		case 3: // after SE(ChargingProfileEntryMaxNumberOfPhasesInUse)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ProfileEntryType")
 			}
 			switch ec {
 			case 0:
@@ -13565,7 +13565,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -13575,7 +13575,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode PowerDeliveryResType/ResponseCode", exi.ErrValue)
@@ -13593,7 +13593,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -13620,7 +13620,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 2: // after SE(AC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -13631,7 +13631,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 3: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -13642,7 +13642,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 4: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -13729,7 +13729,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -13743,7 +13743,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -13757,7 +13757,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 2: // after SE(EVTargetVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -13771,7 +13771,7 @@ func decodePreChargeReqType(r *exi.Reader, p *pool, v *PreChargeReqType) error {
 		case 3: // after SE(EVTargetCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -13839,7 +13839,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -13849,7 +13849,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PreChargeResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode PreChargeResType/ResponseCode", exi.ErrValue)
@@ -13867,7 +13867,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -13881,7 +13881,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -13895,7 +13895,7 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -13966,7 +13966,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailReqType")
 			}
 			switch ec {
 			case 0:
@@ -13976,7 +13976,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailReqType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceDetailReqType/ServiceID", exi.ErrValue)
@@ -13994,7 +13994,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailReqType")
 			}
 			switch ec {
 			case 0:
@@ -14038,7 +14038,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -14048,7 +14048,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode ServiceDetailResType/ResponseCode", exi.ErrValue)
@@ -14066,7 +14066,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -14076,7 +14076,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailResType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceDetailResType/ServiceID", exi.ErrValue)
@@ -14094,7 +14094,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 2: // after SE(ServiceID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -14111,7 +14111,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 3: // after SE(ServiceParameterList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -14184,7 +14184,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -14206,7 +14206,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 1: // after SE(ParameterSet), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -14230,7 +14230,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 2: // after 255 SE(ParameterSet)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -14282,7 +14282,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -14292,7 +14292,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterSetType/ParameterSetID")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ParameterSetType/ParameterSetID", exi.ErrValue)
@@ -14310,7 +14310,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 1: // after SE(ParameterSetID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -14332,7 +14332,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 2: // after SE(Parameter), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -14356,7 +14356,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 3: // after 16 SE(Parameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -14420,14 +14420,14 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/Name")
 					}
 					v.Name = x
 				}
@@ -14438,7 +14438,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 1: // after AT(Name)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -14448,7 +14448,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/boolValue")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -14465,7 +14465,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/byteValue")
 					}
 					x := int8(int64(xu) + -128)
 					ptr := p.newInt8()
@@ -14483,7 +14483,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/shortValue")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ParameterType/shortValue", exi.ErrValue)
@@ -14504,7 +14504,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/intValue")
 					}
 					if xi < -2147483648 || xi > 2147483647 {
 						return r.Fail("decode ParameterType/intValue", exi.ErrValue)
@@ -14531,7 +14531,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/stringValue")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -14547,7 +14547,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 2: // after SE(boolValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -14558,7 +14558,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 3: // after SE(byteValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -14569,7 +14569,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 4: // after SE(shortValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -14580,7 +14580,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 5: // after SE(intValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -14591,7 +14591,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 6: // after SE(physicalValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -14602,7 +14602,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 7: // after SE(stringValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -14736,7 +14736,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14746,7 +14746,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					x, err := r.ReadString(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryReqType/ServiceScope")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -14763,7 +14763,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryReqType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					ptr := p.newServiceCategoryType()
@@ -14782,7 +14782,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 1: // after SE(ServiceScope)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14792,7 +14792,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryReqType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					ptr := p.newServiceCategoryType()
@@ -14811,7 +14811,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 2: // after SE(ServiceCategory)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14881,7 +14881,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14891,7 +14891,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode ServiceDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -14909,7 +14909,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14923,7 +14923,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 2: // after SE(PaymentOptionList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14937,7 +14937,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 3: // after SE(ChargeService)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14954,7 +14954,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 4: // after SE(ServiceList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -15039,7 +15039,7 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentOptionListType")
 			}
 			switch ec {
 			case 0:
@@ -15049,7 +15049,7 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentOptionListType/PaymentOption")
 					}
 					x := PaymentOptionType(xu)
 					if v.PaymentOption == nil {
@@ -15071,7 +15071,7 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 		case 1: // after SE(PaymentOption), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentOptionListType")
 			}
 			switch ec {
 			case 0:
@@ -15081,7 +15081,7 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PaymentOptionListType/PaymentOption")
 					}
 					x := PaymentOptionType(xu)
 					if v.PaymentOption == nil {
@@ -15105,7 +15105,7 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 		case 2: // after 2 SE(PaymentOption)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PaymentOptionListType")
 			}
 			switch ec {
 			case 0:
@@ -15160,7 +15160,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15170,7 +15170,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeServiceType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ChargeServiceType/ServiceID", exi.ErrValue)
@@ -15188,7 +15188,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15198,7 +15198,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeServiceType/ServiceName")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15215,7 +15215,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeServiceType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
@@ -15230,7 +15230,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 		case 2: // after SE(ServiceName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15240,7 +15240,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeServiceType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
@@ -15255,7 +15255,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 		case 3: // after SE(ServiceCategory)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15265,7 +15265,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 				{
 					x, err := r.ReadString(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeServiceType/ServiceScope")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15282,7 +15282,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeServiceType/FreeService")
 					}
 					v.FreeService = x
 				}
@@ -15296,7 +15296,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 		case 4: // after SE(ServiceScope)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15306,7 +15306,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeServiceType/FreeService")
 					}
 					v.FreeService = x
 				}
@@ -15320,7 +15320,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 		case 5: // after SE(FreeService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15334,7 +15334,7 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 		case 6: // after SE(SupportedEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15455,7 +15455,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15465,7 +15465,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceType/ServiceID", exi.ErrValue)
@@ -15483,7 +15483,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15493,7 +15493,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/ServiceName")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15510,7 +15510,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
@@ -15525,7 +15525,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 2: // after SE(ServiceName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15535,7 +15535,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/ServiceCategory")
 					}
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
@@ -15550,7 +15550,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 3: // after SE(ServiceCategory)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15560,7 +15560,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					x, err := r.ReadString(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/ServiceScope")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15577,7 +15577,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/FreeService")
 					}
 					v.FreeService = x
 				}
@@ -15591,7 +15591,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 4: // after SE(ServiceScope)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15601,7 +15601,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/FreeService")
 					}
 					v.FreeService = x
 				}
@@ -15615,7 +15615,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 5: // after SE(FreeService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15724,7 +15724,7 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SupportedEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -15734,7 +15734,7 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SupportedEnergyTransferModeType/EnergyTransferMode")
 					}
 					if xu >= 6 {
 						return r.Fail("decode SupportedEnergyTransferModeType/EnergyTransferMode", exi.ErrValue)
@@ -15759,7 +15759,7 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 		case 1: // after SE(EnergyTransferMode), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SupportedEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -15769,7 +15769,7 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SupportedEnergyTransferModeType/EnergyTransferMode")
 					}
 					if xu >= 6 {
 						return r.Fail("decode SupportedEnergyTransferModeType/EnergyTransferMode", exi.ErrValue)
@@ -15796,7 +15796,7 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 		case 2: // after 6 SE(EnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SupportedEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -15851,7 +15851,7 @@ func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -15873,7 +15873,7 @@ func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 		case 1: // after SE(Service), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -15897,7 +15897,7 @@ func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 		case 2: // after 8 SE(Service)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -15949,7 +15949,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -15959,7 +15959,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 				{
 					xb, err := r.ReadBinary(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupReqType/EVCCID")
 					}
 					x := exi.HexBinary(xb)
 					v.EVCCID = x
@@ -15974,7 +15974,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 		case 1: // after SE(EVCCID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -16021,7 +16021,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -16031,7 +16031,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode SessionSetupResType/ResponseCode", exi.ErrValue)
@@ -16049,7 +16049,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -16059,7 +16059,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					x, err := r.ReadString(37)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/EVSEID")
 					}
 					if exi.StringLen(x) < 7 {
 						return r.Fail("decode SessionSetupResType/EVSEID", exi.ErrValue)
@@ -16076,7 +16076,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 2: // after SE(EVSEID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -16086,7 +16086,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/EVSETimeStamp")
 					}
 					x := int64(xi)
 					ptr := p.newInt64()
@@ -16105,7 +16105,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 3: // after SE(EVSETimeStamp)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -16183,7 +16183,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopReqType")
 			}
 			switch ec {
 			case 0:
@@ -16193,7 +16193,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopReqType/ChargingSession")
 					}
 					x := ChargingSessionType(xu)
 					v.ChargingSession = x
@@ -16208,7 +16208,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 		case 1: // after SE(ChargingSession)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopReqType")
 			}
 			switch ec {
 			case 0:
@@ -16255,7 +16255,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopResType")
 			}
 			switch ec {
 			case 0:
@@ -16265,7 +16265,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode SessionStopResType/ResponseCode", exi.ErrValue)
@@ -16283,7 +16283,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopResType")
 			}
 			switch ec {
 			case 0:
@@ -16330,14 +16330,14 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -16355,7 +16355,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -16369,7 +16369,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 2: // after SE(SignedInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -16383,7 +16383,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 3: // after SE(SignatureValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -16409,7 +16409,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 4: // after SE(KeyInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -16429,7 +16429,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 5: // after SE(Object), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -16543,14 +16543,14 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -16568,7 +16568,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -16582,7 +16582,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 2: // after SE(CanonicalizationMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -16596,7 +16596,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 3: // after SE(SignatureMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -16614,7 +16614,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 4: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -16710,14 +16710,14 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -16728,7 +16728,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -16738,7 +16738,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
 					}
 					ptr := p.newExi_Integer()
 					*ptr = x
@@ -16760,7 +16760,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 2: // after SE(HMACOutputLength)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -16827,14 +16827,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -16845,7 +16845,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -16857,14 +16857,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -16876,7 +16876,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
@@ -16938,14 +16938,14 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertiesType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -16967,7 +16967,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -16985,7 +16985,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 2: // after SE(SignatureProperty), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -17057,14 +17057,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -17075,7 +17075,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -17086,14 +17086,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -17104,7 +17104,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 2: // after AT(Target)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
@@ -17165,7 +17165,7 @@ func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2G_Message")
 			}
 			switch ec {
 			case 0:
@@ -17179,7 +17179,7 @@ func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2G_Message")
 			}
 			switch ec {
 			case 0:
@@ -17193,7 +17193,7 @@ func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 		case 2: // after SE(Body)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2G_Message")
 			}
 			switch ec {
 			case 0:
@@ -17249,7 +17249,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -17259,7 +17259,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/SessionID")
 					}
 					x := exi.HexBinary(xb)
 					v.SessionID = x
@@ -17274,7 +17274,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 1: // after SE(SessionID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -17297,7 +17297,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 2: // after SE(Notification)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -17314,7 +17314,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 3: // after SE(Signature)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -17391,7 +17391,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode NotificationType")
 			}
 			switch ec {
 			case 0:
@@ -17401,7 +17401,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode NotificationType/FaultCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode NotificationType/FaultCode", exi.ErrValue)
@@ -17419,7 +17419,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 		case 1: // after SE(FaultCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode NotificationType")
 			}
 			switch ec {
 			case 0:
@@ -17429,7 +17429,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 				{
 					x, err := r.ReadString(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode NotificationType/FaultMsg")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -17447,7 +17447,7 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 		case 2: // after SE(FaultMsg)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode NotificationType")
 			}
 			switch ec {
 			case 0:
@@ -17513,7 +17513,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 0: // start
 			ec, err := r.ReadBits(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17734,7 +17734,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 1: // after SE(AuthorizationReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17745,7 +17745,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 2: // after SE(AuthorizationRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17756,7 +17756,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 3: // after SE(BodyElement)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17767,7 +17767,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 4: // after SE(CableCheckReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17778,7 +17778,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 5: // after SE(CableCheckRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17789,7 +17789,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 6: // after SE(CertificateInstallationReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17800,7 +17800,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 7: // after SE(CertificateInstallationRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17811,7 +17811,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 8: // after SE(CertificateUpdateReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17822,7 +17822,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 9: // after SE(CertificateUpdateRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17833,7 +17833,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 10: // after SE(ChargeParameterDiscoveryReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17844,7 +17844,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 11: // after SE(ChargeParameterDiscoveryRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17855,7 +17855,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 12: // after SE(ChargingStatusReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17866,7 +17866,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 13: // after SE(ChargingStatusRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17877,7 +17877,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 14: // after SE(CurrentDemandReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17888,7 +17888,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 15: // after SE(CurrentDemandRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17899,7 +17899,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 16: // after SE(MeteringReceiptReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17910,7 +17910,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 17: // after SE(MeteringReceiptRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17921,7 +17921,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 18: // after SE(PaymentDetailsReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17932,7 +17932,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 19: // after SE(PaymentDetailsRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17943,7 +17943,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 20: // after SE(PaymentServiceSelectionReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17954,7 +17954,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 21: // after SE(PaymentServiceSelectionRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17965,7 +17965,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 22: // after SE(PowerDeliveryReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17976,7 +17976,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 23: // after SE(PowerDeliveryRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17987,7 +17987,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 24: // after SE(PreChargeReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -17998,7 +17998,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 25: // after SE(PreChargeRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18009,7 +18009,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 26: // after SE(ServiceDetailReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18020,7 +18020,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 27: // after SE(ServiceDetailRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18031,7 +18031,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 28: // after SE(ServiceDiscoveryReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18042,7 +18042,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 29: // after SE(ServiceDiscoveryRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18053,7 +18053,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 30: // after SE(SessionSetupReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18064,7 +18064,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 31: // after SE(SessionSetupRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18075,7 +18075,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 32: // after SE(SessionStopReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18086,7 +18086,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 33: // after SE(SessionStopRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18097,7 +18097,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 34: // after SE(WeldingDetectionReq)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18108,7 +18108,7 @@ func decodeBodyType(r *exi.Reader, p *pool, v *BodyType) error {
 		case 35: // after SE(WeldingDetectionRes)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BodyType")
 			}
 			switch ec {
 			case 0:
@@ -18630,7 +18630,7 @@ func decodeWeldingDetectionReqType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -18644,7 +18644,7 @@ func decodeWeldingDetectionReqType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 1: // after SE(DC_EVStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -18688,7 +18688,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -18698,7 +18698,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 				{
 					xu, err := r.ReadBits(5)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WeldingDetectionResType/ResponseCode")
 					}
 					if xu >= 26 {
 						return r.Fail("decode WeldingDetectionResType/ResponseCode", exi.ErrValue)
@@ -18716,7 +18716,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 1: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -18730,7 +18730,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 2: // after SE(DC_EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -18744,7 +18744,7 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -18906,7 +18906,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(7)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:
@@ -19046,7 +19046,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -19096,7 +19096,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -19132,7 +19132,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -24011,7 +24011,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err := r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	switch ec {
 	case 0:
@@ -24061,7 +24061,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24077,7 +24077,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24093,7 +24093,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24128,7 +24128,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(800)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Certificate = x
@@ -24173,7 +24173,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24198,7 +24198,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24214,7 +24214,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24235,7 +24235,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 2 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24260,7 +24260,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24280,7 +24280,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := ChargingSessionType(xu)
 			ptr := p.newChargingSessionType()
@@ -24382,7 +24382,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24407,7 +24407,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -24427,7 +24427,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -24444,7 +24444,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := exi.HexBinary(xb)
 			d.EVCCID = x
@@ -24474,7 +24474,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 12 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24544,7 +24544,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24564,7 +24564,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24585,7 +24585,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24611,7 +24611,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(37)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if exi.StringLen(x) < 7 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24630,7 +24630,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 5 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24705,7 +24705,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24730,7 +24730,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24756,7 +24756,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24781,7 +24781,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 12 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24801,7 +24801,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int64(xi)
 			ptr := p.newInt64()
@@ -24818,7 +24818,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24849,7 +24849,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24874,7 +24874,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -24889,7 +24889,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24909,7 +24909,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -24925,7 +24925,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -24941,7 +24941,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24961,7 +24961,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -24976,7 +24976,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(16)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 16 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -24994,7 +24994,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -25015,7 +25015,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -25035,7 +25035,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25066,7 +25066,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25086,7 +25086,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25107,7 +25107,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -25124,7 +25124,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25154,7 +25154,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25170,7 +25170,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -25185,7 +25185,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25210,7 +25210,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25230,7 +25230,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -25247,7 +25247,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(800)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.OEMProvisioningCert = x
@@ -25267,7 +25267,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -25287,7 +25287,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -25302,7 +25302,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -25342,7 +25342,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25372,7 +25372,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := PaymentOptionType(xu)
 			ptr := p.newPaymentOptionType()
@@ -25404,7 +25404,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -25444,7 +25444,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -25459,7 +25459,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -25480,7 +25480,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -25516,7 +25516,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25536,7 +25536,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(5)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 26 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25561,7 +25561,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25601,7 +25601,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 254 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25621,7 +25621,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 254 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25651,7 +25651,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -25671,7 +25671,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25692,7 +25692,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 254 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25712,7 +25712,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -25727,7 +25727,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := PaymentOptionType(xu)
 			ptr := p.newPaymentOptionType()
@@ -25759,7 +25759,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := ServiceCategoryType(xu)
 			ptr := p.newServiceCategoryType()
@@ -25776,7 +25776,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := ServiceCategoryType(xu)
 			ptr := p.newServiceCategoryType()
@@ -25813,7 +25813,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25833,7 +25833,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -25858,7 +25858,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25879,7 +25879,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25895,7 +25895,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25911,7 +25911,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := exi.HexBinary(xb)
 			d.SessionID = x
@@ -25926,7 +25926,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := exi.HexBinary(xb)
 			d.SessionID_2 = x
@@ -25961,7 +25961,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SigMeterReading = x
@@ -26016,7 +26016,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int64(xi)
 			ptr := p.newInt64()
@@ -26048,7 +26048,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 7 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26073,7 +26073,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26103,7 +26103,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -26118,7 +26118,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -26138,7 +26138,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -26159,7 +26159,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -26174,7 +26174,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -26190,7 +26190,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -26206,7 +26206,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -26222,7 +26222,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -26237,7 +26237,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26257,7 +26257,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26277,7 +26277,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -26293,7 +26293,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int8(int64(xu) + -128)
 			ptr := p.newInt8()
@@ -26310,7 +26310,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26330,7 +26330,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 86400 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26348,13 +26348,13 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		for done := false; !done; {
 			ec, err := r.ReadBits(9)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			switch ec {
 			case 4:
 				x, err := r.ReadString(exi.DefaultMaxLength)
 				if err != nil {
-					return err
+					return exi.In(err, "decode Fragment")
 				}
 				d.EMAID.Id = x
 			case 255:
@@ -26362,7 +26362,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			case 256:
 				x, err := r.ReadString(15)
 				if err != nil {
-					return err
+					return exi.In(err, "decode Fragment")
 				}
 				if exi.StringLen(x) < 14 {
 					return r.Fail("decode Fragment", exi.ErrValue)
@@ -26370,7 +26370,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 				d.EMAID.Value = x
 				ec, err = r.ReadBits(8)
 				if err != nil {
-					return err
+					return exi.In(err, "decode Fragment")
 				}
 				if ec != 244 {
 					return r.CodeError("decode Fragment", ec, 246, 8)
@@ -26387,7 +26387,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -2147483648 || xi > 2147483647 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26412,7 +26412,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26432,7 +26432,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 16777214 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -26457,7 +26457,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -26471,7 +26471,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err = r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	if ec != 244 {
 		return r.CodeError("decode Fragment", ec, 243, 8)
@@ -28746,7 +28746,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	switch ec {
 	case 0:
@@ -28771,7 +28771,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -28786,7 +28786,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -28801,7 +28801,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -28816,7 +28816,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -28832,7 +28832,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -28852,7 +28852,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28878,7 +28878,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28894,7 +28894,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -28914,7 +28914,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -28934,7 +28934,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -28949,7 +28949,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -28964,7 +28964,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -28979,7 +28979,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -29014,7 +29014,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -29029,7 +29029,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -29084,7 +29084,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -29099,7 +29099,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -29119,7 +29119,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29140,7 +29140,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -29155,7 +29155,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -29171,7 +29171,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29187,7 +29187,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29203,7 +29203,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -29216,7 +29216,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err = r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	if ec != 46 {
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

@@ -87,7 +87,7 @@ func (g *gen) emitElemFragDecode(f rootField, op string) {
 	g.p("d.%s = new(%s)", f.name, ef.ct.goName)
 	g.p("for done := false; !done; {")
 	g.p("ec, err := r.ReadBits(%d)", w0)
-	g.p("if err != nil { return err }")
+	g.p("if err != nil { return exi.In(err, %q) }", op)
 	g.p("switch ec {")
 	for _, p := range ef.ct.positions {
 		if p.kind != pAttr {
@@ -107,7 +107,7 @@ func (g *gen) emitElemFragDecode(f rootField, op string) {
 	g.emitRead(ef.ct.simple, "x", op)
 	g.p("d.%s.Value = x", f.name)
 	g.p("ec, err = r.ReadBits(%d)", w2)
-	g.p("if err != nil { return err }")
+	g.p("if err != nil { return exi.In(err, %q) }", op)
 	g.p("if ec != %d { return r.CodeError(%q, ec, %d, %d) }", ee2, op, n2, w2)
 	g.p("done = true")
 	g.p("default: return r.CodeError(%q, ec, %d, %d)", op, n0, w0)

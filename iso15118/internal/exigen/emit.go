@@ -215,33 +215,33 @@ func (g *gen) emitRead(st *simpleT, x, op string) {
 	switch st.kind {
 	case kString:
 		g.p("%s, err := r.ReadString(%s)", x, maxLen(st))
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		if st.minLen > 0 {
 			g.p("if exi.StringLen(%s) < %d { return r.Fail(%q, exi.ErrValue) }", x, st.minLen, op)
 		}
 	case kHex, kB64:
 		g.p("%sb, err := r.ReadBinary(%s)", x, maxLen(st))
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		if st.minLen > 0 {
 			g.p("if len(%sb) < %d { return r.Fail(%q, exi.ErrValue) }", x, st.minLen, op)
 		}
 		g.p("%s := %s(%sb)", x, st.goType, x)
 	case kBool:
 		g.p("%s, err := r.ReadBool()", x)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 	case kBigInt:
 		g.p("%s, err := r.ReadInteger()", x)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 	case kEnum:
 		g.p("%su, err := r.ReadBits(%d)", x, st.width)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		if 1<<st.width > len(st.enum) {
 			g.p("if %su >= %d { return r.Fail(%q, exi.ErrValue) }", x, len(st.enum), op)
 		}
 		g.p("%s := %s(%su)", x, st.goType, x)
 	case kNbit:
 		g.p("%su, err := r.ReadBits(%d)", x, st.width)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		hi := new(big.Int).Add(st.min, big.NewInt(int64(1)<<st.width-1))
 		if hi.Cmp(st.max) > 0 {
 			g.p("if %su > %s { return r.Fail(%q, exi.ErrValue) }", x, new(big.Int).Sub(st.max, st.min), op)
@@ -253,7 +253,7 @@ func (g *gen) emitRead(st *simpleT, x, op string) {
 		}
 	case kUint:
 		g.p("%su, err := r.ReadUint()", x)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		b := goBounds[st.goType]
 		hi := bigOf(b[1])
 		if st.max != nil && st.max.Cmp(hi) < 0 {
@@ -268,7 +268,7 @@ func (g *gen) emitRead(st *simpleT, x, op string) {
 		g.p("%s := %s(%su)", x, st.goType, x)
 	case kInt:
 		g.p("%si, err := r.ReadInt()", x)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		b := goBounds[st.goType]
 		lo, hi := bigOf(b[0]), bigOf(b[1])
 		if st.min != nil && st.min.Cmp(lo) > 0 {
@@ -365,7 +365,7 @@ func (g *gen) emitDecode(ct *complexT) {
 	for _, s := range ct.states {
 		g.p("case %d: // %s", s.id, s.desc)
 		g.p("ec, err := r.ReadBits(%d)", s.width)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		g.p("switch ec {")
 		for code, pr := range s.prods {
 			g.p("case %d:", code)
@@ -566,10 +566,10 @@ func (g *gen) emitRootCodec(typ, decName, encName string, fields []rootField, k,
 	g.p("}\n")
 	g.p("func decodeRoot%s(b []byte, p *pool, d *%s) error {", typ, typ)
 	g.p("r := exi.NewReader(b)")
+	op := "decode " + typ
 	g.p("if err := r.ReadHeader(); err != nil { return err }")
 	g.p("ec, err := r.ReadBits(%d)", width)
-	g.p("if err != nil { return err }")
-	op := "decode " + typ
+	g.p("if err != nil { return exi.In(err, %q) }", op)
 	g.p("switch ec {")
 	for _, f := range fields {
 		g.p("case %d:", f.code)
@@ -579,7 +579,7 @@ func (g *gen) emitRootCodec(typ, decName, encName string, fields []rootField, k,
 	g.p("}")
 	if fragment {
 		g.p("ec, err = r.ReadBits(%d)", width)
-		g.p("if err != nil { return err }")
+		g.p("if err != nil { return exi.In(err, %q) }", op)
 		g.p("if ec != %d { return r.CodeError(%q, ec, %d, %d) }", k+1, op, k, width)
 	}
 	g.p("return r.ReadEnd()")

@@ -17,7 +17,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -31,7 +31,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 		case 1: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -57,7 +57,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 		case 2: // after SE(EVMaximumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -77,7 +77,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 		case 3: // after SE(EVMaximumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -91,7 +91,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 		case 4: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -114,7 +114,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 		case 5: // after SE(EVMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -131,7 +131,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 		case 6: // after SE(EVMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -247,7 +247,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -257,7 +257,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Exponent")
 					}
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
@@ -272,7 +272,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 1: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -282,7 +282,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode RationalNumberType/Value", exi.ErrValue)
@@ -300,7 +300,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 2: // after SE(Value)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -356,7 +356,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -370,7 +370,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 1: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -396,7 +396,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 2: // after SE(EVSEMaximumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -416,7 +416,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 3: // after SE(EVSEMaximumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -430,7 +430,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 4: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -456,7 +456,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 5: // after SE(EVSEMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -476,7 +476,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 6: // after SE(EVSEMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -490,7 +490,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 7: // after SE(EVSENominalFrequency)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -531,7 +531,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 8: // after SE(MaximumPowerAsymmetry)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -566,7 +566,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 9: // after SE(EVSEPowerRampLimitation)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -595,7 +595,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 10: // after SE(EVSEPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -618,7 +618,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 11: // after SE(EVSEPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -635,7 +635,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 		case 12: // after SE(EVSEPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -853,7 +853,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -867,7 +867,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -883,7 +883,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -897,7 +897,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -907,7 +907,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -921,7 +921,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -960,7 +960,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 4: // after SE(BPT_Dynamic_AC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -971,7 +971,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 5: // after SE(BPT_Scheduled_AC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -982,7 +982,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 6: // after SE(CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -993,7 +993,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 7: // after SE(Dynamic_AC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -1004,7 +1004,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 		case 8: // after SE(Scheduled_AC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -1142,7 +1142,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -1156,7 +1156,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -1172,7 +1172,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -1186,7 +1186,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -1196,7 +1196,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -1210,7 +1210,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -1280,7 +1280,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -1294,7 +1294,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -1338,7 +1338,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -1352,7 +1352,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -1396,7 +1396,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -1406,7 +1406,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/SessionID")
 					}
 					if len(xb) < 8 {
 						return r.Fail("decode MessageHeaderType/SessionID", exi.ErrValue)
@@ -1424,7 +1424,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 1: // after SE(SessionID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -1434,7 +1434,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/TimeStamp")
 					}
 					x := uint64(xu)
 					v.TimeStamp = x
@@ -1449,7 +1449,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 2: // after SE(TimeStamp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -1466,7 +1466,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 3: // after SE(Signature)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -1539,14 +1539,14 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1564,7 +1564,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -1578,7 +1578,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 2: // after SE(SignedInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -1592,7 +1592,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 3: // after SE(SignatureValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -1618,7 +1618,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 4: // after SE(KeyInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -1638,7 +1638,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 5: // after SE(Object), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -1752,14 +1752,14 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1777,7 +1777,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1791,7 +1791,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 2: // after SE(CanonicalizationMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1805,7 +1805,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 3: // after SE(SignatureMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1823,7 +1823,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 4: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1919,14 +1919,14 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -1937,7 +1937,7 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
@@ -1988,14 +1988,14 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -2006,7 +2006,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -2016,7 +2016,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
 					}
 					ptr := p.newExi_Integer()
 					*ptr = x
@@ -2038,7 +2038,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 2: // after SE(HMACOutputLength)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -2105,14 +2105,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2123,7 +2123,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2134,7 +2134,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2158,14 +2158,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2176,7 +2176,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2200,14 +2200,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 2: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2231,7 +2231,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 3: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -2251,7 +2251,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 4: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -2265,7 +2265,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 5: // after SE(DigestMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -2275,7 +2275,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/DigestValue")
 					}
 					x := []byte(xb)
 					v.DigestValue = x
@@ -2290,7 +2290,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 6: // after SE(DigestValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -2426,7 +2426,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -2444,7 +2444,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 1: // after SE(Transform), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -2499,14 +2499,14 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -2517,7 +2517,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -2527,7 +2527,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -2550,7 +2550,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 2: // after SE(XPath)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -2560,7 +2560,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -2640,14 +2640,14 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DigestMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -2658,7 +2658,7 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
@@ -2709,14 +2709,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2727,7 +2727,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -2739,14 +2739,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -2758,7 +2758,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
@@ -2820,14 +2820,14 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2841,7 +2841,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2904,7 +2904,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2925,7 +2925,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2935,7 +2935,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2998,7 +2998,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3019,7 +3019,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 2: // after SE(KeyName)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -3029,7 +3029,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -3092,7 +3092,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3115,7 +3115,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 3: // after SE(KeyValue)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -3125,7 +3125,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -3188,7 +3188,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3211,7 +3211,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 4: // after SE(RetrievalMethod)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -3221,7 +3221,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -3284,7 +3284,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3307,7 +3307,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 5: // after SE(X509Data)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -3317,7 +3317,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -3380,7 +3380,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3403,7 +3403,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 6: // after SE(PGPData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -3413,7 +3413,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -3476,7 +3476,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3499,7 +3499,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 7: // after SE(SPKIData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -3509,7 +3509,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -3572,7 +3572,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3595,7 +3595,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 8: // after SE(MgmtData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -3605,7 +3605,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -3668,7 +3668,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -3945,7 +3945,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3970,7 +3970,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 1: // after SE(DSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3983,7 +3983,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 2: // after SE(RSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4043,7 +4043,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4053,7 +4053,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/P")
 					}
 					x := []byte(xb)
 					v.P = x
@@ -4069,7 +4069,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -4085,7 +4085,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -4100,7 +4100,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 1: // after SE(P)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4110,7 +4110,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Q")
 					}
 					x := []byte(xb)
 					v.Q = x
@@ -4125,7 +4125,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 2: // after SE(Q)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4135,7 +4135,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -4151,7 +4151,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -4166,7 +4166,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 3: // after SE(G)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4176,7 +4176,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -4191,7 +4191,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 4: // after SE(Y)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4201,7 +4201,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/J")
 					}
 					x := []byte(xb)
 					v.J = x
@@ -4217,7 +4217,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -4234,7 +4234,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 5: // after SE(J)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4244,7 +4244,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -4261,7 +4261,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 6: // after SE(Seed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4271,7 +4271,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
 					}
 					x := []byte(xb)
 					v.PgenCounter = x
@@ -4286,7 +4286,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 7: // after SE(PgenCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4435,7 +4435,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4445,7 +4445,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Modulus")
 					}
 					x := []byte(xb)
 					v.Modulus = x
@@ -4460,7 +4460,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 1: // after SE(Modulus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4470,7 +4470,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Exponent")
 					}
 					x := []byte(xb)
 					v.Exponent = x
@@ -4485,7 +4485,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 2: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -4547,14 +4547,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4565,7 +4565,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4586,14 +4586,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 1: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4614,7 +4614,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 2: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -4631,7 +4631,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 3: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -4717,7 +4717,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -4736,7 +4736,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -4755,7 +4755,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -4773,7 +4773,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -4792,7 +4792,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -4812,7 +4812,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 1: // after SE(X509IssuerSerial)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -4831,7 +4831,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -4850,7 +4850,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -4868,7 +4868,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -4887,7 +4887,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -4909,7 +4909,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 2: // after SE(X509SKI)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -4928,7 +4928,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -4947,7 +4947,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -4965,7 +4965,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -4984,7 +4984,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -5006,7 +5006,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 3: // after SE(X509SubjectName)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -5025,7 +5025,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -5044,7 +5044,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -5062,7 +5062,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -5081,7 +5081,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -5103,7 +5103,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 4: // after SE(X509Certificate)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -5122,7 +5122,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -5141,7 +5141,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -5159,7 +5159,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -5178,7 +5178,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -5200,7 +5200,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 5: // after SE(X509CRL)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -5219,7 +5219,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -5238,7 +5238,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -5256,7 +5256,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -5275,7 +5275,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -5450,7 +5450,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -5460,7 +5460,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
 					}
 					v.X509IssuerName = x
 				}
@@ -5474,7 +5474,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 1: // after SE(X509IssuerName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -5484,7 +5484,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
 					}
 					v.X509SerialNumber = x
 				}
@@ -5498,7 +5498,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 2: // after SE(X509SerialNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -5561,7 +5561,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -5571,7 +5571,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyID")
 					}
 					x := []byte(xb)
 					v.PGPKeyID = x
@@ -5587,7 +5587,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
@@ -5602,7 +5602,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 1: // after SE(PGPKeyID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -5612,7 +5612,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket = x
@@ -5631,7 +5631,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 2: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -5644,7 +5644,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 3: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -5727,7 +5727,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -5737,7 +5737,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -5755,7 +5755,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 1: // after SE(SPKISexp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -5765,7 +5765,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -5825,14 +5825,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Encoding")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5843,7 +5843,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5854,7 +5854,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5873,14 +5873,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 1: // after AT(Encoding)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5891,7 +5891,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5910,14 +5910,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 2: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -5936,7 +5936,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 3: // after AT(MimeType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
@@ -6029,7 +6029,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6039,7 +6039,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/PresentSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
@@ -6060,7 +6060,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -6081,7 +6081,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -6102,7 +6102,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -6123,7 +6123,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -6144,7 +6144,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6165,7 +6165,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6186,7 +6186,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6209,7 +6209,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6227,7 +6227,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 1: // after SE(PresentSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6237,7 +6237,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -6258,7 +6258,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -6279,7 +6279,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -6300,7 +6300,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -6321,7 +6321,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6342,7 +6342,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6363,7 +6363,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6386,7 +6386,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6404,7 +6404,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6414,7 +6414,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -6435,7 +6435,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -6456,7 +6456,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -6477,7 +6477,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6498,7 +6498,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6519,7 +6519,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6542,7 +6542,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6560,7 +6560,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6570,7 +6570,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -6591,7 +6591,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -6612,7 +6612,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6633,7 +6633,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6654,7 +6654,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6677,7 +6677,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6695,7 +6695,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 4: // after SE(MaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6705,7 +6705,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -6726,7 +6726,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6747,7 +6747,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6768,7 +6768,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6791,7 +6791,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6809,7 +6809,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 5: // after SE(RemainingTimeToMinimumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6819,7 +6819,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6840,7 +6840,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6861,7 +6861,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6884,7 +6884,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6902,7 +6902,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 6: // after SE(RemainingTimeToTargetSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6912,7 +6912,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6933,7 +6933,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6956,7 +6956,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6974,7 +6974,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 7: // after SE(RemainingTimeToMaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6984,7 +6984,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7007,7 +7007,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7025,7 +7025,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 8: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7041,7 +7041,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7059,7 +7059,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 9: // after SE(BatteryEnergyCapacity)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7069,7 +7069,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7087,7 +7087,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 10: // after SE(InletHot)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7361,7 +7361,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7371,7 +7371,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -7396,7 +7396,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7410,7 +7410,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7424,7 +7424,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7438,7 +7438,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7452,7 +7452,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 5: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7478,7 +7478,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 6: // after SE(EVMaximumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7498,7 +7498,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 7: // after SE(EVMaximumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7512,7 +7512,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 8: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7538,7 +7538,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 9: // after SE(EVMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7558,7 +7558,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 10: // after SE(EVMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7572,7 +7572,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 11: // after SE(EVPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7598,7 +7598,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 12: // after SE(EVPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7618,7 +7618,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 13: // after SE(EVPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7632,7 +7632,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 14: // after SE(EVPresentReactivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7658,7 +7658,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 15: // after SE(EVPresentReactivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7678,7 +7678,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 16: // after SE(EVPresentReactivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7692,7 +7692,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 17: // after SE(EVMaximumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7718,7 +7718,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 18: // after SE(EVMaximumDischargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7738,7 +7738,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 19: // after SE(EVMaximumDischargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7752,7 +7752,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 20: // after SE(EVMinimumDischargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7787,7 +7787,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 21: // after SE(EVMinimumDischargePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7816,7 +7816,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 22: // after SE(EVMinimumDischargePower_L3)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7839,7 +7839,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 23: // after SE(EVMaximumV2XEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7856,7 +7856,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 24: // after SE(EVMinimumV2XEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8228,7 +8228,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8238,7 +8238,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_AC_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -8263,7 +8263,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8277,7 +8277,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8291,7 +8291,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8305,7 +8305,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8319,7 +8319,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 5: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8345,7 +8345,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 6: // after SE(EVMaximumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8365,7 +8365,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 7: // after SE(EVMaximumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8379,7 +8379,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 8: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8405,7 +8405,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 9: // after SE(EVMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8425,7 +8425,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 10: // after SE(EVMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8439,7 +8439,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 11: // after SE(EVPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8465,7 +8465,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 12: // after SE(EVPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8485,7 +8485,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 13: // after SE(EVPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8499,7 +8499,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 14: // after SE(EVPresentReactivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8522,7 +8522,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 15: // after SE(EVPresentReactivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8539,7 +8539,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 16: // after SE(EVPresentReactivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8789,7 +8789,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8799,7 +8799,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -8824,7 +8824,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8838,7 +8838,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8852,7 +8852,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8866,7 +8866,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8948,7 +8948,7 @@ func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -8980,7 +8980,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9048,7 +9048,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9110,7 +9110,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9166,7 +9166,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9216,7 +9216,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 4: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9260,7 +9260,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 5: // after SE(EVMaximumChargePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9298,7 +9298,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 6: // after SE(EVMaximumChargePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9330,7 +9330,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 7: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9356,7 +9356,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 8: // after SE(EVMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9376,7 +9376,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 9: // after SE(EVMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9390,7 +9390,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 10: // after SE(EVPresentActivePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9467,7 +9467,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 11: // after SE(EVPresentActivePower_L2)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9538,7 +9538,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 12: // after SE(EVPresentActivePower_L3)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9603,7 +9603,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 13: // after SE(EVPresentReactivePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9662,7 +9662,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 14: // after SE(EVPresentReactivePower_L2)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9715,7 +9715,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 15: // after SE(EVPresentReactivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9762,7 +9762,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 16: // after SE(EVMaximumDischargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9803,7 +9803,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 17: // after SE(EVMaximumDischargePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9838,7 +9838,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 18: // after SE(EVMaximumDischargePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9867,7 +9867,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 19: // after SE(EVMinimumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9890,7 +9890,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 20: // after SE(EVMinimumDischargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9907,7 +9907,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 21: // after SE(EVMinimumDischargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10413,7 +10413,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10481,7 +10481,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10543,7 +10543,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10599,7 +10599,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10649,7 +10649,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 4: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10693,7 +10693,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 5: // after SE(EVMaximumChargePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10731,7 +10731,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 6: // after SE(EVMaximumChargePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10763,7 +10763,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 7: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10789,7 +10789,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 8: // after SE(EVMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10809,7 +10809,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 9: // after SE(EVMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10823,7 +10823,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 10: // after SE(EVPresentActivePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10864,7 +10864,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 11: // after SE(EVPresentActivePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10899,7 +10899,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 12: // after SE(EVPresentActivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10928,7 +10928,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 13: // after SE(EVPresentReactivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10951,7 +10951,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 14: // after SE(EVPresentReactivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10968,7 +10968,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 15: // after SE(EVPresentReactivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11300,7 +11300,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11329,7 +11329,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11352,7 +11352,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11369,7 +11369,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11449,7 +11449,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11463,7 +11463,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11473,7 +11473,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode AC_ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -11491,7 +11491,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11554,7 +11554,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11611,7 +11611,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11662,7 +11662,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11707,7 +11707,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 6: // after SE(EVSETargetFrequency)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11746,7 +11746,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 7: // after SE(BPT_Dynamic_AC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11757,7 +11757,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 8: // after SE(BPT_Scheduled_AC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11768,7 +11768,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 9: // after SE(CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11779,7 +11779,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 10: // after SE(Dynamic_AC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -11790,7 +11790,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 		case 11: // after SE(Scheduled_AC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12017,7 +12017,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12031,7 +12031,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12041,7 +12041,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -12059,7 +12059,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12088,7 +12088,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12111,7 +12111,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12128,7 +12128,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12235,7 +12235,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -12249,7 +12249,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -12259,7 +12259,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode V2GResponseType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode V2GResponseType/ResponseCode", exi.ErrValue)
@@ -12277,7 +12277,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -12336,7 +12336,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -12346,7 +12346,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -12364,7 +12364,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -12374,7 +12374,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/EVSENotification")
 					}
 					if xu >= 6 {
 						return r.Fail("decode EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -12392,7 +12392,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -12451,7 +12451,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12461,7 +12461,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterID")
 					}
 					v.MeterID = x
 				}
@@ -12475,7 +12475,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 1: // after SE(MeterID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12485,7 +12485,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/ChargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
@@ -12500,7 +12500,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 2: // after SE(ChargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12510,7 +12510,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_DischargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12528,7 +12528,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12546,7 +12546,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12564,7 +12564,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -12580,7 +12580,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -12601,7 +12601,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12620,7 +12620,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 3: // after SE(BPT_DischargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12630,7 +12630,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12648,7 +12648,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12666,7 +12666,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -12682,7 +12682,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -12703,7 +12703,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12722,7 +12722,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 4: // after SE(CapacitiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12732,7 +12732,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12750,7 +12750,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -12766,7 +12766,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -12787,7 +12787,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12806,7 +12806,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 5: // after SE(BPT_InductiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12816,7 +12816,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -12832,7 +12832,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -12853,7 +12853,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12872,7 +12872,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 6: // after SE(MeterSignature)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12882,7 +12882,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -12903,7 +12903,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12922,7 +12922,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 7: // after SE(MeterStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -12932,7 +12932,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -12951,7 +12951,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 8: // after SE(MeterTimestamp)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13129,7 +13129,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13139,7 +13139,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReceiptType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -13154,7 +13154,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13202,7 +13202,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 2: // after SE(EnergyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13244,7 +13244,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 3: // after SE(OccupancyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13280,7 +13280,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 4: // after SE(AdditionalServicesCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13310,7 +13310,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 5: // after SE(OverstayCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13334,7 +13334,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 6: // after SE(TaxCosts), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13358,7 +13358,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 7: // after 10 SE(TaxCosts)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -13500,7 +13500,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -13514,7 +13514,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 1: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -13528,7 +13528,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 2: // after SE(CostPerUnit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -13584,7 +13584,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -13594,7 +13594,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DetailedTaxType/TaxRuleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DetailedTaxType/TaxRuleID", exi.ErrValue)
@@ -13615,7 +13615,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 1: // after SE(TaxRuleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -13629,7 +13629,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 2: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -13688,7 +13688,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -13698,7 +13698,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -13719,7 +13719,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -13740,7 +13740,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -13761,7 +13761,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -13786,7 +13786,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -13796,7 +13796,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -13817,7 +13817,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -13838,7 +13838,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -13863,7 +13863,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -13873,7 +13873,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -13894,7 +13894,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -13919,7 +13919,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -13929,7 +13929,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -13954,7 +13954,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -13968,7 +13968,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 5: // after SE(EVSETargetActivePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14027,7 +14027,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 6: // after SE(EVSETargetActivePower_L2)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14080,7 +14080,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 7: // after SE(EVSETargetActivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14127,7 +14127,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 8: // after SE(EVSETargetReactivePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14168,7 +14168,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 9: // after SE(EVSETargetReactivePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14203,7 +14203,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 10: // after SE(EVSETargetReactivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14232,7 +14232,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 11: // after SE(EVSEPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14255,7 +14255,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 12: // after SE(EVSEPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14272,7 +14272,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 13: // after SE(EVSEPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14558,7 +14558,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14568,7 +14568,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -14589,7 +14589,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -14610,7 +14610,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -14631,7 +14631,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -14656,7 +14656,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14666,7 +14666,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -14687,7 +14687,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -14708,7 +14708,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -14733,7 +14733,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14743,7 +14743,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -14764,7 +14764,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -14789,7 +14789,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14799,7 +14799,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_AC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_AC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -14824,7 +14824,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14838,7 +14838,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 5: // after SE(EVSETargetActivePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14897,7 +14897,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 6: // after SE(EVSETargetActivePower_L2)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14950,7 +14950,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 7: // after SE(EVSETargetActivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -14997,7 +14997,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 8: // after SE(EVSETargetReactivePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15038,7 +15038,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 9: // after SE(EVSETargetReactivePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15073,7 +15073,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 10: // after SE(EVSETargetReactivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15102,7 +15102,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 11: // after SE(EVSEPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15125,7 +15125,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 12: // after SE(EVSEPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15142,7 +15142,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 		case 13: // after SE(EVSEPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15428,7 +15428,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15438,7 +15438,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -15459,7 +15459,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -15480,7 +15480,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -15501,7 +15501,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -15523,7 +15523,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15533,7 +15533,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -15554,7 +15554,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -15575,7 +15575,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -15597,7 +15597,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15607,7 +15607,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -15628,7 +15628,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -15650,7 +15650,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15660,7 +15660,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -15682,7 +15682,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15788,7 +15788,7 @@ func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15820,7 +15820,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15885,7 +15885,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 1: // after SE(EVSETargetActivePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15944,7 +15944,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 2: // after SE(EVSETargetActivePower_L2)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15997,7 +15997,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 3: // after SE(EVSETargetActivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16044,7 +16044,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 4: // after SE(EVSETargetReactivePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16085,7 +16085,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 5: // after SE(EVSETargetReactivePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16120,7 +16120,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 6: // after SE(EVSETargetReactivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16149,7 +16149,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 7: // after SE(EVSEPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16172,7 +16172,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 8: // after SE(EVSEPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16189,7 +16189,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 9: // after SE(EVSEPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16419,7 +16419,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16484,7 +16484,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 1: // after SE(EVSETargetActivePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16543,7 +16543,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 2: // after SE(EVSETargetActivePower_L2)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16596,7 +16596,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 3: // after SE(EVSETargetActivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16643,7 +16643,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 4: // after SE(EVSETargetReactivePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16684,7 +16684,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 5: // after SE(EVSETargetReactivePower_L2)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16719,7 +16719,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 6: // after SE(EVSETargetReactivePower_L3)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16748,7 +16748,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 7: // after SE(EVSEPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16771,7 +16771,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 8: // after SE(EVSEPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16788,7 +16788,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 9: // after SE(EVSEPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_AC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -17018,7 +17018,7 @@ func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -17050,7 +17050,7 @@ func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *AC_Char
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17064,7 +17064,7 @@ func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *AC_Char
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17085,7 +17085,7 @@ func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *AC_Char
 		case 2: // after SE(AC_CPDReqEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17096,7 +17096,7 @@ func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *AC_Char
 		case 3: // after SE(BPT_AC_CPDReqEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17166,7 +17166,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17180,7 +17180,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17224,7 +17224,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17238,7 +17238,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 1: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17264,7 +17264,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 2: // after SE(EVMaximumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17284,7 +17284,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 3: // after SE(EVMaximumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17298,7 +17298,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 4: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17324,7 +17324,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 5: // after SE(EVMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17344,7 +17344,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 6: // after SE(EVMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17358,7 +17358,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 7: // after SE(EVMaximumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17384,7 +17384,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 8: // after SE(EVMaximumDischargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17404,7 +17404,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 9: // after SE(EVMaximumDischargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17418,7 +17418,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 10: // after SE(EVMinimumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17441,7 +17441,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 11: // after SE(EVMinimumDischargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17458,7 +17458,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 12: // after SE(EVMinimumDischargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17658,7 +17658,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17672,7 +17672,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17682,7 +17682,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AC_ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode AC_ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -17700,7 +17700,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17721,7 +17721,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 		case 3: // after SE(AC_CPDResEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17732,7 +17732,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 		case 4: // after SE(BPT_AC_CPDResEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17817,7 +17817,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17831,7 +17831,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17841,7 +17841,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -17859,7 +17859,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17918,7 +17918,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17932,7 +17932,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 1: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17958,7 +17958,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 2: // after SE(EVSEMaximumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17978,7 +17978,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 3: // after SE(EVSEMaximumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -17992,7 +17992,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 4: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18018,7 +18018,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 5: // after SE(EVSEMinimumChargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18038,7 +18038,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 6: // after SE(EVSEMinimumChargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18052,7 +18052,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 7: // after SE(EVSENominalFrequency)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18096,7 +18096,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 8: // after SE(MaximumPowerAsymmetry)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18134,7 +18134,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 9: // after SE(EVSEPowerRampLimitation)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18166,7 +18166,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 10: // after SE(EVSEPresentActivePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18192,7 +18192,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 11: // after SE(EVSEPresentActivePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18212,7 +18212,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 12: // after SE(EVSEPresentActivePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18226,7 +18226,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 13: // after SE(EVSEMaximumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18252,7 +18252,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 14: // after SE(EVSEMaximumDischargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18272,7 +18272,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 15: // after SE(EVSEMaximumDischargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18286,7 +18286,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 16: // after SE(EVSEMinimumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18309,7 +18309,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 17: // after SE(EVSEMinimumDischargePower_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18326,7 +18326,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 		case 18: // after SE(EVSEMinimumDischargePower_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_AC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -18628,14 +18628,14 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ManifestType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18657,7 +18657,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -18675,7 +18675,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 2: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -18747,14 +18747,14 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertiesType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18776,7 +18776,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -18794,7 +18794,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 2: // after SE(SignatureProperty), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -18866,14 +18866,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18884,7 +18884,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -18895,14 +18895,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -18913,7 +18913,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 2: // after AT(Target)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
@@ -18974,7 +18974,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -18996,7 +18996,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 1: // after SE(RootCertificateID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -19020,7 +19020,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 2: // after 20 SE(RootCertificateID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -19125,7 +19125,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:
@@ -19220,7 +19220,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -19250,7 +19250,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -19276,7 +19276,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22418,7 +22418,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err := r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	switch ec {
 	case 0:
@@ -22458,7 +22458,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -22498,7 +22498,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -22525,7 +22525,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -22572,7 +22572,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -22589,7 +22589,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -22606,7 +22606,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -22632,7 +22632,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -22657,7 +22657,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -22862,7 +22862,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -22952,7 +22952,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -22967,7 +22967,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int8(int64(xu) + -128)
 			ptr := p.newInt8()
@@ -22984,7 +22984,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -22999,7 +22999,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -23020,7 +23020,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -23036,7 +23036,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -23056,7 +23056,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -23087,7 +23087,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23107,7 +23107,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -23128,7 +23128,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -23144,7 +23144,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.MeterSignature = x
@@ -23159,7 +23159,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23179,7 +23179,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -23196,7 +23196,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -23212,7 +23212,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23232,7 +23232,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -23247,7 +23247,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23282,7 +23282,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -23302,7 +23302,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -23317,7 +23317,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -23332,7 +23332,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -23347,7 +23347,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23367,7 +23367,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -23397,7 +23397,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23417,7 +23417,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23437,7 +23437,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23457,7 +23457,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 40 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23492,7 +23492,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -23517,7 +23517,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -23532,7 +23532,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 8 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23580,7 +23580,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23605,7 +23605,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23628,7 +23628,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -23645,7 +23645,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -23672,7 +23672,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -23692,7 +23692,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -23707,7 +23707,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -23727,7 +23727,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -23748,7 +23748,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -23763,7 +23763,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -23779,7 +23779,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -23795,7 +23795,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -23811,7 +23811,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -23824,7 +23824,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err = r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	if ec != 155 {
 		return r.CodeError("decode Fragment", ec, 154, 8)
@@ -25207,7 +25207,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	switch ec {
 	case 0:
@@ -25232,7 +25232,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -25247,7 +25247,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -25262,7 +25262,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -25277,7 +25277,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -25293,7 +25293,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -25313,7 +25313,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25339,7 +25339,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25355,7 +25355,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -25375,7 +25375,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -25395,7 +25395,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -25410,7 +25410,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -25425,7 +25425,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -25440,7 +25440,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -25475,7 +25475,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -25490,7 +25490,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -25545,7 +25545,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -25560,7 +25560,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -25580,7 +25580,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25601,7 +25601,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -25616,7 +25616,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -25632,7 +25632,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25648,7 +25648,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -25664,7 +25664,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -25677,7 +25677,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err = r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	if ec != 46 {
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

@@ -17,7 +17,7 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectReqType")
 			}
 			switch ec {
 			case 0:
@@ -31,7 +31,7 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectReqType")
 			}
 			switch ec {
 			case 0:
@@ -41,7 +41,7 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_ConnectReqType/EVElectricalChargingDeviceStatus")
 					}
 					x := ElectricalChargingDeviceStatusType(xu)
 					v.EVElectricalChargingDeviceStatus = x
@@ -56,7 +56,7 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 		case 2: // after SE(EVElectricalChargingDeviceStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectReqType")
 			}
 			switch ec {
 			case 0:
@@ -115,7 +115,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -129,7 +129,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -173,7 +173,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -187,7 +187,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -231,7 +231,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -241,7 +241,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/SessionID")
 					}
 					if len(xb) < 8 {
 						return r.Fail("decode MessageHeaderType/SessionID", exi.ErrValue)
@@ -259,7 +259,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 1: // after SE(SessionID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -269,7 +269,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/TimeStamp")
 					}
 					x := uint64(xu)
 					v.TimeStamp = x
@@ -284,7 +284,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 2: // after SE(TimeStamp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -301,7 +301,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 3: // after SE(Signature)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -374,14 +374,14 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -399,7 +399,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -413,7 +413,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 2: // after SE(SignedInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -427,7 +427,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 3: // after SE(SignatureValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -453,7 +453,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 4: // after SE(KeyInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -473,7 +473,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 5: // after SE(Object), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -587,14 +587,14 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -612,7 +612,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -626,7 +626,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 2: // after SE(CanonicalizationMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -640,7 +640,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 3: // after SE(SignatureMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -658,7 +658,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 4: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -754,14 +754,14 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -772,7 +772,7 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
@@ -823,14 +823,14 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -841,7 +841,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -851,7 +851,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
 					}
 					ptr := p.newExi_Integer()
 					*ptr = x
@@ -873,7 +873,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 2: // after SE(HMACOutputLength)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -940,14 +940,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -958,7 +958,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -969,7 +969,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -993,14 +993,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1011,7 +1011,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1035,14 +1035,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 2: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1066,7 +1066,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 3: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1086,7 +1086,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 4: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1100,7 +1100,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 5: // after SE(DigestMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1110,7 +1110,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/DigestValue")
 					}
 					x := []byte(xb)
 					v.DigestValue = x
@@ -1125,7 +1125,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 6: // after SE(DigestValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1261,7 +1261,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -1279,7 +1279,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 1: // after SE(Transform), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -1334,14 +1334,14 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -1352,7 +1352,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -1362,7 +1362,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -1385,7 +1385,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 2: // after SE(XPath)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -1395,7 +1395,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -1475,14 +1475,14 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DigestMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -1493,7 +1493,7 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
@@ -1544,14 +1544,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1562,7 +1562,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -1574,14 +1574,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -1593,7 +1593,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
@@ -1655,14 +1655,14 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1676,7 +1676,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1739,7 +1739,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1760,7 +1760,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1770,7 +1770,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1833,7 +1833,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1854,7 +1854,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 2: // after SE(KeyName)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1864,7 +1864,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1927,7 +1927,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1950,7 +1950,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 3: // after SE(KeyValue)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1960,7 +1960,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2023,7 +2023,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2046,7 +2046,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 4: // after SE(RetrievalMethod)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2056,7 +2056,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2119,7 +2119,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2142,7 +2142,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 5: // after SE(X509Data)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2152,7 +2152,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2215,7 +2215,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2238,7 +2238,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 6: // after SE(PGPData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2248,7 +2248,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2311,7 +2311,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2334,7 +2334,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 7: // after SE(SPKIData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2344,7 +2344,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2407,7 +2407,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2430,7 +2430,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 8: // after SE(MgmtData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2440,7 +2440,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2503,7 +2503,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2780,7 +2780,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2805,7 +2805,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 1: // after SE(DSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2818,7 +2818,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 2: // after SE(RSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2878,7 +2878,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2888,7 +2888,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/P")
 					}
 					x := []byte(xb)
 					v.P = x
@@ -2904,7 +2904,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -2920,7 +2920,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -2935,7 +2935,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 1: // after SE(P)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2945,7 +2945,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Q")
 					}
 					x := []byte(xb)
 					v.Q = x
@@ -2960,7 +2960,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 2: // after SE(Q)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2970,7 +2970,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -2986,7 +2986,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -3001,7 +3001,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 3: // after SE(G)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3011,7 +3011,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -3026,7 +3026,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 4: // after SE(Y)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3036,7 +3036,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/J")
 					}
 					x := []byte(xb)
 					v.J = x
@@ -3052,7 +3052,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -3069,7 +3069,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 5: // after SE(J)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3079,7 +3079,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -3096,7 +3096,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 6: // after SE(Seed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3106,7 +3106,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
 					}
 					x := []byte(xb)
 					v.PgenCounter = x
@@ -3121,7 +3121,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 7: // after SE(PgenCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3270,7 +3270,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3280,7 +3280,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Modulus")
 					}
 					x := []byte(xb)
 					v.Modulus = x
@@ -3295,7 +3295,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 1: // after SE(Modulus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3305,7 +3305,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Exponent")
 					}
 					x := []byte(xb)
 					v.Exponent = x
@@ -3320,7 +3320,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 2: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3382,14 +3382,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3400,7 +3400,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3421,14 +3421,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 1: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3449,7 +3449,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 2: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -3466,7 +3466,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 3: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -3552,7 +3552,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3571,7 +3571,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3590,7 +3590,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3608,7 +3608,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3627,7 +3627,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3647,7 +3647,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 1: // after SE(X509IssuerSerial)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3666,7 +3666,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3685,7 +3685,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3703,7 +3703,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3722,7 +3722,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3744,7 +3744,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 2: // after SE(X509SKI)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3763,7 +3763,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3782,7 +3782,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3800,7 +3800,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3819,7 +3819,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3841,7 +3841,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 3: // after SE(X509SubjectName)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3860,7 +3860,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3879,7 +3879,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3897,7 +3897,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3916,7 +3916,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3938,7 +3938,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 4: // after SE(X509Certificate)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3957,7 +3957,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3976,7 +3976,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3994,7 +3994,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -4013,7 +4013,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -4035,7 +4035,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 5: // after SE(X509CRL)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -4054,7 +4054,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -4073,7 +4073,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -4091,7 +4091,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -4110,7 +4110,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -4285,7 +4285,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -4295,7 +4295,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
 					}
 					v.X509IssuerName = x
 				}
@@ -4309,7 +4309,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 1: // after SE(X509IssuerName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -4319,7 +4319,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
 					}
 					v.X509SerialNumber = x
 				}
@@ -4333,7 +4333,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 2: // after SE(X509SerialNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -4396,7 +4396,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4406,7 +4406,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyID")
 					}
 					x := []byte(xb)
 					v.PGPKeyID = x
@@ -4422,7 +4422,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
@@ -4437,7 +4437,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 1: // after SE(PGPKeyID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4447,7 +4447,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket = x
@@ -4466,7 +4466,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 2: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4479,7 +4479,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 3: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4562,7 +4562,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -4572,7 +4572,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -4590,7 +4590,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 1: // after SE(SPKISexp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -4600,7 +4600,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -4660,14 +4660,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Encoding")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4678,7 +4678,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4689,7 +4689,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4708,14 +4708,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 1: // after AT(Encoding)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4726,7 +4726,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4745,14 +4745,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 2: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4771,7 +4771,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 3: // after AT(MimeType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
@@ -4864,7 +4864,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectResType")
 			}
 			switch ec {
 			case 0:
@@ -4878,7 +4878,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectResType")
 			}
 			switch ec {
 			case 0:
@@ -4888,7 +4888,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_ConnectResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ACDP_ConnectResType/ResponseCode", exi.ErrValue)
@@ -4906,7 +4906,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectResType")
 			}
 			switch ec {
 			case 0:
@@ -4916,7 +4916,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_ConnectResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode ACDP_ConnectResType/EVSEProcessing", exi.ErrValue)
@@ -4934,7 +4934,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectResType")
 			}
 			switch ec {
 			case 0:
@@ -4944,7 +4944,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus")
 					}
 					x := ElectricalChargingDeviceStatusType(xu)
 					v.EVSEElectricalChargingDeviceStatus = x
@@ -4959,7 +4959,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 		case 4: // after SE(EVSEElectricalChargingDeviceStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectResType")
 			}
 			switch ec {
 			case 0:
@@ -4969,7 +4969,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus")
 					}
 					if xu >= 3 {
 						return r.Fail("decode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", exi.ErrValue)
@@ -4987,7 +4987,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 		case 5: // after SE(EVSEMechanicalChargingDeviceStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_ConnectResType")
 			}
 			switch ec {
 			case 0:
@@ -5091,7 +5091,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5105,7 +5105,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5115,7 +5115,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode V2GResponseType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode V2GResponseType/ResponseCode", exi.ErrValue)
@@ -5133,7 +5133,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5192,7 +5192,7 @@ func decodeACDP_SystemStatusReqType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusReqType")
 			}
 			switch ec {
 			case 0:
@@ -5206,7 +5206,7 @@ func decodeACDP_SystemStatusReqType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusReqType")
 			}
 			switch ec {
 			case 0:
@@ -5220,7 +5220,7 @@ func decodeACDP_SystemStatusReqType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 2: // after SE(EVTechnicalStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusReqType")
 			}
 			switch ec {
 			case 0:
@@ -5276,7 +5276,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5286,7 +5286,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVReadyToCharge")
 					}
 					v.EVReadyToCharge = x
 				}
@@ -5300,7 +5300,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 1: // after SE(EVReadyToCharge)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5310,7 +5310,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVImmobilizationRequest")
 					}
 					v.EVImmobilizationRequest = x
 				}
@@ -5324,7 +5324,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 2: // after SE(EVImmobilizationRequest)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5334,7 +5334,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVImmobilized")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -5357,7 +5357,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVCPStatus")
 					}
 					if xu >= 5 {
 						return r.Fail("decode EVTechnicalStatusType/EVCPStatus", exi.ErrValue)
@@ -5378,7 +5378,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
@@ -5399,7 +5399,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVErrorCode")
 					}
 					if xu >= 10 {
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
@@ -5420,7 +5420,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVTimeout")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -5438,7 +5438,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 3: // after SE(EVImmobilized)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5454,7 +5454,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVCPStatus")
 					}
 					if xu >= 5 {
 						return r.Fail("decode EVTechnicalStatusType/EVCPStatus", exi.ErrValue)
@@ -5475,7 +5475,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
@@ -5496,7 +5496,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVErrorCode")
 					}
 					if xu >= 10 {
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
@@ -5517,7 +5517,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVTimeout")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -5535,7 +5535,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 4: // after SE(EVWLANStrength)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5545,7 +5545,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVCPStatus")
 					}
 					if xu >= 5 {
 						return r.Fail("decode EVTechnicalStatusType/EVCPStatus", exi.ErrValue)
@@ -5566,7 +5566,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
@@ -5587,7 +5587,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVErrorCode")
 					}
 					if xu >= 10 {
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
@@ -5608,7 +5608,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVTimeout")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -5626,7 +5626,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 5: // after SE(EVCPStatus)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5636,7 +5636,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode EVTechnicalStatusType/EVSOC", exi.ErrValue)
@@ -5657,7 +5657,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVErrorCode")
 					}
 					if xu >= 10 {
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
@@ -5678,7 +5678,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVTimeout")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -5696,7 +5696,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 6: // after SE(EVSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5706,7 +5706,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					xu, err := r.ReadBits(4)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVErrorCode")
 					}
 					if xu >= 10 {
 						return r.Fail("decode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
@@ -5727,7 +5727,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVTimeout")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -5745,7 +5745,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 7: // after SE(EVErrorCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5755,7 +5755,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVTechnicalStatusType/EVTimeout")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -5773,7 +5773,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 		case 8: // after SE(EVTimeout)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVTechnicalStatusType")
 			}
 			switch ec {
 			case 0:
@@ -5952,7 +5952,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -5962,7 +5962,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Exponent")
 					}
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
@@ -5977,7 +5977,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 1: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -5987,7 +5987,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode RationalNumberType/Value", exi.ErrValue)
@@ -6005,7 +6005,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 2: // after SE(Value)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -6061,7 +6061,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6075,7 +6075,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6085,7 +6085,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ACDP_SystemStatusResType/ResponseCode", exi.ErrValue)
@@ -6103,7 +6103,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6113,7 +6113,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus")
 					}
 					if xu >= 3 {
 						return r.Fail("decode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", exi.ErrValue)
@@ -6131,7 +6131,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 3: // after SE(EVSEMechanicalChargingDeviceStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6141,7 +6141,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVSEReadyToCharge")
 					}
 					v.EVSEReadyToCharge = x
 				}
@@ -6155,7 +6155,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 4: // after SE(EVSEReadyToCharge)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6165,7 +6165,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVSEIsolationStatus")
 					}
 					x := IsolationStatusType(xu)
 					v.EVSEIsolationStatus = x
@@ -6180,7 +6180,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 5: // after SE(EVSEIsolationStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6190,7 +6190,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVSEDisabled")
 					}
 					v.EVSEDisabled = x
 				}
@@ -6204,7 +6204,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 6: // after SE(EVSEDisabled)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6214,7 +6214,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVSEUtilityInterruptEvent")
 					}
 					v.EVSEUtilityInterruptEvent = x
 				}
@@ -6228,7 +6228,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 7: // after SE(EVSEUtilityInterruptEvent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6238,7 +6238,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVSEEmergencyShutdown")
 					}
 					v.EVSEEmergencyShutdown = x
 				}
@@ -6252,7 +6252,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 8: // after SE(EVSEEmergencyShutdown)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6262,7 +6262,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVSEMalfunction")
 					}
 					v.EVSEMalfunction = x
 				}
@@ -6276,7 +6276,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 9: // after SE(EVSEMalfunction)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6286,7 +6286,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVInChargePosition")
 					}
 					v.EVInChargePosition = x
 				}
@@ -6300,7 +6300,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 10: // after SE(EVInChargePosition)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6310,7 +6310,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_SystemStatusResType/EVAssociationStatus")
 					}
 					v.EVAssociationStatus = x
 				}
@@ -6324,7 +6324,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 		case 11: // after SE(EVAssociationStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_SystemStatusResType")
 			}
 			switch ec {
 			case 0:
@@ -6497,7 +6497,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -6511,7 +6511,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -6521,7 +6521,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningReqType/EVMobilityStatus")
 					}
 					v.EVMobilityStatus = x
 				}
@@ -6535,7 +6535,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 2: // after SE(EVMobilityStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -6545,7 +6545,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningReqType/EVPositioningSupport")
 					}
 					v.EVPositioningSupport = x
 				}
@@ -6559,7 +6559,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 3: // after SE(EVPositioningSupport)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -6627,7 +6627,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6641,7 +6641,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6651,7 +6651,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ACDP_VehiclePositioningResType/ResponseCode", exi.ErrValue)
@@ -6669,7 +6669,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6679,7 +6679,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode ACDP_VehiclePositioningResType/EVSEProcessing", exi.ErrValue)
@@ -6697,7 +6697,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6707,7 +6707,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/EVSEPositioningSupport")
 					}
 					v.EVSEPositioningSupport = x
 				}
@@ -6721,7 +6721,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 4: // after SE(EVSEPositioningSupport)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6731,7 +6731,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/EVRelativeXDeviation")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ACDP_VehiclePositioningResType/EVRelativeXDeviation", exi.ErrValue)
@@ -6749,7 +6749,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 5: // after SE(EVRelativeXDeviation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6759,7 +6759,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/EVRelativeYDeviation")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ACDP_VehiclePositioningResType/EVRelativeYDeviation", exi.ErrValue)
@@ -6777,7 +6777,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 6: // after SE(EVRelativeYDeviation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6787,7 +6787,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/ContactWindowXc")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ACDP_VehiclePositioningResType/ContactWindowXc", exi.ErrValue)
@@ -6805,7 +6805,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 7: // after SE(ContactWindowXc)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6815,7 +6815,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/ContactWindowYc")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ACDP_VehiclePositioningResType/ContactWindowYc", exi.ErrValue)
@@ -6833,7 +6833,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 8: // after SE(ContactWindowYc)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -6843,7 +6843,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ACDP_VehiclePositioningResType/EVInChargePosition")
 					}
 					v.EVInChargePosition = x
 				}
@@ -6857,7 +6857,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 		case 9: // after SE(EVInChargePosition)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ACDP_VehiclePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -7003,7 +7003,7 @@ func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7035,7 +7035,7 @@ func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -7067,14 +7067,14 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ManifestType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -7096,7 +7096,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -7114,7 +7114,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 2: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -7186,14 +7186,14 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertiesType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -7215,7 +7215,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -7233,7 +7233,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 2: // after SE(SignatureProperty), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -7305,14 +7305,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -7323,7 +7323,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -7334,14 +7334,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -7352,7 +7352,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 2: // after AT(Target)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
@@ -7413,7 +7413,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -7427,7 +7427,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -7443,7 +7443,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -7457,7 +7457,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -7467,7 +7467,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -7481,7 +7481,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -7551,7 +7551,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7561,7 +7561,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/PresentSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
@@ -7582,7 +7582,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -7603,7 +7603,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -7624,7 +7624,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -7645,7 +7645,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -7666,7 +7666,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -7687,7 +7687,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -7708,7 +7708,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7731,7 +7731,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7749,7 +7749,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 1: // after SE(PresentSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7759,7 +7759,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -7780,7 +7780,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -7801,7 +7801,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -7822,7 +7822,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -7843,7 +7843,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -7864,7 +7864,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -7885,7 +7885,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7908,7 +7908,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7926,7 +7926,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7936,7 +7936,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -7957,7 +7957,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -7978,7 +7978,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -7999,7 +7999,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -8020,7 +8020,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -8041,7 +8041,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8064,7 +8064,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8082,7 +8082,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8092,7 +8092,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -8113,7 +8113,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -8134,7 +8134,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -8155,7 +8155,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -8176,7 +8176,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8199,7 +8199,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8217,7 +8217,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 4: // after SE(MaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8227,7 +8227,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -8248,7 +8248,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -8269,7 +8269,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -8290,7 +8290,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8313,7 +8313,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8331,7 +8331,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 5: // after SE(RemainingTimeToMinimumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8341,7 +8341,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -8362,7 +8362,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -8383,7 +8383,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8406,7 +8406,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8424,7 +8424,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 6: // after SE(RemainingTimeToTargetSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8434,7 +8434,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -8455,7 +8455,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8478,7 +8478,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8496,7 +8496,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 7: // after SE(RemainingTimeToMaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8506,7 +8506,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8529,7 +8529,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8547,7 +8547,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 8: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8563,7 +8563,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8581,7 +8581,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 9: // after SE(BatteryEnergyCapacity)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8591,7 +8591,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -8609,7 +8609,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 10: // after SE(InletHot)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -8883,7 +8883,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8897,7 +8897,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8907,7 +8907,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -8925,7 +8925,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8954,7 +8954,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8977,7 +8977,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8994,7 +8994,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -9101,7 +9101,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -9111,7 +9111,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -9129,7 +9129,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -9139,7 +9139,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/EVSENotification")
 					}
 					if xu >= 6 {
 						return r.Fail("decode EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -9157,7 +9157,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -9216,7 +9216,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9226,7 +9226,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterID")
 					}
 					v.MeterID = x
 				}
@@ -9240,7 +9240,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 1: // after SE(MeterID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9250,7 +9250,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/ChargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
@@ -9265,7 +9265,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 2: // after SE(ChargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9275,7 +9275,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_DischargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9293,7 +9293,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9311,7 +9311,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9329,7 +9329,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9345,7 +9345,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9366,7 +9366,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9385,7 +9385,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 3: // after SE(BPT_DischargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9395,7 +9395,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9413,7 +9413,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9431,7 +9431,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9447,7 +9447,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9468,7 +9468,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9487,7 +9487,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 4: // after SE(CapacitiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9497,7 +9497,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9515,7 +9515,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9531,7 +9531,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9552,7 +9552,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9571,7 +9571,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 5: // after SE(BPT_InductiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9581,7 +9581,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9597,7 +9597,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9618,7 +9618,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9637,7 +9637,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 6: // after SE(MeterSignature)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9647,7 +9647,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9668,7 +9668,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9687,7 +9687,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 7: // after SE(MeterStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9697,7 +9697,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9716,7 +9716,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 8: // after SE(MeterTimestamp)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9894,7 +9894,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9904,7 +9904,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReceiptType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -9919,7 +9919,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9967,7 +9967,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 2: // after SE(EnergyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -10009,7 +10009,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 3: // after SE(OccupancyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -10045,7 +10045,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 4: // after SE(AdditionalServicesCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -10075,7 +10075,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 5: // after SE(OverstayCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -10099,7 +10099,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 6: // after SE(TaxCosts), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -10123,7 +10123,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 7: // after 10 SE(TaxCosts)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -10265,7 +10265,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -10279,7 +10279,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 1: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -10293,7 +10293,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 2: // after SE(CostPerUnit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -10349,7 +10349,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -10359,7 +10359,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DetailedTaxType/TaxRuleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DetailedTaxType/TaxRuleID", exi.ErrValue)
@@ -10380,7 +10380,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 1: // after SE(TaxRuleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -10394,7 +10394,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 2: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -10453,7 +10453,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10467,7 +10467,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10511,7 +10511,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10525,7 +10525,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10535,7 +10535,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -10553,7 +10553,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10612,7 +10612,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10622,7 +10622,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -10647,7 +10647,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10661,7 +10661,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10675,7 +10675,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10689,7 +10689,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10771,7 +10771,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10781,7 +10781,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -10802,7 +10802,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -10823,7 +10823,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -10844,7 +10844,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -10866,7 +10866,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10876,7 +10876,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -10897,7 +10897,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -10918,7 +10918,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -10940,7 +10940,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10950,7 +10950,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -10971,7 +10971,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -10993,7 +10993,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11003,7 +11003,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -11025,7 +11025,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11131,7 +11131,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -11153,7 +11153,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 1: // after SE(RootCertificateID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -11177,7 +11177,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 2: // after 20 SE(RootCertificateID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -11229,7 +11229,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11258,7 +11258,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11281,7 +11281,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11298,7 +11298,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11378,7 +11378,7 @@ func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11455,7 +11455,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:
@@ -11530,7 +11530,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -11550,7 +11550,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -11576,7 +11576,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -13896,7 +13896,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err := r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	switch ec {
 	case 0:
@@ -13946,7 +13946,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -13976,7 +13976,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -13993,7 +13993,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -14030,7 +14030,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -14047,7 +14047,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -14064,7 +14064,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14080,7 +14080,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14100,7 +14100,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14130,7 +14130,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14155,7 +14155,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -14175,7 +14175,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14191,7 +14191,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 5 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14211,7 +14211,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := ElectricalChargingDeviceStatusType(xu)
 			ptr := p.newElectricalChargingDeviceStatusType()
@@ -14228,7 +14228,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 10 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14248,7 +14248,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14264,7 +14264,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14280,7 +14280,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14306,7 +14306,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14322,7 +14322,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14338,7 +14338,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14354,7 +14354,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14374,7 +14374,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14394,7 +14394,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14410,7 +14410,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := ElectricalChargingDeviceStatusType(xu)
 			ptr := p.newElectricalChargingDeviceStatusType()
@@ -14427,7 +14427,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14443,7 +14443,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := IsolationStatusType(xu)
 			ptr := p.newIsolationStatusType()
@@ -14460,7 +14460,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14476,7 +14476,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14496,7 +14496,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14516,7 +14516,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14532,7 +14532,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14552,7 +14552,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14573,7 +14573,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14589,7 +14589,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14619,7 +14619,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14645,7 +14645,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -14660,7 +14660,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int8(int64(xu) + -128)
 			ptr := p.newInt8()
@@ -14677,7 +14677,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -14692,7 +14692,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -14713,7 +14713,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14729,7 +14729,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -14749,7 +14749,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -14775,7 +14775,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14795,7 +14795,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -14816,7 +14816,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -14832,7 +14832,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.MeterSignature = x
@@ -14847,7 +14847,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14867,7 +14867,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -14884,7 +14884,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -14900,7 +14900,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14920,7 +14920,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -14935,7 +14935,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -14970,7 +14970,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -14990,7 +14990,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -15005,7 +15005,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -15020,7 +15020,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -15035,7 +15035,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15055,7 +15055,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -15085,7 +15085,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15105,7 +15105,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15125,7 +15125,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15145,7 +15145,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 40 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15180,7 +15180,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -15195,7 +15195,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -15210,7 +15210,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 8 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15258,7 +15258,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15283,7 +15283,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15306,7 +15306,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -15323,7 +15323,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -15350,7 +15350,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -15370,7 +15370,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -15385,7 +15385,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -15405,7 +15405,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -15426,7 +15426,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -15441,7 +15441,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -15457,7 +15457,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -15473,7 +15473,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -15489,7 +15489,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -15502,7 +15502,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err = r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	if ec != 130 {
 		return r.CodeError("decode Fragment", ec, 129, 8)
@@ -16889,7 +16889,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	switch ec {
 	case 0:
@@ -16914,7 +16914,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -16929,7 +16929,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -16944,7 +16944,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -16959,7 +16959,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -16975,7 +16975,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -16995,7 +16995,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -17021,7 +17021,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -17037,7 +17037,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -17057,7 +17057,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -17077,7 +17077,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -17092,7 +17092,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -17107,7 +17107,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -17122,7 +17122,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -17157,7 +17157,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -17172,7 +17172,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -17227,7 +17227,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -17242,7 +17242,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -17262,7 +17262,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -17283,7 +17283,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -17298,7 +17298,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -17314,7 +17314,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -17330,7 +17330,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -17346,7 +17346,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -17359,7 +17359,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err = r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	if ec != 46 {
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

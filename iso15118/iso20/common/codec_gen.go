@@ -17,7 +17,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
@@ -31,7 +31,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
@@ -41,7 +41,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationReqType/SelectedAuthorizationService")
 					}
 					x := AuthorizationType(xu)
 					v.SelectedAuthorizationService = x
@@ -56,7 +56,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 2: // after SE(SelectedAuthorizationService)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
@@ -77,7 +77,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 3: // after SE(EIM_AReqAuthorizationMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
@@ -88,7 +88,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 		case 4: // after SE(PnC_AReqAuthorizationMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationReqType")
 			}
 			switch ec {
 			case 0:
@@ -173,7 +173,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -187,7 +187,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -231,7 +231,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -245,7 +245,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -289,7 +289,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -299,7 +299,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/SessionID")
 					}
 					if len(xb) < 8 {
 						return r.Fail("decode MessageHeaderType/SessionID", exi.ErrValue)
@@ -317,7 +317,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 1: // after SE(SessionID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -327,7 +327,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/TimeStamp")
 					}
 					x := uint64(xu)
 					v.TimeStamp = x
@@ -342,7 +342,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 2: // after SE(TimeStamp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -359,7 +359,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 3: // after SE(Signature)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -432,14 +432,14 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -457,7 +457,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -471,7 +471,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 2: // after SE(SignedInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -485,7 +485,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 3: // after SE(SignatureValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -511,7 +511,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 4: // after SE(KeyInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -531,7 +531,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 5: // after SE(Object), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -645,14 +645,14 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -670,7 +670,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -684,7 +684,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 2: // after SE(CanonicalizationMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -698,7 +698,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 3: // after SE(SignatureMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -716,7 +716,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 4: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -812,14 +812,14 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -830,7 +830,7 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
@@ -881,14 +881,14 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -899,7 +899,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -909,7 +909,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
 					}
 					ptr := p.newExi_Integer()
 					*ptr = x
@@ -931,7 +931,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 2: // after SE(HMACOutputLength)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -998,14 +998,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1016,7 +1016,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1027,7 +1027,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1051,14 +1051,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1069,7 +1069,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1093,14 +1093,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 2: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1124,7 +1124,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 3: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1144,7 +1144,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 4: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1158,7 +1158,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 5: // after SE(DigestMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1168,7 +1168,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/DigestValue")
 					}
 					x := []byte(xb)
 					v.DigestValue = x
@@ -1183,7 +1183,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 6: // after SE(DigestValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -1319,7 +1319,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -1337,7 +1337,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 1: // after SE(Transform), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -1392,14 +1392,14 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -1410,7 +1410,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -1420,7 +1420,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -1443,7 +1443,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 2: // after SE(XPath)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -1453,7 +1453,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -1533,14 +1533,14 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DigestMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -1551,7 +1551,7 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
@@ -1602,14 +1602,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1620,7 +1620,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -1632,14 +1632,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -1651,7 +1651,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
@@ -1713,14 +1713,14 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1734,7 +1734,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1797,7 +1797,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1818,7 +1818,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1828,7 +1828,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1891,7 +1891,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1912,7 +1912,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 2: // after SE(KeyName)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1922,7 +1922,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1985,7 +1985,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2008,7 +2008,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 3: // after SE(KeyValue)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2018,7 +2018,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2081,7 +2081,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2104,7 +2104,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 4: // after SE(RetrievalMethod)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2114,7 +2114,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2177,7 +2177,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2200,7 +2200,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 5: // after SE(X509Data)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2210,7 +2210,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2273,7 +2273,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2296,7 +2296,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 6: // after SE(PGPData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2306,7 +2306,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2369,7 +2369,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2392,7 +2392,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 7: // after SE(SPKIData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2402,7 +2402,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2465,7 +2465,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2488,7 +2488,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 8: // after SE(MgmtData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -2498,7 +2498,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -2561,7 +2561,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -2838,7 +2838,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2863,7 +2863,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 1: // after SE(DSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2876,7 +2876,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 2: // after SE(RSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2936,7 +2936,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -2946,7 +2946,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/P")
 					}
 					x := []byte(xb)
 					v.P = x
@@ -2962,7 +2962,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -2978,7 +2978,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -2993,7 +2993,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 1: // after SE(P)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3003,7 +3003,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Q")
 					}
 					x := []byte(xb)
 					v.Q = x
@@ -3018,7 +3018,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 2: // after SE(Q)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3028,7 +3028,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -3044,7 +3044,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -3059,7 +3059,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 3: // after SE(G)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3069,7 +3069,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -3084,7 +3084,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 4: // after SE(Y)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3094,7 +3094,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/J")
 					}
 					x := []byte(xb)
 					v.J = x
@@ -3110,7 +3110,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -3127,7 +3127,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 5: // after SE(J)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3137,7 +3137,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -3154,7 +3154,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 6: // after SE(Seed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3164,7 +3164,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
 					}
 					x := []byte(xb)
 					v.PgenCounter = x
@@ -3179,7 +3179,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 7: // after SE(PgenCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3328,7 +3328,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3338,7 +3338,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Modulus")
 					}
 					x := []byte(xb)
 					v.Modulus = x
@@ -3353,7 +3353,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 1: // after SE(Modulus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3363,7 +3363,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Exponent")
 					}
 					x := []byte(xb)
 					v.Exponent = x
@@ -3378,7 +3378,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 2: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -3440,14 +3440,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3458,7 +3458,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3479,14 +3479,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 1: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3507,7 +3507,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 2: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -3524,7 +3524,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 3: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -3610,7 +3610,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3629,7 +3629,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3648,7 +3648,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3666,7 +3666,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3685,7 +3685,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3705,7 +3705,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 1: // after SE(X509IssuerSerial)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3724,7 +3724,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3743,7 +3743,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3761,7 +3761,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3780,7 +3780,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3802,7 +3802,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 2: // after SE(X509SKI)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3821,7 +3821,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3840,7 +3840,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3858,7 +3858,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3877,7 +3877,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3899,7 +3899,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 3: // after SE(X509SubjectName)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -3918,7 +3918,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -3937,7 +3937,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -3955,7 +3955,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -3974,7 +3974,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3996,7 +3996,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 4: // after SE(X509Certificate)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -4015,7 +4015,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -4034,7 +4034,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -4052,7 +4052,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -4071,7 +4071,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -4093,7 +4093,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 5: // after SE(X509CRL)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -4112,7 +4112,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -4131,7 +4131,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -4149,7 +4149,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -4168,7 +4168,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -4343,7 +4343,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -4353,7 +4353,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
 					}
 					v.X509IssuerName = x
 				}
@@ -4367,7 +4367,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 1: // after SE(X509IssuerName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -4377,7 +4377,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
 					}
 					v.X509SerialNumber = x
 				}
@@ -4391,7 +4391,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 2: // after SE(X509SerialNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -4454,7 +4454,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4464,7 +4464,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyID")
 					}
 					x := []byte(xb)
 					v.PGPKeyID = x
@@ -4480,7 +4480,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
@@ -4495,7 +4495,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 1: // after SE(PGPKeyID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4505,7 +4505,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket = x
@@ -4524,7 +4524,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 2: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4537,7 +4537,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 3: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -4620,7 +4620,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -4630,7 +4630,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -4648,7 +4648,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 1: // after SE(SPKISexp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -4658,7 +4658,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -4718,14 +4718,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Encoding")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4736,7 +4736,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4747,7 +4747,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4766,14 +4766,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 1: // after AT(Encoding)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4784,7 +4784,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4803,14 +4803,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 2: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4829,7 +4829,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 3: // after AT(MimeType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
@@ -4922,7 +4922,7 @@ func decodeEIM_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *EIM_AReqAuth
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EIM_AReqAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -4954,14 +4954,14 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuth
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PnC_AReqAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PnC_AReqAuthorizationModeType/Id")
 					}
 					v.Id = x
 				}
@@ -4972,7 +4972,7 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuth
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PnC_AReqAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -4982,7 +4982,7 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuth
 				{
 					xb, err := r.ReadBinary(16)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PnC_AReqAuthorizationModeType/GenChallenge")
 					}
 					if len(xb) < 16 {
 						return r.Fail("decode PnC_AReqAuthorizationModeType/GenChallenge", exi.ErrValue)
@@ -5000,7 +5000,7 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuth
 		case 2: // after SE(GenChallenge)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PnC_AReqAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -5014,7 +5014,7 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuth
 		case 3: // after SE(ContractCertificateChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PnC_AReqAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -5088,7 +5088,7 @@ func decodeContractCertificateChainType(r *exi.Reader, p *pool, v *ContractCerti
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractCertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -5098,7 +5098,7 @@ func decodeContractCertificateChainType(r *exi.Reader, p *pool, v *ContractCerti
 				{
 					xb, err := r.ReadBinary(1600)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ContractCertificateChainType/Certificate")
 					}
 					x := []byte(xb)
 					v.Certificate = x
@@ -5113,7 +5113,7 @@ func decodeContractCertificateChainType(r *exi.Reader, p *pool, v *ContractCerti
 		case 1: // after SE(Certificate)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractCertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -5127,7 +5127,7 @@ func decodeContractCertificateChainType(r *exi.Reader, p *pool, v *ContractCerti
 		case 2: // after SE(SubCertificates)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ContractCertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -5186,7 +5186,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -5196,7 +5196,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 				{
 					xb, err := r.ReadBinary(1600)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SubCertificatesType/Certificate")
 					}
 					x := []byte(xb)
 					if v.Certificate == nil {
@@ -5218,7 +5218,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 1: // after SE(Certificate), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -5228,7 +5228,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 				{
 					xb, err := r.ReadBinary(1600)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SubCertificatesType/Certificate")
 					}
 					x := []byte(xb)
 					if v.Certificate == nil {
@@ -5252,7 +5252,7 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 		case 2: // after 3 SE(Certificate)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SubCertificatesType")
 			}
 			switch ec {
 			case 0:
@@ -5307,7 +5307,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationResType")
 			}
 			switch ec {
 			case 0:
@@ -5321,7 +5321,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationResType")
 			}
 			switch ec {
 			case 0:
@@ -5331,7 +5331,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode AuthorizationResType/ResponseCode", exi.ErrValue)
@@ -5349,7 +5349,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationResType")
 			}
 			switch ec {
 			case 0:
@@ -5359,7 +5359,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode AuthorizationResType/EVSEProcessing", exi.ErrValue)
@@ -5377,7 +5377,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationResType")
 			}
 			switch ec {
 			case 0:
@@ -5451,7 +5451,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5465,7 +5465,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5475,7 +5475,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode V2GResponseType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode V2GResponseType/ResponseCode", exi.ErrValue)
@@ -5493,7 +5493,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5552,7 +5552,7 @@ func decodeAuthorizationSetupReqType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -5566,7 +5566,7 @@ func decodeAuthorizationSetupReqType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -5610,7 +5610,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5624,7 +5624,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5634,7 +5634,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationSetupResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode AuthorizationSetupResType/ResponseCode", exi.ErrValue)
@@ -5652,7 +5652,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5662,7 +5662,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationSetupResType/AuthorizationServices")
 					}
 					x := AuthorizationType(xu)
 					if v.AuthorizationServices == nil {
@@ -5684,7 +5684,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 3: // after SE(AuthorizationServices), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5694,7 +5694,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationSetupResType/AuthorizationServices")
 					}
 					x := AuthorizationType(xu)
 					if v.AuthorizationServices == nil {
@@ -5717,7 +5717,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationSetupResType/CertificateInstallationService")
 					}
 					v.CertificateInstallationService = x
 				}
@@ -5731,7 +5731,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 4: // after 2 SE(AuthorizationServices)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5741,7 +5741,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AuthorizationSetupResType/CertificateInstallationService")
 					}
 					v.CertificateInstallationService = x
 				}
@@ -5755,7 +5755,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 5: // after SE(CertificateInstallationService)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5776,7 +5776,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 6: // after SE(EIM_ASResAuthorizationMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5787,7 +5787,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 		case 7: // after SE(PnC_ASResAuthorizationMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AuthorizationSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -5907,7 +5907,7 @@ func decodeEIM_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *EIM_ASResAu
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EIM_ASResAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -5939,7 +5939,7 @@ func decodePnC_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_ASResAu
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PnC_ASResAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -5949,7 +5949,7 @@ func decodePnC_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_ASResAu
 				{
 					xb, err := r.ReadBinary(16)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PnC_ASResAuthorizationModeType/GenChallenge")
 					}
 					if len(xb) < 16 {
 						return r.Fail("decode PnC_ASResAuthorizationModeType/GenChallenge", exi.ErrValue)
@@ -5967,7 +5967,7 @@ func decodePnC_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_ASResAu
 		case 1: // after SE(GenChallenge)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PnC_ASResAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -5984,7 +5984,7 @@ func decodePnC_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_ASResAu
 		case 2: // after SE(SupportedProviders)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PnC_ASResAuthorizationModeType")
 			}
 			switch ec {
 			case 0:
@@ -6045,7 +6045,7 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SupportedProvidersListType")
 			}
 			switch ec {
 			case 0:
@@ -6055,7 +6055,7 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 				{
 					x, err := r.ReadString(80)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SupportedProvidersListType/ProviderID")
 					}
 					if v.ProviderID == nil {
 						v.ProviderID = p.sliceString()
@@ -6076,7 +6076,7 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 		case 1: // after SE(ProviderID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SupportedProvidersListType")
 			}
 			switch ec {
 			case 0:
@@ -6086,7 +6086,7 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 				{
 					x, err := r.ReadString(80)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SupportedProvidersListType/ProviderID")
 					}
 					if v.ProviderID == nil {
 						v.ProviderID = p.sliceString()
@@ -6109,7 +6109,7 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 		case 2: // after 128 SE(ProviderID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SupportedProvidersListType")
 			}
 			switch ec {
 			case 0:
@@ -6166,7 +6166,7 @@ func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -6198,7 +6198,7 @@ func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -6230,7 +6230,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6244,7 +6244,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6258,7 +6258,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 2: // after SE(OEMProvisioningCertificateChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6272,7 +6272,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 3: // after SE(ListOfRootCertificateIDs)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6282,7 +6282,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationReqType/MaximumContractCertificateChains")
 					}
 					x := uint8(xu)
 					v.MaximumContractCertificateChains = x
@@ -6297,7 +6297,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 4: // after SE(MaximumContractCertificateChains)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6314,7 +6314,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 		case 5: // after SE(PrioritizedEMAIDs)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationReqType")
 			}
 			switch ec {
 			case 0:
@@ -6408,14 +6408,14 @@ func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertifica
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedCertificateChainType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedCertificateChainType/Id")
 					}
 					v.Id = x
 				}
@@ -6426,7 +6426,7 @@ func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertifica
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedCertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -6436,7 +6436,7 @@ func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertifica
 				{
 					xb, err := r.ReadBinary(1600)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedCertificateChainType/Certificate")
 					}
 					x := []byte(xb)
 					v.Certificate = x
@@ -6451,7 +6451,7 @@ func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertifica
 		case 2: // after SE(Certificate)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedCertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -6468,7 +6468,7 @@ func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertifica
 		case 3: // after SE(SubCertificates)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedCertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -6544,7 +6544,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -6566,7 +6566,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 1: // after SE(RootCertificateID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -6590,7 +6590,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 2: // after 20 SE(RootCertificateID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -6642,7 +6642,7 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EMAIDListType")
 			}
 			switch ec {
 			case 0:
@@ -6652,7 +6652,7 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 				{
 					x, err := r.ReadString(255)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EMAIDListType/EMAID")
 					}
 					if v.EMAID == nil {
 						v.EMAID = p.sliceString()
@@ -6673,7 +6673,7 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 		case 1: // after SE(EMAID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EMAIDListType")
 			}
 			switch ec {
 			case 0:
@@ -6683,7 +6683,7 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 				{
 					x, err := r.ReadString(255)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EMAIDListType/EMAID")
 					}
 					if v.EMAID == nil {
 						v.EMAID = p.sliceString()
@@ -6706,7 +6706,7 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 		case 2: // after 8 SE(EMAID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EMAIDListType")
 			}
 			switch ec {
 			case 0:
@@ -6763,7 +6763,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -6777,7 +6777,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -6787,7 +6787,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode CertificateInstallationResType/ResponseCode", exi.ErrValue)
@@ -6805,7 +6805,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -6815,7 +6815,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode CertificateInstallationResType/EVSEProcessing", exi.ErrValue)
@@ -6833,7 +6833,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -6847,7 +6847,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 4: // after SE(CPSCertificateChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -6861,7 +6861,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 5: // after SE(SignedInstallationData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -6871,7 +6871,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateInstallationResType/RemainingContractCertificateChains")
 					}
 					x := uint8(xu)
 					v.RemainingContractCertificateChains = x
@@ -6886,7 +6886,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 		case 6: // after SE(RemainingContractCertificateChains)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateInstallationResType")
 			}
 			switch ec {
 			case 0:
@@ -6996,7 +6996,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -7006,7 +7006,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 				{
 					xb, err := r.ReadBinary(1600)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CertificateChainType/Certificate")
 					}
 					x := []byte(xb)
 					v.Certificate = x
@@ -7021,7 +7021,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 1: // after SE(Certificate)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -7038,7 +7038,7 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 		case 2: // after SE(SubCertificates)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CertificateChainType")
 			}
 			switch ec {
 			case 0:
@@ -7099,14 +7099,14 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInstallationDataType/Id")
 					}
 					v.Id = x
 				}
@@ -7117,7 +7117,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
@@ -7131,7 +7131,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 2: // after SE(ContractCertificateChain)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
@@ -7141,7 +7141,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInstallationDataType/ECDHCurve")
 					}
 					x := EcdhCurveType(xu)
 					v.ECDHCurve = x
@@ -7156,7 +7156,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 3: // after SE(ECDHCurve)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
@@ -7166,7 +7166,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 				{
 					xb, err := r.ReadBinary(133)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInstallationDataType/DHPublicKey")
 					}
 					if len(xb) < 133 {
 						return r.Fail("decode SignedInstallationDataType/DHPublicKey", exi.ErrValue)
@@ -7184,7 +7184,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 4: // after SE(DHPublicKey)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
@@ -7194,7 +7194,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 				{
 					xb, err := r.ReadBinary(94)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInstallationDataType/SECP521_EncryptedPrivateKey")
 					}
 					if len(xb) < 94 {
 						return r.Fail("decode SignedInstallationDataType/SECP521_EncryptedPrivateKey", exi.ErrValue)
@@ -7213,7 +7213,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 				{
 					xb, err := r.ReadBinary(84)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInstallationDataType/X448_EncryptedPrivateKey")
 					}
 					if len(xb) < 84 {
 						return r.Fail("decode SignedInstallationDataType/X448_EncryptedPrivateKey", exi.ErrValue)
@@ -7232,7 +7232,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 				{
 					xb, err := r.ReadBinary(206)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInstallationDataType/TPM_EncryptedPrivateKey")
 					}
 					if len(xb) < 206 {
 						return r.Fail("decode SignedInstallationDataType/TPM_EncryptedPrivateKey", exi.ErrValue)
@@ -7250,7 +7250,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 5: // after SE(SECP521_EncryptedPrivateKey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
@@ -7261,7 +7261,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 6: // after SE(X448_EncryptedPrivateKey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
@@ -7272,7 +7272,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 		case 7: // after SE(TPM_EncryptedPrivateKey)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInstallationDataType")
 			}
 			switch ec {
 			case 0:
@@ -7410,14 +7410,14 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ManifestType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -7439,7 +7439,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -7457,7 +7457,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 2: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -7529,7 +7529,7 @@ func decodeMeteringConfirmationReqType(r *exi.Reader, p *pool, v *MeteringConfir
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringConfirmationReqType")
 			}
 			switch ec {
 			case 0:
@@ -7543,7 +7543,7 @@ func decodeMeteringConfirmationReqType(r *exi.Reader, p *pool, v *MeteringConfir
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringConfirmationReqType")
 			}
 			switch ec {
 			case 0:
@@ -7557,7 +7557,7 @@ func decodeMeteringConfirmationReqType(r *exi.Reader, p *pool, v *MeteringConfir
 		case 2: // after SE(SignedMeteringData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringConfirmationReqType")
 			}
 			switch ec {
 			case 0:
@@ -7613,14 +7613,14 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedMeteringDataType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedMeteringDataType/Id")
 					}
 					v.Id = x
 				}
@@ -7631,7 +7631,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedMeteringDataType")
 			}
 			switch ec {
 			case 0:
@@ -7641,7 +7641,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedMeteringDataType/SessionID")
 					}
 					if len(xb) < 8 {
 						return r.Fail("decode SignedMeteringDataType/SessionID", exi.ErrValue)
@@ -7659,7 +7659,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 		case 2: // after SE(SessionID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedMeteringDataType")
 			}
 			switch ec {
 			case 0:
@@ -7673,7 +7673,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 		case 3: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedMeteringDataType")
 			}
 			switch ec {
 			case 0:
@@ -7700,7 +7700,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 		case 4: // after SE(Receipt)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedMeteringDataType")
 			}
 			switch ec {
 			case 0:
@@ -7721,7 +7721,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 		case 5: // after SE(Dynamic_SMDTControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedMeteringDataType")
 			}
 			switch ec {
 			case 0:
@@ -7732,7 +7732,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 		case 6: // after SE(Scheduled_SMDTControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedMeteringDataType")
 			}
 			switch ec {
 			case 0:
@@ -7848,7 +7848,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7858,7 +7858,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterID")
 					}
 					v.MeterID = x
 				}
@@ -7872,7 +7872,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 1: // after SE(MeterID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7882,7 +7882,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/ChargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
@@ -7897,7 +7897,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 2: // after SE(ChargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7907,7 +7907,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_DischargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -7925,7 +7925,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -7943,7 +7943,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -7961,7 +7961,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -7977,7 +7977,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -7998,7 +7998,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8017,7 +8017,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 3: // after SE(BPT_DischargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8027,7 +8027,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8045,7 +8045,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8063,7 +8063,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -8079,7 +8079,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -8100,7 +8100,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8119,7 +8119,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 4: // after SE(CapacitiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8129,7 +8129,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8147,7 +8147,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -8163,7 +8163,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -8184,7 +8184,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8203,7 +8203,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 5: // after SE(BPT_InductiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8213,7 +8213,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -8229,7 +8229,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -8250,7 +8250,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8269,7 +8269,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 6: // after SE(MeterSignature)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8279,7 +8279,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -8300,7 +8300,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8319,7 +8319,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 7: // after SE(MeterStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8329,7 +8329,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -8348,7 +8348,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 8: // after SE(MeterTimestamp)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8526,7 +8526,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8536,7 +8536,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReceiptType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -8551,7 +8551,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8599,7 +8599,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 2: // after SE(EnergyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8641,7 +8641,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 3: // after SE(OccupancyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8677,7 +8677,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 4: // after SE(AdditionalServicesCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8707,7 +8707,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 5: // after SE(OverstayCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8731,7 +8731,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 6: // after SE(TaxCosts), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8755,7 +8755,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 7: // after 10 SE(TaxCosts)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -8897,7 +8897,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -8911,7 +8911,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 1: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -8925,7 +8925,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 2: // after SE(CostPerUnit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -8981,7 +8981,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -8991,7 +8991,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Exponent")
 					}
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
@@ -9006,7 +9006,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 1: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -9016,7 +9016,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode RationalNumberType/Value", exi.ErrValue)
@@ -9034,7 +9034,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 2: // after SE(Value)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -9090,7 +9090,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -9100,7 +9100,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DetailedTaxType/TaxRuleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DetailedTaxType/TaxRuleID", exi.ErrValue)
@@ -9121,7 +9121,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 1: // after SE(TaxRuleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -9135,7 +9135,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 2: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -9194,7 +9194,7 @@ func decodeDynamic_SMDTControlModeType(r *exi.Reader, p *pool, v *Dynamic_SMDTCo
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SMDTControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9226,7 +9226,7 @@ func decodeScheduled_SMDTControlModeType(r *exi.Reader, p *pool, v *Scheduled_SM
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SMDTControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9236,7 +9236,7 @@ func decodeScheduled_SMDTControlModeType(r *exi.Reader, p *pool, v *Scheduled_SM
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Scheduled_SMDTControlModeType/SelectedScheduleTupleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Scheduled_SMDTControlModeType/SelectedScheduleTupleID", exi.ErrValue)
@@ -9257,7 +9257,7 @@ func decodeScheduled_SMDTControlModeType(r *exi.Reader, p *pool, v *Scheduled_SM
 		case 1: // after SE(SelectedScheduleTupleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SMDTControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9304,7 +9304,7 @@ func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfir
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringConfirmationResType")
 			}
 			switch ec {
 			case 0:
@@ -9318,7 +9318,7 @@ func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfir
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringConfirmationResType")
 			}
 			switch ec {
 			case 0:
@@ -9328,7 +9328,7 @@ func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfir
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeteringConfirmationResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode MeteringConfirmationResType/ResponseCode", exi.ErrValue)
@@ -9346,7 +9346,7 @@ func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfir
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeteringConfirmationResType")
 			}
 			switch ec {
 			case 0:
@@ -9405,7 +9405,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -9419,7 +9419,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -9429,7 +9429,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryReqType/EVProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode PowerDeliveryReqType/EVProcessing", exi.ErrValue)
@@ -9447,7 +9447,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 2: // after SE(EVProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -9457,7 +9457,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryReqType/ChargeProgress")
 					}
 					x := ChargeProgressType(xu)
 					v.ChargeProgress = x
@@ -9472,7 +9472,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 3: // after SE(ChargeProgress)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -9488,7 +9488,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryReqType/BPT_ChannelSelection")
 					}
 					x := ChannelSelectionType(xu)
 					ptr := p.newChannelSelectionType()
@@ -9507,7 +9507,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 4: // after SE(EVPowerProfile)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -9517,7 +9517,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryReqType/BPT_ChannelSelection")
 					}
 					x := ChannelSelectionType(xu)
 					ptr := p.newChannelSelectionType()
@@ -9536,7 +9536,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 		case 5: // after SE(BPT_ChannelSelection)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -9643,7 +9643,7 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileType")
 			}
 			switch ec {
 			case 0:
@@ -9653,7 +9653,7 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVPowerProfileType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -9668,7 +9668,7 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileType")
 			}
 			switch ec {
 			case 0:
@@ -9689,7 +9689,7 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 		case 2: // after SE(Dynamic_EVPPTControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileType")
 			}
 			switch ec {
 			case 0:
@@ -9703,7 +9703,7 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 		case 3: // after SE(Scheduled_EVPPTControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileType")
 			}
 			switch ec {
 			case 0:
@@ -9717,7 +9717,7 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 		case 4: // after SE(EVPowerProfileEntries)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileType")
 			}
 			switch ec {
 			case 0:
@@ -9799,7 +9799,7 @@ func decodeDynamic_EVPPTControlModeType(r *exi.Reader, p *pool, v *Dynamic_EVPPT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_EVPPTControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9831,7 +9831,7 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_EVPPTControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9841,7 +9841,7 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID", exi.ErrValue)
@@ -9862,7 +9862,7 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 		case 1: // after SE(SelectedScheduleTupleID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_EVPPTControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9872,7 +9872,7 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance")
 					}
 					x := PowerToleranceAcceptanceType(xu)
 					ptr := p.newPowerToleranceAcceptanceType()
@@ -9891,7 +9891,7 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 		case 2: // after SE(PowerToleranceAcceptance)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_EVPPTControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -9955,7 +9955,7 @@ func decodeEVPowerProfileEntryListType(r *exi.Reader, p *pool, v *EVPowerProfile
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -9977,7 +9977,7 @@ func decodeEVPowerProfileEntryListType(r *exi.Reader, p *pool, v *EVPowerProfile
 		case 1: // after SE(EVPowerProfileEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -10001,7 +10001,7 @@ func decodeEVPowerProfileEntryListType(r *exi.Reader, p *pool, v *EVPowerProfile
 		case 2: // after 2048 SE(EVPowerProfileEntry)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerProfileEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -10053,7 +10053,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -10063,7 +10063,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerScheduleEntryType/Duration")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode PowerScheduleEntryType/Duration", exi.ErrValue)
@@ -10081,7 +10081,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 		case 1: // after SE(Duration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -10095,7 +10095,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 		case 2: // after SE(Power)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -10118,7 +10118,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 		case 3: // after SE(Power_L2)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -10135,7 +10135,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 		case 4: // after SE(Power_L3)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -10221,7 +10221,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10235,7 +10235,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10245,7 +10245,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerDeliveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode PowerDeliveryResType/ResponseCode", exi.ErrValue)
@@ -10263,7 +10263,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10280,7 +10280,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerDeliveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10353,7 +10353,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -10363,7 +10363,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -10381,7 +10381,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -10391,7 +10391,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/EVSENotification")
 					}
 					if xu >= 6 {
 						return r.Fail("decode EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -10409,7 +10409,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -10468,7 +10468,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeReqType")
 			}
 			switch ec {
 			case 0:
@@ -10482,7 +10482,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeReqType")
 			}
 			switch ec {
 			case 0:
@@ -10492,7 +10492,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 				{
 					xu, err := r.ReadBits(10)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ScheduleExchangeReqType/MaximumSupportingPoints")
 					}
 					if xu > 1012 {
 						return r.Fail("decode ScheduleExchangeReqType/MaximumSupportingPoints", exi.ErrValue)
@@ -10510,7 +10510,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 2: // after SE(MaximumSupportingPoints)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeReqType")
 			}
 			switch ec {
 			case 0:
@@ -10531,7 +10531,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 3: // after SE(Dynamic_SEReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeReqType")
 			}
 			switch ec {
 			case 0:
@@ -10542,7 +10542,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 4: // after SE(Scheduled_SEReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeReqType")
 			}
 			switch ec {
 			case 0:
@@ -10627,7 +10627,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10637,7 +10637,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_SEReqControlModeType/DepartureTime", exi.ErrValue)
@@ -10655,7 +10655,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10665,7 +10665,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEReqControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEReqControlModeType/MinimumSOC", exi.ErrValue)
@@ -10686,7 +10686,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEReqControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEReqControlModeType/TargetSOC", exi.ErrValue)
@@ -10711,7 +10711,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10721,7 +10721,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEReqControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEReqControlModeType/TargetSOC", exi.ErrValue)
@@ -10746,7 +10746,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10760,7 +10760,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 4: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10774,7 +10774,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 5: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10788,7 +10788,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 6: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10811,7 +10811,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 7: // after SE(EVMaximumV2XEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10828,7 +10828,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 		case 8: // after SE(EVMinimumV2XEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10974,7 +10974,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -10984,7 +10984,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Scheduled_SEReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Scheduled_SEReqControlModeType/DepartureTime", exi.ErrValue)
@@ -11030,7 +11030,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11065,7 +11065,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11094,7 +11094,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11117,7 +11117,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11134,7 +11134,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 5: // after SE(EVEnergyOffer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -11256,7 +11256,7 @@ func decodeEVEnergyOfferType(r *exi.Reader, p *pool, v *EVEnergyOfferType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVEnergyOfferType")
 			}
 			switch ec {
 			case 0:
@@ -11270,7 +11270,7 @@ func decodeEVEnergyOfferType(r *exi.Reader, p *pool, v *EVEnergyOfferType) error
 		case 1: // after SE(EVPowerSchedule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVEnergyOfferType")
 			}
 			switch ec {
 			case 0:
@@ -11284,7 +11284,7 @@ func decodeEVEnergyOfferType(r *exi.Reader, p *pool, v *EVEnergyOfferType) error
 		case 2: // after SE(EVAbsolutePriceSchedule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVEnergyOfferType")
 			}
 			switch ec {
 			case 0:
@@ -11340,7 +11340,7 @@ func decodeEVPowerScheduleType(r *exi.Reader, p *pool, v *EVPowerScheduleType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11350,7 +11350,7 @@ func decodeEVPowerScheduleType(r *exi.Reader, p *pool, v *EVPowerScheduleType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVPowerScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -11365,7 +11365,7 @@ func decodeEVPowerScheduleType(r *exi.Reader, p *pool, v *EVPowerScheduleType) e
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11379,7 +11379,7 @@ func decodeEVPowerScheduleType(r *exi.Reader, p *pool, v *EVPowerScheduleType) e
 		case 2: // after SE(EVPowerScheduleEntries)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11435,7 +11435,7 @@ func decodeEVPowerScheduleEntryListType(r *exi.Reader, p *pool, v *EVPowerSchedu
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -11457,7 +11457,7 @@ func decodeEVPowerScheduleEntryListType(r *exi.Reader, p *pool, v *EVPowerSchedu
 		case 1: // after SE(EVPowerScheduleEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -11481,7 +11481,7 @@ func decodeEVPowerScheduleEntryListType(r *exi.Reader, p *pool, v *EVPowerSchedu
 		case 2: // after 1024 SE(EVPowerScheduleEntry)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -11533,7 +11533,7 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEn
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -11543,7 +11543,7 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEn
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVPowerScheduleEntryType/Duration")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode EVPowerScheduleEntryType/Duration", exi.ErrValue)
@@ -11561,7 +11561,7 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEn
 		case 1: // after SE(Duration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -11575,7 +11575,7 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEn
 		case 2: // after SE(Power)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPowerScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -11631,7 +11631,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVAbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11641,7 +11641,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVAbsolutePriceScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -11656,7 +11656,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVAbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11666,7 +11666,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 				{
 					x, err := r.ReadString(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVAbsolutePriceScheduleType/Currency")
 					}
 					v.Currency = x
 				}
@@ -11680,7 +11680,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 		case 2: // after SE(Currency)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVAbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11690,7 +11690,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 				{
 					x, err := r.ReadString(255)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVAbsolutePriceScheduleType/PriceAlgorithm")
 					}
 					v.PriceAlgorithm = x
 				}
@@ -11704,7 +11704,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 		case 3: // after SE(PriceAlgorithm)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVAbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11718,7 +11718,7 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 		case 4: // after SE(EVPriceRuleStacks)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVAbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -11808,7 +11808,7 @@ func decodeEVPriceRuleStackListType(r *exi.Reader, p *pool, v *EVPriceRuleStackL
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleStackListType")
 			}
 			switch ec {
 			case 0:
@@ -11830,7 +11830,7 @@ func decodeEVPriceRuleStackListType(r *exi.Reader, p *pool, v *EVPriceRuleStackL
 		case 1: // after SE(EVPriceRuleStack), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleStackListType")
 			}
 			switch ec {
 			case 0:
@@ -11854,7 +11854,7 @@ func decodeEVPriceRuleStackListType(r *exi.Reader, p *pool, v *EVPriceRuleStackL
 		case 2: // after 1024 SE(EVPriceRuleStack)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleStackListType")
 			}
 			switch ec {
 			case 0:
@@ -11906,7 +11906,7 @@ func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -11916,7 +11916,7 @@ func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVPriceRuleStackType/Duration")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode EVPriceRuleStackType/Duration", exi.ErrValue)
@@ -11934,7 +11934,7 @@ func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType)
 		case 1: // after SE(Duration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -11956,7 +11956,7 @@ func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType)
 		case 2: // after SE(EVPriceRule), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -11980,7 +11980,7 @@ func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType)
 		case 3: // after 8 SE(EVPriceRule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -12044,7 +12044,7 @@ func decodeEVPriceRuleType(r *exi.Reader, p *pool, v *EVPriceRuleType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -12058,7 +12058,7 @@ func decodeEVPriceRuleType(r *exi.Reader, p *pool, v *EVPriceRuleType) error {
 		case 1: // after SE(EnergyFee)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -12072,7 +12072,7 @@ func decodeEVPriceRuleType(r *exi.Reader, p *pool, v *EVPriceRuleType) error {
 		case 2: // after SE(PowerRangeStart)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVPriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -12128,7 +12128,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeResType")
 			}
 			switch ec {
 			case 0:
@@ -12142,7 +12142,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeResType")
 			}
 			switch ec {
 			case 0:
@@ -12152,7 +12152,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ScheduleExchangeResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ScheduleExchangeResType/ResponseCode", exi.ErrValue)
@@ -12170,7 +12170,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeResType")
 			}
 			switch ec {
 			case 0:
@@ -12180,7 +12180,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ScheduleExchangeResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode ScheduleExchangeResType/EVSEProcessing", exi.ErrValue)
@@ -12198,7 +12198,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeResType")
 			}
 			switch ec {
 			case 0:
@@ -12208,7 +12208,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ScheduleExchangeResType/GoToPause")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12236,7 +12236,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 4: // after SE(GoToPause)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeResType")
 			}
 			switch ec {
 			case 0:
@@ -12257,7 +12257,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 5: // after SE(Dynamic_SEResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeResType")
 			}
 			switch ec {
 			case 0:
@@ -12268,7 +12268,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 		case 6: // after SE(Scheduled_SEResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleExchangeResType")
 			}
 			switch ec {
 			case 0:
@@ -12384,7 +12384,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -12394,7 +12394,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_SEResControlModeType/DepartureTime", exi.ErrValue)
@@ -12415,7 +12415,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEResControlModeType/MinimumSOC", exi.ErrValue)
@@ -12436,7 +12436,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEResControlModeType/TargetSOC", exi.ErrValue)
@@ -12470,7 +12470,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -12480,7 +12480,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEResControlModeType/MinimumSOC", exi.ErrValue)
@@ -12501,7 +12501,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEResControlModeType/TargetSOC", exi.ErrValue)
@@ -12535,7 +12535,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -12545,7 +12545,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_SEResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_SEResControlModeType/TargetSOC", exi.ErrValue)
@@ -12579,7 +12579,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -12602,7 +12602,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 		case 4: // after SE(AbsolutePriceSchedule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -12613,7 +12613,7 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 		case 5: // after SE(PriceLevelSchedule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -12739,14 +12739,14 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12760,7 +12760,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -12775,7 +12775,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -12785,7 +12785,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -12800,7 +12800,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 2: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -12810,7 +12810,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/PriceScheduleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode AbsolutePriceScheduleType/PriceScheduleID", exi.ErrValue)
@@ -12831,7 +12831,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 3: // after SE(PriceScheduleID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -12841,7 +12841,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					x, err := r.ReadString(160)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/PriceScheduleDescription")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -12858,7 +12858,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					x, err := r.ReadString(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/Currency")
 					}
 					v.Currency = x
 				}
@@ -12872,7 +12872,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 4: // after SE(PriceScheduleDescription)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -12882,7 +12882,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					x, err := r.ReadString(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/Currency")
 					}
 					v.Currency = x
 				}
@@ -12896,7 +12896,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 5: // after SE(Currency)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -12906,7 +12906,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					x, err := r.ReadString(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/Language")
 					}
 					v.Language = x
 				}
@@ -12920,7 +12920,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 6: // after SE(Language)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -12930,7 +12930,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				{
 					x, err := r.ReadString(255)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AbsolutePriceScheduleType/PriceAlgorithm")
 					}
 					v.PriceAlgorithm = x
 				}
@@ -12944,7 +12944,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 7: // after SE(PriceAlgorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -12976,7 +12976,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 8: // after SE(MinimumCost)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13002,7 +13002,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 9: // after SE(MaximumCost)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13022,7 +13022,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 10: // after SE(TaxRules)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13036,7 +13036,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 11: // after SE(PriceRuleStacks)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13059,7 +13059,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 12: // after SE(OverstayRules)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13076,7 +13076,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 		case 13: // after SE(AdditionalSelectedServices)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AbsolutePriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13312,7 +13312,7 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13322,7 +13322,7 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -13337,7 +13337,7 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13347,7 +13347,7 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceScheduleType/PriceScheduleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode PriceScheduleType/PriceScheduleID", exi.ErrValue)
@@ -13368,7 +13368,7 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 		case 2: // after SE(PriceScheduleID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13378,7 +13378,7 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 				{
 					x, err := r.ReadString(160)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceScheduleType/PriceScheduleDescription")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -13396,7 +13396,7 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 		case 3: // after SE(PriceScheduleDescription)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -13474,7 +13474,7 @@ func decodeTaxRuleListType(r *exi.Reader, p *pool, v *TaxRuleListType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -13496,7 +13496,7 @@ func decodeTaxRuleListType(r *exi.Reader, p *pool, v *TaxRuleListType) error {
 		case 1: // after SE(TaxRule), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -13520,7 +13520,7 @@ func decodeTaxRuleListType(r *exi.Reader, p *pool, v *TaxRuleListType) error {
 		case 2: // after 10 SE(TaxRule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -13572,7 +13572,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13582,7 +13582,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/TaxRuleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode TaxRuleType/TaxRuleID", exi.ErrValue)
@@ -13603,7 +13603,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 1: // after SE(TaxRuleID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13613,7 +13613,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					x, err := r.ReadString(80)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/TaxRuleName")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -13634,7 +13634,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 2: // after SE(TaxRuleName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13648,7 +13648,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 3: // after SE(TaxRate)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13658,7 +13658,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/TaxIncludedInPrice")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -13675,7 +13675,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/AppliesToEnergyFee")
 					}
 					v.AppliesToEnergyFee = x
 				}
@@ -13689,7 +13689,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 4: // after SE(TaxIncludedInPrice)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13699,7 +13699,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/AppliesToEnergyFee")
 					}
 					v.AppliesToEnergyFee = x
 				}
@@ -13713,7 +13713,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 5: // after SE(AppliesToEnergyFee)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13723,7 +13723,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/AppliesToParkingFee")
 					}
 					v.AppliesToParkingFee = x
 				}
@@ -13737,7 +13737,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 6: // after SE(AppliesToParkingFee)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13747,7 +13747,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/AppliesToOverstayFee")
 					}
 					v.AppliesToOverstayFee = x
 				}
@@ -13761,7 +13761,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 7: // after SE(AppliesToOverstayFee)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13771,7 +13771,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TaxRuleType/AppliesMinimumMaximumCost")
 					}
 					v.AppliesMinimumMaximumCost = x
 				}
@@ -13785,7 +13785,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 		case 8: // after SE(AppliesMinimumMaximumCost)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TaxRuleType")
 			}
 			switch ec {
 			case 0:
@@ -13925,7 +13925,7 @@ func decodePriceRuleStackListType(r *exi.Reader, p *pool, v *PriceRuleStackListT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleStackListType")
 			}
 			switch ec {
 			case 0:
@@ -13947,7 +13947,7 @@ func decodePriceRuleStackListType(r *exi.Reader, p *pool, v *PriceRuleStackListT
 		case 1: // after SE(PriceRuleStack), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleStackListType")
 			}
 			switch ec {
 			case 0:
@@ -13971,7 +13971,7 @@ func decodePriceRuleStackListType(r *exi.Reader, p *pool, v *PriceRuleStackListT
 		case 2: // after 1024 SE(PriceRuleStack)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleStackListType")
 			}
 			switch ec {
 			case 0:
@@ -14023,7 +14023,7 @@ func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -14033,7 +14033,7 @@ func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) err
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleStackType/Duration")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode PriceRuleStackType/Duration", exi.ErrValue)
@@ -14051,7 +14051,7 @@ func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) err
 		case 1: // after SE(Duration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -14073,7 +14073,7 @@ func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) err
 		case 2: // after SE(PriceRule), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -14097,7 +14097,7 @@ func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) err
 		case 3: // after 8 SE(PriceRule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleStackType")
 			}
 			switch ec {
 			case 0:
@@ -14161,7 +14161,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14175,7 +14175,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 		case 1: // after SE(EnergyFee)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14191,7 +14191,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/ParkingFeePeriod")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode PriceRuleType/ParkingFeePeriod", exi.ErrValue)
@@ -14212,7 +14212,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/CarbonDioxideEmission")
 					}
 					if xu > 65535 {
 						return r.Fail("decode PriceRuleType/CarbonDioxideEmission", exi.ErrValue)
@@ -14233,7 +14233,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/RenewableGenerationPercentage")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -14255,7 +14255,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 		case 2: // after SE(ParkingFee)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14265,7 +14265,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/ParkingFeePeriod")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode PriceRuleType/ParkingFeePeriod", exi.ErrValue)
@@ -14286,7 +14286,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/CarbonDioxideEmission")
 					}
 					if xu > 65535 {
 						return r.Fail("decode PriceRuleType/CarbonDioxideEmission", exi.ErrValue)
@@ -14307,7 +14307,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/RenewableGenerationPercentage")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -14329,7 +14329,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 		case 3: // after SE(ParkingFeePeriod)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14339,7 +14339,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/CarbonDioxideEmission")
 					}
 					if xu > 65535 {
 						return r.Fail("decode PriceRuleType/CarbonDioxideEmission", exi.ErrValue)
@@ -14360,7 +14360,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/RenewableGenerationPercentage")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -14382,7 +14382,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 		case 4: // after SE(CarbonDioxideEmission)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14392,7 +14392,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceRuleType/RenewableGenerationPercentage")
 					}
 					x := uint8(xu)
 					ptr := p.newUint8()
@@ -14414,7 +14414,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 		case 5: // after SE(RenewableGenerationPercentage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14428,7 +14428,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 		case 6: // after SE(PowerRangeStart)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14552,7 +14552,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -14562,7 +14562,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode OverstayRuleListType/OverstayTimeThreshold")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode OverstayRuleListType/OverstayTimeThreshold", exi.ErrValue)
@@ -14601,7 +14601,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 		case 1: // after SE(OverstayTimeThreshold)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -14629,7 +14629,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 		case 2: // after SE(OverstayPowerThreshold)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -14651,7 +14651,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 		case 3: // after SE(OverstayRule), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -14675,7 +14675,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 		case 4: // after 5 SE(OverstayRule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleListType")
 			}
 			switch ec {
 			case 0:
@@ -14757,7 +14757,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14767,7 +14767,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 				{
 					x, err := r.ReadString(160)
 					if err != nil {
-						return err
+						return exi.In(err, "decode OverstayRuleType/OverstayRuleDescription")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -14784,7 +14784,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode OverstayRuleType/StartTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode OverstayRuleType/StartTime", exi.ErrValue)
@@ -14802,7 +14802,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 		case 1: // after SE(OverstayRuleDescription)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14812,7 +14812,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode OverstayRuleType/StartTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode OverstayRuleType/StartTime", exi.ErrValue)
@@ -14830,7 +14830,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 		case 2: // after SE(StartTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14844,7 +14844,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 		case 3: // after SE(OverstayFee)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14854,7 +14854,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode OverstayRuleType/OverstayFeePeriod")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode OverstayRuleType/OverstayFeePeriod", exi.ErrValue)
@@ -14872,7 +14872,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 		case 4: // after SE(OverstayFeePeriod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode OverstayRuleType")
 			}
 			switch ec {
 			case 0:
@@ -14959,7 +14959,7 @@ func decodeAdditionalServiceListType(r *exi.Reader, p *pool, v *AdditionalServic
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AdditionalServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -14981,7 +14981,7 @@ func decodeAdditionalServiceListType(r *exi.Reader, p *pool, v *AdditionalServic
 		case 1: // after SE(AdditionalService), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AdditionalServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -15005,7 +15005,7 @@ func decodeAdditionalServiceListType(r *exi.Reader, p *pool, v *AdditionalServic
 		case 2: // after 5 SE(AdditionalService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AdditionalServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -15057,7 +15057,7 @@ func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AdditionalServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15067,7 +15067,7 @@ func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceTyp
 				{
 					x, err := r.ReadString(80)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AdditionalServiceType/ServiceName")
 					}
 					v.ServiceName = x
 				}
@@ -15081,7 +15081,7 @@ func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceTyp
 		case 1: // after SE(ServiceName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AdditionalServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15095,7 +15095,7 @@ func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceTyp
 		case 2: // after SE(ServiceFee)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AdditionalServiceType")
 			}
 			switch ec {
 			case 0:
@@ -15156,14 +15156,14 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15177,7 +15177,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -15192,7 +15192,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15202,7 +15202,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -15217,7 +15217,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 		case 2: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15227,7 +15227,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleType/PriceScheduleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode PriceLevelScheduleType/PriceScheduleID", exi.ErrValue)
@@ -15248,7 +15248,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 		case 3: // after SE(PriceScheduleID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15258,7 +15258,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 				{
 					x, err := r.ReadString(160)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleType/PriceScheduleDescription")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15275,7 +15275,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleType/NumberOfPriceLevels")
 					}
 					x := uint8(xu)
 					v.NumberOfPriceLevels = x
@@ -15290,7 +15290,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 		case 4: // after SE(PriceScheduleDescription)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15300,7 +15300,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleType/NumberOfPriceLevels")
 					}
 					x := uint8(xu)
 					v.NumberOfPriceLevels = x
@@ -15315,7 +15315,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 		case 5: // after SE(NumberOfPriceLevels)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15329,7 +15329,7 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 		case 6: // after SE(PriceLevelScheduleEntries)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15448,7 +15448,7 @@ func decodePriceLevelScheduleEntryListType(r *exi.Reader, p *pool, v *PriceLevel
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -15470,7 +15470,7 @@ func decodePriceLevelScheduleEntryListType(r *exi.Reader, p *pool, v *PriceLevel
 		case 1: // after SE(PriceLevelScheduleEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -15494,7 +15494,7 @@ func decodePriceLevelScheduleEntryListType(r *exi.Reader, p *pool, v *PriceLevel
 		case 2: // after 1024 SE(PriceLevelScheduleEntry)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -15546,7 +15546,7 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -15556,7 +15556,7 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleEntryType/Duration")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode PriceLevelScheduleEntryType/Duration", exi.ErrValue)
@@ -15574,7 +15574,7 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 		case 1: // after SE(Duration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -15584,7 +15584,7 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PriceLevelScheduleEntryType/PriceLevel")
 					}
 					x := uint8(xu)
 					v.PriceLevel = x
@@ -15599,7 +15599,7 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 		case 2: // after SE(PriceLevel)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PriceLevelScheduleEntryType")
 			}
 			switch ec {
 			case 0:
@@ -15655,7 +15655,7 @@ func decodeScheduled_SEResControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15677,7 +15677,7 @@ func decodeScheduled_SEResControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 1: // after SE(ScheduleTuple), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15701,7 +15701,7 @@ func decodeScheduled_SEResControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 		case 2: // after 3 SE(ScheduleTuple)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_SEResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15753,7 +15753,7 @@ func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -15763,7 +15763,7 @@ func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ScheduleTupleType/ScheduleTupleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode ScheduleTupleType/ScheduleTupleID", exi.ErrValue)
@@ -15784,7 +15784,7 @@ func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error
 		case 1: // after SE(ScheduleTupleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -15798,7 +15798,7 @@ func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error
 		case 2: // after SE(ChargingSchedule)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -15815,7 +15815,7 @@ func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error
 		case 3: // after SE(DischargingSchedule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ScheduleTupleType")
 			}
 			switch ec {
 			case 0:
@@ -15888,7 +15888,7 @@ func decodeChargingScheduleType(r *exi.Reader, p *pool, v *ChargingScheduleType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15902,7 +15902,7 @@ func decodeChargingScheduleType(r *exi.Reader, p *pool, v *ChargingScheduleType)
 		case 1: // after SE(PowerSchedule)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15925,7 +15925,7 @@ func decodeChargingScheduleType(r *exi.Reader, p *pool, v *ChargingScheduleType)
 		case 2: // after SE(AbsolutePriceSchedule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -15936,7 +15936,7 @@ func decodeChargingScheduleType(r *exi.Reader, p *pool, v *ChargingScheduleType)
 		case 3: // after SE(PriceLevelSchedule)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargingScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -16008,7 +16008,7 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -16018,7 +16018,7 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode PowerScheduleType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -16033,7 +16033,7 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -16059,7 +16059,7 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 		case 2: // after SE(AvailableEnergy)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -16079,7 +16079,7 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 		case 3: // after SE(PowerTolerance)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -16093,7 +16093,7 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 		case 4: // after SE(PowerScheduleEntries)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleType")
 			}
 			switch ec {
 			case 0:
@@ -16179,7 +16179,7 @@ func decodePowerScheduleEntryListType(r *exi.Reader, p *pool, v *PowerScheduleEn
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -16201,7 +16201,7 @@ func decodePowerScheduleEntryListType(r *exi.Reader, p *pool, v *PowerScheduleEn
 		case 1: // after SE(PowerScheduleEntry), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -16225,7 +16225,7 @@ func decodePowerScheduleEntryListType(r *exi.Reader, p *pool, v *PowerScheduleEn
 		case 2: // after 1024 SE(PowerScheduleEntry)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PowerScheduleEntryListType")
 			}
 			switch ec {
 			case 0:
@@ -16277,7 +16277,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailReqType")
 			}
 			switch ec {
 			case 0:
@@ -16291,7 +16291,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailReqType")
 			}
 			switch ec {
 			case 0:
@@ -16301,7 +16301,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailReqType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceDetailReqType/ServiceID", exi.ErrValue)
@@ -16319,7 +16319,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 		case 2: // after SE(ServiceID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailReqType")
 			}
 			switch ec {
 			case 0:
@@ -16375,7 +16375,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -16389,7 +16389,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -16399,7 +16399,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ServiceDetailResType/ResponseCode", exi.ErrValue)
@@ -16417,7 +16417,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -16427,7 +16427,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDetailResType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceDetailResType/ServiceID", exi.ErrValue)
@@ -16445,7 +16445,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 3: // after SE(ServiceID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -16459,7 +16459,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 		case 4: // after SE(ServiceParameterList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDetailResType")
 			}
 			switch ec {
 			case 0:
@@ -16542,7 +16542,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -16564,7 +16564,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 1: // after SE(ParameterSet), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -16588,7 +16588,7 @@ func decodeServiceParameterListType(r *exi.Reader, p *pool, v *ServiceParameterL
 		case 2: // after 32 SE(ParameterSet)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceParameterListType")
 			}
 			switch ec {
 			case 0:
@@ -16640,7 +16640,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -16650,7 +16650,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterSetType/ParameterSetID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ParameterSetType/ParameterSetID", exi.ErrValue)
@@ -16668,7 +16668,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 1: // after SE(ParameterSetID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -16690,7 +16690,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 2: // after SE(Parameter), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -16714,7 +16714,7 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 		case 3: // after 32 SE(Parameter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterSetType")
 			}
 			switch ec {
 			case 0:
@@ -16778,14 +16778,14 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(80)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/Name")
 					}
 					v.Name = x
 				}
@@ -16796,7 +16796,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 1: // after AT(Name)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -16806,7 +16806,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/boolValue")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -16823,7 +16823,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/byteValue")
 					}
 					x := int8(int64(xu) + -128)
 					ptr := p.newInt8()
@@ -16841,7 +16841,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/shortValue")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode ParameterType/shortValue", exi.ErrValue)
@@ -16862,7 +16862,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/intValue")
 					}
 					if xi < -2147483648 || xi > 2147483647 {
 						return r.Fail("decode ParameterType/intValue", exi.ErrValue)
@@ -16889,7 +16889,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				{
 					x, err := r.ReadString(80)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ParameterType/finiteString")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -16905,7 +16905,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 2: // after SE(boolValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -16916,7 +16916,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 3: // after SE(byteValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -16927,7 +16927,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 4: // after SE(shortValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -16938,7 +16938,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 5: // after SE(intValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -16949,7 +16949,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 6: // after SE(rationalNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -16960,7 +16960,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 		case 7: // after SE(finiteString)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ParameterType")
 			}
 			switch ec {
 			case 0:
@@ -17094,7 +17094,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17108,7 +17108,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17125,7 +17125,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 2: // after SE(SupportedServiceIDs)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -17183,7 +17183,7 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceIDListType")
 			}
 			switch ec {
 			case 0:
@@ -17193,7 +17193,7 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceIDListType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceIDListType/ServiceID", exi.ErrValue)
@@ -17218,7 +17218,7 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 		case 1: // after SE(ServiceID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceIDListType")
 			}
 			switch ec {
 			case 0:
@@ -17228,7 +17228,7 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceIDListType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceIDListType/ServiceID", exi.ErrValue)
@@ -17255,7 +17255,7 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 		case 2: // after 16 SE(ServiceID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceIDListType")
 			}
 			switch ec {
 			case 0:
@@ -17307,7 +17307,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17321,7 +17321,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17331,7 +17331,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ServiceDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -17349,7 +17349,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17359,7 +17359,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceDiscoveryResType/ServiceRenegotiationSupported")
 					}
 					v.ServiceRenegotiationSupported = x
 				}
@@ -17373,7 +17373,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 3: // after SE(ServiceRenegotiationSupported)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17387,7 +17387,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 4: // after SE(EnergyTransferServiceList)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17404,7 +17404,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 		case 5: // after SE(VASList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -17501,7 +17501,7 @@ func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -17523,7 +17523,7 @@ func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 		case 1: // after SE(Service), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -17547,7 +17547,7 @@ func decodeServiceListType(r *exi.Reader, p *pool, v *ServiceListType) error {
 		case 2: // after 8 SE(Service)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -17599,7 +17599,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -17609,7 +17609,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode ServiceType/ServiceID", exi.ErrValue)
@@ -17627,7 +17627,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -17637,7 +17637,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceType/FreeService")
 					}
 					v.FreeService = x
 				}
@@ -17651,7 +17651,7 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 		case 2: // after SE(FreeService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceType")
 			}
 			switch ec {
 			case 0:
@@ -17707,7 +17707,7 @@ func decodeServiceSelectionReqType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -17721,7 +17721,7 @@ func decodeServiceSelectionReqType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -17735,7 +17735,7 @@ func decodeServiceSelectionReqType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 		case 2: // after SE(SelectedEnergyTransferService)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -17752,7 +17752,7 @@ func decodeServiceSelectionReqType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 		case 3: // after SE(SelectedVASList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceSelectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -17822,7 +17822,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -17832,7 +17832,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SelectedServiceType/ServiceID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode SelectedServiceType/ServiceID", exi.ErrValue)
@@ -17850,7 +17850,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 1: // after SE(ServiceID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -17860,7 +17860,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SelectedServiceType/ParameterSetID")
 					}
 					if xu > 65535 {
 						return r.Fail("decode SelectedServiceType/ParameterSetID", exi.ErrValue)
@@ -17878,7 +17878,7 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 		case 2: // after SE(ParameterSetID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceType")
 			}
 			switch ec {
 			case 0:
@@ -17934,7 +17934,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -17956,7 +17956,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 1: // after SE(SelectedService), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -17980,7 +17980,7 @@ func decodeSelectedServiceListType(r *exi.Reader, p *pool, v *SelectedServiceLis
 		case 2: // after 16 SE(SelectedService)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SelectedServiceListType")
 			}
 			switch ec {
 			case 0:
@@ -18032,7 +18032,7 @@ func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceSelectionResType")
 			}
 			switch ec {
 			case 0:
@@ -18046,7 +18046,7 @@ func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceSelectionResType")
 			}
 			switch ec {
 			case 0:
@@ -18056,7 +18056,7 @@ func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ServiceSelectionResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ServiceSelectionResType/ResponseCode", exi.ErrValue)
@@ -18074,7 +18074,7 @@ func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ServiceSelectionResType")
 			}
 			switch ec {
 			case 0:
@@ -18133,7 +18133,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -18147,7 +18147,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -18157,7 +18157,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 				{
 					x, err := r.ReadString(255)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupReqType/EVCCID")
 					}
 					v.EVCCID = x
 				}
@@ -18171,7 +18171,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 		case 2: // after SE(EVCCID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -18232,7 +18232,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -18246,7 +18246,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -18256,7 +18256,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode SessionSetupResType/ResponseCode", exi.ErrValue)
@@ -18274,7 +18274,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -18284,7 +18284,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 				{
 					x, err := r.ReadString(255)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionSetupResType/EVSEID")
 					}
 					v.EVSEID = x
 				}
@@ -18298,7 +18298,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 		case 3: // after SE(EVSEID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -18374,7 +18374,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopReqType")
 			}
 			switch ec {
 			case 0:
@@ -18388,7 +18388,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopReqType")
 			}
 			switch ec {
 			case 0:
@@ -18398,7 +18398,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopReqType/ChargingSession")
 					}
 					if xu >= 3 {
 						return r.Fail("decode SessionStopReqType/ChargingSession", exi.ErrValue)
@@ -18416,7 +18416,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 		case 2: // after SE(ChargingSession)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopReqType")
 			}
 			switch ec {
 			case 0:
@@ -18426,7 +18426,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 				{
 					x, err := r.ReadString(80)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopReqType/EVTerminationCode")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18443,7 +18443,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 				{
 					x, err := r.ReadString(160)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopReqType/EVTerminationExplanation")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18461,7 +18461,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 		case 3: // after SE(EVTerminationCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopReqType")
 			}
 			switch ec {
 			case 0:
@@ -18471,7 +18471,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 				{
 					x, err := r.ReadString(160)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopReqType/EVTerminationExplanation")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18489,7 +18489,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 		case 4: // after SE(EVTerminationExplanation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopReqType")
 			}
 			switch ec {
 			case 0:
@@ -18588,7 +18588,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopResType")
 			}
 			switch ec {
 			case 0:
@@ -18602,7 +18602,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopResType")
 			}
 			switch ec {
 			case 0:
@@ -18612,7 +18612,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SessionStopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode SessionStopResType/ResponseCode", exi.ErrValue)
@@ -18630,7 +18630,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SessionStopResType")
 			}
 			switch ec {
 			case 0:
@@ -18689,14 +18689,14 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertiesType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18718,7 +18718,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -18736,7 +18736,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 2: // after SE(SignatureProperty), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -18808,14 +18808,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -18826,7 +18826,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -18837,14 +18837,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -18855,7 +18855,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 2: // after AT(Target)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
@@ -18916,7 +18916,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInReqType")
 			}
 			switch ec {
 			case 0:
@@ -18930,7 +18930,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInReqType")
 			}
 			switch ec {
 			case 0:
@@ -18940,7 +18940,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/EVCheckInStatus")
 					}
 					if xu >= 3 {
 						return r.Fail("decode VehicleCheckInReqType/EVCheckInStatus", exi.ErrValue)
@@ -18958,7 +18958,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 		case 2: // after SE(EVCheckInStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInReqType")
 			}
 			switch ec {
 			case 0:
@@ -18968,7 +18968,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/ParkingMethod")
 					}
 					if xu >= 3 {
 						return r.Fail("decode VehicleCheckInReqType/ParkingMethod", exi.ErrValue)
@@ -18986,7 +18986,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 		case 3: // after SE(ParkingMethod)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInReqType")
 			}
 			switch ec {
 			case 0:
@@ -18996,7 +18996,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/VehicleFrame")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInReqType/VehicleFrame", exi.ErrValue)
@@ -19017,7 +19017,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/DeviceOffset")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInReqType/DeviceOffset", exi.ErrValue)
@@ -19038,7 +19038,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/VehicleTravel")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInReqType/VehicleTravel", exi.ErrValue)
@@ -19060,7 +19060,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 		case 4: // after SE(VehicleFrame)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInReqType")
 			}
 			switch ec {
 			case 0:
@@ -19070,7 +19070,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/DeviceOffset")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInReqType/DeviceOffset", exi.ErrValue)
@@ -19091,7 +19091,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/VehicleTravel")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInReqType/VehicleTravel", exi.ErrValue)
@@ -19113,7 +19113,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 		case 5: // after SE(DeviceOffset)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInReqType")
 			}
 			switch ec {
 			case 0:
@@ -19123,7 +19123,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInReqType/VehicleTravel")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInReqType/VehicleTravel", exi.ErrValue)
@@ -19145,7 +19145,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 		case 6: // after SE(VehicleTravel)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInReqType")
 			}
 			switch ec {
 			case 0:
@@ -19267,7 +19267,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInResType")
 			}
 			switch ec {
 			case 0:
@@ -19281,7 +19281,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInResType")
 			}
 			switch ec {
 			case 0:
@@ -19291,7 +19291,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode VehicleCheckInResType/ResponseCode", exi.ErrValue)
@@ -19309,7 +19309,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInResType")
 			}
 			switch ec {
 			case 0:
@@ -19319,7 +19319,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInResType/ParkingSpace")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInResType/ParkingSpace", exi.ErrValue)
@@ -19340,7 +19340,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInResType/DeviceLocation")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInResType/DeviceLocation", exi.ErrValue)
@@ -19361,7 +19361,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInResType/TargetDistance")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInResType/TargetDistance", exi.ErrValue)
@@ -19383,7 +19383,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 		case 3: // after SE(ParkingSpace)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInResType")
 			}
 			switch ec {
 			case 0:
@@ -19393,7 +19393,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInResType/DeviceLocation")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInResType/DeviceLocation", exi.ErrValue)
@@ -19414,7 +19414,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInResType/TargetDistance")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInResType/TargetDistance", exi.ErrValue)
@@ -19436,7 +19436,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 		case 4: // after SE(DeviceLocation)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInResType")
 			}
 			switch ec {
 			case 0:
@@ -19446,7 +19446,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckInResType/TargetDistance")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode VehicleCheckInResType/TargetDistance", exi.ErrValue)
@@ -19468,7 +19468,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 		case 5: // after SE(TargetDistance)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckInResType")
 			}
 			switch ec {
 			case 0:
@@ -19575,7 +19575,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutReqType")
 			}
 			switch ec {
 			case 0:
@@ -19589,7 +19589,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutReqType")
 			}
 			switch ec {
 			case 0:
@@ -19599,7 +19599,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckOutReqType/EVCheckOutStatus")
 					}
 					if xu >= 3 {
 						return r.Fail("decode VehicleCheckOutReqType/EVCheckOutStatus", exi.ErrValue)
@@ -19617,7 +19617,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 		case 2: // after SE(EVCheckOutStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutReqType")
 			}
 			switch ec {
 			case 0:
@@ -19627,7 +19627,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckOutReqType/CheckOutTime")
 					}
 					x := uint64(xu)
 					v.CheckOutTime = x
@@ -19642,7 +19642,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 		case 3: // after SE(CheckOutTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutReqType")
 			}
 			switch ec {
 			case 0:
@@ -19713,7 +19713,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutResType")
 			}
 			switch ec {
 			case 0:
@@ -19727,7 +19727,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutResType")
 			}
 			switch ec {
 			case 0:
@@ -19737,7 +19737,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckOutResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode VehicleCheckOutResType/ResponseCode", exi.ErrValue)
@@ -19755,7 +19755,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutResType")
 			}
 			switch ec {
 			case 0:
@@ -19765,7 +19765,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 				{
 					xu, err := r.ReadBits(1)
 					if err != nil {
-						return err
+						return exi.In(err, "decode VehicleCheckOutResType/EVSECheckOutStatus")
 					}
 					x := EvseCheckOutStatusType(xu)
 					v.EVSECheckOutStatus = x
@@ -19780,7 +19780,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 		case 3: // after SE(EVSECheckOutStatus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode VehicleCheckOutResType")
 			}
 			switch ec {
 			case 0:
@@ -19854,7 +19854,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -19868,7 +19868,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -19884,7 +19884,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -19898,7 +19898,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -19908,7 +19908,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -19922,7 +19922,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -19992,7 +19992,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20002,7 +20002,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/PresentSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
@@ -20023,7 +20023,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -20044,7 +20044,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -20065,7 +20065,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -20086,7 +20086,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -20107,7 +20107,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -20128,7 +20128,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -20149,7 +20149,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20172,7 +20172,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20190,7 +20190,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 1: // after SE(PresentSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20200,7 +20200,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -20221,7 +20221,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -20242,7 +20242,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -20263,7 +20263,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -20284,7 +20284,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -20305,7 +20305,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -20326,7 +20326,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20349,7 +20349,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20367,7 +20367,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20377,7 +20377,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -20398,7 +20398,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -20419,7 +20419,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -20440,7 +20440,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -20461,7 +20461,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -20482,7 +20482,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20505,7 +20505,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20523,7 +20523,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20533,7 +20533,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -20554,7 +20554,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -20575,7 +20575,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -20596,7 +20596,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -20617,7 +20617,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20640,7 +20640,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20658,7 +20658,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 4: // after SE(MaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20668,7 +20668,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -20689,7 +20689,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -20710,7 +20710,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -20731,7 +20731,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20754,7 +20754,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20772,7 +20772,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 5: // after SE(RemainingTimeToMinimumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20782,7 +20782,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -20803,7 +20803,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -20824,7 +20824,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20847,7 +20847,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20865,7 +20865,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 6: // after SE(RemainingTimeToTargetSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20875,7 +20875,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -20896,7 +20896,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20919,7 +20919,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20937,7 +20937,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 7: // after SE(RemainingTimeToMaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -20947,7 +20947,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20970,7 +20970,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -20988,7 +20988,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 8: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -21004,7 +21004,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -21022,7 +21022,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 9: // after SE(BatteryEnergyCapacity)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -21032,7 +21032,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -21050,7 +21050,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 10: // after SE(InletHot)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -21324,7 +21324,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -21338,7 +21338,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -21348,7 +21348,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -21366,7 +21366,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -21395,7 +21395,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -21418,7 +21418,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -21435,7 +21435,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -21542,7 +21542,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -21556,7 +21556,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -21600,7 +21600,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -21614,7 +21614,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -21624,7 +21624,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -21642,7 +21642,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -21701,7 +21701,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -21711,7 +21711,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -21736,7 +21736,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -21750,7 +21750,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -21764,7 +21764,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -21778,7 +21778,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -21860,7 +21860,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -21870,7 +21870,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -21891,7 +21891,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -21912,7 +21912,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -21933,7 +21933,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -21955,7 +21955,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -21965,7 +21965,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -21986,7 +21986,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -22007,7 +22007,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -22029,7 +22029,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22039,7 +22039,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -22060,7 +22060,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -22082,7 +22082,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22092,7 +22092,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -22114,7 +22114,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22220,7 +22220,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22249,7 +22249,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22272,7 +22272,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22289,7 +22289,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22369,7 +22369,7 @@ func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -22401,7 +22401,7 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TargetPositionType")
 			}
 			switch ec {
 			case 0:
@@ -22411,7 +22411,7 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TargetPositionType/TargetOffsetX")
 					}
 					if xu > 65535 {
 						return r.Fail("decode TargetPositionType/TargetOffsetX", exi.ErrValue)
@@ -22429,7 +22429,7 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 		case 1: // after SE(TargetOffsetX)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TargetPositionType")
 			}
 			switch ec {
 			case 0:
@@ -22439,7 +22439,7 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode TargetPositionType/TargetOffsetY")
 					}
 					if xu > 65535 {
 						return r.Fail("decode TargetPositionType/TargetOffsetY", exi.ErrValue)
@@ -22457,7 +22457,7 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 		case 2: // after SE(TargetOffsetY)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TargetPositionType")
 			}
 			switch ec {
 			case 0:
@@ -22578,7 +22578,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:
@@ -22643,7 +22643,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -22663,7 +22663,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22699,7 +22699,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -27569,7 +27569,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err := r.ReadBits(9)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	switch ec {
 	case 0:
@@ -27584,7 +27584,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -27624,7 +27624,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -27640,7 +27640,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -27656,7 +27656,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -27672,7 +27672,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -27698,7 +27698,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := AuthorizationType(xu)
 			ptr := p.newAuthorizationType()
@@ -27730,7 +27730,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := ChannelSelectionType(xu)
 			ptr := p.newChannelSelectionType()
@@ -27747,7 +27747,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -27764,7 +27764,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -27806,7 +27806,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -27823,7 +27823,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -27843,7 +27843,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(1600)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Certificate = x
@@ -27868,7 +27868,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -27884,7 +27884,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := ChargeProgressType(xu)
 			ptr := p.newChargeProgressType()
@@ -27901,7 +27901,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -27918,7 +27918,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -27939,7 +27939,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -27959,7 +27959,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -27986,7 +27986,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28002,7 +28002,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(133)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 133 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28025,7 +28025,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28045,7 +28045,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28065,7 +28065,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28085,7 +28085,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28110,7 +28110,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -28135,7 +28135,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28175,7 +28175,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := EcdhCurveType(xu)
 			ptr := p.newEcdhCurveType()
@@ -28202,7 +28202,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(255)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28223,7 +28223,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(255)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28239,7 +28239,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28259,7 +28259,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28359,7 +28359,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28379,7 +28379,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := EvseCheckOutStatusType(xu)
 			ptr := p.newEvseCheckOutStatusType()
@@ -28396,7 +28396,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(255)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28412,7 +28412,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28432,7 +28432,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28472,7 +28472,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(80)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28488,7 +28488,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(160)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28519,7 +28519,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -28534,7 +28534,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int8(int64(xu) + -128)
 			ptr := p.newInt8()
@@ -28551,7 +28551,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -28567,7 +28567,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -28582,7 +28582,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(16)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 16 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28600,7 +28600,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -28616,7 +28616,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -28637,7 +28637,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -28653,7 +28653,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -28673,7 +28673,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28694,7 +28694,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28720,7 +28720,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -28742,7 +28742,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28762,7 +28762,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(10)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 1012 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28782,7 +28782,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28808,7 +28808,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -28824,7 +28824,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.MeterSignature = x
@@ -28839,7 +28839,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28859,7 +28859,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -28886,7 +28886,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -28907,7 +28907,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28927,7 +28927,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28947,7 +28947,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -28962,7 +28962,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -28982,7 +28982,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -29024,7 +29024,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29054,7 +29054,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(160)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29075,7 +29075,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29095,7 +29095,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -29115,7 +29115,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -29130,7 +29130,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -29155,7 +29155,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29180,7 +29180,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29200,7 +29200,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29220,7 +29220,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29240,7 +29240,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -29305,7 +29305,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := PowerToleranceAcceptanceType(xu)
 			ptr := p.newPowerToleranceAcceptanceType()
@@ -29332,7 +29332,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29352,7 +29352,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(255)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29368,7 +29368,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -29415,7 +29415,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(160)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29431,7 +29431,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29459,7 +29459,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(80)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29475,7 +29475,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -29510,7 +29510,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -29527,7 +29527,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29547,7 +29547,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29567,7 +29567,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29587,7 +29587,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -29604,7 +29604,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 40 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29634,7 +29634,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(94)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 94 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29657,7 +29657,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -29687,7 +29687,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29730,7 +29730,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -29745,7 +29745,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := AuthorizationType(xu)
 			ptr := p.newAuthorizationType()
@@ -29767,7 +29767,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29830,7 +29830,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29850,7 +29850,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(80)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -29871,7 +29871,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -29897,7 +29897,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 8 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29915,7 +29915,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 8 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -29993,7 +29993,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30028,7 +30028,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(206)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 206 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30046,7 +30046,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30066,7 +30066,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30086,7 +30086,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30106,7 +30106,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30126,7 +30126,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30151,7 +30151,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -30177,7 +30177,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30200,7 +30200,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30223,7 +30223,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(80)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -30244,7 +30244,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -30261,7 +30261,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -30278,7 +30278,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -30310,7 +30310,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30350,7 +30350,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30370,7 +30370,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30390,7 +30390,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(84)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 84 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30408,7 +30408,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -30423,7 +30423,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -30443,7 +30443,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -30464,7 +30464,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -30479,7 +30479,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -30495,7 +30495,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -30511,7 +30511,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -30527,7 +30527,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -30542,7 +30542,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -30558,7 +30558,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int8(int64(xu) + -128)
 			ptr := p.newInt8()
@@ -30575,7 +30575,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(80)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -30591,7 +30591,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -2147483648 || xi > 2147483647 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30616,7 +30616,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -30634,7 +30634,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err = r.ReadBits(9)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	if ec != 282 {
 		return r.CodeError("decode Fragment", ec, 281, 9)
@@ -33320,7 +33320,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	switch ec {
 	case 0:
@@ -33345,7 +33345,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -33360,7 +33360,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -33375,7 +33375,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -33390,7 +33390,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -33406,7 +33406,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -33426,7 +33426,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -33452,7 +33452,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -33468,7 +33468,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -33488,7 +33488,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -33508,7 +33508,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -33523,7 +33523,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -33538,7 +33538,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -33553,7 +33553,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -33588,7 +33588,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -33603,7 +33603,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -33658,7 +33658,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -33673,7 +33673,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -33693,7 +33693,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -33714,7 +33714,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -33729,7 +33729,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -33745,7 +33745,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -33761,7 +33761,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -33777,7 +33777,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -33790,7 +33790,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err = r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	if ec != 46 {
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

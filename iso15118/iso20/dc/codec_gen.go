@@ -17,7 +17,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -31,7 +31,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 1: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -45,7 +45,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 2: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -59,7 +59,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 3: // after SE(EVMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -73,7 +73,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 4: // after SE(EVMinimumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -87,7 +87,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 5: // after SE(EVMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -101,7 +101,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 6: // after SE(EVMinimumVoltage)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -111,7 +111,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrValue)
@@ -136,7 +136,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 7: // after SE(TargetSOC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -150,7 +150,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 8: // after SE(EVMaximumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -164,7 +164,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 9: // after SE(EVMinimumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -178,7 +178,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 10: // after SE(EVMaximumDischargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -192,7 +192,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 11: // after SE(EVMinimumDischargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -361,7 +361,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -375,7 +375,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 1: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -389,7 +389,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 2: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -403,7 +403,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 3: // after SE(EVMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -417,7 +417,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 4: // after SE(EVMinimumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -431,7 +431,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 5: // after SE(EVMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -445,7 +445,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 6: // after SE(EVMinimumVoltage)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -455,7 +455,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_CPDReqEnergyTransferModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrValue)
@@ -477,7 +477,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 		case 7: // after SE(TargetSOC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDReqEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -598,7 +598,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -608,7 +608,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Exponent")
 					}
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
@@ -623,7 +623,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 1: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -633,7 +633,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode RationalNumberType/Value", exi.ErrValue)
@@ -651,7 +651,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 2: // after SE(Value)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -707,7 +707,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -721,7 +721,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 1: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -735,7 +735,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 2: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -749,7 +749,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 3: // after SE(EVSEMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -763,7 +763,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 4: // after SE(EVSEMinimumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -777,7 +777,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 5: // after SE(EVSEMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -791,7 +791,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 6: // after SE(EVSEMinimumVoltage)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -811,7 +811,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 7: // after SE(EVSEPowerRampLimitation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -825,7 +825,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 8: // after SE(EVSEMaximumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -839,7 +839,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 9: // after SE(EVSEMinimumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -853,7 +853,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 10: // after SE(EVSEMaximumDischargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -867,7 +867,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 		case 11: // after SE(EVSEMinimumDischargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1033,7 +1033,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1047,7 +1047,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 1: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1061,7 +1061,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 2: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1075,7 +1075,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 3: // after SE(EVSEMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1089,7 +1089,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 4: // after SE(EVSEMinimumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1103,7 +1103,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 5: // after SE(EVSEMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1117,7 +1117,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 6: // after SE(EVSEMinimumVoltage)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1134,7 +1134,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 		case 7: // after SE(EVSEPowerRampLimitation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CPDResEnergyTransferModeType")
 			}
 			switch ec {
 			case 0:
@@ -1252,7 +1252,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1262,7 +1262,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode BPT_Dynamic_DC_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -1287,7 +1287,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1301,7 +1301,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1315,7 +1315,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1329,7 +1329,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1343,7 +1343,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 5: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1357,7 +1357,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 6: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1371,7 +1371,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 7: // after SE(EVMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1385,7 +1385,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 8: // after SE(EVMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1399,7 +1399,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 9: // after SE(EVMinimumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1413,7 +1413,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 10: // after SE(EVMaximumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1427,7 +1427,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 11: // after SE(EVMinimumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1441,7 +1441,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 12: // after SE(EVMaximumDischargeCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1464,7 +1464,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 13: // after SE(EVMaximumV2XEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1481,7 +1481,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 14: // after SE(EVMinimumV2XEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1689,7 +1689,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1699,7 +1699,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_DC_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -1724,7 +1724,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1738,7 +1738,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1752,7 +1752,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1766,7 +1766,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1780,7 +1780,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 5: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1794,7 +1794,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 6: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1808,7 +1808,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 7: // after SE(EVMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1822,7 +1822,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 8: // after SE(EVMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1836,7 +1836,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 9: // after SE(EVMinimumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1978,7 +1978,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -1988,7 +1988,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -2013,7 +2013,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2027,7 +2027,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2041,7 +2041,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2055,7 +2055,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2137,7 +2137,7 @@ func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2169,7 +2169,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2179,7 +2179,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -2200,7 +2200,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -2221,7 +2221,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -2242,7 +2242,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -2267,7 +2267,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2277,7 +2277,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -2298,7 +2298,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -2319,7 +2319,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -2344,7 +2344,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2354,7 +2354,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -2375,7 +2375,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -2400,7 +2400,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2410,7 +2410,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -2435,7 +2435,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2449,7 +2449,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 5: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2463,7 +2463,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 6: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2477,7 +2477,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 7: // after SE(EVSEMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2491,7 +2491,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 8: // after SE(EVSEMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2505,7 +2505,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 9: // after SE(EVSEMaximumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2519,7 +2519,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 10: // after SE(EVSEMinimumDischargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2533,7 +2533,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 11: // after SE(EVSEMaximumDischargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2547,7 +2547,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 		case 12: // after SE(EVSEMinimumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2749,7 +2749,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2759,7 +2759,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -2780,7 +2780,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -2801,7 +2801,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -2822,7 +2822,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -2847,7 +2847,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2857,7 +2857,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -2878,7 +2878,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -2899,7 +2899,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -2924,7 +2924,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2934,7 +2934,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -2955,7 +2955,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -2980,7 +2980,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -2990,7 +2990,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_DC_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -3015,7 +3015,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3029,7 +3029,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 5: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3043,7 +3043,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 6: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3057,7 +3057,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 7: // after SE(EVSEMaximumChargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3071,7 +3071,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 		case 8: // after SE(EVSEMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3225,7 +3225,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3235,7 +3235,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -3256,7 +3256,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -3277,7 +3277,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -3298,7 +3298,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -3320,7 +3320,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3330,7 +3330,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -3351,7 +3351,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -3372,7 +3372,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -3394,7 +3394,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3404,7 +3404,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -3425,7 +3425,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -3447,7 +3447,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3457,7 +3457,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -3479,7 +3479,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3585,7 +3585,7 @@ func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3617,7 +3617,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3649,7 +3649,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3675,7 +3675,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3695,7 +3695,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3709,7 +3709,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 4: // after SE(EVTargetCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3723,7 +3723,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 5: // after SE(EVTargetVoltage)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3782,7 +3782,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 6: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3835,7 +3835,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 7: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3882,7 +3882,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 8: // after SE(EVMaximumChargeCurrent)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3923,7 +3923,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 9: // after SE(EVMaximumVoltage)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3958,7 +3958,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 10: // after SE(EVMinimumVoltage)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -3987,7 +3987,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 11: // after SE(EVMaximumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4010,7 +4010,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 12: // after SE(EVMinimumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4027,7 +4027,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 13: // after SE(EVMaximumDischargeCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4299,7 +4299,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4331,7 +4331,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4357,7 +4357,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4377,7 +4377,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4391,7 +4391,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 4: // after SE(EVTargetCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4405,7 +4405,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 5: // after SE(EVTargetVoltage)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4446,7 +4446,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 6: // after SE(EVMaximumChargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4481,7 +4481,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 7: // after SE(EVMinimumChargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4510,7 +4510,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 8: // after SE(EVMaximumChargeCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4533,7 +4533,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 9: // after SE(EVMaximumVoltage)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4550,7 +4550,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 10: // after SE(EVMinimumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4744,7 +4744,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4773,7 +4773,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4796,7 +4796,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4813,7 +4813,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4893,7 +4893,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -4952,7 +4952,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 1: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5005,7 +5005,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 2: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5052,7 +5052,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 3: // after SE(EVSEMaximumChargeCurrent)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5093,7 +5093,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 4: // after SE(EVSEMaximumVoltage)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5128,7 +5128,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 5: // after SE(EVSEMaximumDischargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5157,7 +5157,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 6: // after SE(EVSEMinimumDischargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5180,7 +5180,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 7: // after SE(EVSEMaximumDischargeCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5197,7 +5197,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 		case 8: // after SE(EVSEMinimumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode BPT_Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5397,7 +5397,7 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5432,7 +5432,7 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 1: // after SE(EVSEMaximumChargePower)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5461,7 +5461,7 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 2: // after SE(EVSEMinimumChargePower)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5484,7 +5484,7 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 3: // after SE(EVSEMaximumChargeCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5501,7 +5501,7 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 		case 4: // after SE(EVSEMaximumVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_DC_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5601,7 +5601,7 @@ func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -5633,14 +5633,14 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -5651,7 +5651,7 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
@@ -5702,7 +5702,7 @@ func decodeDC_CableCheckReqType(r *exi.Reader, p *pool, v *DC_CableCheckReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CableCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -5716,7 +5716,7 @@ func decodeDC_CableCheckReqType(r *exi.Reader, p *pool, v *DC_CableCheckReqType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CableCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -5760,7 +5760,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -5774,7 +5774,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -5818,7 +5818,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -5832,7 +5832,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -5876,7 +5876,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -5886,7 +5886,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/SessionID")
 					}
 					if len(xb) < 8 {
 						return r.Fail("decode MessageHeaderType/SessionID", exi.ErrValue)
@@ -5904,7 +5904,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 1: // after SE(SessionID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -5914,7 +5914,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/TimeStamp")
 					}
 					x := uint64(xu)
 					v.TimeStamp = x
@@ -5929,7 +5929,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 2: // after SE(TimeStamp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -5946,7 +5946,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 3: // after SE(Signature)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -6019,14 +6019,14 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6044,7 +6044,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -6058,7 +6058,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 2: // after SE(SignedInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -6072,7 +6072,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 3: // after SE(SignatureValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -6098,7 +6098,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 4: // after SE(KeyInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -6118,7 +6118,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 5: // after SE(Object), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -6232,14 +6232,14 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6257,7 +6257,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6271,7 +6271,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 2: // after SE(CanonicalizationMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6285,7 +6285,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 3: // after SE(SignatureMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6303,7 +6303,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 4: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -6399,14 +6399,14 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -6417,7 +6417,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -6427,7 +6427,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
 					}
 					ptr := p.newExi_Integer()
 					*ptr = x
@@ -6449,7 +6449,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 2: // after SE(HMACOutputLength)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -6516,14 +6516,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6534,7 +6534,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6545,7 +6545,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6569,14 +6569,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6587,7 +6587,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6611,14 +6611,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 2: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -6642,7 +6642,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 3: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -6662,7 +6662,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 4: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -6676,7 +6676,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 5: // after SE(DigestMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -6686,7 +6686,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/DigestValue")
 					}
 					x := []byte(xb)
 					v.DigestValue = x
@@ -6701,7 +6701,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 6: // after SE(DigestValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -6837,7 +6837,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -6855,7 +6855,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 1: // after SE(Transform), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -6910,14 +6910,14 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -6928,7 +6928,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -6938,7 +6938,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -6961,7 +6961,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 2: // after SE(XPath)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -6971,7 +6971,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -7051,14 +7051,14 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DigestMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -7069,7 +7069,7 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
@@ -7120,14 +7120,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -7138,7 +7138,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -7150,14 +7150,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -7169,7 +7169,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
@@ -7231,14 +7231,14 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -7252,7 +7252,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7315,7 +7315,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -7336,7 +7336,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7346,7 +7346,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7409,7 +7409,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -7430,7 +7430,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 2: // after SE(KeyName)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7440,7 +7440,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7503,7 +7503,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -7526,7 +7526,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 3: // after SE(KeyValue)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7536,7 +7536,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7599,7 +7599,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -7622,7 +7622,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 4: // after SE(RetrievalMethod)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7632,7 +7632,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7695,7 +7695,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -7718,7 +7718,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 5: // after SE(X509Data)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7728,7 +7728,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7791,7 +7791,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -7814,7 +7814,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 6: // after SE(PGPData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7824,7 +7824,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7887,7 +7887,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -7910,7 +7910,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 7: // after SE(SPKIData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -7920,7 +7920,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -7983,7 +7983,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8006,7 +8006,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 8: // after SE(MgmtData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -8016,7 +8016,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -8079,7 +8079,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -8356,7 +8356,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8381,7 +8381,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 1: // after SE(DSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8394,7 +8394,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 2: // after SE(RSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8454,7 +8454,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8464,7 +8464,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/P")
 					}
 					x := []byte(xb)
 					v.P = x
@@ -8480,7 +8480,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -8496,7 +8496,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -8511,7 +8511,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 1: // after SE(P)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8521,7 +8521,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Q")
 					}
 					x := []byte(xb)
 					v.Q = x
@@ -8536,7 +8536,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 2: // after SE(Q)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8546,7 +8546,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -8562,7 +8562,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -8577,7 +8577,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 3: // after SE(G)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8587,7 +8587,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -8602,7 +8602,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 4: // after SE(Y)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8612,7 +8612,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/J")
 					}
 					x := []byte(xb)
 					v.J = x
@@ -8628,7 +8628,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -8645,7 +8645,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 5: // after SE(J)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8655,7 +8655,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -8672,7 +8672,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 6: // after SE(Seed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8682,7 +8682,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
 					}
 					x := []byte(xb)
 					v.PgenCounter = x
@@ -8697,7 +8697,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 7: // after SE(PgenCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8846,7 +8846,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8856,7 +8856,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Modulus")
 					}
 					x := []byte(xb)
 					v.Modulus = x
@@ -8871,7 +8871,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 1: // after SE(Modulus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8881,7 +8881,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Exponent")
 					}
 					x := []byte(xb)
 					v.Exponent = x
@@ -8896,7 +8896,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 2: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -8958,14 +8958,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -8976,7 +8976,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -8997,14 +8997,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 1: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -9025,7 +9025,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 2: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -9042,7 +9042,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 3: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -9128,7 +9128,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9147,7 +9147,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9166,7 +9166,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9184,7 +9184,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9203,7 +9203,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9223,7 +9223,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 1: // after SE(X509IssuerSerial)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9242,7 +9242,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9261,7 +9261,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9279,7 +9279,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9298,7 +9298,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9320,7 +9320,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 2: // after SE(X509SKI)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9339,7 +9339,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9358,7 +9358,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9376,7 +9376,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9395,7 +9395,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9417,7 +9417,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 3: // after SE(X509SubjectName)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9436,7 +9436,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9455,7 +9455,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9473,7 +9473,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9492,7 +9492,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9514,7 +9514,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 4: // after SE(X509Certificate)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9533,7 +9533,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9552,7 +9552,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9570,7 +9570,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9589,7 +9589,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9611,7 +9611,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 5: // after SE(X509CRL)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -9630,7 +9630,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -9649,7 +9649,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -9667,7 +9667,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -9686,7 +9686,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -9861,7 +9861,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -9871,7 +9871,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
 					}
 					v.X509IssuerName = x
 				}
@@ -9885,7 +9885,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 1: // after SE(X509IssuerName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -9895,7 +9895,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
 					}
 					v.X509SerialNumber = x
 				}
@@ -9909,7 +9909,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 2: // after SE(X509SerialNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -9972,7 +9972,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -9982,7 +9982,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyID")
 					}
 					x := []byte(xb)
 					v.PGPKeyID = x
@@ -9998,7 +9998,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
@@ -10013,7 +10013,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 1: // after SE(PGPKeyID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -10023,7 +10023,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket = x
@@ -10042,7 +10042,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 2: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -10055,7 +10055,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 3: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -10138,7 +10138,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -10148,7 +10148,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -10166,7 +10166,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 1: // after SE(SPKISexp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -10176,7 +10176,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -10236,14 +10236,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Encoding")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10254,7 +10254,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10265,7 +10265,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10284,14 +10284,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 1: // after AT(Encoding)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10302,7 +10302,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10321,14 +10321,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 2: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -10347,7 +10347,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 3: // after AT(MimeType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
@@ -10440,7 +10440,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -10454,7 +10454,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -10464,7 +10464,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType)
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_CableCheckResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode DC_CableCheckResType/ResponseCode", exi.ErrValue)
@@ -10482,7 +10482,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType)
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -10492,7 +10492,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType)
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_CableCheckResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode DC_CableCheckResType/EVSEProcessing", exi.ErrValue)
@@ -10510,7 +10510,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType)
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_CableCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -10584,7 +10584,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -10598,7 +10598,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -10608,7 +10608,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode V2GResponseType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode V2GResponseType/ResponseCode", exi.ErrValue)
@@ -10626,7 +10626,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -10685,7 +10685,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10699,7 +10699,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10715,7 +10715,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -10729,7 +10729,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10739,7 +10739,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -10753,7 +10753,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10767,7 +10767,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 4: // after SE(EVPresentVoltage)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10806,7 +10806,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 5: // after SE(BPT_Dynamic_DC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10817,7 +10817,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 6: // after SE(BPT_Scheduled_DC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10828,7 +10828,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 7: // after SE(CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10839,7 +10839,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 8: // after SE(Dynamic_DC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -10850,7 +10850,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 		case 9: // after SE(Scheduled_DC_CLReqControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -11000,7 +11000,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -11014,7 +11014,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -11030,7 +11030,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -11044,7 +11044,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -11054,7 +11054,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -11068,7 +11068,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -11138,7 +11138,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -11148,7 +11148,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/PresentSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
@@ -11169,7 +11169,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -11190,7 +11190,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -11211,7 +11211,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -11232,7 +11232,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -11253,7 +11253,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -11274,7 +11274,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -11295,7 +11295,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11318,7 +11318,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11336,7 +11336,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 1: // after SE(PresentSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -11346,7 +11346,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -11367,7 +11367,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -11388,7 +11388,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -11409,7 +11409,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -11430,7 +11430,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -11451,7 +11451,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -11472,7 +11472,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11495,7 +11495,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11513,7 +11513,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -11523,7 +11523,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -11544,7 +11544,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -11565,7 +11565,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -11586,7 +11586,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -11607,7 +11607,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -11628,7 +11628,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11651,7 +11651,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11669,7 +11669,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -11679,7 +11679,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -11700,7 +11700,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -11721,7 +11721,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -11742,7 +11742,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -11763,7 +11763,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11786,7 +11786,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11804,7 +11804,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 4: // after SE(MaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -11814,7 +11814,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -11835,7 +11835,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -11856,7 +11856,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -11877,7 +11877,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11900,7 +11900,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11918,7 +11918,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 5: // after SE(RemainingTimeToMinimumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -11928,7 +11928,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -11949,7 +11949,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -11970,7 +11970,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -11993,7 +11993,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12011,7 +12011,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 6: // after SE(RemainingTimeToTargetSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -12021,7 +12021,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -12042,7 +12042,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12065,7 +12065,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12083,7 +12083,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 7: // after SE(RemainingTimeToMaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -12093,7 +12093,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12116,7 +12116,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12134,7 +12134,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 8: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -12150,7 +12150,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12168,7 +12168,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 9: // after SE(BatteryEnergyCapacity)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -12178,7 +12178,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -12196,7 +12196,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 10: // after SE(InletHot)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -12470,7 +12470,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12484,7 +12484,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12494,7 +12494,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode DC_ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -12512,7 +12512,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12544,7 +12544,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12570,7 +12570,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12590,7 +12590,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12604,7 +12604,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 6: // after SE(EVSEPresentCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12618,7 +12618,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 7: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12628,7 +12628,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_ChargeLoopResType/EVSEPowerLimitAchieved")
 					}
 					v.EVSEPowerLimitAchieved = x
 				}
@@ -12642,7 +12642,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 8: // after SE(EVSEPowerLimitAchieved)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12652,7 +12652,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_ChargeLoopResType/EVSECurrentLimitAchieved")
 					}
 					v.EVSECurrentLimitAchieved = x
 				}
@@ -12666,7 +12666,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 9: // after SE(EVSECurrentLimitAchieved)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12676,7 +12676,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_ChargeLoopResType/EVSEVoltageLimitAchieved")
 					}
 					v.EVSEVoltageLimitAchieved = x
 				}
@@ -12690,7 +12690,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 10: // after SE(EVSEVoltageLimitAchieved)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12729,7 +12729,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 11: // after SE(BPT_Dynamic_DC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12740,7 +12740,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 12: // after SE(BPT_Scheduled_DC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12751,7 +12751,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 13: // after SE(CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12762,7 +12762,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 14: // after SE(Dynamic_DC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -12773,7 +12773,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 		case 15: // after SE(Scheduled_DC_CLResControlMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -13008,7 +13008,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -13022,7 +13022,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -13032,7 +13032,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -13050,7 +13050,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -13079,7 +13079,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -13102,7 +13102,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -13119,7 +13119,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -13226,7 +13226,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -13236,7 +13236,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -13254,7 +13254,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -13264,7 +13264,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/EVSENotification")
 					}
 					if xu >= 6 {
 						return r.Fail("decode EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -13282,7 +13282,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -13341,7 +13341,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13351,7 +13351,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterID")
 					}
 					v.MeterID = x
 				}
@@ -13365,7 +13365,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 1: // after SE(MeterID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13375,7 +13375,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/ChargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
@@ -13390,7 +13390,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 2: // after SE(ChargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13400,7 +13400,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_DischargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13418,7 +13418,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13436,7 +13436,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13454,7 +13454,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -13470,7 +13470,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -13491,7 +13491,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13510,7 +13510,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 3: // after SE(BPT_DischargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13520,7 +13520,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13538,7 +13538,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13556,7 +13556,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -13572,7 +13572,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -13593,7 +13593,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13612,7 +13612,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 4: // after SE(CapacitiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13622,7 +13622,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13640,7 +13640,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -13656,7 +13656,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -13677,7 +13677,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13696,7 +13696,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 5: // after SE(BPT_InductiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13706,7 +13706,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -13722,7 +13722,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -13743,7 +13743,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13762,7 +13762,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 6: // after SE(MeterSignature)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13772,7 +13772,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -13793,7 +13793,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13812,7 +13812,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 7: // after SE(MeterStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -13822,7 +13822,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -13841,7 +13841,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 8: // after SE(MeterTimestamp)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -14019,7 +14019,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14029,7 +14029,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReceiptType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -14044,7 +14044,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14092,7 +14092,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 2: // after SE(EnergyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14134,7 +14134,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 3: // after SE(OccupancyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14170,7 +14170,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 4: // after SE(AdditionalServicesCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14200,7 +14200,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 5: // after SE(OverstayCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14224,7 +14224,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 6: // after SE(TaxCosts), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14248,7 +14248,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 7: // after 10 SE(TaxCosts)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -14390,7 +14390,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -14404,7 +14404,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 1: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -14418,7 +14418,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 2: // after SE(CostPerUnit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -14474,7 +14474,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -14484,7 +14484,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DetailedTaxType/TaxRuleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DetailedTaxType/TaxRuleID", exi.ErrValue)
@@ -14505,7 +14505,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 1: // after SE(TaxRuleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -14519,7 +14519,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 2: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -14578,7 +14578,7 @@ func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *DC_Char
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14592,7 +14592,7 @@ func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *DC_Char
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14613,7 +14613,7 @@ func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *DC_Char
 		case 2: // after SE(BPT_DC_CPDReqEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14624,7 +14624,7 @@ func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *DC_Char
 		case 3: // after SE(DC_CPDReqEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14694,7 +14694,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14708,7 +14708,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -14752,7 +14752,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_Char
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14766,7 +14766,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_Char
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14776,7 +14776,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_Char
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode DC_ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -14794,7 +14794,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_Char
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14815,7 +14815,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_Char
 		case 3: // after SE(BPT_DC_CPDResEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14826,7 +14826,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_Char
 		case 4: // after SE(DC_CPDResEnergyTransferMode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14911,7 +14911,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14925,7 +14925,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -14935,7 +14935,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -14953,7 +14953,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -15012,7 +15012,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -15026,7 +15026,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -15036,7 +15036,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_PreChargeReqType/EVProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode DC_PreChargeReqType/EVProcessing", exi.ErrValue)
@@ -15054,7 +15054,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 		case 2: // after SE(EVProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -15068,7 +15068,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 		case 3: // after SE(EVPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -15082,7 +15082,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 		case 4: // after SE(EVTargetVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeReqType")
 			}
 			switch ec {
 			case 0:
@@ -15165,7 +15165,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -15179,7 +15179,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) e
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -15189,7 +15189,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) e
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_PreChargeResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode DC_PreChargeResType/ResponseCode", exi.ErrValue)
@@ -15207,7 +15207,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) e
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -15221,7 +15221,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) e
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_PreChargeResType")
 			}
 			switch ec {
 			case 0:
@@ -15292,7 +15292,7 @@ func decodeDC_WeldingDetectionReqType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_WeldingDetectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -15306,7 +15306,7 @@ func decodeDC_WeldingDetectionReqType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_WeldingDetectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -15316,7 +15316,7 @@ func decodeDC_WeldingDetectionReqType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_WeldingDetectionReqType/EVProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode DC_WeldingDetectionReqType/EVProcessing", exi.ErrValue)
@@ -15334,7 +15334,7 @@ func decodeDC_WeldingDetectionReqType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 		case 2: // after SE(EVProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_WeldingDetectionReqType")
 			}
 			switch ec {
 			case 0:
@@ -15393,7 +15393,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -15407,7 +15407,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -15417,7 +15417,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DC_WeldingDetectionResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode DC_WeldingDetectionResType/ResponseCode", exi.ErrValue)
@@ -15435,7 +15435,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -15449,7 +15449,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 		case 3: // after SE(EVSEPresentVoltage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DC_WeldingDetectionResType")
 			}
 			switch ec {
 			case 0:
@@ -15520,14 +15520,14 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ManifestType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15549,7 +15549,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -15567,7 +15567,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 2: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -15639,14 +15639,14 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertiesType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15668,7 +15668,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -15686,7 +15686,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 2: // after SE(SignatureProperty), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -15758,14 +15758,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15776,7 +15776,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -15787,14 +15787,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -15805,7 +15805,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 2: // after AT(Target)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
@@ -15866,7 +15866,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -15888,7 +15888,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 1: // after SE(RootCertificateID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -15912,7 +15912,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 2: // after 20 SE(RootCertificateID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -16023,7 +16023,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:
@@ -16148,7 +16148,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -16178,7 +16178,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -16204,7 +16204,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -19227,7 +19227,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err := r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	switch ec {
 	case 0:
@@ -19237,7 +19237,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -19277,7 +19277,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -19304,7 +19304,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -19351,7 +19351,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -19368,7 +19368,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -19385,7 +19385,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -19471,7 +19471,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -19496,7 +19496,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -19601,7 +19601,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -19621,7 +19621,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -19687,7 +19687,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -19707,7 +19707,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -19738,7 +19738,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -19763,7 +19763,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -19799,7 +19799,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -19814,7 +19814,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int8(int64(xu) + -128)
 			ptr := p.newInt8()
@@ -19831,7 +19831,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -19846,7 +19846,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -19867,7 +19867,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -19883,7 +19883,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -19903,7 +19903,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -19929,7 +19929,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -19949,7 +19949,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -19970,7 +19970,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -19986,7 +19986,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.MeterSignature = x
@@ -20001,7 +20001,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20021,7 +20021,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20038,7 +20038,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20054,7 +20054,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20074,7 +20074,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -20089,7 +20089,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20124,7 +20124,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -20144,7 +20144,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -20159,7 +20159,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -20174,7 +20174,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -20189,7 +20189,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20209,7 +20209,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -20239,7 +20239,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20259,7 +20259,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20279,7 +20279,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20299,7 +20299,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 40 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20334,7 +20334,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -20359,7 +20359,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -20374,7 +20374,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 8 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20422,7 +20422,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20442,7 +20442,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20467,7 +20467,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20490,7 +20490,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20507,7 +20507,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20534,7 +20534,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20554,7 +20554,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -20569,7 +20569,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -20589,7 +20589,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20610,7 +20610,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -20625,7 +20625,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -20641,7 +20641,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20657,7 +20657,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20673,7 +20673,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -20686,7 +20686,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err = r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	if ec != 150 {
 		return r.CodeError("decode Fragment", ec, 149, 8)
@@ -22078,7 +22078,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	switch ec {
 	case 0:
@@ -22103,7 +22103,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -22118,7 +22118,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -22133,7 +22133,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -22148,7 +22148,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -22164,7 +22164,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -22184,7 +22184,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22210,7 +22210,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22226,7 +22226,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -22246,7 +22246,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -22266,7 +22266,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -22281,7 +22281,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -22296,7 +22296,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -22311,7 +22311,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -22346,7 +22346,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -22361,7 +22361,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -22416,7 +22416,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -22431,7 +22431,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -22451,7 +22451,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22472,7 +22472,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -22487,7 +22487,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -22503,7 +22503,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22519,7 +22519,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22535,7 +22535,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -22548,7 +22548,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err = r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	if ec != 46 {
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

@@ -17,7 +17,7 @@ func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -49,7 +49,7 @@ func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -81,14 +81,14 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -99,7 +99,7 @@ func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *Canonicalizatio
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode CanonicalizationMethodType")
 			}
 			switch ec {
 			case 0:
@@ -150,7 +150,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -160,7 +160,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/P")
 					}
 					x := []byte(xb)
 					v.P = x
@@ -176,7 +176,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -192,7 +192,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -207,7 +207,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 1: // after SE(P)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -217,7 +217,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Q")
 					}
 					x := []byte(xb)
 					v.Q = x
@@ -232,7 +232,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 2: // after SE(Q)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -242,7 +242,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/G")
 					}
 					x := []byte(xb)
 					v.G = x
@@ -258,7 +258,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -273,7 +273,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 3: // after SE(G)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -283,7 +283,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Y")
 					}
 					x := []byte(xb)
 					v.Y = x
@@ -298,7 +298,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 4: // after SE(Y)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -308,7 +308,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/J")
 					}
 					x := []byte(xb)
 					v.J = x
@@ -324,7 +324,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -341,7 +341,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 5: // after SE(J)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -351,7 +351,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/Seed")
 					}
 					x := []byte(xb)
 					v.Seed = x
@@ -368,7 +368,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 6: // after SE(Seed)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -378,7 +378,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
 					}
 					x := []byte(xb)
 					v.PgenCounter = x
@@ -393,7 +393,7 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 		case 7: // after SE(PgenCounter)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -542,14 +542,14 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DigestMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -560,7 +560,7 @@ func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DigestMethodType")
 			}
 			switch ec {
 			case 0:
@@ -611,14 +611,14 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -632,7 +632,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -695,7 +695,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -716,7 +716,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -726,7 +726,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -789,7 +789,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -810,7 +810,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 2: // after SE(KeyName)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -820,7 +820,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -883,7 +883,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -906,7 +906,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 3: // after SE(KeyValue)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -916,7 +916,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -979,7 +979,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1002,7 +1002,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 4: // after SE(RetrievalMethod)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1012,7 +1012,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1075,7 +1075,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1098,7 +1098,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 5: // after SE(X509Data)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1108,7 +1108,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1171,7 +1171,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1194,7 +1194,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 6: // after SE(PGPData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1204,7 +1204,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1267,7 +1267,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1290,7 +1290,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 7: // after SE(SPKIData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1300,7 +1300,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1363,7 +1363,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1386,7 +1386,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 		case 8: // after SE(MgmtData)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyInfoType")
 			}
 			switch ec {
 			case 0:
@@ -1396,7 +1396,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/KeyName")
 					}
 					if v.KeyName == nil {
 						v.KeyName = p.sliceString()
@@ -1459,7 +1459,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode KeyInfoType/MgmtData")
 					}
 					if v.MgmtData == nil {
 						v.MgmtData = p.sliceString()
@@ -1736,7 +1736,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -1761,7 +1761,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 1: // after SE(DSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -1774,7 +1774,7 @@ func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
 		case 2: // after SE(RSAKeyValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode KeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -1834,7 +1834,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -1844,7 +1844,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Modulus")
 					}
 					x := []byte(xb)
 					v.Modulus = x
@@ -1859,7 +1859,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 1: // after SE(Modulus)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -1869,7 +1869,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RSAKeyValueType/Exponent")
 					}
 					x := []byte(xb)
 					v.Exponent = x
@@ -1884,7 +1884,7 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 		case 2: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RSAKeyValueType")
 			}
 			switch ec {
 			case 0:
@@ -1946,14 +1946,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1964,7 +1964,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -1985,14 +1985,14 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 1: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RetrievalMethodType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -2013,7 +2013,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 2: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -2030,7 +2030,7 @@ func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) e
 		case 3: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RetrievalMethodType")
 			}
 			switch ec {
 			case 0:
@@ -2116,7 +2116,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -2134,7 +2134,7 @@ func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
 		case 1: // after SE(Transform), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformsType")
 			}
 			switch ec {
 			case 0:
@@ -2189,14 +2189,14 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -2207,7 +2207,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -2217,7 +2217,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -2240,7 +2240,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 		case 2: // after SE(XPath)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode TransformType")
 			}
 			switch ec {
 			case 0:
@@ -2250,7 +2250,7 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode TransformType/XPath")
 					}
 					if v.XPath == nil {
 						v.XPath = p.sliceString()
@@ -2330,7 +2330,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -2349,7 +2349,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -2368,7 +2368,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -2386,7 +2386,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -2405,7 +2405,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -2425,7 +2425,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 1: // after SE(X509IssuerSerial)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -2444,7 +2444,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -2463,7 +2463,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -2481,7 +2481,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -2500,7 +2500,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -2522,7 +2522,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 2: // after SE(X509SKI)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -2541,7 +2541,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -2560,7 +2560,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -2578,7 +2578,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -2597,7 +2597,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -2619,7 +2619,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 3: // after SE(X509SubjectName)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -2638,7 +2638,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -2657,7 +2657,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -2675,7 +2675,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -2694,7 +2694,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -2716,7 +2716,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 4: // after SE(X509Certificate)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -2735,7 +2735,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -2754,7 +2754,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -2772,7 +2772,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -2791,7 +2791,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -2813,7 +2813,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 		case 5: // after SE(X509CRL)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509DataType")
 			}
 			switch ec {
 			case 0:
@@ -2832,7 +2832,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SKI")
 					}
 					x := []byte(xb)
 					if v.X509SKI == nil {
@@ -2851,7 +2851,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509SubjectName")
 					}
 					if v.X509SubjectName == nil {
 						v.X509SubjectName = p.sliceString()
@@ -2869,7 +2869,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509Certificate")
 					}
 					x := []byte(xb)
 					if v.X509Certificate == nil {
@@ -2888,7 +2888,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509DataType/X509CRL")
 					}
 					x := []byte(xb)
 					if v.X509CRL == nil {
@@ -3063,7 +3063,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -3073,7 +3073,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
 					}
 					v.X509IssuerName = x
 				}
@@ -3087,7 +3087,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 1: // after SE(X509IssuerName)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -3097,7 +3097,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
 					}
 					v.X509SerialNumber = x
 				}
@@ -3111,7 +3111,7 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 		case 2: // after SE(X509SerialNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode X509IssuerSerialType")
 			}
 			switch ec {
 			case 0:
@@ -3174,7 +3174,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -3184,7 +3184,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyID")
 					}
 					x := []byte(xb)
 					v.PGPKeyID = x
@@ -3200,7 +3200,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
@@ -3215,7 +3215,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 1: // after SE(PGPKeyID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -3225,7 +3225,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
 					}
 					x := []byte(xb)
 					v.PGPKeyPacket = x
@@ -3244,7 +3244,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 2: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -3257,7 +3257,7 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 		case 3: // after SE(PGPKeyPacket)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode PGPDataType")
 			}
 			switch ec {
 			case 0:
@@ -3340,7 +3340,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -3350,7 +3350,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -3368,7 +3368,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 		case 1: // after SE(SPKISexp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SPKIDataType")
 			}
 			switch ec {
 			case 0:
@@ -3378,7 +3378,7 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SPKIDataType/SPKISexp")
 					}
 					x := []byte(xb)
 					if v.SPKISexp == nil {
@@ -3438,14 +3438,14 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ManifestType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3467,7 +3467,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -3485,7 +3485,7 @@ func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
 		case 2: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ManifestType")
 			}
 			switch ec {
 			case 0:
@@ -3557,14 +3557,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3575,7 +3575,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3586,7 +3586,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3610,14 +3610,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/Type")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3628,7 +3628,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3652,14 +3652,14 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 2: // after AT(Type)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/URI")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3683,7 +3683,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 3: // after AT(URI)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -3703,7 +3703,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 4: // after SE(Transforms)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -3717,7 +3717,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 5: // after SE(DigestMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -3727,7 +3727,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReferenceType/DigestValue")
 					}
 					x := []byte(xb)
 					v.DigestValue = x
@@ -3742,7 +3742,7 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 		case 6: // after SE(DigestValue)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReferenceType")
 			}
 			switch ec {
 			case 0:
@@ -3878,14 +3878,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Encoding")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3896,7 +3896,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3907,7 +3907,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3926,14 +3926,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 1: // after AT(Encoding)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3944,7 +3944,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3963,14 +3963,14 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 2: // after AT(Id)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ObjectType/MimeType")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -3989,7 +3989,7 @@ func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
 		case 3: // after AT(MimeType)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ObjectType")
 			}
 			switch ec {
 			case 0:
@@ -4082,14 +4082,14 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4107,7 +4107,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -4121,7 +4121,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 2: // after SE(SignedInfo)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -4135,7 +4135,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 3: // after SE(SignatureValue)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -4161,7 +4161,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 4: // after SE(KeyInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -4181,7 +4181,7 @@ func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
 		case 5: // after SE(Object), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureType")
 			}
 			switch ec {
 			case 0:
@@ -4295,14 +4295,14 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignedInfoType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4320,7 +4320,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -4334,7 +4334,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 2: // after SE(CanonicalizationMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -4348,7 +4348,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 3: // after SE(SignatureMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -4366,7 +4366,7 @@ func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
 		case 4: // after SE(Reference), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignedInfoType")
 			}
 			switch ec {
 			case 0:
@@ -4462,14 +4462,14 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/Algorithm")
 					}
 					v.Algorithm = x
 				}
@@ -4480,7 +4480,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 1: // after AT(Algorithm)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -4490,7 +4490,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 				{
 					x, err := r.ReadInteger()
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
 					}
 					ptr := p.newExi_Integer()
 					*ptr = x
@@ -4512,7 +4512,7 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 		case 2: // after SE(HMACOutputLength)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureMethodType")
 			}
 			switch ec {
 			case 0:
@@ -4579,14 +4579,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4597,7 +4597,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -4609,14 +4609,14 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignatureValueType/Value")
 					}
 					x := []byte(xb)
 					v.Value = x
@@ -4628,7 +4628,7 @@ func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) err
 		case 2: // after CH
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignatureValueType")
 			}
 			switch ec {
 			case 0:
@@ -4690,14 +4690,14 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertiesType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4719,7 +4719,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -4737,7 +4737,7 @@ func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertie
 		case 2: // after SE(SignatureProperty), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertiesType")
 			}
 			switch ec {
 			case 0:
@@ -4809,14 +4809,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Id")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -4827,7 +4827,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -4838,14 +4838,14 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 1: // after AT(Id)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
 					if err != nil {
-						return err
+						return exi.In(err, "decode SignaturePropertyType/Target")
 					}
 					v.Target = x
 				}
@@ -4856,7 +4856,7 @@ func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyTyp
 		case 2: // after AT(Target)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode SignaturePropertyType")
 			}
 			switch ec {
 			case 0:
@@ -4917,7 +4917,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -4931,7 +4931,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -4941,7 +4941,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckReqType/EVProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_AlignmentCheckReqType/EVProcessing", exi.ErrValue)
@@ -4959,7 +4959,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 2: // after SE(EVProcessing)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -4975,7 +4975,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckReqType/EVResultCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_AlignmentCheckReqType/EVResultCode", exi.ErrValue)
@@ -4993,7 +4993,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 3: // after SE(TargetCoilCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -5003,7 +5003,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckReqType/EVResultCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_AlignmentCheckReqType/EVResultCode", exi.ErrValue)
@@ -5021,7 +5021,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 4: // after SE(EVResultCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -5031,7 +5031,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -5055,7 +5055,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 5: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -5065,7 +5065,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -5089,7 +5089,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 6: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckReqType")
 			}
 			switch ec {
 			case 0:
@@ -5202,7 +5202,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -5216,7 +5216,7 @@ func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GRequestType")
 			}
 			switch ec {
 			case 0:
@@ -5260,7 +5260,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -5274,7 +5274,7 @@ func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GMessageType")
 			}
 			switch ec {
 			case 0:
@@ -5318,7 +5318,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -5328,7 +5328,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xb, err := r.ReadBinary(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/SessionID")
 					}
 					if len(xb) < 8 {
 						return r.Fail("decode MessageHeaderType/SessionID", exi.ErrValue)
@@ -5346,7 +5346,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 1: // after SE(SessionID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -5356,7 +5356,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MessageHeaderType/TimeStamp")
 					}
 					x := uint64(xu)
 					v.TimeStamp = x
@@ -5371,7 +5371,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 2: // after SE(TimeStamp)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -5388,7 +5388,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 		case 3: // after SE(Signature)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MessageHeaderType")
 			}
 			switch ec {
 			case 0:
@@ -5461,7 +5461,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -5471,7 +5471,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Exponent")
 					}
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
@@ -5486,7 +5486,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 1: // after SE(Exponent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -5496,7 +5496,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode RationalNumberType/Value")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode RationalNumberType/Value", exi.ErrValue)
@@ -5514,7 +5514,7 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 		case 2: // after SE(Value)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode RationalNumberType")
 			}
 			switch ec {
 			case 0:
@@ -5570,7 +5570,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5584,7 +5584,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5594,7 +5594,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode WPT_AlignmentCheckResType/ResponseCode", exi.ErrValue)
@@ -5612,7 +5612,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5622,7 +5622,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_AlignmentCheckResType/EVSEProcessing", exi.ErrValue)
@@ -5640,7 +5640,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5662,7 +5662,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -5686,7 +5686,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 4: // after SE(PowerTransmitted)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5702,7 +5702,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -5726,7 +5726,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 5: // after SE(SupplyDeviceCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5736,7 +5736,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -5760,7 +5760,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 6: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5770,7 +5770,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -5794,7 +5794,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 		case 7: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckResType")
 			}
 			switch ec {
 			case 0:
@@ -5927,7 +5927,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5941,7 +5941,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -5951,7 +5951,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode V2GResponseType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode V2GResponseType/ResponseCode", exi.ErrValue)
@@ -5969,7 +5969,7 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode V2GResponseType")
 			}
 			switch ec {
 			case 0:
@@ -6028,7 +6028,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6042,7 +6042,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6058,7 +6058,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -6072,7 +6072,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6082,7 +6082,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -6096,7 +6096,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6110,7 +6110,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 4: // after SE(EVPCPowerRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6124,7 +6124,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 5: // after SE(EVPCPowerOutput)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6134,7 +6134,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopReqType/EVPCChargeDiagnostics")
 					}
 					x := WPT_EVPCChargeDiagnosticsType(xu)
 					v.EVPCChargeDiagnostics = x
@@ -6149,7 +6149,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 6: // after SE(EVPCChargeDiagnostics)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6171,7 +6171,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -6195,7 +6195,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 7: // after SE(EVPCOperatingFrequency)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6211,7 +6211,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -6235,7 +6235,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 8: // after SE(EVPCPowerControlParameter)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6245,7 +6245,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -6269,7 +6269,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 9: // after SE(ManufacturerSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6279,7 +6279,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -6303,7 +6303,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 		case 10: // after 16 SE(ManufacturerSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6471,7 +6471,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6485,7 +6485,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6501,7 +6501,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -6515,7 +6515,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 2: // after SE(DisplayParameters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6525,7 +6525,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
 					}
 					v.MeterInfoRequested = x
 				}
@@ -6539,7 +6539,7 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 		case 3: // after SE(MeterInfoRequested)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopReqType")
 			}
 			switch ec {
 			case 0:
@@ -6609,7 +6609,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 0: // start
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6619,7 +6619,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/PresentSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
@@ -6640,7 +6640,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -6661,7 +6661,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -6682,7 +6682,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -6703,7 +6703,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -6724,7 +6724,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6745,7 +6745,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6766,7 +6766,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6789,7 +6789,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6807,7 +6807,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 1: // after SE(PresentSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6817,7 +6817,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
@@ -6838,7 +6838,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -6859,7 +6859,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -6880,7 +6880,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -6901,7 +6901,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -6922,7 +6922,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -6943,7 +6943,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6966,7 +6966,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -6984,7 +6984,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -6994,7 +6994,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
@@ -7015,7 +7015,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -7036,7 +7036,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -7057,7 +7057,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -7078,7 +7078,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -7099,7 +7099,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7122,7 +7122,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7140,7 +7140,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(4)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7150,7 +7150,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
@@ -7171,7 +7171,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -7192,7 +7192,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -7213,7 +7213,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -7234,7 +7234,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7257,7 +7257,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7275,7 +7275,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 4: // after SE(MaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7285,7 +7285,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
@@ -7306,7 +7306,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -7327,7 +7327,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -7348,7 +7348,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7371,7 +7371,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7389,7 +7389,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 5: // after SE(RemainingTimeToMinimumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7399,7 +7399,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
@@ -7420,7 +7420,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -7441,7 +7441,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7464,7 +7464,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7482,7 +7482,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 6: // after SE(RemainingTimeToTargetSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7492,7 +7492,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
@@ -7513,7 +7513,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7536,7 +7536,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7554,7 +7554,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 7: // after SE(RemainingTimeToMaximumSOC)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7564,7 +7564,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7587,7 +7587,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7605,7 +7605,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 8: // after SE(ChargingComplete)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7621,7 +7621,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7639,7 +7639,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 9: // after SE(BatteryEnergyCapacity)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7649,7 +7649,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DisplayParametersType/InletHot")
 					}
 					ptr := p.newBool()
 					*ptr = x
@@ -7667,7 +7667,7 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 		case 10: // after SE(InletHot)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DisplayParametersType")
 			}
 			switch ec {
 			case 0:
@@ -7941,7 +7941,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_EVPCPowerControlParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7955,7 +7955,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 		case 1: // after SE(EVPCCoilCurrentRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_EVPCPowerControlParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7969,7 +7969,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 		case 2: // after SE(EVPCCoilCurrentInformation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_EVPCPowerControlParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7983,7 +7983,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 		case 3: // after SE(EVPCCurrentOutputInformation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_EVPCPowerControlParameterType")
 			}
 			switch ec {
 			case 0:
@@ -7997,7 +7997,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 		case 4: // after SE(EVPCVoltageOutputInformation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_EVPCPowerControlParameterType")
 			}
 			switch ec {
 			case 0:
@@ -8077,7 +8077,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8091,7 +8091,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8101,7 +8101,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode WPT_ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -8119,7 +8119,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8151,7 +8151,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8177,7 +8177,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8197,7 +8197,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8211,7 +8211,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 6: // after SE(EVPCPowerRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8231,7 +8231,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 7: // after SE(SDPowerInput)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8245,7 +8245,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 8: // after SE(SPCMaxOutputPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8259,7 +8259,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 9: // after SE(SPCMinOutputPowerLimit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8269,7 +8269,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopResType/SPCChargeDiagnostics")
 					}
 					if xu >= 6 {
 						return r.Fail("decode WPT_ChargeLoopResType/SPCChargeDiagnostics", exi.ErrValue)
@@ -8287,7 +8287,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 10: // after SE(SPCChargeDiagnostics)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8309,7 +8309,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -8333,7 +8333,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 11: // after SE(SPCOperatingFrequency)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8349,7 +8349,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -8373,7 +8373,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 12: // after SE(SPCPowerControlParameter)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8383,7 +8383,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -8407,7 +8407,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 13: // after SE(ManufacturerSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8417,7 +8417,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.ManufacturerSpecificDataContainer == nil {
@@ -8441,7 +8441,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 		case 14: // after 16 SE(ManufacturerSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8672,7 +8672,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8686,7 +8686,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8696,7 +8696,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeLoopResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeLoopResType/ResponseCode", exi.ErrValue)
@@ -8714,7 +8714,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8743,7 +8743,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 3: // after SE(EVSEStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8766,7 +8766,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 4: // after SE(MeterInfo)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8783,7 +8783,7 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 		case 5: // after SE(Receipt)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeLoopResType")
 			}
 			switch ec {
 			case 0:
@@ -8890,7 +8890,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -8900,7 +8900,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/NotificationMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
@@ -8918,7 +8918,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 1: // after SE(NotificationMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -8928,7 +8928,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode EVSEStatusType/EVSENotification")
 					}
 					if xu >= 6 {
 						return r.Fail("decode EVSEStatusType/EVSENotification", exi.ErrValue)
@@ -8946,7 +8946,7 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 		case 2: // after SE(EVSENotification)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode EVSEStatusType")
 			}
 			switch ec {
 			case 0:
@@ -9005,7 +9005,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9015,7 +9015,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					x, err := r.ReadString(32)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterID")
 					}
 					v.MeterID = x
 				}
@@ -9029,7 +9029,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 1: // after SE(MeterID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9039,7 +9039,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/ChargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
@@ -9054,7 +9054,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 2: // after SE(ChargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9064,7 +9064,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_DischargedEnergyReadingWh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9082,7 +9082,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9100,7 +9100,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9118,7 +9118,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9134,7 +9134,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9155,7 +9155,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9174,7 +9174,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 3: // after SE(BPT_DischargedEnergyReadingWh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9184,7 +9184,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9202,7 +9202,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9220,7 +9220,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9236,7 +9236,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9257,7 +9257,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9276,7 +9276,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 4: // after SE(CapacitiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9286,7 +9286,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9304,7 +9304,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9320,7 +9320,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9341,7 +9341,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9360,7 +9360,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 5: // after SE(BPT_InductiveEnergyReadingVARh)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9370,7 +9370,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xb, err := r.ReadBinary(64)
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterSignature")
 					}
 					x := []byte(xb)
 					v.MeterSignature = x
@@ -9386,7 +9386,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9407,7 +9407,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9426,7 +9426,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 6: // after SE(MeterSignature)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9436,7 +9436,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterStatus")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
@@ -9457,7 +9457,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9476,7 +9476,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 7: // after SE(MeterStatus)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9486,7 +9486,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
 					}
 					x := uint64(xu)
 					ptr := p.newUint64()
@@ -9505,7 +9505,7 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 		case 8: // after SE(MeterTimestamp)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode MeterInfoType")
 			}
 			switch ec {
 			case 0:
@@ -9683,7 +9683,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9693,7 +9693,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode ReceiptType/TimeAnchor")
 					}
 					x := uint64(xu)
 					v.TimeAnchor = x
@@ -9708,7 +9708,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 1: // after SE(TimeAnchor)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9756,7 +9756,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 2: // after SE(EnergyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9798,7 +9798,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 3: // after SE(OccupancyCosts)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9834,7 +9834,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 4: // after SE(AdditionalServicesCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9864,7 +9864,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 5: // after SE(OverstayCosts)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9888,7 +9888,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 6: // after SE(TaxCosts), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -9912,7 +9912,7 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 		case 7: // after 10 SE(TaxCosts)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ReceiptType")
 			}
 			switch ec {
 			case 0:
@@ -10054,7 +10054,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -10068,7 +10068,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 1: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -10082,7 +10082,7 @@ func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
 		case 2: // after SE(CostPerUnit)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedCostType")
 			}
 			switch ec {
 			case 0:
@@ -10138,7 +10138,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -10148,7 +10148,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode DetailedTaxType/TaxRuleID")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode DetailedTaxType/TaxRuleID", exi.ErrValue)
@@ -10169,7 +10169,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 1: // after SE(TaxRuleID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -10183,7 +10183,7 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 		case 2: // after SE(Amount)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode DetailedTaxType")
 			}
 			switch ec {
 			case 0:
@@ -10242,7 +10242,7 @@ func decodeWPT_SPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_SPCPo
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_SPCPowerControlParameterType")
 			}
 			switch ec {
 			case 0:
@@ -10256,7 +10256,7 @@ func decodeWPT_SPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_SPCPo
 		case 1: // after SE(SPCPrimaryDeviceCoilCurrentInformation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_SPCPowerControlParameterType")
 			}
 			switch ec {
 			case 0:
@@ -10300,7 +10300,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10314,7 +10314,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10328,7 +10328,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 2: // after SE(EVPCMaxReceivablePower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10338,7 +10338,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence", exi.ErrValue)
@@ -10356,7 +10356,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 3: // after SE(SDMaxGroundClearence)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10366,7 +10366,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence", exi.ErrValue)
@@ -10384,7 +10384,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 4: // after SE(SDMinGroundClearence)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10398,7 +10398,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 5: // after SE(EVPCNaturalFrequency)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10408,7 +10408,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					x, err := r.ReadBool()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl")
 					}
 					v.EVPCDeviceLocalControl = x
 				}
@@ -10422,7 +10422,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 6: // after SE(EVPCDeviceLocalControl)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10432,7 +10432,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -10456,7 +10456,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 7: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10466,7 +10466,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -10490,7 +10490,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 8: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10619,7 +10619,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10633,7 +10633,7 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
 			}
 			switch ec {
 			case 0:
@@ -10677,7 +10677,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10691,7 +10691,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10701,7 +10701,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode WPT_ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -10719,7 +10719,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10729,7 +10729,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType/PDInputPowerClass")
 					}
 					x := WPT_PowerClassType(xu)
 					v.PDInputPowerClass = x
@@ -10744,7 +10744,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 3: // after SE(PDInputPowerClass)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10758,7 +10758,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 4: // after SE(SDMinOutputPower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10772,7 +10772,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 5: // after SE(SDMaxOutputPower)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10782,7 +10782,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport", exi.ErrValue)
@@ -10800,7 +10800,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 6: // after SE(SDMaxGroundClearanceSupport)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10810,7 +10810,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport", exi.ErrValue)
@@ -10828,7 +10828,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 7: // after SE(SDMinGroundClearanceSupport)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10842,7 +10842,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 8: // after SE(PDMinCoilCurrent)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10856,7 +10856,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 9: // after SE(PDMaxCoilCurrent)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10866,7 +10866,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.SDManufacturerSpecificDataContainer == nil {
@@ -10890,7 +10890,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 10: // after SE(SDManufacturerSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -10900,7 +10900,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.SDManufacturerSpecificDataContainer == nil {
@@ -10924,7 +10924,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 		case 11: // after 16 SE(SDManufacturerSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -11095,7 +11095,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -11109,7 +11109,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -11119,7 +11119,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
@@ -11137,7 +11137,7 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ChargeParameterDiscoveryResType")
 			}
 			switch ec {
 			case 0:
@@ -11196,7 +11196,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -11210,7 +11210,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -11220,7 +11220,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningReqType/EVProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_FinePositioningReqType/EVProcessing", exi.ErrValue)
@@ -11238,7 +11238,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 2: // after SE(EVProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -11248,7 +11248,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningReqType/EVResultCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_FinePositioningReqType/EVResultCode", exi.ErrValue)
@@ -11266,7 +11266,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 3: // after SE(EVResultCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -11276,7 +11276,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -11306,7 +11306,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 4: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -11316,7 +11316,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -11346,7 +11346,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 5: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -11363,7 +11363,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 6: // after SE(WPT_LF_DataPackageList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningReqType")
 			}
 			switch ec {
 			case 0:
@@ -11480,7 +11480,7 @@ func decodeWPT_LF_DataPackageListType(r *exi.Reader, p *pool, v *WPT_LF_DataPack
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_DataPackageListType")
 			}
 			switch ec {
 			case 0:
@@ -11490,7 +11490,7 @@ func decodeWPT_LF_DataPackageListType(r *exi.Reader, p *pool, v *WPT_LF_DataPack
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_LF_DataPackageListType/NumPackages")
 					}
 					x := uint8(xu)
 					v.NumPackages = x
@@ -11505,7 +11505,7 @@ func decodeWPT_LF_DataPackageListType(r *exi.Reader, p *pool, v *WPT_LF_DataPack
 		case 1: // after SE(NumPackages)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_DataPackageListType")
 			}
 			switch ec {
 			case 0:
@@ -11519,7 +11519,7 @@ func decodeWPT_LF_DataPackageListType(r *exi.Reader, p *pool, v *WPT_LF_DataPack
 		case 2: // after SE(WPT_LF_DataPackage)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_DataPackageListType")
 			}
 			switch ec {
 			case 0:
@@ -11575,7 +11575,7 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_DataPackageType")
 			}
 			switch ec {
 			case 0:
@@ -11585,7 +11585,7 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageT
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_LF_DataPackageType/PackageIndex")
 					}
 					x := uint8(xu)
 					v.PackageIndex = x
@@ -11600,7 +11600,7 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageT
 		case 1: // after SE(PackageIndex)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_DataPackageType")
 			}
 			switch ec {
 			case 0:
@@ -11621,7 +11621,7 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageT
 		case 2: // after SE(LF_TxData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_DataPackageType")
 			}
 			switch ec {
 			case 0:
@@ -11632,7 +11632,7 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageT
 		case 3: // after SE(LF_RxData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_DataPackageType")
 			}
 			switch ec {
 			case 0:
@@ -11702,7 +11702,7 @@ func decodeWPT_LF_TxDataListType(r *exi.Reader, p *pool, v *WPT_LF_TxDataListTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TxDataListType")
 			}
 			switch ec {
 			case 0:
@@ -11716,7 +11716,7 @@ func decodeWPT_LF_TxDataListType(r *exi.Reader, p *pool, v *WPT_LF_TxDataListTyp
 		case 1: // after SE(WPT_LF_TxDataList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TxDataListType")
 			}
 			switch ec {
 			case 0:
@@ -11760,7 +11760,7 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TxDataType")
 			}
 			switch ec {
 			case 0:
@@ -11770,7 +11770,7 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_LF_TxDataType/TxIdentifier")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode WPT_LF_TxDataType/TxIdentifier", exi.ErrValue)
@@ -11791,7 +11791,7 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error
 		case 1: // after SE(TxIdentifier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TxDataType")
 			}
 			switch ec {
 			case 0:
@@ -11805,7 +11805,7 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error
 		case 2: // after SE(EIRP)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TxDataType")
 			}
 			switch ec {
 			case 0:
@@ -11864,7 +11864,7 @@ func decodeWPT_LF_RxDataListType(r *exi.Reader, p *pool, v *WPT_LF_RxDataListTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxDataListType")
 			}
 			switch ec {
 			case 0:
@@ -11878,7 +11878,7 @@ func decodeWPT_LF_RxDataListType(r *exi.Reader, p *pool, v *WPT_LF_RxDataListTyp
 		case 1: // after SE(WPT_LF_RxDataList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxDataListType")
 			}
 			switch ec {
 			case 0:
@@ -11922,7 +11922,7 @@ func decodeWPT_LF_RxDataType(r *exi.Reader, p *pool, v *WPT_LF_RxDataType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxDataType")
 			}
 			switch ec {
 			case 0:
@@ -11932,7 +11932,7 @@ func decodeWPT_LF_RxDataType(r *exi.Reader, p *pool, v *WPT_LF_RxDataType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_LF_RxDataType/RxIdentifier")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode WPT_LF_RxDataType/RxIdentifier", exi.ErrValue)
@@ -11953,7 +11953,7 @@ func decodeWPT_LF_RxDataType(r *exi.Reader, p *pool, v *WPT_LF_RxDataType) error
 		case 1: // after SE(RxIdentifier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxDataType")
 			}
 			switch ec {
 			case 0:
@@ -11967,7 +11967,7 @@ func decodeWPT_LF_RxDataType(r *exi.Reader, p *pool, v *WPT_LF_RxDataType) error
 		case 2: // after SE(RSSIData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxDataType")
 			}
 			switch ec {
 			case 0:
@@ -12026,7 +12026,7 @@ func decodeWPT_LF_RxRSSIListType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIListTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxRSSIListType")
 			}
 			switch ec {
 			case 0:
@@ -12040,7 +12040,7 @@ func decodeWPT_LF_RxRSSIListType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIListTyp
 		case 1: // after SE(RSSIDataList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxRSSIListType")
 			}
 			switch ec {
 			case 0:
@@ -12084,7 +12084,7 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxRSSIType")
 			}
 			switch ec {
 			case 0:
@@ -12094,7 +12094,7 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_LF_RxRSSIType/TxIdentifier")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode WPT_LF_RxRSSIType/TxIdentifier", exi.ErrValue)
@@ -12115,7 +12115,7 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error
 		case 1: // after SE(TxIdentifier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxRSSIType")
 			}
 			switch ec {
 			case 0:
@@ -12129,7 +12129,7 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error
 		case 2: // after SE(RSSI)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_RxRSSIType")
 			}
 			switch ec {
 			case 0:
@@ -12188,7 +12188,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -12202,7 +12202,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -12212,7 +12212,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode WPT_FinePositioningResType/ResponseCode", exi.ErrValue)
@@ -12230,7 +12230,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -12240,7 +12240,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_FinePositioningResType/EVSEProcessing", exi.ErrValue)
@@ -12258,7 +12258,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -12268,7 +12268,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -12298,7 +12298,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 4: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -12308,7 +12308,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -12338,7 +12338,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 5: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -12355,7 +12355,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 		case 6: // after SE(WPT_LF_DataPackageList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningResType")
 			}
 			switch ec {
 			case 0:
@@ -12472,7 +12472,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12486,7 +12486,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12496,7 +12496,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupReqType/EVProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_FinePositioningSetupReqType/EVProcessing", exi.ErrValue)
@@ -12514,7 +12514,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 2: // after SE(EVProcessing)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12528,7 +12528,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 3: // after SE(EVDeviceFinePositioningMethodList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12542,7 +12542,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 4: // after SE(EVDevicePairingMethodList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12556,7 +12556,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 5: // after SE(EVDeviceAlignmentCheckMethodList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12566,7 +12566,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupReqType/NaturalOffset")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_FinePositioningSetupReqType/NaturalOffset", exi.ErrValue)
@@ -12584,7 +12584,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 6: // after SE(NaturalOffset)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12594,7 +12594,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -12624,7 +12624,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 7: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12634,7 +12634,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -12664,7 +12664,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 8: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12681,7 +12681,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 9: // after SE(LF_SystemSetupData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupReqType")
 			}
 			switch ec {
 			case 0:
@@ -12831,7 +12831,7 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -12841,7 +12841,7 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod")
 					}
 					if xu >= 5 {
 						return r.Fail("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", exi.ErrValue)
@@ -12866,7 +12866,7 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 		case 1: // after SE(WPT_FinePositioningMethod), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -12876,7 +12876,7 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod")
 					}
 					if xu >= 5 {
 						return r.Fail("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", exi.ErrValue)
@@ -12903,7 +12903,7 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 		case 2: // after 8 SE(WPT_FinePositioningMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -12958,7 +12958,7 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -12968,7 +12968,7 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingMethodListType/WPT_PairingMethod")
 					}
 					if xu >= 6 {
 						return r.Fail("decode WPT_PairingMethodListType/WPT_PairingMethod", exi.ErrValue)
@@ -12993,7 +12993,7 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 		case 1: // after SE(WPT_PairingMethod), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -13003,7 +13003,7 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 				{
 					xu, err := r.ReadBits(3)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingMethodListType/WPT_PairingMethod")
 					}
 					if xu >= 6 {
 						return r.Fail("decode WPT_PairingMethodListType/WPT_PairingMethod", exi.ErrValue)
@@ -13030,7 +13030,7 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 		case 2: // after 8 SE(WPT_PairingMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -13085,7 +13085,7 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -13095,7 +13095,7 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", exi.ErrValue)
@@ -13120,7 +13120,7 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 		case 1: // after SE(WPT_AlignmentCheckMethod), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -13130,7 +13130,7 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", exi.ErrValue)
@@ -13157,7 +13157,7 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 		case 2: // after 8 SE(WPT_AlignmentCheckMethod)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_AlignmentCheckMethodListType")
 			}
 			switch ec {
 			case 0:
@@ -13212,7 +13212,7 @@ func decodeWPT_LF_SystemSetupDataType(r *exi.Reader, p *pool, v *WPT_LF_SystemSe
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_SystemSetupDataType")
 			}
 			switch ec {
 			case 0:
@@ -13233,7 +13233,7 @@ func decodeWPT_LF_SystemSetupDataType(r *exi.Reader, p *pool, v *WPT_LF_SystemSe
 		case 1: // after SE(LF_TransmitterSetupData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_SystemSetupDataType")
 			}
 			switch ec {
 			case 0:
@@ -13244,7 +13244,7 @@ func decodeWPT_LF_SystemSetupDataType(r *exi.Reader, p *pool, v *WPT_LF_SystemSe
 		case 2: // after SE(LF_ReceiverSetupData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_SystemSetupDataType")
 			}
 			switch ec {
 			case 0:
@@ -13302,7 +13302,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TransmitterDataType")
 			}
 			switch ec {
 			case 0:
@@ -13312,7 +13312,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_LF_TransmitterDataType/NumberOfTransmitters")
 					}
 					x := uint8(xu)
 					v.NumberOfTransmitters = x
@@ -13327,7 +13327,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 		case 1: // after SE(NumberOfTransmitters)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TransmitterDataType")
 			}
 			switch ec {
 			case 0:
@@ -13341,7 +13341,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 		case 2: // after SE(SignalFrequency)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TransmitterDataType")
 			}
 			switch ec {
 			case 0:
@@ -13365,7 +13365,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 		case 3: // after SE(TxSpecData), fewer than 2
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TransmitterDataType")
 			}
 			switch ec {
 			case 0:
@@ -13389,7 +13389,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 		case 4: // after SE(TxSpecData), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TransmitterDataType")
 			}
 			switch ec {
 			case 0:
@@ -13421,7 +13421,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 		case 5: // after 255 SE(TxSpecData)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TransmitterDataType")
 			}
 			switch ec {
 			case 0:
@@ -13438,7 +13438,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 		case 6: // after SE(TxPackageSpecData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_TransmitterDataType")
 			}
 			switch ec {
 			case 0:
@@ -13534,7 +13534,7 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType)
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13544,7 +13544,7 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType)
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_TxRxSpecDataType/TxRxIdentifier")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode WPT_TxRxSpecDataType/TxRxIdentifier", exi.ErrValue)
@@ -13565,7 +13565,7 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType)
 		case 1: // after SE(TxRxIdentifier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13579,7 +13579,7 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType)
 		case 2: // after SE(TxRxPosition)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13593,7 +13593,7 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType)
 		case 3: // after SE(TxRxOrientation)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13664,7 +13664,7 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_CoordinateXYZType")
 			}
 			switch ec {
 			case 0:
@@ -13674,7 +13674,7 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_CoordinateXYZType/Coord_X")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode WPT_CoordinateXYZType/Coord_X", exi.ErrValue)
@@ -13692,7 +13692,7 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 		case 1: // after SE(Coord_X)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_CoordinateXYZType")
 			}
 			switch ec {
 			case 0:
@@ -13702,7 +13702,7 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_CoordinateXYZType/Coord_Y")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode WPT_CoordinateXYZType/Coord_Y", exi.ErrValue)
@@ -13720,7 +13720,7 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 		case 2: // after SE(Coord_Y)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_CoordinateXYZType")
 			}
 			switch ec {
 			case 0:
@@ -13730,7 +13730,7 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 				{
 					xi, err := r.ReadInt()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_CoordinateXYZType/Coord_Z")
 					}
 					if xi < -32768 || xi > 32767 {
 						return r.Fail("decode WPT_CoordinateXYZType/Coord_Z", exi.ErrValue)
@@ -13748,7 +13748,7 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 		case 3: // after SE(Coord_Z)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_CoordinateXYZType")
 			}
 			switch ec {
 			case 0:
@@ -13816,7 +13816,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPackageSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13840,7 +13840,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 		case 1: // after SE(PulseSequenceOrder), fewer than 2
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPackageSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13864,7 +13864,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 		case 2: // after SE(PulseSequenceOrder), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPackageSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13889,7 +13889,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_TxRxPackageSpecDataType/PulseSeparationTime")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime", exi.ErrValue)
@@ -13907,7 +13907,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 		case 3: // after 255 SE(PulseSequenceOrder)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPackageSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13917,7 +13917,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_TxRxPackageSpecDataType/PulseSeparationTime")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime", exi.ErrValue)
@@ -13935,7 +13935,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 		case 4: // after SE(PulseSeparationTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPackageSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13945,7 +13945,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_TxRxPackageSpecDataType/PulseDuration")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_TxRxPackageSpecDataType/PulseDuration", exi.ErrValue)
@@ -13963,7 +13963,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 		case 5: // after SE(PulseDuration)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPackageSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -13973,7 +13973,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_TxRxPackageSpecDataType/PackageSeparationTime")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_TxRxPackageSpecDataType/PackageSeparationTime", exi.ErrValue)
@@ -13991,7 +13991,7 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 		case 6: // after SE(PackageSeparationTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPackageSpecDataType")
 			}
 			switch ec {
 			case 0:
@@ -14083,7 +14083,7 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPulseOrderType")
 			}
 			switch ec {
 			case 0:
@@ -14093,7 +14093,7 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_TxRxPulseOrderType/IndexNumber")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_TxRxPulseOrderType/IndexNumber", exi.ErrValue)
@@ -14111,7 +14111,7 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 		case 1: // after SE(IndexNumber)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPulseOrderType")
 			}
 			switch ec {
 			case 0:
@@ -14121,7 +14121,7 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_TxRxPulseOrderType/TxRxIdentifier")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode WPT_TxRxPulseOrderType/TxRxIdentifier", exi.ErrValue)
@@ -14142,7 +14142,7 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 		case 2: // after SE(TxRxIdentifier)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_TxRxPulseOrderType")
 			}
 			switch ec {
 			case 0:
@@ -14201,7 +14201,7 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_ReceiverDataType")
 			}
 			switch ec {
 			case 0:
@@ -14211,7 +14211,7 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 				{
 					xu, err := r.ReadBits(8)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_LF_ReceiverDataType/NumberOfReceivers")
 					}
 					x := uint8(xu)
 					v.NumberOfReceivers = x
@@ -14226,7 +14226,7 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 		case 1: // after SE(NumberOfReceivers)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_ReceiverDataType")
 			}
 			switch ec {
 			case 0:
@@ -14250,7 +14250,7 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 		case 2: // after SE(RxSpecData), fewer than 2
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_ReceiverDataType")
 			}
 			switch ec {
 			case 0:
@@ -14274,7 +14274,7 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 		case 3: // after SE(RxSpecData), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_ReceiverDataType")
 			}
 			switch ec {
 			case 0:
@@ -14300,7 +14300,7 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 		case 4: // after 255 SE(RxSpecData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_LF_ReceiverDataType")
 			}
 			switch ec {
 			case 0:
@@ -14368,7 +14368,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14382,7 +14382,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14392,7 +14392,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode WPT_FinePositioningSetupResType/ResponseCode", exi.ErrValue)
@@ -14410,7 +14410,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14424,7 +14424,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 3: // after SE(PrimaryDeviceFinePositioningMethodList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14438,7 +14438,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 4: // after SE(PrimaryDevicePairingMethodList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14452,7 +14452,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 5: // after SE(PrimaryDeviceAlignmentCheckMethodList)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14462,7 +14462,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupResType/NaturalOffset")
 					}
 					if xu > 65535 {
 						return r.Fail("decode WPT_FinePositioningSetupResType/NaturalOffset", exi.ErrValue)
@@ -14480,7 +14480,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 6: // after SE(NaturalOffset)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14490,7 +14490,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -14520,7 +14520,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 7: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14530,7 +14530,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -14560,7 +14560,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 8: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14577,7 +14577,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 		case 9: // after SE(LF_SystemSetupData)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_FinePositioningSetupResType")
 			}
 			switch ec {
 			case 0:
@@ -14727,7 +14727,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingReqType")
 			}
 			switch ec {
 			case 0:
@@ -14741,7 +14741,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingReqType")
 			}
 			switch ec {
 			case 0:
@@ -14751,7 +14751,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingReqType/EVProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_PairingReqType/EVProcessing", exi.ErrValue)
@@ -14769,7 +14769,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 		case 2: // after SE(EVProcessing)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingReqType")
 			}
 			switch ec {
 			case 0:
@@ -14779,7 +14779,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingReqType/ObservedIDCode")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode WPT_PairingReqType/ObservedIDCode", exi.ErrValue)
@@ -14803,7 +14803,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingReqType/EVResultCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_PairingReqType/EVResultCode", exi.ErrValue)
@@ -14821,7 +14821,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 		case 3: // after SE(ObservedIDCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingReqType")
 			}
 			switch ec {
 			case 0:
@@ -14831,7 +14831,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingReqType/EVResultCode")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_PairingReqType/EVResultCode", exi.ErrValue)
@@ -14849,7 +14849,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 		case 4: // after SE(EVResultCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingReqType")
 			}
 			switch ec {
 			case 0:
@@ -14859,7 +14859,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -14883,7 +14883,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 		case 5: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingReqType")
 			}
 			switch ec {
 			case 0:
@@ -14893,7 +14893,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingReqType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -14917,7 +14917,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 		case 6: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingReqType")
 			}
 			switch ec {
 			case 0:
@@ -15033,7 +15033,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15047,7 +15047,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 1: // after SE(Header)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15057,7 +15057,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				{
 					xu, err := r.ReadBits(6)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingResType/ResponseCode")
 					}
 					if xu >= 40 {
 						return r.Fail("decode WPT_PairingResType/ResponseCode", exi.ErrValue)
@@ -15075,7 +15075,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 2: // after SE(ResponseCode)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15085,7 +15085,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				{
 					xu, err := r.ReadBits(2)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingResType/EVSEProcessing")
 					}
 					if xu >= 3 {
 						return r.Fail("decode WPT_PairingResType/EVSEProcessing", exi.ErrValue)
@@ -15103,7 +15103,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 3: // after SE(EVSEProcessing)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15113,7 +15113,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingResType/ObservedIDCode")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode WPT_PairingResType/ObservedIDCode", exi.ErrValue)
@@ -15143,7 +15143,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -15167,7 +15167,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 4: // after SE(ObservedIDCode)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15183,7 +15183,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -15207,7 +15207,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 5: // after SE(AlternativeSECCList)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15217,7 +15217,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -15241,7 +15241,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 6: // after SE(VendorSpecificDataContainer), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15251,7 +15251,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				{
 					xb, err := r.ReadBinary(256)
 					if err != nil {
-						return err
+						return exi.In(err, "decode WPT_PairingResType/VendorSpecificDataContainer")
 					}
 					x := []byte(xb)
 					if v.VendorSpecificDataContainer == nil {
@@ -15275,7 +15275,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 		case 7: // after 16 SE(VendorSpecificDataContainer)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode WPT_PairingResType")
 			}
 			switch ec {
 			case 0:
@@ -15411,7 +15411,7 @@ func decodeAlternativeSECCListType(r *exi.Reader, p *pool, v *AlternativeSECCLis
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCListType")
 			}
 			switch ec {
 			case 0:
@@ -15433,7 +15433,7 @@ func decodeAlternativeSECCListType(r *exi.Reader, p *pool, v *AlternativeSECCLis
 		case 1: // after SE(AlternativeSECC), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCListType")
 			}
 			switch ec {
 			case 0:
@@ -15457,7 +15457,7 @@ func decodeAlternativeSECCListType(r *exi.Reader, p *pool, v *AlternativeSECCLis
 		case 2: // after 8 SE(AlternativeSECC)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCListType")
 			}
 			switch ec {
 			case 0:
@@ -15509,7 +15509,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCType")
 			}
 			switch ec {
 			case 0:
@@ -15519,7 +15519,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					x, err := r.ReadString(255)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/SSID")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15536,7 +15536,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					x, err := r.ReadString(12)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/BSSID")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15553,7 +15553,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					x, err := r.ReadString(39)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/IPAddress")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15570,7 +15570,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/Port")
 					}
 					if xu > 65535 {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
@@ -15592,7 +15592,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 		case 1: // after SE(SSID)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCType")
 			}
 			switch ec {
 			case 0:
@@ -15602,7 +15602,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					x, err := r.ReadString(12)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/BSSID")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15619,7 +15619,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					x, err := r.ReadString(39)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/IPAddress")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15636,7 +15636,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/Port")
 					}
 					if xu > 65535 {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
@@ -15658,7 +15658,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 		case 2: // after SE(BSSID)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCType")
 			}
 			switch ec {
 			case 0:
@@ -15668,7 +15668,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					x, err := r.ReadString(39)
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/IPAddress")
 					}
 					ptr := p.newString()
 					*ptr = x
@@ -15685,7 +15685,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/Port")
 					}
 					if xu > 65535 {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
@@ -15707,7 +15707,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 		case 3: // after SE(IPAddress)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCType")
 			}
 			switch ec {
 			case 0:
@@ -15717,7 +15717,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode AlternativeSECCType/Port")
 					}
 					if xu > 65535 {
 						return r.Fail("decode AlternativeSECCType/Port", exi.ErrValue)
@@ -15739,7 +15739,7 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 		case 4: // after SE(Port)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode AlternativeSECCType")
 			}
 			switch ec {
 			case 0:
@@ -15854,7 +15854,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 0: // start
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15864,7 +15864,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLReqControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
@@ -15889,7 +15889,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15903,7 +15903,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 2: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15917,7 +15917,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 3: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -15931,7 +15931,7 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 		case 4: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16013,7 +16013,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16023,7 +16023,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/DepartureTime")
 					}
 					if xu > 4294967295 {
 						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
@@ -16044,7 +16044,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -16065,7 +16065,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -16086,7 +16086,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -16108,7 +16108,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 1: // after SE(DepartureTime)
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16118,7 +16118,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
@@ -16139,7 +16139,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -16160,7 +16160,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -16182,7 +16182,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 2: // after SE(MinimumSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16192,7 +16192,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadBits(7)
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
 					}
 					if xu > 100 {
 						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
@@ -16213,7 +16213,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -16235,7 +16235,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 3: // after SE(TargetSOC)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16245,7 +16245,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 				{
 					xu, err := r.ReadUint()
 					if err != nil {
-						return err
+						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
 					}
 					if xu > 65535 {
 						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
@@ -16267,7 +16267,7 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 		case 4: // after SE(AckMaxDelay)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Dynamic_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16373,7 +16373,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -16395,7 +16395,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 1: // after SE(RootCertificateID), more allowed
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -16419,7 +16419,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 		case 2: // after 20 SE(RootCertificateID)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode ListOfRootCertificateIDsType")
 			}
 			switch ec {
 			case 0:
@@ -16471,7 +16471,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16500,7 +16500,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 1: // after SE(EVTargetEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16523,7 +16523,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 2: // after SE(EVMaximumEnergyRequest)
 			ec, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16540,7 +16540,7 @@ func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 3: // after SE(EVMinimumEnergyRequest)
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLReqControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16620,7 +16620,7 @@ func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_C
 		case 0: // start
 			ec, err := r.ReadBits(1)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Scheduled_CLResControlModeType")
 			}
 			switch ec {
 			case 0:
@@ -16701,7 +16701,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Document")
 	}
 	switch ec {
 	case 0:
@@ -16736,7 +16736,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -16756,7 +16756,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -16782,7 +16782,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Document")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20044,7 +20044,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err := r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	switch ec {
 	case 0:
@@ -20054,7 +20054,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20094,7 +20094,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20111,7 +20111,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20128,7 +20128,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(12)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20164,7 +20164,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20181,7 +20181,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20198,7 +20198,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -20214,7 +20214,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20234,7 +20234,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20254,7 +20254,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20284,7 +20284,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20309,7 +20309,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -20359,7 +20359,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := WPT_EVPCChargeDiagnosticsType(xu)
 			ptr := p.newWPT_EVPCChargeDiagnosticsType()
@@ -20391,7 +20391,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -20442,7 +20442,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20462,7 +20462,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20482,7 +20482,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20502,7 +20502,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20537,7 +20537,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -20552,7 +20552,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := int8(int64(xu) + -128)
 			ptr := p.newInt8()
@@ -20569,7 +20569,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -20584,7 +20584,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -20605,7 +20605,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(39)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20621,7 +20621,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20641,7 +20641,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -20657,7 +20657,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -20677,7 +20677,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20728,7 +20728,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(256)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.ManufacturerSpecificDataContainer = x
@@ -20743,7 +20743,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20763,7 +20763,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(32)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20784,7 +20784,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadBool()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newBool()
 			*ptr = x
@@ -20800,7 +20800,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(64)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.MeterSignature = x
@@ -20815,7 +20815,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20835,7 +20835,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -20852,7 +20852,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -20868,7 +20868,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20888,7 +20888,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -20903,7 +20903,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20923,7 +20923,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -20943,7 +20943,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -20960,7 +20960,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -20977,7 +20977,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -20999,7 +20999,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21032,7 +21032,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -21047,7 +21047,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := WPT_PowerClassType(xu)
 			ptr := p.newWPT_PowerClassType()
@@ -21079,7 +21079,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -21094,7 +21094,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -21109,7 +21109,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint8(xu)
 			ptr := p.newUint8()
@@ -21126,7 +21126,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21146,7 +21146,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -21161,7 +21161,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21186,7 +21186,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21221,7 +21221,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21241,7 +21241,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21266,7 +21266,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -21311,7 +21311,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21331,7 +21331,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21351,7 +21351,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21371,7 +21371,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(6)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 40 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21401,7 +21401,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21429,7 +21429,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(256)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SDManufacturerSpecificDataContainer = x
@@ -21444,7 +21444,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21464,7 +21464,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21489,7 +21489,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21509,7 +21509,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 65535 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21539,7 +21539,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21589,7 +21589,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -21604,7 +21604,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(255)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -21620,7 +21620,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -21635,7 +21635,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(8)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if len(xb) < 8 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21698,7 +21698,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(7)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 100 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21723,7 +21723,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21746,7 +21746,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -21763,7 +21763,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := uint64(xu)
 			ptr := p.newUint64()
@@ -21790,7 +21790,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21818,7 +21818,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadUint()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu > 4294967295 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21856,7 +21856,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xi, err := r.ReadInt()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xi < -32768 || xi > 32767 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21876,7 +21876,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(256)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.VendorSpecificDataContainer = x
@@ -21891,7 +21891,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(2)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 3 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -21941,7 +21941,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 5 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -22001,7 +22001,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xu, err := r.ReadBits(3)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			if xu >= 6 {
 				return r.Fail("decode Fragment", exi.ErrValue)
@@ -22031,7 +22031,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -22046,7 +22046,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -22066,7 +22066,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22087,7 +22087,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -22102,7 +22102,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -22118,7 +22118,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22134,7 +22134,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -22150,7 +22150,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode Fragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -22163,7 +22163,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	ec, err = r.ReadBits(8)
 	if err != nil {
-		return err
+		return exi.In(err, "decode Fragment")
 	}
 	if ec != 194 {
 		return r.CodeError("decode Fragment", ec, 193, 8)
@@ -24028,7 +24028,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err := r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	switch ec {
 	case 0:
@@ -24053,7 +24053,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.DigestValue = x
@@ -24068,7 +24068,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Exponent = x
@@ -24083,7 +24083,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.G = x
@@ -24098,7 +24098,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -24114,7 +24114,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.J = x
@@ -24134,7 +24134,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -24160,7 +24160,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -24176,7 +24176,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Modulus = x
@@ -24196,7 +24196,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.P = x
@@ -24216,7 +24216,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyID = x
@@ -24231,7 +24231,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PGPKeyPacket = x
@@ -24246,7 +24246,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.PgenCounter = x
@@ -24261,7 +24261,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Q = x
@@ -24296,7 +24296,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.SPKISexp = x
@@ -24311,7 +24311,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Seed = x
@@ -24366,7 +24366,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509CRL = x
@@ -24381,7 +24381,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509Certificate = x
@@ -24401,7 +24401,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -24422,7 +24422,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.X509SKI = x
@@ -24437,7 +24437,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadInteger()
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newExi_Integer()
 			*ptr = x
@@ -24453,7 +24453,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -24469,7 +24469,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			ptr := p.newString()
 			*ptr = x
@@ -24485,7 +24485,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
 			if err != nil {
-				return err
+				return exi.In(err, "decode XMLDSigFragment")
 			}
 			x := []byte(xb)
 			d.Y = x
@@ -24498,7 +24498,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	}
 	ec, err = r.ReadBits(6)
 	if err != nil {
-		return err
+		return exi.In(err, "decode XMLDSigFragment")
 	}
 	if ec != 46 {
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)
