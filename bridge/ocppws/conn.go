@@ -40,7 +40,7 @@ var ErrClosed = errors.New("ocppws: connection closed")
 type ConnOptions struct {
 	// PingInterval is the OCPP WebSocketPingInterval: the time between two
 	// WebSocket pings this side sends. A peer that does not answer a ping
-	// with a pong (or any frame) within PongTimeout is considered gone and
+	// with a pong within PongTimeout is considered gone and
 	// the connection is closed. Zero sends no pings.
 	PingInterval time.Duration
 	// PongTimeout is how long to wait for the pong after a ping. Zero means
@@ -120,13 +120,15 @@ func (c *Conn) ping() {
 	default:
 	}
 	now := time.Now()
+	// Without a pong within PongTimeout the blocked reader fails with a
+	// timeout. The deadline is armed before the ping leaves: armed after,
+	// it could outlive a pong that came back first and kill a live
+	// connection.
+	_ = c.ws.SetReadDeadline(now.Add(c.opts.PongTimeout))
 	if err := c.ws.WriteControl(websocket.PingMessage, nil, now.Add(c.opts.WriteTimeout)); err != nil {
 		c.Close()
 		return
 	}
-	// A pong (or the absence of one) ends the blocked read: without a pong
-	// within PongTimeout the reader fails with a timeout.
-	_ = c.ws.SetReadDeadline(now.Add(c.opts.PongTimeout))
 	c.pmu.Lock()
 	if c.pingTimer != nil {
 		c.pingTimer.Reset(c.opts.PingInterval)
@@ -149,7 +151,9 @@ func (c *Conn) RemoteAddr() net.Addr { return c.ws.RemoteAddr() }
 func (c *Conn) Done() <-chan struct{} { return c.closed }
 
 // ReadMessage blocks until the next text message arrives and returns it.
-// Binary messages are a protocol violation in OCPP-J: the connection is
+// The returned slice is allocated for this message alone and never reused
+// by the Conn: the caller owns it, and frames and payloads parsed from it
+// stay valid after the next read. Binary messages are a protocol violation in OCPP-J: the connection is
 // closed with status 1003 and an error returned.
 func (c *Conn) ReadMessage() ([]byte, error) {
 	mt, p, err := c.ws.ReadMessage()
