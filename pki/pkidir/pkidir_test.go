@@ -49,7 +49,8 @@ func TestOpenSSLVerifiesEveryLeaf(t *testing.T) {
 				t.Fatalf("only %d leaves", len(leaves))
 			}
 			for _, l := range leaves {
-				args := []string{"verify", "-x509_strict", "-attime", epoch, "-CAfile", filepath.Join(dir, l.Root)}
+				args := []string{"verify", "-x509_strict", "-attime", epoch, "-CAfile", filepath.Join(dir, l.Root),
+					"-crl_check_all", "-CRLfile", filepath.Join(dir, "trust/crls.pem")}
 				if l.SubCAs != "" {
 					args = append(args, "-untrusted", filepath.Join(dir, l.SubCAs))
 				}

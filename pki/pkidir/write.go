@@ -5,8 +5,10 @@
 package pkidir
 
 import (
+	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
@@ -26,6 +28,7 @@ type File struct {
 type writer struct {
 	dir   string
 	files []File
+	crls  []byte // every CRL, PEM
 	err   error
 }
 
@@ -68,6 +71,27 @@ func (w *writer) bundle(name string, desc string, cs ...*pki.Credential) {
 	w.write(name, b, 0o644, desc)
 }
 
+// crlValidity is the lifetime of the CRLs Write issues: a week, like the
+// OCSP responses of pki/revocation.
+const crlValidity = 7 * 24 * time.Hour
+
+// crl writes an empty CRL of ca valid from at (name.crl.pem and .crl.der)
+// and remembers it for the trust/crls.pem bundle.
+func (w *writer) crl(name string, ca *pki.CA, at time.Time, desc string) {
+	if w.err != nil {
+		return
+	}
+	der, err := ca.CreateCRL(x509.RevocationList{ThisUpdate: at, NextUpdate: at.Add(crlValidity), Number: big.NewInt(1)})
+	if err != nil {
+		w.err = err
+		return
+	}
+	p := pem.EncodeToMemory(&pem.Block{Type: "X509 CRL", Bytes: der})
+	w.write(name+".crl.pem", p, 0o644, desc+": CRL, empty, valid one week (PEM)")
+	w.write(name+".crl.der", der, 0o644, desc+": CRL (DER)")
+	w.crls = append(w.crls, p...)
+}
+
 func pemCert(der []byte) []byte {
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }
@@ -93,6 +117,12 @@ func Write(dir string, h *pki.Hierarchy, seed string) ([]File, []Leaf, error) {
 	for i, v := range h.V2G {
 		d := fmt.Sprintf("v2g-%d/", i+1)
 		w.credential(d+"root", c(v.Root), fmt.Sprintf("V2G root CA of root operator %d", i+1))
+		for _, ca := range []struct {
+			name string
+			ca   *pki.CA
+		}{{"root", v.Root}, {"cpo/subca1", v.CPOSubCA1}, {"cpo/subca2", v.CPOSubCA2}, {"cps/subca1", v.CPSSubCA1}, {"cps/subca2", v.CPSSubCA2}} {
+			w.crl(d+ca.name, ca.ca, h.At, ca.ca.Role.String())
+		}
 		w.credential(d+"cpo/subca1", c(v.CPOSubCA1), "CPO Sub-CA 1 (pathlen 1)")
 		w.credential(d+"cpo/subca2", c(v.CPOSubCA2), "CPO Sub-CA 2 (pathlen 0), issues SECC certificates")
 		w.bundle(d+"cpo/subca.pem", "CPO sub-CA bundle: Sub-CA 2 then Sub-CA 1 (for -untrusted)", c(v.CPOSubCA2), c(v.CPOSubCA1))
@@ -116,12 +146,15 @@ func Write(dir string, h *pki.Hierarchy, seed string) ([]File, []Leaf, error) {
 		rootPath := "v2g-1/root.pem" // MO under the first V2G root
 		if e.Root != nil {
 			w.credential(d+"root", c(e.Root), "MO root CA of eMSP "+e.ProviderID)
+			w.crl(d+"root", e.Root, h.At, "MO root CA")
 			moRoots = append(moRoots, c(e.Root))
 			rootPath = d + "root.pem"
 		}
 		w.credential(d+"subca1", c(e.SubCA1), "MO Sub-CA 1 (pathlen 1)")
 		w.credential(d+"subca2", c(e.SubCA2), "MO Sub-CA 2 (pathlen 0), issues contract certificates")
 		w.bundle(d+"subca.pem", "MO sub-CA bundle: Sub-CA 2 then Sub-CA 1", c(e.SubCA2), c(e.SubCA1))
+		w.crl(d+"subca1", e.SubCA1, h.At, "MO Sub-CA 1")
+		w.crl(d+"subca2", e.SubCA2, h.At, "MO Sub-CA 2")
 		for _, k := range e.Contracts {
 			n := d + "contracts/" + k.Cert.Subject.CommonName
 			w.credential(n, k, "contract certificate, CN = EMAID")
@@ -134,6 +167,9 @@ func Write(dir string, h *pki.Hierarchy, seed string) ([]File, []Leaf, error) {
 		w.credential("oem/subca1", c(o.SubCA1), "OEM Sub-CA 1 (pathlen 1)")
 		w.credential("oem/subca2", c(o.SubCA2), "OEM Sub-CA 2 (pathlen 0), issues provisioning certificates")
 		w.bundle("oem/subca.pem", "OEM sub-CA bundle: Sub-CA 2 then Sub-CA 1", c(o.SubCA2), c(o.SubCA1))
+		w.crl("oem/root", o.Root, h.At, "OEM root CA")
+		w.crl("oem/subca1", o.SubCA1, h.At, "OEM Sub-CA 1")
+		w.crl("oem/subca2", o.SubCA2, h.At, "OEM Sub-CA 2")
 		for _, p := range o.Provisioning {
 			n := "oem/provisioning/" + p.Cert.Subject.CommonName
 			w.credential(n, p, "OEM provisioning certificate, CN = PCID")
@@ -142,6 +178,7 @@ func Write(dir string, h *pki.Hierarchy, seed string) ([]File, []Leaf, error) {
 	}
 	if o := h.OCPP; o != nil {
 		w.credential("ocpp/root", c(o.Root), "OCPP CSMS root CA (security profile 3), always P-256")
+		w.crl("ocpp/root", o.Root, h.At, "OCPP CSMS root CA")
 		w.credential("ocpp/csms", o.CSMS, "CSMS TLS server certificate")
 		leaves = append(leaves, Leaf{pki.RoleCSMS, "ocpp/csms.pem", "ocpp/root.pem", ""})
 		for _, s := range o.Stations {
@@ -157,6 +194,7 @@ func Write(dir string, h *pki.Hierarchy, seed string) ([]File, []Leaf, error) {
 	if h.OEM != nil {
 		w.bundle("trust/oem-roots.pem", "trust store: OEM root (CPS side, ISO-20 mutual TLS)", c(h.OEM.Root))
 	}
+	w.write("trust/crls.pem", w.crls, 0o644, "every CRL above (for openssl verify -crl_check_all -CRLfile)")
 	if w.err != nil {
 		return nil, nil, fmt.Errorf("pkidir: writing %s: %w", dir, w.err)
 	}
@@ -174,7 +212,7 @@ func readme(h *pki.Hierarchy, seed string, files []File) []byte {
 	b.WriteString("Reproduce with: plugsim pki init --dir DIR --profile " + h.Profile.String() + " --seed " + seed +
 		" --at " + h.At.UTC().Format(time.RFC3339) + " (and the same counts).\n")
 	b.WriteString("Private keys (*.key.pem) are simulation keys derived from the seed: never use them outside a test.\n")
-	b.WriteString("Each leaf verifies with: openssl verify -attime EPOCH -CAfile <root.pem> -untrusted <subca.pem> <leaf.pem>\n\nFiles:\n")
+	b.WriteString("Each leaf verifies with: openssl verify -attime EPOCH -CAfile <root.pem> -untrusted <subca.pem> [-crl_check_all -CRLfile trust/crls.pem] <leaf.pem>\n\nFiles:\n")
 	sorted := append([]File(nil), files...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
 	for _, f := range sorted {
