@@ -58,6 +58,12 @@ type RegistrationResult interface {
 // zero value is a fresh connection. A Session is not safe for concurrent
 // use: dispatch one connection's calls one at a time.
 type Session struct {
+	// StationID is the charging station identity of the connection (for
+	// OCPP-J, the last segment of the URL the station connected to). The
+	// transport sets it before dispatching the first call, so a CSMS-side
+	// handler knows which station calls; empty when the transport does not
+	// know it.
+	StationID string
 	// Registration is the station's registration state. The CSMS-side
 	// router sets it from the BootNotificationResponse its handler returns;
 	// a station sets it from the response it receives.

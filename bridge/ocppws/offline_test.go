@@ -52,10 +52,10 @@ func newTestCSMS(t *testing.T) *testCSMS {
 	ocpp.Handle(c.router, func(_ context.Context, _ *ocpp.Session, req *v201.BootNotificationRequest) (*v201.BootNotificationResponse, error) {
 		return &v201.BootNotificationResponse{CurrentTime: time.Now().UTC(), Interval: 300, Status: v201.RegistrationStatusAccepted}, nil
 	})
-	ocpp.Handle(c.router, func(_ context.Context, _ *ocpp.Session, req *v201.TransactionEventRequest) (*v201.TransactionEventResponse, error) {
+	ocpp.Handle(c.router, func(_ context.Context, s *ocpp.Session, req *v201.TransactionEventRequest) (*v201.TransactionEventResponse, error) {
 		c.mu.Lock()
 		c.received++
-		isNew := c.ledger.TransactionEvent("CS1", req.TransactionInfo.TransactionID, req.SeqNo)
+		isNew := c.ledger.TransactionEvent(s.StationID, req.TransactionInfo.TransactionID, req.SeqNo)
 		if isNew {
 			c.records = append(c.records, csmsRecord{Action: "TransactionEvent", SeqNo: req.SeqNo,
 				Offline: req.Offline != nil && *req.Offline, EventType: req.EventType})
@@ -75,7 +75,7 @@ func newTestCSMS(t *testing.T) *testCSMS {
 		switch {
 		case abort:
 			// Processed, but the answer never leaves.
-			c.srv.Conn("CS1").Abort()
+			c.srv.Conn(s.StationID).Abort()
 		case delay:
 			// Answer only after the station gave up waiting: the late
 			// answer is stale, and the station sends the event again.
@@ -83,10 +83,10 @@ func newTestCSMS(t *testing.T) *testCSMS {
 		}
 		return &v201.TransactionEventResponse{}, nil
 	})
-	ocpp.Handle(c.router, func(_ context.Context, _ *ocpp.Session, req *v201.MeterValuesRequest) (*v201.MeterValuesResponse, error) {
+	ocpp.Handle(c.router, func(_ context.Context, s *ocpp.Session, req *v201.MeterValuesRequest) (*v201.MeterValuesResponse, error) {
 		c.mu.Lock()
 		c.received++
-		isNew := c.ledger.MeterValues("CS1", req.AppendJSON(nil))
+		isNew := c.ledger.MeterValues(s.StationID, req.AppendJSON(nil))
 		if isNew {
 			c.records = append(c.records, csmsRecord{Action: "MeterValues", SeqNo: -1, EnergyWh: req.MeterValue[0].SampledValue[0].Value})
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,6 +60,8 @@ type Peer struct {
 	timer   *time.Timer                 // guarded by mu
 	closed  bool                        // guarded by mu
 
+	// smu is taken before mu when both are held: router handlers run
+	// under smu and may call back into the peer.
 	smu     sync.Mutex   // guards session
 	session ocpp.Session // guarded by smu
 }
@@ -66,6 +69,11 @@ type Peer struct {
 // Completion is the outcome of one of our calls: the result payload, or an
 // error (an [*ocpp.Error] from the peer's CALLERROR, [ocpp.ErrTimeout],
 // [ocpp.ErrDisconnected], or [ErrClosed]).
+//
+// Its Payload aliases the message read from the connection, which
+// [Conn.ReadMessage] allocates afresh for every message and never reuses:
+// a completion handler (and the caller of [Peer.Call]) owns it and may keep
+// it or hand it to another goroutine.
 type Completion = ocpp.Completion
 
 type pendingCall struct {
@@ -118,7 +126,8 @@ func (p *Peer) Registration() ocpp.Registration {
 
 // CallAsync queues a CALL and returns at once; done (which may be nil) is
 // called with the outcome from another goroutine, without locks held. Calls
-// made while disconnected wait for the next connection.
+// made while disconnected wait for the next connection. The payload is
+// copied: the caller may reuse it when CallAsync returns.
 func (p *Peer) CallAsync(action string, payload json.RawMessage, done func(Completion)) error {
 	if done == nil {
 		done = func(Completion) {}
@@ -129,7 +138,9 @@ func (p *Peer) CallAsync(action string, payload json.RawMessage, done func(Compl
 		return ErrClosed
 	}
 	if p.ep == nil {
-		p.early = append(p.early, pendingCall{action: action, payload: payload, done: done})
+		// Kept until the first connection: copy, so the caller may reuse
+		// payload at once, as it may when the endpoint encodes the call.
+		p.early = append(p.early, pendingCall{action: action, payload: slices.Clone(payload), done: done})
 		p.mu.Unlock()
 		return nil
 	}
@@ -312,6 +323,12 @@ func (p *Peer) Serve(ctx context.Context, conn *Conn) error {
 		return ctx.Err()
 	}
 	defer func() { <-p.serving }()
+
+	// Handlers find the station in their Session. Set before mu is taken:
+	// handlers hold smu when they call back into the peer (smu, then mu).
+	p.smu.Lock()
+	p.session.StationID = conn.StationID()
+	p.smu.Unlock()
 
 	version := ocpp.Version(conn.Subprotocol())
 	p.mu.Lock()

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,5 +177,102 @@ func TestPeerSend(t *testing.T) {
 			cancel()
 			<-served
 		})
+	}
+}
+
+// TestPeerSessionStationID: CSMS-side handlers find the identity the
+// station connected with (the last URL segment) in their Session.
+func TestPeerSessionStationID(t *testing.T) {
+	got := make(chan string, 2)
+	router := ocpp.NewRouter(ocpp.RouterOptions{Side: ocpp.CSMSSide, Unrestricted: true})
+	router.HandleFunc("Heartbeat", func(_ context.Context, s *ocpp.Session, _ json.RawMessage) (json.RawMessage, error) {
+		got <- s.StationID
+		return json.RawMessage(`{"currentTime":"2026-01-01T00:00:00Z"}`), nil
+	})
+	srv, err := NewServer(ServerOptions{Session: func(ctx context.Context, c *Conn) error {
+		return NewPeer(PeerOptions{Router: router}).Serve(ctx, c)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := startServer(t, srv, nil)
+	for _, id := range []string{"CS-A", "CS B%2F"} {
+		cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn, err := cl.Dial(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		peer := NewPeer(PeerOptions{})
+		ctx, cancel := context.WithCancel(t.Context())
+		served := make(chan error, 1)
+		go func() { served <- peer.Serve(ctx, conn) }()
+		if _, err := peer.Call(ctx, "Heartbeat", json.RawMessage(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		if s := <-got; s != id {
+			t.Errorf("handler saw station %q, want %q", s, id)
+		}
+		cancel()
+		<-served
+		peer.Close()
+	}
+}
+
+// TestPeerResultsOutliveNextRead: a completion's payload stays intact
+// while the peer reads further frames, so a completion handler may keep it
+// (the Conn allocates each message afresh).
+func TestPeerResultsOutliveNextRead(t *testing.T) {
+	srv, err := NewServer(ServerOptions{Session: func(ctx context.Context, c *Conn) error {
+		// Answer each call with a result as long as the call's id, all of
+		// one byte, so that a reused read buffer would show.
+		for {
+			data, err := c.ReadMessage()
+			if err != nil {
+				return err
+			}
+			f, err := ocpp.ParseFrame(data)
+			if err != nil {
+				return err
+			}
+			res := fmt.Sprintf(`{"data":%q}`, strings.Repeat(f.ID[len(f.ID)-1:], 64))
+			if err := c.WriteMessage(ocpp.Frame{Type: ocpp.CallResult, ID: f.ID, Payload: json.RawMessage(res)}.AppendTo(nil)); err != nil {
+				return err
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := startServer(t, srv, nil)
+	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := cl.Dial(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	peer := NewPeer(PeerOptions{})
+	defer peer.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- peer.Serve(ctx, conn) }()
+	defer func() { cancel(); <-served }()
+	var kept []json.RawMessage
+	for range 9 {
+		p, err := peer.Call(ctx, "DataTransfer", json.RawMessage(`{"vendorId":"v"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept = append(kept, p)
+	}
+	for i, p := range kept {
+		want := fmt.Sprintf(`{"data":%q}`, strings.Repeat(strconv.Itoa(i+1), 64))
+		if string(p) != want {
+			t.Errorf("result %d = %s after later reads, want %s", i+1, p, want)
+		}
 	}
 }

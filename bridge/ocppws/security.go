@@ -66,7 +66,9 @@ func checkStationID(id string) error {
 }
 
 // stationURL appends the station identity to the CSMS base URL as its last
-// path segment (OCPP-J: ws://host/path/<identity>).
+// path segment (OCPP-J: ws://host/path/<identity>), percent-encoded: JoinPath
+// takes escaped segments, so an identity holding '%' would otherwise be
+// decoded into another one.
 func stationURL(base, stationID string) (string, error) {
 	u, err := url.Parse(base)
 	if err != nil {
@@ -75,7 +77,7 @@ func stationURL(base, stationID string) (string, error) {
 	if u.Scheme != "ws" && u.Scheme != "wss" {
 		return "", fmt.Errorf("ocppws: CSMS URL scheme %q, want ws or wss", u.Scheme)
 	}
-	return u.JoinPath(stationID).String(), nil
+	return u.JoinPath(url.PathEscape(stationID)).String(), nil
 }
 
 // stationIDFromPath returns the last non-empty segment of an unescaped

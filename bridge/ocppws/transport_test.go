@@ -175,6 +175,9 @@ func TestStationURL(t *testing.T) {
 		{"ws://h/ocpp", "CS1", "ws://h/ocpp/CS1"},
 		{"ws://h/ocpp/", "CS1", "ws://h/ocpp/CS1"},
 		{"wss://h:8443", "CS 1", "wss://h:8443/CS%201"},
+		{"ws://h/ocpp", "CS%2F1", "ws://h/ocpp/CS%252F1"},
+		{"ws://h/ocpp", "CS%41", "ws://h/ocpp/CS%2541"},
+		{"ws://h/ocpp", "CS?1#", "ws://h/ocpp/CS%3F1%23"},
 	}
 	for _, tt := range tests {
 		got, err := stationURL(tt.base, tt.id)

@@ -10,9 +10,14 @@ import "crypto/sha256"
 // MeterValues with byte-identical payloads, same EVSE, timestamps and
 // values, are the same reading).
 //
-// The ledger remembers at most MaxKeys keys and forgets the oldest first;
-// size it to cover the longest backlog a station may deliver (each queued
-// item is one key). It is not safe for concurrent use.
+// The station is the identity the transport authenticated: a CSMS-side
+// handler passes its ocpp.Session.StationID, which the WebSocket server
+// (bridge/ocppws) sets from the connection URL, so one Ledger serves every
+// station of a CSMS.
+//
+// The ledger remembers at most maxKeys keys and forgets the oldest first;
+// size it to cover the backlogs its stations may deliver at once (each
+// queued item is one key). It is not safe for concurrent use.
 type Ledger struct {
 	max  int
 	seen map[ledgerKey]struct{}

@@ -18,13 +18,14 @@
 // that a station returning from a long outage does not flood its CSMS.
 //
 // A retransmitted item (after a timeout, a CALLERROR, or a connection lost
-// while it was in flight) is the same bytes with the same message id: the
-// payload is encoded once, at enqueue. The CSMS therefore counts it once by
-// keying TransactionEvents on (station, transactionId, seqNo), which the
-// specification makes unique per event, and MeterValues on (station,
-// digest of the payload bytes), which no retransmission changes even when
-// the RPC layer gives each transmission a new message id; [Ledger] does
-// exactly that.
+// while it was in flight) is the same bytes under the same [Item.MessageID]:
+// the payload is encoded once, at enqueue. On the wire each transmission is
+// a new CALL, which the RPC layer may give a new OCPP-J message id
+// (ocpp.Endpoint numbers its calls itself, so bridge/ocppws does). The CSMS
+// therefore counts an item once by keying TransactionEvents on (station,
+// transactionId, seqNo), which the specification makes unique per event,
+// and MeterValues on (station, digest of the payload bytes), which no
+// retransmission changes; [Ledger] does exactly that.
 //
 // # Limits
 //
@@ -98,8 +99,9 @@ type Message struct {
 // Item is one queued message, ready to send as a CALL.
 type Item struct {
 	// MessageID identifies the item for [Outbox.Acked], [Outbox.Failed]
-	// and [Outbox.Requeue]; it is a valid OCPP-J message id (36
-	// characters) for an RPC layer that lets the caller choose one.
+	// and [Outbox.Requeue], unchanged across retransmissions; it is a valid
+	// OCPP-J message id (36 characters) for an RPC layer that lets the
+	// caller choose one (ocpp.Endpoint does not).
 	MessageID string
 	// Action is the OCPP action.
 	Action string
