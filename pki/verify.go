@@ -43,6 +43,7 @@ type VerifyOptions struct {
 	Roots   *TrustStore // required
 	// Intermediates are the sub-CA certificates the peer sent, in any order
 	// (ISO SubCertificates are [Sub-CA 2, Sub-CA 1], PEM bundles leaf first).
+	// More than Profile.MaxSubCAs of them is [ReasonChainTooLong].
 	Intermediates []*x509.Certificate
 	// At is the time to verify at: the simulated time. Required.
 	At time.Time
@@ -55,7 +56,8 @@ type VerifyOptions struct {
 }
 
 // Verify checks leaf against opts and returns the chain, leaf first and the
-// trusted root last. Every rejection is an [*Error] with its [Reason].
+// trusted root last. Every rejection of the certificates is an [*Error] with
+// its [Reason]; misuse (zero At, no Roots or Profile) is a plain error.
 func Verify(leaf *x509.Certificate, opts VerifyOptions) ([]*x509.Certificate, error) {
 	if opts.At.IsZero() {
 		return nil, errors.New("pki: Verify: zero At: pass the simulated time")
