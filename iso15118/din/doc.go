@@ -9,7 +9,8 @@
 // slices, choices and substitution groups are one pointer field per alternative (exactly one
 // set), enumerations are typed constants. Errors are, or wrap, *exi.Error with the bit offset.
 // JSON: fields carry the schema names; enumerations marshal as their schema strings; hexBinary
-// is exi.HexBinary (hex text), base64Binary is []byte (base64).
+// is exi.HexBinary (hex text), base64Binary is []byte (base64),
+// xs:integer (the xmldsig X509SerialNumber) is exi.Integer (a decimal string).
 package din
 
 //go:generate go run ../internal/exigen -schemas ../../../shared/iso15118/schemas -set din -out .

@@ -14,7 +14,8 @@
 // set; the abstract BodyElement head is a field too, as EXI counts it), enumerations are typed
 // constants with String. Errors are, or wrap, *exi.Error with the bit offset.
 // JSON: fields carry the schema names; enumerations marshal as their schema strings; hexBinary
-// is exi.HexBinary (hex text), base64Binary is []byte (base64).
+// is exi.HexBinary (hex text), base64Binary is []byte (base64),
+// xs:integer (the xmldsig X509SerialNumber) is exi.Integer (a decimal string).
 //
 // # Signatures
 //
