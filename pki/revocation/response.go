@@ -4,9 +4,11 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"time"
 
 	"github.com/plugsim/plugsim/pki"
@@ -70,6 +72,12 @@ const maxResponseSize = 16 << 10
 // ReasonOCSPBadSignature, ReasonOCSPStale. A revoked status is not an error
 // here: see [Response.Err].
 func ParseResponse(der []byte, cert, issuer *x509.Certificate, at time.Time) (*Response, error) {
+	return parseResponse(der, cert.SerialNumber, cert, issuer, at)
+}
+
+// parseResponse is ParseResponse for the certificate with serial; cert,
+// which may be nil, only labels the errors.
+func parseResponse(der []byte, serial *big.Int, cert, issuer *x509.Certificate, at time.Time) (*Response, error) {
 	malformed := func(what string) error {
 		return &pki.Error{Reason: pki.ReasonMalformed, Cert: cert, Detail: "OCSP response: " + what}
 	}
@@ -118,7 +126,7 @@ func ParseResponse(der []byte, cert, issuer *x509.Certificate, at time.Time) (*R
 	}
 	r.Raw = der
 	// The CertID must name this certificate of this issuer.
-	if r.Serial.Cmp(cert.SerialNumber) != 0 {
+	if r.Serial.Cmp(serial) != 0 {
 		return nil, &pki.Error{Reason: pki.ReasonOCSPMismatch, Cert: cert, Detail: "serial " + r.Serial.Text(16)}
 	}
 	name, key := issuerHashes(issuer, r.Hash)
@@ -247,4 +255,31 @@ func parseTBS(tbsFull cryptobyte.String) (*Response, certID, error) {
 		}
 	}
 	return r, cid, nil
+}
+
+// ParseResponseForHashData is the CSMS side of an OCPP Authorize that
+// carries iso15118CertificateHashData instead of the certificate (OCPP 2.0.1
+// C07.FR.05 [S]): it verifies der, the OCSP response obtained for hd, at
+// time at. The issuing CA is found among issuers (the MO and V2G CA
+// certificates the CSMS knows) by the issuerNameHash and issuerKeyHash of
+// hd; none matching is [pki.ReasonUnknownIssuer]. The response's status is
+// then given by [Response.Err].
+func ParseResponseForHashData(der []byte, hd OCSPRequestData, issuers []*x509.Certificate, at time.Time) (*Response, error) {
+	var h crypto.Hash
+	for k, v := range hashNames {
+		if strings.EqualFold(v, hd.HashAlgorithm) {
+			h = k
+		}
+	}
+	serial, ok := new(big.Int).SetString(hd.SerialNumber, 16)
+	if h == 0 || !ok || serial.Sign() <= 0 {
+		return nil, &pki.Error{Reason: pki.ReasonMalformed, Detail: fmt.Sprintf("hash data: hashAlgorithm %q, serialNumber %q", hd.HashAlgorithm, hd.SerialNumber)}
+	}
+	for _, ca := range issuers {
+		name, key := issuerHashes(ca, h)
+		if strings.EqualFold(hex.EncodeToString(name), hd.IssuerNameHash) && strings.EqualFold(hex.EncodeToString(key), hd.IssuerKeyHash) {
+			return parseResponse(der, serial, nil, ca, at)
+		}
+	}
+	return nil, &pki.Error{Reason: pki.ReasonUnknownIssuer, Detail: "hash data names no known CA"}
 }

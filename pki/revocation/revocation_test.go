@@ -262,3 +262,41 @@ func FuzzParseResponse(f *testing.F) {
 		}
 	})
 }
+
+// TestHashDataOnly is the CSMS receiving Authorize with hash data for the
+// contract chain (leaf, Sub-CA 2, Sub-CA 1): it asks the responder named in
+// each entry and checks every answer against the CAs it knows.
+func TestHashDataOnly(t *testing.T) {
+	f := newFixture(t, pki.ISO2)
+	e := f.h.EMSPs[0]
+	known := []*x509.Certificate{e.Root.Cert, e.SubCA1.Cert, e.SubCA2.Cert}
+	chain := []*x509.Certificate{f.contract, e.SubCA2.Cert, e.SubCA1.Cert, e.Root.Cert}
+	for i := 0; i+1 < len(chain); i++ {
+		hd, err := HashData(chain[i], chain[i+1], crypto.SHA256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := hd.Request()
+		if err != nil {
+			t.Fatal(err)
+		}
+		der := f.set.Lookup(chain[i+1]).Respond(req, t0)
+		r, err := ParseResponseForHashData(der, hd, known, t0)
+		if err != nil {
+			t.Fatalf("entry %d: %v", i, err)
+		}
+		if err := r.Err(nil); err != nil {
+			t.Errorf("entry %d: %v, want good", i, err)
+		}
+	}
+	hd, _ := HashData(f.contract, e.SubCA2.Cert, crypto.SHA256)
+	der, _ := f.responder.ResponseFor(f.contract.SerialNumber, crypto.SHA256, t0)
+	if _, err := ParseResponseForHashData(der, hd, []*x509.Certificate{e.Root.Cert}, t0); reasonOf(err) != pki.ReasonUnknownIssuer {
+		t.Errorf("issuer unknown to the CSMS: %v, want unknown issuer", err)
+	}
+	other := hd
+	other.SerialNumber = "7f"
+	if _, err := ParseResponseForHashData(der, other, known, t0); reasonOf(err) != pki.ReasonOCSPMismatch {
+		t.Errorf("response for another serial: %v, want OCSP mismatch", err)
+	}
+}
