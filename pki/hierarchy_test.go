@@ -100,3 +100,25 @@ func TestHierarchyDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestMOUnderV2G chains the MO Sub-CAs to the first V2G root (PKI-NOTES §1:
+// MO may use a V2G root): a trust store of V2G roots then verifies
+// contracts too.
+func TestMOUnderV2G(t *testing.T) {
+	h, err := NewHierarchy(HierarchyOptions{Profile: ISO2, Seed: []byte("mo under v2g"), At: testAt, MOUnderV2G: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := h.EMSPs[0]
+	if e.Root != nil {
+		t.Fatal("MOUnderV2G still made an MO root")
+	}
+	store := NewTrustStore(h.V2G[0].Root.Cert, h.V2G[1].Root.Cert)
+	chain, err := Verify(e.Contracts[0].Cert, VerifyOptions{Profile: ISO2, Roots: store, Intermediates: certs(e.SubCA2, e.SubCA1), At: testAt.Add(time.Hour), Role: RoleContract})
+	if err != nil {
+		t.Fatalf("Verify = %v", err)
+	}
+	if chain[3] != h.V2G[0].Root.Cert {
+		t.Errorf("chain ends at %s, want the first V2G root", chain[3].Subject)
+	}
+}
