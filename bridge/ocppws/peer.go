@@ -182,38 +182,64 @@ func (p *Peer) Send(action string, payload json.RawMessage) error {
 // Call sends a CALL and waits for its outcome or ctx. When ctx ends first
 // the call stays queued or in flight; its outcome is then discarded.
 func (p *Peer) Call(ctx context.Context, action string, payload json.RawMessage) (json.RawMessage, error) {
+	c, err := p.call(ctx, action, payload)
+	if err != nil {
+		return nil, err
+	}
+	return c.Payload, nil
+}
+
+// call is Call returning the whole completion (its ID is the message id).
+func (p *Peer) call(ctx context.Context, action string, payload json.RawMessage) (Completion, error) {
 	ch := make(chan Completion, 1)
 	if err := p.CallAsync(action, payload, func(c Completion) { ch <- c }); err != nil {
-		return nil, err
+		return Completion{}, err
 	}
 	select {
 	case c := <-ch:
 		if c.Err != nil {
-			return nil, fmt.Errorf("ocppws: %s: %w", action, c.Err)
+			return c, fmt.Errorf("ocppws: %s: %w", action, c.Err)
 		}
-		return c.Payload, nil
+		return c, nil
 	case <-ctx.Done():
-		return nil, fmt.Errorf("ocppws: %s: %w", action, ctx.Err())
+		return Completion{}, fmt.Errorf("ocppws: %s: %w", action, ctx.Err())
 	}
 }
 
 // CallMessage sends req, a generated request type, after validating it,
-// and decodes and validates the answer into res.
+// and decodes and validates the answer into res. On an OCPP 2.1
+// connection a CALLRESULT that fails decoding or validation is reported to
+// the other side with a CALLRESULTERROR carrying the violation's code.
 func (p *Peer) CallMessage(ctx context.Context, req, res ocpp.Message) error {
 	if err := req.Validate(); err != nil {
 		return fmt.Errorf("ocppws: %s request: %w", req.OCPPAction(), err)
 	}
-	payload, err := p.Call(ctx, req.OCPPAction(), req.AppendJSON(nil))
+	c, err := p.call(ctx, req.OCPPAction(), req.AppendJSON(nil))
 	if err != nil {
 		return err
 	}
-	if err := res.UnmarshalJSON(payload); err != nil {
-		return fmt.Errorf("ocppws: %s response: %w", req.OCPPAction(), err)
-	}
-	if err := res.Validate(); err != nil {
+	if err := ocpp.DecodeResult(c, res); err != nil {
+		p.rejectResult(c.ID, err)
 		return fmt.Errorf("ocppws: %s response: %w", req.OCPPAction(), err)
 	}
 	return nil
+}
+
+// rejectResult sends a CALLRESULTERROR for the result of our call id when
+// the connection speaks OCPP 2.1; on 2.0.1 the result is only dropped.
+func (p *Peer) rejectResult(id string, err error) {
+	p.mu.Lock()
+	if p.ep == nil || p.conn == nil || p.ep.Version() != ocpp.V21 {
+		p.mu.Unlock()
+		return
+	}
+	if rerr := p.ep.RejectResult(id, err); rerr != nil {
+		p.mu.Unlock()
+		return
+	}
+	out := p.flushLocked()
+	p.mu.Unlock()
+	p.write(out)
 }
 
 // flushLocked takes the endpoint's outgoing frames and re-arms the call

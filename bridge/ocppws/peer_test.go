@@ -276,3 +276,73 @@ func TestPeerResultsOutliveNextRead(t *testing.T) {
 		}
 	}
 }
+
+// TestPeerRejectsInvalidResult: a CALLRESULT that fails the response
+// schema is answered with a CALLRESULTERROR on OCPP 2.1 and only dropped
+// on 2.0.1, where the next frame the CSMS sees is the station's next CALL.
+// (OCPP 2.1 part 4: CALLRESULTERROR.)
+func TestPeerRejectsInvalidResult(t *testing.T) {
+	for _, proto := range []string{SubprotocolOCPP21, SubprotocolOCPP201} {
+		t.Run(proto, func(t *testing.T) {
+			next := make(chan ocpp.Frame, 1)
+			srv, err := NewServer(ServerOptions{Session: func(ctx context.Context, c *Conn) error {
+				read := func() (ocpp.Frame, error) {
+					data, err := c.ReadMessage()
+					if err != nil {
+						return ocpp.Frame{}, err
+					}
+					f, err := ocpp.ParseFrame(data)
+					return f.Clone(), err
+				}
+				call, err := read()
+				if err != nil {
+					return err
+				}
+				// A HeartbeatResponse without its required currentTime.
+				if err := c.WriteMessage(ocpp.Frame{Type: ocpp.CallResult, ID: call.ID, Payload: json.RawMessage(`{}`)}.AppendTo(nil)); err != nil {
+					return err
+				}
+				f, err := read()
+				if err != nil {
+					return err
+				}
+				next <- f
+				return discardSession(ctx, c)
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs := startServer(t, srv, nil)
+			cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1", Subprotocols: []string{proto}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			conn, err := cl.Dial(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			peer := NewPeer(PeerOptions{Endpoint: ocpp.EndpointOptions{CallTimeout: 50 * time.Millisecond}})
+			defer peer.Close()
+			ctx, cancel := context.WithCancel(t.Context())
+			served := make(chan error, 1)
+			go func() { served <- peer.Serve(ctx, conn) }()
+			defer func() { cancel(); <-served }()
+			err = peer.CallMessage(ctx, &v201.HeartbeatRequest{}, &v201.HeartbeatResponse{})
+			var oe *ocpp.Error
+			if !errors.As(err, &oe) || oe.Code != ocpp.OccurrenceConstraintViolation {
+				t.Fatalf("CallMessage = %v, want an OccurrenceConstraintViolation", err)
+			}
+			// The next frame is the CALLRESULTERROR, if any, else this CALL.
+			if err := peer.CallAsync("Heartbeat", json.RawMessage(`{}`), nil); err != nil {
+				t.Fatal(err)
+			}
+			f := <-next
+			switch {
+			case proto == SubprotocolOCPP21 && (f.Type != ocpp.CallResultError || f.ID != "1" || f.ErrorCode != ocpp.OccurrenceConstraintViolation):
+				t.Errorf("after the invalid result the CSMS got %s, want a CALLRESULTERROR OccurrenceConstraintViolation for id 1", f.AppendTo(nil))
+			case proto == SubprotocolOCPP201 && (f.Type != ocpp.Call || f.ID != "2"):
+				t.Errorf("after the invalid result the CSMS got %s, want the next CALL", f.AppendTo(nil))
+			}
+		})
+	}
+}
