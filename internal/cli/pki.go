@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	stdio "io"
 	"os"
 	"time"
 
@@ -15,19 +16,19 @@ import (
 
 // runPKI dispatches `plugsim pki init` and `plugsim pki inspect`.
 func runPKI(ctx context.Context, args []string, io IO) int {
-	usage := func() {
-		fmt.Fprint(io.Stderr, "Usage: plugsim pki <init|inspect> [flags]\n\n"+
+	usage := func(w stdio.Writer) {
+		fmt.Fprint(w, "Usage: plugsim pki <init|inspect> [flags]\n\n"+
 			"  init     write a whole Plug & Charge PKI (V2G, CPO, CPS, MO, OEM, OCPP) as PEM and DER files\n"+
 			"  inspect  print a certificate's role, identifiers, validity and chain verdict\n\n"+
 			"Run 'plugsim pki <command> --help' for its flags.\n")
 	}
 	if len(args) == 0 {
-		usage()
+		usage(io.Stderr)
 		return ExitUsage
 	}
 	switch args[0] {
 	case "-h", "--help", "help":
-		usage()
+		usage(io.Stdout)
 		return ExitOK
 	case "init":
 		return runPKIInit(ctx, args[1:], io)
@@ -35,7 +36,7 @@ func runPKI(ctx context.Context, args []string, io IO) int {
 		return runPKIInspect(ctx, args[1:], io)
 	}
 	fmt.Fprintf(io.Stderr, "plugsim pki: unknown command %q\n\n", args[0])
-	usage()
+	usage(io.Stderr)
 	return ExitUsage
 }
 
