@@ -710,10 +710,7 @@ func randTransformType(r *rand.Rand, v *TransformType) {
 	_ = v
 	v.Algorithm = randString(r, 0, 24)
 	for range 0 + r.IntN(2) {
-		switch r.IntN(1) {
-		case 0:
-			v.XPath = append(v.XPath, randString(r, 0, 24))
-		}
+		v.XPath = append(v.XPath, randString(r, 0, 24))
 	}
 }
 

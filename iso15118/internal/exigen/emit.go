@@ -10,12 +10,9 @@ import (
 )
 
 type gen struct {
-	m    *model
-	cfg  setConfig
-	b    bytes.Buffer
-	glob []*elemDecl // document roots, sorted
-	frag []qname     // fragment element qnames, sorted
-	dsig []qname     // xmldsig-only fragment qnames, sorted
+	m   *model
+	cfg setConfig
+	b   bytes.Buffer
 
 	unrep      map[*complexT]bool
 	fragFields []rootField
@@ -178,13 +175,6 @@ var goBounds = map[string][2]string{
 	"int8": {"-128", "127"}, "uint8": {"0", "255"}, "int16": {"-32768", "32767"}, "uint16": {"0", "65535"},
 	"int32": {"-2147483648", "2147483647"}, "uint32": {"0", "4294967295"},
 	"int64": {"-9223372036854775808", "9223372036854775807"}, "uint64": {"0", "18446744073709551615"},
-}
-
-func goType(st *simpleT) string {
-	if st.kind == kEnum {
-		return st.goType
-	}
-	return st.goType
 }
 
 // rangeChecks returns the comparisons that reject x outside st's facets (in Go type T).

@@ -133,12 +133,6 @@ func (m *model) buildGrammar(ct *complexT) {
 	}
 	// contentReachable[i]: after attribute position i (or at the start, i = -1), the content
 	// start is reachable through optional attributes only.
-	nattr := 0
-	for _, p := range ct.positions {
-		if p.kind == pAttr {
-			nattr++
-		}
-	}
 	reach := func(after int) bool {
 		for _, p := range ct.positions[after+1:] {
 			if p.kind == pAttr && p.min > 0 {
@@ -197,7 +191,6 @@ func (m *model) buildGrammar(ct *complexT) {
 			p.stFull = mk(fmt.Sprintf("after %d %s", p.max, name), follow(p, false), mixedOK)
 		}
 	}
-	_ = nattr
 }
 
 func posName(p *position) string {

@@ -81,7 +81,6 @@ type complexT struct {
 	simple  *simpleT
 	content *particle
 	mixed   bool
-	done    bool
 	busy    bool
 
 	positions []*position

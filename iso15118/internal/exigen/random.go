@@ -94,6 +94,10 @@ func (g *gen) emitRandParticle(p *particle) {
 			if len(kids) == 0 {
 				return
 			}
+			if len(kids) == 1 {
+				g.emitRandParticle(kids[0])
+				return
+			}
 			g.p("switch r.IntN(%d) {", len(kids))
 			for i, k := range kids {
 				g.p("case %d:", i)
@@ -121,6 +125,8 @@ func (g *gen) emitRandParticle(p *particle) {
 			if pos.max > 0 && pos.max <= 64 && pos.max > hi {
 				// Sometimes fill to maxOccurs, where the element leaves the grammar state.
 				g.p("for range randCount(r, %d, %d, %d) {", pos.min, hi, pos.max)
+			} else if hi == pos.min {
+				g.p("for range %d {", pos.min)
 			} else {
 				g.p("for range %d + r.IntN(%d) {", pos.min, hi-pos.min+1)
 			}
