@@ -41,10 +41,13 @@ type PeerOptions struct {
 //
 // [Peer.Serve] reads the connection on its own goroutine; [Peer.Call] and
 // [Peer.CallAsync] are safe from any goroutine. Router handlers run on the
-// reading goroutine, one at a time: a handler must not block on
-// [Peer.Call] (that would wait for a frame only it can read) but may use
-// [Peer.CallAsync]. The call timeout runs on a timer, so an idle Peer
-// costs no goroutine.
+// reading goroutine, one at a time, and so do the completion functions of
+// answered calls: neither may block on [Peer.Call] or [Peer.CallMessage]
+// (that would wait for a frame only they can read), both may use
+// [Peer.CallAsync]. A router handler reads and updates the station's
+// state through the [ocpp.Session] it is given, not [Peer.Registration] or
+// [Peer.SetRegistration], which wait for the handler to return. The call
+// timeout runs on a timer, so an idle Peer costs no goroutine.
 type Peer struct {
 	opts PeerOptions
 	log  *slog.Logger
