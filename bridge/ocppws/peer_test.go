@@ -12,6 +12,7 @@ import (
 
 	"github.com/plugsim/plugsim/ocpp"
 	"github.com/plugsim/plugsim/ocpp/v201"
+	"github.com/plugsim/plugsim/ocpp/v21"
 )
 
 // discardSession reads and never answers.
@@ -104,22 +105,37 @@ func TestPeerRefusesOtherVersion(t *testing.T) {
 	}
 }
 
-// FuzzPeerInbound feeds arbitrary frames to a CSMS-side Peer as if read
-// from a station: nothing may panic, whatever the bytes.
+// FuzzPeerInbound feeds arbitrary frames to CSMS-side Peers of OCPP 2.0.1
+// and 2.1 as if read from a station: nothing may panic, whatever the
+// bytes.
 func FuzzPeerInbound(f *testing.F) {
 	// Seeds live in testdata/fuzz/FuzzPeerInbound.
 	router := v201.NewRouter(ocpp.CSMSSide)
 	ocpp.Handle(router, func(_ context.Context, _ *ocpp.Session, req *v201.BootNotificationRequest) (*v201.BootNotificationResponse, error) {
 		return &v201.BootNotificationResponse{CurrentTime: time.Unix(0, 0).UTC(), Interval: 60, Status: v201.RegistrationStatusAccepted}, nil
 	})
+	router21 := v21.NewRouter(ocpp.CSMSSide)
+	ocpp.Handle(router21, func(_ context.Context, _ *ocpp.Session, req *v21.BootNotificationRequest) (*v21.BootNotificationResponse, error) {
+		return &v21.BootNotificationResponse{CurrentTime: time.Unix(0, 0).UTC(), Interval: 60, Status: v21.RegistrationStatusAccepted}, nil
+	})
+	ocpp.HandleSend(router21, func(_ context.Context, _ *ocpp.Session, req *v21.NotifyPeriodicEventStream) error {
+		return nil
+	})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := NewPeer(PeerOptions{Router: router})
-		p.ep = ocpp.NewEndpoint(ocpp.EndpointOptions{Version: ocpp.V201})
-		if err := p.CallAsync("Heartbeat", json.RawMessage(`{}`), nil); err != nil {
-			t.Fatal(err)
+		for _, v := range []struct {
+			version ocpp.Version
+			router  *ocpp.Router
+		}{{ocpp.V201, router}, {ocpp.V21, router21}} {
+			p := NewPeer(PeerOptions{Router: v.router})
+			p.ep = ocpp.NewEndpoint(ocpp.EndpointOptions{Version: v.version})
+			if err := p.CallAsync("Heartbeat", json.RawMessage(`{}`), nil); err != nil {
+				t.Fatal(err)
+			}
+			// Accepted, so that calls reach their handlers.
+			p.receive(context.Background(), []byte(`[2,"b","BootNotification",{"reason":"PowerUp","chargingStation":{"model":"m","vendorName":"v"}}]`))
+			p.receive(context.Background(), data)
+			p.Close()
 		}
-		p.receive(context.Background(), data)
-		p.Close()
 	})
 }
 
