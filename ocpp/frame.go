@@ -102,11 +102,14 @@ func (f Frame) Err() *Error {
 
 // ErrorFrame is the one place where an error becomes a frame: it returns a
 // CALLERROR (typ CallError) or CALLRESULTERROR (typ CallResultError) with the
-// code of the [*Error] in err's chain, or InternalError. For schema
-// violations a [*FieldError] in the chain supplies the description and
-// {"path": ...} details when the error has none of its own.
+// code of the [*Error] in err's chain, or InternalError (also for a nil
+// err). For schema violations a [*FieldError] in the chain supplies the
+// description and {"path": ...} details when the error has none of its own.
 func ErrorFrame(typ MessageType, id string, err error) Frame {
 	e := AsError(err)
+	if e == nil {
+		e = &Error{Code: InternalError}
+	}
 	desc := e.Description
 	details := e.Details
 	if fe, ok := errors.AsType[*FieldError](e); ok && e.Code.IsSchemaViolation() {

@@ -96,6 +96,7 @@ func TestErrorFrame(t *testing.T) {
 		{"field", Violation(PropertyConstraintViolation, "/a/0", "too long"), `[4,"7","PropertyConstraintViolation","/a/0: too long",{"path":"/a/0"}]`},
 		{"wrapped field", AtField(Violation(TypeConstraintViolation, "", "want string"), "model"), `[4,"7","TypeConstraintViolation","/model: want string",{"path":"/model"}]`},
 		{"plain error", errors.New("database down"), `[4,"7","InternalError","internal error",{}]`},
+		{"nil error", nil, `[4,"7","InternalError","",{}]`},
 		{"peer code not sent", &Error{Code: OccurenceConstraintViolation}, `[4,"7","GenericError","",{}]`},
 		{"long", &Error{Code: GenericError, Description: string(long)}, `[4,"7","GenericError","` + string(long[:510]) + `",{}]`},
 	}
