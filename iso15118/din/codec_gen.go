@@ -17665,7 +17665,7 @@ type Document struct {
 	DC_EVStatus                 *DC_EVStatusType                 `json:"DC_EVStatus,omitempty"`                 // {urn:din:70121:2012:MsgDataTypes}DC_EVStatus
 	DSAKeyValue                 *DSAKeyValueType                 `json:"DSAKeyValue,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod                *DigestMethodType                `json:"DigestMethod,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                 []byte                           `json:"DigestValue,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                 []byte                           `json:"DigestValue,omitzero"`                  // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	EVChargeParameter           *EVChargeParameterType           `json:"EVChargeParameter,omitempty"`           // {urn:din:70121:2012:MsgDataTypes}EVChargeParameter
 	EVPowerDeliveryParameter    *EVPowerDeliveryParameterType    `json:"EVPowerDeliveryParameter,omitempty"`    // {urn:din:70121:2012:MsgDataTypes}EVPowerDeliveryParameter
 	EVSEChargeParameter         *EVSEChargeParameterType         `json:"EVSEChargeParameter,omitempty"`         // {urn:din:70121:2012:MsgDataTypes}EVSEChargeParameter

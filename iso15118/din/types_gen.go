@@ -1000,11 +1000,11 @@ type ChargingStatusResType struct {
 
 // MeterInfoType is complex type MeterInfoType (namespace urn:din:70121:2012:MsgDataTypes).
 type MeterInfoType struct {
-	MeterID         string             `json:"MeterID,omitempty"`         // element MeterID
-	MeterReading    *PhysicalValueType `json:"MeterReading,omitempty"`    // element MeterReading
-	SigMeterReading []byte             `json:"SigMeterReading,omitempty"` // element SigMeterReading
-	MeterStatus     *int16             `json:"MeterStatus,omitempty"`     // element MeterStatus
-	TMeter          *int64             `json:"TMeter,omitempty"`          // element TMeter
+	MeterID         string             `json:"MeterID,omitempty"`        // element MeterID
+	MeterReading    *PhysicalValueType `json:"MeterReading,omitempty"`   // element MeterReading
+	SigMeterReading []byte             `json:"SigMeterReading,omitzero"` // element SigMeterReading
+	MeterStatus     *int16             `json:"MeterStatus,omitempty"`    // element MeterStatus
+	TMeter          *int64             `json:"TMeter,omitempty"`         // element TMeter
 }
 
 // ContractAuthenticationReqType is complex type ContractAuthenticationReqType (namespace urn:din:70121:2012:MsgBody).
@@ -1060,13 +1060,13 @@ type EVPowerDeliveryParameterType struct {
 
 // DSAKeyValueType is complex type DSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
 type DSAKeyValueType struct {
-	P           []byte `json:"P,omitempty"`           // element P
-	Q           []byte `json:"Q,omitempty"`           // element Q
-	G           []byte `json:"G,omitempty"`           // element G
-	Y           []byte `json:"Y"`                     // element Y
-	J           []byte `json:"J,omitempty"`           // element J
-	Seed        []byte `json:"Seed,omitempty"`        // element Seed
-	PgenCounter []byte `json:"PgenCounter,omitempty"` // element PgenCounter
+	P           []byte `json:"P,omitzero"`           // element P
+	Q           []byte `json:"Q,omitzero"`           // element Q
+	G           []byte `json:"G,omitzero"`           // element G
+	Y           []byte `json:"Y"`                    // element Y
+	J           []byte `json:"J,omitzero"`           // element J
+	Seed        []byte `json:"Seed,omitzero"`        // element Seed
+	PgenCounter []byte `json:"PgenCounter,omitzero"` // element PgenCounter
 }
 
 // DigestMethodType is complex type DigestMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
@@ -1133,9 +1133,9 @@ type X509IssuerSerialType struct {
 
 // PGPDataType is complex type PGPDataType (namespace http://www.w3.org/2000/09/xmldsig#).
 type PGPDataType struct {
-	PGPKeyID       []byte `json:"PGPKeyID,omitempty"`       // element PGPKeyID
-	PGPKeyPacket   []byte `json:"PGPKeyPacket,omitempty"`   // element PGPKeyPacket
-	PGPKeyPacket_2 []byte `json:"PGPKeyPacket_2,omitempty"` // element PGPKeyPacket
+	PGPKeyID       []byte `json:"PGPKeyID,omitzero"`       // element PGPKeyID
+	PGPKeyPacket   []byte `json:"PGPKeyPacket,omitzero"`   // element PGPKeyPacket
+	PGPKeyPacket_2 []byte `json:"PGPKeyPacket_2,omitzero"` // element PGPKeyPacket
 }
 
 // SPKIDataType is complex type SPKIDataType (namespace http://www.w3.org/2000/09/xmldsig#).

@@ -34,7 +34,9 @@ var (
 	// represent (second-level events, wildcards, untyped character data in mixed content,
 	// string table hits).
 	ErrUnsupported = errors.New("unsupported event or value")
-	// ErrLimit: a length or count above the documented limit or above what the input can hold.
+	// ErrLimit: a length or count above the documented limit (for array counts, also above
+	// what the input can hold). A string or binary value whose length prefix runs past the
+	// end of the input is a truncation and wraps io.ErrUnexpectedEOF instead.
 	ErrLimit = errors.New("limit exceeded")
 	// ErrValue: a value outside the schema's facets or the Go type's range, or an invalid
 	// code point.

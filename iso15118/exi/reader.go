@@ -151,8 +151,11 @@ func (r *Reader) ReadBinary(max int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n > uint64(max) || int64(n)*8 > r.end-r.pos {
+	if n > uint64(max) {
 		return nil, &Error{Bit: start, Op: "read binary", Err: ErrLimit}
+	}
+	if int64(n)*8 > r.end-r.pos { // the input ends before its own length says
+		return nil, &Error{Bit: start, Op: "read binary", Err: io.ErrUnexpectedEOF}
 	}
 	b := make([]byte, n)
 	if r.pos&7 == 0 {
@@ -188,8 +191,11 @@ func (r *Reader) ReadString(max int) (string, error) {
 	}
 	n -= 2
 	// Each code point takes at least 8 bits.
-	if n > uint64(max) || int64(n)*8 > r.end-r.pos {
+	if n > uint64(max) {
 		return "", &Error{Bit: start, Op: "read string", Err: ErrLimit}
+	}
+	if int64(n)*8 > r.end-r.pos { // the input ends before its own length says
+		return "", &Error{Bit: start, Op: "read string", Err: io.ErrUnexpectedEOF}
 	}
 	var sb strings.Builder
 	sb.Grow(int(n))

@@ -18836,7 +18836,7 @@ type Document struct {
 	DC_EVStatus                 *DC_EVStatusType                 `json:"DC_EVStatus,omitempty"`                 // {urn:iso:15118:2:2013:MsgDataTypes}DC_EVStatus
 	DSAKeyValue                 *DSAKeyValueType                 `json:"DSAKeyValue,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod                *DigestMethodType                `json:"DigestMethod,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                 []byte                           `json:"DigestValue,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                 []byte                           `json:"DigestValue,omitzero"`                  // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	EVChargeParameter           *EVChargeParameterType           `json:"EVChargeParameter,omitempty"`           // {urn:iso:15118:2:2013:MsgDataTypes}EVChargeParameter
 	EVPowerDeliveryParameter    *EVPowerDeliveryParameterType    `json:"EVPowerDeliveryParameter,omitempty"`    // {urn:iso:15118:2:2013:MsgDataTypes}EVPowerDeliveryParameter
 	EVSEChargeParameter         *EVSEChargeParameterType         `json:"EVSEChargeParameter,omitempty"`         // {urn:iso:15118:2:2013:MsgDataTypes}EVSEChargeParameter
@@ -23766,7 +23766,7 @@ type Fragment struct {
 	CableCheckReq                              *CableCheckReqType                        `json:"CableCheckReq,omitempty"`                              // {urn:iso:15118:2:2013:MsgBody}CableCheckReq
 	CableCheckRes                              *CableCheckResType                        `json:"CableCheckRes,omitempty"`                              // {urn:iso:15118:2:2013:MsgBody}CableCheckRes
 	CanonicalizationMethod                     *CanonicalizationMethodType               `json:"CanonicalizationMethod,omitempty"`                     // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
-	Certificate                                []byte                                    `json:"Certificate,omitempty"`                                // {urn:iso:15118:2:2013:MsgDataTypes}Certificate
+	Certificate                                []byte                                    `json:"Certificate,omitzero"`                                 // {urn:iso:15118:2:2013:MsgDataTypes}Certificate
 	CertificateInstallationReq                 *CertificateInstallationReqType           `json:"CertificateInstallationReq,omitempty"`                 // {urn:iso:15118:2:2013:MsgBody}CertificateInstallationReq
 	CertificateInstallationRes                 *CertificateInstallationResType           `json:"CertificateInstallationRes,omitempty"`                 // {urn:iso:15118:2:2013:MsgBody}CertificateInstallationRes
 	CertificateUpdateReq                       *CertificateUpdateReqType                 `json:"CertificateUpdateReq,omitempty"`                       // {urn:iso:15118:2:2013:MsgBody}CertificateUpdateReq
@@ -23801,10 +23801,10 @@ type Fragment struct {
 	DSAKeyValue                                *DSAKeyValueType                          `json:"DSAKeyValue,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DepartureTime                              *uint32                                   `json:"DepartureTime,omitempty"`                              // {urn:iso:15118:2:2013:MsgDataTypes}DepartureTime
 	DigestMethod                               *DigestMethodType                         `json:"DigestMethod,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                                []byte                                    `json:"DigestValue,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                                []byte                                    `json:"DigestValue,omitzero"`                                 // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	EAmount                                    *PhysicalValueType                        `json:"EAmount,omitempty"`                                    // {urn:iso:15118:2:2013:MsgDataTypes}EAmount
 	EPriceLevel                                *uint8                                    `json:"EPriceLevel,omitempty"`                                // {urn:iso:15118:2:2013:MsgDataTypes}EPriceLevel
-	EVCCID                                     exi.HexBinary                             `json:"EVCCID,omitempty"`                                     // {urn:iso:15118:2:2013:MsgBody}EVCCID
+	EVCCID                                     exi.HexBinary                             `json:"EVCCID,omitzero"`                                      // {urn:iso:15118:2:2013:MsgBody}EVCCID
 	EVChargeParameter                          *EVChargeParameterType                    `json:"EVChargeParameter,omitempty"`                          // {urn:iso:15118:2:2013:MsgDataTypes}EVChargeParameter
 	EVEnergyCapacity                           *PhysicalValueType                        `json:"EVEnergyCapacity,omitempty"`                           // {urn:iso:15118:2:2013:MsgDataTypes}EVEnergyCapacity
 	EVEnergyRequest                            *PhysicalValueType                        `json:"EVEnergyRequest,omitempty"`                            // {urn:iso:15118:2:2013:MsgDataTypes}EVEnergyRequest
@@ -23853,16 +23853,16 @@ type Fragment struct {
 	EVTargetVoltage                            *PhysicalValueType                        `json:"EVTargetVoltage,omitempty"`                            // {urn:iso:15118:2:2013:MsgBody}EVTargetVoltage
 	EnergyTransferMode                         *EnergyTransferModeType                   `json:"EnergyTransferMode,omitempty"`                         // {urn:iso:15118:2:2013:MsgDataTypes}EnergyTransferMode
 	Entry                                      *EntryType                                `json:"Entry,omitempty"`                                      // {urn:iso:15118:2:2013:MsgDataTypes}Entry
-	Exponent                                   []byte                                    `json:"Exponent,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	Exponent                                   []byte                                    `json:"Exponent,omitzero"`                                    // {http://www.w3.org/2000/09/xmldsig#}Exponent
 	FaultCode                                  *FaultCodeType                            `json:"FaultCode,omitempty"`                                  // {urn:iso:15118:2:2013:MsgDataTypes}FaultCode
 	FaultMsg                                   *string                                   `json:"FaultMsg,omitempty"`                                   // {urn:iso:15118:2:2013:MsgDataTypes}FaultMsg
 	FreeService                                *bool                                     `json:"FreeService,omitempty"`                                // {urn:iso:15118:2:2013:MsgDataTypes}FreeService
 	FullSOC                                    *int8                                     `json:"FullSOC,omitempty"`                                    // {urn:iso:15118:2:2013:MsgDataTypes}FullSOC
-	G                                          []byte                                    `json:"G,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}G
-	GenChallenge                               []byte                                    `json:"GenChallenge,omitempty"`                               // {urn:iso:15118:2:2013:MsgBody}GenChallenge
+	G                                          []byte                                    `json:"G,omitzero"`                                           // {http://www.w3.org/2000/09/xmldsig#}G
+	GenChallenge                               []byte                                    `json:"GenChallenge,omitzero"`                                // {urn:iso:15118:2:2013:MsgBody}GenChallenge
 	HMACOutputLength                           *exi.Integer                              `json:"HMACOutputLength,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	Header                                     *MessageHeaderType                        `json:"Header,omitempty"`                                     // {urn:iso:15118:2:2013:MsgDef}Header
-	J                                          []byte                                    `json:"J,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}J
+	J                                          []byte                                    `json:"J,omitzero"`                                           // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                                    *KeyInfoType                              `json:"KeyInfo,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                                    *string                                   `json:"KeyName,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue                                   *KeyValueType                             `json:"KeyValue,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}KeyValue
@@ -23876,17 +23876,17 @@ type Fragment struct {
 	MeteringReceiptReq                         *MeteringReceiptReqType                   `json:"MeteringReceiptReq,omitempty"`                         // {urn:iso:15118:2:2013:MsgBody}MeteringReceiptReq
 	MeteringReceiptRes                         *MeteringReceiptResType                   `json:"MeteringReceiptRes,omitempty"`                         // {urn:iso:15118:2:2013:MsgBody}MeteringReceiptRes
 	MgmtData                                   *string                                   `json:"MgmtData,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}MgmtData
-	Modulus                                    []byte                                    `json:"Modulus,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                                    []byte                                    `json:"Modulus,omitzero"`                                     // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	Multiplier                                 *int8                                     `json:"Multiplier,omitempty"`                                 // {urn:iso:15118:2:2013:MsgDataTypes}Multiplier
 	Notification                               *NotificationType                         `json:"Notification,omitempty"`                               // {urn:iso:15118:2:2013:MsgHeader}Notification
 	NotificationMaxDelay                       *uint16                                   `json:"NotificationMaxDelay,omitempty"`                       // {urn:iso:15118:2:2013:MsgDataTypes}NotificationMaxDelay
 	NumEPriceLevels                            *uint8                                    `json:"NumEPriceLevels,omitempty"`                            // {urn:iso:15118:2:2013:MsgDataTypes}NumEPriceLevels
-	OEMProvisioningCert                        []byte                                    `json:"OEMProvisioningCert,omitempty"`                        // {urn:iso:15118:2:2013:MsgBody}OEMProvisioningCert
+	OEMProvisioningCert                        []byte                                    `json:"OEMProvisioningCert,omitzero"`                         // {urn:iso:15118:2:2013:MsgBody}OEMProvisioningCert
 	Object                                     *ObjectType                               `json:"Object,omitempty"`                                     // {http://www.w3.org/2000/09/xmldsig#}Object
-	P                                          []byte                                    `json:"P,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}P
+	P                                          []byte                                    `json:"P,omitzero"`                                           // {http://www.w3.org/2000/09/xmldsig#}P
 	PGPData                                    *PGPDataType                              `json:"PGPData,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID                                   []byte                                    `json:"PGPKeyID,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket                               []byte                                    `json:"PGPKeyPacket,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PGPKeyID                                   []byte                                    `json:"PGPKeyID,omitzero"`                                    // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket                               []byte                                    `json:"PGPKeyPacket,omitzero"`                                // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
 	PMax                                       *PhysicalValueType                        `json:"PMax,omitempty"`                                       // {urn:iso:15118:2:2013:MsgDataTypes}PMax
 	PMaxSchedule                               *PMaxScheduleType                         `json:"PMaxSchedule,omitempty"`                               // {urn:iso:15118:2:2013:MsgDataTypes}PMaxSchedule
 	PMaxScheduleEntry                          *PMaxScheduleEntryType                    `json:"PMaxScheduleEntry,omitempty"`                          // {urn:iso:15118:2:2013:MsgDataTypes}PMaxScheduleEntry
@@ -23899,13 +23899,13 @@ type Fragment struct {
 	PaymentOptionList                          *PaymentOptionListType                    `json:"PaymentOptionList,omitempty"`                          // {urn:iso:15118:2:2013:MsgBody}PaymentOptionList
 	PaymentServiceSelectionReq                 *PaymentServiceSelectionReqType           `json:"PaymentServiceSelectionReq,omitempty"`                 // {urn:iso:15118:2:2013:MsgBody}PaymentServiceSelectionReq
 	PaymentServiceSelectionRes                 *PaymentServiceSelectionResType           `json:"PaymentServiceSelectionRes,omitempty"`                 // {urn:iso:15118:2:2013:MsgBody}PaymentServiceSelectionRes
-	PgenCounter                                []byte                                    `json:"PgenCounter,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	PgenCounter                                []byte                                    `json:"PgenCounter,omitzero"`                                 // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
 	PowerDeliveryReq                           *PowerDeliveryReqType                     `json:"PowerDeliveryReq,omitempty"`                           // {urn:iso:15118:2:2013:MsgBody}PowerDeliveryReq
 	PowerDeliveryRes                           *PowerDeliveryResType                     `json:"PowerDeliveryRes,omitempty"`                           // {urn:iso:15118:2:2013:MsgBody}PowerDeliveryRes
 	PreChargeReq                               *PreChargeReqType                         `json:"PreChargeReq,omitempty"`                               // {urn:iso:15118:2:2013:MsgBody}PreChargeReq
 	PreChargeRes                               *PreChargeResType                         `json:"PreChargeRes,omitempty"`                               // {urn:iso:15118:2:2013:MsgBody}PreChargeRes
 	ProfileEntry                               *ProfileEntryType                         `json:"ProfileEntry,omitempty"`                               // {urn:iso:15118:2:2013:MsgDataTypes}ProfileEntry
-	Q                                          []byte                                    `json:"Q,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}Q
+	Q                                          []byte                                    `json:"Q,omitzero"`                                           // {http://www.w3.org/2000/09/xmldsig#}Q
 	RCD                                        *bool                                     `json:"RCD,omitempty"`                                        // {urn:iso:15118:2:2013:MsgDataTypes}RCD
 	RSAKeyValue                                *RSAKeyValueType                          `json:"RSAKeyValue,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	ReceiptRequired                            *bool                                     `json:"ReceiptRequired,omitempty"`                            // {urn:iso:15118:2:2013:MsgBody}ReceiptRequired
@@ -23925,12 +23925,12 @@ type Fragment struct {
 	SAScheduleTupleID_2                        *uint8                                    `json:"SAScheduleTupleID_2,omitempty"`                        // {urn:iso:15118:2:2013:MsgDataTypes}SAScheduleTupleID
 	SASchedules                                *SASchedulesType                          `json:"SASchedules,omitempty"`                                // {urn:iso:15118:2:2013:MsgDataTypes}SASchedules
 	SPKIData                                   *SPKIDataType                             `json:"SPKIData,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp                                   []byte                                    `json:"SPKISexp,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	SPKISexp                                   []byte                                    `json:"SPKISexp,omitzero"`                                    // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
 	SalesTariff                                *SalesTariffType                          `json:"SalesTariff,omitempty"`                                // {urn:iso:15118:2:2013:MsgDataTypes}SalesTariff
 	SalesTariffDescription                     *string                                   `json:"SalesTariffDescription,omitempty"`                     // {urn:iso:15118:2:2013:MsgDataTypes}SalesTariffDescription
 	SalesTariffEntry                           *SalesTariffEntryType                     `json:"SalesTariffEntry,omitempty"`                           // {urn:iso:15118:2:2013:MsgDataTypes}SalesTariffEntry
 	SalesTariffID                              *uint8                                    `json:"SalesTariffID,omitempty"`                              // {urn:iso:15118:2:2013:MsgDataTypes}SalesTariffID
-	Seed                                       []byte                                    `json:"Seed,omitempty"`                                       // {http://www.w3.org/2000/09/xmldsig#}Seed
+	Seed                                       []byte                                    `json:"Seed,omitzero"`                                        // {http://www.w3.org/2000/09/xmldsig#}Seed
 	SelectedPaymentOption                      *PaymentOptionType                        `json:"SelectedPaymentOption,omitempty"`                      // {urn:iso:15118:2:2013:MsgBody}SelectedPaymentOption
 	SelectedService                            *SelectedServiceType                      `json:"SelectedService,omitempty"`                            // {urn:iso:15118:2:2013:MsgDataTypes}SelectedService
 	SelectedServiceList                        *SelectedServiceListType                  `json:"SelectedServiceList,omitempty"`                        // {urn:iso:15118:2:2013:MsgBody}SelectedServiceList
@@ -23948,13 +23948,13 @@ type Fragment struct {
 	ServiceParameterList                       *ServiceParameterListType                 `json:"ServiceParameterList,omitempty"`                       // {urn:iso:15118:2:2013:MsgBody}ServiceParameterList
 	ServiceScope                               *string                                   `json:"ServiceScope,omitempty"`                               // {urn:iso:15118:2:2013:MsgBody}ServiceScope
 	ServiceScope_2                             *string                                   `json:"ServiceScope_2,omitempty"`                             // {urn:iso:15118:2:2013:MsgDataTypes}ServiceScope
-	SessionID                                  exi.HexBinary                             `json:"SessionID,omitempty"`                                  // {urn:iso:15118:2:2013:MsgBody}SessionID
-	SessionID_2                                exi.HexBinary                             `json:"SessionID_2,omitempty"`                                // {urn:iso:15118:2:2013:MsgHeader}SessionID
+	SessionID                                  exi.HexBinary                             `json:"SessionID,omitzero"`                                   // {urn:iso:15118:2:2013:MsgBody}SessionID
+	SessionID_2                                exi.HexBinary                             `json:"SessionID_2,omitzero"`                                 // {urn:iso:15118:2:2013:MsgHeader}SessionID
 	SessionSetupReq                            *SessionSetupReqType                      `json:"SessionSetupReq,omitempty"`                            // {urn:iso:15118:2:2013:MsgBody}SessionSetupReq
 	SessionSetupRes                            *SessionSetupResType                      `json:"SessionSetupRes,omitempty"`                            // {urn:iso:15118:2:2013:MsgBody}SessionSetupRes
 	SessionStopReq                             *SessionStopReqType                       `json:"SessionStopReq,omitempty"`                             // {urn:iso:15118:2:2013:MsgBody}SessionStopReq
 	SessionStopRes                             *SessionStopResType                       `json:"SessionStopRes,omitempty"`                             // {urn:iso:15118:2:2013:MsgBody}SessionStopRes
-	SigMeterReading                            []byte                                    `json:"SigMeterReading,omitempty"`                            // {urn:iso:15118:2:2013:MsgDataTypes}SigMeterReading
+	SigMeterReading                            []byte                                    `json:"SigMeterReading,omitzero"`                             // {urn:iso:15118:2:2013:MsgDataTypes}SigMeterReading
 	Signature                                  *SignatureType                            `json:"Signature,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}Signature
 	SignatureMethod                            *SignatureMethodType                      `json:"SignatureMethod,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}SignatureMethod
 	SignatureProperties                        *SignaturePropertiesType                  `json:"SignatureProperties,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}SignatureProperties
@@ -23972,16 +23972,16 @@ type Fragment struct {
 	Value                                      *int16                                    `json:"Value,omitempty"`                                      // {urn:iso:15118:2:2013:MsgDataTypes}Value
 	WeldingDetectionReq                        *WeldingDetectionReqType                  `json:"WeldingDetectionReq,omitempty"`                        // {urn:iso:15118:2:2013:MsgBody}WeldingDetectionReq
 	WeldingDetectionRes                        *WeldingDetectionResType                  `json:"WeldingDetectionRes,omitempty"`                        // {urn:iso:15118:2:2013:MsgBody}WeldingDetectionRes
-	X509CRL                                    []byte                                    `json:"X509CRL,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate                            []byte                                    `json:"X509Certificate,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X509CRL                                    []byte                                    `json:"X509CRL,omitzero"`                                     // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate                            []byte                                    `json:"X509Certificate,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data                                   *X509DataType                             `json:"X509Data,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName                             *string                                   `json:"X509IssuerName,omitempty"`                             // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial                           *X509IssuerSerialType                     `json:"X509IssuerSerial,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                                    []byte                                    `json:"X509SKI,omitempty"`                                    // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                                    []byte                                    `json:"X509SKI,omitzero"`                                     // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber                           *exi.Integer                              `json:"X509SerialNumber,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName                            *string                                   `json:"X509SubjectName,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                                      *string                                   `json:"XPath,omitempty"`                                      // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                                          []byte                                    `json:"Y,omitempty"`                                          // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                                          []byte                                    `json:"Y,omitzero"`                                           // {http://www.w3.org/2000/09/xmldsig#}Y
 	Amount                                     *uint32                                   `json:"amount,omitempty"`                                     // {urn:iso:15118:2:2013:MsgDataTypes}amount
 	AmountMultiplier                           *int8                                     `json:"amountMultiplier,omitempty"`                           // {urn:iso:15118:2:2013:MsgDataTypes}amountMultiplier
 	BoolValue                                  *bool                                     `json:"boolValue,omitempty"`                                  // {urn:iso:15118:2:2013:MsgDataTypes}boolValue
@@ -28688,30 +28688,30 @@ type XMLDSigFragment struct {
 	CanonicalizationMethod *CanonicalizationMethodType `json:"CanonicalizationMethod,omitempty"` // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
 	DSAKeyValue            *DSAKeyValueType            `json:"DSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod           *DigestMethodType           `json:"DigestMethod,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue            []byte                      `json:"DigestValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DigestValue
-	Exponent               []byte                      `json:"Exponent,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Exponent
-	G                      []byte                      `json:"G,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}G
+	DigestValue            []byte                      `json:"DigestValue,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	Exponent               []byte                      `json:"Exponent,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	G                      []byte                      `json:"G,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}G
 	HMACOutputLength       *exi.Integer                `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
-	J                      []byte                      `json:"J,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}J
+	J                      []byte                      `json:"J,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                *KeyInfoType                `json:"KeyInfo,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                *string                     `json:"KeyName,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue               *KeyValueType               `json:"KeyValue,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}KeyValue
 	Manifest               *ManifestType               `json:"Manifest,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Manifest
 	MgmtData               *string                     `json:"MgmtData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}MgmtData
-	Modulus                []byte                      `json:"Modulus,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                []byte                      `json:"Modulus,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	Object                 *ObjectType                 `json:"Object,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}Object
-	P                      []byte                      `json:"P,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}P
+	P                      []byte                      `json:"P,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}P
 	PGPData                *PGPDataType                `json:"PGPData,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID               []byte                      `json:"PGPKeyID,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
-	PgenCounter            []byte                      `json:"PgenCounter,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
-	Q                      []byte                      `json:"Q,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Q
+	PGPKeyID               []byte                      `json:"PGPKeyID,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitzero"`            // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PgenCounter            []byte                      `json:"PgenCounter,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	Q                      []byte                      `json:"Q,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Q
 	RSAKeyValue            *RSAKeyValueType            `json:"RSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	Reference              *ReferenceType              `json:"Reference,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Reference
 	RetrievalMethod        *RetrievalMethodType        `json:"RetrievalMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}RetrievalMethod
 	SPKIData               *SPKIDataType               `json:"SPKIData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp               []byte                      `json:"SPKISexp,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
-	Seed                   []byte                      `json:"Seed,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}Seed
+	SPKISexp               []byte                      `json:"SPKISexp,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	Seed                   []byte                      `json:"Seed,omitzero"`                    // {http://www.w3.org/2000/09/xmldsig#}Seed
 	Signature              *SignatureType              `json:"Signature,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Signature
 	SignatureMethod        *SignatureMethodType        `json:"SignatureMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}SignatureMethod
 	SignatureProperties    *SignaturePropertiesType    `json:"SignatureProperties,omitempty"`    // {http://www.w3.org/2000/09/xmldsig#}SignatureProperties
@@ -28720,16 +28720,16 @@ type XMLDSigFragment struct {
 	SignedInfo             *SignedInfoType             `json:"SignedInfo,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}SignedInfo
 	Transform              *TransformType              `json:"Transform,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Transform
 	Transforms             *TransformsType             `json:"Transforms,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}Transforms
-	X509CRL                []byte                      `json:"X509CRL,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate        []byte                      `json:"X509Certificate,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X509CRL                []byte                      `json:"X509CRL,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate        []byte                      `json:"X509Certificate,omitzero"`         // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data               *X509DataType               `json:"X509Data,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName         *string                     `json:"X509IssuerName,omitempty"`         // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial       *X509IssuerSerialType       `json:"X509IssuerSerial,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                []byte                      `json:"X509SKI,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                []byte                      `json:"X509SKI,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber       *exi.Integer                `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName        *string                     `json:"X509SubjectName,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                  *string                     `json:"XPath,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                      []byte                      `json:"Y,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                      []byte                      `json:"Y,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Y
 }
 
 // DecodeXMLDSigFragment decodes an EXI fragment (header 0x80, one element, ED) into d, which it resets first.

@@ -156,8 +156,13 @@ func (g *gen) emitTypes() {
 		g.p("type %s struct {", ct.goName)
 		for _, f := range ct.fields {
 			omit := "omitempty"
-			if f.shape == fRequired && (f.st == nil || f.st.kind != kString) {
+			switch {
+			case f.shape == fRequired && (f.st == nil || f.st.kind != kString):
 				omit = ""
+			case f.shape == fNilable:
+				// An optional binary value is present when non-nil, even if
+				// empty: omitzero drops only nil, so JSON keeps "".
+				omit = "omitzero"
 			}
 			tag := f.json
 			if omit != "" {
@@ -541,7 +546,11 @@ func (g *gen) emitRootCodec(typ, decName, encName string, fields []rootField, k,
 	g.p("// %s", doc)
 	g.p("type %s struct {", typ)
 	for _, f := range fields {
-		g.p("%s %s `json:\"%s,omitempty\"` // {%s}%s", f.name, f.gtype, f.json, f.q.NS, f.q.Local)
+		omit := "omitempty"
+		if f.e.st != nil && f.e.st.isBinary() {
+			omit = "omitzero" // present when non-nil, even if empty
+		}
+		g.p("%s %s `json:\"%s,%s\"` // {%s}%s", f.name, f.gtype, f.json, omit, f.q.NS, f.q.Local)
 	}
 	g.p("}\n")
 	what := "a whole EXI stream (starting with the 0x80 header byte)"

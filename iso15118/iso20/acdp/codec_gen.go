@@ -11418,7 +11418,7 @@ type Document struct {
 	CanonicalizationMethod     *CanonicalizationMethodType     `json:"CanonicalizationMethod,omitempty"`     // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
 	DSAKeyValue                *DSAKeyValueType                `json:"DSAKeyValue,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod               *DigestMethodType               `json:"DigestMethod,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                []byte                          `json:"DigestValue,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                []byte                          `json:"DigestValue,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	KeyInfo                    *KeyInfoType                    `json:"KeyInfo,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                    *string                         `json:"KeyName,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue                   *KeyValueType                   `json:"KeyValue,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}KeyValue
@@ -13777,7 +13777,7 @@ type Fragment struct {
 	DSAKeyValue                        *DSAKeyValueType                    `json:"DSAKeyValue,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DepartureTime                      *uint32                             `json:"DepartureTime,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonTypes}DepartureTime
 	DigestMethod                       *DigestMethodType                   `json:"DigestMethod,omitempty"`                       // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                        []byte                              `json:"DigestValue,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                        []byte                              `json:"DigestValue,omitzero"`                         // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	DisplayParameters                  *DisplayParametersType              `json:"DisplayParameters,omitempty"`                  // {urn:iso:std:iso:15118:-20:CommonTypes}DisplayParameters
 	EVAssociationStatus                *bool                               `json:"EVAssociationStatus,omitempty"`                // {urn:iso:std:iso:15118:-20:ACDP}EVAssociationStatus
 	EVCPStatus                         *CpStatusType                       `json:"EVCPStatus,omitempty"`                         // {urn:iso:std:iso:15118:-20:ACDP}EVCPStatus
@@ -13811,13 +13811,13 @@ type Fragment struct {
 	EVTimeout                          *bool                               `json:"EVTimeout,omitempty"`                          // {urn:iso:std:iso:15118:-20:ACDP}EVTimeout
 	EVWLANStrength                     *RationalNumberType                 `json:"EVWLANStrength,omitempty"`                     // {urn:iso:std:iso:15118:-20:ACDP}EVWLANStrength
 	EnergyCosts                        *DetailedCostType                   `json:"EnergyCosts,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}EnergyCosts
-	Exponent                           []byte                              `json:"Exponent,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	Exponent                           []byte                              `json:"Exponent,omitzero"`                            // {http://www.w3.org/2000/09/xmldsig#}Exponent
 	Exponent_2                         *int8                               `json:"Exponent_2,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}Exponent
-	G                                  []byte                              `json:"G,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}G
+	G                                  []byte                              `json:"G,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}G
 	HMACOutputLength                   *exi.Integer                        `json:"HMACOutputLength,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	Header                             *MessageHeaderType                  `json:"Header,omitempty"`                             // {urn:iso:std:iso:15118:-20:CommonTypes}Header
 	InletHot                           *bool                               `json:"InletHot,omitempty"`                           // {urn:iso:std:iso:15118:-20:CommonTypes}InletHot
-	J                                  []byte                              `json:"J,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}J
+	J                                  []byte                              `json:"J,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                            *KeyInfoType                        `json:"KeyInfo,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                            *string                             `json:"KeyName,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue                           *KeyValueType                       `json:"KeyValue,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}KeyValue
@@ -13826,23 +13826,23 @@ type Fragment struct {
 	MeterID                            *string                             `json:"MeterID,omitempty"`                            // {urn:iso:std:iso:15118:-20:CommonTypes}MeterID
 	MeterInfo                          *MeterInfoType                      `json:"MeterInfo,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonTypes}MeterInfo
 	MeterInfoRequested                 *bool                               `json:"MeterInfoRequested,omitempty"`                 // {urn:iso:std:iso:15118:-20:CommonTypes}MeterInfoRequested
-	MeterSignature                     []byte                              `json:"MeterSignature,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonTypes}MeterSignature
+	MeterSignature                     []byte                              `json:"MeterSignature,omitzero"`                      // {urn:iso:std:iso:15118:-20:CommonTypes}MeterSignature
 	MeterStatus                        *int16                              `json:"MeterStatus,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}MeterStatus
 	MeterTimestamp                     *uint64                             `json:"MeterTimestamp,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonTypes}MeterTimestamp
 	MgmtData                           *string                             `json:"MgmtData,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}MgmtData
 	MinimumSOC                         *int8                               `json:"MinimumSOC,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}MinimumSOC
-	Modulus                            []byte                              `json:"Modulus,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                            []byte                              `json:"Modulus,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	NotificationMaxDelay               *uint16                             `json:"NotificationMaxDelay,omitempty"`               // {urn:iso:std:iso:15118:-20:CommonTypes}NotificationMaxDelay
 	Object                             *ObjectType                         `json:"Object,omitempty"`                             // {http://www.w3.org/2000/09/xmldsig#}Object
 	OccupancyCosts                     *DetailedCostType                   `json:"OccupancyCosts,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonTypes}OccupancyCosts
 	OverstayCosts                      *DetailedCostType                   `json:"OverstayCosts,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonTypes}OverstayCosts
-	P                                  []byte                              `json:"P,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}P
+	P                                  []byte                              `json:"P,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}P
 	PGPData                            *PGPDataType                        `json:"PGPData,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID                           []byte                              `json:"PGPKeyID,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket                       []byte                              `json:"PGPKeyPacket,omitempty"`                       // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
-	PgenCounter                        []byte                              `json:"PgenCounter,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	PGPKeyID                           []byte                              `json:"PGPKeyID,omitzero"`                            // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket                       []byte                              `json:"PGPKeyPacket,omitzero"`                        // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PgenCounter                        []byte                              `json:"PgenCounter,omitzero"`                         // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
 	PresentSOC                         *int8                               `json:"PresentSOC,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}PresentSOC
-	Q                                  []byte                              `json:"Q,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}Q
+	Q                                  []byte                              `json:"Q,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}Q
 	RSAKeyValue                        *RSAKeyValueType                    `json:"RSAKeyValue,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	Receipt                            *ReceiptType                        `json:"Receipt,omitempty"`                            // {urn:iso:std:iso:15118:-20:CommonTypes}Receipt
 	Reference                          *ReferenceType                      `json:"Reference,omitempty"`                          // {http://www.w3.org/2000/09/xmldsig#}Reference
@@ -13853,9 +13853,9 @@ type Fragment struct {
 	RetrievalMethod                    *RetrievalMethodType                `json:"RetrievalMethod,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}RetrievalMethod
 	RootCertificateID                  *X509IssuerSerialType               `json:"RootCertificateID,omitempty"`                  // {urn:iso:std:iso:15118:-20:CommonTypes}RootCertificateID
 	SPKIData                           *SPKIDataType                       `json:"SPKIData,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp                           []byte                              `json:"SPKISexp,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
-	Seed                               []byte                              `json:"Seed,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}Seed
-	SessionID                          exi.HexBinary                       `json:"SessionID,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonTypes}SessionID
+	SPKISexp                           []byte                              `json:"SPKISexp,omitzero"`                            // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	Seed                               []byte                              `json:"Seed,omitzero"`                                // {http://www.w3.org/2000/09/xmldsig#}Seed
+	SessionID                          exi.HexBinary                       `json:"SessionID,omitzero"`                           // {urn:iso:std:iso:15118:-20:CommonTypes}SessionID
 	Signature                          *SignatureType                      `json:"Signature,omitempty"`                          // {http://www.w3.org/2000/09/xmldsig#}Signature
 	SignatureMethod                    *SignatureMethodType                `json:"SignatureMethod,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}SignatureMethod
 	SignatureProperties                *SignaturePropertiesType            `json:"SignatureProperties,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}SignatureProperties
@@ -13870,16 +13870,16 @@ type Fragment struct {
 	Transform                          *TransformType                      `json:"Transform,omitempty"`                          // {http://www.w3.org/2000/09/xmldsig#}Transform
 	Transforms                         *TransformsType                     `json:"Transforms,omitempty"`                         // {http://www.w3.org/2000/09/xmldsig#}Transforms
 	Value                              *int16                              `json:"Value,omitempty"`                              // {urn:iso:std:iso:15118:-20:CommonTypes}Value
-	X509CRL                            []byte                              `json:"X509CRL,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate                    []byte                              `json:"X509Certificate,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X509CRL                            []byte                              `json:"X509CRL,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate                    []byte                              `json:"X509Certificate,omitzero"`                     // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data                           *X509DataType                       `json:"X509Data,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName                     *string                             `json:"X509IssuerName,omitempty"`                     // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial                   *X509IssuerSerialType               `json:"X509IssuerSerial,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                            []byte                              `json:"X509SKI,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                            []byte                              `json:"X509SKI,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber                   *exi.Integer                        `json:"X509SerialNumber,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName                    *string                             `json:"X509SubjectName,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                              *string                             `json:"XPath,omitempty"`                              // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                                  []byte                              `json:"Y,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                                  []byte                              `json:"Y,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}Y
 }
 
 // DecodeFragment decodes an EXI fragment (header 0x80, one element, ED) into d, which it resets first.
@@ -16831,30 +16831,30 @@ type XMLDSigFragment struct {
 	CanonicalizationMethod *CanonicalizationMethodType `json:"CanonicalizationMethod,omitempty"` // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
 	DSAKeyValue            *DSAKeyValueType            `json:"DSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod           *DigestMethodType           `json:"DigestMethod,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue            []byte                      `json:"DigestValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DigestValue
-	Exponent               []byte                      `json:"Exponent,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Exponent
-	G                      []byte                      `json:"G,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}G
+	DigestValue            []byte                      `json:"DigestValue,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	Exponent               []byte                      `json:"Exponent,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	G                      []byte                      `json:"G,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}G
 	HMACOutputLength       *exi.Integer                `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
-	J                      []byte                      `json:"J,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}J
+	J                      []byte                      `json:"J,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                *KeyInfoType                `json:"KeyInfo,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                *string                     `json:"KeyName,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue               *KeyValueType               `json:"KeyValue,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}KeyValue
 	Manifest               *ManifestType               `json:"Manifest,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Manifest
 	MgmtData               *string                     `json:"MgmtData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}MgmtData
-	Modulus                []byte                      `json:"Modulus,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                []byte                      `json:"Modulus,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	Object                 *ObjectType                 `json:"Object,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}Object
-	P                      []byte                      `json:"P,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}P
+	P                      []byte                      `json:"P,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}P
 	PGPData                *PGPDataType                `json:"PGPData,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID               []byte                      `json:"PGPKeyID,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
-	PgenCounter            []byte                      `json:"PgenCounter,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
-	Q                      []byte                      `json:"Q,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Q
+	PGPKeyID               []byte                      `json:"PGPKeyID,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitzero"`            // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PgenCounter            []byte                      `json:"PgenCounter,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	Q                      []byte                      `json:"Q,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Q
 	RSAKeyValue            *RSAKeyValueType            `json:"RSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	Reference              *ReferenceType              `json:"Reference,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Reference
 	RetrievalMethod        *RetrievalMethodType        `json:"RetrievalMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}RetrievalMethod
 	SPKIData               *SPKIDataType               `json:"SPKIData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp               []byte                      `json:"SPKISexp,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
-	Seed                   []byte                      `json:"Seed,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}Seed
+	SPKISexp               []byte                      `json:"SPKISexp,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	Seed                   []byte                      `json:"Seed,omitzero"`                    // {http://www.w3.org/2000/09/xmldsig#}Seed
 	Signature              *SignatureType              `json:"Signature,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Signature
 	SignatureMethod        *SignatureMethodType        `json:"SignatureMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}SignatureMethod
 	SignatureProperties    *SignaturePropertiesType    `json:"SignatureProperties,omitempty"`    // {http://www.w3.org/2000/09/xmldsig#}SignatureProperties
@@ -16863,16 +16863,16 @@ type XMLDSigFragment struct {
 	SignedInfo             *SignedInfoType             `json:"SignedInfo,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}SignedInfo
 	Transform              *TransformType              `json:"Transform,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Transform
 	Transforms             *TransformsType             `json:"Transforms,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}Transforms
-	X509CRL                []byte                      `json:"X509CRL,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate        []byte                      `json:"X509Certificate,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X509CRL                []byte                      `json:"X509CRL,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate        []byte                      `json:"X509Certificate,omitzero"`         // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data               *X509DataType               `json:"X509Data,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName         *string                     `json:"X509IssuerName,omitempty"`         // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial       *X509IssuerSerialType       `json:"X509IssuerSerial,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                []byte                      `json:"X509SKI,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                []byte                      `json:"X509SKI,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber       *exi.Integer                `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName        *string                     `json:"X509SubjectName,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                  *string                     `json:"XPath,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                      []byte                      `json:"Y,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                      []byte                      `json:"Y,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Y
 }
 
 // DecodeXMLDSigFragment decodes an EXI fragment (header 0x80, one element, ED) into d, which it resets first.

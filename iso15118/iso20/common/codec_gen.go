@@ -22519,7 +22519,7 @@ type Document struct {
 	CertificateInstallationRes *CertificateInstallationResType `json:"CertificateInstallationRes,omitempty"` // {urn:iso:std:iso:15118:-20:CommonMessages}CertificateInstallationRes
 	DSAKeyValue                *DSAKeyValueType                `json:"DSAKeyValue,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod               *DigestMethodType               `json:"DigestMethod,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                []byte                          `json:"DigestValue,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                []byte                          `json:"DigestValue,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	KeyInfo                    *KeyInfoType                    `json:"KeyInfo,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                    *string                         `json:"KeyName,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue                   *KeyValueType                   `json:"KeyValue,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}KeyValue
@@ -27298,7 +27298,7 @@ type Fragment struct {
 	CanonicalizationMethod             *CanonicalizationMethodType      `json:"CanonicalizationMethod,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
 	CapacitiveEnergyReadingVARh        *uint64                          `json:"CapacitiveEnergyReadingVARh,omitempty"`        // {urn:iso:std:iso:15118:-20:CommonTypes}CapacitiveEnergyReadingVARh
 	CarbonDioxideEmission              *uint16                          `json:"CarbonDioxideEmission,omitempty"`              // {urn:iso:std:iso:15118:-20:CommonMessages}CarbonDioxideEmission
-	Certificate                        []byte                           `json:"Certificate,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonMessages}Certificate
+	Certificate                        []byte                           `json:"Certificate,omitzero"`                         // {urn:iso:std:iso:15118:-20:CommonMessages}Certificate
 	CertificateInstallationReq         *CertificateInstallationReqType  `json:"CertificateInstallationReq,omitempty"`         // {urn:iso:std:iso:15118:-20:CommonMessages}CertificateInstallationReq
 	CertificateInstallationRes         *CertificateInstallationResType  `json:"CertificateInstallationRes,omitempty"`         // {urn:iso:std:iso:15118:-20:CommonMessages}CertificateInstallationRes
 	CertificateInstallationService     *bool                            `json:"CertificateInstallationService,omitempty"`     // {urn:iso:std:iso:15118:-20:CommonMessages}CertificateInstallationService
@@ -27311,14 +27311,14 @@ type Fragment struct {
 	ContractCertificateChain           *ContractCertificateChainType    `json:"ContractCertificateChain,omitempty"`           // {urn:iso:std:iso:15118:-20:CommonMessages}ContractCertificateChain
 	CostPerUnit                        *RationalNumberType              `json:"CostPerUnit,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}CostPerUnit
 	Currency                           *string                          `json:"Currency,omitempty"`                           // {urn:iso:std:iso:15118:-20:CommonMessages}Currency
-	DHPublicKey                        []byte                           `json:"DHPublicKey,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonMessages}DHPublicKey
+	DHPublicKey                        []byte                           `json:"DHPublicKey,omitzero"`                         // {urn:iso:std:iso:15118:-20:CommonMessages}DHPublicKey
 	DSAKeyValue                        *DSAKeyValueType                 `json:"DSAKeyValue,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DepartureTime                      *uint32                          `json:"DepartureTime,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonMessages}DepartureTime
 	DepartureTime_2                    *uint32                          `json:"DepartureTime_2,omitempty"`                    // {urn:iso:std:iso:15118:-20:CommonTypes}DepartureTime
 	DeviceLocation                     *int16                           `json:"DeviceLocation,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonMessages}DeviceLocation
 	DeviceOffset                       *int16                           `json:"DeviceOffset,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonMessages}DeviceOffset
 	DigestMethod                       *DigestMethodType                `json:"DigestMethod,omitempty"`                       // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                        []byte                           `json:"DigestValue,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                        []byte                           `json:"DigestValue,omitzero"`                         // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	DischargingSchedule                *ChargingScheduleType            `json:"DischargingSchedule,omitempty"`                // {urn:iso:std:iso:15118:-20:CommonMessages}DischargingSchedule
 	DisplayParameters                  *DisplayParametersType           `json:"DisplayParameters,omitempty"`                  // {urn:iso:std:iso:15118:-20:CommonTypes}DisplayParameters
 	Duration                           *uint32                          `json:"Duration,omitempty"`                           // {urn:iso:std:iso:15118:-20:CommonMessages}Duration
@@ -27364,16 +27364,16 @@ type Fragment struct {
 	EnergyCosts                        *DetailedCostType                `json:"EnergyCosts,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}EnergyCosts
 	EnergyFee                          *RationalNumberType              `json:"EnergyFee,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonMessages}EnergyFee
 	EnergyTransferServiceList          *ServiceListType                 `json:"EnergyTransferServiceList,omitempty"`          // {urn:iso:std:iso:15118:-20:CommonMessages}EnergyTransferServiceList
-	Exponent                           []byte                           `json:"Exponent,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	Exponent                           []byte                           `json:"Exponent,omitzero"`                            // {http://www.w3.org/2000/09/xmldsig#}Exponent
 	Exponent_2                         *int8                            `json:"Exponent_2,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}Exponent
 	FreeService                        *bool                            `json:"FreeService,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonMessages}FreeService
-	G                                  []byte                           `json:"G,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}G
-	GenChallenge                       []byte                           `json:"GenChallenge,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonMessages}GenChallenge
+	G                                  []byte                           `json:"G,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}G
+	GenChallenge                       []byte                           `json:"GenChallenge,omitzero"`                        // {urn:iso:std:iso:15118:-20:CommonMessages}GenChallenge
 	GoToPause                          *bool                            `json:"GoToPause,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonMessages}GoToPause
 	HMACOutputLength                   *exi.Integer                     `json:"HMACOutputLength,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	Header                             *MessageHeaderType               `json:"Header,omitempty"`                             // {urn:iso:std:iso:15118:-20:CommonTypes}Header
 	InletHot                           *bool                            `json:"InletHot,omitempty"`                           // {urn:iso:std:iso:15118:-20:CommonTypes}InletHot
-	J                                  []byte                           `json:"J,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}J
+	J                                  []byte                           `json:"J,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                            *KeyInfoType                     `json:"KeyInfo,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                            *string                          `json:"KeyName,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue                           *KeyValueType                    `json:"KeyValue,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}KeyValue
@@ -27388,7 +27388,7 @@ type Fragment struct {
 	MeterInfo                          *MeterInfoType                   `json:"MeterInfo,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonMessages}MeterInfo
 	MeterInfo_2                        *MeterInfoType                   `json:"MeterInfo_2,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}MeterInfo
 	MeterInfoRequested                 *bool                            `json:"MeterInfoRequested,omitempty"`                 // {urn:iso:std:iso:15118:-20:CommonTypes}MeterInfoRequested
-	MeterSignature                     []byte                           `json:"MeterSignature,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonTypes}MeterSignature
+	MeterSignature                     []byte                           `json:"MeterSignature,omitzero"`                      // {urn:iso:std:iso:15118:-20:CommonTypes}MeterSignature
 	MeterStatus                        *int16                           `json:"MeterStatus,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}MeterStatus
 	MeterTimestamp                     *uint64                          `json:"MeterTimestamp,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonTypes}MeterTimestamp
 	MeteringConfirmationReq            *MeteringConfirmationReqType     `json:"MeteringConfirmationReq,omitempty"`            // {urn:iso:std:iso:15118:-20:CommonMessages}MeteringConfirmationReq
@@ -27397,7 +27397,7 @@ type Fragment struct {
 	MinimumCost                        *RationalNumberType              `json:"MinimumCost,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonMessages}MinimumCost
 	MinimumSOC                         *int8                            `json:"MinimumSOC,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonMessages}MinimumSOC
 	MinimumSOC_2                       *int8                            `json:"MinimumSOC_2,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonTypes}MinimumSOC
-	Modulus                            []byte                           `json:"Modulus,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                            []byte                           `json:"Modulus,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	NotificationMaxDelay               *uint16                          `json:"NotificationMaxDelay,omitempty"`               // {urn:iso:std:iso:15118:-20:CommonTypes}NotificationMaxDelay
 	NumberOfPriceLevels                *uint8                           `json:"NumberOfPriceLevels,omitempty"`                // {urn:iso:std:iso:15118:-20:CommonMessages}NumberOfPriceLevels
 	OEMProvisioningCertificateChain    *SignedCertificateChainType      `json:"OEMProvisioningCertificateChain,omitempty"`    // {urn:iso:std:iso:15118:-20:CommonMessages}OEMProvisioningCertificateChain
@@ -27411,10 +27411,10 @@ type Fragment struct {
 	OverstayRuleDescription            *string                          `json:"OverstayRuleDescription,omitempty"`            // {urn:iso:std:iso:15118:-20:CommonMessages}OverstayRuleDescription
 	OverstayRules                      *OverstayRuleListType            `json:"OverstayRules,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonMessages}OverstayRules
 	OverstayTimeThreshold              *uint32                          `json:"OverstayTimeThreshold,omitempty"`              // {urn:iso:std:iso:15118:-20:CommonMessages}OverstayTimeThreshold
-	P                                  []byte                           `json:"P,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}P
+	P                                  []byte                           `json:"P,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}P
 	PGPData                            *PGPDataType                     `json:"PGPData,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID                           []byte                           `json:"PGPKeyID,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket                       []byte                           `json:"PGPKeyPacket,omitempty"`                       // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PGPKeyID                           []byte                           `json:"PGPKeyID,omitzero"`                            // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket                       []byte                           `json:"PGPKeyPacket,omitzero"`                        // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
 	Parameter                          *ParameterType                   `json:"Parameter,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonMessages}Parameter
 	ParameterSet                       *ParameterSetType                `json:"ParameterSet,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonMessages}ParameterSet
 	ParameterSetID                     *uint16                          `json:"ParameterSetID,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonMessages}ParameterSetID
@@ -27422,7 +27422,7 @@ type Fragment struct {
 	ParkingFeePeriod                   *uint32                          `json:"ParkingFeePeriod,omitempty"`                   // {urn:iso:std:iso:15118:-20:CommonMessages}ParkingFeePeriod
 	ParkingMethod                      *ParkingMethodType               `json:"ParkingMethod,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonMessages}ParkingMethod
 	ParkingSpace                       *int16                           `json:"ParkingSpace,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonMessages}ParkingSpace
-	PgenCounter                        []byte                           `json:"PgenCounter,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	PgenCounter                        []byte                           `json:"PgenCounter,omitzero"`                         // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
 	PnC_AReqAuthorizationMode          *PnC_AReqAuthorizationModeType   `json:"PnC_AReqAuthorizationMode,omitempty"`          // {urn:iso:std:iso:15118:-20:CommonMessages}PnC_AReqAuthorizationMode
 	PnC_ASResAuthorizationMode         *PnC_ASResAuthorizationModeType  `json:"PnC_ASResAuthorizationMode,omitempty"`         // {urn:iso:std:iso:15118:-20:CommonMessages}PnC_ASResAuthorizationMode
 	Power                              *RationalNumberType              `json:"Power,omitempty"`                              // {urn:iso:std:iso:15118:-20:CommonMessages}Power
@@ -27449,7 +27449,7 @@ type Fragment struct {
 	PriceScheduleID                    *uint32                          `json:"PriceScheduleID,omitempty"`                    // {urn:iso:std:iso:15118:-20:CommonMessages}PriceScheduleID
 	PrioritizedEMAIDs                  *EMAIDListType                   `json:"PrioritizedEMAIDs,omitempty"`                  // {urn:iso:std:iso:15118:-20:CommonMessages}PrioritizedEMAIDs
 	ProviderID                         *string                          `json:"ProviderID,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonMessages}ProviderID
-	Q                                  []byte                           `json:"Q,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}Q
+	Q                                  []byte                           `json:"Q,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}Q
 	RSAKeyValue                        *RSAKeyValueType                 `json:"RSAKeyValue,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	Receipt                            *ReceiptType                     `json:"Receipt,omitempty"`                            // {urn:iso:std:iso:15118:-20:CommonMessages}Receipt
 	Receipt_2                          *ReceiptType                     `json:"Receipt_2,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonTypes}Receipt
@@ -27462,9 +27462,9 @@ type Fragment struct {
 	ResponseCode                       *ResponseCodeType                `json:"ResponseCode,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonTypes}ResponseCode
 	RetrievalMethod                    *RetrievalMethodType             `json:"RetrievalMethod,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}RetrievalMethod
 	RootCertificateID                  *X509IssuerSerialType            `json:"RootCertificateID,omitempty"`                  // {urn:iso:std:iso:15118:-20:CommonTypes}RootCertificateID
-	SECP521_EncryptedPrivateKey        []byte                           `json:"SECP521_EncryptedPrivateKey,omitempty"`        // {urn:iso:std:iso:15118:-20:CommonMessages}SECP521_EncryptedPrivateKey
+	SECP521_EncryptedPrivateKey        []byte                           `json:"SECP521_EncryptedPrivateKey,omitzero"`         // {urn:iso:std:iso:15118:-20:CommonMessages}SECP521_EncryptedPrivateKey
 	SPKIData                           *SPKIDataType                    `json:"SPKIData,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp                           []byte                           `json:"SPKISexp,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	SPKISexp                           []byte                           `json:"SPKISexp,omitzero"`                            // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
 	ScheduleExchangeReq                *ScheduleExchangeReqType         `json:"ScheduleExchangeReq,omitempty"`                // {urn:iso:std:iso:15118:-20:CommonMessages}ScheduleExchangeReq
 	ScheduleExchangeRes                *ScheduleExchangeResType         `json:"ScheduleExchangeRes,omitempty"`                // {urn:iso:std:iso:15118:-20:CommonMessages}ScheduleExchangeRes
 	ScheduleTuple                      *ScheduleTupleType               `json:"ScheduleTuple,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonMessages}ScheduleTuple
@@ -27473,7 +27473,7 @@ type Fragment struct {
 	Scheduled_SEReqControlMode         *Scheduled_SEReqControlModeType  `json:"Scheduled_SEReqControlMode,omitempty"`         // {urn:iso:std:iso:15118:-20:CommonMessages}Scheduled_SEReqControlMode
 	Scheduled_SEResControlMode         *Scheduled_SEResControlModeType  `json:"Scheduled_SEResControlMode,omitempty"`         // {urn:iso:std:iso:15118:-20:CommonMessages}Scheduled_SEResControlMode
 	Scheduled_SMDTControlMode          *Scheduled_SMDTControlModeType   `json:"Scheduled_SMDTControlMode,omitempty"`          // {urn:iso:std:iso:15118:-20:CommonMessages}Scheduled_SMDTControlMode
-	Seed                               []byte                           `json:"Seed,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}Seed
+	Seed                               []byte                           `json:"Seed,omitzero"`                                // {http://www.w3.org/2000/09/xmldsig#}Seed
 	SelectedAuthorizationService       *AuthorizationType               `json:"SelectedAuthorizationService,omitempty"`       // {urn:iso:std:iso:15118:-20:CommonMessages}SelectedAuthorizationService
 	SelectedEnergyTransferService      *SelectedServiceType             `json:"SelectedEnergyTransferService,omitempty"`      // {urn:iso:std:iso:15118:-20:CommonMessages}SelectedEnergyTransferService
 	SelectedScheduleTupleID            *uint32                          `json:"SelectedScheduleTupleID,omitempty"`            // {urn:iso:std:iso:15118:-20:CommonMessages}SelectedScheduleTupleID
@@ -27491,8 +27491,8 @@ type Fragment struct {
 	ServiceRenegotiationSupported      *bool                            `json:"ServiceRenegotiationSupported,omitempty"`      // {urn:iso:std:iso:15118:-20:CommonMessages}ServiceRenegotiationSupported
 	ServiceSelectionReq                *ServiceSelectionReqType         `json:"ServiceSelectionReq,omitempty"`                // {urn:iso:std:iso:15118:-20:CommonMessages}ServiceSelectionReq
 	ServiceSelectionRes                *ServiceSelectionResType         `json:"ServiceSelectionRes,omitempty"`                // {urn:iso:std:iso:15118:-20:CommonMessages}ServiceSelectionRes
-	SessionID                          exi.HexBinary                    `json:"SessionID,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonMessages}SessionID
-	SessionID_2                        exi.HexBinary                    `json:"SessionID_2,omitempty"`                        // {urn:iso:std:iso:15118:-20:CommonTypes}SessionID
+	SessionID                          exi.HexBinary                    `json:"SessionID,omitzero"`                           // {urn:iso:std:iso:15118:-20:CommonMessages}SessionID
+	SessionID_2                        exi.HexBinary                    `json:"SessionID_2,omitzero"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}SessionID
 	SessionSetupReq                    *SessionSetupReqType             `json:"SessionSetupReq,omitempty"`                    // {urn:iso:std:iso:15118:-20:CommonMessages}SessionSetupReq
 	SessionSetupRes                    *SessionSetupResType             `json:"SessionSetupRes,omitempty"`                    // {urn:iso:std:iso:15118:-20:CommonMessages}SessionSetupRes
 	SessionStopReq                     *SessionStopReqType              `json:"SessionStopReq,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonMessages}SessionStopReq
@@ -27509,7 +27509,7 @@ type Fragment struct {
 	SubCertificates                    *SubCertificatesType             `json:"SubCertificates,omitempty"`                    // {urn:iso:std:iso:15118:-20:CommonMessages}SubCertificates
 	SupportedProviders                 *SupportedProvidersListType      `json:"SupportedProviders,omitempty"`                 // {urn:iso:std:iso:15118:-20:CommonMessages}SupportedProviders
 	SupportedServiceIDs                *ServiceIDListType               `json:"SupportedServiceIDs,omitempty"`                // {urn:iso:std:iso:15118:-20:CommonMessages}SupportedServiceIDs
-	TPM_EncryptedPrivateKey            []byte                           `json:"TPM_EncryptedPrivateKey,omitempty"`            // {urn:iso:std:iso:15118:-20:CommonMessages}TPM_EncryptedPrivateKey
+	TPM_EncryptedPrivateKey            []byte                           `json:"TPM_EncryptedPrivateKey,omitzero"`             // {urn:iso:std:iso:15118:-20:CommonMessages}TPM_EncryptedPrivateKey
 	TargetDistance                     *int16                           `json:"TargetDistance,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonMessages}TargetDistance
 	TargetOffsetX                      *uint16                          `json:"TargetOffsetX,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonMessages}TargetOffsetX
 	TargetOffsetY                      *uint16                          `json:"TargetOffsetY,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonMessages}TargetOffsetY
@@ -27536,17 +27536,17 @@ type Fragment struct {
 	VehicleCheckOutRes                 *VehicleCheckOutResType          `json:"VehicleCheckOutRes,omitempty"`                 // {urn:iso:std:iso:15118:-20:CommonMessages}VehicleCheckOutRes
 	VehicleFrame                       *int16                           `json:"VehicleFrame,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonMessages}VehicleFrame
 	VehicleTravel                      *int16                           `json:"VehicleTravel,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonMessages}VehicleTravel
-	X448_EncryptedPrivateKey           []byte                           `json:"X448_EncryptedPrivateKey,omitempty"`           // {urn:iso:std:iso:15118:-20:CommonMessages}X448_EncryptedPrivateKey
-	X509CRL                            []byte                           `json:"X509CRL,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate                    []byte                           `json:"X509Certificate,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X448_EncryptedPrivateKey           []byte                           `json:"X448_EncryptedPrivateKey,omitzero"`            // {urn:iso:std:iso:15118:-20:CommonMessages}X448_EncryptedPrivateKey
+	X509CRL                            []byte                           `json:"X509CRL,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate                    []byte                           `json:"X509Certificate,omitzero"`                     // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data                           *X509DataType                    `json:"X509Data,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName                     *string                          `json:"X509IssuerName,omitempty"`                     // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial                   *X509IssuerSerialType            `json:"X509IssuerSerial,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                            []byte                           `json:"X509SKI,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                            []byte                           `json:"X509SKI,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber                   *exi.Integer                     `json:"X509SerialNumber,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName                    *string                          `json:"X509SubjectName,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                              *string                          `json:"XPath,omitempty"`                              // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                                  []byte                           `json:"Y,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                                  []byte                           `json:"Y,omitzero"`                                   // {http://www.w3.org/2000/09/xmldsig#}Y
 	BoolValue                          *bool                            `json:"boolValue,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonMessages}boolValue
 	ByteValue                          *int8                            `json:"byteValue,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonMessages}byteValue
 	FiniteString                       *string                          `json:"finiteString,omitempty"`                       // {urn:iso:std:iso:15118:-20:CommonMessages}finiteString
@@ -33262,30 +33262,30 @@ type XMLDSigFragment struct {
 	CanonicalizationMethod *CanonicalizationMethodType `json:"CanonicalizationMethod,omitempty"` // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
 	DSAKeyValue            *DSAKeyValueType            `json:"DSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod           *DigestMethodType           `json:"DigestMethod,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue            []byte                      `json:"DigestValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DigestValue
-	Exponent               []byte                      `json:"Exponent,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Exponent
-	G                      []byte                      `json:"G,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}G
+	DigestValue            []byte                      `json:"DigestValue,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	Exponent               []byte                      `json:"Exponent,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	G                      []byte                      `json:"G,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}G
 	HMACOutputLength       *exi.Integer                `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
-	J                      []byte                      `json:"J,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}J
+	J                      []byte                      `json:"J,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                *KeyInfoType                `json:"KeyInfo,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                *string                     `json:"KeyName,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue               *KeyValueType               `json:"KeyValue,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}KeyValue
 	Manifest               *ManifestType               `json:"Manifest,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Manifest
 	MgmtData               *string                     `json:"MgmtData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}MgmtData
-	Modulus                []byte                      `json:"Modulus,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                []byte                      `json:"Modulus,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	Object                 *ObjectType                 `json:"Object,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}Object
-	P                      []byte                      `json:"P,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}P
+	P                      []byte                      `json:"P,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}P
 	PGPData                *PGPDataType                `json:"PGPData,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID               []byte                      `json:"PGPKeyID,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
-	PgenCounter            []byte                      `json:"PgenCounter,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
-	Q                      []byte                      `json:"Q,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Q
+	PGPKeyID               []byte                      `json:"PGPKeyID,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitzero"`            // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PgenCounter            []byte                      `json:"PgenCounter,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	Q                      []byte                      `json:"Q,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Q
 	RSAKeyValue            *RSAKeyValueType            `json:"RSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	Reference              *ReferenceType              `json:"Reference,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Reference
 	RetrievalMethod        *RetrievalMethodType        `json:"RetrievalMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}RetrievalMethod
 	SPKIData               *SPKIDataType               `json:"SPKIData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp               []byte                      `json:"SPKISexp,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
-	Seed                   []byte                      `json:"Seed,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}Seed
+	SPKISexp               []byte                      `json:"SPKISexp,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	Seed                   []byte                      `json:"Seed,omitzero"`                    // {http://www.w3.org/2000/09/xmldsig#}Seed
 	Signature              *SignatureType              `json:"Signature,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Signature
 	SignatureMethod        *SignatureMethodType        `json:"SignatureMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}SignatureMethod
 	SignatureProperties    *SignaturePropertiesType    `json:"SignatureProperties,omitempty"`    // {http://www.w3.org/2000/09/xmldsig#}SignatureProperties
@@ -33294,16 +33294,16 @@ type XMLDSigFragment struct {
 	SignedInfo             *SignedInfoType             `json:"SignedInfo,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}SignedInfo
 	Transform              *TransformType              `json:"Transform,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Transform
 	Transforms             *TransformsType             `json:"Transforms,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}Transforms
-	X509CRL                []byte                      `json:"X509CRL,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate        []byte                      `json:"X509Certificate,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X509CRL                []byte                      `json:"X509CRL,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate        []byte                      `json:"X509Certificate,omitzero"`         // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data               *X509DataType               `json:"X509Data,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName         *string                     `json:"X509IssuerName,omitempty"`         // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial       *X509IssuerSerialType       `json:"X509IssuerSerial,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                []byte                      `json:"X509SKI,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                []byte                      `json:"X509SKI,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber       *exi.Integer                `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName        *string                     `json:"X509SubjectName,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                  *string                     `json:"XPath,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                      []byte                      `json:"Y,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                      []byte                      `json:"Y,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Y
 }
 
 // DecodeXMLDSigFragment decodes an EXI fragment (header 0x80, one element, ED) into d, which it resets first.

@@ -16652,7 +16652,7 @@ type Document struct {
 	CanonicalizationMethod          *CanonicalizationMethodType          `json:"CanonicalizationMethod,omitempty"`          // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
 	DSAKeyValue                     *DSAKeyValueType                     `json:"DSAKeyValue,omitempty"`                     // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod                    *DigestMethodType                    `json:"DigestMethod,omitempty"`                    // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                     []byte                               `json:"DigestValue,omitempty"`                     // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                     []byte                               `json:"DigestValue,omitzero"`                      // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	KeyInfo                         *KeyInfoType                         `json:"KeyInfo,omitempty"`                         // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                         *string                              `json:"KeyName,omitempty"`                         // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue                        *KeyValueType                        `json:"KeyValue,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}KeyValue
@@ -19857,7 +19857,7 @@ type Fragment struct {
 	DSAKeyValue                            *DSAKeyValueType                     `json:"DSAKeyValue,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DepartureTime                          *uint32                              `json:"DepartureTime,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonTypes}DepartureTime
 	DigestMethod                           *DigestMethodType                    `json:"DigestMethod,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue                            []byte                               `json:"DigestValue,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	DigestValue                            []byte                               `json:"DigestValue,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}DigestValue
 	DisplayParameters                      *DisplayParametersType               `json:"DisplayParameters,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonTypes}DisplayParameters
 	EIRP                                   *RationalNumberType                  `json:"EIRP,omitempty"`                                   // {urn:iso:std:iso:15118:-20:WPT}EIRP
 	EVDeviceAlignmentCheckMethodList       *WPT_AlignmentCheckMethodListType    `json:"EVDeviceAlignmentCheckMethodList,omitempty"`       // {urn:iso:std:iso:15118:-20:WPT}EVDeviceAlignmentCheckMethodList
@@ -19884,15 +19884,15 @@ type Fragment struct {
 	EVSEStatus                             *EVSEStatusType                      `json:"EVSEStatus,omitempty"`                             // {urn:iso:std:iso:15118:-20:CommonTypes}EVSEStatus
 	EVTargetEnergyRequest                  *RationalNumberType                  `json:"EVTargetEnergyRequest,omitempty"`                  // {urn:iso:std:iso:15118:-20:CommonTypes}EVTargetEnergyRequest
 	EnergyCosts                            *DetailedCostType                    `json:"EnergyCosts,omitempty"`                            // {urn:iso:std:iso:15118:-20:CommonTypes}EnergyCosts
-	Exponent                               []byte                               `json:"Exponent,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	Exponent                               []byte                               `json:"Exponent,omitzero"`                                // {http://www.w3.org/2000/09/xmldsig#}Exponent
 	Exponent_2                             *int8                                `json:"Exponent_2,omitempty"`                             // {urn:iso:std:iso:15118:-20:CommonTypes}Exponent
-	G                                      []byte                               `json:"G,omitempty"`                                      // {http://www.w3.org/2000/09/xmldsig#}G
+	G                                      []byte                               `json:"G,omitzero"`                                       // {http://www.w3.org/2000/09/xmldsig#}G
 	HMACOutputLength                       *exi.Integer                         `json:"HMACOutputLength,omitempty"`                       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
 	Header                                 *MessageHeaderType                   `json:"Header,omitempty"`                                 // {urn:iso:std:iso:15118:-20:CommonTypes}Header
 	IPAddress                              *string                              `json:"IPAddress,omitempty"`                              // {urn:iso:std:iso:15118:-20:WPT}IPAddress
 	IndexNumber                            *uint16                              `json:"IndexNumber,omitempty"`                            // {urn:iso:std:iso:15118:-20:WPT}IndexNumber
 	InletHot                               *bool                                `json:"InletHot,omitempty"`                               // {urn:iso:std:iso:15118:-20:CommonTypes}InletHot
-	J                                      []byte                               `json:"J,omitempty"`                                      // {http://www.w3.org/2000/09/xmldsig#}J
+	J                                      []byte                               `json:"J,omitzero"`                                       // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                                *KeyInfoType                         `json:"KeyInfo,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                                *string                              `json:"KeyName,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue                               *KeyValueType                        `json:"KeyValue,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}KeyValue
@@ -19902,17 +19902,17 @@ type Fragment struct {
 	LF_TransmitterSetupData                *WPT_LF_TransmitterDataType          `json:"LF_TransmitterSetupData,omitempty"`                // {urn:iso:std:iso:15118:-20:WPT}LF_TransmitterSetupData
 	LF_TxData                              *WPT_LF_TxDataListType               `json:"LF_TxData,omitempty"`                              // {urn:iso:std:iso:15118:-20:WPT}LF_TxData
 	Manifest                               *ManifestType                        `json:"Manifest,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}Manifest
-	ManufacturerSpecificDataContainer      []byte                               `json:"ManufacturerSpecificDataContainer,omitempty"`      // {urn:iso:std:iso:15118:-20:WPT}ManufacturerSpecificDataContainer
+	ManufacturerSpecificDataContainer      []byte                               `json:"ManufacturerSpecificDataContainer,omitzero"`       // {urn:iso:std:iso:15118:-20:WPT}ManufacturerSpecificDataContainer
 	MaximumSOC                             *int8                                `json:"MaximumSOC,omitempty"`                             // {urn:iso:std:iso:15118:-20:CommonTypes}MaximumSOC
 	MeterID                                *string                              `json:"MeterID,omitempty"`                                // {urn:iso:std:iso:15118:-20:CommonTypes}MeterID
 	MeterInfo                              *MeterInfoType                       `json:"MeterInfo,omitempty"`                              // {urn:iso:std:iso:15118:-20:CommonTypes}MeterInfo
 	MeterInfoRequested                     *bool                                `json:"MeterInfoRequested,omitempty"`                     // {urn:iso:std:iso:15118:-20:CommonTypes}MeterInfoRequested
-	MeterSignature                         []byte                               `json:"MeterSignature,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}MeterSignature
+	MeterSignature                         []byte                               `json:"MeterSignature,omitzero"`                          // {urn:iso:std:iso:15118:-20:CommonTypes}MeterSignature
 	MeterStatus                            *int16                               `json:"MeterStatus,omitempty"`                            // {urn:iso:std:iso:15118:-20:CommonTypes}MeterStatus
 	MeterTimestamp                         *uint64                              `json:"MeterTimestamp,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}MeterTimestamp
 	MgmtData                               *string                              `json:"MgmtData,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}MgmtData
 	MinimumSOC                             *int8                                `json:"MinimumSOC,omitempty"`                             // {urn:iso:std:iso:15118:-20:CommonTypes}MinimumSOC
-	Modulus                                []byte                               `json:"Modulus,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                                []byte                               `json:"Modulus,omitzero"`                                 // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	NaturalOffset                          *uint16                              `json:"NaturalOffset,omitempty"`                          // {urn:iso:std:iso:15118:-20:WPT}NaturalOffset
 	NotificationMaxDelay                   *uint16                              `json:"NotificationMaxDelay,omitempty"`                   // {urn:iso:std:iso:15118:-20:CommonTypes}NotificationMaxDelay
 	NumPackages                            *uint8                               `json:"NumPackages,omitempty"`                            // {urn:iso:std:iso:15118:-20:WPT}NumPackages
@@ -19922,16 +19922,16 @@ type Fragment struct {
 	ObservedIDCode                         *uint32                              `json:"ObservedIDCode,omitempty"`                         // {urn:iso:std:iso:15118:-20:WPT}ObservedIDCode
 	OccupancyCosts                         *DetailedCostType                    `json:"OccupancyCosts,omitempty"`                         // {urn:iso:std:iso:15118:-20:CommonTypes}OccupancyCosts
 	OverstayCosts                          *DetailedCostType                    `json:"OverstayCosts,omitempty"`                          // {urn:iso:std:iso:15118:-20:CommonTypes}OverstayCosts
-	P                                      []byte                               `json:"P,omitempty"`                                      // {http://www.w3.org/2000/09/xmldsig#}P
+	P                                      []byte                               `json:"P,omitzero"`                                       // {http://www.w3.org/2000/09/xmldsig#}P
 	PDInputPowerClass                      *WPT_PowerClassType                  `json:"PDInputPowerClass,omitempty"`                      // {urn:iso:std:iso:15118:-20:WPT}PDInputPowerClass
 	PDMaxCoilCurrent                       *RationalNumberType                  `json:"PDMaxCoilCurrent,omitempty"`                       // {urn:iso:std:iso:15118:-20:WPT}PDMaxCoilCurrent
 	PDMinCoilCurrent                       *RationalNumberType                  `json:"PDMinCoilCurrent,omitempty"`                       // {urn:iso:std:iso:15118:-20:WPT}PDMinCoilCurrent
 	PGPData                                *PGPDataType                         `json:"PGPData,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID                               []byte                               `json:"PGPKeyID,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket                           []byte                               `json:"PGPKeyPacket,omitempty"`                           // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PGPKeyID                               []byte                               `json:"PGPKeyID,omitzero"`                                // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket                           []byte                               `json:"PGPKeyPacket,omitzero"`                            // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
 	PackageIndex                           *uint8                               `json:"PackageIndex,omitempty"`                           // {urn:iso:std:iso:15118:-20:WPT}PackageIndex
 	PackageSeparationTime                  *uint16                              `json:"PackageSeparationTime,omitempty"`                  // {urn:iso:std:iso:15118:-20:WPT}PackageSeparationTime
-	PgenCounter                            []byte                               `json:"PgenCounter,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	PgenCounter                            []byte                               `json:"PgenCounter,omitzero"`                             // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
 	Port                                   *uint16                              `json:"Port,omitempty"`                                   // {urn:iso:std:iso:15118:-20:WPT}Port
 	PowerTransmitted                       *RationalNumberType                  `json:"PowerTransmitted,omitempty"`                       // {urn:iso:std:iso:15118:-20:WPT}PowerTransmitted
 	PresentSOC                             *int8                                `json:"PresentSOC,omitempty"`                             // {urn:iso:std:iso:15118:-20:CommonTypes}PresentSOC
@@ -19941,7 +19941,7 @@ type Fragment struct {
 	PulseDuration                          *uint16                              `json:"PulseDuration,omitempty"`                          // {urn:iso:std:iso:15118:-20:WPT}PulseDuration
 	PulseSeparationTime                    *uint16                              `json:"PulseSeparationTime,omitempty"`                    // {urn:iso:std:iso:15118:-20:WPT}PulseSeparationTime
 	PulseSequenceOrder                     *WPT_TxRxPulseOrderType              `json:"PulseSequenceOrder,omitempty"`                     // {urn:iso:std:iso:15118:-20:WPT}PulseSequenceOrder
-	Q                                      []byte                               `json:"Q,omitempty"`                                      // {http://www.w3.org/2000/09/xmldsig#}Q
+	Q                                      []byte                               `json:"Q,omitzero"`                                       // {http://www.w3.org/2000/09/xmldsig#}Q
 	RSAKeyValue                            *RSAKeyValueType                     `json:"RSAKeyValue,omitempty"`                            // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	RSSI                                   *RationalNumberType                  `json:"RSSI,omitempty"`                                   // {urn:iso:std:iso:15118:-20:WPT}RSSI
 	RSSIData                               *WPT_LF_RxRSSIListType               `json:"RSSIData,omitempty"`                               // {urn:iso:std:iso:15118:-20:WPT}RSSIData
@@ -19956,7 +19956,7 @@ type Fragment struct {
 	RootCertificateID                      *X509IssuerSerialType                `json:"RootCertificateID,omitempty"`                      // {urn:iso:std:iso:15118:-20:CommonTypes}RootCertificateID
 	RxIdentifier                           *uint32                              `json:"RxIdentifier,omitempty"`                           // {urn:iso:std:iso:15118:-20:WPT}RxIdentifier
 	RxSpecData                             *WPT_TxRxSpecDataType                `json:"RxSpecData,omitempty"`                             // {urn:iso:std:iso:15118:-20:WPT}RxSpecData
-	SDManufacturerSpecificDataContainer    []byte                               `json:"SDManufacturerSpecificDataContainer,omitempty"`    // {urn:iso:std:iso:15118:-20:WPT}SDManufacturerSpecificDataContainer
+	SDManufacturerSpecificDataContainer    []byte                               `json:"SDManufacturerSpecificDataContainer,omitzero"`     // {urn:iso:std:iso:15118:-20:WPT}SDManufacturerSpecificDataContainer
 	SDMaxGroundClearanceSupport            *uint16                              `json:"SDMaxGroundClearanceSupport,omitempty"`            // {urn:iso:std:iso:15118:-20:WPT}SDMaxGroundClearanceSupport
 	SDMaxGroundClearence                   *uint16                              `json:"SDMaxGroundClearence,omitempty"`                   // {urn:iso:std:iso:15118:-20:WPT}SDMaxGroundClearence
 	SDMaxOutputPower                       *RationalNumberType                  `json:"SDMaxOutputPower,omitempty"`                       // {urn:iso:std:iso:15118:-20:WPT}SDMaxOutputPower
@@ -19971,10 +19971,10 @@ type Fragment struct {
 	SPCPowerControlParameter               *WPT_SPCPowerControlParameterType    `json:"SPCPowerControlParameter,omitempty"`               // {urn:iso:std:iso:15118:-20:WPT}SPCPowerControlParameter
 	SPCPrimaryDeviceCoilCurrentInformation *RationalNumberType                  `json:"SPCPrimaryDeviceCoilCurrentInformation,omitempty"` // {urn:iso:std:iso:15118:-20:WPT}SPCPrimaryDeviceCoilCurrentInformation
 	SPKIData                               *SPKIDataType                        `json:"SPKIData,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp                               []byte                               `json:"SPKISexp,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	SPKISexp                               []byte                               `json:"SPKISexp,omitzero"`                                // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
 	SSID                                   *string                              `json:"SSID,omitempty"`                                   // {urn:iso:std:iso:15118:-20:WPT}SSID
-	Seed                                   []byte                               `json:"Seed,omitempty"`                                   // {http://www.w3.org/2000/09/xmldsig#}Seed
-	SessionID                              exi.HexBinary                        `json:"SessionID,omitempty"`                              // {urn:iso:std:iso:15118:-20:CommonTypes}SessionID
+	Seed                                   []byte                               `json:"Seed,omitzero"`                                    // {http://www.w3.org/2000/09/xmldsig#}Seed
+	SessionID                              exi.HexBinary                        `json:"SessionID,omitzero"`                               // {urn:iso:std:iso:15118:-20:CommonTypes}SessionID
 	SignalFrequency                        *RationalNumberType                  `json:"SignalFrequency,omitempty"`                        // {urn:iso:std:iso:15118:-20:WPT}SignalFrequency
 	Signature                              *SignatureType                       `json:"Signature,omitempty"`                              // {http://www.w3.org/2000/09/xmldsig#}Signature
 	SignatureMethod                        *SignatureMethodType                 `json:"SignatureMethod,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}SignatureMethod
@@ -19998,7 +19998,7 @@ type Fragment struct {
 	TxRxPosition                           *WPT_CoordinateXYZType               `json:"TxRxPosition,omitempty"`                           // {urn:iso:std:iso:15118:-20:WPT}TxRxPosition
 	TxSpecData                             *WPT_TxRxSpecDataType                `json:"TxSpecData,omitempty"`                             // {urn:iso:std:iso:15118:-20:WPT}TxSpecData
 	Value                                  *int16                               `json:"Value,omitempty"`                                  // {urn:iso:std:iso:15118:-20:CommonTypes}Value
-	VendorSpecificDataContainer            []byte                               `json:"VendorSpecificDataContainer,omitempty"`            // {urn:iso:std:iso:15118:-20:WPT}VendorSpecificDataContainer
+	VendorSpecificDataContainer            []byte                               `json:"VendorSpecificDataContainer,omitzero"`             // {urn:iso:std:iso:15118:-20:WPT}VendorSpecificDataContainer
 	WPT_AlignmentCheckMethod               *WPT_AlignmentCheckMethodType        `json:"WPT_AlignmentCheckMethod,omitempty"`               // {urn:iso:std:iso:15118:-20:WPT}WPT_AlignmentCheckMethod
 	WPT_AlignmentCheckReq                  *WPT_AlignmentCheckReqType           `json:"WPT_AlignmentCheckReq,omitempty"`                  // {urn:iso:std:iso:15118:-20:WPT}WPT_AlignmentCheckReq
 	WPT_AlignmentCheckRes                  *WPT_AlignmentCheckResType           `json:"WPT_AlignmentCheckRes,omitempty"`                  // {urn:iso:std:iso:15118:-20:WPT}WPT_AlignmentCheckRes
@@ -20018,16 +20018,16 @@ type Fragment struct {
 	WPT_PairingMethod                      *WPT_PairingMethodType               `json:"WPT_PairingMethod,omitempty"`                      // {urn:iso:std:iso:15118:-20:WPT}WPT_PairingMethod
 	WPT_PairingReq                         *WPT_PairingReqType                  `json:"WPT_PairingReq,omitempty"`                         // {urn:iso:std:iso:15118:-20:WPT}WPT_PairingReq
 	WPT_PairingRes                         *WPT_PairingResType                  `json:"WPT_PairingRes,omitempty"`                         // {urn:iso:std:iso:15118:-20:WPT}WPT_PairingRes
-	X509CRL                                []byte                               `json:"X509CRL,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate                        []byte                               `json:"X509Certificate,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X509CRL                                []byte                               `json:"X509CRL,omitzero"`                                 // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate                        []byte                               `json:"X509Certificate,omitzero"`                         // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data                               *X509DataType                        `json:"X509Data,omitempty"`                               // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName                         *string                              `json:"X509IssuerName,omitempty"`                         // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial                       *X509IssuerSerialType                `json:"X509IssuerSerial,omitempty"`                       // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                                []byte                               `json:"X509SKI,omitempty"`                                // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                                []byte                               `json:"X509SKI,omitzero"`                                 // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber                       *exi.Integer                         `json:"X509SerialNumber,omitempty"`                       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName                        *string                              `json:"X509SubjectName,omitempty"`                        // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                                  *string                              `json:"XPath,omitempty"`                                  // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                                      []byte                               `json:"Y,omitempty"`                                      // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                                      []byte                               `json:"Y,omitzero"`                                       // {http://www.w3.org/2000/09/xmldsig#}Y
 }
 
 // DecodeFragment decodes an EXI fragment (header 0x80, one element, ED) into d, which it resets first.
@@ -23970,30 +23970,30 @@ type XMLDSigFragment struct {
 	CanonicalizationMethod *CanonicalizationMethodType `json:"CanonicalizationMethod,omitempty"` // {http://www.w3.org/2000/09/xmldsig#}CanonicalizationMethod
 	DSAKeyValue            *DSAKeyValueType            `json:"DSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DSAKeyValue
 	DigestMethod           *DigestMethodType           `json:"DigestMethod,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}DigestMethod
-	DigestValue            []byte                      `json:"DigestValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}DigestValue
-	Exponent               []byte                      `json:"Exponent,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Exponent
-	G                      []byte                      `json:"G,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}G
+	DigestValue            []byte                      `json:"DigestValue,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}DigestValue
+	Exponent               []byte                      `json:"Exponent,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}Exponent
+	G                      []byte                      `json:"G,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}G
 	HMACOutputLength       *exi.Integer                `json:"HMACOutputLength,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}HMACOutputLength
-	J                      []byte                      `json:"J,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}J
+	J                      []byte                      `json:"J,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}J
 	KeyInfo                *KeyInfoType                `json:"KeyInfo,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyInfo
 	KeyName                *string                     `json:"KeyName,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}KeyName
 	KeyValue               *KeyValueType               `json:"KeyValue,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}KeyValue
 	Manifest               *ManifestType               `json:"Manifest,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}Manifest
 	MgmtData               *string                     `json:"MgmtData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}MgmtData
-	Modulus                []byte                      `json:"Modulus,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}Modulus
+	Modulus                []byte                      `json:"Modulus,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}Modulus
 	Object                 *ObjectType                 `json:"Object,omitempty"`                 // {http://www.w3.org/2000/09/xmldsig#}Object
-	P                      []byte                      `json:"P,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}P
+	P                      []byte                      `json:"P,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}P
 	PGPData                *PGPDataType                `json:"PGPData,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}PGPData
-	PGPKeyID               []byte                      `json:"PGPKeyID,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
-	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitempty"`           // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
-	PgenCounter            []byte                      `json:"PgenCounter,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
-	Q                      []byte                      `json:"Q,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Q
+	PGPKeyID               []byte                      `json:"PGPKeyID,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}PGPKeyID
+	PGPKeyPacket           []byte                      `json:"PGPKeyPacket,omitzero"`            // {http://www.w3.org/2000/09/xmldsig#}PGPKeyPacket
+	PgenCounter            []byte                      `json:"PgenCounter,omitzero"`             // {http://www.w3.org/2000/09/xmldsig#}PgenCounter
+	Q                      []byte                      `json:"Q,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Q
 	RSAKeyValue            *RSAKeyValueType            `json:"RSAKeyValue,omitempty"`            // {http://www.w3.org/2000/09/xmldsig#}RSAKeyValue
 	Reference              *ReferenceType              `json:"Reference,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Reference
 	RetrievalMethod        *RetrievalMethodType        `json:"RetrievalMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}RetrievalMethod
 	SPKIData               *SPKIDataType               `json:"SPKIData,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKIData
-	SPKISexp               []byte                      `json:"SPKISexp,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
-	Seed                   []byte                      `json:"Seed,omitempty"`                   // {http://www.w3.org/2000/09/xmldsig#}Seed
+	SPKISexp               []byte                      `json:"SPKISexp,omitzero"`                // {http://www.w3.org/2000/09/xmldsig#}SPKISexp
+	Seed                   []byte                      `json:"Seed,omitzero"`                    // {http://www.w3.org/2000/09/xmldsig#}Seed
 	Signature              *SignatureType              `json:"Signature,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Signature
 	SignatureMethod        *SignatureMethodType        `json:"SignatureMethod,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}SignatureMethod
 	SignatureProperties    *SignaturePropertiesType    `json:"SignatureProperties,omitempty"`    // {http://www.w3.org/2000/09/xmldsig#}SignatureProperties
@@ -24002,16 +24002,16 @@ type XMLDSigFragment struct {
 	SignedInfo             *SignedInfoType             `json:"SignedInfo,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}SignedInfo
 	Transform              *TransformType              `json:"Transform,omitempty"`              // {http://www.w3.org/2000/09/xmldsig#}Transform
 	Transforms             *TransformsType             `json:"Transforms,omitempty"`             // {http://www.w3.org/2000/09/xmldsig#}Transforms
-	X509CRL                []byte                      `json:"X509CRL,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509CRL
-	X509Certificate        []byte                      `json:"X509Certificate,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
+	X509CRL                []byte                      `json:"X509CRL,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509CRL
+	X509Certificate        []byte                      `json:"X509Certificate,omitzero"`         // {http://www.w3.org/2000/09/xmldsig#}X509Certificate
 	X509Data               *X509DataType               `json:"X509Data,omitempty"`               // {http://www.w3.org/2000/09/xmldsig#}X509Data
 	X509IssuerName         *string                     `json:"X509IssuerName,omitempty"`         // {http://www.w3.org/2000/09/xmldsig#}X509IssuerName
 	X509IssuerSerial       *X509IssuerSerialType       `json:"X509IssuerSerial,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509IssuerSerial
-	X509SKI                []byte                      `json:"X509SKI,omitempty"`                // {http://www.w3.org/2000/09/xmldsig#}X509SKI
+	X509SKI                []byte                      `json:"X509SKI,omitzero"`                 // {http://www.w3.org/2000/09/xmldsig#}X509SKI
 	X509SerialNumber       *exi.Integer                `json:"X509SerialNumber,omitempty"`       // {http://www.w3.org/2000/09/xmldsig#}X509SerialNumber
 	X509SubjectName        *string                     `json:"X509SubjectName,omitempty"`        // {http://www.w3.org/2000/09/xmldsig#}X509SubjectName
 	XPath                  *string                     `json:"XPath,omitempty"`                  // {http://www.w3.org/2000/09/xmldsig#}XPath
-	Y                      []byte                      `json:"Y,omitempty"`                      // {http://www.w3.org/2000/09/xmldsig#}Y
+	Y                      []byte                      `json:"Y,omitzero"`                       // {http://www.w3.org/2000/09/xmldsig#}Y
 }
 
 // DecodeXMLDSigFragment decodes an EXI fragment (header 0x80, one element, ED) into d, which it resets first.

@@ -551,13 +551,13 @@ type CanonicalizationMethodType struct {
 
 // DSAKeyValueType is complex type DSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
 type DSAKeyValueType struct {
-	P           []byte `json:"P,omitempty"`           // element P
-	Q           []byte `json:"Q,omitempty"`           // element Q
-	G           []byte `json:"G,omitempty"`           // element G
-	Y           []byte `json:"Y"`                     // element Y
-	J           []byte `json:"J,omitempty"`           // element J
-	Seed        []byte `json:"Seed,omitempty"`        // element Seed
-	PgenCounter []byte `json:"PgenCounter,omitempty"` // element PgenCounter
+	P           []byte `json:"P,omitzero"`           // element P
+	Q           []byte `json:"Q,omitzero"`           // element Q
+	G           []byte `json:"G,omitzero"`           // element G
+	Y           []byte `json:"Y"`                    // element Y
+	J           []byte `json:"J,omitzero"`           // element J
+	Seed        []byte `json:"Seed,omitzero"`        // element Seed
+	PgenCounter []byte `json:"PgenCounter,omitzero"` // element PgenCounter
 }
 
 // DigestMethodType is complex type DigestMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
@@ -624,9 +624,9 @@ type X509IssuerSerialType struct {
 
 // PGPDataType is complex type PGPDataType (namespace http://www.w3.org/2000/09/xmldsig#).
 type PGPDataType struct {
-	PGPKeyID       []byte `json:"PGPKeyID,omitempty"`       // element PGPKeyID
-	PGPKeyPacket   []byte `json:"PGPKeyPacket,omitempty"`   // element PGPKeyPacket
-	PGPKeyPacket_2 []byte `json:"PGPKeyPacket_2,omitempty"` // element PGPKeyPacket
+	PGPKeyID       []byte `json:"PGPKeyID,omitzero"`       // element PGPKeyID
+	PGPKeyPacket   []byte `json:"PGPKeyPacket,omitzero"`   // element PGPKeyPacket
+	PGPKeyPacket_2 []byte `json:"PGPKeyPacket_2,omitzero"` // element PGPKeyPacket
 }
 
 // SPKIDataType is complex type SPKIDataType (namespace http://www.w3.org/2000/09/xmldsig#).
@@ -827,7 +827,7 @@ type MeterInfoType struct {
 	BPT_DischargedEnergyReadingWh  *uint64 `json:"BPT_DischargedEnergyReadingWh,omitempty"`  // element BPT_DischargedEnergyReadingWh
 	CapacitiveEnergyReadingVARh    *uint64 `json:"CapacitiveEnergyReadingVARh,omitempty"`    // element CapacitiveEnergyReadingVARh
 	BPT_InductiveEnergyReadingVARh *uint64 `json:"BPT_InductiveEnergyReadingVARh,omitempty"` // element BPT_InductiveEnergyReadingVARh
-	MeterSignature                 []byte  `json:"MeterSignature,omitempty"`                 // element MeterSignature
+	MeterSignature                 []byte  `json:"MeterSignature,omitzero"`                  // element MeterSignature
 	MeterStatus                    *int16  `json:"MeterStatus,omitempty"`                    // element MeterStatus
 	MeterTimestamp                 *uint64 `json:"MeterTimestamp,omitempty"`                 // element MeterTimestamp
 }
