@@ -122,6 +122,10 @@ type FieldError struct {
 	Path string
 	// Reason says what is wrong with it ("required member missing").
 	Reason string
+	// Err is the tokenizer's error behind a malformed payload (it wraps
+	// io.ErrUnexpectedEOF for a truncated one), nil for constraint
+	// violations. Its text is already in Reason.
+	Err error
 }
 
 // Error returns "<path>: <reason>", or the reason alone for the payload
@@ -132,6 +136,9 @@ func (e *FieldError) Error() string {
 	}
 	return e.Path + ": " + e.Reason
 }
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
 
 // Violation returns an [*Error] with code and a [*FieldError] at path. It is
 // used by the generated validators.

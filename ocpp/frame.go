@@ -182,6 +182,22 @@ func frameErr(code ErrorCode, format string, args ...any) error {
 	return &Error{Code: code, Description: fmt.Sprintf(format, args...)}
 }
 
+// frameErrCause is frameErr keeping the tokenizer's error (which wraps
+// io.ErrUnexpectedEOF for a truncated frame) as the cause.
+func frameErrCause(code ErrorCode, cause error, format string, args ...any) error {
+	return &Error{Code: code, Description: fmt.Sprintf(format, args...), Err: cause}
+}
+
+// nextElem advances to the next element of the frame array; a missing
+// element is reported as what, with the tokenizer's error if there is one.
+func nextElem(d *jsonwire.Decoder, format string, args ...any) error {
+	ok, err := d.NextElem()
+	if !ok {
+		return frameErrCause(RpcFrameworkError, err, format, args...)
+	}
+	return nil
+}
+
 // ParseFrame parses one OCPP-J frame. Payload and error details are checked
 // for JSON well-formedness and kept raw. For an error the returned frame
 // still carries what could be read, notably the ID (or [UnknownID]), so the
@@ -195,24 +211,27 @@ func ParseFrame(data []byte) (Frame, error) {
 	var d jsonwire.Decoder
 	d.Reset(data)
 	if err := d.BeginArray(); err != nil {
-		return f, frameErr(RpcFrameworkError, "frame is not a JSON array")
+		return f, frameErrCause(RpcFrameworkError, err, "frame is not a JSON array")
 	}
-	if ok, _ := d.NextElem(); !ok {
-		return f, frameErr(RpcFrameworkError, "empty frame")
+	if err := nextElem(&d, "empty frame"); err != nil {
+		return f, err
 	}
 	typ, err := d.Int()
 	if err != nil {
-		return f, frameErr(RpcFrameworkError, "message type is not an integer")
+		return f, frameErrCause(RpcFrameworkError, err, "message type is not an integer")
 	}
-	if ok, _ := d.NextElem(); !ok {
-		return f, frameErr(RpcFrameworkError, "frame has no message id")
+	if err := nextElem(&d, "frame has no message id"); err != nil {
+		return f, err
 	}
 	if d.Peek() != jsonwire.String {
+		if err := d.Skip(); err != nil {
+			return f, frameErrCause(RpcFrameworkError, err, "message id is not a string")
+		}
 		return f, frameErr(RpcFrameworkError, "message id is not a string")
 	}
 	id, err := d.String()
 	if err != nil {
-		return f, frameErr(RpcFrameworkError, "message id is not a well-formed string")
+		return f, frameErrCause(RpcFrameworkError, err, "message id is not a well-formed string")
 	}
 	if id == "" || utf8.RuneCountInString(id) > MaxIDLength {
 		return f, frameErr(RpcFrameworkError, "message id must have 1 to %d characters", MaxIDLength)
@@ -221,10 +240,16 @@ func ParseFrame(data []byte) (Frame, error) {
 	f.Type = MessageType(typ)
 	switch f.Type {
 	case Call, Send:
-		if ok, _ := d.NextElem(); !ok || d.Peek() != jsonwire.String {
-			return f, frameErr(RpcFrameworkError, "%s has no action", f.Type)
+		if err := nextElem(&d, "%s has no action", f.Type); err != nil {
+			return f, err
 		}
-		if f.Action, err = d.String(); err != nil || f.Action == "" {
+		if err := stringElem(&d, "%s has no action", f.Type); err != nil {
+			return f, err
+		}
+		if f.Action, err = d.String(); err != nil {
+			return f, frameErrCause(RpcFrameworkError, err, "%s action is not a well-formed string", f.Type)
+		}
+		if f.Action == "" {
 			return f, frameErr(RpcFrameworkError, "%s has an empty action", f.Type)
 		}
 		if f.Payload, err = rawElem(&d); err != nil {
@@ -235,19 +260,25 @@ func ParseFrame(data []byte) (Frame, error) {
 			return f, err
 		}
 	case CallError, CallResultError:
-		if ok, _ := d.NextElem(); !ok || d.Peek() != jsonwire.String {
-			return f, frameErr(RpcFrameworkError, "%s has no error code", f.Type)
+		if err := nextElem(&d, "%s has no error code", f.Type); err != nil {
+			return f, err
+		}
+		if err := stringElem(&d, "%s has no error code", f.Type); err != nil {
+			return f, err
 		}
 		code, err := d.String()
 		if err != nil {
-			return f, frameErr(RpcFrameworkError, "%s error code is not a well-formed string", f.Type)
+			return f, frameErrCause(RpcFrameworkError, err, "%s error code is not a well-formed string", f.Type)
 		}
 		f.ErrorCode = ErrorCode(code)
-		if ok, _ := d.NextElem(); !ok || d.Peek() != jsonwire.String {
-			return f, frameErr(RpcFrameworkError, "%s has no error description", f.Type)
+		if err := nextElem(&d, "%s has no error description", f.Type); err != nil {
+			return f, err
+		}
+		if err := stringElem(&d, "%s has no error description", f.Type); err != nil {
+			return f, err
 		}
 		if f.ErrorDescription, err = d.String(); err != nil {
-			return f, frameErr(RpcFrameworkError, "%s error description is not a well-formed string", f.Type)
+			return f, frameErrCause(RpcFrameworkError, err, "%s error description is not a well-formed string", f.Type)
 		}
 		if f.ErrorDetails, err = rawElem(&d); err != nil {
 			return f, err
@@ -272,9 +303,18 @@ func ParseFrame(data []byte) (Frame, error) {
 	return f, nil
 }
 
+// stringElem checks that the next element is a string; when it is not,
+// the element is skipped to tell a truncated frame from a wrong type.
+func stringElem(d *jsonwire.Decoder, format string, args ...any) error {
+	if d.Peek() == jsonwire.String {
+		return nil
+	}
+	return frameErrCause(RpcFrameworkError, d.Skip(), format, args...)
+}
+
 func rawElem(d *jsonwire.Decoder) (json.RawMessage, error) {
-	if ok, _ := d.NextElem(); !ok {
-		return nil, frameErr(RpcFrameworkError, "frame is missing its payload")
+	if err := nextElem(d, "frame is missing its payload"); err != nil {
+		return nil, err
 	}
 	raw, err := d.Raw()
 	if err != nil {

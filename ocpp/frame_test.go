@@ -3,6 +3,7 @@ package ocpp
 import (
 	"bytes"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -81,6 +82,29 @@ func TestFrameRoundTrip(t *testing.T) {
 		}
 		if diff := cmp.Diff(f, got); diff != "" {
 			t.Errorf("round trip of %s (-want +got):\n%s", b, diff)
+		}
+	}
+}
+
+// TestParseFrameTruncated cuts frames of every type at every byte: each
+// prefix is refused with an [*Error] that wraps io.ErrUnexpectedEOF.
+func TestParseFrameTruncated(t *testing.T) {
+	for _, frame := range []string{
+		`[2,"19223201","BootNotification",{"reason":"PowerUp","chargingStation":{"model":"m\u00e9","vendorName":"v"}}]`,
+		`[3,"19223201",{"currentTime":"2026-01-01T00:00:00Z","interval":300,"status":"Accepted"}]`,
+		`[4,"19223201","FormatViolation","bad é",{"path":"/a"}]`,
+		`[5,"19223201","OccurrenceConstraintViolation","",{}]`,
+		`[6,"7","NotifyPeriodicEventStream",{"data":[{"t":1.5e3,"v":"a"}],"id":1,"pending":0,"basetime":"2026-01-01T00:00:00Z"}]`,
+	} {
+		if _, err := ParseFrame([]byte(frame)); err != nil {
+			t.Fatalf("ParseFrame(%s) = %v", frame, err)
+		}
+		for n := range len(frame) {
+			_, err := ParseFrame([]byte(frame[:n]))
+			var e *Error
+			if !errors.As(err, &e) || !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("ParseFrame(%s) = %v, want an *Error wrapping io.ErrUnexpectedEOF", frame[:n], err)
+			}
 		}
 	}
 }

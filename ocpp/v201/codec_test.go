@@ -1,8 +1,10 @@
 package v201_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,5 +222,22 @@ func TestDuplicateMembers(t *testing.T) {
 		if !errors.As(err, &e) || e.Code != ocpp.FormatViolation {
 			t.Errorf("UnmarshalJSON(%s) = %v, want FormatViolation", payload, err)
 		}
+	}
+}
+
+// TestTruncatedPayloads cuts the test vectors at every byte: each prefix
+// fails to decode with a FormatViolation that wraps io.ErrUnexpectedEOF.
+func TestTruncatedPayloads(t *testing.T) {
+	for name, data := range vectors(t) {
+		data = bytes.TrimSpace(data)
+		t.Run(name, func(t *testing.T) {
+			for n := range len(data) {
+				err := newMessage(name).UnmarshalJSON(data[:n])
+				var e *ocpp.Error
+				if !errors.As(err, &e) || e.Code != ocpp.FormatViolation || !errors.Is(err, io.ErrUnexpectedEOF) {
+					t.Fatalf("UnmarshalJSON(%s) = %v, want a FormatViolation wrapping io.ErrUnexpectedEOF", data[:n], err)
+				}
+			}
+		})
 	}
 }

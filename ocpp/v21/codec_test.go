@@ -1,7 +1,10 @@
 package v21_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -206,4 +209,21 @@ func FuzzAnyMessage(f *testing.F) {
 			t.Fatalf("%s: re-encode differs:\n%s\n%s", action, out, out2)
 		}
 	})
+}
+
+// TestTruncatedPayloads cuts the test vectors at every byte: each prefix
+// fails to decode with a FormatViolation that wraps io.ErrUnexpectedEOF.
+func TestTruncatedPayloads(t *testing.T) {
+	for name, data := range vectors(t) {
+		data = bytes.TrimSpace(data)
+		t.Run(name, func(t *testing.T) {
+			for n := range len(data) {
+				err := newMessage(name).UnmarshalJSON(data[:n])
+				var e *ocpp.Error
+				if !errors.As(err, &e) || e.Code != ocpp.FormatViolation || !errors.Is(err, io.ErrUnexpectedEOF) {
+					t.Fatalf("UnmarshalJSON(%s) = %v, want a FormatViolation wrapping io.ErrUnexpectedEOF", data[:n], err)
+				}
+			}
+		})
+	}
 }

@@ -29,7 +29,7 @@ func wrap(err error) error {
 	if errors.Is(err, jsonwire.ErrRange) {
 		return ocpp.Violation(ocpp.TypeConstraintViolation, "", "number out of range")
 	}
-	return &ocpp.Error{Code: ocpp.FormatViolation, Description: "payload is not well-formed JSON", Err: &ocpp.FieldError{Reason: err.Error()}}
+	return &ocpp.Error{Code: ocpp.FormatViolation, Description: "payload is not well-formed JSON", Err: &ocpp.FieldError{Reason: err.Error(), Err: err}}
 }
 
 // End checks that nothing but white space follows the payload.

@@ -7,6 +7,7 @@ package jsonwire
 import (
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"time"
@@ -57,11 +58,22 @@ type SyntaxError struct {
 	Offset int
 	// Msg describes the error.
 	Msg string
+	// Err is [io.ErrUnexpectedEOF] when the input ends inside a value,
+	// nil otherwise.
+	Err error
 }
 
 // Error returns "jsonwire: <message> at byte <offset>".
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("jsonwire: %s at byte %d", e.Msg, e.Offset)
+}
+
+// Unwrap returns Err.
+func (e *SyntaxError) Unwrap() error { return e.Err }
+
+// truncated reports input that ends inside a value.
+func truncated(offset int, msg string) error {
+	return &SyntaxError{Offset: offset, Msg: msg, Err: io.ErrUnexpectedEOF}
 }
 
 // TypeError reports a well-formed value of the wrong kind.
@@ -146,7 +158,7 @@ func (d *Decoder) typeErr(want string) error {
 	k := d.Peek()
 	if k == Invalid {
 		if d.pos >= len(d.data) {
-			return &SyntaxError{Offset: d.pos, Msg: "unexpected end of input"}
+			return truncated(d.pos, "unexpected end of input")
 		}
 		return d.syntax("invalid character")
 	}
@@ -188,7 +200,7 @@ func (d *Decoder) BeginObject() error {
 func (d *Decoder) NextKey() (key []byte, ok bool, err error) {
 	d.skipSpace()
 	if d.pos >= len(d.data) {
-		return nil, false, &SyntaxError{Offset: d.pos, Msg: "unexpected end of input"}
+		return nil, false, truncated(d.pos, "unexpected end of input")
 	}
 	c := d.data[d.pos]
 	if c == '}' {
@@ -205,7 +217,10 @@ func (d *Decoder) NextKey() (key []byte, ok bool, err error) {
 		d.skipSpace()
 	}
 	d.first = false
-	if d.pos >= len(d.data) || d.data[d.pos] != '"' {
+	if d.pos >= len(d.data) {
+		return nil, false, truncated(d.pos, "unexpected end of input")
+	}
+	if d.data[d.pos] != '"' {
 		return nil, false, d.syntax("expected member name")
 	}
 	key, err = d.readString()
@@ -213,7 +228,10 @@ func (d *Decoder) NextKey() (key []byte, ok bool, err error) {
 		return nil, false, err
 	}
 	d.skipSpace()
-	if d.pos >= len(d.data) || d.data[d.pos] != ':' {
+	if d.pos >= len(d.data) {
+		return nil, false, truncated(d.pos, "unexpected end of input")
+	}
+	if d.data[d.pos] != ':' {
 		return nil, false, d.syntax("expected ':' after member name")
 	}
 	d.pos++
@@ -239,7 +257,7 @@ func (d *Decoder) BeginArray() error {
 func (d *Decoder) NextElem() (bool, error) {
 	d.skipSpace()
 	if d.pos >= len(d.data) {
-		return false, &SyntaxError{Offset: d.pos, Msg: "unexpected end of input"}
+		return false, truncated(d.pos, "unexpected end of input")
 	}
 	c := d.data[d.pos]
 	if c == ']' {
@@ -316,7 +334,7 @@ func (d *Decoder) Raw() ([]byte, error) {
 		}
 	default:
 		if d.pos >= len(d.data) {
-			return nil, &SyntaxError{Offset: d.pos, Msg: "unexpected end of input"}
+			return nil, truncated(d.pos, "unexpected end of input")
 		}
 		return nil, d.syntax("invalid character")
 	}
@@ -325,10 +343,14 @@ func (d *Decoder) Raw() ([]byte, error) {
 }
 
 func (d *Decoder) literal() error {
+	rest := d.data[d.pos:]
 	for _, lit := range [...]string{"true", "false", "null"} {
-		if len(d.data)-d.pos >= len(lit) && string(d.data[d.pos:d.pos+len(lit)]) == lit {
+		if len(rest) >= len(lit) && string(rest[:len(lit)]) == lit {
 			d.pos += len(lit)
 			return nil
+		}
+		if len(rest) < len(lit) && string(rest) == lit[:len(rest)] {
+			return truncated(len(d.data), "unexpected end of input in literal")
 		}
 	}
 	return d.syntax("invalid literal")
@@ -360,7 +382,7 @@ func (d *Decoder) readNumber() (plain bool, err error) {
 		p++
 	}
 	if p >= len(data) {
-		return false, &SyntaxError{Offset: p, Msg: "unexpected end of input in number"}
+		return false, truncated(p, "unexpected end of input in number")
 	}
 	switch {
 	case data[p] == '0':
@@ -380,6 +402,9 @@ func (d *Decoder) readNumber() (plain bool, err error) {
 		for p < len(data) && data[p] >= '0' && data[p] <= '9' {
 			p++
 		}
+		if p == s && p == len(data) {
+			return false, truncated(p, "unexpected end of input in number")
+		}
 		if p == s {
 			return false, &SyntaxError{Offset: p, Msg: "invalid number fraction"}
 		}
@@ -393,6 +418,9 @@ func (d *Decoder) readNumber() (plain bool, err error) {
 		s := p
 		for p < len(data) && data[p] >= '0' && data[p] <= '9' {
 			p++
+		}
+		if p == s && p == len(data) {
+			return false, truncated(p, "unexpected end of input in number")
 		}
 		if p == s {
 			return false, &SyntaxError{Offset: p, Msg: "invalid number exponent"}
@@ -520,7 +548,7 @@ func (d *Decoder) readString() ([]byte, error) {
 	buf := append(d.scratch[:0], data[start:p]...)
 	for {
 		if p >= len(data) {
-			return nil, &SyntaxError{Offset: p, Msg: "unexpected end of input in string"}
+			return nil, truncated(p, "unexpected end of input in string")
 		}
 		c := data[p]
 		switch {
@@ -532,7 +560,7 @@ func (d *Decoder) readString() ([]byte, error) {
 			return nil, &SyntaxError{Offset: p, Msg: "control character in string"}
 		case c == '\\':
 			if p+1 >= len(data) {
-				return nil, &SyntaxError{Offset: p, Msg: "unexpected end of input in string"}
+				return nil, truncated(p, "unexpected end of input in string")
 			}
 			p++
 			switch data[p] {
@@ -556,6 +584,9 @@ func (d *Decoder) readString() ([]byte, error) {
 				p++
 			case 'u':
 				r, ok := hex4(data, p+1)
+				if !ok && p+5 > len(data) {
+					return nil, truncated(p, "unexpected end of input in string")
+				}
 				if !ok {
 					return nil, &SyntaxError{Offset: p, Msg: "invalid \\u escape"}
 				}
@@ -582,6 +613,9 @@ func (d *Decoder) readString() ([]byte, error) {
 		default:
 			r, size := utf8.DecodeRune(data[p:])
 			if r == utf8.RuneError && size == 1 {
+				if !utf8.FullRune(data[p:]) {
+					return nil, truncated(p, "unexpected end of input in string")
+				}
 				return nil, &SyntaxError{Offset: p, Msg: "invalid UTF-8 in string"}
 			}
 			buf = append(buf, data[p:p+size]...)

@@ -3,6 +3,7 @@ package jsonwire
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -149,4 +150,26 @@ func FuzzValid(f *testing.F) {
 			t.Fatalf("Valid(%q) = false, encoding/json says true", data)
 		}
 	})
+}
+
+// TestTruncation cuts a document at every byte: each proper prefix must
+// fail with an error that wraps io.ErrUnexpectedEOF and reports an offset
+// within the input.
+func TestTruncation(t *testing.T) {
+	doc := `{"a": [1, -0.5e+3, 2E-1, "x\u00e9\ud83d\ude00é€😀\n", true, false, null], "b": {"c": {}}, "d": []}`
+	if !Valid([]byte(doc)) {
+		t.Fatalf("Valid(%s) = false", doc)
+	}
+	for n := range len(doc) {
+		var d Decoder
+		d.Reset([]byte(doc[:n]))
+		err := d.Skip()
+		if err == nil {
+			err = d.End()
+		}
+		var se *SyntaxError
+		if !errors.Is(err, io.ErrUnexpectedEOF) || !errors.As(err, &se) || se.Offset > n {
+			t.Errorf("Skip(%q) = %v, want io.ErrUnexpectedEOF at an offset <= %d", doc[:n], err, n)
+		}
+	}
 }
