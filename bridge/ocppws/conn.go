@@ -40,8 +40,8 @@ var ErrClosed = errors.New("ocppws: connection closed")
 type ConnOptions struct {
 	// PingInterval is the OCPP WebSocketPingInterval: the time between two
 	// WebSocket pings this side sends. A peer that does not answer a ping
-	// with a pong within PongTimeout is considered gone and
-	// the connection is closed. Zero sends no pings.
+	// with a pong within PongTimeout is considered gone and the connection
+	// is closed. Zero sends no pings.
 	PingInterval time.Duration
 	// PongTimeout is how long to wait for the pong after a ping. Zero means
 	// PingInterval.
@@ -153,8 +153,9 @@ func (c *Conn) Done() <-chan struct{} { return c.closed }
 // ReadMessage blocks until the next text message arrives and returns it.
 // The returned slice is allocated for this message alone and never reused
 // by the Conn: the caller owns it, and frames and payloads parsed from it
-// stay valid after the next read. Binary messages are a protocol violation in OCPP-J: the connection is
-// closed with status 1003 and an error returned.
+// stay valid after the next read. Binary messages are a protocol violation
+// in OCPP-J: the connection is closed with status 1003 and an error
+// returned.
 func (c *Conn) ReadMessage() ([]byte, error) {
 	mt, p, err := c.ws.ReadMessage()
 	if err != nil {

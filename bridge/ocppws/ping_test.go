@@ -34,7 +34,7 @@ func TestPingDefaultPongTimeout(t *testing.T) {
 	}
 	hs := startServer(t, srv, nil)
 	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1",
-		ConnOptions: ConnOptions{PingInterval: 2 * time.Millisecond}})
+		ConnOptions: ConnOptions{PingInterval: 5 * time.Millisecond}})
 	if err != nil {
 		t.Fatal(err)
 	}
