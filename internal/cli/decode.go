@@ -35,8 +35,11 @@ Prints one JSON object per frame:
 reads back). "used" is the number of payload bytes decoded, "reencode_equal"
 whether encoding the result gives the same bytes, "payload_type" the V2GTP
 payload type when a header was present. A frame that fails prints
-{"error":"...","bit":N} ("bit": offset in the EXI stream, header byte
-included, when the failure is inside it). Exit status 1 when any frame failed.
+{"error":"...","bit":N}. "bit" is the offset of the failure in the EXI
+stream (its 0x80 header byte included) when the failure is inside it; for a
+refused V2GTP header it is the offset of the refused field in the frame (0:
+version bytes, 16: payload type, 32: payload length), and 0 for bad hex.
+Exit status 1 when any frame failed.
 
 --schema auto (the default) guesses, as a heuristic of this command only (a
 session always knows its schema from the handshake): payload type 0x8001
@@ -123,7 +126,51 @@ type decodeResult struct {
 // decodeError is one output line of a frame that failed.
 type decodeError struct {
 	Error string `json:"error"`
-	Bit   *int64 `json:"bit,omitempty"`
+	Bit   int64  `json:"bit"`
+}
+
+// newDecodeError makes the output line of err (see errorBit).
+func newDecodeError(err error) decodeError {
+	return decodeError{Error: err.Error(), Bit: errorBit(err)}
+}
+
+// frameError is a failure outside the EXI stream, at a known bit of the frame.
+type frameError struct {
+	bit int64
+	err error
+}
+
+func (e *frameError) Error() string { return e.err.Error() }
+func (e *frameError) Unwrap() error { return e.err }
+
+// V2GTP header fields, as bit offsets in a frame.
+const (
+	bitVersion     = 0
+	bitPayloadType = 16
+	bitLength      = 32
+)
+
+// errorBit returns the "bit" of a failed line: the *exi.Error's offset in
+// the EXI stream, a *frameError's or *v2gtp.Error's offset of the refused
+// header field, else 0.
+func errorBit(err error) int64 {
+	if xe, ok := errors.AsType[*exi.Error](err); ok {
+		return xe.Bit
+	}
+	if fe, ok := errors.AsType[*frameError](err); ok {
+		return fe.bit
+	}
+	if ve, ok := errors.AsType[*v2gtp.Error](err); ok {
+		switch ve.Err {
+		case v2gtp.ErrVersion:
+			return 8*ve.Offset + bitVersion
+		case v2gtp.ErrPayloadType:
+			return 8*ve.Offset + bitPayloadType
+		default:
+			return 8*ve.Offset + bitLength
+		}
+	}
+	return 0
 }
 
 // decodeLine decodes one frame given in hex and writes its line; it
@@ -131,11 +178,7 @@ type decodeError struct {
 func decodeLine(w io.Writer, line, schema string) bool {
 	res, err := decodeFrame(line, schema)
 	if err != nil {
-		e := decodeError{Error: err.Error()}
-		if xe, ok := errors.AsType[*exi.Error](err); ok {
-			e.Bit = &xe.Bit
-		}
-		writeJSONLine(w, e)
+		writeJSONLine(w, newDecodeError(err))
 		return false
 	}
 	writeJSONLine(w, res)
@@ -153,6 +196,13 @@ func decodeFrame(line, schema string) (decodeResult, error) {
 	if len(b) >= v2gtp.HeaderLen && b[0] != 0x80 && schema != "sdp" || len(b) >= 2 && b[0] == v2gtp.Version && b[1] == v2gtp.InverseVersion {
 		f, err := v2gtp.ParseFrame(b)
 		if err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) {
+				bit := int64(bitLength) // the payload is shorter than the length field says
+				if len(b) < v2gtp.HeaderLen {
+					bit = 8 * int64(len(b))
+				}
+				err = &frameError{bit: bit, err: err}
+			}
 			return decodeResult{}, fmt.Errorf("decode: %w", err)
 		}
 		payload, pt, header = f.Payload, f.Type, true
@@ -162,7 +212,7 @@ func decodeFrame(line, schema string) (decodeResult, error) {
 	case schema != "auto":
 		c, _ := findCodec(schema)
 		if header && !headerFits(c, pt) {
-			return decodeResult{}, fmt.Errorf("decode: V2GTP payload type %v does not carry schema %s", pt, schema)
+			return decodeResult{}, &frameError{bit: bitPayloadType, err: fmt.Errorf("decode: V2GTP payload type %v does not carry schema %s", pt, schema)}
 		}
 		candidates = []string{schema}
 	case header && pt == v2gtp.EXI:
@@ -170,7 +220,7 @@ func decodeFrame(line, schema string) (decodeResult, error) {
 	case header:
 		name, ok := schemaOfPayloadType(pt)
 		if !ok {
-			return decodeResult{}, fmt.Errorf("decode: V2GTP payload type %v has no schema here", pt)
+			return decodeResult{}, &frameError{bit: bitPayloadType, err: fmt.Errorf("decode: V2GTP payload type %v has no schema here", pt)}
 		}
 		candidates = []string{name}
 	default:

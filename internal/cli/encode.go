@@ -12,7 +12,6 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/plugsim/plugsim/iso15118/exi"
 	"github.com/plugsim/plugsim/iso15118/v2gtp"
 )
 
@@ -23,7 +22,8 @@ argument or -), and prints each as one line of hex. A line is either the
 "fields" object of 'plugsim decode' ({"V2G_Message":{...}}) or a whole output
 line of 'plugsim decode' ({"schema":...,"fields":{...}}), whose "schema" is
 used when --schema is not given. Unknown field names are errors. A line that
-fails prints {"error":"...","bit":N}; the exit status is then 1.
+fails prints {"error":"...","bit":N} ("bit": where the EXI writer stood when
+the encoder refused a value, 0 for a JSON error); the exit status is then 1.
 
 Flags:
 `
@@ -77,11 +77,7 @@ func runEncode(_ context.Context, args []string, io IO) int {
 		out, err := encodeLine(line, *schema, *withHeader)
 		if err != nil {
 			failed = true
-			e := decodeError{Error: err.Error()}
-			if xe, ok := errors.AsType[*exi.Error](err); ok {
-				e.Bit = &xe.Bit
-			}
-			writeJSONLine(w, e)
+			writeJSONLine(w, newDecodeError(err))
 			continue
 		}
 		fmt.Fprintln(w, hex.EncodeToString(out))
