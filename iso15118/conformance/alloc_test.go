@@ -13,13 +13,13 @@ import (
 	"github.com/plugsim/plugsim/iso15118/apphand"
 	"github.com/plugsim/plugsim/iso15118/din"
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/vectors"
 	"github.com/plugsim/plugsim/iso15118/iso2"
 	"github.com/plugsim/plugsim/iso15118/iso20/ac"
 	"github.com/plugsim/plugsim/iso15118/iso20/acdp"
 	"github.com/plugsim/plugsim/iso15118/iso20/common"
 	"github.com/plugsim/plugsim/iso15118/iso20/dc"
 	"github.com/plugsim/plugsim/iso15118/iso20/wpt"
-	"github.com/plugsim/plugsim/iso15118/internal/vectors"
 )
 
 // Allocation bound of TestDecodeAllocationBounded: a decode may allocate
