@@ -132,6 +132,7 @@ func TestEVSEID(t *testing.T) {
 		{in: "DE*ICE*X45B", wantErr: true},
 		{in: "DE*ICE*E45B#", wantErr: true},
 		{in: "DE*IC", wantErr: true},
+		{in: "AA000E000000000000000000000000000000", wantErr: true}, // 38 characters once formatted (fuzz)
 	}
 	for _, tt := range tests {
 		e, err := ParseEVSEID(tt.in)
@@ -186,6 +187,44 @@ func FuzzParseEVSEID(f *testing.F) {
 		e2, err := ParseEVSEID(e.String())
 		if err != nil || e2 != e {
 			t.Fatalf("round trip of %q: %+v, %v", s, e2, err)
+		}
+	})
+}
+
+func FuzzParsePCID(f *testing.F) {
+	f.Add("WMIV1234567890ABC")
+	f.Add("WMIV1234567890ABCD")
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParsePCID(s)
+		if err != nil {
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("ParsePCID(%q) error %v does not wrap ErrSyntax", s, err)
+			}
+			return
+		}
+		if p.String() != s {
+			t.Fatalf("ParsePCID(%q).String() = %q", s, p)
+		}
+		if p2, err := ParsePCID(p.String()); err != nil || p2 != p {
+			t.Fatalf("round trip of %q: %+v, %v", s, p2, err)
+		}
+	})
+}
+
+func FuzzParseSECCID(f *testing.F) {
+	f.Add("DE-ICE-S-00003C4D557878675645330967543476-2")
+	f.Add("DEICES00003C4D557878675645330967543476")
+	f.Fuzz(func(t *testing.T, s string) {
+		id, err := ParseSECCID(s)
+		if err != nil {
+			if !errors.Is(err, ErrSyntax) {
+				t.Fatalf("ParseSECCID(%q) error %v does not wrap ErrSyntax", s, err)
+			}
+			return
+		}
+		id2, err := ParseSECCID(id.String())
+		if err != nil || id2 != id {
+			t.Fatalf("round trip of %q via %q: %+v, %v", s, id, id2, err)
 		}
 	})
 }

@@ -86,6 +86,12 @@ func ParseEVSEID(s string) (EVSEID, error) {
 			return EVSEID{}, fmt.Errorf("%w: EVSE ID %q: bad character %q in power outlet ID", ErrSyntax, s, c)
 		}
 	}
+	// The form String writes, with both separators, must fit evseIDType
+	// too: without this, a 36-character ID without separators would parse
+	// and format to 38 characters the XSD refuses.
+	if n := len(e.String()); n > 37 {
+		return EVSEID{}, fmt.Errorf("%w: EVSE ID %q: %d characters with separators, more than 37", ErrSyntax, s, n)
+	}
 	return e, nil
 }
 
