@@ -15,7 +15,7 @@ import (
 	"github.com/plugsim/plugsim/pki"
 )
 
-func rawKey(t *testing.T, b byte) *pki.Key {
+func rawKey(t testing.TB, b byte) *pki.Key {
 	t.Helper()
 	k, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), bytes.Repeat([]byte{b}, 32))
 	if err != nil {
@@ -67,7 +67,7 @@ type setup struct {
 	contract *pki.Credential
 }
 
-func newSetup(t *testing.T, p pki.Profile) setup {
+func newSetup(t testing.TB, p pki.Profile) setup {
 	t.Helper()
 	h, err := pki.NewHierarchy(pki.HierarchyOptions{Profile: p, Seed: []byte("contractkey"), At: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), V2GRoots: 1, Contracts: 2})
 	if err != nil {
@@ -184,7 +184,7 @@ func TestISO20(t *testing.T) {
 }
 
 func FuzzOpenISO2(f *testing.F) {
-	oem, contract := rawKey(&testing.T{}, 1), rawKey(&testing.T{}, 3)
+	oem, contract := rawKey(f, 1), rawKey(f, 3)
 	s, err := SealISO2(bytes.NewReader(bytes.Repeat([]byte{2}, 48)), &oem.ECDSA().PublicKey, contract)
 	if err != nil {
 		f.Fatal(err)
@@ -194,6 +194,45 @@ func FuzzOpenISO2(f *testing.F) {
 		k, err := OpenISO2(oem, Sealed2{dh, enc}, nil)
 		if err == nil {
 			t.Fatalf("accepted a key without a certificate: %v", k)
+		}
+	})
+}
+
+// FuzzOpenISO20 feeds arbitrary DHPublicKey and encrypted-key bytes of an
+// ISO-20 SignedInstallationData to the vehicle side, for both curves: it
+// must never panic and never accept a key for the wrong certificate.
+func FuzzOpenISO20(f *testing.F) {
+	s := newSetup(f, pki.ISO20)
+	rnd := rand.NewChaCha8([32]byte{4})
+	sealed, err := SealISO20(rnd, SECP521, &s.oem.Key.ECDSA().PublicKey, s.contract.Key, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	vehicle, err := NewX448Key(rnd)
+	if err != nil {
+		f.Fatal(err)
+	}
+	ed := newSetup(f, pki.ISO20Ed448)
+	sealedX, err := SealISO20(rnd, X448, vehicle.Public(), ed.contract.Key, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(false, sealed.DHPublicKey, sealed.EncryptedPrivateKey)
+	f.Add(true, sealedX.DHPublicKey, sealedX.EncryptedPrivateKey)
+	f.Fuzz(func(t *testing.T, x448 bool, dh, enc []byte) {
+		in := Sealed20{Curve: SECP521, DHPublicKey: dh, EncryptedPrivateKey: enc}
+		var recipient any = s.oem.Key
+		if x448 {
+			in.Curve, recipient = X448, vehicle
+		}
+		// The OEM provisioning certificate is never the contract: nothing
+		// may decrypt to its key.
+		k, err := OpenISO20(recipient, in, s.oem.Cert, nil)
+		if err == nil {
+			t.Fatalf("accepted a key for the provisioning certificate: %v", k)
+		}
+		if reasonOf(err) == 0 {
+			t.Fatalf("untyped error %v", err)
 		}
 	})
 }
