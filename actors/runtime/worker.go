@@ -89,6 +89,7 @@ type Worker struct {
 	received atomic.Uint64
 	inflight atomic.Int64
 	idle     chan struct{}
+	arrival  chan struct{} // signalled when a frame from a local actor arrives
 	dropped  atomic.Uint64
 	restarts atomic.Uint64
 	logged   sync.Map // drop reason -> struct{}: logged once
@@ -104,6 +105,8 @@ type Worker struct {
 	seen      map[frameKey]struct{}
 	delivered map[streamKey]uint64 // highest seq handed to an actor
 	resend    []outFrame           // frames sent in the current epoch
+	selfSent  uint64               // frames sent to this worker's own actors
+	selfRecv  uint64               // frames received from this worker's own actors
 	closed    bool
 }
 
@@ -144,6 +147,7 @@ func NewWorker(opts WorkerOptions) (*Worker, error) {
 		stop:      make(chan struct{}),
 		routes:    map[string]*Env{},
 		idle:      make(chan struct{}, 1),
+		arrival:   make(chan struct{}, 1),
 		seen:      map[frameKey]struct{}{},
 		delivered: map[streamKey]uint64{},
 		subjects:  opts.Subscriptions,
@@ -307,6 +311,16 @@ func (w *Worker) onMsg(msg *nats.Msg) {
 	w.seen[key] = struct{}{}
 	w.received.Add(1)
 	w.m.FramesReceived.Inc()
+	w.mu.RLock()
+	_, localSrc := w.routes[SubjectPrefix+"."+w.run+"."+f.Src]
+	w.mu.RUnlock()
+	if localSrc {
+		w.selfRecv++
+		select {
+		case w.arrival <- struct{}{}:
+		default:
+		}
+	}
 	if env == nil {
 		w.smu.Unlock()
 		w.drop(DropUnknownActor, msg.Subject, nil)
@@ -314,6 +328,38 @@ func (w *Worker) onMsg(msg *nats.Msg) {
 	}
 	w.buffer = append(w.buffer, pending{env: env, frame: f, raw: msg.Data})
 	w.smu.Unlock()
+}
+
+// localWait bounds how long [Worker.Step] waits for frames its own actors
+// sent to each other; frames still missing after it are left to the
+// coordinator's waves and resends.
+const localWait = 100 * time.Millisecond
+
+// waitLocalArrivals waits until every frame that the worker's actors sent
+// to the worker's own actors has arrived (it is then buffered, so no actor
+// wakes up), or localWait has passed. This saves the coordinator a wave
+// per epoch for process-local traffic.
+func (w *Worker) waitLocalArrivals(ctx context.Context) error {
+	var timer *time.Timer
+	for {
+		w.smu.Lock()
+		done := w.selfRecv >= w.selfSent
+		w.smu.Unlock()
+		if done {
+			return nil
+		}
+		if timer == nil {
+			timer = time.NewTimer(localWait)
+			defer timer.Stop()
+		}
+		select {
+		case <-w.arrival:
+		case <-timer.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // drop counts a dropped frame and logs the first of each reason.
@@ -347,8 +393,14 @@ func (w *Worker) deliverFrame(env *Env, f *plugsimpb.Frame, raw []byte) {
 // publish sends one encoded frame and counts it.
 func (w *Worker) publish(subject string, data []byte) error {
 	if w.mode == VirtualTime {
+		w.mu.RLock()
+		_, local := w.routes[subject]
+		w.mu.RUnlock()
 		w.smu.Lock()
 		w.resend = append(w.resend, outFrame{subject, data})
+		if local {
+			w.selfSent++
+		}
 		w.smu.Unlock()
 	}
 	w.sent.Add(1)
@@ -473,6 +525,9 @@ func (w *Worker) Step(ctx context.Context, st *plugsimpb.Step) (*plugsimpb.StepR
 		}
 	}
 	if err := w.waitIdle(ctx); err != nil {
+		return nil, err
+	}
+	if err := w.waitLocalArrivals(ctx); err != nil {
 		return nil, err
 	}
 	return w.report(st), nil

@@ -314,8 +314,8 @@ func printSummary(io IO, c *runConfig, s *runSummary) {
 	fmt.Fprintf(w, "actors %d in %d shard(s), clock %s\n", s.actors, s.shards, c.Clock)
 	if c.Clock == "virtual" {
 		rate := s.stats.Now.Seconds() / max(s.wall.Seconds(), 1e-9)
-		fmt.Fprintf(w, "simulated %v in %v wall (%.0f simulated s per wall s), %d instants, %d epochs, %d resend waves\n",
-			s.stats.Now, s.wall.Round(time.Millisecond), rate, s.stats.Instants, s.stats.Epochs, s.stats.Resends)
+		fmt.Fprintf(w, "simulated %v in %v wall (%.0f simulated s per wall s), %d instants, %d epochs, %d waves, %d resend waves\n",
+			s.stats.Now, s.wall.Round(time.Millisecond), rate, s.stats.Instants, s.stats.Epochs, s.stats.Waves, s.stats.Resends)
 	} else {
 		fmt.Fprintf(w, "ran %v wall\n", s.wall.Round(time.Millisecond))
 	}
