@@ -1,68 +1,39 @@
 package din
 
 import (
-	"bytes"
 	"testing"
+
+	"github.com/plugsim/plugsim/iso15118/internal/exibench"
+	"github.com/plugsim/plugsim/iso15118/internal/vectors"
 )
 
-// findVector returns the EXI bytes of one vector by its INDEX.tsv file name.
-func findVector(tb testing.TB, file string) []byte {
-	for _, v := range loadVectors(tb) {
-		if v.file == file {
-			return v.exi
-		}
-	}
-	tb.Fatalf("vector %s not found", file)
-	return nil
+// codec is this package's document codec for the shared benchmark harness.
+var codec = exibench.Codec[Document]{
+	Decode:       Decode,
+	NewDecoder:   func() func([]byte) (*Document, error) { return new(Decoder).Decode },
+	AppendEncode: AppendEncode,
 }
 
-// benchDocument measures Decode into a reused Document, a reused Decoder, and AppendEncode
-// into a reused buffer.
-func benchDocument(b *testing.B, data []byte) {
-	b.Run("decode", func(b *testing.B) {
-		var d Document
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			if err := Decode(data, &d); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("decoder", func(b *testing.B) {
-		var dec Decoder
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			if _, err := dec.Decode(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("encode", func(b *testing.B) {
-		var d Document
-		if err := Decode(data, &d); err != nil {
-			b.Fatal(err)
-		}
-		buf := make([]byte, 0, 2*len(data))
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			var err error
-			if buf, err = AppendEncode(buf[:0], &d); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if !bytes.Equal(buf, data) {
-			b.Fatal("re-encoded bytes differ")
-		}
-	})
+// benchVectors are the messages measured, by INDEX.tsv file.
+var benchVectors = []struct{ name, file string }{
+	{"CurrentDemandReq", "pyPLC_openv2g_decoded/1174_CurrentDemandReq.hex"},
+	{"CurrentDemandRes", "pyPLC_openv2g_decoded/0187_CurrentDemandRes.hex"},
+}
+
+// TestAllocs checks the allocation goals on every benchmarked message: a warm Decoder
+// allocates only byte and string fields, AppendEncode into a buffer with room nothing.
+func TestAllocs(t *testing.T) {
+	for _, bv := range benchVectors {
+		t.Run(bv.name, func(t *testing.T) {
+			exibench.CheckAllocs(t, codec, vectors.PayloadForTest(t, bv.file))
+		})
+	}
 }
 
 func BenchmarkCurrentDemandReq(b *testing.B) {
-	benchDocument(b, findVector(b, "pyPLC_openv2g_decoded/1174_CurrentDemandReq.hex"))
+	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[0].file))
 }
 
 func BenchmarkCurrentDemandRes(b *testing.B) {
-	benchDocument(b, findVector(b, "pyPLC_openv2g_decoded/0187_CurrentDemandRes.hex"))
+	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[1].file))
 }

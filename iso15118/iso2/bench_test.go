@@ -1,86 +1,68 @@
 package iso2
 
 import (
-	"bytes"
 	"testing"
+
+	"github.com/plugsim/plugsim/iso15118/internal/exibench"
+	"github.com/plugsim/plugsim/iso15118/internal/vectors"
 )
 
-// findVector returns the EXI bytes of one vector by its INDEX.tsv file name.
-func findVector(tb testing.TB, file string) []byte {
-	for _, v := range loadVectors(tb) {
-		if v.file == file {
-			return v.exi
-		}
-	}
-	tb.Fatalf("vector %s not found", file)
-	return nil
+// codec is this package's document codec for the shared benchmark harness.
+var codec = exibench.Codec[Document]{
+	Decode:       Decode,
+	NewDecoder:   func() func([]byte) (*Document, error) { return new(Decoder).Decode },
+	AppendEncode: AppendEncode,
 }
 
-// benchDocument measures Decode into a reused Document, a reused Decoder, and AppendEncode
-// into a reused buffer.
-func benchDocument(b *testing.B, data []byte) {
-	b.Run("decode", func(b *testing.B) {
-		var d Document
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			if err := Decode(data, &d); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("decoder", func(b *testing.B) {
-		var dec Decoder
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			if _, err := dec.Decode(data); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("encode", func(b *testing.B) {
-		var d Document
-		if err := Decode(data, &d); err != nil {
-			b.Fatal(err)
-		}
-		buf := make([]byte, 0, 2*len(data))
-		b.ReportAllocs()
-		b.SetBytes(int64(len(data)))
-		for b.Loop() {
-			var err error
-			if buf, err = AppendEncode(buf[:0], &d); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if !bytes.Equal(buf, data) {
-			b.Fatal("re-encoded bytes differ")
-		}
-	})
+// benchVectors are the messages measured, by INDEX.tsv file.
+var benchVectors = []struct{ name, file string }{
+	{"CurrentDemandReq", "dsV2Gshark_pcaps/0391_CurrentDemandReq.hex"},
+	{"AuthorizationReq", "dsV2Gshark_pcaps/0783_AuthorizationReq.hex"},
+	{"PaymentDetailsReq", "dsV2Gshark_pcaps/0782_PaymentDetailsReq.hex"},
+	{"CertificateInstallationRes", "dsV2Gshark_pcaps/0832_CertificateInstallationRes.hex"},
+}
+
+// TestAllocs checks the allocation goals on every benchmarked message: a warm Decoder
+// allocates only byte and string fields, AppendEncode into a buffer with room nothing.
+func TestAllocs(t *testing.T) {
+	for _, bv := range benchVectors {
+		t.Run(bv.name, func(t *testing.T) {
+			exibench.CheckAllocs(t, codec, vectors.PayloadForTest(t, bv.file))
+		})
+	}
 }
 
 func BenchmarkCurrentDemandReq(b *testing.B) {
-	benchDocument(b, findVector(b, "dsV2Gshark_pcaps/0391_CurrentDemandReq.hex"))
+	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[0].file))
 }
 
 func BenchmarkAuthorizationReq(b *testing.B) {
-	benchDocument(b, findVector(b, "dsV2Gshark_pcaps/0783_AuthorizationReq.hex"))
+	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[1].file))
 }
 
 // BenchmarkPaymentDetailsReq: contract certificate and two sub-CA certificates (1928 bytes).
 func BenchmarkPaymentDetailsReq(b *testing.B) {
-	benchDocument(b, findVector(b, "dsV2Gshark_pcaps/0782_PaymentDetailsReq.hex"))
+	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[2].file))
 }
 
 func BenchmarkCertificateInstallationRes(b *testing.B) {
-	benchDocument(b, findVector(b, "dsV2Gshark_pcaps/0832_CertificateInstallationRes.hex"))
+	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[3].file))
 }
 
-// BenchmarkChargeParameterDiscoveryResSalesTariff: no vector carries a SalesTariff, so this
-// takes a real ChargeParameterDiscoveryRes and adds a 12-entry SalesTariff to its first tuple.
 func BenchmarkChargeParameterDiscoveryResSalesTariff(b *testing.B) {
+	exibench.Document(b, codec, salesTariffFrame(b))
+}
+
+func TestAllocsSalesTariff(t *testing.T) {
+	exibench.CheckAllocs(t, codec, salesTariffFrame(t))
+}
+
+// salesTariffFrame returns a ChargeParameterDiscoveryRes with a SalesTariff: no vector carries
+// one, so this takes the real frame 0530 and adds a 12-entry SalesTariff to its first tuple.
+func salesTariffFrame(b testing.TB) []byte {
+	b.Helper()
 	var d Document
-	if err := Decode(findVector(b, "dsV2Gshark_pcaps/0530_ChargeParameterDiscoveryRes.hex"), &d); err != nil {
+	if err := Decode(vectors.PayloadForTest(b, "dsV2Gshark_pcaps/0530_ChargeParameterDiscoveryRes.hex"), &d); err != nil {
 		b.Fatal(err)
 	}
 	res := d.V2G_Message.Body.ChargeParameterDiscoveryRes
@@ -105,5 +87,5 @@ func BenchmarkChargeParameterDiscoveryResSalesTariff(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchDocument(b, data)
+	return data
 }

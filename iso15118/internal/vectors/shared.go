@@ -47,6 +47,34 @@ func moduleRoot(dir string) (string, error) {
 	}
 }
 
+// PayloadForTest returns the EXI payload of one vector, named by its
+// INDEX.tsv file (such as "dsV2Gshark_pcaps/0391_CurrentDemandReq.hex"),
+// without loading the others. Like [ForTest] it skips the test, or fails it
+// when CI=true, when the shared directory is absent.
+func PayloadForTest(tb testing.TB, file string) []byte {
+	tb.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir, err := Locate(os.Getenv, wd)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("%v (set %s)", err, EnvShared)
+		}
+		tb.Skipf("%v (set %s to run this test)", err, EnvShared)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	payload, _, err := parseHex(raw)
+	if err != nil {
+		tb.Fatalf("%s: %v", file, err)
+	}
+	return payload
+}
+
 // ForTest locates and loads the vectors for a test. When the shared
 // directory is absent it skips the test, or fails it when CI=true.
 func ForTest(tb testing.TB) (dir string, vs []Vector) {
