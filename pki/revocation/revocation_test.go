@@ -300,3 +300,93 @@ func TestHashDataOnly(t *testing.T) {
 		t.Errorf("response for another serial: %v, want OCSP mismatch", err)
 	}
 }
+
+// FuzzRespond feeds arbitrary OCSP requests to a responder, as a CA actor
+// receives them from the network: it must answer every one, and whatever it
+// signs must be about the serial asked, for its own CA.
+func FuzzRespond(f *testing.F) {
+	fx := newFixture(f, pki.ISO2)
+	req, err := ocsp.CreateRequest(fx.contract, fx.sub2.Cert, &ocsp.RequestOptions{Hash: crypto.SHA256})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(req)
+	f.Add([]byte{0x30, 0x00})
+	f.Fuzz(func(t *testing.T, request []byte) {
+		der := fx.responder.Respond(request, t0)
+		if len(der) == 0 {
+			t.Fatal("empty answer")
+		}
+		parsed, err := ocsp.ParseRequest(request)
+		if err != nil {
+			return
+		}
+		r, err := parseResponse(der, parsed.SerialNumber, nil, fx.sub2.Cert, t0)
+		if err != nil {
+			if reasonOf(err) == 0 {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if r.Serial.Cmp(parsed.SerialNumber) != 0 {
+			t.Fatalf("answered about serial %v, asked %v", r.Serial, parsed.SerialNumber)
+		}
+	})
+}
+
+// FuzzCRLSetAdd feeds arbitrary CRL DER to a CRL set: only a CRL the issuer
+// signed is kept, anything else is a typed rejection.
+func FuzzCRLSetAdd(f *testing.F) {
+	fx := newFixture(f, pki.ISO2)
+	fx.responder.Revoke(fx.contract.SerialNumber, t0, 1)
+	crl, err := fx.responder.CRL(t0, 1)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(crl)
+	f.Fuzz(func(t *testing.T, der []byte) {
+		set := NewCRLSet()
+		if err := set.Add(der, fx.sub2.Cert); err != nil {
+			if reasonOf(err) == 0 {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if _, err := set.Check(fx.contract, fx.sub2.Cert, t0); err != nil && reasonOf(err) != pki.ReasonRevoked {
+			t.Fatalf("Check: %v", err)
+		}
+	})
+}
+
+// FuzzHashData feeds arbitrary OCPP OCSPRequestData fields (they come from
+// a charging station's Authorize) to the CSMS side: building the request
+// and checking a response against them must never panic.
+func FuzzHashData(f *testing.F) {
+	fx := newFixture(f, pki.ISO2)
+	hd, err := HashData(fx.contract, fx.sub2.Cert, crypto.SHA256)
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, err := fx.responder.ResponseFor(fx.contract.SerialNumber, crypto.SHA256, t0)
+	if err != nil {
+		f.Fatal(err)
+	}
+	known := []*x509.Certificate{fx.sub2.Cert}
+	f.Add(hd.HashAlgorithm, hd.IssuerNameHash, hd.IssuerKeyHash, hd.SerialNumber)
+	f.Fuzz(func(t *testing.T, alg, nameHash, keyHash, serial string) {
+		d := OCSPRequestData{HashAlgorithm: alg, IssuerNameHash: nameHash, IssuerKeyHash: keyHash, SerialNumber: serial}
+		if _, err := d.Request(); err != nil {
+			return
+		}
+		r, err := ParseResponseForHashData(good, d, known, t0)
+		if err != nil {
+			if reasonOf(err) == 0 {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if r.Serial.Cmp(fx.contract.SerialNumber) != 0 {
+			t.Fatalf("accepted the response for hash data about serial %q", serial)
+		}
+	})
+}
