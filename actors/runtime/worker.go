@@ -81,9 +81,10 @@ type Worker struct {
 	clock    Clock
 	vclock   *VirtualClock // the clock under virtual time, else nil
 
-	mu     sync.RWMutex
-	routes map[string]*Env // by subject; guarded by mu
-	subs   []*nats.Subscription
+	mu         sync.RWMutex
+	routes     map[string]*Env // by subject; guarded by mu
+	subs       []*nats.Subscription
+	subscribed bool
 
 	sent     atomic.Uint64
 	received atomic.Uint64
@@ -105,6 +106,8 @@ type Worker struct {
 	seen      map[frameKey]struct{}
 	delivered map[streamKey]uint64 // highest seq handed to an actor
 	resend    []outFrame           // frames sent in the current epoch
+	held      []func()             // real-time timers set before Start
+	running   bool                 // Start was called
 	selfSent  uint64               // frames sent to this worker's own actors
 	selfRecv  uint64               // frames received from this worker's own actors
 	closed    bool
@@ -237,9 +240,18 @@ func (w *Worker) Spawn(addr Address, producer func(*Env) actor.Actor) (*Env, err
 	return env, nil
 }
 
-// Start subscribes to the worker's subjects; frames start flowing to the
-// actors.
-func (w *Worker) Start() error {
+// Subscribe subscribes to the worker's subjects: frames start flowing to
+// the actors. When several workers of a run share a process, subscribe all
+// of them before starting any, so that no frame is published to a subject
+// nobody listens to yet.
+func (w *Worker) Subscribe() error {
+	w.mu.Lock()
+	done := w.subscribed
+	w.subscribed = true
+	w.mu.Unlock()
+	if done {
+		return nil
+	}
 	for _, s := range w.subjects {
 		sub, err := w.nc.Subscribe(s, w.onMsg)
 		if err != nil {
@@ -253,6 +265,25 @@ func (w *Worker) Start() error {
 		w.mu.Unlock()
 	}
 	return w.nc.Flush()
+}
+
+// Start subscribes (if [Worker.Subscribe] was not called) and starts the
+// clock: under real time, timers that actors set before Start are armed
+// now, so that no frame leaves before the subscriptions exist. Under
+// virtual time nothing fires before the first [Worker.Step] anyway.
+func (w *Worker) Start() error {
+	if err := w.Subscribe(); err != nil {
+		return err
+	}
+	w.smu.Lock()
+	held := w.held
+	w.held = nil
+	w.running = true
+	w.smu.Unlock()
+	for _, f := range held {
+		f()
+	}
+	return nil
 }
 
 // onMsg routes one NATS message. It runs on the subscription's goroutine.
@@ -419,7 +450,19 @@ func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
 	real := w.mode == RealTime
 	if real {
 		w.inflight.Add(1)
+		w.smu.Lock()
+		if !w.running {
+			w.held = append(w.held, func() { w.schedule2(env, at, seq, tag) })
+			w.smu.Unlock()
+			return
+		}
+		w.smu.Unlock()
 	}
+	w.schedule2(env, at, seq, tag)
+}
+
+func (w *Worker) schedule2(env *Env, at time.Duration, seq uint64, tag any) {
+	real := w.mode == RealTime
 	w.clock.At(at, env.subject, seq, func() {
 		if !real {
 			w.inflight.Add(1)

@@ -315,3 +315,54 @@ func TestPanickingActorIsRestartedThenRetired(t *testing.T) {
 	default:
 	}
 }
+
+// starter publishes to peer from a timer set at Started.
+type starter struct {
+	env  *runtime.Env
+	peer runtime.Address
+	got  chan struct{}
+}
+
+func (s *starter) Receive(c actor.Context) {
+	switch c.Message().(type) {
+	case *actor.Started:
+		if s.got == nil {
+			s.env.After(0, nil)
+		}
+	case *runtime.Timer:
+		s.env.Publish(s.peer, "s", plugsimpb.Protocol_PROTOCOL_PINGPONG, []byte("x"))
+	case *runtime.Delivery:
+		close(s.got)
+	}
+}
+
+// TestRealTimeTimersWaitForStart: under real time a timer an actor sets
+// before Start is held until the subscriptions exist, so its frame is not
+// published to a subject nobody listens to yet.
+func TestRealTimeTimersWaitForStart(t *testing.T) {
+	tr := embedded(t)
+	w, err := runtime.NewWorker(runtime.WorkerOptions{Run: "rt", Conn: tr.Conn, Clock: runtime.RealTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	a := runtime.Address{Run: "rt", Channel: "pp", ID: "a"}
+	b := runtime.Address{Run: "rt", Channel: "pp", ID: "b"}
+	got := make(chan struct{})
+	w.Spawn(b, func(env *runtime.Env) actor.Actor { return &starter{env: env, peer: a, got: got} })
+	w.Spawn(a, func(env *runtime.Env) actor.Actor { return &starter{env: env, peer: b} })
+	if _, err := w.Step(context.Background(), &plugsimpb.Step{}); err == nil {
+		t.Fatal("Step on a real-time worker succeeded")
+	}
+	if s := w.Stats(); s.Sent != 0 || s.Timers != 0 {
+		t.Fatalf("before Start: %d frames sent, %d timers fired; want none", s.Sent, s.Timers)
+	}
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the frame sent at start never arrived: %+v", w.Stats())
+	}
+}

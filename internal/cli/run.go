@@ -184,6 +184,11 @@ func runPingPong(ctx context.Context, c *runConfig, tr *runtime.Transport, reg *
 		if err := pingpong.SpawnShard(w, c.Spec, s, shards, stats); err != nil {
 			return nil, err
 		}
+		if err := w.Subscribe(); err != nil {
+			return nil, err
+		}
+	}
+	for _, w := range locals { // every local shard listens before any starts
 		if err := w.Start(); err != nil {
 			return nil, err
 		}
