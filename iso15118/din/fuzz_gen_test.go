@@ -12,7 +12,7 @@ import (
 )
 
 // FuzzDecode decodes arbitrary bytes with Decode; whatever decodes must re-encode and decode to the same value.
-// Seeds: testdata/fuzz/FuzzDecode (real frames).
+// Seeds: testdata/fuzz/FuzzDecode (real frames, crashers found before).
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte{0x80})
 	// Random documents of every global element add seeds where no real frame exists.

@@ -16,6 +16,7 @@ type gen struct {
 
 	unrep      map[*complexT]bool
 	fragFields []rootField
+	dsigFields []rootField // fields of XMLDSigFragment
 }
 
 func (g *gen) p(format string, args ...any) {

@@ -20,13 +20,23 @@ func (g *gen) emitFuzz() {
 	}
 	for _, k := range kinds {
 		g.p("// %s decodes arbitrary bytes with %s; whatever decodes must re-encode and decode to the same value.", k.name, k.dec)
-		g.p("// Seeds: testdata/fuzz/%s (real frames).", k.name)
+		g.p("// Seeds: testdata/fuzz/%s (real frames, crashers found before).", k.name)
 		g.p("func %s(f *testing.F) {", k.name)
 		g.p("f.Add([]byte{0x80})")
-		if k.typ == "Document" {
+		switch k.typ {
+		case "Document":
 			g.p("// Random documents of every global element add seeds where no real frame exists.")
 			g.p("for i, tc := range randomDocumentSeeds {")
 			g.p("b, err := tc(rand.New(rand.NewPCG(uint64(i), 1)))")
+			g.p("if err != nil { f.Fatal(err) }")
+			g.p("f.Add(b)")
+			g.p("}")
+		case "Fragment", "XMLDSigFragment":
+			list := map[string]string{"Fragment": "randomFragments", "XMLDSigFragment": "randomXMLDSigFragments"}[k.typ]
+			g.p("// Random fragments of every element name of a complex type add seeds.")
+			g.p("for i, tc := range %s {", list)
+			g.p("fr := tc.make(rand.New(rand.NewPCG(uint64(i), 1)))")
+			g.p("b, err := %s(nil, &fr)", k.enc)
 			g.p("if err != nil { f.Fatal(err) }")
 			g.p("f.Add(b)")
 			g.p("}")

@@ -116,6 +116,7 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 			}
 		}
 		fd := g.rootFields(ds, pick)
+		g.dsigFields = fd
 		g.emitRootCodec("XMLDSigFragment", "DecodeXMLDSigFragment", "AppendEncodeXMLDSigFragment", fd, len(ds), bitsFor(len(ds)+2), true,
 			fmt.Sprintf("XMLDSigFragment is one element encoded as an EXI fragment with the grammar of the xmldsig-core schema alone "+
 				"(%d element names, SE(*) and ED): SignedInfo is encoded this way for the signature value. Exactly one field is set.", len(ds)))

@@ -209,29 +209,47 @@ func (g *gen) emitRandom(docFields []rootField) {
 	}
 	g.p("}\n")
 	if g.cfg.fragments {
-		g.p("// randomFragmentCases round-trip a random fragment of every element name of a complex type.")
-		g.p("var randomFragmentCases = []struct{ name string; run func(r *rand.Rand) (string, error) }{")
-		for _, f := range g.fragFields {
-			if f.ef != nil || f.e.ct == nil || g.unrep[f.e.ct] {
-				continue
+		for _, k := range []struct {
+			list, typ, desc string
+			fields          []rootField
+		}{
+			{"randomFragments", "Fragment", "this schema set's fragment grammar", g.fragFields},
+			{"randomXMLDSigFragments", "XMLDSigFragment", "the xmldsig-core fragment grammar", g.dsigFields},
+		} {
+			g.p("// %s make a random fragment of every element name of a complex type in %s.", k.list, k.desc)
+			g.p("var %s = []struct{ name string; make func(r *rand.Rand) %s }{", k.list, k.typ)
+			for _, f := range k.fields {
+				if f.ef != nil || f.e.ct == nil || g.unrep[f.e.ct] {
+					continue
+				}
+				g.p("{%q, func(r *rand.Rand) %s {", f.json, k.typ)
+				g.p("f := %s{%s: new(%s)}", k.typ, f.name, f.e.ct.goName)
+				g.p("rand%s(r, f.%s)", f.e.ct.goName, f.name)
+				g.p("return f")
+				g.p("}},")
 			}
-			g.p("{%q, func(r *rand.Rand) (string, error) {", f.json)
-			g.p("f := Fragment{%s: new(%s)}", f.name, f.e.ct.goName)
-			g.p("rand%s(r, f.%s)", f.e.ct.goName, f.name)
-			g.p("b, err := AppendEncodeFragment(nil, &f)")
-			g.p("if err != nil { return \"\", err }")
-			g.p("var got Fragment")
-			g.p("if err := DecodeFragment(b, &got); err != nil { return \"\", err }")
-			g.p("return cmp.Diff(f, got), nil")
-			g.p("}},")
+			g.p("}\n")
 		}
-		g.p("}\n")
+		g.p("// TestRandomFragmentRoundTrip encodes random fragments of both fragment grammars, decodes them and compares.")
 		g.p("func TestRandomFragmentRoundTrip(t *testing.T) {")
-		g.p("for _, tc := range randomFragmentCases {")
+		g.p("for _, tc := range randomFragments {")
 		g.p("for seed := uint64(1); seed <= 5; seed++ {")
-		g.p("diff, err := tc.run(rand.New(rand.NewPCG(seed, 0x15118)))")
-		g.p("if err != nil { t.Fatalf(\"%%s seed %%d: %%v\", tc.name, seed, err) }")
-		g.p("if diff != \"\" { t.Fatalf(\"%%s seed %%d: fragment round trip differs (-want +got):\\n%%s\", tc.name, seed, diff) }")
+		g.p("f := tc.make(rand.New(rand.NewPCG(seed, 0x15118)))")
+		g.p("b, err := AppendEncodeFragment(nil, &f)")
+		g.p("if err != nil { t.Fatalf(\"%%s seed %%d: AppendEncodeFragment: %%v\", tc.name, seed, err) }")
+		g.p("var got Fragment")
+		g.p("if err := DecodeFragment(b, &got); err != nil { t.Fatalf(\"%%s seed %%d: DecodeFragment(%%x): %%v\", tc.name, seed, b, err) }")
+		g.p("if diff := cmp.Diff(f, got); diff != \"\" { t.Fatalf(\"%%s seed %%d: fragment round trip differs (-want +got):\\n%%s\", tc.name, seed, diff) }")
+		g.p("}")
+		g.p("}")
+		g.p("for _, tc := range randomXMLDSigFragments {")
+		g.p("for seed := uint64(1); seed <= 5; seed++ {")
+		g.p("f := tc.make(rand.New(rand.NewPCG(seed, 0x15118)))")
+		g.p("b, err := AppendEncodeXMLDSigFragment(nil, &f)")
+		g.p("if err != nil { t.Fatalf(\"%%s seed %%d: AppendEncodeXMLDSigFragment: %%v\", tc.name, seed, err) }")
+		g.p("var got XMLDSigFragment")
+		g.p("if err := DecodeXMLDSigFragment(b, &got); err != nil { t.Fatalf(\"%%s seed %%d: DecodeXMLDSigFragment(%%x): %%v\", tc.name, seed, b, err) }")
+		g.p("if diff := cmp.Diff(f, got); diff != \"\" { t.Fatalf(\"%%s seed %%d: xmldsig fragment round trip differs (-want +got):\\n%%s\", tc.name, seed, diff) }")
 		g.p("}")
 		g.p("}")
 		g.p("}\n")

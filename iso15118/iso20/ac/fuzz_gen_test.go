@@ -12,7 +12,7 @@ import (
 )
 
 // FuzzDecode decodes arbitrary bytes with Decode; whatever decodes must re-encode and decode to the same value.
-// Seeds: testdata/fuzz/FuzzDecode (real frames).
+// Seeds: testdata/fuzz/FuzzDecode (real frames, crashers found before).
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte{0x80})
 	// Random documents of every global element add seeds where no real frame exists.
@@ -46,9 +46,18 @@ func FuzzDecode(f *testing.F) {
 }
 
 // FuzzDecodeFragment decodes arbitrary bytes with DecodeFragment; whatever decodes must re-encode and decode to the same value.
-// Seeds: testdata/fuzz/FuzzDecodeFragment (real frames).
+// Seeds: testdata/fuzz/FuzzDecodeFragment (real frames, crashers found before).
 func FuzzDecodeFragment(f *testing.F) {
 	f.Add([]byte{0x80})
+	// Random fragments of every element name of a complex type add seeds.
+	for i, tc := range randomFragments {
+		fr := tc.make(rand.New(rand.NewPCG(uint64(i), 1)))
+		b, err := AppendEncodeFragment(nil, &fr)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var d Fragment
 		if err := DecodeFragment(b, &d); err != nil {
@@ -72,9 +81,18 @@ func FuzzDecodeFragment(f *testing.F) {
 }
 
 // FuzzDecodeXMLDSigFragment decodes arbitrary bytes with DecodeXMLDSigFragment; whatever decodes must re-encode and decode to the same value.
-// Seeds: testdata/fuzz/FuzzDecodeXMLDSigFragment (real frames).
+// Seeds: testdata/fuzz/FuzzDecodeXMLDSigFragment (real frames, crashers found before).
 func FuzzDecodeXMLDSigFragment(f *testing.F) {
 	f.Add([]byte{0x80})
+	// Random fragments of every element name of a complex type add seeds.
+	for i, tc := range randomXMLDSigFragments {
+		fr := tc.make(rand.New(rand.NewPCG(uint64(i), 1)))
+		b, err := AppendEncodeXMLDSigFragment(nil, &fr)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var d XMLDSigFragment
 		if err := DecodeXMLDSigFragment(b, &d); err != nil {
