@@ -140,7 +140,10 @@ type frameError struct {
 	err error
 }
 
+// Error returns the message of the underlying error.
 func (e *frameError) Error() string { return e.err.Error() }
+
+// Unwrap returns the underlying error.
 func (e *frameError) Unwrap() error { return e.err }
 
 // V2GTP header fields, as bit offsets in a frame.

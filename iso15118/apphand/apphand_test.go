@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -125,5 +126,55 @@ func TestDecodeErrors(t *testing.T) {
 				t.Errorf("Decode(%s) bit = %d, want %d", tc.hex, e.Bit, tc.bit)
 			}
 		})
+	}
+}
+
+// ProtocolNamespace has maxLength 100: 100 characters round-trip, 101 are refused by the
+// encoder (exi.ErrValue) and by the decoder (exi.ErrLimit at the length field, bit 13).
+func TestProtocolNamespaceMaxLength(t *testing.T) {
+	tests := []struct {
+		name    string
+		n       int
+		wantErr error
+	}{
+		{"empty", 0, nil},
+		{"maxLength", 100, nil},
+		{"maxLength+1", 101, exi.ErrValue},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := appProtocols(1)
+			p[0].ProtocolNamespace = strings.Repeat("n", tc.n)
+			d := Document{SupportedAppProtocolReq: &SupportedAppProtocolReq{AppProtocol: p}}
+			b, err := AppendEncode(nil, &d)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("AppendEncode(%d characters) error = %v, want %v", tc.n, err, tc.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			var got Document
+			if err := Decode(b, &got); err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if diff := cmp.Diff(d, got); diff != "" {
+				t.Errorf("round trip (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// The same document with 101 characters, written by hand.
+	w := exi.NewWriter(nil)
+	w.WriteHeader()
+	w.WriteBits(0, 2) // supportedAppProtocolReq
+	w.WriteBits(0, 1) // SE(AppProtocol)
+	w.WriteBits(0, 1) // SE(ProtocolNamespace)
+	w.WriteBits(0, 1) // CH
+	if err := w.WriteString(strings.Repeat("n", 101)); err != nil {
+		t.Fatal(err)
+	}
+	var got Document
+	err := Decode(w.Bytes(), &got)
+	if e, ok := errors.AsType[*exi.Error](err); !ok || !errors.Is(err, exi.ErrLimit) || e.Bit != 13 {
+		t.Errorf("Decode(101-character ProtocolNamespace) = %v, want exi.ErrLimit at bit 13", err)
 	}
 }
