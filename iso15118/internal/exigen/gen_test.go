@@ -36,7 +36,7 @@ func schemaDir(t *testing.T) string {
 }
 
 // TestGeneratedUpToDate regenerates every schema set into a temporary folder and fails when
-// any checked-in generated file differs or is missing.
+// any checked-in generated file differs, is missing, or is no longer generated.
 func TestGeneratedUpToDate(t *testing.T) {
 	schemas := schemaDir(t)
 	names := make([]string, 0, len(pkgDirs))
@@ -57,6 +57,16 @@ func TestGeneratedUpToDate(t *testing.T) {
 			ents, err := os.ReadDir(tmp)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// A generated file the generator no longer writes is stale.
+			have, err := filepath.Glob(filepath.Join(pkg, "*_gen*.go"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range have {
+				if _, err := os.Stat(filepath.Join(tmp, filepath.Base(h))); err != nil {
+					t.Errorf("%s: not written by a fresh generation (stale generated file)", h)
+				}
 			}
 			for _, e := range ents {
 				want, err := os.ReadFile(filepath.Join(tmp, e.Name()))
