@@ -209,3 +209,118 @@ func TestCapturedCertificateInstallationReq(t *testing.T) {
 		t.Errorf("changed OEMProvisioningCert: %v, want bad signature", err)
 	}
 }
+
+// TestEveryCapturedSignature finds every signed ISO-2 message in the dSPACE
+// captures and verifies it with the key the standard names: the contract
+// certificate of the same capture's PaymentDetailsReq for AuthorizationReq
+// and MeteringReceiptReq, the certificate the message carries for
+// CertificateInstallationReq/UpdateReq, the CPS leaf for
+// CertificateInstallationRes/UpdateRes. No MeteringReceiptReq was captured
+// (the dSPACE chargers do not ask for receipts), so the test lists what it
+// found; a capture added later is verified without a code change.
+func TestEveryCapturedSignature(t *testing.T) {
+	dir := filepath.Join(sharedDir(t), "iso15118", "vectors", "dsV2Gshark_pcaps")
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type capture struct {
+		rel, source string
+		msg         *iso2.V2G_Message
+	}
+	var signed []capture
+	contractOf := map[string]*x509.Certificate{} // by source capture file
+	for _, e := range ents {
+		name, ok := strings.CutSuffix(e.Name(), ".hex")
+		if !ok {
+			continue
+		}
+		meta, err := os.ReadFile(filepath.Join(dir, name+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m struct {
+			Source string `json:"source_path"`
+		}
+		if err := json.Unmarshal(meta, &m); err != nil {
+			t.Fatalf("%s.json: %v", name, err)
+		}
+		var d iso2.Document
+		if iso2.Decode(vectorEXI(t, "dsV2Gshark_pcaps/"+name), &d) != nil || d.V2G_Message == nil {
+			continue // another schema
+		}
+		if pd := d.V2G_Message.Body.PaymentDetailsReq; pd != nil {
+			c, err := x509.ParseCertificate(pd.ContractSignatureCertChain.Certificate)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			contractOf[m.Source] = c
+		}
+		if d.V2G_Message.Header.Signature != nil {
+			signed = append(signed, capture{name, m.Source, d.V2G_Message})
+		}
+	}
+	kinds := map[string]int{}
+	for _, c := range signed {
+		b := c.msg.Body
+		var signer []byte
+		var kind string
+		switch {
+		case b.AuthorizationReq != nil, b.MeteringReceiptReq != nil:
+			kind = "AuthorizationReq"
+			if b.MeteringReceiptReq != nil {
+				kind = "MeteringReceiptReq"
+			}
+			if k := contractOf[c.source]; k != nil {
+				signer = k.Raw
+			}
+		case b.CertificateInstallationReq != nil:
+			kind, signer = "CertificateInstallationReq", b.CertificateInstallationReq.OEMProvisioningCert
+		case b.CertificateUpdateReq != nil:
+			kind, signer = "CertificateUpdateReq", b.CertificateUpdateReq.ContractSignatureCertChain.Certificate
+		case b.CertificateInstallationRes != nil:
+			kind, signer = "CertificateInstallationRes", b.CertificateInstallationRes.SAProvisioningCertificateChain.Certificate
+		case b.CertificateUpdateRes != nil:
+			kind, signer = "CertificateUpdateRes", b.CertificateUpdateRes.SAProvisioningCertificateChain.Certificate
+		default:
+			t.Errorf("%s: a signature on a message that carries none", c.rel)
+			continue
+		}
+		cert, err := x509.ParseCertificate(signer)
+		if err != nil {
+			t.Errorf("%s (%s): no signer certificate in the capture: %v", c.rel, kind, err)
+			continue
+		}
+		if err := VerifyMessage2(c.msg, cert); err != nil {
+			t.Errorf("%s (%s): VerifyMessage2 = %v, want nil", c.rel, kind, err)
+			continue
+		}
+		kinds[kind]++
+	}
+	t.Logf("verified captured signatures: %v", kinds)
+	if kinds["AuthorizationReq"] < 2 || kinds["CertificateInstallationReq"] < 1 || kinds["CertificateInstallationRes"] < 1 {
+		t.Errorf("verified %v, want at least 2 AuthorizationReq, 1 CertificateInstallationReq, 1 CertificateInstallationRes", kinds)
+	}
+}
+
+// TestCapturedAuthorizationReqReplayed replays the signed AuthorizationReq
+// of the captured Contract session into a later session whose
+// PaymentDetailsRes sent another GenChallenge (here the one of the other
+// captured session): the signature still verifies with the contract
+// certificate, but the authorization check rejects the stale challenge.
+func TestCapturedAuthorizationReqReplayed(t *testing.T) {
+	pd := decodeMsg(t, "dsV2Gshark_pcaps/0965_PaymentDetailsReq").Body.PaymentDetailsReq
+	contract, err := x509.ParseCertificate(pd.ContractSignatureCertChain.Certificate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replayed := decodeMsg(t, "dsV2Gshark_pcaps/0966_AuthorizationReq")
+	if err := VerifyMessage2(replayed, contract); err != nil {
+		t.Fatalf("captured AuthorizationReq: %v", err)
+	}
+	sent := decodeMsg(t, "dsV2Gshark_pcaps/0833_PaymentDetailsRes").Body.PaymentDetailsRes.GenChallenge
+	err = pki.CheckAuthorization(sent, replayed.Body.AuthorizationReq.GenChallenge, pd.EMAID, contract)
+	if reasonOf(err) != pki.ReasonChallengeMismatch {
+		t.Errorf("replayed AuthorizationReq: %v, want %v", err, pki.ReasonChallengeMismatch)
+	}
+}
