@@ -38,6 +38,7 @@ type Control struct {
 	//	*Control_Report
 	//	*Control_Finish
 	//	*Control_Final
+	//	*Control_Abort
 	Body          isControl_Body `protobuf_oneof:"body"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -141,6 +142,15 @@ func (x *Control) GetFinal() *FinalReport {
 	return nil
 }
 
+func (x *Control) GetAbort() *Abort {
+	if x != nil {
+		if x, ok := x.Body.(*Control_Abort); ok {
+			return x.Abort
+		}
+	}
+	return nil
+}
+
 type isControl_Body interface {
 	isControl_Body()
 }
@@ -169,6 +179,10 @@ type Control_Final struct {
 	Final *FinalReport `protobuf:"bytes,7,opt,name=final,proto3,oneof"`
 }
 
+type Control_Abort struct {
+	Abort *Abort `protobuf:"bytes,8,opt,name=abort,proto3,oneof"`
+}
+
 func (*Control_Hello) isControl_Body() {}
 
 func (*Control_Assign) isControl_Body() {}
@@ -181,6 +195,53 @@ func (*Control_Finish) isControl_Body() {}
 
 func (*Control_Final) isControl_Body() {}
 
+func (*Control_Abort) isControl_Body() {}
+
+// Abort tells workers that the run failed and they should exit.
+type Abort struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Reason        string                 `protobuf:"bytes,1,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Abort) Reset() {
+	*x = Abort{}
+	mi := &file_control_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Abort) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Abort) ProtoMessage() {}
+
+func (x *Abort) ProtoReflect() protoreflect.Message {
+	mi := &file_control_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Abort.ProtoReflect.Descriptor instead.
+func (*Abort) Descriptor() ([]byte, []int) {
+	return file_control_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Abort) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // Hello is sent by a worker, repeatedly until assigned, to join a run.
 type Hello struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -192,7 +253,7 @@ type Hello struct {
 
 func (x *Hello) Reset() {
 	*x = Hello{}
-	mi := &file_control_proto_msgTypes[1]
+	mi := &file_control_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -204,7 +265,7 @@ func (x *Hello) String() string {
 func (*Hello) ProtoMessage() {}
 
 func (x *Hello) ProtoReflect() protoreflect.Message {
-	mi := &file_control_proto_msgTypes[1]
+	mi := &file_control_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -217,7 +278,7 @@ func (x *Hello) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Hello.ProtoReflect.Descriptor instead.
 func (*Hello) Descriptor() ([]byte, []int) {
-	return file_control_proto_rawDescGZIP(), []int{1}
+	return file_control_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *Hello) GetWorker() string {
@@ -248,7 +309,7 @@ type Assign struct {
 
 func (x *Assign) Reset() {
 	*x = Assign{}
-	mi := &file_control_proto_msgTypes[2]
+	mi := &file_control_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -260,7 +321,7 @@ func (x *Assign) String() string {
 func (*Assign) ProtoMessage() {}
 
 func (x *Assign) ProtoReflect() protoreflect.Message {
-	mi := &file_control_proto_msgTypes[2]
+	mi := &file_control_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -273,7 +334,7 @@ func (x *Assign) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Assign.ProtoReflect.Descriptor instead.
 func (*Assign) Descriptor() ([]byte, []int) {
-	return file_control_proto_rawDescGZIP(), []int{2}
+	return file_control_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Assign) GetWorker() string {
@@ -320,8 +381,9 @@ func (x *Assign) GetSpec() []byte {
 
 // Step asks every worker to run the simulated instant (sim_time_ns, epoch)
 // and to report when it is idle. The coordinator repeats a Step with a
-// higher wave until two waves agree (quiescence); a worker runs the
-// instant's deliveries once per epoch, however many waves it sees.
+// higher wave until every frame each worker sent has been received
+// (quiescence); a worker runs the instant's deliveries once per epoch,
+// however many waves it sees.
 type Step struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	Epoch     uint64                 `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
@@ -336,7 +398,7 @@ type Step struct {
 
 func (x *Step) Reset() {
 	*x = Step{}
-	mi := &file_control_proto_msgTypes[3]
+	mi := &file_control_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -348,7 +410,7 @@ func (x *Step) String() string {
 func (*Step) ProtoMessage() {}
 
 func (x *Step) ProtoReflect() protoreflect.Message {
-	mi := &file_control_proto_msgTypes[3]
+	mi := &file_control_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -361,7 +423,7 @@ func (x *Step) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Step.ProtoReflect.Descriptor instead.
 func (*Step) Descriptor() ([]byte, []int) {
-	return file_control_proto_rawDescGZIP(), []int{3}
+	return file_control_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Step) GetEpoch() uint64 {
@@ -405,14 +467,17 @@ type StepReport struct {
 	// (they are delivered in the next sub-step).
 	Buffered uint64 `protobuf:"varint,6,opt,name=buffered,proto3" json:"buffered,omitempty"`
 	// next_due_ns is the earliest pending timer, or -1 when there is none.
-	NextDueNs     int64 `protobuf:"varint,7,opt,name=next_due_ns,json=nextDueNs,proto3" json:"next_due_ns,omitempty"`
+	NextDueNs int64 `protobuf:"varint,7,opt,name=next_due_ns,json=nextDueNs,proto3" json:"next_due_ns,omitempty"`
+	// received_from counts unique data frames received since the start of
+	// the run, by the origin worker that sent them.
+	ReceivedFrom  map[string]uint64 `protobuf:"bytes,8,rep,name=received_from,json=receivedFrom,proto3" json:"received_from,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"varint,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StepReport) Reset() {
 	*x = StepReport{}
-	mi := &file_control_proto_msgTypes[4]
+	mi := &file_control_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -424,7 +489,7 @@ func (x *StepReport) String() string {
 func (*StepReport) ProtoMessage() {}
 
 func (x *StepReport) ProtoReflect() protoreflect.Message {
-	mi := &file_control_proto_msgTypes[4]
+	mi := &file_control_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -437,7 +502,7 @@ func (x *StepReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StepReport.ProtoReflect.Descriptor instead.
 func (*StepReport) Descriptor() ([]byte, []int) {
-	return file_control_proto_rawDescGZIP(), []int{4}
+	return file_control_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *StepReport) GetWorker() string {
@@ -489,6 +554,13 @@ func (x *StepReport) GetNextDueNs() int64 {
 	return 0
 }
 
+func (x *StepReport) GetReceivedFrom() map[string]uint64 {
+	if x != nil {
+		return x.ReceivedFrom
+	}
+	return nil
+}
+
 // Finish ends the run: workers stop their actors and send a FinalReport.
 type Finish struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -498,7 +570,7 @@ type Finish struct {
 
 func (x *Finish) Reset() {
 	*x = Finish{}
-	mi := &file_control_proto_msgTypes[5]
+	mi := &file_control_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -510,7 +582,7 @@ func (x *Finish) String() string {
 func (*Finish) ProtoMessage() {}
 
 func (x *Finish) ProtoReflect() protoreflect.Message {
-	mi := &file_control_proto_msgTypes[5]
+	mi := &file_control_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -523,7 +595,7 @@ func (x *Finish) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Finish.ProtoReflect.Descriptor instead.
 func (*Finish) Descriptor() ([]byte, []int) {
-	return file_control_proto_rawDescGZIP(), []int{5}
+	return file_control_proto_rawDescGZIP(), []int{6}
 }
 
 // FinalReport is a worker's summary at the end of a run.
@@ -551,7 +623,7 @@ type FinalReport struct {
 
 func (x *FinalReport) Reset() {
 	*x = FinalReport{}
-	mi := &file_control_proto_msgTypes[6]
+	mi := &file_control_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -563,7 +635,7 @@ func (x *FinalReport) String() string {
 func (*FinalReport) ProtoMessage() {}
 
 func (x *FinalReport) ProtoReflect() protoreflect.Message {
-	mi := &file_control_proto_msgTypes[6]
+	mi := &file_control_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -576,7 +648,7 @@ func (x *FinalReport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinalReport.ProtoReflect.Descriptor instead.
 func (*FinalReport) Descriptor() ([]byte, []int) {
-	return file_control_proto_rawDescGZIP(), []int{6}
+	return file_control_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *FinalReport) GetWorker() string {
@@ -654,7 +726,7 @@ var File_control_proto protoreflect.FileDescriptor
 const file_control_proto_rawDesc = "" +
 	"\n" +
 	"\rcontrol.proto\x12\n" +
-	"plugsim.v1\"\xb5\x02\n" +
+	"plugsim.v1\"\xe0\x02\n" +
 	"\aControl\x12\x10\n" +
 	"\x03run\x18\x01 \x01(\tR\x03run\x12)\n" +
 	"\x05hello\x18\x02 \x01(\v2\x11.plugsim.v1.HelloH\x00R\x05hello\x12,\n" +
@@ -662,8 +734,11 @@ const file_control_proto_rawDesc = "" +
 	"\x04step\x18\x04 \x01(\v2\x10.plugsim.v1.StepH\x00R\x04step\x120\n" +
 	"\x06report\x18\x05 \x01(\v2\x16.plugsim.v1.StepReportH\x00R\x06report\x12,\n" +
 	"\x06finish\x18\x06 \x01(\v2\x12.plugsim.v1.FinishH\x00R\x06finish\x12/\n" +
-	"\x05final\x18\a \x01(\v2\x17.plugsim.v1.FinalReportH\x00R\x05finalB\x06\n" +
+	"\x05final\x18\a \x01(\v2\x17.plugsim.v1.FinalReportH\x00R\x05final\x12)\n" +
+	"\x05abort\x18\b \x01(\v2\x11.plugsim.v1.AbortH\x00R\x05abortB\x06\n" +
 	"\x04body\"\x1f\n" +
+	"\x05Abort\x12\x16\n" +
+	"\x06reason\x18\x01 \x01(\tR\x06reason\"\x1f\n" +
 	"\x05Hello\x12\x16\n" +
 	"\x06worker\x18\x01 \x01(\tR\x06worker\"\x92\x01\n" +
 	"\x06Assign\x12\x16\n" +
@@ -677,7 +752,7 @@ const file_control_proto_rawDesc = "" +
 	"\x05epoch\x18\x01 \x01(\x04R\x05epoch\x12\x1e\n" +
 	"\vsim_time_ns\x18\x02 \x01(\x03R\tsimTimeNs\x12\x12\n" +
 	"\x04wave\x18\x03 \x01(\x04R\x04wave\x12\x16\n" +
-	"\x06resend\x18\x04 \x01(\bR\x06resend\"\xba\x01\n" +
+	"\x06resend\x18\x04 \x01(\bR\x06resend\"\xca\x02\n" +
 	"\n" +
 	"StepReport\x12\x16\n" +
 	"\x06worker\x18\x01 \x01(\tR\x06worker\x12\x14\n" +
@@ -686,7 +761,11 @@ const file_control_proto_rawDesc = "" +
 	"\x04sent\x18\x04 \x01(\x04R\x04sent\x12\x1a\n" +
 	"\breceived\x18\x05 \x01(\x04R\breceived\x12\x1a\n" +
 	"\bbuffered\x18\x06 \x01(\x04R\bbuffered\x12\x1e\n" +
-	"\vnext_due_ns\x18\a \x01(\x03R\tnextDueNs\"\b\n" +
+	"\vnext_due_ns\x18\a \x01(\x03R\tnextDueNs\x12M\n" +
+	"\rreceived_from\x18\b \x03(\v2(.plugsim.v1.StepReport.ReceivedFromEntryR\freceivedFrom\x1a?\n" +
+	"\x11ReceivedFromEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\x04R\x05value:\x028\x01\"\b\n" +
 	"\x06Finish\"\x89\x02\n" +
 	"\vFinalReport\x12\x16\n" +
 	"\x06worker\x18\x01 \x01(\tR\x06worker\x12\x16\n" +
@@ -713,28 +792,32 @@ func file_control_proto_rawDescGZIP() []byte {
 	return file_control_proto_rawDescData
 }
 
-var file_control_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_control_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_control_proto_goTypes = []any{
 	(*Control)(nil),     // 0: plugsim.v1.Control
-	(*Hello)(nil),       // 1: plugsim.v1.Hello
-	(*Assign)(nil),      // 2: plugsim.v1.Assign
-	(*Step)(nil),        // 3: plugsim.v1.Step
-	(*StepReport)(nil),  // 4: plugsim.v1.StepReport
-	(*Finish)(nil),      // 5: plugsim.v1.Finish
-	(*FinalReport)(nil), // 6: plugsim.v1.FinalReport
+	(*Abort)(nil),       // 1: plugsim.v1.Abort
+	(*Hello)(nil),       // 2: plugsim.v1.Hello
+	(*Assign)(nil),      // 3: plugsim.v1.Assign
+	(*Step)(nil),        // 4: plugsim.v1.Step
+	(*StepReport)(nil),  // 5: plugsim.v1.StepReport
+	(*Finish)(nil),      // 6: plugsim.v1.Finish
+	(*FinalReport)(nil), // 7: plugsim.v1.FinalReport
+	nil,                 // 8: plugsim.v1.StepReport.ReceivedFromEntry
 }
 var file_control_proto_depIdxs = []int32{
-	1, // 0: plugsim.v1.Control.hello:type_name -> plugsim.v1.Hello
-	2, // 1: plugsim.v1.Control.assign:type_name -> plugsim.v1.Assign
-	3, // 2: plugsim.v1.Control.step:type_name -> plugsim.v1.Step
-	4, // 3: plugsim.v1.Control.report:type_name -> plugsim.v1.StepReport
-	5, // 4: plugsim.v1.Control.finish:type_name -> plugsim.v1.Finish
-	6, // 5: plugsim.v1.Control.final:type_name -> plugsim.v1.FinalReport
-	6, // [6:6] is the sub-list for method output_type
-	6, // [6:6] is the sub-list for method input_type
-	6, // [6:6] is the sub-list for extension type_name
-	6, // [6:6] is the sub-list for extension extendee
-	0, // [0:6] is the sub-list for field type_name
+	2, // 0: plugsim.v1.Control.hello:type_name -> plugsim.v1.Hello
+	3, // 1: plugsim.v1.Control.assign:type_name -> plugsim.v1.Assign
+	4, // 2: plugsim.v1.Control.step:type_name -> plugsim.v1.Step
+	5, // 3: plugsim.v1.Control.report:type_name -> plugsim.v1.StepReport
+	6, // 4: plugsim.v1.Control.finish:type_name -> plugsim.v1.Finish
+	7, // 5: plugsim.v1.Control.final:type_name -> plugsim.v1.FinalReport
+	1, // 6: plugsim.v1.Control.abort:type_name -> plugsim.v1.Abort
+	8, // 7: plugsim.v1.StepReport.received_from:type_name -> plugsim.v1.StepReport.ReceivedFromEntry
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_control_proto_init() }
@@ -749,6 +832,7 @@ func file_control_proto_init() {
 		(*Control_Report)(nil),
 		(*Control_Finish)(nil),
 		(*Control_Final)(nil),
+		(*Control_Abort)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -756,7 +840,7 @@ func file_control_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_control_proto_rawDesc), len(file_control_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   7,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -109,8 +109,14 @@ type Frame struct {
 	Protocol Protocol `protobuf:"varint,5,opt,name=protocol,proto3,enum=plugsim.v1.Protocol" json:"protocol,omitempty"`
 	// payload holds exactly the bytes that would be on the wire.
 	Payload []byte `protobuf:"bytes,6,opt,name=payload,proto3" json:"payload,omitempty"`
-	// src is the address id of the sender, for replies and canonical ordering.
-	Src           string `protobuf:"bytes,7,opt,name=src,proto3" json:"src,omitempty"`
+	// src is the address of the sender as "<channel>.<id>", for replies and
+	// canonical ordering.
+	Src string `protobuf:"bytes,7,opt,name=src,proto3" json:"src,omitempty"`
+	// origin is the id of the worker that published the frame. Receivers
+	// count frames per origin so that the coordinator can tell when every
+	// frame a worker sent has arrived; it carries no meaning for actors and
+	// is not part of the run digest.
+	Origin        string `protobuf:"bytes,8,opt,name=origin,proto3" json:"origin,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -194,12 +200,19 @@ func (x *Frame) GetSrc() string {
 	return ""
 }
 
+func (x *Frame) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
+}
+
 var File_frame_proto protoreflect.FileDescriptor
 
 const file_frame_proto_rawDesc = "" +
 	"\n" +
 	"\vframe.proto\x12\n" +
-	"plugsim.v1\"\xc3\x01\n" +
+	"plugsim.v1\"\xdb\x01\n" +
 	"\x05Frame\x12\x10\n" +
 	"\x03run\x18\x01 \x01(\tR\x03run\x12\x18\n" +
 	"\asession\x18\x02 \x01(\tR\asession\x12\x10\n" +
@@ -207,7 +220,8 @@ const file_frame_proto_rawDesc = "" +
 	"\vsim_time_ns\x18\x04 \x01(\x03R\tsimTimeNs\x120\n" +
 	"\bprotocol\x18\x05 \x01(\x0e2\x14.plugsim.v1.ProtocolR\bprotocol\x12\x18\n" +
 	"\apayload\x18\x06 \x01(\fR\apayload\x12\x10\n" +
-	"\x03src\x18\a \x01(\tR\x03src*\x8d\x01\n" +
+	"\x03src\x18\a \x01(\tR\x03src\x12\x16\n" +
+	"\x06origin\x18\b \x01(\tR\x06origin*\x8d\x01\n" +
 	"\bProtocol\x12\x18\n" +
 	"\x14PROTOCOL_UNSPECIFIED\x10\x00\x12\x12\n" +
 	"\x0ePROTOCOL_V2GTP\x10\x01\x12\x13\n" +

@@ -117,21 +117,35 @@ func (s *Stats) fail(format string, args ...any) {
 	s.mu.Unlock()
 }
 
-// ShardSubject returns the wildcard subject of one shard's actors.
-func ShardSubject(run string, shard int) string {
-	return runtime.Address{Run: run, Channel: Channel, ID: fmt.Sprintf("%d.>", shard)}.Subject()
+// Groups is the number of address groups the pairs are spread over. A
+// shard holds whole groups, so addresses do not depend on how many shards
+// a run has (at most Groups), and neither does the run digest.
+const Groups = 64
+
+func group(i int) int { return i % Groups }
+
+// ShardOf returns the shard (of shards) that holds address group g.
+func ShardOf(g, shards int) int { return g % shards }
+
+// ShardSubjects returns the wildcard subjects of one shard's groups.
+func ShardSubjects(run string, shard, shards int) []string {
+	var out []string
+	for g := shard; g < Groups; g += shards {
+		out = append(out, runtime.Address{Run: run, Channel: Channel, ID: fmt.Sprintf("g%d.>", g)}.Subject())
+	}
+	return out
 }
 
-// PingerAddress and PongerAddress place pair i: the pinger on shard
-// i mod shards and its ponger on the next shard, so that with several
-// shards every exchange crosses a shard boundary.
-func PingerAddress(run string, i, shards int) runtime.Address {
-	return runtime.Address{Run: run, Channel: Channel, ID: fmt.Sprintf("%d.ping%d", i%shards, i)}
+// PingerAddress returns the address of pair i's pinger, in group i; its
+// ponger is in group i+1, so that with several shards the exchanges of
+// most pairs cross shard boundaries.
+func PingerAddress(run string, i int) runtime.Address {
+	return runtime.Address{Run: run, Channel: Channel, ID: fmt.Sprintf("g%d.ping%d", group(i), i)}
 }
 
 // PongerAddress returns the address of pair i's ponger.
-func PongerAddress(run string, i, shards int) runtime.Address {
-	return runtime.Address{Run: run, Channel: Channel, ID: fmt.Sprintf("%d.pong%d", (i+1)%shards, i)}
+func PongerAddress(run string, i int) runtime.Address {
+	return runtime.Address{Run: run, Channel: Channel, ID: fmt.Sprintf("g%d.pong%d", group(i+1), i)}
 }
 
 // SpawnShard spawns the actors of shard (of shards) on w.
@@ -139,17 +153,20 @@ func SpawnShard(w *runtime.Worker, spec Spec, shard, shards int, stats *Stats) e
 	if err := spec.Validate(); err != nil {
 		return err
 	}
+	if shards < 1 || shards > Groups || shard < 0 || shard >= shards {
+		return fmt.Errorf("pingpong: shard %d of %d: want 1 to %d shards", shard, shards, Groups)
+	}
 	for i := 0; i < spec.Pairs; i++ {
-		ping, pong := PingerAddress(w.Run(), i, shards), PongerAddress(w.Run(), i, shards)
+		ping, pong := PingerAddress(w.Run(), i), PongerAddress(w.Run(), i)
 		session := fmt.Sprintf("pp%d", i)
-		if i%shards == shard {
+		if ShardOf(group(i), shards) == shard {
 			if _, err := w.Spawn(ping, func(env *runtime.Env) actor.Actor {
 				return &pinger{env: env, spec: spec, peer: pong, session: session, stats: stats}
 			}); err != nil {
 				return err
 			}
 		}
-		if (i+1)%shards == shard {
+		if ShardOf(group(i+1), shards) == shard {
 			if _, err := w.Spawn(pong, func(env *runtime.Env) actor.Actor {
 				return &ponger{env: env, spec: spec, peer: ping, session: session, stats: stats}
 			}); err != nil {

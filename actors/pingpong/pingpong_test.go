@@ -53,17 +53,34 @@ func TestSpecRoundTrip(t *testing.T) {
 	}
 }
 
-func TestAddressesCrossShards(t *testing.T) {
+func TestAddressesAndShards(t *testing.T) {
 	for i := 0; i < 10; i++ {
-		ping, pong := PingerAddress("r", i, 3), PongerAddress("r", i, 3)
-		if ping.ID[:1] == pong.ID[:1] {
-			t.Errorf("pair %d: pinger %s and ponger %s on the same shard", i, ping, pong)
+		ping, pong := PingerAddress("r", i), PongerAddress("r", i)
+		if ShardOf(group(i), 3) == ShardOf(group(i+1), 3) {
+			t.Errorf("pair %d: pinger %s and ponger %s on the same shard of 3", i, ping, pong)
 		}
 		if err := ping.Validate(); err != nil {
 			t.Error(err)
 		}
 	}
-	if got := ShardSubject("r", 2); got != "plugsim.r.pp.2.>" {
-		t.Errorf("ShardSubject = %q", got)
+	// Every group belongs to exactly one shard.
+	for _, shards := range []int{1, 2, 3, 64} {
+		seen := map[string]int{}
+		for s := 0; s < shards; s++ {
+			for _, sub := range ShardSubjects("r", s, shards) {
+				seen[sub]++
+			}
+		}
+		if len(seen) != Groups {
+			t.Errorf("%d shards cover %d groups, want %d", shards, len(seen), Groups)
+		}
+		for sub, n := range seen {
+			if n != 1 {
+				t.Errorf("%d shards: %s held %d times", shards, sub, n)
+			}
+		}
+	}
+	if got := ShardSubjects("r", 2, 64); len(got) != 1 || got[0] != "plugsim.r.pp.g2.>" {
+		t.Errorf("ShardSubjects = %q", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,6 +35,10 @@ type CoordinatorOptions struct {
 	// ResendAfter is how long the coordinator waits for frames sent but not
 	// yet received before asking senders to publish them again. Default 1 s.
 	ResendAfter time.Duration
+	// StallAfter is how long frames may stay missing, resends included,
+	// before the run fails with an error naming the workers whose frames
+	// are missing. Default 60 s.
+	StallAfter time.Duration
 	// Logger receives progress events. Default: discard.
 	Logger *slog.Logger
 	// OnEpoch, when set, is called after each quiescent epoch.
@@ -57,8 +62,9 @@ type RunStats struct {
 }
 
 // RunVirtual drives a virtual-time run to its end: it steps every member
-// through epochs, closes each epoch at quiescence (every member idle and
-// every frame sent received), then moves to the next sub-step of the same
+// through epochs, closes each epoch at quiescence (every member idle, and
+// for every member the frames the others received from it equal the frames
+// it sent), then moves to the next sub-step of the same
 // instant when frames wait for delivery, or to the earliest pending timer.
 func RunVirtual(ctx context.Context, opts CoordinatorOptions) (RunStats, error) {
 	var st RunStats
@@ -67,6 +73,9 @@ func RunVirtual(ctx context.Context, opts CoordinatorOptions) (RunStats, error) 
 	}
 	if opts.ResendAfter <= 0 {
 		opts.ResendAfter = time.Second
+	}
+	if opts.StallAfter <= 0 {
+		opts.StallAfter = time.Minute
 	}
 	log := opts.Logger
 	if log == nil {
@@ -82,7 +91,8 @@ func RunVirtual(ctx context.Context, opts CoordinatorOptions) (RunStats, error) 
 		}
 		var sent, received, buffered uint64
 		next := int64(-1)
-		waitStart := time.Now()
+		waitStart, lastProgress := time.Now(), time.Now()
+		lastReceived := uint64(0)
 		backoff := 50 * time.Microsecond
 		resend := false
 		for wave := uint64(1); ; wave++ {
@@ -94,24 +104,28 @@ func RunVirtual(ctx context.Context, opts CoordinatorOptions) (RunStats, error) 
 			if resend {
 				st.Resends++
 			}
-			sent, received, buffered, next = 0, 0, 0, -1
-			for _, r := range reports {
-				sent += r.Sent
-				received += r.Received
-				buffered += r.Buffered
-				if r.NextDueNs >= 0 && (next < 0 || r.NextDueNs < next) {
-					next = r.NextDueNs
-				}
+			var missing []string
+			var err error
+			sent, received, buffered, next, missing, err = tally(reports)
+			if err != nil {
+				return st, fmt.Errorf("runtime: epoch %d at %v: %w", epoch, now, err)
 			}
-			if received >= sent {
+			if len(missing) == 0 {
 				break
+			}
+			if received != lastReceived {
+				lastReceived, lastProgress = received, time.Now()
+			}
+			if time.Since(lastProgress) > opts.StallAfter {
+				return st, fmt.Errorf("runtime: epoch %d at %v: frames lost for %v despite resends (%s): a subject that no worker routes?",
+					epoch, now, opts.StallAfter, strings.Join(missing, ", "))
 			}
 			// Frames are still on their way: wait a little, then ask again;
 			// after ResendAfter without completion, ask for resends.
 			resend = time.Since(waitStart) > opts.ResendAfter
 			if resend {
 				waitStart = time.Now()
-				log.Warn("frames_missing", "epoch", epoch, "sim_time", now, "sent", sent, "received", received)
+				log.Warn("frames_missing", "epoch", epoch, "sim_time", now, "sent", sent, "received", received, "missing", strings.Join(missing, ", "))
 			}
 			t := time.NewTimer(backoff)
 			select {
@@ -134,6 +148,36 @@ func RunVirtual(ctx context.Context, opts CoordinatorOptions) (RunStats, error) 
 		}
 		now = max(now, time.Duration(next))
 	}
+}
+
+// tally adds up the reports of one wave. The epoch is complete when, for
+// every worker, the frames the others received from it equal the frames it
+// sent; missing names the workers whose frames are still on their way.
+// More frames received than sent means two workers route the same subject.
+func tally(reports []*plugsimpb.StepReport) (sent, received, buffered uint64, next int64, missing []string, err error) {
+	next = -1
+	got := map[string]uint64{}
+	for _, r := range reports {
+		sent += r.Sent
+		buffered += r.Buffered
+		if r.NextDueNs >= 0 && (next < 0 || r.NextDueNs < next) {
+			next = r.NextDueNs
+		}
+		for origin, n := range r.ReceivedFrom {
+			got[origin] += n
+		}
+	}
+	for _, r := range reports {
+		g := got[r.Worker]
+		received += g
+		switch {
+		case g > r.Sent:
+			return 0, 0, 0, 0, nil, fmt.Errorf("worker %s sent %d frames and %d were received: are its subjects routed by two workers?", r.Worker, r.Sent, g)
+		case g < r.Sent:
+			missing = append(missing, fmt.Sprintf("%d of %d from worker %s", r.Sent-g, r.Sent, r.Worker))
+		}
+	}
+	return sent, received, buffered, next, missing, nil
 }
 
 func stepAll(ctx context.Context, members []Member, step *plugsimpb.Step, out []*plugsimpb.StepReport) error {

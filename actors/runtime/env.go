@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"math/rand/v2"
 	"sync"
@@ -89,6 +90,7 @@ func (e *Env) Publish(to Address, session string, p plugsimpb.Protocol, payload 
 		Protocol:  p,
 		Payload:   payload,
 		Src:       e.src,
+		Origin:    e.w.id,
 	}
 	data, err := proto.Marshal(f)
 	if err != nil {
@@ -97,15 +99,36 @@ func (e *Env) Publish(to Address, session string, p plugsimpb.Protocol, payload 
 	return e.w.publish(to.Subject(), data)
 }
 
-// record adds one delivered frame to the actor's hash chain.
-func (e *Env) record(raw []byte) {
+// record adds one delivered frame to the actor's hash chain: what the
+// frame means (sender, session, sequence, time, protocol, payload), not
+// the run id or the worker that carried it, so that the digest does not
+// depend on how a run is named or spread over processes.
+func (e *Env) record(f *plugsimpb.Frame) {
+	var n [8]byte
 	e.mu.Lock()
 	h := sha256.New()
 	h.Write(e.chain[:])
-	h.Write(raw)
+	writeString(h, f.Src)
+	writeString(h, f.Session)
+	binary.BigEndian.PutUint64(n[:], f.Seq)
+	h.Write(n[:])
+	binary.BigEndian.PutUint64(n[:], uint64(f.SimTimeNs))
+	h.Write(n[:])
+	binary.BigEndian.PutUint64(n[:], uint64(f.Protocol))
+	h.Write(n[:])
+	writeString(h, string(f.Payload))
 	h.Sum(e.chain[:0])
 	e.count++
 	e.mu.Unlock()
+}
+
+// writeString writes s with its length, so that concatenations cannot
+// collide.
+func writeString(h hash.Hash, s string) {
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+	h.Write(n[:])
+	h.Write([]byte(s))
 }
 
 // share returns the actor's term of the run digest.
@@ -113,7 +136,7 @@ func (e *Env) share() Digest {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	h := sha256.New()
-	h.Write([]byte(e.subject))
+	writeString(h, e.src)
 	h.Write(e.chain[:])
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], e.count)
@@ -124,17 +147,18 @@ func (e *Env) share() Digest {
 }
 
 // entitySeed derives an entity's generator seed from the run seed and its
-// subject.
-func entitySeed(seed int64, subject string) (uint64, uint64) {
+// address within the run ("<channel>.<id>"), not the run id.
+func entitySeed(seed int64, src string) (uint64, uint64) {
 	h := fnv.New64a()
-	h.Write([]byte(subject))
+	h.Write([]byte(src))
 	return uint64(seed), h.Sum64()
 }
 
 // Digest is an order-independent sum of per-actor hashes: the run digest
-// is the sum, modulo 2^256, of SHA-256(subject, chain, count) over every
+// is the sum, modulo 2^256, of SHA-256(address, chain, count) over every
 // actor, where chain hashes the frames the actor received in delivery
-// order. It is the same however the actors are spread over processes.
+// order. It depends on the seed and on what the actors did, not on the run
+// id nor on how the actors are spread over shards and processes.
 type Digest [32]byte
 
 // Add returns d + o modulo 2^256.

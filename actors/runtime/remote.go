@@ -174,7 +174,6 @@ func ServeWorkerProcess(ctx context.Context, opts WorkerProcessOptions) (*plugsi
 				if err != nil {
 					return nil, err
 				}
-				r.Worker = opts.ID
 				answer(msg, &plugsimpb.Control{Body: &plugsimpb.Control_Report{Report: r}})
 			case *plugsimpb.Control_Finish:
 				if w == nil {

@@ -3,9 +3,12 @@ package runtime
 import (
 	"cmp"
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -37,6 +40,9 @@ const (
 type WorkerOptions struct {
 	// Run is the run id; required.
 	Run string
+	// ID names this worker in the run, unique among its workers; it marks
+	// the frames the worker sends. Default: a random id.
+	ID string
 	// Conn is the NATS connection; required.
 	Conn *nats.Conn
 	// Clock is the clock mode. Default RealTime.
@@ -67,6 +73,7 @@ type WorkerOptions struct {
 // Worker hosts a shard of a run's actors in this process: it spawns them,
 // routes the frames of its subscriptions to them, and keeps their clock.
 type Worker struct {
+	id       string
 	run      string
 	nc       *nats.Conn
 	mode     ClockMode
@@ -110,6 +117,7 @@ type Worker struct {
 	running   bool                 // Start was called
 	selfSent  uint64               // frames sent to this worker's own actors
 	selfRecv  uint64               // frames received from this worker's own actors
+	recvFrom  map[string]uint64    // unique frames received, by origin worker
 	closed    bool
 }
 
@@ -140,7 +148,13 @@ func NewWorker(opts WorkerOptions) (*Worker, error) {
 	if err := validToken(opts.Run); err != nil || strings.Contains(opts.Run, ".") {
 		return nil, fmt.Errorf("runtime: run id %q: %w", opts.Run, ErrBadAddress)
 	}
+	if opts.ID == "" {
+		var b [6]byte
+		crand.Read(b[:])
+		opts.ID = "w" + hex.EncodeToString(b[:])
+	}
 	w := &Worker{
+		id:        opts.ID,
 		run:       opts.Run,
 		nc:        opts.Conn,
 		mode:      opts.Clock,
@@ -153,6 +167,7 @@ func NewWorker(opts WorkerOptions) (*Worker, error) {
 		arrival:   make(chan struct{}, 1),
 		seen:      map[frameKey]struct{}{},
 		delivered: map[streamKey]uint64{},
+		recvFrom:  map[string]uint64{},
 		subjects:  opts.Subscriptions,
 	}
 	if w.mode == VirtualTime {
@@ -193,6 +208,9 @@ func NewWorker(opts WorkerOptions) (*Worker, error) {
 	return w, nil
 }
 
+// ID returns the worker's id.
+func (w *Worker) ID() string { return w.id }
+
 // Run returns the worker's run id.
 func (w *Worker) Run() string { return w.run }
 
@@ -216,12 +234,13 @@ func (w *Worker) Spawn(addr Address, producer func(*Env) actor.Actor) (*Env, err
 		return nil, fmt.Errorf("runtime: spawn %s: address of run %q in run %q: %w", addr, addr.Run, w.run, ErrBadAddress)
 	}
 	subject := addr.Subject()
-	s1, s2 := entitySeed(w.seed, subject)
+	src := addr.Channel + "." + addr.ID
+	s1, s2 := entitySeed(w.seed, src)
 	env := &Env{
 		Addr:    addr,
 		w:       w,
 		subject: subject,
-		src:     addr.Channel + "." + addr.ID,
+		src:     src,
 		rng:     rand.New(rand.NewPCG(s1, s2)),
 		seqs:    map[string]uint64{},
 	}
@@ -320,6 +339,9 @@ func (w *Worker) onMsg(msg *nats.Msg) {
 	if w.mode == RealTime {
 		w.received.Add(1)
 		w.m.FramesReceived.Inc()
+		w.smu.Lock()
+		w.recvFrom[f.Origin]++
+		w.smu.Unlock()
 		if env == nil {
 			w.drop(DropUnknownActor, msg.Subject, nil)
 			return
@@ -342,10 +364,8 @@ func (w *Worker) onMsg(msg *nats.Msg) {
 	w.seen[key] = struct{}{}
 	w.received.Add(1)
 	w.m.FramesReceived.Inc()
-	w.mu.RLock()
-	_, localSrc := w.routes[SubjectPrefix+"."+w.run+"."+f.Src]
-	w.mu.RUnlock()
-	if localSrc {
+	w.recvFrom[f.Origin]++
+	if f.Origin == w.id {
 		w.selfRecv++
 		select {
 		case w.arrival <- struct{}{}:
@@ -414,7 +434,7 @@ func (w *Worker) drop(reason, subject string, err error) {
 // digest to keep).
 func (w *Worker) deliverFrame(env *Env, f *plugsimpb.Frame, raw []byte) {
 	if w.mode == VirtualTime {
-		env.record(raw)
+		env.record(f)
 	}
 	w.m.FramesDelivered.Inc()
 	w.inflight.Add(1)
@@ -580,12 +600,14 @@ func (w *Worker) report(st *plugsimpb.Step) *plugsimpb.StepReport {
 	w.smu.Lock()
 	defer w.smu.Unlock()
 	r := &plugsimpb.StepReport{
-		Epoch:     st.Epoch,
-		Wave:      st.Wave,
-		Sent:      w.sent.Load(),
-		Received:  w.received.Load(),
-		Buffered:  uint64(len(w.buffer)),
-		NextDueNs: -1,
+		Worker:       w.id,
+		ReceivedFrom: maps.Clone(w.recvFrom),
+		Epoch:        st.Epoch,
+		Wave:         st.Wave,
+		Sent:         w.sent.Load(),
+		Received:     w.received.Load(),
+		Buffered:     uint64(len(w.buffer)),
+		NextDueNs:    -1,
 	}
 	if at, ok := w.vclock.Next(); ok {
 		r.NextDueNs = int64(at)

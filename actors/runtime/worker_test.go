@@ -65,7 +65,7 @@ func runPingPong(t *testing.T, seed int64, shards int, spec pingpong.Spec) pingR
 	for s := 0; s < shards; s++ {
 		w, err := runtime.NewWorker(runtime.WorkerOptions{
 			Run: "det", Conn: tr.Conn, Clock: runtime.VirtualTime, Seed: seed,
-			Channels: []string{pingpong.Channel}, Subscriptions: []string{pingpong.ShardSubject("det", s)},
+			Channels: []string{pingpong.Channel}, Subscriptions: pingpong.ShardSubjects("det", s, shards),
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -100,13 +100,21 @@ var smallSpec = pingpong.Spec{Pairs: 50, Period: time.Minute, Slots: 7, End: 30 
 
 // TestVirtualRunDeterministic checks the brief's promise: one process and
 // a fixed seed give the same digest of delivered envelopes from run to run,
-// whatever the scheduling of goroutines; another seed gives another.
+// whatever the scheduling of goroutines and the number of shards; another
+// seed gives another.
 func TestVirtualRunDeterministic(t *testing.T) {
+	digests := map[int]runtime.Digest{}
+	defer func() {
+		if digests[1] != digests[3] {
+			t.Errorf("digest with 1 shard %s, with 3 shards %s: want equal", digests[1], digests[3])
+		}
+	}()
 	for _, shards := range []int{1, 3} {
 		t.Run(fmt.Sprintf("shards=%d", shards), func(t *testing.T) {
 			a := runPingPong(t, 42, shards, smallSpec)
 			b := runPingPong(t, 42, shards, smallSpec)
 			c := runPingPong(t, 43, shards, smallSpec)
+			digests[shards] = a.digest
 			if a.digest != b.digest {
 				t.Errorf("same seed: digest %s, then %s", a.digest, b.digest)
 			}

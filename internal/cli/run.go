@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,6 +37,9 @@ func (c *runConfig) validate() error {
 	}
 	if c.Workers+c.RemoteWorkers == 0 {
 		return errors.New("--workers 0 needs --remote-workers N (N >= 1)")
+	}
+	if n := c.Workers + c.RemoteWorkers; n > pingpong.Groups {
+		return fmt.Errorf("--workers plus --remote-workers is %d: at most %d shards", n, pingpong.Groups)
 	}
 	if c.Clock != "virtual" && c.Clock != "real" {
 		return fmt.Errorf("--clock %q: want virtual or real", c.Clock)
@@ -77,7 +82,7 @@ func runRun(ctx context.Context, args []string, io IO) int {
 	var c runConfig
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	addGlobals(fs, &c.globals)
-	fs.StringVar(&c.Run, "run", "", "run id, the subject token of this run (default: pp<seed>)")
+	fs.StringVar(&c.Run, "run", "", "run id, the subject token of this run (default: random)")
 	fs.IntVar(&c.Workers, "workers", 1, "shards hosted in this process")
 	fs.IntVar(&c.RemoteWorkers, "remote-workers", 0, "worker processes to wait for and give a shard each")
 	fs.StringVar(&c.Clock, "clock", "virtual", "clock: virtual (as fast as possible, reproducible) or real (wall clock)")
@@ -105,10 +110,11 @@ func runRun(ctx context.Context, args []string, io IO) int {
 		return ExitUsage
 	}
 	if c.Run == "" {
-		c.Run = fmt.Sprintf("pp%d", c.Seed)
-		if c.Seed < 0 {
-			c.Run = fmt.Sprintf("ppm%d", -c.Seed)
-		}
+		// A random run id: two runs with the same seed on one NATS server
+		// must not share subjects. The digest does not depend on it.
+		var b [4]byte
+		rand.Read(b[:])
+		c.Run = "pp" + hex.EncodeToString(b[:])
 	}
 	log, err := c.logger(io.Stderr)
 	if err != nil {
@@ -175,7 +181,7 @@ func runPingPong(ctx context.Context, c *runConfig, tr *runtime.Transport, reg *
 	for s := 0; s < c.Workers; s++ {
 		w, err := runtime.NewWorker(runtime.WorkerOptions{
 			Run: c.Run, Conn: tr.Conn, Clock: mode, Seed: c.Seed, Logger: log, Metrics: metrics,
-			Channels: []string{pingpong.Channel}, Subscriptions: []string{pingpong.ShardSubject(c.Run, s)},
+			Channels: []string{pingpong.Channel}, Subscriptions: pingpong.ShardSubjects(c.Run, s, shards), ID: fmt.Sprintf("local%d", s),
 		})
 		if err != nil {
 			return nil, err

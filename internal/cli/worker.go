@@ -93,7 +93,7 @@ Flags:
 			fmt.Fprintf(io.Stdout, "assigned shard %d of %d, seed %d\n", a.Shard, a.Shards, a.Seed)
 			w, err := runtime.NewWorker(runtime.WorkerOptions{
 				Run: run, Conn: tr.Conn, Clock: runtime.VirtualTime, Seed: a.Seed, Logger: log, Metrics: metrics,
-				Channels: []string{pingpong.Channel}, Subscriptions: []string{pingpong.ShardSubject(run, int(a.Shard))},
+				Channels: []string{pingpong.Channel}, Subscriptions: pingpong.ShardSubjects(run, int(a.Shard), int(a.Shards)), ID: id,
 			})
 			if err != nil {
 				return nil, nil, err
