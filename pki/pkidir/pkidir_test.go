@@ -80,6 +80,52 @@ func TestOpenSSLVerifiesEveryLeaf(t *testing.T) {
 	}
 }
 
+// TestOpenSSLIssueCommand runs, for every leaf, the command exactly as the
+// issue and README.txt give it, with no extra flag: openssl verify -CAfile
+// root.pem -untrusted subca.pem leaf.pem (the sub-CA bundle holds Sub-CA 2
+// and Sub-CA 1; leaves a root issues directly need no -untrusted). Without
+// -attime openssl checks validity at the wall clock, so this test, unlike
+// the others, builds the PKI at today 00:00 UTC, the default of pki init.
+func TestOpenSSLIssueCommand(t *testing.T) {
+	openssl, err := exec.LookPath("openssl")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("openssl not found and CI=true")
+		}
+		t.Skip("openssl not found: install Debian's openssl package to cross-check certificates")
+	}
+	today := time.Now().UTC().Truncate(24 * time.Hour)
+	for _, p := range []pki.Profile{pki.ISO2, pki.ISO20, pki.ISO20Ed448} {
+		t.Run(p.String(), func(t *testing.T) {
+			h, err := pki.NewHierarchy(pki.HierarchyOptions{Profile: p, Seed: []byte("issue command"), At: today, EMSPs: 2, Contracts: 2, Stations: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			_, leaves, err := Write(dir, h, "issue command")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range leaves {
+				if filepath.Base(l.Root) != "root.pem" || (l.SubCAs != "" && filepath.Base(l.SubCAs) != "subca.pem") {
+					t.Errorf("%s: root %s, sub-CAs %s: not named root.pem and subca.pem", l.Cert, l.Root, l.SubCAs)
+				}
+				args := []string{"verify", "-CAfile", l.Root}
+				if l.SubCAs != "" {
+					args = append(args, "-untrusted", l.SubCAs)
+				}
+				args = append(args, l.Cert)
+				cmd := exec.Command(openssl, args...)
+				cmd.Dir = dir
+				out, err := cmd.CombinedOutput()
+				if err != nil || !bytes.Equal(bytes.TrimSpace(out), []byte(l.Cert+": OK")) {
+					t.Errorf("openssl %s: %v\n%s", strings.Join(args, " "), err, out)
+				}
+			}
+		})
+	}
+}
+
 func TestInspectEveryLeaf(t *testing.T) {
 	for _, p := range []pki.Profile{pki.ISO2, pki.ISO20Ed448} {
 		dir, files, leaves := writeTestDir(t, p, "inspect")
