@@ -3104,6 +3104,29 @@ var randomXMLDSigFragments = []struct {
 	}},
 }
 
+// encodeRandomFragment encodes a random fragment of the element name, with the xmldsig-core
+// grammar or this schema set's; ok is false when no random case has that name.
+func encodeRandomFragment(name string, xmldsig bool, r *rand.Rand) (b []byte, ok bool, err error) {
+	if xmldsig {
+		for _, tc := range randomXMLDSigFragments {
+			if tc.name == name {
+				f := tc.make(r)
+				b, err = AppendEncodeXMLDSigFragment(nil, &f)
+				return b, true, err
+			}
+		}
+		return nil, false, nil
+	}
+	for _, tc := range randomFragments {
+		if tc.name == name {
+			f := tc.make(r)
+			b, err = AppendEncodeFragment(nil, &f)
+			return b, true, err
+		}
+	}
+	return nil, false, nil
+}
+
 // TestRandomFragmentRoundTrip encodes random fragments of both fragment grammars, decodes them and compares.
 func TestRandomFragmentRoundTrip(t *testing.T) {
 	for _, tc := range randomFragments {
