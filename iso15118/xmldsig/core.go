@@ -3,6 +3,7 @@ package xmldsig
 import (
 	"bytes"
 	"crypto/x509"
+	"errors"
 
 	"github.com/plugsim/plugsim/pki"
 )
@@ -15,10 +16,52 @@ type reference struct {
 	digest     []byte
 }
 
+// element is one signed element: its Id and its EXI fragment, the digest
+// input.
+type element struct {
+	id  string
+	exi []byte
+}
+
+// encodeElements encodes each signed element with its schema set's fragment
+// grammar; enc returns the element's Id and fragment bytes.
+func encodeElements[R any](refs []R, enc func(*R) (string, []byte, error)) ([]element, error) {
+	out := make([]element, 0, len(refs))
+	for i := range refs {
+		id, b, err := enc(&refs[i])
+		if err != nil {
+			return nil, malformed(err, "encoding the signed fragment")
+		}
+		out = append(out, element{id, b})
+	}
+	return out, nil
+}
+
+// digest hashes a fragment with the suite's digest algorithm.
+func (s suite) digest(exi []byte) []byte {
+	h := s.newHash()
+	h.Write(exi)
+	return h.Sum(nil)
+}
+
+// references returns the References of a new SignedInfo over elems: a
+// same-document "#Id" URI, the canonical EXI transform and the suite's
+// digest of each fragment.
+func (s suite) references(elems []element) ([]reference, error) {
+	out := make([]reference, 0, len(elems))
+	for _, e := range elems {
+		if e.id == "" {
+			return nil, errors.New("xmldsig: a signed element needs an Id")
+		}
+		out = append(out, reference{uri: "#" + e.id, digestURI: s.digestURI, transforms: []string{CanonicalEXI}, digest: s.digest(e.exi)})
+	}
+	return out, nil
+}
+
 // checkSignedInfo checks the schema-independent parts of a SignedInfo
-// against the elements the caller says are signed (id → digest input) and
-// the signer's key, then the signature over signedInfo.
-func checkSignedInfo(s suite, signer *x509.Certificate, canon, method string, refs []reference, want map[string][]byte, signedInfo, sigValue []byte) error {
+// against the elements the caller says are signed and the signer's key,
+// then the signature over signedInfo (the SignedInfo's xmldsig fragment).
+func checkSignedInfo(s suite, signer *x509.Certificate, canon, method string, refs []reference, elems []element, signedInfo, sigValue []byte) error {
 	pub, err := pki.PublicKey(signer)
 	if err != nil {
 		return &pki.Error{Reason: pki.ReasonBadSignature, Cert: signer, Err: err}
@@ -28,6 +71,10 @@ func checkSignedInfo(s suite, signer *x509.Certificate, canon, method string, re
 	}
 	if m := methodFor(pub); method != m {
 		return badSignature(signer, "SignatureMethod %q, the signer's key needs %q", method, m)
+	}
+	want := make(map[string][]byte, len(elems))
+	for _, e := range elems {
+		want[e.id] = e.exi
 	}
 	seen := map[string]bool{}
 	for _, r := range refs {
@@ -51,9 +98,7 @@ func checkSignedInfo(s suite, signer *x509.Certificate, canon, method string, re
 				return badSignature(signer, "Reference %s Transform %q", r.uri, t)
 			}
 		}
-		h := s.newHash()
-		h.Write(input)
-		if !bytes.Equal(h.Sum(nil), r.digest) {
+		if !bytes.Equal(s.digest(input), r.digest) {
 			return badSignature(signer, "Reference %s: DigestValue does not match the element", r.uri)
 		}
 	}

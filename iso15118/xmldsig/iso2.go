@@ -23,9 +23,13 @@ func Digest2(f *iso2.Fragment) ([]byte, error) {
 	if err != nil {
 		return nil, malformed(err, "encoding the signed fragment")
 	}
-	h := suite2.newHash()
-	h.Write(b)
-	return h.Sum(nil), nil
+	return suite2.digest(b), nil
+}
+
+// encode2 is the digest input of an ISO-2 signed element.
+func encode2(r *Reference2) (string, []byte, error) {
+	b, err := iso2.AppendEncodeFragment(nil, &r.Fragment)
+	return r.ID, b, err
 }
 
 // Sign2 signs refs with key (ECDSA P-256) and returns the Signature element
@@ -34,25 +38,24 @@ func Sign2(key *pki.Key, refs ...Reference2) (*iso2.SignatureType, error) {
 	if key.Algorithm() != pki.ECDSAP256SHA256 {
 		return nil, fmt.Errorf("xmldsig: ISO 15118-2 signs with ECDSA P-256, not %v", key.Algorithm())
 	}
+	elems, err := encodeElements(refs, encode2)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := suite2.references(elems)
+	if err != nil {
+		return nil, err
+	}
 	si := iso2.SignedInfoType{
 		CanonicalizationMethod: iso2.CanonicalizationMethodType{Algorithm: CanonicalEXI},
 		SignatureMethod:        iso2.SignatureMethodType{Algorithm: ECDSASHA256},
 	}
-	for _, r := range refs {
-		if r.ID == "" {
-			return nil, errors.New("xmldsig: a signed element needs an Id")
+	for _, r := range rs {
+		ref := iso2.ReferenceType{URI: &r.uri, Transforms: &iso2.TransformsType{}, DigestMethod: iso2.DigestMethodType{Algorithm: r.digestURI}, DigestValue: r.digest}
+		for _, t := range r.transforms {
+			ref.Transforms.Transform = append(ref.Transforms.Transform, iso2.TransformType{Algorithm: t})
 		}
-		d, err := Digest2(&r.Fragment)
-		if err != nil {
-			return nil, err
-		}
-		uri := "#" + r.ID
-		si.Reference = append(si.Reference, iso2.ReferenceType{
-			URI:          &uri,
-			Transforms:   &iso2.TransformsType{Transform: []iso2.TransformType{{Algorithm: CanonicalEXI}}},
-			DigestMethod: iso2.DigestMethodType{Algorithm: DigestSHA256},
-			DigestValue:  d,
-		})
+		si.Reference = append(si.Reference, ref)
 	}
 	b, err := iso2.AppendEncodeXMLDSigFragment(nil, &iso2.XMLDSigFragment{SignedInfo: &si})
 	if err != nil {
@@ -71,15 +74,11 @@ func Verify2(sig *iso2.SignatureType, signer *x509.Certificate, refs ...Referenc
 	if sig == nil {
 		return badSignature(signer, "message carries no Signature")
 	}
-	want := make(map[string][]byte, len(refs))
-	for _, r := range refs {
-		b, err := iso2.AppendEncodeFragment(nil, &r.Fragment)
-		if err != nil {
-			return malformed(err, "encoding the signed fragment")
-		}
-		want[r.ID] = b
+	elems, err := encodeElements(refs, encode2)
+	if err != nil {
+		return err
 	}
-	var rs []reference
+	rs := make([]reference, 0, len(sig.SignedInfo.Reference))
 	for _, r := range sig.SignedInfo.Reference {
 		x := reference{digestURI: r.DigestMethod.Algorithm, digest: r.DigestValue}
 		if r.URI != nil {
@@ -96,7 +95,7 @@ func Verify2(sig *iso2.SignatureType, signer *x509.Certificate, refs ...Referenc
 	if err != nil {
 		return malformed(err, "encoding SignedInfo")
 	}
-	return checkSignedInfo(suite2, signer, sig.SignedInfo.CanonicalizationMethod.Algorithm, sig.SignedInfo.SignatureMethod.Algorithm, rs, want, si, sig.SignatureValue.Value)
+	return checkSignedInfo(suite2, signer, sig.SignedInfo.CanonicalizationMethod.Algorithm, sig.SignedInfo.SignatureMethod.Algorithm, rs, elems, si, sig.SignatureValue.Value)
 }
 
 // References2 returns the elements a signed ISO-2 message body covers:

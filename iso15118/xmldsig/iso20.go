@@ -16,15 +16,19 @@ type Reference20 struct {
 }
 
 // Digest20 returns the SHA-512 of f encoded as an EXI fragment with the
-// ISO-20 CommonMessages fragment grammar.
+// ISO-20 CommonMessages fragment grammar: a Reference's DigestValue.
 func Digest20(f *common.Fragment) ([]byte, error) {
 	b, err := common.AppendEncodeFragment(nil, f)
 	if err != nil {
 		return nil, malformed(err, "encoding the signed fragment")
 	}
-	h := suite20.newHash()
-	h.Write(b)
-	return h.Sum(nil), nil
+	return suite20.digest(b), nil
+}
+
+// encode20 is the digest input of an ISO-20 signed element.
+func encode20(r *Reference20) (string, []byte, error) {
+	b, err := common.AppendEncodeFragment(nil, &r.Fragment)
+	return r.ID, b, err
 }
 
 // Sign20 signs refs with key (ECDSA P-521 or Ed448) and returns the
@@ -34,25 +38,24 @@ func Sign20(key *pki.Key, refs ...Reference20) (*common.SignatureType, error) {
 	if key.Algorithm() == pki.ECDSAP256SHA256 || method == "" {
 		return nil, fmt.Errorf("xmldsig: ISO 15118-20 signs with ECDSA P-521 or Ed448, not %v", key.Algorithm())
 	}
+	elems, err := encodeElements(refs, encode20)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := suite20.references(elems)
+	if err != nil {
+		return nil, err
+	}
 	si := common.SignedInfoType{
 		CanonicalizationMethod: common.CanonicalizationMethodType{Algorithm: CanonicalEXI},
 		SignatureMethod:        common.SignatureMethodType{Algorithm: method},
 	}
-	for _, r := range refs {
-		if r.ID == "" {
-			return nil, errors.New("xmldsig: a signed element needs an Id")
+	for _, r := range rs {
+		ref := common.ReferenceType{URI: &r.uri, Transforms: &common.TransformsType{}, DigestMethod: common.DigestMethodType{Algorithm: r.digestURI}, DigestValue: r.digest}
+		for _, t := range r.transforms {
+			ref.Transforms.Transform = append(ref.Transforms.Transform, common.TransformType{Algorithm: t})
 		}
-		d, err := Digest20(&r.Fragment)
-		if err != nil {
-			return nil, err
-		}
-		uri := "#" + r.ID
-		si.Reference = append(si.Reference, common.ReferenceType{
-			URI:          &uri,
-			Transforms:   &common.TransformsType{Transform: []common.TransformType{{Algorithm: CanonicalEXI}}},
-			DigestMethod: common.DigestMethodType{Algorithm: DigestSHA512},
-			DigestValue:  d,
-		})
+		si.Reference = append(si.Reference, ref)
 	}
 	b, err := common.AppendEncodeXMLDSigFragment(nil, &common.XMLDSigFragment{SignedInfo: &si})
 	if err != nil {
@@ -71,15 +74,11 @@ func Verify20(sig *common.SignatureType, signer *x509.Certificate, refs ...Refer
 	if sig == nil {
 		return badSignature(signer, "message carries no Signature")
 	}
-	want := make(map[string][]byte, len(refs))
-	for _, r := range refs {
-		b, err := common.AppendEncodeFragment(nil, &r.Fragment)
-		if err != nil {
-			return malformed(err, "encoding the signed fragment")
-		}
-		want[r.ID] = b
+	elems, err := encodeElements(refs, encode20)
+	if err != nil {
+		return err
 	}
-	var rs []reference
+	rs := make([]reference, 0, len(sig.SignedInfo.Reference))
 	for _, r := range sig.SignedInfo.Reference {
 		x := reference{digestURI: r.DigestMethod.Algorithm, digest: r.DigestValue}
 		if r.URI != nil {
@@ -96,7 +95,7 @@ func Verify20(sig *common.SignatureType, signer *x509.Certificate, refs ...Refer
 	if err != nil {
 		return malformed(err, "encoding SignedInfo")
 	}
-	return checkSignedInfo(suite20, signer, sig.SignedInfo.CanonicalizationMethod.Algorithm, sig.SignedInfo.SignatureMethod.Algorithm, rs, want, si, sig.SignatureValue.Value)
+	return checkSignedInfo(suite20, signer, sig.SignedInfo.CanonicalizationMethod.Algorithm, sig.SignedInfo.SignatureMethod.Algorithm, rs, elems, si, sig.SignatureValue.Value)
 }
 
 // References20 returns the signed elements of an ISO-20 CommonMessages
