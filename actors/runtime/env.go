@@ -42,19 +42,23 @@ type Env struct {
 	// Addr is the actor's address.
 	Addr Address
 
-	w        *Worker
-	subject  string
-	src      string
-	pid      *actor.PID
-	rng      *rand.Rand
-	seqs     map[string]uint64 // per session, outgoing
-	timerSeq uint64
-	started  atomic.Bool // the actor's first Started was handled
-	dead     atomic.Bool // retired after too many failures
+	w          *Worker
+	subject    string
+	src        string
+	pid        *actor.PID
+	rng        *rand.Rand
+	seqs       map[string]uint64 // per session, outgoing
+	timerSeq   uint64
+	started    atomic.Bool // the actor's first Started was handled
+	restarting atomic.Bool // restarted; its next Started is counted done
+	dead       atomic.Bool // retired after too many failures
+	stopped    atomic.Bool // stopped; set under mu
 
-	mu    sync.Mutex // guards chain and count
-	chain [32]byte   // hash chain of delivered frames, in delivery order
-	count uint64
+	mu       sync.Mutex      // guards chain, count, pending, failures
+	chain    [32]byte        // hash chain of delivered frames, in delivery order
+	count    uint64          // frames in chain
+	pending  int64           // messages sent to the actor and not yet handled
+	failures []time.Duration // times of recent failures
 }
 
 // Now returns the simulated time since the start of the run.
@@ -97,6 +101,44 @@ func (e *Env) Publish(to Address, session string, p plugsimpb.Protocol, payload 
 		return fmt.Errorf("runtime: publish to %s: %w", to, err)
 	}
 	return e.w.publish(to.Subject(), data)
+}
+
+// track adds n (1 when a message is sent to the actor, -1 when it is
+// handled) to the actor's and the worker's in-flight counts. Adding to a
+// stopped actor fails: the caller must not send.
+func (e *Env) track(n int64) bool {
+	e.mu.Lock()
+	if n > 0 && e.stopped.Load() {
+		e.mu.Unlock()
+		return false
+	}
+	if n < 0 && e.pending+n < 0 { // counted off already when it stopped
+		e.mu.Unlock()
+		return true
+	}
+	e.pending += n
+	e.mu.Unlock()
+	if n > 0 {
+		e.w.inflight.Add(n)
+	} else {
+		e.w.doneN(-n)
+	}
+	return true
+}
+
+// fail records a failure at now and returns how many fell within
+// RestartWindow before it.
+func (e *Env) fail(now time.Duration) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	keep := e.failures[:0]
+	for _, t := range e.failures {
+		if now-t < RestartWindow {
+			keep = append(keep, t)
+		}
+	}
+	e.failures = append(keep, now)
+	return len(e.failures)
 }
 
 // record adds one delivered frame to the actor's hash chain: what the

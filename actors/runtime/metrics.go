@@ -11,9 +11,10 @@ const (
 	DropUnknownActor   = "unknown_actor"   // a valid Frame for an address no local actor holds
 	DropDuplicate      = "duplicate"       // a copy of a frame already received (resends)
 	DropRetiredActor   = "retired_actor"   // for an actor retired after too many failures
+	DropStoppedActor   = "stopped_actor"   // for an actor that has stopped
 )
 
-var dropReasons = []string{DropUnknownSubject, DropMalformed, DropUnknownActor, DropDuplicate, DropRetiredActor}
+var dropReasons = []string{DropUnknownSubject, DropMalformed, DropUnknownActor, DropDuplicate, DropRetiredActor, DropStoppedActor}
 
 // Metrics are the runtime's Prometheus collectors. One Metrics serves one
 // process; it registers on the registry it is given, never on the global

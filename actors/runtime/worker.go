@@ -90,6 +90,7 @@ type Worker struct {
 
 	mu         sync.RWMutex
 	routes     map[string]*Env // by subject; guarded by mu
+	byPID      sync.Map        // protoactor PID id -> *Env
 	subs       []*nats.Subscription
 	subscribed bool
 
@@ -254,8 +255,9 @@ func (w *Worker) Spawn(addr Address, producer func(*Env) actor.Actor) (*Env, err
 	props := w.props.Clone(actor.WithProducer(func() actor.Actor {
 		return &tracked{w: w, env: env, inner: producer(env)}
 	}))
-	w.inflight.Add(1) // until the first Started is handled
+	env.track(1) // until the first Started is handled
 	env.pid = w.sys.Root.Spawn(props)
+	w.byPID.Store(env.pid.Id, env)
 	return env, nil
 }
 
@@ -436,8 +438,11 @@ func (w *Worker) deliverFrame(env *Env, f *plugsimpb.Frame, raw []byte) {
 	if w.mode == VirtualTime {
 		env.record(f)
 	}
+	if !env.track(1) {
+		w.drop(DropStoppedActor, env.subject, nil)
+		return
+	}
 	w.m.FramesDelivered.Inc()
-	w.inflight.Add(1)
 	w.sys.Root.Send(env.pid, &Delivery{Subject: env.subject, Frame: f})
 }
 
@@ -469,7 +474,9 @@ func (w *Worker) publish(subject string, data []byte) error {
 func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
 	real := w.mode == RealTime
 	if real {
-		w.inflight.Add(1)
+		if !env.track(1) {
+			return
+		}
 		w.smu.Lock()
 		if !w.running {
 			w.held = append(w.held, func() { w.schedule2(env, at, seq, tag) })
@@ -484,8 +491,12 @@ func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
 func (w *Worker) schedule2(env *Env, at time.Duration, seq uint64, tag any) {
 	real := w.mode == RealTime
 	w.clock.At(at, env.subject, seq, func() {
-		if !real {
-			w.inflight.Add(1)
+		if real {
+			if env.stopped.Load() {
+				return // counted off when the actor stopped
+			}
+		} else if !env.track(1) {
+			return
 		}
 		w.timersN.Add(1)
 		w.m.TimersFired.Inc()
@@ -493,9 +504,11 @@ func (w *Worker) schedule2(env *Env, at time.Duration, seq uint64, tag any) {
 	})
 }
 
-// tracked wraps every actor: it marks deliveries, timers and the first
-// Started done once the actor's Receive returns, panics included, so that
-// the worker knows when its actors are idle.
+// tracked wraps every actor: it marks deliveries, timers, the first
+// Started and the Started after each restart done once the actor's Receive
+// returns, panics included, so that the worker knows when its actors are
+// idle. A retired actor's inner Receive is never called again; a stopped
+// actor's pending messages are counted off.
 type tracked struct {
 	w     *Worker
 	env   *Env
@@ -504,11 +517,12 @@ type tracked struct {
 
 // Receive implements actor.Actor.
 func (t *tracked) Receive(c actor.Context) {
+	env := t.env
 	switch m := c.Message().(type) {
 	case *Delivery, *Timer:
-		defer t.w.done()
-		if t.env.dead.Load() {
-			subject := t.env.subject
+		defer env.track(-1)
+		if env.dead.Load() {
+			subject := env.subject
 			if d, ok := m.(*Delivery); ok {
 				subject = d.Subject
 			}
@@ -516,15 +530,45 @@ func (t *tracked) Receive(c actor.Context) {
 			return
 		}
 	case *actor.Started:
-		if t.env.started.CompareAndSwap(false, true) {
-			defer t.w.done()
+		if env.started.CompareAndSwap(false, true) {
+			defer env.track(-1)
 		}
+		if env.restarting.CompareAndSwap(true, false) {
+			defer env.track(-1)
+		}
+	case *actor.Stopped:
+		defer t.w.forget(env)
+	}
+	if env.dead.Load() {
+		return
 	}
 	t.inner.Receive(c)
 }
 
-func (w *Worker) done() {
-	if w.inflight.Add(-1) == 0 {
+// forget handles an actor that stopped (by itself, or at Close): its
+// address no longer routes, and the messages it will never handle are
+// counted off.
+func (w *Worker) forget(env *Env) {
+	w.mu.Lock()
+	if w.routes[env.subject] == env {
+		delete(w.routes, env.subject)
+	}
+	w.mu.Unlock()
+	w.byPID.Delete(env.pid.Id)
+	env.mu.Lock()
+	env.stopped.Store(true)
+	left := env.pending
+	env.pending = 0
+	env.mu.Unlock()
+	if left > 0 {
+		w.doneN(left)
+	}
+}
+
+func (w *Worker) done() { w.doneN(1) }
+
+func (w *Worker) doneN(n int64) {
+	if w.inflight.Add(-n) == 0 {
 		select {
 		case w.idle <- struct{}{}:
 		default:
@@ -712,42 +756,41 @@ type supervisor struct {
 }
 
 // HandleFailure implements actor.SupervisorStrategy. An actor that fails
-// more than max times within RestartWindow is retired: it is restarted one
-// last time as a tombstone that drops (and counts) whatever it receives,
-// so that no delivery is lost from the worker's accounting.
+// more than max times within RestartWindow of simulated time is retired:
+// it is restarted one last time as a tombstone that drops (and counts)
+// whatever it receives, so that no delivery is lost from the worker's
+// accounting. The restart counts as in flight until the new instance has
+// handled its Started, so the worker is not idle before then.
 func (s *supervisor) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, child *actor.PID, rs *actor.RestartStatistics, reason any, message any) {
 	s.w.restarts.Add(1)
 	env := s.w.envOf(child)
-	subject := ""
-	if env != nil {
-		subject = env.subject
+	if env == nil { // not one of ours: cannot happen, but never leave it failed
+		sup.RestartChildren(child)
+		return
 	}
-	rs.Fail()
-	failures := rs.NumberOfFailures(RestartWindow)
+	failures := env.fail(s.w.Now())
 	if s.max < 0 || failures > s.max {
 		s.w.m.ActorStops.Inc()
-		s.w.log.Error("actor_retired", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", failures)
-		if env != nil {
-			env.dead.Store(true)
-		}
+		s.w.log.Error("actor_retired", "subject", env.subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", failures)
+		env.dead.Store(true)
 	} else {
 		s.w.m.ActorRestarts.Inc()
-		s.w.log.Error("actor_restarted", "subject", subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", failures)
+		s.w.log.Error("actor_restarted", "subject", env.subject, "pid", child.Id, "reason", fmt.Sprint(reason), "message", fmt.Sprintf("%T", message), "failures", failures)
+	}
+	if env.track(1) {
+		env.restarting.Store(true)
 	}
 	sup.RestartChildren(child)
 }
 
-// RestartWindow is the wall-clock window over which an actor's failures
-// are counted against WorkerOptions.MaxRestarts.
+// RestartWindow is the window of simulated time (wall-clock time under
+// real time) over which an actor's failures count against
+// WorkerOptions.MaxRestarts.
 const RestartWindow = 10 * time.Second
 
 func (w *Worker) envOf(pid *actor.PID) *Env {
-	w.mu.RLock()
-	defer w.mu.RUnlock()
-	for _, e := range w.routes {
-		if e.pid != nil && e.pid.Id == pid.Id {
-			return e
-		}
+	if e, ok := w.byPID.Load(pid.Id); ok {
+		return e.(*Env)
 	}
 	return nil
 }
