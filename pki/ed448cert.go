@@ -87,7 +87,15 @@ func createEd448Signed(template, parent *x509.Certificate, pub any, issuer *Key)
 	if err != nil {
 		return nil, err
 	}
-	sig := ed448.Sign(issuer.ed, tbs, "")
+	return signEd448(issuer, tbs)
+}
+
+// signEd448 signs a DER to-be-signed structure (TBSCertificate,
+// TBSCertList) with an Ed448 key and returns the signed structure:
+// SEQUENCE { tbs, AlgorithmIdentifier id-Ed448, BIT STRING signature }
+// (RFC 5280 §4.1.1, §5.1.1; RFC 8410 §6).
+func signEd448(key *Key, tbs []byte) ([]byte, error) {
+	sig := ed448.Sign(key.ed, tbs, "")
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbs)

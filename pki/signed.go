@@ -122,14 +122,7 @@ func (ca *CA) CreateCRL(t x509.RevocationList) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	sig := ed448.Sign(ca.Key.ed, newTBS, "")
-	var out cryptobyte.Builder
-	out.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
-		b.AddBytes(newTBS)
-		b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) { b.AddASN1ObjectIdentifier(oidEd448) })
-		b.AddASN1BitString(sig)
-	})
-	return out.Bytes()
+	return signEd448(ca.Key, newTBS)
 }
 
 // CheckCRLSignature verifies that issuer signed crl (ECDSA or Ed448).

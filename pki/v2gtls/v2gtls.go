@@ -53,9 +53,7 @@ func SECCConfig(secc *pki.Credential, o SECCOptions) (*tls.Config, error) {
 	}
 	switch o.Profile {
 	case pki.ISO2:
-		cfg.MinVersion, cfg.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
-		cfg.CipherSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}
-		cfg.CurvePreferences = []tls.CurveID{tls.CurveP256}
+		setISO2(cfg)
 	case pki.ISO20:
 		if o.OEMRoots == nil {
 			return nil, errors.New("v2gtls: ISO-20 needs OEMRoots for the EV's provisioning chain")
@@ -114,9 +112,7 @@ func EVConfig(o EVOptions) (*tls.Config, error) {
 	}
 	switch o.Profile {
 	case pki.ISO2:
-		cfg.MinVersion, cfg.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
-		cfg.CipherSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}
-		cfg.CurvePreferences = []tls.CurveID{tls.CurveP256}
+		setISO2(cfg)
 	case pki.ISO20:
 		cfg.MinVersion = tls.VersionTLS13
 		if o.Provisioning == nil || o.Provisioning.Key == nil || o.Provisioning.Key.ECDSA() == nil {
@@ -131,6 +127,15 @@ func EVConfig(o EVOptions) (*tls.Config, error) {
 		return nil, fmt.Errorf("v2gtls: profile %v has no TLS configuration here", o.Profile)
 	}
 	return cfg, nil
+}
+
+// setISO2 sets what both sides of an ISO 15118-2 link use: TLS 1.2 only,
+// TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256 (listed explicitly: Go keeps it
+// among its insecure suites) and ECDHE on P-256.
+func setISO2(cfg *tls.Config) {
+	cfg.MinVersion, cfg.MaxVersion = tls.VersionTLS12, tls.VersionTLS12
+	cfg.CipherSuites = []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256}
+	cfg.CurvePreferences = []tls.CurveID{tls.CurveP256}
 }
 
 // verifier checks a peer's chain with pki.Verify at now().
