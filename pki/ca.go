@@ -17,16 +17,16 @@ import (
 
 // Credential is a certificate with its role and, when known, its private key.
 type Credential struct {
-	Role Role
-	Cert *x509.Certificate
-	Key  *Key // nil when only the certificate is known
+	Role Role              // the job the certificate was issued for
+	Cert *x509.Certificate // the certificate
+	Key  *Key              // nil when only the certificate is known
 }
 
 // CA is a certificate authority: a CA credential that issues certificates
 // under a profile. Issue and NewSubCA are safe for concurrent use.
 type CA struct {
 	Credential
-	Profile Profile
+	Profile Profile // the profile of every certificate it issues
 	// OCSPURL goes into the authority information access extension of every
 	// certificate the CA issues ("" for none): MO chains carry it, and
 	// OCPP GetCertificateStatus needs a responderURL (PKI-NOTES §1, §5).
@@ -38,15 +38,15 @@ type CA struct {
 
 // Request asks a CA for a certificate.
 type Request struct {
-	Role    Role
+	Role    Role // the profile to issue under
 	Subject Name // DC defaults to the role's domain component
 	// Key is the subject's key pair; PublicKey is used when Key is nil (a
 	// CSR-like request where the key stays with its owner).
 	Key       *Key
-	PublicKey crypto.PublicKey
-	NotBefore time.Time     // required: the caller's (simulated) time
-	Validity  time.Duration // 0: the role's default
-	DNSNames  []string      // subjectAltName DNS names (CSMS server)
+	PublicKey crypto.PublicKey // *ecdsa.PublicKey or ed448.PublicKey
+	NotBefore time.Time        // required: the caller's (simulated) time
+	Validity  time.Duration    // 0: the role's default
+	DNSNames  []string         // subjectAltName DNS names (CSMS server)
 	// ExtraExtensions are appended as they are (tests use them to forge
 	// unknown critical extensions).
 	ExtraExtensions []pkix.Extension

@@ -74,7 +74,7 @@ func (r Reason) String() string {
 // Error is a rejection with its [Reason], like x509.CertificateInvalidError.
 // Branch on it with errors.AsType[*pki.Error].
 type Error struct {
-	Reason Reason
+	Reason Reason            // why
 	Cert   *x509.Certificate // the certificate concerned, when there is one
 	Rule   string            // the requirement the check enforces, as PKI-NOTES.md cites it
 	Detail string            // free text

@@ -29,42 +29,42 @@ type HierarchyOptions struct {
 
 // V2GBranch is everything under one V2G root.
 type V2GBranch struct {
-	Root                 *CA
-	CPOSubCA1, CPOSubCA2 *CA
-	CPSSubCA1, CPSSubCA2 *CA
+	Root                 *CA           // the V2G root CA
+	CPOSubCA1, CPOSubCA2 *CA           // CPO sub-CAs; Sub-CA 2 issues the SECC leaves
+	CPSSubCA1, CPSSubCA2 *CA           // CPS sub-CAs; Sub-CA 2 issues the CPS leaf
 	CPS                  *Credential   // signs installation responses
 	SECC                 []*Credential // one per station, CN = SECC ID
 }
 
 // EMSPBranch is one mobility operator's hierarchy.
 type EMSPBranch struct {
-	ProviderID     string // 3 alphanumerics, part of its EMAIDs
-	Root           *CA    // nil when MOUnderV2G
-	SubCA1, SubCA2 *CA
+	ProviderID     string        // 3 alphanumerics, part of its EMAIDs
+	Root           *CA           // nil when MOUnderV2G
+	SubCA1, SubCA2 *CA           // MO sub-CAs; Sub-CA 2 issues the contracts
 	Contracts      []*Credential // CN = EMAID
 }
 
 // OEMBranch is the vehicle manufacturer's hierarchy.
 type OEMBranch struct {
-	Root, SubCA1, SubCA2 *CA
+	Root, SubCA1, SubCA2 *CA           // OEM root and sub-CAs; Sub-CA 2 issues provisioning certificates
 	Provisioning         []*Credential // one per vehicle, CN = PCID
 }
 
 // OCPPBranch holds the OCPP security profile 3 certificates (always P-256).
 type OCPPBranch struct {
-	Root     *CA
+	Root     *CA           // CSMS root CA
 	CSMS     *Credential   // TLS server, DNS name csms.plugsim.invalid
 	Stations []*Credential // TLS clients, CN = station id
 }
 
 // Hierarchy is a whole Plug & Charge PKI.
 type Hierarchy struct {
-	Profile Profile
-	At      time.Time
-	V2G     []*V2GBranch
-	EMSPs   []*EMSPBranch
-	OEM     *OEMBranch
-	OCPP    *OCPPBranch
+	Profile Profile       // the profile every ISO certificate follows
+	At      time.Time     // NotBefore of every certificate
+	V2G     []*V2GBranch  // one per V2G root operator
+	EMSPs   []*EMSPBranch // one per mobility operator
+	OEM     *OEMBranch    // the vehicle manufacturer
+	OCPP    *OCPPBranch   // OCPP security profile 3
 }
 
 // StationID returns the id of station i (0-based) as written in its OCPP

@@ -66,9 +66,9 @@ const (
 // seed (57 bytes, so 85 bytes sealed: one more than the XSD's 84 for X448,
 // which suggests a 56-byte key format we cannot confirm [U]).
 type Sealed20 struct {
-	Curve               Curve20
-	DHPublicKey         []byte // 133 bytes (SECP521) or 56 bytes (X448)
-	EncryptedPrivateKey []byte // IV(12) ‖ ciphertext ‖ tag(16)
+	Curve               Curve20 // the ECDHCurve element
+	DHPublicKey         []byte  // 133 bytes (SECP521) or 56 bytes (X448)
+	EncryptedPrivateKey []byte  // IV(12) ‖ ciphertext ‖ tag(16)
 }
 
 // X448Key is an X448 private key (RFC 7748).

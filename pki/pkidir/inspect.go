@@ -14,11 +14,11 @@ import (
 
 // Report is what [Inspect] finds out about a certificate.
 type Report struct {
-	Cert       *x509.Certificate
-	Role       pki.Role
-	Profile    pki.Profile
-	Identifier string // e.g. "EMAID DEM01C000000016 (check digit ok)"
-	At         time.Time
+	Cert       *x509.Certificate   // the certificate inspected
+	Role       pki.Role            // its role guessed by pki.ClassifyRole, 0 when none fits
+	Profile    pki.Profile         // the profile its algorithm implies
+	Identifier string              // e.g. "EMAID DEM01C000000016 (check digit ok)"
+	At         time.Time           // the time of the verdict
 	Chain      []*x509.Certificate // leaf first, when verified
 	Err        error               // the chain verdict: nil when accepted
 }

@@ -68,8 +68,8 @@ func LoadCertificates(path string) ([]*x509.Certificate, error) {
 // Trust is what a directory offers for chain building: its self-signed
 // certificates as roots and its other CA certificates as sub-CAs.
 type Trust struct {
-	Roots  []*x509.Certificate
-	SubCAs []*x509.Certificate
+	Roots  []*x509.Certificate // self-signed CA certificates
+	SubCAs []*x509.Certificate // other CA certificates
 }
 
 // LoadTrust walks dir and collects every certificate in *.pem and *.der

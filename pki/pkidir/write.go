@@ -21,7 +21,7 @@ import (
 // File is one written file and what it holds.
 type File struct {
 	Path        string // relative to the directory
-	Description string
+	Description string // one line for README.txt
 }
 
 // writer collects files under a root directory.
@@ -99,10 +99,10 @@ func pemCert(der []byte) []byte {
 // Leaf names a written leaf certificate and the files openssl needs to
 // verify it: `openssl verify -CAfile Root -untrusted SubCAs Cert`.
 type Leaf struct {
-	Role   pki.Role
-	Cert   string // relative path of the leaf PEM
-	Root   string // relative path of its root PEM
-	SubCAs string // relative path of its sub-CA bundle PEM ("" when issued by the root)
+	Role   pki.Role // the leaf's role
+	Cert   string   // relative path of the leaf PEM
+	Root   string   // relative path of its root PEM
+	SubCAs string   // relative path of its sub-CA bundle PEM ("" when issued by the root)
 }
 
 // Write writes h under dir (created if needed) with a README.txt and returns

@@ -16,11 +16,11 @@ import (
 // lowercase hex as EVerest emits them (MAEVE hex-decodes), the serial is hex
 // without "0x" and leading zeros (PKI-NOTES §5, pitfall 4).
 type OCSPRequestData struct {
-	HashAlgorithm  string `json:"hashAlgorithm"` // SHA256, SHA384 or SHA512
-	IssuerNameHash string `json:"issuerNameHash"`
-	IssuerKeyHash  string `json:"issuerKeyHash"`
-	SerialNumber   string `json:"serialNumber"`
-	ResponderURL   string `json:"responderURL,omitempty"`
+	HashAlgorithm  string `json:"hashAlgorithm"`          // SHA256, SHA384 or SHA512
+	IssuerNameHash string `json:"issuerNameHash"`         // hex H(issuer name DER)
+	IssuerKeyHash  string `json:"issuerKeyHash"`          // hex H(issuer public key)
+	SerialNumber   string `json:"serialNumber"`           // hex, no leading zeros
+	ResponderURL   string `json:"responderURL,omitempty"` // AIA OCSP URI
 }
 
 var hashNames = map[crypto.Hash]string{crypto.SHA256: "SHA256", crypto.SHA384: "SHA384", crypto.SHA512: "SHA512"}

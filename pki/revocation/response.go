@@ -18,16 +18,16 @@ import (
 
 // Response is a verified OCSP response about one certificate.
 type Response struct {
-	Raw        []byte
-	Status     Status
-	Serial     *big.Int
-	ProducedAt time.Time
-	ThisUpdate time.Time
-	NextUpdate time.Time // zero when absent
-	RevokedAt  time.Time // Revoked only
-	Reason     int       // Revoked only: RFC 5280 CRLReason, -1 when absent
-	Signer     *x509.Certificate
-	Hash       crypto.Hash // CertID hash algorithm
+	Raw        []byte            // the DER response
+	Status     Status            // good, revoked or unknown
+	Serial     *big.Int          // the serial the response is about
+	ProducedAt time.Time         // when the responder signed it
+	ThisUpdate time.Time         // when the status was known to be correct
+	NextUpdate time.Time         // zero when absent
+	RevokedAt  time.Time         // Revoked only
+	Reason     int               // Revoked only: RFC 5280 CRLReason, -1 when absent
+	Signer     *x509.Certificate // the CA or its delegated responder
+	Hash       crypto.Hash       // CertID hash algorithm
 }
 
 const (

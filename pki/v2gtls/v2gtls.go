@@ -76,7 +76,7 @@ type EVOptions struct {
 	// Provisioning is the EV's OEM provisioning credential and OEMSubCAs its
 	// sub-CAs, sent in ISO-20 mutual authentication; ignored for ISO-2.
 	Provisioning *pki.Credential
-	OEMSubCAs    []*x509.Certificate
+	OEMSubCAs    []*x509.Certificate // Sub-CA 2 first
 	// RequireStaple makes the EV insist on a stapled, fresh, good OCSP
 	// response for the SECC leaf (status_request, PKI-NOTES §5).
 	RequireStaple bool
