@@ -312,3 +312,66 @@ func TestCertificateUpdate2(t *testing.T) {
 		t.Fatalf("OpenISO2 with the old contract key: %v", err)
 	}
 }
+
+// TestSignedMessages20 signs, encodes, decodes and verifies the other ISO-20
+// messages that carry a signature, with the key References20 says signs
+// them, for both ISO-20 algorithms; a changed signed element or another
+// key is a bad signature.
+func TestSignedMessages20(t *testing.T) {
+	for _, p := range []pki.Profile{pki.ISO20, pki.ISO20Ed448} {
+		h := hierarchy(t, p)
+		e, oem := h.EMSPs[0], h.OEM
+		prov := oem.Provisioning[0]
+		header := common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())}
+		tests := []struct {
+			name   string
+			doc    *common.Document
+			signer *pki.Credential
+			tamper func(*common.Document)
+		}{
+			{"CertificateInstallationReq", &common.Document{CertificateInstallationReq: &common.CertificateInstallationReqType{
+				Header: header,
+				OEMProvisioningCertificateChain: common.SignedCertificateChainType{Id: "ID1", Certificate: prov.Cert.Raw,
+					SubCertificates: &common.SubCertificatesType{Certificate: [][]byte{oem.SubCA2.Cert.Raw, oem.SubCA1.Cert.Raw}}},
+				ListOfRootCertificateIDs: common.ListOfRootCertificateIDsType{RootCertificateID: []common.X509IssuerSerialType{
+					{X509IssuerName: pki.FormatName(h.V2G[0].Root.Cert.Subject), X509SerialNumber: exi.IntegerFromBig(h.V2G[0].Root.Cert.SerialNumber)}}},
+				MaximumContractCertificateChains: 1,
+			}}, prov, func(d *common.Document) {
+				d.CertificateInstallationReq.OEMProvisioningCertificateChain.Certificate = e.Contracts[0].Cert.Raw
+			}},
+			{"MeteringConfirmationReq", &common.Document{MeteringConfirmationReq: &common.MeteringConfirmationReqType{
+				Header: header,
+				SignedMeteringData: common.SignedMeteringDataType{Id: "ID1", SessionID: header.SessionID,
+					MeterInfo:                 common.MeterInfoType{MeterID: "meter-1", ChargedEnergyReadingWh: 12345},
+					Scheduled_SMDTControlMode: &common.Scheduled_SMDTControlModeType{SelectedScheduleTupleID: 1}},
+			}}, e.Contracts[0], func(d *common.Document) {
+				d.MeteringConfirmationReq.SignedMeteringData.MeterInfo.ChargedEnergyReadingWh++
+			}},
+		}
+		for _, tt := range tests {
+			t.Run(p.String()+"/"+tt.name, func(t *testing.T) {
+				if err := SignMessage20(tt.signer.Key, tt.doc); err != nil {
+					t.Fatal(err)
+				}
+				wire, err := common.AppendEncode(nil, tt.doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var d common.Document
+				if err := common.Decode(wire, &d); err != nil {
+					t.Fatal(err)
+				}
+				if err := VerifyMessage20(&d, tt.signer.Cert); err != nil {
+					t.Fatalf("VerifyMessage20 = %v, want nil", err)
+				}
+				if err := VerifyMessage20(&d, e.Contracts[1].Cert); reasonOf(err) != pki.ReasonBadSignature {
+					t.Errorf("verified with another key: %v, want bad signature", err)
+				}
+				tt.tamper(&d)
+				if err := VerifyMessage20(&d, tt.signer.Cert); reasonOf(err) != pki.ReasonBadSignature {
+					t.Errorf("tampered: %v, want bad signature", err)
+				}
+			})
+		}
+	}
+}
