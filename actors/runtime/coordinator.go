@@ -206,8 +206,10 @@ func ControlSubject(run, worker string) string {
 }
 
 // RemoteMember reaches a worker process over NATS request/reply. Requests
-// that time out are repeated (every request is idempotent), so a NATS node
-// lost mid-run costs time, not correctness.
+// that time out or find no responder (a worker reconnecting after losing
+// its NATS node) are repeated with back-off until Budget is spent; every
+// request is idempotent, so a NATS node lost mid-run costs time, not
+// correctness.
 type RemoteMember struct {
 	// Conn is the coordinator's connection.
 	Conn *nats.Conn
@@ -217,8 +219,8 @@ type RemoteMember struct {
 	Worker string
 	// Timeout bounds each attempt. Default 2 s.
 	Timeout time.Duration
-	// Attempts bounds the attempts of one request. Default 30.
-	Attempts int
+	// Budget bounds all the attempts of one request. Default 60 s.
+	Budget time.Duration
 }
 
 var _ Member = (*RemoteMember)(nil)
@@ -230,29 +232,31 @@ func (m *RemoteMember) Step(ctx context.Context, st *plugsimpb.Step) (*plugsimpb
 		return nil, err
 	}
 	r := resp.GetReport()
-	if r == nil || r.Epoch != st.Epoch {
+	if r == nil || r.Epoch != st.Epoch || r.Worker != m.Worker {
 		return nil, fmt.Errorf("runtime: worker %s answered step %d with %v", m.Worker, st.Epoch, resp)
 	}
 	return r, nil
 }
 
 // Request sends a control message and waits for the worker's answer,
-// retrying on timeouts.
+// retrying on timeouts and missing responders.
 func (m *RemoteMember) Request(ctx context.Context, c *plugsimpb.Control) (*plugsimpb.Control, error) {
 	data, err := proto.Marshal(c)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: control: %w", err)
 	}
-	timeout, attempts := m.Timeout, m.Attempts
+	timeout, budget := m.Timeout, m.Budget
 	if timeout <= 0 {
 		timeout = 2 * time.Second
 	}
-	if attempts <= 0 {
-		attempts = 30
+	if budget <= 0 {
+		budget = time.Minute
 	}
 	subject := ControlSubject(m.Run, m.Worker)
+	deadline := time.Now().Add(budget)
+	pause := 10 * time.Millisecond
 	var last error
-	for i := 0; i < attempts; i++ {
+	for attempt := 1; ; attempt++ {
 		actx, cancel := context.WithTimeout(ctx, timeout)
 		msg, err := m.Conn.RequestWithContext(actx, subject, data)
 		cancel()
@@ -267,6 +271,26 @@ func (m *RemoteMember) Request(ctx context.Context, c *plugsimpb.Control) (*plug
 			return nil, ctx.Err()
 		}
 		last = err
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("runtime: worker %s unreachable for %v (%d attempts): %w", m.Worker, budget, attempt, last)
+		}
+		if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, nats.ErrConnectionClosed) || errors.Is(err, nats.ErrConnectionReconnecting) {
+			// Nobody listens right now: wait before asking again.
+			t := time.NewTimer(pause)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, ctx.Err()
+			case <-t.C:
+			}
+			pause = min(2*pause, timeout)
+		}
 	}
-	return nil, fmt.Errorf("runtime: worker %s unreachable after %d attempts: %w", m.Worker, attempts, last)
+}
+
+// Abort tells the worker that the run failed, without waiting for an
+// answer.
+func (m *RemoteMember) Abort(reason string) error {
+	data, _ := proto.Marshal(&plugsimpb.Control{Run: m.Run, Body: &plugsimpb.Control_Abort{Abort: &plugsimpb.Abort{Reason: reason}}})
+	return m.Conn.Publish(ControlSubject(m.Run, m.Worker), data)
 }

@@ -18,7 +18,8 @@ const CoordinatorID = "coord"
 
 // AwaitWorkers waits for n worker processes to say Hello on the run's
 // coordinator subject, assigns each its shard with assign (shard index i
-// of n) and returns them as members once every one has confirmed.
+// of n) and returns them as members once every one has confirmed. On
+// failure it aborts the workers it had assigned.
 func AwaitWorkers(ctx context.Context, nc *nats.Conn, run string, n int, assign func(shard int) *plugsimpb.Assign, log *slog.Logger) ([]*RemoteMember, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -31,10 +32,16 @@ func AwaitWorkers(ctx context.Context, nc *nats.Conn, run string, n int, assign 
 	defer sub.Unsubscribe()
 	seen := map[string]bool{}
 	var members []*RemoteMember
+	fail := func(err error) ([]*RemoteMember, error) {
+		for _, m := range members {
+			m.Abort(err.Error())
+		}
+		return nil, err
+	}
 	for len(members) < n {
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("runtime: waiting for workers (%d of %d joined): %w", len(members), n, ctx.Err())
+			return fail(fmt.Errorf("runtime: waiting for workers (%d of %d joined): %w", len(members), n, ctx.Err()))
 		case msg := <-ch:
 			c := &plugsimpb.Control{}
 			if err := proto.Unmarshal(msg.Data, c); err != nil || c.GetHello() == nil || c.Run != run {
@@ -51,10 +58,11 @@ func AwaitWorkers(ctx context.Context, nc *nats.Conn, run string, n int, assign 
 			a.Worker = id
 			resp, err := m.Request(ctx, &plugsimpb.Control{Run: run, Body: &plugsimpb.Control_Assign{Assign: a}})
 			if err != nil {
-				return nil, err
+				return fail(err)
 			}
 			if r := resp.GetReport(); r == nil || r.Worker != id {
-				return nil, fmt.Errorf("runtime: worker %s refused its assignment: %v", id, resp)
+				members = append(members, m)
+				return fail(fmt.Errorf("runtime: worker %s refused its assignment: %v", id, resp))
 			}
 			log.Info("worker_joined", "worker", id, "shard", a.Shard, "shards", a.Shards)
 			members = append(members, m)
@@ -91,6 +99,10 @@ type WorkerProcessOptions struct {
 	// HelloEvery is the period of Hello messages until assigned. Default
 	// 250 ms.
 	HelloEvery time.Duration
+	// IdleTimeout ends the worker with an error when the coordinator has
+	// sent nothing for that long (a coordinator that died). Default 3 min;
+	// it does not apply before the assignment.
+	IdleTimeout time.Duration
 	// Logger receives the worker's events. Default: discard.
 	Logger *slog.Logger
 }
@@ -106,6 +118,10 @@ func ServeWorkerProcess(ctx context.Context, opts WorkerProcessOptions) (*plugsi
 	if opts.HelloEvery <= 0 {
 		opts.HelloEvery = 250 * time.Millisecond
 	}
+	if opts.IdleTimeout <= 0 {
+		opts.IdleTimeout = 3 * time.Minute
+	}
+	lastHeard := time.Now()
 	ch := make(chan *nats.Msg, 64)
 	sub, err := opts.Conn.ChanSubscribe(ControlSubject(opts.Run, opts.ID), ch)
 	if err != nil {
@@ -144,6 +160,9 @@ func ServeWorkerProcess(ctx context.Context, opts WorkerProcessOptions) (*plugsi
 		case <-ctx.Done():
 			return final, ctx.Err()
 		case <-ticker.C:
+			if assign != nil && time.Since(lastHeard) > opts.IdleTimeout {
+				return final, fmt.Errorf("runtime: no word from the coordinator for %v", opts.IdleTimeout)
+			}
 			if assign == nil {
 				if err := opts.Conn.Publish(ControlSubject(opts.Run, CoordinatorID), hello); err != nil {
 					log.Warn("hello_failed", "err", err)
@@ -155,7 +174,10 @@ func ServeWorkerProcess(ctx context.Context, opts WorkerProcessOptions) (*plugsi
 				log.Warn("control_dropped", "subject", msg.Subject)
 				continue
 			}
+			lastHeard = time.Now()
 			switch body := c.Body.(type) {
+			case *plugsimpb.Control_Abort:
+				return final, fmt.Errorf("runtime: the coordinator aborted the run: %s", body.Abort.Reason)
 			case *plugsimpb.Control_Assign:
 				if assign == nil {
 					assign = body.Assign

@@ -231,6 +231,9 @@ func runPingPong(ctx context.Context, c *runConfig, tr *runtime.Transport, reg *
 		}
 		st, err := runtime.RunVirtual(ctx, runtime.CoordinatorOptions{Members: members, End: c.Spec.End, Logger: log, OnEpoch: progress})
 		if err != nil {
+			for _, r := range remotes {
+				r.Abort(err.Error())
+			}
 			return nil, err
 		}
 		sum.stats = st
