@@ -267,11 +267,10 @@ func encodeAppProtocolType(w *exi.Writer, v *AppProtocolType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AppProtocolType/ProtocolNamespace", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.ProtocolNamespace) > 100 {
 			return w.Fail("encode AppProtocolType/ProtocolNamespace", exi.ErrValue)
 		}
@@ -284,11 +283,10 @@ func encodeAppProtocolType(w *exi.Writer, v *AppProtocolType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AppProtocolType/VersionNumberMajor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.VersionNumberMajor))
 		w.WriteBits(0, 1)
 		st = 2
@@ -296,11 +294,10 @@ func encodeAppProtocolType(w *exi.Writer, v *AppProtocolType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AppProtocolType/VersionNumberMinor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.VersionNumberMinor))
 		w.WriteBits(0, 1)
 		st = 3
@@ -308,11 +305,10 @@ func encodeAppProtocolType(w *exi.Writer, v *AppProtocolType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AppProtocolType/SchemaID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.SchemaID), 8)
 		w.WriteBits(0, 1)
 		st = 4
@@ -320,11 +316,10 @@ func encodeAppProtocolType(w *exi.Writer, v *AppProtocolType) error {
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AppProtocolType/Priority", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.Priority < 1 || v.Priority > 20 {
 			return w.Fail("encode AppProtocolType/Priority", exi.ErrValue)
 		}
@@ -424,11 +419,10 @@ func encodeSupportedAppProtocolRes(w *exi.Writer, v *SupportedAppProtocolRes) er
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode supportedAppProtocolRes/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 3 {
 			return w.Fail("encode supportedAppProtocolRes/ResponseCode", exi.ErrValue)
 		}
@@ -439,11 +433,10 @@ func encodeSupportedAppProtocolRes(w *exi.Writer, v *SupportedAppProtocolRes) er
 	if v.SchemaID != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode supportedAppProtocolRes/SchemaID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(*v.SchemaID), 8)
 		w.WriteBits(0, 1)
 		st = 2

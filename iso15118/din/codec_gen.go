@@ -120,11 +120,10 @@ func encodeAC_EVChargeParameterType(w *exi.Writer, v *AC_EVChargeParameterType) 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVChargeParameterType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -349,11 +348,10 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PhysicalValueType/Multiplier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.Multiplier < -3 || v.Multiplier > 3 {
 			return w.Fail("encode PhysicalValueType/Multiplier", exi.ErrValue)
 		}
@@ -364,11 +362,10 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	if v.Unit != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PhysicalValueType/Unit", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.Unit) >= 10 {
 			return w.Fail("encode PhysicalValueType/Unit", exi.ErrValue)
 		}
@@ -379,13 +376,12 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PhysicalValueType/Value", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Value))
 		w.WriteBits(0, 1)
 		st = 3
@@ -697,11 +693,10 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVSEStatusType/PowerSwitchClosed", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.PowerSwitchClosed)
 		w.WriteBits(0, 1)
 		st = 1
@@ -709,11 +704,10 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVSEStatusType/RCD", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.RCD)
 		w.WriteBits(0, 1)
 		st = 2
@@ -721,11 +715,10 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 3
@@ -733,11 +726,10 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 3 {
 			return w.Fail("encode AC_EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -1089,11 +1081,10 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVReady", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVReady)
 		w.WriteBits(0, 1)
 		st = 1
@@ -1101,11 +1092,10 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	if v.EVCabinConditioning != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVCabinConditioning", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.EVCabinConditioning)
 		w.WriteBits(0, 1)
 		st = 2
@@ -1113,13 +1103,12 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	if v.EVRESSConditioning != nil {
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVRESSConditioning", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.EVRESSConditioning)
 		w.WriteBits(0, 1)
 		st = 3
@@ -1127,15 +1116,14 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVErrorCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVErrorCode) >= 12 {
 			return w.Fail("encode DC_EVStatusType/EVErrorCode", exi.ErrValue)
 		}
@@ -1146,11 +1134,10 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVRESSSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.EVRESSSOC < 0 || v.EVRESSSOC > 100 {
 			return w.Fail("encode DC_EVStatusType/EVRESSSOC", exi.ErrValue)
 		}
@@ -1292,11 +1279,10 @@ func encodeCableCheckResType(w *exi.Writer, v *CableCheckResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CableCheckResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode CableCheckResType/ResponseCode", exi.ErrValue)
 		}
@@ -1319,11 +1305,10 @@ func encodeCableCheckResType(w *exi.Writer, v *CableCheckResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CableCheckResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 2 {
 			return w.Fail("encode CableCheckResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -1496,11 +1481,10 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	if v.EVSEIsolationStatus != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/EVSEIsolationStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.EVSEIsolationStatus) >= 4 {
 			return w.Fail("encode DC_EVSEStatusType/EVSEIsolationStatus", exi.ErrValue)
 		}
@@ -1511,13 +1495,12 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/EVSEStatusCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEStatusCode) >= 12 {
 			return w.Fail("encode DC_EVSEStatusType/EVSEStatusCode", exi.ErrValue)
 		}
@@ -1528,11 +1511,10 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 3
@@ -1540,11 +1522,10 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 3 {
 			return w.Fail("encode DC_EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -1771,13 +1752,12 @@ func encodeCertificateInstallationReqType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationReqType/OEMProvisioningCert", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.OEMProvisioningCert) > 1200 {
 			return w.Fail("encode CertificateInstallationReqType/OEMProvisioningCert", exi.ErrValue)
 		}
@@ -1800,11 +1780,10 @@ func encodeCertificateInstallationReqType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationReqType/DHParams", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DHParams) > 256 {
 			return w.Fail("encode CertificateInstallationReqType/DHParams", exi.ErrValue)
 		}
@@ -1892,13 +1871,12 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 	for i := range v.RootCertificateID {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ListOfRootCertificateIDsType/RootCertificateID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.RootCertificateID[i]) > 40 {
 			return w.Fail("encode ListOfRootCertificateIDsType/RootCertificateID", exi.ErrValue)
 		}
@@ -2092,11 +2070,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode CertificateInstallationResType/ResponseCode", exi.ErrValue)
 		}
@@ -2119,11 +2096,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/ContractSignatureEncryptedPrivateKey", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.ContractSignatureEncryptedPrivateKey) > 128 {
 			return w.Fail("encode CertificateInstallationResType/ContractSignatureEncryptedPrivateKey", exi.ErrValue)
 		}
@@ -2134,11 +2110,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/DHParams", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DHParams) > 256 {
 			return w.Fail("encode CertificateInstallationResType/DHParams", exi.ErrValue)
 		}
@@ -2149,11 +2124,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/ContractID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.ContractID) > 24 {
 			return w.Fail("encode CertificateInstallationResType/ContractID", exi.ErrValue)
 		}
@@ -2240,11 +2214,10 @@ func encodeCertificateChainType(w *exi.Writer, v *CertificateChainType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateChainType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate) > 1200 {
 			return w.Fail("encode CertificateChainType/Certificate", exi.ErrValue)
 		}
@@ -2348,13 +2321,12 @@ func encodeSubCertificatesType(w *exi.Writer, v *SubCertificatesType) error {
 	for i := range v.Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SubCertificatesType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate[i]) > 1200 {
 			return w.Fail("encode SubCertificatesType/Certificate", exi.ErrValue)
 		}
@@ -2528,11 +2500,10 @@ func encodeCertificateUpdateReqType(w *exi.Writer, v *CertificateUpdateReqType) 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateReqType/ContractID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.ContractID) > 24 {
 			return w.Fail("encode CertificateUpdateReqType/ContractID", exi.ErrValue)
 		}
@@ -2557,11 +2528,10 @@ func encodeCertificateUpdateReqType(w *exi.Writer, v *CertificateUpdateReqType) 
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateReqType/DHParams", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DHParams) > 256 {
 			return w.Fail("encode CertificateUpdateReqType/DHParams", exi.ErrValue)
 		}
@@ -2781,11 +2751,10 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode CertificateUpdateResType/ResponseCode", exi.ErrValue)
 		}
@@ -2808,11 +2777,10 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateResType/ContractSignatureEncryptedPrivateKey", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.ContractSignatureEncryptedPrivateKey) > 128 {
 			return w.Fail("encode CertificateUpdateResType/ContractSignatureEncryptedPrivateKey", exi.ErrValue)
 		}
@@ -2823,11 +2791,10 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateResType/DHParams", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DHParams) > 256 {
 			return w.Fail("encode CertificateUpdateResType/DHParams", exi.ErrValue)
 		}
@@ -2838,11 +2805,10 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateResType/ContractID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.ContractID) > 24 {
 			return w.Fail("encode CertificateUpdateResType/ContractID", exi.ErrValue)
 		}
@@ -2855,11 +2821,10 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateResType/RetryCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.RetryCounter))
 		w.WriteBits(0, 1)
 		st = 7
@@ -2976,11 +2941,10 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVRequestedEnergyTransferType) >= 6 {
 			return w.Fail("encode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType", exi.ErrValue)
 		}
@@ -3410,15 +3374,14 @@ func encodeDC_EVChargeParameterType(w *exi.Writer, v *DC_EVChargeParameterType) 
 	if v.FullSOC != nil {
 		switch st {
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVChargeParameterType/FullSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.FullSOC < 0 || *v.FullSOC > 100 {
 			return w.Fail("encode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 		}
@@ -3429,17 +3392,16 @@ func encodeDC_EVChargeParameterType(w *exi.Writer, v *DC_EVChargeParameterType) 
 	if v.BulkSOC != nil {
 		switch st {
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVChargeParameterType/BulkSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.BulkSOC < 0 || *v.BulkSOC > 100 {
 			return w.Fail("encode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 		}
@@ -3640,11 +3602,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -3655,11 +3616,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 2 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -3936,11 +3896,10 @@ func encodeSAScheduleTupleType(w *exi.Writer, v *SAScheduleTupleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SAScheduleTupleType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.SAScheduleTupleID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -4061,11 +4020,10 @@ func encodePMaxScheduleType(w *exi.Writer, v *PMaxScheduleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PMaxScheduleType/PMaxScheduleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.PMaxScheduleID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -4220,13 +4178,12 @@ func encodePMaxScheduleEntryType(w *exi.Writer, v *PMaxScheduleEntryType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PMaxScheduleEntryType/PMax", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.PMax))
 		w.WriteBits(0, 1)
 		st = 3
@@ -4416,11 +4373,10 @@ func encodeRelativeTimeIntervalType(w *exi.Writer, v *RelativeTimeIntervalType) 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RelativeTimeIntervalType/start", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Start))
 		w.WriteBits(0, 1)
 		st = 1
@@ -4428,11 +4384,10 @@ func encodeRelativeTimeIntervalType(w *exi.Writer, v *RelativeTimeIntervalType) 
 	if v.Duration != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode RelativeTimeIntervalType/duration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.Duration))
 		w.WriteBits(0, 1)
 		st = 2
@@ -4661,11 +4616,10 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SalesTariffType/SalesTariffID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.SalesTariffID))
 		w.WriteBits(0, 1)
 		st = 2
@@ -4673,11 +4627,10 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	if v.SalesTariffDescription != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SalesTariffType/SalesTariffDescription", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.SalesTariffDescription) > 32 {
 			return w.Fail("encode SalesTariffType/SalesTariffDescription", exi.ErrValue)
 		}
@@ -4690,13 +4643,12 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SalesTariffType/NumEPriceLevels", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.NumEPriceLevels), 8)
 		w.WriteBits(0, 1)
 		st = 4
@@ -4874,13 +4826,12 @@ func encodeSalesTariffEntryType(w *exi.Writer, v *SalesTariffEntryType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SalesTariffEntryType/EPriceLevel", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.EPriceLevel), 8)
 		w.WriteBits(0, 1)
 		st = 3
@@ -4993,11 +4944,10 @@ func encodeConsumptionCostType(w *exi.Writer, v *ConsumptionCostType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ConsumptionCostType/startValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.StartValue))
 		w.WriteBits(0, 1)
 		st = 1
@@ -5141,11 +5091,10 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CostType/costKind", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.CostKind) >= 3 {
 			return w.Fail("encode CostType/costKind", exi.ErrValue)
 		}
@@ -5156,11 +5105,10 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CostType/amount", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Amount))
 		w.WriteBits(0, 1)
 		st = 2
@@ -5168,11 +5116,10 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	if v.AmountMultiplier != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode CostType/amountMultiplier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.AmountMultiplier < -3 || *v.AmountMultiplier > 3 {
 			return w.Fail("encode CostType/amountMultiplier", exi.ErrValue)
 		}
@@ -5721,11 +5668,10 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingStatusResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode ChargingStatusResType/ResponseCode", exi.ErrValue)
 		}
@@ -5736,11 +5682,10 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingStatusResType/EVSEID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.EVSEID) > 32 {
 			return w.Fail("encode ChargingStatusResType/EVSEID", exi.ErrValue)
 		}
@@ -5751,11 +5696,10 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingStatusResType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.SAScheduleTupleID))
 		w.WriteBits(0, 1)
 		st = 3
@@ -5789,15 +5733,14 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	{
 		switch st {
 		case 3:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingStatusResType/ReceiptRequired", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.ReceiptRequired)
 		w.WriteBits(0, 1)
 		st = 6
@@ -6090,11 +6033,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MeterID) > 32 {
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrValue)
 		}
@@ -6119,13 +6061,12 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.SigMeterReading != nil {
 		switch st {
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/SigMeterReading", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SigMeterReading) > 32 {
 			return w.Fail("encode MeterInfoType/SigMeterReading", exi.ErrValue)
 		}
@@ -6136,15 +6077,14 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterStatus != nil {
 		switch st {
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.MeterStatus))
 		w.WriteBits(0, 1)
 		st = 4
@@ -6152,17 +6092,16 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.TMeter != nil {
 		switch st {
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/TMeter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.TMeter))
 		w.WriteBits(0, 1)
 		st = 5
@@ -6292,13 +6231,12 @@ func encodeContractAuthenticationReqType(w *exi.Writer, v *ContractAuthenticatio
 	if v.GenChallenge != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ContractAuthenticationReqType/GenChallenge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.GenChallenge) > exi.DefaultMaxLength {
 			return w.Fail("encode ContractAuthenticationReqType/GenChallenge", exi.ErrValue)
 		}
@@ -6400,11 +6338,10 @@ func encodeContractAuthenticationResType(w *exi.Writer, v *ContractAuthenticatio
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ContractAuthenticationResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode ContractAuthenticationResType/ResponseCode", exi.ErrValue)
 		}
@@ -6415,11 +6352,10 @@ func encodeContractAuthenticationResType(w *exi.Writer, v *ContractAuthenticatio
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ContractAuthenticationResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 2 {
 			return w.Fail("encode ContractAuthenticationResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -6840,17 +6776,16 @@ func encodeCurrentDemandReqType(w *exi.Writer, v *CurrentDemandReqType) error {
 	if v.BulkChargingComplete != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode CurrentDemandReqType/BulkChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.BulkChargingComplete)
 		w.WriteBits(0, 1)
 		st = 6
@@ -6858,19 +6793,18 @@ func encodeCurrentDemandReqType(w *exi.Writer, v *CurrentDemandReqType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 5:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandReqType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 7
@@ -7163,11 +7097,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode CurrentDemandResType/ResponseCode", exi.ErrValue)
 		}
@@ -7214,11 +7147,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/EVSECurrentLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSECurrentLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 5
@@ -7226,11 +7158,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/EVSEVoltageLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEVoltageLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 6
@@ -7238,11 +7169,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/EVSEPowerLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEPowerLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 7
@@ -7421,11 +7351,10 @@ func encodeDC_EVPowerDeliveryParameterType(w *exi.Writer, v *DC_EVPowerDeliveryP
 	if v.BulkChargingComplete != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVPowerDeliveryParameterType/BulkChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.BulkChargingComplete)
 		w.WriteBits(0, 1)
 		st = 2
@@ -7433,13 +7362,12 @@ func encodeDC_EVPowerDeliveryParameterType(w *exi.Writer, v *DC_EVPowerDeliveryP
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVPowerDeliveryParameterType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 3
@@ -7754,11 +7682,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.P != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.P) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
 		}
@@ -7769,11 +7696,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Q != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Q) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
 		}
@@ -7784,13 +7710,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.G != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.G) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
 		}
@@ -7801,15 +7726,14 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Y) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
 		}
@@ -7820,11 +7744,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.J != nil {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.J) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
 		}
@@ -7835,13 +7758,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Seed != nil {
 		switch st {
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Seed) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
 		}
@@ -7852,11 +7774,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.PgenCounter != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PgenCounter) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
 		}
@@ -8847,27 +8768,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.KeyName {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 4:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 5:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 6:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 7:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 8:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
 		}
@@ -9020,27 +8940,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.MgmtData {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 5:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 6:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 7:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 8:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		default:
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
 		}
@@ -9245,11 +9164,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Modulus) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
 		}
@@ -9260,11 +9178,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Exponent) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
 		}
@@ -9638,13 +9555,12 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	for i := range v.XPath {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode TransformType/XPath", exi.ErrValue)
 		}
@@ -10282,21 +10198,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SKI {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
 		}
@@ -10307,21 +10222,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SubjectName {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
 		}
@@ -10334,21 +10248,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
 		}
@@ -10359,21 +10272,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509CRL {
 		switch st {
 		case 0:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 1:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		default:
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
 		}
@@ -10472,11 +10384,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
 		}
@@ -10489,11 +10400,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
 			return err
 		}
@@ -10620,11 +10530,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyID) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
 		}
@@ -10635,11 +10544,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
 		}
@@ -10650,11 +10558,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket_2 != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
 		}
@@ -10750,13 +10657,12 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	for i := range v.SPKISexp {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
 		}
@@ -11192,11 +11098,10 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DigestValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
 		}
@@ -11364,13 +11269,12 @@ func encodeMeteringReceiptReqType(w *exi.Writer, v *MeteringReceiptReqType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeteringReceiptReqType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SessionID) > 8 {
 			return w.Fail("encode MeteringReceiptReqType/SessionID", exi.ErrValue)
 		}
@@ -11381,11 +11285,10 @@ func encodeMeteringReceiptReqType(w *exi.Writer, v *MeteringReceiptReqType) erro
 	if v.SAScheduleTupleID != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeteringReceiptReqType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.SAScheduleTupleID))
 		w.WriteBits(0, 1)
 		st = 3
@@ -11481,11 +11384,10 @@ func encodeMeteringReceiptResType(w *exi.Writer, v *MeteringReceiptResType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeteringReceiptResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode MeteringReceiptResType/ResponseCode", exi.ErrValue)
 		}
@@ -11782,11 +11684,10 @@ func encodePaymentDetailsReqType(w *exi.Writer, v *PaymentDetailsReqType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsReqType/ContractID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.ContractID) > 24 {
 			return w.Fail("encode PaymentDetailsReqType/ContractID", exi.ErrValue)
 		}
@@ -11920,11 +11821,10 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode PaymentDetailsResType/ResponseCode", exi.ErrValue)
 		}
@@ -11935,11 +11835,10 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsResType/GenChallenge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.GenChallenge) > exi.DefaultMaxLength {
 			return w.Fail("encode PaymentDetailsResType/GenChallenge", exi.ErrValue)
 		}
@@ -11952,11 +11851,10 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsResType/DateTimeNow", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.DateTimeNow))
 		w.WriteBits(0, 1)
 		st = 3
@@ -12083,11 +11981,10 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryReqType/ReadyToChargeState", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.ReadyToChargeState)
 		w.WriteBits(0, 1)
 		st = 1
@@ -12228,11 +12125,10 @@ func encodeChargingProfileType(w *exi.Writer, v *ChargingProfileType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingProfileType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.SAScheduleTupleID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -12342,11 +12238,10 @@ func encodeProfileEntryType(w *exi.Writer, v *ProfileEntryType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ProfileEntryType/ChargingProfileEntryStart", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ChargingProfileEntryStart))
 		w.WriteBits(0, 1)
 		st = 1
@@ -12354,11 +12249,10 @@ func encodeProfileEntryType(w *exi.Writer, v *ProfileEntryType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ProfileEntryType/ChargingProfileEntryMaxPower", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.ChargingProfileEntryMaxPower))
 		w.WriteBits(0, 1)
 		st = 2
@@ -12475,11 +12369,10 @@ func encodePowerDeliveryResType(w *exi.Writer, v *PowerDeliveryResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode PowerDeliveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -12728,11 +12621,10 @@ func encodePreChargeResType(w *exi.Writer, v *PreChargeResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PreChargeResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode PreChargeResType/ResponseCode", exi.ErrValue)
 		}
@@ -12877,11 +12769,10 @@ func encodeServiceChargeType(w *exi.Writer, v *ServiceChargeType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceChargeType/FreeService", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.FreeService)
 		w.WriteBits(0, 1)
 		st = 2
@@ -12889,11 +12780,10 @@ func encodeServiceChargeType(w *exi.Writer, v *ServiceChargeType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceChargeType/EnergyTransferType", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EnergyTransferType) >= 10 {
 			return w.Fail("encode ServiceChargeType/EnergyTransferType", exi.ErrValue)
 		}
@@ -12986,11 +12876,10 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceType/FreeService", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.FreeService)
 		w.WriteBits(0, 1)
 		st = 2
@@ -13153,11 +13042,10 @@ func encodeServiceTagType(w *exi.Writer, v *ServiceTagType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceTagType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -13165,11 +13053,10 @@ func encodeServiceTagType(w *exi.Writer, v *ServiceTagType) error {
 	if v.ServiceName != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceTagType/ServiceName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceName) > 32 {
 			return w.Fail("encode ServiceTagType/ServiceName", exi.ErrValue)
 		}
@@ -13182,13 +13069,12 @@ func encodeServiceTagType(w *exi.Writer, v *ServiceTagType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceTagType/ServiceCategory", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ServiceCategory) >= 4 {
 			return w.Fail("encode ServiceTagType/ServiceCategory", exi.ErrValue)
 		}
@@ -13199,11 +13085,10 @@ func encodeServiceTagType(w *exi.Writer, v *ServiceTagType) error {
 	if v.ServiceScope != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceTagType/ServiceScope", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceScope) > 32 {
 			return w.Fail("encode ServiceTagType/ServiceScope", exi.ErrValue)
 		}
@@ -13278,11 +13163,10 @@ func encodeServiceDetailReqType(w *exi.Writer, v *ServiceDetailReqType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailReqType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -13395,11 +13279,10 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode ServiceDetailResType/ResponseCode", exi.ErrValue)
 		}
@@ -13410,11 +13293,10 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailResType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 2
@@ -13596,11 +13478,10 @@ func encodeParameterSetType(w *exi.Writer, v *ParameterSetType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ParameterSetType/ParameterSetID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.ParameterSetID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -13886,11 +13767,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.BoolValue != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode ParameterType/boolValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.BoolValue)
 		w.WriteBits(0, 1)
 		st = 3
@@ -13898,11 +13778,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.ByteValue != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode ParameterType/byteValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(int64(*v.ByteValue) - -128), 8)
 		w.WriteBits(0, 1)
 		st = 4
@@ -13910,11 +13789,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.ShortValue != nil {
 		switch st {
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode ParameterType/shortValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.ShortValue))
 		w.WriteBits(0, 1)
 		st = 5
@@ -13922,11 +13800,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.IntValue != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode ParameterType/intValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.IntValue))
 		w.WriteBits(0, 1)
 		st = 6
@@ -13946,11 +13823,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.StringValue != nil {
 		switch st {
 		case 2:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		default:
 			return w.Fail("encode ParameterType/stringValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.StringValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ParameterType/stringValue", exi.ErrValue)
 		}
@@ -14080,11 +13956,10 @@ func encodeServiceDiscoveryReqType(w *exi.Writer, v *ServiceDiscoveryReqType) er
 	if v.ServiceScope != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceScope", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceScope) > 32 {
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceScope", exi.ErrValue)
 		}
@@ -14097,13 +13972,12 @@ func encodeServiceDiscoveryReqType(w *exi.Writer, v *ServiceDiscoveryReqType) er
 	if v.ServiceCategory != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceCategory", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.ServiceCategory) >= 4 {
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceCategory", exi.ErrValue)
 		}
@@ -14223,11 +14097,10 @@ func encodeServiceDiscoveryResType(w *exi.Writer, v *ServiceDiscoveryResType) er
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode ServiceDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -14355,13 +14228,12 @@ func encodePaymentOptionsType(w *exi.Writer, v *PaymentOptionsType) error {
 	for i := range v.PaymentOption {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PaymentOptionsType/PaymentOption", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.PaymentOption[i]) >= 2 {
 			return w.Fail("encode PaymentOptionsType/PaymentOption", exi.ErrValue)
 		}
@@ -14516,11 +14388,10 @@ func encodeServicePaymentSelectionReqType(w *exi.Writer, v *ServicePaymentSelect
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServicePaymentSelectionReqType/SelectedPaymentOption", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.SelectedPaymentOption) >= 2 {
 			return w.Fail("encode ServicePaymentSelectionReqType/SelectedPaymentOption", exi.ErrValue)
 		}
@@ -14708,11 +14579,10 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SelectedServiceType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -14720,11 +14590,10 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	if v.ParameterSetID != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SelectedServiceType/ParameterSetID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.ParameterSetID))
 		w.WriteBits(0, 1)
 		st = 2
@@ -14794,11 +14663,10 @@ func encodeServicePaymentSelectionResType(w *exi.Writer, v *ServicePaymentSelect
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServicePaymentSelectionResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode ServicePaymentSelectionResType/ResponseCode", exi.ErrValue)
 		}
@@ -14866,11 +14734,10 @@ func encodeSessionSetupReqType(w *exi.Writer, v *SessionSetupReqType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupReqType/EVCCID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.EVCCID) > 8 {
 			return w.Fail("encode SessionSetupReqType/EVCCID", exi.ErrValue)
 		}
@@ -14995,11 +14862,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode SessionSetupResType/ResponseCode", exi.ErrValue)
 		}
@@ -15010,11 +14876,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupResType/EVSEID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.EVSEID) > 32 {
 			return w.Fail("encode SessionSetupResType/EVSEID", exi.ErrValue)
 		}
@@ -15025,11 +14890,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	if v.DateTimeNow != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SessionSetupResType/DateTimeNow", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.DateTimeNow))
 		w.WriteBits(0, 1)
 		st = 3
@@ -15131,11 +14995,10 @@ func encodeSessionStopResType(w *exi.Writer, v *SessionStopResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionStopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode SessionStopResType/ResponseCode", exi.ErrValue)
 		}
@@ -15627,11 +15490,10 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	if v.HMACOutputLength != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
 			return err
 		}
@@ -16162,11 +16024,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SessionID) > 8 {
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrValue)
 		}
@@ -16295,11 +16156,10 @@ func encodeNotificationType(w *exi.Writer, v *NotificationType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode NotificationType/FaultCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.FaultCode) >= 3 {
 			return w.Fail("encode NotificationType/FaultCode", exi.ErrValue)
 		}
@@ -16310,11 +16170,10 @@ func encodeNotificationType(w *exi.Writer, v *NotificationType) error {
 	if v.FaultMsg != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode NotificationType/FaultMsg", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.FaultMsg) > 64 {
 			return w.Fail("encode NotificationType/FaultMsg", exi.ErrValue)
 		}
@@ -17592,11 +17451,10 @@ func encodeWeldingDetectionResType(w *exi.Writer, v *WeldingDetectionResType) er
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WeldingDetectionResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 23 {
 			return w.Fail("encode WeldingDetectionResType/ResponseCode", exi.ErrValue)
 		}

@@ -127,11 +127,10 @@ func encodeAC_EVChargeParameterType(w *exi.Writer, v *AC_EVChargeParameterType) 
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode AC_EVChargeParameterType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -253,11 +252,10 @@ func encodeEVChargeParameterType(w *exi.Writer, v *EVChargeParameterType) error 
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode EVChargeParameterType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -383,11 +381,10 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PhysicalValueType/Multiplier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.Multiplier < -3 || v.Multiplier > 3 {
 			return w.Fail("encode PhysicalValueType/Multiplier", exi.ErrValue)
 		}
@@ -398,11 +395,10 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PhysicalValueType/Unit", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.Unit) >= 7 {
 			return w.Fail("encode PhysicalValueType/Unit", exi.ErrValue)
 		}
@@ -413,11 +409,10 @@ func encodePhysicalValueType(w *exi.Writer, v *PhysicalValueType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PhysicalValueType/Value", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Value))
 		w.WriteBits(0, 1)
 		st = 3
@@ -679,11 +674,10 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 1
@@ -691,11 +685,10 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 3 {
 			return w.Fail("encode AC_EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -706,11 +699,10 @@ func encodeAC_EVSEStatusType(w *exi.Writer, v *AC_EVSEStatusType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AC_EVSEStatusType/RCD", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.RCD)
 		w.WriteBits(0, 1)
 		st = 3
@@ -806,11 +798,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 1
@@ -818,11 +809,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 3 {
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -951,13 +941,12 @@ func encodeAuthorizationReqType(w *exi.Writer, v *AuthorizationReqType) error {
 	if v.GenChallenge != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode AuthorizationReqType/GenChallenge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.GenChallenge); n > 16 || n < 16 {
 			return w.Fail("encode AuthorizationReqType/GenChallenge", exi.ErrValue)
 		}
@@ -1092,11 +1081,10 @@ func encodeAuthorizationResType(w *exi.Writer, v *AuthorizationResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AuthorizationResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode AuthorizationResType/ResponseCode", exi.ErrValue)
 		}
@@ -1107,11 +1095,10 @@ func encodeAuthorizationResType(w *exi.Writer, v *AuthorizationResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AuthorizationResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode AuthorizationResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -1292,11 +1279,10 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVReady", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVReady)
 		w.WriteBits(0, 1)
 		st = 1
@@ -1304,11 +1290,10 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVErrorCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVErrorCode) >= 12 {
 			return w.Fail("encode DC_EVStatusType/EVErrorCode", exi.ErrValue)
 		}
@@ -1319,11 +1304,10 @@ func encodeDC_EVStatusType(w *exi.Writer, v *DC_EVStatusType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVStatusType/EVRESSSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.EVRESSSOC < 0 || v.EVRESSSOC > 100 {
 			return w.Fail("encode DC_EVStatusType/EVRESSSOC", exi.ErrValue)
 		}
@@ -1468,11 +1452,10 @@ func encodeCableCheckResType(w *exi.Writer, v *CableCheckResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CableCheckResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode CableCheckResType/ResponseCode", exi.ErrValue)
 		}
@@ -1495,11 +1478,10 @@ func encodeCableCheckResType(w *exi.Writer, v *CableCheckResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CableCheckResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode CableCheckResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -1675,11 +1657,10 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 1
@@ -1687,11 +1668,10 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 3 {
 			return w.Fail("encode DC_EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -1702,11 +1682,10 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	if v.EVSEIsolationStatus != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/EVSEIsolationStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.EVSEIsolationStatus) >= 5 {
 			return w.Fail("encode DC_EVSEStatusType/EVSEIsolationStatus", exi.ErrValue)
 		}
@@ -1717,13 +1696,12 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVSEStatusType/EVSEStatusCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEStatusCode) >= 12 {
 			return w.Fail("encode DC_EVSEStatusType/EVSEStatusCode", exi.ErrValue)
 		}
@@ -1907,11 +1885,10 @@ func encodeCertificateInstallationReqType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationReqType/OEMProvisioningCert", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.OEMProvisioningCert) > 800 {
 			return w.Fail("encode CertificateInstallationReqType/OEMProvisioningCert", exi.ErrValue)
 		}
@@ -2112,11 +2089,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
 		}
@@ -2129,11 +2105,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
 			return err
 		}
@@ -2273,11 +2248,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode CertificateInstallationResType/ResponseCode", exi.ErrValue)
 		}
@@ -2473,13 +2447,12 @@ func encodeCertificateChainType(w *exi.Writer, v *CertificateChainType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateChainType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate) > 800 {
 			return w.Fail("encode CertificateChainType/Certificate", exi.ErrValue)
 		}
@@ -2602,13 +2575,12 @@ func encodeSubCertificatesType(w *exi.Writer, v *SubCertificatesType) error {
 	for i := range v.Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SubCertificatesType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate[i]) > 800 {
 			return w.Fail("encode SubCertificatesType/Certificate", exi.ErrValue)
 		}
@@ -3052,11 +3024,10 @@ func encodeCertificateUpdateReqType(w *exi.Writer, v *CertificateUpdateReqType) 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateReqType/eMAID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := exi.StringLen(v.EMAID); n > 15 || n < 14 {
 			return w.Fail("encode CertificateUpdateReqType/eMAID", exi.ErrValue)
 		}
@@ -3243,11 +3214,10 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateUpdateResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode CertificateUpdateResType/ResponseCode", exi.ErrValue)
 		}
@@ -3318,11 +3288,10 @@ func encodeCertificateUpdateResType(w *exi.Writer, v *CertificateUpdateResType) 
 	if v.RetryCounter != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode CertificateUpdateResType/RetryCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.RetryCounter))
 		w.WriteBits(0, 1)
 		st = 7
@@ -3490,11 +3459,10 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	if v.MaxEntriesSAScheduleTuple != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.MaxEntriesSAScheduleTuple))
 		w.WriteBits(0, 1)
 		st = 1
@@ -3502,13 +3470,12 @@ func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.RequestedEnergyTransferMode) >= 6 {
 			return w.Fail("encode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode", exi.ErrValue)
 		}
@@ -3897,11 +3864,10 @@ func encodeDC_EVChargeParameterType(w *exi.Writer, v *DC_EVChargeParameterType) 
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVChargeParameterType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -3987,15 +3953,14 @@ func encodeDC_EVChargeParameterType(w *exi.Writer, v *DC_EVChargeParameterType) 
 	if v.FullSOC != nil {
 		switch st {
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVChargeParameterType/FullSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.FullSOC < 0 || *v.FullSOC > 100 {
 			return w.Fail("encode DC_EVChargeParameterType/FullSOC", exi.ErrValue)
 		}
@@ -4006,17 +3971,16 @@ func encodeDC_EVChargeParameterType(w *exi.Writer, v *DC_EVChargeParameterType) 
 	if v.BulkSOC != nil {
 		switch st {
 		case 5:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 6:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 7:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 8:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVChargeParameterType/BulkSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.BulkSOC < 0 || *v.BulkSOC > 100 {
 			return w.Fail("encode DC_EVChargeParameterType/BulkSOC", exi.ErrValue)
 		}
@@ -4238,11 +4202,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -4253,11 +4216,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -4565,11 +4527,10 @@ func encodeSAScheduleTupleType(w *exi.Writer, v *SAScheduleTupleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SAScheduleTupleType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.SAScheduleTupleID < 1 {
 			return w.Fail("encode SAScheduleTupleType/SAScheduleTupleID", exi.ErrValue)
 		}
@@ -5005,11 +4966,10 @@ func encodeRelativeTimeIntervalType(w *exi.Writer, v *RelativeTimeIntervalType) 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RelativeTimeIntervalType/start", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.Start > 16777214 {
 			return w.Fail("encode RelativeTimeIntervalType/start", exi.ErrValue)
 		}
@@ -5020,11 +4980,10 @@ func encodeRelativeTimeIntervalType(w *exi.Writer, v *RelativeTimeIntervalType) 
 	if v.Duration != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode RelativeTimeIntervalType/duration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.Duration > 86400 {
 			return w.Fail("encode RelativeTimeIntervalType/duration", exi.ErrValue)
 		}
@@ -5326,13 +5285,12 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SalesTariffType/SalesTariffID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.SalesTariffID < 1 {
 			return w.Fail("encode SalesTariffType/SalesTariffID", exi.ErrValue)
 		}
@@ -5343,11 +5301,10 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	if v.SalesTariffDescription != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SalesTariffType/SalesTariffDescription", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.SalesTariffDescription) > 32 {
 			return w.Fail("encode SalesTariffType/SalesTariffDescription", exi.ErrValue)
 		}
@@ -5360,13 +5317,12 @@ func encodeSalesTariffType(w *exi.Writer, v *SalesTariffType) error {
 	if v.NumEPriceLevels != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SalesTariffType/NumEPriceLevels", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(*v.NumEPriceLevels), 8)
 		w.WriteBits(0, 1)
 		st = 4
@@ -5607,13 +5563,12 @@ func encodeSalesTariffEntryType(w *exi.Writer, v *SalesTariffEntryType) error {
 	if v.EPriceLevel != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SalesTariffEntryType/EPriceLevel", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(*v.EPriceLevel), 8)
 		w.WriteBits(0, 1)
 		st = 3
@@ -5895,11 +5850,10 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CostType/costKind", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.CostKind) >= 3 {
 			return w.Fail("encode CostType/costKind", exi.ErrValue)
 		}
@@ -5910,11 +5864,10 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CostType/amount", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Amount))
 		w.WriteBits(0, 1)
 		st = 2
@@ -5922,11 +5875,10 @@ func encodeCostType(w *exi.Writer, v *CostType) error {
 	if v.AmountMultiplier != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode CostType/amountMultiplier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.AmountMultiplier < -3 || *v.AmountMultiplier > 3 {
 			return w.Fail("encode CostType/amountMultiplier", exi.ErrValue)
 		}
@@ -6490,11 +6442,10 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingStatusResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode ChargingStatusResType/ResponseCode", exi.ErrValue)
 		}
@@ -6505,11 +6456,10 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingStatusResType/EVSEID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := exi.StringLen(v.EVSEID); n > 37 || n < 7 {
 			return w.Fail("encode ChargingStatusResType/EVSEID", exi.ErrValue)
 		}
@@ -6522,11 +6472,10 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargingStatusResType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.SAScheduleTupleID < 1 {
 			return w.Fail("encode ChargingStatusResType/SAScheduleTupleID", exi.ErrValue)
 		}
@@ -6563,15 +6512,14 @@ func encodeChargingStatusResType(w *exi.Writer, v *ChargingStatusResType) error 
 	if v.ReceiptRequired != nil {
 		switch st {
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ChargingStatusResType/ReceiptRequired", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.ReceiptRequired)
 		w.WriteBits(0, 1)
 		st = 6
@@ -6882,11 +6830,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MeterID) > 32 {
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrValue)
 		}
@@ -6899,11 +6846,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterReading != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/MeterReading", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.MeterReading))
 		w.WriteBits(0, 1)
 		st = 2
@@ -6911,13 +6857,12 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.SigMeterReading != nil {
 		switch st {
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/SigMeterReading", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SigMeterReading) > 64 {
 			return w.Fail("encode MeterInfoType/SigMeterReading", exi.ErrValue)
 		}
@@ -6928,15 +6873,14 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterStatus != nil {
 		switch st {
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.MeterStatus))
 		w.WriteBits(0, 1)
 		st = 4
@@ -6944,17 +6888,16 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.TMeter != nil {
 		switch st {
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/TMeter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.TMeter))
 		w.WriteBits(0, 1)
 		st = 5
@@ -7380,17 +7323,16 @@ func encodeCurrentDemandReqType(w *exi.Writer, v *CurrentDemandReqType) error {
 	if v.BulkChargingComplete != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode CurrentDemandReqType/BulkChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.BulkChargingComplete)
 		w.WriteBits(0, 1)
 		st = 6
@@ -7398,19 +7340,18 @@ func encodeCurrentDemandReqType(w *exi.Writer, v *CurrentDemandReqType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 5:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandReqType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 7
@@ -7868,11 +7809,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode CurrentDemandResType/ResponseCode", exi.ErrValue)
 		}
@@ -7919,11 +7859,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/EVSECurrentLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSECurrentLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 5
@@ -7931,11 +7870,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/EVSEVoltageLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEVoltageLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 6
@@ -7943,11 +7881,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/EVSEPowerLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEPowerLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 7
@@ -7997,17 +7934,16 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 7:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 8:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 9:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 10:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/EVSEID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := exi.StringLen(v.EVSEID); n > 37 || n < 7 {
 			return w.Fail("encode CurrentDemandResType/EVSEID", exi.ErrValue)
 		}
@@ -8020,11 +7956,10 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	{
 		switch st {
 		case 11:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CurrentDemandResType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.SAScheduleTupleID < 1 {
 			return w.Fail("encode CurrentDemandResType/SAScheduleTupleID", exi.ErrValue)
 		}
@@ -8047,13 +7982,12 @@ func encodeCurrentDemandResType(w *exi.Writer, v *CurrentDemandResType) error {
 	if v.ReceiptRequired != nil {
 		switch st {
 		case 12:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 13:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode CurrentDemandResType/ReceiptRequired", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.ReceiptRequired)
 		w.WriteBits(0, 1)
 		st = 14
@@ -8188,11 +8122,10 @@ func encodeDC_EVPowerDeliveryParameterType(w *exi.Writer, v *DC_EVPowerDeliveryP
 	if v.BulkChargingComplete != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_EVPowerDeliveryParameterType/BulkChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.BulkChargingComplete)
 		w.WriteBits(0, 1)
 		st = 2
@@ -8200,13 +8133,12 @@ func encodeDC_EVPowerDeliveryParameterType(w *exi.Writer, v *DC_EVPowerDeliveryP
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_EVPowerDeliveryParameterType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 3
@@ -8521,11 +8453,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.P != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.P) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
 		}
@@ -8536,11 +8467,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Q != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Q) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
 		}
@@ -8551,13 +8481,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.G != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.G) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
 		}
@@ -8568,15 +8497,14 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Y) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
 		}
@@ -8587,11 +8515,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.J != nil {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.J) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
 		}
@@ -8602,13 +8529,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Seed != nil {
 		switch st {
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Seed) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
 		}
@@ -8619,11 +8545,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.PgenCounter != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PgenCounter) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
 		}
@@ -9614,27 +9539,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.KeyName {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 4:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 5:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 6:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 7:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 8:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
 		}
@@ -9787,27 +9711,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.MgmtData {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 5:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 6:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 7:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 8:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		default:
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
 		}
@@ -10012,11 +9935,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Modulus) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
 		}
@@ -10027,11 +9949,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Exponent) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
 		}
@@ -10405,13 +10326,12 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	for i := range v.XPath {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode TransformType/XPath", exi.ErrValue)
 		}
@@ -11049,21 +10969,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SKI {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
 		}
@@ -11074,21 +10993,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SubjectName {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
 		}
@@ -11101,21 +11019,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
 		}
@@ -11126,21 +11043,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509CRL {
 		switch st {
 		case 0:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 1:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		default:
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
 		}
@@ -11276,11 +11192,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyID) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
 		}
@@ -11291,11 +11206,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
 		}
@@ -11306,11 +11220,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket_2 != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
 		}
@@ -11406,13 +11319,12 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	for i := range v.SPKISexp {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
 		}
@@ -11848,11 +11760,10 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DigestValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
 		}
@@ -12020,13 +11931,12 @@ func encodeMeteringReceiptReqType(w *exi.Writer, v *MeteringReceiptReqType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeteringReceiptReqType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SessionID) > 8 {
 			return w.Fail("encode MeteringReceiptReqType/SessionID", exi.ErrValue)
 		}
@@ -12037,11 +11947,10 @@ func encodeMeteringReceiptReqType(w *exi.Writer, v *MeteringReceiptReqType) erro
 	if v.SAScheduleTupleID != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeteringReceiptReqType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.SAScheduleTupleID < 1 {
 			return w.Fail("encode MeteringReceiptReqType/SAScheduleTupleID", exi.ErrValue)
 		}
@@ -12175,11 +12084,10 @@ func encodeMeteringReceiptResType(w *exi.Writer, v *MeteringReceiptResType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeteringReceiptResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode MeteringReceiptResType/ResponseCode", exi.ErrValue)
 		}
@@ -12507,11 +12415,10 @@ func encodePaymentDetailsReqType(w *exi.Writer, v *PaymentDetailsReqType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsReqType/eMAID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := exi.StringLen(v.EMAID); n > 15 || n < 14 {
 			return w.Fail("encode PaymentDetailsReqType/eMAID", exi.ErrValue)
 		}
@@ -12649,11 +12556,10 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode PaymentDetailsResType/ResponseCode", exi.ErrValue)
 		}
@@ -12664,11 +12570,10 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsResType/GenChallenge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.GenChallenge); n > 16 || n < 16 {
 			return w.Fail("encode PaymentDetailsResType/GenChallenge", exi.ErrValue)
 		}
@@ -12679,11 +12584,10 @@ func encodePaymentDetailsResType(w *exi.Writer, v *PaymentDetailsResType) error 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentDetailsResType/EVSETimeStamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.EVSETimeStamp))
 		w.WriteBits(0, 1)
 		st = 3
@@ -12762,11 +12666,10 @@ func encodePaymentServiceSelectionReqType(w *exi.Writer, v *PaymentServiceSelect
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentServiceSelectionReqType/SelectedPaymentOption", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.SelectedPaymentOption) >= 2 {
 			return w.Fail("encode PaymentServiceSelectionReqType/SelectedPaymentOption", exi.ErrValue)
 		}
@@ -12979,11 +12882,10 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SelectedServiceType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -12991,11 +12893,10 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	if v.ParameterSetID != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SelectedServiceType/ParameterSetID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.ParameterSetID))
 		w.WriteBits(0, 1)
 		st = 2
@@ -13065,11 +12966,10 @@ func encodePaymentServiceSelectionResType(w *exi.Writer, v *PaymentServiceSelect
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PaymentServiceSelectionResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode PaymentServiceSelectionResType/ResponseCode", exi.ErrValue)
 		}
@@ -13231,11 +13131,10 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryReqType/ChargeProgress", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ChargeProgress) >= 3 {
 			return w.Fail("encode PowerDeliveryReqType/ChargeProgress", exi.ErrValue)
 		}
@@ -13246,11 +13145,10 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryReqType/SAScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.SAScheduleTupleID < 1 {
 			return w.Fail("encode PowerDeliveryReqType/SAScheduleTupleID", exi.ErrValue)
 		}
@@ -13511,11 +13409,10 @@ func encodeProfileEntryType(w *exi.Writer, v *ProfileEntryType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ProfileEntryType/ChargingProfileEntryStart", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ChargingProfileEntryStart))
 		w.WriteBits(0, 1)
 		st = 1
@@ -13535,11 +13432,10 @@ func encodeProfileEntryType(w *exi.Writer, v *ProfileEntryType) error {
 	if v.ChargingProfileEntryMaxNumberOfPhasesInUse != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.ChargingProfileEntryMaxNumberOfPhasesInUse < 1 || *v.ChargingProfileEntryMaxNumberOfPhasesInUse > 3 {
 			return w.Fail("encode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse", exi.ErrValue)
 		}
@@ -13661,11 +13557,10 @@ func encodePowerDeliveryResType(w *exi.Writer, v *PowerDeliveryResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode PowerDeliveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -13914,11 +13809,10 @@ func encodePreChargeResType(w *exi.Writer, v *PreChargeResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PreChargeResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode PreChargeResType/ResponseCode", exi.ErrValue)
 		}
@@ -14013,11 +13907,10 @@ func encodeServiceDetailReqType(w *exi.Writer, v *ServiceDetailReqType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailReqType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -14130,11 +14023,10 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode ServiceDetailResType/ResponseCode", exi.ErrValue)
 		}
@@ -14145,11 +14037,10 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailResType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 2
@@ -14375,11 +14266,10 @@ func encodeParameterSetType(w *exi.Writer, v *ParameterSetType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ParameterSetType/ParameterSetID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.ParameterSetID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -14636,11 +14526,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.BoolValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode ParameterType/boolValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.BoolValue)
 		w.WriteBits(0, 1)
 		st = 2
@@ -14648,11 +14537,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.ByteValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode ParameterType/byteValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(int64(*v.ByteValue) - -128), 8)
 		w.WriteBits(0, 1)
 		st = 3
@@ -14660,11 +14548,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.ShortValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode ParameterType/shortValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.ShortValue))
 		w.WriteBits(0, 1)
 		st = 4
@@ -14672,11 +14559,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.IntValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode ParameterType/intValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.IntValue))
 		w.WriteBits(0, 1)
 		st = 5
@@ -14696,11 +14582,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.StringValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		default:
 			return w.Fail("encode ParameterType/stringValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.StringValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ParameterType/stringValue", exi.ErrValue)
 		}
@@ -14830,11 +14715,10 @@ func encodeServiceDiscoveryReqType(w *exi.Writer, v *ServiceDiscoveryReqType) er
 	if v.ServiceScope != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceScope", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceScope) > 64 {
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceScope", exi.ErrValue)
 		}
@@ -14847,13 +14731,12 @@ func encodeServiceDiscoveryReqType(w *exi.Writer, v *ServiceDiscoveryReqType) er
 	if v.ServiceCategory != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceCategory", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.ServiceCategory) >= 4 {
 			return w.Fail("encode ServiceDiscoveryReqType/ServiceCategory", exi.ErrValue)
 		}
@@ -14973,11 +14856,10 @@ func encodeServiceDiscoveryResType(w *exi.Writer, v *ServiceDiscoveryResType) er
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode ServiceDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -15124,13 +15006,12 @@ func encodePaymentOptionListType(w *exi.Writer, v *PaymentOptionListType) error 
 	for i := range v.PaymentOption {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PaymentOptionListType/PaymentOption", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.PaymentOption[i]) >= 2 {
 			return w.Fail("encode PaymentOptionListType/PaymentOption", exi.ErrValue)
 		}
@@ -15353,11 +15234,10 @@ func encodeChargeServiceType(w *exi.Writer, v *ChargeServiceType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeServiceType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -15365,11 +15245,10 @@ func encodeChargeServiceType(w *exi.Writer, v *ChargeServiceType) error {
 	if v.ServiceName != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ChargeServiceType/ServiceName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceName) > 32 {
 			return w.Fail("encode ChargeServiceType/ServiceName", exi.ErrValue)
 		}
@@ -15382,13 +15261,12 @@ func encodeChargeServiceType(w *exi.Writer, v *ChargeServiceType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeServiceType/ServiceCategory", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ServiceCategory) >= 4 {
 			return w.Fail("encode ChargeServiceType/ServiceCategory", exi.ErrValue)
 		}
@@ -15399,11 +15277,10 @@ func encodeChargeServiceType(w *exi.Writer, v *ChargeServiceType) error {
 	if v.ServiceScope != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ChargeServiceType/ServiceScope", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceScope) > 64 {
 			return w.Fail("encode ChargeServiceType/ServiceScope", exi.ErrValue)
 		}
@@ -15416,13 +15293,12 @@ func encodeChargeServiceType(w *exi.Writer, v *ChargeServiceType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeServiceType/FreeService", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.FreeService)
 		w.WriteBits(0, 1)
 		st = 5
@@ -15634,11 +15510,10 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -15646,11 +15521,10 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	if v.ServiceName != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceType/ServiceName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceName) > 32 {
 			return w.Fail("encode ServiceType/ServiceName", exi.ErrValue)
 		}
@@ -15663,13 +15537,12 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceType/ServiceCategory", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ServiceCategory) >= 4 {
 			return w.Fail("encode ServiceType/ServiceCategory", exi.ErrValue)
 		}
@@ -15680,11 +15553,10 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	if v.ServiceScope != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceType/ServiceScope", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.ServiceScope) > 64 {
 			return w.Fail("encode ServiceType/ServiceScope", exi.ErrValue)
 		}
@@ -15697,13 +15569,12 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceType/FreeService", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.FreeService)
 		w.WriteBits(0, 1)
 		st = 5
@@ -15815,13 +15686,12 @@ func encodeSupportedEnergyTransferModeType(w *exi.Writer, v *SupportedEnergyTran
 	for i := range v.EnergyTransferMode {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SupportedEnergyTransferModeType/EnergyTransferMode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EnergyTransferMode[i]) >= 6 {
 			return w.Fail("encode SupportedEnergyTransferModeType/EnergyTransferMode", exi.ErrValue)
 		}
@@ -15993,11 +15863,10 @@ func encodeSessionSetupReqType(w *exi.Writer, v *SessionSetupReqType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupReqType/EVCCID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.EVCCID) > 6 {
 			return w.Fail("encode SessionSetupReqType/EVCCID", exi.ErrValue)
 		}
@@ -16124,11 +15993,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode SessionSetupResType/ResponseCode", exi.ErrValue)
 		}
@@ -16139,11 +16007,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupResType/EVSEID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := exi.StringLen(v.EVSEID); n > 37 || n < 7 {
 			return w.Fail("encode SessionSetupResType/EVSEID", exi.ErrValue)
 		}
@@ -16156,11 +16023,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	if v.EVSETimeStamp != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SessionSetupResType/EVSETimeStamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.EVSETimeStamp))
 		w.WriteBits(0, 1)
 		st = 3
@@ -16227,11 +16093,10 @@ func encodeSessionStopReqType(w *exi.Writer, v *SessionStopReqType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionStopReqType/ChargingSession", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ChargingSession) >= 2 {
 			return w.Fail("encode SessionStopReqType/ChargingSession", exi.ErrValue)
 		}
@@ -16302,11 +16167,10 @@ func encodeSessionStopResType(w *exi.Writer, v *SessionStopResType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionStopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode SessionStopResType/ResponseCode", exi.ErrValue)
 		}
@@ -16798,11 +16662,10 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	if v.HMACOutputLength != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
 			return err
 		}
@@ -17333,11 +17196,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SessionID) > 8 {
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrValue)
 		}
@@ -17466,11 +17328,10 @@ func encodeNotificationType(w *exi.Writer, v *NotificationType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode NotificationType/FaultCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.FaultCode) >= 3 {
 			return w.Fail("encode NotificationType/FaultCode", exi.ErrValue)
 		}
@@ -17481,11 +17342,10 @@ func encodeNotificationType(w *exi.Writer, v *NotificationType) error {
 	if v.FaultMsg != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode NotificationType/FaultMsg", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.FaultMsg) > 64 {
 			return w.Fail("encode NotificationType/FaultMsg", exi.ErrValue)
 		}
@@ -18763,11 +18623,10 @@ func encodeWeldingDetectionResType(w *exi.Writer, v *WeldingDetectionResType) er
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WeldingDetectionResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 26 {
 			return w.Fail("encode WeldingDetectionResType/ResponseCode", exi.ErrValue)
 		}

@@ -444,10 +444,16 @@ func (g *gen) emitEncode(ct *complexT) {
 			}
 		}
 	}
-	emitSwitch := func(locs []loc, fop string) {
+	// emitSwitch writes the event code of the state; ch appends the one-bit CH code (0) of a
+	// simple-typed element to the same write.
+	emitSwitch := func(locs []loc, fop string, ch bool) {
 		g.p("switch st {")
 		for _, l := range locs {
-			g.p("case %d: w.WriteBits(%d, %d)", l.st, l.code, l.width)
+			if ch {
+				g.p("case %d: w.WriteBits(%d, %d)", l.st, l.code<<1, l.width+1)
+			} else {
+				g.p("case %d: w.WriteBits(%d, %d)", l.st, l.code, l.width)
+			}
 		}
 		g.p("default: return w.Fail(%q, exi.ErrMissing)", fop)
 		g.p("}")
@@ -475,7 +481,8 @@ func (g *gen) emitEncode(ct *complexT) {
 			g.p("for i := range %s {", target)
 			item = target + "[i]"
 		}
-		emitSwitch(where[p], fop)
+		simpleElem := f.ct == nil && p.kind == pElem
+		emitSwitch(where[p], fop, simpleElem) // SE code, and CH for a simple-typed element
 		if f.ct != nil {
 			ref := item
 			if !(f.shape == fPointer) {
@@ -483,9 +490,6 @@ func (g *gen) emitEncode(ct *complexT) {
 			}
 			g.p("if err := encode%s(w, %s); err != nil { return err }", f.ct.goName, ref)
 		} else {
-			if p.kind == pElem {
-				g.p("w.WriteBits(0, 1)")
-			}
 			g.emitWrite(f.st, item, fop)
 			if p.kind == pElem {
 				g.p("w.WriteBits(0, 1)")
@@ -498,7 +502,7 @@ func (g *gen) emitEncode(ct *complexT) {
 		g.p("_ = st")
 		g.p("return w.Fail(%q, exi.ErrUnsupported)", op+"/end")
 	} else {
-		emitSwitch(ee, op+"/end")
+		emitSwitch(ee, op+"/end", false)
 		g.p("return nil")
 	}
 	g.p("}\n")

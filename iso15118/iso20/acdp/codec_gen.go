@@ -87,11 +87,10 @@ func encodeACDP_ConnectReqType(w *exi.Writer, v *ACDP_ConnectReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_ConnectReqType/EVElectricalChargingDeviceStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVElectricalChargingDeviceStatus) >= 4 {
 			return w.Fail("encode ACDP_ConnectReqType/EVElectricalChargingDeviceStatus", exi.ErrValue)
 		}
@@ -320,11 +319,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.SessionID); n > 8 || n < 8 {
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrValue)
 		}
@@ -335,11 +333,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/TimeStamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeStamp))
 		w.WriteBits(0, 1)
 		st = 2
@@ -911,11 +908,10 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	if v.HMACOutputLength != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
 			return err
 		}
@@ -1233,11 +1229,10 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DigestValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
 		}
@@ -1441,13 +1436,12 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	for i := range v.XPath {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode TransformType/XPath", exi.ErrValue)
 		}
@@ -2549,27 +2543,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.KeyName {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 4:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 5:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 6:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 7:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 8:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
 		}
@@ -2722,27 +2715,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.MgmtData {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 5:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 6:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 7:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 8:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		default:
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
 		}
@@ -3140,11 +3132,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.P != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.P) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
 		}
@@ -3155,11 +3146,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Q != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Q) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
 		}
@@ -3170,13 +3160,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.G != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.G) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
 		}
@@ -3187,15 +3176,14 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Y) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
 		}
@@ -3206,11 +3194,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.J != nil {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.J) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
 		}
@@ -3221,13 +3208,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Seed != nil {
 		switch st {
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Seed) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
 		}
@@ -3238,11 +3224,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.PgenCounter != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PgenCounter) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
 		}
@@ -3339,11 +3324,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Modulus) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
 		}
@@ -3354,11 +3338,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Exponent) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
 		}
@@ -4162,21 +4145,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SKI {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
 		}
@@ -4187,21 +4169,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SubjectName {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
 		}
@@ -4214,21 +4195,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
 		}
@@ -4239,21 +4219,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509CRL {
 		switch st {
 		case 0:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 1:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		default:
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
 		}
@@ -4352,11 +4331,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
 		}
@@ -4369,11 +4347,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
 			return err
 		}
@@ -4500,11 +4477,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyID) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
 		}
@@ -4515,11 +4491,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
 		}
@@ -4530,11 +4505,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket_2 != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
 		}
@@ -4630,13 +4604,12 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	for i := range v.SPKISexp {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
 		}
@@ -5018,11 +4991,10 @@ func encodeACDP_ConnectResType(w *exi.Writer, v *ACDP_ConnectResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_ConnectResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ACDP_ConnectResType/ResponseCode", exi.ErrValue)
 		}
@@ -5033,11 +5005,10 @@ func encodeACDP_ConnectResType(w *exi.Writer, v *ACDP_ConnectResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_ConnectResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode ACDP_ConnectResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -5048,11 +5019,10 @@ func encodeACDP_ConnectResType(w *exi.Writer, v *ACDP_ConnectResType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEElectricalChargingDeviceStatus) >= 4 {
 			return w.Fail("encode ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus", exi.ErrValue)
 		}
@@ -5063,11 +5033,10 @@ func encodeACDP_ConnectResType(w *exi.Writer, v *ACDP_ConnectResType) error {
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEMechanicalChargingDeviceStatus) >= 3 {
 			return w.Fail("encode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus", exi.ErrValue)
 		}
@@ -5164,11 +5133,10 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrValue)
 		}
@@ -5792,11 +5760,10 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVReadyToCharge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVReadyToCharge)
 		w.WriteBits(0, 1)
 		st = 1
@@ -5804,11 +5771,10 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVImmobilizationRequest", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVImmobilizationRequest)
 		w.WriteBits(0, 1)
 		st = 2
@@ -5816,11 +5782,10 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	if v.EVImmobilized != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVImmobilized", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.EVImmobilized)
 		w.WriteBits(0, 1)
 		st = 3
@@ -5842,15 +5807,14 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	if v.EVCPStatus != nil {
 		switch st {
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVCPStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.EVCPStatus) >= 5 {
 			return w.Fail("encode EVTechnicalStatusType/EVCPStatus", exi.ErrValue)
 		}
@@ -5861,17 +5825,16 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	if v.EVSOC != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.EVSOC < 0 || *v.EVSOC > 100 {
 			return w.Fail("encode EVTechnicalStatusType/EVSOC", exi.ErrValue)
 		}
@@ -5882,19 +5845,18 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	if v.EVErrorCode != nil {
 		switch st {
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVErrorCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.EVErrorCode) >= 10 {
 			return w.Fail("encode EVTechnicalStatusType/EVErrorCode", exi.ErrValue)
 		}
@@ -5905,21 +5867,20 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	if v.EVTimeout != nil {
 		switch st {
 		case 2:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVTimeout", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.EVTimeout)
 		w.WriteBits(0, 1)
 		st = 8
@@ -6024,11 +5985,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(int64(v.Exponent) - -128), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -6036,11 +5996,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Value", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Value))
 		w.WriteBits(0, 1)
 		st = 2
@@ -6355,11 +6314,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ACDP_SystemStatusResType/ResponseCode", exi.ErrValue)
 		}
@@ -6370,11 +6328,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEMechanicalChargingDeviceStatus) >= 3 {
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus", exi.ErrValue)
 		}
@@ -6385,11 +6342,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEReadyToCharge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEReadyToCharge)
 		w.WriteBits(0, 1)
 		st = 4
@@ -6397,11 +6353,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEIsolationStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEIsolationStatus) >= 4 {
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEIsolationStatus", exi.ErrValue)
 		}
@@ -6412,11 +6367,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEDisabled", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEDisabled)
 		w.WriteBits(0, 1)
 		st = 6
@@ -6424,11 +6378,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEUtilityInterruptEvent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEUtilityInterruptEvent)
 		w.WriteBits(0, 1)
 		st = 7
@@ -6436,11 +6389,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 7:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEEmergencyShutdown", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEEmergencyShutdown)
 		w.WriteBits(0, 1)
 		st = 8
@@ -6448,11 +6400,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 8:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVSEMalfunction", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEMalfunction)
 		w.WriteBits(0, 1)
 		st = 9
@@ -6460,11 +6411,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 9:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVInChargePosition", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVInChargePosition)
 		w.WriteBits(0, 1)
 		st = 10
@@ -6472,11 +6422,10 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 	{
 		switch st {
 		case 10:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/EVAssociationStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVAssociationStatus)
 		w.WriteBits(0, 1)
 		st = 11
@@ -6590,11 +6539,10 @@ func encodeACDP_VehiclePositioningReqType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningReqType/EVMobilityStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVMobilityStatus)
 		w.WriteBits(0, 1)
 		st = 2
@@ -6602,11 +6550,10 @@ func encodeACDP_VehiclePositioningReqType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningReqType/EVPositioningSupport", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVPositioningSupport)
 		w.WriteBits(0, 1)
 		st = 3
@@ -6888,11 +6835,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ACDP_VehiclePositioningResType/ResponseCode", exi.ErrValue)
 		}
@@ -6903,11 +6849,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode ACDP_VehiclePositioningResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -6918,11 +6863,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/EVSEPositioningSupport", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEPositioningSupport)
 		w.WriteBits(0, 1)
 		st = 4
@@ -6930,11 +6874,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/EVRelativeXDeviation", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.EVRelativeXDeviation))
 		w.WriteBits(0, 1)
 		st = 5
@@ -6942,11 +6885,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/EVRelativeYDeviation", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.EVRelativeYDeviation))
 		w.WriteBits(0, 1)
 		st = 6
@@ -6954,11 +6896,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/ContactWindowXc", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.ContactWindowXc))
 		w.WriteBits(0, 1)
 		st = 7
@@ -6966,11 +6907,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 7:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/ContactWindowYc", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.ContactWindowYc))
 		w.WriteBits(0, 1)
 		st = 8
@@ -6978,11 +6918,10 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	{
 		switch st {
 		case 8:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/EVInChargePosition", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVInChargePosition)
 		w.WriteBits(0, 1)
 		st = 9
@@ -7524,13 +7463,12 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopReqType/MeterInfoRequested", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.MeterInfoRequested)
 		w.WriteBits(0, 1)
 		st = 3
@@ -8628,11 +8566,10 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.PresentSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.PresentSOC < 0 || *v.PresentSOC > 100 {
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrValue)
 		}
@@ -8643,13 +8580,12 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrValue)
 		}
@@ -8660,15 +8596,14 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 1:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrValue)
 		}
@@ -8679,17 +8614,16 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 1:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 2:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MaximumSOC < 0 || *v.MaximumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrValue)
 		}
@@ -8700,19 +8634,18 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 1:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 2:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 3:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMinimumSOC))
 		w.WriteBits(0, 1)
 		st = 5
@@ -8720,21 +8653,20 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToTargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 1:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 2:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 3:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToTargetSOC))
 		w.WriteBits(0, 1)
 		st = 6
@@ -8742,23 +8674,22 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 1:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 2:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 3:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMaximumSOC))
 		w.WriteBits(0, 1)
 		st = 7
@@ -8766,25 +8697,24 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.ChargingComplete != nil {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 3:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 7:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 8
@@ -8820,29 +8750,28 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.InletHot != nil {
 		switch st {
 		case 0:
-			w.WriteBits(9, 4)
+			w.WriteBits(18, 5)
 		case 1:
-			w.WriteBits(8, 4)
+			w.WriteBits(16, 5)
 		case 2:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 6:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 7:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 8:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 9:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DisplayParametersType/InletHot", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.InletHot)
 		w.WriteBits(0, 1)
 		st = 10
@@ -9025,11 +8954,10 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrValue)
 		}
@@ -9176,11 +9104,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 1
@@ -9188,11 +9115,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 6 {
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -9735,11 +9661,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MeterID) > 32 {
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrValue)
 		}
@@ -9752,11 +9677,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/ChargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ChargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 2
@@ -9764,11 +9688,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_DischargedEnergyReadingWh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_DischargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_DischargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 3
@@ -9776,13 +9699,12 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.CapacitiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/CapacitiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.CapacitiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 4
@@ -9790,15 +9712,14 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_InductiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_InductiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_InductiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 5
@@ -9806,17 +9727,16 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterSignature != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.MeterSignature) > 64 {
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrValue)
 		}
@@ -9827,19 +9747,18 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterStatus != nil {
 		switch st {
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.MeterStatus))
 		w.WriteBits(0, 1)
 		st = 7
@@ -9847,21 +9766,20 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterTimestamp != nil {
 		switch st {
 		case 2:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterTimestamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.MeterTimestamp))
 		w.WriteBits(0, 1)
 		st = 8
@@ -10142,11 +10060,10 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReceiptType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -10413,11 +10330,10 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TaxRuleID < 1 {
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrValue)
 		}
@@ -10584,11 +10500,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -10708,11 +10623,10 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -11044,11 +10958,10 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -11056,13 +10969,12 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -11073,15 +10985,14 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -11092,17 +11003,16 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.AckMaxDelay != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.AckMaxDelay))
 		w.WriteBits(0, 1)
 		st = 4

@@ -119,11 +119,10 @@ func encodeAuthorizationReqType(w *exi.Writer, v *AuthorizationReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AuthorizationReqType/SelectedAuthorizationService", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.SelectedAuthorizationService) >= 2 {
 			return w.Fail("encode AuthorizationReqType/SelectedAuthorizationService", exi.ErrValue)
 		}
@@ -378,11 +377,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.SessionID); n > 8 || n < 8 {
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrValue)
 		}
@@ -393,11 +391,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/TimeStamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeStamp))
 		w.WriteBits(0, 1)
 		st = 2
@@ -969,11 +966,10 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	if v.HMACOutputLength != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
 			return err
 		}
@@ -1291,11 +1287,10 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DigestValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
 		}
@@ -1499,13 +1494,12 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	for i := range v.XPath {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode TransformType/XPath", exi.ErrValue)
 		}
@@ -2607,27 +2601,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.KeyName {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 4:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 5:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 6:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 7:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 8:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
 		}
@@ -2780,27 +2773,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.MgmtData {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 5:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 6:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 7:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 8:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		default:
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
 		}
@@ -3198,11 +3190,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.P != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.P) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
 		}
@@ -3213,11 +3204,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Q != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Q) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
 		}
@@ -3228,13 +3218,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.G != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.G) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
 		}
@@ -3245,15 +3234,14 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Y) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
 		}
@@ -3264,11 +3252,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.J != nil {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.J) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
 		}
@@ -3279,13 +3266,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Seed != nil {
 		switch st {
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Seed) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
 		}
@@ -3296,11 +3282,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.PgenCounter != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PgenCounter) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
 		}
@@ -3397,11 +3382,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Modulus) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
 		}
@@ -3412,11 +3396,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Exponent) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
 		}
@@ -4220,21 +4203,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SKI {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
 		}
@@ -4245,21 +4227,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SubjectName {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
 		}
@@ -4272,21 +4253,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
 		}
@@ -4297,21 +4277,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509CRL {
 		switch st {
 		case 0:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 1:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		default:
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
 		}
@@ -4410,11 +4389,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
 		}
@@ -4427,11 +4405,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
 			return err
 		}
@@ -4558,11 +4535,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyID) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
 		}
@@ -4573,11 +4549,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
 		}
@@ -4588,11 +4563,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket_2 != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
 		}
@@ -4688,13 +4662,12 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	for i := range v.SPKISexp {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
 		}
@@ -5048,11 +5021,10 @@ func encodePnC_AReqAuthorizationModeType(w *exi.Writer, v *PnC_AReqAuthorization
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PnC_AReqAuthorizationModeType/GenChallenge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.GenChallenge); n > 16 || n < 16 {
 			return w.Fail("encode PnC_AReqAuthorizationModeType/GenChallenge", exi.ErrValue)
 		}
@@ -5146,11 +5118,10 @@ func encodeContractCertificateChainType(w *exi.Writer, v *ContractCertificateCha
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ContractCertificateChainType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate) > 1600 {
 			return w.Fail("encode ContractCertificateChainType/Certificate", exi.ErrValue)
 		}
@@ -5271,13 +5242,12 @@ func encodeSubCertificatesType(w *exi.Writer, v *SubCertificatesType) error {
 	for i := range v.Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SubCertificatesType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate[i]) > 1600 {
 			return w.Fail("encode SubCertificatesType/Certificate", exi.ErrValue)
 		}
@@ -5408,11 +5378,10 @@ func encodeAuthorizationResType(w *exi.Writer, v *AuthorizationResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AuthorizationResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode AuthorizationResType/ResponseCode", exi.ErrValue)
 		}
@@ -5423,11 +5392,10 @@ func encodeAuthorizationResType(w *exi.Writer, v *AuthorizationResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AuthorizationResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode AuthorizationResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -5524,11 +5492,10 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrValue)
 		}
@@ -5818,11 +5785,10 @@ func encodeAuthorizationSetupResType(w *exi.Writer, v *AuthorizationSetupResType
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AuthorizationSetupResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode AuthorizationSetupResType/ResponseCode", exi.ErrValue)
 		}
@@ -5833,13 +5799,12 @@ func encodeAuthorizationSetupResType(w *exi.Writer, v *AuthorizationSetupResType
 	for i := range v.AuthorizationServices {
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
-		case 3:
 			w.WriteBits(0, 2)
+		case 3:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode AuthorizationSetupResType/AuthorizationServices", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.AuthorizationServices[i]) >= 2 {
 			return w.Fail("encode AuthorizationSetupResType/AuthorizationServices", exi.ErrValue)
 		}
@@ -5854,13 +5819,12 @@ func encodeAuthorizationSetupResType(w *exi.Writer, v *AuthorizationSetupResType
 	{
 		switch st {
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AuthorizationSetupResType/CertificateInstallationService", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.CertificateInstallationService)
 		w.WriteBits(0, 1)
 		st = 5
@@ -6003,11 +5967,10 @@ func encodePnC_ASResAuthorizationModeType(w *exi.Writer, v *PnC_ASResAuthorizati
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PnC_ASResAuthorizationModeType/GenChallenge", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.GenChallenge); n > 16 || n < 16 {
 			return w.Fail("encode PnC_ASResAuthorizationModeType/GenChallenge", exi.ErrValue)
 		}
@@ -6128,13 +6091,12 @@ func encodeSupportedProvidersListType(w *exi.Writer, v *SupportedProvidersListTy
 	for i := range v.ProviderID {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SupportedProvidersListType/ProviderID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.ProviderID[i]) > 80 {
 			return w.Fail("encode SupportedProvidersListType/ProviderID", exi.ErrValue)
 		}
@@ -6369,11 +6331,10 @@ func encodeCertificateInstallationReqType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationReqType/MaximumContractCertificateChains", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.MaximumContractCertificateChains), 8)
 		w.WriteBits(0, 1)
 		st = 4
@@ -6502,11 +6463,10 @@ func encodeSignedCertificateChainType(w *exi.Writer, v *SignedCertificateChainTy
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SignedCertificateChainType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate) > 1600 {
 			return w.Fail("encode SignedCertificateChainType/Certificate", exi.ErrValue)
 		}
@@ -6725,13 +6685,12 @@ func encodeEMAIDListType(w *exi.Writer, v *EMAIDListType) error {
 	for i := range v.EMAID {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode EMAIDListType/EMAID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.EMAID[i]) > 255 {
 			return w.Fail("encode EMAIDListType/EMAID", exi.ErrValue)
 		}
@@ -6917,11 +6876,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode CertificateInstallationResType/ResponseCode", exi.ErrValue)
 		}
@@ -6932,11 +6890,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode CertificateInstallationResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -6971,11 +6928,10 @@ func encodeCertificateInstallationResType(w *exi.Writer, v *CertificateInstallat
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateInstallationResType/RemainingContractCertificateChains", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.RemainingContractCertificateChains), 8)
 		w.WriteBits(0, 1)
 		st = 6
@@ -7057,11 +7013,10 @@ func encodeCertificateChainType(w *exi.Writer, v *CertificateChainType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode CertificateChainType/Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Certificate) > 1600 {
 			return w.Fail("encode CertificateChainType/Certificate", exi.ErrValue)
 		}
@@ -7318,11 +7273,10 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SignedInstallationDataType/ECDHCurve", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ECDHCurve) >= 2 {
 			return w.Fail("encode SignedInstallationDataType/ECDHCurve", exi.ErrValue)
 		}
@@ -7333,11 +7287,10 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SignedInstallationDataType/DHPublicKey", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.DHPublicKey); n > 133 || n < 133 {
 			return w.Fail("encode SignedInstallationDataType/DHPublicKey", exi.ErrValue)
 		}
@@ -7348,11 +7301,10 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 	if v.SECP521_EncryptedPrivateKey != nil {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SignedInstallationDataType/SECP521_EncryptedPrivateKey", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.SECP521_EncryptedPrivateKey); n > 94 || n < 94 {
 			return w.Fail("encode SignedInstallationDataType/SECP521_EncryptedPrivateKey", exi.ErrValue)
 		}
@@ -7363,11 +7315,10 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 	if v.X448_EncryptedPrivateKey != nil {
 		switch st {
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		default:
 			return w.Fail("encode SignedInstallationDataType/X448_EncryptedPrivateKey", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.X448_EncryptedPrivateKey); n > 84 || n < 84 {
 			return w.Fail("encode SignedInstallationDataType/X448_EncryptedPrivateKey", exi.ErrValue)
 		}
@@ -7378,11 +7329,10 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 	if v.TPM_EncryptedPrivateKey != nil {
 		switch st {
 		case 4:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		default:
 			return w.Fail("encode SignedInstallationDataType/TPM_EncryptedPrivateKey", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.TPM_EncryptedPrivateKey); n > 206 || n < 206 {
 			return w.Fail("encode SignedInstallationDataType/TPM_EncryptedPrivateKey", exi.ErrValue)
 		}
@@ -7766,11 +7716,10 @@ func encodeSignedMeteringDataType(w *exi.Writer, v *SignedMeteringDataType) erro
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SignedMeteringDataType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.SessionID); n > 8 || n < 8 {
 			return w.Fail("encode SignedMeteringDataType/SessionID", exi.ErrValue)
 		}
@@ -8367,11 +8316,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MeterID) > 32 {
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrValue)
 		}
@@ -8384,11 +8332,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/ChargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ChargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 2
@@ -8396,11 +8343,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_DischargedEnergyReadingWh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_DischargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_DischargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 3
@@ -8408,13 +8354,12 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.CapacitiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/CapacitiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.CapacitiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 4
@@ -8422,15 +8367,14 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_InductiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_InductiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_InductiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 5
@@ -8438,17 +8382,16 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterSignature != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.MeterSignature) > 64 {
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrValue)
 		}
@@ -8459,19 +8402,18 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterStatus != nil {
 		switch st {
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.MeterStatus))
 		w.WriteBits(0, 1)
 		st = 7
@@ -8479,21 +8421,20 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterTimestamp != nil {
 		switch st {
 		case 2:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterTimestamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.MeterTimestamp))
 		w.WriteBits(0, 1)
 		st = 8
@@ -8774,11 +8715,10 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReceiptType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -9053,11 +8993,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(int64(v.Exponent) - -128), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -9065,11 +9004,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Value", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Value))
 		w.WriteBits(0, 1)
 		st = 2
@@ -9154,11 +9092,10 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TaxRuleID < 1 {
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrValue)
 		}
@@ -9276,11 +9213,10 @@ func encodeScheduled_SMDTControlModeType(w *exi.Writer, v *Scheduled_SMDTControl
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode Scheduled_SMDTControlModeType/SelectedScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.SelectedScheduleTupleID < 1 {
 			return w.Fail("encode Scheduled_SMDTControlModeType/SelectedScheduleTupleID", exi.ErrValue)
 		}
@@ -9377,11 +9313,10 @@ func encodeMeteringConfirmationResType(w *exi.Writer, v *MeteringConfirmationRes
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeteringConfirmationResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode MeteringConfirmationResType/ResponseCode", exi.ErrValue)
 		}
@@ -9567,11 +9502,10 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryReqType/EVProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVProcessing) >= 3 {
 			return w.Fail("encode PowerDeliveryReqType/EVProcessing", exi.ErrValue)
 		}
@@ -9582,11 +9516,10 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryReqType/ChargeProgress", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ChargeProgress) >= 4 {
 			return w.Fail("encode PowerDeliveryReqType/ChargeProgress", exi.ErrValue)
 		}
@@ -9609,13 +9542,12 @@ func encodePowerDeliveryReqType(w *exi.Writer, v *PowerDeliveryReqType) error {
 	if v.BPT_ChannelSelection != nil {
 		switch st {
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PowerDeliveryReqType/BPT_ChannelSelection", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.BPT_ChannelSelection) >= 2 {
 			return w.Fail("encode PowerDeliveryReqType/BPT_ChannelSelection", exi.ErrValue)
 		}
@@ -9736,11 +9668,10 @@ func encodeEVPowerProfileType(w *exi.Writer, v *EVPowerProfileType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVPowerProfileType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -9910,11 +9841,10 @@ func encodeScheduled_EVPPTControlModeType(w *exi.Writer, v *Scheduled_EVPPTContr
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.SelectedScheduleTupleID < 1 {
 			return w.Fail("encode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID", exi.ErrValue)
 		}
@@ -9925,11 +9855,10 @@ func encodeScheduled_EVPPTControlModeType(w *exi.Writer, v *Scheduled_EVPPTContr
 	if v.PowerToleranceAcceptance != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(*v.PowerToleranceAcceptance) >= 2 {
 			return w.Fail("encode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance", exi.ErrValue)
 		}
@@ -10154,11 +10083,10 @@ func encodePowerScheduleEntryType(w *exi.Writer, v *PowerScheduleEntryType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerScheduleEntryType/Duration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Duration))
 		w.WriteBits(0, 1)
 		st = 1
@@ -10311,11 +10239,10 @@ func encodePowerDeliveryResType(w *exi.Writer, v *PowerDeliveryResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerDeliveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode PowerDeliveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -10428,11 +10355,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 1
@@ -10440,11 +10366,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 6 {
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -10573,11 +10498,10 @@ func encodeScheduleExchangeReqType(w *exi.Writer, v *ScheduleExchangeReqType) er
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ScheduleExchangeReqType/MaximumSupportingPoints", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.MaximumSupportingPoints < 12 || v.MaximumSupportingPoints > 1024 {
 			return w.Fail("encode ScheduleExchangeReqType/MaximumSupportingPoints", exi.ErrValue)
 		}
@@ -10847,11 +10771,10 @@ func encodeDynamic_SEReqControlModeType(w *exi.Writer, v *Dynamic_SEReqControlMo
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode Dynamic_SEReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -10859,11 +10782,10 @@ func encodeDynamic_SEReqControlModeType(w *exi.Writer, v *Dynamic_SEReqControlMo
 	if v.MinimumSOC != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_SEReqControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode Dynamic_SEReqControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -10874,13 +10796,12 @@ func encodeDynamic_SEReqControlModeType(w *exi.Writer, v *Dynamic_SEReqControlMo
 	if v.TargetSOC != nil {
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_SEReqControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode Dynamic_SEReqControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -11153,11 +11074,10 @@ func encodeScheduled_SEReqControlModeType(w *exi.Writer, v *Scheduled_SEReqContr
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Scheduled_SEReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -11398,11 +11318,10 @@ func encodeEVPowerScheduleType(w *exi.Writer, v *EVPowerScheduleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVPowerScheduleType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -11594,11 +11513,10 @@ func encodeEVPowerScheduleEntryType(w *exi.Writer, v *EVPowerScheduleEntryType) 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVPowerScheduleEntryType/Duration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Duration))
 		w.WriteBits(0, 1)
 		st = 1
@@ -11737,11 +11655,10 @@ func encodeEVAbsolutePriceScheduleType(w *exi.Writer, v *EVAbsolutePriceSchedule
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVAbsolutePriceScheduleType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -11749,11 +11666,10 @@ func encodeEVAbsolutePriceScheduleType(w *exi.Writer, v *EVAbsolutePriceSchedule
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVAbsolutePriceScheduleType/Currency", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.Currency) > 3 {
 			return w.Fail("encode EVAbsolutePriceScheduleType/Currency", exi.ErrValue)
 		}
@@ -11766,11 +11682,10 @@ func encodeEVAbsolutePriceScheduleType(w *exi.Writer, v *EVAbsolutePriceSchedule
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVAbsolutePriceScheduleType/PriceAlgorithm", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.PriceAlgorithm) > 255 {
 			return w.Fail("encode EVAbsolutePriceScheduleType/PriceAlgorithm", exi.ErrValue)
 		}
@@ -11999,11 +11914,10 @@ func encodeEVPriceRuleStackType(w *exi.Writer, v *EVPriceRuleStackType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVPriceRuleStackType/Duration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Duration))
 		w.WriteBits(0, 1)
 		st = 1
@@ -12299,11 +12213,10 @@ func encodeScheduleExchangeResType(w *exi.Writer, v *ScheduleExchangeResType) er
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ScheduleExchangeResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ScheduleExchangeResType/ResponseCode", exi.ErrValue)
 		}
@@ -12314,11 +12227,10 @@ func encodeScheduleExchangeResType(w *exi.Writer, v *ScheduleExchangeResType) er
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ScheduleExchangeResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode ScheduleExchangeResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -12329,11 +12241,10 @@ func encodeScheduleExchangeResType(w *exi.Writer, v *ScheduleExchangeResType) er
 	if v.GoToPause != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ScheduleExchangeResType/GoToPause", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.GoToPause)
 		w.WriteBits(0, 1)
 		st = 4
@@ -12632,11 +12543,10 @@ func encodeDynamic_SEResControlModeType(w *exi.Writer, v *Dynamic_SEResControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_SEResControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -12644,13 +12554,12 @@ func encodeDynamic_SEResControlModeType(w *exi.Writer, v *Dynamic_SEResControlMo
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_SEResControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode Dynamic_SEResControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -12661,15 +12570,14 @@ func encodeDynamic_SEResControlModeType(w *exi.Writer, v *Dynamic_SEResControlMo
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_SEResControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode Dynamic_SEResControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -13110,13 +13018,12 @@ func encodeAbsolutePriceScheduleType(w *exi.Writer, v *AbsolutePriceScheduleType
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AbsolutePriceScheduleType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 2
@@ -13124,11 +13031,10 @@ func encodeAbsolutePriceScheduleType(w *exi.Writer, v *AbsolutePriceScheduleType
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AbsolutePriceScheduleType/PriceScheduleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.PriceScheduleID < 1 {
 			return w.Fail("encode AbsolutePriceScheduleType/PriceScheduleID", exi.ErrValue)
 		}
@@ -13139,11 +13045,10 @@ func encodeAbsolutePriceScheduleType(w *exi.Writer, v *AbsolutePriceScheduleType
 	if v.PriceScheduleDescription != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode AbsolutePriceScheduleType/PriceScheduleDescription", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.PriceScheduleDescription) > 160 {
 			return w.Fail("encode AbsolutePriceScheduleType/PriceScheduleDescription", exi.ErrValue)
 		}
@@ -13156,13 +13061,12 @@ func encodeAbsolutePriceScheduleType(w *exi.Writer, v *AbsolutePriceScheduleType
 	{
 		switch st {
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AbsolutePriceScheduleType/Currency", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.Currency) > 3 {
 			return w.Fail("encode AbsolutePriceScheduleType/Currency", exi.ErrValue)
 		}
@@ -13175,11 +13079,10 @@ func encodeAbsolutePriceScheduleType(w *exi.Writer, v *AbsolutePriceScheduleType
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AbsolutePriceScheduleType/Language", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.Language) > 3 {
 			return w.Fail("encode AbsolutePriceScheduleType/Language", exi.ErrValue)
 		}
@@ -13192,11 +13095,10 @@ func encodeAbsolutePriceScheduleType(w *exi.Writer, v *AbsolutePriceScheduleType
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AbsolutePriceScheduleType/PriceAlgorithm", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.PriceAlgorithm) > 255 {
 			return w.Fail("encode AbsolutePriceScheduleType/PriceAlgorithm", exi.ErrValue)
 		}
@@ -13415,11 +13317,10 @@ func encodePriceScheduleType(w *exi.Writer, v *PriceScheduleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceScheduleType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -13427,11 +13328,10 @@ func encodePriceScheduleType(w *exi.Writer, v *PriceScheduleType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceScheduleType/PriceScheduleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.PriceScheduleID < 1 {
 			return w.Fail("encode PriceScheduleType/PriceScheduleID", exi.ErrValue)
 		}
@@ -13442,11 +13342,10 @@ func encodePriceScheduleType(w *exi.Writer, v *PriceScheduleType) error {
 	if v.PriceScheduleDescription != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PriceScheduleType/PriceScheduleDescription", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.PriceScheduleDescription) > 160 {
 			return w.Fail("encode PriceScheduleType/PriceScheduleDescription", exi.ErrValue)
 		}
@@ -13804,11 +13703,10 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode TaxRuleType/TaxRuleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TaxRuleID < 1 {
 			return w.Fail("encode TaxRuleType/TaxRuleID", exi.ErrValue)
 		}
@@ -13819,11 +13717,10 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	if v.TaxRuleName != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode TaxRuleType/TaxRuleName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.TaxRuleName) > 80 {
 			return w.Fail("encode TaxRuleType/TaxRuleName", exi.ErrValue)
 		}
@@ -13850,11 +13747,10 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	if v.TaxIncludedInPrice != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode TaxRuleType/TaxIncludedInPrice", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.TaxIncludedInPrice)
 		w.WriteBits(0, 1)
 		st = 4
@@ -13862,13 +13758,12 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode TaxRuleType/AppliesToEnergyFee", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.AppliesToEnergyFee)
 		w.WriteBits(0, 1)
 		st = 5
@@ -13876,11 +13771,10 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode TaxRuleType/AppliesToParkingFee", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.AppliesToParkingFee)
 		w.WriteBits(0, 1)
 		st = 6
@@ -13888,11 +13782,10 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode TaxRuleType/AppliesToOverstayFee", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.AppliesToOverstayFee)
 		w.WriteBits(0, 1)
 		st = 7
@@ -13900,11 +13793,10 @@ func encodeTaxRuleType(w *exi.Writer, v *TaxRuleType) error {
 	{
 		switch st {
 		case 7:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode TaxRuleType/AppliesMinimumMaximumCost", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.AppliesMinimumMaximumCost)
 		w.WriteBits(0, 1)
 		st = 8
@@ -14116,11 +14008,10 @@ func encodePriceRuleStackType(w *exi.Writer, v *PriceRuleStackType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceRuleStackType/Duration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Duration))
 		w.WriteBits(0, 1)
 		st = 1
@@ -14471,13 +14362,12 @@ func encodePriceRuleType(w *exi.Writer, v *PriceRuleType) error {
 	if v.ParkingFeePeriod != nil {
 		switch st {
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode PriceRuleType/ParkingFeePeriod", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.ParkingFeePeriod))
 		w.WriteBits(0, 1)
 		st = 3
@@ -14485,15 +14375,14 @@ func encodePriceRuleType(w *exi.Writer, v *PriceRuleType) error {
 	if v.CarbonDioxideEmission != nil {
 		switch st {
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PriceRuleType/CarbonDioxideEmission", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.CarbonDioxideEmission))
 		w.WriteBits(0, 1)
 		st = 4
@@ -14501,17 +14390,16 @@ func encodePriceRuleType(w *exi.Writer, v *PriceRuleType) error {
 	if v.RenewableGenerationPercentage != nil {
 		switch st {
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PriceRuleType/RenewableGenerationPercentage", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(*v.RenewableGenerationPercentage), 8)
 		w.WriteBits(0, 1)
 		st = 5
@@ -14694,11 +14582,10 @@ func encodeOverstayRuleListType(w *exi.Writer, v *OverstayRuleListType) error {
 	if v.OverstayTimeThreshold != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode OverstayRuleListType/OverstayTimeThreshold", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.OverstayTimeThreshold))
 		w.WriteBits(0, 1)
 		st = 1
@@ -14891,11 +14778,10 @@ func encodeOverstayRuleType(w *exi.Writer, v *OverstayRuleType) error {
 	if v.OverstayRuleDescription != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode OverstayRuleType/OverstayRuleDescription", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.OverstayRuleDescription) > 160 {
 			return w.Fail("encode OverstayRuleType/OverstayRuleDescription", exi.ErrValue)
 		}
@@ -14908,13 +14794,12 @@ func encodeOverstayRuleType(w *exi.Writer, v *OverstayRuleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode OverstayRuleType/StartTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.StartTime))
 		w.WriteBits(0, 1)
 		st = 2
@@ -14934,11 +14819,10 @@ func encodeOverstayRuleType(w *exi.Writer, v *OverstayRuleType) error {
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode OverstayRuleType/OverstayFeePeriod", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.OverstayFeePeriod))
 		w.WriteBits(0, 1)
 		st = 4
@@ -15114,11 +14998,10 @@ func encodeAdditionalServiceType(w *exi.Writer, v *AdditionalServiceType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode AdditionalServiceType/ServiceName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.ServiceName) > 80 {
 			return w.Fail("encode AdditionalServiceType/ServiceName", exi.ErrValue)
 		}
@@ -15363,13 +15246,12 @@ func encodePriceLevelScheduleType(w *exi.Writer, v *PriceLevelScheduleType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceLevelScheduleType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 2
@@ -15377,11 +15259,10 @@ func encodePriceLevelScheduleType(w *exi.Writer, v *PriceLevelScheduleType) erro
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceLevelScheduleType/PriceScheduleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.PriceScheduleID < 1 {
 			return w.Fail("encode PriceLevelScheduleType/PriceScheduleID", exi.ErrValue)
 		}
@@ -15392,11 +15273,10 @@ func encodePriceLevelScheduleType(w *exi.Writer, v *PriceLevelScheduleType) erro
 	if v.PriceScheduleDescription != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PriceLevelScheduleType/PriceScheduleDescription", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.PriceScheduleDescription) > 160 {
 			return w.Fail("encode PriceLevelScheduleType/PriceScheduleDescription", exi.ErrValue)
 		}
@@ -15409,13 +15289,12 @@ func encodePriceLevelScheduleType(w *exi.Writer, v *PriceLevelScheduleType) erro
 	{
 		switch st {
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceLevelScheduleType/NumberOfPriceLevels", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.NumberOfPriceLevels), 8)
 		w.WriteBits(0, 1)
 		st = 5
@@ -15618,11 +15497,10 @@ func encodePriceLevelScheduleEntryType(w *exi.Writer, v *PriceLevelScheduleEntry
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceLevelScheduleEntryType/Duration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.Duration))
 		w.WriteBits(0, 1)
 		st = 1
@@ -15630,11 +15508,10 @@ func encodePriceLevelScheduleEntryType(w *exi.Writer, v *PriceLevelScheduleEntry
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PriceLevelScheduleEntryType/PriceLevel", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.PriceLevel), 8)
 		w.WriteBits(0, 1)
 		st = 2
@@ -15834,11 +15711,10 @@ func encodeScheduleTupleType(w *exi.Writer, v *ScheduleTupleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ScheduleTupleType/ScheduleTupleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.ScheduleTupleID < 1 {
 			return w.Fail("encode ScheduleTupleType/ScheduleTupleID", exi.ErrValue)
 		}
@@ -16112,11 +15988,10 @@ func encodePowerScheduleType(w *exi.Writer, v *PowerScheduleType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode PowerScheduleType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -16350,11 +16225,10 @@ func encodeServiceDetailReqType(w *exi.Writer, v *ServiceDetailReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailReqType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 2
@@ -16490,11 +16364,10 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ServiceDetailResType/ResponseCode", exi.ErrValue)
 		}
@@ -16505,11 +16378,10 @@ func encodeServiceDetailResType(w *exi.Writer, v *ServiceDetailResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDetailResType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 3
@@ -16733,11 +16605,10 @@ func encodeParameterSetType(w *exi.Writer, v *ParameterSetType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ParameterSetType/ParameterSetID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ParameterSetID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -16994,11 +16865,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.BoolValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode ParameterType/boolValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.BoolValue)
 		w.WriteBits(0, 1)
 		st = 2
@@ -17006,11 +16876,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.ByteValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode ParameterType/byteValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(int64(*v.ByteValue) - -128), 8)
 		w.WriteBits(0, 1)
 		st = 3
@@ -17018,11 +16887,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.ShortValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode ParameterType/shortValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.ShortValue))
 		w.WriteBits(0, 1)
 		st = 4
@@ -17030,11 +16898,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.IntValue != nil {
 		switch st {
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode ParameterType/intValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.IntValue))
 		w.WriteBits(0, 1)
 		st = 5
@@ -17054,11 +16921,10 @@ func encodeParameterType(w *exi.Writer, v *ParameterType) error {
 	if v.FiniteString != nil {
 		switch st {
 		case 1:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		default:
 			return w.Fail("encode ParameterType/finiteString", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.FiniteString) > 80 {
 			return w.Fail("encode ParameterType/finiteString", exi.ErrValue)
 		}
@@ -17274,13 +17140,12 @@ func encodeServiceIDListType(w *exi.Writer, v *ServiceIDListType) error {
 	for i := range v.ServiceID {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode ServiceIDListType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID[i]))
 		w.WriteBits(0, 1)
 		if i+1 < 16 {
@@ -17435,11 +17300,10 @@ func encodeServiceDiscoveryResType(w *exi.Writer, v *ServiceDiscoveryResType) er
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ServiceDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -17450,11 +17314,10 @@ func encodeServiceDiscoveryResType(w *exi.Writer, v *ServiceDiscoveryResType) er
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceDiscoveryResType/ServiceRenegotiationSupported", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.ServiceRenegotiationSupported)
 		w.WriteBits(0, 1)
 		st = 3
@@ -17670,11 +17533,10 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -17682,11 +17544,10 @@ func encodeServiceType(w *exi.Writer, v *ServiceType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceType/FreeService", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.FreeService)
 		w.WriteBits(0, 1)
 		st = 2
@@ -17897,11 +17758,10 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SelectedServiceType/ServiceID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ServiceID))
 		w.WriteBits(0, 1)
 		st = 1
@@ -17909,11 +17769,10 @@ func encodeSelectedServiceType(w *exi.Writer, v *SelectedServiceType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SelectedServiceType/ParameterSetID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ParameterSetID))
 		w.WriteBits(0, 1)
 		st = 2
@@ -18105,11 +17964,10 @@ func encodeServiceSelectionResType(w *exi.Writer, v *ServiceSelectionResType) er
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ServiceSelectionResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ServiceSelectionResType/ResponseCode", exi.ErrValue)
 		}
@@ -18202,11 +18060,10 @@ func encodeSessionSetupReqType(w *exi.Writer, v *SessionSetupReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupReqType/EVCCID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.EVCCID) > 255 {
 			return w.Fail("encode SessionSetupReqType/EVCCID", exi.ErrValue)
 		}
@@ -18329,11 +18186,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode SessionSetupResType/ResponseCode", exi.ErrValue)
 		}
@@ -18344,11 +18200,10 @@ func encodeSessionSetupResType(w *exi.Writer, v *SessionSetupResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionSetupResType/EVSEID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.EVSEID) > 255 {
 			return w.Fail("encode SessionSetupResType/EVSEID", exi.ErrValue)
 		}
@@ -18520,11 +18375,10 @@ func encodeSessionStopReqType(w *exi.Writer, v *SessionStopReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionStopReqType/ChargingSession", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ChargingSession) >= 3 {
 			return w.Fail("encode SessionStopReqType/ChargingSession", exi.ErrValue)
 		}
@@ -18535,11 +18389,10 @@ func encodeSessionStopReqType(w *exi.Writer, v *SessionStopReqType) error {
 	if v.EVTerminationCode != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SessionStopReqType/EVTerminationCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.EVTerminationCode) > 80 {
 			return w.Fail("encode SessionStopReqType/EVTerminationCode", exi.ErrValue)
 		}
@@ -18552,13 +18405,12 @@ func encodeSessionStopReqType(w *exi.Writer, v *SessionStopReqType) error {
 	if v.EVTerminationExplanation != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SessionStopReqType/EVTerminationExplanation", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.EVTerminationExplanation) > 160 {
 			return w.Fail("encode SessionStopReqType/EVTerminationExplanation", exi.ErrValue)
 		}
@@ -18661,11 +18513,10 @@ func encodeSessionStopResType(w *exi.Writer, v *SessionStopResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode SessionStopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode SessionStopResType/ResponseCode", exi.ErrValue)
 		}
@@ -19176,11 +19027,10 @@ func encodeVehicleCheckInReqType(w *exi.Writer, v *VehicleCheckInReqType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode VehicleCheckInReqType/EVCheckInStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVCheckInStatus) >= 3 {
 			return w.Fail("encode VehicleCheckInReqType/EVCheckInStatus", exi.ErrValue)
 		}
@@ -19191,11 +19041,10 @@ func encodeVehicleCheckInReqType(w *exi.Writer, v *VehicleCheckInReqType) error 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode VehicleCheckInReqType/ParkingMethod", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ParkingMethod) >= 3 {
 			return w.Fail("encode VehicleCheckInReqType/ParkingMethod", exi.ErrValue)
 		}
@@ -19206,11 +19055,10 @@ func encodeVehicleCheckInReqType(w *exi.Writer, v *VehicleCheckInReqType) error 
 	if v.VehicleFrame != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode VehicleCheckInReqType/VehicleFrame", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.VehicleFrame))
 		w.WriteBits(0, 1)
 		st = 4
@@ -19218,13 +19066,12 @@ func encodeVehicleCheckInReqType(w *exi.Writer, v *VehicleCheckInReqType) error 
 	if v.DeviceOffset != nil {
 		switch st {
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode VehicleCheckInReqType/DeviceOffset", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.DeviceOffset))
 		w.WriteBits(0, 1)
 		st = 5
@@ -19232,15 +19079,14 @@ func encodeVehicleCheckInReqType(w *exi.Writer, v *VehicleCheckInReqType) error 
 	if v.VehicleTravel != nil {
 		switch st {
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode VehicleCheckInReqType/VehicleTravel", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.VehicleTravel))
 		w.WriteBits(0, 1)
 		st = 6
@@ -19499,11 +19345,10 @@ func encodeVehicleCheckInResType(w *exi.Writer, v *VehicleCheckInResType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode VehicleCheckInResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode VehicleCheckInResType/ResponseCode", exi.ErrValue)
 		}
@@ -19514,11 +19359,10 @@ func encodeVehicleCheckInResType(w *exi.Writer, v *VehicleCheckInResType) error 
 	if v.ParkingSpace != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode VehicleCheckInResType/ParkingSpace", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.ParkingSpace))
 		w.WriteBits(0, 1)
 		st = 3
@@ -19526,13 +19370,12 @@ func encodeVehicleCheckInResType(w *exi.Writer, v *VehicleCheckInResType) error 
 	if v.DeviceLocation != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode VehicleCheckInResType/DeviceLocation", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.DeviceLocation))
 		w.WriteBits(0, 1)
 		st = 4
@@ -19540,15 +19383,14 @@ func encodeVehicleCheckInResType(w *exi.Writer, v *VehicleCheckInResType) error 
 	if v.TargetDistance != nil {
 		switch st {
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode VehicleCheckInResType/TargetDistance", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.TargetDistance))
 		w.WriteBits(0, 1)
 		st = 5
@@ -19673,11 +19515,10 @@ func encodeVehicleCheckOutReqType(w *exi.Writer, v *VehicleCheckOutReqType) erro
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode VehicleCheckOutReqType/EVCheckOutStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVCheckOutStatus) >= 3 {
 			return w.Fail("encode VehicleCheckOutReqType/EVCheckOutStatus", exi.ErrValue)
 		}
@@ -19688,11 +19529,10 @@ func encodeVehicleCheckOutReqType(w *exi.Writer, v *VehicleCheckOutReqType) erro
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode VehicleCheckOutReqType/CheckOutTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.CheckOutTime))
 		w.WriteBits(0, 1)
 		st = 3
@@ -19811,11 +19651,10 @@ func encodeVehicleCheckOutResType(w *exi.Writer, v *VehicleCheckOutResType) erro
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode VehicleCheckOutResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode VehicleCheckOutResType/ResponseCode", exi.ErrValue)
 		}
@@ -19826,11 +19665,10 @@ func encodeVehicleCheckOutResType(w *exi.Writer, v *VehicleCheckOutResType) erro
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode VehicleCheckOutResType/EVSECheckOutStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSECheckOutStatus) >= 2 {
 			return w.Fail("encode VehicleCheckOutResType/EVSECheckOutStatus", exi.ErrValue)
 		}
@@ -19965,13 +19803,12 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopReqType/MeterInfoRequested", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.MeterInfoRequested)
 		w.WriteBits(0, 1)
 		st = 3
@@ -21069,11 +20906,10 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.PresentSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.PresentSOC < 0 || *v.PresentSOC > 100 {
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrValue)
 		}
@@ -21084,13 +20920,12 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrValue)
 		}
@@ -21101,15 +20936,14 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 1:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrValue)
 		}
@@ -21120,17 +20954,16 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 1:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 2:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MaximumSOC < 0 || *v.MaximumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrValue)
 		}
@@ -21141,19 +20974,18 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 1:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 2:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 3:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMinimumSOC))
 		w.WriteBits(0, 1)
 		st = 5
@@ -21161,21 +20993,20 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToTargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 1:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 2:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 3:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToTargetSOC))
 		w.WriteBits(0, 1)
 		st = 6
@@ -21183,23 +21014,22 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 1:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 2:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 3:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMaximumSOC))
 		w.WriteBits(0, 1)
 		st = 7
@@ -21207,25 +21037,24 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.ChargingComplete != nil {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 3:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 7:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 8
@@ -21261,29 +21090,28 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.InletHot != nil {
 		switch st {
 		case 0:
-			w.WriteBits(9, 4)
+			w.WriteBits(18, 5)
 		case 1:
-			w.WriteBits(8, 4)
+			w.WriteBits(16, 5)
 		case 2:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 6:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 7:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 8:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 9:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DisplayParametersType/InletHot", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.InletHot)
 		w.WriteBits(0, 1)
 		st = 10
@@ -21466,11 +21294,10 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrValue)
 		}
@@ -21673,11 +21500,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -21797,11 +21623,10 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -22133,11 +21958,10 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -22145,13 +21969,12 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -22162,15 +21985,14 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -22181,17 +22003,16 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.AckMaxDelay != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.AckMaxDelay))
 		w.WriteBits(0, 1)
 		st = 4
@@ -22476,11 +22297,10 @@ func encodeTargetPositionType(w *exi.Writer, v *TargetPositionType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode TargetPositionType/TargetOffsetX", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TargetOffsetX))
 		w.WriteBits(0, 1)
 		st = 1
@@ -22488,11 +22308,10 @@ func encodeTargetPositionType(w *exi.Writer, v *TargetPositionType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode TargetPositionType/TargetOffsetY", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TargetOffsetY))
 		w.WriteBits(0, 1)
 		st = 2

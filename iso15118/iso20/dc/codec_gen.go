@@ -283,11 +283,10 @@ func encodeBPT_DC_CPDReqEnergyTransferModeType(w *exi.Writer, v *BPT_DC_CPDReqEn
 	if v.TargetSOC != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode BPT_DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrValue)
 		}
@@ -568,11 +567,10 @@ func encodeDC_CPDReqEnergyTransferModeType(w *exi.Writer, v *DC_CPDReqEnergyTran
 	if v.TargetSOC != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode DC_CPDReqEnergyTransferModeType/TargetSOC", exi.ErrValue)
 		}
@@ -670,11 +668,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(int64(v.Exponent) - -128), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -682,11 +679,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Value", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Value))
 		w.WriteBits(0, 1)
 		st = 2
@@ -1500,11 +1496,10 @@ func encodeBPT_Dynamic_DC_CLReqControlModeType(w *exi.Writer, v *BPT_Dynamic_DC_
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode BPT_Dynamic_DC_CLReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -1855,11 +1850,10 @@ func encodeDynamic_DC_CLReqControlModeType(w *exi.Writer, v *Dynamic_DC_CLReqCon
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_DC_CLReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -2074,11 +2068,10 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -2566,11 +2559,10 @@ func encodeBPT_Dynamic_DC_CLResControlModeType(w *exi.Writer, v *BPT_Dynamic_DC_
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode BPT_Dynamic_DC_CLResControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -2578,13 +2570,12 @@ func encodeBPT_Dynamic_DC_CLResControlModeType(w *exi.Writer, v *BPT_Dynamic_DC_
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode BPT_Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -2595,15 +2586,14 @@ func encodeBPT_Dynamic_DC_CLResControlModeType(w *exi.Writer, v *BPT_Dynamic_DC_
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode BPT_Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -2614,17 +2604,16 @@ func encodeBPT_Dynamic_DC_CLResControlModeType(w *exi.Writer, v *BPT_Dynamic_DC_
 	if v.AckMaxDelay != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode BPT_Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.AckMaxDelay))
 		w.WriteBits(0, 1)
 		st = 4
@@ -3090,11 +3079,10 @@ func encodeDynamic_DC_CLResControlModeType(w *exi.Writer, v *Dynamic_DC_CLResCon
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_DC_CLResControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -3102,13 +3090,12 @@ func encodeDynamic_DC_CLResControlModeType(w *exi.Writer, v *Dynamic_DC_CLResCon
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode Dynamic_DC_CLResControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -3119,15 +3106,14 @@ func encodeDynamic_DC_CLResControlModeType(w *exi.Writer, v *Dynamic_DC_CLResCon
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode Dynamic_DC_CLResControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -3138,17 +3124,16 @@ func encodeDynamic_DC_CLResControlModeType(w *exi.Writer, v *Dynamic_DC_CLResCon
 	if v.AckMaxDelay != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_DC_CLResControlModeType/AckMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.AckMaxDelay))
 		w.WriteBits(0, 1)
 		st = 4
@@ -3498,11 +3483,10 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -3510,13 +3494,12 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -3527,15 +3510,14 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -3546,17 +3528,16 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.AckMaxDelay != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.AckMaxDelay))
 		w.WriteBits(0, 1)
 		st = 4
@@ -5965,11 +5946,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.SessionID); n > 8 || n < 8 {
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrValue)
 		}
@@ -5980,11 +5960,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/TimeStamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeStamp))
 		w.WriteBits(0, 1)
 		st = 2
@@ -6487,11 +6466,10 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	if v.HMACOutputLength != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
 			return err
 		}
@@ -6809,11 +6787,10 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DigestValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
 		}
@@ -7017,13 +6994,12 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	for i := range v.XPath {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode TransformType/XPath", exi.ErrValue)
 		}
@@ -8125,27 +8101,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.KeyName {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 4:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 5:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 6:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 7:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 8:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
 		}
@@ -8298,27 +8273,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.MgmtData {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 5:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 6:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 7:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 8:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		default:
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
 		}
@@ -8716,11 +8690,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.P != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.P) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
 		}
@@ -8731,11 +8704,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Q != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Q) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
 		}
@@ -8746,13 +8718,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.G != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.G) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
 		}
@@ -8763,15 +8734,14 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Y) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
 		}
@@ -8782,11 +8752,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.J != nil {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.J) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
 		}
@@ -8797,13 +8766,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Seed != nil {
 		switch st {
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Seed) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
 		}
@@ -8814,11 +8782,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.PgenCounter != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PgenCounter) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
 		}
@@ -8915,11 +8882,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Modulus) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
 		}
@@ -8930,11 +8896,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Exponent) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
 		}
@@ -9738,21 +9703,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SKI {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
 		}
@@ -9763,21 +9727,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SubjectName {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
 		}
@@ -9790,21 +9753,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
 		}
@@ -9815,21 +9777,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509CRL {
 		switch st {
 		case 0:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 1:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		default:
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
 		}
@@ -9928,11 +9889,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
 		}
@@ -9945,11 +9905,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
 			return err
 		}
@@ -10076,11 +10035,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyID) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
 		}
@@ -10091,11 +10049,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
 		}
@@ -10106,11 +10063,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket_2 != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
 		}
@@ -10206,13 +10162,12 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	for i := range v.SPKISexp {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
 		}
@@ -10541,11 +10496,10 @@ func encodeDC_CableCheckResType(w *exi.Writer, v *DC_CableCheckResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_CableCheckResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode DC_CableCheckResType/ResponseCode", exi.ErrValue)
 		}
@@ -10556,11 +10510,10 @@ func encodeDC_CableCheckResType(w *exi.Writer, v *DC_CableCheckResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_CableCheckResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode DC_CableCheckResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -10657,11 +10610,10 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrValue)
 		}
@@ -10893,13 +10845,12 @@ func encodeDC_ChargeLoopReqType(w *exi.Writer, v *DC_ChargeLoopReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_ChargeLoopReqType/MeterInfoRequested", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.MeterInfoRequested)
 		w.WriteBits(0, 1)
 		st = 3
@@ -11111,13 +11062,12 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopReqType/MeterInfoRequested", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.MeterInfoRequested)
 		w.WriteBits(0, 1)
 		st = 3
@@ -12215,11 +12165,10 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.PresentSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.PresentSOC < 0 || *v.PresentSOC > 100 {
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrValue)
 		}
@@ -12230,13 +12179,12 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrValue)
 		}
@@ -12247,15 +12195,14 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 1:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrValue)
 		}
@@ -12266,17 +12213,16 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 1:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 2:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MaximumSOC < 0 || *v.MaximumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrValue)
 		}
@@ -12287,19 +12233,18 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 1:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 2:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 3:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMinimumSOC))
 		w.WriteBits(0, 1)
 		st = 5
@@ -12307,21 +12252,20 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToTargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 1:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 2:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 3:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToTargetSOC))
 		w.WriteBits(0, 1)
 		st = 6
@@ -12329,23 +12273,22 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 1:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 2:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 3:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMaximumSOC))
 		w.WriteBits(0, 1)
 		st = 7
@@ -12353,25 +12296,24 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.ChargingComplete != nil {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 3:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 7:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 8
@@ -12407,29 +12349,28 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.InletHot != nil {
 		switch st {
 		case 0:
-			w.WriteBits(9, 4)
+			w.WriteBits(18, 5)
 		case 1:
-			w.WriteBits(8, 4)
+			w.WriteBits(16, 5)
 		case 2:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 6:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 7:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 8:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 9:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DisplayParametersType/InletHot", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.InletHot)
 		w.WriteBits(0, 1)
 		st = 10
@@ -12804,11 +12745,10 @@ func encodeDC_ChargeLoopResType(w *exi.Writer, v *DC_ChargeLoopResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_ChargeLoopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode DC_ChargeLoopResType/ResponseCode", exi.ErrValue)
 		}
@@ -12891,11 +12831,10 @@ func encodeDC_ChargeLoopResType(w *exi.Writer, v *DC_ChargeLoopResType) error {
 	{
 		switch st {
 		case 7:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_ChargeLoopResType/EVSEPowerLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEPowerLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 8
@@ -12903,11 +12842,10 @@ func encodeDC_ChargeLoopResType(w *exi.Writer, v *DC_ChargeLoopResType) error {
 	{
 		switch st {
 		case 8:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_ChargeLoopResType/EVSECurrentLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSECurrentLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 9
@@ -12915,11 +12853,10 @@ func encodeDC_ChargeLoopResType(w *exi.Writer, v *DC_ChargeLoopResType) error {
 	{
 		switch st {
 		case 9:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_ChargeLoopResType/EVSEVoltageLimitAchieved", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVSEVoltageLimitAchieved)
 		w.WriteBits(0, 1)
 		st = 10
@@ -13150,11 +13087,10 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrValue)
 		}
@@ -13301,11 +13237,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 1
@@ -13313,11 +13248,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 6 {
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -13860,11 +13794,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MeterID) > 32 {
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrValue)
 		}
@@ -13877,11 +13810,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/ChargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ChargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 2
@@ -13889,11 +13821,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_DischargedEnergyReadingWh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_DischargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_DischargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 3
@@ -13901,13 +13832,12 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.CapacitiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/CapacitiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.CapacitiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 4
@@ -13915,15 +13845,14 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_InductiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_InductiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_InductiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 5
@@ -13931,17 +13860,16 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterSignature != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.MeterSignature) > 64 {
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrValue)
 		}
@@ -13952,19 +13880,18 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterStatus != nil {
 		switch st {
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.MeterStatus))
 		w.WriteBits(0, 1)
 		st = 7
@@ -13972,21 +13899,20 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterTimestamp != nil {
 		switch st {
 		case 2:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterTimestamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.MeterTimestamp))
 		w.WriteBits(0, 1)
 		st = 8
@@ -14267,11 +14193,10 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReceiptType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -14538,11 +14463,10 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TaxRuleID < 1 {
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrValue)
 		}
@@ -14857,11 +14781,10 @@ func encodeDC_ChargeParameterDiscoveryResType(w *exi.Writer, v *DC_ChargeParamet
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode DC_ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -14984,11 +14907,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -15113,11 +15035,10 @@ func encodeDC_PreChargeReqType(w *exi.Writer, v *DC_PreChargeReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_PreChargeReqType/EVProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVProcessing) >= 3 {
 			return w.Fail("encode DC_PreChargeReqType/EVProcessing", exi.ErrValue)
 		}
@@ -15252,11 +15173,10 @@ func encodeDC_PreChargeResType(w *exi.Writer, v *DC_PreChargeResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_PreChargeResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode DC_PreChargeResType/ResponseCode", exi.ErrValue)
 		}
@@ -15365,11 +15285,10 @@ func encodeDC_WeldingDetectionReqType(w *exi.Writer, v *DC_WeldingDetectionReqTy
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_WeldingDetectionReqType/EVProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVProcessing) >= 3 {
 			return w.Fail("encode DC_WeldingDetectionReqType/EVProcessing", exi.ErrValue)
 		}
@@ -15480,11 +15399,10 @@ func encodeDC_WeldingDetectionResType(w *exi.Writer, v *DC_WeldingDetectionResTy
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DC_WeldingDetectionResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode DC_WeldingDetectionResType/ResponseCode", exi.ErrValue)
 		}

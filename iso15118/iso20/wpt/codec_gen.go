@@ -412,11 +412,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.P != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.P) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
 		}
@@ -427,11 +426,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Q != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Q) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
 		}
@@ -442,13 +440,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.G != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.G) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
 		}
@@ -459,15 +456,14 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(2, 2)
+			w.WriteBits(4, 3)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Y) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
 		}
@@ -478,11 +474,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.J != nil {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.J) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
 		}
@@ -493,13 +488,12 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.Seed != nil {
 		switch st {
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Seed) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
 		}
@@ -510,11 +504,10 @@ func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
 	if v.PgenCounter != nil {
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PgenCounter) > exi.DefaultMaxLength {
 			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
 		}
@@ -1505,27 +1498,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.KeyName {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 4:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 5:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 6:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 7:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		case 8:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
 		}
@@ -1678,27 +1670,26 @@ func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
 	for i := range v.MgmtData {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 5:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 6:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 7:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 8:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		default:
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
 		}
@@ -1903,11 +1894,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Modulus) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
 		}
@@ -1918,11 +1908,10 @@ func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.Exponent) > exi.DefaultMaxLength {
 			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
 		}
@@ -2296,13 +2285,12 @@ func encodeTransformType(w *exi.Writer, v *TransformType) error {
 	for i := range v.XPath {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode TransformType/XPath", exi.ErrValue)
 		}
@@ -2940,21 +2928,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SKI {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
 		}
@@ -2965,21 +2952,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509SubjectName {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		default:
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
 		}
@@ -2992,21 +2978,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509Certificate {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		default:
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
 		}
@@ -3017,21 +3002,20 @@ func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
 	for i := range v.X509CRL {
 		switch st {
 		case 0:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 1:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		default:
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
 		}
@@ -3130,11 +3114,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
 			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
 		}
@@ -3147,11 +3130,10 @@ func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
 			return err
 		}
@@ -3278,11 +3260,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyID) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
 		}
@@ -3293,11 +3274,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
 		}
@@ -3308,11 +3288,10 @@ func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
 	if v.PGPKeyPacket_2 != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		default:
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
 			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
 		}
@@ -3408,13 +3387,12 @@ func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
 	for i := range v.SPKISexp {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
 			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
 		}
@@ -3850,11 +3828,10 @@ func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.DigestValue) > exi.DefaultMaxLength {
 			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
 		}
@@ -4550,11 +4527,10 @@ func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
 	if v.HMACOutputLength != nil {
 		switch st {
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
 			return err
 		}
@@ -5120,11 +5096,10 @@ func encodeWPT_AlignmentCheckReqType(w *exi.Writer, v *WPT_AlignmentCheckReqType
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_AlignmentCheckReqType/EVProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVProcessing) >= 3 {
 			return w.Fail("encode WPT_AlignmentCheckReqType/EVProcessing", exi.ErrValue)
 		}
@@ -5147,13 +5122,12 @@ func encodeWPT_AlignmentCheckReqType(w *exi.Writer, v *WPT_AlignmentCheckReqType
 	{
 		switch st {
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_AlignmentCheckReqType/EVResultCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVResultCode) >= 3 {
 			return w.Fail("encode WPT_AlignmentCheckReqType/EVResultCode", exi.ErrValue)
 		}
@@ -5164,13 +5138,12 @@ func encodeWPT_AlignmentCheckReqType(w *exi.Writer, v *WPT_AlignmentCheckReqType
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_AlignmentCheckReqType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_AlignmentCheckReqType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -5407,11 +5380,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if n := len(v.SessionID); n > 8 || n < 8 {
 			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrValue)
 		}
@@ -5422,11 +5394,10 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MessageHeaderType/TimeStamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeStamp))
 		w.WriteBits(0, 1)
 		st = 2
@@ -5533,11 +5504,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Exponent", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(int64(v.Exponent) - -128), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -5545,11 +5515,10 @@ func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode RationalNumberType/Value", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Value))
 		w.WriteBits(0, 1)
 		st = 2
@@ -5825,11 +5794,10 @@ func encodeWPT_AlignmentCheckResType(w *exi.Writer, v *WPT_AlignmentCheckResType
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_AlignmentCheckResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode WPT_AlignmentCheckResType/ResponseCode", exi.ErrValue)
 		}
@@ -5840,11 +5808,10 @@ func encodeWPT_AlignmentCheckResType(w *exi.Writer, v *WPT_AlignmentCheckResType
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_AlignmentCheckResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode WPT_AlignmentCheckResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -5881,17 +5848,16 @@ func encodeWPT_AlignmentCheckResType(w *exi.Writer, v *WPT_AlignmentCheckResType
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_AlignmentCheckResType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_AlignmentCheckResType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -6000,11 +5966,10 @@ func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrValue)
 		}
@@ -6346,13 +6311,12 @@ func encodeWPT_ChargeLoopReqType(w *exi.Writer, v *WPT_ChargeLoopReqType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeLoopReqType/MeterInfoRequested", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.MeterInfoRequested)
 		w.WriteBits(0, 1)
 		st = 3
@@ -6384,11 +6348,10 @@ func encodeWPT_ChargeLoopReqType(w *exi.Writer, v *WPT_ChargeLoopReqType) error 
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeLoopReqType/EVPCChargeDiagnostics", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVPCChargeDiagnostics) >= 4 {
 			return w.Fail("encode WPT_ChargeLoopReqType/EVPCChargeDiagnostics", exi.ErrValue)
 		}
@@ -6425,17 +6388,16 @@ func encodeWPT_ChargeLoopReqType(w *exi.Writer, v *WPT_ChargeLoopReqType) error 
 	for i := range v.ManufacturerSpecificDataContainer {
 		switch st {
 		case 6:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 7:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 8:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 9:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.ManufacturerSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer", exi.ErrValue)
 		}
@@ -6582,13 +6544,12 @@ func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopReqType/MeterInfoRequested", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.MeterInfoRequested)
 		w.WriteBits(0, 1)
 		st = 3
@@ -7686,11 +7647,10 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.PresentSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.PresentSOC < 0 || *v.PresentSOC > 100 {
 			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrValue)
 		}
@@ -7701,13 +7661,12 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 1:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrValue)
 		}
@@ -7718,15 +7677,14 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 1:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 2:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrValue)
 		}
@@ -7737,17 +7695,16 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.MaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 1:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 2:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 3:
-			w.WriteBits(0, 4)
+			w.WriteBits(0, 5)
 		default:
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MaximumSOC < 0 || *v.MaximumSOC > 100 {
 			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrValue)
 		}
@@ -7758,19 +7715,18 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 1:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 2:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 3:
-			w.WriteBits(1, 4)
+			w.WriteBits(2, 5)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMinimumSOC))
 		w.WriteBits(0, 1)
 		st = 5
@@ -7778,21 +7734,20 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToTargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 1:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 2:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 3:
-			w.WriteBits(2, 4)
+			w.WriteBits(4, 5)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToTargetSOC))
 		w.WriteBits(0, 1)
 		st = 6
@@ -7800,23 +7755,22 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.RemainingTimeToMaximumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 1:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 2:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 3:
-			w.WriteBits(3, 4)
+			w.WriteBits(6, 5)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.RemainingTimeToMaximumSOC))
 		w.WriteBits(0, 1)
 		st = 7
@@ -7824,25 +7778,24 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.ChargingComplete != nil {
 		switch st {
 		case 0:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 1:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 2:
-			w.WriteBits(5, 4)
+			w.WriteBits(10, 5)
 		case 3:
-			w.WriteBits(4, 4)
+			w.WriteBits(8, 5)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 7:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode DisplayParametersType/ChargingComplete", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.ChargingComplete)
 		w.WriteBits(0, 1)
 		st = 8
@@ -7878,29 +7831,28 @@ func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error 
 	if v.InletHot != nil {
 		switch st {
 		case 0:
-			w.WriteBits(9, 4)
+			w.WriteBits(18, 5)
 		case 1:
-			w.WriteBits(8, 4)
+			w.WriteBits(16, 5)
 		case 2:
-			w.WriteBits(7, 4)
+			w.WriteBits(14, 5)
 		case 3:
-			w.WriteBits(6, 4)
+			w.WriteBits(12, 5)
 		case 4:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 5:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 6:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 7:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 8:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 9:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode DisplayParametersType/InletHot", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(*v.InletHot)
 		w.WriteBits(0, 1)
 		st = 10
@@ -8472,11 +8424,10 @@ func encodeWPT_ChargeLoopResType(w *exi.Writer, v *WPT_ChargeLoopResType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeLoopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode WPT_ChargeLoopResType/ResponseCode", exi.ErrValue)
 		}
@@ -8585,11 +8536,10 @@ func encodeWPT_ChargeLoopResType(w *exi.Writer, v *WPT_ChargeLoopResType) error 
 	{
 		switch st {
 		case 9:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeLoopResType/SPCChargeDiagnostics", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.SPCChargeDiagnostics) >= 6 {
 			return w.Fail("encode WPT_ChargeLoopResType/SPCChargeDiagnostics", exi.ErrValue)
 		}
@@ -8626,17 +8576,16 @@ func encodeWPT_ChargeLoopResType(w *exi.Writer, v *WPT_ChargeLoopResType) error 
 	for i := range v.ManufacturerSpecificDataContainer {
 		switch st {
 		case 10:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 11:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 12:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 13:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.ManufacturerSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer", exi.ErrValue)
 		}
@@ -8814,11 +8763,10 @@ func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrValue)
 		}
@@ -8965,11 +8913,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NotificationMaxDelay))
 		w.WriteBits(0, 1)
 		st = 1
@@ -8977,11 +8924,10 @@ func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSENotification) >= 6 {
 			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrValue)
 		}
@@ -9524,11 +9470,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(v.MeterID) > 32 {
 			return w.Fail("encode MeterInfoType/MeterID", exi.ErrValue)
 		}
@@ -9541,11 +9486,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode MeterInfoType/ChargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.ChargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 2
@@ -9553,11 +9497,10 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_DischargedEnergyReadingWh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_DischargedEnergyReadingWh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_DischargedEnergyReadingWh))
 		w.WriteBits(0, 1)
 		st = 3
@@ -9565,13 +9508,12 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.CapacitiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 3:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/CapacitiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.CapacitiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 4
@@ -9579,15 +9521,14 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.BPT_InductiveEnergyReadingVARh != nil {
 		switch st {
 		case 2:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 3:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 4:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/BPT_InductiveEnergyReadingVARh", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.BPT_InductiveEnergyReadingVARh))
 		w.WriteBits(0, 1)
 		st = 5
@@ -9595,17 +9536,16 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterSignature != nil {
 		switch st {
 		case 2:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 5:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.MeterSignature) > 64 {
 			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrValue)
 		}
@@ -9616,19 +9556,18 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterStatus != nil {
 		switch st {
 		case 2:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 3:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 4:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 5:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterStatus", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(*v.MeterStatus))
 		w.WriteBits(0, 1)
 		st = 7
@@ -9636,21 +9575,20 @@ func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
 	if v.MeterTimestamp != nil {
 		switch st {
 		case 2:
-			w.WriteBits(5, 3)
+			w.WriteBits(10, 4)
 		case 3:
-			w.WriteBits(4, 3)
+			w.WriteBits(8, 4)
 		case 4:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 5:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 6:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode MeterInfoType/MeterTimestamp", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.MeterTimestamp))
 		w.WriteBits(0, 1)
 		st = 8
@@ -9931,11 +9869,10 @@ func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ReceiptType/TimeAnchor", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.TimeAnchor))
 		w.WriteBits(0, 1)
 		st = 1
@@ -10202,11 +10139,10 @@ func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TaxRuleID < 1 {
 			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrValue)
 		}
@@ -10533,11 +10469,10 @@ func encodeWPT_ChargeParameterDiscoveryReqType(w *exi.Writer, v *WPT_ChargeParam
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.SDMaxGroundClearence))
 		w.WriteBits(0, 1)
 		st = 3
@@ -10545,11 +10480,10 @@ func encodeWPT_ChargeParameterDiscoveryReqType(w *exi.Writer, v *WPT_ChargeParam
 	{
 		switch st {
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.SDMinGroundClearence))
 		w.WriteBits(0, 1)
 		st = 4
@@ -10569,11 +10503,10 @@ func encodeWPT_ChargeParameterDiscoveryReqType(w *exi.Writer, v *WPT_ChargeParam
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBool(v.EVPCDeviceLocalControl)
 		w.WriteBits(0, 1)
 		st = 6
@@ -10581,13 +10514,12 @@ func encodeWPT_ChargeParameterDiscoveryReqType(w *exi.Writer, v *WPT_ChargeParam
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -10955,11 +10887,10 @@ func encodeWPT_ChargeParameterDiscoveryResType(w *exi.Writer, v *WPT_ChargeParam
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -10970,11 +10901,10 @@ func encodeWPT_ChargeParameterDiscoveryResType(w *exi.Writer, v *WPT_ChargeParam
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/PDInputPowerClass", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.PDInputPowerClass) >= 4 {
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/PDInputPowerClass", exi.ErrValue)
 		}
@@ -11009,11 +10939,10 @@ func encodeWPT_ChargeParameterDiscoveryResType(w *exi.Writer, v *WPT_ChargeParam
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.SDMaxGroundClearanceSupport))
 		w.WriteBits(0, 1)
 		st = 6
@@ -11021,11 +10950,10 @@ func encodeWPT_ChargeParameterDiscoveryResType(w *exi.Writer, v *WPT_ChargeParam
 	{
 		switch st {
 		case 6:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.SDMinGroundClearanceSupport))
 		w.WriteBits(0, 1)
 		st = 7
@@ -11057,13 +10985,12 @@ func encodeWPT_ChargeParameterDiscoveryResType(w *exi.Writer, v *WPT_ChargeParam
 	for i := range v.SDManufacturerSpecificDataContainer {
 		switch st {
 		case 9:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 10:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.SDManufacturerSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer", exi.ErrValue)
 		}
@@ -11168,11 +11095,10 @@ func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDisc
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
 		}
@@ -11394,11 +11320,10 @@ func encodeWPT_FinePositioningReqType(w *exi.Writer, v *WPT_FinePositioningReqTy
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningReqType/EVProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVProcessing) >= 3 {
 			return w.Fail("encode WPT_FinePositioningReqType/EVProcessing", exi.ErrValue)
 		}
@@ -11409,11 +11334,10 @@ func encodeWPT_FinePositioningReqType(w *exi.Writer, v *WPT_FinePositioningReqTy
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningReqType/EVResultCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVResultCode) >= 3 {
 			return w.Fail("encode WPT_FinePositioningReqType/EVResultCode", exi.ErrValue)
 		}
@@ -11424,13 +11348,12 @@ func encodeWPT_FinePositioningReqType(w *exi.Writer, v *WPT_FinePositioningReqTy
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_FinePositioningReqType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_FinePositioningReqType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -11538,11 +11461,10 @@ func encodeWPT_LF_DataPackageListType(w *exi.Writer, v *WPT_LF_DataPackageListTy
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_LF_DataPackageListType/NumPackages", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.NumPackages), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -11651,11 +11573,10 @@ func encodeWPT_LF_DataPackageType(w *exi.Writer, v *WPT_LF_DataPackageType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_LF_DataPackageType/PackageIndex", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.PackageIndex), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -11824,11 +11745,10 @@ func encodeWPT_LF_TxDataType(w *exi.Writer, v *WPT_LF_TxDataType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_LF_TxDataType/TxIdentifier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TxIdentifier < 1 {
 			return w.Fail("encode WPT_LF_TxDataType/TxIdentifier", exi.ErrValue)
 		}
@@ -11986,11 +11906,10 @@ func encodeWPT_LF_RxDataType(w *exi.Writer, v *WPT_LF_RxDataType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_LF_RxDataType/RxIdentifier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.RxIdentifier < 1 {
 			return w.Fail("encode WPT_LF_RxDataType/RxIdentifier", exi.ErrValue)
 		}
@@ -12148,11 +12067,10 @@ func encodeWPT_LF_RxRSSIType(w *exi.Writer, v *WPT_LF_RxRSSIType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_LF_RxRSSIType/TxIdentifier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TxIdentifier < 1 {
 			return w.Fail("encode WPT_LF_RxRSSIType/TxIdentifier", exi.ErrValue)
 		}
@@ -12386,11 +12304,10 @@ func encodeWPT_FinePositioningResType(w *exi.Writer, v *WPT_FinePositioningResTy
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode WPT_FinePositioningResType/ResponseCode", exi.ErrValue)
 		}
@@ -12401,11 +12318,10 @@ func encodeWPT_FinePositioningResType(w *exi.Writer, v *WPT_FinePositioningResTy
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode WPT_FinePositioningResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -12416,13 +12332,12 @@ func encodeWPT_FinePositioningResType(w *exi.Writer, v *WPT_FinePositioningResTy
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_FinePositioningResType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_FinePositioningResType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -12712,11 +12627,10 @@ func encodeWPT_FinePositioningSetupReqType(w *exi.Writer, v *WPT_FinePositioning
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningSetupReqType/EVProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVProcessing) >= 3 {
 			return w.Fail("encode WPT_FinePositioningSetupReqType/EVProcessing", exi.ErrValue)
 		}
@@ -12763,11 +12677,10 @@ func encodeWPT_FinePositioningSetupReqType(w *exi.Writer, v *WPT_FinePositioning
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningSetupReqType/NaturalOffset", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NaturalOffset))
 		w.WriteBits(0, 1)
 		st = 6
@@ -12775,13 +12688,12 @@ func encodeWPT_FinePositioningSetupReqType(w *exi.Writer, v *WPT_FinePositioning
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -12922,13 +12834,12 @@ func encodeWPT_FinePositioningMethodListType(w *exi.Writer, v *WPT_FinePositioni
 	for i := range v.WPT_FinePositioningMethod {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.WPT_FinePositioningMethod[i]) >= 5 {
 			return w.Fail("encode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod", exi.ErrValue)
 		}
@@ -13049,13 +12960,12 @@ func encodeWPT_PairingMethodListType(w *exi.Writer, v *WPT_PairingMethodListType
 	for i := range v.WPT_PairingMethod {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_PairingMethodListType/WPT_PairingMethod", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.WPT_PairingMethod[i]) >= 6 {
 			return w.Fail("encode WPT_PairingMethodListType/WPT_PairingMethod", exi.ErrValue)
 		}
@@ -13176,13 +13086,12 @@ func encodeWPT_AlignmentCheckMethodListType(w *exi.Writer, v *WPT_AlignmentCheck
 	for i := range v.WPT_AlignmentCheckMethod {
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
-		case 1:
 			w.WriteBits(0, 2)
+		case 1:
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.WPT_AlignmentCheckMethod[i]) >= 3 {
 			return w.Fail("encode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod", exi.ErrValue)
 		}
@@ -13457,11 +13366,10 @@ func encodeWPT_LF_TransmitterDataType(w *exi.Writer, v *WPT_LF_TransmitterDataTy
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_LF_TransmitterDataType/NumberOfTransmitters", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.NumberOfTransmitters), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -13612,11 +13520,10 @@ func encodeWPT_TxRxSpecDataType(w *exi.Writer, v *WPT_TxRxSpecDataType) error {
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_TxRxSpecDataType/TxRxIdentifier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TxRxIdentifier < 1 {
 			return w.Fail("encode WPT_TxRxSpecDataType/TxRxIdentifier", exi.ErrValue)
 		}
@@ -13767,11 +13674,10 @@ func encodeWPT_CoordinateXYZType(w *exi.Writer, v *WPT_CoordinateXYZType) error 
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_CoordinateXYZType/Coord_X", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Coord_X))
 		w.WriteBits(0, 1)
 		st = 1
@@ -13779,11 +13685,10 @@ func encodeWPT_CoordinateXYZType(w *exi.Writer, v *WPT_CoordinateXYZType) error 
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_CoordinateXYZType/Coord_Y", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Coord_Y))
 		w.WriteBits(0, 1)
 		st = 2
@@ -13791,11 +13696,10 @@ func encodeWPT_CoordinateXYZType(w *exi.Writer, v *WPT_CoordinateXYZType) error 
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_CoordinateXYZType/Coord_Z", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteInt(int64(v.Coord_Z))
 		w.WriteBits(0, 1)
 		st = 3
@@ -14032,13 +13936,12 @@ func encodeWPT_TxRxPackageSpecDataType(w *exi.Writer, v *WPT_TxRxPackageSpecData
 	{
 		switch st {
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_TxRxPackageSpecDataType/PulseSeparationTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.PulseSeparationTime))
 		w.WriteBits(0, 1)
 		st = 4
@@ -14046,11 +13949,10 @@ func encodeWPT_TxRxPackageSpecDataType(w *exi.Writer, v *WPT_TxRxPackageSpecData
 	{
 		switch st {
 		case 4:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_TxRxPackageSpecDataType/PulseDuration", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.PulseDuration))
 		w.WriteBits(0, 1)
 		st = 5
@@ -14058,11 +13960,10 @@ func encodeWPT_TxRxPackageSpecDataType(w *exi.Writer, v *WPT_TxRxPackageSpecData
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_TxRxPackageSpecDataType/PackageSeparationTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.PackageSeparationTime))
 		w.WriteBits(0, 1)
 		st = 6
@@ -14161,11 +14062,10 @@ func encodeWPT_TxRxPulseOrderType(w *exi.Writer, v *WPT_TxRxPulseOrderType) erro
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_TxRxPulseOrderType/IndexNumber", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.IndexNumber))
 		w.WriteBits(0, 1)
 		st = 1
@@ -14173,11 +14073,10 @@ func encodeWPT_TxRxPulseOrderType(w *exi.Writer, v *WPT_TxRxPulseOrderType) erro
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_TxRxPulseOrderType/TxRxIdentifier", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if v.TxRxIdentifier < 1 {
 			return w.Fail("encode WPT_TxRxPulseOrderType/TxRxIdentifier", exi.ErrValue)
 		}
@@ -14319,11 +14218,10 @@ func encodeWPT_LF_ReceiverDataType(w *exi.Writer, v *WPT_LF_ReceiverDataType) er
 	{
 		switch st {
 		case 0:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_LF_ReceiverDataType/NumberOfReceivers", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteBits(uint64(v.NumberOfReceivers), 8)
 		w.WriteBits(0, 1)
 		st = 1
@@ -14608,11 +14506,10 @@ func encodeWPT_FinePositioningSetupResType(w *exi.Writer, v *WPT_FinePositioning
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningSetupResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode WPT_FinePositioningSetupResType/ResponseCode", exi.ErrValue)
 		}
@@ -14659,11 +14556,10 @@ func encodeWPT_FinePositioningSetupResType(w *exi.Writer, v *WPT_FinePositioning
 	{
 		switch st {
 		case 5:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_FinePositioningSetupResType/NaturalOffset", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(v.NaturalOffset))
 		w.WriteBits(0, 1)
 		st = 6
@@ -14671,13 +14567,12 @@ func encodeWPT_FinePositioningSetupResType(w *exi.Writer, v *WPT_FinePositioning
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 7:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_FinePositioningSetupResType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_FinePositioningSetupResType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -14948,11 +14843,10 @@ func encodeWPT_PairingReqType(w *exi.Writer, v *WPT_PairingReqType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_PairingReqType/EVProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVProcessing) >= 3 {
 			return w.Fail("encode WPT_PairingReqType/EVProcessing", exi.ErrValue)
 		}
@@ -14963,11 +14857,10 @@ func encodeWPT_PairingReqType(w *exi.Writer, v *WPT_PairingReqType) error {
 	if v.ObservedIDCode != nil {
 		switch st {
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_PairingReqType/ObservedIDCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.ObservedIDCode < 1 {
 			return w.Fail("encode WPT_PairingReqType/ObservedIDCode", exi.ErrValue)
 		}
@@ -14978,13 +14871,12 @@ func encodeWPT_PairingReqType(w *exi.Writer, v *WPT_PairingReqType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_PairingReqType/EVResultCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVResultCode) >= 3 {
 			return w.Fail("encode WPT_PairingReqType/EVResultCode", exi.ErrValue)
 		}
@@ -14995,13 +14887,12 @@ func encodeWPT_PairingReqType(w *exi.Writer, v *WPT_PairingReqType) error {
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 4:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_PairingReqType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_PairingReqType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -15306,11 +15197,10 @@ func encodeWPT_PairingResType(w *exi.Writer, v *WPT_PairingResType) error {
 	{
 		switch st {
 		case 1:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_PairingResType/ResponseCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.ResponseCode) >= 40 {
 			return w.Fail("encode WPT_PairingResType/ResponseCode", exi.ErrValue)
 		}
@@ -15321,11 +15211,10 @@ func encodeWPT_PairingResType(w *exi.Writer, v *WPT_PairingResType) error {
 	{
 		switch st {
 		case 2:
-			w.WriteBits(0, 1)
+			w.WriteBits(0, 2)
 		default:
 			return w.Fail("encode WPT_PairingResType/EVSEProcessing", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if int(v.EVSEProcessing) >= 3 {
 			return w.Fail("encode WPT_PairingResType/EVSEProcessing", exi.ErrValue)
 		}
@@ -15336,11 +15225,10 @@ func encodeWPT_PairingResType(w *exi.Writer, v *WPT_PairingResType) error {
 	if v.ObservedIDCode != nil {
 		switch st {
 		case 3:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode WPT_PairingResType/ObservedIDCode", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.ObservedIDCode < 1 {
 			return w.Fail("encode WPT_PairingResType/ObservedIDCode", exi.ErrValue)
 		}
@@ -15365,17 +15253,16 @@ func encodeWPT_PairingResType(w *exi.Writer, v *WPT_PairingResType) error {
 	for i := range v.VendorSpecificDataContainer {
 		switch st {
 		case 3:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 4:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 5:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		case 6:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode WPT_PairingResType/VendorSpecificDataContainer", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if len(v.VendorSpecificDataContainer[i]) > 256 {
 			return w.Fail("encode WPT_PairingResType/VendorSpecificDataContainer", exi.ErrValue)
 		}
@@ -15758,11 +15645,10 @@ func encodeAlternativeSECCType(w *exi.Writer, v *AlternativeSECCType) error {
 	if v.SSID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode AlternativeSECCType/SSID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.SSID) > 255 {
 			return w.Fail("encode AlternativeSECCType/SSID", exi.ErrValue)
 		}
@@ -15775,13 +15661,12 @@ func encodeAlternativeSECCType(w *exi.Writer, v *AlternativeSECCType) error {
 	if v.BSSID != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode AlternativeSECCType/BSSID", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.BSSID) > 12 {
 			return w.Fail("encode AlternativeSECCType/BSSID", exi.ErrValue)
 		}
@@ -15794,15 +15679,14 @@ func encodeAlternativeSECCType(w *exi.Writer, v *AlternativeSECCType) error {
 	if v.IPAddress != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode AlternativeSECCType/IPAddress", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if exi.StringLen(*v.IPAddress) > 39 {
 			return w.Fail("encode AlternativeSECCType/IPAddress", exi.ErrValue)
 		}
@@ -15815,17 +15699,16 @@ func encodeAlternativeSECCType(w *exi.Writer, v *AlternativeSECCType) error {
 	if v.Port != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode AlternativeSECCType/Port", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.Port))
 		w.WriteBits(0, 1)
 		st = 4
@@ -15950,11 +15833,10 @@ func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -16286,11 +16168,10 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.DepartureTime != nil {
 		switch st {
 		case 0:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/DepartureTime", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.DepartureTime))
 		w.WriteBits(0, 1)
 		st = 1
@@ -16298,13 +16179,12 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.MinimumSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 1:
-			w.WriteBits(0, 3)
+			w.WriteBits(0, 4)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
 		}
@@ -16315,15 +16195,14 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.TargetSOC != nil {
 		switch st {
 		case 0:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 1:
-			w.WriteBits(1, 3)
+			w.WriteBits(2, 4)
 		case 2:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
 			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
 		}
@@ -16334,17 +16213,16 @@ func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlMo
 	if v.AckMaxDelay != nil {
 		switch st {
 		case 0:
-			w.WriteBits(3, 3)
+			w.WriteBits(6, 4)
 		case 1:
-			w.WriteBits(2, 3)
+			w.WriteBits(4, 4)
 		case 2:
-			w.WriteBits(1, 2)
+			w.WriteBits(2, 3)
 		case 3:
-			w.WriteBits(0, 2)
+			w.WriteBits(0, 3)
 		default:
 			return w.Fail("encode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrMissing)
 		}
-		w.WriteBits(0, 1)
 		w.WriteUint(uint64(*v.AckMaxDelay))
 		w.WriteBits(0, 1)
 		st = 4
