@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -28,7 +29,8 @@ type TransportOptions struct {
 	DataDir string
 	// Name is the client connection name. Default "plugsim".
 	Name string
-	// ConnectTimeout bounds the first connection. Default 2 s.
+	// ConnectTimeout bounds the first connection to an external server,
+	// all URLs together. Default 2 s.
 	ConnectTimeout time.Duration
 	// Logger receives connection events. Default: discard.
 	Logger *slog.Logger
@@ -130,12 +132,38 @@ func Connect(ctx context.Context, opts TransportOptions) (*Transport, error) {
 		t.Conn = nc
 		return t, nil
 	}
+	// nats.Timeout bounds each URL's dial and handshake: share the budget
+	// among the URLs (at least 300 ms each).
+	per := max(opts.ConnectTimeout/time.Duration(len(opts.URLs)), 300*time.Millisecond)
+	d := &firstDialer{ctx: ctx, deadline: time.Now().Add(opts.ConnectTimeout), timeout: opts.ConnectTimeout}
+	natsOpts = append(natsOpts, nats.SetCustomDialer(d), nats.Timeout(per))
 	nc, err := nats.Connect(strings.Join(opts.URLs, ","), natsOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("runtime: nats %s: %w: %w", strings.Join(opts.URLs, ","), ErrUnreachable, err)
 	}
+	d.connected.Store(true)
 	t.Conn = nc
 	return t, nil
+}
+
+// firstDialer bounds the first connection as a whole, however many URLs
+// are tried (nats.Timeout bounds each one), and honours the caller's
+// context; later reconnections use the per-dial timeout alone.
+type firstDialer struct {
+	ctx       context.Context
+	deadline  time.Time
+	timeout   time.Duration
+	connected atomic.Bool
+}
+
+// Dial implements nats.CustomDialer.
+func (d *firstDialer) Dial(network, address string) (net.Conn, error) {
+	if d.connected.Load() {
+		return (&net.Dialer{Timeout: d.timeout}).Dial(network, address)
+	}
+	ctx, cancel := context.WithDeadline(d.ctx, d.deadline)
+	defer cancel()
+	return (&net.Dialer{}).DialContext(ctx, network, address)
 }
 
 // ClientURL returns the URL other processes can use to reach the embedded

@@ -29,10 +29,16 @@ type globals struct {
 	LogFormat   string
 }
 
-// addGlobals registers the global flags on fs.
-func addGlobals(fs *pflag.FlagSet, g *globals) {
-	fs.Int64Var(&g.Seed, "seed", 1, "run seed: every random draw derives from it (printed at start)")
-	fs.StringSliceVar(&g.NATS, "nats", nil, "NATS server URL(s) of an external server or cluster, comma-separated (default: an embedded server)")
+// addGlobals registers the global flags on fs. A worker takes its seed
+// from the coordinator and needs --nats; its help says so.
+func addGlobals(fs *pflag.FlagSet, g *globals, worker bool) {
+	if worker {
+		fs.Int64Var(&g.Seed, "seed", 1, "ignored: a worker uses the coordinator's seed (printed when assigned)")
+		fs.StringSliceVar(&g.NATS, "nats", nil, "NATS server URL(s) of the run, comma-separated (required)")
+	} else {
+		fs.Int64Var(&g.Seed, "seed", 1, "run seed: every random draw derives from it (printed at start)")
+		fs.StringSliceVar(&g.NATS, "nats", nil, "NATS server URL(s) of an external server or cluster, comma-separated (default: an embedded server)")
+	}
 	fs.StringVar(&g.MetricsAddr, "metrics-addr", "", "serve Prometheus /metrics and /debug/pprof/ on this address (default: off)")
 	fs.StringVar(&g.Pyroscope, "pyroscope", "", "send continuous profiles to this Pyroscope server URL (default: off)")
 	fs.StringVar(&g.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -107,17 +113,31 @@ func (g *globals) observability(reg *prometheus.Registry, log *slog.Logger) (sto
 	return stop, nil
 }
 
-// parseFlags parses args into fs, printing usage on --help (status 0) and
-// on errors (status 2). ok is false when the caller must return code.
-func parseFlags(fs *pflag.FlagSet, args []string, stderr io.Writer) (code int, ok bool) {
-	fs.SetOutput(stderr)
+// parseFlags parses args into fs. --help prints the usage on stdout and
+// returns status 0; a bad flag prints the error and the usage on stderr
+// and returns status 2. ok is false when the caller must return code. The
+// usage function of fs must write to fs.Output().
+func parseFlags(fs *pflag.FlagSet, args []string, io IO) (code int, ok bool) {
+	fs.SetOutput(io.Stdout) // where pflag prints the usage for --help
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			return ExitOK, false
 		}
-		fmt.Fprintf(stderr, "plugsim %s: %v\n", fs.Name(), err)
+		fs.SetOutput(io.Stderr)
+		fmt.Fprintf(io.Stderr, "plugsim %s: %v\n", fs.Name(), err)
 		fs.Usage()
 		return ExitUsage, false
 	}
+	fs.SetOutput(io.Stderr)
 	return 0, true
+}
+
+// noArgs reports an unexpected positional argument as a usage error.
+func noArgs(fs *pflag.FlagSet, io IO) (code int, ok bool) {
+	if fs.NArg() == 0 {
+		return 0, true
+	}
+	fmt.Fprintf(io.Stderr, "plugsim %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	fs.Usage()
+	return ExitUsage, false
 }

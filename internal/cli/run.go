@@ -58,9 +58,9 @@ func (c *runConfig) validate() error {
 	return c.Spec.Validate()
 }
 
-func runUsage(fs *pflag.FlagSet, io IO) func() {
+func runUsage(fs *pflag.FlagSet) func() {
 	return func() {
-		fmt.Fprintf(io.Stderr, `Usage: plugsim run [flags]
+		fmt.Fprintf(fs.Output(), `Usage: plugsim run [flags]
 
 Runs a simulation. Until the scenario engine lands, run drives the built-in
 "pingpong" workload: pairs of actors exchanging envelopes over NATS on a
@@ -81,7 +81,7 @@ Flags:
 func runRun(ctx context.Context, args []string, io IO) int {
 	var c runConfig
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
-	addGlobals(fs, &c.globals)
+	addGlobals(fs, &c.globals, false)
 	fs.StringVar(&c.Run, "run", "", "run id, the subject token of this run (default: random)")
 	fs.IntVar(&c.Workers, "workers", 1, "shards hosted in this process")
 	fs.IntVar(&c.RemoteWorkers, "remote-workers", 0, "worker processes to wait for and give a shard each")
@@ -96,14 +96,12 @@ func runRun(ctx context.Context, args []string, io IO) int {
 	fs.IntVar(&c.Spec.PayloadMin, "payload-min", 64, "pingpong: smallest ping payload in bytes")
 	fs.IntVar(&c.Spec.PayloadMax, "payload-max", 320, "pingpong: largest ping payload in bytes")
 	fs.IntVar(&c.Spec.CrashEvery, "crash-every", 0, "pingpong: a ponger panics on every Nth ping (0: never), to exercise supervision")
-	fs.Usage = runUsage(fs, io)
-	if code, ok := parseFlags(fs, args, io.Stderr); !ok {
+	fs.Usage = runUsage(fs)
+	if code, ok := parseFlags(fs, args, io); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.Stderr, "plugsim run: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return ExitUsage
+	if code, ok := noArgs(fs, io); !ok {
+		return code
 	}
 	if err := c.validate(); err != nil {
 		fmt.Fprintf(io.Stderr, "plugsim run: %v\n", err)

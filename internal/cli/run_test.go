@@ -62,6 +62,10 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", []string{"fly"}, ExitUsage, `unknown command "fly"`},
 		{"unknown flag", []string{"run", "--bogus"}, ExitUsage, "unknown flag: --bogus"},
 		{"unknown worker flag", []string{"worker", "--bogus"}, ExitUsage, "unknown flag: --bogus"},
+		{"unknown version flag", []string{"version", "--bogus"}, ExitUsage, "unknown flag: --bogus"},
+		{"version argument", []string{"version", "extra"}, ExitUsage, `unexpected argument "extra"`},
+		{"run argument", []string{"run", "extra"}, ExitUsage, `unexpected argument "extra"`},
+		{"too many shards", []string{"run", "--workers", "65"}, ExitUsage, "at most 64 shards"},
 		{"bad clock", []string{"run", "--clock", "sundial"}, ExitUsage, `--clock "sundial"`},
 		{"bad pairs", []string{"run", "--pairs", "0"}, ExitUsage, "pairs must be at least 1"},
 		{"bad log level", []string{"run", "--log-level", "loud"}, ExitUsage, "--log-level"},
@@ -83,10 +87,14 @@ func TestUsageErrors(t *testing.T) {
 
 func TestHelpExitsZero(t *testing.T) {
 	for _, cmd := range []string{"run", "worker", "version"} {
-		code, _, errs := runCLI(t, cmd, "--help")
-		if code != ExitOK || !strings.Contains(errs, "Usage: plugsim "+cmd) {
-			t.Errorf("%s --help: exit %d, stderr:\n%s", cmd, code, errs)
+		code, out, errs := runCLI(t, cmd, "--help")
+		if code != ExitOK || !strings.Contains(out, "Usage: plugsim "+cmd) || errs != "" {
+			t.Errorf("%s --help: exit %d, want usage on stdout; stdout:\n%s\nstderr:\n%s", cmd, code, out, errs)
 		}
+	}
+	code, out, _ := runCLI(t, "--help")
+	if code != ExitOK || !strings.Contains(out, "Commands:") {
+		t.Errorf("plugsim --help: exit %d, stdout:\n%s", code, out)
 	}
 }
 
@@ -114,5 +122,36 @@ func TestUnreachableNATS(t *testing.T) {
 		if lines := strings.Count(strings.TrimSpace(errs), "\n") + 1; lines != 1 || !strings.Contains(errs, "unreachable") {
 			t.Errorf("%s: want one line naming the unreachable server, got:\n%s", cmd[0], errs)
 		}
+	}
+}
+
+// TestSilentNATSServers: three URLs that accept TCP but never speak NATS
+// still give the one-line error and exit status 2 within 5 seconds.
+func TestSilentNATSServers(t *testing.T) {
+	var urls []string
+	for range 3 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				defer c.Close() // hold it open, say nothing
+			}
+		}()
+		urls = append(urls, "nats://"+ln.Addr().String())
+	}
+	start := time.Now()
+	code, _, errs := runCLI(t, "run", "--nats", strings.Join(urls, ","), "--log-level", "error")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v, want under 5 s", d)
+	}
+	if code != ExitUsage || !strings.Contains(errs, "unreachable") {
+		t.Errorf("exit %d, stderr %q; want 2 and a line naming the unreachable servers", code, errs)
 	}
 }

@@ -12,15 +12,14 @@ import (
 // carries one, and the Go version.
 func runVersion(_ context.Context, args []string, io IO) int {
 	fs := pflag.NewFlagSet("version", pflag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(io.Stderr, "Usage: plugsim version\n\nPrints the version and build information.\n")
+		fmt.Fprintf(fs.Output(), "Usage: plugsim version\n\nPrints the version and build information.\n")
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args, io); !ok {
+		return code
+	}
+	if code, ok := noArgs(fs, io); !ok {
+		return code
 	}
 	version, rev, goVersion := "(devel)", "", ""
 	if bi, ok := debug.ReadBuildInfo(); ok {

@@ -22,11 +22,11 @@ func runWorker(ctx context.Context, args []string, io IO) int {
 		id  string
 	)
 	fs := pflag.NewFlagSet("worker", pflag.ContinueOnError)
-	addGlobals(fs, &g)
+	addGlobals(fs, &g, true)
 	fs.StringVar(&run, "run", "", "run id to join (required; 'plugsim run' prints it)")
 	fs.StringVar(&id, "id", "", "worker id, unique in the run (default: random)")
 	fs.Usage = func() {
-		fmt.Fprintf(io.Stderr, `Usage: plugsim worker --nats URL --run ID [flags]
+		fmt.Fprintf(fs.Output(), `Usage: plugsim worker --nats URL --run ID [flags]
 
 Joins a run coordinated by 'plugsim run --remote-workers N' through NATS,
 hosts the shard of actors the coordinator assigns, follows its virtual
@@ -36,13 +36,11 @@ coordinator; --seed is ignored.
 Flags:
 %s`, fs.FlagUsages())
 	}
-	if code, ok := parseFlags(fs, args, io.Stderr); !ok {
+	if code, ok := parseFlags(fs, args, io); !ok {
 		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(io.Stderr, "plugsim worker: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return ExitUsage
+	if code, ok := noArgs(fs, io); !ok {
+		return code
 	}
 	if len(g.NATS) == 0 || run == "" {
 		fmt.Fprintln(io.Stderr, "plugsim worker: --nats and --run are required")
