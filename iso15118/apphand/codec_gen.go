@@ -119,8 +119,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AppProtocolType/ProtocolNamespace"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AppProtocolType/ProtocolNamespace"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(100)
@@ -129,8 +131,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 					}
 					v.ProtocolNamespace = x
 				}
-				if err := r.ReadSimpleEnd("decode AppProtocolType/ProtocolNamespace"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AppProtocolType/ProtocolNamespace"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -143,8 +147,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AppProtocolType/VersionNumberMajor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AppProtocolType/VersionNumberMajor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -157,8 +163,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 					x := uint32(xu)
 					v.VersionNumberMajor = x
 				}
-				if err := r.ReadSimpleEnd("decode AppProtocolType/VersionNumberMajor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AppProtocolType/VersionNumberMajor"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -171,8 +179,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AppProtocolType/VersionNumberMinor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AppProtocolType/VersionNumberMinor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -185,8 +195,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 					x := uint32(xu)
 					v.VersionNumberMinor = x
 				}
-				if err := r.ReadSimpleEnd("decode AppProtocolType/VersionNumberMinor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AppProtocolType/VersionNumberMinor"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -199,8 +211,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AppProtocolType/SchemaID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AppProtocolType/SchemaID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -210,8 +224,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 					x := uint8(xu)
 					v.SchemaID = x
 				}
-				if err := r.ReadSimpleEnd("decode AppProtocolType/SchemaID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AppProtocolType/SchemaID"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -224,8 +240,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AppProtocolType/Priority"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AppProtocolType/Priority"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -238,8 +256,10 @@ func decodeAppProtocolType(r *exi.Reader, p *pool, v *AppProtocolType) error {
 					x := uint8(int64(xu) + 1)
 					v.Priority = x
 				}
-				if err := r.ReadSimpleEnd("decode AppProtocolType/Priority"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AppProtocolType/Priority"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -347,8 +367,10 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode supportedAppProtocolRes/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode supportedAppProtocolRes/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -361,8 +383,10 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode supportedAppProtocolRes/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode supportedAppProtocolRes/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -375,8 +399,10 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode supportedAppProtocolRes/SchemaID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode supportedAppProtocolRes/SchemaID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -388,8 +414,10 @@ func decodeSupportedAppProtocolRes(r *exi.Reader, p *pool, v *SupportedAppProtoc
 					*ptr = x
 					v.SchemaID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode supportedAppProtocolRes/SchemaID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode supportedAppProtocolRes/SchemaID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:

@@ -21,8 +21,10 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -35,8 +37,10 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 					x := uint32(xu)
 					v.DepartureTime = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -228,8 +232,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PhysicalValueType/Multiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PhysicalValueType/Multiplier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -242,8 +248,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 					x := int8(int64(xu) + -3)
 					v.Multiplier = x
 				}
-				if err := r.ReadSimpleEnd("decode PhysicalValueType/Multiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PhysicalValueType/Multiplier"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -256,8 +264,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PhysicalValueType/Unit"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PhysicalValueType/Unit"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -272,13 +282,17 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 					*ptr = x
 					v.Unit = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PhysicalValueType/Unit"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PhysicalValueType/Unit"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode PhysicalValueType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PhysicalValueType/Value"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -291,8 +305,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 					x := int16(xi)
 					v.Value = x
 				}
-				if err := r.ReadSimpleEnd("decode PhysicalValueType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PhysicalValueType/Value"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -305,8 +321,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PhysicalValueType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PhysicalValueType/Value"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -319,8 +337,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 					x := int16(xi)
 					v.Value = x
 				}
-				if err := r.ReadSimpleEnd("decode PhysicalValueType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PhysicalValueType/Value"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -574,8 +594,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVSEStatusType/PowerSwitchClosed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVSEStatusType/PowerSwitchClosed"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -584,8 +606,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 					}
 					v.PowerSwitchClosed = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/PowerSwitchClosed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/PowerSwitchClosed"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -598,8 +622,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVSEStatusType/RCD"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVSEStatusType/RCD"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -608,8 +634,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 					}
 					v.RCD = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/RCD"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/RCD"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -622,8 +650,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -636,8 +666,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 					x := uint32(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -650,8 +682,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -664,8 +698,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 					x := EVSENotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -879,8 +915,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVReady"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVReady"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -889,8 +927,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					}
 					v.EVReady = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVReady"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVReady"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -903,8 +943,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVCabinConditioning"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVCabinConditioning"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -915,13 +957,17 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					*ptr = x
 					v.EVCabinConditioning = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVCabinConditioning"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVCabinConditioning"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -932,13 +978,17 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					*ptr = x
 					v.EVRESSConditioning = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -951,8 +1001,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					x := DC_EVErrorCodeType(xu)
 					v.EVErrorCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -965,8 +1017,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -977,13 +1031,17 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					*ptr = x
 					v.EVRESSConditioning = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSConditioning"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -996,8 +1054,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					x := DC_EVErrorCodeType(xu)
 					v.EVErrorCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -1010,8 +1070,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -1024,8 +1086,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					x := DC_EVErrorCodeType(xu)
 					v.EVErrorCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -1038,8 +1102,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -1052,8 +1118,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					x := int8(xu)
 					v.EVRESSSOC = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -1197,8 +1265,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CableCheckResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CableCheckResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -1211,8 +1281,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CableCheckResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CableCheckResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1239,8 +1311,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CableCheckResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CableCheckResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -1250,8 +1324,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode CableCheckResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CableCheckResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -1336,8 +1412,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -1349,13 +1427,17 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					*ptr = x
 					v.EVSEIsolationStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -1368,8 +1450,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := DC_EVSEStatusCodeType(xu)
 					v.EVSEStatusCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1382,8 +1466,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -1396,8 +1482,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := DC_EVSEStatusCodeType(xu)
 					v.EVSEStatusCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1410,8 +1498,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -1424,8 +1514,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := uint32(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -1438,8 +1530,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -1452,8 +1546,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := EVSENotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -1633,8 +1729,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1200)
@@ -1644,8 +1742,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 					x := []byte(xb)
 					v.OEMProvisioningCert = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1658,8 +1758,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1200)
@@ -1669,8 +1771,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 					x := []byte(xb)
 					v.OEMProvisioningCert = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1697,8 +1801,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationReqType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationReqType/DHParams"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -1708,8 +1814,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 					x := []byte(xb)
 					v.DHParams = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/DHParams"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -1811,8 +1919,10 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(40)
@@ -1824,8 +1934,10 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 					}
 					v.RootCertificateID = append(v.RootCertificateID, x)
 				}
-				if err := r.ReadSimpleEnd("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1838,8 +1950,10 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(40)
@@ -1851,8 +1965,10 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 					}
 					v.RootCertificateID = append(v.RootCertificateID, x)
 				}
-				if err := r.ReadSimpleEnd("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ListOfRootCertificateIDsType/RootCertificateID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -1924,8 +2040,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -1938,8 +2056,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1966,8 +2086,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/ContractSignatureEncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/ContractSignatureEncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(128)
@@ -1977,8 +2099,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					x := []byte(xb)
 					v.ContractSignatureEncryptedPrivateKey = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ContractSignatureEncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ContractSignatureEncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -1991,8 +2115,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/DHParams"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -2002,8 +2128,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					x := []byte(xb)
 					v.DHParams = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/DHParams"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -2016,8 +2144,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/ContractID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(24)
@@ -2026,8 +2156,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					}
 					v.ContractID = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ContractID"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -2157,8 +2289,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1200)
@@ -2168,8 +2302,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 					x := []byte(xb)
 					v.Certificate = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -2259,8 +2395,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1200)
@@ -2273,8 +2411,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 					}
 					v.Certificate = append(v.Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -2287,8 +2427,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1200)
@@ -2301,8 +2443,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 					}
 					v.Certificate = append(v.Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -2393,8 +2537,10 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateReqType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateReqType/ContractID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(24)
@@ -2403,8 +2549,10 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 					}
 					v.ContractID = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateReqType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateReqType/ContractID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -2431,8 +2579,10 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateReqType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateReqType/DHParams"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -2442,8 +2592,10 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 					x := []byte(xb)
 					v.DHParams = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateReqType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateReqType/DHParams"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -2577,8 +2729,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -2591,8 +2745,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2619,8 +2775,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateResType/ContractSignatureEncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateResType/ContractSignatureEncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(128)
@@ -2630,8 +2788,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 					x := []byte(xb)
 					v.ContractSignatureEncryptedPrivateKey = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ContractSignatureEncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ContractSignatureEncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -2644,8 +2804,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateResType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateResType/DHParams"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -2655,8 +2817,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 					x := []byte(xb)
 					v.DHParams = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/DHParams"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateResType/DHParams"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -2669,8 +2833,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateResType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateResType/ContractID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(24)
@@ -2679,8 +2845,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 					}
 					v.ContractID = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ContractID"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -2693,8 +2861,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateResType/RetryCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateResType/RetryCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -2707,8 +2877,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 					x := int16(xi)
 					v.RetryCounter = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/RetryCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateResType/RetryCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -2849,8 +3021,10 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -2863,8 +3037,10 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 					x := EVRequestedEnergyTransferType(xu)
 					v.EVRequestedEnergyTransferType = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/EVRequestedEnergyTransferType"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3086,8 +3262,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3102,13 +3280,17 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.FullSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3123,8 +3305,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -3145,8 +3329,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3161,13 +3347,17 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.FullSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3182,8 +3372,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -3198,8 +3390,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3214,13 +3408,17 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.FullSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3235,8 +3433,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -3251,8 +3451,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3267,8 +3469,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -3437,8 +3641,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -3451,8 +3657,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3465,8 +3673,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -3476,8 +3686,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -3822,8 +4034,10 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -3836,8 +4050,10 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 					x := int16(xi)
 					v.SAScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3950,8 +4166,10 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PMaxScheduleType/PMaxScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PMaxScheduleType/PMaxScheduleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -3964,8 +4182,10 @@ func decodePMaxScheduleType(r *exi.Reader, p *pool, v *PMaxScheduleType) error {
 					x := int16(xi)
 					v.PMaxScheduleID = x
 				}
-				if err := r.ReadSimpleEnd("decode PMaxScheduleType/PMaxScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PMaxScheduleType/PMaxScheduleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4083,8 +4303,10 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PMaxScheduleEntryType/PMax"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PMaxScheduleEntryType/PMax"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -4097,8 +4319,10 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 					x := int16(xi)
 					v.PMax = x
 				}
-				if err := r.ReadSimpleEnd("decode PMaxScheduleEntryType/PMax"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PMaxScheduleEntryType/PMax"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -4111,8 +4335,10 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PMaxScheduleEntryType/PMax"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PMaxScheduleEntryType/PMax"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -4125,8 +4351,10 @@ func decodePMaxScheduleEntryType(r *exi.Reader, p *pool, v *PMaxScheduleEntryTyp
 					x := int16(xi)
 					v.PMax = x
 				}
-				if err := r.ReadSimpleEnd("decode PMaxScheduleEntryType/PMax"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PMaxScheduleEntryType/PMax"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -4298,8 +4526,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/start"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/start"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -4312,8 +4542,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 					x := uint32(xu)
 					v.Start = x
 				}
-				if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/start"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/start"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4326,8 +4558,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/duration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -4342,8 +4576,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 					*ptr = x
 					v.Duration = ptr
 				}
-				if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/duration"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -4464,8 +4700,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -4478,8 +4716,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					x := int16(xi)
 					v.SalesTariffID = x
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4492,8 +4732,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffDescription"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -4504,13 +4746,17 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					*ptr = x
 					v.SalesTariffDescription = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffDescription"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -4520,8 +4766,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					x := uint8(xu)
 					v.NumEPriceLevels = x
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -4534,8 +4782,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -4545,8 +4795,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					x := uint8(xu)
 					v.NumEPriceLevels = x
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -4708,8 +4960,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -4719,8 +4973,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 					x := uint8(xu)
 					v.EPriceLevel = x
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -4733,8 +4989,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -4744,8 +5002,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 					x := uint8(xu)
 					v.EPriceLevel = x
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -4872,8 +5132,10 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ConsumptionCostType/startValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ConsumptionCostType/startValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -4886,8 +5148,10 @@ func decodeConsumptionCostType(r *exi.Reader, p *pool, v *ConsumptionCostType) e
 					x := uint32(xu)
 					v.StartValue = x
 				}
-				if err := r.ReadSimpleEnd("decode ConsumptionCostType/startValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ConsumptionCostType/startValue"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4988,8 +5252,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CostType/costKind"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CostType/costKind"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -5002,8 +5268,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 					x := CostKindType(xu)
 					v.CostKind = x
 				}
-				if err := r.ReadSimpleEnd("decode CostType/costKind"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CostType/costKind"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5016,8 +5284,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CostType/amount"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CostType/amount"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -5030,8 +5300,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 					x := uint32(xu)
 					v.Amount = x
 				}
-				if err := r.ReadSimpleEnd("decode CostType/amount"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CostType/amount"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5044,8 +5316,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CostType/amountMultiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CostType/amountMultiplier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -5060,8 +5334,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 					*ptr = x
 					v.AmountMultiplier = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CostType/amountMultiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CostType/amountMultiplier"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -5468,8 +5744,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -5482,8 +5760,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5496,8 +5776,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(32)
@@ -5507,8 +5789,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					x := exi.HexBinary(xb)
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5521,8 +5805,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5535,8 +5821,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					x := int16(xi)
 					v.SAScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -5561,8 +5849,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5571,8 +5861,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					}
 					v.ReceiptRequired = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -5591,8 +5883,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5601,8 +5895,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					}
 					v.ReceiptRequired = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -5615,8 +5911,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5625,8 +5923,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					}
 					v.ReceiptRequired = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -5777,8 +6077,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -5787,8 +6089,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					}
 					v.MeterID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5807,8 +6111,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(32)
@@ -5818,13 +6124,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.SigMeterReading = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5839,13 +6149,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5857,8 +6171,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
@@ -5873,8 +6189,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(32)
@@ -5884,13 +6202,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.SigMeterReading = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5905,13 +6227,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5923,8 +6249,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
@@ -5939,8 +6267,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5955,13 +6285,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5973,8 +6307,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
@@ -5989,8 +6325,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6002,8 +6340,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
@@ -6145,8 +6485,10 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -6157,8 +6499,10 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 					*ptr = x
 					v.GenChallenge = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -6173,8 +6517,10 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -6185,8 +6531,10 @@ func decodeContractAuthenticationReqType(r *exi.Reader, p *pool, v *ContractAuth
 					*ptr = x
 					v.GenChallenge = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ContractAuthenticationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -6270,8 +6618,10 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ContractAuthenticationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ContractAuthenticationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -6284,8 +6634,10 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ContractAuthenticationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ContractAuthenticationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -6298,8 +6650,10 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ContractAuthenticationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ContractAuthenticationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -6309,8 +6663,10 @@ func decodeContractAuthenticationResType(r *exi.Reader, p *pool, v *ContractAuth
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode ContractAuthenticationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ContractAuthenticationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6429,8 +6785,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6441,13 +6799,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6456,8 +6818,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -6482,8 +6846,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6494,13 +6860,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6509,8 +6879,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -6529,8 +6901,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6541,13 +6915,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6556,8 +6934,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -6570,8 +6950,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6582,13 +6964,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6597,8 +6983,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -6611,8 +6999,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6621,8 +7011,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -6871,8 +7263,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -6885,8 +7279,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -6941,8 +7337,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6951,8 +7349,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSECurrentLimitAchieved = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -6965,8 +7365,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6975,8 +7377,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEVoltageLimitAchieved = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -6989,8 +7393,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6999,8 +7405,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEPowerLimitAchieved = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7259,8 +7667,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7271,13 +7681,17 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7286,8 +7700,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -7300,8 +7716,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7310,8 +7728,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -7424,8 +7844,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7435,13 +7857,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.P = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7451,13 +7877,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7467,8 +7897,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -7481,8 +7913,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7492,8 +7926,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Q = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -7506,8 +7942,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7517,13 +7955,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7533,8 +7975,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -7547,8 +7991,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7558,8 +8004,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -7572,8 +8020,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7583,13 +8033,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.J = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7599,8 +8053,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -7615,8 +8071,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7626,8 +8084,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -7642,8 +8102,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -7653,8 +8115,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.PgenCounter = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7889,8 +8353,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -7902,8 +8368,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -7952,8 +8420,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -7965,8 +8435,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -7983,8 +8455,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -7996,8 +8470,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8046,8 +8522,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8059,8 +8537,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8077,8 +8557,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8090,8 +8572,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8140,8 +8624,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8153,8 +8639,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8173,8 +8661,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8186,8 +8676,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8236,8 +8728,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8249,8 +8743,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8269,8 +8765,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8282,8 +8780,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8332,8 +8832,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8345,8 +8847,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8365,8 +8869,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8378,8 +8884,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8428,8 +8936,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8441,8 +8951,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8461,8 +8973,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8474,8 +8988,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8524,8 +9040,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8537,8 +9055,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8557,8 +9077,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8570,8 +9092,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8620,8 +9144,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8633,8 +9159,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8653,8 +9181,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8666,8 +9196,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8716,8 +9248,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8729,8 +9263,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -9099,8 +9635,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9110,8 +9648,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Modulus = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9124,8 +9664,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9135,8 +9677,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9470,8 +10014,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9483,8 +10029,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9503,8 +10051,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9516,8 +10066,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9601,8 +10153,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9615,13 +10169,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9633,13 +10191,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9652,13 +10214,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9671,8 +10237,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -9696,8 +10264,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9710,13 +10280,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9728,13 +10302,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9747,13 +10325,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9766,8 +10348,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -9793,8 +10377,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9807,13 +10393,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9825,13 +10415,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9844,13 +10438,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9863,8 +10461,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -9890,8 +10490,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9904,13 +10506,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9922,13 +10528,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9941,13 +10551,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9960,8 +10574,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -9987,8 +10603,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10001,13 +10619,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10019,13 +10641,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10038,13 +10664,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10057,8 +10687,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -10084,8 +10716,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10098,13 +10732,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10116,13 +10754,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10135,13 +10777,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10154,8 +10800,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -10321,8 +10969,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10331,8 +10981,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509IssuerName = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10345,8 +10997,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -10355,8 +11009,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509SerialNumber = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -10430,8 +11086,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10441,13 +11099,17 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyID = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10457,8 +11119,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -10471,8 +11135,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10482,8 +11148,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -10593,8 +11261,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10607,8 +11277,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10621,8 +11293,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10635,8 +11309,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -10969,8 +11645,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10980,8 +11658,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 					x := []byte(xb)
 					v.DigestValue = x
 				}
-				if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -11140,8 +11820,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -11151,8 +11833,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11165,8 +11849,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -11176,8 +11862,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11190,8 +11878,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -11206,8 +11896,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 					*ptr = x
 					v.SAScheduleTupleID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -11327,8 +12019,10 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeteringReceiptResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -11341,8 +12035,10 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11631,8 +12327,10 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsReqType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsReqType/ContractID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(24)
@@ -11641,8 +12339,10 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 					}
 					v.ContractID = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsReqType/ContractID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsReqType/ContractID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11729,8 +12429,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -11743,8 +12445,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11757,8 +12461,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsResType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsResType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -11767,8 +12473,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 					}
 					v.GenChallenge = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsResType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsResType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11781,8 +12489,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsResType/DateTimeNow"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsResType/DateTimeNow"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -11792,8 +12502,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 					x := int64(xi)
 					v.DateTimeNow = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsResType/DateTimeNow"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsResType/DateTimeNow"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -11879,8 +12591,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryReqType/ReadyToChargeState"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryReqType/ReadyToChargeState"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -11889,8 +12603,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 					}
 					v.ReadyToChargeState = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/ReadyToChargeState"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/ReadyToChargeState"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12055,8 +12771,10 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingProfileType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingProfileType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12069,8 +12787,10 @@ func decodeChargingProfileType(r *exi.Reader, p *pool, v *ChargingProfileType) e
 					x := int16(xi)
 					v.SAScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingProfileType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingProfileType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12167,8 +12887,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12181,8 +12903,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 					x := uint32(xu)
 					v.ChargingProfileEntryStart = x
 				}
-				if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12195,8 +12919,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryMaxPower"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryMaxPower"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12209,8 +12935,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 					x := int16(xi)
 					v.ChargingProfileEntryMaxPower = x
 				}
-				if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryMaxPower"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryMaxPower"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12277,8 +13005,10 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -12291,8 +13021,10 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12550,8 +13282,10 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PreChargeResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PreChargeResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -12564,8 +13298,10 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PreChargeResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PreChargeResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12690,8 +13426,10 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceChargeType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceChargeType/FreeService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -12700,8 +13438,10 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 					}
 					v.FreeService = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceChargeType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceChargeType/FreeService"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12714,8 +13454,10 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceChargeType/EnergyTransferType"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceChargeType/EnergyTransferType"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -12728,8 +13470,10 @@ func decodeServiceChargeType(r *exi.Reader, p *pool, v *ServiceChargeType) error
 					x := EVSESupportedEnergyTransferType(xu)
 					v.EnergyTransferType = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceChargeType/EnergyTransferType"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceChargeType/EnergyTransferType"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -12825,8 +13569,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -12835,8 +13581,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					}
 					v.FreeService = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12904,8 +13652,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceTagType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceTagType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12918,8 +13668,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12932,8 +13684,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceTagType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceTagType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -12944,13 +13698,17 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 					*ptr = x
 					v.ServiceName = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ServiceTagType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceTagType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -12960,8 +13718,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -12974,8 +13734,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceTagType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceTagType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -12985,8 +13747,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -12999,8 +13763,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceTagType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceTagType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -13011,8 +13777,10 @@ func decodeServiceTagType(r *exi.Reader, p *pool, v *ServiceTagType) error {
 					*ptr = x
 					v.ServiceScope = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceTagType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -13120,8 +13888,10 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailReqType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailReqType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13134,8 +13904,10 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailReqType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailReqType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13191,8 +13963,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -13205,8 +13979,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13219,8 +13995,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailResType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailResType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13233,8 +14011,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailResType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailResType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -13408,8 +14188,10 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ParameterSetType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterSetType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -13422,8 +14204,10 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 					x := int16(xi)
 					v.ParameterSetID = x
 				}
-				if err := r.ReadSimpleEnd("decode ParameterSetType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterSetType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13560,8 +14344,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ParameterType/boolValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/boolValue"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -13572,13 +14358,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.BoolValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode ParameterType/byteValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/byteValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -13590,13 +14380,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.ByteValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode ParameterType/shortValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/shortValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -13611,13 +14405,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.ShortValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode ParameterType/intValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/intValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -13632,8 +14430,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.IntValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
@@ -13643,8 +14443,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode ParameterType/stringValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/stringValue"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -13655,8 +14457,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.StringValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/stringValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/stringValue"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			default:
@@ -13866,8 +14670,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -13878,13 +14684,17 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					*ptr = x
 					v.ServiceScope = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -13896,8 +14706,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					*ptr = x
 					v.ServiceCategory = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -13912,8 +14724,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -13925,8 +14739,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					*ptr = x
 					v.ServiceCategory = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -14009,8 +14825,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -14023,8 +14841,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14166,8 +14986,10 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentOptionsType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentOptionsType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -14180,8 +15002,10 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
-				if err := r.ReadSimpleEnd("decode PaymentOptionsType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentOptionsType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14194,8 +15018,10 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentOptionsType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentOptionsType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -14208,8 +15034,10 @@ func decodePaymentOptionsType(r *exi.Reader, p *pool, v *PaymentOptionsType) err
 					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
-				if err := r.ReadSimpleEnd("decode PaymentOptionsType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentOptionsType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -14334,8 +15162,10 @@ func decodeServicePaymentSelectionReqType(r *exi.Reader, p *pool, v *ServicePaym
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServicePaymentSelectionReqType/SelectedPaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServicePaymentSelectionReqType/SelectedPaymentOption"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -14345,8 +15175,10 @@ func decodeServicePaymentSelectionReqType(r *exi.Reader, p *pool, v *ServicePaym
 					x := PaymentOptionType(xu)
 					v.SelectedPaymentOption = x
 				}
-				if err := r.ReadSimpleEnd("decode ServicePaymentSelectionReqType/SelectedPaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServicePaymentSelectionReqType/SelectedPaymentOption"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14504,8 +15336,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SelectedServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SelectedServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14518,8 +15352,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode SelectedServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SelectedServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14532,8 +15368,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SelectedServiceType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SelectedServiceType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -14548,8 +15386,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 					*ptr = x
 					v.ParameterSetID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -14620,8 +15460,10 @@ func decodeServicePaymentSelectionResType(r *exi.Reader, p *pool, v *ServicePaym
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServicePaymentSelectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServicePaymentSelectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -14634,8 +15476,10 @@ func decodeServicePaymentSelectionResType(r *exi.Reader, p *pool, v *ServicePaym
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServicePaymentSelectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServicePaymentSelectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14694,8 +15538,10 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupReqType/EVCCID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupReqType/EVCCID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -14705,8 +15551,10 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 					x := exi.HexBinary(xb)
 					v.EVCCID = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupReqType/EVCCID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupReqType/EVCCID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14765,8 +15613,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -14779,8 +15629,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14793,8 +15645,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(32)
@@ -14804,8 +15658,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					x := exi.HexBinary(xb)
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14818,8 +15674,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/DateTimeNow"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/DateTimeNow"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -14831,8 +15689,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					*ptr = x
 					v.DateTimeNow = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/DateTimeNow"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/DateTimeNow"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -14952,8 +15812,10 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionStopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -14966,8 +15828,10 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15424,8 +16288,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -15436,8 +16302,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -15944,8 +16812,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -15955,8 +16825,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -16085,8 +16957,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode NotificationType/FaultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode NotificationType/FaultCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -16099,8 +16973,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 					x := FaultCodeType(xu)
 					v.FaultCode = x
 				}
-				if err := r.ReadSimpleEnd("decode NotificationType/FaultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode NotificationType/FaultCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -16113,8 +16989,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode NotificationType/FaultMsg"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode NotificationType/FaultMsg"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(64)
@@ -16125,8 +17003,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 					*ptr = x
 					v.FaultMsg = ptr
 				}
-				if err := r.ReadSimpleEnd("decode NotificationType/FaultMsg"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode NotificationType/FaultMsg"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -17380,8 +18260,10 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WeldingDetectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WeldingDetectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -17394,8 +18276,10 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WeldingDetectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WeldingDetectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -17728,8 +18612,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17739,8 +18625,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.EVChargeParameter = p.newEVChargeParameterType()
@@ -17778,8 +18666,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 34:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -17790,8 +18680,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 35:
 		d.KeyValue = p.newKeyValueType()
@@ -17814,8 +18706,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 39:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -17826,8 +18720,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 40:
 		d.Object = p.newObjectType()

@@ -349,3 +349,31 @@ func TestIn(t *testing.T) {
 		t.Error("In changed a foreign error")
 	}
 }
+
+func TestSkipZero(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      []byte
+		skip    int64 // bits read before
+		want    bool
+		wantPos int64
+	}{
+		{"zero bit", []byte{0x7f}, 0, true, 1},
+		{"one bit", []byte{0x80}, 0, false, 0},
+		{"zero mid-byte", []byte{0xfe}, 7, true, 8},
+		{"one mid-byte", []byte{0xfd}, 7, false, 7},
+		{"end of input", []byte{0x00}, 8, false, 8},
+		{"empty", nil, 0, false, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := NewReader(tc.in)
+			if _, err := r.ReadBits(int(tc.skip)); err != nil {
+				t.Fatal(err)
+			}
+			if got := r.SkipZero(); got != tc.want || r.Pos() != tc.wantPos {
+				t.Errorf("SkipZero() = %v at bit %d, want %v at bit %d", got, r.Pos(), tc.want, tc.wantPos)
+			}
+		})
+	}
+}

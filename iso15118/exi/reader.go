@@ -257,6 +257,18 @@ func (r *Reader) CodeError(op string, ec uint64, n, width int) error {
 	return &Error{Bit: r.pos - int64(width), Op: op, Err: err}
 }
 
+// SkipZero steps over the next bit and reports true when it is a zero inside the input;
+// otherwise it reports false and does not move. It is small enough to inline: generated
+// decoders try it before [Reader.ReadSimpleStart] and [Reader.ReadSimpleEnd], which then
+// report the error.
+func (r *Reader) SkipZero() bool {
+	if i := uint64(r.pos >> 3); i < uint64(len(r.buf)) && r.buf[i]<<(r.pos&7) < 0x80 {
+		r.pos++
+		return true
+	}
+	return false
+}
+
 // ReadSimpleStart reads the one-bit CH event code of a simple-typed element (code 0).
 func (r *Reader) ReadSimpleStart(op string) error {
 	v, err := r.ReadBits(1)

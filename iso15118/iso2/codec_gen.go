@@ -21,8 +21,10 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -37,8 +39,10 @@ func decodeAC_EVChargeParameterType(r *exi.Reader, p *pool, v *AC_EVChargeParame
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -205,8 +209,10 @@ func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -221,8 +227,10 @@ func decodeEVChargeParameterType(r *exi.Reader, p *pool, v *EVChargeParameterTyp
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -282,8 +290,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PhysicalValueType/Multiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PhysicalValueType/Multiplier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -296,8 +306,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 					x := int8(int64(xu) + -3)
 					v.Multiplier = x
 				}
-				if err := r.ReadSimpleEnd("decode PhysicalValueType/Multiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PhysicalValueType/Multiplier"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -310,8 +322,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PhysicalValueType/Unit"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PhysicalValueType/Unit"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -324,8 +338,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 					x := UnitSymbolType(xu)
 					v.Unit = x
 				}
-				if err := r.ReadSimpleEnd("decode PhysicalValueType/Unit"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PhysicalValueType/Unit"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -338,8 +354,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PhysicalValueType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PhysicalValueType/Value"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -352,8 +370,10 @@ func decodePhysicalValueType(r *exi.Reader, p *pool, v *PhysicalValueType) error
 					x := int16(xi)
 					v.Value = x
 				}
-				if err := r.ReadSimpleEnd("decode PhysicalValueType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PhysicalValueType/Value"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -579,8 +599,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -593,8 +615,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 					x := uint16(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -607,8 +631,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -621,8 +647,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 					x := EVSENotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -635,8 +663,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_EVSEStatusType/RCD"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_EVSEStatusType/RCD"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -645,8 +675,10 @@ func decodeAC_EVSEStatusType(r *exi.Reader, p *pool, v *AC_EVSEStatusType) error
 					}
 					v.RCD = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/RCD"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_EVSEStatusType/RCD"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -727,8 +759,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -741,8 +775,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := uint16(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -755,8 +791,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -769,8 +807,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := EVSENotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -851,8 +891,10 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode AuthorizationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(16)
@@ -865,8 +907,10 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 					x := []byte(xb)
 					v.GenChallenge = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -881,8 +925,10 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(16)
@@ -895,8 +941,10 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 					x := []byte(xb)
 					v.GenChallenge = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationReqType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationReqType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1010,8 +1058,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -1024,8 +1074,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1038,8 +1090,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -1052,8 +1106,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1184,8 +1240,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVReady"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVReady"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -1194,8 +1252,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					}
 					v.EVReady = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVReady"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVReady"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1208,8 +1268,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -1222,8 +1284,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					x := DC_EVErrorCodeType(xu)
 					v.EVErrorCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1236,8 +1300,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVStatusType/EVRESSSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -1250,8 +1316,10 @@ func decodeDC_EVStatusType(r *exi.Reader, p *pool, v *DC_EVStatusType) error {
 					x := int8(xu)
 					v.EVRESSSOC = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVStatusType/EVRESSSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -1367,8 +1435,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CableCheckResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CableCheckResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -1381,8 +1451,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CableCheckResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CableCheckResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1409,8 +1481,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CableCheckResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CableCheckResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -1423,8 +1497,10 @@ func decodeCableCheckResType(r *exi.Reader, p *pool, v *CableCheckResType) error
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode CableCheckResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CableCheckResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -1509,8 +1585,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -1523,8 +1601,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := uint16(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1537,8 +1617,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -1551,8 +1633,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := EVSENotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -1565,8 +1649,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -1581,13 +1667,17 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					*ptr = x
 					v.EVSEIsolationStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEIsolationStatus"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -1600,8 +1690,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := DC_EVSEStatusCodeType(xu)
 					v.EVSEStatusCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -1614,8 +1706,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -1628,8 +1722,10 @@ func decodeDC_EVSEStatusType(r *exi.Reader, p *pool, v *DC_EVSEStatusType) error
 					x := DC_EVSEStatusCodeType(xu)
 					v.EVSEStatusCode = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVSEStatusType/EVSEStatusCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -1816,8 +1912,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(800)
@@ -1827,8 +1925,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 					x := []byte(xb)
 					v.OEMProvisioningCert = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/OEMProvisioningCert"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2026,8 +2126,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2036,8 +2138,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509IssuerName = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -2050,8 +2154,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -2060,8 +2166,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509SerialNumber = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2135,8 +2243,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -2149,8 +2259,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -2350,8 +2462,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(800)
@@ -2361,8 +2475,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 					x := []byte(xb)
 					v.Certificate = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2375,8 +2491,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(800)
@@ -2386,8 +2504,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 					x := []byte(xb)
 					v.Certificate = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2494,8 +2614,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(800)
@@ -2508,8 +2630,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 					}
 					v.Certificate = append(v.Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				if len(v.Certificate) < 4 {
 					st = 1
@@ -2526,8 +2650,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(800)
@@ -2540,8 +2666,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 					}
 					v.Certificate = append(v.Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				if len(v.Certificate) < 4 {
 					st = 1
@@ -2941,8 +3069,10 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateReqType/eMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateReqType/eMAID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(15)
@@ -2954,8 +3084,10 @@ func decodeCertificateUpdateReqType(r *exi.Reader, p *pool, v *CertificateUpdate
 					}
 					v.EMAID = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateReqType/eMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateReqType/eMAID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -3069,8 +3201,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -3083,8 +3217,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3167,8 +3303,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateUpdateResType/RetryCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateUpdateResType/RetryCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -3183,8 +3321,10 @@ func decodeCertificateUpdateResType(r *exi.Reader, p *pool, v *CertificateUpdate
 					*ptr = x
 					v.RetryCounter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CertificateUpdateResType/RetryCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateUpdateResType/RetryCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
@@ -3318,8 +3458,10 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -3334,13 +3476,17 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 					*ptr = x
 					v.MaxEntriesSAScheduleTuple = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/MaxEntriesSAScheduleTuple"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -3353,8 +3499,10 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 					x := EnergyTransferModeType(xu)
 					v.RequestedEnergyTransferMode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -3367,8 +3515,10 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -3381,8 +3531,10 @@ func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargePara
 					x := EnergyTransferModeType(xu)
 					v.RequestedEnergyTransferMode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryReqType/RequestedEnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -3543,8 +3695,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -3559,8 +3713,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -3652,8 +3808,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3668,13 +3826,17 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.FullSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3689,8 +3851,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 9
 			case 4:
@@ -3711,8 +3875,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3727,13 +3893,17 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.FullSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3748,8 +3918,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 9
 			case 3:
@@ -3764,8 +3936,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3780,13 +3954,17 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.FullSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/FullSOC"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3801,8 +3979,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 9
 			case 2:
@@ -3817,8 +3997,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -3833,8 +4015,10 @@ func decodeDC_EVChargeParameterType(r *exi.Reader, p *pool, v *DC_EVChargeParame
 					*ptr = x
 					v.BulkSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVChargeParameterType/BulkSOC"); err != nil {
+						return err
+					}
 				}
 				st = 9
 			case 1:
@@ -4016,8 +4200,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -4030,8 +4216,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4044,8 +4232,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -4058,8 +4248,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := EVSEProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4453,8 +4645,10 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -4467,8 +4661,10 @@ func decodeSAScheduleTupleType(r *exi.Reader, p *pool, v *SAScheduleTupleType) e
 					x := uint8(int64(xu) + 1)
 					v.SAScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SAScheduleTupleType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4891,8 +5087,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/start"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/start"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -4905,8 +5103,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 					x := uint32(xu)
 					v.Start = x
 				}
-				if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/start"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/start"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4919,8 +5119,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RelativeTimeIntervalType/duration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -4935,8 +5137,10 @@ func decodeRelativeTimeIntervalType(r *exi.Reader, p *pool, v *RelativeTimeInter
 					*ptr = x
 					v.Duration = ptr
 				}
-				if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RelativeTimeIntervalType/duration"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -5056,8 +5260,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5070,8 +5276,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					x := uint8(int64(xu) + 1)
 					v.SalesTariffID = x
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5084,8 +5292,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5098,8 +5308,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					x := uint8(int64(xu) + 1)
 					v.SalesTariffID = x
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5112,8 +5324,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/SalesTariffDescription"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -5124,13 +5338,17 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					*ptr = x
 					v.SalesTariffDescription = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/SalesTariffDescription"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5142,8 +5360,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					*ptr = x
 					v.NumEPriceLevels = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -5169,8 +5389,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5182,8 +5404,10 @@ func decodeSalesTariffType(r *exi.Reader, p *pool, v *SalesTariffType) error {
 					*ptr = x
 					v.NumEPriceLevels = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffType/NumEPriceLevels"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -5392,8 +5616,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5405,8 +5631,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 					*ptr = x
 					v.EPriceLevel = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -5434,8 +5662,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5447,8 +5677,10 @@ func decodeSalesTariffEntryType(r *exi.Reader, p *pool, v *SalesTariffEntryType)
 					*ptr = x
 					v.EPriceLevel = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SalesTariffEntryType/EPriceLevel"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -5747,8 +5979,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CostType/costKind"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CostType/costKind"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -5761,8 +5995,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 					x := CostKindType(xu)
 					v.CostKind = x
 				}
-				if err := r.ReadSimpleEnd("decode CostType/costKind"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CostType/costKind"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5775,8 +6011,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CostType/amount"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CostType/amount"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -5789,8 +6027,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 					x := uint32(xu)
 					v.Amount = x
 				}
-				if err := r.ReadSimpleEnd("decode CostType/amount"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CostType/amount"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5803,8 +6043,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CostType/amountMultiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CostType/amountMultiplier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -5819,8 +6061,10 @@ func decodeCostType(r *exi.Reader, p *pool, v *CostType) error {
 					*ptr = x
 					v.AmountMultiplier = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CostType/amountMultiplier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CostType/amountMultiplier"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -6219,8 +6463,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -6233,8 +6479,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -6247,8 +6495,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(37)
@@ -6260,8 +6510,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					}
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6274,8 +6526,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -6288,8 +6542,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					x := uint8(int64(xu) + 1)
 					v.SAScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6314,8 +6570,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6326,8 +6584,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					*ptr = x
 					v.ReceiptRequired = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
@@ -6351,8 +6611,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6363,8 +6625,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					*ptr = x
 					v.ReceiptRequired = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -6382,8 +6646,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6394,8 +6660,10 @@ func decodeChargingStatusResType(r *exi.Reader, p *pool, v *ChargingStatusResTyp
 					*ptr = x
 					v.ReceiptRequired = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargingStatusResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -6562,8 +6830,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -6572,8 +6842,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					}
 					v.MeterID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -6586,8 +6858,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterReading"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6599,13 +6873,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterReading = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterReading"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -6615,13 +6893,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.SigMeterReading = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6636,13 +6918,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6654,8 +6940,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
@@ -6670,8 +6958,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -6681,13 +6971,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.SigMeterReading = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/SigMeterReading"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6702,13 +6996,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6720,8 +7018,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
@@ -6736,8 +7036,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6752,13 +7054,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6770,8 +7076,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
@@ -6786,8 +7094,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6799,8 +7109,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.TMeter = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/TMeter"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
@@ -6976,8 +7288,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6988,13 +7302,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7003,8 +7321,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7029,8 +7349,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7041,13 +7363,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7056,8 +7382,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7076,8 +7404,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7088,13 +7418,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7103,8 +7437,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7117,8 +7453,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7129,13 +7467,17 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7144,8 +7486,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7158,8 +7502,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7168,8 +7514,10 @@ func decodeCurrentDemandReqType(r *exi.Reader, p *pool, v *CurrentDemandReqType)
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandReqType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7418,8 +7766,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -7432,8 +7782,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -7488,8 +7840,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7498,8 +7852,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSECurrentLimitAchieved = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSECurrentLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -7512,8 +7868,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7522,8 +7880,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEVoltageLimitAchieved = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEVoltageLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -7536,8 +7896,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7546,8 +7908,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEPowerLimitAchieved = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEPowerLimitAchieved"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7578,8 +7942,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				}
 				st = 10
 			case 3:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(37)
@@ -7591,8 +7957,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 11
 			default:
@@ -7617,8 +7985,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				}
 				st = 10
 			case 2:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(37)
@@ -7630,8 +8000,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 11
 			default:
@@ -7650,8 +8022,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				}
 				st = 10
 			case 1:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(37)
@@ -7663,8 +8037,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 11
 			default:
@@ -7677,8 +8053,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(37)
@@ -7690,8 +8068,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					}
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 11
 			default:
@@ -7704,8 +8084,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -7718,8 +8100,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					x := uint8(int64(xu) + 1)
 					v.SAScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 12
 			default:
@@ -7738,8 +8122,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 				}
 				st = 13
 			case 1:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7750,8 +8136,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					*ptr = x
 					v.ReceiptRequired = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 14
 			case 2:
@@ -7766,8 +8154,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CurrentDemandResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CurrentDemandResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7778,8 +8168,10 @@ func decodeCurrentDemandResType(r *exi.Reader, p *pool, v *CurrentDemandResType)
 					*ptr = x
 					v.ReceiptRequired = ptr
 				}
-				if err := r.ReadSimpleEnd("decode CurrentDemandResType/ReceiptRequired"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CurrentDemandResType/ReceiptRequired"); err != nil {
+						return err
+					}
 				}
 				st = 14
 			case 1:
@@ -8030,8 +8422,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8042,13 +8436,17 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 					*ptr = x
 					v.BulkChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/BulkChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8057,8 +8455,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -8071,8 +8471,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8081,8 +8483,10 @@ func decodeDC_EVPowerDeliveryParameterType(r *exi.Reader, p *pool, v *DC_EVPower
 					}
 					v.ChargingComplete = x
 				}
-				if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DC_EVPowerDeliveryParameterType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -8195,8 +8599,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8206,13 +8612,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.P = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8222,13 +8632,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8238,8 +8652,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -8252,8 +8668,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8263,8 +8681,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Q = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -8277,8 +8697,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8288,13 +8710,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8304,8 +8730,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -8318,8 +8746,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8329,8 +8759,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -8343,8 +8775,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8354,13 +8788,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.J = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8370,8 +8808,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -8386,8 +8826,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8397,8 +8839,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -8413,8 +8857,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -8424,8 +8870,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.PgenCounter = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -8660,8 +9108,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8673,8 +9123,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -8723,8 +9175,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8736,8 +9190,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -8754,8 +9210,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8767,8 +9225,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8817,8 +9277,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8830,8 +9292,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8848,8 +9312,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8861,8 +9327,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -8911,8 +9379,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8924,8 +9394,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -8944,8 +9416,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -8957,8 +9431,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9007,8 +9483,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9020,8 +9498,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -9040,8 +9520,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9053,8 +9535,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9103,8 +9587,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9116,8 +9602,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -9136,8 +9624,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9149,8 +9639,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9199,8 +9691,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9212,8 +9706,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -9232,8 +9728,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9245,8 +9743,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9295,8 +9795,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9308,8 +9810,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -9328,8 +9832,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9341,8 +9847,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9391,8 +9899,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9404,8 +9914,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -9424,8 +9936,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9437,8 +9951,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9487,8 +10003,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -9500,8 +10018,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -9870,8 +10390,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9881,8 +10403,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Modulus = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9895,8 +10419,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -9906,8 +10432,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -10241,8 +10769,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10254,8 +10784,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -10274,8 +10806,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10287,8 +10821,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -10372,8 +10908,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10386,13 +10924,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10404,13 +10946,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10423,13 +10969,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10442,8 +10992,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -10467,8 +11019,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10481,13 +11035,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10499,13 +11057,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10518,13 +11080,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10537,8 +11103,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -10564,8 +11132,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10578,13 +11148,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10596,13 +11170,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10615,13 +11193,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10634,8 +11216,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -10661,8 +11245,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10675,13 +11261,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10693,13 +11283,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10712,13 +11306,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10731,8 +11329,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -10758,8 +11358,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10772,13 +11374,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10790,13 +11396,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10809,13 +11419,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10828,8 +11442,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -10855,8 +11471,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10869,13 +11487,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -10887,13 +11509,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10906,13 +11532,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -10925,8 +11555,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -11092,8 +11724,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -11103,13 +11737,17 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyID = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -11119,8 +11757,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -11133,8 +11773,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -11144,8 +11786,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -11255,8 +11899,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -11269,8 +11915,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11283,8 +11931,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -11297,8 +11947,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -11631,8 +12283,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -11642,8 +12296,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 					x := []byte(xb)
 					v.DigestValue = x
 				}
-				if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -11802,8 +12458,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -11813,8 +12471,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11827,8 +12487,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -11838,8 +12500,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11852,8 +12516,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -11868,8 +12534,10 @@ func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqT
 					*ptr = x
 					v.SAScheduleTupleID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptReqType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -11992,8 +12660,10 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeteringReceiptResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringReceiptResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -12006,8 +12676,10 @@ func decodeMeteringReceiptResType(r *exi.Reader, p *pool, v *MeteringReceiptResT
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode MeteringReceiptResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringReceiptResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12359,8 +13031,10 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsReqType/eMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsReqType/eMAID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(15)
@@ -12372,8 +13046,10 @@ func decodePaymentDetailsReqType(r *exi.Reader, p *pool, v *PaymentDetailsReqTyp
 					}
 					v.EMAID = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsReqType/eMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsReqType/eMAID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12460,8 +13136,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -12474,8 +13152,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12488,8 +13168,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsResType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsResType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(16)
@@ -12502,8 +13184,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 					x := []byte(xb)
 					v.GenChallenge = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsResType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsResType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12516,8 +13200,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentDetailsResType/EVSETimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentDetailsResType/EVSETimeStamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12527,8 +13213,10 @@ func decodePaymentDetailsResType(r *exi.Reader, p *pool, v *PaymentDetailsResTyp
 					x := int64(xi)
 					v.EVSETimeStamp = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentDetailsResType/EVSETimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentDetailsResType/EVSETimeStamp"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -12612,8 +13300,10 @@ func decodePaymentServiceSelectionReqType(r *exi.Reader, p *pool, v *PaymentServ
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentServiceSelectionReqType/SelectedPaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentServiceSelectionReqType/SelectedPaymentOption"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -12623,8 +13313,10 @@ func decodePaymentServiceSelectionReqType(r *exi.Reader, p *pool, v *PaymentServ
 					x := PaymentOptionType(xu)
 					v.SelectedPaymentOption = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentServiceSelectionReqType/SelectedPaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentServiceSelectionReqType/SelectedPaymentOption"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12807,8 +13499,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SelectedServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SelectedServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12821,8 +13515,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode SelectedServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SelectedServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12835,8 +13531,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SelectedServiceType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SelectedServiceType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12851,8 +13549,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 					*ptr = x
 					v.ParameterSetID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -12923,8 +13623,10 @@ func decodePaymentServiceSelectionResType(r *exi.Reader, p *pool, v *PaymentServ
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentServiceSelectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentServiceSelectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -12937,8 +13639,10 @@ func decodePaymentServiceSelectionResType(r *exi.Reader, p *pool, v *PaymentServ
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PaymentServiceSelectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentServiceSelectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12997,8 +13701,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -13011,8 +13717,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 					x := ChargeProgressType(xu)
 					v.ChargeProgress = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13025,8 +13733,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryReqType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryReqType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -13039,8 +13749,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 					x := uint8(int64(xu) + 1)
 					v.SAScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/SAScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/SAScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -13320,8 +14032,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13334,8 +14048,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 					x := uint32(xu)
 					v.ChargingProfileEntryStart = x
 				}
-				if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryStart"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13362,8 +14078,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -13378,8 +14096,10 @@ func decodeProfileEntryType(r *exi.Reader, p *pool, v *ProfileEntryType) error {
 					*ptr = x
 					v.ChargingProfileEntryMaxNumberOfPhasesInUse = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ProfileEntryType/ChargingProfileEntryMaxNumberOfPhasesInUse"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -13465,8 +14185,10 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -13479,8 +14201,10 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13738,8 +14462,10 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PreChargeResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PreChargeResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -13752,8 +14478,10 @@ func decodePreChargeResType(r *exi.Reader, p *pool, v *PreChargeResType) error {
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PreChargeResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PreChargeResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13864,8 +14592,10 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailReqType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailReqType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13878,8 +14608,10 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailReqType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailReqType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13935,8 +14667,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -13949,8 +14683,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13963,8 +14699,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailResType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailResType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13977,8 +14715,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailResType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailResType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14177,8 +14917,10 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ParameterSetType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterSetType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -14191,8 +14933,10 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 					x := int16(xi)
 					v.ParameterSetID = x
 				}
-				if err := r.ReadSimpleEnd("decode ParameterSetType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterSetType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14332,8 +15076,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ParameterType/boolValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/boolValue"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -14344,13 +15090,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.BoolValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ParameterType/byteValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/byteValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -14362,13 +15112,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.ByteValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode ParameterType/shortValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/shortValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -14383,13 +15137,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.ShortValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode ParameterType/intValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/intValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -14404,8 +15162,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.IntValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
@@ -14415,8 +15175,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				}
 				st = 6
 			case 5:
-				if err := r.ReadSimpleStart("decode ParameterType/stringValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/stringValue"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -14427,8 +15189,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.StringValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/stringValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/stringValue"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -14625,8 +15389,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(64)
@@ -14637,13 +15403,17 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					*ptr = x
 					v.ServiceScope = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -14655,8 +15425,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					*ptr = x
 					v.ServiceCategory = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -14671,8 +15443,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -14684,8 +15458,10 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					*ptr = x
 					v.ServiceCategory = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryReqType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -14768,8 +15544,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -14782,8 +15560,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14925,8 +15705,10 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentOptionListType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentOptionListType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -14939,8 +15721,10 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
-				if err := r.ReadSimpleEnd("decode PaymentOptionListType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentOptionListType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				if len(v.PaymentOption) < 2 {
 					st = 1
@@ -14957,8 +15741,10 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PaymentOptionListType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PaymentOptionListType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -14971,8 +15757,10 @@ func decodePaymentOptionListType(r *exi.Reader, p *pool, v *PaymentOptionListTyp
 					}
 					v.PaymentOption = append(v.PaymentOption, x)
 				}
-				if err := r.ReadSimpleEnd("decode PaymentOptionListType/PaymentOption"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PaymentOptionListType/PaymentOption"); err != nil {
+						return err
+					}
 				}
 				if len(v.PaymentOption) < 2 {
 					st = 1
@@ -15045,8 +15833,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15059,8 +15849,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15073,8 +15865,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -15085,13 +15879,17 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 					*ptr = x
 					v.ServiceName = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -15101,8 +15899,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -15115,8 +15915,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -15126,8 +15928,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -15140,8 +15944,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeServiceType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(64)
@@ -15152,13 +15958,17 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 					*ptr = x
 					v.ServiceScope = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeServiceType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargeServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -15167,8 +15977,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 					}
 					v.FreeService = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -15181,8 +15993,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -15191,8 +16005,10 @@ func decodeChargeServiceType(r *exi.Reader, p *pool, v *ChargeServiceType) error
 					}
 					v.FreeService = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -15335,8 +16151,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15349,8 +16167,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15363,8 +16183,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -15375,13 +16197,17 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					*ptr = x
 					v.ServiceName = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -15391,8 +16217,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -15405,8 +16233,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -15416,8 +16246,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					x := ServiceCategoryType(xu)
 					v.ServiceCategory = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/ServiceCategory"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/ServiceCategory"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -15430,8 +16262,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(64)
@@ -15442,13 +16276,17 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					*ptr = x
 					v.ServiceScope = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/ServiceScope"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/ServiceScope"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -15457,8 +16295,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					}
 					v.FreeService = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -15471,8 +16311,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -15481,8 +16323,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					}
 					v.FreeService = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -15599,8 +16443,10 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -15616,8 +16462,10 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 					}
 					v.EnergyTransferMode = append(v.EnergyTransferMode, x)
 				}
-				if err := r.ReadSimpleEnd("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				if len(v.EnergyTransferMode) < 6 {
 					st = 1
@@ -15634,8 +16482,10 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -15651,8 +16501,10 @@ func decodeSupportedEnergyTransferModeType(r *exi.Reader, p *pool, v *SupportedE
 					}
 					v.EnergyTransferMode = append(v.EnergyTransferMode, x)
 				}
-				if err := r.ReadSimpleEnd("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SupportedEnergyTransferModeType/EnergyTransferMode"); err != nil {
+						return err
+					}
 				}
 				if len(v.EnergyTransferMode) < 6 {
 					st = 1
@@ -15823,8 +16675,10 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupReqType/EVCCID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupReqType/EVCCID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(6)
@@ -15834,8 +16688,10 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 					x := exi.HexBinary(xb)
 					v.EVCCID = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupReqType/EVCCID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupReqType/EVCCID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15894,8 +16750,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -15908,8 +16766,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15922,8 +16782,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(37)
@@ -15935,8 +16797,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					}
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -15949,8 +16813,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/EVSETimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/EVSETimeStamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -15962,8 +16828,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					*ptr = x
 					v.EVSETimeStamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSETimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSETimeStamp"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -16053,8 +16921,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionStopReqType/ChargingSession"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopReqType/ChargingSession"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -16064,8 +16934,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 					x := ChargingSessionType(xu)
 					v.ChargingSession = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopReqType/ChargingSession"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopReqType/ChargingSession"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -16124,8 +16996,10 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionStopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -16138,8 +17012,10 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -16596,8 +17472,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -16608,8 +17486,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -17116,8 +17996,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -17127,8 +18009,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -17257,8 +18141,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode NotificationType/FaultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode NotificationType/FaultCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -17271,8 +18157,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 					x := FaultCodeType(xu)
 					v.FaultCode = x
 				}
-				if err := r.ReadSimpleEnd("decode NotificationType/FaultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode NotificationType/FaultCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -17285,8 +18173,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode NotificationType/FaultMsg"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode NotificationType/FaultMsg"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(64)
@@ -17297,8 +18187,10 @@ func decodeNotificationType(r *exi.Reader, p *pool, v *NotificationType) error {
 					*ptr = x
 					v.FaultMsg = ptr
 				}
-				if err := r.ReadSimpleEnd("decode NotificationType/FaultMsg"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode NotificationType/FaultMsg"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -18552,8 +19444,10 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WeldingDetectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WeldingDetectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(5)
@@ -18566,8 +19460,10 @@ func decodeWeldingDetectionResType(r *exi.Reader, p *pool, v *WeldingDetectionRe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WeldingDetectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WeldingDetectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -18899,8 +19795,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -18910,8 +19808,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.EVChargeParameter = p.newEVChargeParameterType()
@@ -18949,8 +19849,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 34:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -18961,8 +19863,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 35:
 		d.KeyValue = p.newKeyValueType()
@@ -18985,8 +19889,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 39:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -18997,8 +19903,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 40:
 		d.Object = p.newObjectType()
@@ -23914,8 +24822,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 8:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -23926,12 +24836,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BulkChargingComplete = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 9:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -23942,12 +24856,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BulkChargingComplete_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 10:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -23962,8 +24880,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BulkSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 11:
 		d.CableCheckReq = p.newCableCheckReqType()
@@ -23981,8 +24901,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 14:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(800)
@@ -23992,8 +24914,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 15:
 		d.CertificateInstallationReq = p.newCertificateInstallationReqType()
@@ -24026,8 +24950,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 21:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -24042,8 +24968,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargeProgress = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 22:
 		d.ChargeService = p.newChargeServiceType()
@@ -24051,8 +24979,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 23:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -24063,12 +24993,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingComplete = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 24:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -24079,8 +25013,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingComplete_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 25:
 		d.ChargingProfile = p.newChargingProfileType()
@@ -24088,8 +25024,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -24104,8 +25042,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingProfileEntryMaxNumberOfPhasesInUse = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.ChargingProfileEntryMaxPower = p.newPhysicalValueType()
@@ -24113,8 +25053,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 28:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -24129,12 +25071,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingProfileEntryStart = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 29:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -24146,8 +25092,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingSession = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 30:
 		d.ChargingStatusReq = p.newChargingStatusReqType()
@@ -24235,8 +25183,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 47:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -24251,8 +25201,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DepartureTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 48:
 		d.DigestMethod = p.newDigestMethodType()
@@ -24260,8 +25212,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 49:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24271,8 +25225,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 50:
 		d.EAmount = p.newPhysicalValueType()
@@ -24280,8 +25236,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 51:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -24293,12 +25251,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EPriceLevel = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 52:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(6)
@@ -24308,8 +25270,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.EVCCID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 53:
 		d.EVChargeParameter = p.newEVChargeParameterType()
@@ -24327,8 +25291,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 56:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(4)
@@ -24343,8 +25309,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVErrorCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 57:
 		d.EVMaxCurrent = p.newPhysicalValueType()
@@ -24397,8 +25365,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 67:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -24413,12 +25383,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVRESSSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 68:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -24429,8 +25403,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVReady = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 69:
 		d.EVSEChargeParameter = p.newEVSEChargeParameterType()
@@ -24438,8 +25414,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 70:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -24450,8 +25428,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSECurrentLimitAchieved = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 71:
 		d.EVSECurrentRegulationTolerance = p.newPhysicalValueType()
@@ -24464,8 +25444,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 73:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(37)
@@ -24479,12 +25461,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 74:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -24499,8 +25485,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEIsolationStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 75:
 		d.EVSEMaxCurrent = p.newPhysicalValueType()
@@ -24558,8 +25546,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 86:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -24574,8 +25564,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSENotification = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 87:
 		d.EVSEPeakCurrentRipple = p.newPhysicalValueType()
@@ -24583,8 +25575,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 88:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -24595,8 +25589,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEPowerLimitAchieved = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 89:
 		d.EVSEPresentCurrent = p.newPhysicalValueType()
@@ -24609,8 +25605,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 91:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -24625,8 +25623,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEProcessing = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 92:
 		d.EVSEStatus = p.newEVSEStatusType()
@@ -24634,8 +25634,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 93:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(4)
@@ -24650,12 +25652,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEStatusCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 94:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -24667,12 +25673,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSETimeStamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 95:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -24683,8 +25693,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEVoltageLimitAchieved = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 96:
 		d.EVStatus = p.newEVStatusType()
@@ -24702,8 +25714,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 99:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -24718,8 +25732,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EnergyTransferMode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 100:
 		d.Entry = p.newEntryType()
@@ -24727,8 +25743,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 101:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24738,12 +25756,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 102:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -24758,12 +25780,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.FaultCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 103:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(64)
@@ -24774,12 +25800,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.FaultMsg = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 104:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -24790,12 +25820,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.FreeService = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 105:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -24810,12 +25844,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.FullSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 106:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24825,12 +25863,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 107:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(16)
@@ -24843,12 +25885,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.GenChallenge = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 108:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -24859,8 +25905,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 109:
 		d.Header = p.newMessageHeaderType()
@@ -24868,8 +25916,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 110:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24879,8 +25929,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 111:
 		d.KeyInfo = p.newKeyInfoType()
@@ -24888,8 +25940,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 112:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -24900,8 +25954,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 113:
 		d.KeyValue = p.newKeyValueType()
@@ -24919,8 +25975,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 116:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -24935,12 +25993,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MaxEntriesSAScheduleTuple = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 117:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(32)
@@ -24951,8 +26013,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 118:
 		d.MeterInfo = p.newMeterInfoType()
@@ -24960,8 +26024,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 119:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -24973,12 +26039,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterReading = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 120:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -24993,8 +26063,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 121:
 		d.MeteringReceiptReq = p.newMeteringReceiptReqType()
@@ -25007,8 +26079,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 123:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -25019,12 +26093,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 124:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25034,12 +26112,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 125:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -25054,8 +26136,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Multiplier = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 126:
 		d.Notification = p.newNotificationType()
@@ -25063,8 +26147,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 127:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -25079,12 +26165,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NotificationMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 128:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -25096,12 +26186,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NumEPriceLevels = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 129:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(800)
@@ -25111,8 +26205,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.OEMProvisioningCert = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 130:
 		d.Object = p.newObjectType()
@@ -25120,8 +26216,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 131:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25131,8 +26229,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 132:
 		d.PGPData = p.newPGPDataType()
@@ -25140,8 +26240,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 133:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25151,12 +26253,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 134:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25166,8 +26272,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 135:
 		d.PMax = p.newPhysicalValueType()
@@ -25195,8 +26303,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 140:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -25211,8 +26321,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ParameterSetID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 141:
 		d.PaymentDetailsReq = p.newPaymentDetailsReqType()
@@ -25225,8 +26337,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 143:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -25238,8 +26352,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PaymentOption = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 144:
 		d.PaymentOptionList = p.newPaymentOptionListType()
@@ -25257,8 +26373,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 147:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25268,8 +26386,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 148:
 		d.PowerDeliveryReq = p.newPowerDeliveryReqType()
@@ -25297,8 +26417,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 153:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25308,12 +26430,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 154:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -25324,8 +26450,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RCD = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 155:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -25333,8 +26461,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 156:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -25345,8 +26475,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ReceiptRequired = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 157:
 		d.Reference = p.newReferenceType()
@@ -25369,8 +26501,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 161:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -25385,12 +26519,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RequestedEnergyTransferMode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 162:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(5)
@@ -25405,8 +26543,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ResponseCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 163:
 		d.RetrievalMethod = p.newRetrievalMethodType()
@@ -25414,8 +26554,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 164:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -25430,8 +26572,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RetryCounter = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 165:
 		d.RootCertificateID = p.newX509IssuerSerialType()
@@ -25454,8 +26598,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 169:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -25470,12 +26616,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SAScheduleTupleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 170:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -25490,8 +26640,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SAScheduleTupleID_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 171:
 		d.SASchedules = p.newSASchedulesType()
@@ -25504,8 +26656,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 173:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25515,8 +26669,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 174:
 		d.SalesTariff = p.newSalesTariffType()
@@ -25524,8 +26680,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 175:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(32)
@@ -25536,8 +26694,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SalesTariffDescription = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 176:
 		d.SalesTariffEntry = p.newSalesTariffEntryType()
@@ -25545,8 +26705,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 177:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -25561,12 +26723,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SalesTariffID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 178:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25576,12 +26742,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 179:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -25593,8 +26763,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SelectedPaymentOption = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 180:
 		d.SelectedService = p.newSelectedServiceType()
@@ -25612,8 +26784,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 183:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -25625,12 +26799,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceCategory = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 184:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -25642,8 +26820,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceCategory_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 185:
 		d.ServiceDetailReq = p.newServiceDetailReqType()
@@ -25666,8 +26846,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 189:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -25682,12 +26864,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 190:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -25702,8 +26888,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceID_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 191:
 		d.ServiceList = p.newServiceListType()
@@ -25711,8 +26899,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 192:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(32)
@@ -25723,8 +26913,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 193:
 		d.ServiceParameterList = p.newServiceParameterListType()
@@ -25732,8 +26924,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 194:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(64)
@@ -25744,12 +26938,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceScope = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 195:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(64)
@@ -25760,12 +26958,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceScope_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 196:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(8)
@@ -25775,12 +26977,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.SessionID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 197:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(8)
@@ -25790,8 +26996,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.SessionID_2 = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 198:
 		d.SessionSetupReq = p.newSessionSetupReqType()
@@ -25814,8 +27022,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 202:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(64)
@@ -25825,8 +27035,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SigMeterReading = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 203:
 		d.Signature = p.newSignatureType()
@@ -25869,8 +27081,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 211:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -25882,8 +27096,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TMeter = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 212:
 		d.TimeInterval = p.newIntervalType()
@@ -25901,8 +27117,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 215:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -25917,8 +27135,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Unit = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 216:
 		d.V2G_Message = p.newV2G_Message()
@@ -25926,8 +27146,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 217:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -25942,8 +27164,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Value = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 218:
 		d.WeldingDetectionReq = p.newWeldingDetectionReqType()
@@ -25956,8 +27180,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 220:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25967,12 +27193,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 221:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25982,8 +27212,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 222:
 		d.X509Data = p.newX509DataType()
@@ -25991,8 +27223,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 223:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -26003,8 +27237,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 224:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -26012,8 +27248,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 225:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -26023,12 +27261,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 226:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -26039,12 +27281,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 227:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -26055,12 +27301,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 228:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -26071,12 +27321,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 229:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -26086,12 +27340,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 230:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -26106,12 +27364,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Amount = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 231:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -26126,12 +27388,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AmountMultiplier = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 232:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -26142,12 +27408,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BoolValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 233:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -26159,12 +27429,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ByteValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 234:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -26179,12 +27453,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CostKind = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 235:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -26199,8 +27477,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Duration = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 236:
 		d.EMAID = new(EMAIDType)
@@ -26240,8 +27520,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			}
 		}
 	case 237:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -26256,8 +27538,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.IntValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 238:
 		d.PhysicalValue = p.newPhysicalValueType()
@@ -26265,8 +27549,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 239:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -26281,12 +27567,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ShortValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 240:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -26301,8 +27591,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Start = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 241:
 		d.StartValue = p.newPhysicalValueType()
@@ -26310,8 +27602,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 242:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -26322,8 +27616,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.StringValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode Fragment", ec, 243, 8)
@@ -28624,8 +29920,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 3:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28635,12 +29933,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 4:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28650,12 +29952,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 5:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28665,12 +29971,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -28681,12 +29991,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28696,8 +30010,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
@@ -28705,8 +30021,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 9:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -28717,8 +30035,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
@@ -28731,8 +30051,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -28743,12 +30065,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28758,8 +30084,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 14:
 		d.Object = p.newObjectType()
@@ -28767,8 +30095,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 15:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28778,8 +30108,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
@@ -28787,8 +30119,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28798,12 +30132,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28813,12 +30151,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 19:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28828,12 +30170,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 20:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28843,8 +30189,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -28867,8 +30215,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 25:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28878,12 +30228,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28893,8 +30247,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
@@ -28937,8 +30293,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 35:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28948,12 +30306,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 36:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28963,8 +30325,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
@@ -28972,8 +30336,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 38:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -28984,8 +30350,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -28993,8 +30361,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 40:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -29004,12 +30374,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 41:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -29020,12 +30394,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -29036,12 +30414,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -29052,12 +30434,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -29067,8 +30453,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

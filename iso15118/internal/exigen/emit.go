@@ -403,7 +403,7 @@ func (g *gen) emitDecodeProd(ct *complexT, pr prod, op string) {
 	} else {
 		elemOp := op + "/" + f.json
 		if pr.kind == prSE {
-			g.p("if err := r.ReadSimpleStart(%q); err != nil { return err }", elemOp)
+			g.p("if !r.SkipZero() { if err := r.ReadSimpleStart(%q); err != nil { return err } }", elemOp)
 		}
 		g.p("{")
 		g.emitRead(f.st, "x", elemOp)
@@ -420,7 +420,7 @@ func (g *gen) emitDecodeProd(ct *complexT, pr prod, op string) {
 		}
 		g.p("}")
 		if pr.kind == prSE {
-			g.p("if err := r.ReadSimpleEnd(%q); err != nil { return err }", elemOp)
+			g.p("if !r.SkipZero() { if err := r.ReadSimpleEnd(%q); err != nil { return err } }", elemOp)
 		}
 	}
 	g.nextState(p, "len("+target+")")
@@ -625,7 +625,7 @@ func (g *gen) emitRootElemDecode(f rootField, op string) {
 		g.p("if err := decode%s(&r, p, d.%s); err != nil { return err }", f.e.ct.goName, f.name)
 		return
 	}
-	g.p("if err := r.ReadSimpleStart(%q); err != nil { return err }", op)
+	g.p("if !r.SkipZero() { if err := r.ReadSimpleStart(%q); err != nil { return err } }", op)
 	g.p("{")
 	g.emitRead(f.e.st, "x", op)
 	if f.e.st.isBinary() {
@@ -636,7 +636,7 @@ func (g *gen) emitRootElemDecode(f rootField, op string) {
 		g.p("d.%s = ptr", f.name)
 	}
 	g.p("}")
-	g.p("if err := r.ReadSimpleEnd(%q); err != nil { return err }", op)
+	g.p("if !r.SkipZero() { if err := r.ReadSimpleEnd(%q); err != nil { return err } }", op)
 }
 
 func (g *gen) emitRootElemEncode(f rootField, op string) {

@@ -251,8 +251,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -262,8 +264,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -276,8 +280,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -290,8 +296,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int16(xi)
 					v.Value = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -875,8 +883,10 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -885,8 +895,10 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -899,8 +911,10 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -909,8 +923,10 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -1163,8 +1179,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -1173,8 +1191,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -1187,8 +1207,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -1197,8 +1219,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -1396,8 +1420,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -1410,8 +1436,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1424,8 +1452,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -1435,8 +1465,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := uint64(xu)
 					v.TimeStamp = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2004,8 +2036,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -2016,8 +2050,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2262,8 +2298,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2273,8 +2311,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 					x := []byte(xb)
 					v.DigestValue = x
 				}
-				if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -2513,8 +2553,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2526,8 +2568,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2546,8 +2590,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2559,8 +2605,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2826,8 +2874,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2839,8 +2889,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -2889,8 +2941,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2902,8 +2956,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -2920,8 +2976,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2933,8 +2991,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2983,8 +3043,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2996,8 +3058,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -3014,8 +3078,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3027,8 +3093,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3077,8 +3145,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3090,8 +3160,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -3110,8 +3182,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3123,8 +3197,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3173,8 +3249,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3186,8 +3264,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -3206,8 +3286,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3219,8 +3301,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3269,8 +3353,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3282,8 +3368,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -3302,8 +3390,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3315,8 +3405,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3365,8 +3457,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3378,8 +3472,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -3398,8 +3494,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3411,8 +3509,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3461,8 +3561,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3474,8 +3576,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -3494,8 +3598,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3507,8 +3613,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3557,8 +3665,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3570,8 +3680,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -3590,8 +3702,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3603,8 +3717,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3653,8 +3769,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3666,8 +3784,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -4036,8 +4156,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4047,13 +4169,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.P = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4063,13 +4189,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4079,8 +4209,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -4093,8 +4225,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4104,8 +4238,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Q = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4118,8 +4254,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4129,13 +4267,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4145,8 +4287,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -4159,8 +4303,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4170,8 +4316,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -4184,8 +4332,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4195,13 +4345,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.J = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4211,8 +4365,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -4227,8 +4383,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4238,8 +4396,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -4254,8 +4414,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4265,8 +4427,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.PgenCounter = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -4421,8 +4585,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4432,8 +4598,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Modulus = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4446,8 +4614,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4457,8 +4627,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4710,8 +4882,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4724,13 +4898,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4742,13 +4920,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4761,13 +4943,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4780,8 +4966,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -4805,8 +4993,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4819,13 +5009,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4837,13 +5031,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4856,13 +5054,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4875,8 +5077,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -4902,8 +5106,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4916,13 +5122,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4934,13 +5144,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4953,13 +5167,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4972,8 +5190,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -4999,8 +5219,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5013,13 +5235,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -5031,13 +5257,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5050,13 +5280,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5069,8 +5303,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -5096,8 +5332,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5110,13 +5348,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -5128,13 +5370,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5147,13 +5393,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5166,8 +5416,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -5193,8 +5445,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5207,13 +5461,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -5225,13 +5483,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5244,13 +5506,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5263,8 +5529,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -5430,8 +5698,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -5440,8 +5710,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509IssuerName = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5454,8 +5726,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -5464,8 +5738,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509SerialNumber = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5539,8 +5815,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5550,13 +5828,17 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyID = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5566,8 +5848,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -5580,8 +5864,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5591,8 +5877,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -5702,8 +5990,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5716,8 +6006,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5730,8 +6022,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -5744,8 +6038,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -6003,8 +6299,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6019,13 +6317,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.PresentSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6040,13 +6342,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6061,13 +6367,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6082,13 +6392,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6103,13 +6417,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6124,13 +6442,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6145,13 +6467,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6162,8 +6488,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -6173,8 +6501,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 9:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6185,8 +6515,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 10:
@@ -6201,8 +6533,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6217,13 +6551,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6238,13 +6576,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6259,13 +6601,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6280,13 +6626,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6301,13 +6651,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6322,13 +6676,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6339,8 +6697,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -6350,8 +6710,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 8:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6362,8 +6724,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 9:
@@ -6378,8 +6742,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6394,13 +6760,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6415,13 +6785,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6436,13 +6810,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6457,13 +6835,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6478,13 +6860,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6495,8 +6881,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -6506,8 +6894,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6518,8 +6908,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 8:
@@ -6534,8 +6926,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6550,13 +6944,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6571,13 +6969,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6592,13 +6994,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6613,13 +7019,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6630,8 +7040,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -6641,8 +7053,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6653,8 +7067,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 7:
@@ -6669,8 +7085,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6685,13 +7103,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6706,13 +7128,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6727,13 +7153,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6744,8 +7174,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -6755,8 +7187,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6767,8 +7201,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 6:
@@ -6783,8 +7219,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6799,13 +7237,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6820,13 +7262,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6837,8 +7283,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -6848,8 +7296,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6860,8 +7310,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 5:
@@ -6876,8 +7328,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6892,13 +7346,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6909,8 +7367,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -6920,8 +7380,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6932,8 +7394,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 4:
@@ -6948,8 +7412,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6960,8 +7426,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -6971,8 +7439,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6983,8 +7453,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 3:
@@ -7005,8 +7477,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7017,8 +7491,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 2:
@@ -7033,8 +7509,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7045,8 +7523,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 1:
@@ -7326,8 +7806,10 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7342,8 +7824,10 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -8192,8 +8676,10 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8208,8 +8694,10 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -8752,8 +9240,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8768,8 +9258,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -11425,8 +11917,10 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -11439,8 +11933,10 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11992,8 +12488,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -12006,8 +12504,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12209,8 +12709,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -12223,8 +12725,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12295,8 +12799,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12309,8 +12815,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := uint16(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12323,8 +12831,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -12337,8 +12847,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := EvseNotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12408,8 +12920,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -12418,8 +12932,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					}
 					v.MeterID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12432,8 +12948,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12443,8 +12961,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12457,8 +12977,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12470,13 +12992,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_DischargedEnergyReadingWh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12488,13 +13014,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12506,13 +13036,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -12522,13 +13056,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12543,13 +13081,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12561,8 +13103,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -12577,8 +13121,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12590,13 +13136,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12608,13 +13158,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -12624,13 +13178,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12645,13 +13203,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12663,8 +13225,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -12679,8 +13243,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12692,13 +13258,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -12708,13 +13278,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12729,13 +13303,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12747,8 +13325,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -12763,8 +13343,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -12774,13 +13356,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12795,13 +13381,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12813,8 +13403,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -12829,8 +13421,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -12845,13 +13439,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12863,8 +13461,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -12879,8 +13479,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12892,8 +13494,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -13078,8 +13682,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13089,8 +13695,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13532,8 +14140,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13549,8 +14159,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 					x := uint32(xu)
 					v.TaxRuleID = x
 				}
-				if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13635,8 +14247,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13651,13 +14265,17 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -13672,13 +14290,17 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -13693,13 +14315,17 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13714,8 +14340,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
@@ -13733,8 +14361,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -13749,13 +14379,17 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -13770,13 +14404,17 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13791,8 +14429,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
@@ -13810,8 +14450,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -13826,13 +14468,17 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13847,8 +14493,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -13866,8 +14514,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13882,8 +14532,10 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode BPT_Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -14501,8 +15153,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14517,13 +15171,17 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -14538,13 +15196,17 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -14559,13 +15221,17 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14580,8 +15246,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
@@ -14599,8 +15267,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -14615,13 +15285,17 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -14636,13 +15310,17 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14657,8 +15335,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
@@ -14676,8 +15356,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -14692,13 +15374,17 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14713,8 +15399,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -14732,8 +15420,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14748,8 +15438,10 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_AC_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -15367,8 +16059,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15383,13 +16077,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -15404,13 +16102,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -15425,13 +16127,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15446,8 +16152,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
@@ -15462,8 +16170,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -15478,13 +16188,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -15499,13 +16213,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15520,8 +16238,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
@@ -15536,8 +16256,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -15552,13 +16274,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15573,8 +16299,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -15589,8 +16317,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15605,8 +16335,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -17607,8 +18339,10 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AC_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AC_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -17621,8 +18355,10 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode AC_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AC_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -17765,8 +18501,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -17779,8 +18517,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -19143,8 +19883,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -19154,8 +19896,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 18:
 		d.Dynamic_AC_CLReqControlMode = p.newDynamic_AC_CLReqControlModeType()
@@ -19173,8 +19917,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 21:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -19185,8 +19931,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 22:
 		d.KeyValue = p.newKeyValueType()
@@ -19199,8 +19947,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 24:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -19211,8 +19961,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 25:
 		d.Object = p.newObjectType()
@@ -22381,8 +23133,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -22397,8 +23151,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AckMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
@@ -22421,8 +23177,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 11:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -22434,8 +23192,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_DischargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 12:
 		d.BPT_Dynamic_AC_CLReqControlMode = p.newBPT_Dynamic_AC_CLReqControlModeType()
@@ -22448,8 +23208,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 14:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -22461,8 +23223,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 15:
 		d.BPT_Scheduled_AC_CLReqControlMode = p.newBPT_Scheduled_AC_CLReqControlModeType()
@@ -22495,8 +23259,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 21:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -22508,12 +23274,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CapacitiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 22:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -22525,12 +23295,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 23:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -22541,8 +23315,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingComplete = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 24:
 		d.CostPerUnit = p.newRationalNumberType()
@@ -22555,8 +23331,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -22571,8 +23349,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DepartureTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.DigestMethod = p.newDigestMethodType()
@@ -22580,8 +23360,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 28:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -22591,8 +23373,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 29:
 		d.DisplayParameters = p.newDisplayParametersType()
@@ -22785,8 +23569,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 67:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -22801,8 +23587,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSENotification = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 68:
 		d.EVSEPowerRampLimitation = p.newRationalNumberType()
@@ -22875,8 +23663,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 82:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -22886,12 +23676,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 83:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -22903,12 +23697,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Exponent_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 84:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -22918,12 +23716,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 85:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -22934,8 +23736,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 86:
 		d.Header = p.newMessageHeaderType()
@@ -22943,8 +23747,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 87:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -22955,12 +23761,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.InletHot = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 88:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -22970,8 +23780,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 89:
 		d.KeyInfo = p.newKeyInfoType()
@@ -22979,8 +23791,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 90:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -22991,8 +23805,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 91:
 		d.KeyValue = p.newKeyValueType()
@@ -23010,8 +23826,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 94:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -23026,12 +23844,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 95:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(32)
@@ -23042,8 +23864,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 96:
 		d.MeterInfo = p.newMeterInfoType()
@@ -23051,8 +23875,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 97:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -23063,12 +23889,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterInfoRequested = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 98:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(64)
@@ -23078,12 +23908,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.MeterSignature = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 99:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -23098,12 +23932,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 100:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23115,12 +23953,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterTimestamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 101:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -23131,12 +23973,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 102:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -23151,12 +23997,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 103:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23166,12 +24016,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 104:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23186,8 +24040,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NotificationMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 105:
 		d.Object = p.newObjectType()
@@ -23205,8 +24061,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 108:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23216,8 +24074,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 109:
 		d.PGPData = p.newPGPDataType()
@@ -23225,8 +24085,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 110:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23236,12 +24098,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 111:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23251,12 +24117,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 112:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23266,12 +24136,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 113:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -23286,12 +24160,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PresentSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 114:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23301,8 +24179,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 115:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -23320,8 +24200,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 118:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23336,12 +24218,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 119:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23356,12 +24242,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 120:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23376,12 +24266,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToTargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 121:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(6)
@@ -23396,8 +24290,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ResponseCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 122:
 		d.RetrievalMethod = p.newRetrievalMethodType()
@@ -23415,8 +24311,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 125:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23426,8 +24324,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 126:
 		d.Scheduled_AC_CLReqControlMode = p.newScheduled_AC_CLReqControlModeType()
@@ -23440,8 +24340,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 128:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23451,12 +24353,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 129:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(8)
@@ -23469,8 +24375,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.SessionID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 130:
 		d.Signature = p.newSignatureType()
@@ -23503,8 +24411,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 136:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -23519,8 +24429,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 137:
 		d.TaxCosts = p.newDetailedTaxType()
@@ -23528,8 +24440,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 138:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23547,12 +24461,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TaxRuleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 139:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23564,12 +24482,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeAnchor = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 140:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -23581,8 +24503,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeStamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 141:
 		d.Transform = p.newTransformType()
@@ -23595,8 +24519,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 143:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -23611,12 +24537,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Value = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 144:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23626,12 +24556,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 145:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23641,8 +24575,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 146:
 		d.X509Data = p.newX509DataType()
@@ -23650,8 +24586,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 147:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -23662,8 +24600,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 148:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -23671,8 +24611,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 149:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23682,12 +24624,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 150:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -23698,12 +24644,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 151:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -23714,12 +24664,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 152:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -23730,12 +24684,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 153:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23745,8 +24703,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode Fragment", ec, 154, 8)
@@ -25155,8 +26115,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 3:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25166,12 +26128,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 4:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25181,12 +26147,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 5:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25196,12 +26166,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -25212,12 +26186,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25227,8 +26205,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
@@ -25236,8 +26216,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 9:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -25248,8 +26230,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
@@ -25262,8 +26246,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -25274,12 +26260,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25289,8 +26279,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 14:
 		d.Object = p.newObjectType()
@@ -25298,8 +26290,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 15:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25309,8 +26303,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
@@ -25318,8 +26314,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25329,12 +26327,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25344,12 +26346,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 19:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25359,12 +26365,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 20:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25374,8 +26384,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -25398,8 +26410,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 25:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25409,12 +26423,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25424,8 +26442,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
@@ -25468,8 +26488,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 35:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25479,12 +26501,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 36:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25494,8 +26520,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
@@ -25503,8 +26531,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 38:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -25515,8 +26545,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -25524,8 +26556,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 40:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25535,12 +26569,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 41:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -25551,12 +26589,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -25567,12 +26609,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -25583,12 +26629,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -25598,8 +26648,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

@@ -35,8 +35,10 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_ConnectReqType/EVElectricalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_ConnectReqType/EVElectricalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -46,8 +48,10 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 					x := ElectricalChargingDeviceStatusType(xu)
 					v.EVElectricalChargingDeviceStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_ConnectReqType/EVElectricalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_ConnectReqType/EVElectricalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -234,8 +238,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -248,8 +254,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -262,8 +270,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -273,8 +283,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := uint64(xu)
 					v.TimeStamp = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -842,8 +854,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -854,8 +868,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1100,8 +1116,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -1111,8 +1129,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 					x := []byte(xb)
 					v.DigestValue = x
 				}
-				if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -1351,8 +1371,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1364,8 +1386,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1384,8 +1408,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1397,8 +1423,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1664,8 +1692,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1677,8 +1707,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -1727,8 +1759,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1740,8 +1774,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -1758,8 +1794,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1771,8 +1809,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1821,8 +1861,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1834,8 +1876,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1852,8 +1896,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1865,8 +1911,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1915,8 +1963,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1928,8 +1978,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1948,8 +2000,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1961,8 +2015,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2011,8 +2067,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2024,8 +2082,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2044,8 +2104,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2057,8 +2119,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2107,8 +2171,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2120,8 +2186,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2140,8 +2208,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2153,8 +2223,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2203,8 +2275,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2216,8 +2290,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2236,8 +2312,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2249,8 +2327,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2299,8 +2379,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2312,8 +2394,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2332,8 +2416,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2345,8 +2431,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2395,8 +2483,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2408,8 +2498,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2428,8 +2520,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2441,8 +2535,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2491,8 +2587,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2504,8 +2602,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2874,8 +2974,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2885,13 +2987,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.P = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2901,13 +3007,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2917,8 +3027,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -2931,8 +3043,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2942,8 +3056,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Q = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2956,8 +3072,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2967,13 +3085,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2983,8 +3105,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -2997,8 +3121,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3008,8 +3134,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -3022,8 +3150,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3033,13 +3163,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.J = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3049,8 +3183,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -3065,8 +3201,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3076,8 +3214,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -3092,8 +3232,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3103,8 +3245,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.PgenCounter = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -3259,8 +3403,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3270,8 +3416,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Modulus = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3284,8 +3432,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3295,8 +3445,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -3548,8 +3700,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3562,13 +3716,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3580,13 +3738,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3599,13 +3761,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3618,8 +3784,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3643,8 +3811,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3657,13 +3827,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3675,13 +3849,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3694,13 +3872,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3713,8 +3895,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3740,8 +3924,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3754,13 +3940,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3772,13 +3962,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3791,13 +3985,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3810,8 +4008,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3837,8 +4037,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3851,13 +4053,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3869,13 +4075,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3888,13 +4098,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3907,8 +4121,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3934,8 +4150,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3948,13 +4166,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3966,13 +4188,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3985,13 +4211,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4004,8 +4234,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -4031,8 +4263,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4045,13 +4279,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4063,13 +4301,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4082,13 +4324,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4101,8 +4347,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -4268,8 +4516,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4278,8 +4528,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509IssuerName = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4292,8 +4544,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -4302,8 +4556,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509SerialNumber = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4377,8 +4633,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4388,13 +4646,17 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyID = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4404,8 +4666,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -4418,8 +4682,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4429,8 +4695,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -4540,8 +4808,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4554,8 +4824,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4568,8 +4840,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4582,8 +4856,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -4855,8 +5131,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_ConnectResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_ConnectResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -4869,8 +5147,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4883,8 +5163,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_ConnectResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_ConnectResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -4897,8 +5179,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -4911,8 +5195,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -4922,8 +5208,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 					x := ElectricalChargingDeviceStatusType(xu)
 					v.EVSEElectricalChargingDeviceStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/EVSEElectricalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -4936,8 +5224,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -4950,8 +5240,10 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 					x := MechanicalChargingDeviceStatusType(xu)
 					v.EVSEMechanicalChargingDeviceStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_ConnectResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -5078,8 +5370,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -5092,8 +5386,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5248,8 +5544,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVReadyToCharge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVReadyToCharge"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5258,8 +5556,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					}
 					v.EVReadyToCharge = x
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVReadyToCharge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVReadyToCharge"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5272,8 +5572,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVImmobilizationRequest"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVImmobilizationRequest"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5282,8 +5584,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					}
 					v.EVImmobilizationRequest = x
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVImmobilizationRequest"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVImmobilizationRequest"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5296,8 +5600,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVImmobilized"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVImmobilized"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5308,8 +5614,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVImmobilized = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVImmobilized"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVImmobilized"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -5319,8 +5627,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -5335,13 +5645,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVCPStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -5356,13 +5670,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -5377,13 +5695,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVErrorCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5394,8 +5716,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVTimeout = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -5416,8 +5740,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -5432,13 +5758,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVCPStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -5453,13 +5783,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -5474,13 +5808,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVErrorCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5491,8 +5829,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVTimeout = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -5507,8 +5847,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -5523,13 +5865,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVCPStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVCPStatus"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -5544,13 +5890,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -5565,13 +5915,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVErrorCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5582,8 +5936,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVTimeout = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -5598,8 +5954,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -5614,13 +5972,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -5635,13 +5997,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVErrorCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5652,8 +6018,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVTimeout = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -5668,8 +6036,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(4)
@@ -5684,13 +6054,17 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVErrorCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVErrorCode"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5701,8 +6075,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVTimeout = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -5717,8 +6093,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5729,8 +6107,10 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 					*ptr = x
 					v.EVTimeout = ptr
 				}
-				if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVTechnicalStatusType/EVTimeout"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -5917,8 +6297,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5928,8 +6310,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5942,8 +6326,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5956,8 +6342,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int16(xi)
 					v.Value = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6038,8 +6426,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -6052,8 +6442,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6066,8 +6458,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -6080,8 +6474,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					x := MechanicalChargingDeviceStatusType(xu)
 					v.EVSEMechanicalChargingDeviceStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEMechanicalChargingDeviceStatus"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6094,8 +6490,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEReadyToCharge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEReadyToCharge"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6104,8 +6502,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					}
 					v.EVSEReadyToCharge = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEReadyToCharge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEReadyToCharge"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -6118,8 +6518,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEIsolationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEIsolationStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -6129,8 +6531,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					x := IsolationStatusType(xu)
 					v.EVSEIsolationStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEIsolationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEIsolationStatus"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -6143,8 +6547,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEDisabled"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEDisabled"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6153,8 +6559,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					}
 					v.EVSEDisabled = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEDisabled"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEDisabled"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -6167,8 +6575,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEUtilityInterruptEvent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEUtilityInterruptEvent"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6177,8 +6587,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					}
 					v.EVSEUtilityInterruptEvent = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEUtilityInterruptEvent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEUtilityInterruptEvent"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -6191,8 +6603,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEEmergencyShutdown"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEEmergencyShutdown"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6201,8 +6615,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					}
 					v.EVSEEmergencyShutdown = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEEmergencyShutdown"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEEmergencyShutdown"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			default:
@@ -6215,8 +6631,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEMalfunction"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVSEMalfunction"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6225,8 +6643,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					}
 					v.EVSEMalfunction = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEMalfunction"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVSEMalfunction"); err != nil {
+						return err
+					}
 				}
 				st = 9
 			default:
@@ -6239,8 +6659,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVInChargePosition"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVInChargePosition"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6249,8 +6671,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					}
 					v.EVInChargePosition = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVInChargePosition"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVInChargePosition"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			default:
@@ -6263,8 +6687,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVAssociationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_SystemStatusResType/EVAssociationStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6273,8 +6699,10 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 					}
 					v.EVAssociationStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVAssociationStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_SystemStatusResType/EVAssociationStatus"); err != nil {
+						return err
+					}
 				}
 				st = 11
 			default:
@@ -6464,8 +6892,10 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningReqType/EVMobilityStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningReqType/EVMobilityStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6474,8 +6904,10 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					}
 					v.EVMobilityStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningReqType/EVMobilityStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningReqType/EVMobilityStatus"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6488,8 +6920,10 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningReqType/EVPositioningSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningReqType/EVPositioningSupport"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6498,8 +6932,10 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					}
 					v.EVPositioningSupport = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningReqType/EVPositioningSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningReqType/EVPositioningSupport"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6592,8 +7028,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -6606,8 +7044,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6620,8 +7060,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -6634,8 +7076,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6648,8 +7092,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVSEPositioningSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVSEPositioningSupport"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6658,8 +7104,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					}
 					v.EVSEPositioningSupport = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVSEPositioningSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVSEPositioningSupport"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -6672,8 +7120,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVRelativeXDeviation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVRelativeXDeviation"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6686,8 +7136,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					x := int16(xi)
 					v.EVRelativeXDeviation = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVRelativeXDeviation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVRelativeXDeviation"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -6700,8 +7152,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVRelativeYDeviation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVRelativeYDeviation"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6714,8 +7168,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					x := int16(xi)
 					v.EVRelativeYDeviation = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVRelativeYDeviation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVRelativeYDeviation"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -6728,8 +7184,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/ContactWindowXc"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/ContactWindowXc"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6742,8 +7200,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					x := int16(xi)
 					v.ContactWindowXc = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/ContactWindowXc"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/ContactWindowXc"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -6756,8 +7216,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/ContactWindowYc"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/ContactWindowYc"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -6770,8 +7232,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					x := int16(xi)
 					v.ContactWindowYc = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/ContactWindowYc"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/ContactWindowYc"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			default:
@@ -6784,8 +7248,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVInChargePosition"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ACDP_VehiclePositioningResType/EVInChargePosition"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6794,8 +7260,10 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 					}
 					v.EVInChargePosition = x
 				}
-				if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVInChargePosition"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ACDP_VehiclePositioningResType/EVInChargePosition"); err != nil {
+						return err
+					}
 				}
 				st = 9
 			default:
@@ -7376,8 +7844,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7386,8 +7856,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -7400,8 +7872,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7410,8 +7884,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -7493,8 +7969,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7509,13 +7987,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.PresentSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7530,13 +8012,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7551,13 +8037,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7572,13 +8062,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7593,13 +8087,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7614,13 +8112,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7635,13 +8137,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7652,8 +8158,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -7663,8 +8171,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 9:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7675,8 +8185,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 10:
@@ -7691,8 +8203,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7707,13 +8221,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7728,13 +8246,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7749,13 +8271,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7770,13 +8296,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7791,13 +8321,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7812,13 +8346,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7829,8 +8367,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -7840,8 +8380,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 8:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7852,8 +8394,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 9:
@@ -7868,8 +8412,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7884,13 +8430,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7905,13 +8455,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7926,13 +8480,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7947,13 +8505,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7968,13 +8530,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7985,8 +8551,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -7996,8 +8564,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8008,8 +8578,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 8:
@@ -8024,8 +8596,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -8040,13 +8614,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8061,13 +8639,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8082,13 +8664,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8103,13 +8689,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8120,8 +8710,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -8131,8 +8723,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8143,8 +8737,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 7:
@@ -8159,8 +8755,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8175,13 +8773,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8196,13 +8798,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8217,13 +8823,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8234,8 +8844,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -8245,8 +8857,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8257,8 +8871,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 6:
@@ -8273,8 +8889,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8289,13 +8907,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8310,13 +8932,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8327,8 +8953,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -8338,8 +8966,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8350,8 +8980,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 5:
@@ -8366,8 +8998,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8382,13 +9016,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8399,8 +9037,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -8410,8 +9050,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8422,8 +9064,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 4:
@@ -8438,8 +9082,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8450,8 +9096,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -8461,8 +9109,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8473,8 +9123,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 3:
@@ -8495,8 +9147,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8507,8 +9161,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 2:
@@ -8523,8 +9179,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -8535,8 +9193,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 1:
@@ -8830,8 +9490,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -8844,8 +9506,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9033,8 +9697,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9047,8 +9713,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := uint16(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9061,8 +9729,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -9075,8 +9745,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := EvseNotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9146,8 +9818,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -9156,8 +9830,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					}
 					v.MeterID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9170,8 +9846,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9181,8 +9859,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9195,8 +9875,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9208,13 +9890,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_DischargedEnergyReadingWh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9226,13 +9912,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9244,13 +9934,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9260,13 +9954,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9281,13 +9979,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9299,8 +10001,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -9315,8 +10019,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9328,13 +10034,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9346,13 +10056,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9362,13 +10076,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9383,13 +10101,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9401,8 +10123,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -9417,8 +10141,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9430,13 +10156,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9446,13 +10176,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9467,13 +10201,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9485,8 +10223,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -9501,8 +10241,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9512,13 +10254,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9533,13 +10279,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9551,8 +10301,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -9567,8 +10319,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9583,13 +10337,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9601,8 +10359,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -9617,8 +10377,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9630,8 +10392,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -9816,8 +10580,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9827,8 +10593,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10270,8 +11038,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10287,8 +11057,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 					x := uint32(xu)
 					v.TaxRuleID = x
 				}
-				if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10445,8 +11217,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -10459,8 +11233,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -10531,8 +11307,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10547,8 +11325,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -10689,8 +11469,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10705,13 +11487,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10726,13 +11512,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10747,13 +11537,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10768,8 +11562,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
@@ -10784,8 +11580,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10800,13 +11598,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10821,13 +11623,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10842,8 +11648,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
@@ -10858,8 +11666,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10874,13 +11684,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10895,8 +11709,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -10911,8 +11727,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10927,8 +11745,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -11434,8 +12254,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -11445,8 +12267,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 14:
 		d.KeyInfo = p.newKeyInfoType()
@@ -11454,8 +12278,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 15:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -11466,8 +12292,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 16:
 		d.KeyValue = p.newKeyValueType()
@@ -11480,8 +12308,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -11492,8 +12322,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 19:
 		d.Object = p.newObjectType()
@@ -13850,8 +14682,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 8:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -13866,8 +14700,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AckMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 9:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
@@ -13880,8 +14716,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 11:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -13893,12 +14731,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_DischargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -13910,8 +14752,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
@@ -13934,8 +14778,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -13947,12 +14793,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CapacitiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -13964,12 +14814,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 19:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -13980,12 +14834,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingComplete = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 20:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -14000,12 +14858,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ContactWindowXc = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 21:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -14020,8 +14882,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ContactWindowYc = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 22:
 		d.CostPerUnit = p.newRationalNumberType()
@@ -14034,8 +14898,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 24:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -14050,8 +14916,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DepartureTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 25:
 		d.DigestMethod = p.newDigestMethodType()
@@ -14059,8 +14927,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14070,8 +14940,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.DisplayParameters = p.newDisplayParametersType()
@@ -14079,8 +14951,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 28:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14091,12 +14965,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVAssociationStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 29:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -14111,12 +14989,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVCPStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 30:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -14128,12 +15010,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVElectricalChargingDeviceStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 31:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(4)
@@ -14148,12 +15034,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVErrorCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 32:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14164,12 +15054,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVImmobilizationRequest = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 33:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14180,12 +15074,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVImmobilized = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 34:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14196,8 +15094,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVInChargePosition = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 35:
 		d.EVMaximumEnergyRequest = p.newRationalNumberType()
@@ -14210,8 +15110,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 37:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14222,12 +15124,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVMobilityStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 38:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14238,12 +15144,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVPositioningSupport = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 39:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14254,12 +15164,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVReadyToCharge = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 40:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -14274,12 +15188,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVRelativeXDeviation = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 41:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -14294,12 +15212,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVRelativeYDeviation = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14310,12 +15232,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEDisabled = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -14327,12 +15253,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEElectricalChargingDeviceStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14343,12 +15273,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEEmergencyShutdown = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 45:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -14360,12 +15294,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEIsolationStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 46:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14376,12 +15314,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEMalfunction = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 47:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -14396,12 +15338,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEMechanicalChargingDeviceStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 48:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -14416,12 +15362,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSENotification = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 49:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14432,12 +15382,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEPositioningSupport = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 50:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -14452,12 +15406,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEProcessing = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 51:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14468,8 +15426,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEReadyToCharge = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 52:
 		d.EVSEStatus = p.newEVSEStatusType()
@@ -14477,8 +15437,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 53:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14489,12 +15451,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEUtilityInterruptEvent = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 54:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -14509,8 +15475,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 55:
 		d.EVTargetEnergyRequest = p.newRationalNumberType()
@@ -14523,8 +15491,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 57:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14535,8 +15505,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVTimeout = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 58:
 		d.EVWLANStrength = p.newRationalNumberType()
@@ -14549,8 +15521,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 60:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14560,12 +15534,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 61:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -14577,12 +15555,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Exponent_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 62:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14592,12 +15574,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 63:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -14608,8 +15594,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 64:
 		d.Header = p.newMessageHeaderType()
@@ -14617,8 +15605,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 65:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14629,12 +15619,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.InletHot = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 66:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14644,8 +15638,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 67:
 		d.KeyInfo = p.newKeyInfoType()
@@ -14653,8 +15649,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 68:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -14665,8 +15663,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 69:
 		d.KeyValue = p.newKeyValueType()
@@ -14679,8 +15679,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 71:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -14695,12 +15697,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 72:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(32)
@@ -14711,8 +15717,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 73:
 		d.MeterInfo = p.newMeterInfoType()
@@ -14720,8 +15728,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 74:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -14732,12 +15742,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterInfoRequested = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 75:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(64)
@@ -14747,12 +15761,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.MeterSignature = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 76:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -14767,12 +15785,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 77:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -14784,12 +15806,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterTimestamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 78:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -14800,12 +15826,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 79:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -14820,12 +15850,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 80:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14835,12 +15869,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 81:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -14855,8 +15893,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NotificationMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 82:
 		d.Object = p.newObjectType()
@@ -14874,8 +15914,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 85:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14885,8 +15927,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 86:
 		d.PGPData = p.newPGPDataType()
@@ -14894,8 +15938,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 87:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14905,12 +15951,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 88:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14920,12 +15970,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 89:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14935,12 +15989,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 90:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -14955,12 +16013,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PresentSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 91:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -14970,8 +16032,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 92:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -14989,8 +16053,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 95:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -15005,12 +16071,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 96:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -15025,12 +16095,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 97:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -15045,12 +16119,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToTargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 98:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(6)
@@ -15065,8 +16143,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ResponseCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 99:
 		d.RetrievalMethod = p.newRetrievalMethodType()
@@ -15084,8 +16164,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 102:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -15095,12 +16177,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 103:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -15110,12 +16196,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 104:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(8)
@@ -15128,8 +16218,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.SessionID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 105:
 		d.Signature = p.newSignatureType()
@@ -15162,8 +16254,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 111:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -15178,8 +16272,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 112:
 		d.TaxCosts = p.newDetailedTaxType()
@@ -15187,8 +16283,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 113:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -15206,12 +16304,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TaxRuleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 114:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -15223,12 +16325,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeAnchor = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 115:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -15240,8 +16346,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeStamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 116:
 		d.Transform = p.newTransformType()
@@ -15254,8 +16362,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 118:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -15270,12 +16380,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Value = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 119:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -15285,12 +16399,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 120:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -15300,8 +16418,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 121:
 		d.X509Data = p.newX509DataType()
@@ -15309,8 +16429,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 122:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -15321,8 +16443,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 123:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -15330,8 +16454,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 124:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -15341,12 +16467,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 125:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -15357,12 +16487,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 126:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -15373,12 +16507,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 127:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -15389,12 +16527,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 128:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -15404,8 +16546,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode Fragment", ec, 129, 8)
@@ -16818,8 +17962,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 3:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16829,12 +17975,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 4:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16844,12 +17994,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 5:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16859,12 +18013,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -16875,12 +18033,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16890,8 +18052,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
@@ -16899,8 +18063,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 9:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -16911,8 +18077,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
@@ -16925,8 +18093,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -16937,12 +18107,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16952,8 +18126,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 14:
 		d.Object = p.newObjectType()
@@ -16961,8 +18137,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 15:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16972,8 +18150,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
@@ -16981,8 +18161,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16992,12 +18174,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17007,12 +18193,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 19:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17022,12 +18212,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 20:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17037,8 +18231,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -17061,8 +18257,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 25:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17072,12 +18270,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17087,8 +18289,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
@@ -17131,8 +18335,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 35:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17142,12 +18348,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 36:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17157,8 +18367,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
@@ -17166,8 +18378,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 38:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -17178,8 +18392,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -17187,8 +18403,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 40:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17198,12 +18416,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 41:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -17214,12 +18436,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -17230,12 +18456,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -17246,12 +18476,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -17261,8 +18495,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

@@ -35,8 +35,10 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationReqType/SelectedAuthorizationService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationReqType/SelectedAuthorizationService"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -46,8 +48,10 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 					x := AuthorizationType(xu)
 					v.SelectedAuthorizationService = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationReqType/SelectedAuthorizationService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationReqType/SelectedAuthorizationService"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -292,8 +296,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -306,8 +312,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -320,8 +328,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -331,8 +341,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := uint64(xu)
 					v.TimeStamp = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -900,8 +912,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -912,8 +926,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1158,8 +1174,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -1169,8 +1187,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 					x := []byte(xb)
 					v.DigestValue = x
 				}
-				if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -1409,8 +1429,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1422,8 +1444,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1442,8 +1466,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1455,8 +1481,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1722,8 +1750,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1735,8 +1765,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -1785,8 +1817,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1798,8 +1832,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -1816,8 +1852,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1829,8 +1867,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1879,8 +1919,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1892,8 +1934,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1910,8 +1954,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1923,8 +1969,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1973,8 +2021,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1986,8 +2036,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2006,8 +2058,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2019,8 +2073,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2069,8 +2125,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2082,8 +2140,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2102,8 +2162,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2115,8 +2177,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2165,8 +2229,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2178,8 +2244,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2198,8 +2266,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2211,8 +2281,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2261,8 +2333,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2274,8 +2348,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2294,8 +2370,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2307,8 +2385,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2357,8 +2437,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2370,8 +2452,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2390,8 +2474,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2403,8 +2489,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2453,8 +2541,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2466,8 +2556,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2486,8 +2578,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2499,8 +2593,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2549,8 +2645,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2562,8 +2660,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -2932,8 +3032,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2943,13 +3045,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.P = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2959,13 +3065,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2975,8 +3085,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -2989,8 +3101,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3000,8 +3114,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Q = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -3014,8 +3130,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3025,13 +3143,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3041,8 +3163,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -3055,8 +3179,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3066,8 +3192,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -3080,8 +3208,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3091,13 +3221,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.J = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3107,8 +3241,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -3123,8 +3259,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3134,8 +3272,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -3150,8 +3290,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3161,8 +3303,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.PgenCounter = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -3317,8 +3461,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3328,8 +3474,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Modulus = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3342,8 +3490,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3353,8 +3503,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -3606,8 +3758,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3620,13 +3774,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3638,13 +3796,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3657,13 +3819,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3676,8 +3842,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3701,8 +3869,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3715,13 +3885,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3733,13 +3907,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3752,13 +3930,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3771,8 +3953,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3798,8 +3982,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3812,13 +3998,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3830,13 +4020,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3849,13 +4043,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3868,8 +4066,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3895,8 +4095,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3909,13 +4111,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3927,13 +4133,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3946,13 +4156,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3965,8 +4179,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3992,8 +4208,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4006,13 +4224,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4024,13 +4246,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4043,13 +4269,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4062,8 +4292,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -4089,8 +4321,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4103,13 +4337,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4121,13 +4359,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4140,13 +4382,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4159,8 +4405,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -4326,8 +4574,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -4336,8 +4586,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509IssuerName = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4350,8 +4602,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -4360,8 +4614,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509SerialNumber = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4435,8 +4691,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4446,13 +4704,17 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyID = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4462,8 +4724,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -4476,8 +4740,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4487,8 +4753,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -4598,8 +4866,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4612,8 +4882,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -4626,8 +4898,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -4640,8 +4914,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -4949,8 +5225,10 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuth
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PnC_AReqAuthorizationModeType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PnC_AReqAuthorizationModeType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(16)
@@ -4963,8 +5241,10 @@ func decodePnC_AReqAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_AReqAuth
 					x := []byte(xb)
 					v.GenChallenge = x
 				}
-				if err := r.ReadSimpleEnd("decode PnC_AReqAuthorizationModeType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PnC_AReqAuthorizationModeType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5064,8 +5344,10 @@ func decodeContractCertificateChainType(r *exi.Reader, p *pool, v *ContractCerti
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ContractCertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ContractCertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1600)
@@ -5075,8 +5357,10 @@ func decodeContractCertificateChainType(r *exi.Reader, p *pool, v *ContractCerti
 					x := []byte(xb)
 					v.Certificate = x
 				}
-				if err := r.ReadSimpleEnd("decode ContractCertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ContractCertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5161,8 +5445,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1600)
@@ -5175,8 +5461,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 					}
 					v.Certificate = append(v.Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				if len(v.Certificate) < 3 {
 					st = 1
@@ -5193,8 +5481,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1600)
@@ -5207,8 +5497,10 @@ func decodeSubCertificatesType(r *exi.Reader, p *pool, v *SubCertificatesType) e
 					}
 					v.Certificate = append(v.Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SubCertificatesType/Certificate"); err != nil {
+						return err
+					}
 				}
 				if len(v.Certificate) < 3 {
 					st = 1
@@ -5295,8 +5587,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -5309,8 +5603,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5323,8 +5619,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -5337,8 +5635,10 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -5437,8 +5737,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -5451,8 +5753,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5595,8 +5899,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -5609,8 +5915,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5623,8 +5931,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -5637,8 +5947,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 					}
 					v.AuthorizationServices = append(v.AuthorizationServices, x)
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
+						return err
+					}
 				}
 				if len(v.AuthorizationServices) < 2 {
 					st = 3
@@ -5655,8 +5967,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -5669,8 +5983,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 					}
 					v.AuthorizationServices = append(v.AuthorizationServices, x)
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/AuthorizationServices"); err != nil {
+						return err
+					}
 				}
 				if len(v.AuthorizationServices) < 2 {
 					st = 3
@@ -5678,8 +5994,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 					st = 4
 				}
 			case 1:
-				if err := r.ReadSimpleStart("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5688,8 +6006,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 					}
 					v.CertificateInstallationService = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -5702,8 +6022,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -5712,8 +6034,10 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 					}
 					v.CertificateInstallationService = x
 				}
-				if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AuthorizationSetupResType/CertificateInstallationService"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -5907,8 +6231,10 @@ func decodePnC_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_ASResAu
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PnC_ASResAuthorizationModeType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PnC_ASResAuthorizationModeType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(16)
@@ -5921,8 +6247,10 @@ func decodePnC_ASResAuthorizationModeType(r *exi.Reader, p *pool, v *PnC_ASResAu
 					x := []byte(xb)
 					v.GenChallenge = x
 				}
-				if err := r.ReadSimpleEnd("decode PnC_ASResAuthorizationModeType/GenChallenge"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PnC_ASResAuthorizationModeType/GenChallenge"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -6012,8 +6340,10 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SupportedProvidersListType/ProviderID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SupportedProvidersListType/ProviderID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(80)
@@ -6025,8 +6355,10 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 					}
 					v.ProviderID = append(v.ProviderID, x)
 				}
-				if err := r.ReadSimpleEnd("decode SupportedProvidersListType/ProviderID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SupportedProvidersListType/ProviderID"); err != nil {
+						return err
+					}
 				}
 				if len(v.ProviderID) < 128 {
 					st = 1
@@ -6043,8 +6375,10 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SupportedProvidersListType/ProviderID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SupportedProvidersListType/ProviderID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(80)
@@ -6056,8 +6390,10 @@ func decodeSupportedProvidersListType(r *exi.Reader, p *pool, v *SupportedProvid
 					}
 					v.ProviderID = append(v.ProviderID, x)
 				}
-				if err := r.ReadSimpleEnd("decode SupportedProvidersListType/ProviderID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SupportedProvidersListType/ProviderID"); err != nil {
+						return err
+					}
 				}
 				if len(v.ProviderID) < 128 {
 					st = 1
@@ -6238,8 +6574,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationReqType/MaximumContractCertificateChains"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationReqType/MaximumContractCertificateChains"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -6249,8 +6587,10 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 					x := uint8(xu)
 					v.MaximumContractCertificateChains = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/MaximumContractCertificateChains"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationReqType/MaximumContractCertificateChains"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -6391,8 +6731,10 @@ func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertifica
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignedCertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignedCertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1600)
@@ -6402,8 +6744,10 @@ func decodeSignedCertificateChainType(r *exi.Reader, p *pool, v *SignedCertifica
 					x := []byte(xb)
 					v.Certificate = x
 				}
-				if err := r.ReadSimpleEnd("decode SignedCertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignedCertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6606,8 +6950,10 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EMAIDListType/EMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EMAIDListType/EMAID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(255)
@@ -6619,8 +6965,10 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 					}
 					v.EMAID = append(v.EMAID, x)
 				}
-				if err := r.ReadSimpleEnd("decode EMAIDListType/EMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EMAIDListType/EMAID"); err != nil {
+						return err
+					}
 				}
 				if len(v.EMAID) < 8 {
 					st = 1
@@ -6637,8 +6985,10 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EMAIDListType/EMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EMAIDListType/EMAID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(255)
@@ -6650,8 +7000,10 @@ func decodeEMAIDListType(r *exi.Reader, p *pool, v *EMAIDListType) error {
 					}
 					v.EMAID = append(v.EMAID, x)
 				}
-				if err := r.ReadSimpleEnd("decode EMAIDListType/EMAID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EMAIDListType/EMAID"); err != nil {
+						return err
+					}
 				}
 				if len(v.EMAID) < 8 {
 					st = 1
@@ -6740,8 +7092,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -6754,8 +7108,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6768,8 +7124,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -6782,8 +7140,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6824,8 +7184,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateInstallationResType/RemainingContractCertificateChains"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateInstallationResType/RemainingContractCertificateChains"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -6835,8 +7197,10 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 					x := uint8(xu)
 					v.RemainingContractCertificateChains = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateInstallationResType/RemainingContractCertificateChains"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateInstallationResType/RemainingContractCertificateChains"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -6956,8 +7320,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(1600)
@@ -6967,8 +7333,10 @@ func decodeCertificateChainType(r *exi.Reader, p *pool, v *CertificateChainType)
 					x := []byte(xb)
 					v.Certificate = x
 				}
-				if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode CertificateChainType/Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -7090,8 +7458,10 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignedInstallationDataType/ECDHCurve"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignedInstallationDataType/ECDHCurve"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -7101,8 +7471,10 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 					x := EcdhCurveType(xu)
 					v.ECDHCurve = x
 				}
-				if err := r.ReadSimpleEnd("decode SignedInstallationDataType/ECDHCurve"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignedInstallationDataType/ECDHCurve"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -7115,8 +7487,10 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignedInstallationDataType/DHPublicKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignedInstallationDataType/DHPublicKey"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(133)
@@ -7129,8 +7503,10 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 					x := []byte(xb)
 					v.DHPublicKey = x
 				}
-				if err := r.ReadSimpleEnd("decode SignedInstallationDataType/DHPublicKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignedInstallationDataType/DHPublicKey"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -7143,8 +7519,10 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignedInstallationDataType/SECP521_EncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignedInstallationDataType/SECP521_EncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(94)
@@ -7157,13 +7535,17 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 					x := []byte(xb)
 					v.SECP521_EncryptedPrivateKey = x
 				}
-				if err := r.ReadSimpleEnd("decode SignedInstallationDataType/SECP521_EncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignedInstallationDataType/SECP521_EncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode SignedInstallationDataType/X448_EncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignedInstallationDataType/X448_EncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(84)
@@ -7176,13 +7558,17 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 					x := []byte(xb)
 					v.X448_EncryptedPrivateKey = x
 				}
-				if err := r.ReadSimpleEnd("decode SignedInstallationDataType/X448_EncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignedInstallationDataType/X448_EncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode SignedInstallationDataType/TPM_EncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignedInstallationDataType/TPM_EncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(206)
@@ -7195,8 +7581,10 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 					x := []byte(xb)
 					v.TPM_EncryptedPrivateKey = x
 				}
-				if err := r.ReadSimpleEnd("decode SignedInstallationDataType/TPM_EncryptedPrivateKey"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignedInstallationDataType/TPM_EncryptedPrivateKey"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -7585,8 +7973,10 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignedMeteringDataType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignedMeteringDataType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -7599,8 +7989,10 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode SignedMeteringDataType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignedMeteringDataType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -7801,8 +8193,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -7811,8 +8205,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					}
 					v.MeterID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -7825,8 +8221,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7836,8 +8234,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -7850,8 +8250,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7863,13 +8265,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_DischargedEnergyReadingWh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7881,13 +8287,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7899,13 +8309,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -7915,13 +8329,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -7936,13 +8354,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7954,8 +8376,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -7970,8 +8394,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7983,13 +8409,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8001,13 +8431,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -8017,13 +8451,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -8038,13 +8476,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8056,8 +8498,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -8072,8 +8516,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8085,13 +8531,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -8101,13 +8551,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -8122,13 +8576,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8140,8 +8598,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -8156,8 +8616,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -8167,13 +8629,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -8188,13 +8654,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8206,8 +8676,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -8222,8 +8694,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -8238,13 +8712,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8256,8 +8734,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -8272,8 +8752,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8285,8 +8767,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -8471,8 +8955,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8482,8 +8968,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -8925,8 +9413,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -8936,8 +9426,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -8950,8 +9442,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -8964,8 +9458,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int16(xi)
 					v.Value = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9032,8 +9528,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9049,8 +9547,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 					x := uint32(xu)
 					v.TaxRuleID = x
 				}
-				if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9167,8 +9667,10 @@ func decodeScheduled_SMDTControlModeType(r *exi.Reader, p *pool, v *Scheduled_SM
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Scheduled_SMDTControlModeType/SelectedScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Scheduled_SMDTControlModeType/SelectedScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9184,8 +9686,10 @@ func decodeScheduled_SMDTControlModeType(r *exi.Reader, p *pool, v *Scheduled_SM
 					x := uint32(xu)
 					v.SelectedScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode Scheduled_SMDTControlModeType/SelectedScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Scheduled_SMDTControlModeType/SelectedScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9258,8 +9762,10 @@ func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfir
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeteringConfirmationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeteringConfirmationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -9272,8 +9778,10 @@ func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfir
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode MeteringConfirmationResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeteringConfirmationResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9358,8 +9866,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -9372,8 +9882,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 					x := ProcessingType(xu)
 					v.EVProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9386,8 +9898,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -9397,8 +9911,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 					x := ChargeProgressType(xu)
 					v.ChargeProgress = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/ChargeProgress"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -9417,8 +9933,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -9430,8 +9948,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 					*ptr = x
 					v.BPT_ChannelSelection = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
@@ -9446,8 +9966,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -9459,8 +9981,10 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 					*ptr = x
 					v.BPT_ChannelSelection = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryReqType/BPT_ChannelSelection"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
@@ -9579,8 +10103,10 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVPowerProfileType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVPowerProfileType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9590,8 +10116,10 @@ func decodeEVPowerProfileType(r *exi.Reader, p *pool, v *EVPowerProfileType) err
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode EVPowerProfileType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVPowerProfileType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9766,8 +10294,10 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9783,8 +10313,10 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 					x := uint32(xu)
 					v.SelectedScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Scheduled_EVPPTControlModeType/SelectedScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -9797,8 +10329,10 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -9810,8 +10344,10 @@ func decodeScheduled_EVPPTControlModeType(r *exi.Reader, p *pool, v *Scheduled_E
 					*ptr = x
 					v.PowerToleranceAcceptance = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Scheduled_EVPPTControlModeType/PowerToleranceAcceptance"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -9986,8 +10522,10 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerScheduleEntryType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerScheduleEntryType/Duration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10000,8 +10538,10 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 					x := uint32(xu)
 					v.Duration = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerScheduleEntryType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerScheduleEntryType/Duration"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10167,8 +10707,10 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerDeliveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerDeliveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -10181,8 +10723,10 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerDeliveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerDeliveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -10284,8 +10828,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10298,8 +10844,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := uint16(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10312,8 +10860,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -10326,8 +10876,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := EvseNotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -10411,8 +10963,10 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ScheduleExchangeReqType/MaximumSupportingPoints"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ScheduleExchangeReqType/MaximumSupportingPoints"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(10)
@@ -10425,8 +10979,10 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 					x := uint16(int64(xu) + 12)
 					v.MaximumSupportingPoints = x
 				}
-				if err := r.ReadSimpleEnd("decode ScheduleExchangeReqType/MaximumSupportingPoints"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ScheduleExchangeReqType/MaximumSupportingPoints"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -10555,8 +11111,10 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10569,8 +11127,10 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 					x := uint32(xu)
 					v.DepartureTime = x
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10583,8 +11143,10 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10599,13 +11161,17 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10620,8 +11186,10 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
@@ -10639,8 +11207,10 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -10655,8 +11225,10 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEReqControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -10899,8 +11471,10 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Scheduled_SEReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Scheduled_SEReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10915,8 +11489,10 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Scheduled_SEReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Scheduled_SEReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -11264,8 +11840,10 @@ func decodeEVPowerScheduleType(r *exi.Reader, p *pool, v *EVPowerScheduleType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVPowerScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVPowerScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -11275,8 +11853,10 @@ func decodeEVPowerScheduleType(r *exi.Reader, p *pool, v *EVPowerScheduleType) e
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode EVPowerScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVPowerScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11456,8 +12036,10 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEn
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVPowerScheduleEntryType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVPowerScheduleEntryType/Duration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -11470,8 +12052,10 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEn
 					x := uint32(xu)
 					v.Duration = x
 				}
-				if err := r.ReadSimpleEnd("decode EVPowerScheduleEntryType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVPowerScheduleEntryType/Duration"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11553,8 +12137,10 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVAbsolutePriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVAbsolutePriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -11564,8 +12150,10 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode EVAbsolutePriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVAbsolutePriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11578,8 +12166,10 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVAbsolutePriceScheduleType/Currency"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVAbsolutePriceScheduleType/Currency"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(3)
@@ -11588,8 +12178,10 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 					}
 					v.Currency = x
 				}
-				if err := r.ReadSimpleEnd("decode EVAbsolutePriceScheduleType/Currency"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVAbsolutePriceScheduleType/Currency"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11602,8 +12194,10 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVAbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVAbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(255)
@@ -11612,8 +12206,10 @@ func decodeEVAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *EVAbsolutePric
 					}
 					v.PriceAlgorithm = x
 				}
-				if err := r.ReadSimpleEnd("decode EVAbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVAbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -11825,8 +12421,10 @@ func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVPriceRuleStackType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVPriceRuleStackType/Duration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -11839,8 +12437,10 @@ func decodeEVPriceRuleStackType(r *exi.Reader, p *pool, v *EVPriceRuleStackType)
 					x := uint32(xu)
 					v.Duration = x
 				}
-				if err := r.ReadSimpleEnd("decode EVPriceRuleStackType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVPriceRuleStackType/Duration"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12060,8 +12660,10 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ScheduleExchangeResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ScheduleExchangeResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -12074,8 +12676,10 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ScheduleExchangeResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ScheduleExchangeResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12088,8 +12692,10 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ScheduleExchangeResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ScheduleExchangeResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -12102,8 +12708,10 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode ScheduleExchangeResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ScheduleExchangeResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -12116,8 +12724,10 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ScheduleExchangeResType/GoToPause"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ScheduleExchangeResType/GoToPause"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -12128,8 +12738,10 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 					*ptr = x
 					v.GoToPause = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ScheduleExchangeResType/GoToPause"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ScheduleExchangeResType/GoToPause"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -12299,8 +12911,10 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12315,13 +12929,17 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -12336,13 +12954,17 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -12357,8 +12979,10 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
@@ -12385,8 +13009,10 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -12401,13 +13027,17 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -12422,8 +13052,10 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
@@ -12450,8 +13082,10 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -12466,8 +13100,10 @@ func decodeDynamic_SEResControlModeType(r *exi.Reader, p *pool, v *Dynamic_SERes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_SEResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -12662,8 +13298,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12673,8 +13311,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12687,8 +13327,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12698,8 +13340,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12712,8 +13356,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/PriceScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/PriceScheduleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12729,8 +13375,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					x := uint32(xu)
 					v.PriceScheduleID = x
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/PriceScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/PriceScheduleID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -12743,8 +13391,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/PriceScheduleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/PriceScheduleDescription"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(160)
@@ -12755,13 +13405,17 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					*ptr = x
 					v.PriceScheduleDescription = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/PriceScheduleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/PriceScheduleDescription"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/Currency"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/Currency"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(3)
@@ -12770,8 +13424,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					}
 					v.Currency = x
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/Currency"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/Currency"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -12784,8 +13440,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/Currency"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/Currency"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(3)
@@ -12794,8 +13452,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					}
 					v.Currency = x
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/Currency"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/Currency"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -12808,8 +13468,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/Language"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/Language"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(3)
@@ -12818,8 +13480,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					}
 					v.Language = x
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/Language"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/Language"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -12832,8 +13496,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(255)
@@ -12842,8 +13508,10 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 					}
 					v.PriceAlgorithm = x
 				}
-				if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AbsolutePriceScheduleType/PriceAlgorithm"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -13218,8 +13886,10 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13229,8 +13899,10 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13243,8 +13915,10 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceScheduleType/PriceScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceScheduleType/PriceScheduleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13260,8 +13934,10 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 					x := uint32(xu)
 					v.PriceScheduleID = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceScheduleType/PriceScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceScheduleType/PriceScheduleID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -13274,8 +13950,10 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceScheduleType/PriceScheduleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceScheduleType/PriceScheduleDescription"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(160)
@@ -13286,8 +13964,10 @@ func decodePriceScheduleType(r *exi.Reader, p *pool, v *PriceScheduleType) error
 					*ptr = x
 					v.PriceScheduleDescription = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceScheduleType/PriceScheduleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceScheduleType/PriceScheduleDescription"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
@@ -13475,8 +14155,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TaxRuleType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13492,8 +14174,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					x := uint32(xu)
 					v.TaxRuleID = x
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13506,8 +14190,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TaxRuleType/TaxRuleName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/TaxRuleName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(80)
@@ -13518,8 +14204,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					*ptr = x
 					v.TaxRuleName = ptr
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/TaxRuleName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/TaxRuleName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -13551,8 +14239,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TaxRuleType/TaxIncludedInPrice"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/TaxIncludedInPrice"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -13563,13 +14253,17 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					*ptr = x
 					v.TaxIncludedInPrice = ptr
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/TaxIncludedInPrice"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/TaxIncludedInPrice"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -13578,8 +14272,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					}
 					v.AppliesToEnergyFee = x
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -13592,8 +14288,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -13602,8 +14300,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					}
 					v.AppliesToEnergyFee = x
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToEnergyFee"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -13616,8 +14316,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToParkingFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToParkingFee"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -13626,8 +14328,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					}
 					v.AppliesToParkingFee = x
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToParkingFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToParkingFee"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -13640,8 +14344,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToOverstayFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/AppliesToOverstayFee"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -13650,8 +14356,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					}
 					v.AppliesToOverstayFee = x
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToOverstayFee"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesToOverstayFee"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -13664,8 +14372,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TaxRuleType/AppliesMinimumMaximumCost"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TaxRuleType/AppliesMinimumMaximumCost"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -13674,8 +14384,10 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 					}
 					v.AppliesMinimumMaximumCost = x
 				}
-				if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesMinimumMaximumCost"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TaxRuleType/AppliesMinimumMaximumCost"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			default:
@@ -13919,8 +14631,10 @@ func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceRuleStackType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleStackType/Duration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13933,8 +14647,10 @@ func decodePriceRuleStackType(r *exi.Reader, p *pool, v *PriceRuleStackType) err
 					x := uint32(xu)
 					v.Duration = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleStackType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleStackType/Duration"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14076,8 +14792,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode PriceRuleType/ParkingFeePeriod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/ParkingFeePeriod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14092,13 +14810,17 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.ParkingFeePeriod = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/ParkingFeePeriod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/ParkingFeePeriod"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14113,13 +14835,17 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.CarbonDioxideEmission = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -14131,8 +14857,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.RenewableGenerationPercentage = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
@@ -14150,8 +14878,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceRuleType/ParkingFeePeriod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/ParkingFeePeriod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14166,13 +14896,17 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.ParkingFeePeriod = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/ParkingFeePeriod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/ParkingFeePeriod"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14187,13 +14921,17 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.CarbonDioxideEmission = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -14205,8 +14943,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.RenewableGenerationPercentage = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
@@ -14224,8 +14964,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14240,13 +14982,17 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.CarbonDioxideEmission = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/CarbonDioxideEmission"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -14258,8 +15004,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.RenewableGenerationPercentage = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
@@ -14277,8 +15025,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -14290,8 +15040,10 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 					*ptr = x
 					v.RenewableGenerationPercentage = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceRuleType/RenewableGenerationPercentage"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
@@ -14444,8 +15196,10 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode OverstayRuleListType/OverstayTimeThreshold"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode OverstayRuleListType/OverstayTimeThreshold"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14460,8 +15214,10 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 					*ptr = x
 					v.OverstayTimeThreshold = ptr
 				}
-				if err := r.ReadSimpleEnd("decode OverstayRuleListType/OverstayTimeThreshold"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode OverstayRuleListType/OverstayTimeThreshold"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -14648,8 +15404,10 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode OverstayRuleType/OverstayRuleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode OverstayRuleType/OverstayRuleDescription"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(160)
@@ -14660,13 +15418,17 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 					*ptr = x
 					v.OverstayRuleDescription = ptr
 				}
-				if err := r.ReadSimpleEnd("decode OverstayRuleType/OverstayRuleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode OverstayRuleType/OverstayRuleDescription"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode OverstayRuleType/StartTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode OverstayRuleType/StartTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14679,8 +15441,10 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 					x := uint32(xu)
 					v.StartTime = x
 				}
-				if err := r.ReadSimpleEnd("decode OverstayRuleType/StartTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode OverstayRuleType/StartTime"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14693,8 +15457,10 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode OverstayRuleType/StartTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode OverstayRuleType/StartTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14707,8 +15473,10 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 					x := uint32(xu)
 					v.StartTime = x
 				}
-				if err := r.ReadSimpleEnd("decode OverstayRuleType/StartTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode OverstayRuleType/StartTime"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14735,8 +15503,10 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode OverstayRuleType/OverstayFeePeriod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode OverstayRuleType/OverstayFeePeriod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14749,8 +15519,10 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 					x := uint32(xu)
 					v.OverstayFeePeriod = x
 				}
-				if err := r.ReadSimpleEnd("decode OverstayRuleType/OverstayFeePeriod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode OverstayRuleType/OverstayFeePeriod"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -14945,8 +15717,10 @@ func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AdditionalServiceType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AdditionalServiceType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(80)
@@ -14955,8 +15729,10 @@ func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceTyp
 					}
 					v.ServiceName = x
 				}
-				if err := r.ReadSimpleEnd("decode AdditionalServiceType/ServiceName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AdditionalServiceType/ServiceName"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15054,8 +15830,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15065,8 +15843,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -15079,8 +15859,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15090,8 +15872,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -15104,8 +15888,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleType/PriceScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleType/PriceScheduleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15121,8 +15907,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 					x := uint32(xu)
 					v.PriceScheduleID = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/PriceScheduleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/PriceScheduleID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -15135,8 +15923,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleType/PriceScheduleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleType/PriceScheduleDescription"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(160)
@@ -15147,13 +15937,17 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 					*ptr = x
 					v.PriceScheduleDescription = ptr
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/PriceScheduleDescription"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/PriceScheduleDescription"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -15163,8 +15957,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 					x := uint8(xu)
 					v.NumberOfPriceLevels = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -15177,8 +15973,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -15188,8 +15986,10 @@ func decodePriceLevelScheduleType(r *exi.Reader, p *pool, v *PriceLevelScheduleT
 					x := uint8(xu)
 					v.NumberOfPriceLevels = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleType/NumberOfPriceLevels"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -15429,8 +16229,10 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleEntryType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleEntryType/Duration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15443,8 +16245,10 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 					x := uint32(xu)
 					v.Duration = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleEntryType/Duration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleEntryType/Duration"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15457,8 +16261,10 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PriceLevelScheduleEntryType/PriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PriceLevelScheduleEntryType/PriceLevel"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -15468,8 +16274,10 @@ func decodePriceLevelScheduleEntryType(r *exi.Reader, p *pool, v *PriceLevelSche
 					x := uint8(xu)
 					v.PriceLevel = x
 				}
-				if err := r.ReadSimpleEnd("decode PriceLevelScheduleEntryType/PriceLevel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PriceLevelScheduleEntryType/PriceLevel"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -15634,8 +16442,10 @@ func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ScheduleTupleType/ScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ScheduleTupleType/ScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15651,8 +16461,10 @@ func decodeScheduleTupleType(r *exi.Reader, p *pool, v *ScheduleTupleType) error
 					x := uint32(xu)
 					v.ScheduleTupleID = x
 				}
-				if err := r.ReadSimpleEnd("decode ScheduleTupleType/ScheduleTupleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ScheduleTupleType/ScheduleTupleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -15888,8 +16700,10 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PowerScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PowerScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15899,8 +16713,10 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode PowerScheduleType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PowerScheduleType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -16170,8 +16986,10 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailReqType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailReqType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -16184,8 +17002,10 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailReqType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailReqType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -16267,8 +17087,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -16281,8 +17103,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -16295,8 +17119,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDetailResType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDetailResType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -16309,8 +17135,10 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDetailResType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDetailResType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -16516,8 +17344,10 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ParameterSetType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterSetType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -16530,8 +17360,10 @@ func decodeParameterSetType(r *exi.Reader, p *pool, v *ParameterSetType) error {
 					x := uint16(xu)
 					v.ParameterSetID = x
 				}
-				if err := r.ReadSimpleEnd("decode ParameterSetType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterSetType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -16671,8 +17503,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ParameterType/boolValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/boolValue"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -16683,13 +17517,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.BoolValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/boolValue"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ParameterType/byteValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/byteValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -16701,13 +17539,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.ByteValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/byteValue"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode ParameterType/shortValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/shortValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -16722,13 +17564,17 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.ShortValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/shortValue"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode ParameterType/intValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/intValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -16743,8 +17589,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.IntValue = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/intValue"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
@@ -16754,8 +17602,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				}
 				st = 6
 			case 5:
-				if err := r.ReadSimpleStart("decode ParameterType/finiteString"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ParameterType/finiteString"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(80)
@@ -16766,8 +17616,10 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 					*ptr = x
 					v.FiniteString = ptr
 				}
-				if err := r.ReadSimpleEnd("decode ParameterType/finiteString"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ParameterType/finiteString"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -17053,8 +17905,10 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceIDListType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceIDListType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -17070,8 +17924,10 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 					}
 					v.ServiceID = append(v.ServiceID, x)
 				}
-				if err := r.ReadSimpleEnd("decode ServiceIDListType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceIDListType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				if len(v.ServiceID) < 16 {
 					st = 1
@@ -17088,8 +17944,10 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceIDListType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceIDListType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -17105,8 +17963,10 @@ func decodeServiceIDListType(r *exi.Reader, p *pool, v *ServiceIDListType) error
 					}
 					v.ServiceID = append(v.ServiceID, x)
 				}
-				if err := r.ReadSimpleEnd("decode ServiceIDListType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceIDListType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				if len(v.ServiceID) < 16 {
 					st = 1
@@ -17190,8 +18050,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -17204,8 +18066,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -17218,8 +18082,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ServiceRenegotiationSupported"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceDiscoveryResType/ServiceRenegotiationSupported"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -17228,8 +18094,10 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 					}
 					v.ServiceRenegotiationSupported = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ServiceRenegotiationSupported"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceDiscoveryResType/ServiceRenegotiationSupported"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -17466,8 +18334,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -17480,8 +18350,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -17494,8 +18366,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -17504,8 +18378,10 @@ func decodeServiceType(r *exi.Reader, p *pool, v *ServiceType) error {
 					}
 					v.FreeService = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceType/FreeService"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -17687,8 +18563,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SelectedServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SelectedServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -17701,8 +18579,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 					x := uint16(xu)
 					v.ServiceID = x
 				}
-				if err := r.ReadSimpleEnd("decode SelectedServiceType/ServiceID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SelectedServiceType/ServiceID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -17715,8 +18595,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SelectedServiceType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SelectedServiceType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -17729,8 +18611,10 @@ func decodeSelectedServiceType(r *exi.Reader, p *pool, v *SelectedServiceType) e
 					x := uint16(xu)
 					v.ParameterSetID = x
 				}
-				if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SelectedServiceType/ParameterSetID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -17909,8 +18793,10 @@ func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ServiceSelectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ServiceSelectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -17923,8 +18809,10 @@ func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ServiceSelectionResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ServiceSelectionResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -18009,8 +18897,10 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupReqType/EVCCID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupReqType/EVCCID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(255)
@@ -18019,8 +18909,10 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 					}
 					v.EVCCID = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupReqType/EVCCID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupReqType/EVCCID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -18107,8 +18999,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -18121,8 +19015,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -18135,8 +19031,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionSetupResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionSetupResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(255)
@@ -18145,8 +19043,10 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 					}
 					v.EVSEID = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSEID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionSetupResType/EVSEID"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -18247,8 +19147,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionStopReqType/ChargingSession"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopReqType/ChargingSession"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -18261,8 +19163,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 					x := ChargingSessionType(xu)
 					v.ChargingSession = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopReqType/ChargingSession"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopReqType/ChargingSession"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -18275,8 +19179,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionStopReqType/EVTerminationCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopReqType/EVTerminationCode"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(80)
@@ -18287,13 +19193,17 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 					*ptr = x
 					v.EVTerminationCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationCode"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(160)
@@ -18304,8 +19214,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 					*ptr = x
 					v.EVTerminationExplanation = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -18320,8 +19232,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(160)
@@ -18332,8 +19246,10 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 					*ptr = x
 					v.EVTerminationExplanation = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopReqType/EVTerminationExplanation"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -18458,8 +19374,10 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SessionStopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SessionStopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -18472,8 +19390,10 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode SessionStopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SessionStopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -18785,8 +19705,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/EVCheckInStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/EVCheckInStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -18799,8 +19721,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					x := EvCheckInStatusType(xu)
 					v.EVCheckInStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/EVCheckInStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/EVCheckInStatus"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -18813,8 +19737,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/ParkingMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/ParkingMethod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -18827,8 +19753,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					x := ParkingMethodType(xu)
 					v.ParkingMethod = x
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/ParkingMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/ParkingMethod"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -18841,8 +19769,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleFrame"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleFrame"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -18857,13 +19787,17 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					*ptr = x
 					v.VehicleFrame = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleFrame"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleFrame"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -18878,13 +19812,17 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					*ptr = x
 					v.DeviceOffset = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -18899,8 +19837,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					*ptr = x
 					v.VehicleTravel = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
@@ -18915,8 +19855,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -18931,13 +19873,17 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					*ptr = x
 					v.DeviceOffset = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/DeviceOffset"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -18952,8 +19898,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					*ptr = x
 					v.VehicleTravel = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -18968,8 +19916,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -18984,8 +19934,10 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 					*ptr = x
 					v.VehicleTravel = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInReqType/VehicleTravel"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -19131,8 +20083,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -19145,8 +20099,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -19159,8 +20115,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInResType/ParkingSpace"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInResType/ParkingSpace"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -19175,13 +20133,17 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 					*ptr = x
 					v.ParkingSpace = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/ParkingSpace"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInResType/ParkingSpace"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode VehicleCheckInResType/DeviceLocation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInResType/DeviceLocation"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -19196,13 +20158,17 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 					*ptr = x
 					v.DeviceLocation = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/DeviceLocation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInResType/DeviceLocation"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode VehicleCheckInResType/TargetDistance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInResType/TargetDistance"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -19217,8 +20183,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 					*ptr = x
 					v.TargetDistance = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
@@ -19233,8 +20201,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInResType/DeviceLocation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInResType/DeviceLocation"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -19249,13 +20219,17 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 					*ptr = x
 					v.DeviceLocation = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/DeviceLocation"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInResType/DeviceLocation"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode VehicleCheckInResType/TargetDistance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInResType/TargetDistance"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -19270,8 +20244,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 					*ptr = x
 					v.TargetDistance = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
@@ -19286,8 +20262,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckInResType/TargetDistance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckInResType/TargetDistance"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -19302,8 +20280,10 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 					*ptr = x
 					v.TargetDistance = ptr
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckInResType/TargetDistance"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
@@ -19435,8 +20415,10 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckOutReqType/EVCheckOutStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckOutReqType/EVCheckOutStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -19449,8 +20431,10 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 					x := EvCheckOutStatusType(xu)
 					v.EVCheckOutStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckOutReqType/EVCheckOutStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckOutReqType/EVCheckOutStatus"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -19463,8 +20447,10 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckOutReqType/CheckOutTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckOutReqType/CheckOutTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -19474,8 +20460,10 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 					x := uint64(xu)
 					v.CheckOutTime = x
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckOutReqType/CheckOutTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckOutReqType/CheckOutTime"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -19571,8 +20559,10 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckOutResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckOutResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -19585,8 +20575,10 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckOutResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckOutResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -19599,8 +20591,10 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode VehicleCheckOutResType/EVSECheckOutStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode VehicleCheckOutResType/EVSECheckOutStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(1)
@@ -19610,8 +20604,10 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 					x := EvseCheckOutStatusType(xu)
 					v.EVSECheckOutStatus = x
 				}
-				if err := r.ReadSimpleEnd("decode VehicleCheckOutResType/EVSECheckOutStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode VehicleCheckOutResType/EVSECheckOutStatus"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -19716,8 +20712,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -19726,8 +20724,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -19740,8 +20740,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -19750,8 +20752,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -19833,8 +20837,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -19849,13 +20855,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.PresentSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -19870,13 +20880,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -19891,13 +20905,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -19912,13 +20930,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -19933,13 +20955,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -19954,13 +20980,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -19975,13 +21005,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -19992,8 +21026,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -20003,8 +21039,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 9:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20015,8 +21053,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 10:
@@ -20031,8 +21071,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -20047,13 +21089,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -20068,13 +21114,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -20089,13 +21139,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20110,13 +21164,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20131,13 +21189,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20152,13 +21214,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20169,8 +21235,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -20180,8 +21248,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 8:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20192,8 +21262,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 9:
@@ -20208,8 +21280,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -20224,13 +21298,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -20245,13 +21323,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20266,13 +21348,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20287,13 +21373,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20308,13 +21398,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20325,8 +21419,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -20336,8 +21432,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20348,8 +21446,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 8:
@@ -20364,8 +21464,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -20380,13 +21482,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20401,13 +21507,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20422,13 +21532,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20443,13 +21557,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20460,8 +21578,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -20471,8 +21591,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20483,8 +21605,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 7:
@@ -20499,8 +21623,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20515,13 +21641,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20536,13 +21666,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20557,13 +21691,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20574,8 +21712,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -20585,8 +21725,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20597,8 +21739,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 6:
@@ -20613,8 +21757,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20629,13 +21775,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20650,13 +21800,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20667,8 +21821,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -20678,8 +21834,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20690,8 +21848,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 5:
@@ -20706,8 +21866,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -20722,13 +21884,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20739,8 +21905,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -20750,8 +21918,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20762,8 +21932,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 4:
@@ -20778,8 +21950,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20790,8 +21964,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -20801,8 +21977,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20813,8 +21991,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 3:
@@ -20835,8 +22015,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20847,8 +22029,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 2:
@@ -20863,8 +22047,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -20875,8 +22061,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 1:
@@ -21170,8 +22358,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -21184,8 +22374,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -21445,8 +22637,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -21459,8 +22653,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -21531,8 +22727,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -21547,8 +22745,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -21689,8 +22889,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -21705,13 +22907,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -21726,13 +22932,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -21747,13 +22957,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -21768,8 +22982,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
@@ -21784,8 +23000,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -21800,13 +23018,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -21821,13 +23043,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -21842,8 +23068,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
@@ -21858,8 +23086,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -21874,13 +23104,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -21895,8 +23129,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -21911,8 +23147,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -21927,8 +23165,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -22226,8 +23466,10 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TargetPositionType/TargetOffsetX"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TargetPositionType/TargetOffsetX"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -22240,8 +23482,10 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 					x := uint16(xu)
 					v.TargetOffsetX = x
 				}
-				if err := r.ReadSimpleEnd("decode TargetPositionType/TargetOffsetX"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TargetPositionType/TargetOffsetX"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -22254,8 +23498,10 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TargetPositionType/TargetOffsetY"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TargetPositionType/TargetOffsetY"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -22268,8 +23514,10 @@ func decodeTargetPositionType(r *exi.Reader, p *pool, v *TargetPositionType) err
 					x := uint16(xu)
 					v.TargetOffsetY = x
 				}
-				if err := r.ReadSimpleEnd("decode TargetPositionType/TargetOffsetY"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TargetPositionType/TargetOffsetY"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -22456,8 +23704,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 11:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -22467,8 +23717,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 12:
 		d.KeyInfo = p.newKeyInfoType()
@@ -22476,8 +23728,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -22488,8 +23742,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 14:
 		d.KeyValue = p.newKeyValueType()
@@ -22512,8 +23768,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -22524,8 +23782,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 19:
 		d.Object = p.newObjectType()
@@ -27397,8 +28657,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 1:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27413,8 +28675,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AckMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 2:
 		d.AdditionalSelectedServices = p.newAdditionalServiceListType()
@@ -27437,8 +28701,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -27449,12 +28715,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AppliesMinimumMaximumCost = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -27465,12 +28735,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AppliesToEnergyFee = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 8:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -27481,12 +28755,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AppliesToOverstayFee = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 9:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -27497,8 +28775,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AppliesToParkingFee = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 10:
 		d.AuthorizationReq = p.newAuthorizationReqType()
@@ -27511,8 +28791,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -27524,8 +28806,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AuthorizationServices = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
 		d.AuthorizationSetupReq = p.newAuthorizationSetupReqType()
@@ -27543,8 +28827,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 16:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -27556,12 +28842,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_ChannelSelection = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27573,12 +28863,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_DischargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27590,8 +28884,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 19:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
@@ -27619,8 +28915,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 24:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27632,12 +28930,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CapacitiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 25:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27652,12 +28954,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CarbonDioxideEmission = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(1600)
@@ -27667,8 +28973,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.CertificateInstallationReq = p.newCertificateInstallationReqType()
@@ -27681,8 +28989,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 29:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -27693,12 +29003,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CertificateInstallationService = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 30:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -27710,12 +29024,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargeProgress = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 31:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27727,12 +29045,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 32:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -27743,8 +29065,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingComplete = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 33:
 		d.ChargingSchedule = p.newChargingScheduleType()
@@ -27752,8 +29076,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 34:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -27768,12 +29094,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingSession = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 35:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27785,8 +29115,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CheckOutTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 36:
 		d.ContractCertificateChain = p.newContractCertificateChainType()
@@ -27799,8 +29131,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 38:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(3)
@@ -27811,12 +29145,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Currency = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 39:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(133)
@@ -27829,8 +29167,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.DHPublicKey = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 40:
 		d.DSAKeyValue = p.newDSAKeyValueType()
@@ -27838,8 +29178,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 41:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27854,12 +29196,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DepartureTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27874,12 +29220,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DepartureTime_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -27894,12 +29244,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DeviceLocation = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -27914,8 +29268,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DeviceOffset = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 45:
 		d.DigestMethod = p.newDigestMethodType()
@@ -27923,8 +29279,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 46:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -27934,8 +29292,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 47:
 		d.DischargingSchedule = p.newChargingScheduleType()
@@ -27948,8 +29308,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 49:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -27964,8 +29326,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Duration = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 50:
 		d.Dynamic_EVPPTControlMode = p.newDynamic_EVPPTControlModeType()
@@ -27988,8 +29352,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 54:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -28001,8 +29367,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ECDHCurve = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 55:
 		d.EIM_AReqAuthorizationMode = p.newEIM_AReqAuthorizationModeType()
@@ -28015,8 +29383,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 57:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(255)
@@ -28027,8 +29397,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EMAID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 58:
 		d.EVAbsolutePriceSchedule = p.newEVAbsolutePriceScheduleType()
@@ -28036,8 +29408,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 59:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(255)
@@ -28048,12 +29422,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVCCID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 60:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -28068,12 +29446,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVCheckInStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 61:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -28088,8 +29470,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVCheckOutStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 62:
 		d.EVEnergyOffer = p.newEVEnergyOfferType()
@@ -28172,8 +29556,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 78:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -28188,12 +29574,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVProcessing = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 79:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -28205,12 +29595,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSECheckOutStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 80:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(255)
@@ -28221,12 +29615,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 81:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -28241,12 +29639,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSENotification = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 82:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -28261,8 +29663,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEProcessing = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 83:
 		d.EVSEStatus = p.newEVSEStatusType()
@@ -28285,8 +29689,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 87:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(80)
@@ -28297,12 +29703,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVTerminationCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 88:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(160)
@@ -28313,8 +29723,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVTerminationExplanation = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 89:
 		d.EnergyCosts = p.newDetailedCostType()
@@ -28332,8 +29744,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 92:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28343,12 +29757,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 93:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -28360,12 +29778,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Exponent_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 94:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -28376,12 +29798,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.FreeService = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 95:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28391,12 +29817,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 96:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(16)
@@ -28409,12 +29839,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.GenChallenge = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 97:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -28425,12 +29859,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.GoToPause = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 98:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -28441,8 +29879,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 99:
 		d.Header = p.newMessageHeaderType()
@@ -28450,8 +29890,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 100:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -28462,12 +29904,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.InletHot = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 101:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28477,8 +29923,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 102:
 		d.KeyInfo = p.newKeyInfoType()
@@ -28486,8 +29934,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 103:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -28498,8 +29948,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 104:
 		d.KeyValue = p.newKeyValueType()
@@ -28507,8 +29959,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 105:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(3)
@@ -28519,8 +29973,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Language = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 106:
 		d.ListOfRootCertificateIDs = p.newListOfRootCertificateIDsType()
@@ -28533,8 +29989,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 108:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -28546,8 +30004,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MaximumContractCertificateChains = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 109:
 		d.MaximumCost = p.newRationalNumberType()
@@ -28555,8 +30015,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 110:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -28571,12 +30033,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 111:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(10)
@@ -28591,12 +30057,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MaximumSupportingPoints = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 112:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(32)
@@ -28607,8 +30077,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 113:
 		d.MeterInfo = p.newMeterInfoType()
@@ -28621,8 +30093,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 115:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -28633,12 +30107,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterInfoRequested = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 116:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(64)
@@ -28648,12 +30126,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.MeterSignature = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 117:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -28668,12 +30150,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 118:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -28685,8 +30171,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterTimestamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 119:
 		d.MeteringConfirmationReq = p.newMeteringConfirmationReqType()
@@ -28699,8 +30187,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 121:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -28711,8 +30201,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 122:
 		d.MinimumCost = p.newRationalNumberType()
@@ -28720,8 +30212,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 123:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -28736,12 +30230,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 124:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -28756,12 +30254,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MinimumSOC_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 125:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28771,12 +30273,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 126:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -28791,12 +30297,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NotificationMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 127:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -28808,8 +30318,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NumberOfPriceLevels = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 128:
 		d.OEMProvisioningCertificateChain = p.newSignedCertificateChainType()
@@ -28837,8 +30349,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 133:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -28853,8 +30367,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.OverstayFeePeriod = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 134:
 		d.OverstayPowerThreshold = p.newRationalNumberType()
@@ -28867,8 +30383,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 136:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(160)
@@ -28879,8 +30397,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.OverstayRuleDescription = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 137:
 		d.OverstayRules = p.newOverstayRuleListType()
@@ -28888,8 +30408,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 138:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -28904,12 +30426,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.OverstayTimeThreshold = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 139:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28919,8 +30445,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 140:
 		d.PGPData = p.newPGPDataType()
@@ -28928,8 +30456,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 141:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28939,12 +30469,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 142:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -28954,8 +30488,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 143:
 		d.Parameter = p.newParameterType()
@@ -28968,8 +30504,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 145:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -28984,8 +30522,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ParameterSetID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 146:
 		d.ParkingFee = p.newRationalNumberType()
@@ -28993,8 +30533,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 147:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29009,12 +30551,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ParkingFeePeriod = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 148:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -29029,12 +30575,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ParkingMethod = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 149:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -29049,12 +30599,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ParkingSpace = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 150:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -29064,8 +30618,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 151:
 		d.PnC_AReqAuthorizationMode = p.newPnC_AReqAuthorizationModeType()
@@ -29118,8 +30674,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 161:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -29131,8 +30689,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PowerToleranceAcceptance = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 162:
 		d.Power_L2 = p.newRationalNumberType()
@@ -29145,8 +30705,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 164:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -29161,12 +30723,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PresentSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 165:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(255)
@@ -29177,12 +30743,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PriceAlgorithm = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 166:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -29194,8 +30764,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PriceLevel = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 167:
 		d.PriceLevelSchedule = p.newPriceLevelScheduleType()
@@ -29228,8 +30800,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 173:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(160)
@@ -29240,12 +30814,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PriceScheduleDescription = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 174:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29263,8 +30841,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PriceScheduleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 175:
 		d.PrioritizedEMAIDs = p.newEMAIDListType()
@@ -29272,8 +30852,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 176:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(80)
@@ -29284,12 +30866,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ProviderID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 177:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -29299,8 +30885,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 178:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -29323,8 +30911,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 182:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -29336,12 +30926,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingContractCertificateChains = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 183:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29356,12 +30950,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 184:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29376,12 +30974,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 185:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29396,12 +30998,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToTargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 186:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -29413,12 +31019,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RenewableGenerationPercentage = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 187:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(6)
@@ -29433,8 +31043,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ResponseCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 188:
 		d.RetrievalMethod = p.newRetrievalMethodType()
@@ -29447,8 +31059,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 190:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(94)
@@ -29461,8 +31075,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SECP521_EncryptedPrivateKey = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 191:
 		d.SPKIData = p.newSPKIDataType()
@@ -29470,8 +31086,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 192:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -29481,8 +31099,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 193:
 		d.ScheduleExchangeReq = p.newScheduleExchangeReqType()
@@ -29500,8 +31120,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 196:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29519,8 +31141,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ScheduleTupleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 197:
 		d.Scheduled_EVPPTControlMode = p.newScheduled_EVPPTControlModeType()
@@ -29543,8 +31167,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 201:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -29554,12 +31180,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 202:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(1)
@@ -29571,8 +31201,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SelectedAuthorizationService = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 203:
 		d.SelectedEnergyTransferService = p.newSelectedServiceType()
@@ -29580,8 +31212,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 204:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29599,8 +31233,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SelectedScheduleTupleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 205:
 		d.SelectedService = p.newSelectedServiceType()
@@ -29643,8 +31279,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 213:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29659,12 +31297,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 214:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(80)
@@ -29675,8 +31317,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 215:
 		d.ServiceParameterList = p.newServiceParameterListType()
@@ -29684,8 +31328,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 216:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -29696,8 +31342,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ServiceRenegotiationSupported = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 217:
 		d.ServiceSelectionReq = p.newServiceSelectionReqType()
@@ -29710,8 +31358,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 219:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(8)
@@ -29724,12 +31374,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.SessionID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 220:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(8)
@@ -29742,8 +31396,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.SessionID_2 = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 221:
 		d.SessionSetupReq = p.newSessionSetupReqType()
@@ -29806,8 +31462,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 233:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29822,8 +31480,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.StartTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 234:
 		d.SubCertificates = p.newSubCertificatesType()
@@ -29841,8 +31501,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 237:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(206)
@@ -29855,12 +31517,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.TPM_EncryptedPrivateKey = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 238:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -29875,12 +31541,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetDistance = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 239:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29895,12 +31565,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetOffsetX = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 240:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -29915,12 +31589,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetOffsetY = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 241:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -29935,12 +31613,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 242:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -29955,8 +31637,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetSOC_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 243:
 		d.TaxCosts = p.newDetailedTaxType()
@@ -29964,8 +31648,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 244:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -29976,8 +31662,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TaxIncludedInPrice = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 245:
 		d.TaxRate = p.newRationalNumberType()
@@ -29990,8 +31678,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 247:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -30009,12 +31699,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TaxRuleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 248:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -30032,12 +31726,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TaxRuleID_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 249:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(80)
@@ -30048,8 +31746,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TaxRuleName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 250:
 		d.TaxRules = p.newTaxRuleListType()
@@ -30057,8 +31757,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 251:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -30070,12 +31772,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeAnchor = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 252:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -30087,12 +31793,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeAnchor_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 253:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -30104,8 +31814,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeStamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 254:
 		d.Transform = p.newTransformType()
@@ -30123,8 +31835,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 257:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -30139,8 +31853,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Value = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 258:
 		d.VehicleCheckInReq = p.newVehicleCheckInReqType()
@@ -30163,8 +31879,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 262:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -30179,12 +31897,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.VehicleFrame = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 263:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -30199,12 +31921,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.VehicleTravel = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 264:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(84)
@@ -30217,12 +31943,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X448_EncryptedPrivateKey = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 265:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -30232,12 +31962,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 266:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -30247,8 +31981,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 267:
 		d.X509Data = p.newX509DataType()
@@ -30256,8 +31992,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 268:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -30268,8 +32006,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 269:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -30277,8 +32017,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 270:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -30288,12 +32030,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 271:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -30304,12 +32050,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 272:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -30320,12 +32070,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 273:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -30336,12 +32090,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 274:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -30351,12 +32109,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 275:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -30367,12 +32129,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BoolValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 276:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -30384,12 +32150,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ByteValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 277:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(80)
@@ -30400,12 +32170,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.FiniteString = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 278:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -30420,8 +32194,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.IntValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 279:
 		d.RationalNumber = p.newRationalNumberType()
@@ -30429,8 +32205,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 280:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -30445,8 +32223,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ShortValue = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode Fragment", ec, 281, 9)
@@ -33158,8 +34938,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 3:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33169,12 +34951,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 4:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33184,12 +34970,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 5:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33199,12 +34989,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -33215,12 +35009,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33230,8 +35028,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
@@ -33239,8 +35039,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 9:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -33251,8 +35053,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
@@ -33265,8 +35069,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -33277,12 +35083,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33292,8 +35102,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 14:
 		d.Object = p.newObjectType()
@@ -33301,8 +35113,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 15:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33312,8 +35126,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
@@ -33321,8 +35137,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33332,12 +35150,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33347,12 +35169,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 19:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33362,12 +35188,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 20:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33377,8 +35207,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -33401,8 +35233,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 25:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33412,12 +35246,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33427,8 +35265,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
@@ -33471,8 +35311,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 35:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33482,12 +35324,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 36:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33497,8 +35343,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
@@ -33506,8 +35354,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 38:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -33518,8 +35368,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -33527,8 +35379,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 40:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33538,12 +35392,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 41:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -33554,12 +35412,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -33570,12 +35432,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -33586,12 +35452,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -33601,8 +35471,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)

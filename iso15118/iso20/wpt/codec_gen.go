@@ -154,8 +154,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -165,13 +167,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.P = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -181,13 +187,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -197,8 +207,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -211,8 +223,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -222,8 +236,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Q = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -236,8 +252,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -247,13 +265,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.G = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -263,8 +285,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -277,8 +301,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -288,8 +314,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Y = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -302,8 +330,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -313,13 +343,17 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.J = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -329,8 +363,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
@@ -345,8 +381,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -356,8 +394,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.Seed = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
@@ -372,8 +412,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -383,8 +425,10 @@ func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
 					x := []byte(xb)
 					v.PgenCounter = x
 				}
-				if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -619,8 +663,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -632,8 +678,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
@@ -682,8 +730,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -695,8 +745,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -713,8 +765,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -726,8 +780,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -776,8 +832,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -789,8 +847,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -807,8 +867,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -820,8 +882,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -870,8 +934,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -883,8 +949,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -903,8 +971,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -916,8 +986,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -966,8 +1038,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -979,8 +1053,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -999,8 +1075,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1012,8 +1090,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1062,8 +1142,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1075,8 +1157,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1095,8 +1179,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1108,8 +1194,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1158,8 +1246,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1171,8 +1261,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1191,8 +1283,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1204,8 +1298,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1254,8 +1350,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1267,8 +1365,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1287,8 +1387,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1300,8 +1402,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1350,8 +1454,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1363,8 +1469,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1383,8 +1491,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1396,8 +1506,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.KeyName = append(v.KeyName, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -1446,8 +1558,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -1459,8 +1573,10 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 					}
 					v.MgmtData = append(v.MgmtData, x)
 				}
-				if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -1829,8 +1945,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -1840,8 +1958,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Modulus = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -1854,8 +1974,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -1865,8 +1987,10 @@ func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
 					x := []byte(xb)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -2200,8 +2324,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2213,8 +2339,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2233,8 +2361,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2246,8 +2376,10 @@ func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
 					}
 					v.XPath = append(v.XPath, x)
 				}
-				if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -2331,8 +2463,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2345,13 +2479,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2363,13 +2501,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2382,13 +2524,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2401,8 +2547,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -2426,8 +2574,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2440,13 +2590,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2458,13 +2612,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2477,13 +2635,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2496,8 +2658,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -2523,8 +2687,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2537,13 +2703,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2555,13 +2725,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2574,13 +2748,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2593,8 +2771,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -2620,8 +2800,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2634,13 +2816,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2652,13 +2838,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2671,13 +2861,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2690,8 +2884,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -2717,8 +2913,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2731,13 +2929,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2749,13 +2951,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2768,13 +2974,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2787,8 +2997,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -2814,8 +3026,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2828,13 +3042,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SKI = append(v.X509SKI, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -2846,13 +3064,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509SubjectName = append(v.X509SubjectName, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2865,13 +3087,17 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509Certificate = append(v.X509Certificate, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -2884,8 +3110,10 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 					}
 					v.X509CRL = append(v.X509CRL, x)
 				}
-				if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
@@ -3051,8 +3279,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(exi.DefaultMaxLength)
@@ -3061,8 +3291,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509IssuerName = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3075,8 +3307,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -3085,8 +3319,10 @@ func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType)
 					}
 					v.X509SerialNumber = x
 				}
-				if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -3160,8 +3396,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3171,13 +3409,17 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyID = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3187,8 +3429,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket_2 = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -3201,8 +3445,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3212,8 +3458,10 @@ func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
 					x := []byte(xb)
 					v.PGPKeyPacket = x
 				}
-				if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -3323,8 +3571,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3337,8 +3587,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -3351,8 +3603,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3365,8 +3619,10 @@ func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
 					}
 					v.SPKISexp = append(v.SPKISexp, x)
 				}
-				if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -3699,8 +3955,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -3710,8 +3968,10 @@ func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
 					x := []byte(xb)
 					v.DigestValue = x
 				}
-				if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -4461,8 +4721,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadInteger()
@@ -4473,8 +4735,10 @@ func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) e
 					*ptr = x
 					v.HMACOutputLength = ptr
 				}
-				if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
@@ -4911,8 +5175,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -4925,8 +5191,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					x := ProcessingType(xu)
 					v.EVProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -4945,8 +5213,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -4959,8 +5229,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					x := WPT_EVResultType(xu)
 					v.EVResultCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -4973,8 +5245,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -4987,8 +5261,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					x := WPT_EVResultType(xu)
 					v.EVResultCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -5001,8 +5277,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -5015,8 +5293,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 5
@@ -5035,8 +5315,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -5049,8 +5331,10 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 5
@@ -5295,8 +5579,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(8)
@@ -5309,8 +5595,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := exi.HexBinary(xb)
 					v.SessionID = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5323,8 +5611,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -5334,8 +5624,10 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 					x := uint64(xu)
 					v.TimeStamp = x
 				}
-				if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5436,8 +5728,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -5447,8 +5741,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int8(int64(xu) + -128)
 					v.Exponent = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -5461,8 +5757,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -5475,8 +5773,10 @@ func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) err
 					x := int16(xi)
 					v.Value = x
 				}
-				if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5557,8 +5857,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -5571,8 +5873,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -5585,8 +5889,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -5599,8 +5905,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -5625,8 +5933,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -5639,8 +5949,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -5665,8 +5977,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -5679,8 +5993,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -5699,8 +6015,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -5713,8 +6031,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -5733,8 +6053,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -5747,8 +6069,10 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -5911,8 +6235,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -5925,8 +6251,10 @@ func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -6017,8 +6345,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6027,8 +6357,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6041,8 +6373,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6051,8 +6385,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6093,8 +6429,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/EVPCChargeDiagnostics"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/EVPCChargeDiagnostics"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -6104,8 +6442,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 					x := WPT_EVPCChargeDiagnosticsType(xu)
 					v.EVPCChargeDiagnostics = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/EVPCChargeDiagnostics"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/EVPCChargeDiagnostics"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -6130,8 +6470,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				}
 				st = 8
 			case 2:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -6144,8 +6486,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 9
@@ -6170,8 +6514,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 				}
 				st = 8
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -6184,8 +6530,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 9
@@ -6204,8 +6552,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -6218,8 +6568,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 9
@@ -6238,8 +6590,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -6252,8 +6606,10 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopReqType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 9
@@ -6457,8 +6813,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6467,8 +6825,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6481,8 +6841,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6491,8 +6853,10 @@ func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error
 					}
 					v.MeterInfoRequested = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -6574,8 +6938,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6590,13 +6956,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.PresentSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6611,13 +6981,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6632,13 +7006,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6653,13 +7031,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6674,13 +7056,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6695,13 +7081,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6716,13 +7106,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6733,8 +7127,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 8:
@@ -6744,8 +7140,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 9:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6756,8 +7154,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 10:
@@ -6772,8 +7172,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6788,13 +7190,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6809,13 +7215,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6830,13 +7240,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6851,13 +7265,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6872,13 +7290,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -6893,13 +7315,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6910,8 +7336,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 7:
@@ -6921,8 +7349,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 8:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -6933,8 +7363,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 9:
@@ -6949,8 +7381,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6965,13 +7399,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -6986,13 +7424,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7007,13 +7449,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7028,13 +7474,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7049,13 +7499,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7066,8 +7520,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -7077,8 +7533,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 7:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7089,8 +7547,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 8:
@@ -7105,8 +7565,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -7121,13 +7583,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.MaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7142,13 +7608,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7163,13 +7633,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7184,13 +7658,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7201,8 +7679,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -7212,8 +7692,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 6:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7224,8 +7706,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 7:
@@ -7240,8 +7724,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7256,13 +7742,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7277,13 +7767,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7298,13 +7792,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7315,8 +7813,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -7326,8 +7826,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 5:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7338,8 +7840,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 6:
@@ -7354,8 +7858,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7370,13 +7876,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToTargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7391,13 +7901,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7408,8 +7922,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -7419,8 +7935,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 4:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7431,8 +7949,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 5:
@@ -7447,8 +7967,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -7463,13 +7985,17 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.RemainingTimeToMaximumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7480,8 +8006,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -7491,8 +8019,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 3:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7503,8 +8033,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 4:
@@ -7519,8 +8051,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7531,8 +8065,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.ChargingComplete = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -7542,8 +8078,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 2:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7554,8 +8092,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 3:
@@ -7576,8 +8116,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 				}
 				st = 9
 			case 1:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7588,8 +8130,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 2:
@@ -7604,8 +8148,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -7616,8 +8162,10 @@ func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersTyp
 					*ptr = x
 					v.InletHot = ptr
 				}
-				if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			case 1:
@@ -8047,8 +8595,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -8061,8 +8611,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -8215,8 +8767,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/SPCChargeDiagnostics"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/SPCChargeDiagnostics"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -8229,8 +8783,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 					x := WPT_SPCChargeDiagnosticsType(xu)
 					v.SPCChargeDiagnostics = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/SPCChargeDiagnostics"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/SPCChargeDiagnostics"); err != nil {
+						return err
+					}
 				}
 				st = 10
 			default:
@@ -8255,8 +8811,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				}
 				st = 12
 			case 2:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -8269,8 +8827,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 13
@@ -8295,8 +8855,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 				}
 				st = 12
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -8309,8 +8871,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 13
@@ -8329,8 +8893,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -8343,8 +8909,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 13
@@ -8363,8 +8931,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -8377,8 +8947,10 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 					}
 					v.ManufacturerSpecificDataContainer = append(v.ManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeLoopResType/ManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.ManufacturerSpecificDataContainer) < 16 {
 					st = 13
@@ -8639,8 +9211,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -8653,8 +9227,10 @@ func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -8842,8 +9418,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8856,8 +9434,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := uint16(xu)
 					v.NotificationMaxDelay = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -8870,8 +9450,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -8884,8 +9466,10 @@ func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
 					x := EvseNotificationType(xu)
 					v.EVSENotification = x
 				}
-				if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -8955,8 +9539,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(32)
@@ -8965,8 +9551,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					}
 					v.MeterID = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -8979,8 +9567,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -8990,8 +9580,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := uint64(xu)
 					v.ChargedEnergyReadingWh = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -9004,8 +9596,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9017,13 +9611,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_DischargedEnergyReadingWh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9035,13 +9633,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9053,13 +9655,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9069,13 +9675,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9090,13 +9700,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 5:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9108,8 +9722,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 6:
@@ -9124,8 +9740,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9137,13 +9755,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.CapacitiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9155,13 +9777,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9171,13 +9797,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9192,13 +9822,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 4:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9210,8 +9844,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 5:
@@ -9226,8 +9862,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9239,13 +9877,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.BPT_InductiveEnergyReadingVARh = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9255,13 +9897,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9276,13 +9922,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 3:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9294,8 +9944,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 4:
@@ -9310,8 +9962,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(64)
@@ -9321,13 +9975,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					x := []byte(xb)
 					v.MeterSignature = x
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9342,13 +10000,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 2:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9360,8 +10022,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 3:
@@ -9376,8 +10040,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -9392,13 +10058,17 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterStatus = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			case 1:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9410,8 +10080,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 2:
@@ -9426,8 +10098,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9439,8 +10113,10 @@ func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
 					*ptr = x
 					v.MeterTimestamp = ptr
 				}
-				if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
+						return err
+					}
 				}
 				st = 8
 			case 1:
@@ -9625,8 +10301,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -9636,8 +10314,10 @@ func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
 					x := uint64(xu)
 					v.TimeAnchor = x
 				}
-				if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10079,8 +10759,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10096,8 +10778,10 @@ func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
 					x := uint32(xu)
 					v.TaxRuleID = x
 				}
-				if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -10268,8 +10952,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10282,8 +10968,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 					x := uint16(xu)
 					v.SDMaxGroundClearence = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/SDMaxGroundClearence"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -10296,8 +10984,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10310,8 +11000,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 					x := uint16(xu)
 					v.SDMinGroundClearence = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/SDMinGroundClearence"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -10338,8 +11030,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadBool()
@@ -10348,8 +11042,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 					}
 					v.EVPCDeviceLocalControl = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/EVPCDeviceLocalControl"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -10362,8 +11058,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -10376,8 +11074,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 7
@@ -10396,8 +11096,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -10410,8 +11112,10 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 7
@@ -10627,8 +11331,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -10641,8 +11347,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -10655,8 +11363,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/PDInputPowerClass"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/PDInputPowerClass"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -10666,8 +11376,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 					x := WPT_PowerClassType(xu)
 					v.PDInputPowerClass = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/PDInputPowerClass"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/PDInputPowerClass"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -10708,8 +11420,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10722,8 +11436,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 					x := uint16(xu)
 					v.SDMaxGroundClearanceSupport = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDMaxGroundClearanceSupport"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -10736,8 +11452,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -10750,8 +11468,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 					x := uint16(xu)
 					v.SDMinGroundClearanceSupport = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDMinGroundClearanceSupport"); err != nil {
+						return err
+					}
 				}
 				st = 7
 			default:
@@ -10792,8 +11512,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -10806,8 +11528,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 					}
 					v.SDManufacturerSpecificDataContainer = append(v.SDManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.SDManufacturerSpecificDataContainer) < 16 {
 					st = 10
@@ -10826,8 +11550,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -10840,8 +11566,10 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 					}
 					v.SDManufacturerSpecificDataContainer = append(v.SDManufacturerSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_ChargeParameterDiscoveryResType/SDManufacturerSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.SDManufacturerSpecificDataContainer) < 16 {
 					st = 10
@@ -11040,8 +11768,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -11054,8 +11784,10 @@ func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargePara
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11140,8 +11872,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -11154,8 +11888,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					x := ProcessingType(xu)
 					v.EVProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -11168,8 +11904,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -11182,8 +11920,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					x := WPT_EVResultType(xu)
 					v.EVResultCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -11196,8 +11936,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -11210,8 +11952,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 4
@@ -11236,8 +11980,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -11250,8 +11996,10 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 4
@@ -11407,8 +12155,10 @@ func decodeWPT_LF_DataPackageListType(r *exi.Reader, p *pool, v *WPT_LF_DataPack
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_LF_DataPackageListType/NumPackages"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_LF_DataPackageListType/NumPackages"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -11418,8 +12168,10 @@ func decodeWPT_LF_DataPackageListType(r *exi.Reader, p *pool, v *WPT_LF_DataPack
 					x := uint8(xu)
 					v.NumPackages = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_LF_DataPackageListType/NumPackages"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_LF_DataPackageListType/NumPackages"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11501,8 +12253,10 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_LF_DataPackageType/PackageIndex"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_LF_DataPackageType/PackageIndex"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -11512,8 +12266,10 @@ func decodeWPT_LF_DataPackageType(r *exi.Reader, p *pool, v *WPT_LF_DataPackageT
 					x := uint8(xu)
 					v.PackageIndex = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_LF_DataPackageType/PackageIndex"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_LF_DataPackageType/PackageIndex"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11685,8 +12441,10 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_LF_TxDataType/TxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_LF_TxDataType/TxIdentifier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -11702,8 +12460,10 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error
 					x := uint32(xu)
 					v.TxIdentifier = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_LF_TxDataType/TxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_LF_TxDataType/TxIdentifier"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -11846,8 +12606,10 @@ func decodeWPT_LF_RxDataType(r *exi.Reader, p *pool, v *WPT_LF_RxDataType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_LF_RxDataType/RxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_LF_RxDataType/RxIdentifier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -11863,8 +12625,10 @@ func decodeWPT_LF_RxDataType(r *exi.Reader, p *pool, v *WPT_LF_RxDataType) error
 					x := uint32(xu)
 					v.RxIdentifier = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_LF_RxDataType/RxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_LF_RxDataType/RxIdentifier"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12007,8 +12771,10 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_LF_RxRSSIType/TxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_LF_RxRSSIType/TxIdentifier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12024,8 +12790,10 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error
 					x := uint32(xu)
 					v.TxIdentifier = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_LF_RxRSSIType/TxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_LF_RxRSSIType/TxIdentifier"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -12124,8 +12892,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -12138,8 +12908,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12152,8 +12924,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -12166,8 +12940,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -12180,8 +12956,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -12194,8 +12972,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 4
@@ -12220,8 +13000,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -12234,8 +13016,10 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 4
@@ -12405,8 +13189,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -12419,8 +13205,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 					x := ProcessingType(xu)
 					v.EVProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -12475,8 +13263,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/NaturalOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/NaturalOffset"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -12489,8 +13279,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 					x := uint16(xu)
 					v.NaturalOffset = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/NaturalOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/NaturalOffset"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -12503,8 +13295,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -12517,8 +13311,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 7
@@ -12543,8 +13339,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -12557,8 +13355,10 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 7
@@ -12747,8 +13547,10 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -12764,8 +13566,10 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 					}
 					v.WPT_FinePositioningMethod = append(v.WPT_FinePositioningMethod, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
+						return err
+					}
 				}
 				if len(v.WPT_FinePositioningMethod) < 8 {
 					st = 1
@@ -12782,8 +13586,10 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -12799,8 +13605,10 @@ func decodeWPT_FinePositioningMethodListType(r *exi.Reader, p *pool, v *WPT_Fine
 					}
 					v.WPT_FinePositioningMethod = append(v.WPT_FinePositioningMethod, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningMethodListType/WPT_FinePositioningMethod"); err != nil {
+						return err
+					}
 				}
 				if len(v.WPT_FinePositioningMethod) < 8 {
 					st = 1
@@ -12873,8 +13681,10 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -12890,8 +13700,10 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 					}
 					v.WPT_PairingMethod = append(v.WPT_PairingMethod, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
+						return err
+					}
 				}
 				if len(v.WPT_PairingMethod) < 8 {
 					st = 1
@@ -12908,8 +13720,10 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(3)
@@ -12925,8 +13739,10 @@ func decodeWPT_PairingMethodListType(r *exi.Reader, p *pool, v *WPT_PairingMetho
 					}
 					v.WPT_PairingMethod = append(v.WPT_PairingMethod, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingMethodListType/WPT_PairingMethod"); err != nil {
+						return err
+					}
 				}
 				if len(v.WPT_PairingMethod) < 8 {
 					st = 1
@@ -12999,8 +13815,10 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -13016,8 +13834,10 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 					}
 					v.WPT_AlignmentCheckMethod = append(v.WPT_AlignmentCheckMethod, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
+						return err
+					}
 				}
 				if len(v.WPT_AlignmentCheckMethod) < 8 {
 					st = 1
@@ -13034,8 +13854,10 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -13051,8 +13873,10 @@ func decodeWPT_AlignmentCheckMethodListType(r *exi.Reader, p *pool, v *WPT_Align
 					}
 					v.WPT_AlignmentCheckMethod = append(v.WPT_AlignmentCheckMethod, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_AlignmentCheckMethodListType/WPT_AlignmentCheckMethod"); err != nil {
+						return err
+					}
 				}
 				if len(v.WPT_AlignmentCheckMethod) < 8 {
 					st = 1
@@ -13215,8 +14039,10 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_LF_TransmitterDataType/NumberOfTransmitters"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_LF_TransmitterDataType/NumberOfTransmitters"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -13226,8 +14052,10 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 					x := uint8(xu)
 					v.NumberOfTransmitters = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_LF_TransmitterDataType/NumberOfTransmitters"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_LF_TransmitterDataType/NumberOfTransmitters"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13446,8 +14274,10 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType)
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_TxRxSpecDataType/TxRxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_TxRxSpecDataType/TxRxIdentifier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13463,8 +14293,10 @@ func decodeWPT_TxRxSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxSpecDataType)
 					x := uint32(xu)
 					v.TxRxIdentifier = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_TxRxSpecDataType/TxRxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_TxRxSpecDataType/TxRxIdentifier"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13575,8 +14407,10 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_CoordinateXYZType/Coord_X"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_CoordinateXYZType/Coord_X"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -13589,8 +14423,10 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 					x := int16(xi)
 					v.Coord_X = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_CoordinateXYZType/Coord_X"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_CoordinateXYZType/Coord_X"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -13603,8 +14439,10 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_CoordinateXYZType/Coord_Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_CoordinateXYZType/Coord_Y"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -13617,8 +14455,10 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 					x := int16(xi)
 					v.Coord_Y = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_CoordinateXYZType/Coord_Y"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_CoordinateXYZType/Coord_Y"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -13631,8 +14471,10 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_CoordinateXYZType/Coord_Z"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_CoordinateXYZType/Coord_Z"); err != nil {
+						return err
+					}
 				}
 				{
 					xi, err := r.ReadInt()
@@ -13645,8 +14487,10 @@ func decodeWPT_CoordinateXYZType(r *exi.Reader, p *pool, v *WPT_CoordinateXYZTyp
 					x := int16(xi)
 					v.Coord_Z = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_CoordinateXYZType/Coord_Z"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_CoordinateXYZType/Coord_Z"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -13787,8 +14631,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 					st = 3
 				}
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13801,8 +14647,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 					x := uint16(xu)
 					v.PulseSeparationTime = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -13815,8 +14663,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13829,8 +14679,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 					x := uint16(xu)
 					v.PulseSeparationTime = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PulseSeparationTime"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -13843,8 +14695,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PulseDuration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PulseDuration"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13857,8 +14711,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 					x := uint16(xu)
 					v.PulseDuration = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PulseDuration"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PulseDuration"); err != nil {
+						return err
+					}
 				}
 				st = 5
 			default:
@@ -13871,8 +14727,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PackageSeparationTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_TxRxPackageSpecDataType/PackageSeparationTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -13885,8 +14743,10 @@ func decodeWPT_TxRxPackageSpecDataType(r *exi.Reader, p *pool, v *WPT_TxRxPackag
 					x := uint16(xu)
 					v.PackageSeparationTime = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PackageSeparationTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_TxRxPackageSpecDataType/PackageSeparationTime"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -13988,8 +14848,10 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_TxRxPulseOrderType/IndexNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_TxRxPulseOrderType/IndexNumber"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14002,8 +14864,10 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 					x := uint16(xu)
 					v.IndexNumber = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_TxRxPulseOrderType/IndexNumber"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_TxRxPulseOrderType/IndexNumber"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14016,8 +14880,10 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_TxRxPulseOrderType/TxRxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_TxRxPulseOrderType/TxRxIdentifier"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14033,8 +14899,10 @@ func decodeWPT_TxRxPulseOrderType(r *exi.Reader, p *pool, v *WPT_TxRxPulseOrderT
 					x := uint32(xu)
 					v.TxRxIdentifier = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_TxRxPulseOrderType/TxRxIdentifier"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_TxRxPulseOrderType/TxRxIdentifier"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14104,8 +14972,10 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_LF_ReceiverDataType/NumberOfReceivers"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_LF_ReceiverDataType/NumberOfReceivers"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(8)
@@ -14115,8 +14985,10 @@ func decodeWPT_LF_ReceiverDataType(r *exi.Reader, p *pool, v *WPT_LF_ReceiverDat
 					x := uint8(xu)
 					v.NumberOfReceivers = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_LF_ReceiverDataType/NumberOfReceivers"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_LF_ReceiverDataType/NumberOfReceivers"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			default:
@@ -14284,8 +15156,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -14298,8 +15172,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14354,8 +15230,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/NaturalOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/NaturalOffset"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14368,8 +15246,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 					x := uint16(xu)
 					v.NaturalOffset = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/NaturalOffset"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/NaturalOffset"); err != nil {
+						return err
+					}
 				}
 				st = 6
 			default:
@@ -14382,8 +15262,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -14396,8 +15278,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 7
@@ -14422,8 +15306,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -14436,8 +15322,10 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_FinePositioningSetupResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 7
@@ -14640,8 +15528,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -14654,8 +15544,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 					x := ProcessingType(xu)
 					v.EVProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/EVProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingReqType/EVProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14668,8 +15560,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingReqType/ObservedIDCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingReqType/ObservedIDCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -14687,13 +15581,17 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 					*ptr = x
 					v.ObservedIDCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/ObservedIDCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingReqType/ObservedIDCode"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_PairingReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -14706,8 +15604,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 					x := WPT_EVResultType(xu)
 					v.EVResultCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -14720,8 +15620,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -14734,8 +15636,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 					x := WPT_EVResultType(xu)
 					v.EVResultCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/EVResultCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingReqType/EVResultCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			default:
@@ -14748,8 +15652,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -14762,8 +15668,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 5
@@ -14782,8 +15690,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -14796,8 +15706,10 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingReqType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 5
@@ -14942,8 +15854,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(6)
@@ -14956,8 +15870,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 					x := ResponseCodeType(xu)
 					v.ResponseCode = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingResType/ResponseCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingResType/ResponseCode"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			default:
@@ -14970,8 +15886,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(2)
@@ -14984,8 +15902,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 					x := ProcessingType(xu)
 					v.EVSEProcessing = x
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingResType/EVSEProcessing"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingResType/EVSEProcessing"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			default:
@@ -14998,8 +15918,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingResType/ObservedIDCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingResType/ObservedIDCode"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15017,8 +15939,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 					*ptr = x
 					v.ObservedIDCode = ptr
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingResType/ObservedIDCode"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingResType/ObservedIDCode"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -15028,8 +15952,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				}
 				st = 5
 			case 2:
-				if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -15042,8 +15968,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -15068,8 +15996,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 				}
 				st = 5
 			case 1:
-				if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -15082,8 +16012,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -15102,8 +16034,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -15116,8 +16050,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -15136,8 +16072,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				{
 					xb, err := r.ReadBinary(256)
@@ -15150,8 +16088,10 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 					}
 					v.VendorSpecificDataContainer = append(v.VendorSpecificDataContainer, x)
 				}
-				if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode WPT_PairingResType/VendorSpecificDataContainer"); err != nil {
+						return err
+					}
 				}
 				if len(v.VendorSpecificDataContainer) < 16 {
 					st = 6
@@ -15400,8 +16340,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/SSID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/SSID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(255)
@@ -15412,13 +16354,17 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.SSID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/SSID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/SSID"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/BSSID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/BSSID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(12)
@@ -15429,13 +16375,17 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.BSSID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/BSSID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/BSSID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/IPAddress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/IPAddress"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(39)
@@ -15446,13 +16396,17 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.IPAddress = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15467,8 +16421,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.Port = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
@@ -15483,8 +16439,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/BSSID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/BSSID"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(12)
@@ -15495,13 +16453,17 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.BSSID = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/BSSID"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/BSSID"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/IPAddress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/IPAddress"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(39)
@@ -15512,13 +16474,17 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.IPAddress = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15533,8 +16499,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.Port = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
@@ -15549,8 +16517,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/IPAddress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/IPAddress"); err != nil {
+						return err
+					}
 				}
 				{
 					x, err := r.ReadString(39)
@@ -15561,13 +16531,17 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.IPAddress = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/IPAddress"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15582,8 +16556,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.Port = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -15598,8 +16574,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15614,8 +16592,10 @@ func decodeAlternativeSECCType(r *exi.Reader, p *pool, v *AlternativeSECCType) e
 					*ptr = x
 					v.Port = ptr
 				}
-				if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode AlternativeSECCType/Port"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -15741,8 +16721,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15757,8 +16739,10 @@ func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReq
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
@@ -15899,8 +16883,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15915,13 +16901,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.DepartureTime = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
+						return err
+					}
 				}
 				st = 1
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -15936,13 +16926,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -15957,13 +16951,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 3:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -15978,8 +16976,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 4:
@@ -15994,8 +16994,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -16010,13 +17012,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.MinimumSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
+						return err
+					}
 				}
 				st = 2
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -16031,13 +17037,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 2:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -16052,8 +17062,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 3:
@@ -16068,8 +17080,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadBits(7)
@@ -16084,13 +17098,17 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.TargetSOC = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
+						return err
+					}
 				}
 				st = 3
 			case 1:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -16105,8 +17123,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 2:
@@ -16121,8 +17141,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 			}
 			switch ec {
 			case 0:
-				if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				{
 					xu, err := r.ReadUint()
@@ -16137,8 +17159,10 @@ func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLRes
 					*ptr = x
 					v.AckMaxDelay = ptr
 				}
-				if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-					return err
+				if !r.SkipZero() {
+					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
+						return err
+					}
 				}
 				st = 4
 			case 1:
@@ -16608,8 +17632,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 5:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -16619,8 +17645,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 6:
 		d.KeyInfo = p.newKeyInfoType()
@@ -16628,8 +17656,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -16640,8 +17670,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 8:
 		d.KeyValue = p.newKeyValueType()
@@ -16654,8 +17686,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			return err
 		}
 	case 10:
-		if err := r.ReadSimpleStart("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Document"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -16666,8 +17700,10 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Document"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Document"); err != nil {
+				return err
+			}
 		}
 	case 11:
 		d.Object = p.newObjectType()
@@ -19926,8 +20962,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 	}
 	switch ec {
 	case 0:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -19942,8 +20980,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.AckMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 1:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
@@ -19966,8 +21006,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 5:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -19979,12 +21021,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_DischargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -19996,12 +21042,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BPT_InductiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(12)
@@ -20012,8 +21062,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.BSSID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 8:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
@@ -20036,8 +21088,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20049,12 +21103,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.CapacitiveEnergyReadingVARh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20066,12 +21124,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargedEnergyReadingWh = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 14:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -20082,12 +21144,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ChargingComplete = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 15:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -20102,12 +21168,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Coord_X = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 16:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -20122,12 +21192,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Coord_Y = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -20142,8 +21216,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Coord_Z = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
 		d.CostPerUnit = p.newRationalNumberType()
@@ -20156,8 +21232,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 20:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20172,8 +21250,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.DepartureTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 21:
 		d.DigestMethod = p.newDigestMethodType()
@@ -20181,8 +21261,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 22:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20192,8 +21274,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 23:
 		d.DisplayParameters = p.newDisplayParametersType()
@@ -20231,8 +21315,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 30:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -20244,8 +21330,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVPCChargeDiagnostics = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 31:
 		d.EVPCCoilCurrentInformation = p.newRationalNumberType()
@@ -20263,8 +21351,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 34:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -20275,8 +21365,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVPCDeviceLocalControl = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 35:
 		d.EVPCMaxReceivablePower = p.newRationalNumberType()
@@ -20314,8 +21406,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -20330,12 +21424,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVProcessing = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -20350,12 +21448,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVResultCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -20370,12 +21472,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSENotification = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 45:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -20390,8 +21496,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.EVSEProcessing = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 46:
 		d.EVSEStatus = p.newEVSEStatusType()
@@ -20409,8 +21517,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 49:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20420,12 +21530,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 50:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -20437,12 +21551,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Exponent_2 = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 51:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20452,12 +21570,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 52:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -20468,8 +21590,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 53:
 		d.Header = p.newMessageHeaderType()
@@ -20477,8 +21601,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 54:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(39)
@@ -20489,12 +21615,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.IPAddress = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 55:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20509,12 +21639,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.IndexNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 56:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -20525,12 +21659,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.InletHot = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 57:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20540,8 +21678,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 58:
 		d.KeyInfo = p.newKeyInfoType()
@@ -20549,8 +21689,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 59:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -20561,8 +21703,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 60:
 		d.KeyValue = p.newKeyValueType()
@@ -20600,8 +21744,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 67:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(256)
@@ -20611,12 +21757,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.ManufacturerSpecificDataContainer = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 68:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -20631,12 +21781,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 69:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(32)
@@ -20647,8 +21801,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 70:
 		d.MeterInfo = p.newMeterInfoType()
@@ -20656,8 +21812,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 71:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadBool()
@@ -20668,12 +21826,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterInfoRequested = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 72:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(64)
@@ -20683,12 +21845,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.MeterSignature = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 73:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -20703,12 +21869,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterStatus = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 74:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20720,12 +21890,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MeterTimestamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 75:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -20736,12 +21910,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 76:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -20756,12 +21934,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.MinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 77:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20771,12 +21953,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 78:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20791,12 +21977,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NaturalOffset = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 79:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20811,12 +22001,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NotificationMaxDelay = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 80:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -20828,12 +22022,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NumPackages = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 81:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -20845,12 +22043,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NumberOfReceivers = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 82:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -20862,8 +22064,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.NumberOfTransmitters = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 83:
 		d.Object = p.newObjectType()
@@ -20871,8 +22075,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 84:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -20890,8 +22096,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ObservedIDCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 85:
 		d.OccupancyCosts = p.newDetailedCostType()
@@ -20904,8 +22112,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 87:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20915,12 +22125,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 88:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -20932,8 +22146,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PDInputPowerClass = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 89:
 		d.PDMaxCoilCurrent = p.newRationalNumberType()
@@ -20951,8 +22167,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 92:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20962,12 +22180,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 93:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -20977,12 +22199,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 94:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(8)
@@ -20994,12 +22220,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PackageIndex = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 95:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21014,12 +22244,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PackageSeparationTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 96:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -21029,12 +22263,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 97:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21049,8 +22287,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Port = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 98:
 		d.PowerTransmitted = p.newRationalNumberType()
@@ -21058,8 +22298,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 99:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -21074,8 +22316,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PresentSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 100:
 		d.PrimaryDeviceAlignmentCheckMethodList = p.newWPT_AlignmentCheckMethodListType()
@@ -21093,8 +22337,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 103:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21109,12 +22355,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PulseDuration = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 104:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21129,8 +22379,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.PulseSeparationTime = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 105:
 		d.PulseSequenceOrder = p.newWPT_TxRxPulseOrderType()
@@ -21138,8 +22390,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 106:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -21149,8 +22403,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 107:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -21183,8 +22439,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 113:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21199,12 +22457,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMaximumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 114:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21219,12 +22481,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToMinimumSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 115:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21239,12 +22505,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RemainingTimeToTargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 116:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(6)
@@ -21259,8 +22529,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.ResponseCode = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 117:
 		d.RetrievalMethod = p.newRetrievalMethodType()
@@ -21273,8 +22545,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 119:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21292,8 +22566,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.RxIdentifier = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 120:
 		d.RxSpecData = p.newWPT_TxRxSpecDataType()
@@ -21301,8 +22577,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 121:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(256)
@@ -21312,12 +22590,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SDManufacturerSpecificDataContainer = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 122:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21332,12 +22614,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SDMaxGroundClearanceSupport = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 123:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21352,8 +22638,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SDMaxGroundClearence = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 124:
 		d.SDMaxOutputPower = p.newRationalNumberType()
@@ -21361,8 +22649,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 125:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21377,12 +22667,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SDMinGroundClearanceSupport = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 126:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21397,8 +22691,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SDMinGroundClearence = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 127:
 		d.SDMinOutputPower = p.newRationalNumberType()
@@ -21411,8 +22707,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 129:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -21427,8 +22725,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SPCChargeDiagnostics = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 130:
 		d.SPCMaxOutputPowerLimit = p.newRationalNumberType()
@@ -21461,8 +22761,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 136:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -21472,12 +22774,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 137:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(255)
@@ -21488,12 +22794,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.SSID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 138:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -21503,12 +22813,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 139:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(8)
@@ -21521,8 +22835,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := exi.HexBinary(xb)
 			d.SessionID = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 140:
 		d.SignalFrequency = p.newRationalNumberType()
@@ -21570,8 +22886,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 149:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(7)
@@ -21586,8 +22904,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TargetSOC = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 150:
 		d.TaxCosts = p.newDetailedTaxType()
@@ -21595,8 +22915,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 151:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21614,12 +22936,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TaxRuleID = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 152:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21631,12 +22957,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeAnchor = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 153:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21648,8 +22978,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TimeStamp = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 154:
 		d.Transform = p.newTransformType()
@@ -21662,8 +22994,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 156:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21681,8 +23015,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TxIdentifier = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 157:
 		d.TxPackageSpecData = p.newWPT_TxRxPackageSpecDataType()
@@ -21690,8 +23026,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 158:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadUint()
@@ -21709,8 +23047,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.TxRxIdentifier = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 159:
 		d.TxRxOrientation = p.newWPT_CoordinateXYZType()
@@ -21728,8 +23068,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 162:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xi, err := r.ReadInt()
@@ -21744,12 +23086,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.Value = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 163:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(256)
@@ -21759,12 +23105,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.VendorSpecificDataContainer = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 164:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(2)
@@ -21779,8 +23129,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.WPT_AlignmentCheckMethod = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 165:
 		d.WPT_AlignmentCheckReq = p.newWPT_AlignmentCheckReqType()
@@ -21813,8 +23165,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 171:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -21829,8 +23183,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.WPT_FinePositioningMethod = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 172:
 		d.WPT_FinePositioningReq = p.newWPT_FinePositioningReqType()
@@ -21873,8 +23229,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 180:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xu, err := r.ReadBits(3)
@@ -21889,8 +23247,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.WPT_PairingMethod = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 181:
 		d.WPT_PairingReq = p.newWPT_PairingReqType()
@@ -21903,8 +23263,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 183:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -21914,12 +23276,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 184:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -21929,8 +23295,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 185:
 		d.X509Data = p.newX509DataType()
@@ -21938,8 +23306,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 186:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -21950,8 +23320,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 187:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -21959,8 +23331,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			return err
 		}
 	case 188:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -21970,12 +23344,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 189:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -21986,12 +23364,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 190:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -22002,12 +23384,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 191:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -22018,12 +23404,16 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	case 192:
-		if err := r.ReadSimpleStart("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode Fragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -22033,8 +23423,10 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode Fragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode Fragment", ec, 193, 8)
@@ -23925,8 +25317,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 3:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23936,12 +25330,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.DigestValue = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 4:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23951,12 +25349,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Exponent = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 5:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23966,12 +25368,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.G = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 6:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -23982,12 +25388,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.HMACOutputLength = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 7:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -23997,8 +25407,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.J = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
@@ -24006,8 +25418,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 9:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -24018,8 +25432,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.KeyName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
@@ -24032,8 +25448,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 12:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -24044,12 +25462,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.MgmtData = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 13:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24059,8 +25481,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Modulus = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 14:
 		d.Object = p.newObjectType()
@@ -24068,8 +25492,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 15:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24079,8 +25505,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.P = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
@@ -24088,8 +25516,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 17:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24099,12 +25529,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyID = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 18:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24114,12 +25548,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PGPKeyPacket = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 19:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24129,12 +25567,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.PgenCounter = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 20:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24144,8 +25586,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Q = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
@@ -24168,8 +25612,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 25:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24179,12 +25625,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.SPKISexp = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 26:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24194,8 +25644,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Seed = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
@@ -24238,8 +25690,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 35:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24249,12 +25703,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509CRL = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 36:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24264,8 +25722,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509Certificate = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
@@ -24273,8 +25733,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 38:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -24285,8 +25747,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509IssuerName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
@@ -24294,8 +25758,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			return err
 		}
 	case 40:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24305,12 +25771,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.X509SKI = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 41:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadInteger()
@@ -24321,12 +25791,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SerialNumber = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 42:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -24337,12 +25811,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.X509SubjectName = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 43:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			x, err := r.ReadString(exi.DefaultMaxLength)
@@ -24353,12 +25831,16 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			*ptr = x
 			d.XPath = ptr
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	case 44:
-		if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleStart("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 		{
 			xb, err := r.ReadBinary(exi.DefaultMaxLength)
@@ -24368,8 +25850,10 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 			x := []byte(xb)
 			d.Y = x
 		}
-		if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
-			return err
+		if !r.SkipZero() {
+			if err := r.ReadSimpleEnd("decode XMLDSigFragment"); err != nil {
+				return err
+			}
 		}
 	default:
 		return r.CodeError("decode XMLDSigFragment", ec, 45, 6)
