@@ -76,6 +76,32 @@ func TestPKIInitAndInspect(t *testing.T) {
 	}
 }
 
+// TestPKIInitFlags runs init with the flags exactly as issue 4 names them,
+// for each profile, and checks the counts reach the files.
+func TestPKIInitFlags(t *testing.T) {
+	for _, profile := range []string{"iso2", "iso20", "iso20-ed448"} {
+		t.Run(profile, func(t *testing.T) {
+			dir := t.TempDir()
+			code, out, errs := runPKICLI(t, "pki", "init", "--dir", dir, "--profile", profile, "--emsps", "3", "--contracts", "2", "--stations", "2", "--seed", "S")
+			if code != ExitOK {
+				t.Fatalf("pki init = %d, stderr %s", code, errs)
+			}
+			if !strings.HasPrefix(out, "seed=S ") || !strings.Contains(out, "profile="+profile+"\n") {
+				t.Errorf("stdout %q does not print the seed and profile", out)
+			}
+			// 2 V2G roots × (2 SECC + 1 CPS) + 3 eMSPs × 2 contracts + 6 provisioning + CSMS + 2 stations.
+			if !strings.Contains(out, "(21 leaf certificates)") {
+				t.Errorf("stdout %q, want 21 leaf certificates", out)
+			}
+			for _, f := range []string{"README.txt", "emsp-M03/contracts/DEM03C00000002Q.pem", "oem/provisioning/PSMV0000000000006.der", "v2g-2/cpo/subca.pem", "ocpp/stations/CS0002.pem"} {
+				if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+					t.Errorf("%s: %v", f, err)
+				}
+			}
+		})
+	}
+}
+
 func TestPKIUsage(t *testing.T) {
 	tests := []struct {
 		args []string
