@@ -27,9 +27,9 @@ var ErrBadAddress = errors.New("bad address")
 // plugsim.<Run>.<Channel>.<ID>. ID may hold several dot-separated tokens
 // (for example "EVSE-1.ev").
 type Address struct {
-	Run     string
-	Channel string
-	ID      string
+	Run     string // the run id: one subject space per run
+	Channel string // the kind of traffic (Channel… constants)
+	ID      string // the endpoint within the channel; may hold dots
 }
 
 // Subject returns the NATS subject of a.

@@ -34,6 +34,8 @@ type TransportOptions struct {
 	ConnectTimeout time.Duration
 	// Logger receives connection events. Default: discard.
 	Logger *slog.Logger
+	// Metrics, when set, counts reconnections and slow-consumer errors.
+	Metrics *Metrics
 }
 
 // Transport is one NATS connection, and the embedded server when there is
@@ -80,10 +82,16 @@ func Connect(ctx context.Context, opts TransportOptions) (*Transport, error) {
 		}),
 		nats.ReconnectHandler(func(c *nats.Conn) {
 			t.reconns.Add(1)
+			if opts.Metrics != nil {
+				opts.Metrics.NATSReconnects.Inc()
+			}
 			t.log.Info("nats_reconnected", "url", c.ConnectedUrlRedacted())
 		}),
 		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
 			if errors.Is(err, nats.ErrSlowConsumer) {
+				if opts.Metrics != nil {
+					opts.Metrics.NATSSlowConsumers.Inc()
+				}
 				if t.slow.Add(1) == 1 && sub != nil {
 					t.log.Warn("nats_slow_consumer", "subject", sub.Subject, "err", err)
 				}

@@ -695,8 +695,12 @@ func (w *Worker) collect() []batchItem {
 
 // Stats are a worker's counts.
 type Stats struct {
-	Sent, Received, Dropped, Timers, Restarts uint64
-	Actors                                    int
+	Sent     uint64 // frames published by the worker's actors
+	Received uint64 // unique frames received for the worker's addresses
+	Dropped  uint64 // frames dropped (all reasons but duplicates)
+	Timers   uint64 // timers delivered
+	Restarts uint64 // actor failures handled
+	Actors   int    // actors routed
 }
 
 // Stats returns the worker's counts so far.

@@ -20,9 +20,9 @@ const (
 
 // IO is what a subcommand reads from and writes to.
 type IO struct {
-	Stdin  io.Reader
-	Stdout io.Writer
-	Stderr io.Writer
+	Stdin  io.Reader // input of commands that read frames or files
+	Stdout io.Writer // results and --help
+	Stderr io.Writer // errors, usage after a bad flag, logs
 }
 
 // command is one subcommand of plugsim.

@@ -127,7 +127,8 @@ func runRun(ctx context.Context, args []string, io IO) int {
 		fmt.Fprintf(io.Stderr, "plugsim run: %v\n", err)
 		return ExitUsage
 	}
-	tr, err := runtime.Connect(ctx, runtime.TransportOptions{URLs: c.NATS, Listen: c.Listen, DataDir: c.DataDir, Name: "plugsim-run", Logger: log})
+	metrics := runtime.NewMetrics(reg)
+	tr, err := runtime.Connect(ctx, runtime.TransportOptions{URLs: c.NATS, Listen: c.Listen, DataDir: c.DataDir, Name: "plugsim-run", Logger: log, Metrics: metrics})
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "plugsim run: %v\n", err)
 		return ExitUsage
@@ -136,7 +137,7 @@ func runRun(ctx context.Context, args []string, io IO) int {
 	if u := tr.ClientURL(); u != "" {
 		fmt.Fprintf(io.Stdout, "embedded NATS server listening on %s\n", u)
 	}
-	sum, err := runPingPong(ctx, &c, tr, reg, log, io)
+	sum, err := runPingPong(ctx, &c, tr, metrics, log, io)
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "plugsim run: %v\n", err)
 		return ExitFail
@@ -162,9 +163,8 @@ type runSummary struct {
 	slowConsumers, natsReconnected uint64
 }
 
-func runPingPong(ctx context.Context, c *runConfig, tr *runtime.Transport, reg *prometheus.Registry, log *slog.Logger, io IO) (*runSummary, error) {
+func runPingPong(ctx context.Context, c *runConfig, tr *runtime.Transport, metrics *runtime.Metrics, log *slog.Logger, io IO) (*runSummary, error) {
 	shards := c.Workers + c.RemoteWorkers
-	metrics := runtime.NewMetrics(reg)
 	mode := runtime.VirtualTime
 	if c.Clock == "real" {
 		mode = runtime.RealTime

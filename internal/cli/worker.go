@@ -69,13 +69,13 @@ Flags:
 		fmt.Fprintf(io.Stderr, "plugsim worker: %v\n", err)
 		return ExitUsage
 	}
-	tr, err := runtime.Connect(ctx, runtime.TransportOptions{URLs: g.NATS, Name: "plugsim-worker-" + id, Logger: log})
+	metrics := runtime.NewMetrics(reg)
+	tr, err := runtime.Connect(ctx, runtime.TransportOptions{URLs: g.NATS, Name: "plugsim-worker-" + id, Logger: log, Metrics: metrics})
 	if err != nil {
 		fmt.Fprintf(io.Stderr, "plugsim worker: %v\n", err)
 		return ExitUsage
 	}
 	defer tr.Close()
-	metrics := runtime.NewMetrics(reg)
 	stats := &pingpong.Stats{}
 	fmt.Fprintf(io.Stdout, "plugsim worker %s: joining run %s\n", id, run)
 	final, err := runtime.ServeWorkerProcess(ctx, runtime.WorkerProcessOptions{
