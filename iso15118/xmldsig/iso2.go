@@ -38,17 +38,32 @@ func Sign2(key *pki.Key, refs ...Reference2) (*iso2.SignatureType, error) {
 	if key.Algorithm() != pki.ECDSAP256SHA256 {
 		return nil, fmt.Errorf("xmldsig: ISO 15118-2 signs with ECDSA P-256, not %v", key.Algorithm())
 	}
-	elems, err := encodeElements(refs, encode2)
+	si, b, err := signedInfo2(ECDSASHA256, refs)
 	if err != nil {
 		return nil, err
+	}
+	sig, err := key.SignRaw(b)
+	if err != nil {
+		return nil, err
+	}
+	return &iso2.SignatureType{SignedInfo: *si, SignatureValue: iso2.SignatureValueType{Value: sig}}, nil
+}
+
+// signedInfo2 builds the SignedInfo over refs with SignatureMethod method
+// and returns it with its xmldsig EXI fragment, the bytes the signature is
+// made over.
+func signedInfo2(method string, refs []Reference2) (*iso2.SignedInfoType, []byte, error) {
+	elems, err := encodeElements(refs, encode2)
+	if err != nil {
+		return nil, nil, err
 	}
 	rs, err := suite2.references(elems)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	si := iso2.SignedInfoType{
 		CanonicalizationMethod: iso2.CanonicalizationMethodType{Algorithm: CanonicalEXI},
-		SignatureMethod:        iso2.SignatureMethodType{Algorithm: ECDSASHA256},
+		SignatureMethod:        iso2.SignatureMethodType{Algorithm: method},
 	}
 	for _, r := range rs {
 		ref := iso2.ReferenceType{URI: &r.uri, Transforms: &iso2.TransformsType{}, DigestMethod: iso2.DigestMethodType{Algorithm: r.digestURI}, DigestValue: r.digest}
@@ -59,13 +74,9 @@ func Sign2(key *pki.Key, refs ...Reference2) (*iso2.SignatureType, error) {
 	}
 	b, err := iso2.AppendEncodeXMLDSigFragment(nil, &iso2.XMLDSigFragment{SignedInfo: &si})
 	if err != nil {
-		return nil, malformed(err, "encoding SignedInfo")
+		return nil, nil, malformed(err, "encoding SignedInfo")
 	}
-	sig, err := key.SignRaw(b)
-	if err != nil {
-		return nil, err
-	}
-	return &iso2.SignatureType{SignedInfo: si, SignatureValue: iso2.SignatureValueType{Value: sig}}, nil
+	return &si, b, nil
 }
 
 // Verify2 checks that sig covers exactly refs, that every digest matches and

@@ -38,13 +38,28 @@ func Sign20(key *pki.Key, refs ...Reference20) (*common.SignatureType, error) {
 	if key.Algorithm() == pki.ECDSAP256SHA256 || method == "" {
 		return nil, fmt.Errorf("xmldsig: ISO 15118-20 signs with ECDSA P-521 or Ed448, not %v", key.Algorithm())
 	}
-	elems, err := encodeElements(refs, encode20)
+	si, b, err := signedInfo20(method, refs)
 	if err != nil {
 		return nil, err
 	}
-	rs, err := suite20.references(elems)
+	sig, err := key.SignRaw(b)
 	if err != nil {
 		return nil, err
+	}
+	return &common.SignatureType{SignedInfo: *si, SignatureValue: common.SignatureValueType{Value: sig}}, nil
+}
+
+// signedInfo20 builds the SignedInfo over refs with SignatureMethod method
+// and returns it with its xmldsig EXI fragment, the bytes the signature is
+// made over.
+func signedInfo20(method string, refs []Reference20) (*common.SignedInfoType, []byte, error) {
+	elems, err := encodeElements(refs, encode20)
+	if err != nil {
+		return nil, nil, err
+	}
+	rs, err := suite20.references(elems)
+	if err != nil {
+		return nil, nil, err
 	}
 	si := common.SignedInfoType{
 		CanonicalizationMethod: common.CanonicalizationMethodType{Algorithm: CanonicalEXI},
@@ -59,13 +74,9 @@ func Sign20(key *pki.Key, refs ...Reference20) (*common.SignatureType, error) {
 	}
 	b, err := common.AppendEncodeXMLDSigFragment(nil, &common.XMLDSigFragment{SignedInfo: &si})
 	if err != nil {
-		return nil, malformed(err, "encoding SignedInfo")
+		return nil, nil, malformed(err, "encoding SignedInfo")
 	}
-	sig, err := key.SignRaw(b)
-	if err != nil {
-		return nil, err
-	}
-	return &common.SignatureType{SignedInfo: si, SignatureValue: common.SignatureValueType{Value: sig}}, nil
+	return &si, b, nil
 }
 
 // Verify20 checks that sig covers exactly refs, that every digest matches and

@@ -1,6 +1,7 @@
 package xmldsig
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
@@ -184,6 +185,49 @@ func TestRISEDigests(t *testing.T) {
 		if sum := sha256.Sum256(vectorEXI(t, rel)); hex.EncodeToString(sum[:]) != m.Given {
 			t.Errorf("%s: the vector's bytes hash to %x, not the published digest", name, sum)
 		}
+	}
+}
+
+// TestRISESignedInfo builds, with the code Sign2 uses, the SignedInfo over
+// RISE-V2G's four CertificateInstallationRes elements and gets RISE's
+// SignedInfo fragment byte for byte: same references, digests and xmldsig
+// fragment encoding. RISE lists the references as #id2, #id1, #id4, #id3
+// (encrypted key, chain, eMAID, DH key; a Java map's order); Sign2 keeps
+// the order it is given, so the test gives RISE's.
+func TestRISESignedInfo(t *testing.T) {
+	var refs []Reference2
+	for _, name := range []string{
+		"0001_ContractSignatureEncryptedPrivateKey_correct_ns",
+		"0000_ContractSignatureCertChain_correct_ns",
+		"0003_eMAID_correct_ns",
+		"0002_DHpublickey_correct_ns",
+	} {
+		var f iso2.Fragment
+		if err := iso2.DecodeFragment(vectorEXI(t, "RISE-V2G_signature_testdata/"+name), &f); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var id string
+		switch {
+		case f.ContractSignatureCertChain != nil && f.ContractSignatureCertChain.Id != nil:
+			id = *f.ContractSignatureCertChain.Id
+		case f.ContractSignatureEncryptedPrivateKey != nil:
+			id = f.ContractSignatureEncryptedPrivateKey.Id
+		case f.DHpublickey != nil:
+			id = f.DHpublickey.Id
+		case f.EMAID != nil:
+			id = f.EMAID.Id
+		default:
+			t.Fatalf("%s: unexpected fragment", name)
+		}
+		refs = append(refs, Reference2{ID: id, Fragment: f})
+	}
+	want := vectorEXI(t, "RISE-V2G_signature_testdata/0004_SignedInfo_correct_ns")
+	_, got, err := signedInfo2(ECDSASHA256, refs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("SignedInfo over the RISE elements:\n got %x\nwant %x", got, want)
 	}
 }
 
