@@ -25,8 +25,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
-
 	"github.com/plugsim/plugsim/actors/runtime"
 	plugsimpb "github.com/plugsim/plugsim/proto"
 )
@@ -160,14 +158,14 @@ func SpawnShard(w *runtime.Worker, spec Spec, shard, shards int, stats *Stats) e
 		ping, pong := PingerAddress(w.Run(), i), PongerAddress(w.Run(), i)
 		session := fmt.Sprintf("pp%d", i)
 		if ShardOf(group(i), shards) == shard {
-			if _, err := w.Spawn(ping, func(env *runtime.Env) actor.Actor {
+			if _, err := w.Spawn(ping, func(env *runtime.Env) runtime.Actor {
 				return &pinger{env: env, spec: spec, peer: pong, session: session, stats: stats}
 			}); err != nil {
 				return err
 			}
 		}
 		if ShardOf(group(i+1), shards) == shard {
-			if _, err := w.Spawn(pong, func(env *runtime.Env) actor.Actor {
+			if _, err := w.Spawn(pong, func(env *runtime.Env) runtime.Actor {
 				return &ponger{env: env, spec: spec, peer: ping, session: session, stats: stats}
 			}); err != nil {
 				return err
@@ -195,9 +193,9 @@ type pinger struct {
 type tick struct{}
 
 // Receive implements actor.Actor.
-func (p *pinger) Receive(c actor.Context) {
+func (p *pinger) Receive(c *runtime.Context) {
 	switch m := c.Message().(type) {
-	case *actor.Started:
+	case runtime.Started:
 		if p.started {
 			return
 		}
@@ -259,7 +257,7 @@ type ponger struct {
 }
 
 // Receive implements actor.Actor.
-func (p *ponger) Receive(c actor.Context) {
+func (p *ponger) Receive(c *runtime.Context) {
 	m, ok := c.Message().(*runtime.Delivery)
 	if !ok {
 		return

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/nats-io/nats.go"
 	"google.golang.org/protobuf/proto"
 
@@ -72,7 +71,7 @@ type counter struct {
 	done chan struct{}
 }
 
-func (c *counter) Receive(ctx actor.Context) {
+func (c *counter) Receive(ctx *runtime.Context) {
 	if _, ok := ctx.Message().(*runtime.Delivery); ok {
 		if c.n.Add(1) == c.want {
 			close(c.done)
@@ -115,7 +114,7 @@ func BenchmarkDelivery(b *testing.B) {
 						b.Fatal(err)
 					}
 					defer w.Close()
-					w.Spawn(runtime.Address{Run: "bench", Channel: "pp", ID: "sink"}, func(*runtime.Env) actor.Actor {
+					w.Spawn(runtime.Address{Run: "bench", Channel: "pp", ID: "sink"}, func(*runtime.Env) runtime.Actor {
 						return &counter{n: &n, want: want, done: done}
 					})
 					if err := w.Start(); err != nil {
@@ -149,7 +148,7 @@ func BenchmarkDelivery(b *testing.B) {
 
 type idle struct{}
 
-func (idle) Receive(actor.Context) {}
+func (idle) Receive(*runtime.Context) {}
 
 // BenchmarkIdleActorMemory measures the heap per idle routed actor
 // (actor, mailbox, Env and route) at 100k and 1M actors.
@@ -168,7 +167,7 @@ func BenchmarkIdleActorMemory(b *testing.B) {
 				}
 				before := heapInUse()
 				for j := 0; j < n; j++ {
-					if _, err := w.Spawn(runtime.Address{Run: "mem", Channel: "pp", ID: "a" + strconv.Itoa(j)}, func(*runtime.Env) actor.Actor { return idle{} }); err != nil {
+					if _, err := w.Spawn(runtime.Address{Run: "mem", Channel: "pp", ID: "a" + strconv.Itoa(j)}, func(*runtime.Env) runtime.Actor { return idle{} }); err != nil {
 						b.Fatal(err)
 					}
 				}
@@ -197,9 +196,9 @@ type ticker struct {
 	phase time.Duration
 }
 
-func (t *ticker) Receive(c actor.Context) {
+func (t *ticker) Receive(c *runtime.Context) {
 	switch c.Message().(type) {
-	case *actor.Started:
+	case runtime.Started:
 		t.env.After(t.phase, nil)
 	case *runtime.Timer:
 		t.env.After(time.Second, nil)
@@ -228,7 +227,7 @@ func BenchmarkVirtualClock(b *testing.B) {
 			defer w.Close()
 			for j := 0; j < 10_000; j++ {
 				phase := time.Duration(j%layout.phases) * time.Second / time.Duration(layout.phases)
-				w.Spawn(runtime.Address{Run: "clock", Channel: "pp", ID: "t" + strconv.Itoa(j)}, func(env *runtime.Env) actor.Actor {
+				w.Spawn(runtime.Address{Run: "clock", Channel: "pp", ID: "t" + strconv.Itoa(j)}, func(env *runtime.Env) runtime.Actor {
 					return &ticker{env: env, phase: phase}
 				})
 			}

@@ -68,9 +68,6 @@ func (e *Env) Now() time.Duration { return e.w.Now() }
 // actor's address: the same run seed gives the same draws.
 func (e *Env) Rand() *rand.Rand { return e.rng }
 
-// PID returns the actor's protoactor PID.
-func (e *Env) PID() *actor.PID { return e.pid }
-
 // After asks for a [Timer] carrying tag to be delivered to the actor after
 // d of simulated time (d < 0 counts as 0). Timers of one actor due at the
 // same time arrive in the order they were set.

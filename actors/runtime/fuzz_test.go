@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/nats-io/nats.go"
 	"google.golang.org/protobuf/proto"
 
@@ -34,7 +33,7 @@ func FuzzParseSubject(f *testing.F) {
 
 type sink struct{}
 
-func (sink) Receive(actor.Context) {}
+func (sink) Receive(*Context) {}
 
 // FuzzOnMsg feeds arbitrary subjects and bytes to a worker's router: it
 // never panics, drops what is not a frame of its run, and a worker that
@@ -59,7 +58,7 @@ func FuzzOnMsg(f *testing.F) {
 			f.Fatal(err)
 		}
 		defer w.Close()
-		if _, err := w.Spawn(Address{Run: "fz", Channel: "pp", ID: "a"}, func(*Env) actor.Actor { return sink{} }); err != nil {
+		if _, err := w.Spawn(Address{Run: "fz", Channel: "pp", ID: "a"}, func(*Env) Actor { return sink{} }); err != nil {
 			f.Fatal(err)
 		}
 		workers = append(workers, w)

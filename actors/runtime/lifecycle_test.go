@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/plugsim/plugsim/actors/runtime"
@@ -15,19 +14,19 @@ import (
 // behaviour is a test actor made of functions.
 type behaviour struct {
 	env       *runtime.Env
-	onStart   func(env *runtime.Env, c actor.Context)
-	onTimer   func(env *runtime.Env, c actor.Context)
-	onFrame   func(env *runtime.Env, c actor.Context, d *runtime.Delivery)
+	onStart   func(env *runtime.Env, c *runtime.Context)
+	onTimer   func(env *runtime.Env, c *runtime.Context)
+	onFrame   func(env *runtime.Env, c *runtime.Context, d *runtime.Delivery)
 	onRestart func(env *runtime.Env)
 }
 
-func (b *behaviour) Receive(c actor.Context) {
+func (b *behaviour) Receive(c *runtime.Context) {
 	switch m := c.Message().(type) {
-	case *actor.Started:
+	case runtime.Started:
 		if b.onStart != nil {
 			b.onStart(b.env, c)
 		}
-	case *actor.Restarting:
+	case runtime.Restarting:
 		if b.onRestart != nil {
 			b.onRestart(b.env)
 		}
@@ -72,10 +71,10 @@ func TestActorThatStopsItself(t *testing.T) {
 	w := virtualWorker(t, "stop", m)
 	a := runtime.Address{Run: "stop", Channel: "pp", ID: "a"}
 	b := runtime.Address{Run: "stop", Channel: "pp", ID: "b"}
-	w.Spawn(a, func(env *runtime.Env) actor.Actor {
+	w.Spawn(a, func(env *runtime.Env) runtime.Actor {
 		return &behaviour{env: env,
-			onStart: func(env *runtime.Env, _ actor.Context) { env.After(time.Second, nil) },
-			onTimer: func(env *runtime.Env, _ actor.Context) {
+			onStart: func(env *runtime.Env, _ *runtime.Context) { env.After(time.Second, nil) },
+			onTimer: func(env *runtime.Env, _ *runtime.Context) {
 				for range 3 {
 					env.Publish(b, "s", plugsimpb.Protocol_PROTOCOL_PINGPONG, []byte("x"))
 				}
@@ -83,11 +82,11 @@ func TestActorThatStopsItself(t *testing.T) {
 			},
 		}
 	})
-	w.Spawn(b, func(env *runtime.Env) actor.Actor {
+	w.Spawn(b, func(env *runtime.Env) runtime.Actor {
 		return &behaviour{env: env,
-			onStart: func(env *runtime.Env, _ actor.Context) { env.After(1500*time.Millisecond, nil) },
-			onFrame: func(_ *runtime.Env, c actor.Context, _ *runtime.Delivery) { c.Stop(c.Self()) },
-			onTimer: func(*runtime.Env, actor.Context) { t.Error("timer fired on a stopped actor") },
+			onStart: func(env *runtime.Env, _ *runtime.Context) { env.After(1500*time.Millisecond, nil) },
+			onFrame: func(_ *runtime.Env, c *runtime.Context, _ *runtime.Delivery) { c.Stop() },
+			onTimer: func(*runtime.Env, *runtime.Context) { t.Error("timer fired on a stopped actor") },
 		}
 	})
 	if err := w.Start(); err != nil {
@@ -104,8 +103,8 @@ func TestActorThatStopsItself(t *testing.T) {
 func TestPanicInStartedIsBounded(t *testing.T) {
 	m := runtime.NewMetrics(nil)
 	w := virtualWorker(t, "loop", m)
-	w.Spawn(runtime.Address{Run: "loop", Channel: "pp", ID: "a"}, func(env *runtime.Env) actor.Actor {
-		return &behaviour{env: env, onStart: func(*runtime.Env, actor.Context) { panic("always") }}
+	w.Spawn(runtime.Address{Run: "loop", Channel: "pp", ID: "a"}, func(env *runtime.Env) runtime.Actor {
+		return &behaviour{env: env, onStart: func(*runtime.Env, *runtime.Context) { panic("always") }}
 	})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
@@ -126,20 +125,20 @@ func TestRestartIsPartOfTheEpoch(t *testing.T) {
 	b := runtime.Address{Run: "rs", Channel: "pp", ID: "b"}
 	got := make(chan string, 4)
 	crashed := false
-	w.Spawn(a, func(env *runtime.Env) actor.Actor {
+	w.Spawn(a, func(env *runtime.Env) runtime.Actor {
 		return &behaviour{env: env,
-			onStart: func(env *runtime.Env, _ actor.Context) {
+			onStart: func(env *runtime.Env, _ *runtime.Context) {
 				if !crashed {
 					env.After(time.Second, nil)
 					return
 				}
 				env.Publish(b, "s", plugsimpb.Protocol_PROTOCOL_PINGPONG, []byte("after restart"))
 			},
-			onTimer: func(*runtime.Env, actor.Context) { crashed = true; panic("crash") },
+			onTimer: func(*runtime.Env, *runtime.Context) { crashed = true; panic("crash") },
 		}
 	})
-	w.Spawn(b, func(env *runtime.Env) actor.Actor {
-		return &behaviour{env: env, onFrame: func(_ *runtime.Env, _ actor.Context, d *runtime.Delivery) { got <- string(d.Frame.Payload) }}
+	w.Spawn(b, func(env *runtime.Env) runtime.Actor {
+		return &behaviour{env: env, onFrame: func(_ *runtime.Env, _ *runtime.Context, d *runtime.Delivery) { got <- string(d.Frame.Payload) }}
 	})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)

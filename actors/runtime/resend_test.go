@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/nats-io/nats.go"
 
 	plugsimpb "github.com/plugsim/plugsim/proto"
@@ -22,9 +21,9 @@ type echo struct {
 	got   map[string][]uint64 // guarded by mu
 }
 
-func (e *echo) Receive(c actor.Context) {
+func (e *echo) Receive(c *Context) {
 	switch m := c.Message().(type) {
-	case *actor.Started:
+	case Started:
 		if e.first {
 			e.env.After(time.Second, nil)
 		}
@@ -74,8 +73,8 @@ func TestLostFramesAreResent(t *testing.T) {
 	b := Address{Run: "loss", Channel: "pp", ID: "b"}
 	var mu sync.Mutex
 	got := map[string][]uint64{}
-	w.Spawn(a, func(env *Env) actor.Actor { return &echo{env: env, peer: b, first: true, mu: &mu, got: got} })
-	w.Spawn(b, func(env *Env) actor.Actor { return &echo{env: env, peer: a, mu: &mu, got: got} })
+	w.Spawn(a, func(env *Env) Actor { return &echo{env: env, peer: b, first: true, mu: &mu, got: got} })
+	w.Spawn(b, func(env *Env) Actor { return &echo{env: env, peer: a, mu: &mu, got: got} })
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}

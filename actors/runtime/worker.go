@@ -227,7 +227,7 @@ func (w *Worker) Clock() Clock { return w.clock }
 
 // Spawn starts an actor at addr; producer builds the actor (again after
 // each restart) from its [Env].
-func (w *Worker) Spawn(addr Address, producer func(*Env) actor.Actor) (*Env, error) {
+func (w *Worker) Spawn(addr Address, producer func(*Env) Actor) (*Env, error) {
 	if err := addr.Validate(); err != nil {
 		return nil, err
 	}
@@ -512,7 +512,7 @@ func (w *Worker) schedule2(env *Env, at time.Duration, seq uint64, tag any) {
 type tracked struct {
 	w     *Worker
 	env   *Env
-	inner actor.Actor
+	inner Actor
 }
 
 // Receive implements actor.Actor.
@@ -542,7 +542,7 @@ func (t *tracked) Receive(c actor.Context) {
 	if env.dead.Load() {
 		return
 	}
-	t.inner.Receive(c)
+	t.inner.Receive(&Context{ac: c, env: env, msg: lifecycle(c.Message())})
 }
 
 // forget handles an actor that stopped (by itself, or at Close): its

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"google.golang.org/protobuf/proto"
 
@@ -177,8 +176,8 @@ func TestBadInputIsCountedAndDropped(t *testing.T) {
 	defer w.Close()
 	got := make(chan *runtime.Delivery, 10)
 	addr := runtime.Address{Run: "bad", Channel: "pp", ID: "a"}
-	if _, err := w.Spawn(addr, func(*runtime.Env) actor.Actor {
-		return actor.ReceiveFunc(func(c actor.Context) {
+	if _, err := w.Spawn(addr, func(*runtime.Env) runtime.Actor {
+		return runtime.ActorFunc(func(c *runtime.Context) {
 			if d, ok := c.Message().(*runtime.Delivery); ok {
 				got <- d
 			}
@@ -245,7 +244,7 @@ type crashy struct {
 	seen chan string
 }
 
-func (c *crashy) Receive(ctx actor.Context) {
+func (c *crashy) Receive(ctx *runtime.Context) {
 	if d, ok := ctx.Message().(*runtime.Delivery); ok {
 		if string(d.Frame.Payload) == "boom" {
 			panic("boom")
@@ -268,7 +267,7 @@ func TestPanickingActorIsRestartedThenRetired(t *testing.T) {
 	defer w.Close()
 	seen := make(chan string, 10)
 	addr := runtime.Address{Run: "sup", Channel: "pp", ID: "c"}
-	if _, err := w.Spawn(addr, func(env *runtime.Env) actor.Actor { return &crashy{env: env, seen: seen} }); err != nil {
+	if _, err := w.Spawn(addr, func(env *runtime.Env) runtime.Actor { return &crashy{env: env, seen: seen} }); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Start(); err != nil {
@@ -331,9 +330,9 @@ type starter struct {
 	got  chan struct{}
 }
 
-func (s *starter) Receive(c actor.Context) {
+func (s *starter) Receive(c *runtime.Context) {
 	switch c.Message().(type) {
-	case *actor.Started:
+	case runtime.Started:
 		if s.got == nil {
 			s.env.After(0, nil)
 		}
@@ -357,8 +356,8 @@ func TestRealTimeTimersWaitForStart(t *testing.T) {
 	a := runtime.Address{Run: "rt", Channel: "pp", ID: "a"}
 	b := runtime.Address{Run: "rt", Channel: "pp", ID: "b"}
 	got := make(chan struct{})
-	w.Spawn(b, func(env *runtime.Env) actor.Actor { return &starter{env: env, peer: a, got: got} })
-	w.Spawn(a, func(env *runtime.Env) actor.Actor { return &starter{env: env, peer: b} })
+	w.Spawn(b, func(env *runtime.Env) runtime.Actor { return &starter{env: env, peer: a, got: got} })
+	w.Spawn(a, func(env *runtime.Env) runtime.Actor { return &starter{env: env, peer: b} })
 	if _, err := w.Step(context.Background(), &plugsimpb.Step{}); err == nil {
 		t.Fatal("Step on a real-time worker succeeded")
 	}

@@ -16,6 +16,7 @@ type pkg struct {
 	Name       string
 	Doc        string
 	Deps       []string
+	Imports    []string
 	GoFiles    []string
 }
 
@@ -85,6 +86,22 @@ func TestPackageDocs(t *testing.T) {
 		}
 		if strings.TrimSpace(p.Doc) == "" {
 			t.Errorf("%s has no package comment", p.ImportPath)
+		}
+	}
+}
+
+// TestProtoactorStaysBehindRuntime: ARCHITECTURE.md wants protoactor
+// wrapped by actors/runtime so that it could be patched or replaced; no
+// other package imports it.
+func TestProtoactorStaysBehindRuntime(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if p.ImportPath == module+"/actors/runtime" {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if strings.HasPrefix(imp, "github.com/asynkron/protoactor-go") {
+				t.Errorf("%s imports %s: use actors/runtime's Actor and Context", p.ImportPath, imp)
+			}
 		}
 	}
 }
