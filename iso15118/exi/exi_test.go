@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"math/big"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -375,5 +377,84 @@ func TestSkipZero(t *testing.T) {
 				t.Errorf("SkipZero() = %v at bit %d, want %v at bit %d", got, r.Pos(), tc.want, tc.wantPos)
 			}
 		})
+	}
+}
+
+// bigGroups is the reference encoding of an xs:integer: sign bit, then the magnitude
+// (−v−1 when negative) in 7-bit groups, least significant first, computed with math/big.
+func bigGroups(v *big.Int) []byte {
+	w := NewWriter(nil)
+	m := new(big.Int).Set(v)
+	if v.Sign() < 0 {
+		w.WriteBits(1, 1)
+		m.Neg(m).Sub(m, big.NewInt(1))
+	} else {
+		w.WriteBits(0, 1)
+	}
+	for {
+		g := byte(new(big.Int).And(m, big.NewInt(0x7f)).Int64())
+		m.Rsh(m, 7)
+		if m.Sign() == 0 {
+			w.WriteBits(uint64(g), 8)
+			return w.Bytes()
+		}
+		w.WriteBits(uint64(g|0x80), 8)
+	}
+}
+
+// TestIntegerAgainstBig compares WriteInteger and ReadInteger with a math/big reference on
+// random values of up to MaxIntegerBytes octets, and checks that neither allocates more than
+// the magnitude it returns.
+func TestIntegerAgainstBig(t *testing.T) {
+	const seed = 15118
+	r := rand.New(rand.NewPCG(seed, 2))
+	for i := range 2000 {
+		abs := make([]byte, r.IntN(MaxIntegerBytes+1))
+		for j := range abs {
+			abs[j] = byte(r.Uint32())
+		}
+		if len(abs) > 0 && r.IntN(4) == 0 {
+			abs[len(abs)-1] = 0 // carries and borrows across bytes
+			if len(abs) > 1 {
+				abs[len(abs)-2] = 0
+			}
+		}
+		want := new(big.Int).SetBytes(abs)
+		if r.IntN(2) == 0 {
+			want.Neg(want)
+		}
+		v := IntegerFromBig(want)
+		w := NewWriter(nil)
+		if err := w.WriteInteger(v); err != nil {
+			t.Fatalf("seed %d case %d: WriteInteger(%s): %v", seed, i, want, err)
+		}
+		if ref := bigGroups(want); !bytes.Equal(w.Bytes(), ref) {
+			t.Fatalf("seed %d case %d: WriteInteger(%s) = %x, want %x", seed, i, want, w.Bytes(), ref)
+		}
+		rd := NewReader(w.Bytes())
+		got, err := rd.ReadInteger()
+		if err != nil {
+			t.Fatalf("seed %d case %d: ReadInteger(%x): %v", seed, i, w.Bytes(), err)
+		}
+		if got.Big().Cmp(want) != 0 || (len(got.Abs) > 0 && got.Abs[0] == 0) {
+			t.Fatalf("seed %d case %d: ReadInteger(WriteInteger(%s)) = %s (abs %x)", seed, i, want, got.Big(), got.Abs)
+		}
+	}
+	buf := make([]byte, 0, 128)
+	big20 := Integer{Neg: true, Abs: bytes.Repeat([]byte{0xab}, 20)}
+	if n := testing.AllocsPerRun(50, func() {
+		w := NewWriter(buf[:0])
+		_ = w.WriteInteger(big20)
+	}); n != 0 {
+		t.Errorf("WriteInteger of a 20-octet value: %v allocations, want 0", n)
+	}
+	w := NewWriter(nil)
+	_ = w.WriteInteger(big20)
+	enc := w.Bytes()
+	if n := testing.AllocsPerRun(50, func() {
+		rd := NewReader(enc)
+		_, _ = rd.ReadInteger()
+	}); n > 1 {
+		t.Errorf("ReadInteger of a 20-octet value: %v allocations, want at most 1", n)
 	}
 }

@@ -3,6 +3,7 @@ package exi
 import (
 	"fmt"
 	"math/big"
+	"math/bits"
 )
 
 // MaxIntegerBytes bounds the magnitude of an [Integer] read from a stream (64 octets: more than
@@ -49,86 +50,118 @@ func (i *Integer) UnmarshalText(text []byte) error {
 }
 
 // WriteInteger writes an integer of any size: a sign bit and the unsigned magnitude
-// (−v−1 when negative), as 7-bit groups, least significant first.
+// (−v−1 when negative), as 7-bit groups, least significant first. It does not allocate.
 func (w *Writer) WriteInteger(v Integer) error {
-	for len(v.Abs) > 0 && v.Abs[0] == 0 {
-		v.Abs = v.Abs[1:]
+	abs := v.Abs
+	for len(abs) > 0 && abs[0] == 0 {
+		abs = abs[1:]
 	}
-	if len(v.Abs) > MaxIntegerBytes {
+	if len(abs) > MaxIntegerBytes {
 		return w.Fail("write integer", ErrLimit)
 	}
-	if len(v.Abs) <= 7 {
-		var u uint64
-		for _, c := range v.Abs {
-			u = u<<8 | uint64(c)
-		}
-		if v.Neg && u > 0 {
-			w.WriteBits(1, 1)
-			w.WriteUint(u - 1)
-		} else {
-			w.WriteBits(0, 1)
-			w.WriteUint(u)
-		}
-		return nil
-	}
-	m := new(big.Int).SetBytes(v.Abs)
-	if v.Neg {
+	var m [MaxIntegerBytes]byte // the magnitude to write, big-endian, in m[MaxIntegerBytes-len(abs):]
+	mag := m[MaxIntegerBytes-len(abs):]
+	copy(mag, abs)
+	if v.Neg && len(mag) > 0 {
 		w.WriteBits(1, 1)
-		m.Sub(m, big.NewInt(1))
+		for i := len(mag) - 1; i >= 0; i-- { // mag − 1: abs ≥ 1, so the borrow stops
+			mag[i]--
+			if mag[i] != 0xff {
+				break
+			}
+		}
+		for len(mag) > 0 && mag[0] == 0 {
+			mag = mag[1:]
+		}
 	} else {
 		w.WriteBits(0, 1)
 	}
-	abs := m.Bytes()
-	// Emit 7-bit groups from the least significant end.
-	nbits := m.BitLen()
-	for pos := 0; ; pos += 7 {
-		var g byte
-		for k := 0; k < 7; k++ {
-			bit := pos + k
-			if bit < nbits && abs[len(abs)-1-bit/8]>>(bit%8)&1 == 1 {
-				g |= 1 << k
-			}
-		}
-		if pos+7 >= nbits {
-			w.writeByte(g)
-			return nil
-		}
-		w.writeByte(g | 0x80)
+	nbits := 0
+	if len(mag) > 0 {
+		nbits = (len(mag)-1)*8 + bits.Len8(mag[0])
 	}
+	groups := max(1, (nbits+6)/7)
+	var acc uint32 // bits not yet written, from the least significant end
+	nacc, j := 0, len(mag)-1
+	for g := range groups {
+		for nacc < 7 && j >= 0 {
+			acc |= uint32(mag[j]) << nacc
+			nacc += 8
+			j--
+		}
+		c := byte(acc & 0x7f)
+		acc >>= 7
+		nacc = max(nacc-7, 0)
+		if g < groups-1 {
+			c |= 0x80
+		}
+		w.writeByte(c)
+	}
+	return nil
 }
 
-// ReadInteger reads an integer of any size up to [MaxIntegerBytes] octets of magnitude.
+// ReadInteger reads an integer of any size up to [MaxIntegerBytes] octets of magnitude. It
+// allocates only the magnitude of the result.
 func (r *Reader) ReadInteger() (Integer, error) {
 	start := r.pos
 	neg, err := r.ReadBool()
 	if err != nil {
 		return Integer{}, err
 	}
-	m := new(big.Int)
-	var groups []byte
+	const maxGroups = (MaxIntegerBytes*8+7)/7 + 1
+	var le [MaxIntegerBytes + 2]byte // the magnitude, little-endian
+	n, ngroups := 0, 0
+	var acc uint32
+	nacc := 0
 	for {
 		if r.pos+8 > r.end {
 			return Integer{}, r.eof("read integer")
 		}
 		b := r.readByte()
-		groups = append(groups, b&0x7f)
-		if len(groups)*7 > MaxIntegerBytes*8+7 {
+		if ngroups++; ngroups >= maxGroups {
 			return Integer{}, &Error{Bit: start, Op: "read integer", Err: ErrLimit}
+		}
+		acc |= uint32(b&0x7f) << nacc
+		nacc += 7
+		for nacc >= 8 {
+			le[n] = byte(acc)
+			n++
+			acc >>= 8
+			nacc -= 8
 		}
 		if b&0x80 == 0 {
 			break
 		}
 	}
-	for i := len(groups) - 1; i >= 0; i-- {
-		m.Lsh(m, 7)
-		m.Or(m, big.NewInt(int64(groups[i])))
+	if nacc > 0 {
+		le[n] = byte(acc)
+		n++
 	}
-	if neg {
-		m.Add(m, big.NewInt(1))
-		m.Neg(m)
+	if neg { // the value is −(m+1)
+		for i := 0; ; i++ {
+			if i == n {
+				le[n] = 1
+				n++
+				break
+			}
+			le[i]++
+			if le[i] != 0 {
+				break
+			}
+		}
 	}
-	if len(m.Bytes()) > MaxIntegerBytes {
+	for n > 0 && le[n-1] == 0 {
+		n--
+	}
+	if n > MaxIntegerBytes {
 		return Integer{}, &Error{Bit: start, Op: "read integer", Err: ErrLimit}
 	}
-	return IntegerFromBig(m), nil
+	if n == 0 {
+		return Integer{}, nil
+	}
+	abs := make([]byte, n)
+	for i := range abs {
+		abs[i] = le[n-1-i]
+	}
+	return Integer{Neg: neg, Abs: abs}, nil
 }

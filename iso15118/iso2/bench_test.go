@@ -20,6 +20,8 @@ var benchVectors = []struct{ name, file string }{
 	{"AuthorizationReq", "dsV2Gshark_pcaps/0783_AuthorizationReq.hex"},
 	{"PaymentDetailsReq", "dsV2Gshark_pcaps/0782_PaymentDetailsReq.hex"},
 	{"CertificateInstallationRes", "dsV2Gshark_pcaps/0832_CertificateInstallationRes.hex"},
+	// Root certificate IDs with X509SerialNumber (xs:integer) and an 85-character issuer name.
+	{"CertificateInstallationReq", "dsV2Gshark_pcaps/0781_undecoded.hex"},
 }
 
 // TestAllocs checks the allocation goals on every benchmarked message: a warm Decoder
@@ -47,6 +49,10 @@ func BenchmarkPaymentDetailsReq(b *testing.B) {
 
 func BenchmarkCertificateInstallationRes(b *testing.B) {
 	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[3].file))
+}
+
+func BenchmarkCertificateInstallationReq(b *testing.B) {
+	exibench.Document(b, codec, vectors.PayloadForTest(b, benchVectors[4].file))
 }
 
 func BenchmarkChargeParameterDiscoveryResSalesTariff(b *testing.B) {
