@@ -52,7 +52,7 @@ const EVSEIDPlaceholder = "ZZ00000"
 type EVSEID struct {
 	Country  string // 2 letters, upper case
 	Operator string // 3 alphanumerics, upper case
-	Outlet   string // power outlet ID: 1..31 of A-Z, 0-9 and '*'
+	Outlet   string // power outlet ID: A-Z, 0-9 and '*', at most 29 so that String fits 37 characters
 }
 
 // ParseEVSEID parses s with or without the '*' separators after the country
