@@ -77,15 +77,21 @@ func TestDecodeAllocationBounded(t *testing.T) {
 				if i >= 0 {
 					b = splice(in, bit, bigLengths[i%len(bigLengths)])
 				}
-				got := allocatedBy(func() {
+				dec := func() {
 					defer func() {
 						if r := recover(); r != nil {
 							t.Errorf("%s: input %x: panic: %v", schema, b, r)
 						}
 					}()
 					ds[schema](b)
-				})
-				if limit := uint64(allocPerByte*len(b) + allocSlack); got > limit {
+				}
+				limit := uint64(allocPerByte*len(b) + allocSlack)
+				got := allocatedBy(dec)
+				// TotalAlloc counts every goroutine: measure again before blaming the decoder.
+				for try := 0; try < 3 && got > limit; try++ {
+					got = min(got, allocatedBy(dec))
+				}
+				if got > limit {
 					t.Errorf("%s: %d-byte input (a big length at bit %d) allocated %d bytes, want at most %d", schema, len(b), bit, got, limit)
 				}
 				if r := float64(got) / float64(len(b)); r > worst {
