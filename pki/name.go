@@ -4,16 +4,19 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"slices"
 )
 
-// OIDDomainComponent is the domainComponent attribute (RFC 4519), which ISO
-// 15118 uses to mark a certificate's domain: V2G, CPO, CPS, MO, OEM.
-var OIDDomainComponent = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 25}
+// OIDDomainComponent returns the domainComponent attribute type (RFC 4519),
+// which ISO 15118 uses to mark a certificate's domain: V2G, CPO, CPS, MO,
+// OEM. Each call returns a fresh copy.
+func OIDDomainComponent() asn1.ObjectIdentifier { return slices.Clone(oidDomainComponent) }
 
 var (
-	oidCountry      = asn1.ObjectIdentifier{2, 5, 4, 6}
-	oidOrganization = asn1.ObjectIdentifier{2, 5, 4, 10}
-	oidCommonName   = asn1.ObjectIdentifier{2, 5, 4, 3}
+	oidDomainComponent = asn1.ObjectIdentifier{0, 9, 2342, 19200300, 100, 1, 25}
+	oidCountry         = asn1.ObjectIdentifier{2, 5, 4, 6}
+	oidOrganization    = asn1.ObjectIdentifier{2, 5, 4, 10}
+	oidCommonName      = asn1.ObjectIdentifier{2, 5, 4, 3}
 )
 
 // Name is the subject of a Plug & Charge certificate.
@@ -42,7 +45,7 @@ func (n Name) marshal() ([]byte, error) {
 	add(oidCountry, asn1.TagPrintableString, n.Country)
 	add(oidOrganization, asn1.TagUTF8String, n.Organization)
 	add(oidCommonName, asn1.TagUTF8String, n.CommonName)
-	add(OIDDomainComponent, asn1.TagIA5String, n.DomainComponent)
+	add(oidDomainComponent, asn1.TagIA5String, n.DomainComponent)
 	return asn1.Marshal(rdns)
 }
 
@@ -50,7 +53,7 @@ func (n Name) marshal() ([]byte, error) {
 // pkix.Name has no DC field, so it is read from Subject.Names by OID.
 func DomainComponent(c *x509.Certificate) string {
 	for _, atv := range c.Subject.Names {
-		if atv.Type.Equal(OIDDomainComponent) {
+		if atv.Type.Equal(oidDomainComponent) {
 			if s, ok := atv.Value.(string); ok {
 				return s
 			}
@@ -65,7 +68,7 @@ func FormatName(n pkix.Name) string {
 	var dcs []string
 	var keep []pkix.AttributeTypeAndValue
 	for _, atv := range n.Names {
-		if atv.Type.Equal(OIDDomainComponent) {
+		if atv.Type.Equal(oidDomainComponent) {
 			if v, ok := atv.Value.(string); ok {
 				dcs = append(dcs, v)
 			}

@@ -47,7 +47,7 @@ func leafTemplate(serial int64, cn string, dc string, usage x509.KeyUsage) *x509
 	return &x509.Certificate{
 		SerialNumber: big.NewInt(serial),
 		Subject: pkix.Name{CommonName: cn, Organization: []string{"plugsim CPO"}, Country: []string{"DE"}, ExtraNames: []pkix.AttributeTypeAndValue{
-			{Type: pki.OIDDomainComponent, Value: dc}}},
+			{Type: pki.OIDDomainComponent(), Value: dc}}},
 		NotBefore:             negAt,
 		NotAfter:              negAt.Add(90 * 24 * time.Hour),
 		KeyUsage:              usage,

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/cloudflare/circl/sign/ed448"
 	"golang.org/x/crypto/cryptobyte"
@@ -16,22 +17,22 @@ import (
 
 // Signature algorithm identifiers (RFC 5758 §3.2, RFC 8410 §3).
 var (
-	OIDSignatureECDSAWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
-	OIDSignatureECDSAWithSHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
-	OIDSignatureECDSAWithSHA512 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
-	OIDSignatureEd448           = oidEd448
+	oidSignatureECDSAWithSHA256 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 2}
+	oidSignatureECDSAWithSHA384 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 3}
+	oidSignatureECDSAWithSHA512 = asn1.ObjectIdentifier{1, 2, 840, 10045, 4, 3, 4}
 )
 
 // SignatureOID returns the signature algorithm identifier k signs with in
-// certificates, CRLs and OCSP responses.
+// certificates, CRLs and OCSP responses (ecdsa-with-SHA256,
+// ecdsa-with-SHA512 or id-Ed448), a fresh copy.
 func (k *Key) SignatureOID() asn1.ObjectIdentifier {
 	switch k.alg {
 	case ECDSAP256SHA256:
-		return OIDSignatureECDSAWithSHA256
+		return slices.Clone(oidSignatureECDSAWithSHA256)
 	case ECDSAP521SHA512:
-		return OIDSignatureECDSAWithSHA512
+		return slices.Clone(oidSignatureECDSAWithSHA512)
 	}
-	return OIDSignatureEd448
+	return slices.Clone(oidEd448)
 }
 
 // SignDER signs message for an X.509-style structure: ECDSA over the hash
@@ -61,11 +62,11 @@ func CheckSignedBy(signer *x509.Certificate, oid asn1.ObjectIdentifier, signed, 
 	}
 	var h crypto.Hash
 	switch {
-	case oid.Equal(OIDSignatureECDSAWithSHA256):
+	case oid.Equal(oidSignatureECDSAWithSHA256):
 		h = crypto.SHA256
-	case oid.Equal(OIDSignatureECDSAWithSHA384):
+	case oid.Equal(oidSignatureECDSAWithSHA384):
 		h = crypto.SHA384
-	case oid.Equal(OIDSignatureECDSAWithSHA512):
+	case oid.Equal(oidSignatureECDSAWithSHA512):
 		h = crypto.SHA512
 	default:
 		return fmt.Errorf("pki: unsupported signature algorithm %v", oid)
