@@ -1,10 +1,15 @@
 package xmldsig
 
 import (
+	"crypto/x509"
+	"math/rand/v2"
 	"testing"
+	"time"
 
+	"github.com/plugsim/plugsim/iso15118/iso2"
 	"github.com/plugsim/plugsim/iso15118/iso20/common"
 	"github.com/plugsim/plugsim/pki"
+	"github.com/plugsim/plugsim/pki/contractkey"
 )
 
 // BenchmarkAuthorizationReq2 measures signing (EV) and verifying (SECC) an
@@ -81,4 +86,80 @@ func BenchmarkAuthorizationReq20(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCertificateInstallationRes2 measures a whole ISO-2
+// CertificateInstallationRes: "create" is the CPS side (seal the contract
+// key for the OEM provisioning key, sign the four elements, EXI-encode the
+// message); "receive" is the EV side (decode, verify the CPS chain against
+// its V2G root, verify the signature, decrypt and check the key).
+func BenchmarkCertificateInstallationRes2(b *testing.B) {
+	h := hierarchy(b, pki.ISO2)
+	v, e := h.V2G[0], h.EMSPs[0]
+	oem, contract := h.OEM.Provisioning[0], e.Contracts[0]
+	rnd := rand.NewChaCha8([32]byte{6})
+	create := func() []byte {
+		sealed, err := contractkey.SealISO2(rnd, &oem.Key.ECDSA().PublicKey, contract.Key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		msg := &iso2.V2G_Message{Header: iso2.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}}, Body: iso2.BodyType{CertificateInstallationRes: &iso2.CertificateInstallationResType{
+			SAProvisioningCertificateChain: iso2.CertificateChainType{Certificate: v.CPS.Cert.Raw,
+				SubCertificates: &iso2.SubCertificatesType{Certificate: [][]byte{v.CPSSubCA2.Cert.Raw, v.CPSSubCA1.Cert.Raw}}},
+			ContractSignatureCertChain: iso2.CertificateChainType{Id: ptr("ID1"), Certificate: contract.Cert.Raw,
+				SubCertificates: &iso2.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
+			ContractSignatureEncryptedPrivateKey: iso2.ContractSignatureEncryptedPrivateKeyType{Id: "ID2", Value: sealed.EncryptedPrivateKey},
+			DHpublickey:                          iso2.DiffieHellmanPublickeyType{Id: "ID3", Value: sealed.DHPublicKey},
+			EMAID:                                iso2.EMAIDType{Id: "ID4", Value: contract.Cert.Subject.CommonName},
+		}}}
+		if err := SignMessage2(v.CPS.Key, msg); err != nil {
+			b.Fatal(err)
+		}
+		wire, err := iso2.AppendEncode(nil, &iso2.Document{V2G_Message: msg})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return wire
+	}
+	b.Run("create", func(b *testing.B) {
+		for b.Loop() {
+			create()
+		}
+	})
+	b.Run("receive", func(b *testing.B) {
+		wire := create()
+		roots := pki.NewTrustStore(v.Root.Cert)
+		for b.Loop() {
+			var d iso2.Document
+			if err := iso2.Decode(wire, &d); err != nil {
+				b.Fatal(err)
+			}
+			res := d.V2G_Message.Body.CertificateInstallationRes
+			cps, err := pki.ParseCertificate(res.SAProvisioningCertificateChain.Certificate)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var subs []*x509.Certificate
+			for _, raw := range res.SAProvisioningCertificateChain.SubCertificates.Certificate {
+				c, err := pki.ParseCertificate(raw)
+				if err != nil {
+					b.Fatal(err)
+				}
+				subs = append(subs, c)
+			}
+			if _, err := pki.Verify(cps, pki.VerifyOptions{Profile: pki.ISO2, Roots: roots, Intermediates: subs, At: at.Add(time.Hour), Role: pki.RoleCPS}); err != nil {
+				b.Fatal(err)
+			}
+			if err := VerifyMessage2(d.V2G_Message, cps); err != nil {
+				b.Fatal(err)
+			}
+			newCert, err := pki.ParseCertificate(res.ContractSignatureCertChain.Certificate)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := contractkey.OpenISO2(oem.Key, contractkey.Sealed2{DHPublicKey: res.DHpublickey.Value, EncryptedPrivateKey: res.ContractSignatureEncryptedPrivateKey.Value}, newCert); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
