@@ -259,9 +259,10 @@ func TestCapturedCertificateInstallationReq(t *testing.T) {
 // certificate of the same capture's PaymentDetailsReq for AuthorizationReq
 // and MeteringReceiptReq, the certificate the message carries for
 // CertificateInstallationReq/UpdateReq, the CPS leaf for
-// CertificateInstallationRes/UpdateRes. No MeteringReceiptReq was captured
-// (the dSPACE chargers do not ask for receipts), so the test lists what it
-// found; a capture added later is verified without a code change.
+// CertificateInstallationRes/UpdateRes. No MeteringReceiptReq was captured:
+// none of the 53 CurrentDemandRes of the two Plug & Charge sessions sets
+// ReceiptRequired, so the EV never sends one. The test lists what it found;
+// a capture added later is verified without a code change.
 func TestEveryCapturedSignature(t *testing.T) {
 	dir := filepath.Join(sharedDir(t), "iso15118", "vectors", "dsV2Gshark_pcaps")
 	ents, err := os.ReadDir(dir)
