@@ -458,3 +458,57 @@ func TestIntegerAgainstBig(t *testing.T) {
 		t.Errorf("ReadInteger of a 20-octet value: %v allocations, want at most 1", n)
 	}
 }
+
+// FuzzReadInteger compares ReadInteger with a math/big reading of the same bits (sign bit,
+// 7-bit groups least significant first, −m−1 when negative) and checks that what it reads
+// re-encodes and reads back to the same value.
+func FuzzReadInteger(f *testing.F) {
+	f.Add([]byte{0x00})
+	f.Add([]byte{0xc0, 0x40, 0x00})
+	f.Add(bigGroups(new(big.Int).Lsh(big.NewInt(-3), 500)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := NewReader(b)
+		got, err := r.ReadInteger()
+		// Reference.
+		ref := NewReader(b)
+		neg, rerr := ref.ReadBool()
+		m, shift := new(big.Int), uint(0)
+		for rerr == nil {
+			var g uint64
+			if g, rerr = ref.ReadBits(8); rerr != nil {
+				break
+			}
+			m.Or(m, new(big.Int).Lsh(big.NewInt(int64(g&0x7f)), shift))
+			shift += 7
+			if g&0x80 == 0 {
+				break
+			}
+		}
+		if neg {
+			m.Neg(m.Add(m, big.NewInt(1)))
+		}
+		switch {
+		case rerr != nil:
+			if err == nil {
+				t.Fatalf("ReadInteger(%x) = %s, the reference finds the input truncated", b, got.Big())
+			}
+			return
+		case err != nil:
+			if len(new(big.Int).Abs(m).Bytes()) <= MaxIntegerBytes && shift/7 < (MaxIntegerBytes*8+7)/7+1 {
+				t.Fatalf("ReadInteger(%x): %v, the reference reads %s", b, err, m)
+			}
+			return
+		}
+		if got.Big().Cmp(m) != 0 || r.Pos() != ref.Pos() {
+			t.Fatalf("ReadInteger(%x) = %s at bit %d, reference %s at bit %d", b, got.Big(), r.Pos(), m, ref.Pos())
+		}
+		w := NewWriter(nil)
+		if err := w.WriteInteger(got); err != nil {
+			t.Fatalf("WriteInteger(%s): %v", m, err)
+		}
+		back := NewReader(w.Bytes())
+		if v, err := back.ReadInteger(); err != nil || v.Big().Cmp(m) != 0 {
+			t.Fatalf("ReadInteger(WriteInteger(%s)) = %v, %v", m, v.Big(), err)
+		}
+	})
+}
