@@ -23,8 +23,8 @@ import (
 )
 
 // Allocation bound of TestDecodeAllocationBounded: a decode may allocate
-// allocPerByte bytes per input byte plus allocSlack (the Go values of a
-// typical frame take 10 to 15 bytes per input byte).
+// allocPerByte bytes per input byte plus allocSlack (the inputs here take
+// at most about 40 bytes per input byte, most 10 to 20).
 const (
 	allocPerByte = 64
 	allocSlack   = 1 << 10
