@@ -355,6 +355,24 @@ func (g *gen) nextState(p *position, count string) {
 func (g *gen) emitDecode(ct *complexT) {
 	op := "decode " + ct.q.Local
 	g.p("func decode%s(r *exi.Reader, p *pool, v *%s) error {", ct.goName, ct.goName)
+	// after[state] is the position just read in that state (nil at the start).
+	after := map[int]*position{}
+	for _, p := range ct.positions {
+		if p.kind == pAny {
+			continue
+		}
+		if !p.counted {
+			after[p.stAfter] = p
+			continue
+		}
+		after[p.stMid] = p
+		if p.min > 1 {
+			after[p.stUnder] = p
+		}
+		if p.max > 0 {
+			after[p.stFull] = p
+		}
+	}
 	g.p("st := 0")
 	g.p("for {")
 	g.p("switch st {")
@@ -365,6 +383,14 @@ func (g *gen) emitDecode(ct *complexT) {
 		g.p("switch ec {")
 		for code, pr := range s.prods {
 			g.p("case %d:", code)
+			// In a repeated choice or sequence (xmldsig KeyInfo, X509Data) an element may come
+			// back after a later one. The Go value keeps one slice per element name, written in
+			// schema order, so that order has no encoding: refuse it rather than reorder.
+			if prev := after[s.id]; prev != nil && (pr.kind == prSE || pr.kind == prCH) && pr.pos != nil &&
+				(pr.pos.idx < prev.idx || pr.pos.idx == prev.idx && pr.pos.field.shape != fSlice) {
+				g.p("return exi.Errorf(r.Pos()-%d, %q, exi.ErrUnsupported) // %s after %s: order not representable", s.width, op, posName(pr.pos), posName(prev))
+				continue
+			}
 			g.emitDecodeProd(ct, pr, op)
 		}
 		g.p("default: return r.CodeError(%q, ec, %d, %d)", op, len(s.prods), s.width)

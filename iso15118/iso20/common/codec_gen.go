@@ -2058,27 +2058,7 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(KeyValue): order not representable
 			case 1:
 				if v.KeyValue == nil {
 					v.KeyValue = p.sliceKeyValueType()
@@ -2162,36 +2142,9 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(RetrievalMethod): order not representable
 			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(RetrievalMethod): order not representable
 			case 2:
 				if v.RetrievalMethod == nil {
 					v.RetrievalMethod = p.sliceRetrievalMethodType()
@@ -2266,45 +2219,11 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(X509Data): order not representable
 			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(X509Data): order not representable
 			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(X509Data): order not representable
 			case 3:
 				if v.X509Data == nil {
 					v.X509Data = p.sliceX509DataType()
@@ -2370,54 +2289,13 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(PGPData): order not representable
 			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(PGPData): order not representable
 			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(PGPData): order not representable
 			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(PGPData): order not representable
 			case 4:
 				if v.PGPData == nil {
 					v.PGPData = p.slicePGPDataType()
@@ -2474,63 +2352,15 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(SPKIData): order not representable
 			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(SPKIData): order not representable
 			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(SPKIData): order not representable
 			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(SPKIData): order not representable
 			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(PGPData) after SE(SPKIData): order not representable
 			case 5:
 				if v.SPKIData == nil {
 					v.SPKIData = p.sliceSPKIDataType()
@@ -2578,72 +2408,17 @@ func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
 			}
 			switch ec {
 			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(MgmtData): order not representable
 			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(MgmtData): order not representable
 			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(MgmtData): order not representable
 			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(MgmtData): order not representable
 			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(PGPData) after SE(MgmtData): order not representable
 			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
+				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(SPKIData) after SE(MgmtData): order not representable
 			case 6:
 				if !r.SkipZero() {
 					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
@@ -3973,14 +3748,7 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509SKI): order not representable
 			case 1:
 				if !r.SkipZero() {
 					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
@@ -4086,37 +3854,9 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509SubjectName): order not representable
 			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509SubjectName): order not representable
 			case 2:
 				if !r.SkipZero() {
 					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
@@ -4199,59 +3939,11 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509Certificate): order not representable
 			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509Certificate): order not representable
 			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SubjectName) after SE(X509Certificate): order not representable
 			case 3:
 				if !r.SkipZero() {
 					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
@@ -4312,82 +4004,13 @@ func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
 			}
 			switch ec {
 			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509CRL): order not representable
 			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509CRL): order not representable
 			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SubjectName) after SE(X509CRL): order not representable
 			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
+				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509Certificate) after SE(X509CRL): order not representable
 			case 4:
 				if !r.SkipZero() {
 					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
