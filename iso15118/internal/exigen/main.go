@@ -41,6 +41,9 @@
 //   - The ISO-2 eMAID fragment uses the element fragment grammar (EXI §8.5.3), as OpenV2G and
 //     RISE-V2G do and libcbv2g does not (EXI-NOTES §4).
 //   - Unread trailing bytes and non-zero padding are errors; only header byte 0x80 is accepted.
+//   - A repeated choice (xmldsig KeyInfo and X509Data) is one slice per alternative, written in
+//     schema order; a stream whose alternatives go back to an earlier one has no such value and
+//     is refused (exi.ErrUnsupported) rather than decoded into a value that re-encodes otherwise.
 //   - Strings are code points (not only ASCII); lengths are limited by the schema's maxLength or
 //     exi.DefaultMaxLength (8192), and arrays by maxOccurs, never by smaller fixed caps.
 package main
