@@ -56,18 +56,13 @@ Flags:
 // runDecode implements "plugsim decode".
 func runDecode(_ context.Context, args []string, io IO) int {
 	fs := pflag.NewFlagSet("decode", pflag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
 	schema := fs.String("schema", "auto", "schema: auto|"+codecNames())
 	fs.Usage = func() {
-		fmt.Fprint(io.Stderr, decodeUsage)
+		fmt.Fprint(fs.Output(), decodeUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return ExitOK
-		}
-		fmt.Fprintf(io.Stderr, "plugsim decode: %v\n", err)
-		return ExitUsage
+	if code, ok := parseFlags(fs, args, io); !ok {
+		return code
 	}
 	if *schema != "auto" {
 		if _, ok := findCodec(*schema); !ok {

@@ -70,7 +70,7 @@ func TestDecodeArgs(t *testing.T) {
 		{"two arguments", []string{"decode", "1000", "zz"}, ExitFail, `"error":"decode: bad hex`, ""},
 		{"unknown schema", []string{"decode", "--schema", "iso3"}, ExitUsage, "", `unknown schema "iso3"`},
 		{"bad flag", []string{"decode", "--nope"}, ExitUsage, "", "unknown flag"},
-		{"help", []string{"decode", "--help"}, ExitOK, "", "Usage: plugsim decode"},
+		{"help", []string{"decode", "--help"}, ExitOK, "Usage: plugsim decode", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,19 +31,14 @@ Flags:
 // runEncode implements "plugsim encode".
 func runEncode(_ context.Context, args []string, io IO) int {
 	fs := pflag.NewFlagSet("encode", pflag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
 	schema := fs.String("schema", "", "schema: "+codecNames()+" (default: the \"schema\" of each line)")
 	withHeader := fs.Bool("v2gtp", false, "prefix each message with its V2GTP header")
 	fs.Usage = func() {
-		fmt.Fprint(io.Stderr, encodeUsage)
+		fmt.Fprint(fs.Output(), encodeUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return ExitOK
-		}
-		fmt.Fprintf(io.Stderr, "plugsim encode: %v\n", err)
-		return ExitUsage
+	if code, ok := parseFlags(fs, args, io); !ok {
+		return code
 	}
 	if *schema != "" {
 		if _, ok := findCodec(*schema); !ok {

@@ -72,11 +72,15 @@ func TestEncodeArgs(t *testing.T) {
 		{"unknown schema", []string{"encode", "--schema", "iso3"}, ExitUsage, `unknown schema "iso3"`},
 		{"two files", []string{"encode", "a", "b"}, ExitUsage, "at most one FILE"},
 		{"missing file", []string{"encode", filepath.Join("testdata", "no-such-file")}, ExitUsage, "no such file"},
-		{"help", []string{"encode", "--help"}, ExitOK, "Usage: plugsim encode"},
+		{"unknown flag", []string{"encode", "--bogus"}, ExitUsage, "unknown flag: --bogus"},
+		{"help", []string{"encode", "--help"}, ExitOK, "Usage: plugsim encode"}, // on stdout
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, _, stderr := runCmd(t, tt.args, "")
+			code, stdout, stderr := runCmd(t, tt.args, "")
+			if tt.wantCode == ExitOK {
+				stderr = stdout // --help prints on stdout
+			}
 			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
 				t.Errorf("Run(%q) = %d, stderr %q; want %d, stderr with %q", tt.args, code, stderr, tt.wantCode, tt.wantErr)
 			}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	stdio "io"
 	"os"
@@ -50,7 +49,6 @@ func parseAt(s string, def time.Time) (time.Time, error) {
 
 func runPKIInit(_ context.Context, args []string, io IO) int {
 	fs := pflag.NewFlagSet("pki init", pflag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
 	dir := fs.String("dir", "", "directory to write (created if needed; required)")
 	profile := fs.String("profile", "iso2", "certificate profile: iso2 (P-256), iso20 (P-521) or iso20-ed448")
 	roots := fs.Int("v2g-roots", 2, "number of V2G root operators")
@@ -61,14 +59,11 @@ func runPKIInit(_ context.Context, args []string, io IO) int {
 	seed := fs.String("seed", "1", "seed every key derives from (printed at start)")
 	atFlag := fs.String("at", "", "NotBefore of every certificate, RFC 3339 (default: today 00:00 UTC)")
 	fs.Usage = func() {
-		fmt.Fprintf(io.Stderr, "Usage: plugsim pki init --dir D [flags]\n\nWrites a whole Plug & Charge PKI deterministically: the same --seed and --at give the same files.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: plugsim pki init --dir D [flags]\n\nWrites a whole Plug & Charge PKI deterministically: the same --seed and --at give the same files.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args, io); !ok {
+		return code
 	}
 	if *dir == "" || fs.NArg() != 0 {
 		fmt.Fprintln(io.Stderr, "plugsim pki init: --dir is required and no arguments are taken")
@@ -106,18 +101,14 @@ func runPKIInit(_ context.Context, args []string, io IO) int {
 
 func runPKIInspect(_ context.Context, args []string, io IO) int {
 	fs := pflag.NewFlagSet("pki inspect", pflag.ContinueOnError)
-	fs.SetOutput(io.Stderr)
 	trustDir := fs.String("trust", "", "directory of root and sub-CA certificates (default: the pki init directory above FILE, else FILE's directory)")
 	atFlag := fs.String("at", "", "time to verify at, RFC 3339 (default: now)")
 	fs.Usage = func() {
-		fmt.Fprintf(io.Stderr, "Usage: plugsim pki inspect [flags] FILE\n\nPrints the role, identifiers, validity and chain verdict of the first certificate in FILE (PEM or DER);\nfurther certificates in FILE are offered as sub-CAs. Exit status 1 when the chain is rejected.\n\n")
+		fmt.Fprintf(fs.Output(), "Usage: plugsim pki inspect [flags] FILE\n\nPrints the role, identifiers, validity and chain verdict of the first certificate in FILE (PEM or DER);\nfurther certificates in FILE are offered as sub-CAs. Exit status 1 when the chain is rejected.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	if code, ok := parseFlags(fs, args, io); !ok {
+		return code
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
