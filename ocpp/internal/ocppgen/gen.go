@@ -60,6 +60,7 @@ func generate(dir, pkg, version string) (map[string][]byte, error) {
 		"messages_gen.go": genMessages,
 		"json_gen.go":     genJSON,
 		"validate_gen.go": genValidate,
+		"router_gen.go":   genRouter,
 	} {
 		var p printer
 		p.b.WriteString(header)
@@ -583,4 +584,36 @@ func validateField(p *printer, f field) {
 		p.b.WriteString(body.b.String())
 		p.f("}")
 	}
+}
+
+// genRouter writes the version constant, the router constructor and the
+// BootNotificationResponse's registration mapping, the same for every
+// version but for the names.
+func genRouter(p *printer, m *model, pkg, version string) {
+	p.f("package %s", pkg)
+	imports(p, "github.com/plugsim/plugsim/ocpp")
+	p.f("")
+	p.f("// Version is the protocol version of this package.")
+	p.f("const Version = ocpp.%s", strings.ToUpper(pkg))
+	p.f("")
+	p.f("// NewRouter returns an [ocpp.Router] for side that answers actions of")
+	p.f("// %s without a handler with NotSupported and other actions with", version)
+	p.f("// NotImplemented.")
+	p.f("func NewRouter(side ocpp.Side) *ocpp.Router {")
+	p.f("return ocpp.NewRouter(ocpp.RouterOptions{Side: side, Known: IsAction})")
+	p.f("}")
+	p.f("")
+	p.f("// Registration maps the response's status to the session's registration")
+	p.f("// state; the CSMS-side router uses it.")
+	p.f("func (m *BootNotificationResponse) Registration() ocpp.Registration {")
+	p.f("switch m.Status {")
+	for _, s := range []string{"Accepted", "Pending", "Rejected"} {
+		p.f("case RegistrationStatus%s:", s)
+		p.f("return ocpp.%s", s)
+	}
+	p.f("}")
+	p.f("return ocpp.NotRegistered")
+	p.f("}")
+	p.f("")
+	p.f("var _ ocpp.RegistrationResult = (*BootNotificationResponse)(nil)")
 }
