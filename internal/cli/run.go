@@ -66,8 +66,9 @@ Runs a simulation. Until the scenario engine lands, run drives the built-in
 "pingpong" workload: pairs of actors exchanging envelopes over NATS on a
 periodic timer under the virtual (or real) clock. It exercises the runtime
 (routing, ordering, the clock, supervision, several processes) and models no
-charging. It prints a summary with the run digest: with one process and a
-fixed seed the digest is the same from run to run.
+charging. It prints a summary with the run digest: with a fixed seed the
+digest is the same from run to run, whatever the run id and however many
+shards and processes share the run.
 
 With --remote-workers N the process coordinates N 'plugsim worker' processes
 that join through --nats (or through the embedded server, whose URL it
