@@ -28,21 +28,10 @@ func heartbeatRouter() *ocpp.Router {
 // ocpp.Endpoint, ocpp.Router and the transport.
 func BenchmarkCallRoundTrip(b *testing.B) {
 	router := heartbeatRouter()
-	srv, err := NewServer(ServerOptions{Session: func(ctx context.Context, c *Conn) error {
+	_, cl := startStation(b, ServerOptions{Session: func(ctx context.Context, c *Conn) error {
 		return NewPeer(PeerOptions{Router: router}).Serve(ctx, c)
 	}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hs := startServer(b, srv, nil)
-	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	conn, err := cl.Dial(b.Context())
-	if err != nil {
-		b.Fatal(err)
-	}
+	conn := dial(b, cl)
 	peer := NewPeer(PeerOptions{})
 	ctx, cancel := context.WithCancel(b.Context())
 	done := make(chan struct{})
@@ -60,19 +49,8 @@ func BenchmarkCallRoundTrip(b *testing.B) {
 // BenchmarkTransportRoundTrip is the same exchange at the Conn level only
 // (an echo), to show what the OCPP layers add.
 func BenchmarkTransportRoundTrip(b *testing.B) {
-	srv, err := NewServer(ServerOptions{Session: echoSession})
-	if err != nil {
-		b.Fatal(err)
-	}
-	hs := startServer(b, srv, nil)
-	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	conn, err := cl.Dial(b.Context())
-	if err != nil {
-		b.Fatal(err)
-	}
+	_, cl := startStation(b, ServerOptions{Session: echoSession})
+	conn := dial(b, cl)
 	defer conn.Close()
 	msg := []byte(`[2,"1","Heartbeat",{}]`)
 	b.ReportAllocs()

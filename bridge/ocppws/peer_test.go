@@ -241,7 +241,7 @@ func TestPeerSessionStationID(t *testing.T) {
 // while the peer reads further frames, so a completion handler may keep it
 // (the Conn allocates each message afresh).
 func TestPeerResultsOutliveNextRead(t *testing.T) {
-	srv, err := NewServer(ServerOptions{Session: func(ctx context.Context, c *Conn) error {
+	_, cl := startStation(t, ServerOptions{Session: func(ctx context.Context, c *Conn) error {
 		// Answer each call with a result as long as the call's id, all of
 		// one byte, so that a reused read buffer would show.
 		for {
@@ -259,18 +259,7 @@ func TestPeerResultsOutliveNextRead(t *testing.T) {
 			}
 		}
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := startServer(t, srv, nil)
-	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := cl.Dial(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	conn := dial(t, cl)
 	peer := NewPeer(PeerOptions{})
 	defer peer.Close()
 	ctx, cancel := context.WithCancel(t.Context())

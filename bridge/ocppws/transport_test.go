@@ -58,6 +58,32 @@ func baseURL(hs *httptest.Server) string {
 	return "ws" + strings.TrimPrefix(hs.URL, "http") + "/ocpp"
 }
 
+// startStation serves a new Server with opts over plain WebSocket and
+// returns it with a client of station CS1 pointed at it.
+func startStation(t testing.TB, opts ServerOptions) (*Server, *Client) {
+	t.Helper()
+	srv, err := NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := startServer(t, srv, nil)
+	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, cl
+}
+
+// dial connects cl or fails t.
+func dial(t testing.TB, cl *Client) *Conn {
+	t.Helper()
+	conn, err := cl.Dial(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
+}
+
 func roundTrip(t *testing.T, c *Conn, msg string) {
 	t.Helper()
 	if err := c.WriteMessage([]byte(msg)); err != nil {
@@ -340,24 +366,10 @@ func TestReconnectAfterServerDrop(t *testing.T) {
 }
 
 func TestServerReplacesStaleConnection(t *testing.T) {
-	srv, err := NewServer(ServerOptions{Session: echoSession})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := startServer(t, srv, nil)
-	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, err := cl.Dial(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, cl := startStation(t, ServerOptions{Session: echoSession})
+	first := dial(t, cl)
 	roundTrip(t, first, "a")
-	second, err := cl.Dial(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := dial(t, cl)
 	defer second.Close()
 	roundTrip(t, second, "b")
 	if _, err := first.ReadMessage(); err == nil {
@@ -369,19 +381,8 @@ func TestServerReplacesStaleConnection(t *testing.T) {
 }
 
 func TestShutdownClosesSessions(t *testing.T) {
-	srv, err := NewServer(ServerOptions{Session: echoSession})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := startServer(t, srv, nil)
-	cl, err := NewClient(ClientOptions{URL: baseURL(hs), StationID: "CS1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := cl.Dial(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, cl := startStation(t, ServerOptions{Session: echoSession})
+	conn := dial(t, cl)
 	roundTrip(t, conn, "x")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
