@@ -166,9 +166,24 @@ func Handle[Req, Res any, PReq interface {
 	*Res
 	Message
 }](r *Router, h func(ctx context.Context, s *Session, req PReq) (PRes, error)) {
-	action := PReq(new(Req)).OCPPAction()
+	newReq := func() Message { return PReq(new(Req)) }
+	HandleMessage(r, newReq().OCPPAction(), newReq, func(ctx context.Context, s *Session, req Message) (Message, error) {
+		res, err := h(ctx, s, req.(PReq))
+		if err != nil || res == nil {
+			return nil, err // a nil *Res must not become a non-nil Message
+		}
+		return res, nil
+	})
+}
+
+// HandleMessage is [Handle] for messages chosen at run time rather than by
+// type, such as one handler shared by several protocol versions: newReq
+// returns an empty request of action (a version package's NewRequest bound
+// to it), and h gets the decoded, validated request. Decoding, validation
+// and the registration tracking of a CSMS-side router are as for Handle.
+func HandleMessage(r *Router, action string, newReq func() Message, h func(ctx context.Context, s *Session, req Message) (Message, error)) {
 	r.HandleFunc(action, func(ctx context.Context, s *Session, payload json.RawMessage) (json.RawMessage, error) {
-		req := PReq(new(Req))
+		req := newReq()
 		if err := req.UnmarshalJSON(payload); err != nil {
 			return nil, err
 		}
@@ -185,7 +200,7 @@ func Handle[Req, Res any, PReq interface {
 		if err := res.Validate(); err != nil {
 			return nil, &Error{Code: InternalError, Description: "invalid response", Err: err}
 		}
-		if rr, ok := any(res).(RegistrationResult); ok && r.opts.Side == CSMSSide {
+		if rr, ok := res.(RegistrationResult); ok && r.opts.Side == CSMSSide {
 			s.Registration = rr.Registration()
 		}
 		return res.AppendJSON(nil), nil

@@ -33,6 +33,8 @@ func csmsRouter(status v201.RegistrationStatusEnumType) *ocpp.Router {
 			return nil, &ocpp.Error{Code: ocpp.SecurityError, Description: "token blocked"}
 		case "crash":
 			return nil, errors.New("database down")
+		case "no-response":
+			return nil, nil
 		case "bad-response":
 			return &v201.AuthorizeResponse{IDTokenInfo: v201.IDTokenInfoType{Status: "Maybe"}}, nil
 		}
@@ -88,6 +90,8 @@ func TestCSMSRouter(t *testing.T) {
 			`[4,"a","SecurityError","token blocked",{}]`},
 		{"handler plain error", v201.RegistrationStatusAccepted, true, `[2,"a","Authorize",{"idToken":{"idToken":"crash","type":"Central"}}]`,
 			`[4,"a","InternalError","internal error",{}]`},
+		{"handler nil response", v201.RegistrationStatusAccepted, true, `[2,"a","Authorize",{"idToken":{"idToken":"no-response","type":"Central"}}]`,
+			`[4,"a","InternalError","handler returned no response",{}]`},
 		{"handler invalid response", v201.RegistrationStatusAccepted, true, `[2,"a","Authorize",{"idToken":{"idToken":"bad-response","type":"Central"}}]`,
 			`[4,"a","InternalError","invalid response",{}]`},
 	}
