@@ -239,20 +239,6 @@ var interopStationCalls = []string{
 	"Get15118EVCertificate", "GetCertificateStatus", "SignCertificate", "TransactionEvent",
 }
 
-// interopFlow is one protocol version's typed side of the interop list.
-type interopFlow struct {
-	protocol  string // subprotocol
-	schemaSet string // directory under shared/ocpp
-	// stationRouter answers SetChargingProfile and CertificateSigned and
-	// reports each on got.
-	stationRouter func(got chan<- string) *ocpp.Router
-	// runStation performs interopStationCalls through p.
-	runStation func(ctx context.Context, p *Peer) error
-	// csmsRouter answers the station's calls; it sends SetChargingProfile
-	// and CertificateSigned through p and reports their results on got.
-	csmsRouter func(p *Peer, got chan<- string) *ocpp.Router
-}
-
 // runInteropStation connects our station client to a peer.js CSMS.
 func runInteropStation(t *testing.T, flow interopFlow) {
 	js := startNodePeer(t, "server", flow.protocol, flow.schemaSet)
