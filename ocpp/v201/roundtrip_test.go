@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/plugsim/plugsim/ocpp"
+	"github.com/plugsim/plugsim/ocpp/internal/codectest"
 	"github.com/plugsim/plugsim/ocpp/v201"
 )
 
@@ -14,7 +15,7 @@ import (
 // encode the response, frame, parse and decode it.
 func BenchmarkRoundTrip(b *testing.B) {
 	var req v201.TransactionEventRequest
-	if err := req.UnmarshalJSON(vectors(b)["TransactionEventRequest"]); err != nil {
+	if err := req.UnmarshalJSON(codectest.Vectors(b)["TransactionEventRequest"]); err != nil {
 		b.Fatal(err)
 	}
 	station := ocpp.NewEndpoint(ocpp.EndpointOptions{})

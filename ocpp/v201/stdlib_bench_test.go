@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/plugsim/plugsim/ocpp/internal/codectest"
 )
 
 // stdTransactionEvent mirrors the members of the TransactionEventRequest
@@ -48,7 +50,7 @@ type stdTransactionEvent struct {
 // BenchmarkStdlibTyped is the reference for BenchmarkDecode and
 // BenchmarkEncode: encoding/json on equivalent plain structs.
 func BenchmarkStdlibTyped(b *testing.B) {
-	data := vectors(b)["TransactionEventRequest"]
+	data := codectest.Vectors(b)["TransactionEventRequest"]
 	b.Run("Decode/TransactionEventRequest", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -7,26 +7,13 @@ import (
 	"github.com/plugsim/plugsim/ocpp/v21"
 )
 
-// version is this package's generated API, for the shared codec tests.
-var version = codectest.Version{NewRequest: v21.NewRequest, NewResponse: v21.NewResponse, Actions: v21.Actions()}
-
-func vectors(t testing.TB) map[string][]byte { return codectest.Vectors(t) }
-
-func TestVectors(t *testing.T)                 { version.TestVectors(t) }
-func TestDuplicateMembers(t *testing.T)        { version.TestDuplicateMembers(t) }
-func TestTruncatedPayloads(t *testing.T)       { version.TestTruncatedPayloads(t) }
-func FuzzTransactionEvent(f *testing.F)        { version.FuzzRoundTrip(f, "TransactionEventRequest") }
-func FuzzAnyMessage(f *testing.F)              { version.FuzzAnyMessage(f) }
-func BenchmarkDecode(b *testing.B)             { version.BenchmarkDecode(b) }
-func BenchmarkValidate(b *testing.B)           { version.BenchmarkValidate(b) }
-func BenchmarkEncode(b *testing.B)             { version.BenchmarkEncode(b) }
-func BenchmarkStdlibUnmarshalAny(b *testing.B) { codectest.BenchmarkStdlibUnmarshalAny(b) }
+// The shared codec tests are wired in codec_gen_test.go.
 
 // TestTransactionEventFields checks that the vector's values land in the
 // typed fields.
 func TestTransactionEventFields(t *testing.T) {
 	var m v21.TransactionEventRequest
-	if err := m.UnmarshalJSON(vectors(t)["TransactionEventRequest"]); err != nil {
+	if err := m.UnmarshalJSON(codectest.Vectors(t)["TransactionEventRequest"]); err != nil {
 		t.Fatal(err)
 	}
 	sv := m.MeterValue[0].SampledValue

@@ -61,6 +61,8 @@ func generate(dir, pkg, version string) (map[string][]byte, error) {
 		"json_gen.go":     genJSON,
 		"validate_gen.go": genValidate,
 		"router_gen.go":   genRouter,
+		// The codec tests every version runs, from ocpp/internal/codectest.
+		"codec_gen_test.go": genCodecTest,
 	} {
 		var p printer
 		p.b.WriteString(header)
@@ -616,4 +618,34 @@ func genRouter(p *printer, m *model, pkg, version string) {
 	p.f("}")
 	p.f("")
 	p.f("var _ ocpp.RegistrationResult = (*BootNotificationResponse)(nil)")
+}
+
+// genCodecTest writes the package's entry points into the shared codec
+// tests of ocpp/internal/codectest, so that each version keeps its own test
+// names, fuzz corpora (testdata/fuzz/<Fuzz name>) and vectors (testdata/).
+func genCodecTest(p *printer, m *model, pkg, version string) {
+	p.f("package %s_test", pkg)
+	p.f("import (")
+	p.f("%q", "testing")
+	p.f("")
+	p.f("%q", "github.com/plugsim/plugsim/ocpp/internal/codectest")
+	p.f("%q", "github.com/plugsim/plugsim/ocpp/"+pkg)
+	p.f(")")
+	p.f("")
+	p.f("// version is the package's generated API, for the shared codec tests.")
+	p.f("var version = codectest.Version{NewRequest: %[1]s.NewRequest, NewResponse: %[1]s.NewResponse, Actions: %[1]s.Actions()}", pkg)
+	for _, t := range []struct{ name, kind, call string }{
+		{"TestVectors", "t *testing.T", "version.TestVectors(t)"},
+		{"TestDuplicateMembers", "t *testing.T", "version.TestDuplicateMembers(t)"},
+		{"TestTruncatedPayloads", "t *testing.T", "version.TestTruncatedPayloads(t)"},
+		{"FuzzTransactionEvent", "f *testing.F", `version.FuzzRoundTrip(f, "TransactionEventRequest")`},
+		{"FuzzAnyMessage", "f *testing.F", "version.FuzzAnyMessage(f)"},
+		{"BenchmarkDecode", "b *testing.B", "version.BenchmarkDecode(b)"},
+		{"BenchmarkValidate", "b *testing.B", "version.BenchmarkValidate(b)"},
+		{"BenchmarkEncode", "b *testing.B", "version.BenchmarkEncode(b)"},
+		{"BenchmarkStdlibUnmarshalAny", "b *testing.B", "codectest.BenchmarkStdlibUnmarshalAny(b)"},
+	} {
+		p.f("")
+		p.f("func %s(%s) { %s }", t.name, t.kind, t.call)
+	}
 }
