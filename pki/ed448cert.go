@@ -13,15 +13,15 @@ import (
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
-// placeholderKey signs the throw-away TBSCertificate x509.CreateCertificate
+// throwawayKey signs the throw-away TBSCertificate x509.CreateCertificate
 // encodes for an Ed448 certificate; its signature is discarded. It is a
 // fixed, public P-256 key (scalar 1): nothing it signs leaves this file.
-func placeholderKey() *ecdsa.PrivateKey {
+func throwawayKey() *ecdsa.PrivateKey {
 	one := make([]byte, 32)
 	one[31] = 1
 	k, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), one)
 	if err != nil {
-		panic("pki: placeholder key: " + err.Error()) // cannot happen: 1 < n
+		panic("pki: throw-away key: " + err.Error()) // cannot happen: 1 < n
 	}
 	return k
 }
@@ -62,9 +62,9 @@ func isEd448SignatureAlgorithm(certDER []byte) bool {
 
 // createEd448Signed makes a certificate signed with an Ed448 issuer key. The
 // subject key pub is an Ed448 or ECDSA public key. The template must carry
-// SubjectKeyId (Go would derive it from the placeholder key otherwise).
+// SubjectKeyId (Go would derive it from the throw-away key otherwise).
 func createEd448Signed(template, parent *x509.Certificate, pub any, issuer *Key) ([]byte, error) {
-	ph := placeholderKey()
+	ph := throwawayKey()
 	p := *parent
 	p.PublicKey = nil // skip x509's parent key check: the real signer is Ed448
 	t := *template

@@ -103,7 +103,7 @@ func (ca *CA) CreateCRL(t x509.RevocationList) ([]byte, error) {
 		return der, nil
 	}
 	t.SignatureAlgorithm = x509.ECDSAWithSHA256
-	der, err := x509.CreateRevocationList(nil, &t, ca.Cert, placeholderKey())
+	der, err := x509.CreateRevocationList(nil, &t, ca.Cert, throwawayKey())
 	if err != nil {
 		return nil, fmt.Errorf("pki: creating CRL: %w", err)
 	}
