@@ -128,7 +128,7 @@ func TestEVSEID(t *testing.T) {
 		{in: "DE*ICE*E45B*78C", want: "DE*ICE*E45B*78C"},
 		{in: "DEICEE45B*78C", want: "DE*ICE*E45B*78C"},
 		{in: "de*ice*e1", want: "DE*ICE*E1"},
-		{in: EVSEIDPlaceholder, wantErr: true},
+		{in: NoEVSEID, wantErr: true},
 		{in: "DE*ICE*X45B", wantErr: true},
 		{in: "DE*ICE*E45B#", wantErr: true},
 		{in: "DE*IC", wantErr: true},

@@ -42,9 +42,9 @@ func (p PCID) String() string {
 	return s
 }
 
-// EVSEIDPlaceholder is the EVSE ID a charger sends when it has none (DIN SPEC
+// NoEVSEID is the EVSE ID a charger sends when it has none (DIN SPEC
 // 70121; seen in both ISO-2 and ISO-20 dSPACE captures, PKI-NOTES §2).
-const EVSEIDPlaceholder = "ZZ00000"
+const NoEVSEID = "ZZ00000"
 
 // EVSEID is an ISO 15118-2 EVSE ID: country code, operator ID, the letter E
 // and a power outlet ID, e.g. "DE*ICE*E45B*78C" (ISO 15118-2 Annex H as quoted
@@ -56,7 +56,7 @@ type EVSEID struct {
 }
 
 // ParseEVSEID parses s with or without the '*' separators after the country
-// code and the operator ID. The placeholder [EVSEIDPlaceholder] is not an
+// code and the operator ID. The stand-in [NoEVSEID] is not an
 // EVSE ID and is rejected.
 func ParseEVSEID(s string) (EVSEID, error) {
 	if len(s) < 7 || len(s) > 37 {
