@@ -90,7 +90,6 @@ type Worker struct {
 
 	mu         sync.RWMutex
 	routes     map[string]*Env // by subject; guarded by mu
-	byPID      sync.Map        // protoactor PID id -> *Env
 	subs       []*nats.Subscription
 	subscribed bool
 
@@ -256,8 +255,17 @@ func (w *Worker) Spawn(addr Address, producer func(*Env) Actor) (*Env, error) {
 		return &tracked{w: w, env: env, inner: producer(env)}
 	}))
 	env.track(1) // until the first Started is handled
-	env.pid = w.sys.Root.Spawn(props)
-	w.byPID.Store(env.pid.Id, env)
+	// Named by its subject, so that the supervisor finds the Env of a
+	// failing PID in routes without another index.
+	pid, err := w.sys.Root.SpawnNamed(props, subject)
+	if err != nil {
+		env.track(-1)
+		w.mu.Lock()
+		delete(w.routes, subject)
+		w.mu.Unlock()
+		return nil, fmt.Errorf("runtime: spawn %s: %w", addr, err)
+	}
+	env.pid = pid
 	return env, nil
 }
 
@@ -554,7 +562,6 @@ func (w *Worker) forget(env *Env) {
 		delete(w.routes, env.subject)
 	}
 	w.mu.Unlock()
-	w.byPID.Delete(env.pid.Id)
 	env.mu.Lock()
 	env.stopped.Store(true)
 	left := env.pending
@@ -793,8 +800,7 @@ func (s *supervisor) HandleFailure(_ *actor.ActorSystem, sup actor.Supervisor, c
 const RestartWindow = 10 * time.Second
 
 func (w *Worker) envOf(pid *actor.PID) *Env {
-	if e, ok := w.byPID.Load(pid.Id); ok {
-		return e.(*Env)
-	}
-	return nil
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	return w.routes[pid.Id] // actors are spawned named by their subject
 }
