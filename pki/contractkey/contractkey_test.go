@@ -134,11 +134,39 @@ func flip(b []byte, i int) []byte {
 	return c
 }
 
+func TestAAD20(t *testing.T) {
+	cert := &x509.Certificate{SubjectKeyId: []byte{0x0a, 0xbc, 0x12}}
+	tests := []struct {
+		name, pcid, want string
+		wantErr          bool
+	}{
+		{"plain", "WMI00000000000012X", "WMI00000000000012X0ABC12", false},
+		{"lower case and separators", "wmi-0000000000-0012x", "WMI00000000000012X0ABC12", false},
+		{"17 characters", "WMI00000000000012", "", true},
+		{"bad character", "WMI0000000000001_X", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := AAD20(tt.pcid, cert)
+			if (err != nil) != tt.wantErr || string(got) != tt.want {
+				t.Errorf("AAD20(%q) = %q, %v; want %q (error %v)", tt.pcid, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+	if _, err := AAD20("WMI00000000000012X", &x509.Certificate{}); err == nil {
+		t.Error("AAD20 without SubjectKeyId succeeded")
+	}
+}
+
 func TestISO20(t *testing.T) {
 	rnd := rand.NewChaCha8([32]byte{2})
-	aad := []byte("PSMV0000000000001")
+	aad := []byte("PSMV000000000000013F1D0C9A2B4E6F8001")
 	t.Run("SECP521", func(t *testing.T) {
 		s := newSetup(t, pki.ISO20)
+		aad, err := AAD20("WMI00000000000012X", s.contract.Cert) // [V2G20-2492]
+		if err != nil {
+			t.Fatal(err)
+		}
 		sealed, err := SealISO20(rnd, SECP521, &s.oem.Key.ECDSA().PublicKey, s.contract.Key, aad)
 		if err != nil {
 			t.Fatal(err)

@@ -7,9 +7,11 @@ import (
 	"crypto/ecdsa"
 	"crypto/sha512"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/cloudflare/circl/dh/x448"
 	"github.com/cloudflare/circl/sign/ed448"
@@ -59,8 +61,8 @@ const (
 // What the public sources leave open ([U] in PKI-NOTES §3) is settled here
 // as follows, so that both sides of the simulator agree: the KDF is the
 // concatenation KDF with SHA-512 and the ISO-2 OtherInfo, giving a 32-byte
-// AES-256 key; the AAD is the caller's (nil by default; one demo cites PCID ‖
-// SKI, [V2G20-2492] [S]); the X448 DHPublicKey is the raw 56-byte key (how it
+// AES-256 key; the AAD is the caller's ([AAD20] builds the one
+// [V2G20-2492] prescribes: PCID ‖ SKI); the X448 DHPublicKey is the raw 56-byte key (how it
 // fills the fixed 133-byte field is [U]). The plaintext is the contract key:
 // a P-521 scalar (66 bytes, so 94 bytes sealed, as the XSD says) or an Ed448
 // seed (57 bytes, so 85 bytes sealed: one more than the XSD's 84 for X448,
@@ -231,4 +233,33 @@ func OpenISO20(recipient any, s Sealed20, contract *x509.Certificate, aad []byte
 		return nil, &pki.Error{Reason: pki.ReasonKeyMismatch, Cert: contract, Rule: ruleISO20, Detail: fmt.Sprintf("%d-byte key", len(plain))}
 	}
 	return checkKey(alg, plain, contract)
+}
+
+// AAD20 returns the additional authenticated data of the ISO 15118-20
+// contract key encryption, [V2G20-2492] [S, the requirement text as quoted
+// by a public third-party source]: the PCID of the CertificateInstallationReq
+// in capital letters and digits without separators (18 bytes), followed by
+// the SubjectKeyIdentifier of the contract certificate as a hexadecimal
+// string in capital letters.
+func AAD20(pcid string, contract *x509.Certificate) ([]byte, error) {
+	var id []byte
+	for i := 0; i < len(pcid); i++ {
+		switch c := pcid[i]; {
+		case c >= 'a' && c <= 'z':
+			id = append(id, c-'a'+'A')
+		case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
+			id = append(id, c)
+		case c == '-' || c == ' ':
+			// a separator: dropped
+		default:
+			return nil, fmt.Errorf("contractkey: AAD: PCID %q: character %q", pcid, c)
+		}
+	}
+	if len(id) != 18 {
+		return nil, fmt.Errorf("contractkey: AAD: PCID %q: %d characters without separators, want 18", pcid, len(id))
+	}
+	if contract == nil || len(contract.SubjectKeyId) == 0 {
+		return nil, errors.New("contractkey: AAD: contract certificate without SubjectKeyIdentifier")
+	}
+	return append(id, strings.ToUpper(hex.EncodeToString(contract.SubjectKeyId))...), nil
 }
