@@ -487,16 +487,18 @@ func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
 		}
 		w.smu.Lock()
 		if !w.running {
-			w.held = append(w.held, func() { w.schedule2(env, at, seq, tag) })
+			w.held = append(w.held, func() { w.arm(env, at, seq, tag) })
 			w.smu.Unlock()
 			return
 		}
 		w.smu.Unlock()
 	}
-	w.schedule2(env, at, seq, tag)
+	w.arm(env, at, seq, tag)
 }
 
-func (w *Worker) schedule2(env *Env, at time.Duration, seq uint64, tag any) {
+// arm sets the timer on the clock; when it fires, the actor gets a [Timer]
+// unless it has stopped meanwhile.
+func (w *Worker) arm(env *Env, at time.Duration, seq uint64, tag any) {
 	real := w.mode == RealTime
 	w.clock.At(at, env.subject, seq, func() {
 		if real {
