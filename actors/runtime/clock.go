@@ -27,10 +27,16 @@ var (
 
 // RealClock is the wall clock: simulated time is the time since it was
 // made, and wake-ups are real timers. For load tests and bridges, where a
-// real peer sets the pace.
+// real peer sets the pace. A clock made with hold set keeps the wake-ups
+// asked for before [RealClock.Start] and arms them then (a worker starts
+// its clock once its subscriptions exist).
 type RealClock struct {
 	start time.Time
 	stop  <-chan struct{}
+
+	mu   sync.Mutex // guards hold and held
+	hold bool
+	held []func()
 }
 
 // NewRealClock returns a clock starting now; wake-ups due after stop is
@@ -42,8 +48,26 @@ func NewRealClock(stop <-chan struct{}) *RealClock {
 // Now implements [Clock].
 func (c *RealClock) Now() time.Duration { return time.Since(c.start) }
 
+// Start arms the wake-ups held so far; later ones are armed at once.
+func (c *RealClock) Start() {
+	c.mu.Lock()
+	held := c.held
+	c.held, c.hold = nil, false
+	c.mu.Unlock()
+	for _, arm := range held {
+		arm()
+	}
+}
+
 // At implements [Clock]; fire runs on its own goroutine.
-func (c *RealClock) At(at time.Duration, _ string, _ uint64, fire func()) {
+func (c *RealClock) At(at time.Duration, key string, seq uint64, fire func()) {
+	c.mu.Lock()
+	if c.hold {
+		c.held = append(c.held, func() { c.At(at, key, seq, fire) })
+		c.mu.Unlock()
+		return
+	}
+	c.mu.Unlock()
 	time.AfterFunc(at-c.Now(), func() {
 		select {
 		case <-c.stop:

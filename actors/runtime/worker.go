@@ -113,10 +113,7 @@ type Worker struct {
 	seen      map[frameKey]struct{}
 	delivered map[streamKey]uint64 // highest seq handed to an actor
 	resend    []outFrame           // frames sent in the current epoch
-	held      []func()             // real-time timers set before Start
-	running   bool                 // Start was called
 	selfSent  uint64               // frames sent to this worker's own actors
-	selfRecv  uint64               // frames received from this worker's own actors
 	recvFrom  map[string]uint64    // unique frames received, by origin worker
 	closed    bool
 }
@@ -174,7 +171,9 @@ func NewWorker(opts WorkerOptions) (*Worker, error) {
 		w.vclock = NewVirtualClock()
 		w.clock = w.vclock
 	} else {
-		w.clock = NewRealClock(w.stop)
+		rc := NewRealClock(w.stop)
+		rc.hold = true // until Start: no frame before the subscriptions exist
+		w.clock = rc
 	}
 	if w.log == nil {
 		w.log = slog.New(slog.DiscardHandler)
@@ -304,13 +303,8 @@ func (w *Worker) Start() error {
 	if err := w.Subscribe(); err != nil {
 		return err
 	}
-	w.smu.Lock()
-	held := w.held
-	w.held = nil
-	w.running = true
-	w.smu.Unlock()
-	for _, f := range held {
-		f()
+	if rc, ok := w.clock.(*RealClock); ok {
+		rc.Start()
 	}
 	return nil
 }
@@ -349,9 +343,6 @@ func (w *Worker) onMsg(msg *nats.Msg) {
 	if w.mode == RealTime {
 		w.received.Add(1)
 		w.m.FramesReceived.Inc()
-		w.smu.Lock()
-		w.recvFrom[f.Origin]++
-		w.smu.Unlock()
 		if env == nil {
 			w.drop(DropUnknownActor, msg.Subject, nil)
 			return
@@ -376,7 +367,6 @@ func (w *Worker) onMsg(msg *nats.Msg) {
 	w.m.FramesReceived.Inc()
 	w.recvFrom[f.Origin]++
 	if f.Origin == w.id {
-		w.selfRecv++
 		select {
 		case w.arrival <- struct{}{}:
 		default:
@@ -404,7 +394,7 @@ func (w *Worker) waitLocalArrivals(ctx context.Context) error {
 	var timer *time.Timer
 	for {
 		w.smu.Lock()
-		done := w.selfRecv >= w.selfSent
+		done := w.recvFrom[w.id] >= w.selfSent
 		w.smu.Unlock()
 		if done {
 			return nil
@@ -481,25 +471,9 @@ func (w *Worker) publish(subject string, data []byte) error {
 // pending timers itself).
 func (w *Worker) schedule(env *Env, at time.Duration, seq uint64, tag any) {
 	real := w.mode == RealTime
-	if real {
-		if !env.track(1) {
-			return
-		}
-		w.smu.Lock()
-		if !w.running {
-			w.held = append(w.held, func() { w.arm(env, at, seq, tag) })
-			w.smu.Unlock()
-			return
-		}
-		w.smu.Unlock()
+	if real && !env.track(1) {
+		return
 	}
-	w.arm(env, at, seq, tag)
-}
-
-// arm sets the timer on the clock; when it fires, the actor gets a [Timer]
-// unless it has stopped meanwhile.
-func (w *Worker) arm(env *Env, at time.Duration, seq uint64, tag any) {
-	real := w.mode == RealTime
 	w.clock.At(at, env.subject, seq, func() {
 		if real {
 			if env.stopped.Load() {
