@@ -10,34 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plugsim/plugsim/internal/sharedtest"
 	"github.com/plugsim/plugsim/iso15118/iso2"
 	"github.com/plugsim/plugsim/pki"
 	"github.com/plugsim/plugsim/pki/revocation"
 )
 
-// sharedVectors finds /work/shared/iso15118/vectors: $PLUGSIM_SHARED, else
-// <module root>/../shared.
+// sharedVectors returns the shared vectors directory (see sharedtest).
 func sharedVectors(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("PLUGSIM_SHARED")
-	if base == "" {
-		dir, _ := os.Getwd()
-		for dir != filepath.Dir(dir) {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				break
-			}
-			dir = filepath.Dir(dir)
-		}
-		base = filepath.Join(dir, "..", "shared")
-	}
-	d := filepath.Join(base, "iso15118", "vectors")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared vectors not found at %s (set PLUGSIM_SHARED)", d)
-		}
-		t.Skipf("shared vectors not found at %s: set PLUGSIM_SHARED to run the capture tests", d)
-	}
-	return d
+	return sharedtest.Path(t, "iso15118", "vectors")
 }
 
 func capturedMessage(t *testing.T, name string) *iso2.V2G_Message {

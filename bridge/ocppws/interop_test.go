@@ -22,6 +22,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/plugsim/plugsim/internal/sharedtest"
 	"github.com/plugsim/plugsim/ocpp"
 )
 
@@ -55,26 +56,10 @@ func skipOrFail(t *testing.T, format string, args ...any) {
 	t.Skipf(format, args...)
 }
 
-// sharedDir returns PLUGSIM_SHARED or <module root>/../shared.
+// sharedDir returns the shared data directory (see sharedtest).
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	if d := os.Getenv("PLUGSIM_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
+	return sharedtest.Path(t)
 }
 
 // nodePeer is a running peer.js.

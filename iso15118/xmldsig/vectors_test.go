@@ -12,38 +12,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/plugsim/plugsim/internal/sharedtest"
 	"github.com/plugsim/plugsim/iso15118/iso2"
 	"github.com/plugsim/plugsim/pki"
 )
 
-// sharedDir finds the shared data: $PLUGSIM_SHARED, else <module root>/../shared.
+// sharedDir returns the shared data directory (see sharedtest).
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	if d := os.Getenv("PLUGSIM_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(d, "iso15118", "vectors")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared test data not found at %s (set PLUGSIM_SHARED)", d)
-		}
-		t.Skipf("shared test data not found at %s: set PLUGSIM_SHARED to run the capture tests", d)
-	}
-	return d
+	sharedtest.Path(t, "iso15118", "vectors") // skip (fail in CI) without the vectors
+	return sharedtest.Path(t)
 }
 
 // vectorEXI reads the EXI bytes (first line, hex) of a vector file.

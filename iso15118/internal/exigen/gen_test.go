@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/plugsim/plugsim/internal/sharedtest"
 )
 
 // pkgDirs maps each schema set to its package folder, relative to this one.
@@ -21,18 +23,8 @@ var pkgDirs = map[string]string{
 }
 
 func schemaDir(t *testing.T) string {
-	d := os.Getenv("PLUGSIM_SHARED")
-	if d == "" {
-		d = filepath.Join("..", "..", "..", "..", "shared")
-	}
-	d = filepath.Join(d, "iso15118", "schemas")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("schemas not found (set PLUGSIM_SHARED): %v", err)
-		}
-		t.Skipf("schemas not found (set PLUGSIM_SHARED): %v", err)
-	}
-	return d
+	t.Helper()
+	return sharedtest.Path(t, "iso15118", "schemas")
 }
 
 // TestGeneratedUpToDate regenerates every schema set into a temporary folder and fails when

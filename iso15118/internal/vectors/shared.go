@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/plugsim/plugsim/internal/sharedtest"
 )
 
 // EnvShared is the environment variable that names the shared data
 // directory (the one holding iso15118/).
-const EnvShared = "PLUGSIM_SHARED"
+const EnvShared = sharedtest.Env
 
 // ErrNoShared is returned by [Locate] when the shared directory is absent.
 var ErrNoShared = errors.New("vectors: shared data directory not found")
@@ -19,13 +21,9 @@ var ErrNoShared = errors.New("vectors: shared data directory not found")
 // when getenv gives PLUGSIM_SHARED, else <module root>/../shared/iso15118/vectors,
 // the module root being the nearest directory at or above wd holding go.mod.
 func Locate(getenv func(string) string, wd string) (string, error) {
-	shared := getenv(EnvShared)
-	if shared == "" {
-		root, err := moduleRoot(wd)
-		if err != nil {
-			return "", err
-		}
-		shared = filepath.Join(root, "..", "shared")
+	shared, err := sharedtest.Root(getenv, wd)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrNoShared, err)
 	}
 	dir := filepath.Join(shared, "iso15118", "vectors")
 	if _, err := os.Stat(filepath.Join(dir, "INDEX.tsv")); err != nil {
@@ -34,36 +32,13 @@ func Locate(getenv func(string) string, wd string) (string, error) {
 	return dir, nil
 }
 
-func moduleRoot(dir string) (string, error) {
-	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return "", fmt.Errorf("%w: no go.mod at or above %s", ErrNoShared, dir)
-		}
-		d = parent
-	}
-}
-
 // PayloadForTest returns the EXI payload of one vector, named by its
 // INDEX.tsv file (such as "dsV2Gshark_pcaps/0391_CurrentDemandReq.hex"),
 // without loading the others. Like [ForTest] it skips the test, or fails it
 // when CI=true, when the shared directory is absent.
 func PayloadForTest(tb testing.TB, file string) []byte {
 	tb.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dir, err := Locate(os.Getenv, wd)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%v (set %s)", err, EnvShared)
-		}
-		tb.Skipf("%v (set %s to run this test)", err, EnvShared)
-	}
+	dir := sharedtest.Path(tb, "iso15118", "vectors")
 	raw, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
 		tb.Fatal(err)
@@ -75,22 +50,13 @@ func PayloadForTest(tb testing.TB, file string) []byte {
 	return payload
 }
 
-// ForTest locates and loads the vectors for a test. When the shared
-// directory is absent it skips the test, or fails it when CI=true.
-func ForTest(tb testing.TB) (dir string, vs []Vector) {
+// ForTest locates and loads the vectors for a test: all of them, or only
+// those of the given INDEX.tsv schema names. When the shared directory is
+// absent it skips the test, or fails it when CI=true.
+func ForTest(tb testing.TB, schemas ...string) (dir string, vs []Vector) {
 	tb.Helper()
-	wd, err := os.Getwd()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	dir, err = Locate(os.Getenv, wd)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("%v (set %s)", err, EnvShared)
-		}
-		tb.Skipf("%v (set %s to run this test)", err, EnvShared)
-	}
-	vs, err = Load(dir)
+	dir = sharedtest.Path(tb, "iso15118", "vectors")
+	vs, err := Load(dir, schemas...)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -146,8 +147,9 @@ type Harness struct {
 // indexColumns is the header line of INDEX.tsv.
 var indexColumns = []string{"file", "source_repo", "source_path", "commit", "schema", "message", "exi_bytes", "libcbv2g_decode", "reencode_byte_equal", "direction"}
 
-// Load reads INDEX.tsv in dir and every vector it lists, in index order.
-func Load(dir string) ([]Vector, error) {
+// Load reads INDEX.tsv in dir and every vector it lists, in index order;
+// with schemas, only the vectors of those INDEX.tsv schema names.
+func Load(dir string, schemas ...string) ([]Vector, error) {
 	index, err := os.ReadFile(filepath.Join(dir, "INDEX.tsv"))
 	if err != nil {
 		return nil, fmt.Errorf("vectors: %w", err)
@@ -169,6 +171,9 @@ func Load(dir string) ([]Vector, error) {
 		}
 		if len(cols) != len(indexColumns) {
 			return nil, fmt.Errorf("vectors: INDEX.tsv:%d: %d columns, want %d", line, len(cols), len(indexColumns))
+		}
+		if len(schemas) > 0 && !slices.Contains(schemas, cols[4]) {
+			continue
 		}
 		v, err := load(dir, cols)
 		if err != nil {

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/plugsim/plugsim/ocpp/internal/sharedtest"
+	"github.com/plugsim/plugsim/internal/sharedtest"
 )
 
 // TestGeneratedUpToDate regenerates both packages into a temporary
@@ -17,7 +17,7 @@ func TestGeneratedUpToDate(t *testing.T) {
 	} {
 		t.Run(tt.pkg, func(t *testing.T) {
 			tmp := t.TempDir()
-			if code := run([]string{"-pkg", tt.pkg, "-version", tt.version, "-out", tmp, sharedtest.SchemaDir(t, tt.schemas)}); code != 0 {
+			if code := run([]string{"-pkg", tt.pkg, "-version", tt.version, "-out", tmp, sharedtest.Path(t, "ocpp", tt.schemas)}); code != 0 {
 				t.Fatalf("ocppgen exit code %d", code)
 			}
 			gen, _ := filepath.Glob(filepath.Join(tmp, "*_gen*.go"))
@@ -77,7 +77,7 @@ func TestEnumValueName(t *testing.T) {
 
 // TestDeterministic generates twice and requires identical output.
 func TestDeterministic(t *testing.T) {
-	dir := sharedtest.SchemaDir(t, "ocpp21")
+	dir := sharedtest.Path(t, "ocpp", "ocpp21")
 	a, err := generate(dir, "v21", "OCPP 2.1")
 	if err != nil {
 		t.Fatal(err)

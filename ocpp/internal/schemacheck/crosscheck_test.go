@@ -13,8 +13,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/plugsim/plugsim/internal/sharedtest"
 	"github.com/plugsim/plugsim/ocpp"
-	"github.com/plugsim/plugsim/ocpp/internal/sharedtest"
 	"github.com/plugsim/plugsim/ocpp/v201"
 	"github.com/plugsim/plugsim/ocpp/v21"
 )
@@ -63,7 +63,7 @@ func TestCrossCheck(t *testing.T) {
 	t.Logf("seed %d (-crosscheck.seed)", *seed)
 	for _, v := range versions {
 		t.Run(v.dir, func(t *testing.T) {
-			dir := sharedtest.SchemaDir(t, v.dir)
+			dir := sharedtest.Path(t, "ocpp", v.dir)
 			paths, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 			sort.Strings(paths)
 			if len(paths) < 100 {

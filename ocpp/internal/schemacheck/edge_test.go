@@ -8,12 +8,12 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/plugsim/plugsim/ocpp/internal/sharedtest"
+	"github.com/plugsim/plugsim/internal/sharedtest"
 )
 
 func compile(t *testing.T, dir, name string) *jsonschema.Schema {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(sharedtest.SchemaDir(t, dir), name+".json"))
+	raw, err := os.ReadFile(filepath.Join(sharedtest.Path(t, "ocpp", dir), name+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}
