@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/plugsim/plugsim/internal/sharedtest"
 )
 
 // riseVector reads the EXI bytes and the published SHA-256 of a RISE-V2G signature test vector.
@@ -23,7 +25,7 @@ func riseVector(t *testing.T, name string) ([]byte, string) {
 	if len(found) != 1 {
 		t.Fatalf("vector %s: found %d", name, len(found))
 	}
-	meta, err := os.ReadFile(filepath.Join(sharedDir(t), "iso15118", "vectors", strings.TrimSuffix(found[0].file, ".hex")+".json"))
+	meta, err := os.ReadFile(filepath.Join(sharedtest.Path(t, "iso15118", "vectors"), strings.TrimSuffix(found[0].file, ".hex")+".json"))
 	if err != nil {
 		t.Fatal(err)
 	}

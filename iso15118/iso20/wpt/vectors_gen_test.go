@@ -3,7 +3,6 @@
 package wpt
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/plugsim/plugsim/iso15118/internal/vectors"
 )
 
 var vectorSchemaNames = []string{"iso20-wpt"}
@@ -43,30 +44,9 @@ func roundTripVector(schema string, b []byte) ([]byte, string, error) {
 	return out, d.MessageName(), err
 }
 
-// sharedDir finds shared/ through PLUGSIM_SHARED or next to the module root.
-func sharedDir(t testing.TB) string {
-	if d := os.Getenv("PLUGSIM_SHARED"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return filepath.Join(dir, "..", "shared")
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
 type vector struct {
-	file, schema, message, verdict, equal string
-	exi                                   []byte
+	file, schema, message string
+	exi                   []byte
 }
 
 // loadVectors returns the vectors of the given INDEX.tsv schema names (default: this package's),
@@ -75,39 +55,10 @@ func loadVectors(t testing.TB, schemas ...string) []vector {
 	if len(schemas) == 0 {
 		schemas = vectorSchemaNames
 	}
-	dir := filepath.Join(sharedDir(t), "iso15118", "vectors")
-	f, err := os.Open(filepath.Join(dir, "INDEX.tsv"))
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("shared vectors not found (set PLUGSIM_SHARED): %v", err)
-		}
-		t.Skipf("shared vectors not found (set PLUGSIM_SHARED): %v", err)
-	}
-	defer f.Close()
-	var out []vector
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		cols := strings.Split(sc.Text(), "\t")
-		if len(cols) < 9 || cols[0] == "file" {
-			continue
-		}
-		want := false
-		for _, s := range schemas {
-			want = want || cols[4] == s
-		}
-		if !want {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, cols[0]))
-		if err != nil {
-			t.Fatal(err)
-		}
-		line, _, _ := strings.Cut(string(data), "\n")
-		b, err := hex.DecodeString(strings.TrimSpace(line))
-		if err != nil {
-			t.Fatalf("%s: %v", cols[0], err)
-		}
-		out = append(out, vector{file: cols[0], schema: cols[4], message: cols[5], verdict: cols[7], equal: cols[8], exi: b})
+	_, vs := vectors.ForTest(t, schemas...)
+	out := make([]vector, len(vs))
+	for i, v := range vs {
+		out[i] = vector{file: v.File, schema: v.Schema, message: v.Message, exi: v.Payload}
 	}
 	return out
 }
