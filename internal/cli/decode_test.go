@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -18,27 +16,7 @@ var updateDecode = flag.Bool("update-decode", false, "rewrite the decode/encode 
 // golden compares got with testdata/name, or rewrites it with -update-decode.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *updateDecode {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update-decode to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run with -update-decode after review):\ngot:\n%s\nwant:\n%s", path, got, want)
-	}
-}
-
-func runCmd(t *testing.T, args []string, stdin string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = Run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
+	checkGolden(t, *updateDecode, "update-decode", name, got)
 }
 
 func TestDecodeGolden(t *testing.T) {

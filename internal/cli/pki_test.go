@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -12,34 +10,14 @@ import (
 
 var updatePKI = flag.Bool("update-pki", false, "rewrite the pki golden files")
 
-func runPKICLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := Run(context.Background(), args, strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 func pkiGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *updatePKI {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update-pki to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	checkGolden(t, *updatePKI, "update-pki", name, got)
 }
 
 func TestPKIInitAndInspect(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errs := runPKICLI(t, "pki", "init", "--dir", dir, "--profile", "iso2", "--emsps", "2", "--contracts", "2", "--stations", "2", "--seed", "golden", "--at", "2026-11-01T00:00:00Z")
+	code, out, errs := runCLI(t, "pki", "init", "--dir", dir, "--profile", "iso2", "--emsps", "2", "--contracts", "2", "--stations", "2", "--seed", "golden", "--at", "2026-11-01T00:00:00Z")
 	if code != ExitOK {
 		t.Fatalf("pki init = %d, stderr %s", code, errs)
 	}
@@ -62,7 +40,7 @@ func TestPKIInitAndInspect(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runPKICLI(t, "pki", "inspect", "--at", tt.at, filepath.Join(dir, tt.file))
+			code, out, errs := runCLI(t, "pki", "inspect", "--at", tt.at, filepath.Join(dir, tt.file))
 			if code != tt.wantCode {
 				t.Errorf("pki inspect %s = %d, want %d; stderr %s", tt.file, code, tt.wantCode, errs)
 			}
@@ -70,7 +48,7 @@ func TestPKIInitAndInspect(t *testing.T) {
 		})
 	}
 	// A leaf against a trust directory without its root.
-	code, _, _ = runPKICLI(t, "pki", "inspect", "--at", "2026-11-02T00:00:00Z", "--trust", filepath.Join(dir, "oem"), filepath.Join(dir, "emsp-M01/contracts/DEM01C00000001N.pem"))
+	code, _, _ = runCLI(t, "pki", "inspect", "--at", "2026-11-02T00:00:00Z", "--trust", filepath.Join(dir, "oem"), filepath.Join(dir, "emsp-M01/contracts/DEM01C00000001N.pem"))
 	if code != ExitFail {
 		t.Errorf("inspect against the OEM directory = %d, want %d", code, ExitFail)
 	}
@@ -82,7 +60,7 @@ func TestPKIInitFlags(t *testing.T) {
 	for _, profile := range []string{"iso2", "iso20", "iso20-ed448"} {
 		t.Run(profile, func(t *testing.T) {
 			dir := t.TempDir()
-			code, out, errs := runPKICLI(t, "pki", "init", "--dir", dir, "--profile", profile, "--emsps", "3", "--contracts", "2", "--stations", "2", "--seed", "S")
+			code, out, errs := runCLI(t, "pki", "init", "--dir", dir, "--profile", profile, "--emsps", "3", "--contracts", "2", "--stations", "2", "--seed", "S")
 			if code != ExitOK {
 				t.Fatalf("pki init = %d, stderr %s", code, errs)
 			}
@@ -121,7 +99,7 @@ func TestPKIUsage(t *testing.T) {
 		{[]string{"pki", "inspect", "/nonexistent/cert.pem"}, ExitFail},
 	}
 	for _, tt := range tests {
-		if code, _, _ := runPKICLI(t, tt.args...); code != tt.want {
+		if code, _, _ := runCLI(t, tt.args...); code != tt.want {
 			t.Errorf("plugsim %s = %d, want %d", strings.Join(tt.args, " "), code, tt.want)
 		}
 	}

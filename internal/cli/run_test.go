@@ -1,21 +1,12 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"net"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 )
-
-func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = Run(context.Background(), args, strings.NewReader(""), &out, &errb)
-	return code, out.String(), errb.String()
-}
 
 var digestRE = regexp.MustCompile(`digest ([0-9a-f]{64})`)
 
