@@ -46,6 +46,9 @@
 //     is refused (exi.ErrUnsupported) rather than decoded into a value that re-encodes otherwise.
 //   - Strings are code points (not only ASCII); lengths are limited by the schema's maxLength or
 //     exi.DefaultMaxLength (8192), and arrays by maxOccurs, never by smaller fixed caps.
+//   - Two ISO-20 binary length facets are relaxed where the standard's text says the value is
+//     shorter than the XSD's fixed length: DHPublicKey (57 or 133 bytes) and
+//     TPM_EncryptedPrivateKey (up to 206), see lengthOverrides.
 package main
 
 import (

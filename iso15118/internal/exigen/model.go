@@ -315,6 +315,9 @@ func (m *model) buildSimple(n *node, q qname, hint string) *simpleT {
 			panic("exigen: unsupported facet " + c.name.Local)
 		}
 	}
+	if o, ok := lengthOverrides[q]; ok {
+		st.minLen, st.maxLen = o.min, o.max
+	}
 	if len(enum) > 0 {
 		st.enum = enum
 		st.kind = kEnum
@@ -703,3 +706,19 @@ func (m *model) buildComplex(ct *complexT) {
 }
 
 func (ct *complexT) String() string { return fmt.Sprintf("%s(%s)", ct.goName, ct.q) }
+
+const iso20CommonNS = "urn:iso:std:iso:15118:-20:CommonMessages"
+
+// lengthOverrides replace a length facet of the XSD where the standard's
+// own text says the field is shorter. Binary length facets do not change
+// the EXI representation (a length, then the bytes), only which values are
+// valid.
+var lengthOverrides = map[qname]struct{ min, max int }{
+	// DHPublicKey: 133 bytes for SECP521 and 57 (0x04 ‖ the 56-byte X448
+	// key) for X448, with no filler to reach 133 ([V2G20-2489] NOTE 7,
+	// [V2G20-2495], as quoted by a public copy of ISO 15118-20).
+	{iso20CommonNS, "dhPublicKeyType"}: {57, 133},
+	// TPM_EncryptedPrivateKey: "shall not add any padding ... to the
+	// maximum size of 206 bytes" ([V2G20-2521], same source).
+	{iso20CommonNS, "tpm_EncryptedPrivateKeyType"}: {1, 206},
+}

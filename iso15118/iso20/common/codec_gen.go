@@ -7120,7 +7120,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 					if err != nil {
 						return exi.In(err, "decode SignedInstallationDataType/DHPublicKey")
 					}
-					if len(xb) < 133 {
+					if len(xb) < 57 {
 						return r.Fail("decode SignedInstallationDataType/DHPublicKey", exi.ErrValue)
 					}
 					x := []byte(xb)
@@ -7198,7 +7198,7 @@ func decodeSignedInstallationDataType(r *exi.Reader, p *pool, v *SignedInstallat
 					if err != nil {
 						return exi.In(err, "decode SignedInstallationDataType/TPM_EncryptedPrivateKey")
 					}
-					if len(xb) < 206 {
+					if len(xb) < 1 {
 						return r.Fail("decode SignedInstallationDataType/TPM_EncryptedPrivateKey", exi.ErrValue)
 					}
 					x := []byte(xb)
@@ -7302,7 +7302,7 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 		default:
 			return w.Fail("encode SignedInstallationDataType/DHPublicKey", exi.ErrMissing)
 		}
-		if n := len(v.DHPublicKey); n > 133 || n < 133 {
+		if n := len(v.DHPublicKey); n > 133 || n < 57 {
 			return w.Fail("encode SignedInstallationDataType/DHPublicKey", exi.ErrValue)
 		}
 		w.WriteBinary(v.DHPublicKey)
@@ -7344,7 +7344,7 @@ func encodeSignedInstallationDataType(w *exi.Writer, v *SignedInstallationDataTy
 		default:
 			return w.Fail("encode SignedInstallationDataType/TPM_EncryptedPrivateKey", exi.ErrMissing)
 		}
-		if n := len(v.TPM_EncryptedPrivateKey); n > 206 || n < 206 {
+		if n := len(v.TPM_EncryptedPrivateKey); n > 206 || n < 1 {
 			return w.Fail("encode SignedInstallationDataType/TPM_EncryptedPrivateKey", exi.ErrValue)
 		}
 		w.WriteBinary(v.TPM_EncryptedPrivateKey)
@@ -28784,7 +28784,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			if err != nil {
 				return exi.In(err, "decode Fragment")
 			}
-			if len(xb) < 133 {
+			if len(xb) < 57 {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := []byte(xb)
@@ -31134,7 +31134,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 			if err != nil {
 				return exi.In(err, "decode Fragment")
 			}
-			if len(xb) < 206 {
+			if len(xb) < 1 {
 				return r.Fail("decode Fragment", exi.ErrValue)
 			}
 			x := []byte(xb)
@@ -32954,7 +32954,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		w.WriteBits(39, 9)
 		err = func() error {
 			w.WriteBits(0, 1)
-			if n := len(d.DHPublicKey); n > 133 || n < 133 {
+			if n := len(d.DHPublicKey); n > 133 || n < 57 {
 				return w.Fail("encode Fragment", exi.ErrValue)
 			}
 			w.WriteBinary(d.DHPublicKey)
@@ -34136,7 +34136,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		w.WriteBits(237, 9)
 		err = func() error {
 			w.WriteBits(0, 1)
-			if n := len(d.TPM_EncryptedPrivateKey); n > 206 || n < 206 {
+			if n := len(d.TPM_EncryptedPrivateKey); n > 206 || n < 1 {
 				return w.Fail("encode Fragment", exi.ErrValue)
 			}
 			w.WriteBinary(d.TPM_EncryptedPrivateKey)

@@ -509,14 +509,14 @@ func randSignedInstallationDataType(r *rand.Rand, v *SignedInstallationDataType)
 	v.Id = randString(r, 0, 24)
 	randContractCertificateChainType(r, &v.ContractCertificateChain)
 	v.ECDHCurve = EcdhCurveType(r.IntN(2))
-	v.DHPublicKey = []byte(randBytes(r, 133, 133))
+	v.DHPublicKey = []byte(randBytes(r, 57, 81))
 	switch r.IntN(3) {
 	case 0:
 		v.SECP521_EncryptedPrivateKey = []byte(randBytes(r, 94, 94))
 	case 1:
 		v.X448_EncryptedPrivateKey = []byte(randBytes(r, 84, 84))
 	case 2:
-		v.TPM_EncryptedPrivateKey = []byte(randBytes(r, 206, 206))
+		v.TPM_EncryptedPrivateKey = []byte(randBytes(r, 1, 25))
 	}
 }
 
