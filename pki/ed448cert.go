@@ -95,7 +95,7 @@ func createEd448Signed(template, parent *x509.Certificate, pub any, issuer *Key)
 // SEQUENCE { tbs, AlgorithmIdentifier id-Ed448, BIT STRING signature }
 // (RFC 5280 §4.1.1, §5.1.1; RFC 8410 §6).
 func signEd448(key *Key, tbs []byte) ([]byte, error) {
-	sig := ed448.Sign(key.ed, tbs, "")
+	sig := key.edSign(tbs)
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {
 		b.AddBytes(tbs)

@@ -25,7 +25,8 @@ import (
 type Key struct {
 	alg Algorithm
 	ec  *ecdsa.PrivateKey // ECDSA algorithms
-	ed  ed448.PrivateKey  // Ed448
+	ed  ed448.PrivateKey  // Ed448 from an RFC 8032 seed
+	eds *ed448Scalar      // Ed448 known only by its scalar (NewEd448KeyFromScalar)
 }
 
 var _ crypto.Signer = (*Key)(nil)
@@ -111,13 +112,17 @@ func (k *Key) Public() crypto.PublicKey {
 	if k.ec != nil {
 		return &k.ec.PublicKey
 	}
+	if k.eds != nil {
+		return k.eds.pub
+	}
 	return k.ed.Public()
 }
 
 // ECDSA returns the ECDSA private key, or nil for Ed448.
 func (k *Key) ECDSA() *ecdsa.PrivateKey { return k.ec }
 
-// Ed448 returns the Ed448 private key, or nil for ECDSA.
+// Ed448 returns the Ed448 private key, or nil for ECDSA and for an Ed448 key
+// known only by its scalar ([NewEd448KeyFromScalar]).
 func (k *Key) Ed448() ed448.PrivateKey { return k.ed }
 
 // Sign signs digest (ECDSA; opts.HashFunc() must be the hash that made it)
@@ -130,7 +135,7 @@ func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 	if opts.HashFunc() != 0 {
 		return nil, errors.New("pki: Ed448 signs whole messages, hash must be 0")
 	}
-	return ed448.Sign(k.ed, digest, ""), nil
+	return k.edSign(digest), nil
 }
 
 // SignRaw signs message with the algorithm's hash (SHA-256 for P-256,
@@ -138,8 +143,8 @@ func (k *Key) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, 
 // signature ISO 15118 carries: r‖s with each half left-padded to the curve
 // size (64 or 132 bytes; [V2G20-1000] [S]), or the 114-byte Ed448 signature.
 func (k *Key) SignRaw(message []byte) ([]byte, error) {
-	if k.ed != nil {
-		return ed448.Sign(k.ed, message, ""), nil
+	if k.ec == nil {
+		return k.edSign(message), nil
 	}
 	h := hashFor(k.alg)
 	d := h.New()
@@ -234,10 +239,14 @@ var oidEd448 = asn1.ObjectIdentifier{1, 3, 101, 113}
 
 // MarshalPKCS8 returns the key as PKCS #8 DER ("PRIVATE KEY"): Go's encoding
 // for ECDSA, RFC 8410 (OneAsymmetricKey with the 57-byte seed in an OCTET
-// STRING) for Ed448.
+// STRING) for Ed448. An Ed448 key known only by its scalar has no such
+// encoding and gives an error.
 func (k *Key) MarshalPKCS8() ([]byte, error) {
 	if k.ec != nil {
 		return x509.MarshalPKCS8PrivateKey(k.ec)
+	}
+	if k.ed == nil {
+		return nil, errors.New("pki: an Ed448 key known only by its scalar has no RFC 8410 encoding")
 	}
 	var b cryptobyte.Builder
 	b.AddASN1(cbasn1.SEQUENCE, func(b *cryptobyte.Builder) {

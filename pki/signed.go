@@ -38,8 +38,8 @@ func (k *Key) SignatureOID() asn1.ObjectIdentifier {
 // SignDER signs message for an X.509-style structure: ECDSA over the hash
 // of the key's algorithm, ASN.1 DER signature; Ed448 over the message.
 func (k *Key) SignDER(message []byte) ([]byte, error) {
-	if k.ed != nil {
-		return ed448.Sign(k.ed, message, ""), nil
+	if k.ec == nil {
+		return k.edSign(message), nil
 	}
 	h := hashFor(k.alg).New()
 	h.Write(message)
