@@ -20,6 +20,10 @@ type Credential struct {
 	Role Role              // the job the certificate was issued for
 	Cert *x509.Certificate // the certificate
 	Key  *Key              // nil when only the certificate is known
+	// AltKey is the X448 key agreement key behind the certificate's
+	// subjectAltPublicKeyInfo (ISO-20 Ed448 OEM provisioning certificates,
+	// see [AltPublicKeyX448]); nil when there is none or it is not known.
+	AltKey *X448Key
 }
 
 // CA is a certificate authority: a CA credential that issues certificates
@@ -47,6 +51,9 @@ type Request struct {
 	NotBefore time.Time        // required: the caller's (simulated) time
 	Validity  time.Duration    // 0: the role's default
 	DNSNames  []string         // subjectAltName DNS names (CSMS server)
+	// AltPublicKey is a 56-byte X448 public key written into the
+	// subjectAltPublicKeyInfo extension ([AltPublicKeyX448]), or nil.
+	AltPublicKey []byte
 	// ExtraExtensions are appended as they are (tests use them to forge
 	// unknown critical extensions).
 	ExtraExtensions []pkix.Extension
@@ -232,6 +239,13 @@ func template(p Profile, req Request, serial *big.Int, issuerNotAfter time.Time,
 	}
 	if ocspURL != "" {
 		t.OCSPServer = []string{ocspURL}
+	}
+	if req.AltPublicKey != nil {
+		ext, err := altPublicKeyExtension(req.AltPublicKey)
+		if err != nil {
+			return nil, err
+		}
+		t.ExtraExtensions = append(append([]pkix.Extension(nil), t.ExtraExtensions...), ext)
 	}
 	return t, nil
 }

@@ -117,7 +117,7 @@ func NewHierarchy(o HierarchyOptions) (*Hierarchy, error) {
 		h.EMSPs = append(h.EMSPs, br)
 		for j := range o.Contracts {
 			pcid := fmt.Sprintf("PSMV%013d", i*o.Contracts+j+1)
-			cred, err := b.leaf(h.OEM.SubCA2, RoleOEMProvisioning, "oem/prov/"+pcid, Name{CommonName: pcid, Organization: "plugsim OEM", Country: "DE"})
+			cred, err := b.provisioning(h.OEM.SubCA2, pcid)
 			if err != nil {
 				return nil, err
 			}
@@ -182,6 +182,32 @@ func (b *builder) leaf(parent *CA, role Role, label string, n Name) (*Credential
 	if err != nil {
 		return nil, fmt.Errorf("pki: %s: %w", label, err)
 	}
+	return c, nil
+}
+
+// provisioning issues the OEM provisioning certificate of vehicle pcid.
+// Under the Ed448 profile it also carries the vehicle's X448 key agreement
+// key as its alternate public key ([V2G20-2534], see [AltPublicKeyX448]).
+func (b *builder) provisioning(parent *CA, pcid string) (*Credential, error) {
+	label := "oem/prov/" + pcid
+	k, err := b.key(b.alg, label)
+	if err != nil {
+		return nil, err
+	}
+	req := Request{Role: RoleOEMProvisioning, Subject: Name{CommonName: pcid, Organization: "plugsim OEM", Country: "DE"}, Key: k, NotBefore: b.o.At}
+	var alt *X448Key
+	if b.alg == Ed448 {
+		x, err := DeriveX448Key(b.o.Seed, label)
+		if err != nil {
+			return nil, err
+		}
+		alt, req.AltPublicKey = &x, x.Public()
+	}
+	c, err := parent.Issue(req)
+	if err != nil {
+		return nil, fmt.Errorf("pki: %s: %w", label, err)
+	}
+	c.AltKey = alt
 	return c, nil
 }
 

@@ -156,6 +156,11 @@ func (r *Report) Write(w io.Writer, file string) error {
 	if len(c.OCSPServer) > 0 {
 		fmt.Fprintf(&b, "ocsp:       %s\n", strings.Join(c.OCSPServer, ", "))
 	}
+	if alt, err := pki.AltPublicKeyX448(c); err == nil {
+		fmt.Fprintf(&b, "alt key:    X448 %x (key agreement for ECDHCurve X448)\n", alt)
+	} else if pe, ok := errors.AsType[*pki.Error](err); ok && pe.Reason == pki.ReasonMalformed {
+		fmt.Fprintf(&b, "alt key:    %v\n", err)
+	}
 	if r.Err != nil {
 		reason := "error"
 		if pe, ok := errors.AsType[*pki.Error](r.Err); ok {

@@ -70,6 +70,32 @@ func TestOpenSSLVerifiesEveryLeaf(t *testing.T) {
 					t.Errorf("openssl: key %s does not match its certificate (%v, %v)", key, err1, err2)
 				}
 			}
+			// Ed448 provisioning certificates carry the vehicle's X448 key in
+			// subjectAltPublicKeyInfo: openssl derives the public key from
+			// the written X448 private key, and it must be the one there.
+			alt := 0
+			for _, l := range leaves {
+				if l.Role != pki.RoleOEMProvisioning || p != pki.ISO20Ed448 {
+					continue
+				}
+				alt++
+				base := strings.TrimSuffix(filepath.Join(dir, l.Cert), ".pem")
+				der, err := exec.Command(openssl, "pkey", "-in", base+".x448.key.pem", "-pubout", "-outform", "DER").Output()
+				if err != nil {
+					t.Fatalf("openssl pkey %s.x448.key.pem: %v", base, err)
+				}
+				certs, err := LoadCertificates(filepath.Join(dir, l.Cert))
+				if err != nil || len(certs) != 1 {
+					t.Fatal(err)
+				}
+				pub, err := pki.AltPublicKeyX448(certs[0])
+				if err != nil || len(der) < 56 || !bytes.Equal(der[len(der)-56:], pub) {
+					t.Errorf("%s: openssl's X448 public key %x, certificate's %x (%v)", l.Cert, der, pub, err)
+				}
+			}
+			if p == pki.ISO20Ed448 && alt == 0 {
+				t.Error("no Ed448 provisioning certificate checked")
+			}
 			// And openssl must reject a leaf against the wrong root.
 			l := leaves[0]
 			out, err := exec.Command(openssl, "verify", "-attime", epoch, "-CAfile", filepath.Join(dir, "oem/root.pem"), "-untrusted", filepath.Join(dir, l.SubCAs), filepath.Join(dir, l.Cert)).CombinedOutput()

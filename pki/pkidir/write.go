@@ -61,6 +61,10 @@ func (w *writer) credential(name string, c *pki.Credential, desc string) {
 		}
 		w.write(name+".key.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600, desc+": private key, PKCS #8 (simulation only)")
 	}
+	if c.AltKey != nil {
+		w.write(name+".x448.key.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: c.AltKey.MarshalPKCS8()}), 0o600,
+			desc+": X448 key agreement key of its subjectAltPublicKeyInfo, PKCS #8 (simulation only)")
+	}
 }
 
 func (w *writer) bundle(name string, desc string, cs ...*pki.Credential) {
