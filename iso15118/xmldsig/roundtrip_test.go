@@ -139,22 +139,28 @@ func TestCertificateInstallation2(t *testing.T) {
 	}
 }
 
+// authReq20 is an ISO-20 PnC AuthorizationReq for contract (issued by e),
+// unsigned.
+func authReq20(contract *x509.Certificate, e *pki.EMSPBranch) *common.Document {
+	return &common.Document{AuthorizationReq: &common.AuthorizationReqType{
+		Header:                       common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
+		SelectedAuthorizationService: common.AuthorizationType(1),
+		PnC_AReqAuthorizationMode: &common.PnC_AReqAuthorizationModeType{
+			Id:           "ID1",
+			GenChallenge: []byte("0123456789abcdef"),
+			ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Raw,
+				SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
+		},
+	}}
+}
+
 func TestAuthorizationReq20RoundTrip(t *testing.T) {
 	for _, p := range []pki.Profile{pki.ISO20, pki.ISO20Ed448} {
 		t.Run(p.String(), func(t *testing.T) {
 			h := hierarchy(t, p)
 			e := h.EMSPs[0]
 			contract := e.Contracts[0]
-			doc := &common.Document{AuthorizationReq: &common.AuthorizationReqType{
-				Header:                       common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
-				SelectedAuthorizationService: common.AuthorizationType(1),
-				PnC_AReqAuthorizationMode: &common.PnC_AReqAuthorizationModeType{
-					Id:           "ID1",
-					GenChallenge: []byte("0123456789abcdef"),
-					ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
-						SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
-				},
-			}}
+			doc := authReq20(contract.Cert, e)
 			if err := SignMessage20(contract.Key, doc); err != nil {
 				t.Fatal(err)
 			}
@@ -189,61 +195,96 @@ func TestSignRejectsWrongAlgorithm(t *testing.T) {
 }
 
 // TestCertificateInstallation20 runs the ISO-20 installation on both sides
-// with SECP521 key transport: the CPS signs SignedInstallationData with its
-// P-521 key, the EV verifies and decrypts.
+// for both key transports: SECP521 (P-521 PKI) and X448 (Ed448 PKI, the
+// vehicle's X448 key in its provisioning certificate). The CPS signs
+// SignedInstallationData, the message goes through the EXI codec, the EV
+// verifies it, opens the contract key and signs an AuthorizationReq with it
+// that verifies against the installed contract certificate.
 func TestCertificateInstallation20(t *testing.T) {
-	h := hierarchy(t, pki.ISO20)
-	v := h.V2G[0]
-	oem := h.OEM.Provisioning[0]
-	e := h.EMSPs[0]
-	contract := e.Contracts[0]
-	aad := []byte(oem.Cert.Subject.CommonName)
-	sealed, err := contractkey.SealISO20(rand.NewChaCha8([32]byte{8}), contractkey.SECP521, &oem.Key.ECDSA().PublicKey, contract.Key, aad)
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc := &common.Document{CertificateInstallationRes: &common.CertificateInstallationResType{
-		Header: common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
-		CPSCertificateChain: common.CertificateChainType{Certificate: v.CPS.Cert.Raw,
-			SubCertificates: &common.SubCertificatesType{Certificate: [][]byte{v.CPSSubCA2.Cert.Raw, v.CPSSubCA1.Cert.Raw}}},
-		SignedInstallationData: common.SignedInstallationDataType{
-			Id: "ID1",
-			ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
-				SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
-			ECDHCurve:                   common.EcdhCurveTypeSECP521,
-			DHPublicKey:                 sealed.DHPublicKey,
-			SECP521_EncryptedPrivateKey: sealed.EncryptedPrivateKey,
-		},
-	}}
-	if err := SignMessage20(v.CPS.Key, doc); err != nil {
-		t.Fatal(err)
-	}
-	wire, err := common.AppendEncode(nil, doc)
-	if err != nil {
-		t.Fatalf("encoding (DHPublicKey %d bytes, key %d bytes): %v", len(sealed.DHPublicKey), len(sealed.EncryptedPrivateKey), err)
-	}
-	var d common.Document
-	if err := common.Decode(wire, &d); err != nil {
-		t.Fatal(err)
-	}
-	cps, err := x509.ParseCertificate(d.CertificateInstallationRes.CPSCertificateChain.Certificate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := VerifyMessage20(&d, cps); err != nil {
-		t.Fatalf("VerifyMessage20 = %v", err)
-	}
-	sid := d.CertificateInstallationRes.SignedInstallationData
-	newCert, err := x509.ParseCertificate(sid.ContractCertificateChain.Certificate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := contractkey.OpenISO20(oem.Key, contractkey.Sealed20{Curve: contractkey.SECP521, DHPublicKey: sid.DHPublicKey, EncryptedPrivateKey: sid.SECP521_EncryptedPrivateKey}, newCert, aad)
-	if err != nil {
-		t.Fatalf("OpenISO20 = %v", err)
-	}
-	if !key.ECDSA().Equal(contract.Key.ECDSA()) {
-		t.Error("installed key differs")
+	for _, tt := range []struct {
+		profile pki.Profile
+		curve   common.EcdhCurveType
+	}{{pki.ISO20, common.EcdhCurveTypeSECP521}, {pki.ISO20Ed448, common.EcdhCurveTypeX448}} {
+		t.Run(tt.profile.String(), func(t *testing.T) {
+			h := hierarchy(t, tt.profile)
+			v := h.V2G[0]
+			oem := h.OEM.Provisioning[0]
+			e := h.EMSPs[0]
+			contract := e.Contracts[0]
+			aad, err := contractkey.AAD20(oem.Cert.Subject.CommonName, contract.Cert)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sealed, err := contractkey.SealISO20(rand.NewChaCha8([32]byte{8}), oem.Cert, contract.Key, aad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sid := common.SignedInstallationDataType{
+				Id: "ID1",
+				ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
+					SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
+				ECDHCurve:   tt.curve,
+				DHPublicKey: sealed.DHPublicKey,
+			}
+			if sealed.Curve == contractkey.X448 {
+				sid.X448_EncryptedPrivateKey = sealed.EncryptedPrivateKey
+			} else {
+				sid.SECP521_EncryptedPrivateKey = sealed.EncryptedPrivateKey
+			}
+			doc := &common.Document{CertificateInstallationRes: &common.CertificateInstallationResType{
+				Header: common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
+				CPSCertificateChain: common.CertificateChainType{Certificate: v.CPS.Cert.Raw,
+					SubCertificates: &common.SubCertificatesType{Certificate: [][]byte{v.CPSSubCA2.Cert.Raw, v.CPSSubCA1.Cert.Raw}}},
+				SignedInstallationData: sid,
+			}}
+			if err := SignMessage20(v.CPS.Key, doc); err != nil {
+				t.Fatal(err)
+			}
+			wire, err := common.AppendEncode(nil, doc)
+			if err != nil {
+				t.Fatalf("encoding (DHPublicKey %d bytes, key %d bytes): %v", len(sealed.DHPublicKey), len(sealed.EncryptedPrivateKey), err)
+			}
+
+			// The vehicle's side, from the bytes.
+			var d common.Document
+			if err := common.Decode(wire, &d); err != nil {
+				t.Fatal(err)
+			}
+			cps, err := x509.ParseCertificate(d.CertificateInstallationRes.CPSCertificateChain.Certificate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := VerifyMessage20(&d, cps); err != nil {
+				t.Fatalf("VerifyMessage20 = %v", err)
+			}
+			got := d.CertificateInstallationRes.SignedInstallationData
+			newCert, err := pki.ParseCertificate(got.ContractCertificateChain.Certificate)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := contractkey.Sealed20{Curve: contractkey.SECP521, DHPublicKey: got.DHPublicKey, EncryptedPrivateKey: got.SECP521_EncryptedPrivateKey}
+			if got.ECDHCurve == common.EcdhCurveTypeX448 {
+				in.Curve, in.EncryptedPrivateKey = contractkey.X448, got.X448_EncryptedPrivateKey
+			}
+			key, err := contractkey.OpenISO20(oem, in, newCert, aad)
+			if err != nil {
+				t.Fatalf("OpenISO20 = %v", err)
+			}
+			auth := authReq20(newCert, e)
+			if err := SignMessage20(key, auth); err != nil {
+				t.Fatal(err)
+			}
+			if wire, err = common.AppendEncode(nil, auth); err != nil {
+				t.Fatal(err)
+			}
+			var a common.Document
+			if err := common.Decode(wire, &a); err != nil {
+				t.Fatal(err)
+			}
+			if err := VerifyMessage20(&a, newCert); err != nil {
+				t.Fatalf("AuthorizationReq signed with the installed key: %v", err)
+			}
+		})
 	}
 }
 

@@ -15,7 +15,6 @@ func BenchmarkInstallation(b *testing.B) {
 	t := &testing.T{}
 	rnd := rand.NewChaCha8([32]byte{3})
 	s2 := newSetup(t, pki.ISO2)
-	s20 := newSetup(t, pki.ISO20)
 	b.Run("iso2/seal", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := SealISO2(rnd, &s2.oem.Key.ECDSA().PublicKey, s2.contract.Key); err != nil {
@@ -34,22 +33,27 @@ func BenchmarkInstallation(b *testing.B) {
 			}
 		}
 	})
-	b.Run("iso20-secp521/seal", func(b *testing.B) {
-		for b.Loop() {
-			if _, err := SealISO20(rnd, SECP521, &s20.oem.Key.ECDSA().PublicKey, s20.contract.Key, nil); err != nil {
+	for _, c := range []struct {
+		name string
+		s    setup
+	}{{"iso20-secp521", newSetup(t, pki.ISO20)}, {"iso20-x448", newSetup(t, pki.ISO20Ed448)}} {
+		b.Run(c.name+"/seal", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := SealISO20(rnd, c.s.oem.Cert, c.s.contract.Key, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/open", func(b *testing.B) {
+			sealed, err := SealISO20(rnd, c.s.oem.Cert, c.s.contract.Key, nil)
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-	b.Run("iso20-secp521/open", func(b *testing.B) {
-		sealed, err := SealISO20(rnd, SECP521, &s20.oem.Key.ECDSA().PublicKey, s20.contract.Key, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			if _, err := OpenISO20(s20.oem.Key, sealed, s20.contract.Cert, nil); err != nil {
-				b.Fatal(err)
+			for b.Loop() {
+				if _, err := OpenISO20(c.s.oem, sealed, c.s.contract.Cert, nil); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }

@@ -3,7 +3,8 @@
 // private key for one vehicle, the vehicle opens it. ISO 15118-2
 // CertificateInstallationRes/UpdateRes use ECDH on secp256r1, the NIST SP
 // 800-56A concatenation KDF and AES-128-CBC ([V2G2-818] [S]); ISO 15118-20
-// uses ECDH on secp521r1 or X448 and AES-256-GCM (PKI-NOTES §3).
+// uses ECDH on secp521r1 or X448, the same KDF with SHA-512 and AES-256-GCM
+// ([V2G20-2535], [V2G20-2497], [V2G20-2500] [S]; see [Sealed20]).
 //
 // Randomness (ephemeral keys, IVs) comes from a reader the caller passes, so
 // a seeded simulation is reproducible.

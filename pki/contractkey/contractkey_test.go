@@ -2,6 +2,7 @@ package contractkey
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/sha256"
@@ -142,7 +143,8 @@ func TestAAD20(t *testing.T) {
 	}{
 		{"plain", "WMI00000000000012X", "WMI00000000000012X0ABC12", false},
 		{"lower case and separators", "wmi-0000000000-0012x", "WMI00000000000012X0ABC12", false},
-		{"17 characters", "WMI00000000000012", "", true},
+		{"17 characters (no check character)", "WMI00000000000012", "WMI000000000000120ABC12", false},
+		{"16 characters", "WMI0000000000001", "", true},
 		{"bad character", "WMI0000000000001_X", "", true},
 	}
 	for _, tt := range tests {
@@ -158,57 +160,124 @@ func TestAAD20(t *testing.T) {
 	}
 }
 
+// TestISO20 seals and opens the contract key of both ISO-20 variants with
+// the hierarchy's own certificates and checks the sizes the standard gives.
 func TestISO20(t *testing.T) {
 	rnd := rand.NewChaCha8([32]byte{2})
-	aad := []byte("PSMV000000000000013F1D0C9A2B4E6F8001")
-	t.Run("SECP521", func(t *testing.T) {
-		s := newSetup(t, pki.ISO20)
-		aad, err := AAD20("WMI00000000000012X", s.contract.Cert) // [V2G20-2492]
-		if err != nil {
-			t.Fatal(err)
-		}
-		sealed, err := SealISO20(rnd, SECP521, &s.oem.Key.ECDSA().PublicKey, s.contract.Key, aad)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(sealed.DHPublicKey) != DHPublicKeySize20 || len(sealed.EncryptedPrivateKey) != SECP521EncryptedKeySize {
-			t.Errorf("sizes %d, %d, want 133, 94", len(sealed.DHPublicKey), len(sealed.EncryptedPrivateKey))
-		}
-		k, err := OpenISO20(s.oem.Key, sealed, s.contract.Cert, aad)
-		if err != nil || !k.ECDSA().Equal(s.contract.Key.ECDSA()) {
-			t.Fatalf("OpenISO20 = %v", err)
-		}
-		bad := sealed
-		bad.EncryptedPrivateKey = flip(sealed.EncryptedPrivateKey, 50)
-		if _, err := OpenISO20(s.oem.Key, bad, s.contract.Cert, aad); reasonOf(err) != pki.ReasonKeyMismatch {
-			t.Errorf("tampered: %v, want key mismatch", err)
-		}
-		if _, err := OpenISO20(s.oem.Key, sealed, s.contract.Cert, []byte("other")); reasonOf(err) != pki.ReasonKeyMismatch {
-			t.Errorf("other AAD: %v, want key mismatch", err)
-		}
-	})
-	t.Run("X448", func(t *testing.T) {
-		s := newSetup(t, pki.ISO20Ed448)
-		vehicle, err := NewX448Key(rnd)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sealed, err := SealISO20(rnd, X448, vehicle.Public(), s.contract.Key, aad)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(sealed.EncryptedPrivateKey) != x448EncryptedKeyForEd448Sz {
-			t.Errorf("X448/Ed448 sealed key %d bytes, want %d", len(sealed.EncryptedPrivateKey), x448EncryptedKeyForEd448Sz)
-		}
-		k, err := OpenISO20(vehicle, sealed, s.contract.Cert, aad)
-		if err != nil || !k.Ed448().Equal(s.contract.Key.Ed448()) {
-			t.Fatalf("OpenISO20 = %v", err)
-		}
-		other, _ := NewX448Key(rnd)
-		if _, err := OpenISO20(other, sealed, s.contract.Cert, aad); reasonOf(err) != pki.ReasonKeyMismatch {
-			t.Errorf("wrong vehicle: %v, want key mismatch", err)
-		}
-	})
+	for _, tt := range []struct {
+		profile      pki.Profile
+		curve        Curve20
+		dhLen, encLn int
+	}{
+		{pki.ISO20, SECP521, DHPublicKeySizeSECP521, SECP521EncryptedKeySize},
+		{pki.ISO20Ed448, X448, DHPublicKeySizeX448, X448EncryptedKeySize},
+	} {
+		t.Run(tt.curve.String(), func(t *testing.T) {
+			s := newSetup(t, tt.profile)
+			aad, err := AAD20(s.oem.Cert.Subject.CommonName, s.contract.Cert) // [V2G20-2492]
+			if err != nil {
+				t.Fatal(err)
+			}
+			sealed, err := SealISO20(rnd, s.oem.Cert, s.contract.Key, aad)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sealed.Curve != tt.curve || len(sealed.DHPublicKey) != tt.dhLen || sealed.DHPublicKey[0] != 0x04 || len(sealed.EncryptedPrivateKey) != tt.encLn {
+				t.Errorf("%v, DHPublicKey %d bytes (%#x…), key %d bytes; want %v, %d, 0x04, %d",
+					sealed.Curve, len(sealed.DHPublicKey), sealed.DHPublicKey[0], len(sealed.EncryptedPrivateKey), tt.curve, tt.dhLen, tt.encLn)
+			}
+			k, err := OpenISO20(s.oem, sealed, s.contract.Cert, aad)
+			if err != nil {
+				t.Fatalf("OpenISO20 = %v", err)
+			}
+			msg := []byte("SignedInfo")
+			sig, err := k.SignRaw(msg)
+			if err != nil || !pki.VerifyRaw(mustPublic(t, s.contract.Cert), msg, sig) {
+				t.Errorf("the installed key does not sign for the contract certificate (%v)", err)
+			}
+			if tt.curve == SECP521 && !k.ECDSA().Equal(s.contract.Key.ECDSA()) {
+				t.Error("installed P-521 key differs")
+			}
+			if tt.curve == X448 && !bytes.Equal(k.Ed448Scalar(), s.contract.Key.Ed448Scalar()) {
+				t.Error("installed Ed448 scalar differs")
+			}
+
+			otherVehicle := s.h.OEM.Provisioning[1]
+			next := s.h.EMSPs[0].Contracts[1]
+			bad := func(f func(*Sealed20)) Sealed20 {
+				c := Sealed20{Curve: sealed.Curve, DHPublicKey: bytes.Clone(sealed.DHPublicKey), EncryptedPrivateKey: bytes.Clone(sealed.EncryptedPrivateKey)}
+				f(&c)
+				return c
+			}
+			cases := []struct {
+				name   string
+				oem    *pki.Credential
+				sealed Sealed20
+				cert   *x509.Certificate
+				aad    []byte
+				want   pki.Reason
+			}{
+				{"tampered ciphertext", s.oem, bad(func(c *Sealed20) { c.EncryptedPrivateKey[40] ^= 1 }), s.contract.Cert, aad, pki.ReasonKeyMismatch},
+				{"tampered IV", s.oem, bad(func(c *Sealed20) { c.EncryptedPrivateKey[3] ^= 1 }), s.contract.Cert, aad, pki.ReasonKeyMismatch},
+				{"tampered tag", s.oem, bad(func(c *Sealed20) { c.EncryptedPrivateKey[tt.encLn-1] ^= 1 }), s.contract.Cert, aad, pki.ReasonKeyMismatch},
+				{"other AAD", s.oem, sealed, s.contract.Cert, []byte("other"), pki.ReasonKeyMismatch},
+				{"other vehicle", otherVehicle, sealed, s.contract.Cert, aad, pki.ReasonKeyMismatch},
+				{"other contract certificate", s.oem, sealed, next.Cert, aad, pki.ReasonKeyMismatch},
+				{"truncated key", s.oem, bad(func(c *Sealed20) { c.EncryptedPrivateKey = c.EncryptedPrivateKey[:tt.encLn-1] }), s.contract.Cert, aad, pki.ReasonMalformed},
+				{"DH key one byte longer", s.oem, bad(func(c *Sealed20) { c.DHPublicKey = append(c.DHPublicKey, 0) }), s.contract.Cert, aad, pki.ReasonMalformed},
+				{"DH key without 0x04", s.oem, bad(func(c *Sealed20) { c.DHPublicKey[0] = 0x02 }), s.contract.Cert, aad, pki.ReasonMalformed},
+			}
+			if tt.curve == X448 {
+				cases = append(cases, struct {
+					name   string
+					oem    *pki.Credential
+					sealed Sealed20
+					cert   *x509.Certificate
+					aad    []byte
+					want   pki.Reason
+				}{"low-order DH key", s.oem, bad(func(c *Sealed20) { clear(c.DHPublicKey[1:]) }), s.contract.Cert, aad, pki.ReasonMalformed},
+					struct {
+						name   string
+						oem    *pki.Credential
+						sealed Sealed20
+						cert   *x509.Certificate
+						aad    []byte
+						want   pki.Reason
+					}{"DH key padded to 133 bytes ([V2G20-2495] forbids it)", s.oem, bad(func(c *Sealed20) { c.DHPublicKey = append(c.DHPublicKey, make([]byte, 133-57)...) }), s.contract.Cert, aad, pki.ReasonMalformed})
+			}
+			for _, c := range cases {
+				if _, err := OpenISO20(c.oem, c.sealed, c.cert, c.aad); reasonOf(err) != c.want {
+					t.Errorf("%s: OpenISO20 = %v, want %v", c.name, err, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestISO20CurveFollowsContractKey: the eMSP cannot seal a key for a
+// vehicle whose provisioning certificate has no key of the contract key's
+// curve ([V2G20-2487], [V2G20-2488], [V2G20-2534]).
+func TestISO20CurveFollowsContractKey(t *testing.T) {
+	rnd := rand.NewChaCha8([32]byte{6})
+	p521, ed := newSetup(t, pki.ISO20), newSetup(t, pki.ISO20Ed448)
+	if _, err := SealISO20(rnd, p521.oem.Cert, ed.contract.Key, nil); reasonOf(err) != pki.ReasonWrongAlgorithm {
+		t.Errorf("Ed448 contract to a P-521 vehicle: %v, want wrong algorithm", err)
+	}
+	if _, err := SealISO20(rnd, ed.oem.Cert, p521.contract.Key, nil); reasonOf(err) != pki.ReasonWrongAlgorithm {
+		t.Errorf("P-521 contract to an Ed448 vehicle: %v, want wrong algorithm", err)
+	}
+	if _, err := SealISO20(rnd, p521.oem.Cert, rawKey(t, 3), nil); err == nil {
+		t.Error("P-256 contract key sealed for ISO-20")
+	}
+}
+
+func mustPublic(t *testing.T, c *x509.Certificate) crypto.PublicKey {
+	t.Helper()
+	p, err := pki.PublicKey(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 func FuzzOpenISO2(f *testing.F) {
@@ -231,17 +300,13 @@ func FuzzOpenISO2(f *testing.F) {
 // must never panic and never accept a key for the wrong certificate.
 func FuzzOpenISO20(f *testing.F) {
 	s := newSetup(f, pki.ISO20)
-	rnd := rand.NewChaCha8([32]byte{4})
-	sealed, err := SealISO20(rnd, SECP521, &s.oem.Key.ECDSA().PublicKey, s.contract.Key, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	vehicle, err := NewX448Key(rnd)
-	if err != nil {
-		f.Fatal(err)
-	}
 	ed := newSetup(f, pki.ISO20Ed448)
-	sealedX, err := SealISO20(rnd, X448, vehicle.Public(), ed.contract.Key, nil)
+	rnd := rand.NewChaCha8([32]byte{4})
+	sealed, err := SealISO20(rnd, s.oem.Cert, s.contract.Key, nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	sealedX, err := SealISO20(rnd, ed.oem.Cert, ed.contract.Key, nil)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -249,13 +314,13 @@ func FuzzOpenISO20(f *testing.F) {
 	f.Add(true, sealedX.DHPublicKey, sealedX.EncryptedPrivateKey)
 	f.Fuzz(func(t *testing.T, x448 bool, dh, enc []byte) {
 		in := Sealed20{Curve: SECP521, DHPublicKey: dh, EncryptedPrivateKey: enc}
-		var recipient any = s.oem.Key
+		oem := s.oem
 		if x448 {
-			in.Curve, recipient = X448, vehicle
+			in.Curve, oem = X448, ed.oem
 		}
 		// The OEM provisioning certificate is never the contract: nothing
 		// may decrypt to its key.
-		k, err := OpenISO20(recipient, in, s.oem.Cert, nil)
+		k, err := OpenISO20(oem, in, oem.Cert, nil)
 		if err == nil {
 			t.Fatalf("accepted a key for the provisioning certificate: %v", k)
 		}
