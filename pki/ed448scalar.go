@@ -42,7 +42,8 @@ type ed448Scalar struct {
 // ed448Order is L, the order of the Ed448 (and X448) base point, little-endian.
 var ed448Order = goldilocks.Curve{}.Order()
 
-// scalarFromSeed expands an RFC 8032 seed (RFC 8032 §5.2.5).
+// scalarFromSeed expands an RFC 8032 seed (RFC 8032 §5.2.5): the secret
+// scalar and the prefix; pub is left for the caller to fill.
 func scalarFromSeed(seed []byte) *ed448Scalar {
 	var h [ed448HashSize]byte
 	x := sha3.NewSHAKE256()
@@ -54,7 +55,6 @@ func scalarFromSeed(seed []byte) *ed448Scalar {
 	e := &ed448Scalar{}
 	e.s.FromBytes(h[:ed448.SeedSize])
 	copy(e.prefix[:], h[ed448.SeedSize:])
-	e.pub = e.public()
 	return e
 }
 

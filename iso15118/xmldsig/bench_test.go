@@ -163,3 +163,25 @@ func BenchmarkCertificateInstallationRes2(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkCertificateInstallationRes20 is the ISO-20 counterpart of
+// BenchmarkCertificateInstallationRes2, for the SECP521 (P-521 PKI) and X448
+// (Ed448 PKI) key transports.
+func BenchmarkCertificateInstallationRes20(b *testing.B) {
+	for _, p := range []pki.Profile{pki.ISO20, pki.ISO20Ed448} {
+		h := hierarchy(b, p)
+		rnd := rand.NewChaCha8([32]byte{6})
+		b.Run(p.String()+"/create", func(b *testing.B) {
+			for b.Loop() {
+				createInstallationRes20(b, h, rnd)
+			}
+		})
+		b.Run(p.String()+"/receive", func(b *testing.B) {
+			wire := createInstallationRes20(b, h, rnd)
+			roots := pki.NewTrustStore(h.V2G[0].Root.Cert)
+			for b.Loop() {
+				receiveInstallationRes20(b, h, roots, wire)
+			}
+		})
+	}
+}

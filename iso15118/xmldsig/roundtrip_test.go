@@ -2,6 +2,7 @@ package xmldsig
 
 import (
 	"crypto/x509"
+	"io"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -194,87 +195,127 @@ func TestSignRejectsWrongAlgorithm(t *testing.T) {
 	}
 }
 
+// createInstallationRes20 is the CPS side of an ISO-20
+// CertificateInstallationRes for the first vehicle and contract of h: seal
+// the contract key (SECP521 or X448, following the profile), sign
+// SignedInstallationData with the CPS key and EXI-encode the message.
+func createInstallationRes20(tb testing.TB, h *pki.Hierarchy, rnd io.Reader) []byte {
+	v, e := h.V2G[0], h.EMSPs[0]
+	oem, contract := h.OEM.Provisioning[0], e.Contracts[0]
+	aad, err := contractkey.AAD20(oem.Cert.Subject.CommonName, contract.Cert)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sealed, err := contractkey.SealISO20(rnd, oem.Cert, contract.Key, aad)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sid := common.SignedInstallationDataType{
+		Id: "ID1",
+		ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
+			SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
+		ECDHCurve:   common.EcdhCurveTypeSECP521,
+		DHPublicKey: sealed.DHPublicKey,
+	}
+	if sealed.Curve == contractkey.X448 {
+		sid.ECDHCurve, sid.X448_EncryptedPrivateKey = common.EcdhCurveTypeX448, sealed.EncryptedPrivateKey
+	} else {
+		sid.SECP521_EncryptedPrivateKey = sealed.EncryptedPrivateKey
+	}
+	doc := &common.Document{CertificateInstallationRes: &common.CertificateInstallationResType{
+		Header: common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
+		CPSCertificateChain: common.CertificateChainType{Certificate: v.CPS.Cert.Raw,
+			SubCertificates: &common.SubCertificatesType{Certificate: [][]byte{v.CPSSubCA2.Cert.Raw, v.CPSSubCA1.Cert.Raw}}},
+		SignedInstallationData: sid,
+	}}
+	if err := SignMessage20(v.CPS.Key, doc); err != nil {
+		tb.Fatal(err)
+	}
+	wire, err := common.AppendEncode(nil, doc)
+	if err != nil {
+		tb.Fatalf("encoding (DHPublicKey %d bytes, key %d bytes): %v", len(sealed.DHPublicKey), len(sealed.EncryptedPrivateKey), err)
+	}
+	return wire
+}
+
+// receiveInstallationRes20 is the vehicle side: decode, verify the CPS
+// chain against the V2G root and the signature, open the contract key with
+// the vehicle's provisioning credential. It returns the key and the new
+// contract certificate.
+func receiveInstallationRes20(tb testing.TB, h *pki.Hierarchy, roots *pki.TrustStore, wire []byte) (*pki.Key, *x509.Certificate) {
+	oem := h.OEM.Provisioning[0]
+	var d common.Document
+	if err := common.Decode(wire, &d); err != nil {
+		tb.Fatal(err)
+	}
+	res := d.CertificateInstallationRes
+	cps, err := pki.ParseCertificate(res.CPSCertificateChain.Certificate)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var subs []*x509.Certificate
+	for _, raw := range res.CPSCertificateChain.SubCertificates.Certificate {
+		c, err := pki.ParseCertificate(raw)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		subs = append(subs, c)
+	}
+	if _, err := pki.Verify(cps, pki.VerifyOptions{Profile: h.Profile, Roots: roots, Intermediates: subs, At: at.Add(time.Hour), Role: pki.RoleCPS}); err != nil {
+		tb.Fatalf("CPS chain: %v", err)
+	}
+	if err := VerifyMessage20(&d, cps); err != nil {
+		tb.Fatalf("VerifyMessage20 = %v", err)
+	}
+	sid := res.SignedInstallationData
+	newCert, err := pki.ParseCertificate(sid.ContractCertificateChain.Certificate)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	aad, err := contractkey.AAD20(oem.Cert.Subject.CommonName, newCert)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	in := contractkey.Sealed20{Curve: contractkey.SECP521, DHPublicKey: sid.DHPublicKey, EncryptedPrivateKey: sid.SECP521_EncryptedPrivateKey}
+	if sid.ECDHCurve == common.EcdhCurveTypeX448 {
+		in.Curve, in.EncryptedPrivateKey = contractkey.X448, sid.X448_EncryptedPrivateKey
+	}
+	key, err := contractkey.OpenISO20(oem, in, newCert, aad)
+	if err != nil {
+		tb.Fatalf("OpenISO20 = %v", err)
+	}
+	return key, newCert
+}
+
 // TestCertificateInstallation20 runs the ISO-20 installation on both sides
 // for both key transports: SECP521 (P-521 PKI) and X448 (Ed448 PKI, the
-// vehicle's X448 key in its provisioning certificate). The CPS signs
-// SignedInstallationData, the message goes through the EXI codec, the EV
-// verifies it, opens the contract key and signs an AuthorizationReq with it
+// vehicle's X448 key in its provisioning certificate). The message goes
+// through the EXI codec; the installed key then signs an AuthorizationReq
 // that verifies against the installed contract certificate.
 func TestCertificateInstallation20(t *testing.T) {
 	for _, tt := range []struct {
 		profile pki.Profile
 		curve   common.EcdhCurveType
-	}{{pki.ISO20, common.EcdhCurveTypeSECP521}, {pki.ISO20Ed448, common.EcdhCurveTypeX448}} {
+		encLen  int
+	}{{pki.ISO20, common.EcdhCurveTypeSECP521, 94}, {pki.ISO20Ed448, common.EcdhCurveTypeX448, 84}} {
 		t.Run(tt.profile.String(), func(t *testing.T) {
 			h := hierarchy(t, tt.profile)
-			v := h.V2G[0]
-			oem := h.OEM.Provisioning[0]
-			e := h.EMSPs[0]
-			contract := e.Contracts[0]
-			aad, err := contractkey.AAD20(oem.Cert.Subject.CommonName, contract.Cert)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sealed, err := contractkey.SealISO20(rand.NewChaCha8([32]byte{8}), oem.Cert, contract.Key, aad)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sid := common.SignedInstallationDataType{
-				Id: "ID1",
-				ContractCertificateChain: common.ContractCertificateChainType{Certificate: contract.Cert.Raw,
-					SubCertificates: common.SubCertificatesType{Certificate: [][]byte{e.SubCA2.Cert.Raw, e.SubCA1.Cert.Raw}}},
-				ECDHCurve:   tt.curve,
-				DHPublicKey: sealed.DHPublicKey,
-			}
-			if sealed.Curve == contractkey.X448 {
-				sid.X448_EncryptedPrivateKey = sealed.EncryptedPrivateKey
-			} else {
-				sid.SECP521_EncryptedPrivateKey = sealed.EncryptedPrivateKey
-			}
-			doc := &common.Document{CertificateInstallationRes: &common.CertificateInstallationResType{
-				Header: common.MessageHeaderType{SessionID: []byte{1, 2, 3, 4, 5, 6, 7, 8}, TimeStamp: uint64(at.Unix())},
-				CPSCertificateChain: common.CertificateChainType{Certificate: v.CPS.Cert.Raw,
-					SubCertificates: &common.SubCertificatesType{Certificate: [][]byte{v.CPSSubCA2.Cert.Raw, v.CPSSubCA1.Cert.Raw}}},
-				SignedInstallationData: sid,
-			}}
-			if err := SignMessage20(v.CPS.Key, doc); err != nil {
-				t.Fatal(err)
-			}
-			wire, err := common.AppendEncode(nil, doc)
-			if err != nil {
-				t.Fatalf("encoding (DHPublicKey %d bytes, key %d bytes): %v", len(sealed.DHPublicKey), len(sealed.EncryptedPrivateKey), err)
-			}
-
-			// The vehicle's side, from the bytes.
+			wire := createInstallationRes20(t, h, rand.NewChaCha8([32]byte{8}))
 			var d common.Document
 			if err := common.Decode(wire, &d); err != nil {
 				t.Fatal(err)
 			}
-			cps, err := x509.ParseCertificate(d.CertificateInstallationRes.CPSCertificateChain.Certificate)
-			if err != nil {
-				t.Fatal(err)
+			sid := d.CertificateInstallationRes.SignedInstallationData
+			if sid.ECDHCurve != tt.curve || len(sid.SECP521_EncryptedPrivateKey)+len(sid.X448_EncryptedPrivateKey) != tt.encLen {
+				t.Errorf("ECDHCurve %v, encrypted key %d bytes; want %v, %d", sid.ECDHCurve, len(sid.SECP521_EncryptedPrivateKey)+len(sid.X448_EncryptedPrivateKey), tt.curve, tt.encLen)
 			}
-			if err := VerifyMessage20(&d, cps); err != nil {
-				t.Fatalf("VerifyMessage20 = %v", err)
-			}
-			got := d.CertificateInstallationRes.SignedInstallationData
-			newCert, err := pki.ParseCertificate(got.ContractCertificateChain.Certificate)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in := contractkey.Sealed20{Curve: contractkey.SECP521, DHPublicKey: got.DHPublicKey, EncryptedPrivateKey: got.SECP521_EncryptedPrivateKey}
-			if got.ECDHCurve == common.EcdhCurveTypeX448 {
-				in.Curve, in.EncryptedPrivateKey = contractkey.X448, got.X448_EncryptedPrivateKey
-			}
-			key, err := contractkey.OpenISO20(oem, in, newCert, aad)
-			if err != nil {
-				t.Fatalf("OpenISO20 = %v", err)
-			}
-			auth := authReq20(newCert, e)
+			key, newCert := receiveInstallationRes20(t, h, pki.NewTrustStore(h.V2G[0].Root.Cert), wire)
+			auth := authReq20(newCert, h.EMSPs[0])
 			if err := SignMessage20(key, auth); err != nil {
 				t.Fatal(err)
 			}
-			if wire, err = common.AppendEncode(nil, auth); err != nil {
+			wire, err := common.AppendEncode(nil, auth)
+			if err != nil {
 				t.Fatal(err)
 			}
 			var a common.Document
