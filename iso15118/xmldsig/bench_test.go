@@ -1,10 +1,8 @@
 package xmldsig
 
 import (
-	"crypto/x509"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/plugsim/plugsim/iso15118/iso2"
 	"github.com/plugsim/plugsim/iso15118/iso20/common"
@@ -135,21 +133,7 @@ func BenchmarkCertificateInstallationRes2(b *testing.B) {
 				b.Fatal(err)
 			}
 			res := d.V2G_Message.Body.CertificateInstallationRes
-			cps, err := pki.ParseCertificate(res.SAProvisioningCertificateChain.Certificate)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var subs []*x509.Certificate
-			for _, raw := range res.SAProvisioningCertificateChain.SubCertificates.Certificate {
-				c, err := pki.ParseCertificate(raw)
-				if err != nil {
-					b.Fatal(err)
-				}
-				subs = append(subs, c)
-			}
-			if _, err := pki.Verify(cps, pki.VerifyOptions{Profile: pki.ISO2, Roots: roots, Intermediates: subs, At: at.Add(time.Hour), Role: pki.RoleCPS}); err != nil {
-				b.Fatal(err)
-			}
+			cps := verifyCPSChain(b, pki.ISO2, roots, res.SAProvisioningCertificateChain.Certificate, res.SAProvisioningCertificateChain.SubCertificates.Certificate)
 			if err := VerifyMessage2(d.V2G_Message, cps); err != nil {
 				b.Fatal(err)
 			}

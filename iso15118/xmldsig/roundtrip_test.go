@@ -109,21 +109,7 @@ func TestCertificateInstallation2(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := d.V2G_Message.Body.CertificateInstallationRes
-	cps, err := x509.ParseCertificate(got.SAProvisioningCertificateChain.Certificate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var subs []*x509.Certificate
-	for _, raw := range got.SAProvisioningCertificateChain.SubCertificates.Certificate {
-		c, err := x509.ParseCertificate(raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs = append(subs, c)
-	}
-	if _, err := pki.Verify(cps, pki.VerifyOptions{Profile: pki.ISO2, Roots: pki.NewTrustStore(v.Root.Cert), Intermediates: subs, At: at.Add(time.Hour), Role: pki.RoleCPS}); err != nil {
-		t.Fatalf("CPS chain: %v", err)
-	}
+	cps := verifyCPSChain(t, pki.ISO2, pki.NewTrustStore(v.Root.Cert), got.SAProvisioningCertificateChain.Certificate, got.SAProvisioningCertificateChain.SubCertificates.Certificate)
 	if err := VerifyMessage2(d.V2G_Message, cps); err != nil {
 		t.Fatalf("VerifyMessage2 = %v", err)
 	}
@@ -155,24 +141,32 @@ func authReq20(contract *x509.Certificate, e *pki.EMSPBranch) *common.Document {
 	}}
 }
 
+// signedAuthReq20 signs authReq20 with key, EXI-encodes it and returns what
+// the receiver decodes.
+func signedAuthReq20(tb testing.TB, key *pki.Key, contract *x509.Certificate, e *pki.EMSPBranch) common.Document {
+	tb.Helper()
+	doc := authReq20(contract, e)
+	if err := SignMessage20(key, doc); err != nil {
+		tb.Fatal(err)
+	}
+	wire, err := common.AppendEncode(nil, doc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var d common.Document
+	if err := common.Decode(wire, &d); err != nil {
+		tb.Fatal(err)
+	}
+	return d
+}
+
 func TestAuthorizationReq20RoundTrip(t *testing.T) {
 	for _, p := range []pki.Profile{pki.ISO20, pki.ISO20Ed448} {
 		t.Run(p.String(), func(t *testing.T) {
 			h := hierarchy(t, p)
 			e := h.EMSPs[0]
 			contract := e.Contracts[0]
-			doc := authReq20(contract.Cert, e)
-			if err := SignMessage20(contract.Key, doc); err != nil {
-				t.Fatal(err)
-			}
-			wire, err := common.AppendEncode(nil, doc)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var d common.Document
-			if err := common.Decode(wire, &d); err != nil {
-				t.Fatal(err)
-			}
+			d := signedAuthReq20(t, contract.Key, contract.Cert, e)
 			if err := VerifyMessage20(&d, contract.Cert); err != nil {
 				t.Fatalf("VerifyMessage20 = %v", err)
 			}
@@ -193,6 +187,28 @@ func TestSignRejectsWrongAlgorithm(t *testing.T) {
 	if _, err := Sign20(h2.EMSPs[0].Contracts[0].Key); err == nil {
 		t.Error("Sign20 with a P-256 key = nil error")
 	}
+}
+
+// verifyCPSChain parses a CPS certificate chain as a message carries it and
+// verifies it against roots an hour after the hierarchy was made.
+func verifyCPSChain(tb testing.TB, p pki.Profile, roots *pki.TrustStore, leaf []byte, subs [][]byte) *x509.Certificate {
+	tb.Helper()
+	cps, err := pki.ParseCertificate(leaf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var inter []*x509.Certificate
+	for _, raw := range subs {
+		c, err := pki.ParseCertificate(raw)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		inter = append(inter, c)
+	}
+	if _, err := pki.Verify(cps, pki.VerifyOptions{Profile: p, Roots: roots, Intermediates: inter, At: at.Add(time.Hour), Role: pki.RoleCPS}); err != nil {
+		tb.Fatalf("CPS chain: %v", err)
+	}
+	return cps
 }
 
 // createInstallationRes20 is the CPS side of an ISO-20
@@ -249,21 +265,7 @@ func receiveInstallationRes20(tb testing.TB, h *pki.Hierarchy, roots *pki.TrustS
 		tb.Fatal(err)
 	}
 	res := d.CertificateInstallationRes
-	cps, err := pki.ParseCertificate(res.CPSCertificateChain.Certificate)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var subs []*x509.Certificate
-	for _, raw := range res.CPSCertificateChain.SubCertificates.Certificate {
-		c, err := pki.ParseCertificate(raw)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		subs = append(subs, c)
-	}
-	if _, err := pki.Verify(cps, pki.VerifyOptions{Profile: h.Profile, Roots: roots, Intermediates: subs, At: at.Add(time.Hour), Role: pki.RoleCPS}); err != nil {
-		tb.Fatalf("CPS chain: %v", err)
-	}
+	cps := verifyCPSChain(tb, h.Profile, roots, res.CPSCertificateChain.Certificate, res.CPSCertificateChain.SubCertificates.Certificate)
 	if err := VerifyMessage20(&d, cps); err != nil {
 		tb.Fatalf("VerifyMessage20 = %v", err)
 	}
@@ -310,18 +312,7 @@ func TestCertificateInstallation20(t *testing.T) {
 				t.Errorf("ECDHCurve %v, encrypted key %d bytes; want %v, %d", sid.ECDHCurve, len(sid.SECP521_EncryptedPrivateKey)+len(sid.X448_EncryptedPrivateKey), tt.curve, tt.encLen)
 			}
 			key, newCert := receiveInstallationRes20(t, h, pki.NewTrustStore(h.V2G[0].Root.Cert), wire)
-			auth := authReq20(newCert, h.EMSPs[0])
-			if err := SignMessage20(key, auth); err != nil {
-				t.Fatal(err)
-			}
-			wire, err := common.AppendEncode(nil, auth)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var a common.Document
-			if err := common.Decode(wire, &a); err != nil {
-				t.Fatal(err)
-			}
+			a := signedAuthReq20(t, key, newCert, h.EMSPs[0])
 			if err := VerifyMessage20(&a, newCert); err != nil {
 				t.Fatalf("AuthorizationReq signed with the installed key: %v", err)
 			}

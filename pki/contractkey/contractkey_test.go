@@ -160,6 +160,17 @@ func TestAAD20(t *testing.T) {
 	}
 }
 
+// openCase is one bad input of the ISO-20 vehicle side and the reason it
+// must be refused with.
+type openCase struct {
+	name   string
+	oem    *pki.Credential
+	sealed Sealed20
+	cert   *x509.Certificate
+	aad    []byte
+	want   pki.Reason
+}
+
 // TestISO20 seals and opens the contract key of both ISO-20 variants with
 // the hierarchy's own certificates and checks the sizes the standard gives.
 func TestISO20(t *testing.T) {
@@ -209,14 +220,7 @@ func TestISO20(t *testing.T) {
 				f(&c)
 				return c
 			}
-			cases := []struct {
-				name   string
-				oem    *pki.Credential
-				sealed Sealed20
-				cert   *x509.Certificate
-				aad    []byte
-				want   pki.Reason
-			}{
+			cases := []openCase{
 				{"tampered ciphertext", s.oem, bad(func(c *Sealed20) { c.EncryptedPrivateKey[40] ^= 1 }), s.contract.Cert, aad, pki.ReasonKeyMismatch},
 				{"tampered IV", s.oem, bad(func(c *Sealed20) { c.EncryptedPrivateKey[3] ^= 1 }), s.contract.Cert, aad, pki.ReasonKeyMismatch},
 				{"tampered tag", s.oem, bad(func(c *Sealed20) { c.EncryptedPrivateKey[tt.encLn-1] ^= 1 }), s.contract.Cert, aad, pki.ReasonKeyMismatch},
@@ -228,22 +232,8 @@ func TestISO20(t *testing.T) {
 				{"DH key without 0x04", s.oem, bad(func(c *Sealed20) { c.DHPublicKey[0] = 0x02 }), s.contract.Cert, aad, pki.ReasonMalformed},
 			}
 			if tt.curve == X448 {
-				cases = append(cases, struct {
-					name   string
-					oem    *pki.Credential
-					sealed Sealed20
-					cert   *x509.Certificate
-					aad    []byte
-					want   pki.Reason
-				}{"low-order DH key", s.oem, bad(func(c *Sealed20) { clear(c.DHPublicKey[1:]) }), s.contract.Cert, aad, pki.ReasonMalformed},
-					struct {
-						name   string
-						oem    *pki.Credential
-						sealed Sealed20
-						cert   *x509.Certificate
-						aad    []byte
-						want   pki.Reason
-					}{"DH key padded to 133 bytes ([V2G20-2495] forbids it)", s.oem, bad(func(c *Sealed20) { c.DHPublicKey = append(c.DHPublicKey, make([]byte, 133-57)...) }), s.contract.Cert, aad, pki.ReasonMalformed})
+				cases = append(cases, openCase{"low-order DH key", s.oem, bad(func(c *Sealed20) { clear(c.DHPublicKey[1:]) }), s.contract.Cert, aad, pki.ReasonMalformed},
+					openCase{"DH key padded to 133 bytes ([V2G20-2495] forbids it)", s.oem, bad(func(c *Sealed20) { c.DHPublicKey = append(c.DHPublicKey, make([]byte, 133-57)...) }), s.contract.Cert, aad, pki.ReasonMalformed})
 			}
 			for _, c := range cases {
 				if _, err := OpenISO20(c.oem, c.sealed, c.cert, c.aad); reasonOf(err) != c.want {
