@@ -28,4 +28,11 @@
 // signs it with circl's Ed448 (pure, empty context) and wraps it in a
 // Certificate SEQUENCE. x509.ParseCertificate still parses the result (with an
 // unknown algorithm), and [CheckSignature] verifies Ed448 signatures.
+//
+// Two ISO 15118-20 needs are served here too. An Ed448 contract key arrives
+// in a CertificateInstallationRes as its 448-bit secret scalar, not as an
+// RFC 8032 seed: [NewEd448KeyFromScalar] makes a signing key of it. And an
+// Ed448 key cannot do Diffie-Hellman, so an Ed448 OEM provisioning
+// certificate carries the vehicle's X448 key ([X448Key]) as its alternate
+// public key ([AltPublicKeyX448]).
 package pki

@@ -50,7 +50,7 @@ func parseAt(s string, def time.Time) (time.Time, error) {
 func runPKIInit(_ context.Context, args []string, io IO) int {
 	fs := pflag.NewFlagSet("pki init", pflag.ContinueOnError)
 	dir := fs.String("dir", "", "directory to write (created if needed; required)")
-	profile := fs.String("profile", "iso2", "certificate profile: iso2 (P-256), iso20 (P-521) or iso20-ed448")
+	profile := fs.String("profile", "iso2", "certificate profile: iso2 (P-256), iso20 (P-521) or iso20-ed448 (Ed448; each OEM provisioning certificate also carries the vehicle's X448 key, written as *.x448.key.pem)")
 	roots := fs.Int("v2g-roots", 2, "number of V2G root operators")
 	emsps := fs.Int("emsps", 1, "number of eMSPs (mobility operators), each with its own MO root")
 	contracts := fs.Int("contracts", 1, "contract certificates per eMSP (one vehicle with an OEM provisioning certificate each)")
