@@ -100,12 +100,11 @@ func SealISO20(rand io.Reader, oem *x509.Certificate, contract *pki.Key, aad []b
 	switch contract.Algorithm() {
 	case pki.ECDSAP521SHA512:
 		out.Curve = SECP521
-		pub, ok := oem.PublicKey.(*ecdsa.PublicKey)
-		if !ok {
-			return out, &pki.Error{Reason: pki.ReasonWrongAlgorithm, Cert: oem, Rule: ruleCurve, Detail: "a P-521 contract key needs a P-521 OEM provisioning certificate"}
+		var peer *ecdh.PublicKey
+		if pub, ok := oem.PublicKey.(*ecdsa.PublicKey); ok {
+			peer, _ = pub.ECDH()
 		}
-		peer, err := pub.ECDH()
-		if err != nil || peer.Curve() != ecdh.P521() {
+		if peer == nil || peer.Curve() != ecdh.P521() {
 			return out, &pki.Error{Reason: pki.ReasonWrongAlgorithm, Cert: oem, Rule: ruleCurve, Detail: "a P-521 contract key needs a P-521 OEM provisioning certificate"}
 		}
 		eph, err := pki.GenerateKey(pki.ECDSAP521SHA512, rand)
