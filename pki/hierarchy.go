@@ -117,7 +117,7 @@ func NewHierarchy(o HierarchyOptions) (*Hierarchy, error) {
 		h.EMSPs = append(h.EMSPs, br)
 		for j := range o.Contracts {
 			pcid := fmt.Sprintf("PSMV%013d", i*o.Contracts+j+1)
-			cred, err := b.provisioning(h.OEM.SubCA2, pcid)
+			cred, err := b.leaf(h.OEM.SubCA2, RoleOEMProvisioning, "oem/prov/"+pcid, Name{CommonName: pcid, Organization: "plugsim OEM", Country: "DE"})
 			if err != nil {
 				return nil, err
 			}
@@ -178,25 +178,11 @@ func (b *builder) leaf(parent *CA, role Role, label string, n Name) (*Credential
 	if role == RoleCSMS {
 		req.DNSNames = []string{n.CommonName}
 	}
-	c, err := parent.Issue(req)
-	if err != nil {
-		return nil, fmt.Errorf("pki: %s: %w", label, err)
-	}
-	return c, nil
-}
-
-// provisioning issues the OEM provisioning certificate of vehicle pcid.
-// Under the Ed448 profile it also carries the vehicle's X448 key agreement
-// key as its alternate public key ([V2G20-2534], see [AltPublicKeyX448]).
-func (b *builder) provisioning(parent *CA, pcid string) (*Credential, error) {
-	label := "oem/prov/" + pcid
-	k, err := b.key(b.alg, label)
-	if err != nil {
-		return nil, err
-	}
-	req := Request{Role: RoleOEMProvisioning, Subject: Name{CommonName: pcid, Organization: "plugsim OEM", Country: "DE"}, Key: k, NotBefore: b.o.At}
+	// An Ed448 provisioning certificate also carries the vehicle's X448 key
+	// agreement key as its alternate public key ([V2G20-2534], see
+	// [AltPublicKeyX448]).
 	var alt *X448Key
-	if b.alg == Ed448 {
+	if role == RoleOEMProvisioning && alg == Ed448 {
 		x, err := DeriveX448Key(b.o.Seed, label)
 		if err != nil {
 			return nil, err
