@@ -17,7 +17,60 @@ type gen struct {
 	unrep      map[*complexT]bool
 	fragFields []rootField
 	dsigFields []rootField // fields of XMLDSigFragment
+	// ext holds the Go names of the types this set takes from its shared
+	// package (cfg.uses): aliases here, codecs and recycling there.
+	ext map[string]bool
 }
+
+// Names of the codec functions and pool methods. A shared package exports
+// them (its users are other packages); a set that uses one calls the shared
+// codecs with the shared part of its pool.
+
+const sharedPkgName = "commontypes"
+
+func (g *gen) sharedImport() string {
+	if g.ext == nil {
+		return ""
+	}
+	return fmt.Sprintf("%q\n", iso20TypesPkg)
+}
+
+func (g *gen) local(verb, name string) string {
+	if g.cfg.shared {
+		return strings.ToUpper(verb[:1]) + verb[1:] + name
+	}
+	return verb + name
+}
+
+// decodeCall returns the call that decodes type t from r into ptr with the
+// pool in variable p, or with none when pool is "nil".
+func (g *gen) decodeCall(t, r, ptr, pool string) string {
+	if g.ext[t] {
+		if pool == "p" {
+			pool = "p.shared()"
+		}
+		return fmt.Sprintf("%s.Decode%s(%s, %s, %s)", sharedPkgName, t, r, pool, ptr)
+	}
+	return fmt.Sprintf("%s(%s, %s, %s)", g.local("decode", t), r, pool, ptr)
+}
+
+// encodeCall returns the call that encodes *ptr of type t with w.
+func (g *gen) encodeCall(t, w, ptr string) string {
+	if g.ext[t] {
+		return fmt.Sprintf("%s.Encode%s(%s, %s)", sharedPkgName, t, w, ptr)
+	}
+	return fmt.Sprintf("%s(%s, %s)", g.local("encode", t), w, ptr)
+}
+
+// recycleCall returns the call that recycles what *ptr of type t holds.
+func (g *gen) recycleCall(t, ptr string) string {
+	if g.ext[t] {
+		return fmt.Sprintf("p.shared().Recycle%s(%s)", t, ptr)
+	}
+	return fmt.Sprintf("p.%s(%s)", g.local("recycle", t), ptr)
+}
+
+func (g *gen) poolType() string { return g.local("pool", "") }
 
 func (g *gen) p(format string, args ...any) {
 	fmt.Fprintf(&g.b, format, args...)
@@ -107,10 +160,25 @@ func (g *gen) assignFields(ct *complexT) {
 
 func (g *gen) emitTypes() {
 	g.p("%spackage %s\n", header, g.cfg.pkg)
-	g.p("import \"github.com/plugsim/plugsim/iso15118/exi\"\n")
+	if g.ext == nil {
+		g.p("import \"github.com/plugsim/plugsim/iso15118/exi\"\n")
+	} else {
+		g.p("import (\n\"github.com/plugsim/plugsim/iso15118/exi\"\n%s)\n", g.sharedImport())
+	}
 	g.p("var _ exi.HexBinary\n")
 	// Enumerations.
 	for _, e := range g.m.enums {
+		if g.ext[e.goName] {
+			g.p("// %s is the enumeration %s, declared in the package the ISO-20 packages share.", e.goName, e.q.Local)
+			g.p("type %s = %s.%s\n", e.goName, sharedPkgName, e.goName)
+			g.p("// Values of %s, in declaration order (the EXI index).", e.goName)
+			g.p("const (")
+			for _, id := range e.enumIDs {
+				g.p("%s = %s.%s", id, sharedPkgName, id)
+			}
+			g.p(")\n")
+			continue
+		}
 		g.p("// %s is the enumeration %s.", e.goName, e.q.Local)
 		under := "uint8"
 		if len(e.enum) > 255 {
@@ -154,6 +222,10 @@ func (g *gen) emitTypes() {
 			what = "the anonymous type of element " + ct.q.Local
 		}
 		g.p("// %s is %s (namespace %s).", ct.goName, what, ct.q.NS)
+		if g.ext[ct.goName] {
+			g.p("type %s = %s.%s\n", ct.goName, sharedPkgName, ct.goName)
+			continue
+		}
 		g.p("type %s struct {", ct.goName)
 		for _, f := range ct.fields {
 			omit := "omitempty"
@@ -354,7 +426,10 @@ func (g *gen) nextState(p *position, count string) {
 
 func (g *gen) emitDecode(ct *complexT) {
 	op := "decode " + ct.q.Local
-	g.p("func decode%s(r *exi.Reader, p *pool, v *%s) error {", ct.goName, ct.goName)
+	if g.cfg.shared {
+		g.p("// Decode%s decodes a %s; p may be nil.", ct.goName, ct.goName)
+	}
+	g.p("func %s(r *exi.Reader, p *%s, v *%s) error {", g.local("decode", ct.goName), g.poolType(), ct.goName)
 	// after[state] is the position just read in that state (nil at the start).
 	after := map[int]*position{}
 	for _, p := range ct.positions {
@@ -417,14 +492,14 @@ func (g *gen) emitDecodeProd(ct *complexT, pr prod, op string) {
 	if f.ct != nil {
 		switch f.shape {
 		case fRequired:
-			g.p("if err := decode%s(r, p, &%s); err != nil { return err }", f.ct.goName, target)
+			g.p("if err := %s; err != nil { return err }", g.decodeCall(f.ct.goName, "r", "&"+target, "p"))
 		case fPointer:
-			g.p("%s = p.new%s()", target, poolKey(f.ct.goName))
-			g.p("if err := decode%s(r, p, %s); err != nil { return err }", f.ct.goName, target)
+			g.p("%s = p.%s()", target, g.local("new", poolKey(f.ct.goName)))
+			g.p("if err := %s; err != nil { return err }", g.decodeCall(f.ct.goName, "r", target, "p"))
 		case fSlice:
-			g.p("if %s == nil { %s = p.slice%s() }", target, target, poolKey(f.ct.goName))
+			g.p("if %s == nil { %s = p.%s() }", target, target, g.local("slice", poolKey(f.ct.goName)))
 			g.p("%s = append(%s, %s{})", target, target, f.ct.goName)
-			g.p("if err := decode%s(r, p, &%s[len(%s)-1]); err != nil { return err }", f.ct.goName, target, target)
+			g.p("if err := %s; err != nil { return err }", g.decodeCall(f.ct.goName, "r", "&"+target+"[len("+target+")-1]", "p"))
 		}
 	} else {
 		elemOp := op + "/" + f.json
@@ -437,11 +512,11 @@ func (g *gen) emitDecodeProd(ct *complexT, pr prod, op string) {
 		case fRequired, fNilable:
 			g.p("%s = x", target)
 		case fPointer:
-			g.p("ptr := p.new%s()", poolKey(f.st.goType))
+			g.p("ptr := p.%s()", g.local("new", poolKey(f.st.goType)))
 			g.p("*ptr = x")
 			g.p("%s = ptr", target)
 		case fSlice:
-			g.p("if %s == nil { %s = p.slice%s() }", target, target, poolKey(f.st.goType))
+			g.p("if %s == nil { %s = p.%s() }", target, target, g.local("slice", poolKey(f.st.goType)))
 			g.p("%s = append(%s, x)", target, target)
 		}
 		g.p("}")
@@ -454,7 +529,10 @@ func (g *gen) emitDecodeProd(ct *complexT, pr prod, op string) {
 
 func (g *gen) emitEncode(ct *complexT) {
 	op := "encode " + ct.q.Local
-	g.p("func encode%s(w *exi.Writer, v *%s) error {", ct.goName, ct.goName)
+	if g.cfg.shared {
+		g.p("// Encode%s encodes v.", ct.goName)
+	}
+	g.p("func %s(w *exi.Writer, v *%s) error {", g.local("encode", ct.goName), ct.goName)
 	g.p("st := 0")
 	// where[pos] lists (state, code, width) for each production of pos.
 	type loc struct{ st, code, width int }
@@ -514,7 +592,7 @@ func (g *gen) emitEncode(ct *complexT) {
 			if !(f.shape == fPointer) {
 				ref = "&" + item
 			}
-			g.p("if err := encode%s(w, %s); err != nil { return err }", f.ct.goName, ref)
+			g.p("if err := %s; err != nil { return err }", g.encodeCall(f.ct.goName, "w", ref))
 		} else {
 			g.emitWrite(f.st, item, fop)
 			if p.kind == pElem {
@@ -648,7 +726,7 @@ func (g *gen) emitRootElemDecode(f rootField, op string) {
 	}
 	if f.e.ct != nil {
 		g.p("d.%s = p.new%s()", f.name, poolKey(f.e.ct.goName))
-		g.p("if err := decode%s(&r, p, d.%s); err != nil { return err }", f.e.ct.goName, f.name)
+		g.p("if err := %s; err != nil { return err }", g.decodeCall(f.e.ct.goName, "&r", "d."+f.name, "p"))
 		return
 	}
 	g.p("if !r.SkipZero() { if err := r.ReadSimpleStart(%q); err != nil { return err } }", op)
@@ -671,7 +749,7 @@ func (g *gen) emitRootElemEncode(f rootField, op string) {
 		return
 	}
 	if f.e.ct != nil {
-		g.p("err = encode%s(&w, d.%s)", f.e.ct.goName, f.name)
+		g.p("err = %s", g.encodeCall(f.e.ct.goName, "&w", "d."+f.name))
 		return
 	}
 	g.p("err = func() error {")

@@ -15,6 +15,7 @@ var pkgDirs = map[string]string{
 	"apphand":      "../../apphand",
 	"din":          "../../din",
 	"iso2":         "../../iso2",
+	"iso20-types":  "../../iso20/internal/commontypes",
 	"iso20-common": "../../iso20/common",
 	"iso20-ac":     "../../iso20/ac",
 	"iso20-dc":     "../../iso20/dc",

@@ -13,38 +13,47 @@ type setConfig struct {
 	pkg       string
 	entry     string
 	fragments bool
+	// shared marks a package of types and codecs only (no document, no
+	// tests), with exported codec functions and pool, for other sets to use.
+	shared bool
+	// uses names the shared set whose types this set takes instead of
+	// generating them again; they become aliases here.
+	uses string
 }
+
+// iso20Types is the package of the ISO-20 CommonTypes and xmldsig types,
+// shared by the five ISO-20 message packages.
+const (
+	iso20Types    = "iso20-types"
+	iso20TypesPkg = "github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
+)
 
 var configs = []setConfig{
-	{"apphand", "apphand", "apphand/V2G_CI_AppProtocol.xsd", false},
-	{"din", "din", "din/V2G_CI_MsgDef.xsd", false},
-	{"iso2", "iso2", "iso2/V2G_CI_MsgDef.xsd", true},
-	{"iso20-common", "common", "iso20/V2G_CI_CommonMessages.xsd", true},
-	{"iso20-ac", "ac", "iso20/V2G_CI_AC.xsd", true},
-	{"iso20-dc", "dc", "iso20/V2G_CI_DC.xsd", true},
-	{"iso20-acdp", "acdp", "iso20/V2G_CI_ACDP.xsd", true},
-	{"iso20-wpt", "wpt", "iso20/V2G_CI_WPT.xsd", true},
+	{name: "apphand", pkg: "apphand", entry: "apphand/V2G_CI_AppProtocol.xsd"},
+	{name: "din", pkg: "din", entry: "din/V2G_CI_MsgDef.xsd"},
+	{name: "iso2", pkg: "iso2", entry: "iso2/V2G_CI_MsgDef.xsd", fragments: true},
+	{name: iso20Types, pkg: "commontypes", entry: "iso20/V2G_CI_CommonTypes.xsd", shared: true},
+	{name: "iso20-common", pkg: "common", entry: "iso20/V2G_CI_CommonMessages.xsd", fragments: true, uses: iso20Types},
+	{name: "iso20-ac", pkg: "ac", entry: "iso20/V2G_CI_AC.xsd", fragments: true, uses: iso20Types},
+	{name: "iso20-dc", pkg: "dc", entry: "iso20/V2G_CI_DC.xsd", fragments: true, uses: iso20Types},
+	{name: "iso20-acdp", pkg: "acdp", entry: "iso20/V2G_CI_ACDP.xsd", fragments: true, uses: iso20Types},
+	{name: "iso20-wpt", pkg: "wpt", entry: "iso20/V2G_CI_WPT.xsd", fragments: true, uses: iso20Types},
 }
 
-// generate returns the generated files of one schema set, by file name.
-func generate(schemas, setName string) (files map[string][]byte, err error) {
-	var cfg *setConfig
+func configFor(name string) *setConfig {
 	for i := range configs {
-		if configs[i].name == setName {
-			cfg = &configs[i]
+		if configs[i].name == name {
+			return &configs[i]
 		}
 	}
-	if cfg == nil {
-		return nil, fmt.Errorf("exigen: unknown schema set %q", setName)
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("exigen: %s: %v", setName, r)
-		}
-	}()
+	return nil
+}
+
+// buildModel loads a schema set and resolves its globals, types and grammars.
+func buildModel(schemas string, cfg *setConfig) (*model, []qname, error) {
 	set, err := loadSet(filepath.Join(schemas, cfg.entry))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	m := newModel(set)
 	var globals []qname
@@ -63,9 +72,76 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 	for _, q := range ctq {
 		m.complexType(q)
 	}
-	g := &gen{m: m, cfg: *cfg}
 	for _, ct := range m.ctList {
 		m.buildGrammar(ct)
+	}
+	return m, globals, nil
+}
+
+// sharedTypes returns the Go names of the complex types and enumerations
+// that the shared set cfg.uses generates and m declares identically (same
+// qualified name and Go name): m takes them from the shared package.
+func sharedTypes(schemas string, cfg *setConfig, m *model) (map[string]bool, error) {
+	sm, _, err := buildModel(schemas, configFor(cfg.uses))
+	if err != nil {
+		return nil, err
+	}
+	type key struct {
+		q    qname
+		hint string
+	}
+	have := map[string]key{}
+	for _, ct := range sm.ctList {
+		have[ct.goName] = key{ct.q, ""}
+	}
+	for _, e := range sm.enums {
+		have[e.goName] = key{e.q, e.anonHint}
+	}
+	ext := map[string]bool{}
+	for _, ct := range m.ctList {
+		if k, ok := have[ct.goName]; ok {
+			if k != (key{ct.q, ""}) {
+				return nil, fmt.Errorf("exigen: %s: %s is %v here and %v in %s", cfg.name, ct.goName, ct.q, k.q, cfg.uses)
+			}
+			ext[ct.goName] = true
+		}
+	}
+	for _, e := range m.enums {
+		if k, ok := have[e.goName]; ok {
+			if k != (key{e.q, e.anonHint}) {
+				return nil, fmt.Errorf("exigen: %s: enumeration %s differs from %s's", cfg.name, e.goName, cfg.uses)
+			}
+			ext[e.goName] = true
+		}
+	}
+	if len(ext) != len(have) {
+		return nil, fmt.Errorf("exigen: %s: takes %d of the %d types of %s", cfg.name, len(ext), len(have), cfg.uses)
+	}
+	return ext, nil
+}
+
+// generate returns the generated files of one schema set, by file name.
+func generate(schemas, setName string) (files map[string][]byte, err error) {
+	cfg := configFor(setName)
+	if cfg == nil {
+		return nil, fmt.Errorf("exigen: unknown schema set %q", setName)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("exigen: %s: %v", setName, r)
+		}
+	}()
+	m, globals, err := buildModel(schemas, cfg)
+	if err != nil {
+		return nil, err
+	}
+	g := &gen{m: m, cfg: *cfg}
+	if cfg.uses != "" {
+		if g.ext, err = sharedTypes(schemas, cfg, m); err != nil {
+			return nil, err
+		}
+	}
+	for _, ct := range m.ctList {
 		g.assignFields(ct)
 	}
 	files = map[string][]byte{}
@@ -77,11 +153,19 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 
 	// Codecs.
 	g.p("%spackage %s\n", header, cfg.pkg)
-	g.p("import (\n\"errors\"\n\n\"github.com/plugsim/plugsim/iso15118/exi\"\n)\n")
+	g.p("import (\n\"errors\"\n\n\"github.com/plugsim/plugsim/iso15118/exi\"\n%s)\n", g.sharedImport())
 	g.p("var errInvalidEnum = errors.New(%q)\n", cfg.pkg+": invalid enumeration value")
 	for _, ct := range m.ctList {
+		if g.ext[ct.goName] {
+			continue
+		}
 		g.emitDecode(ct)
 		g.emitEncode(ct)
+	}
+	if cfg.shared {
+		g.emitPool(nil)
+		files["codec_gen.go"], err = g.source()
+		return files, err
 	}
 	docFields := g.rootFields(globals, func(q qname) *elemDecl { return m.globals[q] })
 	g.emitRootCodec("Document", "Decode", "AppendEncode", docFields, len(globals), bitsFor(len(globals)+1), false,

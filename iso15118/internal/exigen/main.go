@@ -32,6 +32,16 @@
 // n-bit offsets from the minimum; other non-negative integers as unsigned; the rest signed;
 // strings as length+2 and code points; binary as length and bytes (EXI-NOTES §3).
 //
+// # Shared ISO-20 types
+//
+// The set iso20-types (V2G_CI_CommonTypes.xsd with xmldsig) is generated into
+// iso20/internal/commontypes with exported codecs and pool methods and no document. The five
+// ISO-20 sets take every type it declares under the same qualified and Go name (checked, or
+// generation fails) as aliases, call its codecs, and keep its free lists in their pool, so
+// each CommonTypes codec is written once instead of five times. A complex type's grammar is
+// its own content model, so its codec is the same in every set; the vectors and random round
+// trips of each set run through the shared codecs.
+//
 // # Where this departs from libcbv2g on purpose
 //
 //   - Arrays follow the specification at maxOccurs (the element leaves the state); libcbv2g's

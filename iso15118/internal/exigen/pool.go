@@ -56,8 +56,17 @@ func (g *gen) emitPool(doc []rootField) {
 		sort.Strings(out)
 		return out
 	}
-	g.p("// pool holds values of a previous document for reuse; a nil *pool allocates.")
-	g.p("type pool struct {")
+	pt := g.poolType()
+	if g.cfg.shared {
+		g.p("// Pool holds values of a previous document for reuse; a nil *Pool allocates.")
+		g.p("// The packages that use these types keep one in their own pool.")
+	} else {
+		g.p("// pool holds values of a previous document for reuse; a nil *pool allocates.")
+	}
+	g.p("type %s struct {", pt)
+	if g.ext != nil {
+		g.p("sh %s.Pool // for the types of the shared package", sharedPkgName)
+	}
 	for _, t := range keys(ptrs) {
 		g.p("p%s []*%s", poolKey(t), t)
 	}
@@ -65,41 +74,60 @@ func (g *gen) emitPool(doc []rootField) {
 		g.p("s%s [][]%s", poolKey(t), t)
 	}
 	g.p("}\n")
+	if g.ext != nil {
+		g.p("// shared returns the pool of the shared package's types, nil when p is nil.")
+		g.p("func (p *pool) shared() *%s.Pool { if p == nil { return nil }; return &p.sh }\n", sharedPkgName)
+	}
 	for _, t := range keys(ptrs) {
 		k := poolKey(t)
-		g.p("func (p *pool) new%s() *%s {", k, t)
+		if g.cfg.shared {
+			g.p("// New%s returns a zeroed *%s, reused when p has one.", k, t)
+		}
+		g.p("func (p *%s) %s() *%s {", pt, g.local("new", k), t)
 		g.p("if p != nil { if n := len(p.p%s); n > 0 { x := p.p%s[n-1]; p.p%s = p.p%s[:n-1]; var zero %s; *x = zero; return x } }", k, k, k, k, t)
 		g.p("return new(%s)", t)
 		g.p("}\n")
 	}
 	for _, t := range keys(slices) {
 		k := poolKey(t)
-		g.p("func (p *pool) slice%s() []%s {", k, t)
+		if g.cfg.shared {
+			g.p("// Slice%s returns an empty []%s, with the capacity of a reused one when p has one.", k, t)
+		}
+		g.p("func (p *%s) %s() []%s {", pt, g.local("slice", k), t)
 		g.p("if p != nil { if n := len(p.s%s); n > 0 { s := p.s%s[n-1]; p.s%s = p.s%s[:n-1]; return s[:0] } }", k, k, k, k)
 		g.p("return nil")
 		g.p("}\n")
 	}
 	for _, ct := range g.m.ctList {
-		g.p("func (p *pool) recycle%s(v *%s) {", ct.goName, ct.goName)
+		if g.ext[ct.goName] {
+			continue
+		}
+		if g.cfg.shared {
+			g.p("// Recycle%s gives what v points to back to p, for reuse by the next document.", ct.goName)
+		}
+		g.p("func (p *%s) %s(v *%s) {", pt, g.local("recycle", ct.goName), ct.goName)
 		for _, f := range ct.fields {
 			t := "v." + f.name
 			switch {
 			case f.shape == fRequired && f.ct != nil:
-				g.p("p.recycle%s(&%s)", f.ct.goName, t)
+				g.p("%s", g.recycleCall(f.ct.goName, "&"+t))
 			case f.shape == fPointer && f.ct != nil:
-				g.p("if %s != nil { p.recycle%s(%s); p.p%s = append(p.p%s, %s) }", t, f.ct.goName, t, poolKey(f.ct.goName), poolKey(f.ct.goName), t)
+				g.p("if %s != nil { %s; p.p%s = append(p.p%s, %s) }", t, g.recycleCall(f.ct.goName, t), poolKey(f.ct.goName), poolKey(f.ct.goName), t)
 			case f.shape == fPointer:
 				k := poolKey(f.goType[1:])
 				g.p("if %s != nil { p.p%s = append(p.p%s, %s) }", t, k, k, t)
 			case f.shape == fSlice:
 				k := poolKey(f.goType[2:])
 				if f.ct != nil {
-					g.p("for i := range %s { p.recycle%s(&%s[i]) }", t, f.ct.goName, t)
+					g.p("for i := range %s { %s }", t, g.recycleCall(f.ct.goName, "&"+t+"[i]"))
 				}
 				g.p("if cap(%s) > 0 { p.s%s = append(p.s%s, %s) }", t, k, k, t)
 			}
 		}
 		g.p("}\n")
+	}
+	if g.cfg.shared {
+		return
 	}
 	g.p(`// Decoder decodes documents without allocating, once warm, anything but byte and string
 // fields: each call reuses the memory of the document it returned before.
@@ -120,7 +148,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 			continue
 		}
 		if f.e.ct != nil {
-			g.p("if d.%s != nil { p.recycle%s(d.%s); p.p%s = append(p.p%s, d.%s) }", f.name, f.e.ct.goName, f.name, poolKey(f.e.ct.goName), poolKey(f.e.ct.goName), f.name)
+			g.p("if d.%s != nil { %s; p.p%s = append(p.p%s, d.%s) }", f.name, g.recycleCall(f.e.ct.goName, "d."+f.name), poolKey(f.e.ct.goName), poolKey(f.e.ct.goName), f.name)
 		} else {
 			k := poolKey(f.gtype[1:])
 			g.p("if d.%s != nil { p.p%s = append(p.p%s, d.%s) }", f.name, k, k, f.name)

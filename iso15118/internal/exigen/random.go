@@ -163,8 +163,8 @@ func (g *gen) emitRandom(docFields []rootField) {
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plugsim/plugsim/iso15118/exi"
-)
-`)
+	%s)
+`, g.sharedImport())
 	g.p("var _ exi.HexBinary\n")
 	g.markUnrepresentable()
 	for _, ct := range g.m.ctList {
@@ -184,9 +184,9 @@ func (g *gen) emitRandom(docFields []rootField) {
 		g.p("var v, got %s", ct.goName)
 		g.p("rand%s(r, &v)", ct.goName)
 		g.p("w := exi.NewWriter(nil)")
-		g.p("if err := encode%s(&w, &v); err != nil { return \"\", err }", ct.goName)
+		g.p("if err := %s; err != nil { return \"\", err }", g.encodeCall(ct.goName, "&w", "&v"))
 		g.p("rd := exi.NewReader(w.Bytes())")
-		g.p("if err := decode%s(&rd, nil, &got); err != nil { return \"\", err }", ct.goName)
+		g.p("if err := %s; err != nil { return \"\", err }", g.decodeCall(ct.goName, "&rd", "&got", "nil"))
 		g.p("return cmp.Diff(v, got), nil")
 		g.p("}},")
 	}

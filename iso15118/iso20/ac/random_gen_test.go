@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
 var _ exi.HexBinary
@@ -1425,11 +1426,11 @@ var randomTypeCases = []struct {
 		var v, got RationalNumberType
 		randRationalNumberType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeRationalNumberType(&w, &v); err != nil {
+		if err := commontypes.EncodeRationalNumberType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRationalNumberType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1464,11 +1465,11 @@ var randomTypeCases = []struct {
 		var v, got ChargeLoopReqType
 		randChargeLoopReqType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeChargeLoopReqType(&w, &v); err != nil {
+		if err := commontypes.EncodeChargeLoopReqType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeLoopReqType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeChargeLoopReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1477,11 +1478,11 @@ var randomTypeCases = []struct {
 		var v, got V2GRequestType
 		randV2GRequestType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeV2GRequestType(&w, &v); err != nil {
+		if err := commontypes.EncodeV2GRequestType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GRequestType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeV2GRequestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1490,11 +1491,11 @@ var randomTypeCases = []struct {
 		var v, got V2GMessageType
 		randV2GMessageType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeV2GMessageType(&w, &v); err != nil {
+		if err := commontypes.EncodeV2GMessageType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GMessageType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeV2GMessageType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1503,11 +1504,11 @@ var randomTypeCases = []struct {
 		var v, got MessageHeaderType
 		randMessageHeaderType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeMessageHeaderType(&w, &v); err != nil {
+		if err := commontypes.EncodeMessageHeaderType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMessageHeaderType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeMessageHeaderType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1516,11 +1517,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureType
 		randSignatureType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignatureType(&w, &v); err != nil {
+		if err := commontypes.EncodeSignatureType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1529,11 +1530,11 @@ var randomTypeCases = []struct {
 		var v, got SignedInfoType
 		randSignedInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignedInfoType(&w, &v); err != nil {
+		if err := commontypes.EncodeSignedInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedInfoType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1542,11 +1543,11 @@ var randomTypeCases = []struct {
 		var v, got CanonicalizationMethodType
 		randCanonicalizationMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeCanonicalizationMethodType(&w, &v); err != nil {
+		if err := commontypes.EncodeCanonicalizationMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1555,11 +1556,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureMethodType
 		randSignatureMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignatureMethodType(&w, &v); err != nil {
+		if err := commontypes.EncodeSignatureMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureMethodType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1568,11 +1569,11 @@ var randomTypeCases = []struct {
 		var v, got ReferenceType
 		randReferenceType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeReferenceType(&w, &v); err != nil {
+		if err := commontypes.EncodeReferenceType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReferenceType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1581,11 +1582,11 @@ var randomTypeCases = []struct {
 		var v, got TransformsType
 		randTransformsType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeTransformsType(&w, &v); err != nil {
+		if err := commontypes.EncodeTransformsType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformsType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1594,11 +1595,11 @@ var randomTypeCases = []struct {
 		var v, got TransformType
 		randTransformType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeTransformType(&w, &v); err != nil {
+		if err := commontypes.EncodeTransformType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1607,11 +1608,11 @@ var randomTypeCases = []struct {
 		var v, got DigestMethodType
 		randDigestMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDigestMethodType(&w, &v); err != nil {
+		if err := commontypes.EncodeDigestMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDigestMethodType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1620,11 +1621,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureValueType
 		randSignatureValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignatureValueType(&w, &v); err != nil {
+		if err := commontypes.EncodeSignatureValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureValueType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1633,11 +1634,11 @@ var randomTypeCases = []struct {
 		var v, got KeyInfoType
 		randKeyInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeKeyInfoType(&w, &v); err != nil {
+		if err := commontypes.EncodeKeyInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyInfoType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1646,11 +1647,11 @@ var randomTypeCases = []struct {
 		var v, got KeyValueType
 		randKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeKeyValueType(&w, &v); err != nil {
+		if err := commontypes.EncodeKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyValueType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1659,11 +1660,11 @@ var randomTypeCases = []struct {
 		var v, got DSAKeyValueType
 		randDSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDSAKeyValueType(&w, &v); err != nil {
+		if err := commontypes.EncodeDSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1672,11 +1673,11 @@ var randomTypeCases = []struct {
 		var v, got RSAKeyValueType
 		randRSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeRSAKeyValueType(&w, &v); err != nil {
+		if err := commontypes.EncodeRSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1685,11 +1686,11 @@ var randomTypeCases = []struct {
 		var v, got RetrievalMethodType
 		randRetrievalMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeRetrievalMethodType(&w, &v); err != nil {
+		if err := commontypes.EncodeRetrievalMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRetrievalMethodType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1698,11 +1699,11 @@ var randomTypeCases = []struct {
 		var v, got X509DataType
 		randX509DataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeX509DataType(&w, &v); err != nil {
+		if err := commontypes.EncodeX509DataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509DataType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1711,11 +1712,11 @@ var randomTypeCases = []struct {
 		var v, got X509IssuerSerialType
 		randX509IssuerSerialType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeX509IssuerSerialType(&w, &v); err != nil {
+		if err := commontypes.EncodeX509IssuerSerialType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509IssuerSerialType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1724,11 +1725,11 @@ var randomTypeCases = []struct {
 		var v, got PGPDataType
 		randPGPDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodePGPDataType(&w, &v); err != nil {
+		if err := commontypes.EncodePGPDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePGPDataType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1737,11 +1738,11 @@ var randomTypeCases = []struct {
 		var v, got SPKIDataType
 		randSPKIDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSPKIDataType(&w, &v); err != nil {
+		if err := commontypes.EncodeSPKIDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSPKIDataType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1750,11 +1751,11 @@ var randomTypeCases = []struct {
 		var v, got ObjectType
 		randObjectType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeObjectType(&w, &v); err != nil {
+		if err := commontypes.EncodeObjectType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeObjectType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1763,11 +1764,11 @@ var randomTypeCases = []struct {
 		var v, got DisplayParametersType
 		randDisplayParametersType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDisplayParametersType(&w, &v); err != nil {
+		if err := commontypes.EncodeDisplayParametersType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDisplayParametersType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeDisplayParametersType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1802,11 +1803,11 @@ var randomTypeCases = []struct {
 		var v, got Dynamic_CLReqControlModeType
 		randDynamic_CLReqControlModeType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDynamic_CLReqControlModeType(&w, &v); err != nil {
+		if err := commontypes.EncodeDynamic_CLReqControlModeType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_CLReqControlModeType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeDynamic_CLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1815,11 +1816,11 @@ var randomTypeCases = []struct {
 		var v, got CLReqControlModeType
 		randCLReqControlModeType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeCLReqControlModeType(&w, &v); err != nil {
+		if err := commontypes.EncodeCLReqControlModeType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCLReqControlModeType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1854,11 +1855,11 @@ var randomTypeCases = []struct {
 		var v, got Scheduled_CLReqControlModeType
 		randScheduled_CLReqControlModeType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeScheduled_CLReqControlModeType(&w, &v); err != nil {
+		if err := commontypes.EncodeScheduled_CLReqControlModeType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_CLReqControlModeType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeScheduled_CLReqControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1880,11 +1881,11 @@ var randomTypeCases = []struct {
 		var v, got ChargeLoopResType
 		randChargeLoopResType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeChargeLoopResType(&w, &v); err != nil {
+		if err := commontypes.EncodeChargeLoopResType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeLoopResType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeChargeLoopResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1893,11 +1894,11 @@ var randomTypeCases = []struct {
 		var v, got V2GResponseType
 		randV2GResponseType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeV2GResponseType(&w, &v); err != nil {
+		if err := commontypes.EncodeV2GResponseType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeV2GResponseType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeV2GResponseType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1906,11 +1907,11 @@ var randomTypeCases = []struct {
 		var v, got EVSEStatusType
 		randEVSEStatusType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeEVSEStatusType(&w, &v); err != nil {
+		if err := commontypes.EncodeEVSEStatusType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeEVSEStatusType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1919,11 +1920,11 @@ var randomTypeCases = []struct {
 		var v, got MeterInfoType
 		randMeterInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeMeterInfoType(&w, &v); err != nil {
+		if err := commontypes.EncodeMeterInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeMeterInfoType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1932,11 +1933,11 @@ var randomTypeCases = []struct {
 		var v, got ReceiptType
 		randReceiptType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeReceiptType(&w, &v); err != nil {
+		if err := commontypes.EncodeReceiptType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReceiptType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeReceiptType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1945,11 +1946,11 @@ var randomTypeCases = []struct {
 		var v, got DetailedCostType
 		randDetailedCostType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDetailedCostType(&w, &v); err != nil {
+		if err := commontypes.EncodeDetailedCostType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDetailedCostType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1958,11 +1959,11 @@ var randomTypeCases = []struct {
 		var v, got DetailedTaxType
 		randDetailedTaxType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDetailedTaxType(&w, &v); err != nil {
+		if err := commontypes.EncodeDetailedTaxType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDetailedTaxType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeDetailedTaxType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1997,11 +1998,11 @@ var randomTypeCases = []struct {
 		var v, got Dynamic_CLResControlModeType
 		randDynamic_CLResControlModeType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDynamic_CLResControlModeType(&w, &v); err != nil {
+		if err := commontypes.EncodeDynamic_CLResControlModeType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDynamic_CLResControlModeType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeDynamic_CLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2010,11 +2011,11 @@ var randomTypeCases = []struct {
 		var v, got CLResControlModeType
 		randCLResControlModeType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeCLResControlModeType(&w, &v); err != nil {
+		if err := commontypes.EncodeCLResControlModeType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCLResControlModeType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2049,11 +2050,11 @@ var randomTypeCases = []struct {
 		var v, got Scheduled_CLResControlModeType
 		randScheduled_CLResControlModeType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeScheduled_CLResControlModeType(&w, &v); err != nil {
+		if err := commontypes.EncodeScheduled_CLResControlModeType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeScheduled_CLResControlModeType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeScheduled_CLResControlModeType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2075,11 +2076,11 @@ var randomTypeCases = []struct {
 		var v, got ChargeParameterDiscoveryReqType
 		randChargeParameterDiscoveryReqType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeChargeParameterDiscoveryReqType(&w, &v); err != nil {
+		if err := commontypes.EncodeChargeParameterDiscoveryReqType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryReqType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeChargeParameterDiscoveryReqType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2114,11 +2115,11 @@ var randomTypeCases = []struct {
 		var v, got ChargeParameterDiscoveryResType
 		randChargeParameterDiscoveryResType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeChargeParameterDiscoveryResType(&w, &v); err != nil {
+		if err := commontypes.EncodeChargeParameterDiscoveryResType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeChargeParameterDiscoveryResType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeChargeParameterDiscoveryResType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2140,11 +2141,11 @@ var randomTypeCases = []struct {
 		var v, got ManifestType
 		randManifestType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeManifestType(&w, &v); err != nil {
+		if err := commontypes.EncodeManifestType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeManifestType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2153,11 +2154,11 @@ var randomTypeCases = []struct {
 		var v, got ListOfRootCertificateIDsType
 		randListOfRootCertificateIDsType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeListOfRootCertificateIDsType(&w, &v); err != nil {
+		if err := commontypes.EncodeListOfRootCertificateIDsType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeListOfRootCertificateIDsType(&rd, nil, &got); err != nil {
+		if err := commontypes.DecodeListOfRootCertificateIDsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

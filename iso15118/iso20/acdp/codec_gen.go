@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
 var errInvalidEnum = errors.New("acdp: invalid enumeration value")
@@ -21,7 +22,7 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -83,7 +84,7 @@ func encodeACDP_ConnectReqType(w *exi.Writer, v *ACDP_ConnectReqType) error {
 		default:
 			return w.Fail("encode ACDP_ConnectReqType/Header", exi.ErrMissing)
 		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
+		if err := commontypes.EncodeMessageHeaderType(w, &v.Header); err != nil {
 			return err
 		}
 		st = 1
@@ -111,4624 +112,6 @@ func encodeACDP_ConnectReqType(w *exi.Writer, v *ACDP_ConnectReqType) error {
 	return nil
 }
 
-func decodeV2GRequestType(r *exi.Reader, p *pool, v *V2GRequestType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode V2GRequestType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode V2GRequestType", ec, 1, 1)
-			}
-		case 1: // after SE(Header)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode V2GRequestType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode V2GRequestType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode V2GRequestType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeV2GRequestType(w *exi.Writer, v *V2GRequestType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode V2GRequestType/Header", exi.ErrMissing)
-		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode V2GRequestType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeV2GMessageType(r *exi.Reader, p *pool, v *V2GMessageType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode V2GMessageType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode V2GMessageType", ec, 1, 1)
-			}
-		case 1: // after SE(Header)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode V2GMessageType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode V2GMessageType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode V2GMessageType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeV2GMessageType(w *exi.Writer, v *V2GMessageType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode V2GMessageType/Header", exi.ErrMissing)
-		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode V2GMessageType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode MessageHeaderType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MessageHeaderType/SessionID"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(8)
-					if err != nil {
-						return exi.In(err, "decode MessageHeaderType/SessionID")
-					}
-					if len(xb) < 8 {
-						return r.Fail("decode MessageHeaderType/SessionID", exi.ErrValue)
-					}
-					x := exi.HexBinary(xb)
-					v.SessionID = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MessageHeaderType/SessionID"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode MessageHeaderType", ec, 1, 1)
-			}
-		case 1: // after SE(SessionID)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode MessageHeaderType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MessageHeaderType/TimeStamp"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MessageHeaderType/TimeStamp")
-					}
-					x := uint64(xu)
-					v.TimeStamp = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MessageHeaderType/TimeStamp"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode MessageHeaderType", ec, 1, 1)
-			}
-		case 2: // after SE(TimeStamp)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode MessageHeaderType")
-			}
-			switch ec {
-			case 0:
-				v.Signature = p.newSignatureType()
-				if err := decodeSignatureType(r, p, v.Signature); err != nil {
-					return err
-				}
-				st = 3
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode MessageHeaderType", ec, 2, 2)
-			}
-		case 3: // after SE(Signature)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode MessageHeaderType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode MessageHeaderType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode MessageHeaderType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrMissing)
-		}
-		if n := len(v.SessionID); n > 8 || n < 8 {
-			return w.Fail("encode MessageHeaderType/SessionID", exi.ErrValue)
-		}
-		w.WriteBinary(v.SessionID)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode MessageHeaderType/TimeStamp", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(v.TimeStamp))
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.Signature != nil {
-		switch st {
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode MessageHeaderType/Signature", exi.ErrMissing)
-		}
-		if err := encodeSignatureType(w, v.Signature); err != nil {
-			return err
-		}
-		st = 3
-	}
-	switch st {
-	case 2:
-		w.WriteBits(1, 2)
-	case 3:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode MessageHeaderType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureType", ec, 1, 1)
-			}
-		case 2: // after SE(SignedInfo)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
-					return err
-				}
-				st = 3
-			default:
-				return r.CodeError("decode SignatureType", ec, 1, 1)
-			}
-		case 3: // after SE(SignatureValue)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				v.KeyInfo = p.newKeyInfoType()
-				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				if v.Object == nil {
-					v.Object = p.sliceObjectType()
-				}
-				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode SignatureType", ec, 3, 2)
-			}
-		case 4: // after SE(KeyInfo)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if v.Object == nil {
-					v.Object = p.sliceObjectType()
-				}
-				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignatureType", ec, 2, 2)
-			}
-		case 5: // after SE(Object), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if v.Object == nil {
-					v.Object = p.sliceObjectType()
-				}
-				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignatureType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignatureType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureType/SignedInfo", exi.ErrMissing)
-		}
-		if err := encodeSignedInfoType(w, &v.SignedInfo); err != nil {
-			return err
-		}
-		st = 2
-	}
-	{
-		switch st {
-		case 2:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureType/SignatureValue", exi.ErrMissing)
-		}
-		if err := encodeSignatureValueType(w, &v.SignatureValue); err != nil {
-			return err
-		}
-		st = 3
-	}
-	if v.KeyInfo != nil {
-		switch st {
-		case 3:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureType/KeyInfo", exi.ErrMissing)
-		}
-		if err := encodeKeyInfoType(w, v.KeyInfo); err != nil {
-			return err
-		}
-		st = 4
-	}
-	for i := range v.Object {
-		switch st {
-		case 3:
-			w.WriteBits(1, 2)
-		case 4:
-			w.WriteBits(0, 2)
-		case 5:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureType/Object", exi.ErrMissing)
-		}
-		if err := encodeObjectType(w, &v.Object[i]); err != nil {
-			return err
-		}
-		st = 5
-	}
-	switch st {
-	case 3:
-		w.WriteBits(2, 2)
-	case 4:
-		w.WriteBits(1, 2)
-	case 5:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignatureType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignedInfoType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 1, 1)
-			}
-		case 2: // after SE(CanonicalizationMethod)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
-					return err
-				}
-				st = 3
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 1, 1)
-			}
-		case 3: // after SE(SignatureMethod)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 4
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 1, 1)
-			}
-		case 4: // after SE(Reference), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignedInfoType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignedInfoType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignedInfoType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignedInfoType/CanonicalizationMethod", exi.ErrMissing)
-		}
-		if err := encodeCanonicalizationMethodType(w, &v.CanonicalizationMethod); err != nil {
-			return err
-		}
-		st = 2
-	}
-	{
-		switch st {
-		case 2:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignedInfoType/SignatureMethod", exi.ErrMissing)
-		}
-		if err := encodeSignatureMethodType(w, &v.SignatureMethod); err != nil {
-			return err
-		}
-		st = 3
-	}
-	for i := range v.Reference {
-		switch st {
-		case 3:
-			w.WriteBits(0, 1)
-		case 4:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignedInfoType/Reference", exi.ErrMissing)
-		}
-		if err := encodeReferenceType(w, &v.Reference[i]); err != nil {
-			return err
-		}
-		st = 4
-	}
-	switch st {
-	case 4:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignedInfoType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode CanonicalizationMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode CanonicalizationMethodType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode CanonicalizationMethodType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode CanonicalizationMethodType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode CanonicalizationMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode CanonicalizationMethodType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode CanonicalizationMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode CanonicalizationMethodType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode CanonicalizationMethodType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode CanonicalizationMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureMethodType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode SignatureMethodType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode SignatureMethodType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadInteger()
-					if err != nil {
-						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
-					}
-					ptr := p.newExi_Integer()
-					*ptr = x
-					v.HMACOutputLength = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode SignatureMethodType", ec, 4, 3)
-			}
-		case 2: // after SE(HMACOutputLength)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureMethodType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode SignatureMethodType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode SignatureMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureMethodType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureMethodType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.HMACOutputLength != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
-		}
-		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 3)
-	case 2:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignatureMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/Type")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Type = ptr
-				}
-				st = 2
-			case 2:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 3
-			case 3:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 4:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 5, 3)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/Type")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Type = ptr
-				}
-				st = 2
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 3
-			case 2:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 4, 3)
-			}
-		case 2: // after AT(Type)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 3
-			case 1:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 2:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 3, 2)
-			}
-		case 3: // after AT(URI)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 2, 2)
-			}
-		case 4: // after SE(Transforms)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 1, 1)
-			}
-		case 5: // after SE(DigestMethod)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/DigestValue")
-					}
-					x := []byte(xb)
-					v.DigestValue = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			default:
-				return r.CodeError("decode ReferenceType", ec, 1, 1)
-			}
-		case 6: // after SE(DigestValue)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ReferenceType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ReferenceType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ReferenceType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.Type != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ReferenceType/Type", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Type) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/Type", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Type); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.URI != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 1:
-			w.WriteBits(1, 3)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReferenceType/URI", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.URI) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/URI", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.URI); err != nil {
-			return err
-		}
-		st = 3
-	}
-	if v.Transforms != nil {
-		switch st {
-		case 0:
-			w.WriteBits(3, 3)
-		case 1:
-			w.WriteBits(2, 3)
-		case 2:
-			w.WriteBits(1, 2)
-		case 3:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReferenceType/Transforms", exi.ErrMissing)
-		}
-		if err := encodeTransformsType(w, v.Transforms); err != nil {
-			return err
-		}
-		st = 4
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(4, 3)
-		case 1:
-			w.WriteBits(3, 3)
-		case 2:
-			w.WriteBits(2, 2)
-		case 3:
-			w.WriteBits(1, 2)
-		case 4:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode ReferenceType/DigestMethod", exi.ErrMissing)
-		}
-		if err := encodeDigestMethodType(w, &v.DigestMethod); err != nil {
-			return err
-		}
-		st = 5
-	}
-	{
-		switch st {
-		case 5:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
-		}
-		if len(v.DigestValue) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
-		}
-		w.WriteBinary(v.DigestValue)
-		w.WriteBits(0, 1)
-		st = 6
-	}
-	switch st {
-	case 6:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ReferenceType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode TransformsType")
-			}
-			switch ec {
-			case 0:
-				if v.Transform == nil {
-					v.Transform = p.sliceTransformType()
-				}
-				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode TransformsType", ec, 1, 1)
-			}
-		case 1: // after SE(Transform), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode TransformsType")
-			}
-			switch ec {
-			case 0:
-				if v.Transform == nil {
-					v.Transform = p.sliceTransformType()
-				}
-				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode TransformsType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode TransformsType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
-	st := 0
-	for i := range v.Transform {
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode TransformsType/Transform", exi.ErrMissing)
-		}
-		if err := encodeTransformType(w, &v.Transform[i]); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode TransformsType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode TransformType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode TransformType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode TransformType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode TransformType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode TransformType/XPath")
-					}
-					if v.XPath == nil {
-						v.XPath = p.sliceString()
-					}
-					v.XPath = append(v.XPath, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode TransformType", ec, 4, 3)
-			}
-		case 2: // after SE(XPath)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode TransformType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode TransformType/XPath")
-					}
-					if v.XPath == nil {
-						v.XPath = p.sliceString()
-					}
-					v.XPath = append(v.XPath, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode TransformType", ec, 4, 3)
-			}
-		default:
-			return r.Fail("decode TransformType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeTransformType(w *exi.Writer, v *TransformType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode TransformType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode TransformType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.XPath {
-		switch st {
-		case 1:
-			w.WriteBits(0, 4)
-		case 2:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
-		}
-		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode TransformType/XPath", exi.ErrValue)
-		}
-		if err := w.WriteString(v.XPath[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 3)
-	case 2:
-		w.WriteBits(2, 3)
-	default:
-		return w.Fail("encode TransformType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DigestMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DigestMethodType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode DigestMethodType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DigestMethodType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode DigestMethodType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode DigestMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode DigestMethodType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode DigestMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode DigestMethodType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode DigestMethodType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode DigestMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureValueType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureValueType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureValueType/Value")
-					}
-					x := []byte(xb)
-					v.Value = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureValueType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureValueType")
-			}
-			switch ec {
-			case 0:
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureValueType/Value")
-					}
-					x := []byte(xb)
-					v.Value = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureValueType", ec, 1, 1)
-			}
-		case 2: // after CH
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode SignatureValueType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode SignatureValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureValueType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureValueType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureValueType/Value", exi.ErrMissing)
-		}
-		if len(v.Value) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureValueType/Value", exi.ErrValue)
-		}
-		w.WriteBinary(v.Value)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode SignatureValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 3:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 4:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 5:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 6:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 7:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 8:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 9, 4)
-			}
-		case 2: // after SE(KeyName)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 3: // after SE(KeyValue)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(KeyValue): order not representable
-			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 4: // after SE(RetrievalMethod)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(RetrievalMethod): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(RetrievalMethod): order not representable
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 5: // after SE(X509Data)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(X509Data): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(X509Data): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(X509Data): order not representable
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 6: // after SE(PGPData)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(PGPData): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(PGPData): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(PGPData): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(PGPData): order not representable
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 7: // after SE(SPKIData)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(SPKIData): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(SPKIData): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(SPKIData): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(SPKIData): order not representable
-			case 4:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(PGPData) after SE(SPKIData): order not representable
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 8: // after SE(MgmtData)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(MgmtData): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(MgmtData): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(MgmtData): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(MgmtData): order not representable
-			case 4:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(PGPData) after SE(MgmtData): order not representable
-			case 5:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(SPKIData) after SE(MgmtData): order not representable
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		default:
-			return r.Fail("decode KeyInfoType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode KeyInfoType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode KeyInfoType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.KeyName {
-		switch st {
-		case 0:
-			w.WriteBits(2, 5)
-		case 1:
-			w.WriteBits(0, 5)
-		case 2:
-			w.WriteBits(0, 5)
-		case 3:
-			w.WriteBits(0, 5)
-		case 4:
-			w.WriteBits(0, 5)
-		case 5:
-			w.WriteBits(0, 5)
-		case 6:
-			w.WriteBits(0, 5)
-		case 7:
-			w.WriteBits(0, 5)
-		case 8:
-			w.WriteBits(0, 5)
-		default:
-			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
-		}
-		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
-		}
-		if err := w.WriteString(v.KeyName[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	for i := range v.KeyValue {
-		switch st {
-		case 0:
-			w.WriteBits(2, 4)
-		case 1:
-			w.WriteBits(1, 4)
-		case 2:
-			w.WriteBits(1, 4)
-		case 3:
-			w.WriteBits(1, 4)
-		case 4:
-			w.WriteBits(1, 4)
-		case 5:
-			w.WriteBits(1, 4)
-		case 6:
-			w.WriteBits(1, 4)
-		case 7:
-			w.WriteBits(1, 4)
-		case 8:
-			w.WriteBits(1, 4)
-		default:
-			return w.Fail("encode KeyInfoType/KeyValue", exi.ErrMissing)
-		}
-		if err := encodeKeyValueType(w, &v.KeyValue[i]); err != nil {
-			return err
-		}
-		st = 3
-	}
-	for i := range v.RetrievalMethod {
-		switch st {
-		case 0:
-			w.WriteBits(3, 4)
-		case 1:
-			w.WriteBits(2, 4)
-		case 2:
-			w.WriteBits(2, 4)
-		case 3:
-			w.WriteBits(2, 4)
-		case 4:
-			w.WriteBits(2, 4)
-		case 5:
-			w.WriteBits(2, 4)
-		case 6:
-			w.WriteBits(2, 4)
-		case 7:
-			w.WriteBits(2, 4)
-		case 8:
-			w.WriteBits(2, 4)
-		default:
-			return w.Fail("encode KeyInfoType/RetrievalMethod", exi.ErrMissing)
-		}
-		if err := encodeRetrievalMethodType(w, &v.RetrievalMethod[i]); err != nil {
-			return err
-		}
-		st = 4
-	}
-	for i := range v.X509Data {
-		switch st {
-		case 0:
-			w.WriteBits(4, 4)
-		case 1:
-			w.WriteBits(3, 4)
-		case 2:
-			w.WriteBits(3, 4)
-		case 3:
-			w.WriteBits(3, 4)
-		case 4:
-			w.WriteBits(3, 4)
-		case 5:
-			w.WriteBits(3, 4)
-		case 6:
-			w.WriteBits(3, 4)
-		case 7:
-			w.WriteBits(3, 4)
-		case 8:
-			w.WriteBits(3, 4)
-		default:
-			return w.Fail("encode KeyInfoType/X509Data", exi.ErrMissing)
-		}
-		if err := encodeX509DataType(w, &v.X509Data[i]); err != nil {
-			return err
-		}
-		st = 5
-	}
-	for i := range v.PGPData {
-		switch st {
-		case 0:
-			w.WriteBits(5, 4)
-		case 1:
-			w.WriteBits(4, 4)
-		case 2:
-			w.WriteBits(4, 4)
-		case 3:
-			w.WriteBits(4, 4)
-		case 4:
-			w.WriteBits(4, 4)
-		case 5:
-			w.WriteBits(4, 4)
-		case 6:
-			w.WriteBits(4, 4)
-		case 7:
-			w.WriteBits(4, 4)
-		case 8:
-			w.WriteBits(4, 4)
-		default:
-			return w.Fail("encode KeyInfoType/PGPData", exi.ErrMissing)
-		}
-		if err := encodePGPDataType(w, &v.PGPData[i]); err != nil {
-			return err
-		}
-		st = 6
-	}
-	for i := range v.SPKIData {
-		switch st {
-		case 0:
-			w.WriteBits(6, 4)
-		case 1:
-			w.WriteBits(5, 4)
-		case 2:
-			w.WriteBits(5, 4)
-		case 3:
-			w.WriteBits(5, 4)
-		case 4:
-			w.WriteBits(5, 4)
-		case 5:
-			w.WriteBits(5, 4)
-		case 6:
-			w.WriteBits(5, 4)
-		case 7:
-			w.WriteBits(5, 4)
-		case 8:
-			w.WriteBits(5, 4)
-		default:
-			return w.Fail("encode KeyInfoType/SPKIData", exi.ErrMissing)
-		}
-		if err := encodeSPKIDataType(w, &v.SPKIData[i]); err != nil {
-			return err
-		}
-		st = 7
-	}
-	for i := range v.MgmtData {
-		switch st {
-		case 0:
-			w.WriteBits(14, 5)
-		case 1:
-			w.WriteBits(12, 5)
-		case 2:
-			w.WriteBits(12, 5)
-		case 3:
-			w.WriteBits(12, 5)
-		case 4:
-			w.WriteBits(12, 5)
-		case 5:
-			w.WriteBits(12, 5)
-		case 6:
-			w.WriteBits(12, 5)
-		case 7:
-			w.WriteBits(12, 5)
-		case 8:
-			w.WriteBits(12, 5)
-		default:
-			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
-		}
-		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
-		}
-		if err := w.WriteString(v.MgmtData[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 8
-	}
-	switch st {
-	case 2:
-		w.WriteBits(8, 4)
-	case 3:
-		w.WriteBits(8, 4)
-	case 4:
-		w.WriteBits(8, 4)
-	case 5:
-		w.WriteBits(8, 4)
-	case 6:
-		w.WriteBits(8, 4)
-	case 7:
-		w.WriteBits(8, 4)
-	case 8:
-		w.WriteBits(8, 4)
-	default:
-		return w.Fail("encode KeyInfoType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode KeyValueType")
-			}
-			switch ec {
-			case 0:
-				v.DSAKeyValue = p.newDSAKeyValueType()
-				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				v.RSAKeyValue = p.newRSAKeyValueType()
-				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
-					return err
-				}
-				st = 2
-			case 2:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			case 3:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyValueType", ec, 4, 3)
-			}
-		case 1: // after SE(DSAKeyValue)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode KeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			case 1:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyValueType", ec, 2, 2)
-			}
-		case 2: // after SE(RSAKeyValue)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode KeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			case 1:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyValueType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode KeyValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
-	st := 0
-	if v.DSAKeyValue != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode KeyValueType/DSAKeyValue", exi.ErrMissing)
-		}
-		if err := encodeDSAKeyValueType(w, v.DSAKeyValue); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.RSAKeyValue != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		default:
-			return w.Fail("encode KeyValueType/RSAKeyValue", exi.ErrMissing)
-		}
-		if err := encodeRSAKeyValueType(w, v.RSAKeyValue); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 1:
-		w.WriteBits(0, 2)
-	case 2:
-		w.WriteBits(0, 2)
-	default:
-		return w.Fail("encode KeyValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/P")
-					}
-					x := []byte(xb)
-					v.P = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/G")
-					}
-					x := []byte(xb)
-					v.G = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Y")
-					}
-					x := []byte(xb)
-					v.Y = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 3, 2)
-			}
-		case 1: // after SE(P)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Q")
-					}
-					x := []byte(xb)
-					v.Q = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		case 2: // after SE(Q)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/G")
-					}
-					x := []byte(xb)
-					v.G = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Y")
-					}
-					x := []byte(xb)
-					v.Y = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 2, 2)
-			}
-		case 3: // after SE(G)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Y")
-					}
-					x := []byte(xb)
-					v.Y = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		case 4: // after SE(Y)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/J")
-					}
-					x := []byte(xb)
-					v.J = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Seed")
-					}
-					x := []byte(xb)
-					v.Seed = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 3, 2)
-			}
-		case 5: // after SE(J)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Seed")
-					}
-					x := []byte(xb)
-					v.Seed = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 2, 2)
-			}
-		case 6: // after SE(Seed)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
-					}
-					x := []byte(xb)
-					v.PgenCounter = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		case 7: // after SE(PgenCounter)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode DSAKeyValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
-	st := 0
-	if v.P != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
-		}
-		if len(v.P) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
-		}
-		w.WriteBinary(v.P)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	if v.Q != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
-		}
-		if len(v.Q) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
-		}
-		w.WriteBinary(v.Q)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.G != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 2:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
-		}
-		if len(v.G) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
-		}
-		w.WriteBinary(v.G)
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(4, 3)
-		case 2:
-			w.WriteBits(2, 3)
-		case 3:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
-		}
-		if len(v.Y) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
-		}
-		w.WriteBinary(v.Y)
-		w.WriteBits(0, 1)
-		st = 4
-	}
-	if v.J != nil {
-		switch st {
-		case 4:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
-		}
-		if len(v.J) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
-		}
-		w.WriteBinary(v.J)
-		w.WriteBits(0, 1)
-		st = 5
-	}
-	if v.Seed != nil {
-		switch st {
-		case 4:
-			w.WriteBits(2, 3)
-		case 5:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
-		}
-		if len(v.Seed) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
-		}
-		w.WriteBinary(v.Seed)
-		w.WriteBits(0, 1)
-		st = 6
-	}
-	if v.PgenCounter != nil {
-		switch st {
-		case 6:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
-		}
-		if len(v.PgenCounter) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
-		}
-		w.WriteBinary(v.PgenCounter)
-		w.WriteBits(0, 1)
-		st = 7
-	}
-	switch st {
-	case 4:
-		w.WriteBits(2, 2)
-	case 5:
-		w.WriteBits(1, 2)
-	case 7:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode DSAKeyValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RSAKeyValueType/Modulus")
-					}
-					x := []byte(xb)
-					v.Modulus = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode RSAKeyValueType", ec, 1, 1)
-			}
-		case 1: // after SE(Modulus)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RSAKeyValueType/Exponent")
-					}
-					x := []byte(xb)
-					v.Exponent = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode RSAKeyValueType", ec, 1, 1)
-			}
-		case 2: // after SE(Exponent)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode RSAKeyValueType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode RSAKeyValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
-		}
-		if len(v.Modulus) > exi.DefaultMaxLength {
-			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
-		}
-		w.WriteBinary(v.Modulus)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
-		}
-		if len(v.Exponent) > exi.DefaultMaxLength {
-			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
-		}
-		w.WriteBinary(v.Exponent)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode RSAKeyValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RetrievalMethodType/Type")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Type = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RetrievalMethodType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 2
-			case 2:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 3
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 4, 3)
-			}
-		case 1: // after AT(Type)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RetrievalMethodType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 2
-			case 1:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 3, 2)
-			}
-		case 2: // after AT(URI)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 3
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 2, 2)
-			}
-		case 3: // after SE(Transforms)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode RetrievalMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
-	st := 0
-	if v.Type != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode RetrievalMethodType/Type", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Type) > exi.DefaultMaxLength {
-			return w.Fail("encode RetrievalMethodType/Type", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Type); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.URI != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RetrievalMethodType/URI", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.URI) > exi.DefaultMaxLength {
-			return w.Fail("encode RetrievalMethodType/URI", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.URI); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.Transforms != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 1:
-			w.WriteBits(1, 2)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RetrievalMethodType/Transforms", exi.ErrMissing)
-		}
-		if err := encodeTransformsType(w, v.Transforms); err != nil {
-			return err
-		}
-		st = 3
-	}
-	switch st {
-	case 0:
-		w.WriteBits(3, 3)
-	case 1:
-		w.WriteBits(2, 2)
-	case 2:
-		w.WriteBits(1, 2)
-	case 3:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode RetrievalMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode X509DataType", ec, 6, 3)
-			}
-		case 1: // after SE(X509IssuerSerial)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 2: // after SE(X509SKI)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509SKI): order not representable
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 3: // after SE(X509SubjectName)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509SubjectName): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509SubjectName): order not representable
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 4: // after SE(X509Certificate)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509Certificate): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509Certificate): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SubjectName) after SE(X509Certificate): order not representable
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 5: // after SE(X509CRL)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509CRL): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509CRL): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SubjectName) after SE(X509CRL): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509Certificate) after SE(X509CRL): order not representable
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		default:
-			return r.Fail("decode X509DataType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
-	st := 0
-	for i := range v.X509IssuerSerial {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		case 1:
-			w.WriteBits(0, 3)
-		case 2:
-			w.WriteBits(0, 3)
-		case 3:
-			w.WriteBits(0, 3)
-		case 4:
-			w.WriteBits(0, 3)
-		case 5:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode X509DataType/X509IssuerSerial", exi.ErrMissing)
-		}
-		if err := encodeX509IssuerSerialType(w, &v.X509IssuerSerial[i]); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.X509SKI {
-		switch st {
-		case 0:
-			w.WriteBits(2, 4)
-		case 1:
-			w.WriteBits(2, 4)
-		case 2:
-			w.WriteBits(2, 4)
-		case 3:
-			w.WriteBits(2, 4)
-		case 4:
-			w.WriteBits(2, 4)
-		case 5:
-			w.WriteBits(2, 4)
-		default:
-			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
-		}
-		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
-		}
-		w.WriteBinary(v.X509SKI[i])
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	for i := range v.X509SubjectName {
-		switch st {
-		case 0:
-			w.WriteBits(4, 4)
-		case 1:
-			w.WriteBits(4, 4)
-		case 2:
-			w.WriteBits(4, 4)
-		case 3:
-			w.WriteBits(4, 4)
-		case 4:
-			w.WriteBits(4, 4)
-		case 5:
-			w.WriteBits(4, 4)
-		default:
-			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
-		}
-		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
-		}
-		if err := w.WriteString(v.X509SubjectName[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	for i := range v.X509Certificate {
-		switch st {
-		case 0:
-			w.WriteBits(6, 4)
-		case 1:
-			w.WriteBits(6, 4)
-		case 2:
-			w.WriteBits(6, 4)
-		case 3:
-			w.WriteBits(6, 4)
-		case 4:
-			w.WriteBits(6, 4)
-		case 5:
-			w.WriteBits(6, 4)
-		default:
-			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
-		}
-		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
-		}
-		w.WriteBinary(v.X509Certificate[i])
-		w.WriteBits(0, 1)
-		st = 4
-	}
-	for i := range v.X509CRL {
-		switch st {
-		case 0:
-			w.WriteBits(8, 4)
-		case 1:
-			w.WriteBits(8, 4)
-		case 2:
-			w.WriteBits(8, 4)
-		case 3:
-			w.WriteBits(8, 4)
-		case 4:
-			w.WriteBits(8, 4)
-		case 5:
-			w.WriteBits(8, 4)
-		default:
-			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
-		}
-		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
-		}
-		w.WriteBinary(v.X509CRL[i])
-		w.WriteBits(0, 1)
-		st = 5
-	}
-	switch st {
-	case 1:
-		w.WriteBits(6, 3)
-	case 2:
-		w.WriteBits(6, 3)
-	case 3:
-		w.WriteBits(6, 3)
-	case 4:
-		w.WriteBits(6, 3)
-	case 5:
-		w.WriteBits(6, 3)
-	default:
-		return w.Fail("encode X509DataType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode X509IssuerSerialType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
-					}
-					v.X509IssuerName = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode X509IssuerSerialType", ec, 1, 1)
-			}
-		case 1: // after SE(X509IssuerName)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode X509IssuerSerialType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadInteger()
-					if err != nil {
-						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
-					}
-					v.X509SerialNumber = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode X509IssuerSerialType", ec, 1, 1)
-			}
-		case 2: // after SE(X509SerialNumber)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode X509IssuerSerialType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode X509IssuerSerialType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode X509IssuerSerialType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
-		}
-		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
-			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
-		}
-		if err := w.WriteString(v.X509IssuerName); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
-		}
-		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode X509IssuerSerialType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode PGPDataType/PGPKeyID")
-					}
-					x := []byte(xb)
-					v.PGPKeyID = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
-					}
-					x := []byte(xb)
-					v.PGPKeyPacket_2 = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			default:
-				return r.CodeError("decode PGPDataType", ec, 2, 2)
-			}
-		case 1: // after SE(PGPKeyID)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
-					}
-					x := []byte(xb)
-					v.PGPKeyPacket = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode PGPDataType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode PGPDataType", ec, 3, 2)
-			}
-		case 2: // after SE(PGPKeyPacket)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode PGPDataType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode PGPDataType", ec, 2, 2)
-			}
-		case 3: // after SE(PGPKeyPacket)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode PGPDataType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode PGPDataType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode PGPDataType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
-	st := 0
-	if v.PGPKeyID != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
-		}
-		if len(v.PGPKeyID) > exi.DefaultMaxLength {
-			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
-		}
-		w.WriteBinary(v.PGPKeyID)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	if v.PGPKeyPacket != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
-		}
-		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
-			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
-		}
-		w.WriteBinary(v.PGPKeyPacket)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.PGPKeyPacket_2 != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		default:
-			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
-		}
-		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
-			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
-		}
-		w.WriteBinary(v.PGPKeyPacket_2)
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 2)
-	case 2:
-		w.WriteBits(1, 2)
-	case 3:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode PGPDataType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SPKIDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SPKIDataType/SPKISexp")
-					}
-					x := []byte(xb)
-					if v.SPKISexp == nil {
-						v.SPKISexp = p.sliceBytes()
-					}
-					v.SPKISexp = append(v.SPKISexp, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode SPKIDataType", ec, 1, 1)
-			}
-		case 1: // after SE(SPKISexp)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SPKIDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SPKIDataType/SPKISexp")
-					}
-					x := []byte(xb)
-					if v.SPKISexp == nil {
-						v.SPKISexp = p.sliceBytes()
-					}
-					v.SPKISexp = append(v.SPKISexp, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				return r.Fail("decode SPKIDataType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode SPKIDataType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode SPKIDataType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
-	st := 0
-	for i := range v.SPKISexp {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
-		}
-		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
-		}
-		w.WriteBinary(v.SPKISexp[i])
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 2)
-	default:
-		return w.Fail("encode SPKIDataType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/Encoding")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Encoding = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 2
-			case 2:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/MimeType")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.MimeType = ptr
-				}
-				st = 3
-			case 3:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 4:
-				return nil
-			case 5:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 6, 3)
-			}
-		case 1: // after AT(Encoding)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 2
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/MimeType")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.MimeType = ptr
-				}
-				st = 3
-			case 2:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 3:
-				return nil
-			case 4:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 5, 3)
-			}
-		case 2: // after AT(Id)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/MimeType")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.MimeType = ptr
-				}
-				st = 3
-			case 1:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 4, 3)
-			}
-		case 3: // after AT(MimeType)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode ObjectType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeObjectType(w *exi.Writer, v *ObjectType) error {
-	st := 0
-	if v.Encoding != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ObjectType/Encoding", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Encoding) > exi.DefaultMaxLength {
-			return w.Fail("encode ObjectType/Encoding", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Encoding); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ObjectType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode ObjectType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.MimeType != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 1:
-			w.WriteBits(1, 3)
-		case 2:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ObjectType/MimeType", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.MimeType) > exi.DefaultMaxLength {
-			return w.Fail("encode ObjectType/MimeType", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.MimeType); err != nil {
-			return err
-		}
-		st = 3
-	}
-	switch st {
-	case 0:
-		w.WriteBits(4, 3)
-	case 1:
-		w.WriteBits(3, 3)
-	case 2:
-		w.WriteBits(2, 3)
-	case 3:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode ObjectType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
 func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) error {
 	st := 0
 	for {
@@ -4740,7 +123,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4898,7 +281,7 @@ func encodeACDP_ConnectResType(w *exi.Writer, v *ACDP_ConnectResType) error {
 		default:
 			return w.Fail("encode ACDP_ConnectResType/Header", exi.ErrMissing)
 		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
+		if err := commontypes.EncodeMessageHeaderType(w, &v.Header); err != nil {
 			return err
 		}
 		st = 1
@@ -4968,110 +351,6 @@ func encodeACDP_ConnectResType(w *exi.Writer, v *ACDP_ConnectResType) error {
 	return nil
 }
 
-func decodeV2GResponseType(r *exi.Reader, p *pool, v *V2GResponseType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode V2GResponseType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode V2GResponseType", ec, 1, 1)
-			}
-		case 1: // after SE(Header)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode V2GResponseType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode V2GResponseType/ResponseCode"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(6)
-					if err != nil {
-						return exi.In(err, "decode V2GResponseType/ResponseCode")
-					}
-					if xu >= 40 {
-						return r.Fail("decode V2GResponseType/ResponseCode", exi.ErrValue)
-					}
-					x := ResponseCodeType(xu)
-					v.ResponseCode = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode V2GResponseType/ResponseCode"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode V2GResponseType", ec, 1, 1)
-			}
-		case 2: // after SE(ResponseCode)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode V2GResponseType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode V2GResponseType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode V2GResponseType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeV2GResponseType(w *exi.Writer, v *V2GResponseType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode V2GResponseType/Header", exi.ErrMissing)
-		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrMissing)
-		}
-		if int(v.ResponseCode) >= 40 {
-			return w.Fail("encode V2GResponseType/ResponseCode", exi.ErrValue)
-		}
-		w.WriteBits(uint64(v.ResponseCode), 6)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode V2GResponseType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
 func decodeACDP_SystemStatusReqType(r *exi.Reader, p *pool, v *ACDP_SystemStatusReqType) error {
 	st := 0
 	for {
@@ -5083,7 +362,7 @@ func decodeACDP_SystemStatusReqType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5130,7 +409,7 @@ func encodeACDP_SystemStatusReqType(w *exi.Writer, v *ACDP_SystemStatusReqType) 
 		default:
 			return w.Fail("encode ACDP_SystemStatusReqType/Header", exi.ErrMissing)
 		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
+		if err := commontypes.EncodeMessageHeaderType(w, &v.Header); err != nil {
 			return err
 		}
 		st = 1
@@ -5245,7 +524,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				st = 3
 			case 1:
 				v.EVWLANStrength = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVWLANStrength); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVWLANStrength); err != nil {
 					return err
 				}
 				st = 4
@@ -5358,7 +637,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			switch ec {
 			case 0:
 				v.EVWLANStrength = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVWLANStrength); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVWLANStrength); err != nil {
 					return err
 				}
 				st = 4
@@ -5802,7 +1081,7 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 		default:
 			return w.Fail("encode EVTechnicalStatusType/EVWLANStrength", exi.ErrMissing)
 		}
-		if err := encodeRationalNumberType(w, v.EVWLANStrength); err != nil {
+		if err := commontypes.EncodeRationalNumberType(w, v.EVWLANStrength); err != nil {
 			return err
 		}
 		st = 4
@@ -5909,121 +1188,6 @@ func encodeEVTechnicalStatusType(w *exi.Writer, v *EVTechnicalStatusType) error 
 	return nil
 }
 
-func decodeRationalNumberType(r *exi.Reader, p *pool, v *RationalNumberType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RationalNumberType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode RationalNumberType/Exponent"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(8)
-					if err != nil {
-						return exi.In(err, "decode RationalNumberType/Exponent")
-					}
-					x := int8(int64(xu) + -128)
-					v.Exponent = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode RationalNumberType/Exponent"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode RationalNumberType", ec, 1, 1)
-			}
-		case 1: // after SE(Exponent)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RationalNumberType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode RationalNumberType/Value"); err != nil {
-						return err
-					}
-				}
-				{
-					xi, err := r.ReadInt()
-					if err != nil {
-						return exi.In(err, "decode RationalNumberType/Value")
-					}
-					if xi < -32768 || xi > 32767 {
-						return r.Fail("decode RationalNumberType/Value", exi.ErrValue)
-					}
-					x := int16(xi)
-					v.Value = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode RationalNumberType/Value"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode RationalNumberType", ec, 1, 1)
-			}
-		case 2: // after SE(Value)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RationalNumberType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode RationalNumberType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode RationalNumberType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeRationalNumberType(w *exi.Writer, v *RationalNumberType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RationalNumberType/Exponent", exi.ErrMissing)
-		}
-		w.WriteBits(uint64(int64(v.Exponent) - -128), 8)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RationalNumberType/Value", exi.ErrMissing)
-		}
-		w.WriteInt(int64(v.Value))
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode RationalNumberType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
 func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatusResType) error {
 	st := 0
 	for {
@@ -6035,7 +1199,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6357,7 +1521,7 @@ func encodeACDP_SystemStatusResType(w *exi.Writer, v *ACDP_SystemStatusResType) 
 		default:
 			return w.Fail("encode ACDP_SystemStatusResType/Header", exi.ErrMissing)
 		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
+		if err := commontypes.EncodeMessageHeaderType(w, &v.Header); err != nil {
 			return err
 		}
 		st = 1
@@ -6501,7 +1665,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6590,7 +1754,7 @@ func encodeACDP_VehiclePositioningReqType(w *exi.Writer, v *ACDP_VehiclePosition
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningReqType/Header", exi.ErrMissing)
 		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
+		if err := commontypes.EncodeMessageHeaderType(w, &v.Header); err != nil {
 			return err
 		}
 		st = 1
@@ -6637,7 +1801,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6918,7 +2082,7 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 		default:
 			return w.Fail("encode ACDP_VehiclePositioningResType/Header", exi.ErrMissing)
 		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
+		if err := commontypes.EncodeMessageHeaderType(w, &v.Header); err != nil {
 			return err
 		}
 		st = 1
@@ -7026,4736 +2190,6 @@ func encodeACDP_VehiclePositioningResType(w *exi.Writer, v *ACDP_VehiclePosition
 	return nil
 }
 
-func decodeCLReqControlModeType(r *exi.Reader, p *pool, v *CLReqControlModeType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode CLReqControlModeType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode CLReqControlModeType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeCLReqControlModeType(w *exi.Writer, v *CLReqControlModeType) error {
-	st := 0
-	switch st {
-	case 0:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode CLReqControlModeType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeCLResControlModeType(r *exi.Reader, p *pool, v *CLResControlModeType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode CLResControlModeType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode CLResControlModeType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode CLResControlModeType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeCLResControlModeType(w *exi.Writer, v *CLResControlModeType) error {
-	st := 0
-	switch st {
-	case 0:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode CLResControlModeType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ManifestType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ManifestType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode ManifestType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ManifestType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode ManifestType", ec, 1, 1)
-			}
-		case 2: // after SE(Reference), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ManifestType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 2
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode ManifestType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode ManifestType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeManifestType(w *exi.Writer, v *ManifestType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ManifestType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode ManifestType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.Reference {
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ManifestType/Reference", exi.ErrMissing)
-		}
-		if err := encodeReferenceType(w, &v.Reference[i]); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode ManifestType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertiesType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertiesType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if v.SignatureProperty == nil {
-					v.SignatureProperty = p.sliceSignaturePropertyType()
-				}
-				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertiesType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertiesType")
-			}
-			switch ec {
-			case 0:
-				if v.SignatureProperty == nil {
-					v.SignatureProperty = p.sliceSignaturePropertyType()
-				}
-				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertiesType", ec, 1, 1)
-			}
-		case 2: // after SE(SignatureProperty), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertiesType")
-			}
-			switch ec {
-			case 0:
-				if v.SignatureProperty == nil {
-					v.SignatureProperty = p.sliceSignaturePropertyType()
-				}
-				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
-					return err
-				}
-				st = 2
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignaturePropertiesType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignaturePropertiesType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignaturePropertiesType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignaturePropertiesType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.SignatureProperty {
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignaturePropertiesType/SignatureProperty", exi.ErrMissing)
-		}
-		if err := encodeSignaturePropertyType(w, &v.SignatureProperty[i]); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignaturePropertiesType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertyType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertyType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertyType/Target")
-					}
-					v.Target = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertyType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertyType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertyType/Target")
-					}
-					v.Target = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertyType", ec, 1, 1)
-			}
-		case 2: // after AT(Target)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertyType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode SignaturePropertyType", exi.ErrUnsupported)
-			case 1:
-				return r.Fail("decode SignaturePropertyType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode SignaturePropertyType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignaturePropertyType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignaturePropertyType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignaturePropertyType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignaturePropertyType/Target", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Target) > exi.DefaultMaxLength {
-			return w.Fail("encode SignaturePropertyType/Target", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Target); err != nil {
-			return err
-		}
-		st = 2
-	}
-	_ = st
-	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
-}
-
-func decodeChargeLoopReqType(r *exi.Reader, p *pool, v *ChargeLoopReqType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopReqType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode ChargeLoopReqType", ec, 1, 1)
-			}
-		case 1: // after SE(Header)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopReqType")
-			}
-			switch ec {
-			case 0:
-				v.DisplayParameters = p.newDisplayParametersType()
-				if err := decodeDisplayParametersType(r, p, v.DisplayParameters); err != nil {
-					return err
-				}
-				st = 2
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
-					}
-					v.MeterInfoRequested = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			default:
-				return r.CodeError("decode ChargeLoopReqType", ec, 2, 2)
-			}
-		case 2: // after SE(DisplayParameters)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopReqType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode ChargeLoopReqType/MeterInfoRequested")
-					}
-					v.MeterInfoRequested = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode ChargeLoopReqType/MeterInfoRequested"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			default:
-				return r.CodeError("decode ChargeLoopReqType", ec, 1, 1)
-			}
-		case 3: // after SE(MeterInfoRequested)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopReqType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ChargeLoopReqType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ChargeLoopReqType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeChargeLoopReqType(w *exi.Writer, v *ChargeLoopReqType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode ChargeLoopReqType/Header", exi.ErrMissing)
-		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.DisplayParameters != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ChargeLoopReqType/DisplayParameters", exi.ErrMissing)
-		}
-		if err := encodeDisplayParametersType(w, v.DisplayParameters); err != nil {
-			return err
-		}
-		st = 2
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(2, 3)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ChargeLoopReqType/MeterInfoRequested", exi.ErrMissing)
-		}
-		w.WriteBool(v.MeterInfoRequested)
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	switch st {
-	case 3:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ChargeLoopReqType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDisplayParametersType(r *exi.Reader, p *pool, v *DisplayParametersType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/PresentSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/PresentSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/PresentSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.PresentSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/PresentSOC"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/TargetSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.TargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToTargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 7:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 8:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 9:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 10:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 11, 4)
-			}
-		case 1: // after SE(PresentSOC)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/MinimumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/MinimumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/TargetSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.TargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToTargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 5:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 8:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 9:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 10, 4)
-			}
-		case 2: // after SE(MinimumSOC)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/TargetSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/TargetSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.TargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToTargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 5:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 6:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 7:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 8:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 9, 4)
-			}
-		case 3: // after SE(TargetSOC)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/MaximumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode DisplayParametersType/MaximumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/MaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToTargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 5:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 7:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 8, 4)
-			}
-		case 4: // after SE(MaximumSOC)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMinimumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToTargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 4:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 5:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 7, 3)
-			}
-		case 5: // after SE(RemainingTimeToMinimumSOC)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToTargetSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToTargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToTargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 3:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 5:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 6, 3)
-			}
-		case 6: // after SE(RemainingTimeToTargetSOC)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/RemainingTimeToMaximumSOC")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.RemainingTimeToMaximumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/RemainingTimeToMaximumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 2:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 4:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 5, 3)
-			}
-		case 7: // after SE(RemainingTimeToMaximumSOC)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/ChargingComplete")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.ChargingComplete = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/ChargingComplete"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 1:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 4, 3)
-			}
-		case 8: // after SE(ChargingComplete)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				v.BatteryEnergyCapacity = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.BatteryEnergyCapacity); err != nil {
-					return err
-				}
-				st = 9
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 3, 2)
-			}
-		case 9: // after SE(BatteryEnergyCapacity)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadBool()
-					if err != nil {
-						return exi.In(err, "decode DisplayParametersType/InletHot")
-					}
-					ptr := p.newBool()
-					*ptr = x
-					v.InletHot = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DisplayParametersType/InletHot"); err != nil {
-						return err
-					}
-				}
-				st = 10
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 2, 2)
-			}
-		case 10: // after SE(InletHot)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DisplayParametersType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode DisplayParametersType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode DisplayParametersType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDisplayParametersType(w *exi.Writer, v *DisplayParametersType) error {
-	st := 0
-	if v.PresentSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 5)
-		default:
-			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrMissing)
-		}
-		if *v.PresentSOC < 0 || *v.PresentSOC > 100 {
-			return w.Fail("encode DisplayParametersType/PresentSOC", exi.ErrValue)
-		}
-		w.WriteBits(uint64(*v.PresentSOC), 7)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	if v.MinimumSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 5)
-		case 1:
-			w.WriteBits(0, 5)
-		default:
-			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrMissing)
-		}
-		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
-			return w.Fail("encode DisplayParametersType/MinimumSOC", exi.ErrValue)
-		}
-		w.WriteBits(uint64(*v.MinimumSOC), 7)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.TargetSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(4, 5)
-		case 1:
-			w.WriteBits(2, 5)
-		case 2:
-			w.WriteBits(0, 5)
-		default:
-			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrMissing)
-		}
-		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
-			return w.Fail("encode DisplayParametersType/TargetSOC", exi.ErrValue)
-		}
-		w.WriteBits(uint64(*v.TargetSOC), 7)
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	if v.MaximumSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(6, 5)
-		case 1:
-			w.WriteBits(4, 5)
-		case 2:
-			w.WriteBits(2, 5)
-		case 3:
-			w.WriteBits(0, 5)
-		default:
-			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrMissing)
-		}
-		if *v.MaximumSOC < 0 || *v.MaximumSOC > 100 {
-			return w.Fail("encode DisplayParametersType/MaximumSOC", exi.ErrValue)
-		}
-		w.WriteBits(uint64(*v.MaximumSOC), 7)
-		w.WriteBits(0, 1)
-		st = 4
-	}
-	if v.RemainingTimeToMinimumSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(8, 5)
-		case 1:
-			w.WriteBits(6, 5)
-		case 2:
-			w.WriteBits(4, 5)
-		case 3:
-			w.WriteBits(2, 5)
-		case 4:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode DisplayParametersType/RemainingTimeToMinimumSOC", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.RemainingTimeToMinimumSOC))
-		w.WriteBits(0, 1)
-		st = 5
-	}
-	if v.RemainingTimeToTargetSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(10, 5)
-		case 1:
-			w.WriteBits(8, 5)
-		case 2:
-			w.WriteBits(6, 5)
-		case 3:
-			w.WriteBits(4, 5)
-		case 4:
-			w.WriteBits(2, 4)
-		case 5:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode DisplayParametersType/RemainingTimeToTargetSOC", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.RemainingTimeToTargetSOC))
-		w.WriteBits(0, 1)
-		st = 6
-	}
-	if v.RemainingTimeToMaximumSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(12, 5)
-		case 1:
-			w.WriteBits(10, 5)
-		case 2:
-			w.WriteBits(8, 5)
-		case 3:
-			w.WriteBits(6, 5)
-		case 4:
-			w.WriteBits(4, 4)
-		case 5:
-			w.WriteBits(2, 4)
-		case 6:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode DisplayParametersType/RemainingTimeToMaximumSOC", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.RemainingTimeToMaximumSOC))
-		w.WriteBits(0, 1)
-		st = 7
-	}
-	if v.ChargingComplete != nil {
-		switch st {
-		case 0:
-			w.WriteBits(14, 5)
-		case 1:
-			w.WriteBits(12, 5)
-		case 2:
-			w.WriteBits(10, 5)
-		case 3:
-			w.WriteBits(8, 5)
-		case 4:
-			w.WriteBits(6, 4)
-		case 5:
-			w.WriteBits(4, 4)
-		case 6:
-			w.WriteBits(2, 4)
-		case 7:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode DisplayParametersType/ChargingComplete", exi.ErrMissing)
-		}
-		w.WriteBool(*v.ChargingComplete)
-		w.WriteBits(0, 1)
-		st = 8
-	}
-	if v.BatteryEnergyCapacity != nil {
-		switch st {
-		case 0:
-			w.WriteBits(8, 4)
-		case 1:
-			w.WriteBits(7, 4)
-		case 2:
-			w.WriteBits(6, 4)
-		case 3:
-			w.WriteBits(5, 4)
-		case 4:
-			w.WriteBits(4, 3)
-		case 5:
-			w.WriteBits(3, 3)
-		case 6:
-			w.WriteBits(2, 3)
-		case 7:
-			w.WriteBits(1, 3)
-		case 8:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DisplayParametersType/BatteryEnergyCapacity", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, v.BatteryEnergyCapacity); err != nil {
-			return err
-		}
-		st = 9
-	}
-	if v.InletHot != nil {
-		switch st {
-		case 0:
-			w.WriteBits(18, 5)
-		case 1:
-			w.WriteBits(16, 5)
-		case 2:
-			w.WriteBits(14, 5)
-		case 3:
-			w.WriteBits(12, 5)
-		case 4:
-			w.WriteBits(10, 4)
-		case 5:
-			w.WriteBits(8, 4)
-		case 6:
-			w.WriteBits(6, 4)
-		case 7:
-			w.WriteBits(4, 4)
-		case 8:
-			w.WriteBits(2, 3)
-		case 9:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DisplayParametersType/InletHot", exi.ErrMissing)
-		}
-		w.WriteBool(*v.InletHot)
-		w.WriteBits(0, 1)
-		st = 10
-	}
-	switch st {
-	case 0:
-		w.WriteBits(10, 4)
-	case 1:
-		w.WriteBits(9, 4)
-	case 2:
-		w.WriteBits(8, 4)
-	case 3:
-		w.WriteBits(7, 4)
-	case 4:
-		w.WriteBits(6, 3)
-	case 5:
-		w.WriteBits(5, 3)
-	case 6:
-		w.WriteBits(4, 3)
-	case 7:
-		w.WriteBits(3, 3)
-	case 8:
-		w.WriteBits(2, 2)
-	case 9:
-		w.WriteBits(1, 2)
-	case 10:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode DisplayParametersType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeChargeLoopResType(r *exi.Reader, p *pool, v *ChargeLoopResType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopResType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode ChargeLoopResType", ec, 1, 1)
-			}
-		case 1: // after SE(Header)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopResType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode ChargeLoopResType/ResponseCode"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(6)
-					if err != nil {
-						return exi.In(err, "decode ChargeLoopResType/ResponseCode")
-					}
-					if xu >= 40 {
-						return r.Fail("decode ChargeLoopResType/ResponseCode", exi.ErrValue)
-					}
-					x := ResponseCodeType(xu)
-					v.ResponseCode = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode ChargeLoopResType/ResponseCode"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode ChargeLoopResType", ec, 1, 1)
-			}
-		case 2: // after SE(ResponseCode)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopResType")
-			}
-			switch ec {
-			case 0:
-				v.EVSEStatus = p.newEVSEStatusType()
-				if err := decodeEVSEStatusType(r, p, v.EVSEStatus); err != nil {
-					return err
-				}
-				st = 3
-			case 1:
-				v.MeterInfo = p.newMeterInfoType()
-				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
-					return err
-				}
-				st = 4
-			case 2:
-				v.Receipt = p.newReceiptType()
-				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
-					return err
-				}
-				st = 5
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode ChargeLoopResType", ec, 4, 3)
-			}
-		case 3: // after SE(EVSEStatus)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopResType")
-			}
-			switch ec {
-			case 0:
-				v.MeterInfo = p.newMeterInfoType()
-				if err := decodeMeterInfoType(r, p, v.MeterInfo); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				v.Receipt = p.newReceiptType()
-				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
-					return err
-				}
-				st = 5
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode ChargeLoopResType", ec, 3, 2)
-			}
-		case 4: // after SE(MeterInfo)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopResType")
-			}
-			switch ec {
-			case 0:
-				v.Receipt = p.newReceiptType()
-				if err := decodeReceiptType(r, p, v.Receipt); err != nil {
-					return err
-				}
-				st = 5
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode ChargeLoopResType", ec, 2, 2)
-			}
-		case 5: // after SE(Receipt)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeLoopResType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ChargeLoopResType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ChargeLoopResType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeChargeLoopResType(w *exi.Writer, v *ChargeLoopResType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode ChargeLoopResType/Header", exi.ErrMissing)
-		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrMissing)
-		}
-		if int(v.ResponseCode) >= 40 {
-			return w.Fail("encode ChargeLoopResType/ResponseCode", exi.ErrValue)
-		}
-		w.WriteBits(uint64(v.ResponseCode), 6)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.EVSEStatus != nil {
-		switch st {
-		case 2:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ChargeLoopResType/EVSEStatus", exi.ErrMissing)
-		}
-		if err := encodeEVSEStatusType(w, v.EVSEStatus); err != nil {
-			return err
-		}
-		st = 3
-	}
-	if v.MeterInfo != nil {
-		switch st {
-		case 2:
-			w.WriteBits(1, 3)
-		case 3:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ChargeLoopResType/MeterInfo", exi.ErrMissing)
-		}
-		if err := encodeMeterInfoType(w, v.MeterInfo); err != nil {
-			return err
-		}
-		st = 4
-	}
-	if v.Receipt != nil {
-		switch st {
-		case 2:
-			w.WriteBits(2, 3)
-		case 3:
-			w.WriteBits(1, 2)
-		case 4:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ChargeLoopResType/Receipt", exi.ErrMissing)
-		}
-		if err := encodeReceiptType(w, v.Receipt); err != nil {
-			return err
-		}
-		st = 5
-	}
-	switch st {
-	case 2:
-		w.WriteBits(3, 3)
-	case 3:
-		w.WriteBits(2, 2)
-	case 4:
-		w.WriteBits(1, 2)
-	case 5:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ChargeLoopResType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeEVSEStatusType(r *exi.Reader, p *pool, v *EVSEStatusType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode EVSEStatusType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode EVSEStatusType/NotificationMaxDelay")
-					}
-					if xu > 65535 {
-						return r.Fail("decode EVSEStatusType/NotificationMaxDelay", exi.ErrValue)
-					}
-					x := uint16(xu)
-					v.NotificationMaxDelay = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode EVSEStatusType/NotificationMaxDelay"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode EVSEStatusType", ec, 1, 1)
-			}
-		case 1: // after SE(NotificationMaxDelay)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode EVSEStatusType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode EVSEStatusType/EVSENotification"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(3)
-					if err != nil {
-						return exi.In(err, "decode EVSEStatusType/EVSENotification")
-					}
-					if xu >= 6 {
-						return r.Fail("decode EVSEStatusType/EVSENotification", exi.ErrValue)
-					}
-					x := EvseNotificationType(xu)
-					v.EVSENotification = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode EVSEStatusType/EVSENotification"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode EVSEStatusType", ec, 1, 1)
-			}
-		case 2: // after SE(EVSENotification)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode EVSEStatusType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode EVSEStatusType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode EVSEStatusType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeEVSEStatusType(w *exi.Writer, v *EVSEStatusType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode EVSEStatusType/NotificationMaxDelay", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(v.NotificationMaxDelay))
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrMissing)
-		}
-		if int(v.EVSENotification) >= 6 {
-			return w.Fail("encode EVSEStatusType/EVSENotification", exi.ErrValue)
-		}
-		w.WriteBits(uint64(v.EVSENotification), 3)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode EVSEStatusType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeMeterInfoType(r *exi.Reader, p *pool, v *MeterInfoType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterID"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(32)
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterID")
-					}
-					v.MeterID = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterID"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 1, 1)
-			}
-		case 1: // after SE(MeterID)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/ChargedEnergyReadingWh")
-					}
-					x := uint64(xu)
-					v.ChargedEnergyReadingWh = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/ChargedEnergyReadingWh"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 1, 1)
-			}
-		case 2: // after SE(ChargedEnergyReadingWh)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/BPT_DischargedEnergyReadingWh")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.BPT_DischargedEnergyReadingWh = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_DischargedEnergyReadingWh"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.CapacitiveEnergyReadingVARh = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.BPT_InductiveEnergyReadingVARh = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(64)
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterSignature")
-					}
-					x := []byte(xb)
-					v.MeterSignature = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				{
-					xi, err := r.ReadInt()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterStatus")
-					}
-					if xi < -32768 || xi > 32767 {
-						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
-					}
-					x := int16(xi)
-					ptr := p.newInt16()
-					*ptr = x
-					v.MeterStatus = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 5:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.MeterTimestamp = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 7, 3)
-			}
-		case 3: // after SE(BPT_DischargedEnergyReadingWh)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/CapacitiveEnergyReadingVARh")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.CapacitiveEnergyReadingVARh = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/CapacitiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.BPT_InductiveEnergyReadingVARh = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(64)
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterSignature")
-					}
-					x := []byte(xb)
-					v.MeterSignature = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				{
-					xi, err := r.ReadInt()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterStatus")
-					}
-					if xi < -32768 || xi > 32767 {
-						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
-					}
-					x := int16(xi)
-					ptr := p.newInt16()
-					*ptr = x
-					v.MeterStatus = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.MeterTimestamp = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 5:
-				return nil
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 6, 3)
-			}
-		case 4: // after SE(CapacitiveEnergyReadingVARh)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/BPT_InductiveEnergyReadingVARh")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.BPT_InductiveEnergyReadingVARh = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/BPT_InductiveEnergyReadingVARh"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(64)
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterSignature")
-					}
-					x := []byte(xb)
-					v.MeterSignature = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				{
-					xi, err := r.ReadInt()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterStatus")
-					}
-					if xi < -32768 || xi > 32767 {
-						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
-					}
-					x := int16(xi)
-					ptr := p.newInt16()
-					*ptr = x
-					v.MeterStatus = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.MeterTimestamp = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 4:
-				return nil
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 5, 3)
-			}
-		case 5: // after SE(BPT_InductiveEnergyReadingVARh)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(64)
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterSignature")
-					}
-					x := []byte(xb)
-					v.MeterSignature = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterSignature"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				{
-					xi, err := r.ReadInt()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterStatus")
-					}
-					if xi < -32768 || xi > 32767 {
-						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
-					}
-					x := int16(xi)
-					ptr := p.newInt16()
-					*ptr = x
-					v.MeterStatus = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.MeterTimestamp = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 4, 3)
-			}
-		case 6: // after SE(MeterSignature)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				{
-					xi, err := r.ReadInt()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterStatus")
-					}
-					if xi < -32768 || xi > 32767 {
-						return r.Fail("decode MeterInfoType/MeterStatus", exi.ErrValue)
-					}
-					x := int16(xi)
-					ptr := p.newInt16()
-					*ptr = x
-					v.MeterStatus = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterStatus"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.MeterTimestamp = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 3, 2)
-			}
-		case 7: // after SE(MeterStatus)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode MeterInfoType/MeterTimestamp")
-					}
-					x := uint64(xu)
-					ptr := p.newUint64()
-					*ptr = x
-					v.MeterTimestamp = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode MeterInfoType/MeterTimestamp"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 2, 2)
-			}
-		case 8: // after SE(MeterTimestamp)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode MeterInfoType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode MeterInfoType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode MeterInfoType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeMeterInfoType(w *exi.Writer, v *MeterInfoType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode MeterInfoType/MeterID", exi.ErrMissing)
-		}
-		if exi.StringLen(v.MeterID) > 32 {
-			return w.Fail("encode MeterInfoType/MeterID", exi.ErrValue)
-		}
-		if err := w.WriteString(v.MeterID); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode MeterInfoType/ChargedEnergyReadingWh", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(v.ChargedEnergyReadingWh))
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.BPT_DischargedEnergyReadingWh != nil {
-		switch st {
-		case 2:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode MeterInfoType/BPT_DischargedEnergyReadingWh", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.BPT_DischargedEnergyReadingWh))
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	if v.CapacitiveEnergyReadingVARh != nil {
-		switch st {
-		case 2:
-			w.WriteBits(2, 4)
-		case 3:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode MeterInfoType/CapacitiveEnergyReadingVARh", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.CapacitiveEnergyReadingVARh))
-		w.WriteBits(0, 1)
-		st = 4
-	}
-	if v.BPT_InductiveEnergyReadingVARh != nil {
-		switch st {
-		case 2:
-			w.WriteBits(4, 4)
-		case 3:
-			w.WriteBits(2, 4)
-		case 4:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode MeterInfoType/BPT_InductiveEnergyReadingVARh", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.BPT_InductiveEnergyReadingVARh))
-		w.WriteBits(0, 1)
-		st = 5
-	}
-	if v.MeterSignature != nil {
-		switch st {
-		case 2:
-			w.WriteBits(6, 4)
-		case 3:
-			w.WriteBits(4, 4)
-		case 4:
-			w.WriteBits(2, 4)
-		case 5:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrMissing)
-		}
-		if len(v.MeterSignature) > 64 {
-			return w.Fail("encode MeterInfoType/MeterSignature", exi.ErrValue)
-		}
-		w.WriteBinary(v.MeterSignature)
-		w.WriteBits(0, 1)
-		st = 6
-	}
-	if v.MeterStatus != nil {
-		switch st {
-		case 2:
-			w.WriteBits(8, 4)
-		case 3:
-			w.WriteBits(6, 4)
-		case 4:
-			w.WriteBits(4, 4)
-		case 5:
-			w.WriteBits(2, 4)
-		case 6:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode MeterInfoType/MeterStatus", exi.ErrMissing)
-		}
-		w.WriteInt(int64(*v.MeterStatus))
-		w.WriteBits(0, 1)
-		st = 7
-	}
-	if v.MeterTimestamp != nil {
-		switch st {
-		case 2:
-			w.WriteBits(10, 4)
-		case 3:
-			w.WriteBits(8, 4)
-		case 4:
-			w.WriteBits(6, 4)
-		case 5:
-			w.WriteBits(4, 4)
-		case 6:
-			w.WriteBits(2, 3)
-		case 7:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode MeterInfoType/MeterTimestamp", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.MeterTimestamp))
-		w.WriteBits(0, 1)
-		st = 8
-	}
-	switch st {
-	case 2:
-		w.WriteBits(6, 3)
-	case 3:
-		w.WriteBits(5, 3)
-	case 4:
-		w.WriteBits(4, 3)
-	case 5:
-		w.WriteBits(3, 3)
-	case 6:
-		w.WriteBits(2, 2)
-	case 7:
-		w.WriteBits(1, 2)
-	case 8:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode MeterInfoType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeReceiptType(r *exi.Reader, p *pool, v *ReceiptType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode ReceiptType/TimeAnchor"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode ReceiptType/TimeAnchor")
-					}
-					x := uint64(xu)
-					v.TimeAnchor = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode ReceiptType/TimeAnchor"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode ReceiptType", ec, 1, 1)
-			}
-		case 1: // after SE(TimeAnchor)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				v.EnergyCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.EnergyCosts); err != nil {
-					return err
-				}
-				st = 2
-			case 1:
-				v.OccupancyCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				v.AdditionalServicesCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				v.OverstayCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.TaxCosts == nil {
-					v.TaxCosts = p.sliceDetailedTaxType()
-				}
-				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
-					return err
-				}
-				if len(v.TaxCosts) < 10 {
-					st = 6
-				} else {
-					st = 7
-				}
-			case 5:
-				return nil
-			default:
-				return r.CodeError("decode ReceiptType", ec, 6, 3)
-			}
-		case 2: // after SE(EnergyCosts)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				v.OccupancyCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.OccupancyCosts); err != nil {
-					return err
-				}
-				st = 3
-			case 1:
-				v.AdditionalServicesCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
-					return err
-				}
-				st = 4
-			case 2:
-				v.OverstayCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
-					return err
-				}
-				st = 5
-			case 3:
-				if v.TaxCosts == nil {
-					v.TaxCosts = p.sliceDetailedTaxType()
-				}
-				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
-					return err
-				}
-				if len(v.TaxCosts) < 10 {
-					st = 6
-				} else {
-					st = 7
-				}
-			case 4:
-				return nil
-			default:
-				return r.CodeError("decode ReceiptType", ec, 5, 3)
-			}
-		case 3: // after SE(OccupancyCosts)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				v.AdditionalServicesCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.AdditionalServicesCosts); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				v.OverstayCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
-					return err
-				}
-				st = 5
-			case 2:
-				if v.TaxCosts == nil {
-					v.TaxCosts = p.sliceDetailedTaxType()
-				}
-				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
-					return err
-				}
-				if len(v.TaxCosts) < 10 {
-					st = 6
-				} else {
-					st = 7
-				}
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode ReceiptType", ec, 4, 3)
-			}
-		case 4: // after SE(AdditionalServicesCosts)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				v.OverstayCosts = p.newDetailedCostType()
-				if err := decodeDetailedCostType(r, p, v.OverstayCosts); err != nil {
-					return err
-				}
-				st = 5
-			case 1:
-				if v.TaxCosts == nil {
-					v.TaxCosts = p.sliceDetailedTaxType()
-				}
-				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
-					return err
-				}
-				if len(v.TaxCosts) < 10 {
-					st = 6
-				} else {
-					st = 7
-				}
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode ReceiptType", ec, 3, 2)
-			}
-		case 5: // after SE(OverstayCosts)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				if v.TaxCosts == nil {
-					v.TaxCosts = p.sliceDetailedTaxType()
-				}
-				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
-					return err
-				}
-				if len(v.TaxCosts) < 10 {
-					st = 6
-				} else {
-					st = 7
-				}
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode ReceiptType", ec, 2, 2)
-			}
-		case 6: // after SE(TaxCosts), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				if v.TaxCosts == nil {
-					v.TaxCosts = p.sliceDetailedTaxType()
-				}
-				v.TaxCosts = append(v.TaxCosts, DetailedTaxType{})
-				if err := decodeDetailedTaxType(r, p, &v.TaxCosts[len(v.TaxCosts)-1]); err != nil {
-					return err
-				}
-				if len(v.TaxCosts) < 10 {
-					st = 6
-				} else {
-					st = 7
-				}
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode ReceiptType", ec, 2, 2)
-			}
-		case 7: // after 10 SE(TaxCosts)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReceiptType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ReceiptType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ReceiptType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeReceiptType(w *exi.Writer, v *ReceiptType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReceiptType/TimeAnchor", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(v.TimeAnchor))
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	if v.EnergyCosts != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ReceiptType/EnergyCosts", exi.ErrMissing)
-		}
-		if err := encodeDetailedCostType(w, v.EnergyCosts); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.OccupancyCosts != nil {
-		switch st {
-		case 1:
-			w.WriteBits(1, 3)
-		case 2:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ReceiptType/OccupancyCosts", exi.ErrMissing)
-		}
-		if err := encodeDetailedCostType(w, v.OccupancyCosts); err != nil {
-			return err
-		}
-		st = 3
-	}
-	if v.AdditionalServicesCosts != nil {
-		switch st {
-		case 1:
-			w.WriteBits(2, 3)
-		case 2:
-			w.WriteBits(1, 3)
-		case 3:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ReceiptType/AdditionalServicesCosts", exi.ErrMissing)
-		}
-		if err := encodeDetailedCostType(w, v.AdditionalServicesCosts); err != nil {
-			return err
-		}
-		st = 4
-	}
-	if v.OverstayCosts != nil {
-		switch st {
-		case 1:
-			w.WriteBits(3, 3)
-		case 2:
-			w.WriteBits(2, 3)
-		case 3:
-			w.WriteBits(1, 3)
-		case 4:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReceiptType/OverstayCosts", exi.ErrMissing)
-		}
-		if err := encodeDetailedCostType(w, v.OverstayCosts); err != nil {
-			return err
-		}
-		st = 5
-	}
-	for i := range v.TaxCosts {
-		switch st {
-		case 1:
-			w.WriteBits(4, 3)
-		case 2:
-			w.WriteBits(3, 3)
-		case 3:
-			w.WriteBits(2, 3)
-		case 4:
-			w.WriteBits(1, 2)
-		case 5:
-			w.WriteBits(0, 2)
-		case 6:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReceiptType/TaxCosts", exi.ErrMissing)
-		}
-		if err := encodeDetailedTaxType(w, &v.TaxCosts[i]); err != nil {
-			return err
-		}
-		if i+1 < 10 {
-			st = 6
-		} else {
-			st = 7
-		}
-	}
-	switch st {
-	case 1:
-		w.WriteBits(5, 3)
-	case 2:
-		w.WriteBits(4, 3)
-	case 3:
-		w.WriteBits(3, 3)
-	case 4:
-		w.WriteBits(2, 2)
-	case 5:
-		w.WriteBits(1, 2)
-	case 6:
-		w.WriteBits(1, 2)
-	case 7:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ReceiptType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDetailedCostType(r *exi.Reader, p *pool, v *DetailedCostType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DetailedCostType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode DetailedCostType", ec, 1, 1)
-			}
-		case 1: // after SE(Amount)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DetailedCostType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeRationalNumberType(r, p, &v.CostPerUnit); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode DetailedCostType", ec, 1, 1)
-			}
-		case 2: // after SE(CostPerUnit)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DetailedCostType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode DetailedCostType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode DetailedCostType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDetailedCostType(w *exi.Writer, v *DetailedCostType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode DetailedCostType/Amount", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, &v.Amount); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode DetailedCostType/CostPerUnit", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, &v.CostPerUnit); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode DetailedCostType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDetailedTaxType(r *exi.Reader, p *pool, v *DetailedTaxType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DetailedTaxType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DetailedTaxType/TaxRuleID"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode DetailedTaxType/TaxRuleID")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode DetailedTaxType/TaxRuleID", exi.ErrValue)
-					}
-					if xu < 1 {
-						return r.Fail("decode DetailedTaxType/TaxRuleID", exi.ErrValue)
-					}
-					x := uint32(xu)
-					v.TaxRuleID = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DetailedTaxType/TaxRuleID"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode DetailedTaxType", ec, 1, 1)
-			}
-		case 1: // after SE(TaxRuleID)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DetailedTaxType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeRationalNumberType(r, p, &v.Amount); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode DetailedTaxType", ec, 1, 1)
-			}
-		case 2: // after SE(Amount)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DetailedTaxType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode DetailedTaxType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode DetailedTaxType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDetailedTaxType(w *exi.Writer, v *DetailedTaxType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrMissing)
-		}
-		if v.TaxRuleID < 1 {
-			return w.Fail("encode DetailedTaxType/TaxRuleID", exi.ErrValue)
-		}
-		w.WriteUint(uint64(v.TaxRuleID))
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode DetailedTaxType/Amount", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, &v.Amount); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode DetailedTaxType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryReqType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode ChargeParameterDiscoveryReqType", ec, 1, 1)
-			}
-		case 1: // after SE(Header)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeParameterDiscoveryReqType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ChargeParameterDiscoveryReqType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ChargeParameterDiscoveryReqType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeChargeParameterDiscoveryReqType(w *exi.Writer, v *ChargeParameterDiscoveryReqType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode ChargeParameterDiscoveryReqType/Header", exi.ErrMissing)
-		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ChargeParameterDiscoveryReqType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *ChargeParameterDiscoveryResType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeParameterDiscoveryResType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeMessageHeaderType(r, p, &v.Header); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode ChargeParameterDiscoveryResType", ec, 1, 1)
-			}
-		case 1: // after SE(Header)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeParameterDiscoveryResType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(6)
-					if err != nil {
-						return exi.In(err, "decode ChargeParameterDiscoveryResType/ResponseCode")
-					}
-					if xu >= 40 {
-						return r.Fail("decode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
-					}
-					x := ResponseCodeType(xu)
-					v.ResponseCode = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode ChargeParameterDiscoveryResType/ResponseCode"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode ChargeParameterDiscoveryResType", ec, 1, 1)
-			}
-		case 2: // after SE(ResponseCode)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ChargeParameterDiscoveryResType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ChargeParameterDiscoveryResType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ChargeParameterDiscoveryResType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeChargeParameterDiscoveryResType(w *exi.Writer, v *ChargeParameterDiscoveryResType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode ChargeParameterDiscoveryResType/Header", exi.ErrMissing)
-		}
-		if err := encodeMessageHeaderType(w, &v.Header); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrMissing)
-		}
-		if int(v.ResponseCode) >= 40 {
-			return w.Fail("encode ChargeParameterDiscoveryResType/ResponseCode", exi.ErrValue)
-		}
-		w.WriteBits(uint64(v.ResponseCode), 6)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ChargeParameterDiscoveryResType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDynamic_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLReqControlModeType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLReqControlModeType/DepartureTime")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.DepartureTime = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLReqControlModeType/DepartureTime"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode Dynamic_CLReqControlModeType", ec, 2, 2)
-			}
-		case 1: // after SE(DepartureTime)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeRationalNumberType(r, p, &v.EVTargetEnergyRequest); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode Dynamic_CLReqControlModeType", ec, 1, 1)
-			}
-		case 2: // after SE(EVTargetEnergyRequest)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeRationalNumberType(r, p, &v.EVMaximumEnergyRequest); err != nil {
-					return err
-				}
-				st = 3
-			default:
-				return r.CodeError("decode Dynamic_CLReqControlModeType", ec, 1, 1)
-			}
-		case 3: // after SE(EVMaximumEnergyRequest)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeRationalNumberType(r, p, &v.EVMinimumEnergyRequest); err != nil {
-					return err
-				}
-				st = 4
-			default:
-				return r.CodeError("decode Dynamic_CLReqControlModeType", ec, 1, 1)
-			}
-		case 4: // after SE(EVMinimumEnergyRequest)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode Dynamic_CLReqControlModeType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode Dynamic_CLReqControlModeType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDynamic_CLReqControlModeType(w *exi.Writer, v *Dynamic_CLReqControlModeType) error {
-	st := 0
-	if v.DepartureTime != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode Dynamic_CLReqControlModeType/DepartureTime", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.DepartureTime))
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode Dynamic_CLReqControlModeType/EVTargetEnergyRequest", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, &v.EVTargetEnergyRequest); err != nil {
-			return err
-		}
-		st = 2
-	}
-	{
-		switch st {
-		case 2:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode Dynamic_CLReqControlModeType/EVMaximumEnergyRequest", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, &v.EVMaximumEnergyRequest); err != nil {
-			return err
-		}
-		st = 3
-	}
-	{
-		switch st {
-		case 3:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode Dynamic_CLReqControlModeType/EVMinimumEnergyRequest", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, &v.EVMinimumEnergyRequest); err != nil {
-			return err
-		}
-		st = 4
-	}
-	switch st {
-	case 4:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode Dynamic_CLReqControlModeType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDynamic_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_CLResControlModeType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLResControlModeType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/DepartureTime")
-					}
-					if xu > 4294967295 {
-						return r.Fail("decode Dynamic_CLResControlModeType/DepartureTime", exi.ErrValue)
-					}
-					x := uint32(xu)
-					ptr := p.newUint32()
-					*ptr = x
-					v.DepartureTime = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/DepartureTime"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.TargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
-					}
-					if xu > 65535 {
-						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
-					}
-					x := uint16(xu)
-					ptr := p.newUint16()
-					*ptr = x
-					v.AckMaxDelay = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				return nil
-			default:
-				return r.CodeError("decode Dynamic_CLResControlModeType", ec, 5, 3)
-			}
-		case 1: // after SE(DepartureTime)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLResControlModeType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/MinimumSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.MinimumSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/MinimumSOC"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.TargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
-					}
-					if xu > 65535 {
-						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
-					}
-					x := uint16(xu)
-					ptr := p.newUint16()
-					*ptr = x
-					v.AckMaxDelay = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode Dynamic_CLResControlModeType", ec, 4, 3)
-			}
-		case 2: // after SE(MinimumSOC)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLResControlModeType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadBits(7)
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/TargetSOC")
-					}
-					if xu > 100 {
-						return r.Fail("decode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
-					}
-					x := int8(xu)
-					ptr := p.newInt8()
-					*ptr = x
-					v.TargetSOC = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/TargetSOC"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
-					}
-					if xu > 65535 {
-						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
-					}
-					x := uint16(xu)
-					ptr := p.newUint16()
-					*ptr = x
-					v.AckMaxDelay = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode Dynamic_CLResControlModeType", ec, 3, 2)
-			}
-		case 3: // after SE(TargetSOC)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLResControlModeType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				{
-					xu, err := r.ReadUint()
-					if err != nil {
-						return exi.In(err, "decode Dynamic_CLResControlModeType/AckMaxDelay")
-					}
-					if xu > 65535 {
-						return r.Fail("decode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrValue)
-					}
-					x := uint16(xu)
-					ptr := p.newUint16()
-					*ptr = x
-					v.AckMaxDelay = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode Dynamic_CLResControlModeType/AckMaxDelay"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode Dynamic_CLResControlModeType", ec, 2, 2)
-			}
-		case 4: // after SE(AckMaxDelay)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode Dynamic_CLResControlModeType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode Dynamic_CLResControlModeType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode Dynamic_CLResControlModeType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDynamic_CLResControlModeType(w *exi.Writer, v *Dynamic_CLResControlModeType) error {
-	st := 0
-	if v.DepartureTime != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode Dynamic_CLResControlModeType/DepartureTime", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.DepartureTime))
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	if v.MinimumSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 4)
-		case 1:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrMissing)
-		}
-		if *v.MinimumSOC < 0 || *v.MinimumSOC > 100 {
-			return w.Fail("encode Dynamic_CLResControlModeType/MinimumSOC", exi.ErrValue)
-		}
-		w.WriteBits(uint64(*v.MinimumSOC), 7)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.TargetSOC != nil {
-		switch st {
-		case 0:
-			w.WriteBits(4, 4)
-		case 1:
-			w.WriteBits(2, 4)
-		case 2:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrMissing)
-		}
-		if *v.TargetSOC < 0 || *v.TargetSOC > 100 {
-			return w.Fail("encode Dynamic_CLResControlModeType/TargetSOC", exi.ErrValue)
-		}
-		w.WriteBits(uint64(*v.TargetSOC), 7)
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	if v.AckMaxDelay != nil {
-		switch st {
-		case 0:
-			w.WriteBits(6, 4)
-		case 1:
-			w.WriteBits(4, 4)
-		case 2:
-			w.WriteBits(2, 3)
-		case 3:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode Dynamic_CLResControlModeType/AckMaxDelay", exi.ErrMissing)
-		}
-		w.WriteUint(uint64(*v.AckMaxDelay))
-		w.WriteBits(0, 1)
-		st = 4
-	}
-	switch st {
-	case 0:
-		w.WriteBits(4, 3)
-	case 1:
-		w.WriteBits(3, 3)
-	case 2:
-		w.WriteBits(2, 2)
-	case 3:
-		w.WriteBits(1, 2)
-	case 4:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode Dynamic_CLResControlModeType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCertificateIDsType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ListOfRootCertificateIDsType")
-			}
-			switch ec {
-			case 0:
-				if v.RootCertificateID == nil {
-					v.RootCertificateID = p.sliceX509IssuerSerialType()
-				}
-				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
-					return err
-				}
-				if len(v.RootCertificateID) < 20 {
-					st = 1
-				} else {
-					st = 2
-				}
-			default:
-				return r.CodeError("decode ListOfRootCertificateIDsType", ec, 1, 1)
-			}
-		case 1: // after SE(RootCertificateID), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ListOfRootCertificateIDsType")
-			}
-			switch ec {
-			case 0:
-				if v.RootCertificateID == nil {
-					v.RootCertificateID = p.sliceX509IssuerSerialType()
-				}
-				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
-					return err
-				}
-				if len(v.RootCertificateID) < 20 {
-					st = 1
-				} else {
-					st = 2
-				}
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode ListOfRootCertificateIDsType", ec, 2, 2)
-			}
-		case 2: // after 20 SE(RootCertificateID)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ListOfRootCertificateIDsType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ListOfRootCertificateIDsType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ListOfRootCertificateIDsType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateIDsType) error {
-	st := 0
-	for i := range v.RootCertificateID {
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ListOfRootCertificateIDsType/RootCertificateID", exi.ErrMissing)
-		}
-		if err := encodeX509IssuerSerialType(w, &v.RootCertificateID[i]); err != nil {
-			return err
-		}
-		if i+1 < 20 {
-			st = 1
-		} else {
-			st = 2
-		}
-	}
-	switch st {
-	case 1:
-		w.WriteBits(1, 2)
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ListOfRootCertificateIDsType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeScheduled_CLReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLReqControlModeType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode Scheduled_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				v.EVTargetEnergyRequest = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVTargetEnergyRequest); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
-					return err
-				}
-				st = 2
-			case 2:
-				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
-					return err
-				}
-				st = 3
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode Scheduled_CLReqControlModeType", ec, 4, 3)
-			}
-		case 1: // after SE(EVTargetEnergyRequest)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode Scheduled_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVMaximumEnergyRequest); err != nil {
-					return err
-				}
-				st = 2
-			case 1:
-				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode Scheduled_CLReqControlModeType", ec, 3, 2)
-			}
-		case 2: // after SE(EVMaximumEnergyRequest)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode Scheduled_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := decodeRationalNumberType(r, p, v.EVMinimumEnergyRequest); err != nil {
-					return err
-				}
-				st = 3
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode Scheduled_CLReqControlModeType", ec, 2, 2)
-			}
-		case 3: // after SE(EVMinimumEnergyRequest)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode Scheduled_CLReqControlModeType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode Scheduled_CLReqControlModeType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode Scheduled_CLReqControlModeType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeScheduled_CLReqControlModeType(w *exi.Writer, v *Scheduled_CLReqControlModeType) error {
-	st := 0
-	if v.EVTargetEnergyRequest != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode Scheduled_CLReqControlModeType/EVTargetEnergyRequest", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, v.EVTargetEnergyRequest); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.EVMaximumEnergyRequest != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode Scheduled_CLReqControlModeType/EVMaximumEnergyRequest", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, v.EVMaximumEnergyRequest); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.EVMinimumEnergyRequest != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 1:
-			w.WriteBits(1, 2)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode Scheduled_CLReqControlModeType/EVMinimumEnergyRequest", exi.ErrMissing)
-		}
-		if err := encodeRationalNumberType(w, v.EVMinimumEnergyRequest); err != nil {
-			return err
-		}
-		st = 3
-	}
-	switch st {
-	case 0:
-		w.WriteBits(3, 3)
-	case 1:
-		w.WriteBits(2, 2)
-	case 2:
-		w.WriteBits(1, 2)
-	case 3:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode Scheduled_CLReqControlModeType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeScheduled_CLResControlModeType(r *exi.Reader, p *pool, v *Scheduled_CLResControlModeType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode Scheduled_CLResControlModeType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode Scheduled_CLResControlModeType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode Scheduled_CLResControlModeType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeScheduled_CLResControlModeType(w *exi.Writer, v *Scheduled_CLResControlModeType) error {
-	st := 0
-	switch st {
-	case 0:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode Scheduled_CLResControlModeType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
 // Document is one EXI document of the schema: exactly one of its global elements is set.
 type Document struct {
 	ACDP_ConnectReq            *ACDP_ConnectReqType            `json:"ACDP_ConnectReq,omitempty"`            // {urn:iso:std:iso:15118:-20:ACDP}ACDP_ConnectReq
@@ -11853,27 +2287,27 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 8:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 9:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 10:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
+		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 11:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
+		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 12:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
+		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 13:
@@ -11897,7 +2331,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 14:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
+		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 15:
@@ -11922,12 +2356,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 16:
 		d.KeyValue = p.newKeyValueType()
-		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
+		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
 			return err
 		}
 	case 17:
 		d.Manifest = p.newManifestType()
-		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
+		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
 			return err
 		}
 	case 18:
@@ -11952,77 +2386,77 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 19:
 		d.Object = p.newObjectType()
-		if err := decodeObjectType(&r, p, d.Object); err != nil {
+		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
 			return err
 		}
 	case 20:
 		d.PGPData = p.newPGPDataType()
-		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
+		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
 			return err
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
+		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
+		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
+		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
+		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
 		d.Signature = p.newSignatureType()
-		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
+		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
 			return err
 		}
 	case 26:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
+		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 27:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
+		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
+		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
+		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 30:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
+		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 31:
 		d.Transform = p.newTransformType()
-		if err := decodeTransformType(&r, p, d.Transform); err != nil {
+		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
 			return err
 		}
 	case 32:
 		d.Transforms = p.newTransformsType()
-		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
+		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
 			return err
 		}
 	case 33:
 		d.X509Data = p.newX509DataType()
-		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
+		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -12170,19 +2604,19 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeACDP_VehiclePositioningResType(&w, d.ACDP_VehiclePositioningRes)
 	case d.CLReqControlMode != nil:
 		w.WriteBits(8, 6)
-		err = encodeCLReqControlModeType(&w, d.CLReqControlMode)
+		err = commontypes.EncodeCLReqControlModeType(&w, d.CLReqControlMode)
 	case d.CLResControlMode != nil:
 		w.WriteBits(9, 6)
-		err = encodeCLResControlModeType(&w, d.CLResControlMode)
+		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(10, 6)
-		err = encodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(11, 6)
-		err = encodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(12, 6)
-		err = encodeDigestMethodType(&w, d.DigestMethod)
+		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(13, 6)
 		err = func() error {
@@ -12196,7 +2630,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(14, 6)
-		err = encodeKeyInfoType(&w, d.KeyInfo)
+		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -12212,10 +2646,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(16, 6)
-		err = encodeKeyValueType(&w, d.KeyValue)
+		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(17, 6)
-		err = encodeManifestType(&w, d.Manifest)
+		err = commontypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(18, 6)
 		err = func() error {
@@ -12231,49 +2665,49 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(19, 6)
-		err = encodeObjectType(&w, d.Object)
+		err = commontypes.EncodeObjectType(&w, d.Object)
 	case d.PGPData != nil:
 		w.WriteBits(20, 6)
-		err = encodePGPDataType(&w, d.PGPData)
+		err = commontypes.EncodePGPDataType(&w, d.PGPData)
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = encodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = encodeReferenceType(&w, d.Reference)
+		err = commontypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = encodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = encodeSPKIDataType(&w, d.SPKIData)
+		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.Signature != nil:
 		w.WriteBits(25, 6)
-		err = encodeSignatureType(&w, d.Signature)
+		err = commontypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(26, 6)
-		err = encodeSignatureMethodType(&w, d.SignatureMethod)
+		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(27, 6)
-		err = encodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(28, 6)
-		err = encodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(29, 6)
-		err = encodeSignatureValueType(&w, d.SignatureValue)
+		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(30, 6)
-		err = encodeSignedInfoType(&w, d.SignedInfo)
+		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(31, 6)
-		err = encodeTransformType(&w, d.Transform)
+		err = commontypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(32, 6)
-		err = encodeTransformsType(&w, d.Transforms)
+		err = commontypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509Data != nil:
 		w.WriteBits(33, 6)
-		err = encodeX509DataType(&w, d.X509Data)
+		err = commontypes.EncodeX509DataType(&w, d.X509Data)
 	}
 	if err != nil {
 		return dst, err
@@ -12391,6 +2825,7 @@ func (d *Document) MessageName() string {
 
 // pool holds values of a previous document for reuse; a nil *pool allocates.
 type pool struct {
+	sh                                  commontypes.Pool // for the types of the shared package
 	pACDP_ConnectReqType                []*ACDP_ConnectReqType
 	pACDP_ConnectResType                []*ACDP_ConnectResType
 	pACDP_SystemStatusReqType           []*ACDP_SystemStatusReqType
@@ -12471,6 +2906,14 @@ type pool struct {
 	sX509IssuerSerialType               [][]X509IssuerSerialType
 	sBytes                              [][][]byte
 	sString                             [][]string
+}
+
+// shared returns the pool of the shared package's types, nil when p is nil.
+func (p *pool) shared() *commontypes.Pool {
+	if p == nil {
+		return nil
+	}
+	return &p.sh
 }
 
 func (p *pool) newACDP_ConnectReqType() *ACDP_ConnectReqType {
@@ -13488,233 +3931,15 @@ func (p *pool) sliceString() []string {
 }
 
 func (p *pool) recycleACDP_ConnectReqType(v *ACDP_ConnectReqType) {
-	p.recycleMessageHeaderType(&v.Header)
-}
-
-func (p *pool) recycleV2GRequestType(v *V2GRequestType) {
-	p.recycleMessageHeaderType(&v.Header)
-}
-
-func (p *pool) recycleV2GMessageType(v *V2GMessageType) {
-	p.recycleMessageHeaderType(&v.Header)
-}
-
-func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
-	if v.Signature != nil {
-		p.recycleSignatureType(v.Signature)
-		p.pSignatureType = append(p.pSignatureType, v.Signature)
-	}
-}
-
-func (p *pool) recycleSignatureType(v *SignatureType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	p.recycleSignedInfoType(&v.SignedInfo)
-	p.recycleSignatureValueType(&v.SignatureValue)
-	if v.KeyInfo != nil {
-		p.recycleKeyInfoType(v.KeyInfo)
-		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
-	}
-	for i := range v.Object {
-		p.recycleObjectType(&v.Object[i])
-	}
-	if cap(v.Object) > 0 {
-		p.sObjectType = append(p.sObjectType, v.Object)
-	}
-}
-
-func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
-	p.recycleSignatureMethodType(&v.SignatureMethod)
-	for i := range v.Reference {
-		p.recycleReferenceType(&v.Reference[i])
-	}
-	if cap(v.Reference) > 0 {
-		p.sReferenceType = append(p.sReferenceType, v.Reference)
-	}
-}
-
-func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
-}
-
-func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
-	if v.HMACOutputLength != nil {
-		p.pExi_Integer = append(p.pExi_Integer, v.HMACOutputLength)
-	}
-}
-
-func (p *pool) recycleReferenceType(v *ReferenceType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	if v.Type != nil {
-		p.pString = append(p.pString, v.Type)
-	}
-	if v.URI != nil {
-		p.pString = append(p.pString, v.URI)
-	}
-	if v.Transforms != nil {
-		p.recycleTransformsType(v.Transforms)
-		p.pTransformsType = append(p.pTransformsType, v.Transforms)
-	}
-	p.recycleDigestMethodType(&v.DigestMethod)
-}
-
-func (p *pool) recycleTransformsType(v *TransformsType) {
-	for i := range v.Transform {
-		p.recycleTransformType(&v.Transform[i])
-	}
-	if cap(v.Transform) > 0 {
-		p.sTransformType = append(p.sTransformType, v.Transform)
-	}
-}
-
-func (p *pool) recycleTransformType(v *TransformType) {
-	if cap(v.XPath) > 0 {
-		p.sString = append(p.sString, v.XPath)
-	}
-}
-
-func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
-}
-
-func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-}
-
-func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	if cap(v.KeyName) > 0 {
-		p.sString = append(p.sString, v.KeyName)
-	}
-	for i := range v.KeyValue {
-		p.recycleKeyValueType(&v.KeyValue[i])
-	}
-	if cap(v.KeyValue) > 0 {
-		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
-	}
-	for i := range v.RetrievalMethod {
-		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
-	}
-	if cap(v.RetrievalMethod) > 0 {
-		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
-	}
-	for i := range v.X509Data {
-		p.recycleX509DataType(&v.X509Data[i])
-	}
-	if cap(v.X509Data) > 0 {
-		p.sX509DataType = append(p.sX509DataType, v.X509Data)
-	}
-	for i := range v.PGPData {
-		p.recyclePGPDataType(&v.PGPData[i])
-	}
-	if cap(v.PGPData) > 0 {
-		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
-	}
-	for i := range v.SPKIData {
-		p.recycleSPKIDataType(&v.SPKIData[i])
-	}
-	if cap(v.SPKIData) > 0 {
-		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
-	}
-	if cap(v.MgmtData) > 0 {
-		p.sString = append(p.sString, v.MgmtData)
-	}
-}
-
-func (p *pool) recycleKeyValueType(v *KeyValueType) {
-	if v.DSAKeyValue != nil {
-		p.recycleDSAKeyValueType(v.DSAKeyValue)
-		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
-	}
-	if v.RSAKeyValue != nil {
-		p.recycleRSAKeyValueType(v.RSAKeyValue)
-		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
-	}
-}
-
-func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
-}
-
-func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
-}
-
-func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
-	if v.Type != nil {
-		p.pString = append(p.pString, v.Type)
-	}
-	if v.URI != nil {
-		p.pString = append(p.pString, v.URI)
-	}
-	if v.Transforms != nil {
-		p.recycleTransformsType(v.Transforms)
-		p.pTransformsType = append(p.pTransformsType, v.Transforms)
-	}
-}
-
-func (p *pool) recycleX509DataType(v *X509DataType) {
-	for i := range v.X509IssuerSerial {
-		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
-	}
-	if cap(v.X509IssuerSerial) > 0 {
-		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
-	}
-	if cap(v.X509SKI) > 0 {
-		p.sBytes = append(p.sBytes, v.X509SKI)
-	}
-	if cap(v.X509SubjectName) > 0 {
-		p.sString = append(p.sString, v.X509SubjectName)
-	}
-	if cap(v.X509Certificate) > 0 {
-		p.sBytes = append(p.sBytes, v.X509Certificate)
-	}
-	if cap(v.X509CRL) > 0 {
-		p.sBytes = append(p.sBytes, v.X509CRL)
-	}
-}
-
-func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
-}
-
-func (p *pool) recyclePGPDataType(v *PGPDataType) {
-}
-
-func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
-	if cap(v.SPKISexp) > 0 {
-		p.sBytes = append(p.sBytes, v.SPKISexp)
-	}
-}
-
-func (p *pool) recycleObjectType(v *ObjectType) {
-	if v.Encoding != nil {
-		p.pString = append(p.pString, v.Encoding)
-	}
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	if v.MimeType != nil {
-		p.pString = append(p.pString, v.MimeType)
-	}
+	p.shared().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_ConnectResType(v *ACDP_ConnectResType) {
-	p.recycleMessageHeaderType(&v.Header)
-}
-
-func (p *pool) recycleV2GResponseType(v *V2GResponseType) {
-	p.recycleMessageHeaderType(&v.Header)
+	p.shared().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_SystemStatusReqType(v *ACDP_SystemStatusReqType) {
-	p.recycleMessageHeaderType(&v.Header)
+	p.shared().RecycleMessageHeaderType(&v.Header)
 	p.recycleEVTechnicalStatusType(&v.EVTechnicalStatus)
 }
 
@@ -13723,7 +3948,7 @@ func (p *pool) recycleEVTechnicalStatusType(v *EVTechnicalStatusType) {
 		p.pBool = append(p.pBool, v.EVImmobilized)
 	}
 	if v.EVWLANStrength != nil {
-		p.recycleRationalNumberType(v.EVWLANStrength)
+		p.shared().RecycleRationalNumberType(v.EVWLANStrength)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVWLANStrength)
 	}
 	if v.EVCPStatus != nil {
@@ -13740,227 +3965,16 @@ func (p *pool) recycleEVTechnicalStatusType(v *EVTechnicalStatusType) {
 	}
 }
 
-func (p *pool) recycleRationalNumberType(v *RationalNumberType) {
-}
-
 func (p *pool) recycleACDP_SystemStatusResType(v *ACDP_SystemStatusResType) {
-	p.recycleMessageHeaderType(&v.Header)
+	p.shared().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_VehiclePositioningReqType(v *ACDP_VehiclePositioningReqType) {
-	p.recycleMessageHeaderType(&v.Header)
+	p.shared().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_VehiclePositioningResType(v *ACDP_VehiclePositioningResType) {
-	p.recycleMessageHeaderType(&v.Header)
-}
-
-func (p *pool) recycleCLReqControlModeType(v *CLReqControlModeType) {
-}
-
-func (p *pool) recycleCLResControlModeType(v *CLResControlModeType) {
-}
-
-func (p *pool) recycleManifestType(v *ManifestType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	for i := range v.Reference {
-		p.recycleReferenceType(&v.Reference[i])
-	}
-	if cap(v.Reference) > 0 {
-		p.sReferenceType = append(p.sReferenceType, v.Reference)
-	}
-}
-
-func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	for i := range v.SignatureProperty {
-		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
-	}
-	if cap(v.SignatureProperty) > 0 {
-		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
-	}
-}
-
-func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-}
-
-func (p *pool) recycleChargeLoopReqType(v *ChargeLoopReqType) {
-	p.recycleMessageHeaderType(&v.Header)
-	if v.DisplayParameters != nil {
-		p.recycleDisplayParametersType(v.DisplayParameters)
-		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
-	}
-}
-
-func (p *pool) recycleDisplayParametersType(v *DisplayParametersType) {
-	if v.PresentSOC != nil {
-		p.pInt8 = append(p.pInt8, v.PresentSOC)
-	}
-	if v.MinimumSOC != nil {
-		p.pInt8 = append(p.pInt8, v.MinimumSOC)
-	}
-	if v.TargetSOC != nil {
-		p.pInt8 = append(p.pInt8, v.TargetSOC)
-	}
-	if v.MaximumSOC != nil {
-		p.pInt8 = append(p.pInt8, v.MaximumSOC)
-	}
-	if v.RemainingTimeToMinimumSOC != nil {
-		p.pUint32 = append(p.pUint32, v.RemainingTimeToMinimumSOC)
-	}
-	if v.RemainingTimeToTargetSOC != nil {
-		p.pUint32 = append(p.pUint32, v.RemainingTimeToTargetSOC)
-	}
-	if v.RemainingTimeToMaximumSOC != nil {
-		p.pUint32 = append(p.pUint32, v.RemainingTimeToMaximumSOC)
-	}
-	if v.ChargingComplete != nil {
-		p.pBool = append(p.pBool, v.ChargingComplete)
-	}
-	if v.BatteryEnergyCapacity != nil {
-		p.recycleRationalNumberType(v.BatteryEnergyCapacity)
-		p.pRationalNumberType = append(p.pRationalNumberType, v.BatteryEnergyCapacity)
-	}
-	if v.InletHot != nil {
-		p.pBool = append(p.pBool, v.InletHot)
-	}
-}
-
-func (p *pool) recycleChargeLoopResType(v *ChargeLoopResType) {
-	p.recycleMessageHeaderType(&v.Header)
-	if v.EVSEStatus != nil {
-		p.recycleEVSEStatusType(v.EVSEStatus)
-		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
-	}
-	if v.MeterInfo != nil {
-		p.recycleMeterInfoType(v.MeterInfo)
-		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
-	}
-	if v.Receipt != nil {
-		p.recycleReceiptType(v.Receipt)
-		p.pReceiptType = append(p.pReceiptType, v.Receipt)
-	}
-}
-
-func (p *pool) recycleEVSEStatusType(v *EVSEStatusType) {
-}
-
-func (p *pool) recycleMeterInfoType(v *MeterInfoType) {
-	if v.BPT_DischargedEnergyReadingWh != nil {
-		p.pUint64 = append(p.pUint64, v.BPT_DischargedEnergyReadingWh)
-	}
-	if v.CapacitiveEnergyReadingVARh != nil {
-		p.pUint64 = append(p.pUint64, v.CapacitiveEnergyReadingVARh)
-	}
-	if v.BPT_InductiveEnergyReadingVARh != nil {
-		p.pUint64 = append(p.pUint64, v.BPT_InductiveEnergyReadingVARh)
-	}
-	if v.MeterStatus != nil {
-		p.pInt16 = append(p.pInt16, v.MeterStatus)
-	}
-	if v.MeterTimestamp != nil {
-		p.pUint64 = append(p.pUint64, v.MeterTimestamp)
-	}
-}
-
-func (p *pool) recycleReceiptType(v *ReceiptType) {
-	if v.EnergyCosts != nil {
-		p.recycleDetailedCostType(v.EnergyCosts)
-		p.pDetailedCostType = append(p.pDetailedCostType, v.EnergyCosts)
-	}
-	if v.OccupancyCosts != nil {
-		p.recycleDetailedCostType(v.OccupancyCosts)
-		p.pDetailedCostType = append(p.pDetailedCostType, v.OccupancyCosts)
-	}
-	if v.AdditionalServicesCosts != nil {
-		p.recycleDetailedCostType(v.AdditionalServicesCosts)
-		p.pDetailedCostType = append(p.pDetailedCostType, v.AdditionalServicesCosts)
-	}
-	if v.OverstayCosts != nil {
-		p.recycleDetailedCostType(v.OverstayCosts)
-		p.pDetailedCostType = append(p.pDetailedCostType, v.OverstayCosts)
-	}
-	for i := range v.TaxCosts {
-		p.recycleDetailedTaxType(&v.TaxCosts[i])
-	}
-	if cap(v.TaxCosts) > 0 {
-		p.sDetailedTaxType = append(p.sDetailedTaxType, v.TaxCosts)
-	}
-}
-
-func (p *pool) recycleDetailedCostType(v *DetailedCostType) {
-	p.recycleRationalNumberType(&v.Amount)
-	p.recycleRationalNumberType(&v.CostPerUnit)
-}
-
-func (p *pool) recycleDetailedTaxType(v *DetailedTaxType) {
-	p.recycleRationalNumberType(&v.Amount)
-}
-
-func (p *pool) recycleChargeParameterDiscoveryReqType(v *ChargeParameterDiscoveryReqType) {
-	p.recycleMessageHeaderType(&v.Header)
-}
-
-func (p *pool) recycleChargeParameterDiscoveryResType(v *ChargeParameterDiscoveryResType) {
-	p.recycleMessageHeaderType(&v.Header)
-}
-
-func (p *pool) recycleDynamic_CLReqControlModeType(v *Dynamic_CLReqControlModeType) {
-	if v.DepartureTime != nil {
-		p.pUint32 = append(p.pUint32, v.DepartureTime)
-	}
-	p.recycleRationalNumberType(&v.EVTargetEnergyRequest)
-	p.recycleRationalNumberType(&v.EVMaximumEnergyRequest)
-	p.recycleRationalNumberType(&v.EVMinimumEnergyRequest)
-}
-
-func (p *pool) recycleDynamic_CLResControlModeType(v *Dynamic_CLResControlModeType) {
-	if v.DepartureTime != nil {
-		p.pUint32 = append(p.pUint32, v.DepartureTime)
-	}
-	if v.MinimumSOC != nil {
-		p.pInt8 = append(p.pInt8, v.MinimumSOC)
-	}
-	if v.TargetSOC != nil {
-		p.pInt8 = append(p.pInt8, v.TargetSOC)
-	}
-	if v.AckMaxDelay != nil {
-		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
-	}
-}
-
-func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
-	for i := range v.RootCertificateID {
-		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
-	}
-	if cap(v.RootCertificateID) > 0 {
-		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
-	}
-}
-
-func (p *pool) recycleScheduled_CLReqControlModeType(v *Scheduled_CLReqControlModeType) {
-	if v.EVTargetEnergyRequest != nil {
-		p.recycleRationalNumberType(v.EVTargetEnergyRequest)
-		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
-	}
-	if v.EVMaximumEnergyRequest != nil {
-		p.recycleRationalNumberType(v.EVMaximumEnergyRequest)
-		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
-	}
-	if v.EVMinimumEnergyRequest != nil {
-		p.recycleRationalNumberType(v.EVMinimumEnergyRequest)
-		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
-	}
-}
-
-func (p *pool) recycleScheduled_CLResControlModeType(v *Scheduled_CLResControlModeType) {
+	p.shared().RecycleMessageHeaderType(&v.Header)
 }
 
 // Decoder decodes documents without allocating, once warm, anything but byte and string
@@ -14010,101 +4024,101 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pACDP_VehiclePositioningResType = append(p.pACDP_VehiclePositioningResType, d.ACDP_VehiclePositioningRes)
 	}
 	if d.CLReqControlMode != nil {
-		p.recycleCLReqControlModeType(d.CLReqControlMode)
+		p.shared().RecycleCLReqControlModeType(d.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
 	}
 	if d.CLResControlMode != nil {
-		p.recycleCLResControlModeType(d.CLResControlMode)
+		p.shared().RecycleCLResControlModeType(d.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
 	}
 	if d.CanonicalizationMethod != nil {
-		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.shared().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
 		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
 	}
 	if d.DSAKeyValue != nil {
-		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.shared().RecycleDSAKeyValueType(d.DSAKeyValue)
 		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
 	}
 	if d.DigestMethod != nil {
-		p.recycleDigestMethodType(d.DigestMethod)
+		p.shared().RecycleDigestMethodType(d.DigestMethod)
 		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
 	}
 	if d.KeyInfo != nil {
-		p.recycleKeyInfoType(d.KeyInfo)
+		p.shared().RecycleKeyInfoType(d.KeyInfo)
 		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
 	}
 	if d.KeyName != nil {
 		p.pString = append(p.pString, d.KeyName)
 	}
 	if d.KeyValue != nil {
-		p.recycleKeyValueType(d.KeyValue)
+		p.shared().RecycleKeyValueType(d.KeyValue)
 		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
 	}
 	if d.Manifest != nil {
-		p.recycleManifestType(d.Manifest)
+		p.shared().RecycleManifestType(d.Manifest)
 		p.pManifestType = append(p.pManifestType, d.Manifest)
 	}
 	if d.MgmtData != nil {
 		p.pString = append(p.pString, d.MgmtData)
 	}
 	if d.Object != nil {
-		p.recycleObjectType(d.Object)
+		p.shared().RecycleObjectType(d.Object)
 		p.pObjectType = append(p.pObjectType, d.Object)
 	}
 	if d.PGPData != nil {
-		p.recyclePGPDataType(d.PGPData)
+		p.shared().RecyclePGPDataType(d.PGPData)
 		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
 	}
 	if d.RSAKeyValue != nil {
-		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.shared().RecycleRSAKeyValueType(d.RSAKeyValue)
 		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
 	}
 	if d.Reference != nil {
-		p.recycleReferenceType(d.Reference)
+		p.shared().RecycleReferenceType(d.Reference)
 		p.pReferenceType = append(p.pReferenceType, d.Reference)
 	}
 	if d.RetrievalMethod != nil {
-		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.shared().RecycleRetrievalMethodType(d.RetrievalMethod)
 		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
 	}
 	if d.SPKIData != nil {
-		p.recycleSPKIDataType(d.SPKIData)
+		p.shared().RecycleSPKIDataType(d.SPKIData)
 		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
 	}
 	if d.Signature != nil {
-		p.recycleSignatureType(d.Signature)
+		p.shared().RecycleSignatureType(d.Signature)
 		p.pSignatureType = append(p.pSignatureType, d.Signature)
 	}
 	if d.SignatureMethod != nil {
-		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.shared().RecycleSignatureMethodType(d.SignatureMethod)
 		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
 	}
 	if d.SignatureProperties != nil {
-		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.shared().RecycleSignaturePropertiesType(d.SignatureProperties)
 		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
 	}
 	if d.SignatureProperty != nil {
-		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.shared().RecycleSignaturePropertyType(d.SignatureProperty)
 		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
 	}
 	if d.SignatureValue != nil {
-		p.recycleSignatureValueType(d.SignatureValue)
+		p.shared().RecycleSignatureValueType(d.SignatureValue)
 		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
 	}
 	if d.SignedInfo != nil {
-		p.recycleSignedInfoType(d.SignedInfo)
+		p.shared().RecycleSignedInfoType(d.SignedInfo)
 		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
 	}
 	if d.Transform != nil {
-		p.recycleTransformType(d.Transform)
+		p.shared().RecycleTransformType(d.Transform)
 		p.pTransformType = append(p.pTransformType, d.Transform)
 	}
 	if d.Transforms != nil {
-		p.recycleTransformsType(d.Transforms)
+		p.shared().RecycleTransformsType(d.Transforms)
 		p.pTransformsType = append(p.pTransformsType, d.Transforms)
 	}
 	if d.X509Data != nil {
-		p.recycleX509DataType(d.X509Data)
+		p.shared().RecycleX509DataType(d.X509Data)
 		p.pX509DataType = append(p.pX509DataType, d.X509Data)
 	}
 	*d = Document{}
@@ -14330,12 +4344,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 9:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
-		if err := decodeDetailedCostType(&r, p, d.AdditionalServicesCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 10:
 		d.Amount = p.newRationalNumberType()
-		if err := decodeRationalNumberType(&r, p, d.Amount); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Amount); err != nil {
 			return err
 		}
 	case 11:
@@ -14382,22 +4396,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 13:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
-		if err := decodeRationalNumberType(&r, p, d.BatteryEnergyCapacity); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 14:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := decodeCLReqControlModeType(&r, p, d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 15:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := decodeCLResControlModeType(&r, p, d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 16:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
+		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 17:
@@ -14512,12 +4526,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 22:
 		d.CostPerUnit = p.newRationalNumberType()
-		if err := decodeRationalNumberType(&r, p, d.CostPerUnit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.CostPerUnit); err != nil {
 			return err
 		}
 	case 23:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
+		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 24:
@@ -14546,7 +4560,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 25:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
+		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 26:
@@ -14570,7 +4584,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 27:
 		d.DisplayParameters = p.newDisplayParametersType()
-		if err := decodeDisplayParametersType(&r, p, d.DisplayParameters); err != nil {
+		if err := commontypes.DecodeDisplayParametersType(&r, p.shared(), d.DisplayParameters); err != nil {
 			return err
 		}
 	case 28:
@@ -14724,12 +4738,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 35:
 		d.EVMaximumEnergyRequest = p.newRationalNumberType()
-		if err := decodeRationalNumberType(&r, p, d.EVMaximumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 36:
 		d.EVMinimumEnergyRequest = p.newRationalNumberType()
-		if err := decodeRationalNumberType(&r, p, d.EVMinimumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 37:
@@ -15056,7 +5070,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 52:
 		d.EVSEStatus = p.newEVSEStatusType()
-		if err := decodeEVSEStatusType(&r, p, d.EVSEStatus); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&r, p.shared(), d.EVSEStatus); err != nil {
 			return err
 		}
 	case 53:
@@ -15105,7 +5119,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 55:
 		d.EVTargetEnergyRequest = p.newRationalNumberType()
-		if err := decodeRationalNumberType(&r, p, d.EVTargetEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 56:
@@ -15135,12 +5149,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 58:
 		d.EVWLANStrength = p.newRationalNumberType()
-		if err := decodeRationalNumberType(&r, p, d.EVWLANStrength); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVWLANStrength); err != nil {
 			return err
 		}
 	case 59:
 		d.EnergyCosts = p.newDetailedCostType()
-		if err := decodeDetailedCostType(&r, p, d.EnergyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.EnergyCosts); err != nil {
 			return err
 		}
 	case 60:
@@ -15224,7 +5238,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 64:
 		d.Header = p.newMessageHeaderType()
-		if err := decodeMessageHeaderType(&r, p, d.Header); err != nil {
+		if err := commontypes.DecodeMessageHeaderType(&r, p.shared(), d.Header); err != nil {
 			return err
 		}
 	case 65:
@@ -15268,7 +5282,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 67:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
+		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 68:
@@ -15293,12 +5307,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 69:
 		d.KeyValue = p.newKeyValueType()
-		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
+		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
 			return err
 		}
 	case 70:
 		d.Manifest = p.newManifestType()
-		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
+		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
 			return err
 		}
 	case 71:
@@ -15347,7 +5361,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 73:
 		d.MeterInfo = p.newMeterInfoType()
-		if err := decodeMeterInfoType(&r, p, d.MeterInfo); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&r, p.shared(), d.MeterInfo); err != nil {
 			return err
 		}
 	case 74:
@@ -15523,17 +5537,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 82:
 		d.Object = p.newObjectType()
-		if err := decodeObjectType(&r, p, d.Object); err != nil {
+		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
 			return err
 		}
 	case 83:
 		d.OccupancyCosts = p.newDetailedCostType()
-		if err := decodeDetailedCostType(&r, p, d.OccupancyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 84:
 		d.OverstayCosts = p.newDetailedCostType()
-		if err := decodeDetailedCostType(&r, p, d.OverstayCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OverstayCosts); err != nil {
 			return err
 		}
 	case 85:
@@ -15557,7 +5571,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 86:
 		d.PGPData = p.newPGPDataType()
-		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
+		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
 			return err
 		}
 	case 87:
@@ -15662,17 +5676,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 92:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
+		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 93:
 		d.Receipt = p.newReceiptType()
-		if err := decodeReceiptType(&r, p, d.Receipt); err != nil {
+		if err := commontypes.DecodeReceiptType(&r, p.shared(), d.Receipt); err != nil {
 			return err
 		}
 	case 94:
 		d.Reference = p.newReferenceType()
-		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
+		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
 			return err
 		}
 	case 95:
@@ -15773,17 +5787,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 99:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
+		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 100:
 		d.RootCertificateID = p.newX509IssuerSerialType()
-		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
+		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.RootCertificateID); err != nil {
 			return err
 		}
 	case 101:
 		d.SPKIData = p.newSPKIDataType()
-		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
+		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
 			return err
 		}
 	case 102:
@@ -15848,32 +5862,32 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 105:
 		d.Signature = p.newSignatureType()
-		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
+		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
 			return err
 		}
 	case 106:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
+		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 107:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
+		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 108:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
+		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 109:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
+		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 110:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
+		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 111:
@@ -15902,7 +5916,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 112:
 		d.TaxCosts = p.newDetailedTaxType()
-		if err := decodeDetailedTaxType(&r, p, d.TaxCosts); err != nil {
+		if err := commontypes.DecodeDetailedTaxType(&r, p.shared(), d.TaxCosts); err != nil {
 			return err
 		}
 	case 113:
@@ -15976,12 +5990,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 116:
 		d.Transform = p.newTransformType()
-		if err := decodeTransformType(&r, p, d.Transform); err != nil {
+		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
 			return err
 		}
 	case 117:
 		d.Transforms = p.newTransformsType()
-		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
+		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
 			return err
 		}
 	case 118:
@@ -16048,7 +6062,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 121:
 		d.X509Data = p.newX509DataType()
-		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
+		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
 			return err
 		}
 	case 122:
@@ -16073,7 +6087,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 123:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
+		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 124:
@@ -16619,10 +6633,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.AdditionalServicesCosts != nil:
 		w.WriteBits(9, 8)
-		err = encodeDetailedCostType(&w, d.AdditionalServicesCosts)
+		err = commontypes.EncodeDetailedCostType(&w, d.AdditionalServicesCosts)
 	case d.Amount != nil:
 		w.WriteBits(10, 8)
-		err = encodeRationalNumberType(&w, d.Amount)
+		err = commontypes.EncodeRationalNumberType(&w, d.Amount)
 	case d.BPT_DischargedEnergyReadingWh != nil:
 		w.WriteBits(11, 8)
 		err = func() error {
@@ -16641,16 +6655,16 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.BatteryEnergyCapacity != nil:
 		w.WriteBits(13, 8)
-		err = encodeRationalNumberType(&w, d.BatteryEnergyCapacity)
+		err = commontypes.EncodeRationalNumberType(&w, d.BatteryEnergyCapacity)
 	case d.CLReqControlMode != nil:
 		w.WriteBits(14, 8)
-		err = encodeCLReqControlModeType(&w, d.CLReqControlMode)
+		err = commontypes.EncodeCLReqControlModeType(&w, d.CLReqControlMode)
 	case d.CLResControlMode != nil:
 		w.WriteBits(15, 8)
-		err = encodeCLResControlModeType(&w, d.CLResControlMode)
+		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(16, 8)
-		err = encodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CapacitiveEnergyReadingVARh != nil:
 		w.WriteBits(17, 8)
 		err = func() error {
@@ -16693,10 +6707,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.CostPerUnit != nil:
 		w.WriteBits(22, 8)
-		err = encodeRationalNumberType(&w, d.CostPerUnit)
+		err = commontypes.EncodeRationalNumberType(&w, d.CostPerUnit)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(23, 8)
-		err = encodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DepartureTime != nil:
 		w.WriteBits(24, 8)
 		err = func() error {
@@ -16707,7 +6721,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DigestMethod != nil:
 		w.WriteBits(25, 8)
-		err = encodeDigestMethodType(&w, d.DigestMethod)
+		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(26, 8)
 		err = func() error {
@@ -16721,7 +6735,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DisplayParameters != nil:
 		w.WriteBits(27, 8)
-		err = encodeDisplayParametersType(&w, d.DisplayParameters)
+		err = commontypes.EncodeDisplayParametersType(&w, d.DisplayParameters)
 	case d.EVAssociationStatus != nil:
 		w.WriteBits(28, 8)
 		err = func() error {
@@ -16789,10 +6803,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.EVMaximumEnergyRequest != nil:
 		w.WriteBits(35, 8)
-		err = encodeRationalNumberType(&w, d.EVMaximumEnergyRequest)
+		err = commontypes.EncodeRationalNumberType(&w, d.EVMaximumEnergyRequest)
 	case d.EVMinimumEnergyRequest != nil:
 		w.WriteBits(36, 8)
-		err = encodeRationalNumberType(&w, d.EVMinimumEnergyRequest)
+		err = commontypes.EncodeRationalNumberType(&w, d.EVMinimumEnergyRequest)
 	case d.EVMobilityStatus != nil:
 		w.WriteBits(37, 8)
 		err = func() error {
@@ -16930,7 +6944,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.EVSEStatus != nil:
 		w.WriteBits(52, 8)
-		err = encodeEVSEStatusType(&w, d.EVSEStatus)
+		err = commontypes.EncodeEVSEStatusType(&w, d.EVSEStatus)
 	case d.EVSEUtilityInterruptEvent != nil:
 		w.WriteBits(53, 8)
 		err = func() error {
@@ -16952,7 +6966,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.EVTargetEnergyRequest != nil:
 		w.WriteBits(55, 8)
-		err = encodeRationalNumberType(&w, d.EVTargetEnergyRequest)
+		err = commontypes.EncodeRationalNumberType(&w, d.EVTargetEnergyRequest)
 	case d.EVTechnicalStatus != nil:
 		w.WriteBits(56, 8)
 		err = encodeEVTechnicalStatusType(&w, d.EVTechnicalStatus)
@@ -16966,10 +6980,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.EVWLANStrength != nil:
 		w.WriteBits(58, 8)
-		err = encodeRationalNumberType(&w, d.EVWLANStrength)
+		err = commontypes.EncodeRationalNumberType(&w, d.EVWLANStrength)
 	case d.EnergyCosts != nil:
 		w.WriteBits(59, 8)
-		err = encodeDetailedCostType(&w, d.EnergyCosts)
+		err = commontypes.EncodeDetailedCostType(&w, d.EnergyCosts)
 	case d.Exponent != nil:
 		w.WriteBits(60, 8)
 		err = func() error {
@@ -17012,7 +7026,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Header != nil:
 		w.WriteBits(64, 8)
-		err = encodeMessageHeaderType(&w, d.Header)
+		err = commontypes.EncodeMessageHeaderType(&w, d.Header)
 	case d.InletHot != nil:
 		w.WriteBits(65, 8)
 		err = func() error {
@@ -17034,7 +7048,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(67, 8)
-		err = encodeKeyInfoType(&w, d.KeyInfo)
+		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(68, 8)
 		err = func() error {
@@ -17050,10 +7064,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(69, 8)
-		err = encodeKeyValueType(&w, d.KeyValue)
+		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(70, 8)
-		err = encodeManifestType(&w, d.Manifest)
+		err = commontypes.EncodeManifestType(&w, d.Manifest)
 	case d.MaximumSOC != nil:
 		w.WriteBits(71, 8)
 		err = func() error {
@@ -17080,7 +7094,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.MeterInfo != nil:
 		w.WriteBits(73, 8)
-		err = encodeMeterInfoType(&w, d.MeterInfo)
+		err = commontypes.EncodeMeterInfoType(&w, d.MeterInfo)
 	case d.MeterInfoRequested != nil:
 		w.WriteBits(74, 8)
 		err = func() error {
@@ -17161,13 +7175,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(82, 8)
-		err = encodeObjectType(&w, d.Object)
+		err = commontypes.EncodeObjectType(&w, d.Object)
 	case d.OccupancyCosts != nil:
 		w.WriteBits(83, 8)
-		err = encodeDetailedCostType(&w, d.OccupancyCosts)
+		err = commontypes.EncodeDetailedCostType(&w, d.OccupancyCosts)
 	case d.OverstayCosts != nil:
 		w.WriteBits(84, 8)
-		err = encodeDetailedCostType(&w, d.OverstayCosts)
+		err = commontypes.EncodeDetailedCostType(&w, d.OverstayCosts)
 	case d.P != nil:
 		w.WriteBits(85, 8)
 		err = func() error {
@@ -17181,7 +7195,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(86, 8)
-		err = encodePGPDataType(&w, d.PGPData)
+		err = commontypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(87, 8)
 		err = func() error {
@@ -17239,13 +7253,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(92, 8)
-		err = encodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Receipt != nil:
 		w.WriteBits(93, 8)
-		err = encodeReceiptType(&w, d.Receipt)
+		err = commontypes.EncodeReceiptType(&w, d.Receipt)
 	case d.Reference != nil:
 		w.WriteBits(94, 8)
-		err = encodeReferenceType(&w, d.Reference)
+		err = commontypes.EncodeReferenceType(&w, d.Reference)
 	case d.RemainingTimeToMaximumSOC != nil:
 		w.WriteBits(95, 8)
 		err = func() error {
@@ -17283,13 +7297,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RetrievalMethod != nil:
 		w.WriteBits(99, 8)
-		err = encodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.RootCertificateID != nil:
 		w.WriteBits(100, 8)
-		err = encodeX509IssuerSerialType(&w, d.RootCertificateID)
+		err = commontypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
 	case d.SPKIData != nil:
 		w.WriteBits(101, 8)
-		err = encodeSPKIDataType(&w, d.SPKIData)
+		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(102, 8)
 		err = func() error {
@@ -17325,22 +7339,22 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Signature != nil:
 		w.WriteBits(105, 8)
-		err = encodeSignatureType(&w, d.Signature)
+		err = commontypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(106, 8)
-		err = encodeSignatureMethodType(&w, d.SignatureMethod)
+		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(107, 8)
-		err = encodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(108, 8)
-		err = encodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(109, 8)
-		err = encodeSignatureValueType(&w, d.SignatureValue)
+		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(110, 8)
-		err = encodeSignedInfoType(&w, d.SignedInfo)
+		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.TargetSOC != nil:
 		w.WriteBits(111, 8)
 		err = func() error {
@@ -17354,7 +7368,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.TaxCosts != nil:
 		w.WriteBits(112, 8)
-		err = encodeDetailedTaxType(&w, d.TaxCosts)
+		err = commontypes.EncodeDetailedTaxType(&w, d.TaxCosts)
 	case d.TaxRuleID != nil:
 		w.WriteBits(113, 8)
 		err = func() error {
@@ -17384,10 +7398,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Transform != nil:
 		w.WriteBits(116, 8)
-		err = encodeTransformType(&w, d.Transform)
+		err = commontypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(117, 8)
-		err = encodeTransformsType(&w, d.Transforms)
+		err = commontypes.EncodeTransformsType(&w, d.Transforms)
 	case d.Value != nil:
 		w.WriteBits(118, 8)
 		err = func() error {
@@ -17420,7 +7434,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(121, 8)
-		err = encodeX509DataType(&w, d.X509Data)
+		err = commontypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(122, 8)
 		err = func() error {
@@ -17436,7 +7450,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(123, 8)
-		err = encodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(124, 8)
 		err = func() error {
@@ -17571,17 +7585,17 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	switch ec {
 	case 0:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
+		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
+		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
+		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -17682,7 +7696,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
+		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -17707,12 +7721,12 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
-		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
+		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
 		d.Manifest = p.newManifestType()
-		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
+		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -17756,7 +7770,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 14:
 		d.Object = p.newObjectType()
-		if err := decodeObjectType(&r, p, d.Object); err != nil {
+		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -17780,7 +7794,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
-		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
+		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -17861,22 +7875,22 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
+		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
+		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
+		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
+		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -17919,42 +7933,42 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
-		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
+		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
+		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
+		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
+		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
+		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
+		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
 		d.Transform = p.newTransformType()
-		if err := decodeTransformType(&r, p, d.Transform); err != nil {
+		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
 			return err
 		}
 	case 34:
 		d.Transforms = p.newTransformsType()
-		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
+		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -17997,7 +8011,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
+		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -18022,7 +8036,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
+		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -18284,13 +8298,13 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 	switch {
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(0, 6)
-		err = encodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(1, 6)
-		err = encodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(2, 6)
-		err = encodeDigestMethodType(&w, d.DigestMethod)
+		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(3, 6)
 		err = func() error {
@@ -18347,7 +8361,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(8, 6)
-		err = encodeKeyInfoType(&w, d.KeyInfo)
+		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(9, 6)
 		err = func() error {
@@ -18363,10 +8377,10 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(10, 6)
-		err = encodeKeyValueType(&w, d.KeyValue)
+		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(11, 6)
-		err = encodeManifestType(&w, d.Manifest)
+		err = commontypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(12, 6)
 		err = func() error {
@@ -18393,7 +8407,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Object != nil:
 		w.WriteBits(14, 6)
-		err = encodeObjectType(&w, d.Object)
+		err = commontypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -18407,7 +8421,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(16, 6)
-		err = encodePGPDataType(&w, d.PGPData)
+		err = commontypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -18454,16 +8468,16 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = encodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = encodeReferenceType(&w, d.Reference)
+		err = commontypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = encodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = encodeSPKIDataType(&w, d.SPKIData)
+		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(25, 6)
 		err = func() error {
@@ -18488,28 +8502,28 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Signature != nil:
 		w.WriteBits(27, 6)
-		err = encodeSignatureType(&w, d.Signature)
+		err = commontypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(28, 6)
-		err = encodeSignatureMethodType(&w, d.SignatureMethod)
+		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(29, 6)
-		err = encodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(30, 6)
-		err = encodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(31, 6)
-		err = encodeSignatureValueType(&w, d.SignatureValue)
+		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(32, 6)
-		err = encodeSignedInfoType(&w, d.SignedInfo)
+		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(33, 6)
-		err = encodeTransformType(&w, d.Transform)
+		err = commontypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(34, 6)
-		err = encodeTransformsType(&w, d.Transforms)
+		err = commontypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509CRL != nil:
 		w.WriteBits(35, 6)
 		err = func() error {
@@ -18534,7 +8548,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = encodeX509DataType(&w, d.X509Data)
+		err = commontypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(38, 6)
 		err = func() error {
@@ -18550,7 +8564,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(39, 6)
-		err = encodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(40, 6)
 		err = func() error {

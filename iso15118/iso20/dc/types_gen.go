@@ -2,126 +2,59 @@
 
 package dc
 
-import "github.com/plugsim/plugsim/iso15118/exi"
+import (
+	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
+)
 
 var _ exi.HexBinary
 
-// ResponseCodeType is the enumeration responseCodeType.
-type ResponseCodeType uint8
+// ResponseCodeType is the enumeration responseCodeType, declared in the package the ISO-20 packages share.
+type ResponseCodeType = commontypes.ResponseCodeType
 
 // Values of ResponseCodeType, in declaration order (the EXI index).
 const (
-	ResponseCodeTypeOK                                     ResponseCodeType = iota // "OK"
-	ResponseCodeTypeOK_CertificateExpiresSoon                                      // "OK_CertificateExpiresSoon"
-	ResponseCodeTypeOK_NewSessionEstablished                                       // "OK_NewSessionEstablished"
-	ResponseCodeTypeOK_OldSessionJoined                                            // "OK_OldSessionJoined"
-	ResponseCodeTypeOK_PowerToleranceConfirmed                                     // "OK_PowerToleranceConfirmed"
-	ResponseCodeTypeWARNING_AuthorizationSelectionInvalid                          // "WARNING_AuthorizationSelectionInvalid"
-	ResponseCodeTypeWARNING_CertificateExpired                                     // "WARNING_CertificateExpired"
-	ResponseCodeTypeWARNING_CertificateNotYetValid                                 // "WARNING_CertificateNotYetValid"
-	ResponseCodeTypeWARNING_CertificateRevoked                                     // "WARNING_CertificateRevoked"
-	ResponseCodeTypeWARNING_CertificateValidationError                             // "WARNING_CertificateValidationError"
-	ResponseCodeTypeWARNING_ChallengeInvalid                                       // "WARNING_ChallengeInvalid"
-	ResponseCodeTypeWARNING_EIMAuthorizationFailure                                // "WARNING_EIMAuthorizationFailure"
-	ResponseCodeTypeWARNING_eMSPUnknown                                            // "WARNING_eMSPUnknown"
-	ResponseCodeTypeWARNING_EVPowerProfileViolation                                // "WARNING_EVPowerProfileViolation"
-	ResponseCodeTypeWARNING_GeneralPnCAuthorizationError                           // "WARNING_GeneralPnCAuthorizationError"
-	ResponseCodeTypeWARNING_NoCertificateAvailable                                 // "WARNING_NoCertificateAvailable"
-	ResponseCodeTypeWARNING_NoContractMatchingPCIDFound                            // "WARNING_NoContractMatchingPCIDFound"
-	ResponseCodeTypeWARNING_PowerToleranceNotConfirmed                             // "WARNING_PowerToleranceNotConfirmed"
-	ResponseCodeTypeWARNING_ScheduleRenegotiationFailed                            // "WARNING_ScheduleRenegotiationFailed"
-	ResponseCodeTypeWARNING_StandbyNotAllowed                                      // "WARNING_StandbyNotAllowed"
-	ResponseCodeTypeWARNING_WPT                                                    // "WARNING_WPT"
-	ResponseCodeTypeFAILED                                                         // "FAILED"
-	ResponseCodeTypeFAILED_AssociationError                                        // "FAILED_AssociationError"
-	ResponseCodeTypeFAILED_ContactorError                                          // "FAILED_ContactorError"
-	ResponseCodeTypeFAILED_EVPowerProfileInvalid                                   // "FAILED_EVPowerProfileInvalid"
-	ResponseCodeTypeFAILED_EVPowerProfileViolation                                 // "FAILED_EVPowerProfileViolation"
-	ResponseCodeTypeFAILED_MeteringSignatureNotValid                               // "FAILED_MeteringSignatureNotValid"
-	ResponseCodeTypeFAILED_NoEnergyTransferServiceSelected                         // "FAILED_NoEnergyTransferServiceSelected"
-	ResponseCodeTypeFAILED_NoServiceRenegotiationSupported                         // "FAILED_NoServiceRenegotiationSupported"
-	ResponseCodeTypeFAILED_PauseNotAllowed                                         // "FAILED_PauseNotAllowed"
-	ResponseCodeTypeFAILED_PowerDeliveryNotApplied                                 // "FAILED_PowerDeliveryNotApplied"
-	ResponseCodeTypeFAILED_PowerToleranceNotConfirmed                              // "FAILED_PowerToleranceNotConfirmed"
-	ResponseCodeTypeFAILED_ScheduleRenegotiation                                   // "FAILED_ScheduleRenegotiation"
-	ResponseCodeTypeFAILED_ScheduleSelectionInvalid                                // "FAILED_ScheduleSelectionInvalid"
-	ResponseCodeTypeFAILED_SequenceError                                           // "FAILED_SequenceError"
-	ResponseCodeTypeFAILED_ServiceIDInvalid                                        // "FAILED_ServiceIDInvalid"
-	ResponseCodeTypeFAILED_ServiceSelectionInvalid                                 // "FAILED_ServiceSelectionInvalid"
-	ResponseCodeTypeFAILED_SignatureError                                          // "FAILED_SignatureError"
-	ResponseCodeTypeFAILED_UnknownSession                                          // "FAILED_UnknownSession"
-	ResponseCodeTypeFAILED_WrongChargeParameter                                    // "FAILED_WrongChargeParameter"
+	ResponseCodeTypeOK                                     = commontypes.ResponseCodeTypeOK
+	ResponseCodeTypeOK_CertificateExpiresSoon              = commontypes.ResponseCodeTypeOK_CertificateExpiresSoon
+	ResponseCodeTypeOK_NewSessionEstablished               = commontypes.ResponseCodeTypeOK_NewSessionEstablished
+	ResponseCodeTypeOK_OldSessionJoined                    = commontypes.ResponseCodeTypeOK_OldSessionJoined
+	ResponseCodeTypeOK_PowerToleranceConfirmed             = commontypes.ResponseCodeTypeOK_PowerToleranceConfirmed
+	ResponseCodeTypeWARNING_AuthorizationSelectionInvalid  = commontypes.ResponseCodeTypeWARNING_AuthorizationSelectionInvalid
+	ResponseCodeTypeWARNING_CertificateExpired             = commontypes.ResponseCodeTypeWARNING_CertificateExpired
+	ResponseCodeTypeWARNING_CertificateNotYetValid         = commontypes.ResponseCodeTypeWARNING_CertificateNotYetValid
+	ResponseCodeTypeWARNING_CertificateRevoked             = commontypes.ResponseCodeTypeWARNING_CertificateRevoked
+	ResponseCodeTypeWARNING_CertificateValidationError     = commontypes.ResponseCodeTypeWARNING_CertificateValidationError
+	ResponseCodeTypeWARNING_ChallengeInvalid               = commontypes.ResponseCodeTypeWARNING_ChallengeInvalid
+	ResponseCodeTypeWARNING_EIMAuthorizationFailure        = commontypes.ResponseCodeTypeWARNING_EIMAuthorizationFailure
+	ResponseCodeTypeWARNING_eMSPUnknown                    = commontypes.ResponseCodeTypeWARNING_eMSPUnknown
+	ResponseCodeTypeWARNING_EVPowerProfileViolation        = commontypes.ResponseCodeTypeWARNING_EVPowerProfileViolation
+	ResponseCodeTypeWARNING_GeneralPnCAuthorizationError   = commontypes.ResponseCodeTypeWARNING_GeneralPnCAuthorizationError
+	ResponseCodeTypeWARNING_NoCertificateAvailable         = commontypes.ResponseCodeTypeWARNING_NoCertificateAvailable
+	ResponseCodeTypeWARNING_NoContractMatchingPCIDFound    = commontypes.ResponseCodeTypeWARNING_NoContractMatchingPCIDFound
+	ResponseCodeTypeWARNING_PowerToleranceNotConfirmed     = commontypes.ResponseCodeTypeWARNING_PowerToleranceNotConfirmed
+	ResponseCodeTypeWARNING_ScheduleRenegotiationFailed    = commontypes.ResponseCodeTypeWARNING_ScheduleRenegotiationFailed
+	ResponseCodeTypeWARNING_StandbyNotAllowed              = commontypes.ResponseCodeTypeWARNING_StandbyNotAllowed
+	ResponseCodeTypeWARNING_WPT                            = commontypes.ResponseCodeTypeWARNING_WPT
+	ResponseCodeTypeFAILED                                 = commontypes.ResponseCodeTypeFAILED
+	ResponseCodeTypeFAILED_AssociationError                = commontypes.ResponseCodeTypeFAILED_AssociationError
+	ResponseCodeTypeFAILED_ContactorError                  = commontypes.ResponseCodeTypeFAILED_ContactorError
+	ResponseCodeTypeFAILED_EVPowerProfileInvalid           = commontypes.ResponseCodeTypeFAILED_EVPowerProfileInvalid
+	ResponseCodeTypeFAILED_EVPowerProfileViolation         = commontypes.ResponseCodeTypeFAILED_EVPowerProfileViolation
+	ResponseCodeTypeFAILED_MeteringSignatureNotValid       = commontypes.ResponseCodeTypeFAILED_MeteringSignatureNotValid
+	ResponseCodeTypeFAILED_NoEnergyTransferServiceSelected = commontypes.ResponseCodeTypeFAILED_NoEnergyTransferServiceSelected
+	ResponseCodeTypeFAILED_NoServiceRenegotiationSupported = commontypes.ResponseCodeTypeFAILED_NoServiceRenegotiationSupported
+	ResponseCodeTypeFAILED_PauseNotAllowed                 = commontypes.ResponseCodeTypeFAILED_PauseNotAllowed
+	ResponseCodeTypeFAILED_PowerDeliveryNotApplied         = commontypes.ResponseCodeTypeFAILED_PowerDeliveryNotApplied
+	ResponseCodeTypeFAILED_PowerToleranceNotConfirmed      = commontypes.ResponseCodeTypeFAILED_PowerToleranceNotConfirmed
+	ResponseCodeTypeFAILED_ScheduleRenegotiation           = commontypes.ResponseCodeTypeFAILED_ScheduleRenegotiation
+	ResponseCodeTypeFAILED_ScheduleSelectionInvalid        = commontypes.ResponseCodeTypeFAILED_ScheduleSelectionInvalid
+	ResponseCodeTypeFAILED_SequenceError                   = commontypes.ResponseCodeTypeFAILED_SequenceError
+	ResponseCodeTypeFAILED_ServiceIDInvalid                = commontypes.ResponseCodeTypeFAILED_ServiceIDInvalid
+	ResponseCodeTypeFAILED_ServiceSelectionInvalid         = commontypes.ResponseCodeTypeFAILED_ServiceSelectionInvalid
+	ResponseCodeTypeFAILED_SignatureError                  = commontypes.ResponseCodeTypeFAILED_SignatureError
+	ResponseCodeTypeFAILED_UnknownSession                  = commontypes.ResponseCodeTypeFAILED_UnknownSession
+	ResponseCodeTypeFAILED_WrongChargeParameter            = commontypes.ResponseCodeTypeFAILED_WrongChargeParameter
 )
-
-var namesResponseCodeType = [...]string{
-	"OK",
-	"OK_CertificateExpiresSoon",
-	"OK_NewSessionEstablished",
-	"OK_OldSessionJoined",
-	"OK_PowerToleranceConfirmed",
-	"WARNING_AuthorizationSelectionInvalid",
-	"WARNING_CertificateExpired",
-	"WARNING_CertificateNotYetValid",
-	"WARNING_CertificateRevoked",
-	"WARNING_CertificateValidationError",
-	"WARNING_ChallengeInvalid",
-	"WARNING_EIMAuthorizationFailure",
-	"WARNING_eMSPUnknown",
-	"WARNING_EVPowerProfileViolation",
-	"WARNING_GeneralPnCAuthorizationError",
-	"WARNING_NoCertificateAvailable",
-	"WARNING_NoContractMatchingPCIDFound",
-	"WARNING_PowerToleranceNotConfirmed",
-	"WARNING_ScheduleRenegotiationFailed",
-	"WARNING_StandbyNotAllowed",
-	"WARNING_WPT",
-	"FAILED",
-	"FAILED_AssociationError",
-	"FAILED_ContactorError",
-	"FAILED_EVPowerProfileInvalid",
-	"FAILED_EVPowerProfileViolation",
-	"FAILED_MeteringSignatureNotValid",
-	"FAILED_NoEnergyTransferServiceSelected",
-	"FAILED_NoServiceRenegotiationSupported",
-	"FAILED_PauseNotAllowed",
-	"FAILED_PowerDeliveryNotApplied",
-	"FAILED_PowerToleranceNotConfirmed",
-	"FAILED_ScheduleRenegotiation",
-	"FAILED_ScheduleSelectionInvalid",
-	"FAILED_SequenceError",
-	"FAILED_ServiceIDInvalid",
-	"FAILED_ServiceSelectionInvalid",
-	"FAILED_SignatureError",
-	"FAILED_UnknownSession",
-	"FAILED_WrongChargeParameter",
-}
-
-// String returns the schema value of v.
-func (v ResponseCodeType) String() string {
-	if int(v) < len(namesResponseCodeType) {
-		return namesResponseCodeType[v]
-	}
-	return "ResponseCodeType(invalid)"
-}
-
-// MarshalText returns the schema value of v.
-func (v ResponseCodeType) MarshalText() ([]byte, error) {
-	if int(v) >= len(namesResponseCodeType) {
-		return nil, errInvalidEnum
-	}
-	return []byte(namesResponseCodeType[v]), nil
-}
-
-// UnmarshalText parses a schema value of ResponseCodeType.
-func (v *ResponseCodeType) UnmarshalText(text []byte) error {
-	for i, n := range namesResponseCodeType {
-		if n == string(text) {
-			*v = ResponseCodeType(i)
-			return nil
-		}
-	}
-	return errInvalidEnum
-}
 
 // ProcessingType is the enumeration processingType.
 type ProcessingType uint8
@@ -166,54 +99,18 @@ func (v *ProcessingType) UnmarshalText(text []byte) error {
 	return errInvalidEnum
 }
 
-// EvseNotificationType is the enumeration evseNotificationType.
-type EvseNotificationType uint8
+// EvseNotificationType is the enumeration evseNotificationType, declared in the package the ISO-20 packages share.
+type EvseNotificationType = commontypes.EvseNotificationType
 
 // Values of EvseNotificationType, in declaration order (the EXI index).
 const (
-	EvseNotificationTypePause                 EvseNotificationType = iota // "Pause"
-	EvseNotificationTypeExitStandby                                       // "ExitStandby"
-	EvseNotificationTypeTerminate                                         // "Terminate"
-	EvseNotificationTypeScheduleRenegotiation                             // "ScheduleRenegotiation"
-	EvseNotificationTypeServiceRenegotiation                              // "ServiceRenegotiation"
-	EvseNotificationTypeMeteringConfirmation                              // "MeteringConfirmation"
+	EvseNotificationTypePause                 = commontypes.EvseNotificationTypePause
+	EvseNotificationTypeExitStandby           = commontypes.EvseNotificationTypeExitStandby
+	EvseNotificationTypeTerminate             = commontypes.EvseNotificationTypeTerminate
+	EvseNotificationTypeScheduleRenegotiation = commontypes.EvseNotificationTypeScheduleRenegotiation
+	EvseNotificationTypeServiceRenegotiation  = commontypes.EvseNotificationTypeServiceRenegotiation
+	EvseNotificationTypeMeteringConfirmation  = commontypes.EvseNotificationTypeMeteringConfirmation
 )
-
-var namesEvseNotificationType = [...]string{
-	"Pause",
-	"ExitStandby",
-	"Terminate",
-	"ScheduleRenegotiation",
-	"ServiceRenegotiation",
-	"MeteringConfirmation",
-}
-
-// String returns the schema value of v.
-func (v EvseNotificationType) String() string {
-	if int(v) < len(namesEvseNotificationType) {
-		return namesEvseNotificationType[v]
-	}
-	return "EvseNotificationType(invalid)"
-}
-
-// MarshalText returns the schema value of v.
-func (v EvseNotificationType) MarshalText() ([]byte, error) {
-	if int(v) >= len(namesEvseNotificationType) {
-		return nil, errInvalidEnum
-	}
-	return []byte(namesEvseNotificationType[v]), nil
-}
-
-// UnmarshalText parses a schema value of EvseNotificationType.
-func (v *EvseNotificationType) UnmarshalText(text []byte) error {
-	for i, n := range namesEvseNotificationType {
-		if n == string(text) {
-			*v = EvseNotificationType(i)
-			return nil
-		}
-	}
-	return errInvalidEnum
-}
 
 // BPT_DC_CPDReqEnergyTransferModeType is complex type BPT_DC_CPDReqEnergyTransferModeType (namespace urn:iso:std:iso:15118:-20:DC).
 type BPT_DC_CPDReqEnergyTransferModeType struct {
@@ -242,10 +139,7 @@ type DC_CPDReqEnergyTransferModeType struct {
 }
 
 // RationalNumberType is complex type RationalNumberType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type RationalNumberType struct {
-	Exponent int8  `json:"Exponent"` // element Exponent
-	Value    int16 `json:"Value"`    // element Value
-}
+type RationalNumberType = commontypes.RationalNumberType
 
 // BPT_DC_CPDResEnergyTransferModeType is complex type BPT_DC_CPDResEnergyTransferModeType (namespace urn:iso:std:iso:15118:-20:DC).
 type BPT_DC_CPDResEnergyTransferModeType struct {
@@ -305,16 +199,10 @@ type Dynamic_DC_CLReqControlModeType struct {
 }
 
 // Dynamic_CLReqControlModeType is complex type Dynamic_CLReqControlModeType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type Dynamic_CLReqControlModeType struct {
-	DepartureTime          *uint32            `json:"DepartureTime,omitempty"` // element DepartureTime
-	EVTargetEnergyRequest  RationalNumberType `json:"EVTargetEnergyRequest"`   // element EVTargetEnergyRequest
-	EVMaximumEnergyRequest RationalNumberType `json:"EVMaximumEnergyRequest"`  // element EVMaximumEnergyRequest
-	EVMinimumEnergyRequest RationalNumberType `json:"EVMinimumEnergyRequest"`  // element EVMinimumEnergyRequest
-}
+type Dynamic_CLReqControlModeType = commontypes.Dynamic_CLReqControlModeType
 
 // CLReqControlModeType is complex type CLReqControlModeType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type CLReqControlModeType struct {
-}
+type CLReqControlModeType = commontypes.CLReqControlModeType
 
 // BPT_Dynamic_DC_CLResControlModeType is complex type BPT_Dynamic_DC_CLResControlModeType (namespace urn:iso:std:iso:15118:-20:DC).
 type BPT_Dynamic_DC_CLResControlModeType struct {
@@ -345,16 +233,10 @@ type Dynamic_DC_CLResControlModeType struct {
 }
 
 // Dynamic_CLResControlModeType is complex type Dynamic_CLResControlModeType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type Dynamic_CLResControlModeType struct {
-	DepartureTime *uint32 `json:"DepartureTime,omitempty"` // element DepartureTime
-	MinimumSOC    *int8   `json:"MinimumSOC,omitempty"`    // element MinimumSOC
-	TargetSOC     *int8   `json:"TargetSOC,omitempty"`     // element TargetSOC
-	AckMaxDelay   *uint16 `json:"AckMaxDelay,omitempty"`   // element AckMaxDelay
-}
+type Dynamic_CLResControlModeType = commontypes.Dynamic_CLResControlModeType
 
 // CLResControlModeType is complex type CLResControlModeType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type CLResControlModeType struct {
-}
+type CLResControlModeType = commontypes.CLResControlModeType
 
 // BPT_Scheduled_DC_CLReqControlModeType is complex type BPT_Scheduled_DC_CLReqControlModeType (namespace urn:iso:std:iso:15118:-20:DC).
 type BPT_Scheduled_DC_CLReqControlModeType struct {
@@ -388,11 +270,7 @@ type Scheduled_DC_CLReqControlModeType struct {
 }
 
 // Scheduled_CLReqControlModeType is complex type Scheduled_CLReqControlModeType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type Scheduled_CLReqControlModeType struct {
-	EVTargetEnergyRequest  *RationalNumberType `json:"EVTargetEnergyRequest,omitempty"`  // element EVTargetEnergyRequest
-	EVMaximumEnergyRequest *RationalNumberType `json:"EVMaximumEnergyRequest,omitempty"` // element EVMaximumEnergyRequest
-	EVMinimumEnergyRequest *RationalNumberType `json:"EVMinimumEnergyRequest,omitempty"` // element EVMinimumEnergyRequest
-}
+type Scheduled_CLReqControlModeType = commontypes.Scheduled_CLReqControlModeType
 
 // BPT_Scheduled_DC_CLResControlModeType is complex type BPT_Scheduled_DC_CLResControlModeType (namespace urn:iso:std:iso:15118:-20:DC).
 type BPT_Scheduled_DC_CLResControlModeType struct {
@@ -415,13 +293,10 @@ type Scheduled_DC_CLResControlModeType struct {
 }
 
 // Scheduled_CLResControlModeType is complex type Scheduled_CLResControlModeType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type Scheduled_CLResControlModeType struct {
-}
+type Scheduled_CLResControlModeType = commontypes.Scheduled_CLResControlModeType
 
 // CanonicalizationMethodType is complex type CanonicalizationMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type CanonicalizationMethodType struct {
-	Algorithm string `json:"Algorithm,omitempty"` // attribute Algorithm
-}
+type CanonicalizationMethodType = commontypes.CanonicalizationMethodType
 
 // DC_CableCheckReqType is complex type DC_CableCheckReqType (namespace urn:iso:std:iso:15118:-20:DC).
 type DC_CableCheckReqType struct {
@@ -429,152 +304,67 @@ type DC_CableCheckReqType struct {
 }
 
 // V2GRequestType is complex type V2GRequestType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type V2GRequestType struct {
-	Header MessageHeaderType `json:"Header"` // element Header
-}
+type V2GRequestType = commontypes.V2GRequestType
 
 // V2GMessageType is complex type V2GMessageType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type V2GMessageType struct {
-	Header MessageHeaderType `json:"Header"` // element Header
-}
+type V2GMessageType = commontypes.V2GMessageType
 
 // MessageHeaderType is complex type MessageHeaderType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type MessageHeaderType struct {
-	SessionID exi.HexBinary  `json:"SessionID"`           // element SessionID
-	TimeStamp uint64         `json:"TimeStamp"`           // element TimeStamp
-	Signature *SignatureType `json:"Signature,omitempty"` // element Signature
-}
+type MessageHeaderType = commontypes.MessageHeaderType
 
 // SignatureType is complex type SignatureType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureType struct {
-	Id             *string            `json:"Id,omitempty"`      // attribute Id
-	SignedInfo     SignedInfoType     `json:"SignedInfo"`        // element SignedInfo
-	SignatureValue SignatureValueType `json:"SignatureValue"`    // element SignatureValue
-	KeyInfo        *KeyInfoType       `json:"KeyInfo,omitempty"` // element KeyInfo
-	Object         []ObjectType       `json:"Object,omitempty"`  // element Object
-}
+type SignatureType = commontypes.SignatureType
 
 // SignedInfoType is complex type SignedInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignedInfoType struct {
-	Id                     *string                    `json:"Id,omitempty"`           // attribute Id
-	CanonicalizationMethod CanonicalizationMethodType `json:"CanonicalizationMethod"` // element CanonicalizationMethod
-	SignatureMethod        SignatureMethodType        `json:"SignatureMethod"`        // element SignatureMethod
-	Reference              []ReferenceType            `json:"Reference,omitempty"`    // element Reference
-}
+type SignedInfoType = commontypes.SignedInfoType
 
 // SignatureMethodType is complex type SignatureMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureMethodType struct {
-	Algorithm        string       `json:"Algorithm,omitempty"`        // attribute Algorithm
-	HMACOutputLength *exi.Integer `json:"HMACOutputLength,omitempty"` // element HMACOutputLength
-}
+type SignatureMethodType = commontypes.SignatureMethodType
 
 // ReferenceType is complex type ReferenceType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ReferenceType struct {
-	Id           *string          `json:"Id,omitempty"`         // attribute Id
-	Type         *string          `json:"Type,omitempty"`       // attribute Type
-	URI          *string          `json:"URI,omitempty"`        // attribute URI
-	Transforms   *TransformsType  `json:"Transforms,omitempty"` // element Transforms
-	DigestMethod DigestMethodType `json:"DigestMethod"`         // element DigestMethod
-	DigestValue  []byte           `json:"DigestValue"`          // element DigestValue
-}
+type ReferenceType = commontypes.ReferenceType
 
 // TransformsType is complex type TransformsType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformsType struct {
-	Transform []TransformType `json:"Transform,omitempty"` // element Transform
-}
+type TransformsType = commontypes.TransformsType
 
 // TransformType is complex type TransformType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformType struct {
-	Algorithm string   `json:"Algorithm,omitempty"` // attribute Algorithm
-	XPath     []string `json:"XPath,omitempty"`     // element XPath
-}
+type TransformType = commontypes.TransformType
 
 // DigestMethodType is complex type DigestMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DigestMethodType struct {
-	Algorithm string `json:"Algorithm,omitempty"` // attribute Algorithm
-}
+type DigestMethodType = commontypes.DigestMethodType
 
 // SignatureValueType is complex type SignatureValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureValueType struct {
-	Id    *string `json:"Id,omitempty"` // attribute Id
-	Value []byte  `json:"Value"`        // simple content
-}
+type SignatureValueType = commontypes.SignatureValueType
 
 // KeyInfoType is complex type KeyInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyInfoType struct {
-	Id              *string               `json:"Id,omitempty"`              // attribute Id
-	KeyName         []string              `json:"KeyName,omitempty"`         // element KeyName
-	KeyValue        []KeyValueType        `json:"KeyValue,omitempty"`        // element KeyValue
-	RetrievalMethod []RetrievalMethodType `json:"RetrievalMethod,omitempty"` // element RetrievalMethod
-	X509Data        []X509DataType        `json:"X509Data,omitempty"`        // element X509Data
-	PGPData         []PGPDataType         `json:"PGPData,omitempty"`         // element PGPData
-	SPKIData        []SPKIDataType        `json:"SPKIData,omitempty"`        // element SPKIData
-	MgmtData        []string              `json:"MgmtData,omitempty"`        // element MgmtData
-}
+type KeyInfoType = commontypes.KeyInfoType
 
 // KeyValueType is complex type KeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyValueType struct {
-	DSAKeyValue *DSAKeyValueType `json:"DSAKeyValue,omitempty"` // element DSAKeyValue
-	RSAKeyValue *RSAKeyValueType `json:"RSAKeyValue,omitempty"` // element RSAKeyValue
-}
+type KeyValueType = commontypes.KeyValueType
 
 // DSAKeyValueType is complex type DSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DSAKeyValueType struct {
-	P           []byte `json:"P,omitzero"`           // element P
-	Q           []byte `json:"Q,omitzero"`           // element Q
-	G           []byte `json:"G,omitzero"`           // element G
-	Y           []byte `json:"Y"`                    // element Y
-	J           []byte `json:"J,omitzero"`           // element J
-	Seed        []byte `json:"Seed,omitzero"`        // element Seed
-	PgenCounter []byte `json:"PgenCounter,omitzero"` // element PgenCounter
-}
+type DSAKeyValueType = commontypes.DSAKeyValueType
 
 // RSAKeyValueType is complex type RSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RSAKeyValueType struct {
-	Modulus  []byte `json:"Modulus"`  // element Modulus
-	Exponent []byte `json:"Exponent"` // element Exponent
-}
+type RSAKeyValueType = commontypes.RSAKeyValueType
 
 // RetrievalMethodType is complex type RetrievalMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RetrievalMethodType struct {
-	Type       *string         `json:"Type,omitempty"`       // attribute Type
-	URI        *string         `json:"URI,omitempty"`        // attribute URI
-	Transforms *TransformsType `json:"Transforms,omitempty"` // element Transforms
-}
+type RetrievalMethodType = commontypes.RetrievalMethodType
 
 // X509DataType is complex type X509DataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509DataType struct {
-	X509IssuerSerial []X509IssuerSerialType `json:"X509IssuerSerial,omitempty"` // element X509IssuerSerial
-	X509SKI          [][]byte               `json:"X509SKI,omitempty"`          // element X509SKI
-	X509SubjectName  []string               `json:"X509SubjectName,omitempty"`  // element X509SubjectName
-	X509Certificate  [][]byte               `json:"X509Certificate,omitempty"`  // element X509Certificate
-	X509CRL          [][]byte               `json:"X509CRL,omitempty"`          // element X509CRL
-}
+type X509DataType = commontypes.X509DataType
 
 // X509IssuerSerialType is complex type X509IssuerSerialType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509IssuerSerialType struct {
-	X509IssuerName   string      `json:"X509IssuerName,omitempty"` // element X509IssuerName
-	X509SerialNumber exi.Integer `json:"X509SerialNumber"`         // element X509SerialNumber
-}
+type X509IssuerSerialType = commontypes.X509IssuerSerialType
 
 // PGPDataType is complex type PGPDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type PGPDataType struct {
-	PGPKeyID       []byte `json:"PGPKeyID,omitzero"`       // element PGPKeyID
-	PGPKeyPacket   []byte `json:"PGPKeyPacket,omitzero"`   // element PGPKeyPacket
-	PGPKeyPacket_2 []byte `json:"PGPKeyPacket_2,omitzero"` // element PGPKeyPacket
-}
+type PGPDataType = commontypes.PGPDataType
 
 // SPKIDataType is complex type SPKIDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SPKIDataType struct {
-	SPKISexp [][]byte `json:"SPKISexp,omitempty"` // element SPKISexp
-}
+type SPKIDataType = commontypes.SPKIDataType
 
 // ObjectType is complex type ObjectType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ObjectType struct {
-	Encoding *string `json:"Encoding,omitempty"` // attribute Encoding
-	Id       *string `json:"Id,omitempty"`       // attribute Id
-	MimeType *string `json:"MimeType,omitempty"` // attribute MimeType
-}
+type ObjectType = commontypes.ObjectType
 
 // DC_CableCheckResType is complex type DC_CableCheckResType (namespace urn:iso:std:iso:15118:-20:DC).
 type DC_CableCheckResType struct {
@@ -584,10 +374,7 @@ type DC_CableCheckResType struct {
 }
 
 // V2GResponseType is complex type V2GResponseType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type V2GResponseType struct {
-	Header       MessageHeaderType `json:"Header"`       // element Header
-	ResponseCode ResponseCodeType  `json:"ResponseCode"` // element ResponseCode
-}
+type V2GResponseType = commontypes.V2GResponseType
 
 // DC_ChargeLoopReqType is complex type DC_ChargeLoopReqType (namespace urn:iso:std:iso:15118:-20:DC).
 type DC_ChargeLoopReqType struct {
@@ -603,25 +390,10 @@ type DC_ChargeLoopReqType struct {
 }
 
 // ChargeLoopReqType is complex type ChargeLoopReqType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type ChargeLoopReqType struct {
-	Header             MessageHeaderType      `json:"Header"`                      // element Header
-	DisplayParameters  *DisplayParametersType `json:"DisplayParameters,omitempty"` // element DisplayParameters
-	MeterInfoRequested bool                   `json:"MeterInfoRequested"`          // element MeterInfoRequested
-}
+type ChargeLoopReqType = commontypes.ChargeLoopReqType
 
 // DisplayParametersType is complex type DisplayParametersType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type DisplayParametersType struct {
-	PresentSOC                *int8               `json:"PresentSOC,omitempty"`                // element PresentSOC
-	MinimumSOC                *int8               `json:"MinimumSOC,omitempty"`                // element MinimumSOC
-	TargetSOC                 *int8               `json:"TargetSOC,omitempty"`                 // element TargetSOC
-	MaximumSOC                *int8               `json:"MaximumSOC,omitempty"`                // element MaximumSOC
-	RemainingTimeToMinimumSOC *uint32             `json:"RemainingTimeToMinimumSOC,omitempty"` // element RemainingTimeToMinimumSOC
-	RemainingTimeToTargetSOC  *uint32             `json:"RemainingTimeToTargetSOC,omitempty"`  // element RemainingTimeToTargetSOC
-	RemainingTimeToMaximumSOC *uint32             `json:"RemainingTimeToMaximumSOC,omitempty"` // element RemainingTimeToMaximumSOC
-	ChargingComplete          *bool               `json:"ChargingComplete,omitempty"`          // element ChargingComplete
-	BatteryEnergyCapacity     *RationalNumberType `json:"BatteryEnergyCapacity,omitempty"`     // element BatteryEnergyCapacity
-	InletHot                  *bool               `json:"InletHot,omitempty"`                  // element InletHot
-}
+type DisplayParametersType = commontypes.DisplayParametersType
 
 // DC_ChargeLoopResType is complex type DC_ChargeLoopResType (namespace urn:iso:std:iso:15118:-20:DC).
 type DC_ChargeLoopResType struct {
@@ -643,53 +415,22 @@ type DC_ChargeLoopResType struct {
 }
 
 // ChargeLoopResType is complex type ChargeLoopResType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type ChargeLoopResType struct {
-	Header       MessageHeaderType `json:"Header"`               // element Header
-	ResponseCode ResponseCodeType  `json:"ResponseCode"`         // element ResponseCode
-	EVSEStatus   *EVSEStatusType   `json:"EVSEStatus,omitempty"` // element EVSEStatus
-	MeterInfo    *MeterInfoType    `json:"MeterInfo,omitempty"`  // element MeterInfo
-	Receipt      *ReceiptType      `json:"Receipt,omitempty"`    // element Receipt
-}
+type ChargeLoopResType = commontypes.ChargeLoopResType
 
 // EVSEStatusType is complex type EVSEStatusType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type EVSEStatusType struct {
-	NotificationMaxDelay uint16               `json:"NotificationMaxDelay"` // element NotificationMaxDelay
-	EVSENotification     EvseNotificationType `json:"EVSENotification"`     // element EVSENotification
-}
+type EVSEStatusType = commontypes.EVSEStatusType
 
 // MeterInfoType is complex type MeterInfoType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type MeterInfoType struct {
-	MeterID                        string  `json:"MeterID,omitempty"`                        // element MeterID
-	ChargedEnergyReadingWh         uint64  `json:"ChargedEnergyReadingWh"`                   // element ChargedEnergyReadingWh
-	BPT_DischargedEnergyReadingWh  *uint64 `json:"BPT_DischargedEnergyReadingWh,omitempty"`  // element BPT_DischargedEnergyReadingWh
-	CapacitiveEnergyReadingVARh    *uint64 `json:"CapacitiveEnergyReadingVARh,omitempty"`    // element CapacitiveEnergyReadingVARh
-	BPT_InductiveEnergyReadingVARh *uint64 `json:"BPT_InductiveEnergyReadingVARh,omitempty"` // element BPT_InductiveEnergyReadingVARh
-	MeterSignature                 []byte  `json:"MeterSignature,omitzero"`                  // element MeterSignature
-	MeterStatus                    *int16  `json:"MeterStatus,omitempty"`                    // element MeterStatus
-	MeterTimestamp                 *uint64 `json:"MeterTimestamp,omitempty"`                 // element MeterTimestamp
-}
+type MeterInfoType = commontypes.MeterInfoType
 
 // ReceiptType is complex type ReceiptType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type ReceiptType struct {
-	TimeAnchor              uint64            `json:"TimeAnchor"`                        // element TimeAnchor
-	EnergyCosts             *DetailedCostType `json:"EnergyCosts,omitempty"`             // element EnergyCosts
-	OccupancyCosts          *DetailedCostType `json:"OccupancyCosts,omitempty"`          // element OccupancyCosts
-	AdditionalServicesCosts *DetailedCostType `json:"AdditionalServicesCosts,omitempty"` // element AdditionalServicesCosts
-	OverstayCosts           *DetailedCostType `json:"OverstayCosts,omitempty"`           // element OverstayCosts
-	TaxCosts                []DetailedTaxType `json:"TaxCosts,omitempty"`                // element TaxCosts
-}
+type ReceiptType = commontypes.ReceiptType
 
 // DetailedCostType is complex type DetailedCostType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type DetailedCostType struct {
-	Amount      RationalNumberType `json:"Amount"`      // element Amount
-	CostPerUnit RationalNumberType `json:"CostPerUnit"` // element CostPerUnit
-}
+type DetailedCostType = commontypes.DetailedCostType
 
 // DetailedTaxType is complex type DetailedTaxType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type DetailedTaxType struct {
-	TaxRuleID uint32             `json:"TaxRuleID"` // element TaxRuleID
-	Amount    RationalNumberType `json:"Amount"`    // element Amount
-}
+type DetailedTaxType = commontypes.DetailedTaxType
 
 // DC_ChargeParameterDiscoveryReqType is complex type DC_ChargeParameterDiscoveryReqType (namespace urn:iso:std:iso:15118:-20:DC).
 type DC_ChargeParameterDiscoveryReqType struct {
@@ -699,9 +440,7 @@ type DC_ChargeParameterDiscoveryReqType struct {
 }
 
 // ChargeParameterDiscoveryReqType is complex type ChargeParameterDiscoveryReqType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type ChargeParameterDiscoveryReqType struct {
-	Header MessageHeaderType `json:"Header"` // element Header
-}
+type ChargeParameterDiscoveryReqType = commontypes.ChargeParameterDiscoveryReqType
 
 // DC_ChargeParameterDiscoveryResType is complex type DC_ChargeParameterDiscoveryResType (namespace urn:iso:std:iso:15118:-20:DC).
 type DC_ChargeParameterDiscoveryResType struct {
@@ -712,10 +451,7 @@ type DC_ChargeParameterDiscoveryResType struct {
 }
 
 // ChargeParameterDiscoveryResType is complex type ChargeParameterDiscoveryResType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type ChargeParameterDiscoveryResType struct {
-	Header       MessageHeaderType `json:"Header"`       // element Header
-	ResponseCode ResponseCodeType  `json:"ResponseCode"` // element ResponseCode
-}
+type ChargeParameterDiscoveryResType = commontypes.ChargeParameterDiscoveryResType
 
 // DC_PreChargeReqType is complex type DC_PreChargeReqType (namespace urn:iso:std:iso:15118:-20:DC).
 type DC_PreChargeReqType struct {
@@ -746,24 +482,13 @@ type DC_WeldingDetectionResType struct {
 }
 
 // ManifestType is complex type ManifestType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ManifestType struct {
-	Id        *string         `json:"Id,omitempty"`        // attribute Id
-	Reference []ReferenceType `json:"Reference,omitempty"` // element Reference
-}
+type ManifestType = commontypes.ManifestType
 
 // SignaturePropertiesType is complex type SignaturePropertiesType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertiesType struct {
-	Id                *string                 `json:"Id,omitempty"`                // attribute Id
-	SignatureProperty []SignaturePropertyType `json:"SignatureProperty,omitempty"` // element SignatureProperty
-}
+type SignaturePropertiesType = commontypes.SignaturePropertiesType
 
 // SignaturePropertyType is complex type SignaturePropertyType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertyType struct {
-	Id     *string `json:"Id,omitempty"`     // attribute Id
-	Target string  `json:"Target,omitempty"` // attribute Target
-}
+type SignaturePropertyType = commontypes.SignaturePropertyType
 
 // ListOfRootCertificateIDsType is complex type ListOfRootCertificateIDsType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
-type ListOfRootCertificateIDsType struct {
-	RootCertificateID []X509IssuerSerialType `json:"RootCertificateID,omitempty"` // element RootCertificateID
-}
+type ListOfRootCertificateIDsType = commontypes.ListOfRootCertificateIDsType
