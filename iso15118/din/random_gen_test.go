@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 )
 
 var _ exi.HexBinary
@@ -1586,11 +1587,11 @@ var randomTypeCases = []struct {
 		var v, got CanonicalizationMethodType
 		randCanonicalizationMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeCanonicalizationMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeCanonicalizationMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2015,11 +2016,11 @@ var randomTypeCases = []struct {
 		var v, got DSAKeyValueType
 		randDSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDSAKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeDSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2028,11 +2029,11 @@ var randomTypeCases = []struct {
 		var v, got DigestMethodType
 		randDigestMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeDigestMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeDigestMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeDigestMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2041,11 +2042,11 @@ var randomTypeCases = []struct {
 		var v, got KeyInfoType
 		randKeyInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeKeyInfoType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeKeyInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyInfoType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2054,11 +2055,11 @@ var randomTypeCases = []struct {
 		var v, got KeyValueType
 		randKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2067,11 +2068,11 @@ var randomTypeCases = []struct {
 		var v, got RSAKeyValueType
 		randRSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeRSAKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeRSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2080,11 +2081,11 @@ var randomTypeCases = []struct {
 		var v, got RetrievalMethodType
 		randRetrievalMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeRetrievalMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeRetrievalMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeRetrievalMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2093,11 +2094,11 @@ var randomTypeCases = []struct {
 		var v, got TransformsType
 		randTransformsType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeTransformsType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeTransformsType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformsType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2106,11 +2107,11 @@ var randomTypeCases = []struct {
 		var v, got TransformType
 		randTransformType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeTransformType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeTransformType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeTransformType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2119,11 +2120,11 @@ var randomTypeCases = []struct {
 		var v, got X509DataType
 		randX509DataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeX509DataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeX509DataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509DataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2132,11 +2133,11 @@ var randomTypeCases = []struct {
 		var v, got X509IssuerSerialType
 		randX509IssuerSerialType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeX509IssuerSerialType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeX509IssuerSerialType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeX509IssuerSerialType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2145,11 +2146,11 @@ var randomTypeCases = []struct {
 		var v, got PGPDataType
 		randPGPDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodePGPDataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodePGPDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodePGPDataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2158,11 +2159,11 @@ var randomTypeCases = []struct {
 		var v, got SPKIDataType
 		randSPKIDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSPKIDataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSPKIDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSPKIDataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2171,11 +2172,11 @@ var randomTypeCases = []struct {
 		var v, got ManifestType
 		randManifestType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeManifestType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeManifestType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeManifestType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2184,11 +2185,11 @@ var randomTypeCases = []struct {
 		var v, got ReferenceType
 		randReferenceType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeReferenceType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeReferenceType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeReferenceType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2223,11 +2224,11 @@ var randomTypeCases = []struct {
 		var v, got ObjectType
 		randObjectType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeObjectType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeObjectType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeObjectType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2600,11 +2601,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureType
 		randSignatureType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignatureType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2613,11 +2614,11 @@ var randomTypeCases = []struct {
 		var v, got SignedInfoType
 		randSignedInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignedInfoType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignedInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignedInfoType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2626,11 +2627,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureMethodType
 		randSignatureMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignatureMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2639,11 +2640,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureValueType
 		randSignatureValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := encodeSignatureValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := decodeSignatureValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

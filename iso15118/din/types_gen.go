@@ -2,7 +2,10 @@
 
 package din
 
-import "github.com/plugsim/plugsim/iso15118/exi"
+import (
+	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
+)
 
 var _ exi.HexBinary
 
@@ -806,9 +809,7 @@ type DC_EVSEStatusType struct {
 }
 
 // CanonicalizationMethodType is complex type CanonicalizationMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type CanonicalizationMethodType struct {
-	Algorithm string `json:"Algorithm,omitempty"` // attribute Algorithm
-}
+type CanonicalizationMethodType = dsigtypes.CanonicalizationMethodType
 
 // CertificateInstallationReqType is complex type CertificateInstallationReqType (namespace urn:din:70121:2012:MsgBody).
 type CertificateInstallationReqType struct {
@@ -1059,105 +1060,46 @@ type EVPowerDeliveryParameterType struct {
 }
 
 // DSAKeyValueType is complex type DSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DSAKeyValueType struct {
-	P           []byte `json:"P,omitzero"`           // element P
-	Q           []byte `json:"Q,omitzero"`           // element Q
-	G           []byte `json:"G,omitzero"`           // element G
-	Y           []byte `json:"Y"`                    // element Y
-	J           []byte `json:"J,omitzero"`           // element J
-	Seed        []byte `json:"Seed,omitzero"`        // element Seed
-	PgenCounter []byte `json:"PgenCounter,omitzero"` // element PgenCounter
-}
+type DSAKeyValueType = dsigtypes.DSAKeyValueType
 
 // DigestMethodType is complex type DigestMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DigestMethodType struct {
-	Algorithm string `json:"Algorithm,omitempty"` // attribute Algorithm
-}
+type DigestMethodType = dsigtypes.DigestMethodType
 
 // KeyInfoType is complex type KeyInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyInfoType struct {
-	Id              *string               `json:"Id,omitempty"`              // attribute Id
-	KeyName         []string              `json:"KeyName,omitempty"`         // element KeyName
-	KeyValue        []KeyValueType        `json:"KeyValue,omitempty"`        // element KeyValue
-	RetrievalMethod []RetrievalMethodType `json:"RetrievalMethod,omitempty"` // element RetrievalMethod
-	X509Data        []X509DataType        `json:"X509Data,omitempty"`        // element X509Data
-	PGPData         []PGPDataType         `json:"PGPData,omitempty"`         // element PGPData
-	SPKIData        []SPKIDataType        `json:"SPKIData,omitempty"`        // element SPKIData
-	MgmtData        []string              `json:"MgmtData,omitempty"`        // element MgmtData
-}
+type KeyInfoType = dsigtypes.KeyInfoType
 
 // KeyValueType is complex type KeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyValueType struct {
-	DSAKeyValue *DSAKeyValueType `json:"DSAKeyValue,omitempty"` // element DSAKeyValue
-	RSAKeyValue *RSAKeyValueType `json:"RSAKeyValue,omitempty"` // element RSAKeyValue
-}
+type KeyValueType = dsigtypes.KeyValueType
 
 // RSAKeyValueType is complex type RSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RSAKeyValueType struct {
-	Modulus  []byte `json:"Modulus"`  // element Modulus
-	Exponent []byte `json:"Exponent"` // element Exponent
-}
+type RSAKeyValueType = dsigtypes.RSAKeyValueType
 
 // RetrievalMethodType is complex type RetrievalMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RetrievalMethodType struct {
-	Type       *string         `json:"Type,omitempty"`       // attribute Type
-	URI        *string         `json:"URI,omitempty"`        // attribute URI
-	Transforms *TransformsType `json:"Transforms,omitempty"` // element Transforms
-}
+type RetrievalMethodType = dsigtypes.RetrievalMethodType
 
 // TransformsType is complex type TransformsType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformsType struct {
-	Transform []TransformType `json:"Transform,omitempty"` // element Transform
-}
+type TransformsType = dsigtypes.TransformsType
 
 // TransformType is complex type TransformType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformType struct {
-	Algorithm string   `json:"Algorithm,omitempty"` // attribute Algorithm
-	XPath     []string `json:"XPath,omitempty"`     // element XPath
-}
+type TransformType = dsigtypes.TransformType
 
 // X509DataType is complex type X509DataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509DataType struct {
-	X509IssuerSerial []X509IssuerSerialType `json:"X509IssuerSerial,omitempty"` // element X509IssuerSerial
-	X509SKI          [][]byte               `json:"X509SKI,omitempty"`          // element X509SKI
-	X509SubjectName  []string               `json:"X509SubjectName,omitempty"`  // element X509SubjectName
-	X509Certificate  [][]byte               `json:"X509Certificate,omitempty"`  // element X509Certificate
-	X509CRL          [][]byte               `json:"X509CRL,omitempty"`          // element X509CRL
-}
+type X509DataType = dsigtypes.X509DataType
 
 // X509IssuerSerialType is complex type X509IssuerSerialType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509IssuerSerialType struct {
-	X509IssuerName   string      `json:"X509IssuerName,omitempty"` // element X509IssuerName
-	X509SerialNumber exi.Integer `json:"X509SerialNumber"`         // element X509SerialNumber
-}
+type X509IssuerSerialType = dsigtypes.X509IssuerSerialType
 
 // PGPDataType is complex type PGPDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type PGPDataType struct {
-	PGPKeyID       []byte `json:"PGPKeyID,omitzero"`       // element PGPKeyID
-	PGPKeyPacket   []byte `json:"PGPKeyPacket,omitzero"`   // element PGPKeyPacket
-	PGPKeyPacket_2 []byte `json:"PGPKeyPacket_2,omitzero"` // element PGPKeyPacket
-}
+type PGPDataType = dsigtypes.PGPDataType
 
 // SPKIDataType is complex type SPKIDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SPKIDataType struct {
-	SPKISexp [][]byte `json:"SPKISexp,omitempty"` // element SPKISexp
-}
+type SPKIDataType = dsigtypes.SPKIDataType
 
 // ManifestType is complex type ManifestType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ManifestType struct {
-	Id        *string         `json:"Id,omitempty"`        // attribute Id
-	Reference []ReferenceType `json:"Reference,omitempty"` // element Reference
-}
+type ManifestType = dsigtypes.ManifestType
 
 // ReferenceType is complex type ReferenceType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ReferenceType struct {
-	Id           *string          `json:"Id,omitempty"`         // attribute Id
-	Type         *string          `json:"Type,omitempty"`       // attribute Type
-	URI          *string          `json:"URI,omitempty"`        // attribute URI
-	Transforms   *TransformsType  `json:"Transforms,omitempty"` // element Transforms
-	DigestMethod DigestMethodType `json:"DigestMethod"`         // element DigestMethod
-	DigestValue  []byte           `json:"DigestValue"`          // element DigestValue
-}
+type ReferenceType = dsigtypes.ReferenceType
 
 // MeteringReceiptReqType is complex type MeteringReceiptReqType (namespace urn:din:70121:2012:MsgBody).
 type MeteringReceiptReqType struct {
@@ -1174,11 +1116,7 @@ type MeteringReceiptResType struct {
 }
 
 // ObjectType is complex type ObjectType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ObjectType struct {
-	Encoding *string `json:"Encoding,omitempty"` // attribute Encoding
-	Id       *string `json:"Id,omitempty"`       // attribute Id
-	MimeType *string `json:"MimeType,omitempty"` // attribute MimeType
-}
+type ObjectType = dsigtypes.ObjectType
 
 // PaymentDetailsReqType is complex type PaymentDetailsReqType (namespace urn:din:70121:2012:MsgBody).
 type PaymentDetailsReqType struct {
@@ -1359,45 +1297,22 @@ type SessionStopResType struct {
 }
 
 // SignatureType is complex type SignatureType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureType struct {
-	Id             *string            `json:"Id,omitempty"`      // attribute Id
-	SignedInfo     SignedInfoType     `json:"SignedInfo"`        // element SignedInfo
-	SignatureValue SignatureValueType `json:"SignatureValue"`    // element SignatureValue
-	KeyInfo        *KeyInfoType       `json:"KeyInfo,omitempty"` // element KeyInfo
-	Object         []ObjectType       `json:"Object,omitempty"`  // element Object
-}
+type SignatureType = dsigtypes.SignatureType
 
 // SignedInfoType is complex type SignedInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignedInfoType struct {
-	Id                     *string                    `json:"Id,omitempty"`           // attribute Id
-	CanonicalizationMethod CanonicalizationMethodType `json:"CanonicalizationMethod"` // element CanonicalizationMethod
-	SignatureMethod        SignatureMethodType        `json:"SignatureMethod"`        // element SignatureMethod
-	Reference              []ReferenceType            `json:"Reference,omitempty"`    // element Reference
-}
+type SignedInfoType = dsigtypes.SignedInfoType
 
 // SignatureMethodType is complex type SignatureMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureMethodType struct {
-	Algorithm        string       `json:"Algorithm,omitempty"`        // attribute Algorithm
-	HMACOutputLength *exi.Integer `json:"HMACOutputLength,omitempty"` // element HMACOutputLength
-}
+type SignatureMethodType = dsigtypes.SignatureMethodType
 
 // SignatureValueType is complex type SignatureValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureValueType struct {
-	Id    *string `json:"Id,omitempty"` // attribute Id
-	Value []byte  `json:"Value"`        // simple content
-}
+type SignatureValueType = dsigtypes.SignatureValueType
 
 // SignaturePropertiesType is complex type SignaturePropertiesType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertiesType struct {
-	Id                *string                 `json:"Id,omitempty"`                // attribute Id
-	SignatureProperty []SignaturePropertyType `json:"SignatureProperty,omitempty"` // element SignatureProperty
-}
+type SignaturePropertiesType = dsigtypes.SignaturePropertiesType
 
 // SignaturePropertyType is complex type SignaturePropertyType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertyType struct {
-	Id     *string `json:"Id,omitempty"`     // attribute Id
-	Target string  `json:"Target,omitempty"` // attribute Target
-}
+type SignaturePropertyType = dsigtypes.SignaturePropertyType
 
 // V2G_Message is the anonymous type of element V2G_Message (namespace urn:din:70121:2012:MsgDef).
 type V2G_Message struct {

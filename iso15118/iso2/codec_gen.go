@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 )
 
 var errInvalidEnum = errors.New("iso2: invalid enumeration value")
@@ -1814,75 +1815,6 @@ func encodeDC_EVSEStatusType(w *exi.Writer, v *DC_EVSEStatusType) error {
 	return nil
 }
 
-func decodeCanonicalizationMethodType(r *exi.Reader, p *pool, v *CanonicalizationMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode CanonicalizationMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode CanonicalizationMethodType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode CanonicalizationMethodType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode CanonicalizationMethodType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode CanonicalizationMethodType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode CanonicalizationMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode CanonicalizationMethodType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode CanonicalizationMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeCanonicalizationMethodType(w *exi.Writer, v *CanonicalizationMethodType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode CanonicalizationMethodType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode CanonicalizationMethodType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode CanonicalizationMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
 func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *CertificateInstallationReqType) error {
 	st := 0
 	for {
@@ -2032,7 +1964,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 					v.RootCertificateID = p.sliceX509IssuerSerialType()
 				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := dsigtypes.DecodeX509IssuerSerialType(r, p.dsigtypes(), &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -2054,7 +1986,7 @@ func decodeListOfRootCertificateIDsType(r *exi.Reader, p *pool, v *ListOfRootCer
 					v.RootCertificateID = p.sliceX509IssuerSerialType()
 				}
 				v.RootCertificateID = append(v.RootCertificateID, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
+				if err := dsigtypes.DecodeX509IssuerSerialType(r, p.dsigtypes(), &v.RootCertificateID[len(v.RootCertificateID)-1]); err != nil {
 					return err
 				}
 				if len(v.RootCertificateID) < 20 {
@@ -2095,7 +2027,7 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 		default:
 			return w.Fail("encode ListOfRootCertificateIDsType/RootCertificateID", exi.ErrMissing)
 		}
-		if err := encodeX509IssuerSerialType(w, &v.RootCertificateID[i]); err != nil {
+		if err := dsigtypes.EncodeX509IssuerSerialType(w, &v.RootCertificateID[i]); err != nil {
 			return err
 		}
 		if i+1 < 20 {
@@ -2111,123 +2043,6 @@ func encodeListOfRootCertificateIDsType(w *exi.Writer, v *ListOfRootCertificateI
 		w.WriteBits(0, 1)
 	default:
 		return w.Fail("encode ListOfRootCertificateIDsType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeX509IssuerSerialType(r *exi.Reader, p *pool, v *X509IssuerSerialType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode X509IssuerSerialType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509IssuerSerialType/X509IssuerName")
-					}
-					v.X509IssuerName = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509IssuerName"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode X509IssuerSerialType", ec, 1, 1)
-			}
-		case 1: // after SE(X509IssuerName)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode X509IssuerSerialType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadInteger()
-					if err != nil {
-						return exi.In(err, "decode X509IssuerSerialType/X509SerialNumber")
-					}
-					v.X509SerialNumber = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509IssuerSerialType/X509SerialNumber"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode X509IssuerSerialType", ec, 1, 1)
-			}
-		case 2: // after SE(X509SerialNumber)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode X509IssuerSerialType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode X509IssuerSerialType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode X509IssuerSerialType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeX509IssuerSerialType(w *exi.Writer, v *X509IssuerSerialType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrMissing)
-		}
-		if exi.StringLen(v.X509IssuerName) > exi.DefaultMaxLength {
-			return w.Fail("encode X509IssuerSerialType/X509IssuerName", exi.ErrValue)
-		}
-		if err := w.WriteString(v.X509IssuerName); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode X509IssuerSerialType/X509SerialNumber", exi.ErrMissing)
-		}
-		if err := w.WriteInteger(v.X509SerialNumber); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode X509IssuerSerialType/end", exi.ErrMissing)
 	}
 	return nil
 }
@@ -8588,3477 +8403,6 @@ func encodeEVPowerDeliveryParameterType(w *exi.Writer, v *EVPowerDeliveryParamet
 	return nil
 }
 
-func decodeDSAKeyValueType(r *exi.Reader, p *pool, v *DSAKeyValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/P"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/P")
-					}
-					x := []byte(xb)
-					v.P = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/P"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/G")
-					}
-					x := []byte(xb)
-					v.G = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Y")
-					}
-					x := []byte(xb)
-					v.Y = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 3, 2)
-			}
-		case 1: // after SE(P)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Q"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Q")
-					}
-					x := []byte(xb)
-					v.Q = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Q"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		case 2: // after SE(Q)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/G")
-					}
-					x := []byte(xb)
-					v.G = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/G"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Y")
-					}
-					x := []byte(xb)
-					v.Y = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 2, 2)
-			}
-		case 3: // after SE(G)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Y")
-					}
-					x := []byte(xb)
-					v.Y = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Y"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		case 4: // after SE(Y)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/J"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/J")
-					}
-					x := []byte(xb)
-					v.J = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/J"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Seed")
-					}
-					x := []byte(xb)
-					v.Seed = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 3, 2)
-			}
-		case 5: // after SE(J)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/Seed")
-					}
-					x := []byte(xb)
-					v.Seed = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/Seed"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 2, 2)
-			}
-		case 6: // after SE(Seed)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode DSAKeyValueType/PgenCounter"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DSAKeyValueType/PgenCounter")
-					}
-					x := []byte(xb)
-					v.PgenCounter = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode DSAKeyValueType/PgenCounter"); err != nil {
-						return err
-					}
-				}
-				st = 7
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		case 7: // after SE(PgenCounter)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode DSAKeyValueType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode DSAKeyValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDSAKeyValueType(w *exi.Writer, v *DSAKeyValueType) error {
-	st := 0
-	if v.P != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/P", exi.ErrMissing)
-		}
-		if len(v.P) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/P", exi.ErrValue)
-		}
-		w.WriteBinary(v.P)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	if v.Q != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DSAKeyValueType/Q", exi.ErrMissing)
-		}
-		if len(v.Q) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/Q", exi.ErrValue)
-		}
-		w.WriteBinary(v.Q)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.G != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 2:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/G", exi.ErrMissing)
-		}
-		if len(v.G) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/G", exi.ErrValue)
-		}
-		w.WriteBinary(v.G)
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(4, 3)
-		case 2:
-			w.WriteBits(2, 3)
-		case 3:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DSAKeyValueType/Y", exi.ErrMissing)
-		}
-		if len(v.Y) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/Y", exi.ErrValue)
-		}
-		w.WriteBinary(v.Y)
-		w.WriteBits(0, 1)
-		st = 4
-	}
-	if v.J != nil {
-		switch st {
-		case 4:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/J", exi.ErrMissing)
-		}
-		if len(v.J) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/J", exi.ErrValue)
-		}
-		w.WriteBinary(v.J)
-		w.WriteBits(0, 1)
-		st = 5
-	}
-	if v.Seed != nil {
-		switch st {
-		case 4:
-			w.WriteBits(2, 3)
-		case 5:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrMissing)
-		}
-		if len(v.Seed) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/Seed", exi.ErrValue)
-		}
-		w.WriteBinary(v.Seed)
-		w.WriteBits(0, 1)
-		st = 6
-	}
-	if v.PgenCounter != nil {
-		switch st {
-		case 6:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrMissing)
-		}
-		if len(v.PgenCounter) > exi.DefaultMaxLength {
-			return w.Fail("encode DSAKeyValueType/PgenCounter", exi.ErrValue)
-		}
-		w.WriteBinary(v.PgenCounter)
-		w.WriteBits(0, 1)
-		st = 7
-	}
-	switch st {
-	case 4:
-		w.WriteBits(2, 2)
-	case 5:
-		w.WriteBits(1, 2)
-	case 7:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode DSAKeyValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeDigestMethodType(r *exi.Reader, p *pool, v *DigestMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode DigestMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode DigestMethodType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode DigestMethodType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode DigestMethodType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode DigestMethodType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode DigestMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode DigestMethodType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode DigestMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeDigestMethodType(w *exi.Writer, v *DigestMethodType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode DigestMethodType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode DigestMethodType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode DigestMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeKeyInfoType(r *exi.Reader, p *pool, v *KeyInfoType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 3:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 4:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 5:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 6:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 7:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 8:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 9, 4)
-			}
-		case 2: // after SE(KeyName)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/KeyName")
-					}
-					if v.KeyName == nil {
-						v.KeyName = p.sliceString()
-					}
-					v.KeyName = append(v.KeyName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/KeyName"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 3: // after SE(KeyValue)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(KeyValue): order not representable
-			case 1:
-				if v.KeyValue == nil {
-					v.KeyValue = p.sliceKeyValueType()
-				}
-				v.KeyValue = append(v.KeyValue, KeyValueType{})
-				if err := decodeKeyValueType(r, p, &v.KeyValue[len(v.KeyValue)-1]); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 4: // after SE(RetrievalMethod)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(RetrievalMethod): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(RetrievalMethod): order not representable
-			case 2:
-				if v.RetrievalMethod == nil {
-					v.RetrievalMethod = p.sliceRetrievalMethodType()
-				}
-				v.RetrievalMethod = append(v.RetrievalMethod, RetrievalMethodType{})
-				if err := decodeRetrievalMethodType(r, p, &v.RetrievalMethod[len(v.RetrievalMethod)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 5: // after SE(X509Data)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(X509Data): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(X509Data): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(X509Data): order not representable
-			case 3:
-				if v.X509Data == nil {
-					v.X509Data = p.sliceX509DataType()
-				}
-				v.X509Data = append(v.X509Data, X509DataType{})
-				if err := decodeX509DataType(r, p, &v.X509Data[len(v.X509Data)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 6: // after SE(PGPData)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(PGPData): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(PGPData): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(PGPData): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(PGPData): order not representable
-			case 4:
-				if v.PGPData == nil {
-					v.PGPData = p.slicePGPDataType()
-				}
-				v.PGPData = append(v.PGPData, PGPDataType{})
-				if err := decodePGPDataType(r, p, &v.PGPData[len(v.PGPData)-1]); err != nil {
-					return err
-				}
-				st = 6
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 7: // after SE(SPKIData)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(SPKIData): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(SPKIData): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(SPKIData): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(SPKIData): order not representable
-			case 4:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(PGPData) after SE(SPKIData): order not representable
-			case 5:
-				if v.SPKIData == nil {
-					v.SPKIData = p.sliceSPKIDataType()
-				}
-				v.SPKIData = append(v.SPKIData, SPKIDataType{})
-				if err := decodeSPKIDataType(r, p, &v.SPKIData[len(v.SPKIData)-1]); err != nil {
-					return err
-				}
-				st = 7
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		case 8: // after SE(MgmtData)
-			ec, err := r.ReadBits(4)
-			if err != nil {
-				return exi.In(err, "decode KeyInfoType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyName) after SE(MgmtData): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(KeyValue) after SE(MgmtData): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(RetrievalMethod) after SE(MgmtData): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(X509Data) after SE(MgmtData): order not representable
-			case 4:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(PGPData) after SE(MgmtData): order not representable
-			case 5:
-				return exi.Errorf(r.Pos()-4, "decode KeyInfoType", exi.ErrUnsupported) // SE(SPKIData) after SE(MgmtData): order not representable
-			case 6:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode KeyInfoType/MgmtData")
-					}
-					if v.MgmtData == nil {
-						v.MgmtData = p.sliceString()
-					}
-					v.MgmtData = append(v.MgmtData, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode KeyInfoType/MgmtData"); err != nil {
-						return err
-					}
-				}
-				st = 8
-			case 7:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			case 8:
-				return nil
-			case 9:
-				return r.Fail("decode KeyInfoType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyInfoType", ec, 10, 4)
-			}
-		default:
-			return r.Fail("decode KeyInfoType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeKeyInfoType(w *exi.Writer, v *KeyInfoType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode KeyInfoType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode KeyInfoType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.KeyName {
-		switch st {
-		case 0:
-			w.WriteBits(2, 5)
-		case 1:
-			w.WriteBits(0, 5)
-		case 2:
-			w.WriteBits(0, 5)
-		case 3:
-			w.WriteBits(0, 5)
-		case 4:
-			w.WriteBits(0, 5)
-		case 5:
-			w.WriteBits(0, 5)
-		case 6:
-			w.WriteBits(0, 5)
-		case 7:
-			w.WriteBits(0, 5)
-		case 8:
-			w.WriteBits(0, 5)
-		default:
-			return w.Fail("encode KeyInfoType/KeyName", exi.ErrMissing)
-		}
-		if exi.StringLen(v.KeyName[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode KeyInfoType/KeyName", exi.ErrValue)
-		}
-		if err := w.WriteString(v.KeyName[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	for i := range v.KeyValue {
-		switch st {
-		case 0:
-			w.WriteBits(2, 4)
-		case 1:
-			w.WriteBits(1, 4)
-		case 2:
-			w.WriteBits(1, 4)
-		case 3:
-			w.WriteBits(1, 4)
-		case 4:
-			w.WriteBits(1, 4)
-		case 5:
-			w.WriteBits(1, 4)
-		case 6:
-			w.WriteBits(1, 4)
-		case 7:
-			w.WriteBits(1, 4)
-		case 8:
-			w.WriteBits(1, 4)
-		default:
-			return w.Fail("encode KeyInfoType/KeyValue", exi.ErrMissing)
-		}
-		if err := encodeKeyValueType(w, &v.KeyValue[i]); err != nil {
-			return err
-		}
-		st = 3
-	}
-	for i := range v.RetrievalMethod {
-		switch st {
-		case 0:
-			w.WriteBits(3, 4)
-		case 1:
-			w.WriteBits(2, 4)
-		case 2:
-			w.WriteBits(2, 4)
-		case 3:
-			w.WriteBits(2, 4)
-		case 4:
-			w.WriteBits(2, 4)
-		case 5:
-			w.WriteBits(2, 4)
-		case 6:
-			w.WriteBits(2, 4)
-		case 7:
-			w.WriteBits(2, 4)
-		case 8:
-			w.WriteBits(2, 4)
-		default:
-			return w.Fail("encode KeyInfoType/RetrievalMethod", exi.ErrMissing)
-		}
-		if err := encodeRetrievalMethodType(w, &v.RetrievalMethod[i]); err != nil {
-			return err
-		}
-		st = 4
-	}
-	for i := range v.X509Data {
-		switch st {
-		case 0:
-			w.WriteBits(4, 4)
-		case 1:
-			w.WriteBits(3, 4)
-		case 2:
-			w.WriteBits(3, 4)
-		case 3:
-			w.WriteBits(3, 4)
-		case 4:
-			w.WriteBits(3, 4)
-		case 5:
-			w.WriteBits(3, 4)
-		case 6:
-			w.WriteBits(3, 4)
-		case 7:
-			w.WriteBits(3, 4)
-		case 8:
-			w.WriteBits(3, 4)
-		default:
-			return w.Fail("encode KeyInfoType/X509Data", exi.ErrMissing)
-		}
-		if err := encodeX509DataType(w, &v.X509Data[i]); err != nil {
-			return err
-		}
-		st = 5
-	}
-	for i := range v.PGPData {
-		switch st {
-		case 0:
-			w.WriteBits(5, 4)
-		case 1:
-			w.WriteBits(4, 4)
-		case 2:
-			w.WriteBits(4, 4)
-		case 3:
-			w.WriteBits(4, 4)
-		case 4:
-			w.WriteBits(4, 4)
-		case 5:
-			w.WriteBits(4, 4)
-		case 6:
-			w.WriteBits(4, 4)
-		case 7:
-			w.WriteBits(4, 4)
-		case 8:
-			w.WriteBits(4, 4)
-		default:
-			return w.Fail("encode KeyInfoType/PGPData", exi.ErrMissing)
-		}
-		if err := encodePGPDataType(w, &v.PGPData[i]); err != nil {
-			return err
-		}
-		st = 6
-	}
-	for i := range v.SPKIData {
-		switch st {
-		case 0:
-			w.WriteBits(6, 4)
-		case 1:
-			w.WriteBits(5, 4)
-		case 2:
-			w.WriteBits(5, 4)
-		case 3:
-			w.WriteBits(5, 4)
-		case 4:
-			w.WriteBits(5, 4)
-		case 5:
-			w.WriteBits(5, 4)
-		case 6:
-			w.WriteBits(5, 4)
-		case 7:
-			w.WriteBits(5, 4)
-		case 8:
-			w.WriteBits(5, 4)
-		default:
-			return w.Fail("encode KeyInfoType/SPKIData", exi.ErrMissing)
-		}
-		if err := encodeSPKIDataType(w, &v.SPKIData[i]); err != nil {
-			return err
-		}
-		st = 7
-	}
-	for i := range v.MgmtData {
-		switch st {
-		case 0:
-			w.WriteBits(14, 5)
-		case 1:
-			w.WriteBits(12, 5)
-		case 2:
-			w.WriteBits(12, 5)
-		case 3:
-			w.WriteBits(12, 5)
-		case 4:
-			w.WriteBits(12, 5)
-		case 5:
-			w.WriteBits(12, 5)
-		case 6:
-			w.WriteBits(12, 5)
-		case 7:
-			w.WriteBits(12, 5)
-		case 8:
-			w.WriteBits(12, 5)
-		default:
-			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrMissing)
-		}
-		if exi.StringLen(v.MgmtData[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode KeyInfoType/MgmtData", exi.ErrValue)
-		}
-		if err := w.WriteString(v.MgmtData[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 8
-	}
-	switch st {
-	case 2:
-		w.WriteBits(8, 4)
-	case 3:
-		w.WriteBits(8, 4)
-	case 4:
-		w.WriteBits(8, 4)
-	case 5:
-		w.WriteBits(8, 4)
-	case 6:
-		w.WriteBits(8, 4)
-	case 7:
-		w.WriteBits(8, 4)
-	case 8:
-		w.WriteBits(8, 4)
-	default:
-		return w.Fail("encode KeyInfoType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeKeyValueType(r *exi.Reader, p *pool, v *KeyValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode KeyValueType")
-			}
-			switch ec {
-			case 0:
-				v.DSAKeyValue = p.newDSAKeyValueType()
-				if err := decodeDSAKeyValueType(r, p, v.DSAKeyValue); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				v.RSAKeyValue = p.newRSAKeyValueType()
-				if err := decodeRSAKeyValueType(r, p, v.RSAKeyValue); err != nil {
-					return err
-				}
-				st = 2
-			case 2:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			case 3:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyValueType", ec, 4, 3)
-			}
-		case 1: // after SE(DSAKeyValue)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode KeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			case 1:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyValueType", ec, 2, 2)
-			}
-		case 2: // after SE(RSAKeyValue)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode KeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			case 1:
-				return r.Fail("decode KeyValueType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode KeyValueType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode KeyValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeKeyValueType(w *exi.Writer, v *KeyValueType) error {
-	st := 0
-	if v.DSAKeyValue != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode KeyValueType/DSAKeyValue", exi.ErrMissing)
-		}
-		if err := encodeDSAKeyValueType(w, v.DSAKeyValue); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.RSAKeyValue != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		default:
-			return w.Fail("encode KeyValueType/RSAKeyValue", exi.ErrMissing)
-		}
-		if err := encodeRSAKeyValueType(w, v.RSAKeyValue); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 1:
-		w.WriteBits(0, 2)
-	case 2:
-		w.WriteBits(0, 2)
-	default:
-		return w.Fail("encode KeyValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeRSAKeyValueType(r *exi.Reader, p *pool, v *RSAKeyValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode RSAKeyValueType/Modulus"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RSAKeyValueType/Modulus")
-					}
-					x := []byte(xb)
-					v.Modulus = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Modulus"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode RSAKeyValueType", ec, 1, 1)
-			}
-		case 1: // after SE(Modulus)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode RSAKeyValueType/Exponent"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RSAKeyValueType/Exponent")
-					}
-					x := []byte(xb)
-					v.Exponent = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode RSAKeyValueType/Exponent"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			default:
-				return r.CodeError("decode RSAKeyValueType", ec, 1, 1)
-			}
-		case 2: // after SE(Exponent)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RSAKeyValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode RSAKeyValueType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode RSAKeyValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeRSAKeyValueType(w *exi.Writer, v *RSAKeyValueType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrMissing)
-		}
-		if len(v.Modulus) > exi.DefaultMaxLength {
-			return w.Fail("encode RSAKeyValueType/Modulus", exi.ErrValue)
-		}
-		w.WriteBinary(v.Modulus)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	{
-		switch st {
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrMissing)
-		}
-		if len(v.Exponent) > exi.DefaultMaxLength {
-			return w.Fail("encode RSAKeyValueType/Exponent", exi.ErrValue)
-		}
-		w.WriteBinary(v.Exponent)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode RSAKeyValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeRetrievalMethodType(r *exi.Reader, p *pool, v *RetrievalMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RetrievalMethodType/Type")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Type = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RetrievalMethodType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 2
-			case 2:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 3
-			case 3:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 4, 3)
-			}
-		case 1: // after AT(Type)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode RetrievalMethodType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 2
-			case 1:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 3
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 3, 2)
-			}
-		case 2: // after AT(URI)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 3
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 2, 2)
-			}
-		case 3: // after SE(Transforms)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode RetrievalMethodType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode RetrievalMethodType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode RetrievalMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeRetrievalMethodType(w *exi.Writer, v *RetrievalMethodType) error {
-	st := 0
-	if v.Type != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode RetrievalMethodType/Type", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Type) > exi.DefaultMaxLength {
-			return w.Fail("encode RetrievalMethodType/Type", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Type); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.URI != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RetrievalMethodType/URI", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.URI) > exi.DefaultMaxLength {
-			return w.Fail("encode RetrievalMethodType/URI", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.URI); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.Transforms != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 1:
-			w.WriteBits(1, 2)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode RetrievalMethodType/Transforms", exi.ErrMissing)
-		}
-		if err := encodeTransformsType(w, v.Transforms); err != nil {
-			return err
-		}
-		st = 3
-	}
-	switch st {
-	case 0:
-		w.WriteBits(3, 3)
-	case 1:
-		w.WriteBits(2, 2)
-	case 2:
-		w.WriteBits(1, 2)
-	case 3:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode RetrievalMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeTransformsType(r *exi.Reader, p *pool, v *TransformsType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode TransformsType")
-			}
-			switch ec {
-			case 0:
-				if v.Transform == nil {
-					v.Transform = p.sliceTransformType()
-				}
-				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
-					return err
-				}
-				st = 1
-			default:
-				return r.CodeError("decode TransformsType", ec, 1, 1)
-			}
-		case 1: // after SE(Transform), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode TransformsType")
-			}
-			switch ec {
-			case 0:
-				if v.Transform == nil {
-					v.Transform = p.sliceTransformType()
-				}
-				v.Transform = append(v.Transform, TransformType{})
-				if err := decodeTransformType(r, p, &v.Transform[len(v.Transform)-1]); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode TransformsType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode TransformsType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeTransformsType(w *exi.Writer, v *TransformsType) error {
-	st := 0
-	for i := range v.Transform {
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		case 1:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode TransformsType/Transform", exi.ErrMissing)
-		}
-		if err := encodeTransformType(w, &v.Transform[i]); err != nil {
-			return err
-		}
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode TransformsType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeTransformType(r *exi.Reader, p *pool, v *TransformType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode TransformType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode TransformType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode TransformType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode TransformType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode TransformType/XPath")
-					}
-					if v.XPath == nil {
-						v.XPath = p.sliceString()
-					}
-					v.XPath = append(v.XPath, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode TransformType", ec, 4, 3)
-			}
-		case 2: // after SE(XPath)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode TransformType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode TransformType/XPath")
-					}
-					if v.XPath == nil {
-						v.XPath = p.sliceString()
-					}
-					v.XPath = append(v.XPath, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode TransformType/XPath"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode TransformType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode TransformType", ec, 4, 3)
-			}
-		default:
-			return r.Fail("decode TransformType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeTransformType(w *exi.Writer, v *TransformType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode TransformType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode TransformType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.XPath {
-		switch st {
-		case 1:
-			w.WriteBits(0, 4)
-		case 2:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode TransformType/XPath", exi.ErrMissing)
-		}
-		if exi.StringLen(v.XPath[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode TransformType/XPath", exi.ErrValue)
-		}
-		if err := w.WriteString(v.XPath[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 3)
-	case 2:
-		w.WriteBits(2, 3)
-	default:
-		return w.Fail("encode TransformType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeX509DataType(r *exi.Reader, p *pool, v *X509DataType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode X509DataType", ec, 6, 3)
-			}
-		case 1: // after SE(X509IssuerSerial)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				if v.X509IssuerSerial == nil {
-					v.X509IssuerSerial = p.sliceX509IssuerSerialType()
-				}
-				v.X509IssuerSerial = append(v.X509IssuerSerial, X509IssuerSerialType{})
-				if err := decodeX509IssuerSerialType(r, p, &v.X509IssuerSerial[len(v.X509IssuerSerial)-1]); err != nil {
-					return err
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 2: // after SE(X509SKI)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509SKI): order not representable
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SKI")
-					}
-					x := []byte(xb)
-					if v.X509SKI == nil {
-						v.X509SKI = p.sliceBytes()
-					}
-					v.X509SKI = append(v.X509SKI, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SKI"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 3: // after SE(X509SubjectName)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509SubjectName): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509SubjectName): order not representable
-			case 2:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509SubjectName")
-					}
-					if v.X509SubjectName == nil {
-						v.X509SubjectName = p.sliceString()
-					}
-					v.X509SubjectName = append(v.X509SubjectName, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509SubjectName"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 4: // after SE(X509Certificate)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509Certificate): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509Certificate): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SubjectName) after SE(X509Certificate): order not representable
-			case 3:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509Certificate")
-					}
-					x := []byte(xb)
-					if v.X509Certificate == nil {
-						v.X509Certificate = p.sliceBytes()
-					}
-					v.X509Certificate = append(v.X509Certificate, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509Certificate"); err != nil {
-						return err
-					}
-				}
-				st = 4
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		case 5: // after SE(X509CRL)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode X509DataType")
-			}
-			switch ec {
-			case 0:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509IssuerSerial) after SE(X509CRL): order not representable
-			case 1:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SKI) after SE(X509CRL): order not representable
-			case 2:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509SubjectName) after SE(X509CRL): order not representable
-			case 3:
-				return exi.Errorf(r.Pos()-3, "decode X509DataType", exi.ErrUnsupported) // SE(X509Certificate) after SE(X509CRL): order not representable
-			case 4:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode X509DataType/X509CRL")
-					}
-					x := []byte(xb)
-					if v.X509CRL == nil {
-						v.X509CRL = p.sliceBytes()
-					}
-					v.X509CRL = append(v.X509CRL, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode X509DataType/X509CRL"); err != nil {
-						return err
-					}
-				}
-				st = 5
-			case 5:
-				return r.Fail("decode X509DataType", exi.ErrUnsupported)
-			case 6:
-				return nil
-			default:
-				return r.CodeError("decode X509DataType", ec, 7, 3)
-			}
-		default:
-			return r.Fail("decode X509DataType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeX509DataType(w *exi.Writer, v *X509DataType) error {
-	st := 0
-	for i := range v.X509IssuerSerial {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		case 1:
-			w.WriteBits(0, 3)
-		case 2:
-			w.WriteBits(0, 3)
-		case 3:
-			w.WriteBits(0, 3)
-		case 4:
-			w.WriteBits(0, 3)
-		case 5:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode X509DataType/X509IssuerSerial", exi.ErrMissing)
-		}
-		if err := encodeX509IssuerSerialType(w, &v.X509IssuerSerial[i]); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.X509SKI {
-		switch st {
-		case 0:
-			w.WriteBits(2, 4)
-		case 1:
-			w.WriteBits(2, 4)
-		case 2:
-			w.WriteBits(2, 4)
-		case 3:
-			w.WriteBits(2, 4)
-		case 4:
-			w.WriteBits(2, 4)
-		case 5:
-			w.WriteBits(2, 4)
-		default:
-			return w.Fail("encode X509DataType/X509SKI", exi.ErrMissing)
-		}
-		if len(v.X509SKI[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509SKI", exi.ErrValue)
-		}
-		w.WriteBinary(v.X509SKI[i])
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	for i := range v.X509SubjectName {
-		switch st {
-		case 0:
-			w.WriteBits(4, 4)
-		case 1:
-			w.WriteBits(4, 4)
-		case 2:
-			w.WriteBits(4, 4)
-		case 3:
-			w.WriteBits(4, 4)
-		case 4:
-			w.WriteBits(4, 4)
-		case 5:
-			w.WriteBits(4, 4)
-		default:
-			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrMissing)
-		}
-		if exi.StringLen(v.X509SubjectName[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509SubjectName", exi.ErrValue)
-		}
-		if err := w.WriteString(v.X509SubjectName[i]); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	for i := range v.X509Certificate {
-		switch st {
-		case 0:
-			w.WriteBits(6, 4)
-		case 1:
-			w.WriteBits(6, 4)
-		case 2:
-			w.WriteBits(6, 4)
-		case 3:
-			w.WriteBits(6, 4)
-		case 4:
-			w.WriteBits(6, 4)
-		case 5:
-			w.WriteBits(6, 4)
-		default:
-			return w.Fail("encode X509DataType/X509Certificate", exi.ErrMissing)
-		}
-		if len(v.X509Certificate[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509Certificate", exi.ErrValue)
-		}
-		w.WriteBinary(v.X509Certificate[i])
-		w.WriteBits(0, 1)
-		st = 4
-	}
-	for i := range v.X509CRL {
-		switch st {
-		case 0:
-			w.WriteBits(8, 4)
-		case 1:
-			w.WriteBits(8, 4)
-		case 2:
-			w.WriteBits(8, 4)
-		case 3:
-			w.WriteBits(8, 4)
-		case 4:
-			w.WriteBits(8, 4)
-		case 5:
-			w.WriteBits(8, 4)
-		default:
-			return w.Fail("encode X509DataType/X509CRL", exi.ErrMissing)
-		}
-		if len(v.X509CRL[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode X509DataType/X509CRL", exi.ErrValue)
-		}
-		w.WriteBinary(v.X509CRL[i])
-		w.WriteBits(0, 1)
-		st = 5
-	}
-	switch st {
-	case 1:
-		w.WriteBits(6, 3)
-	case 2:
-		w.WriteBits(6, 3)
-	case 3:
-		w.WriteBits(6, 3)
-	case 4:
-		w.WriteBits(6, 3)
-	case 5:
-		w.WriteBits(6, 3)
-	default:
-		return w.Fail("encode X509DataType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodePGPDataType(r *exi.Reader, p *pool, v *PGPDataType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyID"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode PGPDataType/PGPKeyID")
-					}
-					x := []byte(xb)
-					v.PGPKeyID = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyID"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode PGPDataType/PGPKeyPacket_2")
-					}
-					x := []byte(xb)
-					v.PGPKeyPacket_2 = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket_2"); err != nil {
-						return err
-					}
-				}
-				st = 3
-			default:
-				return r.CodeError("decode PGPDataType", ec, 2, 2)
-			}
-		case 1: // after SE(PGPKeyID)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode PGPDataType/PGPKeyPacket"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode PGPDataType/PGPKeyPacket")
-					}
-					x := []byte(xb)
-					v.PGPKeyPacket = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode PGPDataType/PGPKeyPacket"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode PGPDataType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode PGPDataType", ec, 3, 2)
-			}
-		case 2: // after SE(PGPKeyPacket)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode PGPDataType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode PGPDataType", ec, 2, 2)
-			}
-		case 3: // after SE(PGPKeyPacket)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode PGPDataType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode PGPDataType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode PGPDataType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode PGPDataType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodePGPDataType(w *exi.Writer, v *PGPDataType) error {
-	st := 0
-	if v.PGPKeyID != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrMissing)
-		}
-		if len(v.PGPKeyID) > exi.DefaultMaxLength {
-			return w.Fail("encode PGPDataType/PGPKeyID", exi.ErrValue)
-		}
-		w.WriteBinary(v.PGPKeyID)
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	if v.PGPKeyPacket != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrMissing)
-		}
-		if len(v.PGPKeyPacket) > exi.DefaultMaxLength {
-			return w.Fail("encode PGPDataType/PGPKeyPacket", exi.ErrValue)
-		}
-		w.WriteBinary(v.PGPKeyPacket)
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	if v.PGPKeyPacket_2 != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		default:
-			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrMissing)
-		}
-		if len(v.PGPKeyPacket_2) > exi.DefaultMaxLength {
-			return w.Fail("encode PGPDataType/PGPKeyPacket_2", exi.ErrValue)
-		}
-		w.WriteBinary(v.PGPKeyPacket_2)
-		w.WriteBits(0, 1)
-		st = 3
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 2)
-	case 2:
-		w.WriteBits(1, 2)
-	case 3:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode PGPDataType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSPKIDataType(r *exi.Reader, p *pool, v *SPKIDataType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SPKIDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SPKIDataType/SPKISexp")
-					}
-					x := []byte(xb)
-					if v.SPKISexp == nil {
-						v.SPKISexp = p.sliceBytes()
-					}
-					v.SPKISexp = append(v.SPKISexp, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			default:
-				return r.CodeError("decode SPKIDataType", ec, 1, 1)
-			}
-		case 1: // after SE(SPKISexp)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SPKIDataType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SPKIDataType/SPKISexp")
-					}
-					x := []byte(xb)
-					if v.SPKISexp == nil {
-						v.SPKISexp = p.sliceBytes()
-					}
-					v.SPKISexp = append(v.SPKISexp, x)
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode SPKIDataType/SPKISexp"); err != nil {
-						return err
-					}
-				}
-				st = 1
-			case 1:
-				return r.Fail("decode SPKIDataType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode SPKIDataType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode SPKIDataType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSPKIDataType(w *exi.Writer, v *SPKIDataType) error {
-	st := 0
-	for i := range v.SPKISexp {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrMissing)
-		}
-		if len(v.SPKISexp[i]) > exi.DefaultMaxLength {
-			return w.Fail("encode SPKIDataType/SPKISexp", exi.ErrValue)
-		}
-		w.WriteBinary(v.SPKISexp[i])
-		w.WriteBits(0, 1)
-		st = 1
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 2)
-	default:
-		return w.Fail("encode SPKIDataType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeManifestType(r *exi.Reader, p *pool, v *ManifestType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ManifestType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ManifestType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode ManifestType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ManifestType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode ManifestType", ec, 1, 1)
-			}
-		case 2: // after SE(Reference), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ManifestType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 2
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode ManifestType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode ManifestType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeManifestType(w *exi.Writer, v *ManifestType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ManifestType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode ManifestType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.Reference {
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ManifestType/Reference", exi.ErrMissing)
-		}
-		if err := encodeReferenceType(w, &v.Reference[i]); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode ManifestType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeReferenceType(r *exi.Reader, p *pool, v *ReferenceType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/Type")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Type = ptr
-				}
-				st = 2
-			case 2:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 3
-			case 3:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 4:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 5, 3)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/Type")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Type = ptr
-				}
-				st = 2
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 3
-			case 2:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 3:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 4, 3)
-			}
-		case 2: // after AT(Type)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/URI")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.URI = ptr
-				}
-				st = 3
-			case 1:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 2:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 3, 2)
-			}
-		case 3: // after AT(URI)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				v.Transforms = p.newTransformsType()
-				if err := decodeTransformsType(r, p, v.Transforms); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 2, 2)
-			}
-		case 4: // after SE(Transforms)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeDigestMethodType(r, p, &v.DigestMethod); err != nil {
-					return err
-				}
-				st = 5
-			default:
-				return r.CodeError("decode ReferenceType", ec, 1, 1)
-			}
-		case 5: // after SE(DigestMethod)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode ReferenceType/DigestValue"); err != nil {
-						return err
-					}
-				}
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ReferenceType/DigestValue")
-					}
-					x := []byte(xb)
-					v.DigestValue = x
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode ReferenceType/DigestValue"); err != nil {
-						return err
-					}
-				}
-				st = 6
-			default:
-				return r.CodeError("decode ReferenceType", ec, 1, 1)
-			}
-		case 6: // after SE(DigestValue)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode ReferenceType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode ReferenceType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode ReferenceType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeReferenceType(w *exi.Writer, v *ReferenceType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ReferenceType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.Type != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ReferenceType/Type", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Type) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/Type", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Type); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.URI != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 1:
-			w.WriteBits(1, 3)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReferenceType/URI", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.URI) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/URI", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.URI); err != nil {
-			return err
-		}
-		st = 3
-	}
-	if v.Transforms != nil {
-		switch st {
-		case 0:
-			w.WriteBits(3, 3)
-		case 1:
-			w.WriteBits(2, 3)
-		case 2:
-			w.WriteBits(1, 2)
-		case 3:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReferenceType/Transforms", exi.ErrMissing)
-		}
-		if err := encodeTransformsType(w, v.Transforms); err != nil {
-			return err
-		}
-		st = 4
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(4, 3)
-		case 1:
-			w.WriteBits(3, 3)
-		case 2:
-			w.WriteBits(2, 2)
-		case 3:
-			w.WriteBits(1, 2)
-		case 4:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode ReferenceType/DigestMethod", exi.ErrMissing)
-		}
-		if err := encodeDigestMethodType(w, &v.DigestMethod); err != nil {
-			return err
-		}
-		st = 5
-	}
-	{
-		switch st {
-		case 5:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode ReferenceType/DigestValue", exi.ErrMissing)
-		}
-		if len(v.DigestValue) > exi.DefaultMaxLength {
-			return w.Fail("encode ReferenceType/DigestValue", exi.ErrValue)
-		}
-		w.WriteBinary(v.DigestValue)
-		w.WriteBits(0, 1)
-		st = 6
-	}
-	switch st {
-	case 6:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode ReferenceType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
 func decodeMeteringReceiptReqType(r *exi.Reader, p *pool, v *MeteringReceiptReqType) error {
 	st := 0
 	for {
@@ -12435,210 +8779,6 @@ func encodeMeteringReceiptResType(w *exi.Writer, v *MeteringReceiptResType) erro
 		w.WriteBits(0, 1)
 	default:
 		return w.Fail("encode MeteringReceiptResType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeObjectType(r *exi.Reader, p *pool, v *ObjectType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/Encoding")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Encoding = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 2
-			case 2:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/MimeType")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.MimeType = ptr
-				}
-				st = 3
-			case 3:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 4:
-				return nil
-			case 5:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 6, 3)
-			}
-		case 1: // after AT(Encoding)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 2
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/MimeType")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.MimeType = ptr
-				}
-				st = 3
-			case 2:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 3:
-				return nil
-			case 4:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 5, 3)
-			}
-		case 2: // after AT(Id)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode ObjectType/MimeType")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.MimeType = ptr
-				}
-				st = 3
-			case 1:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 4, 3)
-			}
-		case 3: // after AT(MimeType)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode ObjectType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode ObjectType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode ObjectType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode ObjectType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeObjectType(w *exi.Writer, v *ObjectType) error {
-	st := 0
-	if v.Encoding != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ObjectType/Encoding", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Encoding) > exi.DefaultMaxLength {
-			return w.Fail("encode ObjectType/Encoding", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Encoding); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(1, 3)
-		case 1:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ObjectType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode ObjectType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 2
-	}
-	if v.MimeType != nil {
-		switch st {
-		case 0:
-			w.WriteBits(2, 3)
-		case 1:
-			w.WriteBits(1, 3)
-		case 2:
-			w.WriteBits(0, 3)
-		default:
-			return w.Fail("encode ObjectType/MimeType", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.MimeType) > exi.DefaultMaxLength {
-			return w.Fail("encode ObjectType/MimeType", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.MimeType); err != nil {
-			return err
-		}
-		st = 3
-	}
-	switch st {
-	case 0:
-		w.WriteBits(4, 3)
-	case 1:
-		w.WriteBits(3, 3)
-	case 2:
-		w.WriteBits(2, 3)
-	case 3:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode ObjectType/end", exi.ErrMissing)
 	}
 	return nil
 }
@@ -16686,844 +12826,6 @@ func encodeSessionStopResType(w *exi.Writer, v *SessionStopResType) error {
 	return nil
 }
 
-func decodeSignatureType(r *exi.Reader, p *pool, v *SignatureType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeSignedInfoType(r, p, &v.SignedInfo); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureType", ec, 1, 1)
-			}
-		case 2: // after SE(SignedInfo)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeSignatureValueType(r, p, &v.SignatureValue); err != nil {
-					return err
-				}
-				st = 3
-			default:
-				return r.CodeError("decode SignatureType", ec, 1, 1)
-			}
-		case 3: // after SE(SignatureValue)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				v.KeyInfo = p.newKeyInfoType()
-				if err := decodeKeyInfoType(r, p, v.KeyInfo); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				if v.Object == nil {
-					v.Object = p.sliceObjectType()
-				}
-				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 2:
-				return nil
-			default:
-				return r.CodeError("decode SignatureType", ec, 3, 2)
-			}
-		case 4: // after SE(KeyInfo)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if v.Object == nil {
-					v.Object = p.sliceObjectType()
-				}
-				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignatureType", ec, 2, 2)
-			}
-		case 5: // after SE(Object), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureType")
-			}
-			switch ec {
-			case 0:
-				if v.Object == nil {
-					v.Object = p.sliceObjectType()
-				}
-				v.Object = append(v.Object, ObjectType{})
-				if err := decodeObjectType(r, p, &v.Object[len(v.Object)-1]); err != nil {
-					return err
-				}
-				st = 5
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignatureType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignatureType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignatureType(w *exi.Writer, v *SignatureType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureType/SignedInfo", exi.ErrMissing)
-		}
-		if err := encodeSignedInfoType(w, &v.SignedInfo); err != nil {
-			return err
-		}
-		st = 2
-	}
-	{
-		switch st {
-		case 2:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureType/SignatureValue", exi.ErrMissing)
-		}
-		if err := encodeSignatureValueType(w, &v.SignatureValue); err != nil {
-			return err
-		}
-		st = 3
-	}
-	if v.KeyInfo != nil {
-		switch st {
-		case 3:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureType/KeyInfo", exi.ErrMissing)
-		}
-		if err := encodeKeyInfoType(w, v.KeyInfo); err != nil {
-			return err
-		}
-		st = 4
-	}
-	for i := range v.Object {
-		switch st {
-		case 3:
-			w.WriteBits(1, 2)
-		case 4:
-			w.WriteBits(0, 2)
-		case 5:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureType/Object", exi.ErrMissing)
-		}
-		if err := encodeObjectType(w, &v.Object[i]); err != nil {
-			return err
-		}
-		st = 5
-	}
-	switch st {
-	case 3:
-		w.WriteBits(2, 2)
-	case 4:
-		w.WriteBits(1, 2)
-	case 5:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignatureType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignedInfoType(r *exi.Reader, p *pool, v *SignedInfoType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignedInfoType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeCanonicalizationMethodType(r, p, &v.CanonicalizationMethod); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 1, 1)
-			}
-		case 2: // after SE(CanonicalizationMethod)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if err := decodeSignatureMethodType(r, p, &v.SignatureMethod); err != nil {
-					return err
-				}
-				st = 3
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 1, 1)
-			}
-		case 3: // after SE(SignatureMethod)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 4
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 1, 1)
-			}
-		case 4: // after SE(Reference), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignedInfoType")
-			}
-			switch ec {
-			case 0:
-				if v.Reference == nil {
-					v.Reference = p.sliceReferenceType()
-				}
-				v.Reference = append(v.Reference, ReferenceType{})
-				if err := decodeReferenceType(r, p, &v.Reference[len(v.Reference)-1]); err != nil {
-					return err
-				}
-				st = 4
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignedInfoType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignedInfoType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignedInfoType(w *exi.Writer, v *SignedInfoType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignedInfoType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignedInfoType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignedInfoType/CanonicalizationMethod", exi.ErrMissing)
-		}
-		if err := encodeCanonicalizationMethodType(w, &v.CanonicalizationMethod); err != nil {
-			return err
-		}
-		st = 2
-	}
-	{
-		switch st {
-		case 2:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignedInfoType/SignatureMethod", exi.ErrMissing)
-		}
-		if err := encodeSignatureMethodType(w, &v.SignatureMethod); err != nil {
-			return err
-		}
-		st = 3
-	}
-	for i := range v.Reference {
-		switch st {
-		case 3:
-			w.WriteBits(0, 1)
-		case 4:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignedInfoType/Reference", exi.ErrMissing)
-		}
-		if err := encodeReferenceType(w, &v.Reference[i]); err != nil {
-			return err
-		}
-		st = 4
-	}
-	switch st {
-	case 4:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignedInfoType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignatureMethodType(r *exi.Reader, p *pool, v *SignatureMethodType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureMethodType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureMethodType/Algorithm")
-					}
-					v.Algorithm = x
-				}
-				st = 1
-			default:
-				return r.CodeError("decode SignatureMethodType", ec, 1, 1)
-			}
-		case 1: // after AT(Algorithm)
-			ec, err := r.ReadBits(3)
-			if err != nil {
-				return exi.In(err, "decode SignatureMethodType")
-			}
-			switch ec {
-			case 0:
-				if !r.SkipZero() {
-					if err := r.ReadSimpleStart("decode SignatureMethodType/HMACOutputLength"); err != nil {
-						return err
-					}
-				}
-				{
-					x, err := r.ReadInteger()
-					if err != nil {
-						return exi.In(err, "decode SignatureMethodType/HMACOutputLength")
-					}
-					ptr := p.newExi_Integer()
-					*ptr = x
-					v.HMACOutputLength = ptr
-				}
-				if !r.SkipZero() {
-					if err := r.ReadSimpleEnd("decode SignatureMethodType/HMACOutputLength"); err != nil {
-						return err
-					}
-				}
-				st = 2
-			case 1:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			case 2:
-				return nil
-			case 3:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode SignatureMethodType", ec, 4, 3)
-			}
-		case 2: // after SE(HMACOutputLength)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureMethodType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			case 1:
-				return nil
-			case 2:
-				return r.Fail("decode SignatureMethodType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode SignatureMethodType", ec, 3, 2)
-			}
-		default:
-			return r.Fail("decode SignatureMethodType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignatureMethodType(w *exi.Writer, v *SignatureMethodType) error {
-	st := 0
-	{
-		switch st {
-		case 0:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureMethodType/Algorithm", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Algorithm) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureMethodType/Algorithm", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Algorithm); err != nil {
-			return err
-		}
-		st = 1
-	}
-	if v.HMACOutputLength != nil {
-		switch st {
-		case 1:
-			w.WriteBits(0, 4)
-		default:
-			return w.Fail("encode SignatureMethodType/HMACOutputLength", exi.ErrMissing)
-		}
-		if err := w.WriteInteger(*v.HMACOutputLength); err != nil {
-			return err
-		}
-		w.WriteBits(0, 1)
-		st = 2
-	}
-	switch st {
-	case 1:
-		w.WriteBits(2, 3)
-	case 2:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignatureMethodType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignatureValueType(r *exi.Reader, p *pool, v *SignatureValueType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignatureValueType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureValueType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureValueType/Value")
-					}
-					x := []byte(xb)
-					v.Value = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureValueType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureValueType")
-			}
-			switch ec {
-			case 0:
-				{
-					xb, err := r.ReadBinary(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignatureValueType/Value")
-					}
-					x := []byte(xb)
-					v.Value = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignatureValueType", ec, 1, 1)
-			}
-		case 2: // after CH
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignatureValueType")
-			}
-			switch ec {
-			case 0:
-				return nil
-			default:
-				return r.CodeError("decode SignatureValueType", ec, 1, 1)
-			}
-		default:
-			return r.Fail("decode SignatureValueType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignatureValueType(w *exi.Writer, v *SignatureValueType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignatureValueType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureValueType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignatureValueType/Value", exi.ErrMissing)
-		}
-		if len(v.Value) > exi.DefaultMaxLength {
-			return w.Fail("encode SignatureValueType/Value", exi.ErrValue)
-		}
-		w.WriteBinary(v.Value)
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(0, 1)
-	default:
-		return w.Fail("encode SignatureValueType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignaturePropertiesType(r *exi.Reader, p *pool, v *SignaturePropertiesType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertiesType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertiesType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				if v.SignatureProperty == nil {
-					v.SignatureProperty = p.sliceSignaturePropertyType()
-				}
-				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertiesType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertiesType")
-			}
-			switch ec {
-			case 0:
-				if v.SignatureProperty == nil {
-					v.SignatureProperty = p.sliceSignaturePropertyType()
-				}
-				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
-					return err
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertiesType", ec, 1, 1)
-			}
-		case 2: // after SE(SignatureProperty), more allowed
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertiesType")
-			}
-			switch ec {
-			case 0:
-				if v.SignatureProperty == nil {
-					v.SignatureProperty = p.sliceSignaturePropertyType()
-				}
-				v.SignatureProperty = append(v.SignatureProperty, SignaturePropertyType{})
-				if err := decodeSignaturePropertyType(r, p, &v.SignatureProperty[len(v.SignatureProperty)-1]); err != nil {
-					return err
-				}
-				st = 2
-			case 1:
-				return nil
-			default:
-				return r.CodeError("decode SignaturePropertiesType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignaturePropertiesType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignaturePropertiesType(w *exi.Writer, v *SignaturePropertiesType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignaturePropertiesType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignaturePropertiesType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	for i := range v.SignatureProperty {
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		case 2:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignaturePropertiesType/SignatureProperty", exi.ErrMissing)
-		}
-		if err := encodeSignaturePropertyType(w, &v.SignatureProperty[i]); err != nil {
-			return err
-		}
-		st = 2
-	}
-	switch st {
-	case 2:
-		w.WriteBits(1, 2)
-	default:
-		return w.Fail("encode SignaturePropertiesType/end", exi.ErrMissing)
-	}
-	return nil
-}
-
-func decodeSignaturePropertyType(r *exi.Reader, p *pool, v *SignaturePropertyType) error {
-	st := 0
-	for {
-		switch st {
-		case 0: // start
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertyType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertyType/Id")
-					}
-					ptr := p.newString()
-					*ptr = x
-					v.Id = ptr
-				}
-				st = 1
-			case 1:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertyType/Target")
-					}
-					v.Target = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertyType", ec, 2, 2)
-			}
-		case 1: // after AT(Id)
-			ec, err := r.ReadBits(1)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertyType")
-			}
-			switch ec {
-			case 0:
-				{
-					x, err := r.ReadString(exi.DefaultMaxLength)
-					if err != nil {
-						return exi.In(err, "decode SignaturePropertyType/Target")
-					}
-					v.Target = x
-				}
-				st = 2
-			default:
-				return r.CodeError("decode SignaturePropertyType", ec, 1, 1)
-			}
-		case 2: // after AT(Target)
-			ec, err := r.ReadBits(2)
-			if err != nil {
-				return exi.In(err, "decode SignaturePropertyType")
-			}
-			switch ec {
-			case 0:
-				return r.Fail("decode SignaturePropertyType", exi.ErrUnsupported)
-			case 1:
-				return r.Fail("decode SignaturePropertyType", exi.ErrUnsupported)
-			default:
-				return r.CodeError("decode SignaturePropertyType", ec, 2, 2)
-			}
-		default:
-			return r.Fail("decode SignaturePropertyType", exi.ErrEventCode)
-		}
-	}
-}
-
-func encodeSignaturePropertyType(w *exi.Writer, v *SignaturePropertyType) error {
-	st := 0
-	if v.Id != nil {
-		switch st {
-		case 0:
-			w.WriteBits(0, 2)
-		default:
-			return w.Fail("encode SignaturePropertyType/Id", exi.ErrMissing)
-		}
-		if exi.StringLen(*v.Id) > exi.DefaultMaxLength {
-			return w.Fail("encode SignaturePropertyType/Id", exi.ErrValue)
-		}
-		if err := w.WriteString(*v.Id); err != nil {
-			return err
-		}
-		st = 1
-	}
-	{
-		switch st {
-		case 0:
-			w.WriteBits(1, 2)
-		case 1:
-			w.WriteBits(0, 1)
-		default:
-			return w.Fail("encode SignaturePropertyType/Target", exi.ErrMissing)
-		}
-		if exi.StringLen(v.Target) > exi.DefaultMaxLength {
-			return w.Fail("encode SignaturePropertyType/Target", exi.ErrValue)
-		}
-		if err := w.WriteString(v.Target); err != nil {
-			return err
-		}
-		st = 2
-	}
-	_ = st
-	return w.Fail("encode SignaturePropertyType/end", exi.ErrUnsupported)
-}
-
 func decodeV2G_Message(r *exi.Reader, p *pool, v *V2G_Message) error {
 	st := 0
 	for {
@@ -17655,7 +12957,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 				st = 2
 			case 1:
 				v.Signature = p.newSignatureType()
-				if err := decodeSignatureType(r, p, v.Signature); err != nil {
+				if err := dsigtypes.DecodeSignatureType(r, p.dsigtypes(), v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -17672,7 +12974,7 @@ func decodeMessageHeaderType(r *exi.Reader, p *pool, v *MessageHeaderType) error
 			switch ec {
 			case 0:
 				v.Signature = p.newSignatureType()
-				if err := decodeSignatureType(r, p, v.Signature); err != nil {
+				if err := dsigtypes.DecodeSignatureType(r, p.dsigtypes(), v.Signature); err != nil {
 					return err
 				}
 				st = 3
@@ -17735,7 +13037,7 @@ func encodeMessageHeaderType(w *exi.Writer, v *MessageHeaderType) error {
 		default:
 			return w.Fail("encode MessageHeaderType/Signature", exi.ErrMissing)
 		}
-		if err := encodeSignatureType(w, v.Signature); err != nil {
+		if err := dsigtypes.EncodeSignatureType(w, v.Signature); err != nil {
 			return err
 		}
 		st = 3
@@ -19329,7 +14631,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 8:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 9:
@@ -19409,12 +14711,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 24:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 25:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 26:
@@ -19468,7 +14770,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 33:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 34:
@@ -19493,12 +14795,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 35:
 		d.KeyValue = p.newKeyValueType()
-		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 36:
 		d.Manifest = p.newManifestType()
-		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 37:
@@ -19533,12 +14835,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 40:
 		d.Object = p.newObjectType()
-		if err := decodeObjectType(&r, p, d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 41:
 		d.PGPData = p.newPGPDataType()
-		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 42:
@@ -19588,12 +14890,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 51:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 52:
 		d.Reference = p.newReferenceType()
-		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 53:
@@ -19603,7 +14905,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 54:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 55:
@@ -19618,7 +14920,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 57:
 		d.SPKIData = p.newSPKIDataType()
-		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 58:
@@ -19668,32 +14970,32 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 67:
 		d.Signature = p.newSignatureType()
-		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 68:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 69:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 70:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 71:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 72:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 73:
@@ -19703,12 +15005,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 74:
 		d.Transform = p.newTransformType()
-		if err := decodeTransformType(&r, p, d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 75:
 		d.Transforms = p.newTransformsType()
-		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 76:
@@ -19728,7 +15030,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 79:
 		d.X509Data = p.newX509DataType()
-		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -20014,7 +15316,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeCableCheckResType(&w, d.CableCheckRes)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(8, 7)
-		err = encodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CertificateInstallationReq != nil:
 		w.WriteBits(9, 7)
 		err = encodeCertificateInstallationReqType(&w, d.CertificateInstallationReq)
@@ -20062,10 +15364,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeDC_EVStatusType(&w, d.DC_EVStatus)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(24, 7)
-		err = encodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(25, 7)
-		err = encodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(26, 7)
 		err = func() error {
@@ -20097,7 +15399,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeEntryType(&w, d.Entry)
 	case d.KeyInfo != nil:
 		w.WriteBits(33, 7)
-		err = encodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(34, 7)
 		err = func() error {
@@ -20113,10 +15415,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(35, 7)
-		err = encodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(36, 7)
-		err = encodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MeteringReceiptReq != nil:
 		w.WriteBits(37, 7)
 		err = encodeMeteringReceiptReqType(&w, d.MeteringReceiptReq)
@@ -20138,10 +15440,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(40, 7)
-		err = encodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.PGPData != nil:
 		w.WriteBits(41, 7)
-		err = encodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PMaxScheduleEntry != nil:
 		w.WriteBits(42, 7)
 		err = encodePMaxScheduleEntryType(&w, d.PMaxScheduleEntry)
@@ -20171,16 +15473,16 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodePreChargeResType(&w, d.PreChargeRes)
 	case d.RSAKeyValue != nil:
 		w.WriteBits(51, 7)
-		err = encodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(52, 7)
-		err = encodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RelativeTimeInterval != nil:
 		w.WriteBits(53, 7)
 		err = encodeRelativeTimeIntervalType(&w, d.RelativeTimeInterval)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(54, 7)
-		err = encodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SAScheduleList != nil:
 		w.WriteBits(55, 7)
 		err = encodeSAScheduleListType(&w, d.SAScheduleList)
@@ -20189,7 +15491,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeSASchedulesType(&w, d.SASchedules)
 	case d.SPKIData != nil:
 		w.WriteBits(57, 7)
-		err = encodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SalesTariffEntry != nil:
 		w.WriteBits(58, 7)
 		err = encodeSalesTariffEntryType(&w, d.SalesTariffEntry)
@@ -20219,31 +15521,31 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeSessionStopResType(&w, d.SessionStopRes)
 	case d.Signature != nil:
 		w.WriteBits(67, 7)
-		err = encodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(68, 7)
-		err = encodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(69, 7)
-		err = encodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(70, 7)
-		err = encodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(71, 7)
-		err = encodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(72, 7)
-		err = encodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.TimeInterval != nil:
 		w.WriteBits(73, 7)
 		err = encodeIntervalType(&w, d.TimeInterval)
 	case d.Transform != nil:
 		w.WriteBits(74, 7)
-		err = encodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(75, 7)
-		err = encodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.V2G_Message != nil:
 		w.WriteBits(76, 7)
 		err = encodeV2G_Message(&w, d.V2G_Message)
@@ -20255,7 +15557,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeWeldingDetectionResType(&w, d.WeldingDetectionRes)
 	case d.X509Data != nil:
 		w.WriteBits(79, 7)
-		err = encodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	}
 	if err != nil {
 		return dst, err
@@ -20621,6 +15923,7 @@ func (d *Document) MessageName() string {
 
 // pool holds values of a previous document for reuse; a nil *pool allocates.
 type pool struct {
+	shdsigtypes                               dsigtypes.Pool // for the types of package dsigtypes
 	pAC_EVChargeParameterType                 []*AC_EVChargeParameterType
 	pAC_EVSEChargeParameterType               []*AC_EVSEChargeParameterType
 	pAC_EVSEStatusType                        []*AC_EVSEStatusType
@@ -20776,6 +16079,14 @@ type pool struct {
 	sX509IssuerSerialType                     [][]X509IssuerSerialType
 	sBytes                                    [][][]byte
 	sString                                   [][]string
+}
+
+// dsigtypes returns the pool of package dsigtypes's types, nil when p is nil.
+func (p *pool) dsigtypes() *dsigtypes.Pool {
+	if p == nil {
+		return nil
+	}
+	return &p.shdsigtypes
 }
 
 func (p *pool) newAC_EVChargeParameterType() *AC_EVChargeParameterType {
@@ -22811,23 +18122,17 @@ func (p *pool) recycleDC_EVSEStatusType(v *DC_EVSEStatusType) {
 	}
 }
 
-func (p *pool) recycleCanonicalizationMethodType(v *CanonicalizationMethodType) {
-}
-
 func (p *pool) recycleCertificateInstallationReqType(v *CertificateInstallationReqType) {
 	p.recycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
 }
 
 func (p *pool) recycleListOfRootCertificateIDsType(v *ListOfRootCertificateIDsType) {
 	for i := range v.RootCertificateID {
-		p.recycleX509IssuerSerialType(&v.RootCertificateID[i])
+		p.dsigtypes().RecycleX509IssuerSerialType(&v.RootCertificateID[i])
 	}
 	if cap(v.RootCertificateID) > 0 {
 		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.RootCertificateID)
 	}
-}
-
-func (p *pool) recycleX509IssuerSerialType(v *X509IssuerSerialType) {
 }
 
 func (p *pool) recycleCertificateInstallationResType(v *CertificateInstallationResType) {
@@ -23174,155 +18479,6 @@ func (p *pool) recycleDC_EVPowerDeliveryParameterType(v *DC_EVPowerDeliveryParam
 func (p *pool) recycleEVPowerDeliveryParameterType(v *EVPowerDeliveryParameterType) {
 }
 
-func (p *pool) recycleDSAKeyValueType(v *DSAKeyValueType) {
-}
-
-func (p *pool) recycleDigestMethodType(v *DigestMethodType) {
-}
-
-func (p *pool) recycleKeyInfoType(v *KeyInfoType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	if cap(v.KeyName) > 0 {
-		p.sString = append(p.sString, v.KeyName)
-	}
-	for i := range v.KeyValue {
-		p.recycleKeyValueType(&v.KeyValue[i])
-	}
-	if cap(v.KeyValue) > 0 {
-		p.sKeyValueType = append(p.sKeyValueType, v.KeyValue)
-	}
-	for i := range v.RetrievalMethod {
-		p.recycleRetrievalMethodType(&v.RetrievalMethod[i])
-	}
-	if cap(v.RetrievalMethod) > 0 {
-		p.sRetrievalMethodType = append(p.sRetrievalMethodType, v.RetrievalMethod)
-	}
-	for i := range v.X509Data {
-		p.recycleX509DataType(&v.X509Data[i])
-	}
-	if cap(v.X509Data) > 0 {
-		p.sX509DataType = append(p.sX509DataType, v.X509Data)
-	}
-	for i := range v.PGPData {
-		p.recyclePGPDataType(&v.PGPData[i])
-	}
-	if cap(v.PGPData) > 0 {
-		p.sPGPDataType = append(p.sPGPDataType, v.PGPData)
-	}
-	for i := range v.SPKIData {
-		p.recycleSPKIDataType(&v.SPKIData[i])
-	}
-	if cap(v.SPKIData) > 0 {
-		p.sSPKIDataType = append(p.sSPKIDataType, v.SPKIData)
-	}
-	if cap(v.MgmtData) > 0 {
-		p.sString = append(p.sString, v.MgmtData)
-	}
-}
-
-func (p *pool) recycleKeyValueType(v *KeyValueType) {
-	if v.DSAKeyValue != nil {
-		p.recycleDSAKeyValueType(v.DSAKeyValue)
-		p.pDSAKeyValueType = append(p.pDSAKeyValueType, v.DSAKeyValue)
-	}
-	if v.RSAKeyValue != nil {
-		p.recycleRSAKeyValueType(v.RSAKeyValue)
-		p.pRSAKeyValueType = append(p.pRSAKeyValueType, v.RSAKeyValue)
-	}
-}
-
-func (p *pool) recycleRSAKeyValueType(v *RSAKeyValueType) {
-}
-
-func (p *pool) recycleRetrievalMethodType(v *RetrievalMethodType) {
-	if v.Type != nil {
-		p.pString = append(p.pString, v.Type)
-	}
-	if v.URI != nil {
-		p.pString = append(p.pString, v.URI)
-	}
-	if v.Transforms != nil {
-		p.recycleTransformsType(v.Transforms)
-		p.pTransformsType = append(p.pTransformsType, v.Transforms)
-	}
-}
-
-func (p *pool) recycleTransformsType(v *TransformsType) {
-	for i := range v.Transform {
-		p.recycleTransformType(&v.Transform[i])
-	}
-	if cap(v.Transform) > 0 {
-		p.sTransformType = append(p.sTransformType, v.Transform)
-	}
-}
-
-func (p *pool) recycleTransformType(v *TransformType) {
-	if cap(v.XPath) > 0 {
-		p.sString = append(p.sString, v.XPath)
-	}
-}
-
-func (p *pool) recycleX509DataType(v *X509DataType) {
-	for i := range v.X509IssuerSerial {
-		p.recycleX509IssuerSerialType(&v.X509IssuerSerial[i])
-	}
-	if cap(v.X509IssuerSerial) > 0 {
-		p.sX509IssuerSerialType = append(p.sX509IssuerSerialType, v.X509IssuerSerial)
-	}
-	if cap(v.X509SKI) > 0 {
-		p.sBytes = append(p.sBytes, v.X509SKI)
-	}
-	if cap(v.X509SubjectName) > 0 {
-		p.sString = append(p.sString, v.X509SubjectName)
-	}
-	if cap(v.X509Certificate) > 0 {
-		p.sBytes = append(p.sBytes, v.X509Certificate)
-	}
-	if cap(v.X509CRL) > 0 {
-		p.sBytes = append(p.sBytes, v.X509CRL)
-	}
-}
-
-func (p *pool) recyclePGPDataType(v *PGPDataType) {
-}
-
-func (p *pool) recycleSPKIDataType(v *SPKIDataType) {
-	if cap(v.SPKISexp) > 0 {
-		p.sBytes = append(p.sBytes, v.SPKISexp)
-	}
-}
-
-func (p *pool) recycleManifestType(v *ManifestType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	for i := range v.Reference {
-		p.recycleReferenceType(&v.Reference[i])
-	}
-	if cap(v.Reference) > 0 {
-		p.sReferenceType = append(p.sReferenceType, v.Reference)
-	}
-}
-
-func (p *pool) recycleReferenceType(v *ReferenceType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	if v.Type != nil {
-		p.pString = append(p.pString, v.Type)
-	}
-	if v.URI != nil {
-		p.pString = append(p.pString, v.URI)
-	}
-	if v.Transforms != nil {
-		p.recycleTransformsType(v.Transforms)
-		p.pTransformsType = append(p.pTransformsType, v.Transforms)
-	}
-	p.recycleDigestMethodType(&v.DigestMethod)
-}
-
 func (p *pool) recycleMeteringReceiptReqType(v *MeteringReceiptReqType) {
 	if v.Id != nil {
 		p.pString = append(p.pString, v.Id)
@@ -23345,18 +18501,6 @@ func (p *pool) recycleMeteringReceiptResType(v *MeteringReceiptResType) {
 	if v.EVSEStatus != nil {
 		p.recycleEVSEStatusType(v.EVSEStatus)
 		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
-	}
-}
-
-func (p *pool) recycleObjectType(v *ObjectType) {
-	if v.Encoding != nil {
-		p.pString = append(p.pString, v.Encoding)
-	}
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	if v.MimeType != nil {
-		p.pString = append(p.pString, v.MimeType)
 	}
 }
 
@@ -23569,68 +18713,6 @@ func (p *pool) recycleSessionStopReqType(v *SessionStopReqType) {
 func (p *pool) recycleSessionStopResType(v *SessionStopResType) {
 }
 
-func (p *pool) recycleSignatureType(v *SignatureType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	p.recycleSignedInfoType(&v.SignedInfo)
-	p.recycleSignatureValueType(&v.SignatureValue)
-	if v.KeyInfo != nil {
-		p.recycleKeyInfoType(v.KeyInfo)
-		p.pKeyInfoType = append(p.pKeyInfoType, v.KeyInfo)
-	}
-	for i := range v.Object {
-		p.recycleObjectType(&v.Object[i])
-	}
-	if cap(v.Object) > 0 {
-		p.sObjectType = append(p.sObjectType, v.Object)
-	}
-}
-
-func (p *pool) recycleSignedInfoType(v *SignedInfoType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	p.recycleCanonicalizationMethodType(&v.CanonicalizationMethod)
-	p.recycleSignatureMethodType(&v.SignatureMethod)
-	for i := range v.Reference {
-		p.recycleReferenceType(&v.Reference[i])
-	}
-	if cap(v.Reference) > 0 {
-		p.sReferenceType = append(p.sReferenceType, v.Reference)
-	}
-}
-
-func (p *pool) recycleSignatureMethodType(v *SignatureMethodType) {
-	if v.HMACOutputLength != nil {
-		p.pExi_Integer = append(p.pExi_Integer, v.HMACOutputLength)
-	}
-}
-
-func (p *pool) recycleSignatureValueType(v *SignatureValueType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-}
-
-func (p *pool) recycleSignaturePropertiesType(v *SignaturePropertiesType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-	for i := range v.SignatureProperty {
-		p.recycleSignaturePropertyType(&v.SignatureProperty[i])
-	}
-	if cap(v.SignatureProperty) > 0 {
-		p.sSignaturePropertyType = append(p.sSignaturePropertyType, v.SignatureProperty)
-	}
-}
-
-func (p *pool) recycleSignaturePropertyType(v *SignaturePropertyType) {
-	if v.Id != nil {
-		p.pString = append(p.pString, v.Id)
-	}
-}
-
 func (p *pool) recycleV2G_Message(v *V2G_Message) {
 	p.recycleMessageHeaderType(&v.Header)
 	p.recycleBodyType(&v.Body)
@@ -23642,7 +18724,7 @@ func (p *pool) recycleMessageHeaderType(v *MessageHeaderType) {
 		p.pNotificationType = append(p.pNotificationType, v.Notification)
 	}
 	if v.Signature != nil {
-		p.recycleSignatureType(v.Signature)
+		p.dsigtypes().RecycleSignatureType(v.Signature)
 		p.pSignatureType = append(p.pSignatureType, v.Signature)
 	}
 }
@@ -23852,7 +18934,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pCableCheckResType = append(p.pCableCheckResType, d.CableCheckRes)
 	}
 	if d.CanonicalizationMethod != nil {
-		p.recycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.dsigtypes().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
 		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
 	}
 	if d.CertificateInstallationReq != nil {
@@ -23916,11 +18998,11 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pDC_EVStatusType = append(p.pDC_EVStatusType, d.DC_EVStatus)
 	}
 	if d.DSAKeyValue != nil {
-		p.recycleDSAKeyValueType(d.DSAKeyValue)
+		p.dsigtypes().RecycleDSAKeyValueType(d.DSAKeyValue)
 		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
 	}
 	if d.DigestMethod != nil {
-		p.recycleDigestMethodType(d.DigestMethod)
+		p.dsigtypes().RecycleDigestMethodType(d.DigestMethod)
 		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
 	}
 	if d.EVChargeParameter != nil {
@@ -23948,18 +19030,18 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pEntryType = append(p.pEntryType, d.Entry)
 	}
 	if d.KeyInfo != nil {
-		p.recycleKeyInfoType(d.KeyInfo)
+		p.dsigtypes().RecycleKeyInfoType(d.KeyInfo)
 		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
 	}
 	if d.KeyName != nil {
 		p.pString = append(p.pString, d.KeyName)
 	}
 	if d.KeyValue != nil {
-		p.recycleKeyValueType(d.KeyValue)
+		p.dsigtypes().RecycleKeyValueType(d.KeyValue)
 		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
 	}
 	if d.Manifest != nil {
-		p.recycleManifestType(d.Manifest)
+		p.dsigtypes().RecycleManifestType(d.Manifest)
 		p.pManifestType = append(p.pManifestType, d.Manifest)
 	}
 	if d.MeteringReceiptReq != nil {
@@ -23974,11 +19056,11 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pString = append(p.pString, d.MgmtData)
 	}
 	if d.Object != nil {
-		p.recycleObjectType(d.Object)
+		p.dsigtypes().RecycleObjectType(d.Object)
 		p.pObjectType = append(p.pObjectType, d.Object)
 	}
 	if d.PGPData != nil {
-		p.recyclePGPDataType(d.PGPData)
+		p.dsigtypes().RecyclePGPDataType(d.PGPData)
 		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
 	}
 	if d.PMaxScheduleEntry != nil {
@@ -24018,11 +19100,11 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pPreChargeResType = append(p.pPreChargeResType, d.PreChargeRes)
 	}
 	if d.RSAKeyValue != nil {
-		p.recycleRSAKeyValueType(d.RSAKeyValue)
+		p.dsigtypes().RecycleRSAKeyValueType(d.RSAKeyValue)
 		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
 	}
 	if d.Reference != nil {
-		p.recycleReferenceType(d.Reference)
+		p.dsigtypes().RecycleReferenceType(d.Reference)
 		p.pReferenceType = append(p.pReferenceType, d.Reference)
 	}
 	if d.RelativeTimeInterval != nil {
@@ -24030,7 +19112,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pRelativeTimeIntervalType = append(p.pRelativeTimeIntervalType, d.RelativeTimeInterval)
 	}
 	if d.RetrievalMethod != nil {
-		p.recycleRetrievalMethodType(d.RetrievalMethod)
+		p.dsigtypes().RecycleRetrievalMethodType(d.RetrievalMethod)
 		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
 	}
 	if d.SAScheduleList != nil {
@@ -24042,7 +19124,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pSASchedulesType = append(p.pSASchedulesType, d.SASchedules)
 	}
 	if d.SPKIData != nil {
-		p.recycleSPKIDataType(d.SPKIData)
+		p.dsigtypes().RecycleSPKIDataType(d.SPKIData)
 		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
 	}
 	if d.SalesTariffEntry != nil {
@@ -24082,27 +19164,27 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pSessionStopResType = append(p.pSessionStopResType, d.SessionStopRes)
 	}
 	if d.Signature != nil {
-		p.recycleSignatureType(d.Signature)
+		p.dsigtypes().RecycleSignatureType(d.Signature)
 		p.pSignatureType = append(p.pSignatureType, d.Signature)
 	}
 	if d.SignatureMethod != nil {
-		p.recycleSignatureMethodType(d.SignatureMethod)
+		p.dsigtypes().RecycleSignatureMethodType(d.SignatureMethod)
 		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
 	}
 	if d.SignatureProperties != nil {
-		p.recycleSignaturePropertiesType(d.SignatureProperties)
+		p.dsigtypes().RecycleSignaturePropertiesType(d.SignatureProperties)
 		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
 	}
 	if d.SignatureProperty != nil {
-		p.recycleSignaturePropertyType(d.SignatureProperty)
+		p.dsigtypes().RecycleSignaturePropertyType(d.SignatureProperty)
 		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
 	}
 	if d.SignatureValue != nil {
-		p.recycleSignatureValueType(d.SignatureValue)
+		p.dsigtypes().RecycleSignatureValueType(d.SignatureValue)
 		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
 	}
 	if d.SignedInfo != nil {
-		p.recycleSignedInfoType(d.SignedInfo)
+		p.dsigtypes().RecycleSignedInfoType(d.SignedInfo)
 		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
 	}
 	if d.TimeInterval != nil {
@@ -24110,11 +19192,11 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pIntervalType = append(p.pIntervalType, d.TimeInterval)
 	}
 	if d.Transform != nil {
-		p.recycleTransformType(d.Transform)
+		p.dsigtypes().RecycleTransformType(d.Transform)
 		p.pTransformType = append(p.pTransformType, d.Transform)
 	}
 	if d.Transforms != nil {
-		p.recycleTransformsType(d.Transforms)
+		p.dsigtypes().RecycleTransformsType(d.Transforms)
 		p.pTransformsType = append(p.pTransformsType, d.Transforms)
 	}
 	if d.V2G_Message != nil {
@@ -24130,7 +19212,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pWeldingDetectionResType = append(p.pWeldingDetectionResType, d.WeldingDetectionRes)
 	}
 	if d.X509Data != nil {
-		p.recycleX509DataType(d.X509Data)
+		p.dsigtypes().RecycleX509DataType(d.X509Data)
 		p.pX509DataType = append(p.pX509DataType, d.X509Data)
 	}
 	*d = Document{}
@@ -24520,7 +19602,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 13:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 14:
@@ -24802,7 +19884,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 46:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 47:
@@ -24831,7 +19913,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 48:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 49:
@@ -25559,7 +20641,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 111:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 112:
@@ -25584,7 +20666,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 113:
 		d.KeyValue = p.newKeyValueType()
-		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 114:
@@ -25594,7 +20676,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 115:
 		d.Manifest = p.newManifestType()
-		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 116:
@@ -25835,7 +20917,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 130:
 		d.Object = p.newObjectType()
-		if err := decodeObjectType(&r, p, d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 131:
@@ -25859,7 +20941,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 132:
 		d.PGPData = p.newPGPDataType()
-		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 133:
@@ -26080,7 +21162,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 155:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 156:
@@ -26105,7 +21187,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 157:
 		d.Reference = p.newReferenceType()
-		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 158:
@@ -26173,7 +21255,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 163:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 164:
@@ -26202,7 +21284,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 165:
 		d.RootCertificateID = p.newX509IssuerSerialType()
-		if err := decodeX509IssuerSerialType(&r, p, d.RootCertificateID); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.RootCertificateID); err != nil {
 			return err
 		}
 	case 166:
@@ -26275,7 +21357,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 172:
 		d.SPKIData = p.newSPKIDataType()
-		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 173:
@@ -26665,32 +21747,32 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 203:
 		d.Signature = p.newSignatureType()
-		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 204:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 205:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 206:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 207:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 208:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 209:
@@ -26731,12 +21813,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 213:
 		d.Transform = p.newTransformType()
-		if err := decodeTransformType(&r, p, d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 214:
 		d.Transforms = p.newTransformsType()
-		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 215:
@@ -26842,7 +21924,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 222:
 		d.X509Data = p.newX509DataType()
-		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 223:
@@ -26867,7 +21949,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 224:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 225:
@@ -28056,7 +23138,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeCableCheckResType(&w, d.CableCheckRes)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(13, 8)
-		err = encodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.Certificate != nil:
 		w.WriteBits(14, 8)
 		err = func() error {
@@ -28202,7 +23284,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeDiffieHellmanPublickeyType(&w, d.DHpublickey)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(46, 8)
-		err = encodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DepartureTime != nil:
 		w.WriteBits(47, 8)
 		err = func() error {
@@ -28213,7 +23295,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DigestMethod != nil:
 		w.WriteBits(48, 8)
-		err = encodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(49, 8)
 		err = func() error {
@@ -28584,7 +23666,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(111, 8)
-		err = encodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(112, 8)
 		err = func() error {
@@ -28600,13 +23682,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(113, 8)
-		err = encodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.ListOfRootCertificateIDs != nil:
 		w.WriteBits(114, 8)
 		err = encodeListOfRootCertificateIDsType(&w, d.ListOfRootCertificateIDs)
 	case d.Manifest != nil:
 		w.WriteBits(115, 8)
-		err = encodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MaxEntriesSAScheduleTuple != nil:
 		w.WriteBits(116, 8)
 		err = func() error {
@@ -28720,7 +23802,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(130, 8)
-		err = encodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(131, 8)
 		err = func() error {
@@ -28734,7 +23816,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(132, 8)
-		err = encodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(133, 8)
 		err = func() error {
@@ -28853,7 +23935,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(155, 8)
-		err = encodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.ReceiptRequired != nil:
 		w.WriteBits(156, 8)
 		err = func() error {
@@ -28864,7 +23946,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Reference != nil:
 		w.WriteBits(157, 8)
-		err = encodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RelativeTimeInterval != nil:
 		w.WriteBits(158, 8)
 		err = encodeRelativeTimeIntervalType(&w, d.RelativeTimeInterval)
@@ -28898,7 +23980,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RetrievalMethod != nil:
 		w.WriteBits(163, 8)
-		err = encodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.RetryCounter != nil:
 		w.WriteBits(164, 8)
 		err = func() error {
@@ -28909,7 +23991,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RootCertificateID != nil:
 		w.WriteBits(165, 8)
-		err = encodeX509IssuerSerialType(&w, d.RootCertificateID)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
 	case d.SAProvisioningCertificateChain != nil:
 		w.WriteBits(166, 8)
 		err = encodeCertificateChainType(&w, d.SAProvisioningCertificateChain)
@@ -28946,7 +24028,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeSASchedulesType(&w, d.SASchedules)
 	case d.SPKIData != nil:
 		w.WriteBits(172, 8)
-		err = encodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(173, 8)
 		err = func() error {
@@ -29161,22 +24243,22 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Signature != nil:
 		w.WriteBits(203, 8)
-		err = encodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(204, 8)
-		err = encodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(205, 8)
-		err = encodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(206, 8)
-		err = encodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(207, 8)
-		err = encodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(208, 8)
-		err = encodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.SubCertificates != nil:
 		w.WriteBits(209, 8)
 		err = encodeSubCertificatesType(&w, d.SubCertificates)
@@ -29196,10 +24278,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeIntervalType(&w, d.TimeInterval)
 	case d.Transform != nil:
 		w.WriteBits(213, 8)
-		err = encodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(214, 8)
-		err = encodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.Unit != nil:
 		w.WriteBits(215, 8)
 		err = func() error {
@@ -29252,7 +24334,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(222, 8)
-		err = encodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(223, 8)
 		err = func() error {
@@ -29268,7 +24350,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(224, 8)
-		err = encodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(225, 8)
 		err = func() error {
@@ -29529,17 +24611,17 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	switch ec {
 	case 0:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := decodeCanonicalizationMethodType(&r, p, d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := decodeDSAKeyValueType(&r, p, d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := decodeDigestMethodType(&r, p, d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -29640,7 +24722,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := decodeKeyInfoType(&r, p, d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -29665,12 +24747,12 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
-		if err := decodeKeyValueType(&r, p, d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
 		d.Manifest = p.newManifestType()
-		if err := decodeManifestType(&r, p, d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -29714,7 +24796,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 14:
 		d.Object = p.newObjectType()
-		if err := decodeObjectType(&r, p, d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -29738,7 +24820,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
-		if err := decodePGPDataType(&r, p, d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -29819,22 +24901,22 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := decodeRSAKeyValueType(&r, p, d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := decodeReferenceType(&r, p, d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := decodeRetrievalMethodType(&r, p, d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := decodeSPKIDataType(&r, p, d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -29877,42 +24959,42 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
-		if err := decodeSignatureType(&r, p, d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := decodeSignatureMethodType(&r, p, d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := decodeSignaturePropertiesType(&r, p, d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := decodeSignaturePropertyType(&r, p, d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := decodeSignatureValueType(&r, p, d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := decodeSignedInfoType(&r, p, d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
 		d.Transform = p.newTransformType()
-		if err := decodeTransformType(&r, p, d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 34:
 		d.Transforms = p.newTransformsType()
-		if err := decodeTransformsType(&r, p, d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -29955,7 +25037,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := decodeX509DataType(&r, p, d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -29980,7 +25062,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := decodeX509IssuerSerialType(&r, p, d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -30242,13 +25324,13 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 	switch {
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(0, 6)
-		err = encodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(1, 6)
-		err = encodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(2, 6)
-		err = encodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(3, 6)
 		err = func() error {
@@ -30305,7 +25387,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(8, 6)
-		err = encodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(9, 6)
 		err = func() error {
@@ -30321,10 +25403,10 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(10, 6)
-		err = encodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(11, 6)
-		err = encodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(12, 6)
 		err = func() error {
@@ -30351,7 +25433,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Object != nil:
 		w.WriteBits(14, 6)
-		err = encodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -30365,7 +25447,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(16, 6)
-		err = encodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -30412,16 +25494,16 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = encodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = encodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = encodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = encodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(25, 6)
 		err = func() error {
@@ -30446,28 +25528,28 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Signature != nil:
 		w.WriteBits(27, 6)
-		err = encodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(28, 6)
-		err = encodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(29, 6)
-		err = encodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(30, 6)
-		err = encodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(31, 6)
-		err = encodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(32, 6)
-		err = encodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(33, 6)
-		err = encodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(34, 6)
-		err = encodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509CRL != nil:
 		w.WriteBits(35, 6)
 		err = func() error {
@@ -30492,7 +25574,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = encodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(38, 6)
 		err = func() error {
@@ -30508,7 +25590,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(39, 6)
-		err = encodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(40, 6)
 		err = func() error {

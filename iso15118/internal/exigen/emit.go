@@ -17,23 +17,30 @@ type gen struct {
 	unrep      map[*complexT]bool
 	fragFields []rootField
 	dsigFields []rootField // fields of XMLDSigFragment
-	// ext holds the Go names of the types this set takes from its shared
-	// package (cfg.uses): aliases here, codecs and recycling there.
-	ext map[string]bool
+	// ext maps the Go names of the types this set takes from a shared set
+	// (cfg.uses) to that set: aliases here, codecs and recycling there.
+	ext map[string]*setConfig
 }
 
 // Names of the codec functions and pool methods. A shared package exports
 // them (its users are other packages); a set that uses one calls the shared
-// codecs with the shared part of its pool.
+// codecs with that package's part of its pool.
 
-const sharedPkgName = "commontypes"
+const modulePath = "github.com/plugsim/plugsim/iso15118/"
 
-func (g *gen) sharedImport() string {
-	if g.ext == nil {
-		return ""
+// sharedImports returns the import lines of the shared packages this set
+// uses.
+func (g *gen) sharedImports() string {
+	var b strings.Builder
+	for _, u := range g.cfg.uses {
+		fmt.Fprintf(&b, "%q\n", modulePath+configFor(u).dir)
 	}
-	return fmt.Sprintf("%q\n", iso20TypesPkg)
+	return b.String()
 }
+
+// sharedPool returns the expression of the part of pool p that belongs to
+// shared set u.
+func sharedPool(u *setConfig) string { return "p." + u.pkg + "()" }
 
 func (g *gen) local(verb, name string) string {
 	if g.cfg.shared {
@@ -45,27 +52,27 @@ func (g *gen) local(verb, name string) string {
 // decodeCall returns the call that decodes type t from r into ptr with the
 // pool in variable p, or with none when pool is "nil".
 func (g *gen) decodeCall(t, r, ptr, pool string) string {
-	if g.ext[t] {
+	if u := g.ext[t]; u != nil {
 		if pool == "p" {
-			pool = "p.shared()"
+			pool = sharedPool(u)
 		}
-		return fmt.Sprintf("%s.Decode%s(%s, %s, %s)", sharedPkgName, t, r, pool, ptr)
+		return fmt.Sprintf("%s.Decode%s(%s, %s, %s)", u.pkg, t, r, pool, ptr)
 	}
 	return fmt.Sprintf("%s(%s, %s, %s)", g.local("decode", t), r, pool, ptr)
 }
 
 // encodeCall returns the call that encodes *ptr of type t with w.
 func (g *gen) encodeCall(t, w, ptr string) string {
-	if g.ext[t] {
-		return fmt.Sprintf("%s.Encode%s(%s, %s)", sharedPkgName, t, w, ptr)
+	if u := g.ext[t]; u != nil {
+		return fmt.Sprintf("%s.Encode%s(%s, %s)", u.pkg, t, w, ptr)
 	}
 	return fmt.Sprintf("%s(%s, %s)", g.local("encode", t), w, ptr)
 }
 
 // recycleCall returns the call that recycles what *ptr of type t holds.
 func (g *gen) recycleCall(t, ptr string) string {
-	if g.ext[t] {
-		return fmt.Sprintf("p.shared().Recycle%s(%s)", t, ptr)
+	if u := g.ext[t]; u != nil {
+		return fmt.Sprintf("%s.Recycle%s(%s)", sharedPool(u), t, ptr)
 	}
 	return fmt.Sprintf("p.%s(%s)", g.local("recycle", t), ptr)
 }
@@ -160,21 +167,21 @@ func (g *gen) assignFields(ct *complexT) {
 
 func (g *gen) emitTypes() {
 	g.p("%spackage %s\n", header, g.cfg.pkg)
-	if g.ext == nil {
+	if len(g.cfg.uses) == 0 {
 		g.p("import \"github.com/plugsim/plugsim/iso15118/exi\"\n")
 	} else {
-		g.p("import (\n\"github.com/plugsim/plugsim/iso15118/exi\"\n%s)\n", g.sharedImport())
+		g.p("import (\n\"github.com/plugsim/plugsim/iso15118/exi\"\n%s)\n", g.sharedImports())
 	}
 	g.p("var _ exi.HexBinary\n")
 	// Enumerations.
 	for _, e := range g.m.enums {
-		if g.ext[e.goName] {
-			g.p("// %s is the enumeration %s, declared in the package the ISO-20 packages share.", e.goName, e.q.Local)
-			g.p("type %s = %s.%s\n", e.goName, sharedPkgName, e.goName)
+		if u := g.ext[e.goName]; u != nil {
+			g.p("// %s is the enumeration %s, declared in the shared package %s.", e.goName, e.q.Local, u.pkg)
+			g.p("type %s = %s.%s\n", e.goName, u.pkg, e.goName)
 			g.p("// Values of %s, in declaration order (the EXI index).", e.goName)
 			g.p("const (")
 			for _, id := range e.enumIDs {
-				g.p("%s = %s.%s", id, sharedPkgName, id)
+				g.p("%s = %s.%s", id, u.pkg, id)
 			}
 			g.p(")\n")
 			continue
@@ -222,8 +229,8 @@ func (g *gen) emitTypes() {
 			what = "the anonymous type of element " + ct.q.Local
 		}
 		g.p("// %s is %s (namespace %s).", ct.goName, what, ct.q.NS)
-		if g.ext[ct.goName] {
-			g.p("type %s = %s.%s\n", ct.goName, sharedPkgName, ct.goName)
+		if u := g.ext[ct.goName]; u != nil {
+			g.p("type %s = %s.%s\n", ct.goName, u.pkg, ct.goName)
 			continue
 		}
 		g.p("type %s struct {", ct.goName)

@@ -12,6 +12,7 @@ import (
 
 // pkgDirs maps each schema set to its package folder, relative to this one.
 var pkgDirs = map[string]string{
+	"xmldsig":      "../dsigtypes",
 	"apphand":      "../../apphand",
 	"din":          "../../din",
 	"iso2":         "../../iso2",

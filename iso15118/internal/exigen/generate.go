@@ -16,28 +16,33 @@ type setConfig struct {
 	// shared marks a package of types and codecs only (no document, no
 	// tests), with exported codec functions and pool, for other sets to use.
 	shared bool
-	// uses names the shared set whose types this set takes instead of
-	// generating them again; they become aliases here.
-	uses string
+	// dir is a shared set's package folder below iso15118 (its import path).
+	dir string
+	// uses names the shared sets whose types this set takes instead of
+	// generating them again (they become aliases here), first match first.
+	uses []string
 }
 
-// iso20Types is the package of the ISO-20 CommonTypes and xmldsig types,
-// shared by the five ISO-20 message packages.
+// The shared sets: xmldsig-core (used by DIN, ISO-2 and ISO-20) and the
+// ISO-20 CommonTypes (used by the five ISO-20 message sets).
 const (
-	iso20Types    = "iso20-types"
-	iso20TypesPkg = "github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
+	xmldsigTypes = "xmldsig"
+	iso20Types   = "iso20-types"
 )
 
+var iso20Uses = []string{xmldsigTypes, iso20Types}
+
 var configs = []setConfig{
+	{name: xmldsigTypes, pkg: "dsigtypes", entry: "iso2/xmldsig-core-schema.xsd", shared: true, dir: "internal/dsigtypes"},
+	{name: iso20Types, pkg: "commontypes", entry: "iso20/V2G_CI_CommonTypes.xsd", shared: true, dir: "iso20/internal/commontypes", uses: []string{xmldsigTypes}},
 	{name: "apphand", pkg: "apphand", entry: "apphand/V2G_CI_AppProtocol.xsd"},
-	{name: "din", pkg: "din", entry: "din/V2G_CI_MsgDef.xsd"},
-	{name: "iso2", pkg: "iso2", entry: "iso2/V2G_CI_MsgDef.xsd", fragments: true},
-	{name: iso20Types, pkg: "commontypes", entry: "iso20/V2G_CI_CommonTypes.xsd", shared: true},
-	{name: "iso20-common", pkg: "common", entry: "iso20/V2G_CI_CommonMessages.xsd", fragments: true, uses: iso20Types},
-	{name: "iso20-ac", pkg: "ac", entry: "iso20/V2G_CI_AC.xsd", fragments: true, uses: iso20Types},
-	{name: "iso20-dc", pkg: "dc", entry: "iso20/V2G_CI_DC.xsd", fragments: true, uses: iso20Types},
-	{name: "iso20-acdp", pkg: "acdp", entry: "iso20/V2G_CI_ACDP.xsd", fragments: true, uses: iso20Types},
-	{name: "iso20-wpt", pkg: "wpt", entry: "iso20/V2G_CI_WPT.xsd", fragments: true, uses: iso20Types},
+	{name: "din", pkg: "din", entry: "din/V2G_CI_MsgDef.xsd", uses: []string{xmldsigTypes}},
+	{name: "iso2", pkg: "iso2", entry: "iso2/V2G_CI_MsgDef.xsd", fragments: true, uses: []string{xmldsigTypes}},
+	{name: "iso20-common", pkg: "common", entry: "iso20/V2G_CI_CommonMessages.xsd", fragments: true, uses: iso20Uses},
+	{name: "iso20-ac", pkg: "ac", entry: "iso20/V2G_CI_AC.xsd", fragments: true, uses: iso20Uses},
+	{name: "iso20-dc", pkg: "dc", entry: "iso20/V2G_CI_DC.xsd", fragments: true, uses: iso20Uses},
+	{name: "iso20-acdp", pkg: "acdp", entry: "iso20/V2G_CI_ACDP.xsd", fragments: true, uses: iso20Uses},
+	{name: "iso20-wpt", pkg: "wpt", entry: "iso20/V2G_CI_WPT.xsd", fragments: true, uses: iso20Uses},
 }
 
 func configFor(name string) *setConfig {
@@ -78,44 +83,44 @@ func buildModel(schemas string, cfg *setConfig) (*model, []qname, error) {
 	return m, globals, nil
 }
 
-// sharedTypes returns the Go names of the complex types and enumerations
-// that the shared set cfg.uses generates and m declares identically (same
-// qualified name and Go name): m takes them from the shared package.
-func sharedTypes(schemas string, cfg *setConfig, m *model) (map[string]bool, error) {
-	sm, _, err := buildModel(schemas, configFor(cfg.uses))
-	if err != nil {
-		return nil, err
-	}
+// sharedTypes maps the Go names of the complex types and enumerations that
+// a shared set in cfg.uses generates, and m declares identically (same
+// qualified name and Go name), to that set: m takes them from its package.
+// A type two used sets declare belongs to the first.
+func sharedTypes(schemas string, cfg *setConfig, m *model) (map[string]*setConfig, error) {
 	type key struct {
 		q    qname
 		hint string
 	}
-	have := map[string]key{}
-	for _, ct := range sm.ctList {
-		have[ct.goName] = key{ct.q, ""}
-	}
-	for _, e := range sm.enums {
-		have[e.goName] = key{e.q, e.anonHint}
-	}
-	ext := map[string]bool{}
+	mine := map[string]key{}
 	for _, ct := range m.ctList {
-		if k, ok := have[ct.goName]; ok {
-			if k != (key{ct.q, ""}) {
-				return nil, fmt.Errorf("exigen: %s: %s is %v here and %v in %s", cfg.name, ct.goName, ct.q, k.q, cfg.uses)
-			}
-			ext[ct.goName] = true
-		}
+		mine[ct.goName] = key{ct.q, ""}
 	}
 	for _, e := range m.enums {
-		if k, ok := have[e.goName]; ok {
-			if k != (key{e.q, e.anonHint}) {
-				return nil, fmt.Errorf("exigen: %s: enumeration %s differs from %s's", cfg.name, e.goName, cfg.uses)
-			}
-			ext[e.goName] = true
-		}
+		mine[e.goName] = key{e.q, e.anonHint}
 	}
-	if len(ext) != len(have) {
-		return nil, fmt.Errorf("exigen: %s: takes %d of the %d types of %s", cfg.name, len(ext), len(have), cfg.uses)
+	ext := map[string]*setConfig{}
+	for _, u := range cfg.uses {
+		uc := configFor(u)
+		sm, _, err := buildModel(schemas, uc)
+		if err != nil {
+			return nil, err
+		}
+		have := map[string]key{}
+		for _, ct := range sm.ctList {
+			have[ct.goName] = key{ct.q, ""}
+		}
+		for _, e := range sm.enums {
+			have[e.goName] = key{e.q, e.anonHint}
+		}
+		for name, k := range have {
+			if mk, ok := mine[name]; !ok || mk != k {
+				return nil, fmt.Errorf("exigen: %s: %s of %s is not declared the same way here", cfg.name, name, u)
+			}
+			if ext[name] == nil {
+				ext[name] = uc
+			}
+		}
 	}
 	return ext, nil
 }
@@ -136,7 +141,7 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 		return nil, err
 	}
 	g := &gen{m: m, cfg: *cfg}
-	if cfg.uses != "" {
+	if len(cfg.uses) > 0 {
 		if g.ext, err = sharedTypes(schemas, cfg, m); err != nil {
 			return nil, err
 		}
@@ -153,10 +158,10 @@ func generate(schemas, setName string) (files map[string][]byte, err error) {
 
 	// Codecs.
 	g.p("%spackage %s\n", header, cfg.pkg)
-	g.p("import (\n\"errors\"\n\n\"github.com/plugsim/plugsim/iso15118/exi\"\n%s)\n", g.sharedImport())
+	g.p("import (\n\"errors\"\n\n\"github.com/plugsim/plugsim/iso15118/exi\"\n%s)\n", g.sharedImports())
 	g.p("var errInvalidEnum = errors.New(%q)\n", cfg.pkg+": invalid enumeration value")
 	for _, ct := range m.ctList {
-		if g.ext[ct.goName] {
+		if g.ext[ct.goName] != nil {
 			continue
 		}
 		g.emitDecode(ct)

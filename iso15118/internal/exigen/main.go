@@ -32,15 +32,17 @@
 // n-bit offsets from the minimum; other non-negative integers as unsigned; the rest signed;
 // strings as length+2 and code points; binary as length and bytes (EXI-NOTES §3).
 //
-// # Shared ISO-20 types
+// # Shared types
 //
-// The set iso20-types (V2G_CI_CommonTypes.xsd with xmldsig) is generated into
-// iso20/internal/commontypes with exported codecs and pool methods and no document. The five
-// ISO-20 sets take every type it declares under the same qualified and Go name (checked, or
-// generation fails) as aliases, call its codecs, and keep its free lists in their pool, so
-// each CommonTypes codec is written once instead of five times. A complex type's grammar is
-// its own content model, so its codec is the same in every set; the vectors and random round
-// trips of each set run through the shared codecs.
+// Two sets are generated as shared packages, with exported codecs and pool methods and no
+// document: xmldsig (xmldsig-core-schema.xsd, into internal/dsigtypes) and iso20-types
+// (V2G_CI_CommonTypes.xsd, into iso20/internal/commontypes, which itself uses dsigtypes).
+// A set that uses them (setConfig.uses: DIN and ISO-2 use xmldsig, the five ISO-20 sets both)
+// takes every type they declare under the same qualified and Go name (checked, or generation
+// fails) as an alias, calls their codecs and keeps their free lists in its pool, so each
+// codec is written once. A complex type's grammar is its own content model, so its codec is
+// the same in every set; the vectors and random round trips of each set run through the
+// shared codecs.
 //
 // # Where this departs from libcbv2g on purpose
 //

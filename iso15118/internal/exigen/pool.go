@@ -64,8 +64,9 @@ func (g *gen) emitPool(doc []rootField) {
 		g.p("// pool holds values of a previous document for reuse; a nil *pool allocates.")
 	}
 	g.p("type %s struct {", pt)
-	if g.ext != nil {
-		g.p("sh %s.Pool // for the types of the shared package", sharedPkgName)
+	for _, name := range g.cfg.uses {
+		u := configFor(name)
+		g.p("sh%s %s.Pool // for the types of package %s", u.pkg, u.pkg, u.pkg)
 	}
 	for _, t := range keys(ptrs) {
 		g.p("p%s []*%s", poolKey(t), t)
@@ -74,9 +75,10 @@ func (g *gen) emitPool(doc []rootField) {
 		g.p("s%s [][]%s", poolKey(t), t)
 	}
 	g.p("}\n")
-	if g.ext != nil {
-		g.p("// shared returns the pool of the shared package's types, nil when p is nil.")
-		g.p("func (p *pool) shared() *%s.Pool { if p == nil { return nil }; return &p.sh }\n", sharedPkgName)
+	for _, name := range g.cfg.uses {
+		u := configFor(name)
+		g.p("// %s returns the pool of package %s's types, nil when p is nil.", u.pkg, u.pkg)
+		g.p("func (p *%s) %s() *%s.Pool { if p == nil { return nil }; return &p.sh%s }\n", pt, u.pkg, u.pkg, u.pkg)
 	}
 	for _, t := range keys(ptrs) {
 		k := poolKey(t)
@@ -99,7 +101,7 @@ func (g *gen) emitPool(doc []rootField) {
 		g.p("}\n")
 	}
 	for _, ct := range g.m.ctList {
-		if g.ext[ct.goName] {
+		if g.ext[ct.goName] != nil {
 			continue
 		}
 		if g.cfg.shared {

@@ -164,7 +164,7 @@ func (g *gen) emitRandom(docFields []rootField) {
 	"github.com/google/go-cmp/cmp"
 	"github.com/plugsim/plugsim/iso15118/exi"
 	%s)
-`, g.sharedImport())
+`, g.sharedImports())
 	g.p("var _ exi.HexBinary\n")
 	g.markUnrepresentable()
 	for _, ct := range g.m.ctList {

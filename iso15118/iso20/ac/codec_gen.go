@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -22,7 +23,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -37,18 +38,18 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -63,12 +64,12 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -82,7 +83,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -97,13 +98,13 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
@@ -120,7 +121,7 @@ func decodeAC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDReqE
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
@@ -252,7 +253,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -267,18 +268,18 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -293,12 +294,12 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -312,7 +313,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -327,18 +328,18 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSENominalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -353,12 +354,12 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSENominalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -372,7 +373,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSENominalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -387,31 +388,31 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.MaximumPowerAsymmetry = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.MaximumPowerAsymmetry); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.MaximumPowerAsymmetry); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVSEPowerRampLimitation = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPowerRampLimitation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -428,25 +429,25 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEPowerRampLimitation = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPowerRampLimitation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -463,19 +464,19 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -492,13 +493,13 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -515,7 +516,7 @@ func decodeAC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *AC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -749,7 +750,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -764,7 +765,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 			switch ec {
 			case 0:
 				v.DisplayParameters = p.newDisplayParametersType()
-				if err := commontypes.DecodeDisplayParametersType(r, p.shared(), v.DisplayParameters); err != nil {
+				if err := commontypes.DecodeDisplayParametersType(r, p.commontypes(), v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -838,7 +839,7 @@ func decodeAC_ChargeLoopReqType(r *exi.Reader, p *pool, v *AC_ChargeLoopReqType)
 				st = 5
 			case 2:
 				v.CLReqControlMode = p.newCLReqControlModeType()
-				if err := commontypes.DecodeCLReqControlModeType(r, p.shared(), v.CLReqControlMode); err != nil {
+				if err := commontypes.DecodeCLReqControlModeType(r, p.commontypes(), v.CLReqControlMode); err != nil {
 					return err
 				}
 				st = 6
@@ -1070,7 +1071,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 1
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1084,7 +1085,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1098,7 +1099,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -1112,7 +1113,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -1126,7 +1127,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -1141,18 +1142,18 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -1167,12 +1168,12 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -1186,7 +1187,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -1201,18 +1202,18 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -1227,12 +1228,12 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -1246,7 +1247,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -1261,18 +1262,18 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -1287,12 +1288,12 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -1306,7 +1307,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -1321,18 +1322,18 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 17
@@ -1347,12 +1348,12 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 17
@@ -1366,7 +1367,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 17
@@ -1381,18 +1382,18 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 18
 			case 1:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 19
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 20
@@ -1407,12 +1408,12 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 19
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 20
@@ -1426,7 +1427,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 20
@@ -1441,25 +1442,25 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 21
 			case 1:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 22
 			case 2:
 				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 23
 			case 3:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -1476,19 +1477,19 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 22
 			case 1:
 				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 23
 			case 2:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -1505,13 +1506,13 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 23
 			case 1:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -1528,7 +1529,7 @@ func decodeBPT_Dynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 24
@@ -1940,7 +1941,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				}
 				st = 1
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1954,7 +1955,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1968,7 +1969,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -1982,7 +1983,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -1996,7 +1997,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2011,18 +2012,18 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -2037,12 +2038,12 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -2056,7 +2057,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -2071,18 +2072,18 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -2097,12 +2098,12 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -2116,7 +2117,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
@@ -2131,18 +2132,18 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -2157,12 +2158,12 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -2176,7 +2177,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 14
@@ -2191,13 +2192,13 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
@@ -2214,7 +2215,7 @@ func decodeDynamic_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 16
@@ -2480,60 +2481,60 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVTargetEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 9:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2548,54 +2549,54 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 8:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2610,48 +2611,48 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 7:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2666,42 +2667,42 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 6:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2716,36 +2717,36 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 5:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2760,30 +2761,30 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2798,24 +2799,24 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2830,18 +2831,18 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2856,12 +2857,12 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2875,7 +2876,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2890,67 +2891,67 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
 				v.EVPresentReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 3:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 4:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 5:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 6:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 7:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 8:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 9:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 10:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -2967,61 +2968,61 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
 				v.EVPresentReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 3:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 4:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 5:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 6:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 7:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 8:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 9:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3038,55 +3039,55 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 2:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 3:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 4:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 5:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 6:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 7:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 8:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3103,49 +3104,49 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 1:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 2:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 3:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 4:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 5:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 6:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 7:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3162,43 +3163,43 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 2:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 3:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 4:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 5:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 6:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3215,37 +3216,37 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 16
 			case 1:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 2:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 3:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 4:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 5:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3262,31 +3263,31 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 1:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 2:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 3:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 4:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3303,25 +3304,25 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
 			case 1:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 2:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 3:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3338,19 +3339,19 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 19
 			case 1:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 2:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3367,13 +3368,13 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 20
 			case 1:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3390,7 +3391,7 @@ func decodeBPT_Scheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 21
@@ -3913,60 +3914,60 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVTargetEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 9:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -3981,54 +3982,54 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 8:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4043,48 +4044,48 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 7:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4099,42 +4100,42 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 6:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4149,36 +4150,36 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 5:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4193,30 +4194,30 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4231,24 +4232,24 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4263,18 +4264,18 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4289,12 +4290,12 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4308,7 +4309,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
@@ -4323,31 +4324,31 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
 				v.EVPresentReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 3:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 4:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -4364,25 +4365,25 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
 				v.EVPresentReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 2:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 3:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -4399,19 +4400,19 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 2:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -4428,13 +4429,13 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 1:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -4451,7 +4452,7 @@ func decodeScheduled_AC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVPresentReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPresentReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPresentReactivePower_L3); err != nil {
 					return err
 				}
 				st = 15
@@ -4799,7 +4800,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4846,25 +4847,25 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 			switch ec {
 			case 0:
 				v.EVSEStatus = p.newEVSEStatusType()
-				if err := commontypes.DecodeEVSEStatusType(r, p.shared(), v.EVSEStatus); err != nil {
+				if err := commontypes.DecodeEVSEStatusType(r, p.commontypes(), v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.MeterInfo = p.newMeterInfoType()
-				if err := commontypes.DecodeMeterInfoType(r, p.shared(), v.MeterInfo); err != nil {
+				if err := commontypes.DecodeMeterInfoType(r, p.commontypes(), v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
 				v.EVSETargetFrequency = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
@@ -4882,7 +4883,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 				st = 8
 			case 6:
 				v.CLResControlMode = p.newCLResControlModeType()
-				if err := commontypes.DecodeCLResControlModeType(r, p.shared(), v.CLResControlMode); err != nil {
+				if err := commontypes.DecodeCLResControlModeType(r, p.commontypes(), v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
@@ -4909,19 +4910,19 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 			switch ec {
 			case 0:
 				v.MeterInfo = p.newMeterInfoType()
-				if err := commontypes.DecodeMeterInfoType(r, p.shared(), v.MeterInfo); err != nil {
+				if err := commontypes.DecodeMeterInfoType(r, p.commontypes(), v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
 				v.EVSETargetFrequency = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
@@ -4939,7 +4940,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 				st = 8
 			case 5:
 				v.CLResControlMode = p.newCLResControlModeType()
-				if err := commontypes.DecodeCLResControlModeType(r, p.shared(), v.CLResControlMode); err != nil {
+				if err := commontypes.DecodeCLResControlModeType(r, p.commontypes(), v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
@@ -4966,13 +4967,13 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 			switch ec {
 			case 0:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVSETargetFrequency = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
@@ -4990,7 +4991,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 				st = 8
 			case 4:
 				v.CLResControlMode = p.newCLResControlModeType()
-				if err := commontypes.DecodeCLResControlModeType(r, p.shared(), v.CLResControlMode); err != nil {
+				if err := commontypes.DecodeCLResControlModeType(r, p.commontypes(), v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
@@ -5017,7 +5018,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 			switch ec {
 			case 0:
 				v.EVSETargetFrequency = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetFrequency); err != nil {
 					return err
 				}
 				st = 6
@@ -5035,7 +5036,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 				st = 8
 			case 3:
 				v.CLResControlMode = p.newCLResControlModeType()
-				if err := commontypes.DecodeCLResControlModeType(r, p.shared(), v.CLResControlMode); err != nil {
+				if err := commontypes.DecodeCLResControlModeType(r, p.commontypes(), v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
@@ -5074,7 +5075,7 @@ func decodeAC_ChargeLoopResType(r *exi.Reader, p *pool, v *AC_ChargeLoopResType)
 				st = 8
 			case 2:
 				v.CLResControlMode = p.newCLResControlModeType()
-				if err := commontypes.DecodeCLResControlModeType(r, p.shared(), v.CLResControlMode); err != nil {
+				if err := commontypes.DecodeCLResControlModeType(r, p.commontypes(), v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 9
@@ -5470,7 +5471,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -5559,7 +5560,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -5623,7 +5624,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -5662,7 +5663,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -5676,7 +5677,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -5691,49 +5692,49 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 5:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 6:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 7:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -5750,43 +5751,43 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 4:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 5:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 6:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -5803,37 +5804,37 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -5850,31 +5851,31 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -5891,25 +5892,25 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -5926,19 +5927,19 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -5955,13 +5956,13 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -5978,7 +5979,7 @@ func decodeBPT_Dynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6376,7 +6377,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				}
 				st = 4
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -6465,7 +6466,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				}
 				st = 4
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -6529,7 +6530,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				}
 				st = 4
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -6568,7 +6569,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 				}
 				st = 4
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -6582,7 +6583,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 5
@@ -6597,49 +6598,49 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 5:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 6:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 7:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6656,43 +6657,43 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 4:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 5:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 6:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6709,37 +6710,37 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6756,31 +6757,31 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6797,25 +6798,25 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6832,19 +6833,19 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6861,13 +6862,13 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -6884,7 +6885,7 @@ func decodeDynamic_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_AC
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 13
@@ -7183,55 +7184,55 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7248,49 +7249,49 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7307,43 +7308,43 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7360,37 +7361,37 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7407,31 +7408,31 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7448,25 +7449,25 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7483,19 +7484,19 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7512,13 +7513,13 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7535,7 +7536,7 @@ func decodeBPT_Scheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7782,55 +7783,55 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 8:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7847,49 +7848,49 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 7:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7906,43 +7907,43 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSETargetActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetActivePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 6:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -7959,37 +7960,37 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 5:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -8006,31 +8007,31 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 4:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -8047,25 +8048,25 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSETargetReactivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSETargetReactivePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -8082,19 +8083,19 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -8111,13 +8112,13 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -8134,7 +8135,7 @@ func decodeScheduled_AC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 9
@@ -8380,7 +8381,7 @@ func decodeAC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *AC_Char
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -8496,7 +8497,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -8511,18 +8512,18 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -8537,12 +8538,12 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -8556,7 +8557,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -8571,18 +8572,18 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 7
@@ -8597,12 +8598,12 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 7
@@ -8616,7 +8617,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 7
@@ -8631,18 +8632,18 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8657,12 +8658,12 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8676,7 +8677,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -8691,13 +8692,13 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -8714,7 +8715,7 @@ func decodeBPT_AC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 12
@@ -8930,7 +8931,7 @@ func decodeAC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *AC_Char
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -9092,7 +9093,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -9107,18 +9108,18 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower_L2); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -9133,12 +9134,12 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower_L3); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -9152,7 +9153,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 4
@@ -9167,18 +9168,18 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMinimumChargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower_L2); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSENominalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -9193,12 +9194,12 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower_L3); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSENominalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -9212,7 +9213,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSENominalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSENominalFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -9227,36 +9228,36 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.MaximumPowerAsymmetry = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.MaximumPowerAsymmetry); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.MaximumPowerAsymmetry); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVSEPowerRampLimitation = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPowerRampLimitation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -9271,30 +9272,30 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEPowerRampLimitation = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPowerRampLimitation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -9309,24 +9310,24 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -9341,18 +9342,18 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L2); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -9367,12 +9368,12 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPresentActivePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPresentActivePower_L3); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -9386,7 +9387,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 13
@@ -9401,18 +9402,18 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMaximumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 14
 			case 1:
 				v.EVSEMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 16
@@ -9427,12 +9428,12 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMaximumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 15
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 16
@@ -9446,7 +9447,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 16
@@ -9461,13 +9462,13 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMinimumDischargePower_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower_L2); err != nil {
 					return err
 				}
 				st = 17
 			case 1:
 				v.EVSEMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
@@ -9484,7 +9485,7 @@ func decodeBPT_AC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_AC
 			switch ec {
 			case 0:
 				v.EVSEMinimumDischargePower_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower_L3); err != nil {
 					return err
 				}
 				st = 18
@@ -9916,27 +9917,27 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 12:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 13:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 14:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 15:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 16:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 17:
@@ -9970,7 +9971,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 20:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 21:
@@ -9995,12 +9996,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 22:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 23:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 24:
@@ -10025,32 +10026,32 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 25:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 26:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 27:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 28:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 29:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 30:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 31:
@@ -10065,47 +10066,47 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 33:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 34:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 35:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 36:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 37:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 38:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 39:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 40:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 41:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -10295,13 +10296,13 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(15, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -10321,7 +10322,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeDynamic_AC_CLResControlModeType(&w, d.Dynamic_AC_CLResControlMode)
 	case d.KeyInfo != nil:
 		w.WriteBits(20, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(21, 6)
 		err = func() error {
@@ -10337,10 +10338,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(24, 6)
 		err = func() error {
@@ -10356,22 +10357,22 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(25, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.PGPData != nil:
 		w.WriteBits(26, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.RSAKeyValue != nil:
 		w.WriteBits(27, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(30, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.Scheduled_AC_CLReqControlMode != nil:
 		w.WriteBits(31, 6)
 		err = encodeScheduled_AC_CLReqControlModeType(&w, d.Scheduled_AC_CLReqControlMode)
@@ -10380,31 +10381,31 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeScheduled_AC_CLResControlModeType(&w, d.Scheduled_AC_CLResControlMode)
 	case d.Signature != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(34, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(35, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(36, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(37, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(38, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(40, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509Data != nil:
 		w.WriteBits(41, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	}
 	if err != nil {
 		return dst, err
@@ -10546,7 +10547,8 @@ func (d *Document) MessageName() string {
 
 // pool holds values of a previous document for reuse; a nil *pool allocates.
 type pool struct {
-	sh                                     commontypes.Pool // for the types of the shared package
+	shdsigtypes                            dsigtypes.Pool   // for the types of package dsigtypes
+	shcommontypes                          commontypes.Pool // for the types of package commontypes
 	pAC_CPDReqEnergyTransferModeType       []*AC_CPDReqEnergyTransferModeType
 	pAC_CPDResEnergyTransferModeType       []*AC_CPDResEnergyTransferModeType
 	pAC_ChargeLoopReqType                  []*AC_ChargeLoopReqType
@@ -10632,12 +10634,20 @@ type pool struct {
 	sString                                [][]string
 }
 
-// shared returns the pool of the shared package's types, nil when p is nil.
-func (p *pool) shared() *commontypes.Pool {
+// dsigtypes returns the pool of package dsigtypes's types, nil when p is nil.
+func (p *pool) dsigtypes() *dsigtypes.Pool {
 	if p == nil {
 		return nil
 	}
-	return &p.sh
+	return &p.shdsigtypes
+}
+
+// commontypes returns the pool of package commontypes's types, nil when p is nil.
+func (p *pool) commontypes() *commontypes.Pool {
+	if p == nil {
+		return nil
+	}
+	return &p.shcommontypes
 }
 
 func (p *pool) newAC_CPDReqEnergyTransferModeType() *AC_CPDReqEnergyTransferModeType {
@@ -11694,72 +11704,72 @@ func (p *pool) sliceString() []string {
 }
 
 func (p *pool) recycleAC_CPDReqEnergyTransferModeType(v *AC_CPDReqEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
 	if v.EVMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
 	}
 	if v.EVMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
 	if v.EVMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
 	}
 	if v.EVMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
 	}
 }
 
 func (p *pool) recycleAC_CPDResEnergyTransferModeType(v *AC_CPDResEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
 	if v.EVSEMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L2)
 	}
 	if v.EVSEMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
 	if v.EVSEMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L2)
 	}
 	if v.EVSEMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSENominalFrequency)
+	p.commontypes().RecycleRationalNumberType(&v.EVSENominalFrequency)
 	if v.MaximumPowerAsymmetry != nil {
-		p.shared().RecycleRationalNumberType(v.MaximumPowerAsymmetry)
+		p.commontypes().RecycleRationalNumberType(v.MaximumPowerAsymmetry)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.MaximumPowerAsymmetry)
 	}
 	if v.EVSEPowerRampLimitation != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
 	}
 	if v.EVSEPresentActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
 	}
 	if v.EVSEPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
 	}
 	if v.EVSEPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
 	}
 }
 
 func (p *pool) recycleAC_ChargeLoopReqType(v *AC_ChargeLoopReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.DisplayParameters != nil {
-		p.shared().RecycleDisplayParametersType(v.DisplayParameters)
+		p.commontypes().RecycleDisplayParametersType(v.DisplayParameters)
 		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
 	}
 	if v.BPT_Dynamic_AC_CLReqControlMode != nil {
@@ -11771,7 +11781,7 @@ func (p *pool) recycleAC_ChargeLoopReqType(v *AC_ChargeLoopReqType) {
 		p.pBPT_Scheduled_AC_CLReqControlModeType = append(p.pBPT_Scheduled_AC_CLReqControlModeType, v.BPT_Scheduled_AC_CLReqControlMode)
 	}
 	if v.CLReqControlMode != nil {
-		p.shared().RecycleCLReqControlModeType(v.CLReqControlMode)
+		p.commontypes().RecycleCLReqControlModeType(v.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, v.CLReqControlMode)
 	}
 	if v.Dynamic_AC_CLReqControlMode != nil {
@@ -11788,69 +11798,69 @@ func (p *pool) recycleBPT_Dynamic_AC_CLReqControlModeType(v *BPT_Dynamic_AC_CLRe
 	if v.DepartureTime != nil {
 		p.pUint32 = append(p.pUint32, v.DepartureTime)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
 	if v.EVMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
 	}
 	if v.EVMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
 	if v.EVMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
 	}
 	if v.EVMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPresentActivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentActivePower)
 	if v.EVPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
 	}
 	if v.EVPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPresentReactivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentReactivePower)
 	if v.EVPresentReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
 	}
 	if v.EVPresentReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMaximumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumDischargePower)
 	if v.EVMaximumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L2)
 	}
 	if v.EVMaximumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMinimumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumDischargePower)
 	if v.EVMinimumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L2)
 	}
 	if v.EVMinimumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L3)
 	}
 	if v.EVMaximumV2XEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumV2XEnergyRequest)
 	}
 	if v.EVMinimumV2XEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumV2XEnergyRequest)
 	}
 }
@@ -11859,207 +11869,207 @@ func (p *pool) recycleDynamic_AC_CLReqControlModeType(v *Dynamic_AC_CLReqControl
 	if v.DepartureTime != nil {
 		p.pUint32 = append(p.pUint32, v.DepartureTime)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
 	if v.EVMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
 	}
 	if v.EVMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
 	if v.EVMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
 	}
 	if v.EVMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPresentActivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentActivePower)
 	if v.EVPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
 	}
 	if v.EVPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPresentReactivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentReactivePower)
 	if v.EVPresentReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
 	}
 	if v.EVPresentReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
 	}
 }
 
 func (p *pool) recycleBPT_Scheduled_AC_CLReqControlModeType(v *BPT_Scheduled_AC_CLReqControlModeType) {
 	if v.EVTargetEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVTargetEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
 	}
 	if v.EVMaximumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
 	}
 	if v.EVMinimumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
 	}
 	if v.EVMaximumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
 	}
 	if v.EVMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
 	}
 	if v.EVMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
 	}
 	if v.EVMinimumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
 	}
 	if v.EVMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
 	}
 	if v.EVMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPresentActivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentActivePower)
 	if v.EVPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
 	}
 	if v.EVPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
 	}
 	if v.EVPresentReactivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower)
 	}
 	if v.EVPresentReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
 	}
 	if v.EVPresentReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
 	}
 	if v.EVMaximumDischargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower)
 	}
 	if v.EVMaximumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L2)
 	}
 	if v.EVMaximumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L3)
 	}
 	if v.EVMinimumDischargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower)
 	}
 	if v.EVMinimumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L2)
 	}
 	if v.EVMinimumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L3)
 	}
 }
 
 func (p *pool) recycleScheduled_AC_CLReqControlModeType(v *Scheduled_AC_CLReqControlModeType) {
 	if v.EVTargetEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVTargetEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
 	}
 	if v.EVMaximumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
 	}
 	if v.EVMinimumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
 	}
 	if v.EVMaximumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
 	}
 	if v.EVMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
 	}
 	if v.EVMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
 	}
 	if v.EVMinimumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
 	}
 	if v.EVMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
 	}
 	if v.EVMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPresentActivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentActivePower)
 	if v.EVPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L2)
 	}
 	if v.EVPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentActivePower_L3)
 	}
 	if v.EVPresentReactivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower)
 	}
 	if v.EVPresentReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L2)
 	}
 	if v.EVPresentReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVPresentReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPresentReactivePower_L3)
 	}
 }
 
 func (p *pool) recycleAC_ChargeLoopResType(v *AC_ChargeLoopResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.EVSEStatus != nil {
-		p.shared().RecycleEVSEStatusType(v.EVSEStatus)
+		p.commontypes().RecycleEVSEStatusType(v.EVSEStatus)
 		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
 	}
 	if v.MeterInfo != nil {
-		p.shared().RecycleMeterInfoType(v.MeterInfo)
+		p.commontypes().RecycleMeterInfoType(v.MeterInfo)
 		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
 	}
 	if v.Receipt != nil {
-		p.shared().RecycleReceiptType(v.Receipt)
+		p.commontypes().RecycleReceiptType(v.Receipt)
 		p.pReceiptType = append(p.pReceiptType, v.Receipt)
 	}
 	if v.EVSETargetFrequency != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetFrequency)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetFrequency)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetFrequency)
 	}
 	if v.BPT_Dynamic_AC_CLResControlMode != nil {
@@ -12071,7 +12081,7 @@ func (p *pool) recycleAC_ChargeLoopResType(v *AC_ChargeLoopResType) {
 		p.pBPT_Scheduled_AC_CLResControlModeType = append(p.pBPT_Scheduled_AC_CLResControlModeType, v.BPT_Scheduled_AC_CLResControlMode)
 	}
 	if v.CLResControlMode != nil {
-		p.shared().RecycleCLResControlModeType(v.CLResControlMode)
+		p.commontypes().RecycleCLResControlModeType(v.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, v.CLResControlMode)
 	}
 	if v.Dynamic_AC_CLResControlMode != nil {
@@ -12097,37 +12107,37 @@ func (p *pool) recycleBPT_Dynamic_AC_CLResControlModeType(v *BPT_Dynamic_AC_CLRe
 	if v.AckMaxDelay != nil {
 		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSETargetActivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSETargetActivePower)
 	if v.EVSETargetActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
 	}
 	if v.EVSETargetActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
 	}
 	if v.EVSETargetReactivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
 	}
 	if v.EVSETargetReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
 	}
 	if v.EVSETargetReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
 	}
 	if v.EVSEPresentActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
 	}
 	if v.EVSEPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
 	}
 	if v.EVSEPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
 	}
 }
@@ -12145,121 +12155,121 @@ func (p *pool) recycleDynamic_AC_CLResControlModeType(v *Dynamic_AC_CLResControl
 	if v.AckMaxDelay != nil {
 		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSETargetActivePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSETargetActivePower)
 	if v.EVSETargetActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
 	}
 	if v.EVSETargetActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
 	}
 	if v.EVSETargetReactivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
 	}
 	if v.EVSETargetReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
 	}
 	if v.EVSETargetReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
 	}
 	if v.EVSEPresentActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
 	}
 	if v.EVSEPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
 	}
 	if v.EVSEPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
 	}
 }
 
 func (p *pool) recycleBPT_Scheduled_AC_CLResControlModeType(v *BPT_Scheduled_AC_CLResControlModeType) {
 	if v.EVSETargetActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower)
 	}
 	if v.EVSETargetActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
 	}
 	if v.EVSETargetActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
 	}
 	if v.EVSETargetReactivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
 	}
 	if v.EVSETargetReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
 	}
 	if v.EVSETargetReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
 	}
 	if v.EVSEPresentActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
 	}
 	if v.EVSEPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
 	}
 	if v.EVSEPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
 	}
 }
 
 func (p *pool) recycleScheduled_AC_CLResControlModeType(v *Scheduled_AC_CLResControlModeType) {
 	if v.EVSETargetActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower)
 	}
 	if v.EVSETargetActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L2)
 	}
 	if v.EVSETargetActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetActivePower_L3)
 	}
 	if v.EVSETargetReactivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower)
 	}
 	if v.EVSETargetReactivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L2)
 	}
 	if v.EVSETargetReactivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSETargetReactivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSETargetReactivePower_L3)
 	}
 	if v.EVSEPresentActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
 	}
 	if v.EVSEPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
 	}
 	if v.EVSEPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
 	}
 }
 
 func (p *pool) recycleAC_ChargeParameterDiscoveryReqType(v *AC_ChargeParameterDiscoveryReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.AC_CPDReqEnergyTransferMode != nil {
 		p.recycleAC_CPDReqEnergyTransferModeType(v.AC_CPDReqEnergyTransferMode)
 		p.pAC_CPDReqEnergyTransferModeType = append(p.pAC_CPDReqEnergyTransferModeType, v.AC_CPDReqEnergyTransferMode)
@@ -12271,46 +12281,46 @@ func (p *pool) recycleAC_ChargeParameterDiscoveryReqType(v *AC_ChargeParameterDi
 }
 
 func (p *pool) recycleBPT_AC_CPDReqEnergyTransferModeType(v *BPT_AC_CPDReqEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
 	if v.EVMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L2)
 	}
 	if v.EVMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
 	if v.EVMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L2)
 	}
 	if v.EVMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMaximumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumDischargePower)
 	if v.EVMaximumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L2)
 	}
 	if v.EVMaximumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMinimumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumDischargePower)
 	if v.EVMinimumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L2)
 	}
 	if v.EVMinimumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower_L3)
 	}
 }
 
 func (p *pool) recycleAC_ChargeParameterDiscoveryResType(v *AC_ChargeParameterDiscoveryResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.AC_CPDResEnergyTransferMode != nil {
 		p.recycleAC_CPDResEnergyTransferModeType(v.AC_CPDResEnergyTransferMode)
 		p.pAC_CPDResEnergyTransferModeType = append(p.pAC_CPDResEnergyTransferModeType, v.AC_CPDResEnergyTransferMode)
@@ -12322,61 +12332,61 @@ func (p *pool) recycleAC_ChargeParameterDiscoveryResType(v *AC_ChargeParameterDi
 }
 
 func (p *pool) recycleBPT_AC_CPDResEnergyTransferModeType(v *BPT_AC_CPDResEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
 	if v.EVSEMaximumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L2)
 	}
 	if v.EVSEMaximumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
 	if v.EVSEMinimumChargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumChargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumChargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L2)
 	}
 	if v.EVSEMinimumChargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumChargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumChargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSENominalFrequency)
+	p.commontypes().RecycleRationalNumberType(&v.EVSENominalFrequency)
 	if v.MaximumPowerAsymmetry != nil {
-		p.shared().RecycleRationalNumberType(v.MaximumPowerAsymmetry)
+		p.commontypes().RecycleRationalNumberType(v.MaximumPowerAsymmetry)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.MaximumPowerAsymmetry)
 	}
 	if v.EVSEPowerRampLimitation != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
 	}
 	if v.EVSEPresentActivePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower)
 	}
 	if v.EVSEPresentActivePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L2)
 	}
 	if v.EVSEPresentActivePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPresentActivePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPresentActivePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumDischargePower)
 	if v.EVSEMaximumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargePower_L2)
 	}
 	if v.EVSEMaximumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargePower_L3)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumDischargePower)
 	if v.EVSEMinimumDischargePower_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumDischargePower_L2)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumDischargePower_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumDischargePower_L2)
 	}
 	if v.EVSEMinimumDischargePower_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumDischargePower_L3)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumDischargePower_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumDischargePower_L3)
 	}
 }
@@ -12444,23 +12454,23 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pBPT_Scheduled_AC_CLResControlModeType = append(p.pBPT_Scheduled_AC_CLResControlModeType, d.BPT_Scheduled_AC_CLResControlMode)
 	}
 	if d.CLReqControlMode != nil {
-		p.shared().RecycleCLReqControlModeType(d.CLReqControlMode)
+		p.commontypes().RecycleCLReqControlModeType(d.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
 	}
 	if d.CLResControlMode != nil {
-		p.shared().RecycleCLResControlModeType(d.CLResControlMode)
+		p.commontypes().RecycleCLResControlModeType(d.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
 	}
 	if d.CanonicalizationMethod != nil {
-		p.shared().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.dsigtypes().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
 		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
 	}
 	if d.DSAKeyValue != nil {
-		p.shared().RecycleDSAKeyValueType(d.DSAKeyValue)
+		p.dsigtypes().RecycleDSAKeyValueType(d.DSAKeyValue)
 		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
 	}
 	if d.DigestMethod != nil {
-		p.shared().RecycleDigestMethodType(d.DigestMethod)
+		p.dsigtypes().RecycleDigestMethodType(d.DigestMethod)
 		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
 	}
 	if d.Dynamic_AC_CLReqControlMode != nil {
@@ -12472,45 +12482,45 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pDynamic_AC_CLResControlModeType = append(p.pDynamic_AC_CLResControlModeType, d.Dynamic_AC_CLResControlMode)
 	}
 	if d.KeyInfo != nil {
-		p.shared().RecycleKeyInfoType(d.KeyInfo)
+		p.dsigtypes().RecycleKeyInfoType(d.KeyInfo)
 		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
 	}
 	if d.KeyName != nil {
 		p.pString = append(p.pString, d.KeyName)
 	}
 	if d.KeyValue != nil {
-		p.shared().RecycleKeyValueType(d.KeyValue)
+		p.dsigtypes().RecycleKeyValueType(d.KeyValue)
 		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
 	}
 	if d.Manifest != nil {
-		p.shared().RecycleManifestType(d.Manifest)
+		p.dsigtypes().RecycleManifestType(d.Manifest)
 		p.pManifestType = append(p.pManifestType, d.Manifest)
 	}
 	if d.MgmtData != nil {
 		p.pString = append(p.pString, d.MgmtData)
 	}
 	if d.Object != nil {
-		p.shared().RecycleObjectType(d.Object)
+		p.dsigtypes().RecycleObjectType(d.Object)
 		p.pObjectType = append(p.pObjectType, d.Object)
 	}
 	if d.PGPData != nil {
-		p.shared().RecyclePGPDataType(d.PGPData)
+		p.dsigtypes().RecyclePGPDataType(d.PGPData)
 		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
 	}
 	if d.RSAKeyValue != nil {
-		p.shared().RecycleRSAKeyValueType(d.RSAKeyValue)
+		p.dsigtypes().RecycleRSAKeyValueType(d.RSAKeyValue)
 		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
 	}
 	if d.Reference != nil {
-		p.shared().RecycleReferenceType(d.Reference)
+		p.dsigtypes().RecycleReferenceType(d.Reference)
 		p.pReferenceType = append(p.pReferenceType, d.Reference)
 	}
 	if d.RetrievalMethod != nil {
-		p.shared().RecycleRetrievalMethodType(d.RetrievalMethod)
+		p.dsigtypes().RecycleRetrievalMethodType(d.RetrievalMethod)
 		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
 	}
 	if d.SPKIData != nil {
-		p.shared().RecycleSPKIDataType(d.SPKIData)
+		p.dsigtypes().RecycleSPKIDataType(d.SPKIData)
 		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
 	}
 	if d.Scheduled_AC_CLReqControlMode != nil {
@@ -12522,39 +12532,39 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pScheduled_AC_CLResControlModeType = append(p.pScheduled_AC_CLResControlModeType, d.Scheduled_AC_CLResControlMode)
 	}
 	if d.Signature != nil {
-		p.shared().RecycleSignatureType(d.Signature)
+		p.dsigtypes().RecycleSignatureType(d.Signature)
 		p.pSignatureType = append(p.pSignatureType, d.Signature)
 	}
 	if d.SignatureMethod != nil {
-		p.shared().RecycleSignatureMethodType(d.SignatureMethod)
+		p.dsigtypes().RecycleSignatureMethodType(d.SignatureMethod)
 		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
 	}
 	if d.SignatureProperties != nil {
-		p.shared().RecycleSignaturePropertiesType(d.SignatureProperties)
+		p.dsigtypes().RecycleSignaturePropertiesType(d.SignatureProperties)
 		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
 	}
 	if d.SignatureProperty != nil {
-		p.shared().RecycleSignaturePropertyType(d.SignatureProperty)
+		p.dsigtypes().RecycleSignaturePropertyType(d.SignatureProperty)
 		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
 	}
 	if d.SignatureValue != nil {
-		p.shared().RecycleSignatureValueType(d.SignatureValue)
+		p.dsigtypes().RecycleSignatureValueType(d.SignatureValue)
 		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
 	}
 	if d.SignedInfo != nil {
-		p.shared().RecycleSignedInfoType(d.SignedInfo)
+		p.dsigtypes().RecycleSignedInfoType(d.SignedInfo)
 		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
 	}
 	if d.Transform != nil {
-		p.shared().RecycleTransformType(d.Transform)
+		p.dsigtypes().RecycleTransformType(d.Transform)
 		p.pTransformType = append(p.pTransformType, d.Transform)
 	}
 	if d.Transforms != nil {
-		p.shared().RecycleTransformsType(d.Transforms)
+		p.dsigtypes().RecycleTransformsType(d.Transforms)
 		p.pTransformsType = append(p.pTransformsType, d.Transforms)
 	}
 	if d.X509Data != nil {
-		p.shared().RecycleX509DataType(d.X509Data)
+		p.dsigtypes().RecycleX509DataType(d.X509Data)
 		p.pX509DataType = append(p.pX509DataType, d.X509Data)
 	}
 	*d = Document{}
@@ -12795,12 +12805,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 7:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.AdditionalServicesCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 8:
 		d.Amount = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Amount); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Amount); err != nil {
 			return err
 		}
 	case 9:
@@ -12877,22 +12887,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 17:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.BatteryEnergyCapacity); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 18:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 19:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 20:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 21:
@@ -12959,12 +12969,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 24:
 		d.CostPerUnit = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.CostPerUnit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.CostPerUnit); err != nil {
 			return err
 		}
 	case 25:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 26:
@@ -12993,7 +13003,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 27:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 28:
@@ -13017,7 +13027,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 29:
 		d.DisplayParameters = p.newDisplayParametersType()
-		if err := commontypes.DecodeDisplayParametersType(&r, p.shared(), d.DisplayParameters); err != nil {
+		if err := commontypes.DecodeDisplayParametersType(&r, p.commontypes(), d.DisplayParameters); err != nil {
 			return err
 		}
 	case 30:
@@ -13032,177 +13042,177 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 32:
 		d.EVMaximumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumChargePower); err != nil {
 			return err
 		}
 	case 33:
 		d.EVMaximumChargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumChargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumChargePower_L2); err != nil {
 			return err
 		}
 	case 34:
 		d.EVMaximumChargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumChargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumChargePower_L3); err != nil {
 			return err
 		}
 	case 35:
 		d.EVMaximumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumDischargePower); err != nil {
 			return err
 		}
 	case 36:
 		d.EVMaximumDischargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumDischargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumDischargePower_L2); err != nil {
 			return err
 		}
 	case 37:
 		d.EVMaximumDischargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumDischargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumDischargePower_L3); err != nil {
 			return err
 		}
 	case 38:
 		d.EVMaximumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 39:
 		d.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumV2XEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 40:
 		d.EVMinimumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumChargePower); err != nil {
 			return err
 		}
 	case 41:
 		d.EVMinimumChargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumChargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumChargePower_L2); err != nil {
 			return err
 		}
 	case 42:
 		d.EVMinimumChargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumChargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumChargePower_L3); err != nil {
 			return err
 		}
 	case 43:
 		d.EVMinimumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumDischargePower); err != nil {
 			return err
 		}
 	case 44:
 		d.EVMinimumDischargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumDischargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumDischargePower_L2); err != nil {
 			return err
 		}
 	case 45:
 		d.EVMinimumDischargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumDischargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumDischargePower_L3); err != nil {
 			return err
 		}
 	case 46:
 		d.EVMinimumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 47:
 		d.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumV2XEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 48:
 		d.EVPresentActivePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPresentActivePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPresentActivePower); err != nil {
 			return err
 		}
 	case 49:
 		d.EVPresentActivePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPresentActivePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPresentActivePower_L2); err != nil {
 			return err
 		}
 	case 50:
 		d.EVPresentActivePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPresentActivePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPresentActivePower_L3); err != nil {
 			return err
 		}
 	case 51:
 		d.EVPresentReactivePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPresentReactivePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPresentReactivePower); err != nil {
 			return err
 		}
 	case 52:
 		d.EVPresentReactivePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPresentReactivePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPresentReactivePower_L2); err != nil {
 			return err
 		}
 	case 53:
 		d.EVPresentReactivePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPresentReactivePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPresentReactivePower_L3); err != nil {
 			return err
 		}
 	case 54:
 		d.EVSEMaximumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumChargePower); err != nil {
 			return err
 		}
 	case 55:
 		d.EVSEMaximumChargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumChargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumChargePower_L2); err != nil {
 			return err
 		}
 	case 56:
 		d.EVSEMaximumChargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumChargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumChargePower_L3); err != nil {
 			return err
 		}
 	case 57:
 		d.EVSEMaximumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumDischargePower); err != nil {
 			return err
 		}
 	case 58:
 		d.EVSEMaximumDischargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumDischargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumDischargePower_L2); err != nil {
 			return err
 		}
 	case 59:
 		d.EVSEMaximumDischargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumDischargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumDischargePower_L3); err != nil {
 			return err
 		}
 	case 60:
 		d.EVSEMinimumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumChargePower); err != nil {
 			return err
 		}
 	case 61:
 		d.EVSEMinimumChargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumChargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumChargePower_L2); err != nil {
 			return err
 		}
 	case 62:
 		d.EVSEMinimumChargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumChargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumChargePower_L3); err != nil {
 			return err
 		}
 	case 63:
 		d.EVSEMinimumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumDischargePower); err != nil {
 			return err
 		}
 	case 64:
 		d.EVSEMinimumDischargePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumDischargePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumDischargePower_L2); err != nil {
 			return err
 		}
 	case 65:
 		d.EVSEMinimumDischargePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumDischargePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumDischargePower_L3); err != nil {
 			return err
 		}
 	case 66:
 		d.EVSENominalFrequency = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSENominalFrequency); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSENominalFrequency); err != nil {
 			return err
 		}
 	case 67:
@@ -13231,72 +13241,72 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 68:
 		d.EVSEPowerRampLimitation = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEPowerRampLimitation); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEPowerRampLimitation); err != nil {
 			return err
 		}
 	case 69:
 		d.EVSEPresentActivePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEPresentActivePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEPresentActivePower); err != nil {
 			return err
 		}
 	case 70:
 		d.EVSEPresentActivePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEPresentActivePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEPresentActivePower_L2); err != nil {
 			return err
 		}
 	case 71:
 		d.EVSEPresentActivePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEPresentActivePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEPresentActivePower_L3); err != nil {
 			return err
 		}
 	case 72:
 		d.EVSEStatus = p.newEVSEStatusType()
-		if err := commontypes.DecodeEVSEStatusType(&r, p.shared(), d.EVSEStatus); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&r, p.commontypes(), d.EVSEStatus); err != nil {
 			return err
 		}
 	case 73:
 		d.EVSETargetActivePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSETargetActivePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSETargetActivePower); err != nil {
 			return err
 		}
 	case 74:
 		d.EVSETargetActivePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSETargetActivePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSETargetActivePower_L2); err != nil {
 			return err
 		}
 	case 75:
 		d.EVSETargetActivePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSETargetActivePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSETargetActivePower_L3); err != nil {
 			return err
 		}
 	case 76:
 		d.EVSETargetFrequency = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSETargetFrequency); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSETargetFrequency); err != nil {
 			return err
 		}
 	case 77:
 		d.EVSETargetReactivePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSETargetReactivePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSETargetReactivePower); err != nil {
 			return err
 		}
 	case 78:
 		d.EVSETargetReactivePower_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSETargetReactivePower_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSETargetReactivePower_L2); err != nil {
 			return err
 		}
 	case 79:
 		d.EVSETargetReactivePower_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSETargetReactivePower_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSETargetReactivePower_L3); err != nil {
 			return err
 		}
 	case 80:
 		d.EVTargetEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 81:
 		d.EnergyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.EnergyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.EnergyCosts); err != nil {
 			return err
 		}
 	case 82:
@@ -13380,7 +13390,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 86:
 		d.Header = p.newMessageHeaderType()
-		if err := commontypes.DecodeMessageHeaderType(&r, p.shared(), d.Header); err != nil {
+		if err := commontypes.DecodeMessageHeaderType(&r, p.commontypes(), d.Header); err != nil {
 			return err
 		}
 	case 87:
@@ -13424,7 +13434,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 89:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 90:
@@ -13449,17 +13459,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 91:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 92:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 93:
 		d.MaximumPowerAsymmetry = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.MaximumPowerAsymmetry); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.MaximumPowerAsymmetry); err != nil {
 			return err
 		}
 	case 94:
@@ -13508,7 +13518,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 96:
 		d.MeterInfo = p.newMeterInfoType()
-		if err := commontypes.DecodeMeterInfoType(&r, p.shared(), d.MeterInfo); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&r, p.commontypes(), d.MeterInfo); err != nil {
 			return err
 		}
 	case 97:
@@ -13684,17 +13694,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 105:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 106:
 		d.OccupancyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OccupancyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 107:
 		d.OverstayCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OverstayCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OverstayCosts); err != nil {
 			return err
 		}
 	case 108:
@@ -13718,7 +13728,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 109:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 110:
@@ -13823,17 +13833,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 115:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 116:
 		d.Receipt = p.newReceiptType()
-		if err := commontypes.DecodeReceiptType(&r, p.shared(), d.Receipt); err != nil {
+		if err := commontypes.DecodeReceiptType(&r, p.commontypes(), d.Receipt); err != nil {
 			return err
 		}
 	case 117:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 118:
@@ -13934,17 +13944,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 122:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 123:
 		d.RootCertificateID = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.RootCertificateID); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.RootCertificateID); err != nil {
 			return err
 		}
 	case 124:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 125:
@@ -14019,32 +14029,32 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 130:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 131:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 132:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 133:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 134:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 135:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 136:
@@ -14073,7 +14083,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 137:
 		d.TaxCosts = p.newDetailedTaxType()
-		if err := commontypes.DecodeDetailedTaxType(&r, p.shared(), d.TaxCosts); err != nil {
+		if err := commontypes.DecodeDetailedTaxType(&r, p.commontypes(), d.TaxCosts); err != nil {
 			return err
 		}
 	case 138:
@@ -14147,12 +14157,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 141:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 142:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 143:
@@ -14219,7 +14229,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 146:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 147:
@@ -14244,7 +14254,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 148:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 149:
@@ -14908,7 +14918,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(20, 8)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CapacitiveEnergyReadingVARh != nil:
 		w.WriteBits(21, 8)
 		err = func() error {
@@ -14938,7 +14948,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeRationalNumberType(&w, d.CostPerUnit)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(25, 8)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DepartureTime != nil:
 		w.WriteBits(26, 8)
 		err = func() error {
@@ -14949,7 +14959,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DigestMethod != nil:
 		w.WriteBits(27, 8)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(28, 8)
 		err = func() error {
@@ -15192,7 +15202,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(89, 8)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(90, 8)
 		err = func() error {
@@ -15208,10 +15218,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(91, 8)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(92, 8)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MaximumPowerAsymmetry != nil:
 		w.WriteBits(93, 8)
 		err = commontypes.EncodeRationalNumberType(&w, d.MaximumPowerAsymmetry)
@@ -15322,7 +15332,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(105, 8)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.OccupancyCosts != nil:
 		w.WriteBits(106, 8)
 		err = commontypes.EncodeDetailedCostType(&w, d.OccupancyCosts)
@@ -15342,7 +15352,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(109, 8)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(110, 8)
 		err = func() error {
@@ -15400,13 +15410,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(115, 8)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Receipt != nil:
 		w.WriteBits(116, 8)
 		err = commontypes.EncodeReceiptType(&w, d.Receipt)
 	case d.Reference != nil:
 		w.WriteBits(117, 8)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RemainingTimeToMaximumSOC != nil:
 		w.WriteBits(118, 8)
 		err = func() error {
@@ -15444,13 +15454,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RetrievalMethod != nil:
 		w.WriteBits(122, 8)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.RootCertificateID != nil:
 		w.WriteBits(123, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
 	case d.SPKIData != nil:
 		w.WriteBits(124, 8)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(125, 8)
 		err = func() error {
@@ -15492,22 +15502,22 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Signature != nil:
 		w.WriteBits(130, 8)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(131, 8)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(132, 8)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(133, 8)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(134, 8)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(135, 8)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.TargetSOC != nil:
 		w.WriteBits(136, 8)
 		err = func() error {
@@ -15551,10 +15561,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Transform != nil:
 		w.WriteBits(141, 8)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(142, 8)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.Value != nil:
 		w.WriteBits(143, 8)
 		err = func() error {
@@ -15587,7 +15597,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(146, 8)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(147, 8)
 		err = func() error {
@@ -15603,7 +15613,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(148, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(149, 8)
 		err = func() error {
@@ -15738,17 +15748,17 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	switch ec {
 	case 0:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -15849,7 +15859,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -15874,12 +15884,12 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -15923,7 +15933,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 14:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -15947,7 +15957,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -16028,22 +16038,22 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -16086,42 +16096,42 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 34:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -16164,7 +16174,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -16189,7 +16199,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -16451,13 +16461,13 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 	switch {
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(0, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(1, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(2, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(3, 6)
 		err = func() error {
@@ -16514,7 +16524,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(8, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(9, 6)
 		err = func() error {
@@ -16530,10 +16540,10 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(10, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(11, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(12, 6)
 		err = func() error {
@@ -16560,7 +16570,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Object != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -16574,7 +16584,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -16621,16 +16631,16 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(25, 6)
 		err = func() error {
@@ -16655,28 +16665,28 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Signature != nil:
 		w.WriteBits(27, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(30, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(31, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(32, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(34, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509CRL != nil:
 		w.WriteBits(35, 6)
 		err = func() error {
@@ -16701,7 +16711,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(38, 6)
 		err = func() error {
@@ -16717,7 +16727,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(40, 6)
 		err = func() error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -1517,11 +1518,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureType
 		randSignatureType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignatureType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignatureType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1530,11 +1531,11 @@ var randomTypeCases = []struct {
 		var v, got SignedInfoType
 		randSignedInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignedInfoType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignedInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignedInfoType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1543,11 +1544,11 @@ var randomTypeCases = []struct {
 		var v, got CanonicalizationMethodType
 		randCanonicalizationMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeCanonicalizationMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeCanonicalizationMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1556,11 +1557,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureMethodType
 		randSignatureMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignatureMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignatureMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1569,11 +1570,11 @@ var randomTypeCases = []struct {
 		var v, got ReferenceType
 		randReferenceType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeReferenceType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeReferenceType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeReferenceType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1582,11 +1583,11 @@ var randomTypeCases = []struct {
 		var v, got TransformsType
 		randTransformsType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeTransformsType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeTransformsType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeTransformsType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1595,11 +1596,11 @@ var randomTypeCases = []struct {
 		var v, got TransformType
 		randTransformType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeTransformType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeTransformType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeTransformType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1608,11 +1609,11 @@ var randomTypeCases = []struct {
 		var v, got DigestMethodType
 		randDigestMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeDigestMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeDigestMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeDigestMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1621,11 +1622,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureValueType
 		randSignatureValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignatureValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignatureValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1634,11 +1635,11 @@ var randomTypeCases = []struct {
 		var v, got KeyInfoType
 		randKeyInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeKeyInfoType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeKeyInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeKeyInfoType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1647,11 +1648,11 @@ var randomTypeCases = []struct {
 		var v, got KeyValueType
 		randKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1660,11 +1661,11 @@ var randomTypeCases = []struct {
 		var v, got DSAKeyValueType
 		randDSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeDSAKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeDSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeDSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1673,11 +1674,11 @@ var randomTypeCases = []struct {
 		var v, got RSAKeyValueType
 		randRSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeRSAKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeRSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeRSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1686,11 +1687,11 @@ var randomTypeCases = []struct {
 		var v, got RetrievalMethodType
 		randRetrievalMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeRetrievalMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeRetrievalMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeRetrievalMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1699,11 +1700,11 @@ var randomTypeCases = []struct {
 		var v, got X509DataType
 		randX509DataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeX509DataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeX509DataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeX509DataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1712,11 +1713,11 @@ var randomTypeCases = []struct {
 		var v, got X509IssuerSerialType
 		randX509IssuerSerialType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeX509IssuerSerialType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeX509IssuerSerialType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeX509IssuerSerialType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1725,11 +1726,11 @@ var randomTypeCases = []struct {
 		var v, got PGPDataType
 		randPGPDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodePGPDataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodePGPDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodePGPDataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1738,11 +1739,11 @@ var randomTypeCases = []struct {
 		var v, got SPKIDataType
 		randSPKIDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSPKIDataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSPKIDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSPKIDataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1751,11 +1752,11 @@ var randomTypeCases = []struct {
 		var v, got ObjectType
 		randObjectType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeObjectType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeObjectType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeObjectType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -2141,11 +2142,11 @@ var randomTypeCases = []struct {
 		var v, got ManifestType
 		randManifestType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeManifestType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeManifestType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeManifestType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

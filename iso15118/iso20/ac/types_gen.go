@@ -4,12 +4,13 @@ package ac
 
 import (
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
 var _ exi.HexBinary
 
-// ResponseCodeType is the enumeration responseCodeType, declared in the package the ISO-20 packages share.
+// ResponseCodeType is the enumeration responseCodeType, declared in the shared package commontypes.
 type ResponseCodeType = commontypes.ResponseCodeType
 
 // Values of ResponseCodeType, in declaration order (the EXI index).
@@ -56,7 +57,7 @@ const (
 	ResponseCodeTypeFAILED_WrongChargeParameter            = commontypes.ResponseCodeTypeFAILED_WrongChargeParameter
 )
 
-// EvseNotificationType is the enumeration evseNotificationType, declared in the package the ISO-20 packages share.
+// EvseNotificationType is the enumeration evseNotificationType, declared in the shared package commontypes.
 type EvseNotificationType = commontypes.EvseNotificationType
 
 // Values of EvseNotificationType, in declaration order (the EXI index).
@@ -123,61 +124,61 @@ type V2GMessageType = commontypes.V2GMessageType
 type MessageHeaderType = commontypes.MessageHeaderType
 
 // SignatureType is complex type SignatureType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureType = commontypes.SignatureType
+type SignatureType = dsigtypes.SignatureType
 
 // SignedInfoType is complex type SignedInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignedInfoType = commontypes.SignedInfoType
+type SignedInfoType = dsigtypes.SignedInfoType
 
 // CanonicalizationMethodType is complex type CanonicalizationMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type CanonicalizationMethodType = commontypes.CanonicalizationMethodType
+type CanonicalizationMethodType = dsigtypes.CanonicalizationMethodType
 
 // SignatureMethodType is complex type SignatureMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureMethodType = commontypes.SignatureMethodType
+type SignatureMethodType = dsigtypes.SignatureMethodType
 
 // ReferenceType is complex type ReferenceType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ReferenceType = commontypes.ReferenceType
+type ReferenceType = dsigtypes.ReferenceType
 
 // TransformsType is complex type TransformsType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformsType = commontypes.TransformsType
+type TransformsType = dsigtypes.TransformsType
 
 // TransformType is complex type TransformType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformType = commontypes.TransformType
+type TransformType = dsigtypes.TransformType
 
 // DigestMethodType is complex type DigestMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DigestMethodType = commontypes.DigestMethodType
+type DigestMethodType = dsigtypes.DigestMethodType
 
 // SignatureValueType is complex type SignatureValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureValueType = commontypes.SignatureValueType
+type SignatureValueType = dsigtypes.SignatureValueType
 
 // KeyInfoType is complex type KeyInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyInfoType = commontypes.KeyInfoType
+type KeyInfoType = dsigtypes.KeyInfoType
 
 // KeyValueType is complex type KeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyValueType = commontypes.KeyValueType
+type KeyValueType = dsigtypes.KeyValueType
 
 // DSAKeyValueType is complex type DSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DSAKeyValueType = commontypes.DSAKeyValueType
+type DSAKeyValueType = dsigtypes.DSAKeyValueType
 
 // RSAKeyValueType is complex type RSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RSAKeyValueType = commontypes.RSAKeyValueType
+type RSAKeyValueType = dsigtypes.RSAKeyValueType
 
 // RetrievalMethodType is complex type RetrievalMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RetrievalMethodType = commontypes.RetrievalMethodType
+type RetrievalMethodType = dsigtypes.RetrievalMethodType
 
 // X509DataType is complex type X509DataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509DataType = commontypes.X509DataType
+type X509DataType = dsigtypes.X509DataType
 
 // X509IssuerSerialType is complex type X509IssuerSerialType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509IssuerSerialType = commontypes.X509IssuerSerialType
+type X509IssuerSerialType = dsigtypes.X509IssuerSerialType
 
 // PGPDataType is complex type PGPDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type PGPDataType = commontypes.PGPDataType
+type PGPDataType = dsigtypes.PGPDataType
 
 // SPKIDataType is complex type SPKIDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SPKIDataType = commontypes.SPKIDataType
+type SPKIDataType = dsigtypes.SPKIDataType
 
 // ObjectType is complex type ObjectType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ObjectType = commontypes.ObjectType
+type ObjectType = dsigtypes.ObjectType
 
 // DisplayParametersType is complex type DisplayParametersType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
 type DisplayParametersType = commontypes.DisplayParametersType
@@ -448,13 +449,13 @@ type BPT_AC_CPDResEnergyTransferModeType struct {
 }
 
 // ManifestType is complex type ManifestType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ManifestType = commontypes.ManifestType
+type ManifestType = dsigtypes.ManifestType
 
 // SignaturePropertiesType is complex type SignaturePropertiesType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertiesType = commontypes.SignaturePropertiesType
+type SignaturePropertiesType = dsigtypes.SignaturePropertiesType
 
 // SignaturePropertyType is complex type SignaturePropertyType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertyType = commontypes.SignaturePropertyType
+type SignaturePropertyType = dsigtypes.SignaturePropertyType
 
 // ListOfRootCertificateIDsType is complex type ListOfRootCertificateIDsType (namespace urn:iso:std:iso:15118:-20:CommonTypes).
 type ListOfRootCertificateIDsType = commontypes.ListOfRootCertificateIDsType

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -22,7 +23,7 @@ func decodeACDP_ConnectReqType(r *exi.Reader, p *pool, v *ACDP_ConnectReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -123,7 +124,7 @@ func decodeACDP_ConnectResType(r *exi.Reader, p *pool, v *ACDP_ConnectResType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -362,7 +363,7 @@ func decodeACDP_SystemStatusReqType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -524,7 +525,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 				st = 3
 			case 1:
 				v.EVWLANStrength = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVWLANStrength); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVWLANStrength); err != nil {
 					return err
 				}
 				st = 4
@@ -637,7 +638,7 @@ func decodeEVTechnicalStatusType(r *exi.Reader, p *pool, v *EVTechnicalStatusTyp
 			switch ec {
 			case 0:
 				v.EVWLANStrength = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVWLANStrength); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVWLANStrength); err != nil {
 					return err
 				}
 				st = 4
@@ -1199,7 +1200,7 @@ func decodeACDP_SystemStatusResType(r *exi.Reader, p *pool, v *ACDP_SystemStatus
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1665,7 +1666,7 @@ func decodeACDP_VehiclePositioningReqType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1801,7 +1802,7 @@ func decodeACDP_VehiclePositioningResType(r *exi.Reader, p *pool, v *ACDP_Vehicl
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -2287,27 +2288,27 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 8:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 9:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 10:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 11:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 12:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 13:
@@ -2331,7 +2332,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 14:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 15:
@@ -2356,12 +2357,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 16:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 17:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 18:
@@ -2386,77 +2387,77 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 19:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 20:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 26:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 27:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 30:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 31:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 32:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 33:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -2610,13 +2611,13 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(10, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(11, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(12, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(13, 6)
 		err = func() error {
@@ -2630,7 +2631,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -2646,10 +2647,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(17, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(18, 6)
 		err = func() error {
@@ -2665,49 +2666,49 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(19, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.PGPData != nil:
 		w.WriteBits(20, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.Signature != nil:
 		w.WriteBits(25, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(26, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(27, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(30, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(31, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(32, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509Data != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	}
 	if err != nil {
 		return dst, err
@@ -2825,7 +2826,8 @@ func (d *Document) MessageName() string {
 
 // pool holds values of a previous document for reuse; a nil *pool allocates.
 type pool struct {
-	sh                                  commontypes.Pool // for the types of the shared package
+	shdsigtypes                         dsigtypes.Pool   // for the types of package dsigtypes
+	shcommontypes                       commontypes.Pool // for the types of package commontypes
 	pACDP_ConnectReqType                []*ACDP_ConnectReqType
 	pACDP_ConnectResType                []*ACDP_ConnectResType
 	pACDP_SystemStatusReqType           []*ACDP_SystemStatusReqType
@@ -2908,12 +2910,20 @@ type pool struct {
 	sString                             [][]string
 }
 
-// shared returns the pool of the shared package's types, nil when p is nil.
-func (p *pool) shared() *commontypes.Pool {
+// dsigtypes returns the pool of package dsigtypes's types, nil when p is nil.
+func (p *pool) dsigtypes() *dsigtypes.Pool {
 	if p == nil {
 		return nil
 	}
-	return &p.sh
+	return &p.shdsigtypes
+}
+
+// commontypes returns the pool of package commontypes's types, nil when p is nil.
+func (p *pool) commontypes() *commontypes.Pool {
+	if p == nil {
+		return nil
+	}
+	return &p.shcommontypes
 }
 
 func (p *pool) newACDP_ConnectReqType() *ACDP_ConnectReqType {
@@ -3931,15 +3941,15 @@ func (p *pool) sliceString() []string {
 }
 
 func (p *pool) recycleACDP_ConnectReqType(v *ACDP_ConnectReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_ConnectResType(v *ACDP_ConnectResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_SystemStatusReqType(v *ACDP_SystemStatusReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleEVTechnicalStatusType(&v.EVTechnicalStatus)
 }
 
@@ -3948,7 +3958,7 @@ func (p *pool) recycleEVTechnicalStatusType(v *EVTechnicalStatusType) {
 		p.pBool = append(p.pBool, v.EVImmobilized)
 	}
 	if v.EVWLANStrength != nil {
-		p.shared().RecycleRationalNumberType(v.EVWLANStrength)
+		p.commontypes().RecycleRationalNumberType(v.EVWLANStrength)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVWLANStrength)
 	}
 	if v.EVCPStatus != nil {
@@ -3966,15 +3976,15 @@ func (p *pool) recycleEVTechnicalStatusType(v *EVTechnicalStatusType) {
 }
 
 func (p *pool) recycleACDP_SystemStatusResType(v *ACDP_SystemStatusResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_VehiclePositioningReqType(v *ACDP_VehiclePositioningReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleACDP_VehiclePositioningResType(v *ACDP_VehiclePositioningResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 // Decoder decodes documents without allocating, once warm, anything but byte and string
@@ -4024,101 +4034,101 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pACDP_VehiclePositioningResType = append(p.pACDP_VehiclePositioningResType, d.ACDP_VehiclePositioningRes)
 	}
 	if d.CLReqControlMode != nil {
-		p.shared().RecycleCLReqControlModeType(d.CLReqControlMode)
+		p.commontypes().RecycleCLReqControlModeType(d.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
 	}
 	if d.CLResControlMode != nil {
-		p.shared().RecycleCLResControlModeType(d.CLResControlMode)
+		p.commontypes().RecycleCLResControlModeType(d.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
 	}
 	if d.CanonicalizationMethod != nil {
-		p.shared().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.dsigtypes().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
 		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
 	}
 	if d.DSAKeyValue != nil {
-		p.shared().RecycleDSAKeyValueType(d.DSAKeyValue)
+		p.dsigtypes().RecycleDSAKeyValueType(d.DSAKeyValue)
 		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
 	}
 	if d.DigestMethod != nil {
-		p.shared().RecycleDigestMethodType(d.DigestMethod)
+		p.dsigtypes().RecycleDigestMethodType(d.DigestMethod)
 		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
 	}
 	if d.KeyInfo != nil {
-		p.shared().RecycleKeyInfoType(d.KeyInfo)
+		p.dsigtypes().RecycleKeyInfoType(d.KeyInfo)
 		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
 	}
 	if d.KeyName != nil {
 		p.pString = append(p.pString, d.KeyName)
 	}
 	if d.KeyValue != nil {
-		p.shared().RecycleKeyValueType(d.KeyValue)
+		p.dsigtypes().RecycleKeyValueType(d.KeyValue)
 		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
 	}
 	if d.Manifest != nil {
-		p.shared().RecycleManifestType(d.Manifest)
+		p.dsigtypes().RecycleManifestType(d.Manifest)
 		p.pManifestType = append(p.pManifestType, d.Manifest)
 	}
 	if d.MgmtData != nil {
 		p.pString = append(p.pString, d.MgmtData)
 	}
 	if d.Object != nil {
-		p.shared().RecycleObjectType(d.Object)
+		p.dsigtypes().RecycleObjectType(d.Object)
 		p.pObjectType = append(p.pObjectType, d.Object)
 	}
 	if d.PGPData != nil {
-		p.shared().RecyclePGPDataType(d.PGPData)
+		p.dsigtypes().RecyclePGPDataType(d.PGPData)
 		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
 	}
 	if d.RSAKeyValue != nil {
-		p.shared().RecycleRSAKeyValueType(d.RSAKeyValue)
+		p.dsigtypes().RecycleRSAKeyValueType(d.RSAKeyValue)
 		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
 	}
 	if d.Reference != nil {
-		p.shared().RecycleReferenceType(d.Reference)
+		p.dsigtypes().RecycleReferenceType(d.Reference)
 		p.pReferenceType = append(p.pReferenceType, d.Reference)
 	}
 	if d.RetrievalMethod != nil {
-		p.shared().RecycleRetrievalMethodType(d.RetrievalMethod)
+		p.dsigtypes().RecycleRetrievalMethodType(d.RetrievalMethod)
 		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
 	}
 	if d.SPKIData != nil {
-		p.shared().RecycleSPKIDataType(d.SPKIData)
+		p.dsigtypes().RecycleSPKIDataType(d.SPKIData)
 		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
 	}
 	if d.Signature != nil {
-		p.shared().RecycleSignatureType(d.Signature)
+		p.dsigtypes().RecycleSignatureType(d.Signature)
 		p.pSignatureType = append(p.pSignatureType, d.Signature)
 	}
 	if d.SignatureMethod != nil {
-		p.shared().RecycleSignatureMethodType(d.SignatureMethod)
+		p.dsigtypes().RecycleSignatureMethodType(d.SignatureMethod)
 		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
 	}
 	if d.SignatureProperties != nil {
-		p.shared().RecycleSignaturePropertiesType(d.SignatureProperties)
+		p.dsigtypes().RecycleSignaturePropertiesType(d.SignatureProperties)
 		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
 	}
 	if d.SignatureProperty != nil {
-		p.shared().RecycleSignaturePropertyType(d.SignatureProperty)
+		p.dsigtypes().RecycleSignaturePropertyType(d.SignatureProperty)
 		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
 	}
 	if d.SignatureValue != nil {
-		p.shared().RecycleSignatureValueType(d.SignatureValue)
+		p.dsigtypes().RecycleSignatureValueType(d.SignatureValue)
 		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
 	}
 	if d.SignedInfo != nil {
-		p.shared().RecycleSignedInfoType(d.SignedInfo)
+		p.dsigtypes().RecycleSignedInfoType(d.SignedInfo)
 		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
 	}
 	if d.Transform != nil {
-		p.shared().RecycleTransformType(d.Transform)
+		p.dsigtypes().RecycleTransformType(d.Transform)
 		p.pTransformType = append(p.pTransformType, d.Transform)
 	}
 	if d.Transforms != nil {
-		p.shared().RecycleTransformsType(d.Transforms)
+		p.dsigtypes().RecycleTransformsType(d.Transforms)
 		p.pTransformsType = append(p.pTransformsType, d.Transforms)
 	}
 	if d.X509Data != nil {
-		p.shared().RecycleX509DataType(d.X509Data)
+		p.dsigtypes().RecycleX509DataType(d.X509Data)
 		p.pX509DataType = append(p.pX509DataType, d.X509Data)
 	}
 	*d = Document{}
@@ -4344,12 +4354,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 9:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.AdditionalServicesCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 10:
 		d.Amount = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Amount); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Amount); err != nil {
 			return err
 		}
 	case 11:
@@ -4396,22 +4406,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 13:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.BatteryEnergyCapacity); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 14:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 15:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 16:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 17:
@@ -4526,12 +4536,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 22:
 		d.CostPerUnit = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.CostPerUnit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.CostPerUnit); err != nil {
 			return err
 		}
 	case 23:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 24:
@@ -4560,7 +4570,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 25:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 26:
@@ -4584,7 +4594,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 27:
 		d.DisplayParameters = p.newDisplayParametersType()
-		if err := commontypes.DecodeDisplayParametersType(&r, p.shared(), d.DisplayParameters); err != nil {
+		if err := commontypes.DecodeDisplayParametersType(&r, p.commontypes(), d.DisplayParameters); err != nil {
 			return err
 		}
 	case 28:
@@ -4738,12 +4748,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 35:
 		d.EVMaximumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 36:
 		d.EVMinimumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 37:
@@ -5070,7 +5080,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 52:
 		d.EVSEStatus = p.newEVSEStatusType()
-		if err := commontypes.DecodeEVSEStatusType(&r, p.shared(), d.EVSEStatus); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&r, p.commontypes(), d.EVSEStatus); err != nil {
 			return err
 		}
 	case 53:
@@ -5119,7 +5129,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 55:
 		d.EVTargetEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 56:
@@ -5149,12 +5159,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 58:
 		d.EVWLANStrength = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVWLANStrength); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVWLANStrength); err != nil {
 			return err
 		}
 	case 59:
 		d.EnergyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.EnergyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.EnergyCosts); err != nil {
 			return err
 		}
 	case 60:
@@ -5238,7 +5248,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 64:
 		d.Header = p.newMessageHeaderType()
-		if err := commontypes.DecodeMessageHeaderType(&r, p.shared(), d.Header); err != nil {
+		if err := commontypes.DecodeMessageHeaderType(&r, p.commontypes(), d.Header); err != nil {
 			return err
 		}
 	case 65:
@@ -5282,7 +5292,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 67:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 68:
@@ -5307,12 +5317,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 69:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 70:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 71:
@@ -5361,7 +5371,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 73:
 		d.MeterInfo = p.newMeterInfoType()
-		if err := commontypes.DecodeMeterInfoType(&r, p.shared(), d.MeterInfo); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&r, p.commontypes(), d.MeterInfo); err != nil {
 			return err
 		}
 	case 74:
@@ -5537,17 +5547,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 82:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 83:
 		d.OccupancyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OccupancyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 84:
 		d.OverstayCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OverstayCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OverstayCosts); err != nil {
 			return err
 		}
 	case 85:
@@ -5571,7 +5581,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 86:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 87:
@@ -5676,17 +5686,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 92:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 93:
 		d.Receipt = p.newReceiptType()
-		if err := commontypes.DecodeReceiptType(&r, p.shared(), d.Receipt); err != nil {
+		if err := commontypes.DecodeReceiptType(&r, p.commontypes(), d.Receipt); err != nil {
 			return err
 		}
 	case 94:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 95:
@@ -5787,17 +5797,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 99:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 100:
 		d.RootCertificateID = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.RootCertificateID); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.RootCertificateID); err != nil {
 			return err
 		}
 	case 101:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 102:
@@ -5862,32 +5872,32 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 105:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 106:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 107:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 108:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 109:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 110:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 111:
@@ -5916,7 +5926,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 112:
 		d.TaxCosts = p.newDetailedTaxType()
-		if err := commontypes.DecodeDetailedTaxType(&r, p.shared(), d.TaxCosts); err != nil {
+		if err := commontypes.DecodeDetailedTaxType(&r, p.commontypes(), d.TaxCosts); err != nil {
 			return err
 		}
 	case 113:
@@ -5990,12 +6000,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 116:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 117:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 118:
@@ -6062,7 +6072,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 121:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 122:
@@ -6087,7 +6097,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 123:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 124:
@@ -6664,7 +6674,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(16, 8)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CapacitiveEnergyReadingVARh != nil:
 		w.WriteBits(17, 8)
 		err = func() error {
@@ -6710,7 +6720,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeRationalNumberType(&w, d.CostPerUnit)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(23, 8)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DepartureTime != nil:
 		w.WriteBits(24, 8)
 		err = func() error {
@@ -6721,7 +6731,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DigestMethod != nil:
 		w.WriteBits(25, 8)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(26, 8)
 		err = func() error {
@@ -7048,7 +7058,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(67, 8)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(68, 8)
 		err = func() error {
@@ -7064,10 +7074,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(69, 8)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(70, 8)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MaximumSOC != nil:
 		w.WriteBits(71, 8)
 		err = func() error {
@@ -7175,7 +7185,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(82, 8)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.OccupancyCosts != nil:
 		w.WriteBits(83, 8)
 		err = commontypes.EncodeDetailedCostType(&w, d.OccupancyCosts)
@@ -7195,7 +7205,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(86, 8)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(87, 8)
 		err = func() error {
@@ -7253,13 +7263,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(92, 8)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Receipt != nil:
 		w.WriteBits(93, 8)
 		err = commontypes.EncodeReceiptType(&w, d.Receipt)
 	case d.Reference != nil:
 		w.WriteBits(94, 8)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RemainingTimeToMaximumSOC != nil:
 		w.WriteBits(95, 8)
 		err = func() error {
@@ -7297,13 +7307,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RetrievalMethod != nil:
 		w.WriteBits(99, 8)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.RootCertificateID != nil:
 		w.WriteBits(100, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
 	case d.SPKIData != nil:
 		w.WriteBits(101, 8)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(102, 8)
 		err = func() error {
@@ -7339,22 +7349,22 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Signature != nil:
 		w.WriteBits(105, 8)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(106, 8)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(107, 8)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(108, 8)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(109, 8)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(110, 8)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.TargetSOC != nil:
 		w.WriteBits(111, 8)
 		err = func() error {
@@ -7398,10 +7408,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Transform != nil:
 		w.WriteBits(116, 8)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(117, 8)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.Value != nil:
 		w.WriteBits(118, 8)
 		err = func() error {
@@ -7434,7 +7444,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(121, 8)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(122, 8)
 		err = func() error {
@@ -7450,7 +7460,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(123, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(124, 8)
 		err = func() error {
@@ -7585,17 +7595,17 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	switch ec {
 	case 0:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -7696,7 +7706,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -7721,12 +7731,12 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -7770,7 +7780,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 14:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -7794,7 +7804,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -7875,22 +7885,22 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -7933,42 +7943,42 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 34:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -8011,7 +8021,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -8036,7 +8046,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -8298,13 +8308,13 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 	switch {
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(0, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(1, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(2, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(3, 6)
 		err = func() error {
@@ -8361,7 +8371,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(8, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(9, 6)
 		err = func() error {
@@ -8377,10 +8387,10 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(10, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(11, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(12, 6)
 		err = func() error {
@@ -8407,7 +8417,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Object != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -8421,7 +8431,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -8468,16 +8478,16 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(25, 6)
 		err = func() error {
@@ -8502,28 +8512,28 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Signature != nil:
 		w.WriteBits(27, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(30, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(31, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(32, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(34, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509CRL != nil:
 		w.WriteBits(35, 6)
 		err = func() error {
@@ -8548,7 +8558,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(38, 6)
 		err = func() error {
@@ -8564,7 +8574,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(40, 6)
 		err = func() error {

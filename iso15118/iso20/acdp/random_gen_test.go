@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -821,11 +822,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureType
 		randSignatureType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignatureType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignatureType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -834,11 +835,11 @@ var randomTypeCases = []struct {
 		var v, got SignedInfoType
 		randSignedInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignedInfoType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignedInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignedInfoType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -847,11 +848,11 @@ var randomTypeCases = []struct {
 		var v, got CanonicalizationMethodType
 		randCanonicalizationMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeCanonicalizationMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeCanonicalizationMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -860,11 +861,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureMethodType
 		randSignatureMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignatureMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignatureMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -873,11 +874,11 @@ var randomTypeCases = []struct {
 		var v, got ReferenceType
 		randReferenceType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeReferenceType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeReferenceType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeReferenceType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -886,11 +887,11 @@ var randomTypeCases = []struct {
 		var v, got TransformsType
 		randTransformsType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeTransformsType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeTransformsType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeTransformsType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -899,11 +900,11 @@ var randomTypeCases = []struct {
 		var v, got TransformType
 		randTransformType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeTransformType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeTransformType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeTransformType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeTransformType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -912,11 +913,11 @@ var randomTypeCases = []struct {
 		var v, got DigestMethodType
 		randDigestMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeDigestMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeDigestMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeDigestMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -925,11 +926,11 @@ var randomTypeCases = []struct {
 		var v, got SignatureValueType
 		randSignatureValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSignatureValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSignatureValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSignatureValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -938,11 +939,11 @@ var randomTypeCases = []struct {
 		var v, got KeyInfoType
 		randKeyInfoType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeKeyInfoType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeKeyInfoType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeKeyInfoType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -951,11 +952,11 @@ var randomTypeCases = []struct {
 		var v, got KeyValueType
 		randKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -964,11 +965,11 @@ var randomTypeCases = []struct {
 		var v, got DSAKeyValueType
 		randDSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeDSAKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeDSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeDSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -977,11 +978,11 @@ var randomTypeCases = []struct {
 		var v, got RSAKeyValueType
 		randRSAKeyValueType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeRSAKeyValueType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeRSAKeyValueType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeRSAKeyValueType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -990,11 +991,11 @@ var randomTypeCases = []struct {
 		var v, got RetrievalMethodType
 		randRetrievalMethodType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeRetrievalMethodType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeRetrievalMethodType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeRetrievalMethodType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1003,11 +1004,11 @@ var randomTypeCases = []struct {
 		var v, got X509DataType
 		randX509DataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeX509DataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeX509DataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeX509DataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1016,11 +1017,11 @@ var randomTypeCases = []struct {
 		var v, got X509IssuerSerialType
 		randX509IssuerSerialType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeX509IssuerSerialType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeX509IssuerSerialType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeX509IssuerSerialType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1029,11 +1030,11 @@ var randomTypeCases = []struct {
 		var v, got PGPDataType
 		randPGPDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodePGPDataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodePGPDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodePGPDataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1042,11 +1043,11 @@ var randomTypeCases = []struct {
 		var v, got SPKIDataType
 		randSPKIDataType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeSPKIDataType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeSPKIDataType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeSPKIDataType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1055,11 +1056,11 @@ var randomTypeCases = []struct {
 		var v, got ObjectType
 		randObjectType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeObjectType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeObjectType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeObjectType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeObjectType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil
@@ -1198,11 +1199,11 @@ var randomTypeCases = []struct {
 		var v, got ManifestType
 		randManifestType(r, &v)
 		w := exi.NewWriter(nil)
-		if err := commontypes.EncodeManifestType(&w, &v); err != nil {
+		if err := dsigtypes.EncodeManifestType(&w, &v); err != nil {
 			return "", err
 		}
 		rd := exi.NewReader(w.Bytes())
-		if err := commontypes.DecodeManifestType(&rd, nil, &got); err != nil {
+		if err := dsigtypes.DecodeManifestType(&rd, nil, &got); err != nil {
 			return "", err
 		}
 		return cmp.Diff(v, got), nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -22,7 +23,7 @@ func decodeAuthorizationReqType(r *exi.Reader, p *pool, v *AuthorizationReqType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -579,7 +580,7 @@ func decodeAuthorizationResType(r *exi.Reader, p *pool, v *AuthorizationResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -729,7 +730,7 @@ func decodeAuthorizationSetupReqType(r *exi.Reader, p *pool, v *AuthorizationSet
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -787,7 +788,7 @@ func decodeAuthorizationSetupResType(r *exi.Reader, p *pool, v *AuthorizationSet
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1370,7 +1371,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1398,7 +1399,7 @@ func decodeCertificateInstallationReqType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeListOfRootCertificateIDsType(r, p.shared(), &v.ListOfRootCertificateIDs); err != nil {
+				if err := commontypes.DecodeListOfRootCertificateIDsType(r, p.commontypes(), &v.ListOfRootCertificateIDs); err != nil {
 					return err
 				}
 				st = 3
@@ -1818,7 +1819,7 @@ func decodeCertificateInstallationResType(r *exi.Reader, p *pool, v *Certificate
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -2492,7 +2493,7 @@ func decodeMeteringConfirmationReqType(r *exi.Reader, p *pool, v *MeteringConfir
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -2626,7 +2627,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMeterInfoType(r, p.shared(), &v.MeterInfo); err != nil {
+				if err := commontypes.DecodeMeterInfoType(r, p.commontypes(), &v.MeterInfo); err != nil {
 					return err
 				}
 				st = 3
@@ -2641,7 +2642,7 @@ func decodeSignedMeteringDataType(r *exi.Reader, p *pool, v *SignedMeteringDataT
 			switch ec {
 			case 0:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 4
@@ -2927,7 +2928,7 @@ func decodeMeteringConfirmationResType(r *exi.Reader, p *pool, v *MeteringConfir
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -3031,7 +3032,7 @@ func decodePowerDeliveryReqType(r *exi.Reader, p *pool, v *PowerDeliveryReqType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -3733,7 +3734,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.Power); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.Power); err != nil {
 					return err
 				}
 				st = 2
@@ -3748,13 +3749,13 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 			switch ec {
 			case 0:
 				v.Power_L2 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.Power_L2); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.Power_L2); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.Power_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.Power_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.Power_L3); err != nil {
 					return err
 				}
 				st = 4
@@ -3771,7 +3772,7 @@ func decodePowerScheduleEntryType(r *exi.Reader, p *pool, v *PowerScheduleEntryT
 			switch ec {
 			case 0:
 				v.Power_L3 = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.Power_L3); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.Power_L3); err != nil {
 					return err
 				}
 				st = 4
@@ -3872,7 +3873,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -3919,7 +3920,7 @@ func decodePowerDeliveryResType(r *exi.Reader, p *pool, v *PowerDeliveryResType)
 			switch ec {
 			case 0:
 				v.EVSEStatus = p.newEVSEStatusType()
-				if err := commontypes.DecodeEVSEStatusType(r, p.shared(), v.EVSEStatus); err != nil {
+				if err := commontypes.DecodeEVSEStatusType(r, p.commontypes(), v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
@@ -4007,7 +4008,7 @@ func decodeScheduleExchangeReqType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4251,7 +4252,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 				}
 				st = 3
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -4290,7 +4291,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 				}
 				st = 3
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -4304,7 +4305,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -4318,7 +4319,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 5
@@ -4332,7 +4333,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -4347,13 +4348,13 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			switch ec {
 			case 0:
 				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 8
@@ -4370,7 +4371,7 @@ func decodeDynamic_SEReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_SEReq
 			switch ec {
 			case 0:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 8
@@ -4555,19 +4556,19 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 				st = 1
 			case 1:
 				v.EVTargetEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -4590,19 +4591,19 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 			switch ec {
 			case 0:
 				v.EVTargetEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -4625,13 +4626,13 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 			switch ec {
 			case 0:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -4654,7 +4655,7 @@ func decodeScheduled_SEReqControlModeType(r *exi.Reader, p *pool, v *Scheduled_S
 			switch ec {
 			case 0:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -5126,7 +5127,7 @@ func decodeEVPowerScheduleEntryType(r *exi.Reader, p *pool, v *EVPowerScheduleEn
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.Power); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.Power); err != nil {
 					return err
 				}
 				st = 2
@@ -5620,7 +5621,7 @@ func decodeEVPriceRuleType(r *exi.Reader, p *pool, v *EVPriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EnergyFee); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EnergyFee); err != nil {
 					return err
 				}
 				st = 1
@@ -5634,7 +5635,7 @@ func decodeEVPriceRuleType(r *exi.Reader, p *pool, v *EVPriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PowerRangeStart); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 2
@@ -5704,7 +5705,7 @@ func decodeScheduleExchangeResType(r *exi.Reader, p *pool, v *ScheduleExchangeRe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6583,13 +6584,13 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			switch ec {
 			case 0:
 				v.MinimumCost = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.MinimumCost); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.MinimumCost); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.MaximumCost = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.MaximumCost); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.MaximumCost); err != nil {
 					return err
 				}
 				st = 9
@@ -6615,7 +6616,7 @@ func decodeAbsolutePriceScheduleType(r *exi.Reader, p *pool, v *AbsolutePriceSch
 			switch ec {
 			case 0:
 				v.MaximumCost = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.MaximumCost); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.MaximumCost); err != nil {
 					return err
 				}
 				st = 9
@@ -7269,7 +7270,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 				}
 				st = 2
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.TaxRate); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.TaxRate); err != nil {
 					return err
 				}
 				st = 3
@@ -7283,7 +7284,7 @@ func decodeTaxRuleType(r *exi.Reader, p *pool, v *TaxRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.TaxRate); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.TaxRate); err != nil {
 					return err
 				}
 				st = 3
@@ -7830,7 +7831,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EnergyFee); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EnergyFee); err != nil {
 					return err
 				}
 				st = 1
@@ -7845,7 +7846,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 			switch ec {
 			case 0:
 				v.ParkingFee = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.ParkingFee); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.ParkingFee); err != nil {
 					return err
 				}
 				st = 2
@@ -7922,7 +7923,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				}
 				st = 5
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PowerRangeStart); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -8008,7 +8009,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				}
 				st = 5
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PowerRangeStart); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -8069,7 +8070,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				}
 				st = 5
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PowerRangeStart); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -8105,7 +8106,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 				}
 				st = 5
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PowerRangeStart); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -8119,7 +8120,7 @@ func decodePriceRuleType(r *exi.Reader, p *pool, v *PriceRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PowerRangeStart); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PowerRangeStart); err != nil {
 					return err
 				}
 				st = 6
@@ -8280,7 +8281,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 				st = 1
 			case 1:
 				v.OverstayPowerThreshold = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.OverstayPowerThreshold); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.OverstayPowerThreshold); err != nil {
 					return err
 				}
 				st = 2
@@ -8308,7 +8309,7 @@ func decodeOverstayRuleListType(r *exi.Reader, p *pool, v *OverstayRuleListType)
 			switch ec {
 			case 0:
 				v.OverstayPowerThreshold = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.OverstayPowerThreshold); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.OverstayPowerThreshold); err != nil {
 					return err
 				}
 				st = 2
@@ -8547,7 +8548,7 @@ func decodeOverstayRuleType(r *exi.Reader, p *pool, v *OverstayRuleType) error {
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.OverstayFee); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.OverstayFee); err != nil {
 					return err
 				}
 				st = 3
@@ -8803,7 +8804,7 @@ func decodeAdditionalServiceType(r *exi.Reader, p *pool, v *AdditionalServiceTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.ServiceFee); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.ServiceFee); err != nil {
 					return err
 				}
 				st = 2
@@ -9788,13 +9789,13 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 			switch ec {
 			case 0:
 				v.AvailableEnergy = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.AvailableEnergy); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.AvailableEnergy); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.PowerTolerance = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.PowerTolerance); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.PowerTolerance); err != nil {
 					return err
 				}
 				st = 3
@@ -9814,7 +9815,7 @@ func decodePowerScheduleType(r *exi.Reader, p *pool, v *PowerScheduleType) error
 			switch ec {
 			case 0:
 				v.PowerTolerance = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.PowerTolerance); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.PowerTolerance); err != nil {
 					return err
 				}
 				st = 3
@@ -10030,7 +10031,7 @@ func decodeServiceDetailReqType(r *exi.Reader, p *pool, v *ServiceDetailReqType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10131,7 +10132,7 @@ func decodeServiceDetailResType(r *exi.Reader, p *pool, v *ServiceDetailResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -10655,7 +10656,7 @@ func decodeParameterType(r *exi.Reader, p *pool, v *ParameterType) error {
 				st = 5
 			case 4:
 				v.RationalNumber = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.RationalNumber); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.RationalNumber); err != nil {
 					return err
 				}
 				st = 6
@@ -10874,7 +10875,7 @@ func decodeServiceDiscoveryReqType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11094,7 +11095,7 @@ func decodeServiceDiscoveryResType(r *exi.Reader, p *pool, v *ServiceDiscoveryRe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11506,7 +11507,7 @@ func decodeServiceSelectionReqType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11837,7 +11838,7 @@ func decodeServiceSelectionResType(r *exi.Reader, p *pool, v *ServiceSelectionRe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -11941,7 +11942,7 @@ func decodeSessionSetupReqType(r *exi.Reader, p *pool, v *SessionSetupReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -12043,7 +12044,7 @@ func decodeSessionSetupResType(r *exi.Reader, p *pool, v *SessionSetupResType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -12191,7 +12192,7 @@ func decodeSessionStopReqType(r *exi.Reader, p *pool, v *SessionStopReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -12418,7 +12419,7 @@ func decodeSessionStopResType(r *exi.Reader, p *pool, v *SessionStopResType) err
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -12522,7 +12523,7 @@ func decodeVehicleCheckInReqType(r *exi.Reader, p *pool, v *VehicleCheckInReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -12900,7 +12901,7 @@ func decodeVehicleCheckInResType(r *exi.Reader, p *pool, v *VehicleCheckInResTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -13232,7 +13233,7 @@ func decodeVehicleCheckOutReqType(r *exi.Reader, p *pool, v *VehicleCheckOutReqT
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -13376,7 +13377,7 @@ func decodeVehicleCheckOutResType(r *exi.Reader, p *pool, v *VehicleCheckOutResT
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -13727,17 +13728,17 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 4:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 5:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 6:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 7:
@@ -13752,12 +13753,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 9:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 10:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 11:
@@ -13781,7 +13782,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 12:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 13:
@@ -13806,12 +13807,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 14:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 15:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 16:
@@ -13846,12 +13847,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 19:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 20:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 21:
@@ -13866,22 +13867,22 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 23:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 24:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 25:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 26:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 27:
@@ -13946,32 +13947,32 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 39:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 40:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 41:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 42:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 43:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 44:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 45:
@@ -13986,12 +13987,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 47:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 48:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 49:
@@ -14016,7 +14017,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 53:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -14218,7 +14219,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(6, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CertificateInstallationReq != nil:
 		w.WriteBits(7, 6)
 		err = encodeCertificateInstallationReqType(&w, d.CertificateInstallationReq)
@@ -14227,10 +14228,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeCertificateInstallationResType(&w, d.CertificateInstallationRes)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(9, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(10, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(11, 6)
 		err = func() error {
@@ -14244,7 +14245,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(12, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(13, 6)
 		err = func() error {
@@ -14260,10 +14261,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(15, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MeteringConfirmationReq != nil:
 		w.WriteBits(16, 6)
 		err = encodeMeteringConfirmationReqType(&w, d.MeteringConfirmationReq)
@@ -14285,10 +14286,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(19, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.PGPData != nil:
 		w.WriteBits(20, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PowerDeliveryReq != nil:
 		w.WriteBits(21, 6)
 		err = encodePowerDeliveryReqType(&w, d.PowerDeliveryReq)
@@ -14297,16 +14298,16 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodePowerDeliveryResType(&w, d.PowerDeliveryRes)
 	case d.RSAKeyValue != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(25, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(26, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.ScheduleExchangeReq != nil:
 		w.WriteBits(27, 6)
 		err = encodeScheduleExchangeReqType(&w, d.ScheduleExchangeReq)
@@ -14345,22 +14346,22 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeSessionStopResType(&w, d.SessionStopRes)
 	case d.Signature != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(40, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(41, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(42, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(43, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(44, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.SignedInstallationData != nil:
 		w.WriteBits(45, 6)
 		err = encodeSignedInstallationDataType(&w, d.SignedInstallationData)
@@ -14369,10 +14370,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeSignedMeteringDataType(&w, d.SignedMeteringData)
 	case d.Transform != nil:
 		w.WriteBits(47, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(48, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.VehicleCheckInReq != nil:
 		w.WriteBits(49, 6)
 		err = encodeVehicleCheckInReqType(&w, d.VehicleCheckInReq)
@@ -14387,7 +14388,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeVehicleCheckOutResType(&w, d.VehicleCheckOutRes)
 	case d.X509Data != nil:
 		w.WriteBits(53, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	}
 	if err != nil {
 		return dst, err
@@ -14565,7 +14566,8 @@ func (d *Document) MessageName() string {
 
 // pool holds values of a previous document for reuse; a nil *pool allocates.
 type pool struct {
-	sh                               commontypes.Pool // for the types of the shared package
+	shdsigtypes                      dsigtypes.Pool   // for the types of package dsigtypes
+	shcommontypes                    commontypes.Pool // for the types of package commontypes
 	pAbsolutePriceScheduleType       []*AbsolutePriceScheduleType
 	pAdditionalServiceListType       []*AdditionalServiceListType
 	pAdditionalServiceType           []*AdditionalServiceType
@@ -14749,12 +14751,20 @@ type pool struct {
 	sUint16                          [][]uint16
 }
 
-// shared returns the pool of the shared package's types, nil when p is nil.
-func (p *pool) shared() *commontypes.Pool {
+// dsigtypes returns the pool of package dsigtypes's types, nil when p is nil.
+func (p *pool) dsigtypes() *dsigtypes.Pool {
 	if p == nil {
 		return nil
 	}
-	return &p.sh
+	return &p.shdsigtypes
+}
+
+// commontypes returns the pool of package commontypes's types, nil when p is nil.
+func (p *pool) commontypes() *commontypes.Pool {
+	if p == nil {
+		return nil
+	}
+	return &p.shcommontypes
 }
 
 func (p *pool) newAbsolutePriceScheduleType() *AbsolutePriceScheduleType {
@@ -17051,7 +17061,7 @@ func (p *pool) sliceUint16() []uint16 {
 }
 
 func (p *pool) recycleAuthorizationReqType(v *AuthorizationReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.EIM_AReqAuthorizationMode != nil {
 		p.recycleEIM_AReqAuthorizationModeType(v.EIM_AReqAuthorizationMode)
 		p.pEIM_AReqAuthorizationModeType = append(p.pEIM_AReqAuthorizationModeType, v.EIM_AReqAuthorizationMode)
@@ -17080,15 +17090,15 @@ func (p *pool) recycleSubCertificatesType(v *SubCertificatesType) {
 }
 
 func (p *pool) recycleAuthorizationResType(v *AuthorizationResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleAuthorizationSetupReqType(v *AuthorizationSetupReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleAuthorizationSetupResType(v *AuthorizationSetupResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if cap(v.AuthorizationServices) > 0 {
 		p.sAuthorizationType = append(p.sAuthorizationType, v.AuthorizationServices)
 	}
@@ -17119,9 +17129,9 @@ func (p *pool) recycleSupportedProvidersListType(v *SupportedProvidersListType) 
 }
 
 func (p *pool) recycleCertificateInstallationReqType(v *CertificateInstallationReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleSignedCertificateChainType(&v.OEMProvisioningCertificateChain)
-	p.shared().RecycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
+	p.commontypes().RecycleListOfRootCertificateIDsType(&v.ListOfRootCertificateIDs)
 	if v.PrioritizedEMAIDs != nil {
 		p.recycleEMAIDListType(v.PrioritizedEMAIDs)
 		p.pEMAIDListType = append(p.pEMAIDListType, v.PrioritizedEMAIDs)
@@ -17142,7 +17152,7 @@ func (p *pool) recycleEMAIDListType(v *EMAIDListType) {
 }
 
 func (p *pool) recycleCertificateInstallationResType(v *CertificateInstallationResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleCertificateChainType(&v.CPSCertificateChain)
 	p.recycleSignedInstallationDataType(&v.SignedInstallationData)
 }
@@ -17159,14 +17169,14 @@ func (p *pool) recycleSignedInstallationDataType(v *SignedInstallationDataType) 
 }
 
 func (p *pool) recycleMeteringConfirmationReqType(v *MeteringConfirmationReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleSignedMeteringDataType(&v.SignedMeteringData)
 }
 
 func (p *pool) recycleSignedMeteringDataType(v *SignedMeteringDataType) {
-	p.shared().RecycleMeterInfoType(&v.MeterInfo)
+	p.commontypes().RecycleMeterInfoType(&v.MeterInfo)
 	if v.Receipt != nil {
-		p.shared().RecycleReceiptType(v.Receipt)
+		p.commontypes().RecycleReceiptType(v.Receipt)
 		p.pReceiptType = append(p.pReceiptType, v.Receipt)
 	}
 	if v.Dynamic_SMDTControlMode != nil {
@@ -17186,11 +17196,11 @@ func (p *pool) recycleScheduled_SMDTControlModeType(v *Scheduled_SMDTControlMode
 }
 
 func (p *pool) recycleMeteringConfirmationResType(v *MeteringConfirmationResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recyclePowerDeliveryReqType(v *PowerDeliveryReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.EVPowerProfile != nil {
 		p.recycleEVPowerProfileType(v.EVPowerProfile)
 		p.pEVPowerProfileType = append(p.pEVPowerProfileType, v.EVPowerProfile)
@@ -17231,27 +17241,27 @@ func (p *pool) recycleEVPowerProfileEntryListType(v *EVPowerProfileEntryListType
 }
 
 func (p *pool) recyclePowerScheduleEntryType(v *PowerScheduleEntryType) {
-	p.shared().RecycleRationalNumberType(&v.Power)
+	p.commontypes().RecycleRationalNumberType(&v.Power)
 	if v.Power_L2 != nil {
-		p.shared().RecycleRationalNumberType(v.Power_L2)
+		p.commontypes().RecycleRationalNumberType(v.Power_L2)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.Power_L2)
 	}
 	if v.Power_L3 != nil {
-		p.shared().RecycleRationalNumberType(v.Power_L3)
+		p.commontypes().RecycleRationalNumberType(v.Power_L3)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.Power_L3)
 	}
 }
 
 func (p *pool) recyclePowerDeliveryResType(v *PowerDeliveryResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.EVSEStatus != nil {
-		p.shared().RecycleEVSEStatusType(v.EVSEStatus)
+		p.commontypes().RecycleEVSEStatusType(v.EVSEStatus)
 		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
 	}
 }
 
 func (p *pool) recycleScheduleExchangeReqType(v *ScheduleExchangeReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.Dynamic_SEReqControlMode != nil {
 		p.recycleDynamic_SEReqControlModeType(v.Dynamic_SEReqControlMode)
 		p.pDynamic_SEReqControlModeType = append(p.pDynamic_SEReqControlModeType, v.Dynamic_SEReqControlMode)
@@ -17269,15 +17279,15 @@ func (p *pool) recycleDynamic_SEReqControlModeType(v *Dynamic_SEReqControlModeTy
 	if v.TargetSOC != nil {
 		p.pInt8 = append(p.pInt8, v.TargetSOC)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
 	if v.EVMaximumV2XEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumV2XEnergyRequest)
 	}
 	if v.EVMinimumV2XEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumV2XEnergyRequest)
 	}
 }
@@ -17287,15 +17297,15 @@ func (p *pool) recycleScheduled_SEReqControlModeType(v *Scheduled_SEReqControlMo
 		p.pUint32 = append(p.pUint32, v.DepartureTime)
 	}
 	if v.EVTargetEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVTargetEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
 	}
 	if v.EVMaximumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
 	}
 	if v.EVMinimumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
 	}
 	if v.EVEnergyOffer != nil {
@@ -17323,7 +17333,7 @@ func (p *pool) recycleEVPowerScheduleEntryListType(v *EVPowerScheduleEntryListTy
 }
 
 func (p *pool) recycleEVPowerScheduleEntryType(v *EVPowerScheduleEntryType) {
-	p.shared().RecycleRationalNumberType(&v.Power)
+	p.commontypes().RecycleRationalNumberType(&v.Power)
 }
 
 func (p *pool) recycleEVAbsolutePriceScheduleType(v *EVAbsolutePriceScheduleType) {
@@ -17349,12 +17359,12 @@ func (p *pool) recycleEVPriceRuleStackType(v *EVPriceRuleStackType) {
 }
 
 func (p *pool) recycleEVPriceRuleType(v *EVPriceRuleType) {
-	p.shared().RecycleRationalNumberType(&v.EnergyFee)
-	p.shared().RecycleRationalNumberType(&v.PowerRangeStart)
+	p.commontypes().RecycleRationalNumberType(&v.EnergyFee)
+	p.commontypes().RecycleRationalNumberType(&v.PowerRangeStart)
 }
 
 func (p *pool) recycleScheduleExchangeResType(v *ScheduleExchangeResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.GoToPause != nil {
 		p.pBool = append(p.pBool, v.GoToPause)
 	}
@@ -17396,11 +17406,11 @@ func (p *pool) recycleAbsolutePriceScheduleType(v *AbsolutePriceScheduleType) {
 		p.pString = append(p.pString, v.PriceScheduleDescription)
 	}
 	if v.MinimumCost != nil {
-		p.shared().RecycleRationalNumberType(v.MinimumCost)
+		p.commontypes().RecycleRationalNumberType(v.MinimumCost)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.MinimumCost)
 	}
 	if v.MaximumCost != nil {
-		p.shared().RecycleRationalNumberType(v.MaximumCost)
+		p.commontypes().RecycleRationalNumberType(v.MaximumCost)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.MaximumCost)
 	}
 	if v.TaxRules != nil {
@@ -17437,7 +17447,7 @@ func (p *pool) recycleTaxRuleType(v *TaxRuleType) {
 	if v.TaxRuleName != nil {
 		p.pString = append(p.pString, v.TaxRuleName)
 	}
-	p.shared().RecycleRationalNumberType(&v.TaxRate)
+	p.commontypes().RecycleRationalNumberType(&v.TaxRate)
 	if v.TaxIncludedInPrice != nil {
 		p.pBool = append(p.pBool, v.TaxIncludedInPrice)
 	}
@@ -17462,9 +17472,9 @@ func (p *pool) recyclePriceRuleStackType(v *PriceRuleStackType) {
 }
 
 func (p *pool) recyclePriceRuleType(v *PriceRuleType) {
-	p.shared().RecycleRationalNumberType(&v.EnergyFee)
+	p.commontypes().RecycleRationalNumberType(&v.EnergyFee)
 	if v.ParkingFee != nil {
-		p.shared().RecycleRationalNumberType(v.ParkingFee)
+		p.commontypes().RecycleRationalNumberType(v.ParkingFee)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.ParkingFee)
 	}
 	if v.ParkingFeePeriod != nil {
@@ -17476,7 +17486,7 @@ func (p *pool) recyclePriceRuleType(v *PriceRuleType) {
 	if v.RenewableGenerationPercentage != nil {
 		p.pUint8 = append(p.pUint8, v.RenewableGenerationPercentage)
 	}
-	p.shared().RecycleRationalNumberType(&v.PowerRangeStart)
+	p.commontypes().RecycleRationalNumberType(&v.PowerRangeStart)
 }
 
 func (p *pool) recycleOverstayRuleListType(v *OverstayRuleListType) {
@@ -17484,7 +17494,7 @@ func (p *pool) recycleOverstayRuleListType(v *OverstayRuleListType) {
 		p.pUint32 = append(p.pUint32, v.OverstayTimeThreshold)
 	}
 	if v.OverstayPowerThreshold != nil {
-		p.shared().RecycleRationalNumberType(v.OverstayPowerThreshold)
+		p.commontypes().RecycleRationalNumberType(v.OverstayPowerThreshold)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.OverstayPowerThreshold)
 	}
 	for i := range v.OverstayRule {
@@ -17499,7 +17509,7 @@ func (p *pool) recycleOverstayRuleType(v *OverstayRuleType) {
 	if v.OverstayRuleDescription != nil {
 		p.pString = append(p.pString, v.OverstayRuleDescription)
 	}
-	p.shared().RecycleRationalNumberType(&v.OverstayFee)
+	p.commontypes().RecycleRationalNumberType(&v.OverstayFee)
 }
 
 func (p *pool) recycleAdditionalServiceListType(v *AdditionalServiceListType) {
@@ -17512,7 +17522,7 @@ func (p *pool) recycleAdditionalServiceListType(v *AdditionalServiceListType) {
 }
 
 func (p *pool) recycleAdditionalServiceType(v *AdditionalServiceType) {
-	p.shared().RecycleRationalNumberType(&v.ServiceFee)
+	p.commontypes().RecycleRationalNumberType(&v.ServiceFee)
 }
 
 func (p *pool) recyclePriceLevelScheduleType(v *PriceLevelScheduleType) {
@@ -17568,11 +17578,11 @@ func (p *pool) recycleChargingScheduleType(v *ChargingScheduleType) {
 
 func (p *pool) recyclePowerScheduleType(v *PowerScheduleType) {
 	if v.AvailableEnergy != nil {
-		p.shared().RecycleRationalNumberType(v.AvailableEnergy)
+		p.commontypes().RecycleRationalNumberType(v.AvailableEnergy)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.AvailableEnergy)
 	}
 	if v.PowerTolerance != nil {
-		p.shared().RecycleRationalNumberType(v.PowerTolerance)
+		p.commontypes().RecycleRationalNumberType(v.PowerTolerance)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.PowerTolerance)
 	}
 	p.recyclePowerScheduleEntryListType(&v.PowerScheduleEntries)
@@ -17588,11 +17598,11 @@ func (p *pool) recyclePowerScheduleEntryListType(v *PowerScheduleEntryListType) 
 }
 
 func (p *pool) recycleServiceDetailReqType(v *ServiceDetailReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleServiceDetailResType(v *ServiceDetailResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleServiceParameterListType(&v.ServiceParameterList)
 }
 
@@ -17628,7 +17638,7 @@ func (p *pool) recycleParameterType(v *ParameterType) {
 		p.pInt32 = append(p.pInt32, v.IntValue)
 	}
 	if v.RationalNumber != nil {
-		p.shared().RecycleRationalNumberType(v.RationalNumber)
+		p.commontypes().RecycleRationalNumberType(v.RationalNumber)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.RationalNumber)
 	}
 	if v.FiniteString != nil {
@@ -17637,7 +17647,7 @@ func (p *pool) recycleParameterType(v *ParameterType) {
 }
 
 func (p *pool) recycleServiceDiscoveryReqType(v *ServiceDiscoveryReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.SupportedServiceIDs != nil {
 		p.recycleServiceIDListType(v.SupportedServiceIDs)
 		p.pServiceIDListType = append(p.pServiceIDListType, v.SupportedServiceIDs)
@@ -17651,7 +17661,7 @@ func (p *pool) recycleServiceIDListType(v *ServiceIDListType) {
 }
 
 func (p *pool) recycleServiceDiscoveryResType(v *ServiceDiscoveryResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleServiceListType(&v.EnergyTransferServiceList)
 	if v.VASList != nil {
 		p.recycleServiceListType(v.VASList)
@@ -17672,7 +17682,7 @@ func (p *pool) recycleServiceType(v *ServiceType) {
 }
 
 func (p *pool) recycleServiceSelectionReqType(v *ServiceSelectionReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleSelectedServiceType(&v.SelectedEnergyTransferService)
 	if v.SelectedVASList != nil {
 		p.recycleSelectedServiceListType(v.SelectedVASList)
@@ -17693,19 +17703,19 @@ func (p *pool) recycleSelectedServiceListType(v *SelectedServiceListType) {
 }
 
 func (p *pool) recycleServiceSelectionResType(v *ServiceSelectionResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleSessionSetupReqType(v *SessionSetupReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleSessionSetupResType(v *SessionSetupResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleSessionStopReqType(v *SessionStopReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.EVTerminationCode != nil {
 		p.pString = append(p.pString, v.EVTerminationCode)
 	}
@@ -17715,11 +17725,11 @@ func (p *pool) recycleSessionStopReqType(v *SessionStopReqType) {
 }
 
 func (p *pool) recycleSessionStopResType(v *SessionStopResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleVehicleCheckInReqType(v *VehicleCheckInReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.VehicleFrame != nil {
 		p.pInt16 = append(p.pInt16, v.VehicleFrame)
 	}
@@ -17732,7 +17742,7 @@ func (p *pool) recycleVehicleCheckInReqType(v *VehicleCheckInReqType) {
 }
 
 func (p *pool) recycleVehicleCheckInResType(v *VehicleCheckInResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.ParkingSpace != nil {
 		p.pInt16 = append(p.pInt16, v.ParkingSpace)
 	}
@@ -17745,11 +17755,11 @@ func (p *pool) recycleVehicleCheckInResType(v *VehicleCheckInResType) {
 }
 
 func (p *pool) recycleVehicleCheckOutReqType(v *VehicleCheckOutReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleVehicleCheckOutResType(v *VehicleCheckOutResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleTargetPositionType(v *TargetPositionType) {
@@ -17786,15 +17796,15 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pAuthorizationSetupResType = append(p.pAuthorizationSetupResType, d.AuthorizationSetupRes)
 	}
 	if d.CLReqControlMode != nil {
-		p.shared().RecycleCLReqControlModeType(d.CLReqControlMode)
+		p.commontypes().RecycleCLReqControlModeType(d.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
 	}
 	if d.CLResControlMode != nil {
-		p.shared().RecycleCLResControlModeType(d.CLResControlMode)
+		p.commontypes().RecycleCLResControlModeType(d.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
 	}
 	if d.CanonicalizationMethod != nil {
-		p.shared().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.dsigtypes().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
 		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
 	}
 	if d.CertificateInstallationReq != nil {
@@ -17806,26 +17816,26 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pCertificateInstallationResType = append(p.pCertificateInstallationResType, d.CertificateInstallationRes)
 	}
 	if d.DSAKeyValue != nil {
-		p.shared().RecycleDSAKeyValueType(d.DSAKeyValue)
+		p.dsigtypes().RecycleDSAKeyValueType(d.DSAKeyValue)
 		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
 	}
 	if d.DigestMethod != nil {
-		p.shared().RecycleDigestMethodType(d.DigestMethod)
+		p.dsigtypes().RecycleDigestMethodType(d.DigestMethod)
 		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
 	}
 	if d.KeyInfo != nil {
-		p.shared().RecycleKeyInfoType(d.KeyInfo)
+		p.dsigtypes().RecycleKeyInfoType(d.KeyInfo)
 		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
 	}
 	if d.KeyName != nil {
 		p.pString = append(p.pString, d.KeyName)
 	}
 	if d.KeyValue != nil {
-		p.shared().RecycleKeyValueType(d.KeyValue)
+		p.dsigtypes().RecycleKeyValueType(d.KeyValue)
 		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
 	}
 	if d.Manifest != nil {
-		p.shared().RecycleManifestType(d.Manifest)
+		p.dsigtypes().RecycleManifestType(d.Manifest)
 		p.pManifestType = append(p.pManifestType, d.Manifest)
 	}
 	if d.MeteringConfirmationReq != nil {
@@ -17840,11 +17850,11 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pString = append(p.pString, d.MgmtData)
 	}
 	if d.Object != nil {
-		p.shared().RecycleObjectType(d.Object)
+		p.dsigtypes().RecycleObjectType(d.Object)
 		p.pObjectType = append(p.pObjectType, d.Object)
 	}
 	if d.PGPData != nil {
-		p.shared().RecyclePGPDataType(d.PGPData)
+		p.dsigtypes().RecyclePGPDataType(d.PGPData)
 		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
 	}
 	if d.PowerDeliveryReq != nil {
@@ -17856,19 +17866,19 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pPowerDeliveryResType = append(p.pPowerDeliveryResType, d.PowerDeliveryRes)
 	}
 	if d.RSAKeyValue != nil {
-		p.shared().RecycleRSAKeyValueType(d.RSAKeyValue)
+		p.dsigtypes().RecycleRSAKeyValueType(d.RSAKeyValue)
 		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
 	}
 	if d.Reference != nil {
-		p.shared().RecycleReferenceType(d.Reference)
+		p.dsigtypes().RecycleReferenceType(d.Reference)
 		p.pReferenceType = append(p.pReferenceType, d.Reference)
 	}
 	if d.RetrievalMethod != nil {
-		p.shared().RecycleRetrievalMethodType(d.RetrievalMethod)
+		p.dsigtypes().RecycleRetrievalMethodType(d.RetrievalMethod)
 		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
 	}
 	if d.SPKIData != nil {
-		p.shared().RecycleSPKIDataType(d.SPKIData)
+		p.dsigtypes().RecycleSPKIDataType(d.SPKIData)
 		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
 	}
 	if d.ScheduleExchangeReq != nil {
@@ -17920,27 +17930,27 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pSessionStopResType = append(p.pSessionStopResType, d.SessionStopRes)
 	}
 	if d.Signature != nil {
-		p.shared().RecycleSignatureType(d.Signature)
+		p.dsigtypes().RecycleSignatureType(d.Signature)
 		p.pSignatureType = append(p.pSignatureType, d.Signature)
 	}
 	if d.SignatureMethod != nil {
-		p.shared().RecycleSignatureMethodType(d.SignatureMethod)
+		p.dsigtypes().RecycleSignatureMethodType(d.SignatureMethod)
 		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
 	}
 	if d.SignatureProperties != nil {
-		p.shared().RecycleSignaturePropertiesType(d.SignatureProperties)
+		p.dsigtypes().RecycleSignaturePropertiesType(d.SignatureProperties)
 		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
 	}
 	if d.SignatureProperty != nil {
-		p.shared().RecycleSignaturePropertyType(d.SignatureProperty)
+		p.dsigtypes().RecycleSignaturePropertyType(d.SignatureProperty)
 		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
 	}
 	if d.SignatureValue != nil {
-		p.shared().RecycleSignatureValueType(d.SignatureValue)
+		p.dsigtypes().RecycleSignatureValueType(d.SignatureValue)
 		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
 	}
 	if d.SignedInfo != nil {
-		p.shared().RecycleSignedInfoType(d.SignedInfo)
+		p.dsigtypes().RecycleSignedInfoType(d.SignedInfo)
 		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
 	}
 	if d.SignedInstallationData != nil {
@@ -17952,11 +17962,11 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pSignedMeteringDataType = append(p.pSignedMeteringDataType, d.SignedMeteringData)
 	}
 	if d.Transform != nil {
-		p.shared().RecycleTransformType(d.Transform)
+		p.dsigtypes().RecycleTransformType(d.Transform)
 		p.pTransformType = append(p.pTransformType, d.Transform)
 	}
 	if d.Transforms != nil {
-		p.shared().RecycleTransformsType(d.Transforms)
+		p.dsigtypes().RecycleTransformsType(d.Transforms)
 		p.pTransformsType = append(p.pTransformsType, d.Transforms)
 	}
 	if d.VehicleCheckInReq != nil {
@@ -17976,7 +17986,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pVehicleCheckOutResType = append(p.pVehicleCheckOutResType, d.VehicleCheckOutRes)
 	}
 	if d.X509Data != nil {
-		p.shared().RecycleX509DataType(d.X509Data)
+		p.dsigtypes().RecycleX509DataType(d.X509Data)
 		p.pX509DataType = append(p.pX509DataType, d.X509Data)
 	}
 	*d = Document{}
@@ -18329,12 +18339,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 4:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.AdditionalServicesCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 5:
 		d.Amount = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Amount); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Amount); err != nil {
 			return err
 		}
 	case 6:
@@ -18460,7 +18470,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 15:
 		d.AvailableEnergy = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.AvailableEnergy); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.AvailableEnergy); err != nil {
 			return err
 		}
 	case 16:
@@ -18528,17 +18538,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 19:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.BatteryEnergyCapacity); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 20:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 21:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 22:
@@ -18548,7 +18558,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 23:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 24:
@@ -18764,7 +18774,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 37:
 		d.CostPerUnit = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.CostPerUnit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.CostPerUnit); err != nil {
 			return err
 		}
 	case 38:
@@ -18811,7 +18821,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 40:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 41:
@@ -18912,7 +18922,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 45:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 46:
@@ -18941,7 +18951,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 48:
 		d.DisplayParameters = p.newDisplayParametersType()
-		if err := commontypes.DecodeDisplayParametersType(&r, p.shared(), d.DisplayParameters); err != nil {
+		if err := commontypes.DecodeDisplayParametersType(&r, p.commontypes(), d.DisplayParameters); err != nil {
 			return err
 		}
 	case 49:
@@ -19119,32 +19129,32 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 63:
 		d.EVMaximumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 64:
 		d.EVMaximumEnergyRequest_2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumEnergyRequest_2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumEnergyRequest_2); err != nil {
 			return err
 		}
 	case 65:
 		d.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumV2XEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 66:
 		d.EVMinimumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 67:
 		d.EVMinimumEnergyRequest_2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumEnergyRequest_2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumEnergyRequest_2); err != nil {
 			return err
 		}
 	case 68:
 		d.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumV2XEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 69:
@@ -19307,22 +19317,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 83:
 		d.EVSEStatus = p.newEVSEStatusType()
-		if err := commontypes.DecodeEVSEStatusType(&r, p.shared(), d.EVSEStatus); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&r, p.commontypes(), d.EVSEStatus); err != nil {
 			return err
 		}
 	case 84:
 		d.EVSEStatus_2 = p.newEVSEStatusType()
-		if err := commontypes.DecodeEVSEStatusType(&r, p.shared(), d.EVSEStatus_2); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&r, p.commontypes(), d.EVSEStatus_2); err != nil {
 			return err
 		}
 	case 85:
 		d.EVTargetEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 86:
 		d.EVTargetEnergyRequest_2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetEnergyRequest_2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetEnergyRequest_2); err != nil {
 			return err
 		}
 	case 87:
@@ -19367,12 +19377,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 89:
 		d.EnergyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.EnergyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.EnergyCosts); err != nil {
 			return err
 		}
 	case 90:
 		d.EnergyFee = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EnergyFee); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EnergyFee); err != nil {
 			return err
 		}
 	case 91:
@@ -19523,7 +19533,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 99:
 		d.Header = p.newMessageHeaderType()
-		if err := commontypes.DecodeMessageHeaderType(&r, p.shared(), d.Header); err != nil {
+		if err := commontypes.DecodeMessageHeaderType(&r, p.commontypes(), d.Header); err != nil {
 			return err
 		}
 	case 100:
@@ -19567,7 +19577,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 102:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 103:
@@ -19592,7 +19602,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 104:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 105:
@@ -19617,12 +19627,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 106:
 		d.ListOfRootCertificateIDs = p.newListOfRootCertificateIDsType()
-		if err := commontypes.DecodeListOfRootCertificateIDsType(&r, p.shared(), d.ListOfRootCertificateIDs); err != nil {
+		if err := commontypes.DecodeListOfRootCertificateIDsType(&r, p.commontypes(), d.ListOfRootCertificateIDs); err != nil {
 			return err
 		}
 	case 107:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 108:
@@ -19648,7 +19658,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 109:
 		d.MaximumCost = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.MaximumCost); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.MaximumCost); err != nil {
 			return err
 		}
 	case 110:
@@ -19721,12 +19731,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 113:
 		d.MeterInfo = p.newMeterInfoType()
-		if err := commontypes.DecodeMeterInfoType(&r, p.shared(), d.MeterInfo); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&r, p.commontypes(), d.MeterInfo); err != nil {
 			return err
 		}
 	case 114:
 		d.MeterInfo_2 = p.newMeterInfoType()
-		if err := commontypes.DecodeMeterInfoType(&r, p.shared(), d.MeterInfo_2); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&r, p.commontypes(), d.MeterInfo_2); err != nil {
 			return err
 		}
 	case 115:
@@ -19845,7 +19855,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 122:
 		d.MinimumCost = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.MinimumCost); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.MinimumCost); err != nil {
 			return err
 		}
 	case 123:
@@ -19967,22 +19977,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 129:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 130:
 		d.OccupancyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OccupancyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 131:
 		d.OverstayCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OverstayCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OverstayCosts); err != nil {
 			return err
 		}
 	case 132:
 		d.OverstayFee = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.OverstayFee); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.OverstayFee); err != nil {
 			return err
 		}
 	case 133:
@@ -20011,7 +20021,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 134:
 		d.OverstayPowerThreshold = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.OverstayPowerThreshold); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.OverstayPowerThreshold); err != nil {
 			return err
 		}
 	case 135:
@@ -20089,7 +20099,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 140:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 141:
@@ -20166,7 +20176,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 146:
 		d.ParkingFee = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.ParkingFee); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.ParkingFee); err != nil {
 			return err
 		}
 	case 147:
@@ -20272,7 +20282,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 153:
 		d.Power = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Power); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Power); err != nil {
 			return err
 		}
 	case 154:
@@ -20287,7 +20297,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 156:
 		d.PowerRangeStart = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.PowerRangeStart); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.PowerRangeStart); err != nil {
 			return err
 		}
 	case 157:
@@ -20307,7 +20317,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 160:
 		d.PowerTolerance = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.PowerTolerance); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.PowerTolerance); err != nil {
 			return err
 		}
 	case 161:
@@ -20333,12 +20343,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 162:
 		d.Power_L2 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Power_L2); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Power_L2); err != nil {
 			return err
 		}
 	case 163:
 		d.Power_L3 = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Power_L3); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Power_L3); err != nil {
 			return err
 		}
 	case 164:
@@ -20529,22 +20539,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 178:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 179:
 		d.Receipt = p.newReceiptType()
-		if err := commontypes.DecodeReceiptType(&r, p.shared(), d.Receipt); err != nil {
+		if err := commontypes.DecodeReceiptType(&r, p.commontypes(), d.Receipt); err != nil {
 			return err
 		}
 	case 180:
 		d.Receipt_2 = p.newReceiptType()
-		if err := commontypes.DecodeReceiptType(&r, p.shared(), d.Receipt_2); err != nil {
+		if err := commontypes.DecodeReceiptType(&r, p.commontypes(), d.Receipt_2); err != nil {
 			return err
 		}
 	case 181:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 182:
@@ -20687,12 +20697,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 188:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 189:
 		d.RootCertificateID = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.RootCertificateID); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.RootCertificateID); err != nil {
 			return err
 		}
 	case 190:
@@ -20719,7 +20729,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 191:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 192:
@@ -20912,7 +20922,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 212:
 		d.ServiceFee = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.ServiceFee); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.ServiceFee); err != nil {
 			return err
 		}
 	case 213:
@@ -21060,32 +21070,32 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 225:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 226:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 227:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 228:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 229:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 230:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 231:
@@ -21281,7 +21291,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 243:
 		d.TaxCosts = p.newDetailedTaxType()
-		if err := commontypes.DecodeDetailedTaxType(&r, p.shared(), d.TaxCosts); err != nil {
+		if err := commontypes.DecodeDetailedTaxType(&r, p.commontypes(), d.TaxCosts); err != nil {
 			return err
 		}
 	case 244:
@@ -21306,7 +21316,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 245:
 		d.TaxRate = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.TaxRate); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.TaxRate); err != nil {
 			return err
 		}
 	case 246:
@@ -21458,12 +21468,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 254:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 255:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 256:
@@ -21625,7 +21635,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 267:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 268:
@@ -21650,7 +21660,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 269:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 270:
@@ -21838,7 +21848,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 279:
 		d.RationalNumber = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.RationalNumber); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.RationalNumber); err != nil {
 			return err
 		}
 	case 280:
@@ -22854,7 +22864,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeCertificateChainType(&w, d.CPSCertificateChain)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(23, 9)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CapacitiveEnergyReadingVARh != nil:
 		w.WriteBits(24, 9)
 		err = func() error {
@@ -22977,7 +22987,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DSAKeyValue != nil:
 		w.WriteBits(40, 9)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DepartureTime != nil:
 		w.WriteBits(41, 9)
 		err = func() error {
@@ -23012,7 +23022,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DigestMethod != nil:
 		w.WriteBits(45, 9)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(46, 9)
 		err = func() error {
@@ -23361,7 +23371,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(102, 9)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(103, 9)
 		err = func() error {
@@ -23377,7 +23387,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(104, 9)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Language != nil:
 		w.WriteBits(105, 9)
 		err = func() error {
@@ -23396,7 +23406,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeListOfRootCertificateIDsType(&w, d.ListOfRootCertificateIDs)
 	case d.Manifest != nil:
 		w.WriteBits(107, 9)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MaximumContractCertificateChains != nil:
 		w.WriteBits(108, 9)
 		err = func() error {
@@ -23560,7 +23570,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeSignedCertificateChainType(&w, d.OEMProvisioningCertificateChain)
 	case d.Object != nil:
 		w.WriteBits(129, 9)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.OccupancyCosts != nil:
 		w.WriteBits(130, 9)
 		err = commontypes.EncodeDetailedCostType(&w, d.OccupancyCosts)
@@ -23621,7 +23631,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(140, 9)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(141, 9)
 		err = func() error {
@@ -23849,7 +23859,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(178, 9)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Receipt != nil:
 		w.WriteBits(179, 9)
 		err = commontypes.EncodeReceiptType(&w, d.Receipt)
@@ -23858,7 +23868,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeReceiptType(&w, d.Receipt_2)
 	case d.Reference != nil:
 		w.WriteBits(181, 9)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RemainingContractCertificateChains != nil:
 		w.WriteBits(182, 9)
 		err = func() error {
@@ -23912,10 +23922,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RetrievalMethod != nil:
 		w.WriteBits(188, 9)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.RootCertificateID != nil:
 		w.WriteBits(189, 9)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
 	case d.SECP521_EncryptedPrivateKey != nil:
 		w.WriteBits(190, 9)
 		err = func() error {
@@ -23929,7 +23939,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.SPKIData != nil:
 		w.WriteBits(191, 9)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(192, 9)
 		err = func() error {
@@ -24107,22 +24117,22 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeSessionStopResType(&w, d.SessionStopRes)
 	case d.Signature != nil:
 		w.WriteBits(225, 9)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(226, 9)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(227, 9)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(228, 9)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(229, 9)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(230, 9)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.SignedInstallationData != nil:
 		w.WriteBits(231, 9)
 		err = encodeSignedInstallationDataType(&w, d.SignedInstallationData)
@@ -24284,10 +24294,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Transform != nil:
 		w.WriteBits(254, 9)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(255, 9)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.VASList != nil:
 		w.WriteBits(256, 9)
 		err = encodeServiceListType(&w, d.VASList)
@@ -24362,7 +24372,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(267, 9)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(268, 9)
 		err = func() error {
@@ -24378,7 +24388,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(269, 9)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(270, 9)
 		err = func() error {
@@ -24561,17 +24571,17 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	switch ec {
 	case 0:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -24672,7 +24682,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -24697,12 +24707,12 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -24746,7 +24756,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 14:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -24770,7 +24780,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -24851,22 +24861,22 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -24909,42 +24919,42 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 34:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -24987,7 +24997,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -25012,7 +25022,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -25274,13 +25284,13 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 	switch {
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(0, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(1, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(2, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(3, 6)
 		err = func() error {
@@ -25337,7 +25347,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(8, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(9, 6)
 		err = func() error {
@@ -25353,10 +25363,10 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(10, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(11, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(12, 6)
 		err = func() error {
@@ -25383,7 +25393,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Object != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -25397,7 +25407,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -25444,16 +25454,16 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(25, 6)
 		err = func() error {
@@ -25478,28 +25488,28 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Signature != nil:
 		w.WriteBits(27, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(30, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(31, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(32, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(34, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509CRL != nil:
 		w.WriteBits(35, 6)
 		err = func() error {
@@ -25524,7 +25534,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(38, 6)
 		err = func() error {
@@ -25540,7 +25550,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(40, 6)
 		err = func() error {

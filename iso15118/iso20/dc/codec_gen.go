@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -22,7 +23,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -36,7 +37,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -50,7 +51,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -64,7 +65,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -78,7 +79,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -92,7 +93,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -131,7 +132,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 				}
 				st = 7
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -145,7 +146,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -159,7 +160,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 9
@@ -173,7 +174,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 10
@@ -187,7 +188,7 @@ func decodeBPT_DC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 11
@@ -369,7 +370,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -383,7 +384,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -397,7 +398,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -411,7 +412,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -425,7 +426,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -439,7 +440,7 @@ func decodeDC_CPDReqEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDReqE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -609,7 +610,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -623,7 +624,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -637,7 +638,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -651,7 +652,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -665,7 +666,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -679,7 +680,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -694,12 +695,12 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			switch ec {
 			case 0:
 				v.EVSEPowerRampLimitation = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPowerRampLimitation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -713,7 +714,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 8
@@ -727,7 +728,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 9
@@ -741,7 +742,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 10
@@ -755,7 +756,7 @@ func decodeBPT_DC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *BPT_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 11
@@ -935,7 +936,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
@@ -949,7 +950,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
@@ -963,7 +964,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -977,7 +978,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargeCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -991,7 +992,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -1005,7 +1006,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 6
@@ -1020,7 +1021,7 @@ func decodeDC_CPDResEnergyTransferModeType(r *exi.Reader, p *pool, v *DC_CPDResE
 			switch ec {
 			case 0:
 				v.EVSEPowerRampLimitation = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEPowerRampLimitation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEPowerRampLimitation); err != nil {
 					return err
 				}
 				st = 7
@@ -1179,7 +1180,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 1
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1193,7 +1194,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1207,7 +1208,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -1221,7 +1222,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -1235,7 +1236,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -1249,7 +1250,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -1263,7 +1264,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -1277,7 +1278,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -1291,7 +1292,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 9
@@ -1305,7 +1306,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -1319,7 +1320,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 11
@@ -1333,7 +1334,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 12
@@ -1348,13 +1349,13 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 13
 			case 1:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 14
@@ -1371,7 +1372,7 @@ func decodeBPT_Dynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			switch ec {
 			case 0:
 				v.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumV2XEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumV2XEnergyRequest); err != nil {
 					return err
 				}
 				st = 14
@@ -1619,7 +1620,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				}
 				st = 1
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1633,7 +1634,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
@@ -1647,7 +1648,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
@@ -1661,7 +1662,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -1675,7 +1676,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -1689,7 +1690,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -1703,7 +1704,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -1717,7 +1718,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -1731,7 +1732,7 @@ func decodeDynamic_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 9
@@ -1986,7 +1987,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2075,7 +2076,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2139,7 +2140,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2178,7 +2179,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 				}
 				st = 4
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2192,7 +2193,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2206,7 +2207,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -2220,7 +2221,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -2234,7 +2235,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -2248,7 +2249,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 9
@@ -2262,7 +2263,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 10
@@ -2276,7 +2277,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 11
@@ -2290,7 +2291,7 @@ func decodeBPT_Dynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_Dy
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 12
@@ -2602,7 +2603,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				}
 				st = 4
 			case 4:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2691,7 +2692,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				}
 				st = 4
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2755,7 +2756,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				}
 				st = 4
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2794,7 +2795,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 				}
 				st = 4
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2808,7 +2809,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 5
@@ -2822,7 +2823,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 6
@@ -2836,7 +2837,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 7
@@ -2850,7 +2851,7 @@ func decodeDynamic_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Dynamic_DC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -3015,24 +3016,24 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVTargetEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3047,18 +3048,18 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3073,12 +3074,12 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3092,7 +3093,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3106,7 +3107,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -3121,49 +3122,49 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 5:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 6:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 7:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3180,43 +3181,43 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 4:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 5:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 6:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3233,37 +3234,37 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 3:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 4:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 5:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3280,31 +3281,31 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 2:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 3:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 4:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3321,25 +3322,25 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
 			case 1:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 2:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 3:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3356,19 +3357,19 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 11
 			case 1:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 2:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3385,13 +3386,13 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 12
 			case 1:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3408,7 +3409,7 @@ func decodeBPT_Scheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 13
@@ -3697,24 +3698,24 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVTargetEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVTargetEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVTargetEnergyRequest); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3729,18 +3730,18 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumEnergyRequest); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3755,12 +3756,12 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMinimumEnergyRequest = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumEnergyRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumEnergyRequest); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3774,7 +3775,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetCurrent); err != nil {
 					return err
 				}
 				st = 4
@@ -3788,7 +3789,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 5
@@ -3803,31 +3804,31 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 3:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 4:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -3844,25 +3845,25 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumChargePower); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 2:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 3:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -3879,19 +3880,19 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 8
 			case 1:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 2:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -3908,13 +3909,13 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMaximumVoltage); err != nil {
 					return err
 				}
 				st = 9
 			case 1:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -3931,7 +3932,7 @@ func decodeScheduled_DC_CLReqControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVMinimumVoltage); err != nil {
 					return err
 				}
 				st = 10
@@ -4142,49 +4143,49 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVSEMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 4:
 				v.EVSEMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 5:
 				v.EVSEMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 6:
 				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 7:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4201,43 +4202,43 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 3:
 				v.EVSEMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 4:
 				v.EVSEMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 5:
 				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 6:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4254,37 +4255,37 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.EVSEMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
 				v.EVSEMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 4:
 				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 5:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4301,31 +4302,31 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.EVSEMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
 				v.EVSEMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 3:
 				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 4:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4342,25 +4343,25 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMaximumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargePower); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
 				v.EVSEMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 2:
 				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 3:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4377,19 +4378,19 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMinimumDischargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumDischargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumDischargePower); err != nil {
 					return err
 				}
 				st = 6
 			case 1:
 				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 2:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4406,13 +4407,13 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumDischargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumDischargeCurrent); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4429,7 +4430,7 @@ func decodeBPT_Scheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *BPT_
 			switch ec {
 			case 0:
 				v.EVSEMinimumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumVoltage); err != nil {
 					return err
 				}
 				st = 8
@@ -4646,25 +4647,25 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargePower); err != nil {
 					return err
 				}
 				st = 1
 			case 1:
 				v.EVSEMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 2:
 				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 3:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -4681,19 +4682,19 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSEMinimumChargePower = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMinimumChargePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMinimumChargePower); err != nil {
 					return err
 				}
 				st = 2
 			case 1:
 				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 2:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -4710,13 +4711,13 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSEMaximumChargeCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumChargeCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumChargeCurrent); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -4733,7 +4734,7 @@ func decodeScheduled_DC_CLResControlModeType(r *exi.Reader, p *pool, v *Schedule
 			switch ec {
 			case 0:
 				v.EVSEMaximumVoltage = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVSEMaximumVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVSEMaximumVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -4849,7 +4850,7 @@ func decodeDC_CableCheckReqType(r *exi.Reader, p *pool, v *DC_CableCheckReqType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4907,7 +4908,7 @@ func decodeDC_CableCheckResType(r *exi.Reader, p *pool, v *DC_CableCheckResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5057,7 +5058,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5072,7 +5073,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 			switch ec {
 			case 0:
 				v.DisplayParameters = p.newDisplayParametersType()
-				if err := commontypes.DecodeDisplayParametersType(r, p.shared(), v.DisplayParameters); err != nil {
+				if err := commontypes.DecodeDisplayParametersType(r, p.commontypes(), v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -5133,7 +5134,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -5160,7 +5161,7 @@ func decodeDC_ChargeLoopReqType(r *exi.Reader, p *pool, v *DC_ChargeLoopReqType)
 				st = 6
 			case 2:
 				v.CLReqControlMode = p.newCLReqControlModeType()
-				if err := commontypes.DecodeCLReqControlModeType(r, p.shared(), v.CLReqControlMode); err != nil {
+				if err := commontypes.DecodeCLReqControlModeType(r, p.commontypes(), v.CLReqControlMode); err != nil {
 					return err
 				}
 				st = 7
@@ -5379,7 +5380,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -5426,24 +5427,24 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 			switch ec {
 			case 0:
 				v.EVSEStatus = p.newEVSEStatusType()
-				if err := commontypes.DecodeEVSEStatusType(r, p.shared(), v.EVSEStatus); err != nil {
+				if err := commontypes.DecodeEVSEStatusType(r, p.commontypes(), v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.MeterInfo = p.newMeterInfoType()
-				if err := commontypes.DecodeMeterInfoType(r, p.shared(), v.MeterInfo); err != nil {
+				if err := commontypes.DecodeMeterInfoType(r, p.commontypes(), v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEPresentCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -5458,18 +5459,18 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 			switch ec {
 			case 0:
 				v.MeterInfo = p.newMeterInfoType()
-				if err := commontypes.DecodeMeterInfoType(r, p.shared(), v.MeterInfo); err != nil {
+				if err := commontypes.DecodeMeterInfoType(r, p.commontypes(), v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEPresentCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -5484,12 +5485,12 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 			switch ec {
 			case 0:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEPresentCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -5503,7 +5504,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEPresentCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEPresentCurrent); err != nil {
 					return err
 				}
 				st = 6
@@ -5517,7 +5518,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEPresentVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 7
@@ -5628,7 +5629,7 @@ func decodeDC_ChargeLoopResType(r *exi.Reader, p *pool, v *DC_ChargeLoopResType)
 				st = 12
 			case 2:
 				v.CLResControlMode = p.newCLResControlModeType()
-				if err := commontypes.DecodeCLResControlModeType(r, p.shared(), v.CLResControlMode); err != nil {
+				if err := commontypes.DecodeCLResControlModeType(r, p.commontypes(), v.CLResControlMode); err != nil {
 					return err
 				}
 				st = 13
@@ -5929,7 +5930,7 @@ func decodeDC_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *DC_Char
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6045,7 +6046,7 @@ func decodeDC_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *DC_Char
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6207,7 +6208,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6253,7 +6254,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPresentVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -6267,7 +6268,7 @@ func decodeDC_PreChargeReqType(r *exi.Reader, p *pool, v *DC_PreChargeReqType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVTargetVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVTargetVoltage); err != nil {
 					return err
 				}
 				st = 4
@@ -6363,7 +6364,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6409,7 +6410,7 @@ func decodeDC_PreChargeResType(r *exi.Reader, p *pool, v *DC_PreChargeResType) e
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEPresentVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -6493,7 +6494,7 @@ func decodeDC_WeldingDetectionReqType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6597,7 +6598,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6643,7 +6644,7 @@ func decodeDC_WeldingDetectionResType(r *exi.Reader, p *pool, v *DC_WeldingDetec
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVSEPresentVoltage); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVSEPresentVoltage); err != nil {
 					return err
 				}
 				st = 3
@@ -6817,17 +6818,17 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 6:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 7:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 8:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 9:
@@ -6892,12 +6893,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 21:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 23:
@@ -6931,7 +6932,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 26:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 27:
@@ -6956,12 +6957,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 28:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 29:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 30:
@@ -6986,32 +6987,32 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 31:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 32:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 33:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 34:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 35:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 36:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 37:
@@ -7026,47 +7027,47 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 39:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 40:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 41:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 42:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 43:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 44:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 45:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 46:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 47:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -7256,7 +7257,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(8, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DC_CPDReqEnergyTransferMode != nil:
 		w.WriteBits(9, 6)
 		err = encodeDC_CPDReqEnergyTransferModeType(&w, d.DC_CPDReqEnergyTransferMode)
@@ -7295,10 +7296,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeDC_WeldingDetectionResType(&w, d.DC_WeldingDetectionRes)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(23, 6)
 		err = func() error {
@@ -7318,7 +7319,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeDynamic_DC_CLResControlModeType(&w, d.Dynamic_DC_CLResControlMode)
 	case d.KeyInfo != nil:
 		w.WriteBits(26, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(27, 6)
 		err = func() error {
@@ -7334,10 +7335,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(30, 6)
 		err = func() error {
@@ -7353,22 +7354,22 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(31, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.PGPData != nil:
 		w.WriteBits(32, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.RSAKeyValue != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(34, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(35, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(36, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.Scheduled_DC_CLReqControlMode != nil:
 		w.WriteBits(37, 6)
 		err = encodeScheduled_DC_CLReqControlModeType(&w, d.Scheduled_DC_CLReqControlMode)
@@ -7377,31 +7378,31 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeScheduled_DC_CLResControlModeType(&w, d.Scheduled_DC_CLResControlMode)
 	case d.Signature != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(40, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(41, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(42, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(43, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(44, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(45, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(46, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509Data != nil:
 		w.WriteBits(47, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	}
 	if err != nil {
 		return dst, err
@@ -7561,7 +7562,8 @@ func (d *Document) MessageName() string {
 
 // pool holds values of a previous document for reuse; a nil *pool allocates.
 type pool struct {
-	sh                                     commontypes.Pool // for the types of the shared package
+	shdsigtypes                            dsigtypes.Pool   // for the types of package dsigtypes
+	shcommontypes                          commontypes.Pool // for the types of package commontypes
 	pBPT_DC_CPDReqEnergyTransferModeType   []*BPT_DC_CPDReqEnergyTransferModeType
 	pBPT_DC_CPDResEnergyTransferModeType   []*BPT_DC_CPDResEnergyTransferModeType
 	pBPT_Dynamic_DC_CLReqControlModeType   []*BPT_Dynamic_DC_CLReqControlModeType
@@ -7654,12 +7656,20 @@ type pool struct {
 	sString                                [][]string
 }
 
-// shared returns the pool of the shared package's types, nil when p is nil.
-func (p *pool) shared() *commontypes.Pool {
+// dsigtypes returns the pool of package dsigtypes's types, nil when p is nil.
+func (p *pool) dsigtypes() *dsigtypes.Pool {
 	if p == nil {
 		return nil
 	}
-	return &p.sh
+	return &p.shdsigtypes
+}
+
+// commontypes returns the pool of package commontypes's types, nil when p is nil.
+func (p *pool) commontypes() *commontypes.Pool {
+	if p == nil {
+		return nil
+	}
+	return &p.shcommontypes
 }
 
 func (p *pool) newBPT_DC_CPDReqEnergyTransferModeType() *BPT_DC_CPDReqEnergyTransferModeType {
@@ -8807,59 +8817,59 @@ func (p *pool) sliceString() []string {
 }
 
 func (p *pool) recycleBPT_DC_CPDReqEnergyTransferModeType(v *BPT_DC_CPDReqEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumVoltage)
 	if v.TargetSOC != nil {
 		p.pInt8 = append(p.pInt8, v.TargetSOC)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVMaximumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumDischargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumDischargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumDischargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumDischargeCurrent)
 }
 
 func (p *pool) recycleDC_CPDReqEnergyTransferModeType(v *DC_CPDReqEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumVoltage)
 	if v.TargetSOC != nil {
 		p.pInt8 = append(p.pInt8, v.TargetSOC)
 	}
 }
 
 func (p *pool) recycleBPT_DC_CPDResEnergyTransferModeType(v *BPT_DC_CPDResEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumVoltage)
 	if v.EVSEPowerRampLimitation != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumDischargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumDischargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumDischargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumDischargeCurrent)
 }
 
 func (p *pool) recycleDC_CPDResEnergyTransferModeType(v *DC_CPDResEnergyTransferModeType) {
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumVoltage)
 	if v.EVSEPowerRampLimitation != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
+		p.commontypes().RecycleRationalNumberType(v.EVSEPowerRampLimitation)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEPowerRampLimitation)
 	}
 }
@@ -8868,23 +8878,23 @@ func (p *pool) recycleBPT_Dynamic_DC_CLReqControlModeType(v *BPT_Dynamic_DC_CLRe
 	if v.DepartureTime != nil {
 		p.pUint32 = append(p.pUint32, v.DepartureTime)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumDischargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumDischargeCurrent)
 	if v.EVMaximumV2XEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumV2XEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumV2XEnergyRequest)
 	}
 	if v.EVMinimumV2XEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumV2XEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumV2XEnergyRequest)
 	}
 }
@@ -8893,14 +8903,14 @@ func (p *pool) recycleDynamic_DC_CLReqControlModeType(v *Dynamic_DC_CLReqControl
 	if v.DepartureTime != nil {
 		p.pUint32 = append(p.pUint32, v.DepartureTime)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVMaximumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVMinimumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumEnergyRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVMinimumVoltage)
 }
 
 func (p *pool) recycleBPT_Dynamic_DC_CLResControlModeType(v *BPT_Dynamic_DC_CLResControlModeType) {
@@ -8916,14 +8926,14 @@ func (p *pool) recycleBPT_Dynamic_DC_CLResControlModeType(v *BPT_Dynamic_DC_CLRe
 	if v.AckMaxDelay != nil {
 		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumDischargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumDischargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumDischargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumDischargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumVoltage)
 }
 
 func (p *pool) recycleDynamic_DC_CLResControlModeType(v *Dynamic_DC_CLResControlModeType) {
@@ -8939,167 +8949,167 @@ func (p *pool) recycleDynamic_DC_CLResControlModeType(v *Dynamic_DC_CLResControl
 	if v.AckMaxDelay != nil {
 		p.pUint16 = append(p.pUint16, v.AckMaxDelay)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMinimumChargePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumChargeCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEMaximumVoltage)
 }
 
 func (p *pool) recycleBPT_Scheduled_DC_CLReqControlModeType(v *BPT_Scheduled_DC_CLReqControlModeType) {
 	if v.EVTargetEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVTargetEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
 	}
 	if v.EVMaximumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
 	}
 	if v.EVMinimumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVTargetCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVTargetVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetVoltage)
 	if v.EVMaximumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
 	}
 	if v.EVMinimumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
 	}
 	if v.EVMaximumChargeCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargeCurrent)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargeCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargeCurrent)
 	}
 	if v.EVMaximumVoltage != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumVoltage)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumVoltage)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumVoltage)
 	}
 	if v.EVMinimumVoltage != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumVoltage)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumVoltage)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumVoltage)
 	}
 	if v.EVMaximumDischargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargePower)
 	}
 	if v.EVMinimumDischargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumDischargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumDischargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumDischargePower)
 	}
 	if v.EVMaximumDischargeCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumDischargeCurrent)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumDischargeCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumDischargeCurrent)
 	}
 }
 
 func (p *pool) recycleScheduled_DC_CLReqControlModeType(v *Scheduled_DC_CLReqControlModeType) {
 	if v.EVTargetEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVTargetEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVTargetEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVTargetEnergyRequest)
 	}
 	if v.EVMaximumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumEnergyRequest)
 	}
 	if v.EVMinimumEnergyRequest != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumEnergyRequest)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumEnergyRequest)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVTargetCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVTargetVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetVoltage)
 	if v.EVMaximumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargePower)
 	}
 	if v.EVMinimumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumChargePower)
 	}
 	if v.EVMaximumChargeCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumChargeCurrent)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumChargeCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumChargeCurrent)
 	}
 	if v.EVMaximumVoltage != nil {
-		p.shared().RecycleRationalNumberType(v.EVMaximumVoltage)
+		p.commontypes().RecycleRationalNumberType(v.EVMaximumVoltage)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMaximumVoltage)
 	}
 	if v.EVMinimumVoltage != nil {
-		p.shared().RecycleRationalNumberType(v.EVMinimumVoltage)
+		p.commontypes().RecycleRationalNumberType(v.EVMinimumVoltage)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVMinimumVoltage)
 	}
 }
 
 func (p *pool) recycleBPT_Scheduled_DC_CLResControlModeType(v *BPT_Scheduled_DC_CLResControlModeType) {
 	if v.EVSEMaximumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower)
 	}
 	if v.EVSEMinimumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower)
 	}
 	if v.EVSEMaximumChargeCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargeCurrent)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargeCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargeCurrent)
 	}
 	if v.EVSEMaximumVoltage != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumVoltage)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumVoltage)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumVoltage)
 	}
 	if v.EVSEMaximumDischargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumDischargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumDischargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargePower)
 	}
 	if v.EVSEMinimumDischargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumDischargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumDischargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumDischargePower)
 	}
 	if v.EVSEMaximumDischargeCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumDischargeCurrent)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumDischargeCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumDischargeCurrent)
 	}
 	if v.EVSEMinimumVoltage != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumVoltage)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumVoltage)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumVoltage)
 	}
 }
 
 func (p *pool) recycleScheduled_DC_CLResControlModeType(v *Scheduled_DC_CLResControlModeType) {
 	if v.EVSEMaximumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargePower)
 	}
 	if v.EVSEMinimumChargePower != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMinimumChargePower)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMinimumChargePower)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMinimumChargePower)
 	}
 	if v.EVSEMaximumChargeCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumChargeCurrent)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumChargeCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumChargeCurrent)
 	}
 	if v.EVSEMaximumVoltage != nil {
-		p.shared().RecycleRationalNumberType(v.EVSEMaximumVoltage)
+		p.commontypes().RecycleRationalNumberType(v.EVSEMaximumVoltage)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVSEMaximumVoltage)
 	}
 }
 
 func (p *pool) recycleDC_CableCheckReqType(v *DC_CableCheckReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleDC_CableCheckResType(v *DC_CableCheckResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleDC_ChargeLoopReqType(v *DC_ChargeLoopReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.DisplayParameters != nil {
-		p.shared().RecycleDisplayParametersType(v.DisplayParameters)
+		p.commontypes().RecycleDisplayParametersType(v.DisplayParameters)
 		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPresentVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentVoltage)
 	if v.BPT_Dynamic_DC_CLReqControlMode != nil {
 		p.recycleBPT_Dynamic_DC_CLReqControlModeType(v.BPT_Dynamic_DC_CLReqControlMode)
 		p.pBPT_Dynamic_DC_CLReqControlModeType = append(p.pBPT_Dynamic_DC_CLReqControlModeType, v.BPT_Dynamic_DC_CLReqControlMode)
@@ -9109,7 +9119,7 @@ func (p *pool) recycleDC_ChargeLoopReqType(v *DC_ChargeLoopReqType) {
 		p.pBPT_Scheduled_DC_CLReqControlModeType = append(p.pBPT_Scheduled_DC_CLReqControlModeType, v.BPT_Scheduled_DC_CLReqControlMode)
 	}
 	if v.CLReqControlMode != nil {
-		p.shared().RecycleCLReqControlModeType(v.CLReqControlMode)
+		p.commontypes().RecycleCLReqControlModeType(v.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, v.CLReqControlMode)
 	}
 	if v.Dynamic_DC_CLReqControlMode != nil {
@@ -9123,21 +9133,21 @@ func (p *pool) recycleDC_ChargeLoopReqType(v *DC_ChargeLoopReqType) {
 }
 
 func (p *pool) recycleDC_ChargeLoopResType(v *DC_ChargeLoopResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.EVSEStatus != nil {
-		p.shared().RecycleEVSEStatusType(v.EVSEStatus)
+		p.commontypes().RecycleEVSEStatusType(v.EVSEStatus)
 		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
 	}
 	if v.MeterInfo != nil {
-		p.shared().RecycleMeterInfoType(v.MeterInfo)
+		p.commontypes().RecycleMeterInfoType(v.MeterInfo)
 		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
 	}
 	if v.Receipt != nil {
-		p.shared().RecycleReceiptType(v.Receipt)
+		p.commontypes().RecycleReceiptType(v.Receipt)
 		p.pReceiptType = append(p.pReceiptType, v.Receipt)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVSEPresentCurrent)
-	p.shared().RecycleRationalNumberType(&v.EVSEPresentVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEPresentCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEPresentVoltage)
 	if v.BPT_Dynamic_DC_CLResControlMode != nil {
 		p.recycleBPT_Dynamic_DC_CLResControlModeType(v.BPT_Dynamic_DC_CLResControlMode)
 		p.pBPT_Dynamic_DC_CLResControlModeType = append(p.pBPT_Dynamic_DC_CLResControlModeType, v.BPT_Dynamic_DC_CLResControlMode)
@@ -9147,7 +9157,7 @@ func (p *pool) recycleDC_ChargeLoopResType(v *DC_ChargeLoopResType) {
 		p.pBPT_Scheduled_DC_CLResControlModeType = append(p.pBPT_Scheduled_DC_CLResControlModeType, v.BPT_Scheduled_DC_CLResControlMode)
 	}
 	if v.CLResControlMode != nil {
-		p.shared().RecycleCLResControlModeType(v.CLResControlMode)
+		p.commontypes().RecycleCLResControlModeType(v.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, v.CLResControlMode)
 	}
 	if v.Dynamic_DC_CLResControlMode != nil {
@@ -9161,7 +9171,7 @@ func (p *pool) recycleDC_ChargeLoopResType(v *DC_ChargeLoopResType) {
 }
 
 func (p *pool) recycleDC_ChargeParameterDiscoveryReqType(v *DC_ChargeParameterDiscoveryReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.BPT_DC_CPDReqEnergyTransferMode != nil {
 		p.recycleBPT_DC_CPDReqEnergyTransferModeType(v.BPT_DC_CPDReqEnergyTransferMode)
 		p.pBPT_DC_CPDReqEnergyTransferModeType = append(p.pBPT_DC_CPDReqEnergyTransferModeType, v.BPT_DC_CPDReqEnergyTransferMode)
@@ -9173,7 +9183,7 @@ func (p *pool) recycleDC_ChargeParameterDiscoveryReqType(v *DC_ChargeParameterDi
 }
 
 func (p *pool) recycleDC_ChargeParameterDiscoveryResType(v *DC_ChargeParameterDiscoveryResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.BPT_DC_CPDResEnergyTransferMode != nil {
 		p.recycleBPT_DC_CPDResEnergyTransferModeType(v.BPT_DC_CPDResEnergyTransferMode)
 		p.pBPT_DC_CPDResEnergyTransferModeType = append(p.pBPT_DC_CPDResEnergyTransferModeType, v.BPT_DC_CPDResEnergyTransferMode)
@@ -9185,23 +9195,23 @@ func (p *pool) recycleDC_ChargeParameterDiscoveryResType(v *DC_ChargeParameterDi
 }
 
 func (p *pool) recycleDC_PreChargeReqType(v *DC_PreChargeReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
-	p.shared().RecycleRationalNumberType(&v.EVPresentVoltage)
-	p.shared().RecycleRationalNumberType(&v.EVTargetVoltage)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleRationalNumberType(&v.EVPresentVoltage)
+	p.commontypes().RecycleRationalNumberType(&v.EVTargetVoltage)
 }
 
 func (p *pool) recycleDC_PreChargeResType(v *DC_PreChargeResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
-	p.shared().RecycleRationalNumberType(&v.EVSEPresentVoltage)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEPresentVoltage)
 }
 
 func (p *pool) recycleDC_WeldingDetectionReqType(v *DC_WeldingDetectionReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 }
 
 func (p *pool) recycleDC_WeldingDetectionResType(v *DC_WeldingDetectionResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
-	p.shared().RecycleRationalNumberType(&v.EVSEPresentVoltage)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleRationalNumberType(&v.EVSEPresentVoltage)
 }
 
 // Decoder decodes documents without allocating, once warm, anything but byte and string
@@ -9243,15 +9253,15 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pBPT_Scheduled_DC_CLResControlModeType = append(p.pBPT_Scheduled_DC_CLResControlModeType, d.BPT_Scheduled_DC_CLResControlMode)
 	}
 	if d.CLReqControlMode != nil {
-		p.shared().RecycleCLReqControlModeType(d.CLReqControlMode)
+		p.commontypes().RecycleCLReqControlModeType(d.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
 	}
 	if d.CLResControlMode != nil {
-		p.shared().RecycleCLResControlModeType(d.CLResControlMode)
+		p.commontypes().RecycleCLResControlModeType(d.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
 	}
 	if d.CanonicalizationMethod != nil {
-		p.shared().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.dsigtypes().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
 		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
 	}
 	if d.DC_CPDReqEnergyTransferMode != nil {
@@ -9303,11 +9313,11 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pDC_WeldingDetectionResType = append(p.pDC_WeldingDetectionResType, d.DC_WeldingDetectionRes)
 	}
 	if d.DSAKeyValue != nil {
-		p.shared().RecycleDSAKeyValueType(d.DSAKeyValue)
+		p.dsigtypes().RecycleDSAKeyValueType(d.DSAKeyValue)
 		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
 	}
 	if d.DigestMethod != nil {
-		p.shared().RecycleDigestMethodType(d.DigestMethod)
+		p.dsigtypes().RecycleDigestMethodType(d.DigestMethod)
 		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
 	}
 	if d.Dynamic_DC_CLReqControlMode != nil {
@@ -9319,45 +9329,45 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pDynamic_DC_CLResControlModeType = append(p.pDynamic_DC_CLResControlModeType, d.Dynamic_DC_CLResControlMode)
 	}
 	if d.KeyInfo != nil {
-		p.shared().RecycleKeyInfoType(d.KeyInfo)
+		p.dsigtypes().RecycleKeyInfoType(d.KeyInfo)
 		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
 	}
 	if d.KeyName != nil {
 		p.pString = append(p.pString, d.KeyName)
 	}
 	if d.KeyValue != nil {
-		p.shared().RecycleKeyValueType(d.KeyValue)
+		p.dsigtypes().RecycleKeyValueType(d.KeyValue)
 		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
 	}
 	if d.Manifest != nil {
-		p.shared().RecycleManifestType(d.Manifest)
+		p.dsigtypes().RecycleManifestType(d.Manifest)
 		p.pManifestType = append(p.pManifestType, d.Manifest)
 	}
 	if d.MgmtData != nil {
 		p.pString = append(p.pString, d.MgmtData)
 	}
 	if d.Object != nil {
-		p.shared().RecycleObjectType(d.Object)
+		p.dsigtypes().RecycleObjectType(d.Object)
 		p.pObjectType = append(p.pObjectType, d.Object)
 	}
 	if d.PGPData != nil {
-		p.shared().RecyclePGPDataType(d.PGPData)
+		p.dsigtypes().RecyclePGPDataType(d.PGPData)
 		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
 	}
 	if d.RSAKeyValue != nil {
-		p.shared().RecycleRSAKeyValueType(d.RSAKeyValue)
+		p.dsigtypes().RecycleRSAKeyValueType(d.RSAKeyValue)
 		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
 	}
 	if d.Reference != nil {
-		p.shared().RecycleReferenceType(d.Reference)
+		p.dsigtypes().RecycleReferenceType(d.Reference)
 		p.pReferenceType = append(p.pReferenceType, d.Reference)
 	}
 	if d.RetrievalMethod != nil {
-		p.shared().RecycleRetrievalMethodType(d.RetrievalMethod)
+		p.dsigtypes().RecycleRetrievalMethodType(d.RetrievalMethod)
 		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
 	}
 	if d.SPKIData != nil {
-		p.shared().RecycleSPKIDataType(d.SPKIData)
+		p.dsigtypes().RecycleSPKIDataType(d.SPKIData)
 		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
 	}
 	if d.Scheduled_DC_CLReqControlMode != nil {
@@ -9369,39 +9379,39 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pScheduled_DC_CLResControlModeType = append(p.pScheduled_DC_CLResControlModeType, d.Scheduled_DC_CLResControlMode)
 	}
 	if d.Signature != nil {
-		p.shared().RecycleSignatureType(d.Signature)
+		p.dsigtypes().RecycleSignatureType(d.Signature)
 		p.pSignatureType = append(p.pSignatureType, d.Signature)
 	}
 	if d.SignatureMethod != nil {
-		p.shared().RecycleSignatureMethodType(d.SignatureMethod)
+		p.dsigtypes().RecycleSignatureMethodType(d.SignatureMethod)
 		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
 	}
 	if d.SignatureProperties != nil {
-		p.shared().RecycleSignaturePropertiesType(d.SignatureProperties)
+		p.dsigtypes().RecycleSignaturePropertiesType(d.SignatureProperties)
 		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
 	}
 	if d.SignatureProperty != nil {
-		p.shared().RecycleSignaturePropertyType(d.SignatureProperty)
+		p.dsigtypes().RecycleSignaturePropertyType(d.SignatureProperty)
 		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
 	}
 	if d.SignatureValue != nil {
-		p.shared().RecycleSignatureValueType(d.SignatureValue)
+		p.dsigtypes().RecycleSignatureValueType(d.SignatureValue)
 		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
 	}
 	if d.SignedInfo != nil {
-		p.shared().RecycleSignedInfoType(d.SignedInfo)
+		p.dsigtypes().RecycleSignedInfoType(d.SignedInfo)
 		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
 	}
 	if d.Transform != nil {
-		p.shared().RecycleTransformType(d.Transform)
+		p.dsigtypes().RecycleTransformType(d.Transform)
 		p.pTransformType = append(p.pTransformType, d.Transform)
 	}
 	if d.Transforms != nil {
-		p.shared().RecycleTransformsType(d.Transforms)
+		p.dsigtypes().RecycleTransformsType(d.Transforms)
 		p.pTransformsType = append(p.pTransformsType, d.Transforms)
 	}
 	if d.X509Data != nil {
-		p.shared().RecycleX509DataType(d.X509Data)
+		p.dsigtypes().RecycleX509DataType(d.X509Data)
 		p.pX509DataType = append(p.pX509DataType, d.X509Data)
 	}
 	*d = Document{}
@@ -9607,12 +9617,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 1:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.AdditionalServicesCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 2:
 		d.Amount = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Amount); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Amount); err != nil {
 			return err
 		}
 	case 3:
@@ -9689,22 +9699,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 11:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.BatteryEnergyCapacity); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 12:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 13:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 14:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 15:
@@ -9771,7 +9781,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 18:
 		d.CostPerUnit = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.CostPerUnit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.CostPerUnit); err != nil {
 			return err
 		}
 	case 19:
@@ -9836,7 +9846,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 31:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 32:
@@ -9865,7 +9875,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 33:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 34:
@@ -9889,7 +9899,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 35:
 		d.DisplayParameters = p.newDisplayParametersType()
-		if err := commontypes.DecodeDisplayParametersType(&r, p.shared(), d.DisplayParameters); err != nil {
+		if err := commontypes.DecodeDisplayParametersType(&r, p.commontypes(), d.DisplayParameters); err != nil {
 			return err
 		}
 	case 36:
@@ -9904,77 +9914,77 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 38:
 		d.EVMaximumChargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumChargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumChargeCurrent); err != nil {
 			return err
 		}
 	case 39:
 		d.EVMaximumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumChargePower); err != nil {
 			return err
 		}
 	case 40:
 		d.EVMaximumDischargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumDischargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumDischargeCurrent); err != nil {
 			return err
 		}
 	case 41:
 		d.EVMaximumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumDischargePower); err != nil {
 			return err
 		}
 	case 42:
 		d.EVMaximumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 43:
 		d.EVMaximumV2XEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumV2XEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 44:
 		d.EVMaximumVoltage = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumVoltage); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumVoltage); err != nil {
 			return err
 		}
 	case 45:
 		d.EVMinimumChargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumChargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumChargeCurrent); err != nil {
 			return err
 		}
 	case 46:
 		d.EVMinimumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumChargePower); err != nil {
 			return err
 		}
 	case 47:
 		d.EVMinimumDischargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumDischargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumDischargeCurrent); err != nil {
 			return err
 		}
 	case 48:
 		d.EVMinimumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumDischargePower); err != nil {
 			return err
 		}
 	case 49:
 		d.EVMinimumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 50:
 		d.EVMinimumV2XEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumV2XEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumV2XEnergyRequest); err != nil {
 			return err
 		}
 	case 51:
 		d.EVMinimumVoltage = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumVoltage); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumVoltage); err != nil {
 			return err
 		}
 	case 52:
 		d.EVPresentVoltage = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPresentVoltage); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPresentVoltage); err != nil {
 			return err
 		}
 	case 53:
@@ -10023,52 +10033,52 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 55:
 		d.EVSEMaximumChargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumChargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumChargeCurrent); err != nil {
 			return err
 		}
 	case 56:
 		d.EVSEMaximumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumChargePower); err != nil {
 			return err
 		}
 	case 57:
 		d.EVSEMaximumDischargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumDischargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumDischargeCurrent); err != nil {
 			return err
 		}
 	case 58:
 		d.EVSEMaximumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumDischargePower); err != nil {
 			return err
 		}
 	case 59:
 		d.EVSEMaximumVoltage = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMaximumVoltage); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMaximumVoltage); err != nil {
 			return err
 		}
 	case 60:
 		d.EVSEMinimumChargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumChargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumChargeCurrent); err != nil {
 			return err
 		}
 	case 61:
 		d.EVSEMinimumChargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumChargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumChargePower); err != nil {
 			return err
 		}
 	case 62:
 		d.EVSEMinimumDischargeCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumDischargeCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumDischargeCurrent); err != nil {
 			return err
 		}
 	case 63:
 		d.EVSEMinimumDischargePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumDischargePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumDischargePower); err != nil {
 			return err
 		}
 	case 64:
 		d.EVSEMinimumVoltage = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEMinimumVoltage); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEMinimumVoltage); err != nil {
 			return err
 		}
 	case 65:
@@ -10117,17 +10127,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 67:
 		d.EVSEPowerRampLimitation = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEPowerRampLimitation); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEPowerRampLimitation); err != nil {
 			return err
 		}
 	case 68:
 		d.EVSEPresentCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEPresentCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEPresentCurrent); err != nil {
 			return err
 		}
 	case 69:
 		d.EVSEPresentVoltage = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVSEPresentVoltage); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVSEPresentVoltage); err != nil {
 			return err
 		}
 	case 70:
@@ -10156,7 +10166,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 71:
 		d.EVSEStatus = p.newEVSEStatusType()
-		if err := commontypes.DecodeEVSEStatusType(&r, p.shared(), d.EVSEStatus); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&r, p.commontypes(), d.EVSEStatus); err != nil {
 			return err
 		}
 	case 72:
@@ -10181,22 +10191,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 73:
 		d.EVTargetCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetCurrent); err != nil {
 			return err
 		}
 	case 74:
 		d.EVTargetEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 75:
 		d.EVTargetVoltage = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetVoltage); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetVoltage); err != nil {
 			return err
 		}
 	case 76:
 		d.EnergyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.EnergyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.EnergyCosts); err != nil {
 			return err
 		}
 	case 77:
@@ -10280,7 +10290,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 81:
 		d.Header = p.newMessageHeaderType()
-		if err := commontypes.DecodeMessageHeaderType(&r, p.shared(), d.Header); err != nil {
+		if err := commontypes.DecodeMessageHeaderType(&r, p.commontypes(), d.Header); err != nil {
 			return err
 		}
 	case 82:
@@ -10324,7 +10334,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 84:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 85:
@@ -10349,12 +10359,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 86:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 87:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 88:
@@ -10403,7 +10413,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 90:
 		d.MeterInfo = p.newMeterInfoType()
-		if err := commontypes.DecodeMeterInfoType(&r, p.shared(), d.MeterInfo); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&r, p.commontypes(), d.MeterInfo); err != nil {
 			return err
 		}
 	case 91:
@@ -10579,17 +10589,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 99:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 100:
 		d.OccupancyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OccupancyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 101:
 		d.OverstayCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OverstayCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OverstayCosts); err != nil {
 			return err
 		}
 	case 102:
@@ -10613,7 +10623,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 103:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 104:
@@ -10718,17 +10728,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 109:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 110:
 		d.Receipt = p.newReceiptType()
-		if err := commontypes.DecodeReceiptType(&r, p.shared(), d.Receipt); err != nil {
+		if err := commontypes.DecodeReceiptType(&r, p.commontypes(), d.Receipt); err != nil {
 			return err
 		}
 	case 111:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 112:
@@ -10829,17 +10839,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 116:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 117:
 		d.RootCertificateID = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.RootCertificateID); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.RootCertificateID); err != nil {
 			return err
 		}
 	case 118:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 119:
@@ -10914,32 +10924,32 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 124:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 125:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 126:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 127:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 128:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 129:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 130:
@@ -10992,7 +11002,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 132:
 		d.TaxCosts = p.newDetailedTaxType()
-		if err := commontypes.DecodeDetailedTaxType(&r, p.shared(), d.TaxCosts); err != nil {
+		if err := commontypes.DecodeDetailedTaxType(&r, p.commontypes(), d.TaxCosts); err != nil {
 			return err
 		}
 	case 133:
@@ -11066,12 +11076,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 136:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 137:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 138:
@@ -11138,7 +11148,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 141:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 142:
@@ -11163,7 +11173,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 143:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 144:
@@ -11794,7 +11804,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(14, 8)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CapacitiveEnergyReadingVARh != nil:
 		w.WriteBits(15, 8)
 		err = func() error {
@@ -11860,7 +11870,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeDC_WeldingDetectionResType(&w, d.DC_WeldingDetectionRes)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(31, 8)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DepartureTime != nil:
 		w.WriteBits(32, 8)
 		err = func() error {
@@ -11871,7 +11881,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DigestMethod != nil:
 		w.WriteBits(33, 8)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(34, 8)
 		err = func() error {
@@ -12112,7 +12122,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(84, 8)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(85, 8)
 		err = func() error {
@@ -12128,10 +12138,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(86, 8)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(87, 8)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MaximumSOC != nil:
 		w.WriteBits(88, 8)
 		err = func() error {
@@ -12239,7 +12249,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(99, 8)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.OccupancyCosts != nil:
 		w.WriteBits(100, 8)
 		err = commontypes.EncodeDetailedCostType(&w, d.OccupancyCosts)
@@ -12259,7 +12269,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(103, 8)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(104, 8)
 		err = func() error {
@@ -12317,13 +12327,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(109, 8)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Receipt != nil:
 		w.WriteBits(110, 8)
 		err = commontypes.EncodeReceiptType(&w, d.Receipt)
 	case d.Reference != nil:
 		w.WriteBits(111, 8)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RemainingTimeToMaximumSOC != nil:
 		w.WriteBits(112, 8)
 		err = func() error {
@@ -12361,13 +12371,13 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RetrievalMethod != nil:
 		w.WriteBits(116, 8)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.RootCertificateID != nil:
 		w.WriteBits(117, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
 	case d.SPKIData != nil:
 		w.WriteBits(118, 8)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(119, 8)
 		err = func() error {
@@ -12409,22 +12419,22 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Signature != nil:
 		w.WriteBits(124, 8)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(125, 8)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(126, 8)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(127, 8)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(128, 8)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(129, 8)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.TargetSOC != nil:
 		w.WriteBits(130, 8)
 		err = func() error {
@@ -12479,10 +12489,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Transform != nil:
 		w.WriteBits(136, 8)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(137, 8)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.Value != nil:
 		w.WriteBits(138, 8)
 		err = func() error {
@@ -12515,7 +12525,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(141, 8)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(142, 8)
 		err = func() error {
@@ -12531,7 +12541,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(143, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(144, 8)
 		err = func() error {
@@ -12666,17 +12676,17 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	switch ec {
 	case 0:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -12777,7 +12787,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -12802,12 +12812,12 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -12851,7 +12861,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 14:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -12875,7 +12885,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -12956,22 +12966,22 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -13014,42 +13024,42 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 34:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -13092,7 +13102,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -13117,7 +13127,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -13379,13 +13389,13 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 	switch {
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(0, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(1, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(2, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(3, 6)
 		err = func() error {
@@ -13442,7 +13452,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(8, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(9, 6)
 		err = func() error {
@@ -13458,10 +13468,10 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(10, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(11, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(12, 6)
 		err = func() error {
@@ -13488,7 +13498,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Object != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -13502,7 +13512,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -13549,16 +13559,16 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(25, 6)
 		err = func() error {
@@ -13583,28 +13593,28 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Signature != nil:
 		w.WriteBits(27, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(30, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(31, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(32, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(34, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509CRL != nil:
 		w.WriteBits(35, 6)
 		err = func() error {
@@ -13629,7 +13639,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(38, 6)
 		err = func() error {
@@ -13645,7 +13655,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(40, 6)
 		err = func() error {

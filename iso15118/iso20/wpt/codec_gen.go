@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -22,7 +23,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -69,7 +70,7 @@ func decodeWPT_AlignmentCheckReqType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			switch ec {
 			case 0:
 				v.TargetCoilCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.TargetCoilCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.TargetCoilCurrent); err != nil {
 					return err
 				}
 				st = 3
@@ -324,7 +325,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -403,13 +404,13 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			switch ec {
 			case 0:
 				v.PowerTransmitted = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.PowerTransmitted); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.PowerTransmitted); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.SupplyDeviceCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.SupplyDeviceCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.SupplyDeviceCurrent); err != nil {
 					return err
 				}
 				st = 5
@@ -453,7 +454,7 @@ func decodeWPT_AlignmentCheckResType(r *exi.Reader, p *pool, v *WPT_AlignmentChe
 			switch ec {
 			case 0:
 				v.SupplyDeviceCurrent = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.SupplyDeviceCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.SupplyDeviceCurrent); err != nil {
 					return err
 				}
 				st = 5
@@ -702,7 +703,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -717,7 +718,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			switch ec {
 			case 0:
 				v.DisplayParameters = p.newDisplayParametersType()
-				if err := commontypes.DecodeDisplayParametersType(r, p.shared(), v.DisplayParameters); err != nil {
+				if err := commontypes.DecodeDisplayParametersType(r, p.commontypes(), v.DisplayParameters); err != nil {
 					return err
 				}
 				st = 2
@@ -778,7 +779,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCPowerRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 4
@@ -792,7 +793,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCPowerOutput); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCPowerOutput); err != nil {
 					return err
 				}
 				st = 5
@@ -836,7 +837,7 @@ func decodeWPT_ChargeLoopReqType(r *exi.Reader, p *pool, v *WPT_ChargeLoopReqTyp
 			switch ec {
 			case 0:
 				v.EVPCOperatingFrequency = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.EVPCOperatingFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.EVPCOperatingFrequency); err != nil {
 					return err
 				}
 				st = 7
@@ -1170,7 +1171,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCCoilCurrentRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCCoilCurrentRequest); err != nil {
 					return err
 				}
 				st = 1
@@ -1184,7 +1185,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCCoilCurrentInformation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCCoilCurrentInformation); err != nil {
 					return err
 				}
 				st = 2
@@ -1198,7 +1199,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCCurrentOutputInformation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCCurrentOutputInformation); err != nil {
 					return err
 				}
 				st = 3
@@ -1212,7 +1213,7 @@ func decodeWPT_EVPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_EVPC
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCVoltageOutputInformation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCVoltageOutputInformation); err != nil {
 					return err
 				}
 				st = 4
@@ -1306,7 +1307,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1353,24 +1354,24 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			switch ec {
 			case 0:
 				v.EVSEStatus = p.newEVSEStatusType()
-				if err := commontypes.DecodeEVSEStatusType(r, p.shared(), v.EVSEStatus); err != nil {
+				if err := commontypes.DecodeEVSEStatusType(r, p.commontypes(), v.EVSEStatus); err != nil {
 					return err
 				}
 				st = 3
 			case 1:
 				v.MeterInfo = p.newMeterInfoType()
-				if err := commontypes.DecodeMeterInfoType(r, p.shared(), v.MeterInfo); err != nil {
+				if err := commontypes.DecodeMeterInfoType(r, p.commontypes(), v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 2:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 3:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCPowerRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -1385,18 +1386,18 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			switch ec {
 			case 0:
 				v.MeterInfo = p.newMeterInfoType()
-				if err := commontypes.DecodeMeterInfoType(r, p.shared(), v.MeterInfo); err != nil {
+				if err := commontypes.DecodeMeterInfoType(r, p.commontypes(), v.MeterInfo); err != nil {
 					return err
 				}
 				st = 4
 			case 1:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 2:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCPowerRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -1411,12 +1412,12 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			switch ec {
 			case 0:
 				v.Receipt = p.newReceiptType()
-				if err := commontypes.DecodeReceiptType(r, p.shared(), v.Receipt); err != nil {
+				if err := commontypes.DecodeReceiptType(r, p.commontypes(), v.Receipt); err != nil {
 					return err
 				}
 				st = 5
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCPowerRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -1430,7 +1431,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCPowerRequest); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCPowerRequest); err != nil {
 					return err
 				}
 				st = 6
@@ -1445,12 +1446,12 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			switch ec {
 			case 0:
 				v.SDPowerInput = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.SDPowerInput); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.SDPowerInput); err != nil {
 					return err
 				}
 				st = 7
 			case 1:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.SPCMaxOutputPowerLimit); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.SPCMaxOutputPowerLimit); err != nil {
 					return err
 				}
 				st = 8
@@ -1464,7 +1465,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.SPCMaxOutputPowerLimit); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.SPCMaxOutputPowerLimit); err != nil {
 					return err
 				}
 				st = 8
@@ -1478,7 +1479,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.SPCMinOutputPowerLimit); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.SPCMinOutputPowerLimit); err != nil {
 					return err
 				}
 				st = 9
@@ -1525,7 +1526,7 @@ func decodeWPT_ChargeLoopResType(r *exi.Reader, p *pool, v *WPT_ChargeLoopResTyp
 			switch ec {
 			case 0:
 				v.SPCOperatingFrequency = p.newRationalNumberType()
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), v.SPCOperatingFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), v.SPCOperatingFrequency); err != nil {
 					return err
 				}
 				st = 11
@@ -1922,7 +1923,7 @@ func decodeWPT_SPCPowerControlParameterType(r *exi.Reader, p *pool, v *WPT_SPCPo
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
 					return err
 				}
 				st = 1
@@ -1980,7 +1981,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -1994,7 +1995,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCMaxReceivablePower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCMaxReceivablePower); err != nil {
 					return err
 				}
 				st = 2
@@ -2072,7 +2073,7 @@ func decodeWPT_ChargeParameterDiscoveryReqType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EVPCNaturalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EVPCNaturalFrequency); err != nil {
 					return err
 				}
 				st = 5
@@ -2315,7 +2316,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -2390,7 +2391,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.SDMinOutputPower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.SDMinOutputPower); err != nil {
 					return err
 				}
 				st = 4
@@ -2404,7 +2405,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.SDMaxOutputPower); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.SDMaxOutputPower); err != nil {
 					return err
 				}
 				st = 5
@@ -2482,7 +2483,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PDMinCoilCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PDMinCoilCurrent); err != nil {
 					return err
 				}
 				st = 8
@@ -2496,7 +2497,7 @@ func decodeWPT_ChargeParameterDiscoveryResType(r *exi.Reader, p *pool, v *WPT_Ch
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.PDMaxCoilCurrent); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.PDMaxCoilCurrent); err != nil {
 					return err
 				}
 				st = 9
@@ -2752,7 +2753,7 @@ func decodeWPT_FinePositioningReqType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -3370,7 +3371,7 @@ func decodeWPT_LF_TxDataType(r *exi.Reader, p *pool, v *WPT_LF_TxDataType) error
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.EIRP); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.EIRP); err != nil {
 					return err
 				}
 				st = 2
@@ -3700,7 +3701,7 @@ func decodeWPT_LF_RxRSSIType(r *exi.Reader, p *pool, v *WPT_LF_RxRSSIType) error
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.RSSI); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.RSSI); err != nil {
 					return err
 				}
 				st = 2
@@ -3772,7 +3773,7 @@ func decodeWPT_FinePositioningResType(r *exi.Reader, p *pool, v *WPT_FinePositio
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4069,7 +4070,7 @@ func decodeWPT_FinePositioningSetupReqType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -4962,7 +4963,7 @@ func decodeWPT_LF_TransmitterDataType(r *exi.Reader, p *pool, v *WPT_LF_Transmit
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeRationalNumberType(r, p.shared(), &v.SignalFrequency); err != nil {
+				if err := commontypes.DecodeRationalNumberType(r, p.commontypes(), &v.SignalFrequency); err != nil {
 					return err
 				}
 				st = 2
@@ -6036,7 +6037,7 @@ func decodeWPT_FinePositioningSetupResType(r *exi.Reader, p *pool, v *WPT_FinePo
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6408,7 +6409,7 @@ func decodeWPT_PairingReqType(r *exi.Reader, p *pool, v *WPT_PairingReqType) err
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -6734,7 +6735,7 @@ func decodeWPT_PairingResType(r *exi.Reader, p *pool, v *WPT_PairingResType) err
 			}
 			switch ec {
 			case 0:
-				if err := commontypes.DecodeMessageHeaderType(r, p.shared(), &v.Header); err != nil {
+				if err := commontypes.DecodeMessageHeaderType(r, p.commontypes(), &v.Header); err != nil {
 					return err
 				}
 				st = 1
@@ -7665,27 +7666,27 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 	switch ec {
 	case 0:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 1:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 2:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 3:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 4:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 5:
@@ -7709,7 +7710,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 6:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 7:
@@ -7734,12 +7735,12 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 8:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 9:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 10:
@@ -7764,72 +7765,72 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 11:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 12:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 13:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 14:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 15:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 16:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 17:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 18:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 19:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 20:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 21:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 22:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 23:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 24:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 25:
@@ -7894,7 +7895,7 @@ func decodeRootDocument(b []byte, p *pool, d *Document) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	default:
@@ -8036,13 +8037,13 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(2, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(3, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(4, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(5, 6)
 		err = func() error {
@@ -8056,7 +8057,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(6, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(7, 6)
 		err = func() error {
@@ -8072,10 +8073,10 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(8, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(9, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(10, 6)
 		err = func() error {
@@ -8091,46 +8092,46 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(11, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.PGPData != nil:
 		w.WriteBits(12, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.RSAKeyValue != nil:
 		w.WriteBits(13, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(15, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.Signature != nil:
 		w.WriteBits(17, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(18, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(19, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(20, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.WPT_AlignmentCheckReq != nil:
 		w.WriteBits(25, 6)
 		err = encodeWPT_AlignmentCheckReqType(&w, d.WPT_AlignmentCheckReq)
@@ -8169,7 +8170,7 @@ func AppendEncode(dst []byte, d *Document) ([]byte, error) {
 		err = encodeWPT_PairingResType(&w, d.WPT_PairingRes)
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	}
 	if err != nil {
 		return dst, err
@@ -8299,7 +8300,8 @@ func (d *Document) MessageName() string {
 
 // pool holds values of a previous document for reuse; a nil *pool allocates.
 type pool struct {
-	sh                                   commontypes.Pool // for the types of the shared package
+	shdsigtypes                          dsigtypes.Pool   // for the types of package dsigtypes
+	shcommontypes                        commontypes.Pool // for the types of package commontypes
 	pAlternativeSECCListType             []*AlternativeSECCListType
 	pAlternativeSECCType                 []*AlternativeSECCType
 	pCLReqControlModeType                []*CLReqControlModeType
@@ -8418,12 +8420,20 @@ type pool struct {
 	sString                              [][]string
 }
 
-// shared returns the pool of the shared package's types, nil when p is nil.
-func (p *pool) shared() *commontypes.Pool {
+// dsigtypes returns the pool of package dsigtypes's types, nil when p is nil.
+func (p *pool) dsigtypes() *dsigtypes.Pool {
 	if p == nil {
 		return nil
 	}
-	return &p.sh
+	return &p.shdsigtypes
+}
+
+// commontypes returns the pool of package commontypes's types, nil when p is nil.
+func (p *pool) commontypes() *commontypes.Pool {
+	if p == nil {
+		return nil
+	}
+	return &p.shcommontypes
 }
 
 func (p *pool) newAlternativeSECCListType() *AlternativeSECCListType {
@@ -9897,9 +9907,9 @@ func (p *pool) sliceString() []string {
 }
 
 func (p *pool) recycleWPT_AlignmentCheckReqType(v *WPT_AlignmentCheckReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.TargetCoilCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.TargetCoilCurrent)
+		p.commontypes().RecycleRationalNumberType(v.TargetCoilCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.TargetCoilCurrent)
 	}
 	if cap(v.VendorSpecificDataContainer) > 0 {
@@ -9908,13 +9918,13 @@ func (p *pool) recycleWPT_AlignmentCheckReqType(v *WPT_AlignmentCheckReqType) {
 }
 
 func (p *pool) recycleWPT_AlignmentCheckResType(v *WPT_AlignmentCheckResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.PowerTransmitted != nil {
-		p.shared().RecycleRationalNumberType(v.PowerTransmitted)
+		p.commontypes().RecycleRationalNumberType(v.PowerTransmitted)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.PowerTransmitted)
 	}
 	if v.SupplyDeviceCurrent != nil {
-		p.shared().RecycleRationalNumberType(v.SupplyDeviceCurrent)
+		p.commontypes().RecycleRationalNumberType(v.SupplyDeviceCurrent)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.SupplyDeviceCurrent)
 	}
 	if cap(v.VendorSpecificDataContainer) > 0 {
@@ -9923,15 +9933,15 @@ func (p *pool) recycleWPT_AlignmentCheckResType(v *WPT_AlignmentCheckResType) {
 }
 
 func (p *pool) recycleWPT_ChargeLoopReqType(v *WPT_ChargeLoopReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.DisplayParameters != nil {
-		p.shared().RecycleDisplayParametersType(v.DisplayParameters)
+		p.commontypes().RecycleDisplayParametersType(v.DisplayParameters)
 		p.pDisplayParametersType = append(p.pDisplayParametersType, v.DisplayParameters)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPCPowerRequest)
-	p.shared().RecycleRationalNumberType(&v.EVPCPowerOutput)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCPowerRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCPowerOutput)
 	if v.EVPCOperatingFrequency != nil {
-		p.shared().RecycleRationalNumberType(v.EVPCOperatingFrequency)
+		p.commontypes().RecycleRationalNumberType(v.EVPCOperatingFrequency)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.EVPCOperatingFrequency)
 	}
 	if v.EVPCPowerControlParameter != nil {
@@ -9944,35 +9954,35 @@ func (p *pool) recycleWPT_ChargeLoopReqType(v *WPT_ChargeLoopReqType) {
 }
 
 func (p *pool) recycleWPT_EVPCPowerControlParameterType(v *WPT_EVPCPowerControlParameterType) {
-	p.shared().RecycleRationalNumberType(&v.EVPCCoilCurrentRequest)
-	p.shared().RecycleRationalNumberType(&v.EVPCCoilCurrentInformation)
-	p.shared().RecycleRationalNumberType(&v.EVPCCurrentOutputInformation)
-	p.shared().RecycleRationalNumberType(&v.EVPCVoltageOutputInformation)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCCoilCurrentRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCCoilCurrentInformation)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCCurrentOutputInformation)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCVoltageOutputInformation)
 }
 
 func (p *pool) recycleWPT_ChargeLoopResType(v *WPT_ChargeLoopResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.EVSEStatus != nil {
-		p.shared().RecycleEVSEStatusType(v.EVSEStatus)
+		p.commontypes().RecycleEVSEStatusType(v.EVSEStatus)
 		p.pEVSEStatusType = append(p.pEVSEStatusType, v.EVSEStatus)
 	}
 	if v.MeterInfo != nil {
-		p.shared().RecycleMeterInfoType(v.MeterInfo)
+		p.commontypes().RecycleMeterInfoType(v.MeterInfo)
 		p.pMeterInfoType = append(p.pMeterInfoType, v.MeterInfo)
 	}
 	if v.Receipt != nil {
-		p.shared().RecycleReceiptType(v.Receipt)
+		p.commontypes().RecycleReceiptType(v.Receipt)
 		p.pReceiptType = append(p.pReceiptType, v.Receipt)
 	}
-	p.shared().RecycleRationalNumberType(&v.EVPCPowerRequest)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCPowerRequest)
 	if v.SDPowerInput != nil {
-		p.shared().RecycleRationalNumberType(v.SDPowerInput)
+		p.commontypes().RecycleRationalNumberType(v.SDPowerInput)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.SDPowerInput)
 	}
-	p.shared().RecycleRationalNumberType(&v.SPCMaxOutputPowerLimit)
-	p.shared().RecycleRationalNumberType(&v.SPCMinOutputPowerLimit)
+	p.commontypes().RecycleRationalNumberType(&v.SPCMaxOutputPowerLimit)
+	p.commontypes().RecycleRationalNumberType(&v.SPCMinOutputPowerLimit)
 	if v.SPCOperatingFrequency != nil {
-		p.shared().RecycleRationalNumberType(v.SPCOperatingFrequency)
+		p.commontypes().RecycleRationalNumberType(v.SPCOperatingFrequency)
 		p.pRationalNumberType = append(p.pRationalNumberType, v.SPCOperatingFrequency)
 	}
 	if v.SPCPowerControlParameter != nil {
@@ -9985,31 +9995,31 @@ func (p *pool) recycleWPT_ChargeLoopResType(v *WPT_ChargeLoopResType) {
 }
 
 func (p *pool) recycleWPT_SPCPowerControlParameterType(v *WPT_SPCPowerControlParameterType) {
-	p.shared().RecycleRationalNumberType(&v.SPCPrimaryDeviceCoilCurrentInformation)
+	p.commontypes().RecycleRationalNumberType(&v.SPCPrimaryDeviceCoilCurrentInformation)
 }
 
 func (p *pool) recycleWPT_ChargeParameterDiscoveryReqType(v *WPT_ChargeParameterDiscoveryReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
-	p.shared().RecycleRationalNumberType(&v.EVPCMaxReceivablePower)
-	p.shared().RecycleRationalNumberType(&v.EVPCNaturalFrequency)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCMaxReceivablePower)
+	p.commontypes().RecycleRationalNumberType(&v.EVPCNaturalFrequency)
 	if cap(v.VendorSpecificDataContainer) > 0 {
 		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
 	}
 }
 
 func (p *pool) recycleWPT_ChargeParameterDiscoveryResType(v *WPT_ChargeParameterDiscoveryResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
-	p.shared().RecycleRationalNumberType(&v.SDMinOutputPower)
-	p.shared().RecycleRationalNumberType(&v.SDMaxOutputPower)
-	p.shared().RecycleRationalNumberType(&v.PDMinCoilCurrent)
-	p.shared().RecycleRationalNumberType(&v.PDMaxCoilCurrent)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleRationalNumberType(&v.SDMinOutputPower)
+	p.commontypes().RecycleRationalNumberType(&v.SDMaxOutputPower)
+	p.commontypes().RecycleRationalNumberType(&v.PDMinCoilCurrent)
+	p.commontypes().RecycleRationalNumberType(&v.PDMaxCoilCurrent)
 	if cap(v.SDManufacturerSpecificDataContainer) > 0 {
 		p.sBytes = append(p.sBytes, v.SDManufacturerSpecificDataContainer)
 	}
 }
 
 func (p *pool) recycleWPT_FinePositioningReqType(v *WPT_FinePositioningReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if cap(v.VendorSpecificDataContainer) > 0 {
 		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
 	}
@@ -10039,7 +10049,7 @@ func (p *pool) recycleWPT_LF_TxDataListType(v *WPT_LF_TxDataListType) {
 }
 
 func (p *pool) recycleWPT_LF_TxDataType(v *WPT_LF_TxDataType) {
-	p.shared().RecycleRationalNumberType(&v.EIRP)
+	p.commontypes().RecycleRationalNumberType(&v.EIRP)
 }
 
 func (p *pool) recycleWPT_LF_RxDataListType(v *WPT_LF_RxDataListType) {
@@ -10055,11 +10065,11 @@ func (p *pool) recycleWPT_LF_RxRSSIListType(v *WPT_LF_RxRSSIListType) {
 }
 
 func (p *pool) recycleWPT_LF_RxRSSIType(v *WPT_LF_RxRSSIType) {
-	p.shared().RecycleRationalNumberType(&v.RSSI)
+	p.commontypes().RecycleRationalNumberType(&v.RSSI)
 }
 
 func (p *pool) recycleWPT_FinePositioningResType(v *WPT_FinePositioningResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if cap(v.VendorSpecificDataContainer) > 0 {
 		p.sBytes = append(p.sBytes, v.VendorSpecificDataContainer)
 	}
@@ -10070,7 +10080,7 @@ func (p *pool) recycleWPT_FinePositioningResType(v *WPT_FinePositioningResType) 
 }
 
 func (p *pool) recycleWPT_FinePositioningSetupReqType(v *WPT_FinePositioningSetupReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleWPT_FinePositioningMethodListType(&v.EVDeviceFinePositioningMethodList)
 	p.recycleWPT_PairingMethodListType(&v.EVDevicePairingMethodList)
 	p.recycleWPT_AlignmentCheckMethodListType(&v.EVDeviceAlignmentCheckMethodList)
@@ -10113,7 +10123,7 @@ func (p *pool) recycleWPT_LF_SystemSetupDataType(v *WPT_LF_SystemSetupDataType) 
 }
 
 func (p *pool) recycleWPT_LF_TransmitterDataType(v *WPT_LF_TransmitterDataType) {
-	p.shared().RecycleRationalNumberType(&v.SignalFrequency)
+	p.commontypes().RecycleRationalNumberType(&v.SignalFrequency)
 	for i := range v.TxSpecData {
 		p.recycleWPT_TxRxSpecDataType(&v.TxSpecData[i])
 	}
@@ -10156,7 +10166,7 @@ func (p *pool) recycleWPT_LF_ReceiverDataType(v *WPT_LF_ReceiverDataType) {
 }
 
 func (p *pool) recycleWPT_FinePositioningSetupResType(v *WPT_FinePositioningSetupResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	p.recycleWPT_FinePositioningMethodListType(&v.PrimaryDeviceFinePositioningMethodList)
 	p.recycleWPT_PairingMethodListType(&v.PrimaryDevicePairingMethodList)
 	p.recycleWPT_AlignmentCheckMethodListType(&v.PrimaryDeviceAlignmentCheckMethodList)
@@ -10170,7 +10180,7 @@ func (p *pool) recycleWPT_FinePositioningSetupResType(v *WPT_FinePositioningSetu
 }
 
 func (p *pool) recycleWPT_PairingReqType(v *WPT_PairingReqType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.ObservedIDCode != nil {
 		p.pUint32 = append(p.pUint32, v.ObservedIDCode)
 	}
@@ -10180,7 +10190,7 @@ func (p *pool) recycleWPT_PairingReqType(v *WPT_PairingReqType) {
 }
 
 func (p *pool) recycleWPT_PairingResType(v *WPT_PairingResType) {
-	p.shared().RecycleMessageHeaderType(&v.Header)
+	p.commontypes().RecycleMessageHeaderType(&v.Header)
 	if v.ObservedIDCode != nil {
 		p.pUint32 = append(p.pUint32, v.ObservedIDCode)
 	}
@@ -10232,97 +10242,97 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 	d := &dec.doc
 
 	if d.CLReqControlMode != nil {
-		p.shared().RecycleCLReqControlModeType(d.CLReqControlMode)
+		p.commontypes().RecycleCLReqControlModeType(d.CLReqControlMode)
 		p.pCLReqControlModeType = append(p.pCLReqControlModeType, d.CLReqControlMode)
 	}
 	if d.CLResControlMode != nil {
-		p.shared().RecycleCLResControlModeType(d.CLResControlMode)
+		p.commontypes().RecycleCLResControlModeType(d.CLResControlMode)
 		p.pCLResControlModeType = append(p.pCLResControlModeType, d.CLResControlMode)
 	}
 	if d.CanonicalizationMethod != nil {
-		p.shared().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
+		p.dsigtypes().RecycleCanonicalizationMethodType(d.CanonicalizationMethod)
 		p.pCanonicalizationMethodType = append(p.pCanonicalizationMethodType, d.CanonicalizationMethod)
 	}
 	if d.DSAKeyValue != nil {
-		p.shared().RecycleDSAKeyValueType(d.DSAKeyValue)
+		p.dsigtypes().RecycleDSAKeyValueType(d.DSAKeyValue)
 		p.pDSAKeyValueType = append(p.pDSAKeyValueType, d.DSAKeyValue)
 	}
 	if d.DigestMethod != nil {
-		p.shared().RecycleDigestMethodType(d.DigestMethod)
+		p.dsigtypes().RecycleDigestMethodType(d.DigestMethod)
 		p.pDigestMethodType = append(p.pDigestMethodType, d.DigestMethod)
 	}
 	if d.KeyInfo != nil {
-		p.shared().RecycleKeyInfoType(d.KeyInfo)
+		p.dsigtypes().RecycleKeyInfoType(d.KeyInfo)
 		p.pKeyInfoType = append(p.pKeyInfoType, d.KeyInfo)
 	}
 	if d.KeyName != nil {
 		p.pString = append(p.pString, d.KeyName)
 	}
 	if d.KeyValue != nil {
-		p.shared().RecycleKeyValueType(d.KeyValue)
+		p.dsigtypes().RecycleKeyValueType(d.KeyValue)
 		p.pKeyValueType = append(p.pKeyValueType, d.KeyValue)
 	}
 	if d.Manifest != nil {
-		p.shared().RecycleManifestType(d.Manifest)
+		p.dsigtypes().RecycleManifestType(d.Manifest)
 		p.pManifestType = append(p.pManifestType, d.Manifest)
 	}
 	if d.MgmtData != nil {
 		p.pString = append(p.pString, d.MgmtData)
 	}
 	if d.Object != nil {
-		p.shared().RecycleObjectType(d.Object)
+		p.dsigtypes().RecycleObjectType(d.Object)
 		p.pObjectType = append(p.pObjectType, d.Object)
 	}
 	if d.PGPData != nil {
-		p.shared().RecyclePGPDataType(d.PGPData)
+		p.dsigtypes().RecyclePGPDataType(d.PGPData)
 		p.pPGPDataType = append(p.pPGPDataType, d.PGPData)
 	}
 	if d.RSAKeyValue != nil {
-		p.shared().RecycleRSAKeyValueType(d.RSAKeyValue)
+		p.dsigtypes().RecycleRSAKeyValueType(d.RSAKeyValue)
 		p.pRSAKeyValueType = append(p.pRSAKeyValueType, d.RSAKeyValue)
 	}
 	if d.Reference != nil {
-		p.shared().RecycleReferenceType(d.Reference)
+		p.dsigtypes().RecycleReferenceType(d.Reference)
 		p.pReferenceType = append(p.pReferenceType, d.Reference)
 	}
 	if d.RetrievalMethod != nil {
-		p.shared().RecycleRetrievalMethodType(d.RetrievalMethod)
+		p.dsigtypes().RecycleRetrievalMethodType(d.RetrievalMethod)
 		p.pRetrievalMethodType = append(p.pRetrievalMethodType, d.RetrievalMethod)
 	}
 	if d.SPKIData != nil {
-		p.shared().RecycleSPKIDataType(d.SPKIData)
+		p.dsigtypes().RecycleSPKIDataType(d.SPKIData)
 		p.pSPKIDataType = append(p.pSPKIDataType, d.SPKIData)
 	}
 	if d.Signature != nil {
-		p.shared().RecycleSignatureType(d.Signature)
+		p.dsigtypes().RecycleSignatureType(d.Signature)
 		p.pSignatureType = append(p.pSignatureType, d.Signature)
 	}
 	if d.SignatureMethod != nil {
-		p.shared().RecycleSignatureMethodType(d.SignatureMethod)
+		p.dsigtypes().RecycleSignatureMethodType(d.SignatureMethod)
 		p.pSignatureMethodType = append(p.pSignatureMethodType, d.SignatureMethod)
 	}
 	if d.SignatureProperties != nil {
-		p.shared().RecycleSignaturePropertiesType(d.SignatureProperties)
+		p.dsigtypes().RecycleSignaturePropertiesType(d.SignatureProperties)
 		p.pSignaturePropertiesType = append(p.pSignaturePropertiesType, d.SignatureProperties)
 	}
 	if d.SignatureProperty != nil {
-		p.shared().RecycleSignaturePropertyType(d.SignatureProperty)
+		p.dsigtypes().RecycleSignaturePropertyType(d.SignatureProperty)
 		p.pSignaturePropertyType = append(p.pSignaturePropertyType, d.SignatureProperty)
 	}
 	if d.SignatureValue != nil {
-		p.shared().RecycleSignatureValueType(d.SignatureValue)
+		p.dsigtypes().RecycleSignatureValueType(d.SignatureValue)
 		p.pSignatureValueType = append(p.pSignatureValueType, d.SignatureValue)
 	}
 	if d.SignedInfo != nil {
-		p.shared().RecycleSignedInfoType(d.SignedInfo)
+		p.dsigtypes().RecycleSignedInfoType(d.SignedInfo)
 		p.pSignedInfoType = append(p.pSignedInfoType, d.SignedInfo)
 	}
 	if d.Transform != nil {
-		p.shared().RecycleTransformType(d.Transform)
+		p.dsigtypes().RecycleTransformType(d.Transform)
 		p.pTransformType = append(p.pTransformType, d.Transform)
 	}
 	if d.Transforms != nil {
-		p.shared().RecycleTransformsType(d.Transforms)
+		p.dsigtypes().RecycleTransformsType(d.Transforms)
 		p.pTransformsType = append(p.pTransformsType, d.Transforms)
 	}
 	if d.WPT_AlignmentCheckReq != nil {
@@ -10374,7 +10384,7 @@ func (dec *Decoder) Decode(b []byte) (*Document, error) {
 		p.pWPT_PairingResType = append(p.pWPT_PairingResType, d.WPT_PairingRes)
 	}
 	if d.X509Data != nil {
-		p.shared().RecycleX509DataType(d.X509Data)
+		p.dsigtypes().RecycleX509DataType(d.X509Data)
 		p.pX509DataType = append(p.pX509DataType, d.X509Data)
 	}
 	*d = Document{}
@@ -10624,7 +10634,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 1:
 		d.AdditionalServicesCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.AdditionalServicesCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.AdditionalServicesCosts); err != nil {
 			return err
 		}
 	case 2:
@@ -10639,7 +10649,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 4:
 		d.Amount = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.Amount); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.Amount); err != nil {
 			return err
 		}
 	case 5:
@@ -10706,22 +10716,22 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 8:
 		d.BatteryEnergyCapacity = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.BatteryEnergyCapacity); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.BatteryEnergyCapacity); err != nil {
 			return err
 		}
 	case 9:
 		d.CLReqControlMode = p.newCLReqControlModeType()
-		if err := commontypes.DecodeCLReqControlModeType(&r, p.shared(), d.CLReqControlMode); err != nil {
+		if err := commontypes.DecodeCLReqControlModeType(&r, p.commontypes(), d.CLReqControlMode); err != nil {
 			return err
 		}
 	case 10:
 		d.CLResControlMode = p.newCLResControlModeType()
-		if err := commontypes.DecodeCLResControlModeType(&r, p.shared(), d.CLResControlMode); err != nil {
+		if err := commontypes.DecodeCLResControlModeType(&r, p.commontypes(), d.CLResControlMode); err != nil {
 			return err
 		}
 	case 11:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 12:
@@ -10860,12 +10870,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 18:
 		d.CostPerUnit = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.CostPerUnit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.CostPerUnit); err != nil {
 			return err
 		}
 	case 19:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 20:
@@ -10894,7 +10904,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 21:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 22:
@@ -10918,12 +10928,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 23:
 		d.DisplayParameters = p.newDisplayParametersType()
-		if err := commontypes.DecodeDisplayParametersType(&r, p.shared(), d.DisplayParameters); err != nil {
+		if err := commontypes.DecodeDisplayParametersType(&r, p.commontypes(), d.DisplayParameters); err != nil {
 			return err
 		}
 	case 24:
 		d.EIRP = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EIRP); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EIRP); err != nil {
 			return err
 		}
 	case 25:
@@ -10943,12 +10953,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 28:
 		d.EVMaximumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMaximumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMaximumEnergyRequest); err != nil {
 			return err
 		}
 	case 29:
 		d.EVMinimumEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVMinimumEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVMinimumEnergyRequest); err != nil {
 			return err
 		}
 	case 30:
@@ -10974,17 +10984,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 31:
 		d.EVPCCoilCurrentInformation = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCCoilCurrentInformation); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCCoilCurrentInformation); err != nil {
 			return err
 		}
 	case 32:
 		d.EVPCCoilCurrentRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCCoilCurrentRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCCoilCurrentRequest); err != nil {
 			return err
 		}
 	case 33:
 		d.EVPCCurrentOutputInformation = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCCurrentOutputInformation); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCCurrentOutputInformation); err != nil {
 			return err
 		}
 	case 34:
@@ -11009,17 +11019,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 35:
 		d.EVPCMaxReceivablePower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCMaxReceivablePower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCMaxReceivablePower); err != nil {
 			return err
 		}
 	case 36:
 		d.EVPCNaturalFrequency = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCNaturalFrequency); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCNaturalFrequency); err != nil {
 			return err
 		}
 	case 37:
 		d.EVPCOperatingFrequency = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCOperatingFrequency); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCOperatingFrequency); err != nil {
 			return err
 		}
 	case 38:
@@ -11029,17 +11039,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 39:
 		d.EVPCPowerOutput = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCPowerOutput); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCPowerOutput); err != nil {
 			return err
 		}
 	case 40:
 		d.EVPCPowerRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCPowerRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCPowerRequest); err != nil {
 			return err
 		}
 	case 41:
 		d.EVPCVoltageOutputInformation = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVPCVoltageOutputInformation); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVPCVoltageOutputInformation); err != nil {
 			return err
 		}
 	case 42:
@@ -11140,17 +11150,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 46:
 		d.EVSEStatus = p.newEVSEStatusType()
-		if err := commontypes.DecodeEVSEStatusType(&r, p.shared(), d.EVSEStatus); err != nil {
+		if err := commontypes.DecodeEVSEStatusType(&r, p.commontypes(), d.EVSEStatus); err != nil {
 			return err
 		}
 	case 47:
 		d.EVTargetEnergyRequest = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.EVTargetEnergyRequest); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.EVTargetEnergyRequest); err != nil {
 			return err
 		}
 	case 48:
 		d.EnergyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.EnergyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.EnergyCosts); err != nil {
 			return err
 		}
 	case 49:
@@ -11234,7 +11244,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 53:
 		d.Header = p.newMessageHeaderType()
-		if err := commontypes.DecodeMessageHeaderType(&r, p.shared(), d.Header); err != nil {
+		if err := commontypes.DecodeMessageHeaderType(&r, p.commontypes(), d.Header); err != nil {
 			return err
 		}
 	case 54:
@@ -11322,7 +11332,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 58:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 59:
@@ -11347,7 +11357,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 60:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 61:
@@ -11377,7 +11387,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 66:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 67:
@@ -11445,7 +11455,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 70:
 		d.MeterInfo = p.newMeterInfoType()
-		if err := commontypes.DecodeMeterInfoType(&r, p.shared(), d.MeterInfo); err != nil {
+		if err := commontypes.DecodeMeterInfoType(&r, p.commontypes(), d.MeterInfo); err != nil {
 			return err
 		}
 	case 71:
@@ -11708,7 +11718,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 83:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 84:
@@ -11740,12 +11750,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 85:
 		d.OccupancyCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OccupancyCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OccupancyCosts); err != nil {
 			return err
 		}
 	case 86:
 		d.OverstayCosts = p.newDetailedCostType()
-		if err := commontypes.DecodeDetailedCostType(&r, p.shared(), d.OverstayCosts); err != nil {
+		if err := commontypes.DecodeDetailedCostType(&r, p.commontypes(), d.OverstayCosts); err != nil {
 			return err
 		}
 	case 87:
@@ -11790,17 +11800,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 89:
 		d.PDMaxCoilCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.PDMaxCoilCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.PDMaxCoilCurrent); err != nil {
 			return err
 		}
 	case 90:
 		d.PDMinCoilCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.PDMinCoilCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.PDMinCoilCurrent); err != nil {
 			return err
 		}
 	case 91:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 92:
@@ -11931,7 +11941,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 98:
 		d.PowerTransmitted = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.PowerTransmitted); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.PowerTransmitted); err != nil {
 			return err
 		}
 	case 99:
@@ -12047,12 +12057,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 107:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 108:
 		d.RSSI = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.RSSI); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.RSSI); err != nil {
 			return err
 		}
 	case 109:
@@ -12067,12 +12077,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 111:
 		d.Receipt = p.newReceiptType()
-		if err := commontypes.DecodeReceiptType(&r, p.shared(), d.Receipt); err != nil {
+		if err := commontypes.DecodeReceiptType(&r, p.commontypes(), d.Receipt); err != nil {
 			return err
 		}
 	case 112:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 113:
@@ -12173,12 +12183,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 117:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 118:
 		d.RootCertificateID = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.RootCertificateID); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.RootCertificateID); err != nil {
 			return err
 		}
 	case 119:
@@ -12282,7 +12292,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 124:
 		d.SDMaxOutputPower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SDMaxOutputPower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SDMaxOutputPower); err != nil {
 			return err
 		}
 	case 125:
@@ -12335,12 +12345,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 127:
 		d.SDMinOutputPower = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SDMinOutputPower); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SDMinOutputPower); err != nil {
 			return err
 		}
 	case 128:
 		d.SDPowerInput = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SDPowerInput); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SDPowerInput); err != nil {
 			return err
 		}
 	case 129:
@@ -12369,17 +12379,17 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 130:
 		d.SPCMaxOutputPowerLimit = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SPCMaxOutputPowerLimit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SPCMaxOutputPowerLimit); err != nil {
 			return err
 		}
 	case 131:
 		d.SPCMinOutputPowerLimit = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SPCMinOutputPowerLimit); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SPCMinOutputPowerLimit); err != nil {
 			return err
 		}
 	case 132:
 		d.SPCOperatingFrequency = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SPCOperatingFrequency); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SPCOperatingFrequency); err != nil {
 			return err
 		}
 	case 133:
@@ -12389,12 +12399,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 134:
 		d.SPCPrimaryDeviceCoilCurrentInformation = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SPCPrimaryDeviceCoilCurrentInformation); err != nil {
 			return err
 		}
 	case 135:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 136:
@@ -12479,47 +12489,47 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 140:
 		d.SignalFrequency = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SignalFrequency); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SignalFrequency); err != nil {
 			return err
 		}
 	case 141:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 142:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 143:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 144:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 145:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 146:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 147:
 		d.SupplyDeviceCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.SupplyDeviceCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.SupplyDeviceCurrent); err != nil {
 			return err
 		}
 	case 148:
 		d.TargetCoilCurrent = p.newRationalNumberType()
-		if err := commontypes.DecodeRationalNumberType(&r, p.shared(), d.TargetCoilCurrent); err != nil {
+		if err := commontypes.DecodeRationalNumberType(&r, p.commontypes(), d.TargetCoilCurrent); err != nil {
 			return err
 		}
 	case 149:
@@ -12548,7 +12558,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 150:
 		d.TaxCosts = p.newDetailedTaxType()
-		if err := commontypes.DecodeDetailedTaxType(&r, p.shared(), d.TaxCosts); err != nil {
+		if err := commontypes.DecodeDetailedTaxType(&r, p.commontypes(), d.TaxCosts); err != nil {
 			return err
 		}
 	case 151:
@@ -12622,12 +12632,12 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 154:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 155:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 156:
@@ -12939,7 +12949,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 185:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 186:
@@ -12964,7 +12974,7 @@ func decodeRootFragment(b []byte, p *pool, d *Fragment) error {
 		}
 	case 187:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 188:
@@ -13728,7 +13738,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeCLResControlModeType(&w, d.CLResControlMode)
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(11, 8)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.CapacitiveEnergyReadingVARh != nil:
 		w.WriteBits(12, 8)
 		err = func() error {
@@ -13782,7 +13792,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeRationalNumberType(&w, d.CostPerUnit)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(19, 8)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DepartureTime != nil:
 		w.WriteBits(20, 8)
 		err = func() error {
@@ -13793,7 +13803,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.DigestMethod != nil:
 		w.WriteBits(21, 8)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(22, 8)
 		err = func() error {
@@ -14013,7 +14023,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(58, 8)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(59, 8)
 		err = func() error {
@@ -14029,7 +14039,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(60, 8)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.LF_ReceiverSetupData != nil:
 		w.WriteBits(61, 8)
 		err = encodeWPT_LF_ReceiverDataType(&w, d.LF_ReceiverSetupData)
@@ -14047,7 +14057,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = encodeWPT_LF_TxDataListType(&w, d.LF_TxData)
 	case d.Manifest != nil:
 		w.WriteBits(66, 8)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.ManufacturerSpecificDataContainer != nil:
 		w.WriteBits(67, 8)
 		err = func() error {
@@ -14198,7 +14208,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Object != nil:
 		w.WriteBits(83, 8)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.ObservedIDCode != nil:
 		w.WriteBits(84, 8)
 		err = func() error {
@@ -14246,7 +14256,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeRationalNumberType(&w, d.PDMinCoilCurrent)
 	case d.PGPData != nil:
 		w.WriteBits(91, 8)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(92, 8)
 		err = func() error {
@@ -14359,7 +14369,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(107, 8)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.RSSI != nil:
 		w.WriteBits(108, 8)
 		err = commontypes.EncodeRationalNumberType(&w, d.RSSI)
@@ -14374,7 +14384,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeReceiptType(&w, d.Receipt)
 	case d.Reference != nil:
 		w.WriteBits(112, 8)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RemainingTimeToMaximumSOC != nil:
 		w.WriteBits(113, 8)
 		err = func() error {
@@ -14412,10 +14422,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.RetrievalMethod != nil:
 		w.WriteBits(117, 8)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.RootCertificateID != nil:
 		w.WriteBits(118, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.RootCertificateID)
 	case d.RxIdentifier != nil:
 		w.WriteBits(119, 8)
 		err = func() error {
@@ -14510,7 +14520,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeRationalNumberType(&w, d.SPCPrimaryDeviceCoilCurrentInformation)
 	case d.SPKIData != nil:
 		w.WriteBits(135, 8)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(136, 8)
 		err = func() error {
@@ -14562,22 +14572,22 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		err = commontypes.EncodeRationalNumberType(&w, d.SignalFrequency)
 	case d.Signature != nil:
 		w.WriteBits(141, 8)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(142, 8)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(143, 8)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(144, 8)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(145, 8)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(146, 8)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.SupplyDeviceCurrent != nil:
 		w.WriteBits(147, 8)
 		err = commontypes.EncodeRationalNumberType(&w, d.SupplyDeviceCurrent)
@@ -14627,10 +14637,10 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.Transform != nil:
 		w.WriteBits(154, 8)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(155, 8)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.TxIdentifier != nil:
 		w.WriteBits(156, 8)
 		err = func() error {
@@ -14789,7 +14799,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(185, 8)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(186, 8)
 		err = func() error {
@@ -14805,7 +14815,7 @@ func AppendEncodeFragment(dst []byte, d *Fragment) ([]byte, error) {
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(187, 8)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(188, 8)
 		err = func() error {
@@ -14940,17 +14950,17 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 	switch ec {
 	case 0:
 		d.CanonicalizationMethod = p.newCanonicalizationMethodType()
-		if err := commontypes.DecodeCanonicalizationMethodType(&r, p.shared(), d.CanonicalizationMethod); err != nil {
+		if err := dsigtypes.DecodeCanonicalizationMethodType(&r, p.dsigtypes(), d.CanonicalizationMethod); err != nil {
 			return err
 		}
 	case 1:
 		d.DSAKeyValue = p.newDSAKeyValueType()
-		if err := commontypes.DecodeDSAKeyValueType(&r, p.shared(), d.DSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeDSAKeyValueType(&r, p.dsigtypes(), d.DSAKeyValue); err != nil {
 			return err
 		}
 	case 2:
 		d.DigestMethod = p.newDigestMethodType()
-		if err := commontypes.DecodeDigestMethodType(&r, p.shared(), d.DigestMethod); err != nil {
+		if err := dsigtypes.DecodeDigestMethodType(&r, p.dsigtypes(), d.DigestMethod); err != nil {
 			return err
 		}
 	case 3:
@@ -15051,7 +15061,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 8:
 		d.KeyInfo = p.newKeyInfoType()
-		if err := commontypes.DecodeKeyInfoType(&r, p.shared(), d.KeyInfo); err != nil {
+		if err := dsigtypes.DecodeKeyInfoType(&r, p.dsigtypes(), d.KeyInfo); err != nil {
 			return err
 		}
 	case 9:
@@ -15076,12 +15086,12 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 10:
 		d.KeyValue = p.newKeyValueType()
-		if err := commontypes.DecodeKeyValueType(&r, p.shared(), d.KeyValue); err != nil {
+		if err := dsigtypes.DecodeKeyValueType(&r, p.dsigtypes(), d.KeyValue); err != nil {
 			return err
 		}
 	case 11:
 		d.Manifest = p.newManifestType()
-		if err := commontypes.DecodeManifestType(&r, p.shared(), d.Manifest); err != nil {
+		if err := dsigtypes.DecodeManifestType(&r, p.dsigtypes(), d.Manifest); err != nil {
 			return err
 		}
 	case 12:
@@ -15125,7 +15135,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 14:
 		d.Object = p.newObjectType()
-		if err := commontypes.DecodeObjectType(&r, p.shared(), d.Object); err != nil {
+		if err := dsigtypes.DecodeObjectType(&r, p.dsigtypes(), d.Object); err != nil {
 			return err
 		}
 	case 15:
@@ -15149,7 +15159,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 16:
 		d.PGPData = p.newPGPDataType()
-		if err := commontypes.DecodePGPDataType(&r, p.shared(), d.PGPData); err != nil {
+		if err := dsigtypes.DecodePGPDataType(&r, p.dsigtypes(), d.PGPData); err != nil {
 			return err
 		}
 	case 17:
@@ -15230,22 +15240,22 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 21:
 		d.RSAKeyValue = p.newRSAKeyValueType()
-		if err := commontypes.DecodeRSAKeyValueType(&r, p.shared(), d.RSAKeyValue); err != nil {
+		if err := dsigtypes.DecodeRSAKeyValueType(&r, p.dsigtypes(), d.RSAKeyValue); err != nil {
 			return err
 		}
 	case 22:
 		d.Reference = p.newReferenceType()
-		if err := commontypes.DecodeReferenceType(&r, p.shared(), d.Reference); err != nil {
+		if err := dsigtypes.DecodeReferenceType(&r, p.dsigtypes(), d.Reference); err != nil {
 			return err
 		}
 	case 23:
 		d.RetrievalMethod = p.newRetrievalMethodType()
-		if err := commontypes.DecodeRetrievalMethodType(&r, p.shared(), d.RetrievalMethod); err != nil {
+		if err := dsigtypes.DecodeRetrievalMethodType(&r, p.dsigtypes(), d.RetrievalMethod); err != nil {
 			return err
 		}
 	case 24:
 		d.SPKIData = p.newSPKIDataType()
-		if err := commontypes.DecodeSPKIDataType(&r, p.shared(), d.SPKIData); err != nil {
+		if err := dsigtypes.DecodeSPKIDataType(&r, p.dsigtypes(), d.SPKIData); err != nil {
 			return err
 		}
 	case 25:
@@ -15288,42 +15298,42 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 27:
 		d.Signature = p.newSignatureType()
-		if err := commontypes.DecodeSignatureType(&r, p.shared(), d.Signature); err != nil {
+		if err := dsigtypes.DecodeSignatureType(&r, p.dsigtypes(), d.Signature); err != nil {
 			return err
 		}
 	case 28:
 		d.SignatureMethod = p.newSignatureMethodType()
-		if err := commontypes.DecodeSignatureMethodType(&r, p.shared(), d.SignatureMethod); err != nil {
+		if err := dsigtypes.DecodeSignatureMethodType(&r, p.dsigtypes(), d.SignatureMethod); err != nil {
 			return err
 		}
 	case 29:
 		d.SignatureProperties = p.newSignaturePropertiesType()
-		if err := commontypes.DecodeSignaturePropertiesType(&r, p.shared(), d.SignatureProperties); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertiesType(&r, p.dsigtypes(), d.SignatureProperties); err != nil {
 			return err
 		}
 	case 30:
 		d.SignatureProperty = p.newSignaturePropertyType()
-		if err := commontypes.DecodeSignaturePropertyType(&r, p.shared(), d.SignatureProperty); err != nil {
+		if err := dsigtypes.DecodeSignaturePropertyType(&r, p.dsigtypes(), d.SignatureProperty); err != nil {
 			return err
 		}
 	case 31:
 		d.SignatureValue = p.newSignatureValueType()
-		if err := commontypes.DecodeSignatureValueType(&r, p.shared(), d.SignatureValue); err != nil {
+		if err := dsigtypes.DecodeSignatureValueType(&r, p.dsigtypes(), d.SignatureValue); err != nil {
 			return err
 		}
 	case 32:
 		d.SignedInfo = p.newSignedInfoType()
-		if err := commontypes.DecodeSignedInfoType(&r, p.shared(), d.SignedInfo); err != nil {
+		if err := dsigtypes.DecodeSignedInfoType(&r, p.dsigtypes(), d.SignedInfo); err != nil {
 			return err
 		}
 	case 33:
 		d.Transform = p.newTransformType()
-		if err := commontypes.DecodeTransformType(&r, p.shared(), d.Transform); err != nil {
+		if err := dsigtypes.DecodeTransformType(&r, p.dsigtypes(), d.Transform); err != nil {
 			return err
 		}
 	case 34:
 		d.Transforms = p.newTransformsType()
-		if err := commontypes.DecodeTransformsType(&r, p.shared(), d.Transforms); err != nil {
+		if err := dsigtypes.DecodeTransformsType(&r, p.dsigtypes(), d.Transforms); err != nil {
 			return err
 		}
 	case 35:
@@ -15366,7 +15376,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 37:
 		d.X509Data = p.newX509DataType()
-		if err := commontypes.DecodeX509DataType(&r, p.shared(), d.X509Data); err != nil {
+		if err := dsigtypes.DecodeX509DataType(&r, p.dsigtypes(), d.X509Data); err != nil {
 			return err
 		}
 	case 38:
@@ -15391,7 +15401,7 @@ func decodeRootXMLDSigFragment(b []byte, p *pool, d *XMLDSigFragment) error {
 		}
 	case 39:
 		d.X509IssuerSerial = p.newX509IssuerSerialType()
-		if err := commontypes.DecodeX509IssuerSerialType(&r, p.shared(), d.X509IssuerSerial); err != nil {
+		if err := dsigtypes.DecodeX509IssuerSerialType(&r, p.dsigtypes(), d.X509IssuerSerial); err != nil {
 			return err
 		}
 	case 40:
@@ -15653,13 +15663,13 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 	switch {
 	case d.CanonicalizationMethod != nil:
 		w.WriteBits(0, 6)
-		err = commontypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
+		err = dsigtypes.EncodeCanonicalizationMethodType(&w, d.CanonicalizationMethod)
 	case d.DSAKeyValue != nil:
 		w.WriteBits(1, 6)
-		err = commontypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
+		err = dsigtypes.EncodeDSAKeyValueType(&w, d.DSAKeyValue)
 	case d.DigestMethod != nil:
 		w.WriteBits(2, 6)
-		err = commontypes.EncodeDigestMethodType(&w, d.DigestMethod)
+		err = dsigtypes.EncodeDigestMethodType(&w, d.DigestMethod)
 	case d.DigestValue != nil:
 		w.WriteBits(3, 6)
 		err = func() error {
@@ -15716,7 +15726,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyInfo != nil:
 		w.WriteBits(8, 6)
-		err = commontypes.EncodeKeyInfoType(&w, d.KeyInfo)
+		err = dsigtypes.EncodeKeyInfoType(&w, d.KeyInfo)
 	case d.KeyName != nil:
 		w.WriteBits(9, 6)
 		err = func() error {
@@ -15732,10 +15742,10 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.KeyValue != nil:
 		w.WriteBits(10, 6)
-		err = commontypes.EncodeKeyValueType(&w, d.KeyValue)
+		err = dsigtypes.EncodeKeyValueType(&w, d.KeyValue)
 	case d.Manifest != nil:
 		w.WriteBits(11, 6)
-		err = commontypes.EncodeManifestType(&w, d.Manifest)
+		err = dsigtypes.EncodeManifestType(&w, d.Manifest)
 	case d.MgmtData != nil:
 		w.WriteBits(12, 6)
 		err = func() error {
@@ -15762,7 +15772,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Object != nil:
 		w.WriteBits(14, 6)
-		err = commontypes.EncodeObjectType(&w, d.Object)
+		err = dsigtypes.EncodeObjectType(&w, d.Object)
 	case d.P != nil:
 		w.WriteBits(15, 6)
 		err = func() error {
@@ -15776,7 +15786,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.PGPData != nil:
 		w.WriteBits(16, 6)
-		err = commontypes.EncodePGPDataType(&w, d.PGPData)
+		err = dsigtypes.EncodePGPDataType(&w, d.PGPData)
 	case d.PGPKeyID != nil:
 		w.WriteBits(17, 6)
 		err = func() error {
@@ -15823,16 +15833,16 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.RSAKeyValue != nil:
 		w.WriteBits(21, 6)
-		err = commontypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
+		err = dsigtypes.EncodeRSAKeyValueType(&w, d.RSAKeyValue)
 	case d.Reference != nil:
 		w.WriteBits(22, 6)
-		err = commontypes.EncodeReferenceType(&w, d.Reference)
+		err = dsigtypes.EncodeReferenceType(&w, d.Reference)
 	case d.RetrievalMethod != nil:
 		w.WriteBits(23, 6)
-		err = commontypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
+		err = dsigtypes.EncodeRetrievalMethodType(&w, d.RetrievalMethod)
 	case d.SPKIData != nil:
 		w.WriteBits(24, 6)
-		err = commontypes.EncodeSPKIDataType(&w, d.SPKIData)
+		err = dsigtypes.EncodeSPKIDataType(&w, d.SPKIData)
 	case d.SPKISexp != nil:
 		w.WriteBits(25, 6)
 		err = func() error {
@@ -15857,28 +15867,28 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.Signature != nil:
 		w.WriteBits(27, 6)
-		err = commontypes.EncodeSignatureType(&w, d.Signature)
+		err = dsigtypes.EncodeSignatureType(&w, d.Signature)
 	case d.SignatureMethod != nil:
 		w.WriteBits(28, 6)
-		err = commontypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
+		err = dsigtypes.EncodeSignatureMethodType(&w, d.SignatureMethod)
 	case d.SignatureProperties != nil:
 		w.WriteBits(29, 6)
-		err = commontypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
+		err = dsigtypes.EncodeSignaturePropertiesType(&w, d.SignatureProperties)
 	case d.SignatureProperty != nil:
 		w.WriteBits(30, 6)
-		err = commontypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
+		err = dsigtypes.EncodeSignaturePropertyType(&w, d.SignatureProperty)
 	case d.SignatureValue != nil:
 		w.WriteBits(31, 6)
-		err = commontypes.EncodeSignatureValueType(&w, d.SignatureValue)
+		err = dsigtypes.EncodeSignatureValueType(&w, d.SignatureValue)
 	case d.SignedInfo != nil:
 		w.WriteBits(32, 6)
-		err = commontypes.EncodeSignedInfoType(&w, d.SignedInfo)
+		err = dsigtypes.EncodeSignedInfoType(&w, d.SignedInfo)
 	case d.Transform != nil:
 		w.WriteBits(33, 6)
-		err = commontypes.EncodeTransformType(&w, d.Transform)
+		err = dsigtypes.EncodeTransformType(&w, d.Transform)
 	case d.Transforms != nil:
 		w.WriteBits(34, 6)
-		err = commontypes.EncodeTransformsType(&w, d.Transforms)
+		err = dsigtypes.EncodeTransformsType(&w, d.Transforms)
 	case d.X509CRL != nil:
 		w.WriteBits(35, 6)
 		err = func() error {
@@ -15903,7 +15913,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509Data != nil:
 		w.WriteBits(37, 6)
-		err = commontypes.EncodeX509DataType(&w, d.X509Data)
+		err = dsigtypes.EncodeX509DataType(&w, d.X509Data)
 	case d.X509IssuerName != nil:
 		w.WriteBits(38, 6)
 		err = func() error {
@@ -15919,7 +15929,7 @@ func AppendEncodeXMLDSigFragment(dst []byte, d *XMLDSigFragment) ([]byte, error)
 		}()
 	case d.X509IssuerSerial != nil:
 		w.WriteBits(39, 6)
-		err = commontypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
+		err = dsigtypes.EncodeX509IssuerSerialType(&w, d.X509IssuerSerial)
 	case d.X509SKI != nil:
 		w.WriteBits(40, 6)
 		err = func() error {

@@ -4,6 +4,7 @@ package wpt
 
 import (
 	"github.com/plugsim/plugsim/iso15118/exi"
+	"github.com/plugsim/plugsim/iso15118/internal/dsigtypes"
 	"github.com/plugsim/plugsim/iso15118/iso20/internal/commontypes"
 )
 
@@ -95,7 +96,7 @@ func (v *WPT_EVResultType) UnmarshalText(text []byte) error {
 	return errInvalidEnum
 }
 
-// ResponseCodeType is the enumeration responseCodeType, declared in the package the ISO-20 packages share.
+// ResponseCodeType is the enumeration responseCodeType, declared in the shared package commontypes.
 type ResponseCodeType = commontypes.ResponseCodeType
 
 // Values of ResponseCodeType, in declaration order (the EXI index).
@@ -187,7 +188,7 @@ func (v *WPT_EVPCChargeDiagnosticsType) UnmarshalText(text []byte) error {
 	return errInvalidEnum
 }
 
-// EvseNotificationType is the enumeration evseNotificationType, declared in the package the ISO-20 packages share.
+// EvseNotificationType is the enumeration evseNotificationType, declared in the shared package commontypes.
 type EvseNotificationType = commontypes.EvseNotificationType
 
 // Values of EvseNotificationType, in declaration order (the EXI index).
@@ -440,70 +441,70 @@ type CLReqControlModeType = commontypes.CLReqControlModeType
 type CLResControlModeType = commontypes.CLResControlModeType
 
 // CanonicalizationMethodType is complex type CanonicalizationMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type CanonicalizationMethodType = commontypes.CanonicalizationMethodType
+type CanonicalizationMethodType = dsigtypes.CanonicalizationMethodType
 
 // DSAKeyValueType is complex type DSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DSAKeyValueType = commontypes.DSAKeyValueType
+type DSAKeyValueType = dsigtypes.DSAKeyValueType
 
 // DigestMethodType is complex type DigestMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type DigestMethodType = commontypes.DigestMethodType
+type DigestMethodType = dsigtypes.DigestMethodType
 
 // KeyInfoType is complex type KeyInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyInfoType = commontypes.KeyInfoType
+type KeyInfoType = dsigtypes.KeyInfoType
 
 // KeyValueType is complex type KeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type KeyValueType = commontypes.KeyValueType
+type KeyValueType = dsigtypes.KeyValueType
 
 // RSAKeyValueType is complex type RSAKeyValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RSAKeyValueType = commontypes.RSAKeyValueType
+type RSAKeyValueType = dsigtypes.RSAKeyValueType
 
 // RetrievalMethodType is complex type RetrievalMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type RetrievalMethodType = commontypes.RetrievalMethodType
+type RetrievalMethodType = dsigtypes.RetrievalMethodType
 
 // TransformsType is complex type TransformsType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformsType = commontypes.TransformsType
+type TransformsType = dsigtypes.TransformsType
 
 // TransformType is complex type TransformType (namespace http://www.w3.org/2000/09/xmldsig#).
-type TransformType = commontypes.TransformType
+type TransformType = dsigtypes.TransformType
 
 // X509DataType is complex type X509DataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509DataType = commontypes.X509DataType
+type X509DataType = dsigtypes.X509DataType
 
 // X509IssuerSerialType is complex type X509IssuerSerialType (namespace http://www.w3.org/2000/09/xmldsig#).
-type X509IssuerSerialType = commontypes.X509IssuerSerialType
+type X509IssuerSerialType = dsigtypes.X509IssuerSerialType
 
 // PGPDataType is complex type PGPDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type PGPDataType = commontypes.PGPDataType
+type PGPDataType = dsigtypes.PGPDataType
 
 // SPKIDataType is complex type SPKIDataType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SPKIDataType = commontypes.SPKIDataType
+type SPKIDataType = dsigtypes.SPKIDataType
 
 // ManifestType is complex type ManifestType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ManifestType = commontypes.ManifestType
+type ManifestType = dsigtypes.ManifestType
 
 // ReferenceType is complex type ReferenceType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ReferenceType = commontypes.ReferenceType
+type ReferenceType = dsigtypes.ReferenceType
 
 // ObjectType is complex type ObjectType (namespace http://www.w3.org/2000/09/xmldsig#).
-type ObjectType = commontypes.ObjectType
+type ObjectType = dsigtypes.ObjectType
 
 // SignatureType is complex type SignatureType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureType = commontypes.SignatureType
+type SignatureType = dsigtypes.SignatureType
 
 // SignedInfoType is complex type SignedInfoType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignedInfoType = commontypes.SignedInfoType
+type SignedInfoType = dsigtypes.SignedInfoType
 
 // SignatureMethodType is complex type SignatureMethodType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureMethodType = commontypes.SignatureMethodType
+type SignatureMethodType = dsigtypes.SignatureMethodType
 
 // SignatureValueType is complex type SignatureValueType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignatureValueType = commontypes.SignatureValueType
+type SignatureValueType = dsigtypes.SignatureValueType
 
 // SignaturePropertiesType is complex type SignaturePropertiesType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertiesType = commontypes.SignaturePropertiesType
+type SignaturePropertiesType = dsigtypes.SignaturePropertiesType
 
 // SignaturePropertyType is complex type SignaturePropertyType (namespace http://www.w3.org/2000/09/xmldsig#).
-type SignaturePropertyType = commontypes.SignaturePropertyType
+type SignaturePropertyType = dsigtypes.SignaturePropertyType
 
 // WPT_AlignmentCheckReqType is complex type WPT_AlignmentCheckReqType (namespace urn:iso:std:iso:15118:-20:WPT).
 type WPT_AlignmentCheckReqType struct {
